@@ -1,0 +1,122 @@
+package org.stainbench.accounts;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Account rules in one place: creating users, changing roles, enabling, tokens. Every rule
+ * violation is an {@link IllegalArgumentException} whose message is shown to the person as is.
+ */
+@Service
+@Transactional
+public class Accounts {
+
+    private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
+    static final int MIN_PASSWORD = 10;
+
+    private final UserRepository users;
+    private final MachineTokenRepository tokens;
+    private final PasswordEncoder encoder;
+    private final Clock clock;
+
+    Accounts(UserRepository users, MachineTokenRepository tokens, PasswordEncoder encoder, Clock clock) {
+        this.users = users;
+        this.tokens = tokens;
+        this.encoder = encoder;
+        this.clock = clock;
+    }
+
+    UserAccount createUser(String username, String displayName, Role role, String password) {
+        String name = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+        if (!USERNAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "User name must be 2–64 characters: lower-case letters, digits, '.', '_' or '-'.");
+        }
+        if (role == null) {
+            throw new IllegalArgumentException("Choose a role.");
+        }
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw new IllegalArgumentException("Password must have at least " + MIN_PASSWORD + " characters.");
+        }
+        if (users.existsByUsername(name)) {
+            throw new IllegalArgumentException("A user named '" + name + "' already exists.");
+        }
+        String display = displayName == null || displayName.isBlank() ? null : displayName.trim();
+        return users.save(new UserAccount(name, display, encoder.encode(password), role, clock.instant()));
+    }
+
+    void changeRole(long userId, Role role, String actingUser) {
+        UserAccount user = find(userId);
+        if (user.getRole() == Role.ADMIN && role != Role.ADMIN) {
+            guardLastAdmin(user, "take the administrator role from");
+        }
+        user.setRole(role);
+    }
+
+    void setEnabled(long userId, boolean enabled, String actingUser) {
+        UserAccount user = find(userId);
+        if (!enabled) {
+            if (user.getUsername().equals(actingUser)) {
+                throw new IllegalArgumentException("You cannot disable your own account.");
+            }
+            if (user.getRole() == Role.ADMIN) {
+                guardLastAdmin(user, "disable");
+            }
+        }
+        user.setEnabled(enabled);
+    }
+
+    /** Creates a token and returns its secret, which is never stored and cannot be shown again. */
+    IssuedToken issueToken(String name, String ownerUsername, TokenScope scope) {
+        if (name == null || name.isBlank() || name.length() > 128) {
+            throw new IllegalArgumentException("Give the token a name of 1–128 characters (e.g. the machine it is for).");
+        }
+        if (scope == null) {
+            throw new IllegalArgumentException("Choose a scope.");
+        }
+        UserAccount owner = users.findByUsername(ownerUsername == null ? "" : ownerUsername.trim())
+                .orElseThrow(() -> new IllegalArgumentException("No user named '" + ownerUsername + "'."));
+        if (!owner.isEnabled()) {
+            throw new IllegalArgumentException("User '" + owner.getUsername() + "' is disabled.");
+        }
+        String secret = TokenSecrets.newSecret();
+        MachineToken token = tokens.save(new MachineToken(name.trim(), owner, scope, TokenSecrets.hash(secret),
+                TokenSecrets.displayPrefix(secret), clock.instant()));
+        return new IssuedToken(token.getId(), token.getName(), secret);
+    }
+
+    void revokeToken(long tokenId) {
+        MachineToken token = tokens.findById(tokenId)
+                .orElseThrow(() -> new IllegalArgumentException("No token with id " + tokenId + "."));
+        token.revoke(clock.instant());
+    }
+
+    /** Usernames of enabled users with the given role, sorted; for pickers in other modules. */
+    @Transactional(readOnly = true)
+    public List<String> usernamesWithRole(Role role) {
+        return users.findAll().stream()
+                .filter(u -> u.getRole() == role && u.isEnabled())
+                .map(UserAccount::getUsername).sorted().toList();
+    }
+
+    private UserAccount find(long userId) {
+        return users.findById(userId)
+                .orElseThrow(() -> new IllegalArgumentException("No user with id " + userId + "."));
+    }
+
+    private void guardLastAdmin(UserAccount user, String verb) {
+        if (user.isEnabled() && users.countByRoleAndEnabledTrue(Role.ADMIN) <= 1) {
+            throw new IllegalArgumentException("Cannot " + verb + " '" + user.getUsername()
+                    + "': it is the last enabled administrator.");
+        }
+    }
+
+    record IssuedToken(long id, String name, String secret) {
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Users, roles, machine tokens and the security configuration.
+ * <p>
+ * Roles: ADMIN ⊃ MEMBER ⊃ SUPERVISOR (each grants the authorities of the ones it contains);
+ * PATHOLOGIST stands apart and sees only review pages. Machine tokens authenticate on
+ * {@code /api/**} only. Other modules read the caller through {@link org.stainbench.accounts.ApiPrincipal}.
+ */
+package org.stainbench.accounts;

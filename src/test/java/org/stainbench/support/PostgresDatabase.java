@@ -1,0 +1,50 @@
+package org.stainbench.support;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * The real PostgreSQL that integration tests use, given by {@code STAINBENCH_TEST_PG_URL}
+ * (plus {@code _USER}, {@code _PASSWORD}); {@code .ci/run} starts one and sets them.
+ * Without the URL the tests are skipped with a message, except under CI, where they fail.
+ * Each caller gets its own schema, so test classes never see each other's rows.
+ */
+public final class PostgresDatabase {
+
+    public static final String URL_VARIABLE = "STAINBENCH_TEST_PG_URL";
+
+    private PostgresDatabase() {
+    }
+
+    /** Call from {@code @BeforeAll}: skips (or, under CI, fails) when no PostgreSQL is given. */
+    public static void require() {
+        String url = System.getenv(URL_VARIABLE);
+        if (url == null || url.isBlank()) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                Assertions.fail(URL_VARIABLE + " is not set under CI: .ci/run must start PostgreSQL");
+            }
+            Assumptions.abort("PostgreSQL tests skipped: set " + URL_VARIABLE
+                    + " (e.g. jdbc:postgresql://127.0.0.1:15432/sb) to run them, as .ci/run does");
+        }
+    }
+
+    /** Points Spring at a fresh schema of the test database. */
+    public static void register(DynamicPropertyRegistry registry) {
+        String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String url = System.getenv(URL_VARIABLE);
+        registry.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        registry.add("spring.datasource.username", () -> env("STAINBENCH_TEST_PG_USER", "sb"));
+        registry.add("spring.datasource.password", () -> env("STAINBENCH_TEST_PG_PASSWORD", "sb"));
+        registry.add("spring.flyway.default-schema", () -> schema);
+        registry.add("spring.flyway.schemas", () -> schema);
+        registry.add("spring.flyway.create-schemas", () -> "true");
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
