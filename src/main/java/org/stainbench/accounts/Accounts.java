@@ -41,9 +41,7 @@ public class Accounts {
         if (role == null) {
             throw new IllegalArgumentException("Choose a role.");
         }
-        if (password == null || password.length() < MIN_PASSWORD) {
-            throw new IllegalArgumentException("Password must have at least " + MIN_PASSWORD + " characters.");
-        }
+        checkPassword(password);
         if (users.existsByUsername(name)) {
             throw new IllegalArgumentException("A user named '" + name + "' already exists.");
         }
@@ -70,6 +68,28 @@ public class Accounts {
             }
         }
         user.setEnabled(enabled);
+    }
+
+    void changeOwnPassword(String username, String current, String password) {
+        UserAccount user = users.findByUsername(username)
+                .orElseThrow(() -> new IllegalArgumentException("No user named '" + username + "'."));
+        if (current == null || !encoder.matches(current, user.getPasswordHash())) {
+            throw new IllegalArgumentException("The current password is wrong.");
+        }
+        checkPassword(password);
+        user.setPasswordHash(encoder.encode(password));
+    }
+
+    void resetPassword(long userId, String password) {
+        UserAccount user = find(userId);
+        checkPassword(password);
+        user.setPasswordHash(encoder.encode(password));
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw new IllegalArgumentException("Password must have at least " + MIN_PASSWORD + " characters.");
+        }
     }
 
     /** Creates a token and returns its secret, which is never stored and cannot be shown again. */

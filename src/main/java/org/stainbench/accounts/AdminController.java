@@ -73,6 +73,11 @@ class AdminController {
                 enabled ? "User enabled." : "User disabled.", "/admin/users");
     }
 
+    @PostMapping("/users/{id}/password")
+    String resetPassword(@PathVariable long id, @RequestParam String password, RedirectAttributes flash) {
+        return act(flash, () -> accounts.resetPassword(id, password), "Password reset.", "/admin/users");
+    }
+
     @GetMapping("/tokens")
     String tokens(@RequestParam(defaultValue = "0") int page, Model model) {
         model.addAttribute("tokens", tokens.findAllByOrderByCreatedAtDesc(PageRequest.of(Math.max(page, 0), PAGE_SIZE))
