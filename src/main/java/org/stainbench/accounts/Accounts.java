@@ -49,6 +49,16 @@ public class Accounts {
         return users.save(new UserAccount(name, display, encoder.encode(password), role, clock.instant()));
     }
 
+    /** Creates a user (for other modules' setup code and tests); rules as on the admin page. */
+    public void register(String username, String displayName, Role role, String password) {
+        createUser(username, displayName, role, password);
+    }
+
+    /** Creates a machine token for {@code owner} and returns its secret (shown once, stored hashed). */
+    public String newToken(String name, String owner, TokenScope scope) {
+        return issueToken(name, owner, scope).secret();
+    }
+
     void changeRole(long userId, Role role, String actingUser) {
         UserAccount user = find(userId);
         if (user.getRole() == Role.ADMIN && role != Role.ADMIN) {
