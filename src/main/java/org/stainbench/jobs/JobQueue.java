@@ -1,0 +1,84 @@
+package org.stainbench.jobs;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Service;
+
+/** The public service: submit work, look it up, cancel it. */
+@Service
+public class JobQueue {
+
+    private final JobStore store;
+    private final Map<String, JobHandler> handlers;
+    private final JobsProperties properties;
+    private final QueueSignal signal;
+    private final JobEvents events;
+    private final Clock clock;
+
+    JobQueue(JobStore store, List<JobHandler> handlers, JobsProperties properties, QueueSignal signal,
+             JobEvents events, Clock clock) {
+        this.store = store;
+        this.handlers = handlers.stream().collect(Collectors.toMap(JobHandler::type, Function.identity(), (a, b) -> {
+            throw new IllegalStateException("Two job handlers for type '" + a.type() + "'");
+        }));
+        this.properties = properties;
+        this.signal = signal;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Queues a job for the embedded executor; an unknown type is an {@link IllegalArgumentException}. */
+    public long submit(JobRequest request) {
+        if (request == null || request.type() == null || request.type().isBlank()) {
+            throw new IllegalArgumentException("A job needs a type.");
+        }
+        if (!handlers.containsKey(request.type())) {
+            throw new IllegalArgumentException("Unknown job type '" + request.type() + "' (known: "
+                    + String.join(", ", new TreeSet<>(handlers.keySet())) + ").");
+        }
+        return enqueue(normalise(request), Executor.EMBEDDED, null);
+    }
+
+    public Optional<JobSummary> find(long id) {
+        return store.find(id).map(JobRow::summary);
+    }
+
+    /** Cancels a job: at once when queued, otherwise its executor stops it. A final job stays as it is. */
+    public void cancel(long id, String by) {
+        JobRow job = store.requestCancel(id, by, clock.instant())
+                .orElseThrow(() -> new IllegalArgumentException("No job with id " + id + "."));
+        if (job.state() == JobState.CANCELLED && job.cancelRequested()) {
+            events.finished(id);
+        }
+        signal.changed();
+    }
+
+    long enqueue(JobRequest request, Executor executor, String spec) {
+        long id = store.insert(request, executor, spec, Math.max(1, properties.maxAttempts()), clock.instant());
+        signal.changed();
+        return id;
+    }
+
+    boolean handles(String type) {
+        return handlers.containsKey(type);
+    }
+
+    Optional<JobHandler> handler(String type) {
+        return Optional.ofNullable(handlers.get(type));
+    }
+
+    private static JobRequest normalise(JobRequest r) {
+        String title = r.title() == null || r.title().isBlank() ? r.type() : r.title().trim();
+        if (title.length() > 256) {
+            title = title.substring(0, 253) + "...";
+        }
+        String by = r.submittedBy() == null || r.submittedBy().isBlank() ? "system" : r.submittedBy();
+        return new JobRequest(r.type(), title, r.params(), by, r.resources());
+    }
+}
