@@ -1,0 +1,252 @@
+package org.stainbench.jobs;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Worker threads inside the server that run embedded jobs. They claim through the same guarded UPDATE
+ * as agents. On start the executor first re-queues embedded jobs left ASSIGNED/RUNNING by a server that
+ * died (their handlers are re-runnable by contract).
+ */
+@Component
+class EmbeddedExecutor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedExecutor.class);
+    private static final long PROGRESS_EVERY_MS = 500;
+    private static final long CANCEL_CHECK_EVERY_MS = 500;
+
+    private final JobStore store;
+    private final JobQueue queue;
+    private final JobLogs logs;
+    private final JobEvents events;
+    private final QueueSignal signal;
+    private final JobsProperties properties;
+    private final Clock clock;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean running;
+
+    EmbeddedExecutor(JobStore store, JobQueue queue, JobLogs logs, JobEvents events, QueueSignal signal,
+                     JobsProperties properties, Clock clock) {
+        this.store = store;
+        this.queue = queue;
+        this.logs = logs;
+        this.events = events;
+        this.signal = signal;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        int requeued = requeueOrphans("the server stopped while it ran");
+        if (requeued > 0) {
+            log.info("Re-queued {} embedded job(s) left running by a previous server", requeued);
+        }
+        running = true;
+        for (int i = 0; i < properties.embeddedWorkers(); i++) {
+            String holder = "embedded-" + (i + 1);
+            Thread t = new Thread(() -> loop(holder), "job-worker-" + (i + 1));
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    int requeueOrphans(String why) {
+        int n = 0;
+        Instant now = clock.instant();
+        for (JobRow job : store.active(Executor.EMBEDDED)) {
+            if (store.requeueOrLose(job.id(), job.attemptToken(), why, now, now)) {
+                n++;
+                events.finished(job.id());
+            }
+        }
+        if (n > 0) {
+            signal.changed();
+        }
+        return n;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        signal.bump();
+        for (Thread t : workers) {
+            t.interrupt();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop(String holder) {
+        while (running) {
+            try {
+                long seen = signal.version();
+                Optional<Claim> claim = claimNext(holder);
+                if (claim.isPresent()) {
+                    run(claim.get(), holder);
+                } else {
+                    signal.awaitChange(seen, 1000);
+                }
+            } catch (InterruptedException e) {
+                if (!running) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("Embedded worker {}: {}", holder, e.toString());
+                sleepQuietly(1000);
+            }
+        }
+    }
+
+    private Optional<Claim> claimNext(String holder) {
+        Instant now = clock.instant();
+        for (long id : store.queuedIds(Executor.EMBEDDED, now, 8)) {
+            Optional<Claim> claim = store.tryClaim(id, holder, null, now);
+            if (claim.isPresent()) {
+                return claim;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void run(Claim claim, String holder) {
+        long id = claim.jobId();
+        JobRow job = store.find(id).orElseThrow();
+        if (!store.markRunning(id, claim.token(), holder, null, clock.instant())) {
+            return;
+        }
+        Optional<JobHandler> handler = queue.handler(job.type());
+        if (handler.isEmpty()) {
+            finish(claim, JobState.FAILED, "No handler for job type '" + job.type() + "' in this server.");
+            return;
+        }
+        Context context = new Context(claim, job.params());
+        logs.append(id, "--- attempt " + claim.attempt() + " on " + holder + " at " + clock.instant());
+        try {
+            handler.get().run(context);
+            context.flushProgress();
+            finish(claim, context.isCancelled() ? JobState.CANCELLED : JobState.SUCCEEDED,
+                    context.isCancelled() ? "cancelled" : null);
+        } catch (Exception | Error e) {
+            if (!running) {
+                // Server shutting down: leave the job to be re-queued on the next start.
+                return;
+            }
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            logs.append(id, trace.toString());
+            String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+                    : e.getMessage();
+            finish(claim, context.isCancelled() ? JobState.CANCELLED : JobState.FAILED, message);
+        }
+    }
+
+    private void finish(Claim claim, JobState state, String error) {
+        if (store.finish(claim.jobId(), claim.token(), state, null, error, clock.instant())) {
+            logs.append(claim.jobId(), "--- " + state + (error == null ? "" : ": " + error));
+            events.finished(claim.jobId());
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Context implements JobContext {
+
+        private final Claim claim;
+        private final Map<String, String> params;
+        private long lastProgressWrite;
+        private long lastCancelCheck;
+        private boolean cancelled;
+        private long[] pending;
+        private String pendingUnit;
+
+        Context(Claim claim, Map<String, String> params) {
+            this.claim = claim;
+            this.params = params;
+        }
+
+        @Override
+        public long jobId() {
+            return claim.jobId();
+        }
+
+        @Override
+        public int attempt() {
+            return claim.attempt();
+        }
+
+        @Override
+        public Map<String, String> params() {
+            return params;
+        }
+
+        @Override
+        public synchronized void progress(long done, long total, String unit) {
+            pending = new long[] {done, total};
+            pendingUnit = unit;
+            long now = System.currentTimeMillis();
+            if (now - lastProgressWrite >= PROGRESS_EVERY_MS || (total > 0 && done >= total)) {
+                flushProgress();
+                lastProgressWrite = now;
+            }
+        }
+
+        synchronized void flushProgress() {
+            if (pending != null) {
+                store.progress(claim.jobId(), claim.token(), pending[0], pending[1],
+                        pendingUnit == null ? null : pendingUnit.substring(0, Math.min(32, pendingUnit.length())));
+                pending = null;
+            }
+        }
+
+        @Override
+        public void log(String line) {
+            logs.append(claim.jobId(), line);
+        }
+
+        @Override
+        public synchronized boolean isCancelled() {
+            if (cancelled) {
+                return true;
+            }
+            long now = System.currentTimeMillis();
+            if (now - lastCancelCheck >= CANCEL_CHECK_EVERY_MS) {
+                lastCancelCheck = now;
+                cancelled = store.find(claim.jobId()).map(JobRow::cancelRequested).orElse(true);
+            }
+            return cancelled;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.stainbench.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@SpringBootTest
+@ActiveProfiles("test")
+class EmbeddedJobsTest {
+
+    @Autowired
+    JobQueue queue;
+
+    @Autowired
+    JobStore store;
+
+    @Autowired
+    JobLogs logs;
+
+    @Autowired
+    EmbeddedExecutor executor;
+
+    @Autowired
+    TestHandlers.Finished finished;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    static JobSummary await(JobQueue queue, long id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JobSummary s = queue.find(id).orElseThrow();
+            if (s.state().isFinal()) {
+                return s;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("job " + id + " did not finish: " + queue.find(id));
+    }
+
+    @Test
+    void anEmbeddedHandlerRunsReportsProgressAndFinishes() throws Exception {
+        long id = queue.submit(JobRequest.embedded("test-count", "count to 7", Map.of("n", "7"), "alice"));
+        JobSummary done = await(queue, id);
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(done.progressDone()).isEqualTo(7);
+        assertThat(done.progressTotal()).isEqualTo(7);
+        assertThat(done.progressUnit()).isEqualTo("steps");
+        assertThat(done.startedAt()).isNotNull();
+        assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
+        assertThat(done.href()).isEqualTo("/jobs/" + id);
+        assertThat(logs.tail(id, 10_000)).contains("step 1 of 7", "step 7 of 7", "SUCCEEDED");
+        assertThat(finished.events).anySatisfy(e -> {
+            assertThat(e.jobId()).isEqualTo(id);
+            assertThat(e.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(e.params()).containsEntry("n", "7");
+        });
+    }
+
+    @Test
+    void aThrowingHandlerFailsTheJobWithItsMessage() throws Exception {
+        long id = queue.submit(JobRequest.embedded("test-count", "fails", Map.of("n", "1", "fail", "archive is broken"),
+                "alice"));
+        JobSummary done = await(queue, id);
+        assertThat(done.state()).isEqualTo(JobState.FAILED);
+        assertThat(done.error()).isEqualTo("archive is broken");
+        assertThat(logs.tail(id, 10_000)).contains("IllegalStateException");
+    }
+
+    @Test
+    void unknownTypesAreRefused() {
+        assertThatThrownBy(() -> queue.submit(JobRequest.embedded("no-such-type", "x", Map.of(), "alice")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Unknown job type 'no-such-type'");
+    }
+
+    @Test
+    void aRunningJobStopsWhenCancelled() throws Exception {
+        long id = queue.submit(JobRequest.embedded("test-count", "long", Map.of("n", "100000", "sleepMs", "2"), "alice"));
+        while (queue.find(id).orElseThrow().progressDone() == 0) {
+            Thread.sleep(10);
+        }
+        queue.cancel(id, "bob");
+        JobSummary done = await(queue, id);
+        assertThat(done.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(done.progressDone()).isLessThan(100000);
+    }
+
+    @Test
+    void embeddedJobsLeftRunningByADeadServerAreRequeuedAndRunAgain() throws Exception {
+        // A job a previous server claimed and started, then died: RUNNING with no live worker. Inserted
+        // and claimed in one transaction so that no live worker sees it queued.
+        Instant now = Instant.now();
+        Claim stale = tx.execute(s -> {
+            long jobId = store.insert(JobRequest.embedded("test-count", "orphan", Map.of("n", "2"), "alice"),
+                    Executor.EMBEDDED, null, 3, now);
+            return store.tryClaim(jobId, "embedded-of-dead-server", null, now).orElseThrow();
+        });
+        long id = stale.jobId();
+        assertThat(store.markRunning(id, stale.token(), "embedded-of-dead-server", null, now)).isTrue();
+        assertThat(executor.requeueOrphans("server restarted")).isGreaterThanOrEqualTo(1);
+        JobSummary done = await(queue, id);
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.attempt()).isEqualTo(2);
+        // The dead server's attempt can no longer report.
+        assertThat(store.finish(id, stale.token(), JobState.FAILED, null, "late", Instant.now())).isFalse();
+        assertThat(queue.find(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+}
