@@ -45,6 +45,30 @@ public class JobQueue {
         return enqueue(normalise(request), Executor.EMBEDDED, null);
     }
 
+    /** Queues an external command for a node agent or Slurm; a blank command is an {@link IllegalArgumentException}. */
+    public long submitCommand(CommandJob job) {
+        if (job == null || job.command() == null || job.command().isBlank()) {
+            throw new IllegalArgumentException("A command job needs a command.");
+        }
+        if (handlers.containsKey(job.type())) {
+            throw new IllegalArgumentException("Job type '" + job.type() + "' is embedded work; submit it with submit().");
+        }
+        for (String out : job.outputs()) {
+            if (out.isBlank() || out.startsWith("/") || out.contains("..")) {
+                throw new IllegalArgumentException("Output '" + out + "' must be a file name inside the job's work folder.");
+            }
+        }
+        for (String name : job.environment().keySet()) {
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("'" + name + "' is not a valid environment variable name.");
+            }
+        }
+        CommandSpec spec = new CommandSpec(job.command(), job.environment(), job.inputs(), job.outputs(),
+                job.mlflowRunId(), null, null, null);
+        return enqueue(normalise(new JobRequest(job.type(), job.title(), Map.of(), job.submittedBy(), job.resources())),
+                job.slurm() ? Executor.SLURM : Executor.AGENT, Json.write(spec));
+    }
+
     public Optional<JobSummary> find(long id) {
         return store.find(id).map(JobRow::summary);
     }

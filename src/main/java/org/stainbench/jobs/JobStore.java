@@ -95,7 +95,8 @@ class JobStore {
         return Optional.ofNullable(tx.execute(s -> {
             int n = jdbc.sql("""
                     update job set state = ?, holder = ?, attempt_token = ?, lease_until = ?, assigned_at = ?,
-                      attempt = attempt + 1, exit_code = null, error = null, progress_done = 0, progress_total = 0
+                      attempt = attempt + 1, exit_code = null, error = null, progress_done = 0, progress_total = 0,
+                      log_seq = 0
                     where id = ? and state = 'QUEUED' and cancel_requested = false""")
                     .params(to.name(), holder, token, ts(leaseUntil), ts(now), id).update();
             if (n != 1) {
