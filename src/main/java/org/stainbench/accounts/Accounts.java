@@ -121,6 +121,11 @@ public class Accounts {
         return new IssuedToken(token.getId(), token.getName(), secret);
     }
 
+    /** Issues a NODE-scope token (node agents, Slurm one-job agents) and returns its secret, shown once. */
+    public String issueNodeToken(String name, String ownerUsername) {
+        return issueToken(name, ownerUsername, TokenScope.NODE).secret();
+    }
+
     void revokeToken(long tokenId) {
         MachineToken token = tokens.findById(tokenId)
                 .orElseThrow(() -> new IllegalArgumentException("No token with id " + tokenId + "."));
