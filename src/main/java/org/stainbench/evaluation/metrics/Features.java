@@ -62,8 +62,11 @@ public final class Features {
         return new Features(rows.length, d, a, what);
     }
 
-    /** Wraps an array this class may keep (callers must not change it afterwards). */
-    static Features wrap(String what, int n, int d, double[] rowMajor) {
+    /**
+     * Takes ownership of a row-major float64 array without copying (for large feature files): the caller must
+     * not change the array afterwards.
+     */
+    public static Features adopt(String what, int n, int d, double[] rowMajor) {
         return new Features(n, d, rowMajor, what);
     }
 
