@@ -41,14 +41,22 @@ public class Accounts {
         if (role == null) {
             throw new IllegalArgumentException("Choose a role.");
         }
-        if (password == null || password.length() < MIN_PASSWORD) {
-            throw new IllegalArgumentException("Password must have at least " + MIN_PASSWORD + " characters.");
-        }
+        checkPassword(password);
         if (users.existsByUsername(name)) {
             throw new IllegalArgumentException("A user named '" + name + "' already exists.");
         }
         String display = displayName == null || displayName.isBlank() ? null : displayName.trim();
         return users.save(new UserAccount(name, display, encoder.encode(password), role, clock.instant()));
+    }
+
+    /** Creates a user (for other modules' setup code and tests); rules as on the admin page. */
+    public void register(String username, String displayName, Role role, String password) {
+        createUser(username, displayName, role, password);
+    }
+
+    /** Creates a machine token for {@code owner} and returns its secret (shown once, stored hashed). */
+    public String newToken(String name, String owner, TokenScope scope) {
+        return issueToken(name, owner, scope).secret();
     }
 
     void changeRole(long userId, Role role, String actingUser) {
@@ -72,6 +80,28 @@ public class Accounts {
         user.setEnabled(enabled);
     }
 
+    void changeOwnPassword(String username, String current, String password) {
+        UserAccount user = users.findByUsername(username)
+                .orElseThrow(() -> new IllegalArgumentException("No user named '" + username + "'."));
+        if (current == null || !encoder.matches(current, user.getPasswordHash())) {
+            throw new IllegalArgumentException("The current password is wrong.");
+        }
+        checkPassword(password);
+        user.setPasswordHash(encoder.encode(password));
+    }
+
+    void resetPassword(long userId, String password) {
+        UserAccount user = find(userId);
+        checkPassword(password);
+        user.setPasswordHash(encoder.encode(password));
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw new IllegalArgumentException("Password must have at least " + MIN_PASSWORD + " characters.");
+        }
+    }
+
     /** Creates a token and returns its secret, which is never stored and cannot be shown again. */
     IssuedToken issueToken(String name, String ownerUsername, TokenScope scope) {
         if (name == null || name.isBlank() || name.length() > 128) {
@@ -89,6 +119,11 @@ public class Accounts {
         MachineToken token = tokens.save(new MachineToken(name.trim(), owner, scope, TokenSecrets.hash(secret),
                 TokenSecrets.displayPrefix(secret), clock.instant()));
         return new IssuedToken(token.getId(), token.getName(), secret);
+    }
+
+    /** Issues a NODE-scope token (node agents, Slurm one-job agents) and returns its secret, shown once. */
+    public String issueNodeToken(String name, String ownerUsername) {
+        return issueToken(name, ownerUsername, TokenScope.NODE).secret();
     }
 
     void revokeToken(long tokenId) {

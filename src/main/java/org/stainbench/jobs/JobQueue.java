@@ -47,6 +47,10 @@ public class JobQueue {
 
     /** Queues an external command for a node agent or Slurm; a blank command is an {@link IllegalArgumentException}. */
     public long submitCommand(CommandJob job) {
+        return submitCommand(job, null, Map.of());
+    }
+
+    long submitCommand(CommandJob job, String template, Map<String, String> params) {
         if (job == null || job.command() == null || job.command().isBlank()) {
             throw new IllegalArgumentException("A command job needs a command.");
         }
@@ -64,8 +68,8 @@ public class JobQueue {
             }
         }
         CommandSpec spec = new CommandSpec(job.command(), job.environment(), job.inputs(), job.outputs(),
-                job.mlflowRunId(), null, null, null);
-        return enqueue(normalise(new JobRequest(job.type(), job.title(), Map.of(), job.submittedBy(), job.resources())),
+                job.mlflowRunId(), null, null, template);
+        return enqueue(normalise(new JobRequest(job.type(), job.title(), params, job.submittedBy(), job.resources())),
                 job.slurm() ? Executor.SLURM : Executor.AGENT, Json.write(spec));
     }
 
@@ -87,6 +91,10 @@ public class JobQueue {
         long id = store.insert(request, executor, spec, Math.max(1, properties.maxAttempts()), clock.instant());
         signal.changed();
         return id;
+    }
+
+    void enqueueSignal() {
+        signal.changed();
     }
 
     boolean handles(String type) {

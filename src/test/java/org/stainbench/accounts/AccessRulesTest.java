@@ -118,6 +118,26 @@ class AccessRulesTest {
     }
 
     @Test
+    void everyRoleChangesItsOwnPassword() throws Exception {
+        accounts.createUser("pw.path", null, Role.PATHOLOGIST, "first-password");
+        var pathologist = user("pw.path").authorities(
+                new org.springframework.security.core.authority.SimpleGrantedAuthority("ROLE_PATHOLOGIST"));
+        mvc.perform(get("/account").with(pathologist)).andExpect(status().isOk());
+        mvc.perform(post("/account/password").with(csrf()).with(pathologist).param("current", "wrong-password")
+                .param("password", "second-password").param("repeat", "second-password"))
+                .andExpect(redirectedUrl("/account"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
+                        .attribute("error", "The current password is wrong."));
+        mvc.perform(post("/account/password").with(csrf()).with(pathologist).param("current", "first-password")
+                .param("password", "second-password").param("repeat", "second-password"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
+                        .attribute("message", "Password changed."));
+        mvc.perform(formLogin("/login").user("pw.path").password("second-password")).andExpect(redirectedUrl("/"));
+        mvc.perform(formLogin("/login").user("pw.path").password("first-password"))
+                .andExpect(redirectedUrl("/login?error"));
+    }
+
+    @Test
     void tokenOnTheApiActsForItsOwner() throws Exception {
         accounts.createUser("script-owner", null, Role.MEMBER, "member-password");
         String secret = accounts.issueToken("trainer", "script-owner", TokenScope.API).secret();
