@@ -7,9 +7,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 
 /**
  * Streaming reader of {@code .npz} archives (zip files of {@code .npy} entries, stored or deflated): finds
@@ -78,17 +76,17 @@ public final class Npz {
         }
         TileArray found = null;
         List<String> skipped = new ArrayList<>();
-        try (ZipInputStream zip = new ZipInputStream(counted)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                String name = e.getName();
+        try (ZipStream zip = new ZipStream(counted)) {
+            ZipStream.Entry e;
+            while ((e = zip.next()) != null) {
+                String name = e.header.name();
                 checkEntryName(name);
-                checkDeclaredSize(name, e.getSize(), e.getCompressedSize(), limits);
-                if (e.isDirectory() || found != null || !name.endsWith(".npy")) {
-                    drain(new Guard(zip, name, e.getSize(), limits, counted));
+                checkDeclaredSize(name, e.header.size(), e.header.compressedSize(), limits);
+                Guard guard = new Guard(e, name, e.header.size(), limits, counted);
+                if (name.endsWith("/") || found != null || !name.endsWith(".npy")) {
+                    drain(guard);
                     continue;
                 }
-                Guard guard = new Guard(zip, name, e.getSize(), limits, counted);
                 Npy.Header h = Npy.readHeader(guard);
                 String key = name.substring(0, name.length() - 4);
                 if (TileArrays.isTileArray(h)) {

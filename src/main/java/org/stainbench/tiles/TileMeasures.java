@@ -56,7 +56,7 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
         int h = tile.height();
         byte[] rgb = tile.rgb();
         int n = w * h;
-        int[] grey = new int[n];
+        byte[] grey = new byte[n];
         int cw = Math.min(CENTER_CROP, w);
         int ch = Math.min(CENTER_CROP, h);
         int cx0 = (w - cw) / 2;
@@ -73,7 +73,7 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
                 int r = rgb[o] & 0xff;
                 int g = rgb[o + 1] & 0xff;
                 int b = rgb[o + 2] & 0xff;
-                grey[p] = (r * 4899 + g * 9617 + b * 1868 + 8192) >> 14;
+                grey[p] = (byte) ((r * 4899 + g * 9617 + b * 1868 + 8192) >> 14);
                 int max = Math.max(r, Math.max(g, b));
                 int min = Math.min(r, Math.min(g, b));
                 int s = (((max - min) * SDIV[max]) + 2048) >> 12;
@@ -99,30 +99,39 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
     }
 
     /** Population variance of the 4-neighbour Laplacian with reflect-101 borders (OpenCV's default). */
-    static double laplacianVariance(int[] g, int w, int h) {
+    static double laplacianVariance(byte[] g, int w, int h) {
         long sum = 0;
         long sumSq = 0;
         for (int y = 0; y < h; y++) {
             int up = reflect101(y - 1, h) * w;
             int down = reflect101(y + 1, h) * w;
             int row = y * w;
-            for (int x = 0; x < w; x++) {
+            // borders, reflected
+            for (int x : w == 1 ? new int[] {0} : new int[] {0, w - 1}) {
                 int left = reflect101(x - 1, w);
                 int right = reflect101(x + 1, w);
-                int v = g[up + x] + g[down + x] + g[row + left] + g[row + right] - 4 * g[row + x];
+                int v = (g[up + x] & 0xff) + (g[down + x] & 0xff) + (g[row + left] & 0xff) + (g[row + right] & 0xff)
+                        - 4 * (g[row + x] & 0xff);
                 sum += v;
                 sumSq += (long) v * v;
             }
+            // interior: no reflection needed
+            long s = 0;
+            long sq = 0;
+            for (int x = 1; x < w - 1; x++) {
+                int v = (g[up + x] & 0xff) + (g[down + x] & 0xff) + (g[row + x - 1] & 0xff) + (g[row + x + 1] & 0xff)
+                        - 4 * (g[row + x] & 0xff);
+                s += v;
+                sq += v * v;
+            }
+            sum += s;
+            sumSq += sq;
         }
         long n = (long) w * h;
-        // exact in integers while n * sumSq fits (always for tiles up to 2048²); else in floating point
-        if (sumSq < Long.MAX_VALUE / n) {
-            java.math.BigInteger num = java.math.BigInteger.valueOf(n).multiply(java.math.BigInteger.valueOf(sumSq))
-                    .subtract(java.math.BigInteger.valueOf(sum).multiply(java.math.BigInteger.valueOf(sum)));
-            return num.doubleValue() / ((double) n * n);
-        }
-        double mean = sum / (double) n;
-        return sumSq / (double) n - mean * mean;
+        // exact in integers, then one rounding to double
+        java.math.BigInteger num = java.math.BigInteger.valueOf(n).multiply(java.math.BigInteger.valueOf(sumSq))
+                .subtract(java.math.BigInteger.valueOf(sum).multiply(java.math.BigInteger.valueOf(sum)));
+        return num.doubleValue() / ((double) n * n);
     }
 
     private static int reflect101(int i, int n) {
