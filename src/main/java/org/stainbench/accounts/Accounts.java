@@ -132,6 +132,16 @@ public class Accounts {
         token.revoke(clock.instant());
     }
 
+    /** Creates a user with the same rules as the admin page (for other modules' set-up and tests). */
+    public void createAccount(String username, Role role, String password) {
+        createUser(username, null, role, password);
+    }
+
+    /** Issues a machine token of scope API for {@code ownerUsername}; returns its secret (never stored). */
+    public String issueApiToken(String name, String ownerUsername) {
+        return issueToken(name, ownerUsername, TokenScope.API).secret();
+    }
+
     /** Usernames of enabled users with the given role, sorted; for pickers in other modules. */
     @Transactional(readOnly = true)
     public List<String> usernamesWithRole(Role role) {
