@@ -46,9 +46,10 @@ public class Slides {
                                 boolean excludeOutside, boolean plain) {
     }
 
-    public static final class NotFound extends RuntimeException {
+    /** A slide or tiling that does not exist: 404. */
+    public static final class NotFound extends org.springframework.web.server.ResponseStatusException {
         NotFound(String message) {
-            super(message);
+            super(org.springframework.http.HttpStatus.NOT_FOUND, message);
         }
     }
 
@@ -70,6 +71,10 @@ public class Slides {
         this.tx = tx;
         this.root = artifacts.resolve("slides");
         this.allowedRoots = Arrays.stream(allowedRoots.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+
+    List<Path> allowedRoots() {
+        return allowedRoots;
     }
 
     Path root() {

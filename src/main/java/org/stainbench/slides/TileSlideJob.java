@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -30,12 +31,13 @@ import org.stainbench.tiles.NpzWriter;
 class TileSlideJob implements JobHandler {
 
     private final SlideStore store;
-    private final Slides slides;
-    private final Catalog catalog;
+    private final ObjectProvider<Slides> slides;
+    /** Looked up when a job runs: the catalog itself needs the job queue, which needs every handler. */
+    private final ObjectProvider<Catalog> catalog;
     private final Clock clock;
     private final int threads;
 
-    TileSlideJob(SlideStore store, Slides slides, Catalog catalog, Clock clock,
+    TileSlideJob(SlideStore store, ObjectProvider<Slides> slides, ObjectProvider<Catalog> catalog, Clock clock,
                  @Value("${stainbench.slides.threads:0}") int threads) {
         this.store = store;
         this.slides = slides;
@@ -73,7 +75,7 @@ class TileSlideJob implements JobHandler {
         SlideTiler.Options o = new SlideTiler.Options(t.level(), t.magnification(), t.tileSize(), t.overlap(),
                 new FilterSettings(t.minLaplacian(), t.minSaturated(), t.maxWhite(), t.colourCast(), FilterSettings.LAB.maxColourCast()),
                 SlideTiler.Options.DEFAULT_MASK_MIN_TISSUE, regions, t.excludeOutside(), threads);
-        Path dir = slides.root().resolve(Long.toString(s.id())).resolve("tilings").resolve(Long.toString(t.id()));
+        Path dir = slides.getObject().root().resolve(Long.toString(s.id())).resolve("tilings").resolve(Long.toString(t.id()));
         Files.createDirectories(dir);
         String name = SlideNames.archiveName(s.name());
         ctx.log("tiling " + s.name() + " (" + s.width() + " x " + s.height() + ") with " + threads + " threads");
@@ -106,7 +108,7 @@ class TileSlideJob implements JobHandler {
                     }
                 }
                 try (InputStream in = Files.newInputStream(file)) {
-                    Archive a = catalog.registerUpload(t.datasetId(), name, in, t.createdBy());
+                    Archive a = catalog.getObject().registerUpload(t.datasetId(), name, in, t.createdBy());
                     archiveId = a.id();
                 } finally {
                     Slides.deleteQuietly(file);
