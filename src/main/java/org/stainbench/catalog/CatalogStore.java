@@ -256,6 +256,10 @@ class CatalogStore {
         return jdbc.sql("select * from tile where id = ?").param(id).query(CatalogStore::tile).optional();
     }
 
+    Optional<Long> tileId(long archiveId, int index) {
+        return jdbc.sql("select id from tile where archive_id = ? and idx = ?").params(archiveId, index).query(Long.class).optional();
+    }
+
     /** The tile before or after {@code t} in browser order (archive, index) under the same filter. */
     Optional<TileInfo> neighbour(TileInfo t, TileFilter f, boolean next) {
         Where w = where(t.datasetId(), f);

@@ -34,7 +34,7 @@ import org.stainbench.accounts.Accounts;
  * declared outputs, and cancel (SIGTERM).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "stainbench.jobs.lease=2s", "stainbench.jobs.heartbeat=400ms", "stainbench.jobs.sweep-interval=300ms",
+        "stainbench.jobs.lease=4s", "stainbench.jobs.heartbeat=400ms", "stainbench.jobs.sweep-interval=300ms",
         "stainbench.jobs.backoff=200ms", "stainbench.jobs.poll-wait=2s", "stainbench.jobs.cancel-grace=2s"})
 @ActiveProfiles("test")
 class AgentFailoverIT {
