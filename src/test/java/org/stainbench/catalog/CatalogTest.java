@@ -390,6 +390,42 @@ class CatalogTest {
         assertThat(store.countTiles(ds, new TileFilter(null, null, null, null, "train"))).isEqualTo(trainTiles);
     }
 
+    @Test
+    void theDemoProjectLoadsThroughTheNormalIngestAndGivesTheFiltersSomethingToReject() throws Exception {
+        mvc.perform(post("/datasets/demo").with(csrf()).with(member()))
+                .andExpect(flash().attribute("message", Matchers.containsString("8 archives")));
+        for (String name : List.of(DemoData.HE_NAME, DemoData.CK7_NAME)) {
+            Dataset d = catalog.datasets().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            List<Archive> archives = catalog.archives(d.id());
+            archives.forEach(a -> assertThat(awaitIngest(a.id()).status()).isEqualTo(ArchiveStatus.READY));
+            long tiles = store.countTiles(d.id(), TileFilter.NONE);
+            long informative = store.countInformative(d.id());
+            assertThat(tiles).isEqualTo(12L * archives.size());
+            assertThat(informative).as(name).isBetween(1L, tiles - 1);
+        }
+        assertThat(catalog.patients(catalog.datasets().stream().filter(x -> x.name().equals(DemoData.HE_NAME))
+                .findFirst().orElseThrow().id())).hasSize(4);
+        mvc.perform(post("/datasets/demo").with(csrf()).with(member()))
+                .andExpect(flash().attribute("error", "The demo project is already loaded."));
+    }
+
+    @Test
+    void theSynthCommandWritesArchivesNumpyReadsInTheLabsFormat() throws Exception {
+        Path out = tmp.resolve("synth");
+        int rc = new SynthCommand().run(new String[] {out.toString(), "--stain", "ck7", "--patients", "1", "--replicates",
+                "2", "--tiles", "3", "--size", "64", "--seed", "4", "--stored"});
+        assertThat(rc).isZero();
+        Path f = out.resolve("ihc_1004000_2.npz");
+        assertThat(f).exists();
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> seen = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readValue(Python.run("npz_check.py", f), Map.class);
+        assertThat(seen.get("arr_0").get("dtype")).isEqualTo("object");
+        assertThat(seen.get("arr_0").get("shape")).isEqualTo(List.of(3, 2));
+        assertThat(seen.get("arr_0").get("tile_shapes")).asList().allMatch(sh -> sh.equals(List.of(64, 64, 3)));
+        assertThat(ArchiveNames.parse(f.getFileName().toString())).isEqualTo(new ArchiveNames.Parsed("ihc", "1004000", 2));
+    }
+
     Map<String, String> sides(long ds) {
         Map<String, String> m = new java.util.TreeMap<>();
         catalog.archives(ds).forEach(a -> m.put(a.fileName(), a.splitSide()));
