@@ -168,11 +168,22 @@ public class Slides {
         }
     }
 
-    /** The coarsest level (at most 64 M pixels) scaled to 1024 px, or OpenSlide's associated thumbnail. */
+    /**
+     * The coarsest level whose longer side still has at least 1024 px (else the finest level), scaled to 1024 px
+     * by area averaging; OpenSlide's associated thumbnail when that level is over 64 M pixels.
+     */
     static RgbTile thumbnail(OpenSlide s) {
-        OpenSlide.Level coarsest = s.levels().get(s.levels().size() - 1);
-        if (coarsest.width() * coarsest.height() <= SlideTiler.Options.MAX_MASK_PIXELS) {
-            return Thumbnails.thumbnail(SlideTiler.readLevel(s, s.levels().size() - 1), THUMB_SIDE);
+        int pick = 0;
+        for (int i = s.levels().size() - 1; i >= 0; i--) {
+            OpenSlide.Level l = s.levels().get(i);
+            if (Math.max(l.width(), l.height()) >= THUMB_SIDE) {
+                pick = i;
+                break;
+            }
+        }
+        OpenSlide.Level l = s.levels().get(pick);
+        if (l.width() * l.height() <= SlideTiler.Options.MAX_MASK_PIXELS) {
+            return Thumbnails.thumbnail(SlideTiler.readLevel(s, pick), THUMB_SIDE);
         }
         if (s.associatedImages().contains("thumbnail")) {
             return Thumbnails.thumbnail(s.associatedImage("thumbnail"), THUMB_SIDE);

@@ -46,6 +46,21 @@ class TileSlideJob implements JobHandler {
         this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }
 
+    /**
+     * Writes the kept tiles in grid order as an uncompressed {@code .npz} (like {@code np.savez}): the lab's
+     * layout ({@code arr_0}, object (N, 2) rows of [tile, label]) or plain uint8 (N, size, size, 3).
+     */
+    static void writeArchive(Path file, List<SlideTiler.Tile> kept, TileSpool spool, int size, boolean plain, int label)
+            throws java.io.IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            if (plain) {
+                NpzWriter.writePlain(out, "arr_0", kept.size(), size, size, i -> spool.get(kept.get(i).slot()), false);
+            } else {
+                NpzWriter.writeLab(out, kept.size(), i -> spool.get(kept.get(i).slot()), i -> label, false);
+            }
+        }
+    }
+
     @Override
     public String type() {
         return Slides.JOB_TYPE;
@@ -100,13 +115,7 @@ class TileSlideJob implements JobHandler {
             if (!kept.isEmpty()) {
                 Path file = dir.resolve(name);
                 int label = s.label().code();
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-                    if (t.plain()) {
-                        NpzWriter.writePlain(out, "arr_0", kept.size(), t.tileSize(), t.tileSize(), i -> spool.get(kept.get(i).slot()), false);
-                    } else {
-                        NpzWriter.writeLab(out, kept.size(), i -> spool.get(kept.get(i).slot()), i -> label, false);
-                    }
-                }
+                writeArchive(file, kept, spool, t.tileSize(), t.plain(), label);
                 try (InputStream in = Files.newInputStream(file)) {
                     Archive a = catalog.getObject().registerUpload(t.datasetId(), name, in, t.createdBy());
                     archiveId = a.id();
