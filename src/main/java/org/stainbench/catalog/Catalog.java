@@ -150,6 +150,11 @@ public class Catalog {
         }
     }
 
+    /** The folders under which files may be registered by server path (none: registering by path is off). */
+    public List<Path> allowedRoots() {
+        return properties.allowedRoots().stream().filter(r -> !r.toString().isBlank()).toList();
+    }
+
     Path allowedFile(String path) {
         Path p = Path.of(path).toAbsolutePath().normalize();
         List<Path> roots = properties.allowedRoots().stream().filter(r -> !r.toString().isBlank()).toList();
