@@ -12,8 +12,10 @@
     return out;
   }
   function draw() {
-    var alpha = parseFloat(document.getElementById('smoothing').value || '0');
-    var log = document.getElementById('logscale').checked;
+    var smoothing = document.getElementById('smoothing');
+    var logscale = document.getElementById('logscale');
+    var alpha = smoothing ? parseFloat(smoothing.value || '0') : 0;
+    var log = logscale ? logscale.checked : false;
     Object.keys(data).sort().forEach(function (key) {
       var points = data[key];
       var steps = points.map(function (p) { return p.step; });
@@ -40,7 +42,12 @@
   function load() {
     fetch(box.dataset.src, { headers: { 'Accept': 'application/json' } })
       .then(function (r) { return r.json(); })
-      .then(function (json) { data = json; draw(); });
+      .then(function (json) {
+        data = json;
+        var empty = document.getElementById('no-metrics');
+        if (empty) empty.hidden = Object.keys(json).length > 0;
+        draw();
+      });
   }
   document.addEventListener('DOMContentLoaded', function () {
     ['smoothing', 'logscale'].forEach(function (id) {

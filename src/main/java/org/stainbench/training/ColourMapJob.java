@@ -142,7 +142,7 @@ class ColourMapJob implements JobHandler {
     }
 
     /**
-     * Pixels of up to {@link #MAX_TILES} tissue tiles (≥ 60 % tissue) of the dataset's ready archives on the
+     * Pixels of up to {@link #MAX_TILES} tissue tiles (≥ 60 % tissue, or the archive's most tissue-rich ones) of the dataset's ready archives on the
      * given split side, spread evenly over the archives; optical densities for the source, 0–1 colours for
      * the target.
      */
@@ -157,15 +157,20 @@ class ColourMapJob implements JobHandler {
         int perArchive = Math.max(1, MAX_TILES / archives.size());
         List<double[]> chunks = new ArrayList<>();
         for (Archive a : archives) {
-            List<TileInfo> tissue = tiles.tiles(a.id()).stream().filter(t -> t.tissueFraction() >= MIN_TISSUE).toList();
-            for (int k = 0; k < Math.min(perArchive, tissue.size()); k++) {
-                TileInfo t = tissue.get((int) ((long) k * tissue.size() / Math.min(perArchive, tissue.size())));
+            // tissue tiles (≥ 60 %) first; an archive without any lends its most tissue-rich tiles (≥ 10 %)
+            List<TileInfo> ranked = tiles.tiles(a.id()).stream().filter(t -> t.tissueFraction() >= 0.1)
+                    .sorted(java.util.Comparator.comparingDouble(TileInfo::tissueFraction).reversed()).toList();
+            List<TileInfo> tissue = ranked.stream().filter(t -> t.tissueFraction() >= MIN_TISSUE).toList();
+            List<TileInfo> pool = tissue.isEmpty() ? ranked : tissue;
+            int take = Math.min(perArchive, pool.size());
+            for (int k = 0; k < take; k++) {
+                TileInfo t = pool.get((int) ((long) k * pool.size() / take));
                 RgbTile tile = tiles.read(a.id(), t.index());
                 chunks.add(sample(tile, random, opticalDensity));
             }
         }
         if (chunks.isEmpty()) {
-            throw new IllegalArgumentException("Dataset '" + d.name() + "' has no tiles with ≥ 60 % tissue to learn from.");
+            throw new IllegalArgumentException("Dataset '" + d.name() + "' has no tiles with tissue to learn from.");
         }
         context.log(d.name() + ": " + chunks.size() + " tissue tiles sampled");
         int n = chunks.stream().mapToInt(c -> c.length).sum();

@@ -25,10 +25,12 @@ class RunsController {
 
     private final TrackingStore store;
     private final MlflowArtifacts artifacts;
+    private final org.stainbench.checkpoints.Checkpoints checkpoints;
 
-    RunsController(TrackingStore store, MlflowArtifacts artifacts) {
+    RunsController(TrackingStore store, MlflowArtifacts artifacts, org.stainbench.checkpoints.Checkpoints checkpoints) {
         this.store = store;
         this.artifacts = artifacts;
+        this.checkpoints = checkpoints;
     }
 
     @GetMapping("/runs")
@@ -56,6 +58,8 @@ class RunsController {
         model.addAttribute("run", store.full(info));
         model.addAttribute("experiment", store.requireExperiment(info.experimentId()));
         model.addAttribute("histories", store.allHistories(info));
+        model.addAttribute("checkpoints", checkpoints.all().stream().filter(c -> uuid.equals(c.runUuid()))
+                .sorted(java.util.Comparator.comparing(c -> c.epoch() == null ? 0 : c.epoch())).toList());
         try (var files = artifacts.filesOf(info)) {
             List<String> names = files.map(Path::toString).map(s -> s.replace('\\', '/')).toList();
             model.addAttribute("artifacts", names);

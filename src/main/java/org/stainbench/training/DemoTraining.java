@@ -1,0 +1,87 @@
+package org.stainbench.training;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.stainbench.catalog.ArchiveIngested;
+import org.stainbench.catalog.ArchiveStatus;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Dataset;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobRequest;
+
+/**
+ * When the demo project's datasets are ingested, the demo gains one CPU colour-map training run (3 short
+ * epochs, each applied to the demo H&amp;E dataset), launched like any other through its job.
+ */
+@Component
+class DemoTraining {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoTraining.class);
+    static final String HE = "Demo H&E (synthetic)";
+    static final String CK7 = "Demo CK7 (synthetic)";
+    static final String EXPERIMENT = "colour-map (demo)";
+    static final String RUN = "colour-map-demo";
+
+    private final Catalog catalog;
+    private final TrackingStore store;
+    private final JobQueue jobs;
+    private final boolean enabled;
+
+    DemoTraining(Catalog catalog, TrackingStore store, JobQueue jobs,
+            @org.springframework.beans.factory.annotation.Value("${stainbench.demo.training:true}") boolean enabled) {
+        this.catalog = catalog;
+        this.store = store;
+        this.jobs = jobs;
+        this.enabled = enabled;
+    }
+
+    @EventListener
+    synchronized void ingested(ArchiveIngested e) {
+        Optional<Dataset> he = named(HE);
+        Optional<Dataset> ck7 = named(CK7);
+        if (!enabled || he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
+                || !allReady(he.get()) || !allReady(ck7.get()) || store.experimentByName(EXPERIMENT).isPresent()) {
+            return;
+        }
+        long experiment = store.createExperiment(EXPERIMENT, null, Map.of());
+        Tracking.RunInfo run = store.createRun(experiment, "demo", null, RUN,
+                Map.of("stainbench.kind", "colour-map", "stainbench.dataset_id", String.valueOf(he.get().id())));
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("method", "colour map (OD-space linear), Adam on sliced Wasserstein-2");
+        params.put("source_dataset", HE);
+        params.put("target_dataset", CK7);
+        params.put("split", "all");
+        params.put("epochs", "3");
+        params.put("steps_per_epoch", "20");
+        params.put("pixels_per_step", "1024");
+        params.put("projections", "16");
+        params.put("lr", "0.03");
+        params.put("seed", "0");
+        store.logBatch(run.uuid(), List.of(), params, Map.of());
+        Map<String, String> job = Map.of("run", run.uuid(), "source", String.valueOf(he.get().id()), "target",
+                String.valueOf(ck7.get().id()), "split", "all", "epochs", "3", "steps", "20", "batch", "1024",
+                "projections", "16", "lr", "0.03", "seed", "0");
+        Map<String, String> withApply = new LinkedHashMap<>(job);
+        withApply.put("applyTo", String.valueOf(he.get().id()));
+        withApply.put("by", "demo");
+        long id = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + RUN + " on " + HE, withApply, "demo"));
+        store.logBatch(run.uuid(), List.of(), Map.of(), Map.of("stainbench.job_id", String.valueOf(id)));
+        log.info("Demo colour-map training queued as job {}", id);
+    }
+
+    private Optional<Dataset> named(String name) {
+        return catalog.datasets().stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    private boolean allReady(Dataset d) {
+        var archives = catalog.archives(d.id());
+        return !archives.isEmpty() && archives.stream().allMatch(a -> a.status() == ArchiveStatus.READY);
+    }
+}
