@@ -41,14 +41,22 @@ public class Accounts {
         if (role == null) {
             throw new IllegalArgumentException("Choose a role.");
         }
-        if (password == null || password.length() < MIN_PASSWORD) {
-            throw new IllegalArgumentException("Password must have at least " + MIN_PASSWORD + " characters.");
-        }
+        checkPassword(password);
         if (users.existsByUsername(name)) {
             throw new IllegalArgumentException("A user named '" + name + "' already exists.");
         }
         String display = displayName == null || displayName.isBlank() ? null : displayName.trim();
         return users.save(new UserAccount(name, display, encoder.encode(password), role, clock.instant()));
+    }
+
+    /** Creates a user (for other modules' setup code and tests); rules as on the admin page. */
+    public void register(String username, String displayName, Role role, String password) {
+        createUser(username, displayName, role, password);
+    }
+
+    /** Creates a machine token for {@code owner} and returns its secret (shown once, stored hashed). */
+    public String newToken(String name, String owner, TokenScope scope) {
+        return issueToken(name, owner, scope).secret();
     }
 
     void changeRole(long userId, Role role, String actingUser) {
@@ -70,6 +78,28 @@ public class Accounts {
             }
         }
         user.setEnabled(enabled);
+    }
+
+    void changeOwnPassword(String username, String current, String password) {
+        UserAccount user = users.findByUsername(username)
+                .orElseThrow(() -> new IllegalArgumentException("No user named '" + username + "'."));
+        if (current == null || !encoder.matches(current, user.getPasswordHash())) {
+            throw new IllegalArgumentException("The current password is wrong.");
+        }
+        checkPassword(password);
+        user.setPasswordHash(encoder.encode(password));
+    }
+
+    void resetPassword(long userId, String password) {
+        UserAccount user = find(userId);
+        checkPassword(password);
+        user.setPasswordHash(encoder.encode(password));
+    }
+
+    private static void checkPassword(String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw new IllegalArgumentException("Password must have at least " + MIN_PASSWORD + " characters.");
+        }
     }
 
     /** Creates a token and returns its secret, which is never stored and cannot be shown again. */
@@ -100,6 +130,16 @@ public class Accounts {
         MachineToken token = tokens.findById(tokenId)
                 .orElseThrow(() -> new IllegalArgumentException("No token with id " + tokenId + "."));
         token.revoke(clock.instant());
+    }
+
+    /** Creates a user with the same rules as the admin page (for other modules' set-up and tests). */
+    public void createAccount(String username, Role role, String password) {
+        createUser(username, null, role, password);
+    }
+
+    /** Issues a machine token of scope API for {@code ownerUsername}; returns its secret (never stored). */
+    public String issueApiToken(String name, String ownerUsername) {
+        return issueToken(name, ownerUsername, TokenScope.API).secret();
     }
 
     /** Usernames of enabled users with the given role, sorted; for pickers in other modules. */

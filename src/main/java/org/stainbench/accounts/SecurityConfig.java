@@ -17,7 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Two filter chains. {@code /api/**}: stateless, machine tokens only, errors as problem JSON.
  * Everything else: form login with CSRF; GET needs SUPERVISOR (or higher), changes need MEMBER,
- * {@code /admin/**} needs ADMIN; pathologists reach only {@code /review/**}.
+ * {@code /admin/**} needs ADMIN; pathologists reach only {@code /review/**}; everyone signed in
+ * reaches {@code /account} (own password).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -51,7 +52,7 @@ class SecurityConfig {
                         "/favicon.ico", "/actuator/health", "/actuator/health/**").permitAll()
                 .requestMatchers("/admin/**").hasRole("ADMIN")
                 .requestMatchers("/review/**").hasAnyRole("PATHOLOGIST", "SUPERVISOR")
-                .requestMatchers("/").authenticated()
+                .requestMatchers("/", "/account", "/account/**").authenticated()
                 .requestMatchers(HttpMethod.GET, "/**").hasRole("SUPERVISOR")
                 .anyRequest().hasRole("MEMBER"))
                 .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())

@@ -78,15 +78,15 @@ class AccessRulesTest {
     @Test
     void pathologistsCannotOpenTeamPages() throws Exception {
         // Any team page (the rule is by URL, so even an unknown one): forbidden before it is looked up.
-        mvc.perform(get("/datasets").with(as(Role.PATHOLOGIST))).andExpect(status().isForbidden());
-        mvc.perform(get("/datasets").with(as(Role.SUPERVISOR))).andExpect(status().isNotFound());
+        mvc.perform(get("/no-such-page").with(as(Role.PATHOLOGIST))).andExpect(status().isForbidden());
+        mvc.perform(get("/no-such-page").with(as(Role.SUPERVISOR))).andExpect(status().isNotFound());
     }
 
     @Test
     void supervisorsAreReadOnly() throws Exception {
-        mvc.perform(post("/datasets").with(csrf()).with(as(Role.SUPERVISOR))).andExpect(status().isForbidden());
+        mvc.perform(post("/no-such-page").with(csrf()).with(as(Role.SUPERVISOR))).andExpect(status().isForbidden());
         // A member passes security (and then finds no such handler).
-        mvc.perform(post("/datasets").with(csrf()).with(as(Role.MEMBER))).andExpect(status().isNotFound());
+        mvc.perform(post("/no-such-page").with(csrf()).with(as(Role.MEMBER))).andExpect(status().isNotFound());
     }
 
     @Test
@@ -115,6 +115,26 @@ class AccessRulesTest {
                 .andExpect(content().string(Matchers.containsString("at least 10 characters")))
                 .andExpect(content().string(Matchers.containsString("value=\"shortpw\"")));
         assertThat(users.existsByUsername("shortpw")).isFalse();
+    }
+
+    @Test
+    void everyRoleChangesItsOwnPassword() throws Exception {
+        accounts.createUser("pw.path", null, Role.PATHOLOGIST, "first-password");
+        var pathologist = user("pw.path").authorities(
+                new org.springframework.security.core.authority.SimpleGrantedAuthority("ROLE_PATHOLOGIST"));
+        mvc.perform(get("/account").with(pathologist)).andExpect(status().isOk());
+        mvc.perform(post("/account/password").with(csrf()).with(pathologist).param("current", "wrong-password")
+                .param("password", "second-password").param("repeat", "second-password"))
+                .andExpect(redirectedUrl("/account"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
+                        .attribute("error", "The current password is wrong."));
+        mvc.perform(post("/account/password").with(csrf()).with(pathologist).param("current", "first-password")
+                .param("password", "second-password").param("repeat", "second-password"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
+                        .attribute("message", "Password changed."));
+        mvc.perform(formLogin("/login").user("pw.path").password("second-password")).andExpect(redirectedUrl("/"));
+        mvc.perform(formLogin("/login").user("pw.path").password("first-password"))
+                .andExpect(redirectedUrl("/login?error"));
     }
 
     @Test

@@ -1,0 +1,408 @@
+package org.stainbench.training;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.stainbench.accounts.ApiPrincipal;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * MLflow's tracking REST API (the subset the {@code mlflow} Python client uses for experiments, runs,
+ * params, metrics and tags), with MLflow's JSON shapes: string ids, {@code run_uuid} as an alias of
+ * {@code run_id}, errors as {@code {"error_code", "message"}}. Point the client at Stainbench with
+ * {@code MLFLOW_TRACKING_URI=http://host:8080} and {@code MLFLOW_TRACKING_TOKEN=<machine token>}.
+ */
+@RestController
+@RequestMapping("/api/2.0/mlflow")
+class MlflowApi {
+
+    static final int MAX_BATCH_METRICS = 1000;
+    static final int MAX_BATCH_PARAMS = 100;
+    static final int MAX_BATCH_TAGS = 100;
+    private static final int DEFAULT_MAX_RESULTS = 1000;
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final TrackingStore store;
+    private final org.springframework.context.ApplicationEventPublisher events;
+
+    MlflowApi(TrackingStore store, org.springframework.context.ApplicationEventPublisher events) {
+        this.store = store;
+        this.events = events;
+    }
+
+    // ---- experiments -------------------------------------------------------------------------
+
+    @PostMapping("/experiments/create")
+    ObjectNode createExperiment(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        long id = store.createExperiment(text(body, "name", true), text(body, "artifact_location", false),
+                keyValues(body.get("tags")));
+        events.publishEvent(org.stainbench.shell.Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
+                "registered", "experiment", id, "Created experiment '" + text(body, "name", true) + "' (API)",
+                "/runs?experiment=" + id));
+        return JSON.objectNode().put("experiment_id", Long.toString(id));
+    }
+
+    @GetMapping("/experiments/get")
+    ObjectNode getExperiment(@RequestParam(name = "experiment_id", required = false) String id) {
+        return JSON.objectNode().set("experiment", experimentJson(store.requireExperiment(experimentId(id))));
+    }
+
+    @GetMapping("/experiments/get-by-name")
+    ObjectNode getExperimentByName(@RequestParam(name = "experiment_name", required = false) String name) {
+        if (name == null || name.isBlank()) {
+            throw MlflowException.invalid("Missing value for required parameter 'experiment_name'.");
+        }
+        Tracking.Experiment e = store.experimentByName(name)
+                .orElseThrow(() -> MlflowException.notFound("Could not find experiment with name '" + name + "'"));
+        return JSON.objectNode().set("experiment", experimentJson(e));
+    }
+
+    @PostMapping("/experiments/search")
+    ObjectNode searchExperiments(@RequestBody(required = false) JsonNode body) {
+        JsonNode b = body == null ? JSON.objectNode() : body;
+        String viewType = b.path("view_type").asString("ACTIVE_ONLY");
+        int max = b.path("max_results").asInt(DEFAULT_MAX_RESULTS);
+        String filter = b.path("filter").asString("");
+        List<Tracking.Experiment> all = store.experiments(!viewType.equals("ALL") && !viewType.equals("DELETED_ONLY"))
+                .stream().filter(e -> filter.isBlank() || matchesExperimentFilter(e, filter)).toList();
+        int offset = decodeToken(b.path("page_token").asString(""));
+        ObjectNode out = JSON.objectNode();
+        ArrayNode list = out.putArray("experiments");
+        all.stream().skip(offset).limit(max).forEach(e -> list.add(experimentJson(e)));
+        if (offset + max < all.size()) {
+            out.put("next_page_token", encodeToken(offset + max));
+        }
+        return out;
+    }
+
+    @PostMapping("/experiments/set-experiment-tag")
+    ObjectNode setExperimentTag(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        store.setExperimentTag(experimentId(text(body, "experiment_id", true)), text(body, "key", true),
+                text(body, "value", false));
+        return JSON.objectNode();
+    }
+
+    // ---- runs --------------------------------------------------------------------------------
+
+    @PostMapping("/runs/create")
+    ObjectNode createRun(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        String expText = text(body, "experiment_id", false);
+        long exp = expText == null ? 0 : experimentId(expText);
+        Long start = body.hasNonNull("start_time") ? body.get("start_time").asLong() : null;
+        String user = text(body, "user_id", false);
+        if (user == null || user.isBlank()) {
+            user = ((ApiPrincipal) auth.getPrincipal()).username();
+        }
+        Tracking.RunInfo info = store.createRun(exp, user, start, text(body, "run_name", false),
+                keyValues(body.get("tags")));
+        events.publishEvent(org.stainbench.shell.Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
+                "launched", "run", info.uuid(), "Started run '" + info.name() + "' (API)", "/runs/" + info.uuid()));
+        return JSON.objectNode().set("run", runJson(store.full(info)));
+    }
+
+    @GetMapping("/runs/get")
+    ObjectNode getRun(@RequestParam(name = "run_id", required = false) String runId,
+            @RequestParam(name = "run_uuid", required = false) String runUuid) {
+        Tracking.RunInfo info = store.requireRun(runId != null ? runId : runUuid);
+        return JSON.objectNode().set("run", runJson(store.full(info)));
+    }
+
+    @PostMapping("/runs/update")
+    ObjectNode updateRun(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        Long end = body.hasNonNull("end_time") ? body.get("end_time").asLong() : null;
+        Tracking.RunInfo info = store.updateRun(runId(body), text(body, "status", false), end,
+                text(body, "run_name", false));
+        return JSON.objectNode().set("run_info", runInfoJson(info));
+    }
+
+    @PostMapping("/runs/search")
+    ObjectNode searchRuns(@RequestBody(required = false) JsonNode body) {
+        JsonNode b = body == null ? JSON.objectNode() : body;
+        List<Long> experiments = new ArrayList<>();
+        b.path("experiment_ids").forEach(e -> experiments.add(experimentId(e.asString())));
+        String view = b.path("run_view_type").asString("ACTIVE_ONLY");
+        String lifecycle = switch (view) {
+            case "ALL" -> null;
+            case "DELETED_ONLY" -> "deleted";
+            default -> "active";
+        };
+        int max = b.path("max_results").asInt(DEFAULT_MAX_RESULTS);
+        if (max < 1 || max > 50000) {
+            throw MlflowException.invalid("max_results must be between 1 and 50000, got " + max);
+        }
+        List<String> orderBy = new ArrayList<>();
+        b.path("order_by").forEach(o -> orderBy.add(o.asString()));
+        var predicate = RunSearch.filter(b.path("filter").asString(""));
+        var order = RunSearch.order(orderBy);
+        List<Tracking.Run> runs = store.runInfos(experiments, lifecycle).stream().map(store::full)
+                .filter(predicate).sorted(order).toList();
+        int offset = decodeToken(b.path("page_token").asString(""));
+        ObjectNode out = JSON.objectNode();
+        ArrayNode list = out.putArray("runs");
+        runs.stream().skip(offset).limit(max).forEach(r -> list.add(runJson(r)));
+        if (offset + max < runs.size()) {
+            out.put("next_page_token", encodeToken(offset + max));
+        }
+        return out;
+    }
+
+    @PostMapping("/runs/log-metric")
+    ObjectNode logMetric(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        store.logBatch(runId(body), List.of(metric(body)), Map.of(), Map.of());
+        return JSON.objectNode();
+    }
+
+    @PostMapping("/runs/log-parameter")
+    ObjectNode logParameter(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        store.logBatch(runId(body), List.of(), Map.of(text(body, "key", true), valueText(body)), Map.of());
+        return JSON.objectNode();
+    }
+
+    @PostMapping("/runs/set-tag")
+    ObjectNode setTag(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        Map<String, String> tag = new LinkedHashMap<>();
+        tag.put(text(body, "key", true), valueText(body));
+        store.logBatch(runId(body), List.of(), Map.of(), tag);
+        return JSON.objectNode();
+    }
+
+    @PostMapping("/runs/delete-tag")
+    ObjectNode deleteTag(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        store.deleteTag(store.requireActiveRun(runId(body)), text(body, "key", true));
+        return JSON.objectNode();
+    }
+
+    @PostMapping("/runs/log-batch")
+    ObjectNode logBatch(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        JsonNode metrics = body.path("metrics");
+        JsonNode params = body.path("params");
+        JsonNode tags = body.path("tags");
+        if (metrics.size() > MAX_BATCH_METRICS || params.size() > MAX_BATCH_PARAMS || tags.size() > MAX_BATCH_TAGS) {
+            throw MlflowException.invalid("A batch logging request can contain at most " + MAX_BATCH_METRICS
+                    + " metrics, " + MAX_BATCH_PARAMS + " params and " + MAX_BATCH_TAGS + " tags; got "
+                    + metrics.size() + ", " + params.size() + " and " + tags.size() + ".");
+        }
+        List<Tracking.Metric> ms = new ArrayList<>();
+        metrics.forEach(m -> ms.add(metric(m)));
+        Map<String, String> ps = new LinkedHashMap<>();
+        for (JsonNode p : params) {
+            String key = text(p, "key", true);
+            String value = valueText(p);
+            if (ps.containsKey(key) && !ps.get(key).equals(value)) {
+                throw MlflowException.invalid("Duplicate parameter keys have been submitted: ['" + key + "'].");
+            }
+            ps.put(key, value);
+        }
+        store.logBatch(runId(body), ms, ps, keyValues(tags));
+        return JSON.objectNode();
+    }
+
+    @GetMapping("/metrics/get-history")
+    ObjectNode metricHistory(@RequestParam(name = "run_id", required = false) String runId,
+            @RequestParam(name = "run_uuid", required = false) String runUuid,
+            @RequestParam(name = "metric_key", required = false) String key) {
+        if (key == null || key.isBlank()) {
+            throw MlflowException.invalid("Missing value for required parameter 'metric_key'.");
+        }
+        Tracking.RunInfo info = store.requireRun(runId != null ? runId : runUuid);
+        ObjectNode out = JSON.objectNode();
+        ArrayNode list = out.putArray("metrics");
+        store.metricHistory(info, key).forEach(m -> list.add(metricJson(m)));
+        return out;
+    }
+
+    // ---- JSON shapes -------------------------------------------------------------------------
+
+    static ObjectNode experimentJson(Tracking.Experiment e) {
+        ObjectNode o = JSON.objectNode()
+                .put("experiment_id", Long.toString(e.id()))
+                .put("name", e.name())
+                .put("artifact_location", e.artifactLocation())
+                .put("lifecycle_stage", e.lifecycleStage())
+                .put("last_update_time", e.lastUpdateTime())
+                .put("creation_time", e.creationTime());
+        ArrayNode tags = o.putArray("tags");
+        e.tags().forEach((k, v) -> tags.add(JSON.objectNode().put("key", k).put("value", v)));
+        return o;
+    }
+
+    static ObjectNode runInfoJson(Tracking.RunInfo i) {
+        ObjectNode o = JSON.objectNode()
+                .put("run_id", i.uuid())
+                .put("run_uuid", i.uuid())
+                .put("run_name", i.name())
+                .put("experiment_id", Long.toString(i.experimentId()))
+                .put("user_id", i.userId() == null ? "" : i.userId())
+                .put("status", i.status());
+        if (i.startTime() != null) {
+            o.put("start_time", i.startTime());
+        }
+        if (i.endTime() != null) {
+            o.put("end_time", i.endTime());
+        }
+        return o.put("artifact_uri", i.artifactUri()).put("lifecycle_stage", i.lifecycleStage());
+    }
+
+    static ObjectNode runJson(Tracking.Run r) {
+        ObjectNode run = JSON.objectNode();
+        run.set("info", runInfoJson(r.info()));
+        ObjectNode data = run.putObject("data");
+        ArrayNode metrics = data.putArray("metrics");
+        r.latestMetrics().forEach(m -> metrics.add(metricJson(m)));
+        ArrayNode params = data.putArray("params");
+        r.params().forEach((k, v) -> params.add(JSON.objectNode().put("key", k).put("value", v)));
+        ArrayNode tags = data.putArray("tags");
+        r.tags().forEach((k, v) -> tags.add(JSON.objectNode().put("key", k).put("value", v)));
+        run.putObject("inputs");
+        return run;
+    }
+
+    static ObjectNode metricJson(Tracking.Metric m) {
+        ObjectNode o = JSON.objectNode().put("key", m.key());
+        double v = m.value();
+        if (Double.isNaN(v)) {
+            o.put("value", "NaN");
+        } else if (Double.isInfinite(v)) {
+            o.put("value", v > 0 ? "Infinity" : "-Infinity");
+        } else {
+            o.put("value", v);
+        }
+        return o.put("timestamp", m.timestamp()).put("step", m.step());
+    }
+
+    // ---- request helpers ---------------------------------------------------------------------
+
+    private static void requireWriter(Authentication auth) {
+        boolean writer = auth.getAuthorities().stream().anyMatch(
+                a -> a.getAuthority().equals("ROLE_MEMBER") || a.getAuthority().equals("SCOPE_NODE"));
+        if (!writer) {
+            throw MlflowException.forbidden("This token may only read: its owner is not a team member.");
+        }
+    }
+
+    private static String runId(JsonNode body) {
+        String id = text(body, "run_id", false);
+        return id != null && !id.isBlank() ? id : text(body, "run_uuid", true);
+    }
+
+    private static long experimentId(String text) {
+        if (text == null || text.isBlank()) {
+            throw MlflowException.invalid("Missing value for required parameter 'experiment_id'.");
+        }
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw MlflowException.notFound("No experiment with id=" + text + ".");
+        }
+    }
+
+    static String text(JsonNode body, String field, boolean required) {
+        JsonNode n = body == null ? null : body.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw MlflowException.invalid("Missing value for required parameter '" + field + "'.");
+            }
+            return null;
+        }
+        return n.isValueNode() ? n.asString() : n.toString();
+    }
+
+    private static String valueText(JsonNode body) {
+        String v = text(body, "value", false);
+        return v == null ? "" : v;
+    }
+
+    private static Tracking.Metric metric(JsonNode m) {
+        String key = text(m, "key", true);
+        JsonNode v = m.get("value");
+        if (v == null || v.isNull()) {
+            throw MlflowException.invalid("Missing value for required parameter 'value' of metric '" + key + "'.");
+        }
+        double value;
+        if (v.isNumber()) {
+            value = v.asDouble();
+        } else {
+            value = switch (v.asString()) {
+                case "NaN" -> Double.NaN;
+                case "Infinity", "inf" -> Double.POSITIVE_INFINITY;
+                case "-Infinity", "-inf" -> Double.NEGATIVE_INFINITY;
+                default -> {
+                    try {
+                        yield Double.parseDouble(v.asString());
+                    } catch (NumberFormatException e) {
+                        throw MlflowException.invalid("Metric '" + key + "' has a non-numeric value '" + v.asString() + "'.");
+                    }
+                }
+            };
+        }
+        if (!m.hasNonNull("timestamp")) {
+            throw MlflowException.invalid("Missing value for required parameter 'timestamp' of metric '" + key + "'.");
+        }
+        return new Tracking.Metric(key, value, m.get("timestamp").asLong(), m.path("step").asLong(0));
+    }
+
+    private static Map<String, String> keyValues(JsonNode array) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (array != null) {
+            for (JsonNode t : array) {
+                out.put(text(t, "key", true), text(t, "value", false));
+            }
+        }
+        return out;
+    }
+
+    private static boolean matchesExperimentFilter(Tracking.Experiment e, String filter) {
+        // The client's only common use: name = 'x' or name LIKE 'x%'.
+        var m = java.util.regex.Pattern.compile("(?i)\\s*(?:attribute\\.)?name\\s*(=|LIKE|ILIKE)\\s*'([^']*)'\\s*")
+                .matcher(filter);
+        if (!m.matches()) {
+            throw MlflowException.invalid("Unsupported experiment filter '" + filter + "'; use name = '…' or name LIKE '…'.");
+        }
+        String v = m.group(2);
+        return switch (m.group(1).toUpperCase()) {
+            case "=" -> e.name().equals(v);
+            default -> java.util.regex.Pattern.compile(v.replace("%", ".*").replace("_", "."),
+                    m.group(1).equalsIgnoreCase("ILIKE") ? java.util.regex.Pattern.CASE_INSENSITIVE : 0)
+                    .matcher(e.name()).matches();
+        };
+    }
+
+    private static int decodeToken(String token) {
+        if (token == null || token.isBlank()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw MlflowException.invalid("Invalid page token.");
+        }
+    }
+
+    private static String encodeToken(int offset) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Integer.toString(offset).getBytes(StandardCharsets.UTF_8));
+    }
+}

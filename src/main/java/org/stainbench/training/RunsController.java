@@ -1,0 +1,159 @@
+package org.stainbench.training;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageImpl;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+
+/** Pages for tracked runs: a list per experiment and a run page with curves, params, tags and images. */
+@Controller
+class RunsController {
+
+    private static final int PAGE_SIZE = 50;
+
+    private final TrackingStore store;
+    private final MlflowArtifacts artifacts;
+
+    RunsController(TrackingStore store, MlflowArtifacts artifacts) {
+        this.store = store;
+        this.artifacts = artifacts;
+    }
+
+    @GetMapping("/runs")
+    String runs(@RequestParam(required = false) Long experiment, @RequestParam(defaultValue = "0") int page,
+            Model model) {
+        List<Tracking.Experiment> experiments = store.experiments(true);
+        List<Long> ids = experiment != null ? List.of(experiment) : experiments.stream().map(Tracking.Experiment::id).toList();
+        List<Tracking.RunInfo> all = store.runInfos(ids, "active");
+        int from = Math.min(Math.max(page, 0) * PAGE_SIZE, all.size());
+        List<Tracking.Run> slice = all.subList(from, Math.min(from + PAGE_SIZE, all.size())).stream().map(store::full)
+                .toList();
+        Page<Tracking.Run> runs = new PageImpl<>(slice, PageRequest.of(Math.max(page, 0), PAGE_SIZE), all.size());
+        Map<Long, String> names = new TreeMap<>();
+        experiments.forEach(e -> names.put(e.id(), e.name()));
+        model.addAttribute("runs", runs);
+        model.addAttribute("experiments", experiments);
+        model.addAttribute("experimentNames", names);
+        model.addAttribute("experiment", experiment);
+        return "runs/list";
+    }
+
+    @GetMapping("/runs/{uuid}")
+    String run(@PathVariable String uuid, Model model) throws IOException {
+        Tracking.RunInfo info = store.run(uuid).orElseThrow(NotFound::new);
+        model.addAttribute("run", store.full(info));
+        model.addAttribute("experiment", store.requireExperiment(info.experimentId()));
+        model.addAttribute("histories", store.allHistories(info));
+        try (var files = artifacts.filesOf(info)) {
+            List<String> names = files.map(Path::toString).map(s -> s.replace('\\', '/')).toList();
+            model.addAttribute("artifacts", names);
+            model.addAttribute("images", names.stream().filter(RunsController::isImage).toList());
+        }
+        return "runs/detail";
+    }
+
+    /** The curves of a run as JSON for the chart (polled while the run is active). */
+    @GetMapping("/runs/{uuid}/metrics.json")
+    @ResponseBody
+    Map<String, List<Tracking.Metric>> metrics(@PathVariable String uuid) {
+        return store.allHistories(store.run(uuid).orElseThrow(NotFound::new));
+    }
+
+    @GetMapping("/runs/{uuid}/artifacts/{*path}")
+    ResponseEntity<?> artifact(@PathVariable String uuid, @PathVariable String path) throws IOException {
+        Tracking.RunInfo info = store.run(uuid).orElseThrow(NotFound::new);
+        return artifacts.downloadOrList("/" + info.experimentId() + "/" + uuid + "/artifacts" + path, null);
+    }
+
+    /** Any number of runs side by side: differing params, final metrics, overlaid curves; or seed groups. */
+    @GetMapping("/runs/compare")
+    String compare(@RequestParam(name = "run", required = false) List<String> ids,
+            @RequestParam(defaultValue = "false") boolean seeds, Model model) {
+        List<Tracking.Run> runs = load(ids);
+        model.addAttribute("runs", runs);
+        model.addAttribute("seeds", seeds);
+        model.addAttribute("differing", SeedGroups.differingParams(runs));
+        List<List<Tracking.Run>> groups = seeds ? SeedGroups.group(runs) : runs.stream().map(List::of).toList();
+        List<GroupRow> rows = new java.util.ArrayList<>();
+        for (List<Tracking.Run> g : groups) {
+            rows.add(new GroupRow(label(g, seeds), g.stream().map(r -> r.info().uuid()).toList(), SeedGroups.finals(g)));
+        }
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        rows.forEach(r -> keys.addAll(r.finals().keySet()));
+        model.addAttribute("rows", rows);
+        model.addAttribute("metricKeys", keys);
+        model.addAttribute("query", ids == null ? "" : String.join("&", ids.stream().map(i -> "run=" + i).toList()));
+        return "runs/compare";
+    }
+
+    /** Curves for the compare page: per run, or per seed group as mean with a std or min–max band. */
+    @GetMapping("/runs/compare/curves.json")
+    @ResponseBody
+    Map<String, List<Series>> curves(@RequestParam(name = "run", required = false) List<String> ids,
+            @RequestParam(defaultValue = "false") boolean seeds, @RequestParam(defaultValue = "std") String band) {
+        List<Tracking.Run> runs = load(ids);
+        List<List<Tracking.Run>> groups = seeds ? SeedGroups.group(runs) : runs.stream().map(List::of).toList();
+        Map<String, List<Series>> out = new TreeMap<>();
+        for (List<Tracking.Run> g : groups) {
+            Map<String, List<List<Tracking.Metric>>> byKey = new TreeMap<>();
+            for (Tracking.Run r : g) {
+                store.allHistories(r.info()).forEach((k, h) -> byKey.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(h));
+            }
+            String label = label(g, seeds);
+            byKey.forEach((k, histories) -> {
+                List<double[]> points = SeedGroups.curve(histories).stream().map(p -> {
+                    SeedGroups.Summary sm = p.summary();
+                    double lo = band.equals("minmax") ? sm.min() : sm.mean() - sm.std();
+                    double hi = band.equals("minmax") ? sm.max() : sm.mean() + sm.std();
+                    return new double[] {p.step(), sm.mean(), lo, hi, sm.n()};
+                }).toList();
+                out.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(new Series(label, points));
+            });
+        }
+        return out;
+    }
+
+    private List<Tracking.Run> load(List<String> ids) {
+        if (ids == null) {
+            return List.of();
+        }
+        return ids.stream().distinct().map(id -> store.run(id).orElseThrow(NotFound::new)).map(store::full).toList();
+    }
+
+    private static String label(List<Tracking.Run> group, boolean seeds) {
+        String first = group.get(0).info().name();
+        return seeds ? first + (group.size() > 1 ? " (+" + (group.size() - 1) + " seeds)" : "") : first;
+    }
+
+    /** One line of the compare chart: points are [step, mean, low, high, n]. */
+    record Series(String label, List<double[]> points) {
+    }
+
+    record GroupRow(String label, List<String> runIds, Map<String, SeedGroups.Summary> finals) {
+    }
+
+    static boolean isImage(String name) {
+        String n = name.toLowerCase();
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".gif")
+                || n.endsWith(".webp");
+    }
+
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
+    static class NotFound extends RuntimeException {
+        NotFound() {
+            super("No such run.");
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package org.stainbench.training;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Experiments, runs, params, tags and metric points in SQL. Writes are idempotent where MLflow's
+ * client may retry them: the same metric point, the same param value and the same tag value can be
+ * written any number of times and are stored once.
+ */
+@Repository
+@Transactional
+class TrackingStore {
+
+    static final int MAX_KEY = 250;
+    static final int MAX_PARAM_VALUE = 6000;
+    static final int MAX_TAG_VALUE = 8000;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    TrackingStore(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    // ---- experiments -------------------------------------------------------------------------
+
+    long createExperiment(String name, String artifactLocation, Map<String, String> tags) {
+        if (name == null || name.isBlank()) {
+            throw MlflowException.invalid("Experiment name must be a non-empty string.");
+        }
+        if (experimentByName(name).isPresent()) {
+            throw MlflowException.exists("Experiment '" + name + "' already exists.");
+        }
+        long now = clock.millis();
+        var keys = new GeneratedKeyHolder();
+        try {
+            jdbc.sql("insert into experiment (name, artifact_location, lifecycle_stage, creation_time, last_update_time)"
+                    + " values (?, '', 'active', ?, ?)").params(name, now, now).update(keys, "id");
+        } catch (DuplicateKeyException e) {
+            throw MlflowException.exists("Experiment '" + name + "' already exists.");
+        }
+        long id = keys.getKey().longValue();
+        String location = artifactLocation == null || artifactLocation.isBlank() ? "mlflow-artifacts:/" + id
+                : artifactLocation;
+        jdbc.sql("update experiment set artifact_location = ? where id = ?").params(location, id).update();
+        tags.forEach((k, v) -> setExperimentTag(id, k, v));
+        return id;
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Tracking.Experiment> experiment(long id) {
+        return jdbc.sql("select * from experiment where id = ?").param(id).query(this::experimentRow).optional()
+                .map(this::withTags);
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Tracking.Experiment> experimentByName(String name) {
+        return jdbc.sql("select * from experiment where name = ?").param(name).query(this::experimentRow).optional()
+                .map(this::withTags);
+    }
+
+    @Transactional(readOnly = true)
+    List<Tracking.Experiment> experiments(boolean activeOnly) {
+        return jdbc.sql("select * from experiment" + (activeOnly ? " where lifecycle_stage = 'active'" : "")
+                + " order by id").query(this::experimentRow).list().stream().map(this::withTags).toList();
+    }
+
+    void setExperimentTag(long experimentId, String key, String value) {
+        requireExperiment(experimentId);
+        checkKey(key);
+        int updated = jdbc.sql("update experiment_tag set tag_value = ? where experiment_id = ? and tag_key = ?")
+                .params(value, experimentId, key).update();
+        if (updated == 0) {
+            jdbc.sql("insert into experiment_tag (experiment_id, tag_key, tag_value) values (?, ?, ?)")
+                    .params(experimentId, key, value).update();
+        }
+    }
+
+    Tracking.Experiment requireExperiment(long id) {
+        return experiment(id).orElseThrow(() -> MlflowException.notFound("No experiment with id=" + id + "."));
+    }
+
+    private Tracking.Experiment experimentRow(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Tracking.Experiment(rs.getLong("id"), rs.getString("name"), rs.getString("artifact_location"),
+                rs.getString("lifecycle_stage"), rs.getLong("creation_time"), rs.getLong("last_update_time"),
+                Map.of());
+    }
+
+    private Tracking.Experiment withTags(Tracking.Experiment e) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        jdbc.sql("select tag_key, tag_value from experiment_tag where experiment_id = ? order by tag_key")
+                .param(e.id()).query(rs -> {
+                    tags.put(rs.getString(1), rs.getString(2));
+                });
+        return new Tracking.Experiment(e.id(), e.name(), e.artifactLocation(), e.lifecycleStage(), e.creationTime(),
+                e.lastUpdateTime(), tags);
+    }
+
+    // ---- runs --------------------------------------------------------------------------------
+
+    Tracking.RunInfo createRun(long experimentId, String userId, Long startTime, String runName,
+            Map<String, String> tags) {
+        Tracking.Experiment exp = requireExperiment(experimentId);
+        if (!exp.lifecycleStage().equals("active")) {
+            throw MlflowException.invalid("Experiment " + experimentId + " is deleted.");
+        }
+        String uuid = UUID.randomUUID().toString().replace("-", "");
+        String name = runName != null && !runName.isBlank() ? runName
+                : tags.getOrDefault("mlflow.runName", "run-" + uuid.substring(0, 8));
+        String artifactUri = exp.artifactLocation() + "/" + uuid + "/artifacts";
+        long start = startTime != null ? startTime : clock.millis();
+        jdbc.sql("insert into tracked_run (run_uuid, experiment_id, run_name, user_id, status, start_time,"
+                + " lifecycle_stage, artifact_uri) values (?, ?, ?, ?, 'RUNNING', ?, 'active', ?)")
+                .params(uuid, experimentId, name, userId, start, artifactUri).update();
+        Tracking.RunInfo info = requireRun(uuid);
+        Map<String, String> all = new LinkedHashMap<>(tags);
+        all.put("mlflow.runName", name);
+        all.forEach((k, v) -> setTag(info, k, v));
+        return info;
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Tracking.RunInfo> run(String uuid) {
+        if (uuid == null) {
+            return Optional.empty();
+        }
+        return jdbc.sql("select * from tracked_run where run_uuid = ?").param(uuid).query(this::runRow).optional();
+    }
+
+    Tracking.RunInfo requireRun(String uuid) {
+        if (uuid == null || uuid.isBlank()) {
+            throw MlflowException.invalid("Missing value for required parameter 'run_id'.");
+        }
+        return run(uuid).orElseThrow(() -> MlflowException.notFound("Run with id=" + uuid + " not found"));
+    }
+
+    Tracking.RunInfo requireActiveRun(String uuid) {
+        Tracking.RunInfo info = requireRun(uuid);
+        if (!info.lifecycleStage().equals("active")) {
+            throw MlflowException.invalid("The run " + uuid + " must be in the 'active' state. Current state is "
+                    + info.lifecycleStage() + ".");
+        }
+        return info;
+    }
+
+    Tracking.RunInfo updateRun(String uuid, String status, Long endTime, String runName) {
+        Tracking.RunInfo info = requireActiveRun(uuid);
+        if (status != null && !Tracking.STATUSES.contains(status)) {
+            throw MlflowException.invalid("Invalid run status '" + status + "'; expected one of " + Tracking.STATUSES);
+        }
+        jdbc.sql("update tracked_run set status = coalesce(?, status), end_time = ?, run_name = coalesce(?, run_name)"
+                + " where id = ?")
+                .params(status, endTime != null ? endTime : info.endTime(), blankToNull(runName), info.id()).update();
+        if (runName != null && !runName.isBlank()) {
+            setTag(info, "mlflow.runName", runName);
+        }
+        return requireRun(uuid);
+    }
+
+    @Transactional(readOnly = true)
+    List<Tracking.RunInfo> runInfos(Collection<Long> experimentIds, String lifecycle) {
+        if (experimentIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select * from tracked_run where experiment_id in (:ids)"
+                + (lifecycle == null ? "" : " and lifecycle_stage = :stage") + " order by start_time desc, run_uuid")
+                .param("ids", experimentIds).param("stage", lifecycle == null ? "active" : lifecycle)
+                .query(this::runRow).list();
+    }
+
+    @Transactional(readOnly = true)
+    Tracking.Run full(Tracking.RunInfo info) {
+        Map<String, String> params = new LinkedHashMap<>();
+        jdbc.sql("select param_key, param_value from run_param where run_id = ? order by param_key").param(info.id())
+                .query(rs -> {
+                    params.put(rs.getString(1), rs.getString(2));
+                });
+        Map<String, String> tags = new LinkedHashMap<>();
+        jdbc.sql("select tag_key, tag_value from run_tag where run_id = ? order by tag_key").param(info.id())
+                .query(rs -> {
+                    tags.put(rs.getString(1), rs.getString(2));
+                });
+        return new Tracking.Run(info, params, tags, latestMetrics(info.id()));
+    }
+
+    /** For each key, the point with the largest step, then the latest timestamp (MLflow's rule). */
+    private List<Tracking.Metric> latestMetrics(long runId) {
+        Map<String, Tracking.Metric> latest = new LinkedHashMap<>();
+        jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = ?"
+                + " order by metric_key, step, ts").param(runId).query(rs -> {
+                    latest.put(rs.getString(1), metricRow(rs));
+                });
+        return new ArrayList<>(latest.values());
+    }
+
+    private static Tracking.Metric metricRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+        double v = rs.getBoolean("is_nan") ? Double.NaN : rs.getDouble("metric_value");
+        return new Tracking.Metric(rs.getString("metric_key"), v, rs.getLong("ts"), rs.getLong("step"));
+    }
+
+    private Tracking.RunInfo runRow(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        long end = rs.getLong("end_time");
+        Long endTime = rs.wasNull() ? null : end;
+        long start = rs.getLong("start_time");
+        Long startTime = rs.wasNull() ? null : start;
+        return new Tracking.RunInfo(rs.getLong("id"), rs.getString("run_uuid"), rs.getLong("experiment_id"),
+                rs.getString("run_name"), rs.getString("user_id"), rs.getString("status"), startTime, endTime,
+                rs.getString("lifecycle_stage"), rs.getString("artifact_uri"));
+    }
+
+    // ---- params, tags, metrics ---------------------------------------------------------------
+
+    void logParam(Tracking.RunInfo run, String key, String value) {
+        checkKey(key);
+        String v = value == null ? "" : value;
+        if (v.length() > MAX_PARAM_VALUE) {
+            throw MlflowException.invalid("Param value for '" + key + "' is longer than " + MAX_PARAM_VALUE
+                    + " characters.");
+        }
+        Optional<String> existing = jdbc.sql("select param_value from run_param where run_id = ? and param_key = ?")
+                .params(run.id(), key).query(String.class).optional();
+        if (existing.isPresent()) {
+            if (!existing.get().equals(v)) {
+                throw MlflowException.invalid("Changing param values is not allowed. Param with key='" + key
+                        + "' was already logged with value='" + existing.get() + "' for run ID='" + run.uuid()
+                        + "'. Attempted logging new value '" + v + "'.");
+            }
+            return;
+        }
+        jdbc.sql("insert into run_param (run_id, param_key, param_value) values (?, ?, ?)").params(run.id(), key, v)
+                .update();
+    }
+
+    void setTag(Tracking.RunInfo run, String key, String value) {
+        checkKey(key);
+        if (value != null && value.length() > MAX_TAG_VALUE) {
+            throw MlflowException.invalid("Tag value for '" + key + "' is longer than " + MAX_TAG_VALUE + " characters.");
+        }
+        int updated = jdbc.sql("update run_tag set tag_value = ? where run_id = ? and tag_key = ?")
+                .params(value, run.id(), key).update();
+        if (updated == 0) {
+            jdbc.sql("insert into run_tag (run_id, tag_key, tag_value) values (?, ?, ?)").params(run.id(), key, value)
+                    .update();
+        }
+        if (key.equals("mlflow.runName") && value != null) {
+            jdbc.sql("update tracked_run set run_name = ? where id = ?").params(value, run.id()).update();
+        }
+    }
+
+    void deleteTag(Tracking.RunInfo run, String key) {
+        int n = jdbc.sql("delete from run_tag where run_id = ? and tag_key = ?").params(run.id(), key).update();
+        if (n == 0) {
+            throw MlflowException.notFound("No tag with name: " + key + " in run with id " + run.uuid());
+        }
+    }
+
+    /** Stores a point unless the very same point is already stored (a retried write). */
+    void logMetric(Tracking.RunInfo run, Tracking.Metric m) {
+        checkKey(m.key());
+        boolean nan = Double.isNaN(m.value());
+        double stored = nan ? 0.0 : m.value();
+        int n = jdbc.sql("insert into run_metric (run_id, metric_key, metric_value, is_nan, ts, step)"
+                + " select ?, ?, ?, ?, ?, ? where not exists (select 1 from run_metric where run_id = ? and metric_key = ?"
+                + " and metric_value = ? and is_nan = ? and ts = ? and step = ?)")
+                .params(run.id(), m.key(), stored, nan, m.timestamp(), m.step(),
+                        run.id(), m.key(), stored, nan, m.timestamp(), m.step())
+                .update();
+        assert n <= 1;
+    }
+
+    /** All or nothing: a conflicting param rejects the whole batch. */
+    void logBatch(String runUuid, List<Tracking.Metric> metrics, Map<String, String> params, Map<String, String> tags) {
+        Tracking.RunInfo run = requireActiveRun(runUuid);
+        params.forEach((k, v) -> logParam(run, k, v));
+        tags.forEach((k, v) -> setTag(run, k, v));
+        metrics.forEach(m -> logMetric(run, m));
+    }
+
+    @Transactional(readOnly = true)
+    List<Tracking.Metric> metricHistory(Tracking.RunInfo run, String key) {
+        return jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = ?"
+                + " and metric_key = ? order by step, ts").params(run.id(), key)
+                .query((rs, i) -> metricRow(rs)).list();
+    }
+
+    @Transactional(readOnly = true)
+    Map<String, List<Tracking.Metric>> allHistories(Tracking.RunInfo run) {
+        Map<String, List<Tracking.Metric>> out = new HashMap<>();
+        jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = ?"
+                + " order by metric_key, step, ts").param(run.id()).query(rs -> {
+                    Tracking.Metric m = metricRow(rs);
+                    out.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
+                });
+        return out;
+    }
+
+    @Transactional(readOnly = true)
+    long runCount() {
+        return jdbc.sql("select count(*) from tracked_run where lifecycle_stage = 'active'").query(Long.class).single();
+    }
+
+    private static void checkKey(String key) {
+        if (key == null || key.isBlank()) {
+            throw MlflowException.invalid("Missing value for required parameter 'key'.");
+        }
+        if (key.length() > MAX_KEY) {
+            throw MlflowException.invalid("Key '" + key.substring(0, 40) + "…' is longer than " + MAX_KEY + " characters.");
+        }
+        if (key.contains("..") || key.startsWith("/")) {
+            throw MlflowException.invalid("Invalid key '" + key + "'.");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
