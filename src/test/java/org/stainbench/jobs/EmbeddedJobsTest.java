@@ -59,12 +59,12 @@ class EmbeddedJobsTest {
         assertThat(done.startedAt()).isNotNull();
         assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
         assertThat(done.href()).isEqualTo("/jobs/" + id);
-        assertThat(logs.tail(id, 10_000)).contains("step 1 of 7", "step 7 of 7", "SUCCEEDED");
-        // The event follows the committed final state (a moment later, on the worker thread).
+        // The log's closing line and the event follow the committed final state (a moment later, on the worker).
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (finished.events.stream().noneMatch(e -> e.jobId() == id) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
+        assertThat(logs.tail(id, 10_000)).contains("step 1 of 7", "step 7 of 7", "--- SUCCEEDED");
         assertThat(finished.events).anySatisfy(e -> {
             assertThat(e.jobId()).isEqualTo(id);
             assertThat(e.state()).isEqualTo(JobState.SUCCEEDED);
