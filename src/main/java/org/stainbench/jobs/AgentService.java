@@ -182,6 +182,7 @@ class AgentService {
         if (!store.markRunning(jobId, start.token(), start.node(), now.plus(properties.lease()), now)) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
         }
+        logs.append(jobId, "--- attempt " + job.attempt() + " on " + start.node() + " at " + now);
     }
 
     /**
@@ -195,9 +196,12 @@ class AgentService {
             throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
         }
         Instant now = clock.instant();
-        if (job.state() != JobState.RUNNING
-                && !store.markRunning(jobId, start.token(), node.name(), now.plus(properties.lease()), now)) {
-            throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
+        if (job.state() != JobState.RUNNING) {
+            if (!store.markRunning(jobId, start.token(), node.name(), now.plus(properties.lease()), now)) {
+                throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
+            }
+            logs.append(jobId, "--- attempt " + job.attempt() + " on " + node.name() + " (Slurm job "
+                    + job.externalId() + ") at " + now);
         }
         return assignment(job, new Claim(jobId, job.attempt(), start.token()));
     }

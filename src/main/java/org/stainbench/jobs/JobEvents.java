@@ -4,6 +4,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -25,7 +27,21 @@ class JobEvents {
         this.fresh.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
+    /** Publishes now, or after the surrounding transaction commits when the change is still inside one. */
     void finished(long jobId) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    publish(jobId);
+                }
+            });
+        } else {
+            publish(jobId);
+        }
+    }
+
+    private void publish(long jobId) {
         store.find(jobId).filter(j -> j.state().isFinal()).ifPresent(j -> fresh.executeWithoutResult(s ->
                 publisher.publishEvent(new JobFinished(j.id(), j.type(), j.state(), j.params(), j.error()))));
     }

@@ -108,6 +108,32 @@ class AgentFailoverIT {
                 outputs, resources, "alice", runId, false));
     }
 
+    void showInBrowser(long id, String victim, String survivor) throws Exception {
+        try {
+            org.stainbench.support.Browser.require();
+        } catch (org.opentest4j.TestAbortedException e) {
+            return;   // no Chromium here (outside CI): the rest of this acceptance test still runs
+        }
+        try (org.stainbench.support.Browser browser = org.stainbench.support.Browser.open(port)) {
+            browser.signIn("admin", "admin-test-pw");
+            browser.waitFor(org.openqa.selenium.By.id("logout"));
+            browser.go("/jobs/" + id);
+            String page = browser.driver.findElement(org.openqa.selenium.By.tagName("main")).getText();
+            assertThat(page).contains("SUCCEEDED", "ABANDONED", "lease expired", victim, survivor, "result.txt",
+                    "tick 50");
+            browser.screenshot("job-failover");
+            // Both machines listed (the killed one turns offline after stainbench.jobs.node-offline), the GPU box
+            // with its two A40s.
+            browser.go("/nodes");
+            String nodes = browser.driver.findElement(org.openqa.selenium.By.id("nodes")).getText();
+            assertThat(nodes).contains("gpu-box", "cpu-box", "0: NVIDIA A40 (46068 MB)", "1: NVIDIA A40 (46068 MB)");
+            browser.screenshot("nodes");
+            browser.go("/");
+            assertThat(browser.driver.findElement(org.openqa.selenium.By.tagName("main")).getText())
+                    .contains("Jobs queued", "Jobs running");
+        }
+    }
+
     @Test
     void aJobSurvivesTheDeathOfItsAgentAndCompletesExactlyOnceElsewhere() throws Exception {
         startAgents();
@@ -198,6 +224,9 @@ class AgentFailoverIT {
         assertThat(store.find(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(jdbc.sql("select count(*) from job_attempt where job_id = ? and outcome = 'SUCCEEDED'").param(id)
                 .query(Long.class).single()).isEqualTo(1);
+
+        // The pages show it: the job with both attempts, the nodes with their GPUs and states.
+        showInBrowser(id, victim, survivor);
 
         // Cancel on the surviving agent: the command gets SIGTERM.
         long cancel = submit("cancel me", "trap 'echo got TERM; exit 143' TERM; echo ready; sleep 60 & wait",

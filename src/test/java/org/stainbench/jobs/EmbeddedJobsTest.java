@@ -59,7 +59,12 @@ class EmbeddedJobsTest {
         assertThat(done.startedAt()).isNotNull();
         assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
         assertThat(done.href()).isEqualTo("/jobs/" + id);
-        assertThat(logs.tail(id, 10_000)).contains("step 1 of 7", "step 7 of 7", "SUCCEEDED");
+        // The log's closing line and the event follow the committed final state (a moment later, on the worker).
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (finished.events.stream().noneMatch(e -> e.jobId() == id) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(logs.tail(id, 10_000)).contains("step 1 of 7", "step 7 of 7", "--- SUCCEEDED");
         assertThat(finished.events).anySatisfy(e -> {
             assertThat(e.jobId()).isEqualTo(id);
             assertThat(e.state()).isEqualTo(JobState.SUCCEEDED);
@@ -75,6 +80,21 @@ class EmbeddedJobsTest {
         assertThat(done.state()).isEqualTo(JobState.FAILED);
         assertThat(done.error()).isEqualTo("archive is broken");
         assertThat(logs.tail(id, 10_000)).contains("IllegalStateException");
+    }
+
+    @Test
+    void aCancelInsideTheCallersTransactionIsAnnouncedAfterItCommits() {
+        long id = tx.execute(s -> {
+            long job = queue.submitCommand(CommandJob.shell("never runs", "true",
+                    new Resources(99, 1, 1, 1, Duration.ofMinutes(1)), "alice"));
+            queue.cancel(job, "bob");
+            assertThat(finished.events).noneMatch(e -> e.jobId() == job);   // not before the commit
+            return job;
+        });
+        assertThat(finished.events).anySatisfy(e -> {
+            assertThat(e.jobId()).isEqualTo(id);
+            assertThat(e.state()).isEqualTo(JobState.CANCELLED);
+        });
     }
 
     @Test

@@ -153,7 +153,7 @@ class LeasesTest {
         JobRow done = store.find(id).orElseThrow();
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.exitCode()).isZero();
-        assertThat(logs.tail(id, 10_000)).startsWith("hello\nworld\n").containsOnlyOnce("hello");
+        assertThat(logs.tail(id, 10_000)).contains("--- attempt 1 on " + node, "hello\nworld\n").containsOnlyOnce("hello");
         // A second finish (e.g. a retried request) is refused and changes nothing.
         assertThatThrownBy(() -> agents.finish(tokenId, id, new Protocol.Finish(node, a.token(), 1, "x", false)))
                 .isInstanceOf(ResponseStatusException.class);
