@@ -494,9 +494,18 @@ class CatalogTest {
             }
             assertThat(best).as("browse %s took %d ms", String.join("&", q), best).isLessThan(MAX_PAGE_MS);
         }
-        long t0 = System.nanoTime();
-        mvc.perform(get("/datasets/" + ds).with(member())).andExpect(status().isOk());
-        assertThat((System.nanoTime() - t0) / 1_000_000).as("dataset page with histograms").isLessThan(3000);
+        long best = Long.MAX_VALUE;
+        for (int run = 0; run < 3; run++) {
+            long t0 = System.nanoTime();
+            mvc.perform(get("/datasets/" + ds).with(member())).andExpect(status().isOk());
+            best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
+        }
+        assertThat(best).as("dataset page with histograms").isLessThan(MAX_PAGE_MS);
+        // the histograms count every tile, in the database: compare with counting here
+        List<Map<String, Object>> hist = Histograms.of(store, ds);
+        long tissueAbove95 = rows.stream().filter(t -> t.measures().tissueFraction() >= 0.95).count();
+        assertThat(((long[]) hist.get(3).get("counts"))[19]).isEqualTo(tissueAbove95);
+        assertThat(java.util.Arrays.stream((long[]) hist.get(0).get("counts")).sum()).isEqualTo(50_000);
         TileInfo last = store.tiles(ds, TileFilter.NONE, 49_999, 1).get(0);
         mvc.perform(get("/tiles/" + last.id()).with(member())).andExpect(status().isOk())
                 .andExpect(content().string(Matchers.not(Matchers.containsString("id=\"next-tile\""))));
