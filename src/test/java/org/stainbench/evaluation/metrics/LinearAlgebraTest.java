@@ -24,7 +24,7 @@ class LinearAlgebraTest {
     void productsMatchPlainLoops() {
         int m = 37;
         int n = 53;
-        int d = 401; // > KC: several k-blocks
+        int d = 1100; // > KC: several k-blocks
         double[] x = random(m * d, 1);
         double[] y = random(n * d, 2);
         double[] g = Gemm.outer(x, m, y, n, d);
