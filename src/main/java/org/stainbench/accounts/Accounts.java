@@ -121,10 +121,25 @@ public class Accounts {
         return new IssuedToken(token.getId(), token.getName(), secret);
     }
 
+    /** Issues a NODE-scope token (node agents, Slurm one-job agents) and returns its secret, shown once. */
+    public String issueNodeToken(String name, String ownerUsername) {
+        return issueToken(name, ownerUsername, TokenScope.NODE).secret();
+    }
+
     void revokeToken(long tokenId) {
         MachineToken token = tokens.findById(tokenId)
                 .orElseThrow(() -> new IllegalArgumentException("No token with id " + tokenId + "."));
         token.revoke(clock.instant());
+    }
+
+    /** Creates a user with the same rules as the admin page (for other modules' set-up and tests). */
+    public void createAccount(String username, Role role, String password) {
+        createUser(username, null, role, password);
+    }
+
+    /** Issues a machine token of scope API for {@code ownerUsername}; returns its secret (never stored). */
+    public String issueApiToken(String name, String ownerUsername) {
+        return issueToken(name, ownerUsername, TokenScope.API).secret();
     }
 
     /** Usernames of enabled users with the given role, sorted; for pickers in other modules. */

@@ -3,6 +3,7 @@ package org.stainbench.accounts;
 import java.security.Principal;
 import java.time.Instant;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Controller;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.shell.Activity;
 
 /** Admin pages: users (create, re-role, disable) and machine tokens (create, revoke). */
 @Controller
@@ -25,11 +27,14 @@ class AdminController {
     private final Accounts accounts;
     private final UserRepository users;
     private final MachineTokenRepository tokens;
+    private final ApplicationEventPublisher events;
 
-    AdminController(Accounts accounts, UserRepository users, MachineTokenRepository tokens) {
+    AdminController(Accounts accounts, UserRepository users, MachineTokenRepository tokens,
+            ApplicationEventPublisher events) {
         this.accounts = accounts;
         this.users = users;
         this.tokens = tokens;
+        this.events = events;
     }
 
     @GetMapping({"", "/"})
@@ -49,9 +54,11 @@ class AdminController {
     }
 
     @PostMapping("/users")
-    String createUser(@ModelAttribute("form") UserForm form, Model model, RedirectAttributes flash) {
+    String createUser(@ModelAttribute("form") UserForm form, Principal me, Model model, RedirectAttributes flash) {
         try {
             UserAccount user = accounts.createUser(form.username(), form.displayName(), form.role(), form.password());
+            events.publishEvent(Activity.of(me.getName(), "registered", "user", user.getId(),
+                    "Created user '" + user.getUsername() + "' (" + user.getRole() + ")", "/admin/users"));
             flash.addFlashAttribute("message", "Created user '" + user.getUsername() + "' as " + user.getRole() + ".");
             return "redirect:/admin/users";
         } catch (IllegalArgumentException e) {
@@ -63,19 +70,30 @@ class AdminController {
 
     @PostMapping("/users/{id}/role")
     String changeRole(@PathVariable long id, @RequestParam Role role, Principal me, RedirectAttributes flash) {
-        return act(flash, () -> accounts.changeRole(id, role, me.getName()), "Role changed to " + role + ".",
-                "/admin/users");
+        return act(flash, () -> {
+            accounts.changeRole(id, role, me.getName());
+            events.publishEvent(Activity.of(me.getName(), "edited", "user", id, "Changed the role of " + name(id)
+                    + " to " + role, "/admin/users"));
+        }, "Role changed to " + role + ".", "/admin/users");
     }
 
     @PostMapping("/users/{id}/enabled")
     String setEnabled(@PathVariable long id, @RequestParam boolean enabled, Principal me, RedirectAttributes flash) {
-        return act(flash, () -> accounts.setEnabled(id, enabled, me.getName()),
-                enabled ? "User enabled." : "User disabled.", "/admin/users");
+        return act(flash, () -> {
+            accounts.setEnabled(id, enabled, me.getName());
+            events.publishEvent(Activity.of(me.getName(), enabled ? "enabled" : "disabled", "user", id,
+                    (enabled ? "Enabled " : "Disabled ") + name(id), "/admin/users"));
+        }, enabled ? "User enabled." : "User disabled.", "/admin/users");
     }
 
     @PostMapping("/users/{id}/password")
-    String resetPassword(@PathVariable long id, @RequestParam String password, RedirectAttributes flash) {
-        return act(flash, () -> accounts.resetPassword(id, password), "Password reset.", "/admin/users");
+    String resetPassword(@PathVariable long id, @RequestParam String password, Principal me,
+            RedirectAttributes flash) {
+        return act(flash, () -> {
+            accounts.resetPassword(id, password);
+            events.publishEvent(Activity.of(me.getName(), "edited", "user", id, "Reset the password of " + name(id),
+                    "/admin/users"));
+        }, "Password reset.", "/admin/users");
     }
 
     @GetMapping("/tokens")
@@ -90,9 +108,11 @@ class AdminController {
 
     @PostMapping("/tokens")
     String createToken(@RequestParam String name, @RequestParam String owner, @RequestParam TokenScope scope,
-            RedirectAttributes flash) {
+            Principal me, RedirectAttributes flash) {
         try {
             Accounts.IssuedToken issued = accounts.issueToken(name, owner, scope);
+            events.publishEvent(Activity.of(me.getName(), "registered", "token", issued.id(),
+                    "Created " + scope + " token '" + issued.name() + "' for " + owner, "/admin/tokens"));
             flash.addFlashAttribute("issuedToken", issued);
             flash.addFlashAttribute("message", "Created token '" + issued.name()
                     + "'. Copy it now: it is shown only once.");
@@ -103,8 +123,17 @@ class AdminController {
     }
 
     @PostMapping("/tokens/{id}/revoke")
-    String revoke(@PathVariable long id, RedirectAttributes flash) {
-        return act(flash, () -> accounts.revokeToken(id), "Token revoked.", "/admin/tokens");
+    String revoke(@PathVariable long id, Principal me, RedirectAttributes flash) {
+        return act(flash, () -> {
+            accounts.revokeToken(id);
+            String token = tokens.findById(id).map(MachineToken::getName).orElse("#" + id);
+            events.publishEvent(Activity.of(me.getName(), "revoked", "token", id, "Revoked token '" + token + "'",
+                    "/admin/tokens"));
+        }, "Token revoked.", "/admin/tokens");
+    }
+
+    private String name(long userId) {
+        return users.findById(userId).map(UserAccount::getUsername).orElse("#" + userId);
     }
 
     private static String act(RedirectAttributes flash, Runnable action, String done, String back) {

@@ -45,15 +45,44 @@ public class JobQueue {
         return enqueue(normalise(request), Executor.EMBEDDED, null);
     }
 
+    /** Queues an external command for a node agent or Slurm; a blank command is an {@link IllegalArgumentException}. */
+    public long submitCommand(CommandJob job) {
+        return submitCommand(job, null, Map.of());
+    }
+
+    long submitCommand(CommandJob job, String template, Map<String, String> params) {
+        if (job == null || job.command() == null || job.command().isBlank()) {
+            throw new IllegalArgumentException("A command job needs a command.");
+        }
+        if (handlers.containsKey(job.type())) {
+            throw new IllegalArgumentException("Job type '" + job.type() + "' is embedded work; submit it with submit().");
+        }
+        for (String out : job.outputs()) {
+            if (out.isBlank() || out.startsWith("/") || out.contains("..")) {
+                throw new IllegalArgumentException("Output '" + out + "' must be a file name inside the job's work folder.");
+            }
+        }
+        for (String name : job.environment().keySet()) {
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("'" + name + "' is not a valid environment variable name.");
+            }
+        }
+        CommandSpec spec = new CommandSpec(job.command(), job.environment(), job.inputs(), job.outputs(),
+                job.mlflowRunId(), null, null, template);
+        return enqueue(normalise(new JobRequest(job.type(), job.title(), params, job.submittedBy(), job.resources())),
+                job.slurm() ? Executor.SLURM : Executor.AGENT, Json.write(spec));
+    }
+
     public Optional<JobSummary> find(long id) {
         return store.find(id).map(JobRow::summary);
     }
 
     /** Cancels a job: at once when queued, otherwise its executor stops it. A final job stays as it is. */
     public void cancel(long id, String by) {
-        JobRow job = store.requestCancel(id, by, clock.instant())
+        JobState before = store.find(id).map(JobRow::state)
                 .orElseThrow(() -> new IllegalArgumentException("No job with id " + id + "."));
-        if (job.state() == JobState.CANCELLED && job.cancelRequested()) {
+        JobRow job = store.requestCancel(id, by, clock.instant()).orElseThrow();
+        if (before == JobState.QUEUED && job.state() == JobState.CANCELLED) {
             events.finished(id);
         }
         signal.changed();
@@ -63,6 +92,10 @@ public class JobQueue {
         long id = store.insert(request, executor, spec, Math.max(1, properties.maxAttempts()), clock.instant());
         signal.changed();
         return id;
+    }
+
+    void enqueueSignal() {
+        signal.changed();
     }
 
     boolean handles(String type) {

@@ -3,6 +3,7 @@ package org.stainbench.jobs;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,9 +33,10 @@ class JobStore {
         this.tx = tx;
     }
 
+    /** Timestamps are stored to the microsecond (both databases); truncating here keeps comparisons exact. */
     static SqlParameterValue ts(Instant instant) {
         return new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
-                instant == null ? null : instant.atOffset(ZoneOffset.UTC));
+                instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
     }
 
     long insert(JobRequest request, Executor executor, String spec, int maxAttempts, Instant now) {
@@ -95,7 +97,8 @@ class JobStore {
         return Optional.ofNullable(tx.execute(s -> {
             int n = jdbc.sql("""
                     update job set state = ?, holder = ?, attempt_token = ?, lease_until = ?, assigned_at = ?,
-                      attempt = attempt + 1, exit_code = null, error = null, progress_done = 0, progress_total = 0
+                      attempt = attempt + 1, exit_code = null, error = null, progress_done = 0, progress_total = 0,
+                      log_seq = 0
                     where id = ? and state = 'QUEUED' and cancel_requested = false""")
                     .params(to.name(), holder, token, ts(leaseUntil), ts(now), id).update();
             if (n != 1) {

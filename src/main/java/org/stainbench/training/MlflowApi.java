@@ -38,9 +38,11 @@ class MlflowApi {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final TrackingStore store;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    MlflowApi(TrackingStore store) {
+    MlflowApi(TrackingStore store, org.springframework.context.ApplicationEventPublisher events) {
         this.store = store;
+        this.events = events;
     }
 
     // ---- experiments -------------------------------------------------------------------------
@@ -50,6 +52,9 @@ class MlflowApi {
         requireWriter(auth);
         long id = store.createExperiment(text(body, "name", true), text(body, "artifact_location", false),
                 keyValues(body.get("tags")));
+        events.publishEvent(org.stainbench.shell.Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
+                "registered", "experiment", id, "Created experiment '" + text(body, "name", true) + "' (API)",
+                "/runs?experiment=" + id));
         return JSON.objectNode().put("experiment_id", Long.toString(id));
     }
 
@@ -108,6 +113,8 @@ class MlflowApi {
         }
         Tracking.RunInfo info = store.createRun(exp, user, start, text(body, "run_name", false),
                 keyValues(body.get("tags")));
+        events.publishEvent(org.stainbench.shell.Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
+                "launched", "run", info.uuid(), "Started run '" + info.name() + "' (API)", "/runs/" + info.uuid()));
         return JSON.objectNode().set("run", runJson(store.full(info)));
     }
 

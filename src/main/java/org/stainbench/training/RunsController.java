@@ -77,6 +77,73 @@ class RunsController {
         return artifacts.downloadOrList("/" + info.experimentId() + "/" + uuid + "/artifacts" + path, null);
     }
 
+    /** Any number of runs side by side: differing params, final metrics, overlaid curves; or seed groups. */
+    @GetMapping("/runs/compare")
+    String compare(@RequestParam(name = "run", required = false) List<String> ids,
+            @RequestParam(defaultValue = "false") boolean seeds, Model model) {
+        List<Tracking.Run> runs = load(ids);
+        model.addAttribute("runs", runs);
+        model.addAttribute("seeds", seeds);
+        model.addAttribute("differing", SeedGroups.differingParams(runs));
+        List<List<Tracking.Run>> groups = seeds ? SeedGroups.group(runs) : runs.stream().map(List::of).toList();
+        List<GroupRow> rows = new java.util.ArrayList<>();
+        for (List<Tracking.Run> g : groups) {
+            rows.add(new GroupRow(label(g, seeds), g.stream().map(r -> r.info().uuid()).toList(), SeedGroups.finals(g)));
+        }
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        rows.forEach(r -> keys.addAll(r.finals().keySet()));
+        model.addAttribute("rows", rows);
+        model.addAttribute("metricKeys", keys);
+        model.addAttribute("query", ids == null ? "" : String.join("&", ids.stream().map(i -> "run=" + i).toList()));
+        return "runs/compare";
+    }
+
+    /** Curves for the compare page: per run, or per seed group as mean with a std or min–max band. */
+    @GetMapping("/runs/compare/curves.json")
+    @ResponseBody
+    Map<String, List<Series>> curves(@RequestParam(name = "run", required = false) List<String> ids,
+            @RequestParam(defaultValue = "false") boolean seeds, @RequestParam(defaultValue = "std") String band) {
+        List<Tracking.Run> runs = load(ids);
+        List<List<Tracking.Run>> groups = seeds ? SeedGroups.group(runs) : runs.stream().map(List::of).toList();
+        Map<String, List<Series>> out = new TreeMap<>();
+        for (List<Tracking.Run> g : groups) {
+            Map<String, List<List<Tracking.Metric>>> byKey = new TreeMap<>();
+            for (Tracking.Run r : g) {
+                store.allHistories(r.info()).forEach((k, h) -> byKey.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(h));
+            }
+            String label = label(g, seeds);
+            byKey.forEach((k, histories) -> {
+                List<double[]> points = SeedGroups.curve(histories).stream().map(p -> {
+                    SeedGroups.Summary sm = p.summary();
+                    double lo = band.equals("minmax") ? sm.min() : sm.mean() - sm.std();
+                    double hi = band.equals("minmax") ? sm.max() : sm.mean() + sm.std();
+                    return new double[] {p.step(), sm.mean(), lo, hi, sm.n()};
+                }).toList();
+                out.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(new Series(label, points));
+            });
+        }
+        return out;
+    }
+
+    private List<Tracking.Run> load(List<String> ids) {
+        if (ids == null) {
+            return List.of();
+        }
+        return ids.stream().distinct().map(id -> store.run(id).orElseThrow(NotFound::new)).map(store::full).toList();
+    }
+
+    private static String label(List<Tracking.Run> group, boolean seeds) {
+        String first = group.get(0).info().name();
+        return seeds ? first + (group.size() > 1 ? " (+" + (group.size() - 1) + " seeds)" : "") : first;
+    }
+
+    /** One line of the compare chart: points are [step, mean, low, high, n]. */
+    record Series(String label, List<double[]> points) {
+    }
+
+    record GroupRow(String label, List<String> runIds, Map<String, SeedGroups.Summary> finals) {
+    }
+
     static boolean isImage(String name) {
         String n = name.toLowerCase();
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".gif")

@@ -78,15 +78,15 @@ class AccessRulesTest {
     @Test
     void pathologistsCannotOpenTeamPages() throws Exception {
         // Any team page (the rule is by URL, so even an unknown one): forbidden before it is looked up.
-        mvc.perform(get("/datasets").with(as(Role.PATHOLOGIST))).andExpect(status().isForbidden());
-        mvc.perform(get("/datasets").with(as(Role.SUPERVISOR))).andExpect(status().isNotFound());
+        mvc.perform(get("/no-such-page").with(as(Role.PATHOLOGIST))).andExpect(status().isForbidden());
+        mvc.perform(get("/no-such-page").with(as(Role.SUPERVISOR))).andExpect(status().isNotFound());
     }
 
     @Test
     void supervisorsAreReadOnly() throws Exception {
-        mvc.perform(post("/datasets").with(csrf()).with(as(Role.SUPERVISOR))).andExpect(status().isForbidden());
+        mvc.perform(post("/no-such-page").with(csrf()).with(as(Role.SUPERVISOR))).andExpect(status().isForbidden());
         // A member passes security (and then finds no such handler).
-        mvc.perform(post("/datasets").with(csrf()).with(as(Role.MEMBER))).andExpect(status().isNotFound());
+        mvc.perform(post("/no-such-page").with(csrf()).with(as(Role.MEMBER))).andExpect(status().isNotFound());
     }
 
     @Test

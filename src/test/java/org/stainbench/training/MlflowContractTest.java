@@ -249,8 +249,9 @@ class MlflowContractTest {
                 .content(new byte[] {(byte) 0x89, 'P', 'N', 'G'})).andExpect(status().isOk());
         var supervisor = org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors
                 .user("sue").roles("SUPERVISOR");
-        mvc.perform(get("/runs").with(supervisor)).andExpect(status().isOk())
-                .andExpect(content().string(Matchers.containsString("visible-run")));
+        mvc.perform(get("/runs").with(supervisor).param("experiment", exp)).andExpect(status().isOk())
+                .andExpect(content().string(Matchers.containsString("visible-run")))
+                .andExpect(content().string(Matchers.containsString("<td>pages</td>")));
         mvc.perform(get("/runs/" + id).with(supervisor)).andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("lora_alpha")))
                 .andExpect(content().string(Matchers.containsString("/runs/" + id + "/artifacts/gallery/tile_0.png")));
@@ -259,6 +260,35 @@ class MlflowContractTest {
         mvc.perform(get("/runs/" + id + "/artifacts/gallery/tile_0.png").with(supervisor)).andExpect(status().isOk())
                 .andExpect(content().contentType(MediaType.IMAGE_PNG));
         mvc.perform(get("/runs/0123456789abcdef0123456789abcdef").with(supervisor)).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void compareShowsDifferingParamsAndSeedGroups() throws Exception {
+        String exp = setExperiment("seeds");
+        String[][] configs = {{"4", "0", "0.40"}, {"4", "1", "0.50"}, {"8", "0", "0.30"}};
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (String[] c : configs) {
+            String id = startRun(exp, "rank" + c[0] + "-seed" + c[1]).get("info").get("run_id").asString();
+            ids.add(id);
+            postJson("/runs/log-batch", """
+                    {"run_id": "%s", "metrics": [{"key": "loss", "value": %s, "timestamp": 1, "step": 0}],
+                     "params": [{"key": "rank", "value": "%s"}, {"key": "seed", "value": "%s"}, {"key": "lr", "value": "1e-4"}]}"""
+                    .formatted(id, c[2], c[0], c[1])).andExpect(status().isOk());
+        }
+        var supervisor = org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors
+                .user("sue").roles("SUPERVISOR");
+        var page = mvc.perform(get("/runs/compare").with(supervisor).param("run", ids.toArray(String[]::new))
+                .param("seeds", "true")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        // rank and seed differ, lr does not; the two rank-4 seeds form one group: mean 0.45 ± 0.0707 (n=2)
+        assertThat(page).contains(">rank<", ">seed<").doesNotContain(">lr<");
+        assertThat(page).contains("0.4500 ± 0.0707 (n=2)", "rank4-seed0 (+1 seeds)");
+        mvc.perform(get("/runs/compare/curves.json").with(supervisor).param("run", ids.toArray(String[]::new))
+                .param("seeds", "true").param("band", "minmax")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.loss.length()").value(2))
+                .andExpect(jsonPath("$.loss[0].points[0][1]").value(0.45))
+                .andExpect(jsonPath("$.loss[0].points[0][2]").value(0.40))
+                .andExpect(jsonPath("$.loss[0].points[0][3]").value(0.50))
+                .andExpect(jsonPath("$.loss[0].points[0][4]").value(2.0));
     }
 
     @Test

@@ -1,0 +1,52 @@
+// Overlaid curves of several runs (or seed groups with a band), one chart per metric.
+(function () {
+  var box = document.getElementById('charts');
+  if (!box) return;
+  var palette = ['#5b3a8c', '#c0392b', '#1f7a44', '#1d4fa8', '#b7791f', '#6b7280', '#d63384', '#0f766e'];
+  var charts = [];
+  function rgba(hex, a) {
+    var n = parseInt(hex.slice(1), 16);
+    return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + a + ')';
+  }
+  function render(json) {
+    charts.forEach(function (c) { c.destroy(); });
+    charts = [];
+    box.innerHTML = '';
+    Object.keys(json).sort().forEach(function (metric) {
+      var datasets = [];
+      json[metric].forEach(function (series, i) {
+        var color = palette[i % palette.length];
+        var pts = series.points;
+        var banded = pts.some(function (p) { return p[4] > 1; });
+        if (banded) {
+          datasets.push({ label: series.label + ' low', data: pts.map(function (p) { return { x: p[0], y: p[2] }; }),
+            borderWidth: 0, pointRadius: 0, fill: false, showLine: true });
+          datasets.push({ label: series.label + ' band', data: pts.map(function (p) { return { x: p[0], y: p[3] }; }),
+            borderWidth: 0, pointRadius: 0, backgroundColor: rgba(color, 0.18), fill: '-1', showLine: true });
+        }
+        datasets.push({ label: series.label, data: pts.map(function (p) { return { x: p[0], y: p[1] }; }),
+          borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 1.6, showLine: true });
+      });
+      var fig = document.createElement('figure');
+      var canvas = document.createElement('canvas');
+      canvas.setAttribute('data-metric', metric);
+      fig.appendChild(canvas);
+      box.appendChild(fig);
+      charts.push(new Chart(canvas, { type: 'scatter', data: { datasets: datasets },
+        options: { animation: false,
+          plugins: { title: { display: true, text: metric },
+            legend: { labels: { filter: function (item) { return !/ (low|band)$/.test(item.text); } } } },
+          scales: { x: { title: { display: true, text: 'step' } } } } }));
+    });
+  }
+  function load() {
+    var band = document.getElementById('band');
+    var url = box.dataset.src + (band ? '&band=' + band.value : '');
+    fetch(url, { headers: { 'Accept': 'application/json' } }).then(function (r) { return r.json(); }).then(render);
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    var band = document.getElementById('band');
+    if (band) band.addEventListener('change', load);
+    load();
+  });
+})();

@@ -1,0 +1,5 @@
+/**
+ * The activity trail: records every {@link org.stainbench.shell.Activity} event after its transaction
+ * commits, and shows them, filterable and paged, to admins and supervisors.
+ */
+package org.stainbench.activity;

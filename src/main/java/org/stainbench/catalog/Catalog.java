@@ -1,0 +1,372 @@
+package org.stainbench.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobRequest;
+import org.stainbench.tiles.NpyFormatException;
+import org.stainbench.tiles.Npz;
+
+/**
+ * Catalog rules in one place: datasets, archive registration (checked before anything is kept), ingest
+ * jobs, patient-level splits. Every rule violation is an {@link IllegalArgumentException} whose message is
+ * shown to the person (or API client) as is; a rejected archive leaves no row and no file behind.
+ */
+@Service
+public class Catalog {
+
+    static final String INGEST = "ingest";
+
+    private final CatalogStore store;
+    private final CatalogFiles files;
+    private final CatalogProperties properties;
+    private final JobQueue jobs;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    Catalog(CatalogStore store, CatalogFiles files, CatalogProperties properties, JobQueue jobs, TransactionTemplate tx,
+            Clock clock) {
+        this.store = store;
+        this.files = files;
+        this.properties = properties;
+        this.jobs = jobs;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    Npz.Limits limits() {
+        return properties.limits();
+    }
+
+    // datasets
+
+    public long createDataset(String name, Stain stain, String marker, String cohort, Integer tileSize,
+                              String description, String by) {
+        String n = name == null ? "" : name.trim();
+        if (n.isEmpty() || n.length() > 200) {
+            throw new IllegalArgumentException("Give the dataset a name of 1–200 characters.");
+        }
+        if (stain == null) {
+            throw new IllegalArgumentException("Choose the stain (H&E or IHC).");
+        }
+        String m = blankToNull(marker);
+        if (stain == Stain.IHC && m == null) {
+            throw new IllegalArgumentException("An IHC dataset needs its marker (e.g. CK7).");
+        }
+        if (tileSize == null || tileSize < 16 || tileSize > 8192) {
+            throw new IllegalArgumentException("Tile size must be between 16 and 8192 pixels.");
+        }
+        if (store.datasetNameTaken(n)) {
+            throw new IllegalArgumentException("A dataset named '" + n + "' already exists.");
+        }
+        return store.insertDataset(n, stain, stain == Stain.IHC ? m : null, blankToNull(cohort), tileSize,
+                blankToNull(description), by, clock.instant());
+    }
+
+    public Optional<Dataset> dataset(long id) {
+        return store.findDataset(id);
+    }
+
+    Dataset requireDataset(long id) {
+        return store.findDataset(id).orElseThrow(() -> new NotFound("No dataset with id " + id + "."));
+    }
+
+    public List<Dataset> datasets() {
+        return store.datasets(0, Integer.MAX_VALUE);
+    }
+
+    public List<Archive> archives(long datasetId) {
+        return store.archives(datasetId);
+    }
+
+    public Optional<Archive> archive(long id) {
+        return store.findArchive(id);
+    }
+
+    Archive requireArchive(long datasetId, long archiveId) {
+        return store.findArchive(archiveId).filter(a -> a.datasetId() == datasetId)
+                .orElseThrow(() -> new NotFound("No archive with id " + archiveId + " in dataset " + datasetId + "."));
+    }
+
+    // archives
+
+    /** Registers an uploaded archive: streamed to the store with its SHA-256, checked, then queued for ingest. */
+    public Archive registerUpload(long datasetId, String fileName, InputStream content, String by) {
+        requireDataset(datasetId);
+        String name = ArchiveNames.clean(fileName);
+        CatalogFiles.Stored stored;
+        try {
+            stored = files.receive(content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The upload of '" + name + "' broke off: " + e.getMessage(), e);
+        }
+        try {
+            if (stored.size() == 0) {
+                throw new IllegalArgumentException("'" + name + "' is empty.");
+            }
+            refuseDuplicate(stored.sha256(), name);
+            probe(stored.file(), name);
+            Path kept = files.keep(stored);
+            return register(datasetId, name, stored.sha256(), stored.size(), "UPLOAD", kept, by);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            files.deleteQuietly(stored.file());
+        }
+    }
+
+    /** Registers an archive already on the server, under one of the allowed roots; it is read in place. */
+    public Archive registerPath(long datasetId, String path, String by) {
+        requireDataset(datasetId);
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("Give the archive's path on the server.");
+        }
+        Path file = allowedFile(path.trim());
+        String name = file.getFileName().toString();
+        try {
+            String sha = CatalogFiles.sha256(file);
+            refuseDuplicate(sha, name);
+            probe(file, name);
+            return register(datasetId, name, sha, Files.size(file), "PATH", file, by);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The folders under which files may be registered by server path (none: registering by path is off). */
+    public List<Path> allowedRoots() {
+        return properties.allowedRoots().stream().filter(r -> !r.toString().isBlank()).toList();
+    }
+
+    Path allowedFile(String path) {
+        Path p = Path.of(path).toAbsolutePath().normalize();
+        List<Path> roots = properties.allowedRoots().stream().filter(r -> !r.toString().isBlank()).toList();
+        boolean inside = false;
+        Path real = null;
+        if (Files.exists(p)) {
+            try {
+                real = p.toRealPath();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("Cannot read '" + path + "': " + e.getMessage());
+            }
+        }
+        for (Path root : roots) {
+            Path r = root.toAbsolutePath().normalize();
+            try {
+                if (Files.exists(r)) {
+                    r = r.toRealPath();
+                }
+            } catch (IOException e) {
+                continue;
+            }
+            if ((real != null ? real : p).startsWith(r)) {
+                inside = true;
+            }
+        }
+        if (!inside) {
+            throw new IllegalArgumentException(roots.isEmpty()
+                    ? "Registering archives by server path is off: no allowed roots are configured (stainbench.catalog.allowed-roots)."
+                    : "'" + path + "' is outside the allowed roots (" + String.join(", ", roots.stream().map(Path::toString).toList()) + ").");
+        }
+        if (real == null || !Files.isRegularFile(real)) {
+            throw new IllegalArgumentException("No archive file at '" + path + "'.");
+        }
+        if (!Files.isReadable(real)) {
+            throw new IllegalArgumentException("'" + path + "' is not readable by the server.");
+        }
+        return real;
+    }
+
+    private void refuseDuplicate(String sha, String name) {
+        store.findArchiveBySha(sha).ifPresent(a -> {
+            String ds = store.findDataset(a.datasetId()).map(Dataset::name).orElse("?");
+            throw new IllegalArgumentException("'" + name + "' is already registered: it has the same content (SHA-256 "
+                    + sha.substring(0, 12) + "…) as '" + a.fileName() + "' in dataset '" + ds + "'.");
+        });
+    }
+
+    private void probe(Path file, String name) throws IOException {
+        try {
+            ArchiveProbe.check(file, limits());
+        } catch (NpyFormatException e) {
+            throw new IllegalArgumentException("'" + name + "' cannot be used: " + e.getMessage() + ".", e);
+        }
+    }
+
+    private Archive register(long datasetId, String name, String sha, long size, String source, Path file, String by) {
+        long id;
+        try {
+            id = tx.execute(s -> {
+                long a = store.insertArchive(datasetId, name, ArchiveNames.parse(name), sha, size, source,
+                        file.toString(), by, clock.instant());
+                return a;
+            });
+        } catch (DuplicateKeyException e) {
+            throw new IllegalArgumentException("'" + name + "' is already registered (same SHA-256).");
+        }
+        queueIngest(id, name, by);
+        return store.findArchive(id).orElseThrow();
+    }
+
+    private void queueIngest(long archiveId, String name, String by) {
+        long job = jobs.submit(JobRequest.embedded(INGEST, "Ingest " + name, Map.of("archiveId", Long.toString(archiveId)), by));
+        store.setJob(archiveId, job);
+    }
+
+    /**
+     * The catalog id of row {@code index} of an archive (its tile page is {@code /tiles/{id}}), once the archive is
+     * indexed; empty before that or when there is no such row. Lets other modules link a tile they produced
+     * (e.g. a slide tiling) to the tile browser.
+     */
+    public Optional<Long> tileId(long archiveId, int index) {
+        return store.findArchive(archiveId).filter(a -> a.status() == ArchiveStatus.READY)
+                .flatMap(a -> store.tileId(archiveId, index));
+    }
+
+    /** Queues a failed archive's ingest again. */
+    public void retry(long datasetId, long archiveId, String by) {
+        Archive a = requireArchive(datasetId, archiveId);
+        if (a.status() != ArchiveStatus.FAILED) {
+            throw new IllegalArgumentException("'" + a.fileName() + "' is " + a.status().name().toLowerCase(Locale.ROOT)
+                    + "; only a failed ingest can be retried.");
+        }
+        if (!Files.isRegularFile(Path.of(a.sourcePath()))) {
+            throw new IllegalArgumentException("The file of '" + a.fileName() + "' is gone (" + a.sourcePath() + ").");
+        }
+        queueIngest(archiveId, a.fileName(), by);
+    }
+
+    /** Removes an archive, its tiles and its files (an uploaded copy too; a server-path original stays). */
+    public void deleteArchive(long datasetId, long archiveId) {
+        Archive a = requireArchive(datasetId, archiveId);
+        if (a.status().busy()) {
+            if (a.jobId() != null) {
+                jobs.cancel(a.jobId(), "catalog");
+            }
+            throw new IllegalArgumentException("'" + a.fileName() + "' is being ingested; its job was asked to stop. "
+                    + "Delete it once it has stopped.");
+        }
+        tx.executeWithoutResult(s -> store.deleteArchive(archiveId));
+        files.deleteOutput(archiveId);
+        if (a.source().equals("UPLOAD")) {
+            files.deleteQuietly(Path.of(a.sourcePath()));
+        }
+    }
+
+    public void setPatient(long datasetId, long archiveId, String patient, Integer replicate) {
+        requireArchive(datasetId, archiveId);
+        String p = blankToNull(patient);
+        if (p != null && !p.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("A patient ID has 1–100 letters, digits, '.', '_' or '-'.");
+        }
+        if (replicate != null && replicate < 0) {
+            throw new IllegalArgumentException("A replicate is a number ≥ 0.");
+        }
+        store.setPatient(archiveId, p, replicate);
+    }
+
+    // split
+
+    /** A patient's group key: the patient ID, or the archive itself when it has none. */
+    static String patientKey(Archive a) {
+        return a.patient() != null ? a.patient() : "archive:" + a.fileName();
+    }
+
+    /**
+     * Splits the dataset's archives by patient: patients (sorted) are shuffled with the seed and the first
+     * {@code round(n × train%)} go to train; every archive of a patient lands on its patient's side.
+     */
+    public Map<String, String> split(long datasetId, long seed, int trainPercent, String by) {
+        requireDataset(datasetId);
+        if (trainPercent < 1 || trainPercent > 99) {
+            throw new IllegalArgumentException("The train share must be between 1 and 99 %.");
+        }
+        List<Archive> archives = store.archives(datasetId).stream().filter(a -> a.status() != ArchiveStatus.FAILED).toList();
+        if (archives.isEmpty()) {
+            throw new IllegalArgumentException("The dataset has no archives to split.");
+        }
+        Map<String, String> sides = assign(archives.stream().map(Catalog::patientKey).distinct().toList(), seed, trainPercent);
+        tx.executeWithoutResult(s -> {
+            for (Archive a : archives) {
+                store.setSide(a.id(), sides.get(patientKey(a)));
+            }
+            store.recordSplit(datasetId, seed, trainPercent, by, clock.instant());
+        });
+        return sides;
+    }
+
+    static Map<String, String> assign(List<String> patients, long seed, int trainPercent) {
+        List<String> order = new ArrayList<>(new java.util.TreeSet<>(patients));
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = order.size() - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            String t = order.get(i);
+            order.set(i, order.get(j));
+            order.set(j, t);
+        }
+        int train = (int) Math.round(order.size() * trainPercent / 100.0);
+        if (order.size() > 1) {
+            train = Math.max(1, Math.min(order.size() - 1, train));
+        }
+        Map<String, String> sides = new TreeMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            sides.put(order.get(i), i < train ? "train" : "test");
+        }
+        return sides;
+    }
+
+    /** The split as CSV: one line per archive. */
+    public String splitCsv(long datasetId) {
+        Dataset d = requireDataset(datasetId);
+        StringBuilder b = new StringBuilder("# dataset=").append(csv(d.name())).append(" seed=").append(d.splitSeed())
+                .append(" train_percent=").append(d.splitTrainPercent()).append(" split_by=").append(d.splitBy())
+                .append(" split_at=").append(d.splitAt()).append('\n');
+        b.append("patient,archive,replicate,sha256,tiles,side\n");
+        store.archives(datasetId).stream().filter(a -> a.splitSide() != null)
+                .sorted(Comparator.comparing(Catalog::patientKey).thenComparing(Archive::fileName))
+                .forEach(a -> b.append(csv(a.patient() == null ? "" : a.patient())).append(',').append(csv(a.fileName()))
+                        .append(',').append(a.replicate() == null ? "" : a.replicate()).append(',').append(a.sha256())
+                        .append(',').append(a.tilesTotal()).append(',').append(a.splitSide()).append('\n'));
+        return b.toString();
+    }
+
+    private static String csv(String s) {
+        return s.matches("[^,\"\\n\\r]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    /** Patients of a dataset with their archives, in order. */
+    public Map<String, List<Archive>> patients(long datasetId) {
+        Map<String, List<Archive>> m = new LinkedHashMap<>();
+        store.archives(datasetId).stream().sorted(Comparator.comparing(Catalog::patientKey))
+                .forEach(a -> m.computeIfAbsent(patientKey(a), k -> new ArrayList<>()).add(a));
+        return m;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** A dataset, archive or tile that does not exist (404). */
+    static final class NotFound extends org.springframework.web.server.ResponseStatusException {
+        NotFound(String message) {
+            super(org.springframework.http.HttpStatus.NOT_FOUND, message);
+        }
+    }
+}

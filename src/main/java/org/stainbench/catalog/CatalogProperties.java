@@ -1,0 +1,29 @@
+package org.stainbench.catalog;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code stainbench.catalog.*}.
+ *
+ * @param allowedRoots        folders under which archives may be registered by server path (none: disabled)
+ * @param maxCompressionRatio largest compression ratio of an archive entry (zip bomb guard)
+ * @param maxEntryBytes       largest uncompressed archive entry
+ * @param ingestThreads       threads computing measures and thumbnails during one ingest
+ * @param pageSize            tiles per page in the tile browser
+ */
+@ConfigurationProperties("stainbench.catalog")
+record CatalogProperties(
+        @DefaultValue List<Path> allowedRoots,
+        @DefaultValue("250") double maxCompressionRatio,
+        @DefaultValue("68719476736") long maxEntryBytes,
+        @DefaultValue("2") int ingestThreads,
+        @DefaultValue("60") int pageSize) {
+
+    org.stainbench.tiles.Npz.Limits limits() {
+        return new org.stainbench.tiles.Npz.Limits(maxEntryBytes, maxCompressionRatio);
+    }
+}

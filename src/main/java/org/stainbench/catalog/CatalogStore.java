@@ -1,0 +1,314 @@
+package org.stainbench.catalog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for datasets, archives and tiles. */
+@Repository
+class CatalogStore {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+
+    CatalogStore(JdbcClient jdbc, JdbcTemplate template) {
+        this.jdbc = jdbc;
+        this.template = template;
+    }
+
+    private static Instant instant(ResultSet rs, String col) throws SQLException {
+        Timestamp t = rs.getTimestamp(col);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Long longOrNull(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer intOrNull(ResultSet rs, String col) throws SQLException {
+        int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Double doubleOrNull(ResultSet rs, String col) throws SQLException {
+        double v = rs.getDouble(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    static Dataset dataset(ResultSet rs, int row) throws SQLException {
+        return new Dataset(rs.getLong("id"), rs.getString("name"), Stain.valueOf(rs.getString("stain")),
+                rs.getString("marker"), rs.getString("cohort"), rs.getInt("tile_size"), rs.getString("description"),
+                rs.getString("created_by"), instant(rs, "created_at"), longOrNull(rs, "split_seed"),
+                intOrNull(rs, "split_train_percent"), rs.getString("split_by"), instant(rs, "split_at"));
+    }
+
+    static Archive archive(ResultSet rs, int row) throws SQLException {
+        return new Archive(rs.getLong("id"), rs.getLong("dataset_id"), rs.getString("file_name"),
+                rs.getString("stain_code"), rs.getString("patient"), intOrNull(rs, "replicate"), rs.getString("sha256"),
+                rs.getLong("size_bytes"), rs.getString("source"), rs.getString("source_path"),
+                ArchiveStatus.valueOf(rs.getString("status")), rs.getString("error"), longOrNull(rs, "job_id"),
+                rs.getString("layout"), rs.getInt("tiles_total"), rs.getInt("tiles_done"), intOrNull(rs, "tile_width"),
+                intOrNull(rs, "tile_height"), rs.getString("split_side"), rs.getString("created_by"),
+                instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "ingested_at"));
+    }
+
+    static TileInfo tile(ResultSet rs, int row) throws SQLException {
+        return new TileInfo(rs.getLong("id"), rs.getLong("archive_id"), rs.getLong("dataset_id"), rs.getInt("idx"),
+                doubleOrNull(rs, "label"), rs.getDouble("laplacian_variance"), rs.getDouble("saturated_fraction"),
+                rs.getDouble("white_fraction"), rs.getBoolean("informative"), rs.getDouble("tissue_fraction"),
+                rs.getDouble("tissue_center_fraction"), rs.getLong("thumb_offset"), rs.getInt("thumb_length"));
+    }
+
+    // datasets
+
+    long insertDataset(String name, Stain stain, String marker, String cohort, int tileSize, String description,
+                       String by, Instant at) {
+        var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql("insert into dataset (name, stain, marker, cohort, tile_size, description, created_by, created_at) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(name, stain.name(), marker, cohort, tileSize, description, by, Timestamp.from(at))
+                .update(keys, "id");
+        return keys.getKey().longValue();
+    }
+
+    boolean datasetNameTaken(String name) {
+        return jdbc.sql("select count(*) from dataset where lower(name) = lower(?)").param(name).query(Long.class).single() > 0;
+    }
+
+    Optional<Dataset> findDataset(long id) {
+        return jdbc.sql("select * from dataset where id = ?").param(id).query(CatalogStore::dataset).optional();
+    }
+
+    List<Dataset> datasets(int offset, int limit) {
+        return jdbc.sql("select * from dataset order by name limit ? offset ?").params(limit, offset)
+                .query(CatalogStore::dataset).list();
+    }
+
+    long countDatasets() {
+        return jdbc.sql("select count(*) from dataset").query(Long.class).single();
+    }
+
+    void recordSplit(long datasetId, long seed, int trainPercent, String by, Instant at) {
+        jdbc.sql("update dataset set split_seed = ?, split_train_percent = ?, split_by = ?, split_at = ? where id = ?")
+                .params(seed, trainPercent, by, Timestamp.from(at), datasetId).update();
+    }
+
+    // archives
+
+    long insertArchive(long datasetId, String fileName, ArchiveNames.Parsed parsed, String sha256, long size,
+                       String source, String sourcePath, String by, Instant at) {
+        var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql("insert into archive (dataset_id, file_name, stain_code, patient, replicate, sha256, size_bytes, source, "
+                        + "source_path, status, tiles_total, tiles_done, created_by, created_at) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, 0, ?, ?)")
+                .params(datasetId, fileName, parsed.stain(), parsed.patient(), parsed.replicate(), sha256, size, source,
+                        sourcePath, by, Timestamp.from(at))
+                .update(keys, "id");
+        return keys.getKey().longValue();
+    }
+
+    Optional<Archive> findArchive(long id) {
+        return jdbc.sql("select * from archive where id = ?").param(id).query(CatalogStore::archive).optional();
+    }
+
+    Optional<Archive> findArchiveBySha(String sha) {
+        return jdbc.sql("select * from archive where sha256 = ?").param(sha).query(CatalogStore::archive).optional();
+    }
+
+    List<Archive> archives(long datasetId) {
+        return jdbc.sql("select * from archive where dataset_id = ? order by file_name").param(datasetId)
+                .query(CatalogStore::archive).list();
+    }
+
+    List<Archive> archivesWithStatus(ArchiveStatus... statuses) {
+        List<String> names = java.util.Arrays.stream(statuses).map(Enum::name).toList();
+        return jdbc.sql("select * from archive where status in (:s) order by id").param("s", names)
+                .query(CatalogStore::archive).list();
+    }
+
+    void setJob(long archiveId, long jobId) {
+        jdbc.sql("update archive set job_id = ?, status = 'QUEUED', error = null, tiles_done = 0 where id = ?")
+                .params(jobId, archiveId).update();
+    }
+
+    void startIngest(long archiveId, Instant at) {
+        jdbc.sql("update archive set status = 'INGESTING', error = null, tiles_done = 0, tiles_total = 0, started_at = ?, "
+                + "ingested_at = null where id = ?").params(Timestamp.from(at), archiveId).update();
+    }
+
+    void ingestHeader(long archiveId, int total, String layout) {
+        jdbc.sql("update archive set tiles_total = ?, layout = ? where id = ?").params(total, layout, archiveId).update();
+    }
+
+    void ingestProgress(long archiveId, int done) {
+        jdbc.sql("update archive set tiles_done = ? where id = ? and status = 'INGESTING'").params(done, archiveId).update();
+    }
+
+    void ready(long archiveId, int count, int width, int height, String layout, Instant at) {
+        jdbc.sql("update archive set status = 'READY', tiles_total = ?, tiles_done = ?, tile_width = ?, tile_height = ?, "
+                        + "layout = ?, ingested_at = ?, error = null where id = ?")
+                .params(count, count, width, height, layout, Timestamp.from(at), archiveId).update();
+    }
+
+    void failed(long archiveId, String error) {
+        String e = error == null ? "failed" : error.length() > 1900 ? error.substring(0, 1900) + "…" : error;
+        jdbc.sql("update archive set status = 'FAILED', error = ?, tiles_done = 0 where id = ?").params(e, archiveId).update();
+    }
+
+    void setPatient(long archiveId, String patient, Integer replicate) {
+        jdbc.sql("update archive set patient = ?, replicate = ? where id = ?").params(patient, replicate, archiveId).update();
+    }
+
+    void setSide(long archiveId, String side) {
+        jdbc.sql("update archive set split_side = ? where id = ?").params(side, archiveId).update();
+    }
+
+    void deleteArchive(long archiveId) {
+        deleteTiles(archiveId);
+        jdbc.sql("delete from archive where id = ?").param(archiveId).update();
+    }
+
+    // tiles
+
+    void deleteTiles(long archiveId) {
+        jdbc.sql("delete from tile where archive_id = ?").param(archiveId).update();
+    }
+
+    void insertTiles(long archiveId, long datasetId, List<IngestPipeline.TileResult> tiles) {
+        template.batchUpdate("insert into tile (archive_id, dataset_id, idx, label, laplacian_variance, saturated_fraction, "
+                        + "white_fraction, informative, tissue_fraction, tissue_center_fraction, thumb_offset, thumb_length) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tiles, 1000, (ps, t) -> {
+                    ps.setLong(1, archiveId);
+                    ps.setLong(2, datasetId);
+                    ps.setInt(3, t.index());
+                    if (t.label() == null) {
+                        ps.setNull(4, java.sql.Types.DOUBLE);
+                    } else {
+                        ps.setDouble(4, t.label());
+                    }
+                    ps.setDouble(5, t.measures().laplacianVariance());
+                    ps.setDouble(6, t.measures().saturatedFraction());
+                    ps.setDouble(7, t.measures().whiteFraction());
+                    ps.setBoolean(8, t.measures().informative());
+                    ps.setDouble(9, t.measures().tissueFraction());
+                    ps.setDouble(10, t.measures().tissueCenterFraction());
+                    ps.setLong(11, t.thumbOffset());
+                    ps.setInt(12, t.thumbLength());
+                });
+    }
+
+    private record Where(String sql, List<Object> params) {
+    }
+
+    private static Where where(long datasetId, TileFilter f) {
+        StringBuilder s = new StringBuilder(" from tile t join archive a on a.id = t.archive_id where t.dataset_id = ?"
+                + " and a.status = 'READY'");
+        List<Object> p = new ArrayList<>(List.of(datasetId));
+        if (f.informativeOnly() != null) {
+            s.append(" and t.informative = ?");
+            p.add(true);
+        }
+        if (f.minTissue() != null) {
+            s.append(" and t.tissue_fraction >= ?");
+            p.add(f.minTissue());
+        }
+        if (f.label() != null) {
+            s.append(" and t.label = ?");
+            p.add(f.label());
+        }
+        if (f.archiveId() != null) {
+            s.append(" and t.archive_id = ?");
+            p.add(f.archiveId());
+        }
+        if (f.side() != null) {
+            s.append(" and a.split_side = ?");
+            p.add(f.side());
+        }
+        return new Where(s.toString(), p);
+    }
+
+    List<TileInfo> tiles(long datasetId, TileFilter f, int offset, int limit) {
+        Where w = where(datasetId, f);
+        List<Object> p = new ArrayList<>(w.params());
+        p.add(limit);
+        p.add(offset);
+        return jdbc.sql("select t.*" + w.sql() + " order by t.archive_id, t.idx limit ? offset ?").params(p)
+                .query(CatalogStore::tile).list();
+    }
+
+    long countTiles(long datasetId, TileFilter f) {
+        Where w = where(datasetId, f);
+        return jdbc.sql("select count(*)" + w.sql()).params(w.params()).query(Long.class).single();
+    }
+
+    Optional<TileInfo> findTile(long id) {
+        return jdbc.sql("select * from tile where id = ?").param(id).query(CatalogStore::tile).optional();
+    }
+
+    Optional<Long> tileId(long archiveId, int index) {
+        return jdbc.sql("select id from tile where archive_id = ? and idx = ?").params(archiveId, index).query(Long.class).optional();
+    }
+
+    /** The tile before or after {@code t} in browser order (archive, index) under the same filter. */
+    Optional<TileInfo> neighbour(TileInfo t, TileFilter f, boolean next) {
+        Where w = where(t.datasetId(), f);
+        String cond = next ? " and (t.archive_id > ? or (t.archive_id = ? and t.idx > ?))"
+                : " and (t.archive_id < ? or (t.archive_id = ? and t.idx < ?))";
+        String order = next ? " order by t.archive_id, t.idx" : " order by t.archive_id desc, t.idx desc";
+        List<Object> p = new ArrayList<>(w.params());
+        p.addAll(List.of(t.archiveId(), t.archiveId(), t.index()));
+        return jdbc.sql("select t.*" + w.sql() + cond + order + " limit 1").params(p).query(CatalogStore::tile).optional();
+    }
+
+    long countAllTiles() {
+        return jdbc.sql("select count(*) from tile t join archive a on a.id = t.archive_id where a.status = 'READY'")
+                .query(Long.class).single();
+    }
+
+    long countReadyArchives() {
+        return jdbc.sql("select count(*) from archive where status = 'READY'").query(Long.class).single();
+    }
+
+    Map<Long, long[]> datasetCounts() {
+        Map<Long, long[]> m = new HashMap<>();
+        jdbc.sql("select dataset_id, count(*), coalesce(sum(tiles_total), 0) from archive where status = 'READY' group by dataset_id")
+                .query(rs -> {
+                    m.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                });
+        return m;
+    }
+
+    /** The measures of every listed tile of a dataset, for histograms: columns as in {@link #MEASURES}. */
+    List<double[]> measures(long datasetId) {
+        return jdbc.sql("select t.laplacian_variance, t.saturated_fraction, t.white_fraction, t.tissue_fraction, "
+                        + "t.tissue_center_fraction from tile t join archive a on a.id = t.archive_id "
+                        + "where t.dataset_id = ? and a.status = 'READY'").param(datasetId)
+                .query((rs, i) -> new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
+                        rs.getDouble(5)}).list();
+    }
+
+    static final String[] MEASURES = {"Laplacian variance", "Saturated fraction (S > 30)", "Near-white fraction",
+            "Tissue fraction", "Tissue fraction, central 512²"};
+
+    List<Double> labels(long datasetId) {
+        return jdbc.sql("select distinct t.label from tile t join archive a on a.id = t.archive_id "
+                + "where t.dataset_id = ? and a.status = 'READY' and t.label is not null order by t.label")
+                .param(datasetId).query(Double.class).list();
+    }
+
+    long countInformative(long datasetId) {
+        return jdbc.sql("select count(*) from tile t join archive a on a.id = t.archive_id where t.dataset_id = ? "
+                + "and a.status = 'READY' and t.informative = true").param(datasetId).query(Long.class).single();
+    }
+}

@@ -1,0 +1,18 @@
+package org.stainbench.catalog;
+
+import java.time.Instant;
+
+/** A dataset of tile archives. The split fields are null until a split was made. */
+public record Dataset(long id, String name, Stain stain, String marker, String cohort, int tileSize, String description,
+                      String createdBy, Instant createdAt, Long splitSeed, Integer splitTrainPercent, String splitBy,
+                      Instant splitAt) {
+
+    /** "H&E" or "IHC (CK7)". */
+    public String stainText() {
+        return stain == Stain.IHC && marker != null && !marker.isBlank() ? "IHC (" + marker + ")" : stain.label();
+    }
+
+    public boolean hasSplit() {
+        return splitSeed != null;
+    }
+}

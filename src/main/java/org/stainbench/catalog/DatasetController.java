@@ -1,0 +1,223 @@
+package org.stainbench.catalog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.data.domain.PageImpl;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Dataset pages: list and create, detail with archives, ingest progress, patients, split and histograms. */
+@Controller
+class DatasetController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Catalog catalog;
+    private final CatalogStore store;
+    private final DemoData demo;
+    private final Clock clock;
+
+    DatasetController(Catalog catalog, CatalogStore store, DemoData demo, Clock clock) {
+        this.catalog = catalog;
+        this.store = store;
+        this.demo = demo;
+        this.clock = clock;
+    }
+
+    record Row(Dataset dataset, long archives, long tiles) {
+    }
+
+    @GetMapping("/datasets")
+    String list(@RequestParam(defaultValue = "0") int page, Model model) {
+        int size = 25;
+        int p = Math.max(0, page);
+        Map<Long, long[]> counts = store.datasetCounts();
+        List<Row> rows = store.datasets(p * size, size).stream().map(d -> {
+            long[] c = counts.getOrDefault(d.id(), new long[2]);
+            return new Row(d, c[0], c[1]);
+        }).toList();
+        model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, size), store.countDatasets()));
+        model.addAttribute("stains", Stain.values());
+        if (!model.containsAttribute("form")) {
+            model.addAttribute("form", new DatasetForm(null, Stain.HE, null, null, 1024, null));
+        }
+        return "datasets/list";
+    }
+
+    record DatasetForm(String name, Stain stain, String marker, String cohort, Integer tileSize, String description) {
+    }
+
+    @PostMapping("/datasets")
+    String create(DatasetForm form, Principal who, Model model, RedirectAttributes flash) {
+        try {
+            long id = catalog.createDataset(form.name(), form.stain(), form.marker(), form.cohort(), form.tileSize(),
+                    form.description(), who.getName());
+            flash.addFlashAttribute("message", "Dataset '" + form.name().trim() + "' created. Add its archives below.");
+            return "redirect:/datasets/" + id;
+        } catch (IllegalArgumentException e) {
+            model.addAttribute("error", e.getMessage());
+            model.addAttribute("form", form);
+            return list(0, model);
+        }
+    }
+
+    @PostMapping("/datasets/demo")
+    String loadDemo(Principal who, RedirectAttributes flash) {
+        try {
+            int n = demo.load(who.getName());
+            flash.addFlashAttribute("message", "Demo project loaded: " + n + " archives are being ingested.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/datasets";
+    }
+
+    @GetMapping("/datasets/{id}")
+    String detail(@PathVariable long id, Model model) {
+        Dataset d = catalog.requireDataset(id);
+        List<Archive> archives = catalog.archives(id);
+        model.addAttribute("dataset", d);
+        model.addAttribute("archives", archives);
+        model.addAttribute("now", clock.instant());
+        model.addAttribute("busy", archives.stream().anyMatch(a -> a.status().busy()));
+        model.addAttribute("patients", catalog.patients(id));
+        model.addAttribute("tiles", archives.stream().filter(a -> a.status() == ArchiveStatus.READY)
+                .mapToLong(Archive::tilesTotal).sum());
+        model.addAttribute("informative", store.countInformative(id));
+        model.addAttribute("histograms", JSON.writeValueAsString(Histograms.of(store.measures(id))));
+        return "datasets/detail";
+    }
+
+    /** Ingest progress: the polled fragment for htmx, and its full-page twin. */
+    @GetMapping("/datasets/{id}/progress")
+    String progress(@PathVariable long id, Model model,
+                    @RequestHeader(value = "HX-Request", required = false) String hx, HttpServletResponse response) {
+        Dataset d = catalog.requireDataset(id);
+        List<Archive> archives = catalog.archives(id);
+        boolean busy = archives.stream().anyMatch(a -> a.status().busy());
+        model.addAttribute("dataset", d);
+        model.addAttribute("archives", archives);
+        model.addAttribute("busy", busy);
+        model.addAttribute("now", clock.instant());
+        if ("true".equals(hx)) {
+            if (!busy) {
+                response.setHeader("HX-Refresh", "true");
+            }
+            return "datasets/progress :: progress";
+        }
+        return "datasets/progress";
+    }
+
+    @PostMapping("/datasets/{id}/archives")
+    String upload(@PathVariable long id, @RequestParam(value = "file", required = false) MultipartFile file,
+                  Principal who, RedirectAttributes flash) {
+        catalog.requireDataset(id);
+        if (file == null || file.isEmpty()) {
+            flash.addFlashAttribute("error", "Choose an archive (.npz) to upload.");
+            return "redirect:/datasets/" + id;
+        }
+        try {
+            Archive a = catalog.registerUpload(id, file.getOriginalFilename(), file.getInputStream(), who.getName());
+            flash.addFlashAttribute("message", "'" + a.fileName() + "' uploaded; its ingest is queued.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return "redirect:/datasets/" + id;
+    }
+
+    @PostMapping("/datasets/{id}/archives/path")
+    String byPath(@PathVariable long id, @RequestParam(required = false) String path, Principal who,
+                  RedirectAttributes flash) {
+        try {
+            Archive a = catalog.registerPath(id, path, who.getName());
+            flash.addFlashAttribute("message", "'" + a.fileName() + "' registered; its ingest is queued.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/datasets/" + id;
+    }
+
+    @PostMapping("/datasets/{id}/archives/{archiveId}/retry")
+    String retry(@PathVariable long id, @PathVariable long archiveId, Principal who, RedirectAttributes flash) {
+        try {
+            catalog.retry(id, archiveId, who.getName());
+            flash.addFlashAttribute("message", "Ingest queued again.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/datasets/" + id;
+    }
+
+    @PostMapping("/datasets/{id}/archives/{archiveId}/delete")
+    String delete(@PathVariable long id, @PathVariable long archiveId, RedirectAttributes flash) {
+        try {
+            catalog.deleteArchive(id, archiveId);
+            flash.addFlashAttribute("message", "Archive removed.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/datasets/" + id;
+    }
+
+    @PostMapping("/datasets/{id}/archives/{archiveId}/patient")
+    String patient(@PathVariable long id, @PathVariable long archiveId, @RequestParam(required = false) String patient,
+                   @RequestParam(required = false) Integer replicate, RedirectAttributes flash) {
+        try {
+            catalog.setPatient(id, archiveId, patient, replicate);
+            flash.addFlashAttribute("message", "Patient saved. Split the dataset again to place it.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/datasets/" + id;
+    }
+
+    @PostMapping("/datasets/{id}/split")
+    String split(@PathVariable long id, @RequestParam(required = false) Long seed,
+                 @RequestParam(defaultValue = "70") int trainPercent, Principal who, RedirectAttributes flash) {
+        try {
+            if (seed == null) {
+                throw new IllegalArgumentException("Give the split a seed (any whole number); the same seed gives the same split.");
+            }
+            Map<String, String> sides = catalog.split(id, seed, trainPercent, who.getName());
+            long train = sides.values().stream().filter("train"::equals).count();
+            flash.addFlashAttribute("message", "Split by patient with seed " + seed + ": " + train + " patients train, "
+                    + (sides.size() - train) + " test.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/datasets/" + id;
+    }
+
+    @GetMapping("/datasets/{id}/split.csv")
+    ResponseEntity<byte[]> splitCsv(@PathVariable long id) {
+        Dataset d = catalog.requireDataset(id);
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(d.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-split.csv").build().toString())
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .body(catalog.splitCsv(id).getBytes(StandardCharsets.UTF_8));
+    }
+}

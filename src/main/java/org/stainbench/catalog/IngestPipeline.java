@@ -1,0 +1,184 @@
+package org.stainbench.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.stainbench.tiles.Npz;
+import org.stainbench.tiles.RgbTile;
+import org.stainbench.tiles.TileArray;
+import org.stainbench.tiles.TileArrayHeader;
+import org.stainbench.tiles.TileMeasures;
+import org.stainbench.tiles.TileSink;
+import org.stainbench.tiles.Thumbnails;
+
+/**
+ * One streaming pass over an archive: the reader thread decodes tiles one at a time while worker threads
+ * compute every tile's measures and 256 px JPEG thumbnail and write the tile to a random-access file of
+ * fixed-size raw RGB records ({@code tiles.rgb}: tile i at {@code i × H × W × 3}) and the thumbnail to
+ * {@code thumbs.bin} (offsets recorded per tile). At most {@code 2 × threads} tiles are in flight, so memory
+ * does not grow with the archive. No Spring, no database: the ingest job and the benchmark both use it.
+ */
+final class IngestPipeline {
+
+    static final String TILES_FILE = "tiles.rgb";
+    static final String THUMBS_FILE = "thumbs.bin";
+    static final float THUMB_QUALITY = 0.85f;
+
+    record TileResult(int index, TileMeasures measures, long thumbOffset, int thumbLength, Double label) {
+        TileResult withLabel(Double l) {
+            return new TileResult(index, measures, thumbOffset, thumbLength, l);
+        }
+    }
+
+    record Result(TileArrayHeader header, int width, int height, List<TileResult> tiles) {
+    }
+
+    interface Listener {
+        default void header(TileArrayHeader header) {
+        }
+
+        default void progress(int done, int total) {
+        }
+
+        default boolean cancelled() {
+            return false;
+        }
+    }
+
+    /** Thrown when the listener reports cancellation. */
+    static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super("cancelled");
+        }
+    }
+
+    private IngestPipeline() {
+    }
+
+    static Result run(InputStream source, Path outDir, Npz.Limits limits, int threads, Listener listener)
+            throws IOException {
+        Files.createDirectories(outDir);
+        int workers = Math.max(1, threads);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "ingest-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore inFlight = new Semaphore(2 * workers);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicInteger done = new AtomicInteger();
+        AtomicLong thumbEnd = new AtomicLong();
+        TileResult[][] results = new TileResult[1][];
+        int[] total = new int[1];
+        try (FileChannel tiles = FileChannel.open(outDir.resolve(TILES_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+             FileChannel thumbs = FileChannel.open(outDir.resolve(THUMBS_FILE), StandardOpenOption.CREATE,
+                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            TileSink sink = new TileSink() {
+                @Override
+                public void begin(TileArrayHeader header) {
+                    results[0] = new TileResult[header.count()];
+                    total[0] = header.count();
+                    listener.header(header);
+                }
+
+                @Override
+                public void accept(int index, RgbTile tile) throws Exception {
+                    if (listener.cancelled()) {
+                        throw new Cancelled();
+                    }
+                    rethrow(failure.get());
+                    if (index >= results[0].length) {
+                        throw new org.stainbench.tiles.NpyFormatException("the array holds more tiles than its header declares");
+                    }
+                    inFlight.acquire();
+                    pool.execute(() -> {
+                        try {
+                            if (failure.get() != null) {
+                                return;
+                            }
+                            TileMeasures m = TileMeasures.of(tile);
+                            byte[] jpeg = Images.jpeg(Thumbnails.thumbnail(tile, Thumbnails.SIZE), THUMB_QUALITY);
+                            long record = RgbTile.bytes(tile.width(), tile.height());
+                            writeFully(tiles, ByteBuffer.wrap(tile.rgb()), index * record);
+                            long at = thumbEnd.getAndAdd(jpeg.length);
+                            writeFully(thumbs, ByteBuffer.wrap(jpeg), at);
+                            results[0][index] = new TileResult(index, m, at, jpeg.length, null);
+                            listener.progress(done.incrementAndGet(), total[0]);
+                        } catch (Throwable e) {
+                            failure.compareAndSet(null, e);
+                        } finally {
+                            inFlight.release();
+                        }
+                    });
+                }
+            };
+            TileArray array;
+            try {
+                array = Npz.readTiles(source, limits, sink);
+            } finally {
+                pool.shutdown();
+                try {
+                    if (!pool.awaitTermination(10, TimeUnit.MINUTES)) {
+                        throw new IOException("ingest workers did not finish");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted");
+                }
+            }
+            rethrow(failure.get());
+            if (array.count() == 0) {
+                throw new org.stainbench.tiles.NpyFormatException("the archive holds no tiles");
+            }
+            List<TileResult> out = new ArrayList<>(array.count());
+            for (int i = 0; i < array.count(); i++) {
+                TileResult r = results[0][i];
+                if (r == null) {
+                    throw new org.stainbench.tiles.NpyFormatException("tile " + i + " of " + array.count() + " is missing");
+                }
+                out.add(r.withLabel(array.rows().get(i).label()));
+            }
+            return new Result(array.header(), array.width(), array.height(), out);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+        long p = position;
+        while (b.hasRemaining()) {
+            p += ch.write(b, p);
+        }
+    }
+
+    private static void rethrow(Throwable t) throws IOException {
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IOException io) {
+            throw io;
+        }
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IOException(t.getMessage(), t);
+    }
+}

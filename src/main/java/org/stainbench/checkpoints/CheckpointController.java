@@ -1,0 +1,164 @@
+package org.stainbench.checkpoints;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.domain.PageImpl;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.catalog.Archive;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.Stain;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobSummary;
+
+/** Checkpoint list, registration forms, detail page with lineage and generated sets. */
+@Controller
+class CheckpointController {
+
+    static final int PAGE = 50;
+
+    private final Checkpoints checkpoints;
+    private final Catalog catalog;
+    private final JobQueue jobs;
+    private final ObjectProvider<LineageContributor> lineage;
+
+    CheckpointController(Checkpoints checkpoints, Catalog catalog, JobQueue jobs, ObjectProvider<LineageContributor> lineage) {
+        this.checkpoints = checkpoints;
+        this.catalog = catalog;
+        this.jobs = jobs;
+        this.lineage = lineage;
+    }
+
+    @GetMapping("/checkpoints")
+    String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
+                Model model) {
+        int p = Math.max(0, page);
+        List<Checkpoint> items = checkpoints.list(p * PAGE, PAGE);
+        Map<Long, Integer> sets = new LinkedHashMap<>();
+        for (Checkpoint c : items) {
+            sets.put(c.id(), checkpoints.sets(c.id()).size());
+        }
+        model.addAttribute("page", new PageImpl<>(items, PageRequest.of(p, PAGE), checkpoints.count()));
+        model.addAttribute("setCounts", sets);
+        model.addAttribute("datasets", catalog.datasets());
+        model.addAttribute("ihcDatasets", catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC).toList());
+        model.addAttribute("flows", List.of("none", "mist_pr", "mist_er"));
+        return "true".equals(hx) ? "checkpoints/list :: table" : "checkpoints/list";
+    }
+
+    @PostMapping("/checkpoints")
+    String register(@RequestParam String name, @RequestParam(required = false) String baseModel,
+                    @RequestParam(required = false) String embeddingFlow, @RequestParam(required = false) Integer loraRank,
+                    @RequestParam(required = false) Double loraAlpha, @RequestParam(required = false) String targetModules,
+                    @RequestParam(required = false) String runUuid, @RequestParam(required = false) Integer epoch,
+                    @RequestParam(required = false) Long trainedOn, @RequestParam(required = false) String notes,
+                    @RequestParam(required = false) String tags, @RequestParam(required = false) MultipartFile adapter,
+                    @RequestParam(required = false) String adapterPath, Principal who, RedirectAttributes flash)
+            throws IOException {
+        var form = new Checkpoints.NewCheckpoint(name, baseModel, embeddingFlow, loraRank, loraAlpha, targetModules, runUuid,
+                epoch, trainedOn, notes, tags);
+        boolean upload = adapter != null && !adapter.isEmpty();
+        try (InputStream in = upload ? adapter.getInputStream() : null) {
+            Checkpoint c = checkpoints.register(form, upload ? adapter.getOriginalFilename() : null, in, adapterPath, who.getName());
+            flash.addFlashAttribute("message", "Checkpoint '" + c.name() + "' registered"
+                    + (c.adapterSha256() != null ? " (adapter SHA-256 " + c.shortSha() + "…)." : "."));
+            return "redirect:/checkpoints/" + c.id();
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            return "redirect:/checkpoints";
+        }
+    }
+
+    @PostMapping("/checkpoints/baselines")
+    String baseline(@RequestParam(required = false) CheckpointKind kind, @RequestParam String name,
+                    @RequestParam(required = false) Long target, @RequestParam(required = false) Double hematoxylinGain,
+                    @RequestParam(required = false) Double dabGain, @RequestParam(required = false) String notes,
+                    Principal who, RedirectAttributes flash) {
+        try {
+            Checkpoint c = checkpoints.createBaseline(kind, name, target, hematoxylinGain, dabGain, notes, who.getName());
+            flash.addFlashAttribute("message", "Baseline '" + c.name() + "' registered. Apply it to a source dataset below.");
+            return "redirect:/checkpoints/" + c.id();
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            return "redirect:/checkpoints";
+        }
+    }
+
+    public record SetRow(GeneratedSet set, Dataset source, Dataset dataset, List<ArchiveRow> archives, JobSummary job) {
+    }
+
+    public record ArchiveRow(GeneratedArchive mapping, Archive archive, Archive source, long measured) {
+    }
+
+    @GetMapping("/checkpoints/{id}")
+    String detail(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model) {
+        Checkpoint c = checkpoints.require(id);
+        List<SetRow> rows = new ArrayList<>();
+        for (GeneratedSet s : checkpoints.sets(id)) {
+            List<ArchiveRow> ar = new ArrayList<>();
+            for (GeneratedArchive g : checkpoints.archives(s.id())) {
+                ar.add(new ArchiveRow(g, catalog.archive(g.archiveId()).orElse(null),
+                        catalog.archive(g.sourceArchiveId()).orElse(null), checkpoints.measuredTiles(g.archiveId())));
+            }
+            rows.add(new SetRow(s, catalog.dataset(s.sourceDatasetId()).orElse(null), catalog.dataset(s.datasetId()).orElse(null),
+                    ar, s.jobId() == null ? null : jobs.find(s.jobId()).orElse(null)));
+        }
+        List<LineageContributor.Entry> later = new ArrayList<>();
+        lineage.orderedStream().forEach(l -> later.addAll(l.entries(id)));
+        model.addAttribute("checkpoint", c);
+        model.addAttribute("trainedOn", Optional.ofNullable(c.trainedOnDatasetId()).flatMap(catalog::dataset).orElse(null));
+        model.addAttribute("target", Optional.ofNullable(Checkpoints.params(c).get("target")).map(Long::parseLong)
+                .flatMap(catalog::dataset).orElse(null));
+        model.addAttribute("sets", rows);
+        model.addAttribute("evaluations", later);
+        model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
+        model.addAttribute("busy", rows.stream().anyMatch(r -> Checkpoints.GENERATING.equals(r.set().status())));
+        return "true".equals(hx) ? "checkpoints/detail :: sets" : "checkpoints/detail";
+    }
+
+    @PostMapping("/checkpoints/{id}/apply")
+    String apply(@PathVariable long id, @RequestParam(required = false) Long source, Principal who, RedirectAttributes flash) {
+        try {
+            if (source == null) {
+                throw new IllegalArgumentException("Choose the source dataset.");
+            }
+            GeneratedSet s = checkpoints.applyBaseline(id, source, who.getName());
+            flash.addFlashAttribute("message", "Generation queued as job " + s.jobId() + ".");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/checkpoints/" + id;
+    }
+
+    @PostMapping("/checkpoints/{id}/generated")
+    String generated(@PathVariable long id, @RequestParam(required = false) Long source, @RequestParam(required = false) String folder,
+                     Principal who, RedirectAttributes flash) {
+        try {
+            if (source == null) {
+                throw new IllegalArgumentException("Choose the source dataset.");
+            }
+            checkpoints.registerGenerated(id, source, folder, who.getName());
+            flash.addFlashAttribute("message", "Generated archives registered and queued for ingest.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/checkpoints/" + id;
+    }
+}

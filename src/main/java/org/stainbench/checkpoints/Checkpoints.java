@@ -1,0 +1,562 @@
+package org.stainbench.checkpoints;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.stainbench.catalog.Archive;
+import org.stainbench.catalog.ArchiveStatus;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.Stain;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobRequest;
+import org.stainbench.shell.Activity;
+import org.stainbench.tiles.Npy;
+import org.stainbench.tiles.QualityMeasures;
+import org.stainbench.tiles.TileArrays;
+
+/**
+ * Checkpoint and generated-set rules in one place. Every rule violation is an {@link IllegalArgumentException}
+ * whose message is shown as is; a refused registration keeps nothing.
+ */
+@Service
+public class Checkpoints {
+
+    static final String BASELINE_JOB = "baseline-generate";
+    static final String QUALITY_JOB = "tile-quality";
+    public static final Set<String> FLOWS = Set.of("mist_pr", "mist_er", "none");
+    static final String GENERATING = "GENERATING";
+    static final String READY = "READY";
+    static final String FAILED = "FAILED";
+
+    private final CheckpointStore store;
+    private final Catalog catalog;
+    private final JobQueue jobs;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final Path adapters;
+
+    Checkpoints(CheckpointStore store, Catalog catalog, JobQueue jobs, ApplicationEventPublisher events, Clock clock,
+                @Value("${stainbench.artifacts.root}") Path artifacts) {
+        this.store = store;
+        this.catalog = catalog;
+        this.jobs = jobs;
+        this.events = events;
+        this.clock = clock;
+        this.adapters = artifacts.resolve("checkpoints").toAbsolutePath().normalize();
+    }
+
+    /** What a person (or the training module) says about a model checkpoint. */
+    public record NewCheckpoint(String name, String baseModel, String embeddingFlow, Integer loraRank, Double loraAlpha,
+                                String targetModules, String runUuid, Integer epoch, Long trainedOnDatasetId,
+                                String notes, String tags) {
+    }
+
+    // reading
+
+    public Optional<Checkpoint> find(long id) {
+        return store.find(id);
+    }
+
+    Checkpoint require(long id) {
+        return store.find(id).orElseThrow(() -> new NotFound("No checkpoint with id " + id + "."));
+    }
+
+    public List<Checkpoint> list(int offset, int limit) {
+        return store.list(offset, limit);
+    }
+
+    public List<Checkpoint> all() {
+        return store.list(0, Integer.MAX_VALUE);
+    }
+
+    public long count() {
+        return store.count();
+    }
+
+    public List<GeneratedSet> sets(long checkpointId) {
+        return store.setsOf(checkpointId);
+    }
+
+    public List<GeneratedSet> setsOnSource(long sourceDatasetId) {
+        return store.setsOnSource(sourceDatasetId);
+    }
+
+    public List<GeneratedSet> allSets() {
+        return store.allSets();
+    }
+
+    public Optional<GeneratedSet> set(long setId) {
+        return store.findSet(setId);
+    }
+
+    public List<GeneratedArchive> archives(long setId) {
+        return store.archivesOf(setId);
+    }
+
+    /** Quality measures of the given tiles of a generated archive (tiles not yet measured are absent). */
+    public Map<Integer, QualityMeasures> quality(long archiveId, Collection<Integer> indices) {
+        return store.quality(archiveId, indices);
+    }
+
+    /** Quality measures of the given indices of several generated archives at once: archive → index → measures. */
+    public Map<Long, Map<Integer, QualityMeasures>> quality(Collection<Long> archiveIds, Collection<Integer> indices) {
+        return store.quality(archiveIds, indices);
+    }
+
+    public long measuredTiles(long archiveId) {
+        return store.countQuality(archiveId);
+    }
+
+    // registering model checkpoints
+
+    /**
+     * Registers a model checkpoint with its adapter: streamed {@code upload} (with its file name), or a file on
+     * the server under the allowed roots ({@code serverPath}); both hashed with SHA-256. Neither: no adapter.
+     */
+    public Checkpoint register(NewCheckpoint f, String uploadName, InputStream upload, String serverPath, String by) {
+        String name = checkName(f.name());
+        String flow = f.embeddingFlow() == null || f.embeddingFlow().isBlank() ? "none"
+                : f.embeddingFlow().trim().toLowerCase(Locale.ROOT);
+        if (!FLOWS.contains(flow)) {
+            throw new IllegalArgumentException("The embedding flow is one of mist_pr, mist_er or none, not '" + f.embeddingFlow() + "'.");
+        }
+        if (f.loraRank() != null && (f.loraRank() < 1 || f.loraRank() > 4096)) {
+            throw new IllegalArgumentException("The LoRA rank is between 1 and 4096.");
+        }
+        if (f.loraAlpha() != null && !(f.loraAlpha() > 0)) {
+            throw new IllegalArgumentException("The LoRA alpha is a positive number.");
+        }
+        if (f.epoch() != null && f.epoch() < 0) {
+            throw new IllegalArgumentException("An epoch is a number ≥ 0.");
+        }
+        String run = blankToNull(f.runUuid());
+        if (run != null && !run.matches("[A-Za-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("A training run id has 1–64 letters, digits or '-'.");
+        }
+        if (f.trainedOnDatasetId() != null && catalog.dataset(f.trainedOnDatasetId()).isEmpty()) {
+            throw new IllegalArgumentException("No dataset with id " + f.trainedOnDatasetId() + ".");
+        }
+        boolean hasUpload = upload != null && uploadName != null && !uploadName.isBlank();
+        boolean hasPath = serverPath != null && !serverPath.isBlank();
+        if (hasUpload && hasPath) {
+            throw new IllegalArgumentException("Give the adapter either as an upload or as a server path, not both.");
+        }
+        String fileName = null;
+        String sha = null;
+        Long size = null;
+        String source = null;
+        Path stored = null;
+        if (hasUpload) {
+            fileName = cleanName(uploadName);
+            Received r = receive(upload);
+            if (r.size() == 0) {
+                deleteQuietly(r.file());
+                throw new IllegalArgumentException("The adapter file '" + fileName + "' is empty.");
+            }
+            sha = r.sha256();
+            size = r.size();
+            source = "UPLOAD";
+            stored = keep(r, fileName);
+        } else if (hasPath) {
+            Path p = allowed(serverPath.trim(), false);
+            fileName = p.getFileName().toString();
+            try {
+                sha = sha256(p);
+                size = Files.size(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            source = "PATH";
+            stored = p;
+        }
+        Checkpoint c = new Checkpoint(0, name, CheckpointKind.MODEL, blankToNull(f.baseModel()), flow, fileName, sha,
+                size, source, stored == null ? null : stored.toString(), f.loraRank(), f.loraAlpha(),
+                blankToNull(f.targetModules()), run, f.epoch(), f.trainedOnDatasetId(), null, blankToNull(f.notes()),
+                tags(f.tags()), by, clock.instant());
+        long id = store.insert(c);
+        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name + "'",
+                "/checkpoints/" + id));
+        return store.find(id).orElseThrow();
+    }
+
+    /**
+     * For the training module: records "epoch {@code epoch} of run {@code runUuid}" with its adapter file on
+     * the server (under the allowed roots, or null), named {@code <runName>-epoch<k>}. Idempotent: the same
+     * run and epoch give back the checkpoint registered first.
+     */
+    public Checkpoint registerEpoch(String runUuid, String runName, int epoch, String baseModel, String embeddingFlow,
+                                    String adapterPath, String by) {
+        Optional<Checkpoint> existing = store.findByRunEpoch(runUuid, epoch);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String name = (runName == null || runName.isBlank() ? runUuid : runName.trim()) + "-epoch" + epoch;
+        return register(new NewCheckpoint(name, baseModel, embeddingFlow, null, null, null, runUuid, epoch, null, null,
+                "epoch"), null, null, adapterPath, by);
+    }
+
+    /** A classical baseline: Reinhard to the Lab statistics of {@code targetDatasetId}, or stain remapping with gains. */
+    public Checkpoint createBaseline(CheckpointKind kind, String name, Long targetDatasetId, Double hematoxylinGain,
+                                     Double dabGain, String notes, String by) {
+        if (kind == null || !kind.baseline()) {
+            throw new IllegalArgumentException("Choose a baseline: Reinhard or stain remapping.");
+        }
+        String n = checkName(name);
+        String params;
+        if (kind == CheckpointKind.REINHARD) {
+            Dataset t = targetDatasetId == null ? null : catalog.dataset(targetDatasetId).orElse(null);
+            if (t == null || t.stain() != Stain.IHC) {
+                throw new IllegalArgumentException("Reinhard transfer needs a target IHC dataset to take its colour statistics from.");
+            }
+            params = "target=" + t.id();
+        } else {
+            double h = hematoxylinGain == null ? 1.0 : hematoxylinGain;
+            double d = dabGain == null ? 1.0 : dabGain;
+            if (!(h > 0 && h <= 10 && d > 0 && d <= 10)) {
+                throw new IllegalArgumentException("The stain gains are between 0 and 10.");
+            }
+            params = String.format(Locale.ROOT, "h=%s;dab=%s", h, d);
+        }
+        Checkpoint c = new Checkpoint(0, n, kind, "classical (CPU)", "none", null, null, null, null, null, null, null,
+                null, null, null, null, params, blankToNull(notes), "baseline", by, clock.instant());
+        long id = store.insert(c);
+        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered " + kind.label() + " '" + n + "'",
+                "/checkpoints/" + id));
+        return store.find(id).orElseThrow();
+    }
+
+    static Map<String, String> params(Checkpoint c) {
+        if (c.baselineParams() == null) {
+            return Map.of();
+        }
+        return Arrays.stream(c.baselineParams().split(";")).map(s -> s.split("=", 2)).filter(a -> a.length == 2)
+                .collect(Collectors.toMap(a -> a[0], a -> a[1]));
+    }
+
+    // generated sets
+
+    /** Queues the baseline job that writes "baseline applied to the source dataset" and registers it. */
+    public GeneratedSet applyBaseline(long checkpointId, long sourceDatasetId, String by) {
+        Checkpoint c = require(checkpointId);
+        if (!c.kind().baseline()) {
+            throw new IllegalArgumentException("'" + c.name() + "' is a model checkpoint: its sets are generated on a GPU "
+                    + "and registered from their folder.");
+        }
+        Dataset source = requireSource(sourceDatasetId);
+        refuseExisting(c, source);
+        if (catalog.archives(source.id()).stream().noneMatch(a -> a.status() == ArchiveStatus.READY)) {
+            throw new IllegalArgumentException("'" + source.name() + "' has no ingested archives to apply '" + c.name() + "' to.");
+        }
+        long datasetId = generatedDataset(c, source, by);
+        long setId = store.insertSet(c.id(), source.id(), datasetId, GENERATING, by, clock.instant());
+        long job = jobs.submit(JobRequest.embedded(BASELINE_JOB, c.name() + " on " + source.name(),
+                Map.of("setId", Long.toString(setId)), by));
+        store.setJob(setId, job);
+        events.publishEvent(Activity.of(by, "launched", "generated set", setId,
+                "Launched " + c.name() + " on '" + source.name() + "'", "/checkpoints/" + c.id()));
+        return store.findSet(setId).orElseThrow();
+    }
+
+    /** A planned pairing of one generated archive with its source archive. */
+    record Pair(Path file, String fileName, Archive source, int rows) {
+    }
+
+    /**
+     * Registers a folder of generated archives ({@code ihc_<suffix>.npz}) on the server as "checkpoint applied to
+     * the source dataset": each pairs with {@code he_<suffix>.npz} of the source dataset and must have its row
+     * count. Any mismatch refuses the whole folder with a report listing every problem.
+     */
+    public GeneratedSet registerGenerated(long checkpointId, long sourceDatasetId, String folder, String by) {
+        Checkpoint c = require(checkpointId);
+        Dataset source = requireSource(sourceDatasetId);
+        refuseExisting(c, source);
+        if (folder == null || folder.isBlank()) {
+            throw new IllegalArgumentException("Give the folder of generated archives on the server.");
+        }
+        Path dir = allowed(folder.trim(), true);
+        List<Pair> pairs = pair(dir, catalog.archives(source.id()), source.name());
+        long datasetId = generatedDataset(c, source, by);
+        long setId = store.insertSet(c.id(), source.id(), datasetId, READY, by, clock.instant());
+        for (Pair p : pairs) {
+            Archive a = catalog.registerPath(datasetId, p.file().toString(), by);
+            store.insertArchive(new GeneratedArchive(a.id(), setId, p.source().id(), p.fileName(), p.rows()));
+        }
+        store.setStatus(setId, READY, pairs.size() + " archives paired with their sources by name and row count.");
+        events.publishEvent(Activity.of(by, "registered", "generated set", setId, "Registered " + pairs.size()
+                + " generated archives of " + c.name() + " on '" + source.name() + "'", "/checkpoints/" + c.id()));
+        return store.findSet(setId).orElseThrow();
+    }
+
+    /** The pairing of a folder's {@code ihc_*.npz} with the sources, or the report of everything wrong with it. */
+    static List<Pair> pair(Path dir, List<Archive> sourceArchives, String sourceName) {
+        Map<String, Archive> bySuffix = sourceArchives.stream().filter(a -> a.status() == ArchiveStatus.READY)
+                .collect(Collectors.toMap(a -> suffix(a.fileName()), Function.identity(), (a, b) -> a));
+        List<Path> files;
+        try (var s = Files.list(dir)) {
+            files = s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(".npz")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> problems = new ArrayList<>();
+        List<Pair> pairs = new ArrayList<>();
+        if (files.isEmpty()) {
+            problems.add("the folder holds no .npz archives");
+        }
+        for (Path f : files) {
+            String n = f.getFileName().toString();
+            if (!n.toLowerCase(Locale.ROOT).startsWith("ihc_")) {
+                problems.add(n + ": not named ihc_<suffix>.npz");
+                continue;
+            }
+            String sfx = suffix(n);
+            Archive src = bySuffix.get(sfx);
+            if (src == null) {
+                problems.add(n + ": no he_" + sfx + " in '" + sourceName + "'");
+                continue;
+            }
+            int rows;
+            try {
+                rows = rows(f);
+            } catch (IOException | RuntimeException e) {
+                problems.add(n + ": cannot be read (" + e.getMessage() + ")");
+                continue;
+            }
+            if (rows != src.tilesTotal()) {
+                problems.add(n + ": " + rows + " rows, but its source " + src.fileName() + " has " + src.tilesTotal());
+                continue;
+            }
+            pairs.add(new Pair(f, n, src, rows));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("The generated set was not registered (" + problems.size() + " problem"
+                    + (problems.size() == 1 ? "" : "s") + "): " + String.join("; ", problems) + ".");
+        }
+        return pairs;
+    }
+
+    /** "1811474_1.npz" for "he_1811474_1.npz" or "ihc_1811474_1.npz". */
+    static String suffix(String fileName) {
+        int u = fileName.indexOf('_');
+        return (u < 0 ? fileName : fileName.substring(u + 1)).toLowerCase(Locale.ROOT);
+    }
+
+    /** The generated archive's name for a source archive: its stain prefix replaced by {@code ihc}. */
+    static String generatedName(String sourceFileName) {
+        return "ihc_" + suffix(sourceFileName);
+    }
+
+    /** Rows of the first tile array of an .npz, from its header alone. */
+    static int rows(Path file) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (!e.getName().endsWith(".npy")) {
+                    continue;
+                }
+                try (InputStream in = zip.getInputStream(e)) {
+                    Npy.Header h = Npy.readHeader(in);
+                    if (TileArrays.isTileArray(h)) {
+                        return Math.toIntExact(h.shape()[0]);
+                    }
+                }
+            }
+        }
+        throw new IOException("no tile array in the archive");
+    }
+
+    private Dataset requireSource(long id) {
+        return catalog.dataset(id).orElseThrow(() -> new IllegalArgumentException("No source dataset with id " + id + "."));
+    }
+
+    private void refuseExisting(Checkpoint c, Dataset source) {
+        store.findSet(c.id(), source.id()).ifPresent(s -> {
+            throw new IllegalArgumentException("'" + c.name() + "' has already been applied to '" + source.name() + "'.");
+        });
+    }
+
+    private long generatedDataset(Checkpoint c, Dataset source, String by) {
+        String base = c.name() + " on " + source.name();
+        String name = base;
+        List<String> taken = catalog.datasets().stream().map(Dataset::name).toList();
+        for (int i = 2; taken.contains(name); i++) {
+            name = base + " (" + i + ")";
+        }
+        if (name.length() > 200) {
+            name = name.substring(0, 200);
+        }
+        return catalog.createDataset(name, Stain.IHC, "CK7", source.cohort(), source.tileSize(),
+                "Generated by checkpoint '" + c.name() + "' from '" + source.name() + "'.", by);
+    }
+
+    // files
+
+    record Received(Path file, String sha256, long size) {
+    }
+
+    private Received receive(InputStream in) {
+        try {
+            Path tmp = adapters.resolve("incoming");
+            Files.createDirectories(tmp);
+            Path file = tmp.resolve(UUID.randomUUID() + ".part");
+            MessageDigest sha = digest();
+            long size;
+            try (DigestInputStream d = new DigestInputStream(in, sha); OutputStream out = Files.newOutputStream(file)) {
+                size = d.transferTo(out);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(file);
+                throw e;
+            }
+            return new Received(file, HexFormat.of().formatHex(sha.digest()), size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The adapter upload broke off: " + e.getMessage(), e);
+        }
+    }
+
+    private Path keep(Received r, String fileName) {
+        try {
+            Path dir = adapters.resolve("adapters");
+            Files.createDirectories(dir);
+            String ext = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.')) : "";
+            if (!ext.matches("\\.[A-Za-z0-9]{1,12}")) {
+                ext = "";
+            }
+            Path target = dir.resolve(r.sha256() + ext);
+            Files.move(r.file(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest sha = digest();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // nothing refers to it
+        }
+    }
+
+    /** A file (or folder) under one of the allowed roots, resolved without following it out of them. */
+    Path allowed(String path, boolean folder) {
+        List<Path> allowedRoots = catalog.allowedRoots();
+        Path p = Path.of(path).toAbsolutePath().normalize();
+        if (allowedRoots.isEmpty()) {
+            throw new IllegalArgumentException("Server paths are off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
+        }
+        Path real;
+        try {
+            real = Files.exists(p) ? p.toRealPath() : p;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read '" + path + "': " + e.getMessage());
+        }
+        boolean inside = false;
+        for (Path root : allowedRoots) {
+            Path r = root.toAbsolutePath().normalize();
+            try {
+                if (Files.exists(r)) {
+                    r = r.toRealPath();
+                }
+            } catch (IOException e) {
+                continue;
+            }
+            inside |= real.startsWith(r);
+        }
+        if (!inside) {
+            throw new IllegalArgumentException("'" + path + "' is outside the allowed roots ("
+                    + allowedRoots.stream().map(Path::toString).collect(Collectors.joining(", ")) + ").");
+        }
+        if (folder ? !Files.isDirectory(real) : !Files.isRegularFile(real)) {
+            throw new IllegalArgumentException("No " + (folder ? "folder" : "file") + " at '" + path + "'.");
+        }
+        if (!Files.isReadable(real)) {
+            throw new IllegalArgumentException("'" + path + "' is not readable by the server.");
+        }
+        return real;
+    }
+
+    private String checkName(String name) {
+        String n = name == null ? "" : name.trim();
+        if (n.isEmpty() || n.length() > 200) {
+            throw new IllegalArgumentException("Give the checkpoint a name of 1–200 characters.");
+        }
+        if (store.nameTaken(n)) {
+            throw new IllegalArgumentException("A checkpoint named '" + n + "' already exists.");
+        }
+        return n;
+    }
+
+    private static String cleanName(String fileName) {
+        String n = fileName.replace('\\', '/');
+        n = n.substring(n.lastIndexOf('/') + 1).trim();
+        if (n.isEmpty() || n.equals("..") || n.length() > 255) {
+            throw new IllegalArgumentException("'" + fileName + "' is not a usable file name.");
+        }
+        return n;
+    }
+
+    private static String tags(String tags) {
+        if (tags == null || tags.isBlank()) {
+            return null;
+        }
+        String t = Arrays.stream(tags.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct()
+                .collect(Collectors.joining(","));
+        if (t.length() > 1000) {
+            throw new IllegalArgumentException("Tags are at most 1000 characters together.");
+        }
+        return t.isEmpty() ? null : t;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** A checkpoint that does not exist (404). */
+    static final class NotFound extends org.springframework.web.server.ResponseStatusException {
+        NotFound(String message) {
+            super(org.springframework.http.HttpStatus.NOT_FOUND, message);
+        }
+    }
+}

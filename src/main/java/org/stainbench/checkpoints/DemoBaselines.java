@@ -1,0 +1,65 @@
+package org.stainbench.checkpoints;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.stainbench.catalog.Archive;
+import org.stainbench.catalog.ArchiveIngested;
+import org.stainbench.catalog.ArchiveStatus;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Dataset;
+
+/**
+ * The demo project gains the two baselines: once every archive of the catalog's demo H&amp;E and CK7 datasets is
+ * ingested, "Reinhard (demo)" and "Stain remap (demo)" are registered and applied to the demo H&amp;E dataset, so
+ * the galleries have columns out of the box.
+ */
+@Component
+class DemoBaselines {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoBaselines.class);
+    static final String HE = "Demo H&E (synthetic)";
+    static final String CK7 = "Demo CK7 (synthetic)";
+    static final String REINHARD = "Reinhard (demo)";
+    static final String REMAP = "Stain remap (demo)";
+
+    private final Catalog catalog;
+    private final Checkpoints checkpoints;
+    private final CheckpointStore store;
+
+    DemoBaselines(Catalog catalog, Checkpoints checkpoints, CheckpointStore store) {
+        this.catalog = catalog;
+        this.checkpoints = checkpoints;
+        this.store = store;
+    }
+
+    @EventListener
+    synchronized void ingested(ArchiveIngested e) {
+        Optional<Dataset> he = named(HE);
+        Optional<Dataset> ck7 = named(CK7);
+        if (he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
+                || store.findByName(REINHARD).isPresent() || !allReady(he.get()) || !allReady(ck7.get())) {
+            return;
+        }
+        Checkpoint r = checkpoints.createBaseline(CheckpointKind.REINHARD, REINHARD, ck7.get().id(), null, null,
+                "Reinhard colour transfer to the demo CK7 dataset's L*a*b* statistics.", "demo");
+        Checkpoint s = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, REMAP, null, 1.0, 1.0,
+                "Hematoxylin kept, eosin density mapped to DAB.", "demo");
+        checkpoints.applyBaseline(r.id(), he.get().id(), "demo");
+        checkpoints.applyBaseline(s.id(), he.get().id(), "demo");
+        log.info("Demo baselines registered and queued on '{}'", HE);
+    }
+
+    private Optional<Dataset> named(String name) {
+        return catalog.datasets().stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    private boolean allReady(Dataset d) {
+        List<Archive> a = catalog.archives(d.id());
+        return !a.isEmpty() && a.stream().allMatch(x -> x.status() == ArchiveStatus.READY);
+    }
+}

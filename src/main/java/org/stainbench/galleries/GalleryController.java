@@ -1,0 +1,147 @@
+package org.stainbench.galleries;
+
+import java.security.Principal;
+import java.time.Clock;
+import java.util.List;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import org.stainbench.shell.Activity;
+
+/**
+ * The galleries (full page, and the gallery alone for htmx), the compare view, and the exports. A random gallery
+ * without a seed redirects to its permalink with a fresh seed, so every page shown can be reproduced.
+ */
+@Controller
+class GalleryController {
+
+    private final Galleries galleries;
+    private final GalleryExport export;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    GalleryController(Galleries galleries, GalleryExport export, ApplicationEventPublisher events, Clock clock) {
+        this.galleries = galleries;
+        this.export = export;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @GetMapping("/galleries")
+    String index() {
+        return "redirect:/galleries/random";
+    }
+
+    private static String mode(String m) {
+        if (!Galleries.RANDOM.equals(m) && !Galleries.BEST_WORST.equals(m)) {
+            throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No gallery '" + m + "'.");
+        }
+        return m;
+    }
+
+    @GetMapping({"/galleries/random", "/galleries/best-worst"})
+    String gallery(@RequestParam(required = false) Long source, @RequestParam(required = false) List<Long> ck,
+                   @RequestParam(required = false) Integer rows, @RequestParam(required = false) Long seed,
+                   @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double minCenter,
+                   @RequestParam(required = false) Long rank, @RequestParam(required = false) Integer scan,
+                   @RequestParam(required = false) Integer k, @RequestHeader(value = "HX-Request", required = false) String hx,
+                   jakarta.servlet.http.HttpServletRequest request, Model model) {
+        String mode = request.getRequestURI().endsWith(Galleries.BEST_WORST) ? Galleries.BEST_WORST : Galleries.RANDOM;
+        GalleryQuery q;
+        try {
+            q = GalleryQuery.of(source, ck, rows, seed, minTissue, minCenter, rank, scan, k);
+        } catch (IllegalArgumentException e) {
+            model.addAttribute("error", e.getMessage());
+            q = GalleryQuery.of(source, ck, null, seed, null, null, rank, null, null);
+        }
+        if (Galleries.RANDOM.equals(mode) && q.seed() == null) {
+            return "redirect:/galleries/random?" + q.withSeed(Math.floorMod(clock.millis(), 1_000_000_000L)).query(mode);
+        }
+        Galleries.Gallery g;
+        try {
+            g = galleries.build(mode, q);
+        } catch (IllegalArgumentException e) {
+            model.addAttribute("error", e.getMessage());
+            g = galleries.build(mode, q.with(null, List.of(), null));
+        }
+        model.addAttribute("g", g);
+        model.addAttribute("mode", mode);
+        model.addAttribute("query", g.query().query(mode));
+        model.addAttribute("reshuffle", Galleries.RANDOM.equals(mode)
+                ? "/galleries/random?" + g.query().withSeed(g.query().nextSeed()).query(mode) : null);
+        return "true".equals(hx) ? "galleries/gallery :: gallery" : "galleries/gallery";
+    }
+
+    @GetMapping("/galleries/{mode}/compare")
+    String compare(@PathVariable String mode, @RequestParam(required = false) Long source,
+                   @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
+                   @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
+                   @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
+                   @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
+                   @RequestParam(defaultValue = "0") int row, @RequestHeader(value = "HX-Request", required = false) String hx,
+                   Model model) {
+        String m = mode(mode);
+        GalleryQuery q = GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter, rank, scan, k);
+        Galleries.Gallery g = galleries.build(m, q);
+        if (g.rows().isEmpty()) {
+            throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "The gallery has no tiles to compare.");
+        }
+        int r = Math.floorMod(row, g.rows().size());
+        String base = "/galleries/" + m + "/compare?" + g.query().query(m) + "&row=";
+        model.addAttribute("g", g);
+        model.addAttribute("mode", m);
+        model.addAttribute("row", g.rows().get(r));
+        model.addAttribute("rowNumber", r);
+        model.addAttribute("previous", base + Math.floorMod(r - 1, g.rows().size()));
+        model.addAttribute("next", base + Math.floorMod(r + 1, g.rows().size()));
+        model.addAttribute("back", g.permalink());
+        return "true".equals(hx) ? "galleries/compare :: viewer" : "galleries/compare";
+    }
+
+    @GetMapping("/galleries/{mode}/figure.png")
+    ResponseEntity<byte[]> figure(@PathVariable String mode, @RequestParam(required = false) Long source,
+                                  @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
+                                  @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
+                                  @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
+                                  @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
+                                  @RequestParam(defaultValue = "256") int cell, Principal who) {
+        String m = mode(mode);
+        Galleries.Gallery g = galleries.build(m, GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter,
+                rank, scan, k));
+        byte[] png = export.figure(g, cell);
+        events.publishEvent(Activity.of(who.getName(), "exported", "gallery", null, "Exported the " + m + " gallery as a figure",
+                g.permalink()));
+        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).cacheControl(CacheControl.noStore())
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".png").build().toString())
+                .body(png);
+    }
+
+    @GetMapping("/galleries/{mode}/tiles.zip")
+    ResponseEntity<StreamingResponseBody> zip(@PathVariable String mode, @RequestParam(required = false) Long source,
+                                              @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
+                                              @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
+                                              @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
+                                              @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
+                                              Principal who) {
+        String m = mode(mode);
+        Galleries.Gallery g = galleries.build(m, GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter,
+                rank, scan, k));
+        events.publishEvent(Activity.of(who.getName(), "exported", "gallery", null, "Exported the " + m + " gallery's tiles",
+                g.permalink()));
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/zip"))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".zip").build().toString())
+                .body(out -> export.zip(g, out));
+    }
+}

@@ -1,0 +1,264 @@
+package org.stainbench.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Service;
+import org.springframework.web.server.ResponseStatusException;
+import org.stainbench.jobs.agent.Protocol;
+
+/**
+ * The server side of node agents: registration, heartbeats that extend leases, long-poll claims, and the
+ * reports of a running attempt. A report counts only when its node holds the job and its attempt token is
+ * the current one; anything else is a 409 (the agent stops the job) — a superseded attempt cannot
+ * overwrite the outcome of the one that replaced it.
+ */
+@Service
+class AgentService {
+
+    static final String STALE = "This attempt no longer holds the job (its lease expired or it was superseded).";
+
+    private final JobStore store;
+    private final JdbcClient jdbc;
+    private final JobLogs logs;
+    private final JobEvents events;
+    private final QueueSignal signal;
+    private final JobsProperties properties;
+    private final Clock clock;
+    private final Path artifacts;
+
+    AgentService(JobStore store, JdbcClient jdbc, JobLogs logs, JobEvents events, QueueSignal signal,
+                 JobsProperties properties, Clock clock, @Value("${stainbench.artifacts.root}") String artifacts) {
+        this.store = store;
+        this.jdbc = jdbc;
+        this.logs = logs;
+        this.events = events;
+        this.signal = signal;
+        this.properties = properties;
+        this.clock = clock;
+        this.artifacts = Path.of(artifacts);
+    }
+
+    Protocol.Registered register(long tokenId, Protocol.Registration r) {
+        String name = r.name() == null ? "" : r.name().trim();
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new IllegalArgumentException("A node name is 1–128 letters, digits, '.', '_' or '-'.");
+        }
+        List<Protocol.Gpu> gpus = r.gpus() == null ? List.of() : r.gpus();
+        long gpuMemory = gpus.stream().mapToLong(Protocol.Gpu::memoryMb).min().orElse(0);
+        Instant now = clock.instant();
+        Optional<NodeRow> existing = node(name);
+        if (existing.isPresent() && existing.get().tokenId() != tokenId && online(existing.get(), now)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT,
+                    "Node '" + name + "' is registered and online with another token.");
+        }
+        if (existing.isPresent()) {
+            jdbc.sql("""
+                    update node set token_id = ?, hostname = ?, cpus = ?, memory_mb = ?, gpu_count = ?, gpu_memory_mb = ?,
+                      gpus = ?, one_job = ?, agent_version = ?, last_heartbeat = ? where name = ?""")
+                    .params(tokenId, r.hostname(), r.cpus(), r.memoryMb(), gpus.size(), gpuMemory, Json.write(gpus),
+                            r.oneJob(), r.version(), JobStore.ts(now), name).update();
+        } else {
+            jdbc.sql("""
+                    insert into node (name, token_id, hostname, cpus, memory_mb, gpu_count, gpu_memory_mb, gpus, one_job,
+                      agent_version, registered_at, last_heartbeat) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(name, tokenId, r.hostname() == null ? name : r.hostname(), Math.max(1, r.cpus()),
+                            Math.max(1, r.memoryMb()), gpus.size(), gpuMemory, Json.write(gpus), r.oneJob(),
+                            r.version(), JobStore.ts(now), JobStore.ts(now)).update();
+        }
+        return new Protocol.Registered(name, properties.heartbeat().toMillis(), properties.lease().toMillis(),
+                properties.pollWait().toMillis(), properties.cancelGrace().toMillis());
+    }
+
+    Optional<NodeRow> node(String name) {
+        return jdbc.sql("select * from node where name = ?").param(name).query(NodeRow::map).optional();
+    }
+
+    List<NodeRow> nodes() {
+        return jdbc.sql("select * from node order by name").query(NodeRow::map).list();
+    }
+
+    boolean online(NodeRow node, Instant now) {
+        return node.lastHeartbeat().plus(properties.nodeOffline()).isAfter(now);
+    }
+
+    /** The node of this name, if the calling token owns it. */
+    NodeRow own(long tokenId, String name) {
+        NodeRow node = node(name == null ? "" : name)
+                .orElseThrow(() -> new IllegalArgumentException("No node named '" + name + "'; register first."));
+        if (node.tokenId() != tokenId) {
+            throw new AccessDeniedException("Node '" + name + "' belongs to another token.");
+        }
+        return node;
+    }
+
+    Protocol.HeartbeatReply heartbeat(long tokenId, String name, Protocol.Heartbeat beat) {
+        NodeRow node = own(tokenId, name);
+        Instant now = clock.instant();
+        jdbc.sql("update node set last_heartbeat = ? where id = ?").params(JobStore.ts(now), node.id()).update();
+        Map<Long, String> reply = new LinkedHashMap<>();
+        for (Protocol.Held held : beat.jobs() == null ? List.<Protocol.Held>of() : beat.jobs()) {
+            Optional<JobRow> job = store.find(held.jobId());
+            boolean holds = job.isPresent() && node.name().equals(job.get().holder())
+                    && held.token() != null && held.token().equals(job.get().attemptToken())
+                    && store.extendLease(held.jobId(), held.token(), now.plus(properties.lease()));
+            reply.put(held.jobId(), !holds ? "lost" : job.get().cancelRequested() ? "cancel" : "ok");
+        }
+        return new Protocol.HeartbeatReply(reply);
+    }
+
+    /** Waits up to {@code waitMs} for a queued job this node can run and claims it. */
+    Optional<Protocol.Assignment> poll(long tokenId, String name, long waitMs) throws InterruptedException {
+        NodeRow node = own(tokenId, name);
+        long deadline = System.nanoTime() + Math.min(waitMs, properties.pollWait().toMillis()) * 1_000_000L;
+        while (true) {
+            long seen = signal.version();
+            Instant now = clock.instant();
+            jdbc.sql("update node set last_heartbeat = ? where id = ?").params(JobStore.ts(now), node.id()).update();
+            List<Long> ids = store.satisfiableIds(node.gpuCount(), node.gpuMemoryMb(), node.cpus(), node.memoryMb(),
+                    now, 32);
+            // Nodes start at different places in the oldest few, so concurrent polls rarely race for one row.
+            int start = ids.isEmpty() ? 0 : (int) (node.id() % Math.min(ids.size(), 8));
+            for (int k = 0; k < ids.size(); k++) {
+                long id = ids.get((start + k) % ids.size());
+                Optional<Claim> claim = store.tryClaim(id, node.name(), now.plus(properties.lease()), now);
+                if (claim.isPresent()) {
+                    return Optional.of(assignment(store.find(id).orElseThrow(), claim.get()));
+                }
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            signal.awaitChange(seen, Math.min(left, 1000));
+        }
+    }
+
+    Protocol.Assignment assignment(JobRow job, Claim claim) {
+        CommandSpec spec = CommandSpec.of(job.spec());
+        if (spec == null) {
+            spec = new CommandSpec("", Map.of(), List.of(), List.of(), null, null, null, null);
+        }
+        return new Protocol.Assignment(job.id(), claim.attempt(), claim.token(), job.title(), spec.command(),
+                spec.environment(), spec.inputs(), spec.outputs(), job.resources().gpus(),
+                job.resources().timeLimit().toSeconds(), properties.mlflowTrackingUri(), spec.mlflowRunId());
+    }
+
+    /** The job held by this node under this token, or 409. */
+    JobRow held(long tokenId, String nodeName, long jobId, String token) {
+        NodeRow node = own(tokenId, nodeName);
+        JobRow job = store.find(jobId).orElseThrow(() -> new IllegalArgumentException("No job " + jobId + "."));
+        if (!node.name().equals(job.holder()) || token == null || !token.equals(job.attemptToken())
+                || job.state().isFinal()) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
+        }
+        return job;
+    }
+
+    void start(long tokenId, long jobId, Protocol.Start start) {
+        JobRow job = held(tokenId, start.node(), jobId, start.token());
+        if (job.state() == JobState.RUNNING) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (!store.markRunning(jobId, start.token(), start.node(), now.plus(properties.lease()), now)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
+        }
+    }
+
+    /**
+     * Slurm: the one-job agent inside the allocation takes over a SUBMITTED job with the attempt token
+     * from its batch script, and becomes its holder.
+     */
+    Protocol.Assignment adopt(long tokenId, long jobId, Protocol.Start start) {
+        NodeRow node = own(tokenId, start.node());
+        JobRow job = store.find(jobId).orElseThrow(() -> new IllegalArgumentException("No job " + jobId + "."));
+        if (job.executor() != Executor.SLURM || start.token() == null || !start.token().equals(job.attemptToken())) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
+        }
+        Instant now = clock.instant();
+        if (job.state() != JobState.RUNNING
+                && !store.markRunning(jobId, start.token(), node.name(), now.plus(properties.lease()), now)) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
+        }
+        return assignment(job, new Claim(jobId, job.attempt(), start.token()));
+    }
+
+    void log(long tokenId, long jobId, Protocol.LogChunk chunk) {
+        held(tokenId, chunk.node(), jobId, chunk.token());
+        // Chunks are numbered per attempt; a chunk re-sent after a lost reply is accepted once.
+        if (store.advanceLogSeq(jobId, chunk.token(), chunk.seq())) {
+            logs.append(jobId, chunk.text());
+        }
+    }
+
+    void progress(long tokenId, long jobId, Protocol.Progress p) {
+        held(tokenId, p.node(), jobId, p.token());
+        if (!store.progress(jobId, p.token(), p.done(), p.total(), p.unit())) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
+        }
+    }
+
+    void output(long tokenId, long jobId, String nodeName, String token, String name, InputStream body) {
+        JobRow job = held(tokenId, nodeName, jobId, token);
+        String clean = name == null ? "" : name.replace('\\', '/');
+        if (clean.isBlank() || clean.startsWith("/") || clean.contains("..")) {
+            throw new IllegalArgumentException("Bad output name '" + name + "'.");
+        }
+        Path target = artifacts.resolve("jobs").resolve(Long.toString(jobId)).resolve("attempt-" + job.attempt())
+                .resolve(clean).normalize();
+        try {
+            Files.createDirectories(target.getParent());
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            long size;
+            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
+                size = body.transferTo(out);
+            }
+            jdbc.sql("""
+                    insert into job_output (job_id, attempt, name, size_bytes, sha256, path, created_at)
+                    values (?, ?, ?, ?, ?, ?, ?)""")
+                    .params(jobId, job.attempt(), clean, size, HexFormat.of().formatHex(sha.digest()),
+                            artifacts.relativize(target).toString(), JobStore.ts(clock.instant())).update();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void finish(long tokenId, long jobId, Protocol.Finish f) {
+        JobRow job = held(tokenId, f.node(), jobId, f.token());
+        JobState state = f.cancelled() || (job.cancelRequested() && f.exitCode() != 0) ? JobState.CANCELLED
+                : f.exitCode() == 0 ? JobState.SUCCEEDED : JobState.FAILED;
+        String error = state == JobState.FAILED ? (f.error() == null ? "exit code " + f.exitCode() : f.error())
+                : state == JobState.CANCELLED ? "cancelled" : null;
+        if (!store.finish(jobId, f.token(), state, f.exitCode(), error, clock.instant())) {
+            throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
+        }
+        logs.append(jobId, "--- " + state + " (exit code " + f.exitCode() + ") on " + f.node());
+        events.finished(jobId);
+        signal.changed();
+    }
+
+    Path artifactsRoot() {
+        return artifacts;
+    }
+}

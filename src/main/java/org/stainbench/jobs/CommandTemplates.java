@@ -1,0 +1,167 @@
+package org.stainbench.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Command templates: a command with named parameters ({@code {name}}), environment, inputs, declared
+ * outputs and resources. A template is checked when saved (every parameter it uses is declared, names
+ * are valid); launching checks that every parameter without a default has a value.
+ */
+@Service
+class CommandTemplates {
+
+    /** A declared parameter; a null default means the launcher must give a value. */
+    record Parameter(String name, String defaultValue) {
+    }
+
+    record Template(long id, String name, String description, String command, List<Parameter> parameters,
+                    Map<String, String> environment, List<String> inputs, List<String> outputs, Resources resources,
+                    String updatedBy, java.time.Instant updatedAt) {
+    }
+
+    private final JdbcClient jdbc;
+    private final JobQueue queue;
+    private final Clock clock;
+
+    CommandTemplates(JdbcClient jdbc, JobQueue queue, Clock clock) {
+        this.jdbc = jdbc;
+        this.queue = queue;
+        this.clock = clock;
+    }
+
+    List<Template> all() {
+        return jdbc.sql("select * from command_template order by name").query(this::map).list();
+    }
+
+    Optional<Template> find(long id) {
+        return jdbc.sql("select * from command_template where id = ?").param(id).query(this::map).optional();
+    }
+
+    /** Checks and saves (id null: new). Every problem is an IllegalArgumentException with a clear message. */
+    long save(Long id, String name, String description, String command, List<Parameter> parameters,
+              Map<String, String> environment, List<String> inputs, List<String> outputs, Resources resources,
+              String by) {
+        String n = name == null ? "" : name.trim();
+        if (!n.matches("[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}")) {
+            throw new IllegalArgumentException("A template name is 1–128 letters, digits, spaces, '.', '_' or '-'.");
+        }
+        if (command == null || command.isBlank()) {
+            throw new IllegalArgumentException("A template needs a command.");
+        }
+        Set<String> declared = new java.util.LinkedHashSet<>();
+        for (Parameter p : parameters) {
+            if (!TemplateText.NAME.matcher(p.name()).matches()) {
+                throw new IllegalArgumentException("'" + p.name() + "' is not a valid parameter name (letters, digits, '_').");
+            }
+            if (!declared.add(p.name())) {
+                throw new IllegalArgumentException("Parameter '" + p.name() + "' is declared twice.");
+            }
+        }
+        checkUses("the command", command, declared);
+        for (var e : environment.entrySet()) {
+            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not a valid environment variable name.");
+            }
+            checkUses("environment variable " + e.getKey(), e.getValue(), declared);
+        }
+        for (String o : outputs) {
+            checkUses("output " + o, o, declared);
+            if (o.startsWith("/") || o.contains("..")) {
+                throw new IllegalArgumentException("Output '" + o + "' must be a file name inside the job's work folder.");
+            }
+        }
+        for (String i : inputs) {
+            checkUses("input " + i, i, declared);
+        }
+        Long other = jdbc.sql("select id from command_template where name = ?").param(n).query(Long.class)
+                .optional().orElse(null);
+        if (other != null && !other.equals(id)) {
+            throw new IllegalArgumentException("A template named '" + n + "' already exists.");
+        }
+        Object[] values = {n, blankToNull(description), command, Json.write(parameters), Json.write(environment),
+                Json.write(inputs), Json.write(outputs), resources.gpus(), resources.gpuMemoryMb(), resources.cpus(),
+                resources.memoryMb(), resources.timeLimit().toSeconds(), by, JobStore.ts(clock.instant())};
+        if (id == null) {
+            var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+            jdbc.sql("""
+                    insert into command_template (name, description, command, parameters, environment, inputs, outputs,
+                      gpus, gpu_memory_mb, cpus, memory_mb, time_limit_s, updated_by, updated_at)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""").params(values).update(keys, "id");
+            return keys.getKey().longValue();
+        }
+        List<Object> args = new ArrayList<>(List.of(values));
+        args.add(id);
+        int n2 = jdbc.sql("""
+                update command_template set name = ?, description = ?, command = ?, parameters = ?, environment = ?,
+                  inputs = ?, outputs = ?, gpus = ?, gpu_memory_mb = ?, cpus = ?, memory_mb = ?, time_limit_s = ?,
+                  updated_by = ?, updated_at = ? where id = ?""").params(args).update();
+        if (n2 != 1) {
+            throw new IllegalArgumentException("No template with id " + id + ".");
+        }
+        return id;
+    }
+
+    /** Renders the template with these values and queues the job. */
+    long launch(long id, Map<String, String> given, boolean slurm, String mlflowRunId, String by) {
+        Template t = find(id).orElseThrow(() -> new IllegalArgumentException("No template with id " + id + "."));
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Parameter p : t.parameters()) {
+            String v = given.get(p.name());
+            if (v == null || v.isBlank()) {
+                v = p.defaultValue();
+            }
+            if (v == null || v.isBlank()) {
+                throw new IllegalArgumentException("Missing value for parameter '" + p.name() + "'.");
+            }
+            values.put(p.name(), v.trim());
+        }
+        for (String key : given.keySet()) {
+            if (t.parameters().stream().noneMatch(p -> p.name().equals(key))) {
+                throw new IllegalArgumentException("Template '" + t.name() + "' has no parameter '" + key + "'.");
+            }
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        t.environment().forEach((k, v) -> env.put(k, TemplateText.render(v, values, false)));
+        List<String> outputs = t.outputs().stream().map(o -> TemplateText.render(o, values, false)).toList();
+        List<String> inputs = t.inputs().stream().map(o -> TemplateText.render(o, values, false)).toList();
+        String title = t.name() + " " + values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .reduce((a, b) -> a + " " + b).orElse("");
+        return queue.submitCommand(new CommandJob("command", title.trim(),
+                TemplateText.render(t.command(), values, true), env, inputs, outputs, t.resources(), by, mlflowRunId,
+                slurm), t.name(), values);
+    }
+
+    private static void checkUses(String where, String text, Set<String> declared) {
+        for (String used : TemplateText.parameters(text)) {
+            if (!declared.contains(used)) {
+                throw new IllegalArgumentException("Unknown parameter {" + used + "} in " + where
+                        + ": declare it or remove it (write ${" + used + "} for a shell variable).");
+            }
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private Template map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+        return new Template(rs.getLong("id"), rs.getString("name"), rs.getString("description"),
+                rs.getString("command"),
+                List.of(Json.read(rs.getString("parameters"), Parameter[].class)),
+                Json.stringMap(rs.getString("environment")), Json.stringList(rs.getString("inputs")),
+                Json.stringList(rs.getString("outputs")),
+                new Resources(rs.getInt("gpus"), rs.getLong("gpu_memory_mb"), rs.getInt("cpus"), rs.getLong("memory_mb"),
+                        Duration.ofSeconds(rs.getLong("time_limit_s"))), rs.getString("updated_by"),
+                JobRow.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,242 @@
+package org.stainbench.jobs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Pages: the queue ({@code /jobs}, filters and paging), a job ({@code /jobs/{id}}: spec, timeline, attempts,
+ * live log tail, outputs, cancel, retry, clone-and-edit), a new command job, command templates and
+ * {@code /nodes}. GETs are for supervisors too; every change needs a member (security configuration).
+ */
+@Controller
+class JobsController {
+
+    static final int PAGE_SIZE = 25;
+    static final int LOG_TAIL_BYTES = 64 * 1024;
+
+    private final JobStore store;
+    private final JobQueue queue;
+    private final JobViews views;
+    private final JobLogs logs;
+    private final CommandTemplates templates;
+    private final AgentService agents;
+    private final SlurmClusters slurm;
+    private final JobsProperties properties;
+    private final Clock clock;
+
+    JobsController(JobStore store, JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates,
+                   AgentService agents, SlurmClusters slurm, JobsProperties properties, Clock clock) {
+        this.properties = properties;
+        this.store = store;
+        this.queue = queue;
+        this.views = views;
+        this.logs = logs;
+        this.templates = templates;
+        this.agents = agents;
+        this.slurm = slurm;
+        this.clock = clock;
+    }
+
+    /** The form behind "new job" and "clone and edit". */
+    record JobForm(String title, String command, String environment, String outputs, String inputs, Integer gpus,
+                   Long gpuMemoryMb, Integer cpus, Long memoryMb, Long timeLimitMinutes, String mlflowRunId,
+                   String executor) {
+
+        Resources resources() {
+            return new Resources(gpus == null ? 0 : gpus, gpuMemoryMb == null ? 0 : gpuMemoryMb, cpus == null ? 1 : cpus,
+                    memoryMb == null ? 1024 : memoryMb, Duration.ofMinutes(timeLimitMinutes == null ? 60 : timeLimitMinutes));
+        }
+    }
+
+    @GetMapping("/jobs")
+    String list(@RequestParam(required = false) String state, @RequestParam(required = false) String type,
+                @RequestParam(defaultValue = "0") int page, Model model) {
+        if (state != null && !state.isBlank() && java.util.Arrays.stream(JobState.values())
+                .noneMatch(s -> s.name().equals(state))) {
+            model.addAttribute("error", "Unknown state '" + state + "'.");
+            return list(null, type, 0, model);
+        }
+        model.addAttribute("jobs", views.page(state, type, Math.max(0, page), PAGE_SIZE));
+        model.addAttribute("state", state == null ? "" : state);
+        model.addAttribute("type", type == null ? "" : type);
+        model.addAttribute("states", JobState.values());
+        model.addAttribute("types", views.types());
+        model.addAttribute("counts", views.stateCounts());
+        return "jobs/list";
+    }
+
+    @GetMapping("/jobs/{id:\\d+}")
+    String show(@PathVariable long id, Model model) {
+        JobRow job = job(id);
+        model.addAttribute("job", job);
+        model.addAttribute("spec", CommandSpec.of(job.spec()));
+        model.addAttribute("events", views.events(id));
+        model.addAttribute("attempts", views.attempts(id));
+        model.addAttribute("outputs", views.outputs(id));
+        model.addAttribute("why", views.whyWaiting(job).orElse(null));
+        model.addAttribute("log", logs.tail(id, LOG_TAIL_BYTES));
+        model.addAttribute("logBytes", logs.size(id));
+        return "jobs/show";
+    }
+
+    /** The live log tail: a fragment for htmx polling, the whole job page without {@code HX-Request}. */
+    @GetMapping("/jobs/{id:\\d+}/log")
+    String log(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model) {
+        if (hx == null) {
+            return show(id, model);
+        }
+        JobRow job = job(id);
+        model.addAttribute("job", job);
+        model.addAttribute("log", logs.tail(id, LOG_TAIL_BYTES));
+        model.addAttribute("logBytes", logs.size(id));
+        return "jobs/show :: log";
+    }
+
+    @GetMapping("/jobs/{id:\\d+}/outputs/{outputId:\\d+}")
+    ResponseEntity<FileSystemResource> output(@PathVariable long id, @PathVariable long outputId) {
+        JobViews.Output o = views.output(id, outputId).orElseThrow(() ->
+                new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No such output."));
+        Path file = agents.artifactsRoot().resolve(o.path()).normalize();
+        if (!file.startsWith(agents.artifactsRoot()) || !Files.isRegularFile(file)) {
+            throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "The output file is gone.");
+        }
+        String name = Path.of(o.name()).getFileName().toString();
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name.replace("\"", "") + "\"")
+                .body(new FileSystemResource(file));
+    }
+
+    @PostMapping("/jobs/{id:\\d+}/cancel")
+    String cancel(@PathVariable long id, Principal who, RedirectAttributes flash) {
+        JobRow job = job(id);
+        if (job.state().isFinal()) {
+            flash.addFlashAttribute("error", "Job " + id + " has already ended (" + job.state() + ").");
+        } else {
+            queue.cancel(id, who.getName());
+            flash.addFlashAttribute("message", "Cancel requested for job " + id + ".");
+        }
+        return "redirect:/jobs/" + id;
+    }
+
+    @PostMapping("/jobs/{id:\\d+}/retry")
+    String retry(@PathVariable long id, Principal who, RedirectAttributes flash) {
+        JobRow job = job(id);
+        if (!job.state().isFinal()) {
+            flash.addFlashAttribute("error", "Job " + id + " has not ended; only an ended job can be retried.");
+        } else if (store.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
+            queue.enqueueSignal();
+            flash.addFlashAttribute("message", "Job " + id + " is queued again.");
+        }
+        return "redirect:/jobs/" + id;
+    }
+
+    @GetMapping("/jobs/new")
+    String newJob(@RequestParam(required = false) Long from, Model model) {
+        if (!model.containsAttribute("form")) {
+            JobForm form = new JobForm("", "", "", "", "", 0, 0L, 1, 1024L, 60L, "", "agent");
+            if (from != null) {
+                JobRow job = job(from);
+                CommandSpec spec = CommandSpec.of(job.spec());
+                if (spec == null) {
+                    model.addAttribute("error", "Job " + from + " is embedded work; only command jobs can be cloned.");
+                } else {
+                    Resources r = job.resources();
+                    form = new JobForm(job.title(), spec.command(), lines(spec.environment()),
+                            String.join("\n", spec.outputs()), String.join("\n", spec.inputs()), r.gpus(),
+                            r.gpuMemoryMb(), r.cpus(), r.memoryMb(), Math.max(1L, r.timeLimit().toMinutes()),
+                            spec.mlflowRunId() == null ? "" : spec.mlflowRunId(),
+                            job.executor() == Executor.SLURM ? "slurm" : "agent");
+                }
+            }
+            model.addAttribute("form", form);
+        }
+        model.addAttribute("from", from);
+        model.addAttribute("slurmEnabled", slurm.enabled());
+        return "jobs/new";
+    }
+
+    @PostMapping("/jobs")
+    String submit(JobForm form, Principal who, RedirectAttributes flash) {
+        try {
+            Resources resources = form.resources();
+            boolean useSlurm = "slurm".equals(form.executor());
+            if (useSlurm && !slurm.enabled()) {
+                throw new IllegalArgumentException("No Slurm cluster is configured (stainbench.slurm.mode).");
+            }
+            long id = queue.submitCommand(new CommandJob("command", form.title(), form.command(),
+                    parseEnv(form.environment()), split(form.inputs()), split(form.outputs()), resources,
+                    who.getName(), form.mlflowRunId() == null || form.mlflowRunId().isBlank() ? null
+                            : form.mlflowRunId().trim(), useSlurm));
+            flash.addFlashAttribute("message", "Job " + id + " queued.");
+            return "redirect:/jobs/" + id;
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            flash.addFlashAttribute("form", form);
+            return "redirect:/jobs/new";
+        }
+    }
+
+    @GetMapping("/nodes")
+    String nodes(Model model) {
+        model.addAttribute("nodes", views.nodes());
+        model.addAttribute("slurm", slurm.enabled() ? slurm.partitions() : null);
+        model.addAttribute("slurmEnabled", slurm.enabled());
+        return "jobs/nodes";
+    }
+
+    private JobRow job(long id) {
+        return store.find(id).orElseThrow(() ->
+                new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No job " + id + "."));
+    }
+
+    static String lines(Map<String, String> env) {
+        StringBuilder b = new StringBuilder();
+        env.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        return b.toString().strip();
+    }
+
+    static Map<String, String> parseEnv(String text) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : split(text)) {
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("Environment line '" + line + "' is not NAME=value.");
+            }
+            env.put(line.substring(0, eq).trim(), line.substring(eq + 1));
+        }
+        return env;
+    }
+
+    static List<String> split(String text) {
+        List<String> out = new ArrayList<>();
+        if (text != null) {
+            for (String line : text.split("\\R")) {
+                if (!line.isBlank()) {
+                    out.add(line.trim());
+                }
+            }
+        }
+        return out;
+    }
+}

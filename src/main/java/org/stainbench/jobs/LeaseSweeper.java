@@ -1,0 +1,89 @@
+package org.stainbench.jobs;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes back jobs whose holder stopped heartbeating: back to the queue with a growing backoff
+ * ({@code backoff × 2^(attempt-1)}), or LOST once the job used its attempts. The old attempt token
+ * stops working at that moment, so a late report from the vanished holder is refused.
+ */
+@Component
+class LeaseSweeper implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(LeaseSweeper.class);
+
+    private final JobStore store;
+    private final JobsProperties properties;
+    private final JobEvents events;
+    private final QueueSignal signal;
+    private final Clock clock;
+    private ScheduledExecutorService timer;
+
+    LeaseSweeper(JobStore store, JobsProperties properties, JobEvents events, QueueSignal signal, Clock clock) {
+        this.store = store;
+        this.properties = properties;
+        this.events = events;
+        this.signal = signal;
+        this.clock = clock;
+    }
+
+    /** One sweep at the clock's current time; returns how many jobs it took back. */
+    int sweep() {
+        Instant now = clock.instant();
+        int n = 0;
+        for (JobRow job : store.expired(now)) {
+            String why = "lease expired: " + job.holder() + " sent no heartbeat since " + job.leaseUntil()
+                    .minus(properties.lease());
+            if (store.requeueOrLose(job.id(), job.attemptToken(), why, now.plus(properties.backoffFor(job.attempt())),
+                    now)) {
+                n++;
+                events.finished(job.id());
+            }
+        }
+        if (n > 0) {
+            signal.changed();
+            // the backoff delays the next claim: wake pollers again once it has passed
+        }
+        return n;
+    }
+
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "job-lease-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, properties.sweepInterval().toMillis());
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                sweep();
+                signal.bump();
+            } catch (RuntimeException e) {
+                log.warn("Lease sweep failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}

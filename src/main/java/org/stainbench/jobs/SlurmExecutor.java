@@ -1,0 +1,268 @@
+package org.stainbench.jobs;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
+import org.stainbench.accounts.Accounts;
+
+/**
+ * Runs SLURM jobs: claims a queued job (QUEUED → SUBMITTED, same guarded UPDATE), submits a batch script
+ * that starts the agent in one-job mode, and follows the Slurm job. The state lives in this application:
+ * the one-job agent reports start, log, progress, outputs and exit code like any agent; when Slurm says a
+ * job ended and no report came (killed at its time limit, failed before the agent started), the job ends
+ * here with Slurm's state. Cancel: the agent is told by heartbeat and the Slurm job is cancelled.
+ */
+@Component
+class SlurmExecutor implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(SlurmExecutor.class);
+    /** How long a job Slurm reports ended may wait for its agent's own final report. */
+    private static final long REPORT_GRACE_MS = 5000;
+
+    private final SlurmProperties props;
+    private final SlurmGateway gateway;
+    private final JobStore store;
+    private final JobLogs logs;
+    private final JobEvents events;
+    private final QueueSignal signal;
+    private final Accounts accounts;
+    private final Clock clock;
+    private final String dataDir;
+    private final int serverPort;
+    private final Map<Long, Long> endedSeenAt = new ConcurrentHashMap<>();
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    private volatile String issuedToken;
+    private ScheduledExecutorService timer;
+
+    SlurmExecutor(SlurmProperties props, SlurmGateway gateway, JobStore store, JobLogs logs, JobEvents events,
+                  QueueSignal signal, Accounts accounts, Clock clock, @Value("${stainbench.data-dir}") String dataDir,
+                  @Value("${server.port:8080}") int serverPort) {
+        this.props = props;
+        this.gateway = gateway;
+        this.store = store;
+        this.logs = logs;
+        this.events = events;
+        this.signal = signal;
+        this.accounts = accounts;
+        this.clock = clock;
+        this.dataDir = dataDir;
+        this.serverPort = serverPort;
+    }
+
+    private int port = -1;
+
+    /** The web server's actual port (tests run on a random one). */
+    @org.springframework.context.event.EventListener
+    void onWebServer(org.springframework.boot.web.server.context.WebServerInitializedEvent e) {
+        port = e.getWebServer().getPort();
+    }
+
+    /** One round: submit what is queued, follow what is submitted or running. */
+    synchronized void tick() {
+        for (long id : store.queuedIds(Executor.SLURM, clock.instant(), 20)) {
+            // A job back in the queue after a lost lease may still have its old Slurm job: cancel that first.
+            store.find(id).map(JobRow::externalId).ifPresent(old -> {
+                try {
+                    gateway.cancel(old);
+                } catch (RuntimeException e) {
+                    log.debug("Old Slurm job {} of job {} not cancelled: {}", old, id, e.getMessage());
+                }
+            });
+            store.trySubmit(id, "slurm", clock.instant()).ifPresent(this::submit);
+        }
+        for (JobRow job : store.active(Executor.SLURM)) {
+            follow(job);
+        }
+    }
+
+    private void submit(Claim claim) {
+        JobRow job = store.find(claim.jobId()).orElseThrow();
+        try {
+            String workdir = workdir().toAbsolutePath().toString();
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+            env.put("STAINBENCH_NODE_TOKEN", token());
+            env.put("STAINBENCH_ATTEMPT_TOKEN", claim.token());
+            SlurmSubmission s = SlurmSubmission.of(job, props, java(), jar(), serverUrl(), workdir, env);
+            String slurmId = gateway.submit(s);
+            store.setExternalId(job.id(), claim.token(), slurmId);
+            store.event(job.id(), JobState.SUBMITTED, claim.attempt(), "Slurm job " + slurmId + " ("
+                    + props.mode().name().toLowerCase() + ")", clock.instant());
+            logs.append(job.id(), "--- attempt " + claim.attempt() + " submitted to Slurm as job " + slurmId);
+        } catch (RuntimeException e) {
+            log.warn("Slurm submission of job {} failed: {}", job.id(), e.getMessage());
+            if (store.finish(job.id(), claim.token(), JobState.FAILED, null,
+                    "Slurm submission failed: " + e.getMessage(), clock.instant())) {
+                events.finished(job.id());
+            }
+        }
+    }
+
+    private void follow(JobRow job) {
+        if (job.externalId() == null || job.attemptToken() == null) {
+            return;
+        }
+        String slurmId = job.externalId();
+        if (job.cancelRequested() && cancelled.add(job.attemptToken())) {
+            try {
+                gateway.cancel(slurmId);
+                store.event(job.id(), job.state(), job.attempt(), "Slurm job " + slurmId + " cancelled", clock.instant());
+            } catch (RuntimeException e) {
+                log.warn("Cancelling Slurm job {} failed: {}", slurmId, e.getMessage());
+                cancelled.remove(job.attemptToken());
+            }
+        }
+        SlurmGateway.Status status;
+        try {
+            status = gateway.status(slurmId);
+        } catch (RuntimeException e) {
+            log.warn("Cannot read Slurm job {}: {}", slurmId, e.getMessage());
+            return;
+        }
+        if (!status.isFinal()) {
+            endedSeenAt.remove(job.id());
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long seen = endedSeenAt.computeIfAbsent(job.id(), k -> now);
+        if (now - seen < REPORT_GRACE_MS) {
+            return;   // the agent's own final report may still be on its way
+        }
+        endedSeenAt.remove(job.id());
+        String state = status.state() == null ? "gone from Slurm" : status.state();
+        JobState to = job.cancelRequested() || "CANCELLED".equals(status.state()) ? JobState.CANCELLED : JobState.FAILED;
+        String error = "Slurm job " + slurmId + " ended (" + state + (status.exitCode() == null ? ""
+                : ", exit code " + status.exitCode()) + ") without a report from its agent";
+        if (store.finish(job.id(), job.attemptToken(), to, status.exitCode(), error, clock.instant())) {
+            logs.append(job.id(), "--- " + to + ": " + error);
+            events.finished(job.id());
+        }
+    }
+
+    Path workdir() {
+        return Path.of(props.workdir().isBlank() ? dataDir + "/slurm" : props.workdir());
+    }
+
+    private String serverUrl() {
+        if (!props.serverUrl().isBlank()) {
+            return props.serverUrl();
+        }
+        return "http://127.0.0.1:" + (port > 0 ? port : serverPort);
+    }
+
+    private String java() {
+        return props.java().isBlank() ? ProcessHandle.current().info().command().orElse("java") : props.java();
+    }
+
+    private String jar() {
+        if (!props.agentJar().isBlank()) {
+            return Path.of(props.agentJar()).toAbsolutePath().toString();
+        }
+        String cp = System.getProperty("java.class.path", "");
+        if (cp.endsWith(".jar") && !cp.contains(java.io.File.pathSeparator)) {
+            return Path.of(cp).toAbsolutePath().toString();
+        }
+        throw new IllegalStateException("Set stainbench.slurm.agent-jar: this server does not run from a jar");
+    }
+
+    private String token() {
+        if (!props.agentToken().isBlank()) {
+            return props.agentToken();
+        }
+        if (issuedToken == null) {
+            synchronized (this) {
+                if (issuedToken == null) {
+                    issuedToken = accounts.issueNodeToken("slurm one-job agents (" + clock.instant() + ")",
+                            props.tokenOwner());
+                }
+            }
+        }
+        return issuedToken;
+    }
+
+    @Override
+    public void start() {
+        if (props.mode() == SlurmProperties.Mode.NONE) {
+            return;
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "slurm-executor");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(200, props.pollInterval().toMillis());
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                log.warn("Slurm round failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+
+    Optional<SlurmGateway.Status> slurmStatus(JobRow job) {
+        return job.externalId() == null ? Optional.empty() : Optional.of(gateway.status(job.externalId()));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Gateways {
+
+        @Bean
+        SlurmGateway slurmGateway(SlurmProperties props) {
+            return switch (props.mode()) {
+                case CLI -> new SlurmCli();
+                case REST -> new SlurmRest(props);
+                case NONE -> new SlurmGateway() {
+                    @Override
+                    public String submit(SlurmSubmission s) {
+                        throw new IllegalStateException("No Slurm cluster is configured (stainbench.slurm.mode)");
+                    }
+
+                    @Override
+                    public Status status(String id) {
+                        return new Status(null, null);
+                    }
+
+                    @Override
+                    public void cancel(String id) {
+                    }
+
+                    @Override
+                    public List<SlurmClusters.Partition> partitions() {
+                        return List.of();
+                    }
+                };
+            };
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.stainbench.jobs.agent;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/** The agent's HTTP calls (java.net.http + Jackson): JSON in and out, the machine token on every call. */
+final class AgentHttp {
+
+    /** The server answered that this attempt no longer holds the job. */
+    static final class Stale extends Exception {
+        Stale(String message) {
+            super(message);
+        }
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String server;
+    private final String token;
+
+    AgentHttp(String server, String token) {
+        this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        this.token = token;
+    }
+
+    String server() {
+        return server;
+    }
+
+    /** POSTs JSON; returns the body parsed as {@code type} (null for 204). IOException for transport and 5xx. */
+    <T> T post(String path, Object body, Class<T> type, Duration timeout) throws IOException, InterruptedException, Stale {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path)).timeout(timeout)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+        return handle(client.send(request, HttpResponse.BodyHandlers.ofString()), type);
+    }
+
+    void put(String path, Path file, String node, String attemptToken) throws IOException, InterruptedException, Stale {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofMinutes(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .header("X-Stainbench-Node", node).header("X-Stainbench-Attempt", attemptToken)
+                .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
+        handle(client.send(request, HttpResponse.BodyHandlers.ofString()), Void.class);
+    }
+
+    private static <T> T handle(HttpResponse<String> response, Class<T> type) throws IOException, Stale {
+        int status = response.statusCode();
+        if (status == 409) {
+            throw new Stale(response.body());
+        }
+        if (status >= 500 || status == 429) {
+            throw new IOException("server answered " + status);
+        }
+        if (status >= 400) {
+            throw new IllegalStateException("server refused (" + status + "): " + response.body());
+        }
+        if (status == 204 || type == Void.class || response.body().isEmpty()) {
+            return null;
+        }
+        return JSON.readValue(response.body(), type);
+    }
+}

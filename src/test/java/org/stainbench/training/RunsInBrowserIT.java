@@ -1,0 +1,114 @@
+package org.stainbench.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.stainbench.accounts.Accounts;
+import org.stainbench.accounts.Role;
+import org.stainbench.accounts.TokenScope;
+import org.stainbench.support.Browser;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A script logs two seeds of a run over real HTTP, as the mlflow client would; a supervisor then
+ * opens the runs page, a run's curves and the seed-group comparison in Chromium.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunsInBrowserIT {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Accounts accounts;
+
+    Browser browser;
+    final HttpClient http = HttpClient.newHttpClient();
+    final JsonMapper json = JsonMapper.builder().build();
+    String token;
+
+    @BeforeAll
+    void start() {
+        Browser.require();
+        accounts.register("trainer", null, Role.MEMBER, "trainer-password");
+        accounts.register("boss", null, Role.SUPERVISOR, "supervisor-password");
+        token = accounts.newToken("gpu-script", "trainer", TokenScope.API);
+        browser = Browser.open(port);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    JsonNode post(String path, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/2.0/mlflow" + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+        return json.readTree(r.body());
+    }
+
+    @Test
+    void loggedRunsAreBrowsableAndComparable() throws Exception {
+        String exp = post("/experiments/create", "{\"name\": \"lora-browser\"}").get("experiment_id").asString();
+        String[] ids = new String[2];
+        for (int seed = 0; seed < 2; seed++) {
+            ids[seed] = post("/runs/create", "{\"experiment_id\": \"%s\", \"run_name\": \"lora-seed%d\", \"start_time\": %d}"
+                    .formatted(exp, seed, 1_764_000_000_000L + seed)).get("run").get("info").get("run_id").asString();
+            StringBuilder metrics = new StringBuilder();
+            for (int step = 0; step < 50; step++) {
+                double loss = 1.0 / (1 + step * 0.2) + 0.02 * seed;
+                metrics.append(step == 0 ? "" : ",").append("{\"key\": \"loss\", \"value\": %s, \"timestamp\": %d, \"step\": %d}"
+                        .formatted(loss, 1000 + step, step));
+            }
+            post("/runs/log-batch", "{\"run_id\": \"%s\", \"metrics\": [%s], \"params\": [{\"key\": \"seed\", \"value\": \"%d\"}, {\"key\": \"lora_rank\", \"value\": \"4\"}]}"
+                    .formatted(ids[seed], metrics, seed));
+            post("/runs/update", "{\"run_id\": \"%s\", \"status\": \"FINISHED\", \"end_time\": 1764000100000}".formatted(ids[seed]));
+        }
+
+        browser.signIn("boss", "supervisor-password");
+        browser.go("/runs");
+        assertThat(browser.driver.findElement(By.id("runs")).getText()).contains("lora-seed0", "lora-seed1", "FINISHED");
+        browser.driver.findElement(By.linkText("lora-seed0")).click();
+        browser.waiting(Duration.ofSeconds(15)).until(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#charts canvas[data-metric='loss']")));
+        assertThat(browser.driver.findElement(By.id("params")).getText()).contains("lora_rank", "4");
+        browser.screenshot("run-detail");
+
+        browser.go("/runs");
+        for (String id : ids) {
+            browser.driver.findElement(By.cssSelector("tr[data-run='" + id + "'] input[type=checkbox]")).click();
+        }
+        browser.driver.findElement(By.cssSelector("input[name=seeds]")).click();
+        browser.driver.findElement(By.id("compare-selected")).click();
+        browser.waiting(Duration.ofSeconds(15)).until(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#charts canvas[data-metric='loss']")));
+        assertThat(browser.driver.findElement(By.id("param-diff")).getText()).contains("seed").doesNotContain("lora_rank");
+        assertThat(browser.driver.findElement(By.id("metric-table")).getText()).contains("(n=2)");
+        browser.screenshot("runs-compare");
+        browser.signOut();
+    }
+}
