@@ -22,6 +22,7 @@ import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.catalog.TileInfo;
 import org.stainbench.jobs.JobContext;
 import org.stainbench.jobs.JobHandler;
+import org.stainbench.tiles.ColourMap;
 import org.stainbench.tiles.ColourTransfer;
 import org.stainbench.tiles.NpzWriter;
 import org.stainbench.tiles.RgbTile;
@@ -129,6 +130,11 @@ class BaselineJob implements JobHandler {
                             + "std (%.2f, %.2f, %.2f) over %d pixels", target, stats.mean()[0], stats.mean()[1],
                     stats.mean()[2], stats.std()[0], stats.std()[1], stats.std()[2], stats.pixels()));
             return t -> ColourTransfer.reinhard(t, stats);
+        }
+        if (c.kind() == CheckpointKind.COLOUR_MAP) {
+            ColourMap map = ColourMap.parse("map=" + p.get("map"));
+            context.log("colour map " + map);
+            return map::apply;
         }
         throw new IllegalArgumentException("'" + c.name() + "' is not a baseline");
     }

@@ -1,8 +1,13 @@
 package org.stainbench.checkpoints;
 
-/** A trained model adapter, or one of the two classical colour baselines that run on the CPU. */
+/**
+ * A trained model adapter, one of the two classical colour baselines, or an epoch of the CPU colour map;
+ * all but MODEL are applied on the CPU by the embedded baseline job.
+ */
 public enum CheckpointKind {
-    MODEL("model"), REINHARD("Reinhard baseline"), STAIN_REMAP("stain-remap baseline");
+    MODEL("model"), REINHARD("Reinhard baseline"), STAIN_REMAP("stain-remap baseline"),
+    /** An epoch of the CPU-trainable colour map (training module), applied on the CPU like a baseline. */
+    COLOUR_MAP("CPU colour map");
 
     private final String label;
 

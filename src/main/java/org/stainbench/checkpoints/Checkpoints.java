@@ -36,6 +36,7 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
+import org.stainbench.tiles.ColourMap;
 import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.QualityMeasures;
 import org.stainbench.tiles.TileArrays;
@@ -221,10 +222,30 @@ public class Checkpoints {
                 "epoch"), null, null, adapterPath, by);
     }
 
+    /**
+     * For the training module: epoch {@code epoch} of a CPU colour-map run ({@link ColourMap#toText()}), named
+     * {@code <runName>-epoch<k>}, applied on the CPU like a baseline. Idempotent per run and epoch.
+     */
+    public Checkpoint registerColourMapEpoch(String runUuid, String runName, int epoch, ColourMap map,
+                                             Long trainedOnDatasetId, String by) {
+        Optional<Checkpoint> existing = store.findByRunEpoch(runUuid, epoch);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String name = checkName((runName == null || runName.isBlank() ? runUuid : runName.trim()) + "-epoch" + epoch);
+        Checkpoint c = new Checkpoint(0, name, CheckpointKind.COLOUR_MAP, "colour map (CPU)", "none", null, null, null,
+                null, null, null, null, null, runUuid, epoch, trainedOnDatasetId, map.toText(), null, "epoch", by,
+                clock.instant());
+        long id = store.insert(c);
+        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name + "'",
+                "/checkpoints/" + id));
+        return store.find(id).orElseThrow();
+    }
+
     /** A classical baseline: Reinhard to the Lab statistics of {@code targetDatasetId}, or stain remapping with gains. */
     public Checkpoint createBaseline(CheckpointKind kind, String name, Long targetDatasetId, Double hematoxylinGain,
                                      Double dabGain, String notes, String by) {
-        if (kind == null || !kind.baseline()) {
+        if (kind == null || !(kind == CheckpointKind.REINHARD || kind == CheckpointKind.STAIN_REMAP)) {
             throw new IllegalArgumentException("Choose a baseline: Reinhard or stain remapping.");
         }
         String n = checkName(name);

@@ -135,6 +135,19 @@ class MlflowArtifacts {
         return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
+    /** Writes a file into a run's artifact folder (for work the server itself does for a run). */
+    void write(Tracking.RunInfo run, String relativePath, byte[] content) throws IOException {
+        Path folder = root.resolve(Long.toString(run.experimentId())).resolve(run.uuid()).resolve("artifacts");
+        Path target = folder.resolve(relativePath).normalize();
+        if (!target.startsWith(folder)) {
+            throw new IllegalArgumentException("artifact path leaves the run's folder: " + relativePath);
+        }
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), ".upload-", ".part");
+        Files.write(tmp, content);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** Files of a run's artifact folder (relative paths), for the run page. */
     Stream<Path> filesOf(Tracking.RunInfo run) throws IOException {
         Path folder = root.resolve(Long.toString(run.experimentId())).resolve(run.uuid()).resolve("artifacts");

@@ -1,5 +1,7 @@
 package org.stainbench.training.fit;
 
+import org.stainbench.tiles.ColourMap;
+
 import java.util.SplittableRandom;
 
 /**

@@ -1,5 +1,7 @@
 package org.stainbench.training.fit;
 
+import org.stainbench.tiles.ColourMap;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -112,6 +114,13 @@ class ColourMapTrainerTest {
         double[] od = source().sample(4096, r);
         double[] real = target().sample(4096, r);
         return ColourMapTrainer.lossAndGradient(model, od, real, SlicedWasserstein.directions(64, r)).loss();
+    }
+
+    @Test
+    void theTextFormKeepsEveryBit() {
+        assertThat(ColourMap.parse(TRUTH.toText())).isEqualTo(TRUTH);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ColourMap.parse("map=1,2"))
+                .hasMessageContaining("12 parameters");
     }
 
     @Test
