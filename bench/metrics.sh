@@ -3,12 +3,17 @@
 # command) against numpy/scipy doing the same math, in the same run. Prints both times and the ratio.
 #   bash bench/metrics.sh                 # 10,000 x 2048 per side, KID 100 x 1000
 #   N=3000 SUBSETS=10 bash bench/metrics.sh   # a quicker look
+#   THREADS=1 SUBSETS=10 bash bench/metrics.sh # one thread each side (OPENBLAS_NUM_THREADS / stainbench.metrics.threads)
 # Times exclude process start and reading the .npy files on both sides (each side reports its own compute time).
 # numpy runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (see the README), and the script prints which
 # OpenBLAS kernel it used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${N:-10000}; D=${D:-2048}; SUBSETS=${SUBSETS:-100}; SIZE=${SIZE:-1000}; SEED=${SEED:-0}
+N=${N:-10000}; D=${D:-2048}; SUBSETS=${SUBSETS:-100}; SIZE=${SIZE:-1000}; SEED=${SEED:-0}; THREADS=${THREADS:-}
+JAVA_THREADS=(); PY_THREADS=()
+if [ -n "$THREADS" ]; then
+  JAVA_THREADS=("-Dstainbench.metrics.threads=$THREADS"); PY_THREADS=("OPENBLAS_NUM_THREADS=$THREADS")
+fi
 WORK=${WORK:-$(mktemp -d /tmp/stainbench-bench.XXXXXX)}
 JAR=$(ls target/stainbench-*.jar 2>/dev/null | grep -v -- '-plain' | head -1 || true)
 if [ -z "$JAR" ]; then
@@ -20,11 +25,11 @@ if [ ! -f "$WORK/real.npy" ]; then
   python3 bench/metrics_numpy.py make "$WORK" "$N" "$D"
 fi
 echo "bench: Java ($JAR)"
-java --add-modules jdk.incubator.vector -jar "$JAR" metrics --real "$WORK/real.npy" --fake "$WORK/fake.npy" \
+java --add-modules jdk.incubator.vector "${JAVA_THREADS[@]}" -jar "$JAR" metrics --real "$WORK/real.npy" --fake "$WORK/fake.npy" \
   --kid-subsets "$SUBSETS" --kid-subset-size "$SIZE" --seed "$SEED" > "$WORK/java.json" 2> "$WORK/java.err" \
   || { cat "$WORK/java.err"; exit 1; }
 echo "bench: numpy/scipy"
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/metrics_numpy.py time "$WORK" "$SUBSETS" "$SIZE" "$SEED" \
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${PY_THREADS[@]}" python3 bench/metrics_numpy.py time "$WORK" "$SUBSETS" "$SIZE" "$SEED" \
   > "$WORK/numpy.json"
 python3 - "$WORK" <<'PY'
 import json, os, sys

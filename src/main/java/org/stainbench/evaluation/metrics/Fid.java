@@ -117,11 +117,16 @@ public final class Fid {
         return t;
     }
 
+    /** Columns per panel of the blocked pivoted Cholesky. */
+    static final int CHOLESKY_NB = 64;
+
     /**
-     * Pivoted Cholesky of a symmetric positive semi-definite matrix (as LAPACK {@code dpstf2}, lower):
+     * Pivoted Cholesky of a symmetric positive semi-definite matrix (as LAPACK {@code dpstrf}, lower, blocked):
      * P^T A P = L L^T with the largest remaining diagonal chosen at each step, stopping when it falls to
-     * {@code d * eps * max(diag A)}. On return the lower triangle of the first r columns of {@code a} holds L,
-     * {@code piv[i]} is the original index of row i. Returns the rank r.
+     * {@code d * eps * max(diag A)}. Within a panel of {@link #CHOLESKY_NB} columns the updates are deferred
+     * (each column is corrected by the panel's previous columns); the trailing matrix is then updated once per
+     * panel by a matrix product. {@code a} is full symmetric storage and is overwritten: on return the lower
+     * triangle of its first r columns holds L, and {@code piv[i]} is the original index of row i. Returns r.
      */
     static int pivotedCholesky(double[] a, int d, int[] piv) {
         for (int i = 0; i < d; i++) {
@@ -135,65 +140,78 @@ public final class Fid {
             return 0;
         }
         double tol = d * Math.ulp(1.0) * maxDiag;
-        double[] col = new double[d];
-        int threads = Parallel.threads();
-        for (int k = 0; k < d; k++) {
-            int p = k;
-            double best = a[k * d + k];
-            for (int i = k + 1; i < d; i++) {
-                double v = a[i * d + i];
-                if (v > best) {
-                    best = v;
-                    p = i;
-                }
+        double[] diag = new double[d];
+        for (int k0 = 0; k0 < d; k0 += CHOLESKY_NB) {
+            int nb = Math.min(CHOLESKY_NB, d - k0);
+            for (int i = k0; i < d; i++) {
+                diag[i] = a[i * d + i];
             }
-            if (!(best > tol)) {
-                return k;
-            }
-            if (p != k) {
-                swapSymmetric(a, d, k, p);
-                int t = piv[k];
-                piv[k] = piv[p];
-                piv[p] = t;
-            }
-            double lkk = Math.sqrt(a[k * d + k]);
-            a[k * d + k] = lkk;
-            for (int i = k + 1; i < d; i++) {
-                double v = a[i * d + k] / lkk;
-                a[i * d + k] = v;
-                col[i] = v;
-            }
-            // trailing lower triangle: a[i][j] -= l_i l_j for k < j <= i
-            final int kk = k;
-            int rows = d - k - 1;
-            int chunk = 32;
-            int items = (rows + chunk - 1) / chunk;
-            Parallel.forEach(items, rows >= 128 ? threads : 1, (item, slot) -> {
-                int i0 = kk + 1 + item * chunk;
-                int i1 = Math.min(d, i0 + chunk);
-                for (int i = i0; i < i1; i++) {
-                    double li = col[i];
-                    int row = i * d;
-                    for (int j = kk + 1; j <= i; j++) {
-                        a[row + j] -= li * col[j];
+            for (int j = 0; j < nb; j++) {
+                int kk = k0 + j;
+                int p = kk;
+                double best = diag[kk];
+                for (int i = kk + 1; i < d; i++) {
+                    if (diag[i] > best) {
+                        best = diag[i];
+                        p = i;
                     }
                 }
-            });
+                if (!(best > tol)) {
+                    return kk;
+                }
+                if (p != kk) {
+                    swapRowsAndColumns(a, d, kk, p);
+                    double t = diag[kk];
+                    diag[kk] = diag[p];
+                    diag[p] = t;
+                    int ti = piv[kk];
+                    piv[kk] = piv[p];
+                    piv[p] = ti;
+                }
+                double ljj = Math.sqrt(diag[kk]);
+                a[kk * d + kk] = ljj;
+                int rowK = kk * d;
+                for (int i = kk + 1; i < d; i++) {
+                    // a[kk][i] is the trailing value of column kk (symmetric storage, updated through the last panel)
+                    double v = a[rowK + i];
+                    int rowI = i * d;
+                    for (int t = k0; t < kk; t++) {
+                        v -= a[rowI + t] * a[rowK + t];
+                    }
+                    v /= ljj;
+                    a[rowI + kk] = v;
+                    diag[i] -= v * v;
+                }
+            }
+            int s = k0 + nb;
+            int t = d - s;
+            if (t > 0) {
+                // trailing update: A22 -= L21 L21^T, L21 = a[s.., k0..s)
+                double[] neg = new double[t * nb];
+                for (int r = 0; r < t; r++) {
+                    int src = (s + r) * d + k0;
+                    for (int c = 0; c < nb; c++) {
+                        neg[r * nb + c] = -a[src + c];
+                    }
+                }
+                Gemm.multiplyAdd(new Gemm.View(neg, 0, nb, false), new Gemm.View(a, s * d + k0, d, true), a,
+                        s * d + s, d, t, t, nb, false);
+            }
         }
         return d;
     }
 
-    /** Swaps index k < p of a symmetric matrix held in its lower triangle (LAPACK dpstf2's swap). */
-    private static void swapSymmetric(double[] a, int d, int k, int p) {
-        swap(a, k * d + k, p * d + p);
-        for (int j = 0; j < k; j++) {
-            swap(a, k * d + j, p * d + j);
+    /** Swaps rows k and p and columns k and p of a full d x d matrix. */
+    private static void swapRowsAndColumns(double[] a, int d, int k, int p) {
+        int rk = k * d;
+        int rp = p * d;
+        for (int c = 0; c < d; c++) {
+            double t = a[rk + c];
+            a[rk + c] = a[rp + c];
+            a[rp + c] = t;
         }
-        for (int i = k + 1; i < p; i++) {
-            swap(a, i * d + k, p * d + i);
-        }
-        for (int i = p + 1; i < d; i++) {
-            swap(a, i * d + k, i * d + p);
+        for (int r = 0; r < d; r++) {
+            swap(a, r * d + k, r * d + p);
         }
     }
 

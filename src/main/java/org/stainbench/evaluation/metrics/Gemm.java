@@ -15,10 +15,10 @@ final class Gemm {
     static final int MR = 4;
     /** Columns of a micro-tile: two SIMD vectors. */
     static final int NR = VectorSupport.AVAILABLE ? 2 * VectorSupport.lanes() : 16;
-    /** Depth of a packed k-block (a micro-panel of B, KC x NR, stays in L1). */
-    static final int KC = 256;
+    /** Depth of a packed k-block (fewer passes over C; a micro-panel of B, KC x NR, stays in L2). */
+    static final int KC = 1024;
     /** Rows of a packed block of A (MC x KC, stays in L2). */
-    static final int MC = 192;
+    static final int MC = 96;
 
     private Gemm() {
     }

@@ -104,4 +104,20 @@ class InputChecksTest {
                 .hasMessageContaining("empty");
         assertThatThrownBy(() -> SeedSummary.of(1.0, Double.NaN)).hasMessageContaining("finite");
     }
+
+    /** One dimension: FID = (m1 - m2)^2 + v1 + v2 - 2 sqrt(v1 v2) (closed form); a constant set has rank 0. */
+    @Test
+    void smallAndDegenerateCasesHaveClosedForms() {
+        Features a = Features.of("a", 4, 1, new double[] {1, 2, 3, 4});
+        Features b = Features.of("b", 3, 1, new double[] {0, 4, 11});
+        double v1 = 5.0 / 3;
+        double v2 = 31.0;
+        double want = Math.pow(2.5 - 5.0, 2) + v1 + v2 - 2 * Math.sqrt(v1 * v2);
+        assertThat(Fid.compute(a, b).value()).isCloseTo(want, org.assertj.core.api.Assertions.within(1e-12));
+        Features constant = Features.of("c", 3, 2, new double[] {1, 1, 1, 1, 1, 1});
+        Features other = Features.of("o", 3, 2, new double[] {0, 1, 2, 0, 1, 5});
+        Fid.Result r = Fid.compute(constant, other);
+        assertThat(r.rank()).isZero();
+        assertThat(r.value()).isCloseTo(r.meanDistanceSquared() + r.trace2(), org.assertj.core.api.Assertions.within(1e-12));
+    }
 }

@@ -24,7 +24,7 @@ class LinearAlgebraTest {
     void productsMatchPlainLoops() {
         int m = 37;
         int n = 53;
-        int d = 401; // > KC: several k-blocks
+        int d = 1100; // > KC: several k-blocks
         double[] x = random(m * d, 1);
         double[] y = random(n * d, 2);
         double[] g = Gemm.outer(x, m, y, n, d);
@@ -101,6 +101,42 @@ class LinearAlgebraTest {
         double[] ev = SymmetricEigen.eigenvalues(a, n);
         for (int i = 0; i < n; i++) {
             assertThat(ev[i]).isCloseTo(lambda[i], within(EIGEN_ABSOLUTE));
+        }
+    }
+
+    /** P^T A P = L L^T over several panels, for a full-rank and a rank-deficient (rank 100 of 170) matrix. */
+    @Test
+    void pivotedCholeskyReconstructsTheMatrix() {
+        int d = 170; // several panels of Fid.CHOLESKY_NB
+        for (int rank : new int[] {d, 100}) {
+            double[] g = random(d * rank, 20 + rank);
+            double[] a = new double[d * d];
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    double s = 0;
+                    for (int k = 0; k < rank; k++) {
+                        s += g[i * rank + k] * g[j * rank + k];
+                    }
+                    a[i * d + j] = s;
+                }
+            }
+            double[] l = a.clone();
+            int[] piv = new int[d];
+            int r = Fid.pivotedCholesky(l, d, piv);
+            assertThat(r).isEqualTo(rank);
+            double maxErr = 0;
+            double scale = 0;
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    double s = 0;
+                    for (int k = 0; k < Math.min(Math.min(i, j) + 1, r); k++) {
+                        s += l[i * d + k] * l[j * d + k];
+                    }
+                    maxErr = Math.max(maxErr, Math.abs(s - a[piv[i] * d + piv[j]]));
+                    scale = Math.max(scale, Math.abs(a[i * d + j]));
+                }
+            }
+            assertThat(maxErr).as("rank " + rank).isLessThan(1e-12 * d * scale);
         }
     }
 }
