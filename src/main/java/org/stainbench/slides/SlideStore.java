@@ -118,6 +118,10 @@ class SlideStore {
         jdbc.sql("update slide_tiling set job_id = ? where id = ?").params(jobId, tilingId).update();
     }
 
+    void setArchive(long tilingId, long archiveId, String name) {
+        jdbc.sql("update slide_tiling set archive_id = ?, archive_name = ? where id = ?").params(archiveId, name, tilingId).update();
+    }
+
     void startTiling(long id) {
         jdbc.sql("update slide_tiling set state = 'RUNNING', error = null where id = ?").param(id).update();
         jdbc.sql("delete from slide_tile where tiling_id = ?").param(id).update();

@@ -112,13 +112,20 @@ class TileSlideJob implements JobHandler {
                         k.measures().whiteFraction(), k.measures().tissueFraction(), k.colourCast(), k.coverage().className(),
                         k.coverage().classFraction()));
             }
-            if (!kept.isEmpty()) {
+            Long registered = t.archiveId() != null && catalog.getObject().archive(t.archiveId()).isPresent() ? t.archiveId() : null;
+            if (registered != null) {
+                // a re-run after the archive was registered (the server stopped before the tiling was marked done):
+                // the tiling is deterministic, so the registered archive holds exactly these tiles
+                archiveId = registered;
+                ctx.log("archive " + registered + " was registered by an earlier attempt; keeping it");
+            } else if (!kept.isEmpty()) {
                 Path file = dir.resolve(name);
                 int label = s.label().code();
                 writeArchive(file, kept, spool, t.tileSize(), t.plain(), label);
                 try (InputStream in = Files.newInputStream(file)) {
                     Archive a = catalog.getObject().registerUpload(t.datasetId(), name, in, t.createdBy());
                     archiveId = a.id();
+                    store.setArchive(t.id(), archiveId, name);
                 } finally {
                     Slides.deleteQuietly(file);
                 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
@@ -33,6 +35,7 @@ import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobRequest;
 import org.stainbench.jobs.JobState;
 import org.stainbench.jobs.JobSummary;
 
@@ -61,6 +64,8 @@ class SlidesWebTest {
     Catalog catalog;
     @Autowired
     JobQueue jobs;
+    @Autowired
+    JdbcClient jdbc;
     Path allowed;
 
     Path tif;
@@ -228,8 +233,15 @@ class SlidesWebTest {
         mvc.perform(get("/slides/" + id + "/tilings").with(MEMBER)).andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("<html")));
 
-        // a re-run of the same tiling (as after a crash) refuses to register the same archive twice
-        // and says why; the previous result stays recorded
-        assertThat(slides.tiling(t.id()).orElseThrow().archiveId()).isEqualTo(a.id());
+        // a re-run of the same tiling, as after a server crash mid-job (the executor re-queues RUNNING jobs):
+        // it recomputes the same tiles and keeps the archive registered by the first attempt
+        jdbc.sql("update slide_tiling set state = 'RUNNING' where id = ?").param(t.id()).update();
+        long again = jobs.submit(JobRequest.embedded(Slides.JOB_TYPE, "re-run", Map.of("tilingId", Long.toString(t.id())), "member"));
+        assertThat(await(again).state()).isEqualTo(JobState.SUCCEEDED);
+        Tiling rerun = slides.tiling(t.id()).orElseThrow();
+        assertThat(rerun.state()).isEqualTo("DONE");
+        assertThat(rerun.archiveId()).isEqualTo(a.id());
+        assertThat(slides.tiles(t.id())).hasSize(kept.size());
+        assertThat(catalog.archives(dataset)).hasSize(1);
     }
 }

@@ -93,7 +93,10 @@ public final class Browser implements AutoCloseable {
         go("/login");
         driver.findElement(By.id("username")).sendKeys(user);
         driver.findElement(By.id("password")).sendKeys(password);
+        String login = driver.getCurrentUrl();
         driver.findElement(By.id("sign-in")).click();
+        // on a loaded machine the click can return before the form post navigates away
+        waiting(Duration.ofSeconds(30)).until(ExpectedConditions.not(ExpectedConditions.urlToBe(login)));
     }
 
     public void signOut() {
