@@ -81,7 +81,7 @@ class GalleriesInBrowserIT {
         List<Checkpoint> all = new ArrayList<>(checkpoints.all());
         assertThat(all).extracting(Checkpoint::kind).containsExactlyInAnyOrder(CheckpointKind.REINHARD, CheckpointKind.STAIN_REMAP);
         for (int i = 0; i < CHECKPOINTS - 2; i++) {
-            Checkpoint c = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "remap h" + (0.6 + 0.1 * i), null,
+            Checkpoint c = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, String.format(java.util.Locale.ROOT, "remap h%.1f", 0.6 + 0.1 * i), null,
                     0.6 + 0.1 * i, 0.5 + 0.15 * i, null, "gil");
             checkpoints.applyBaseline(c.id(), he, "gil");
         }
