@@ -119,6 +119,11 @@ public class Checkpoints {
         return store.archivesOf(setId);
     }
 
+    /** The generated archives of several sets in one query. */
+    public List<GeneratedArchive> archivesOfSets(Collection<Long> setIds) {
+        return store.archivesOfSets(setIds);
+    }
+
     /** Quality measures of the given tiles of a generated archive (tiles not yet measured are absent). */
     public Map<Integer, QualityMeasures> quality(long archiveId, Collection<Integer> indices) {
         return store.quality(archiveId, indices);
