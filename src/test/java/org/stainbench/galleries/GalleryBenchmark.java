@@ -82,12 +82,23 @@ class GalleryBenchmark {
         String ck = checkpoints.all().stream().map(c -> "&ck=" + c.id()).reduce("", String::concat);
         Assertions.assertEquals(12, checkpoints.all().size());
         List<Timing> out = new ArrayList<>();
+        List<Long> ids = checkpoints.all().stream().map(Checkpoint::id).toList();
+        // one warm-up phase for everything, interleaved, so that no row is measured colder than another
+        String[] paths = {"/galleries/random?source=" + he + ck + "&rows=6&seed=42", "/galleries/best-worst?source=" + he + ck + "&k=3",
+                "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0", "/datasets/" + he + "/tiles"};
+        for (int i = 0; i < WARMUP; i++) {
+            for (String p : paths) {
+                get(p);
+                getHx(p);
+            }
+            galleries.random(GalleryQuery.of(he, ids, 6, 42L, null, null, null, null, null));
+            galleries.bestWorst(GalleryQuery.of(he, ids, null, null, null, null, null, null, 3));
+        }
         out.add(measure("random gallery, 6 rows x 12 checkpoints", "/galleries/random?source=" + he + ck + "&rows=6&seed=42", 6 * 13));
         out.add(measure("random gallery, htmx fragment", "/galleries/random?source=" + he + ck + "&rows=6&seed=42&hx", 6 * 13));
         out.add(measure("best/worst gallery, k=3 (6 rows) x 12 checkpoints", "/galleries/best-worst?source=" + he + ck + "&k=3", 6 * 13));
         out.add(measure("compare view, 13 panels", "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0", 13));
         out.add(measure("reference: catalog tile browser (60 tiles)", "/datasets/" + he + "/tiles", -1));
-        List<Long> ids = checkpoints.all().stream().map(Checkpoint::id).toList();
         out.add(inProcess("random gallery, building it only (in process, no HTTP or template)",
                 () -> galleries.random(GalleryQuery.of(he, ids, 6, 42L, null, null, null, null, null))));
         out.add(inProcess("best/worst gallery, building it only (in process)",
