@@ -51,6 +51,28 @@ public class CatalogTiles {
                 .params(p).query(CatalogStore::tile).list();
     }
 
+    /** Which of the archives are READY. */
+    public java.util.Set<Long> ready(java.util.Collection<Long> archiveIds) {
+        if (archiveIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.sql("select id from archive where status = 'READY' and id in (" + marks(archiveIds.size())
+                + ")").params(new java.util.ArrayList<Object>(archiveIds)).query(Long.class).list());
+    }
+
+    /** The tiles of READY archives whose tissue fractions (whole tile, central crop) reach the thresholds, by archive and index. */
+    public List<TileInfo> withTissue(java.util.Collection<Long> archiveIds, double minTissue, double minCenter) {
+        if (archiveIds.isEmpty()) {
+            return List.of();
+        }
+        List<Object> p = new java.util.ArrayList<>(archiveIds);
+        p.add(minTissue);
+        p.add(minCenter);
+        return jdbc.sql("select t.* from tile t join archive a on a.id = t.archive_id where t.archive_id in (" + marks(archiveIds.size())
+                        + ") and t.tissue_fraction >= ? and t.tissue_center_fraction >= ? and a.status = 'READY' order by t.archive_id, t.idx")
+                .params(p).query(CatalogStore::tile).list();
+    }
+
     private static String marks(int n) {
         return String.join(",", java.util.Collections.nCopies(n, "?"));
     }

@@ -168,6 +168,15 @@ class CheckpointStore {
                 .param(setId).query(CheckpointStore::archive).list();
     }
 
+    List<GeneratedArchive> archivesOfSets(Collection<Long> setIds) {
+        if (setIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("select * from generated_archive where generated_set_id in ("
+                        + String.join(",", java.util.Collections.nCopies(setIds.size(), "?")) + ") order by source_archive_id")
+                .params(new java.util.ArrayList<Object>(setIds)).query(CheckpointStore::archive).list();
+    }
+
     // quality
 
     void replaceQuality(long archiveId, List<StoredQuality> rows) {

@@ -120,6 +120,11 @@ public class Checkpoints {
         return store.archivesOf(setId);
     }
 
+    /** The generated archives of several sets in one query. */
+    public List<GeneratedArchive> archivesOfSets(Collection<Long> setIds) {
+        return store.archivesOfSets(setIds);
+    }
+
     /** Quality measures of the given tiles of a generated archive (tiles not yet measured are absent). */
     public Map<Integer, QualityMeasures> quality(long archiveId, Collection<Integer> indices) {
         return store.quality(archiveId, indices);
@@ -324,9 +329,17 @@ public class Checkpoints {
         List<Pair> pairs = pair(dir, catalog.archives(source.id()), source.name());
         long datasetId = generatedDataset(c, source, by);
         long setId = store.insertSet(c.id(), source.id(), datasetId, READY, by, clock.instant());
+        int done = 0;
         for (Pair p : pairs) {
-            Archive a = catalog.registerPath(datasetId, p.file().toString(), by);
-            store.insertArchive(new GeneratedArchive(a.id(), setId, p.source().id(), p.fileName(), p.rows()));
+            try {
+                Archive a = catalog.registerPath(datasetId, p.file().toString(), by);
+                store.insertArchive(new GeneratedArchive(a.id(), setId, p.source().id(), p.fileName(), p.rows()));
+                done++;
+            } catch (IllegalArgumentException e) {
+                String report = "Registered " + done + " of " + pairs.size() + " archives, then: " + e.getMessage();
+                store.setStatus(setId, FAILED, report.length() > 4000 ? report.substring(0, 4000) : report);
+                throw new IllegalArgumentException(report, e);
+            }
         }
         store.setStatus(setId, READY, pairs.size() + " archives paired with their sources by name and row count.");
         events.publishEvent(Activity.of(by, "registered", "generated set", setId, "Registered " + pairs.size()

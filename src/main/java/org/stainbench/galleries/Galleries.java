@@ -97,31 +97,34 @@ public class Galleries {
         Dataset source = catalog.dataset(sourceId).orElseThrow(() -> new IllegalArgumentException("No source dataset with id " + sourceId + "."));
         Map<Long, GeneratedSet> setByCheckpoint = checkpoints.setsOnSource(source.id()).stream()
                 .collect(Collectors.toMap(GeneratedSet::checkpointId, s -> s, (a, b) -> a, LinkedHashMap::new));
-        List<Checkpoint> available = setByCheckpoint.keySet().stream().map(checkpoints::find).flatMap(Optional::stream).toList();
+        Map<Long, Checkpoint> byId = checkpoints.all().stream().collect(Collectors.toMap(Checkpoint::id, x -> x));
+        List<Checkpoint> available = setByCheckpoint.keySet().stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
         List<Long> ids = q.checkpointsOr(available.stream().map(Checkpoint::id).toList());
         List<Checkpoint> chosen = new ArrayList<>();
         for (Long id : ids) {
-            Optional<Checkpoint> c = checkpoints.find(id);
-            if (c.isEmpty()) {
+            Checkpoint c = byId.get(id);
+            if (c == null) {
                 notes.add("There is no checkpoint " + id + ".");
             } else if (!setByCheckpoint.containsKey(id)) {
-                notes.add("'" + c.get().name() + "' has not been applied to '" + source.name() + "'; it is left out.");
+                notes.add("'" + c.name() + "' has not been applied to '" + source.name() + "'; it is left out.");
             } else {
-                chosen.add(c.get());
+                chosen.add(c);
             }
         }
+        Map<Long, Long> checkpointOfSet = new HashMap<>();
+        for (Checkpoint c : chosen) {
+            checkpointOfSet.put(setByCheckpoint.get(c.id()).id(), c.id());
+        }
+        List<GeneratedArchive> gen = checkpoints.archivesOfSets(checkpointOfSet.keySet());
+        java.util.Set<Long> ready = tiles.ready(gen.stream().map(GeneratedArchive::archiveId).toList());
         Map<Long, Map<Long, GeneratedArchive>> generated = new HashMap<>();
         for (Checkpoint c : chosen) {
-            Map<Long, GeneratedArchive> bySource = new HashMap<>();
-            GeneratedSet set = setByCheckpoint.get(c.id());
-            java.util.Set<Long> ready = catalog.archives(set.datasetId()).stream().filter(a -> a.status() == ArchiveStatus.READY)
-                    .map(Archive::id).collect(Collectors.toSet());
-            for (GeneratedArchive g : checkpoints.archives(set.id())) {
-                if (ready.contains(g.archiveId())) {
-                    bySource.put(g.sourceArchiveId(), g);
-                }
+            generated.put(c.id(), new HashMap<>());
+        }
+        for (GeneratedArchive g : gen) {
+            if (ready.contains(g.archiveId())) {
+                generated.get(checkpointOfSet.get(g.generatedSetId())).put(g.sourceArchiveId(), g);
             }
-            generated.put(c.id(), bySource);
         }
         List<Archive> all = catalog.archives(source.id()).stream().filter(a -> a.status() == ArchiveStatus.READY)
                 .sorted(Comparator.comparingLong(Archive::id)).toList();
@@ -134,16 +137,27 @@ public class Galleries {
         return new Context(q, source, chosen, usable, generated, notes, available, sources);
     }
 
-    /** Source tile indices of an archive that pass the tissue filter and exist in every chosen generated archive. */
-    List<TileInfo> eligible(Context c, Archive a) {
-        int rows = a.tilesTotal();
-        for (Checkpoint ck : c.chosen()) {
-            rows = Math.min(rows, c.generated().get(ck.id()).get(a.id()).rows());
+    /**
+     * Per usable source archive, its tiles (by index) that pass the tissue filter and exist in every chosen
+     * generated archive; one query for all archives.
+     */
+    Map<Long, List<TileInfo>> eligible(Context c) {
+        Map<Long, Integer> limit = new HashMap<>();
+        Map<Long, List<TileInfo>> out = new LinkedHashMap<>();
+        for (Archive a : c.usable()) {
+            int rows = a.tilesTotal();
+            for (Checkpoint ck : c.chosen()) {
+                rows = Math.min(rows, c.generated().get(ck.id()).get(a.id()).rows());
+            }
+            limit.put(a.id(), rows);
+            out.put(a.id(), new ArrayList<>());
         }
-        int limit = rows;
-        return tiles.tiles(a.id()).stream().filter(t -> t.index() < limit)
-                .filter(t -> t.tissueFraction() >= c.query().minTissue() && t.tissueCenterFraction() >= c.query().minCenter())
-                .toList();
+        for (TileInfo t : tiles.withTissue(limit.keySet(), c.query().minTissue(), c.query().minCenter())) {
+            if (t.index() < limit.get(t.archiveId())) {
+                out.get(t.archiveId()).add(t);
+            }
+        }
+        return out;
     }
 
     /**
@@ -162,9 +176,10 @@ public class Galleries {
             order.set(j, t);
         }
         Map<Long, List<TileInfo>> remaining = new HashMap<>();
+        Map<Long, List<TileInfo>> eligible = eligible(c);
         int candidates = 0;
         for (Archive a : order) {
-            List<TileInfo> e = new ArrayList<>(eligible(c, a));
+            List<TileInfo> e = new ArrayList<>(eligible.get(a.id()));
             candidates += e.size();
             remaining.put(a.id(), e);
         }
@@ -239,11 +254,20 @@ public class Galleries {
             return out;
         }
         int unmeasured = 0;
+        Map<Long, List<TileInfo>> eligible = eligible(c);
+        java.util.Set<Integer> indices = new java.util.TreeSet<>();
+        List<Long> archives = new ArrayList<>();
         for (Archive a : c.usable()) {
-            List<TileInfo> e = eligible(c, a);
+            List<TileInfo> e = eligible.get(a.id());
+            e.subList(0, Math.min(c.query().scan(), e.size())).forEach(t -> indices.add(t.index()));
+            archives.add(c.generated().get(ranked.id()).get(a.id()).archiveId());
+        }
+        Map<Long, Map<Integer, QualityMeasures>> quality = checkpoints.quality(archives, indices);
+        for (Archive a : c.usable()) {
+            List<TileInfo> e = eligible.get(a.id());
             e = e.subList(0, Math.min(c.query().scan(), e.size()));
             GeneratedArchive g = c.generated().get(ranked.id()).get(a.id());
-            Map<Integer, QualityMeasures> m = checkpoints.quality(g.archiveId(), e.stream().map(TileInfo::index).toList());
+            Map<Integer, QualityMeasures> m = quality.getOrDefault(g.archiveId(), Map.of());
             for (TileInfo t : e) {
                 QualityMeasures qm = m.get(t.index());
                 if (qm == null) {

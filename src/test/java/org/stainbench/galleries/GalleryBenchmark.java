@@ -42,7 +42,7 @@ import org.stainbench.checkpoints.GeneratedFixtures;
 @ActiveProfiles("test")
 class GalleryBenchmark {
 
-    static final int WARMUP = 30;
+    static final int WARMUP = 100;
     static final int RUNS = 100;
 
     @LocalServerPort
@@ -53,6 +53,8 @@ class GalleryBenchmark {
     Catalog catalog;
     @Autowired
     Checkpoints checkpoints;
+    @Autowired
+    Galleries galleries;
 
     HttpClient http;
 
@@ -80,11 +82,27 @@ class GalleryBenchmark {
         String ck = checkpoints.all().stream().map(c -> "&ck=" + c.id()).reduce("", String::concat);
         Assertions.assertEquals(12, checkpoints.all().size());
         List<Timing> out = new ArrayList<>();
+        List<Long> ids = checkpoints.all().stream().map(Checkpoint::id).toList();
+        // one warm-up phase for everything, interleaved, so that no row is measured colder than another
+        String[] paths = {"/galleries/random?source=" + he + ck + "&rows=6&seed=42", "/galleries/best-worst?source=" + he + ck + "&k=3",
+                "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0", "/datasets/" + he + "/tiles"};
+        for (int i = 0; i < WARMUP; i++) {
+            for (String p : paths) {
+                get(p);
+                getHx(p);
+            }
+            galleries.random(GalleryQuery.of(he, ids, 6, 42L, null, null, null, null, null));
+            galleries.bestWorst(GalleryQuery.of(he, ids, null, null, null, null, null, null, 3));
+        }
         out.add(measure("random gallery, 6 rows x 12 checkpoints", "/galleries/random?source=" + he + ck + "&rows=6&seed=42", 6 * 13));
         out.add(measure("random gallery, htmx fragment", "/galleries/random?source=" + he + ck + "&rows=6&seed=42&hx", 6 * 13));
         out.add(measure("best/worst gallery, k=3 (6 rows) x 12 checkpoints", "/galleries/best-worst?source=" + he + ck + "&k=3", 6 * 13));
         out.add(measure("compare view, 13 panels", "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0", 13));
         out.add(measure("reference: catalog tile browser (60 tiles)", "/datasets/" + he + "/tiles", -1));
+        out.add(inProcess("random gallery, building it only (in process, no HTTP or template)",
+                () -> galleries.random(GalleryQuery.of(he, ids, 6, 42L, null, null, null, null, null))));
+        out.add(inProcess("best/worst gallery, building it only (in process)",
+                () -> galleries.bestWorst(GalleryQuery.of(he, ids, null, null, null, null, null, null, 3))));
         StringBuilder b = new StringBuilder("| page (demo data, 512 px tiles) | median ms | p95 ms | page bytes | thumbnails referenced | their bytes | full-resolution images referenced as src |\n|---|---|---|---|---|---|---|\n");
         for (Timing t : out) {
             b.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %d | %d | %d | %d |%n", t.what(), t.medianMs(), t.p95Ms(),
@@ -94,6 +112,20 @@ class GalleryBenchmark {
         Path report = Path.of("target", "bench", "gallery.md");
         Files.createDirectories(report.getParent());
         Files.writeString(report, b.toString());
+    }
+
+    Timing inProcess(String what, Runnable r) {
+        for (int i = 0; i < WARMUP; i++) {
+            r.run();
+        }
+        double[] ms = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        return new Timing(what, ms[RUNS / 2], ms[(int) Math.ceil(RUNS * 0.95) - 1], 0, 0, 0, 0);
     }
 
     Timing measure(String what, String path, int expectedImages) throws Exception {
