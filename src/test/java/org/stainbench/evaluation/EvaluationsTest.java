@@ -367,6 +367,11 @@ class EvaluationsTest {
     @Test
     void theLabSheetImportsAsALabelledEvaluationWithSummariesFromItsSeedRows() throws Exception {
         Path sheet = Path.of("..", "shared", "data", "lab", "quantitative_results.xlsx");
+        // two of the sheet's model folders are epochs of one tracked LoRA run here
+        checkpoints.register(new Checkpoints.NewCheckpoint("mist_pr", null, "mist_pr", 16, 32.0, null, "run-lora-7", 20, null,
+                null, null), null, null, null, "mo");
+        checkpoints.register(new Checkpoints.NewCheckpoint("mist_er", null, "mist_er", 16, 32.0, null, "run-lora-7", 10, null,
+                null, null), null, null, null, "mo");
         String location = mvc.perform(multipart("/evaluations/import")
                         .file(new MockMultipartFile("sheet", "quantitative_results.xlsx", "application/octet-stream", Files.readAllBytes(sheet)))
                         .with(user("mo").roles("MEMBER")).with(csrf()))
@@ -391,10 +396,16 @@ class EvaluationsTest {
         assertThat(e.protocolLines().get("sheet_summary_disagreements")).contains("CUSTOM_NPZ_CK7_lora_20 FID: sheet mean 0.0");
         // best CropFID: lora_20 (116.56) beats mist_pr (126.35)
         assertThat(c.isBest(lora, Metric.CROP_FID)).isTrue();
+        // grouped by training run, the run's checkpoints by epoch; the metric-by-epoch chart gets that run
+        assertThat(c.rows().get(0).group()).isEqualTo("run-lora-7");
+        assertThat(c.epochRuns().get("run-lora-7")).extracting(r -> r.subject().label()).containsExactly("mist_er", "mist_pr");
+        Map<String, Object> chart = EvaluationController.chartData(c);
+        assertThat(chart.get("runs").toString()).contains("run-lora-7").contains("epochs=[10, 20]");
 
         String html = mvc.perform(get(location).with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk()).andReturn()
                 .getResponse().getContentAsString(StandardCharsets.UTF_8);
-        assertThat(html).contains("id=\"imported-label\"").contains("id=\"comparison\"").contains("116.56").contains("<nav");
+        assertThat(html).contains("id=\"imported-label\"").contains("id=\"comparison\"").contains("116.56").contains("<nav")
+                .contains("id=\"epoch-chart\"").contains("id=\"metric-chart\"");
         String fragment = mvc.perform(get(location).header("HX-Request", "true").with(user("sue").roles("SUPERVISOR")))
                 .andExpect(status().isOk()).andExpect(header().string("HX-Refresh", "true")).andReturn().getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
