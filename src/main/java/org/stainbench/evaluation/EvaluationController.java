@@ -1,0 +1,254 @@
+package org.stainbench.evaluation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.data.domain.PageImpl;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Stain;
+import org.stainbench.evaluation.features.StandardExtractors;
+import org.stainbench.evaluation.preprocess.ResizeFilter;
+import org.stainbench.jobs.JobQueue;
+
+/** Evaluation list and form, an evaluation's comparison table and charts, exports, extractors, sheet import. */
+@Controller
+class EvaluationController {
+
+    static final int PAGE = 30;
+    static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    private final Evaluations evaluations;
+    private final Extractors extractors;
+    private final Catalog catalog;
+    private final JobQueue jobs;
+
+    EvaluationController(Evaluations evaluations, Extractors extractors, Catalog catalog, JobQueue jobs) {
+        this.evaluations = evaluations;
+        this.extractors = extractors;
+        this.catalog = catalog;
+        this.jobs = jobs;
+    }
+
+    @GetMapping("/evaluations")
+    String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
+                Model model) {
+        int p = Math.max(0, page);
+        model.addAttribute("page", new PageImpl<>(evaluations.list(p * PAGE, PAGE), PageRequest.of(p, PAGE), evaluations.count()));
+        model.addAttribute("ihcDatasets", catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC).toList());
+        model.addAttribute("sets", evaluations.readySets());
+        model.addAttribute("extractors", extractors.all());
+        model.addAttribute("lab", Protocol.lab());
+        return "true".equals(hx) ? "evaluations/list :: table" : "evaluations/list";
+    }
+
+    @PostMapping("/evaluations")
+    String create(@RequestParam String name, @RequestParam(required = false) Long realDataset,
+                  @RequestParam(required = false) List<Long> sets, @RequestParam(required = false) Long extractor,
+                  @RequestParam(defaultValue = "custom") String preset,
+                  @RequestParam(required = false) Integer tilesPerSide, @RequestParam(required = false) Integer archives,
+                  @RequestParam(required = false) Integer cropSize, @RequestParam(required = false) Integer cropsPerTile,
+                  @RequestParam(required = false) String seeds, @RequestParam(required = false) Integer kidSubsets,
+                  @RequestParam(required = false) Integer kidSubsetSize, @RequestParam(required = false) Integer batchSize,
+                  Principal who, RedirectAttributes flash) {
+        try {
+            Protocol p;
+            if ("lab".equals(preset)) {
+                p = Protocol.lab();
+            } else {
+                if (tilesPerSide == null || archives == null || cropSize == null || cropsPerTile == null || kidSubsets == null
+                        || kidSubsetSize == null) {
+                    throw new IllegalArgumentException("Fill in every protocol field, or choose the lab's preset.");
+                }
+                p = new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds), kidSubsets,
+                        kidSubsetSize, batchSize == null ? 16 : batchSize);
+            }
+            Evaluation e = evaluations.create(name, realDataset, sets, extractor, p, who.getName());
+            flash.addFlashAttribute("message", "Evaluation '" + e.name() + "' queued.");
+            return "redirect:/evaluations/" + e.id();
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            return "redirect:/evaluations";
+        }
+    }
+
+    @PostMapping("/evaluations/import")
+    String importSheet(@RequestParam(required = false) MultipartFile sheet, Principal who, RedirectAttributes flash)
+            throws IOException {
+        if (sheet == null || sheet.isEmpty()) {
+            flash.addFlashAttribute("error", "Choose the results sheet (.xlsx) to import.");
+            return "redirect:/evaluations";
+        }
+        try (InputStream in = sheet.getInputStream()) {
+            Evaluation e = evaluations.importSheet(sheet.getOriginalFilename(), in, who.getName());
+            flash.addFlashAttribute("message", "Imported '" + sheet.getOriginalFilename() + "' as an imported evaluation.");
+            return "redirect:/evaluations/" + e.id();
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            return "redirect:/evaluations";
+        }
+    }
+
+    @GetMapping("/evaluations/{id:\\d+}")
+    String detail(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model,
+                  jakarta.servlet.http.HttpServletResponse response) {
+        Evaluations.Comparison c = evaluations.comparison(id);
+        model.addAttribute("c", c);
+        model.addAttribute("ev", c.evaluation());
+        model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
+        model.addAttribute("chart", JSON.writeValueAsString(chartData(c)));
+        if ("true".equals(hx) && !List.of("QUEUED", "RUNNING").contains(c.evaluation().status())) {
+            // finished while the page was polling: reload it whole, with the table and charts
+            response.setHeader("HX-Refresh", "true");
+        }
+        return "true".equals(hx) ? "evaluations/detail :: status" : "evaluations/detail";
+    }
+
+    /** Data for the charts: per metric the rows' means, stds and per-seed points; per run the epoch curve. */
+    static Map<String, Object> chartData(Evaluations.Comparison c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<Map<String, Object>> metrics = new java.util.ArrayList<>();
+        for (Metric m : c.metrics()) {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("key", m.key());
+            mm.put("label", m.label());
+            List<Double> mean = new java.util.ArrayList<>();
+            List<Double> std = new java.util.ArrayList<>();
+            List<List<Double>> seeds = new java.util.ArrayList<>();
+            for (Evaluations.Row r : c.rows()) {
+                var s = r.get(m);
+                mean.add(s == null ? null : s.mean());
+                std.add(s == null || s.std() == null ? null : s.std());
+                seeds.add(r.seeds().getOrDefault(m, List.of()).stream().map(EvaluationStore.SeedValue::value).toList());
+            }
+            mm.put("mean", mean);
+            mm.put("std", std);
+            mm.put("seeds", seeds);
+            metrics.add(mm);
+        }
+        out.put("labels", c.rows().stream().map(r -> r.subject().label()).toList());
+        out.put("metrics", metrics);
+        List<Map<String, Object>> runs = new java.util.ArrayList<>();
+        c.epochRuns().forEach((run, rows) -> {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("run", run);
+            r.put("epochs", rows.stream().map(x -> x.subject().epoch()).toList());
+            Map<String, List<Double>> byMetric = new LinkedHashMap<>();
+            for (Metric m : c.metrics()) {
+                byMetric.put(m.key(), rows.stream().map(x -> x.get(m) == null ? null : x.get(m).mean()).toList());
+            }
+            r.put("values", byMetric);
+            runs.add(r);
+        });
+        out.put("runs", runs);
+        return out;
+    }
+
+    @GetMapping("/evaluations/{id:\\d+}/export.csv")
+    ResponseEntity<byte[]> csv(@PathVariable long id) {
+        return download(evaluations.csv(id), "evaluation-" + id + ".csv", "text/csv");
+    }
+
+    @GetMapping("/evaluations/{id:\\d+}/export.tex")
+    ResponseEntity<byte[]> latex(@PathVariable long id) {
+        return download(evaluations.latex(id), "evaluation-" + id + ".tex", "application/x-tex");
+    }
+
+    private static ResponseEntity<byte[]> download(String body, String name, String type) {
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
+                .contentType(MediaType.parseMediaType(type + ";charset=UTF-8"))
+                .body(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // extractors
+
+    @GetMapping("/evaluations/extractors")
+    String extractorList(Model model) {
+        Map<Long, Long> cached = new LinkedHashMap<>();
+        for (Extractor e : extractors.all()) {
+            cached.put(e.id(), extractors.cachedFeatures(e.id()));
+        }
+        model.addAttribute("extractors", extractors.all());
+        model.addAttribute("cached", cached);
+        model.addAttribute("filters", ResizeFilter.values());
+        model.addAttribute("fidKnown", StandardExtractors.FID_INCEPTION_SHA256 != null);
+        model.addAttribute("fidName", StandardExtractors.FID_INCEPTION_NAME);
+        return "evaluations/extractors";
+    }
+
+    @PostMapping("/evaluations/extractors")
+    String register(@RequestParam String name, @RequestParam(required = false) Integer inputHeight,
+                    @RequestParam(required = false) Integer inputWidth, @RequestParam(required = false) ResizeFilter filter,
+                    @RequestParam(required = false) Double scale, @RequestParam(required = false) Double offset,
+                    @RequestParam(required = false) String mean, @RequestParam(required = false) String std,
+                    @RequestParam(required = false) Integer outputDim, @RequestParam(required = false) MultipartFile model,
+                    @RequestParam(required = false) String modelPath, Principal who, RedirectAttributes flash)
+            throws IOException {
+        boolean upload = model != null && !model.isEmpty();
+        try (InputStream in = upload ? model.getInputStream() : null) {
+            var form = new Extractors.NewExtractor(name, inputHeight, inputWidth, filter, scale, offset, triple(mean, "mean"),
+                    triple(std, "std"), outputDim);
+            Extractor e = extractors.register(form, upload ? model.getOriginalFilename() : null, in, modelPath, who.getName());
+            flash.addFlashAttribute("message", "Extractor '" + e.name() + "' registered (sha256 " + e.shortSha() + "…"
+                    + e.standardName().map(s -> ", recognised as " + s).orElse("") + ").");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/evaluations/extractors";
+    }
+
+    @PostMapping("/evaluations/extractors/{id:\\d+}/features")
+    String uploadFeatures(@PathVariable long id, @RequestParam(required = false) MultipartFile features,
+                          @RequestParam(required = false) String tileIds, Principal who, RedirectAttributes flash)
+            throws IOException {
+        if (features == null || features.isEmpty()) {
+            flash.addFlashAttribute("error", "Choose the .npy file of features.");
+            return "redirect:/evaluations/extractors";
+        }
+        try (InputStream in = features.getInputStream()) {
+            int n = extractors.uploadFeatures(id, in, tileIds, who.getName());
+            flash.addFlashAttribute("message", n + " feature vectors stored.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/evaluations/extractors";
+    }
+
+    static double[] triple(String s, String what) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        String[] p = s.trim().split("[,\\s]+");
+        if (p.length != 3) {
+            throw new IllegalArgumentException("Give the channel " + what + " as three numbers (R, G, B).");
+        }
+        double[] v = new double[3];
+        for (int i = 0; i < 3; i++) {
+            try {
+                v[i] = Double.parseDouble(p[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + p[i] + "' is not a number (channel " + what + ").");
+            }
+        }
+        return v;
+    }
+}

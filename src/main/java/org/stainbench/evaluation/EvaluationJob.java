@@ -1,0 +1,361 @@
+package org.stainbench.evaluation;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.catalog.Archive;
+import org.stainbench.catalog.ArchiveStatus;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.CatalogTiles;
+import org.stainbench.catalog.TileInfo;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.evaluation.features.OnnxFeatureExtractor;
+import org.stainbench.evaluation.metrics.CropPositions;
+import org.stainbench.evaluation.metrics.Features;
+import org.stainbench.evaluation.metrics.Fid;
+import org.stainbench.evaluation.metrics.Kid;
+import org.stainbench.evaluation.metrics.SeedSummary;
+import org.stainbench.evaluation.metrics.StainDistances;
+import org.stainbench.jobs.JobContext;
+import org.stainbench.jobs.JobHandler;
+import org.stainbench.tiles.QualityMeasures;
+import org.stainbench.tiles.RgbTile;
+
+/**
+ * The "evaluation" job. Phase 1, per side (the real target, then each generated set): pick the tiles by the
+ * protocol's rule, read each tile once, measure its H-DAB stain, and compute the features the cache lacks (full
+ * tile, and every crop of every seed; crops keyed by size and position, so real-tile features are reused by every
+ * later evaluation with the same extractor). Phase 2, per seed: FID (full tiles), KID (subsets drawn with the
+ * seed), CropFID (the seed's crops) and the stain distances, then the aggregate over seeds. Values are written
+ * in one transaction at the end, each with its seed; any failure (tiles that are not 8-bit 0..255, non-finite
+ * features, too few tiles) leaves no value. Re-runnable from the start.
+ */
+@Component
+class EvaluationJob implements JobHandler {
+
+    static final String TYPE = "evaluation";
+
+    private final EvaluationStore store;
+    private final Extractors extractors;
+    private final Catalog catalog;
+    private final CatalogTiles tiles;
+    private final Checkpoints checkpoints;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    EvaluationJob(EvaluationStore store, Extractors extractors, @org.springframework.context.annotation.Lazy Catalog catalog,
+                  CatalogTiles tiles, @org.springframework.context.annotation.Lazy Checkpoints checkpoints,
+                  TransactionTemplate tx, Clock clock) {
+        this.store = store;
+        this.extractors = extractors;
+        this.catalog = catalog;
+        this.tiles = tiles;
+        this.checkpoints = checkpoints;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** A side's selected tiles and their size. */
+    record Side(String name, List<TileInfo> tiles, int height, int width) {
+    }
+
+    /** A side's seed-independent data: full-tile features and the stain measures. */
+    record SideData(Features full, double[] dabFraction, double[] meanDab) {
+    }
+
+    @Override
+    public void run(JobContext context) throws Exception {
+        long id = Long.parseLong(context.params().get("evaluationId"));
+        Evaluation ev = store.findEvaluation(id).orElseThrow(() -> new IllegalStateException("no evaluation " + id));
+        tx.executeWithoutResult(s -> {
+            store.deleteValues(id);
+            store.setStatus(id, "RUNNING", null, null);
+        });
+        try {
+            boolean done = evaluate(ev, context);
+            if (!done) {
+                store.setStatus(id, "FAILED", "Cancelled.", clock.instant());
+            }
+        } catch (Exception | Error e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            tx.executeWithoutResult(s -> {
+                store.deleteValues(id);
+                store.setStatus(id, "FAILED", msg, clock.instant());
+            });
+            throw e;
+        }
+    }
+
+    private boolean evaluate(Evaluation ev, JobContext ctx) throws IOException {
+        Protocol p = Protocol.parse(ev.protocol());
+        Extractor e = extractors.find(ev.extractorId())
+                .orElseThrow(() -> new IllegalStateException("The extractor of this evaluation is gone."));
+        if (!e.sha256().equals(ev.extractorSha256())) {
+            throw new IllegalStateException("The extractor's hash differs from the one recorded with the evaluation.");
+        }
+        List<Subject> subjects = store.subjects(ev.id());
+        Side real = select("real " + catalog.dataset(ev.realDatasetId()).map(d -> d.name()).orElse("?"), ev.realDatasetId(), p);
+        Map<Subject, Side> fakes = new LinkedHashMap<>();
+        for (Subject s : subjects) {
+            GeneratedSet g = checkpoints.set(s.generatedSetId())
+                    .orElseThrow(() -> new IllegalStateException("The generated set of '" + s.label() + "' is gone."));
+            fakes.put(s, select(s.label(), g.datasetId(), p));
+        }
+        long total = real.tiles().size() + fakes.values().stream().mapToLong(x -> x.tiles().size()).sum();
+        long[] done = {0};
+        ctx.log("Protocol: " + p.toMap());
+        ctx.log("Extractor '" + e.name() + "' sha256 " + e.sha256() + ", " + e.describePreprocessing());
+        List<EvaluationStore.SeedValue> values = new ArrayList<>();
+        try (OnnxFeatureExtractor x = extractors.open(e)) {
+            SideData realData = prepare(real, p, e, x, ctx, done, total);
+            if (realData == null) {
+                return false;
+            }
+            for (Map.Entry<Subject, Side> f : fakes.entrySet()) {
+                SideData fakeData = prepare(f.getValue(), p, e, x, ctx, done, total);
+                if (fakeData == null) {
+                    return false;
+                }
+                Subject s = f.getKey();
+                Fid.Result fid = Fid.compute(realData.full(), fakeData.full());
+                double w1Frac = StainDistances.wasserstein1(realData.dabFraction(), fakeData.dabFraction());
+                double ksFrac = StainDistances.ksStatistic(realData.dabFraction(), fakeData.dabFraction());
+                double w1Mean = StainDistances.wasserstein1(realData.meanDab(), fakeData.meanDab());
+                double ksMean = StainDistances.ksStatistic(realData.meanDab(), fakeData.meanDab());
+                for (long seed : p.seeds()) {
+                    if (ctx.isCancelled()) {
+                        return false;
+                    }
+                    Kid.Result kid = Kid.compute(realData.full(), fakeData.full(),
+                            new Kid.Params(p.kidSubsets(), p.kidSubsetSize(), seed));
+                    Fid.Result cropFid = Fid.compute(crops(real, p, e, seed), crops(f.getValue(), p, e, seed));
+                    values.add(new EvaluationStore.SeedValue(s.id(), Metric.FID, seed, fid.value()));
+                    values.add(new EvaluationStore.SeedValue(s.id(), Metric.KID_MEAN, seed, kid.mean()));
+                    values.add(new EvaluationStore.SeedValue(s.id(), Metric.KID_STD, seed, kid.std()));
+                    values.add(new EvaluationStore.SeedValue(s.id(), Metric.CROP_FID, seed, cropFid.value()));
+                    values.add(new EvaluationStore.SeedValue(s.id(), Metric.W1_DAB_FRACTION, seed, w1Frac));
+                    values.add(new EvaluationStore.SeedValue(s.id(), Metric.KS_DAB_FRACTION, seed, ksFrac));
+                    values.add(new EvaluationStore.SeedValue(s.id(), Metric.W1_MEAN_DAB, seed, w1Mean));
+                    values.add(new EvaluationStore.SeedValue(s.id(), Metric.KS_MEAN_DAB, seed, ksMean));
+                    ctx.log(s.label() + " seed " + seed + ": FID " + fid.value() + ", KID " + kid.mean() + " ± " + kid.std()
+                            + ", CropFID " + cropFid.value());
+                }
+            }
+        }
+        tx.executeWithoutResult(st -> {
+            store.deleteValues(ev.id());
+            store.insertValues(values);
+            Map<Long, Map<Metric, List<Double>>> by = new LinkedHashMap<>();
+            for (EvaluationStore.SeedValue v : values) {
+                by.computeIfAbsent(v.subjectId(), k -> new EnumMap<>(Metric.class))
+                        .computeIfAbsent(v.metric(), k -> new ArrayList<>()).add(v.value());
+            }
+            by.forEach((subject, m) -> m.forEach((metric, list) ->
+                    store.insertSummary(subject, metric, SeedSummary.of(list.stream().mapToDouble(Double::doubleValue).toArray()))));
+            store.setStatus(ev.id(), "DONE", null, clock.instant());
+        });
+        return true;
+    }
+
+    /** The protocol's tiles of a dataset: archives sorted by name, spread evenly; the first tiles of each. */
+    Side select(String name, long datasetId, Protocol p) {
+        List<Archive> archives = catalog.archives(datasetId).stream().filter(a -> a.status() == ArchiveStatus.READY)
+                .sorted(Comparator.comparing(Archive::fileName)).toList();
+        if (archives.isEmpty()) {
+            throw new IllegalArgumentException("'" + name + "' has no ingested archives.");
+        }
+        int[][] plan = Protocol.plan(archives.size(), p.archives(), p.tilesPerSide());
+        List<TileInfo> out = new ArrayList<>();
+        Integer h = null;
+        Integer w = null;
+        for (int[] a : plan) {
+            Archive archive = archives.get(a[0]);
+            if (archive.tilesTotal() < a[1]) {
+                throw new IllegalArgumentException("Too few tiles in '" + name + "': archive " + archive.fileName() + " has "
+                        + archive.tilesTotal() + " tiles, the protocol takes its first " + a[1] + " (" + p.tilesPerSide()
+                        + " tiles from " + plan.length + " archives).");
+            }
+            if (h == null) {
+                h = archive.tileHeight();
+                w = archive.tileWidth();
+            } else if (!h.equals(archive.tileHeight()) || !w.equals(archive.tileWidth())) {
+                throw new IllegalArgumentException("The archives of '" + name + "' have different tile sizes.");
+            }
+            List<TileInfo> list = tiles.tiles(archive.id());
+            out.addAll(list.subList(0, a[1]));
+        }
+        if (h == null || w == null || p.cropSize() > h || p.cropSize() > w) {
+            throw new IllegalArgumentException("Crops of " + p.cropSize() + " do not fit the " + w + " x " + h + " tiles of '"
+                    + name + "'.");
+        }
+        return new Side(name, out, h, w);
+    }
+
+    static String cropKey(CropPositions.Crop c) {
+        return "c" + c.size() + "@" + c.y() + "," + c.x();
+    }
+
+    /** Phase 1 for one side: features the cache lacks, and stain measures; null when cancelled. */
+    private SideData prepare(Side side, Protocol p, Extractor e, OnnxFeatureExtractor x, JobContext ctx, long[] done,
+                             long total) {
+        int n = side.tiles().size();
+        List<Long> ids = side.tiles().stream().map(TileInfo::id).toList();
+        Map<Long, float[]> full = new HashMap<>(store.features(e.id(), Extractors.FULL, ids));
+        List<CropPositions.Crop[]> crops = new ArrayList<>();
+        for (long seed : p.seeds()) {
+            crops.add(CropPositions.draw(seed, n, side.height(), side.width(), p.cropSize(), p.cropsPerTile()));
+        }
+        Set<String> cached = cachedCropKeys(e.id(), ids, crops, p);
+        double[] frac = new double[n];
+        double[] mean = new double[n];
+        Batch fullBatch = new Batch(e.id(), side.height(), side.width(), p.batchSize());
+        Batch cropBatch = new Batch(e.id(), p.cropSize(), p.cropSize(), p.batchSize());
+        int fromCache = 0;
+        for (int i = 0; i < n; i++) {
+            if (ctx.isCancelled()) {
+                return null;
+            }
+            TileInfo t = side.tiles().get(i);
+            RgbTile rgb = tiles.read(t.archiveId(), t.index());
+            if (rgb.height() != side.height() || rgb.width() != side.width()) {
+                throw new IllegalArgumentException("Tile " + t.index() + " of archive " + t.archiveId() + " in '" + side.name()
+                        + "' is " + rgb.width() + " x " + rgb.height() + ", not " + side.width() + " x " + side.height() + ".");
+            }
+            QualityMeasures q = QualityMeasures.of(rgb);
+            frac[i] = q.dabPositiveFraction();
+            mean[i] = q.meanDab();
+            String what = side.name() + ", archive " + t.archiveId() + " tile " + t.index();
+            if (!full.containsKey(t.id())) {
+                fullBatch.add(x, t.id(), Extractors.FULL, what, rgb.rgb());
+            } else {
+                fromCache++;
+            }
+            for (CropPositions.Crop[] seedCrops : crops) {
+                for (int k = 0; k < p.cropsPerTile(); k++) {
+                    CropPositions.Crop c = seedCrops[i * p.cropsPerTile() + k];
+                    String key = cropKey(c);
+                    if (cached.add(t.id() + "/" + key)) {
+                        cropBatch.add(x, t.id(), key, what + " crop " + key,
+                                CropPositions.cut(rgb.rgb(), side.height(), side.width(), 3, c));
+                    }
+                }
+            }
+            done[0]++;
+            ctx.progress(done[0], total, "tiles");
+        }
+        fullBatch.flush(x);
+        cropBatch.flush(x);
+        ctx.log(side.name() + ": " + n + " tiles, " + fromCache + " full-tile features from the cache, "
+                + fullBatch.computed + " full and " + cropBatch.computed + " crop features computed");
+        full.putAll(store.features(e.id(), Extractors.FULL, ids));
+        double[] rows = new double[n * e.outputDim()];
+        for (int i = 0; i < n; i++) {
+            float[] v = full.get(ids.get(i));
+            if (v == null || v.length != e.outputDim()) {
+                throw new IllegalStateException("Features of tile " + ids.get(i) + " are missing or have the wrong size.");
+            }
+            for (int k = 0; k < v.length; k++) {
+                rows[i * v.length + k] = v[k];
+            }
+        }
+        return new SideData(Features.of(side.name() + " tiles", n, e.outputDim(), rows), frac, mean);
+    }
+
+    private Set<String> cachedCropKeys(long extractorId, List<Long> ids, List<CropPositions.Crop[]> crops, Protocol p) {
+        Set<String> keys = new HashSet<>();
+        for (CropPositions.Crop[] seedCrops : crops) {
+            for (CropPositions.Crop c : seedCrops) {
+                keys.add(cropKey(c));
+            }
+        }
+        return store.cachedKeys(extractorId, ids, "c" + p.cropSize() + "@", keys);
+    }
+
+    /** The seed's crop features of a side, from the cache (filled in phase 1). */
+    private Features crops(Side side, Protocol p, Extractor e, long seed) {
+        int n = side.tiles().size();
+        CropPositions.Crop[] crops = CropPositions.draw(seed, n, side.height(), side.width(), p.cropSize(), p.cropsPerTile());
+        Map<String, float[]> got = store.cropFeatures(e.id(), side.tiles().stream().map(TileInfo::id).toList(),
+                java.util.Arrays.stream(crops).map(EvaluationJob::cropKey).collect(java.util.stream.Collectors.toSet()));
+        int d = e.outputDim();
+        double[] rows = new double[crops.length * d];
+        for (int j = 0; j < crops.length; j++) {
+            long tileId = side.tiles().get(crops[j].tile()).id();
+            float[] v = got.get(tileId + "/" + cropKey(crops[j]));
+            if (v == null || v.length != d) {
+                throw new IllegalStateException("Crop features of tile " + tileId + " are missing.");
+            }
+            for (int k = 0; k < d; k++) {
+                rows[j * d + k] = v[k];
+            }
+        }
+        return Features.of(side.name() + " crops (seed " + seed + ")", crops.length, d, rows);
+    }
+
+    /** Tiles (or crops) of one size waiting for the model; each full batch is run and stored at once. */
+    private final class Batch {
+        final long extractorId;
+        final int h;
+        final int w;
+        final int size;
+        final List<Long> tileIds = new ArrayList<>();
+        final List<String> views = new ArrayList<>();
+        final List<byte[]> pixels = new ArrayList<>();
+        int computed;
+
+        Batch(long extractorId, int h, int w, int size) {
+            this.extractorId = extractorId;
+            this.h = h;
+            this.w = w;
+            this.size = size;
+        }
+
+        void add(OnnxFeatureExtractor x, long tileId, String view, String what, byte[] rgb) {
+            // the declared input check (8-bit RGB 0..255, not a 0..1 float tile) before the model sees it
+            org.stainbench.evaluation.metrics.ImageChecks.requireRgb8(what, rgb, h, w, 3);
+            tileIds.add(tileId);
+            views.add(view);
+            pixels.add(rgb);
+            if (pixels.size() >= size) {
+                flush(x);
+            }
+        }
+
+        void flush(OnnxFeatureExtractor x) {
+            if (pixels.isEmpty()) {
+                return;
+            }
+            Features f = x.extract(pixels, h, w, size);
+            Map<String, Map<Long, float[]>> byView = new LinkedHashMap<>();
+            for (int i = 0; i < pixels.size(); i++) {
+                float[] v = new float[f.dimension()];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = (float) f.get(i, k);
+                }
+                byView.computeIfAbsent(views.get(i), k -> new LinkedHashMap<>()).put(tileIds.get(i), v);
+            }
+            tx.executeWithoutResult(s -> byView.forEach((view, m) -> store.putFeatures(extractorId, view, m, "COMPUTED")));
+            computed += pixels.size();
+            tileIds.clear();
+            views.clear();
+            pixels.clear();
+        }
+    }
+}

@@ -1,0 +1,381 @@
+package org.stainbench.evaluation;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.Stain;
+import org.stainbench.checkpoints.Checkpoint;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.evaluation.metrics.SeedSummary;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobRequest;
+import org.stainbench.shell.Activity;
+
+/**
+ * Evaluations: generated sets vs a real IHC dataset under a recorded {@link Protocol}, run as the
+ * {@code evaluation} job; imports of the lab's results sheet; the comparison table and its exports.
+ */
+@Service
+public class Evaluations {
+
+    private final EvaluationStore store;
+    private final Extractors extractors;
+    private final Catalog catalog;
+    private final Checkpoints checkpoints;
+    private final JobQueue jobs;
+    private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    Evaluations(EvaluationStore store, Extractors extractors, Catalog catalog, Checkpoints checkpoints, JobQueue jobs,
+                TransactionTemplate tx, ApplicationEventPublisher events, Clock clock) {
+        this.store = store;
+        this.extractors = extractors;
+        this.catalog = catalog;
+        this.checkpoints = checkpoints;
+        this.jobs = jobs;
+        this.tx = tx;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public Optional<Evaluation> find(long id) {
+        return store.findEvaluation(id);
+    }
+
+    public List<Evaluation> list(int offset, int limit) {
+        return store.evaluations(offset, limit);
+    }
+
+    public long count() {
+        return store.countEvaluations();
+    }
+
+    public List<Subject> subjects(long evaluationId) {
+        return store.subjects(evaluationId);
+    }
+
+    /**
+     * Records an evaluation of the generated sets against the real dataset and queues its job. Everything that can
+     * be checked before running is checked here (and changes nothing when it fails).
+     */
+    public Evaluation create(String name, Long realDatasetId, List<Long> setIds, Long extractorId, Protocol p, String by) {
+        String n = name == null ? "" : name.trim();
+        if (n.isEmpty() || n.length() > 200) {
+            throw new IllegalArgumentException("Give the evaluation a name of 1–200 characters.");
+        }
+        if (realDatasetId == null) {
+            throw new IllegalArgumentException("Choose the real target dataset.");
+        }
+        Dataset real = catalog.dataset(realDatasetId)
+                .orElseThrow(() -> new IllegalArgumentException("No dataset with id " + realDatasetId + "."));
+        if (real.stain() != Stain.IHC) {
+            throw new IllegalArgumentException("The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
+        }
+        if (setIds == null || setIds.isEmpty()) {
+            throw new IllegalArgumentException("Choose at least one generated set to evaluate.");
+        }
+        if (extractorId == null) {
+            throw new IllegalArgumentException("Choose a feature extractor.");
+        }
+        Extractor e = extractors.find(extractorId)
+                .orElseThrow(() -> new IllegalArgumentException("No feature extractor with id " + extractorId + "."));
+        if (p.cropSize() > real.tileSize()) {
+            throw new IllegalArgumentException("Crops of " + p.cropSize() + " do not fit the " + real.tileSize() + " px tiles of '"
+                    + real.name() + "'.");
+        }
+        requireTiles(real.name(), real.id(), p);
+        List<GeneratedSet> sets = new ArrayList<>();
+        for (Long id : setIds.stream().distinct().toList()) {
+            GeneratedSet s = checkpoints.set(id).orElseThrow(() -> new IllegalArgumentException("No generated set with id " + id + "."));
+            if (!SET_READY.equals(s.status())) {
+                throw new IllegalArgumentException("Generated set " + id + " is not ready (" + s.status().toLowerCase(Locale.ROOT) + ").");
+            }
+            requireTiles(label(s), s.datasetId(), p);
+            sets.add(s);
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("real_dataset", real.name() + " (id " + real.id() + ")");
+        extra.put("extractor", e.name() + " (id " + e.id() + ")");
+        extra.put("extractor_sha256", e.sha256());
+        extra.put("extractor_standard", e.standardName().orElse("no (not the known FID Inception export)"));
+        extra.put("preprocessing", e.describePreprocessing());
+        extra.put("metrics", "FID, KID mean/std (unbiased MMD^2, (x.y/d+1)^3), CropFID, W1/KS of DAB+ fraction and mean DAB");
+        String protocol = p.format(extra);
+        long id = tx.execute(s -> {
+            long ev = store.insertEvaluation(n, Evaluation.COMPUTED, "QUEUED", real.id(), e.id(), e.sha256(), protocol, by,
+                    clock.instant());
+            int pos = 0;
+            for (GeneratedSet g : sets) {
+                Checkpoint c = checkpoints.find(g.checkpointId()).orElseThrow();
+                store.insertSubject(ev, pos++, label(g), c.id(), g.id(), c.runUuid(), c.epoch());
+            }
+            return ev;
+        });
+        long job = jobs.submit(JobRequest.embedded(EvaluationJob.TYPE, "Evaluate " + n, Map.of("evaluationId", Long.toString(id)), by));
+        store.setJob(id, job);
+        events.publishEvent(Activity.of(by, "launched", "evaluation", id, "Launched evaluation '" + n + "' of " + sets.size()
+                + " generated set" + (sets.size() == 1 ? "" : "s") + " against '" + real.name() + "'", "/evaluations/" + id));
+        return store.findEvaluation(id).orElseThrow();
+    }
+
+    private void requireTiles(String name, long datasetId, Protocol p) {
+        var archives = catalog.archives(datasetId).stream()
+                .filter(a -> a.status() == org.stainbench.catalog.ArchiveStatus.READY)
+                .sorted(Comparator.comparing(org.stainbench.catalog.Archive::fileName)).toList();
+        if (archives.isEmpty()) {
+            throw new IllegalArgumentException("'" + name + "' has no ingested archives.");
+        }
+        int[][] plan = Protocol.plan(archives.size(), p.archives(), p.tilesPerSide());
+        for (int[] a : plan) {
+            if (archives.get(a[0]).tilesTotal() < a[1]) {
+                int available = archives.stream().mapToInt(x -> x.tilesTotal()).sum();
+                throw new IllegalArgumentException("Too few tiles in '" + name + "': the protocol takes " + p.tilesPerSide()
+                        + " tiles (" + a[1] + " from each of " + plan.length + " archives), but archive "
+                        + archives.get(a[0]).fileName() + " has " + archives.get(a[0]).tilesTotal() + " (" + available
+                        + " in all).");
+            }
+        }
+    }
+
+    /** "checkpoint on source dataset". */
+    String label(GeneratedSet s) {
+        String c = checkpoints.find(s.checkpointId()).map(Checkpoint::name).orElse("checkpoint " + s.checkpointId());
+        String d = catalog.dataset(s.sourceDatasetId()).map(Dataset::name).orElse("dataset " + s.sourceDatasetId());
+        return c + " on " + d;
+    }
+
+    /** Ready generated sets with their labels, for the form. */
+    public Map<Long, String> readySets() {
+        Map<Long, String> m = new LinkedHashMap<>();
+        for (GeneratedSet s : checkpoints.allSets()) {
+            if (SET_READY.equals(s.status())) {
+                m.put(s.id(), label(s));
+            }
+        }
+        return m;
+    }
+
+    // comparison
+
+    /** One compared thing with its summaries and per-seed values. */
+    public record Row(Subject subject, String group, Map<Metric, SeedSummary> summary, Map<Metric, List<EvaluationStore.SeedValue>> seeds) {
+
+        public SeedSummary get(Metric m) {
+            return summary.get(m);
+        }
+
+        public List<Long> seedList() {
+            return seeds.values().stream().flatMap(List::stream).map(EvaluationStore.SeedValue::seed).distinct().sorted().toList();
+        }
+
+        public Double value(Metric m, long seed) {
+            return seeds.getOrDefault(m, List.of()).stream().filter(v -> v.seed() == seed).map(EvaluationStore.SeedValue::value)
+                    .findFirst().orElse(null);
+        }
+    }
+
+    /** The comparison table: rows grouped by training run, the metrics present, the best row per metric. */
+    public record Comparison(Evaluation evaluation, List<Metric> metrics, List<Row> rows, Map<Metric, Long> best) {
+
+        public boolean isBest(Row r, Metric m) {
+            return best.containsKey(m) && best.get(m) == r.subject().id();
+        }
+
+        /** Runs with at least one checkpoint that has an epoch: run uuid → rows ordered by epoch. */
+        public Map<String, List<Row>> epochRuns() {
+            return rows.stream().filter(r -> r.subject().runUuid() != null && r.subject().epoch() != null)
+                    .sorted(Comparator.comparing((Row r) -> r.subject().epoch()))
+                    .collect(Collectors.groupingBy(r -> r.subject().runUuid(), LinkedHashMap::new, Collectors.toList()));
+        }
+    }
+
+    static final String NO_RUN = "no training run";
+    /** The checkpoints module's status of a generated set whose archives are registered. */
+    static final String SET_READY = "READY";
+
+    public Comparison comparison(long evaluationId) {
+        Evaluation ev = store.findEvaluation(evaluationId).orElseThrow(() -> new NotFound("No evaluation with id " + evaluationId + "."));
+        Map<Long, Map<Metric, SeedSummary>> summaries = store.summaries(evaluationId);
+        Map<Long, Map<Metric, List<EvaluationStore.SeedValue>>> seeds = new LinkedHashMap<>();
+        for (EvaluationStore.SeedValue v : store.values(evaluationId)) {
+            seeds.computeIfAbsent(v.subjectId(), k -> new EnumMap<>(Metric.class)).computeIfAbsent(v.metric(), k -> new ArrayList<>()).add(v);
+        }
+        List<Row> rows = store.subjects(evaluationId).stream()
+                .map(s -> new Row(s, s.runUuid() == null ? NO_RUN : s.runUuid(), summaries.getOrDefault(s.id(), Map.of()),
+                        seeds.getOrDefault(s.id(), Map.of())))
+                .sorted(Comparator.comparing((Row r) -> r.group().equals(NO_RUN) ? 1 : 0).thenComparing(Row::group)
+                        .thenComparing(r -> r.subject().epoch() == null ? Integer.MAX_VALUE : r.subject().epoch())
+                        .thenComparing(r -> r.subject().position()))
+                .toList();
+        List<Metric> metrics = java.util.Arrays.stream(Metric.values())
+                .filter(m -> rows.stream().anyMatch(r -> r.summary().containsKey(m))).toList();
+        Map<Metric, Long> best = new EnumMap<>(Metric.class);
+        for (Metric m : metrics) {
+            rows.stream().filter(r -> r.summary().containsKey(m)).min(Comparator.comparingDouble(r -> r.summary().get(m).mean()))
+                    .ifPresent(r -> best.put(m, r.subject().id()));
+        }
+        return new Comparison(ev, metrics, rows, best);
+    }
+
+    /** Numbers as in the table: 4 decimals below 1, 2 decimals from 1. */
+    public static String number(double v) {
+        return number(v, v);
+    }
+
+    /** {@code v} with the decimals of {@code scaleOf} (a std is shown with its mean's decimals). */
+    static String number(double v, double scaleOf) {
+        return String.format(Locale.ROOT, Math.abs(scaleOf) >= 1 ? "%.2f" : "%.4f", v);
+    }
+
+    /** The table as CSV: one line per compared thing, mean/std/n/ci per metric. */
+    public String csv(long evaluationId) {
+        Comparison c = comparison(evaluationId);
+        StringBuilder b = new StringBuilder();
+        b.append("# evaluation=").append(csvCell(c.evaluation().name())).append(" origin=").append(c.evaluation().origin())
+                .append(" extractor_sha256=").append(c.evaluation().extractorSha256() == null ? "" : c.evaluation().extractorSha256())
+                .append('\n');
+        b.append("group,subject,checkpoint_id,run_uuid,epoch");
+        for (Metric m : c.metrics()) {
+            b.append(',').append(m.key()).append("_mean,").append(m.key()).append("_std,").append(m.key()).append("_n,")
+                    .append(m.key()).append("_ci95_low,").append(m.key()).append("_ci95_high");
+        }
+        b.append('\n');
+        for (Row r : c.rows()) {
+            Subject s = r.subject();
+            b.append(csvCell(r.group())).append(',').append(csvCell(s.label())).append(',')
+                    .append(s.checkpointId() == null ? "" : s.checkpointId()).append(',')
+                    .append(s.runUuid() == null ? "" : s.runUuid()).append(',').append(s.epoch() == null ? "" : s.epoch());
+            for (Metric m : c.metrics()) {
+                SeedSummary x = r.get(m);
+                if (x == null) {
+                    b.append(",,,,,");
+                } else {
+                    b.append(',').append(x.mean()).append(',').append(x.std() == null ? "" : x.std()).append(',').append(x.n())
+                            .append(',').append(x.ciLow() == null ? "" : x.ciLow()).append(',').append(x.ciHigh() == null ? "" : x.ciHigh());
+                }
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String csvCell(String s) {
+        return s.matches("[^,\"\\n\\r]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+
+    /** The table as a LaTeX tabular (booktabs): mean ± std over seeds, the best per column in bold. */
+    public String latex(long evaluationId) {
+        Comparison c = comparison(evaluationId);
+        StringBuilder b = new StringBuilder();
+        java.util.Set<Integer> ns = c.rows().stream().flatMap(r -> r.summary().values().stream()).map(SeedSummary::n)
+                .collect(Collectors.toSet());
+        boolean sameN = ns.size() == 1;
+        b.append("% ").append(tex(c.evaluation().name())).append(c.evaluation().imported() ? " (imported from the lab's sheet)" : "")
+                .append(": mean $\\pm$ sample std (n - 1) over ").append(sameN ? ns.iterator().next() + " seeds" : "n seeds (given per cell)")
+                .append("; lower is better, best in bold\n");
+        b.append("\\begin{tabular}{l").append("c".repeat(c.metrics().size())).append("}\n\\toprule\n");
+        b.append("Model");
+        for (Metric m : c.metrics()) {
+            b.append(" & ").append(m.latex()).append(" $\\downarrow$");
+        }
+        b.append(" \\\\\n\\midrule\n");
+        String group = null;
+        for (Row r : c.rows()) {
+            if (group != null && !group.equals(r.group())) {
+                b.append("\\midrule\n");
+            }
+            group = r.group();
+            b.append(tex(r.subject().label()));
+            for (Metric m : c.metrics()) {
+                SeedSummary x = r.get(m);
+                b.append(" & ");
+                if (x == null) {
+                    b.append("--");
+                    continue;
+                }
+                String cell = number(x.mean(), x.mean()) + (x.std() == null ? "" : " \\pm " + number(x.std(), x.mean()))
+                        + (sameN ? "" : "_{n=" + x.n() + "}");
+                b.append(c.isBest(r, m) ? "$\\mathbf{" + cell + "}$" : "$" + cell + "$");
+            }
+            b.append(" \\\\\n");
+        }
+        b.append("\\bottomrule\n\\end{tabular}\n");
+        return b.toString();
+    }
+
+    static String tex(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '_', '%', '&', '#', '$', '{', '}' -> b.append('\\').append(ch);
+                case '\\' -> b.append("\\textbackslash{}");
+                case '~' -> b.append("\\textasciitilde{}");
+                case '^' -> b.append("\\textasciicircum{}");
+                default -> b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+
+    // import of the lab's sheet
+
+    /** Imports the lab's results sheet as one evaluation labelled imported; returns it. */
+    public Evaluation importSheet(String fileName, InputStream xlsx, String by) {
+        ResultsSheet sheet;
+        try {
+            sheet = ResultsSheet.read(xlsx);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String name = "Imported: " + (fileName == null || fileName.isBlank() ? "results sheet" : fileName);
+        Map<String, Checkpoint> byName = checkpoints.all().stream().collect(Collectors.toMap(Checkpoint::name, c -> c, (a, b) -> a));
+        long id = tx.execute(s -> {
+            String protocol = sheet.protocol(fileName);
+            long ev = store.insertEvaluation(name.length() > 200 ? name.substring(0, 200) : name, Evaluation.IMPORTED, "DONE",
+                    null, null, null, protocol, by, clock.instant());
+            int pos = 0;
+            List<EvaluationStore.SeedValue> values = new ArrayList<>();
+            for (Map.Entry<String, Map<Metric, Map<Long, Double>>> model : sheet.seedValues().entrySet()) {
+                Checkpoint c = byName.get(model.getKey());
+                long subject = store.insertSubject(ev, pos++, model.getKey(), c == null ? null : c.id(), null,
+                        c == null ? null : c.runUuid(), c == null ? null : c.epoch());
+                for (Map.Entry<Metric, Map<Long, Double>> m : model.getValue().entrySet()) {
+                    m.getValue().forEach((seed, v) -> values.add(new EvaluationStore.SeedValue(subject, m.getKey(), seed, v)));
+                    store.insertSummary(subject, m.getKey(),
+                            SeedSummary.of(m.getValue().values().stream().mapToDouble(Double::doubleValue).toArray()));
+                }
+            }
+            store.insertValues(values);
+            store.setStatus(ev, "DONE", null, clock.instant());
+            return ev;
+        });
+        events.publishEvent(Activity.of(by, "imported", "evaluation", id, "Imported the lab's results sheet ("
+                + sheet.seedValues().size() + " models)", "/evaluations/" + id));
+        return store.findEvaluation(id).orElseThrow();
+    }
+
+    /** An evaluation that does not exist (404). */
+    static final class NotFound extends org.springframework.web.server.ResponseStatusException {
+        NotFound(String message) {
+            super(org.springframework.http.HttpStatus.NOT_FOUND, message);
+        }
+    }
+}

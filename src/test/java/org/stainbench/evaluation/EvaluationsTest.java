@@ -1,0 +1,428 @@
+package org.stainbench.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.servlet.MockMvc;
+import org.stainbench.catalog.ArchiveStatus;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.CatalogTiles;
+import org.stainbench.catalog.Stain;
+import org.stainbench.catalog.TileInfo;
+import org.stainbench.checkpoints.Checkpoint;
+import org.stainbench.checkpoints.CheckpointKind;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedFixtures;
+import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.evaluation.features.OnnxFeatureExtractor;
+import org.stainbench.evaluation.metrics.CropPositions;
+import org.stainbench.evaluation.metrics.Features;
+import org.stainbench.evaluation.metrics.Fid;
+import org.stainbench.evaluation.metrics.Kid;
+import org.stainbench.evaluation.metrics.SeedSummary;
+import org.stainbench.evaluation.metrics.StainDistances;
+import org.stainbench.evaluation.preprocess.ResizeFilter;
+import org.stainbench.tiles.NpzWriter;
+import org.stainbench.tiles.QualityMeasures;
+import org.stainbench.tiles.RgbTile;
+
+/**
+ * Evaluations end to end on small synthetic data with a tiny random-weight ONNX extractor (random8.onnx, written by
+ * src/test/python/evaluation_fixtures.py): stored values equal the metric code on the cached features, runs are
+ * reproducible, seeds change crops and KID subsets, bad inputs leave no value, the lab's sheet imports.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EvaluationsTest {
+
+    /** Features are stored as float32, so values recomputed from the cache match exactly; the sheet's numbers are doubles. */
+    static final double SHEET_REL = 1e-9;
+
+    @Autowired
+    Evaluations evaluations;
+    @Autowired
+    Extractors extractors;
+    @Autowired
+    EvaluationStore store;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    CatalogTiles tiles;
+    @Autowired
+    Checkpoints checkpoints;
+    @Autowired
+    MockMvc mvc;
+
+    long real;
+    long he;
+    GeneratedSet remap;
+    Extractor extractor;
+    Path model;
+
+    static Protocol small(long... seeds) {
+        List<Long> s = new ArrayList<>();
+        for (long x : seeds) {
+            s.add(x);
+        }
+        return new Protocol(12, 2, 32, 2, s, 4, 6, 5);
+    }
+
+    @BeforeAll
+    void data(@TempDir Path tmp) throws IOException {
+        real = GeneratedFixtures.dataset(catalog, "Eval CK7", Stain.IHC, tmp.resolve("ck7"), List.of("ihc_31_1.npz", "ihc_32_1.npz"),
+                8, 64, 70);
+        he = GeneratedFixtures.dataset(catalog, "Eval H&E", Stain.HE, tmp.resolve("he"), List.of("he_41_1.npz", "he_42_1.npz",
+                "he_43_1.npz"), 6, 64, 80);
+        Checkpoint c = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "eval remap", null, 1.0, 1.0, null, "test");
+        checkpoints.applyBaseline(c.id(), he, "test");
+        GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
+        remap = checkpoints.sets(c.id()).get(0);
+        model = tmp.resolve("random8.onnx");
+        try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
+            Files.copy(in, model);
+        }
+        try (InputStream in = Files.newInputStream(model)) {
+            extractor = extractors.register(new Extractors.NewExtractor("random8", 16, 16, ResizeFilter.BILINEAR_ANTIALIAS,
+                    1.0 / 255, 0.0, new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in, null, "test");
+        }
+    }
+
+    Evaluation runToEnd(String name, long realId, Protocol p) {
+        Evaluation e = evaluations.create(name, realId, List.of(remap.id()), extractor.id(), p, "test");
+        GeneratedFixtures.await("evaluation " + name, () -> {
+            String s = evaluations.find(e.id()).orElseThrow().status();
+            return s.equals("DONE") || s.equals("FAILED");
+        });
+        return evaluations.find(e.id()).orElseThrow();
+    }
+
+    static Map<String, Double> byMetricAndSeed(List<EvaluationStore.SeedValue> values) {
+        return values.stream().collect(Collectors.toMap(v -> v.metric() + "/" + v.seed(), EvaluationStore.SeedValue::value));
+    }
+
+    @Test
+    void storedValuesAreTheMetricsOfTheCachedFeaturesAndARerunIsIdentical() throws IOException {
+        Evaluation a = runToEnd("twice A", real, small(0, 1));
+        assertThat(a.status()).as(a.error()).isEqualTo("DONE");
+        assertThat(a.extractorSha256()).isEqualTo(OnnxFeatureExtractor.sha256(model));
+        long cached = store.countFeatures(extractor.id());
+        List<EvaluationStore.SeedValue> va = store.values(a.id());
+        // one value per metric per seed, the seed on each
+        assertThat(va).hasSize(Metric.values().length * 2);
+        assertThat(va.stream().map(EvaluationStore.SeedValue::seed).distinct()).containsExactlyInAnyOrder(0L, 1L);
+
+        // recompute from the cache and the tiles with the metric code directly
+        Protocol p = small(0, 1);
+        EvaluationJob job = null;
+        List<TileInfo> realTiles = selected(real, p);
+        List<TileInfo> fakeTiles = selected(remap.datasetId(), p);
+        assertThat(realTiles).hasSize(12);
+        Features fr = full(realTiles);
+        Features ff = full(fakeTiles);
+        Map<String, Double> got = byMetricAndSeed(va);
+        assertThat(got.get("FID/0")).isEqualTo(Fid.compute(fr, ff).value());
+        assertThat(got.get("FID/1")).isEqualTo(got.get("FID/0"));
+        assertThat(got.get("KID_MEAN/1")).isEqualTo(Kid.compute(fr, ff, new Kid.Params(4, 6, 1)).mean());
+        assertThat(got.get("CROP_FID/1")).isEqualTo(Fid.compute(crops(realTiles, p, 1), crops(fakeTiles, p, 1)).value());
+        double[][] stainReal = stain(realTiles);
+        double[][] stainFake = stain(fakeTiles);
+        assertThat(got.get("W1_DAB_FRACTION/0")).isEqualTo(StainDistances.wasserstein1(stainReal[0], stainFake[0]));
+        assertThat(got.get("KS_MEAN_DAB/1")).isEqualTo(StainDistances.ksStatistic(stainReal[1], stainFake[1]));
+        // the cached full-tile features are the extractor's output on the tile
+        try (OnnxFeatureExtractor x = new OnnxFeatureExtractor(model, extractor.preprocessing())) {
+            RgbTile t = tiles.read(realTiles.get(3).archiveId(), realTiles.get(3).index());
+            Features one = x.extract(List.of(t.rgb()), 64, 64, 1);
+            for (int k = 0; k < 8; k++) {
+                assertThat(fr.get(3, k)).isEqualTo((double) (float) one.get(0, k));
+            }
+        }
+        // the seed changes crop positions and KID subsets; FID and the stain distances do not depend on it
+        assertThat(got.get("CROP_FID/0")).isNotEqualTo(got.get("CROP_FID/1"));
+        assertThat(got.get("KID_MEAN/0")).isNotEqualTo(got.get("KID_MEAN/1"));
+        assertThat(CropPositions.draw(0, 12, 64, 64, 32, 2)).isNotEqualTo(CropPositions.draw(1, 12, 64, 64, 32, 2));
+        // aggregate over seeds
+        SeedSummary s = store.summaries(a.id()).values().iterator().next().get(Metric.CROP_FID);
+        SeedSummary expected = SeedSummary.of(got.get("CROP_FID/0"), got.get("CROP_FID/1"));
+        assertThat(s.n()).isEqualTo(2);
+        assertThat(s.mean()).isCloseTo(expected.mean(), within(1e-12));
+        assertThat(s.std()).isCloseTo(expected.std(), within(1e-12));
+
+        // the same evaluation again: identical numbers, and no feature computed again
+        Evaluation b = runToEnd("twice B", real, small(0, 1));
+        assertThat(b.status()).isEqualTo("DONE");
+        assertThat(byMetricAndSeed(store.values(b.id()))).isEqualTo(got);
+        assertThat(store.countFeatures(extractor.id())).isEqualTo(cached);
+
+        // another seed: new crops computed, the full-tile features reused
+        long fullBefore = store.countFeatures(extractor.id(), "full");
+        Evaluation c = runToEnd("seed 7", real, small(7));
+        assertThat(c.status()).isEqualTo("DONE");
+        assertThat(store.countFeatures(extractor.id(), "full")).isEqualTo(fullBefore);
+        assertThat(store.countFeatures(extractor.id())).isGreaterThan(cached);
+        assertThat(byMetricAndSeed(store.values(c.id())).get("CROP_FID/7")).isNotEqualTo(got.get("CROP_FID/0"));
+        assertThat(store.values(c.id())).allMatch(v -> v.seed() == 7);
+    }
+
+    List<TileInfo> selected(long datasetId, Protocol p) {
+        var archives = catalog.archives(datasetId).stream().sorted(java.util.Comparator.comparing(a -> a.fileName())).toList();
+        List<TileInfo> out = new ArrayList<>();
+        for (int[] a : Protocol.plan(archives.size(), p.archives(), p.tilesPerSide())) {
+            out.addAll(tiles.tiles(archives.get(a[0]).id()).subList(0, a[1]));
+        }
+        return out;
+    }
+
+    Features full(List<TileInfo> list) {
+        Map<Long, float[]> m = store.features(extractor.id(), "full", list.stream().map(TileInfo::id).toList());
+        double[][] rows = new double[list.size()][];
+        for (int i = 0; i < list.size(); i++) {
+            float[] v = m.get(list.get(i).id());
+            rows[i] = new double[v.length];
+            for (int k = 0; k < v.length; k++) {
+                rows[i][k] = v[k];
+            }
+        }
+        return Features.ofRows("test", rows);
+    }
+
+    Features crops(List<TileInfo> list, Protocol p, long seed) {
+        CropPositions.Crop[] crops = CropPositions.draw(seed, list.size(), 64, 64, p.cropSize(), p.cropsPerTile());
+        double[][] rows = new double[crops.length][];
+        for (int j = 0; j < crops.length; j++) {
+            long tile = list.get(crops[j].tile()).id();
+            float[] v = store.features(extractor.id(), EvaluationJob.cropKey(crops[j]), List.of(tile)).get(tile);
+            rows[j] = new double[v.length];
+            for (int k = 0; k < v.length; k++) {
+                rows[j][k] = v[k];
+            }
+        }
+        return Features.ofRows("test", rows);
+    }
+
+    double[][] stain(List<TileInfo> list) {
+        double[][] out = new double[2][list.size()];
+        for (int i = 0; i < list.size(); i++) {
+            QualityMeasures q = QualityMeasures.of(tiles.read(list.get(i).archiveId(), list.get(i).index()));
+            out[0][i] = q.dabPositiveFraction();
+            out[1][i] = q.meanDab();
+        }
+        return out;
+    }
+
+    @Test
+    void tooFewTilesForTheKidSubsetSizeIsRefusedBeforeAnythingIsStored() {
+        long before = evaluations.count();
+        assertThatThrownBy(() -> new Protocol(12, 2, 32, 2, List.of(0L), 4, 20, 5))
+                .hasMessageContaining("Too few tiles for KID").hasMessageContaining("20");
+        assertThatThrownBy(() -> evaluations.create("too many", real, List.of(remap.id()), extractor.id(),
+                new Protocol(40, 2, 32, 2, List.of(0L), 4, 20, 5), "test"))
+                .hasMessageContaining("Too few tiles in 'Eval CK7'");
+        assertThatThrownBy(() -> evaluations.create("crops too big", real, List.of(remap.id()), extractor.id(),
+                new Protocol(12, 2, 128, 2, List.of(0L), 4, 6, 5), "test"))
+                .hasMessageContaining("do not fit");
+        assertThat(evaluations.count()).isEqualTo(before);
+    }
+
+    @Test
+    void tilesGivenAsZeroToOneValuesFailTheJobWithAClearErrorAndNoValue(@TempDir Path tmp) throws IOException {
+        long floats = catalog.createDataset("Eval floats 0..1", Stain.IHC, "CK7", "test", 64, null, "test");
+        Path f = tmp.resolve("ihc_51_1.npz");
+        try (OutputStream out = Files.newOutputStream(f)) {
+            NpzWriter.writePlain(out, "arr_0", 12, 64, 64, i -> {
+                SplittableRandom r = new SplittableRandom(i);
+                byte[] px = new byte[64 * 64 * 3];
+                for (int k = 0; k < px.length; k++) {
+                    px[k] = (byte) r.nextInt(2);     // a 0..1 image stored as if it were 0..255
+                }
+                return new RgbTile(64, 64, px);
+            }, false);
+        }
+        try (InputStream in = Files.newInputStream(f)) {
+            catalog.registerUpload(floats, "ihc_51_1.npz", in, "test");
+        }
+        GeneratedFixtures.await("ingest", () -> catalog.archives(floats).stream().allMatch(a -> a.status() == ArchiveStatus.READY));
+        Evaluation e = runToEnd("floats", floats, small(0));
+        assertThat(e.status()).isEqualTo("FAILED");
+        assertThat(e.error()).contains("0..1");
+        assertThat(store.values(e.id())).isEmpty();
+        assertThat(store.summaries(e.id())).isEmpty();
+    }
+
+    static byte[] npy(float[][] rows) {
+        int n = rows.length;
+        int d = rows[0].length;
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + n + ", " + d + "), }";
+        StringBuilder h = new StringBuilder(dict);
+        while ((10 + h.length() + 1) % 64 != 0) {
+            h.append(' ');
+        }
+        h.append('\n');
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x93);
+        out.writeBytes("NUMPY".getBytes(StandardCharsets.US_ASCII));
+        out.write(1);
+        out.write(0);
+        out.write(h.length() & 0xFF);
+        out.write(h.length() >> 8);
+        out.writeBytes(h.toString().getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer b = ByteBuffer.allocate(n * d * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] r : rows) {
+            for (float v : r) {
+                b.putFloat(v);
+            }
+        }
+        out.writeBytes(b.array());
+        return out.toByteArray();
+    }
+
+    @Test
+    void uploadedFeaturesAreStoredUnlessTheyHoldNaN() throws Exception {
+        Extractor other = extractors.register(new Extractors.NewExtractor("random8 for uploads", 16, 16, ResizeFilter.NONE,
+                1.0, 0.0, null, null, 8), null, null, model.toString().startsWith(catalog.allowedRoots().get(0).toString())
+                ? model.toString() : copyToAllowed().toString(), "test");
+        assertThat(other.source()).isEqualTo("PATH");
+        List<TileInfo> two = tiles.tiles(catalog.archives(real).get(0).id()).subList(0, 2);
+        String ids = two.get(0).id() + "\n" + two.get(1).id();
+        float[][] good = {{1, 2, 3, 4, 5, 6, 7, 8}, {8, 7, 6, 5, 4, 3, 2, 1}};
+        float[][] bad = {{1, 2, 3, 4, 5, 6, 7, 8}, {8, 7, Float.NaN, 5, 4, 3, 2, 1}};
+        mvc.perform(multipart("/evaluations/extractors/" + other.id() + "/features")
+                        .file(new MockMultipartFile("features", "f.npy", "application/octet-stream", npy(bad))).param("tileIds", ids)
+                        .with(user("mo").roles("MEMBER")).with(csrf()))
+                .andExpect(status().is3xxRedirection()).andExpect(flash().attribute("error", Matchers.containsString("finite")));
+        assertThat(store.countFeatures(other.id())).isZero();
+        assertThatThrownBy(() -> extractors.uploadFeatures(other.id(), new ByteArrayInputStream(npy(good)), "" + two.get(0).id(), "t"))
+                .hasMessageContaining("2 rows but 1 tile ids");
+        assertThat(extractors.uploadFeatures(other.id(), new ByteArrayInputStream(npy(good)), ids, "test")).isEqualTo(2);
+        assertThat(store.features(other.id(), "full", List.of(two.get(1).id())).get(two.get(1).id())).containsExactly(good[1]);
+    }
+
+    Path copyToAllowed() throws IOException {
+        Path dir = catalog.allowedRoots().get(0).resolve("models");
+        Files.createDirectories(dir);
+        Path f = dir.resolve("random8.onnx");
+        Files.copy(model, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return f;
+    }
+
+    @Test
+    void anExtractorWhoseOutputIsNotTheDeclaredSizeIsRefusedAndNothingKept() throws Exception {
+        int before = extractors.all().size();
+        mvc.perform(multipart("/evaluations/extractors")
+                        .file(new MockMultipartFile("model", "random8.onnx", "application/octet-stream", Files.readAllBytes(model)))
+                        .param("name", "wrong dim").param("inputHeight", "16").param("inputWidth", "16").param("filter", "TF1_BILINEAR")
+                        .param("scale", "0.0078125").param("offset", "-1").param("outputDim", "2048")
+                        .with(user("mo").roles("MEMBER")).with(csrf()))
+                .andExpect(flash().attribute("error", Matchers.containsString("gives 8 features per tile, not the declared 2048")));
+        mvc.perform(multipart("/evaluations/extractors")
+                        .file(new MockMultipartFile("model", "junk.onnx", "application/octet-stream", "not a model".getBytes()))
+                        .param("name", "junk").param("inputHeight", "16").param("inputWidth", "16").param("filter", "NONE")
+                        .param("scale", "1").param("offset", "0").param("outputDim", "8")
+                        .with(user("mo").roles("MEMBER")).with(csrf()))
+                .andExpect(flash().attribute("error", Matchers.containsString("cannot be used as an ONNX feature extractor")));
+        assertThat(extractors.all()).hasSize(before);
+        try (var files = Files.list(Path.of(extractor.path()).getParent())) {
+            assertThat(files.filter(p -> p.toString().endsWith(".part"))).isEmpty();
+        }
+        String page = mvc.perform(get("/evaluations/extractors").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(page).contains("random8").contains(extractor.shortSha()).contains("id=\"fid-unknown\"");
+    }
+
+    @Test
+    void theLabSheetImportsAsALabelledEvaluationWithSummariesFromItsSeedRows() throws Exception {
+        Path sheet = Path.of("..", "shared", "data", "lab", "quantitative_results.xlsx");
+        // two of the sheet's model folders are epochs of one tracked LoRA run here
+        checkpoints.register(new Checkpoints.NewCheckpoint("mist_pr", null, "mist_pr", 16, 32.0, null, "run-lora-7", 20, null,
+                null, null), null, null, null, "mo");
+        checkpoints.register(new Checkpoints.NewCheckpoint("mist_er", null, "mist_er", 16, 32.0, null, "run-lora-7", 10, null,
+                null, null), null, null, null, "mo");
+        String location = mvc.perform(multipart("/evaluations/import")
+                        .file(new MockMultipartFile("sheet", "quantitative_results.xlsx", "application/octet-stream", Files.readAllBytes(sheet)))
+                        .with(user("mo").roles("MEMBER")).with(csrf()))
+                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        Evaluation e = evaluations.find(id).orElseThrow();
+        assertThat(e.imported()).isTrue();
+        assertThat(e.protocol()).contains("IMPORTED").contains("kid_subsets=50").contains("kid_subset_size=100")
+                .contains("crop_size=256");
+        Evaluations.Comparison c = evaluations.comparison(id);
+        assertThat(c.rows()).extracting(r -> r.subject().label())
+                .containsExactlyInAnyOrder("CUSTOM_NPZ_CK7_lora_20", "CUSTOM_NPZ_CK7_lora_20_noFlow", "mist_er", "mist_pr");
+        assertThat(c.metrics()).containsExactly(Metric.FID, Metric.KID_MEAN, Metric.KID_STD, Metric.CROP_FID);
+        Evaluations.Row lora = c.rows().stream().filter(r -> r.subject().label().equals("CUSTOM_NPZ_CK7_lora_20")).findFirst().orElseThrow();
+        // the sheet's own summary rows (summary_mean / summary_std, std with n - 1) for CropFID
+        assertThat(lora.get(Metric.CROP_FID).n()).isEqualTo(5);
+        assertThat(lora.get(Metric.CROP_FID).mean()).isCloseTo(116.5616912841797, within(116.56 * SHEET_REL));
+        assertThat(lora.get(Metric.CROP_FID).std()).isCloseTo(1.1631591072691601, within(1.16 * SHEET_REL));
+        assertThat(lora.seedList()).containsExactly(0L, 1L, 2L, 3L, 4L);
+        // its FID summary row says 0 while every seed row says 154.07: recorded, not copied
+        assertThat(lora.get(Metric.FID).mean()).isCloseTo(154.0723571777344, within(1e-6));
+        assertThat(e.protocolLines().get("sheet_summary_disagreements")).contains("CUSTOM_NPZ_CK7_lora_20 FID: sheet mean 0.0");
+        // best CropFID: lora_20 (116.56) beats mist_pr (126.35)
+        assertThat(c.isBest(lora, Metric.CROP_FID)).isTrue();
+        // grouped by training run, the run's checkpoints by epoch; the metric-by-epoch chart gets that run
+        assertThat(c.rows().get(0).group()).isEqualTo("run-lora-7");
+        assertThat(c.epochRuns().get("run-lora-7")).extracting(r -> r.subject().label()).containsExactly("mist_er", "mist_pr");
+        Map<String, Object> chart = EvaluationController.chartData(c);
+        assertThat(chart.get("runs").toString()).contains("run-lora-7").contains("epochs=[10, 20]");
+
+        String html = mvc.perform(get(location).with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk()).andReturn()
+                .getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(html).contains("id=\"imported-label\"").contains("id=\"comparison\"").contains("116.56").contains("<nav")
+                .contains("id=\"epoch-chart\"").contains("id=\"metric-chart\"");
+        String fragment = mvc.perform(get(location).header("HX-Request", "true").with(user("sue").roles("SUPERVISOR")))
+                .andExpect(status().isOk()).andExpect(header().string("HX-Refresh", "true")).andReturn().getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(fragment).contains("id=\"eval-status\"").doesNotContain("<nav");
+        String csv = mvc.perform(get(location + "/export.csv").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(csv.lines().filter(l -> !l.startsWith("#")).toList()).hasSize(5);
+        assertThat(csv).contains("crop_fid_mean").contains("CUSTOM_NPZ_CK7_lora_20,");
+        String tex = mvc.perform(get(location + "/export.tex").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(tex).contains("\\begin{tabular}{lcccc}").contains("CUSTOM\\_NPZ\\_CK7\\_lora\\_20 &")
+                .contains("\\mathbf{116.56 \\pm 1.16}").contains("over 5 seeds").contains("imported");
+        String list = mvc.perform(get("/evaluations").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(list).contains("quantitative_results.xlsx").contains("imported").contains("<nav");
+        String listFragment = mvc.perform(get("/evaluations").header("HX-Request", "true").with(user("sue").roles("SUPERVISOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(listFragment).contains("quantitative_results.xlsx").doesNotContain("<nav");
+    }
+}
