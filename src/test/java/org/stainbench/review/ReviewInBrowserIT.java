@@ -92,8 +92,10 @@ class ReviewInBrowserIT {
             boolean correct = wantsCorrect(rater, step);
             boolean left = correct == item.realLeft();
             new Actions(browser.driver).sendKeys(left ? Keys.ARROW_LEFT : Keys.ARROW_RIGHT).perform();
-            browser.waiting(Duration.ofSeconds(10)).until(d -> !d.findElements(By.id("done")).isEmpty()
-                    || !d.findElement(By.id("answer-form")).getAttribute("data-step").equals("" + step));
+            // read the swapped fragment in one script: no element handle that htmx could replace under us
+            browser.waiting(Duration.ofSeconds(10)).until(d -> !("" + step).equals(js().executeScript(
+                    "const f = document.getElementById('answer-form');"
+                            + " return document.getElementById('done') ? 'done' : (f ? f.dataset.step : null);")));
             given++;
         }
         return given;
