@@ -165,7 +165,7 @@ public class Galleries {
      * take one random eligible tile from each archive in that order, so rows come from distinct archives until every
      * archive has given one (then a second pass begins).
      */
-    Gallery random(GalleryQuery q) {
+    public Gallery random(GalleryQuery q) {
         Context c = context(q);
         SplittableRandom rnd = new SplittableRandom(q.seed() == null ? 0 : q.seed());
         List<Archive> order = new ArrayList<>(c.usable());

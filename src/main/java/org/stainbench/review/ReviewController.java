@@ -1,14 +1,214 @@
 package org.stainbench.review;
 
-import org.springframework.stereotype.Controller;
-import org.springframework.web.bind.annotation.GetMapping;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** The review landing page: the sessions assigned to the signed-in pathologist. */
+import javax.imageio.ImageIO;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.data.domain.PageImpl;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.tiles.RgbTile;
+
+/**
+ * The pathologist's side: the landing page (assigned sessions, or for the team every session), the rating screen
+ * (one item per screen, htmx, full-page twin at the same URL) and the blinded images. Raters see only opaque tokens.
+ */
 @Controller
 class ReviewController {
 
+    static final int PAGE = 30;
+
+    private final Reviews reviews;
+    private final ReviewStore store;
+
+    ReviewController(Reviews reviews, ReviewStore store) {
+        this.reviews = reviews;
+        this.store = store;
+    }
+
+    record Assigned(ReviewSession session, long answered, int total) {
+    }
+
     @GetMapping("/review")
-    String assigned() {
+    String landing(@RequestParam(defaultValue = "0") int page, Authentication auth, Model model) {
+        List<Assigned> mine = new ArrayList<>();
+        for (ReviewSession s : store.sessionsOf(auth.getName())) {
+            mine.add(new Assigned(s, reviews.answered(s.id(), auth.getName()), reviews.steps(s, auth.getName()).size()));
+        }
+        model.addAttribute("assigned", mine);
+        if (ReviewAccess.has(auth, "SUPERVISOR")) {
+            int p = Math.max(0, page);
+            List<ReviewSession> list = store.sessions(p * PAGE, PAGE);
+            Map<Long, Long> answers = new LinkedHashMap<>();
+            Map<Long, Integer> raters = new LinkedHashMap<>();
+            for (ReviewSession s : list) {
+                answers.put(s.id(), store.answerCount(s.id()));
+                raters.put(s.id(), store.raters(s.id()).size());
+            }
+            model.addAttribute("page", new PageImpl<>(list, PageRequest.of(p, PAGE), store.count()));
+            model.addAttribute("answerCounts", answers);
+            model.addAttribute("raterCounts", raters);
+        }
         return "review/index";
+    }
+
+    // rating
+
+    private ReviewSession assigned(long id, Authentication auth) {
+        Optional<ReviewSession> s = store.find(id);
+        if (s.isEmpty() || !reviews.isRater(id, auth.getName())) {
+            if (s.isPresent() && ReviewAccess.has(auth, "SUPERVISOR")) {
+                throw new AccessDeniedException("Only the session's raters score it.");
+            }
+            // a pathologist learns nothing about sessions not assigned to them, not even that they exist
+            throw new Reviews.NotFound("No review session " + id + " is assigned to you.");
+        }
+        return s.get();
+    }
+
+    @GetMapping("/review/sessions/{id}/rate")
+    String current(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx,
+                   Authentication auth, Model model, HttpServletResponse response) {
+        ReviewSession s = assigned(id, auth);
+        return show(s, reviews.showing(s, auth.getName(), null), hx, auth, model, response);
+    }
+
+    @GetMapping("/review/sessions/{id}/rate/{step}")
+    String step(@PathVariable long id, @PathVariable int step, @RequestHeader(value = "HX-Request", required = false) String hx,
+                Authentication auth, Model model, HttpServletResponse response) {
+        ReviewSession s = assigned(id, auth);
+        return show(s, reviews.showing(s, auth.getName(), step - 1), hx, auth, model, response);
+    }
+
+    private String show(ReviewSession s, Optional<Reviews.Showing> showing, String hx, Authentication auth, Model model,
+                        HttpServletResponse response) {
+        int total = reviews.steps(s, auth.getName()).size();
+        long answered = reviews.answered(s.id(), auth.getName());
+        model.addAttribute("s", rated(s));
+        model.addAttribute("total", total);
+        model.addAttribute("answered", answered);
+        model.addAttribute("showing", showing.orElse(null));
+        model.addAttribute("criteria", s.criteriaList());
+        model.addAttribute("markerScores", ReviewMode.MARKER_SCORES);
+        model.addAttribute("scores", showing.flatMap(x -> Optional.ofNullable(x.answer())).map(ReviewAnswer::scoreList)
+                .orElse(List.of()));
+        response.setHeader("Cache-Control", "no-store");
+        return hx != null ? "review/rate :: rater" : "review/rate";
+    }
+
+    /** What a rater may know of the session: name, mode, instructions, criteria, whether a source is shown. */
+    record Rated(long id, String name, ReviewMode mode, String instructions, List<String> criteria, boolean showSource) {
+    }
+
+    static Rated rated(ReviewSession s) {
+        return new Rated(s.id(), s.name(), s.mode(), s.instructions(), s.criteriaList(), s.showSource());
+    }
+
+    @PostMapping("/review/sessions/{id}/rate/{step}")
+    String answer(@PathVariable long id, @PathVariable int step, @RequestParam Map<String, String> params,
+                  @RequestHeader(value = "HX-Request", required = false) String hx, Authentication auth, Model model,
+                  HttpServletResponse response, RedirectAttributes flash) {
+        ReviewSession s = assigned(id, auth);
+        List<Integer> scores = new ArrayList<>();
+        for (int c = 0; c < s.criteriaList().size(); c++) {
+            scores.add(integer(params.get("s" + c)));
+        }
+        Optional<Integer> next;
+        try {
+            next = reviews.answer(s, auth.getName(), step - 1, params.get("choice"), integer(params.get("confidence")),
+                    scores, decimal(params.get("fraction")), params.get("note"));
+        } catch (IllegalArgumentException e) {
+            if (hx != null) {
+                // htmx swaps only 2xx responses: the message goes into the error slot, the item stays as it was
+                model.addAttribute("error", e.getMessage());
+                response.setHeader("HX-Retarget", "#rater-error");
+                response.setHeader("HX-Reswap", "innerHTML");
+                return "review/rate :: error";
+            }
+            flash.addFlashAttribute("error", e.getMessage());
+            return "redirect:/review/sessions/" + id + "/rate/" + step;
+        }
+        String to = next.map(n -> "/review/sessions/" + id + "/rate/" + (n + 1)).orElse("/review/sessions/" + id + "/rate");
+        if (hx != null) {
+            response.setHeader("HX-Push-Url", to);
+            return show(s, next.isEmpty() ? Optional.empty() : reviews.showing(s, auth.getName(), next.get()), hx, auth,
+                    model, response);
+        }
+        return "redirect:" + to;
+    }
+
+    static Integer integer(String v) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a whole number.");
+        }
+    }
+
+    static Double decimal(String v) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a number.");
+        }
+    }
+
+    // images: the same PNG encoder for real and generated tiles, no metadata, keyed by an unguessable token
+
+    @GetMapping("/review/images/{token}")
+    ResponseEntity<byte[]> image(@PathVariable String token, Authentication auth) {
+        Optional<RgbTile> tile = reviews.image(token, auth.getName(), ReviewAccess.has(auth, "SUPERVISOR"));
+        if (tile.isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
+                .cacheControl(CacheControl.noStore().cachePrivate()).body(png(tile.get()));
+    }
+
+    /** Lossless PNG (pathologists judge fine detail), written by ImageIO with no text chunks. */
+    static byte[] png(RgbTile t) {
+        BufferedImage img = new BufferedImage(t.width(), t.height(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] rgb = t.rgb();
+        byte[] bgr = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < rgb.length; i += 3) {
+            bgr[i] = rgb[i + 2];
+            bgr[i + 1] = rgb[i + 1];
+            bgr[i + 2] = rgb[i];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 }

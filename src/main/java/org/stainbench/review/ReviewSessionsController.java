@@ -1,0 +1,358 @@
+package org.stainbench.review;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.accounts.Accounts;
+import org.stainbench.accounts.Role;
+import org.stainbench.catalog.Archive;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.Stain;
+import org.stainbench.checkpoints.Checkpoint;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedSet;
+
+/** The team's side of review: create and edit sessions (members), session page and results with CSV (supervisors). */
+@Controller
+class ReviewSessionsController {
+
+    private final Reviews reviews;
+    private final ReviewStore store;
+    private final Catalog catalog;
+    private final Checkpoints checkpoints;
+    private final Accounts accounts;
+    private final SecureRandom seeds = new SecureRandom();
+
+    ReviewSessionsController(Reviews reviews, ReviewStore store, Catalog catalog, Checkpoints checkpoints, Accounts accounts) {
+        this.reviews = reviews;
+        this.store = store;
+        this.catalog = catalog;
+        this.checkpoints = checkpoints;
+        this.accounts = accounts;
+    }
+
+    /** A checkpoint with a ready generated set on a source dataset, for the form. */
+    record Choice(Checkpoint checkpoint, long sourceDatasetId, String sourceName) {
+    }
+
+    @GetMapping("/review/sessions/new")
+    String form(Authentication auth, Model model) {
+        ReviewAccess.requireMember(auth);
+        if (!model.containsAttribute("f")) {
+            Map<String, Object> f = new HashMap<>();
+            f.put("mode", ReviewMode.TWO_AFC.name());
+            f.put("criteria", String.join("\n", ReviewMode.CK7_CRITERIA));
+            f.put("perCheckpoint", 10);
+            f.put("realCount", 10);
+            f.put("repeatPercent", 10);
+            f.put("seed", seeds.nextLong(1, 1_000_000_000L));
+            f.put("selection", ReviewSession.RANDOM);
+            f.put("instructions", "Judge each tile as you would a CK7 slide. Answer with the keyboard; every answer is"
+                    + " saved at once and you can stop and resume at any time.");
+            model.addAttribute("f", f);
+        }
+        formModel(model);
+        return "review/new";
+    }
+
+    private void formModel(Model model) {
+        List<Choice> choices = new ArrayList<>();
+        Map<Long, String> names = new HashMap<>();
+        for (Dataset d : catalog.datasets()) {
+            names.put(d.id(), d.name());
+        }
+        for (GeneratedSet s : checkpoints.allSets()) {
+            if ("READY".equals(s.status())) {
+                checkpoints.find(s.checkpointId()).ifPresent(c -> choices.add(new Choice(c, s.sourceDatasetId(),
+                        names.getOrDefault(s.sourceDatasetId(), "dataset " + s.sourceDatasetId()))));
+            }
+        }
+        model.addAttribute("choices", choices);
+        model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE)
+                .filter(d -> choices.stream().anyMatch(c -> c.sourceDatasetId() == d.id())).toList());
+        model.addAttribute("realDatasets", catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC)
+                .filter(d -> checkpoints.allSets().stream().noneMatch(s -> s.datasetId() == d.id())).toList());
+        model.addAttribute("pathologists", accounts.usernamesWithRole(Role.PATHOLOGIST));
+        model.addAttribute("modes", ReviewMode.values());
+    }
+
+    @PostMapping("/review/sessions")
+    String create(@RequestParam Map<String, String> params, @RequestParam(name = "ck", required = false) List<Long> cks,
+                  @RequestParam(name = "rater", required = false) List<String> raters, Authentication auth,
+                  RedirectAttributes flash) {
+        ReviewAccess.requireMember(auth);
+        try {
+            ReviewMode mode;
+            try {
+                mode = ReviewMode.valueOf(params.getOrDefault("mode", ""));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Choose a mode.");
+            }
+            Long seed = longOrNull(params.get("seed"), "seed");
+            ReviewSession s = reviews.create(new Reviews.NewSession(params.get("name"), mode, params.get("instructions"),
+                    params.get("criteria"), "on".equals(params.get("showSource")) || "true".equals(params.get("showSource")),
+                    params.getOrDefault("selection", ReviewSession.RANDOM), longOrNull(params.get("source"), "source dataset"),
+                    cks, intOr(params.get("perCheckpoint"), 10, "tiles per checkpoint"),
+                    longOrNull(params.get("realDataset"), "real dataset"), intOr(params.get("realCount"), 0, "real controls"),
+                    intOr(params.get("repeatPercent"), 10, "repeated items"), seed == null ? 1 : seed, raters),
+                    auth.getName());
+            flash.addFlashAttribute("message", "Created review session '" + s.name() + "'.");
+            return "redirect:/review/sessions/" + s.id();
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            Map<String, Object> f = new HashMap<>(params);
+            f.put("ck", cks == null ? List.of() : cks);
+            f.put("rater", raters == null ? List.of() : raters);
+            flash.addFlashAttribute("f", f);
+            return "redirect:/review/sessions/new";
+        }
+    }
+
+    static Long longOrNull(String v, String what) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.valueOf(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("The " + what + " must be a whole number, not '" + v + "'.");
+        }
+    }
+
+    static int intOr(String v, int fallback, String what) {
+        Long l = longOrNull(v, what);
+        if (l != null && (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE)) {
+            throw new IllegalArgumentException("The " + what + " is out of range.");
+        }
+        return l == null ? fallback : l.intValue();
+    }
+
+    record RaterRow(String username, long answered, int total) {
+    }
+
+    @GetMapping("/review/sessions/{id}")
+    String session(@PathVariable long id, Authentication auth, Model model) {
+        ReviewAccess.requireSupervisor(auth);
+        ReviewSession s = reviews.require(id);
+        List<ReviewItem> items = store.items(id);
+        List<RaterRow> raters = new ArrayList<>();
+        for (ReviewStore.Rater r : store.raters(id)) {
+            raters.add(new RaterRow(r.username(), store.answerCount(id, r.username()), reviews.steps(s, r.username()).size()));
+        }
+        long answers = store.answerCount(id);
+        model.addAttribute("s", s);
+        model.addAttribute("items", items.size());
+        model.addAttribute("repeats", RaterSequence.repeats(items.size(), s.repeatPercent()));
+        model.addAttribute("raters", raters);
+        model.addAttribute("answers", answers);
+        model.addAttribute("locked", answers > 0);
+        model.addAttribute("source", catalog.dataset(s.sourceDatasetId()).orElse(null));
+        model.addAttribute("real", s.realDatasetId() == null ? null : catalog.dataset(s.realDatasetId()).orElse(null));
+        model.addAttribute("candidates", accounts.usernamesWithRole(Role.PATHOLOGIST).stream()
+                .filter(u -> raters.stream().noneMatch(r -> r.username().equals(u))).toList());
+        Map<Long, Long> perCheckpoint = new LinkedHashMap<>();
+        for (ReviewItem i : items) {
+            if (!i.real()) {
+                perCheckpoint.merge(i.checkpointId(), 1L, Long::sum);
+            }
+        }
+        Map<String, Long> groups = new LinkedHashMap<>();
+        perCheckpoint.forEach((ck, n) -> groups.put(checkpointName(ck), n));
+        model.addAttribute("groups", groups);
+        model.addAttribute("realItems", items.stream().filter(ReviewItem::real).count());
+        return "review/session";
+    }
+
+    String checkpointName(Long id) {
+        return id == null ? "–" : checkpoints.find(id).map(Checkpoint::name).orElse("checkpoint " + id);
+    }
+
+    @PostMapping("/review/sessions/{id}/edit")
+    String edit(@PathVariable long id, @RequestParam(required = false) String name,
+                @RequestParam(required = false) String instructions, @RequestParam(required = false) String criteria,
+                Authentication auth, RedirectAttributes flash) {
+        ReviewAccess.requireMember(auth);
+        try {
+            reviews.edit(id, name, instructions, criteria, auth.getName());
+            flash.addFlashAttribute("message", "Saved.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/review/sessions/" + id;
+    }
+
+    @PostMapping("/review/sessions/{id}/raters")
+    String addRater(@PathVariable long id, @RequestParam(required = false) String username, Authentication auth,
+                    RedirectAttributes flash) {
+        ReviewAccess.requireMember(auth);
+        try {
+            reviews.addRater(id, username, auth.getName());
+            flash.addFlashAttribute("message", "Added rater '" + username + "'.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/review/sessions/" + id;
+    }
+
+    @PostMapping("/review/sessions/{id}/raters/{username}/remove")
+    String removeRater(@PathVariable long id, @PathVariable String username, Authentication auth, RedirectAttributes flash) {
+        ReviewAccess.requireMember(auth);
+        try {
+            reviews.removeRater(id, username, auth.getName());
+            flash.addFlashAttribute("message", "Removed rater '" + username + "'.");
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+        }
+        return "redirect:/review/sessions/" + id;
+    }
+
+    @PostMapping("/review/sessions/{id}/delete")
+    String delete(@PathVariable long id, Authentication auth, RedirectAttributes flash) {
+        ReviewAccess.requireMember(auth);
+        try {
+            reviews.delete(id, auth.getName());
+            flash.addFlashAttribute("message", "Deleted the review session.");
+            return "redirect:/review";
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            return "redirect:/review/sessions/" + id;
+        }
+    }
+
+    /** One item in the results table: what it was, with links back to tiles and checkpoint. */
+    record ItemRow(int position, String token, String kind, String group, Long checkpointId, Long tileId, Long realTileId,
+                   Long sourceTileId, String realSide, long answers) {
+    }
+
+    @GetMapping("/review/sessions/{id}/results")
+    String results(@PathVariable long id, Authentication auth, Model model) {
+        ReviewAccess.requireSupervisor(auth);
+        ReviewSession s = reviews.require(id);
+        List<ReviewItem> items = store.items(id);
+        List<String> raters = store.raters(id).stream().map(ReviewStore.Rater::username).toList();
+        List<ReviewAnswer> answers = store.answers(id);
+        Map<Long, String> names = new HashMap<>();
+        Function<Long, String> name = ck -> names.computeIfAbsent(ck, this::checkpointName);
+        model.addAttribute("s", s);
+        model.addAttribute("r", ReviewResults.compute(s, items, raters, answers, name));
+        Map<Long, Long> answerCounts = new HashMap<>();
+        for (ReviewAnswer a : answers) {
+            answerCounts.merge(a.itemId(), 1L, Long::sum);
+        }
+        List<ItemRow> rows = new ArrayList<>();
+        for (ReviewItem i : items) {
+            rows.add(new ItemRow(i.position() + 1, i.token(), i.kind(), ReviewResults.groupOf(i, name), i.checkpointId(),
+                    i.archiveId() == null ? null : catalog.tileId(i.archiveId(), i.tileIndex()).orElse(null),
+                    i.realArchiveId() == null ? null : catalog.tileId(i.realArchiveId(), i.realIndex()).orElse(null),
+                    i.sourceArchiveId() == null ? null : catalog.tileId(i.sourceArchiveId(), i.sourceIndex()).orElse(null),
+                    i.realLeft() == null ? null : i.realLeft() ? "left" : "right", answerCounts.getOrDefault(i.id(), 0L)));
+        }
+        model.addAttribute("items", rows);
+        model.addAttribute("raters", raters);
+        return "review/results";
+    }
+
+    @GetMapping("/review/sessions/{id}/answers.csv")
+    ResponseEntity<byte[]> csv(@PathVariable long id, Authentication auth) {
+        ReviewAccess.requireSupervisor(auth);
+        ReviewSession s = reviews.require(id);
+        Map<Long, ReviewItem> items = new LinkedHashMap<>();
+        for (ReviewItem i : store.items(id)) {
+            items.put(i.id(), i);
+        }
+        Map<Long, String> files = new HashMap<>();
+        Function<Long, String> file = a -> a == null ? "" : files.computeIfAbsent(a,
+                x -> catalog.archive(x).map(Archive::fileName).orElse("archive " + x));
+        Map<String, Map<String, Integer>> stepOf = new HashMap<>();
+        for (ReviewStore.Rater r : store.raters(id)) {
+            List<RaterSequence.Step> steps = reviews.steps(s, r.username());
+            Map<String, Integer> m = new HashMap<>();
+            for (int k = 0; k < steps.size(); k++) {
+                m.put(steps.get(k).itemId() + ":" + steps.get(k).repeatNo(), k + 1);
+            }
+            stepOf.put(r.username(), m);
+        }
+        List<String> crit = s.criteriaList();
+        StringBuilder out = new StringBuilder();
+        List<String> head = new ArrayList<>(List.of("session_id", "session", "mode", "rater", "step", "repeat", "item_token",
+                "item_kind", "checkpoint_id", "checkpoint", "archive_id", "archive_file", "tile_index", "tile_id",
+                "source_archive_id", "source_archive_file", "source_index", "real_archive_id", "real_archive_file",
+                "real_index", "real_side", "choice", "correct", "confidence"));
+        for (int c = 0; c < crit.size(); c++) {
+            head.add("score_" + (c + 1));
+        }
+        head.addAll(List.of("marker_score", "positive_fraction", "note", "answered_at"));
+        out.append(String.join(",", head)).append('\n');
+        for (ReviewAnswer a : store.answers(id)) {
+            ReviewItem i = items.get(a.itemId());
+            List<String> row = new ArrayList<>();
+            row.add("" + s.id());
+            row.add(s.name());
+            row.add(s.mode().name());
+            row.add(a.rater());
+            row.add(String.valueOf(stepOf.getOrDefault(a.rater(), Map.of()).getOrDefault(a.itemId() + ":" + a.repeatNo(), 0)));
+            row.add("" + a.repeatNo());
+            row.add(i.token());
+            row.add(i.kind());
+            row.add(i.checkpointId() == null ? "" : "" + i.checkpointId());
+            row.add(i.checkpointId() == null ? "" : checkpointName(i.checkpointId()));
+            row.add(i.archiveId() == null ? "" : "" + i.archiveId());
+            row.add(file.apply(i.archiveId()));
+            row.add(i.tileIndex() == null ? "" : "" + i.tileIndex());
+            row.add(i.archiveId() == null ? "" : catalog.tileId(i.archiveId(), i.tileIndex()).map(String::valueOf).orElse(""));
+            row.add(i.sourceArchiveId() == null ? "" : "" + i.sourceArchiveId());
+            row.add(file.apply(i.sourceArchiveId()));
+            row.add(i.sourceIndex() == null ? "" : "" + i.sourceIndex());
+            row.add(i.realArchiveId() == null ? "" : "" + i.realArchiveId());
+            row.add(file.apply(i.realArchiveId()));
+            row.add(i.realIndex() == null ? "" : "" + i.realIndex());
+            row.add(i.realLeft() == null ? "" : i.realLeft() ? "LEFT" : "RIGHT");
+            row.add(a.choice() == null ? "" : a.choice());
+            String correct = "";
+            if (s.mode() == ReviewMode.TWO_AFC) {
+                correct = String.valueOf(("LEFT".equals(a.choice())) == i.realLeft());
+            } else if (s.mode() == ReviewMode.REAL_OR_VIRTUAL) {
+                correct = String.valueOf("REAL".equals(a.choice()) == i.real());
+            }
+            row.add(correct);
+            row.add(a.confidence() == null ? "" : "" + a.confidence());
+            List<Integer> sc = a.scoreList();
+            for (int c = 0; c < crit.size(); c++) {
+                row.add(c < sc.size() ? "" + sc.get(c) : "");
+            }
+            row.add(s.mode() == ReviewMode.MARKER && a.choice() != null ? "" + ReviewMode.MARKER_SCORES.indexOf(a.choice()) : "");
+            row.add(a.fraction() == null ? "" : "" + a.fraction());
+            row.add(a.note() == null ? "" : a.note());
+            row.add(a.answeredAt().toString());
+            out.append(String.join(",", row.stream().map(ReviewSessionsController::csvField).toList())).append('\n');
+        }
+        return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"review-" + id + "-answers.csv\"")
+                .body(out.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String csvField(String v) {
+        if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
+            return "\"" + v.replace("\"", "\"\"") + "\"";
+        }
+        return v;
+    }
+}

@@ -1,0 +1,195 @@
+package org.stainbench.review;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** SQL for review sessions, items, raters and answers. */
+@Repository
+class ReviewStore {
+
+    record Rater(long sessionId, String username, long seed, Instant addedAt) {
+    }
+
+    private final JdbcClient jdbc;
+
+    ReviewStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    private static Long longOrNull(ResultSet rs, String c) throws SQLException {
+        long v = rs.getLong(c);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer intOrNull(ResultSet rs, String c) throws SQLException {
+        int v = rs.getInt(c);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Instant instant(ResultSet rs, String c) throws SQLException {
+        Timestamp t = rs.getTimestamp(c);
+        return t == null ? null : t.toInstant();
+    }
+
+    static ReviewSession session(ResultSet rs, int row) throws SQLException {
+        return new ReviewSession(rs.getLong("id"), rs.getString("name"), ReviewMode.valueOf(rs.getString("mode")),
+                rs.getString("instructions"), rs.getString("criteria"), rs.getBoolean("show_source"),
+                rs.getString("selection"), rs.getLong("source_dataset_id"), longOrNull(rs, "real_dataset_id"),
+                rs.getInt("per_checkpoint"), rs.getInt("real_count"), rs.getInt("repeat_percent"), rs.getLong("seed"),
+                rs.getString("created_by"), instant(rs, "created_at"));
+    }
+
+    static ReviewItem item(ResultSet rs, int row) throws SQLException {
+        boolean rl = rs.getBoolean("real_left");
+        Boolean realLeft = rs.wasNull() ? null : rl;
+        return new ReviewItem(rs.getLong("id"), rs.getLong("session_id"), rs.getInt("position"), rs.getString("token"),
+                rs.getString("kind"), longOrNull(rs, "checkpoint_id"), longOrNull(rs, "archive_id"),
+                intOrNull(rs, "tile_index"), longOrNull(rs, "source_archive_id"), intOrNull(rs, "source_index"),
+                longOrNull(rs, "real_archive_id"), intOrNull(rs, "real_index"), realLeft, rs.getString("image_a"),
+                rs.getString("image_b"), rs.getString("image_source"));
+    }
+
+    static ReviewAnswer answer(ResultSet rs, int row) throws SQLException {
+        double f = rs.getDouble("fraction");
+        Double fraction = rs.wasNull() ? null : f;
+        return new ReviewAnswer(rs.getLong("id"), rs.getLong("session_id"), rs.getLong("item_id"), rs.getString("rater"),
+                rs.getInt("repeat_no"), rs.getString("choice"), intOrNull(rs, "confidence"), rs.getString("scores"),
+                fraction, rs.getString("note"), instant(rs, "answered_at"));
+    }
+
+    static Rater rater(ResultSet rs, int row) throws SQLException {
+        return new Rater(rs.getLong("session_id"), rs.getString("username"), rs.getLong("seed"), instant(rs, "added_at"));
+    }
+
+    long insertSession(ReviewSession s) {
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.sql("insert into review_session (name, mode, instructions, criteria, show_source, selection, source_dataset_id,"
+                        + " real_dataset_id, per_checkpoint, real_count, repeat_percent, seed, created_by, created_at)"
+                        + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                .params(s.name(), s.mode().name(), s.instructions(), s.criteria(), s.showSource(), s.selection(),
+                        s.sourceDatasetId(), s.realDatasetId(), s.perCheckpoint(), s.realCount(), s.repeatPercent(),
+                        s.seed(), s.createdBy(), Timestamp.from(s.createdAt()))
+                .update(keys, "id");
+        return keys.getKey().longValue();
+    }
+
+    void insertItem(ReviewItem i) {
+        jdbc.sql("insert into review_item (session_id, position, token, kind, checkpoint_id, archive_id, tile_index,"
+                        + " source_archive_id, source_index, real_archive_id, real_index, real_left, image_a, image_b, image_source)"
+                        + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                .params(i.sessionId(), i.position(), i.token(), i.kind(), i.checkpointId(), i.archiveId(), i.tileIndex(),
+                        i.sourceArchiveId(), i.sourceIndex(), i.realArchiveId(), i.realIndex(), i.realLeft(), i.imageA(),
+                        i.imageB(), i.imageSource())
+                .update();
+    }
+
+    void updateSettings(long id, String name, String instructions, String criteria) {
+        jdbc.sql("update review_session set name = ?, instructions = ?, criteria = ? where id = ?")
+                .params(name, instructions, criteria, id).update();
+    }
+
+    void insertRater(long sessionId, String username, long seed, Instant at) {
+        jdbc.sql("insert into review_rater (session_id, username, seed, added_at) values (?,?,?,?)")
+                .params(sessionId, username, seed, Timestamp.from(at)).update();
+    }
+
+    void deleteRater(long sessionId, String username) {
+        jdbc.sql("delete from review_rater where session_id = ? and username = ?").params(sessionId, username).update();
+    }
+
+    void deleteSession(long id) {
+        jdbc.sql("delete from review_answer where session_id = ?").param(id).update();
+        jdbc.sql("delete from review_rater where session_id = ?").param(id).update();
+        jdbc.sql("delete from review_item where session_id = ?").param(id).update();
+        jdbc.sql("delete from review_session where id = ?").param(id).update();
+    }
+
+    Optional<ReviewSession> find(long id) {
+        return jdbc.sql("select * from review_session where id = ?").param(id).query(ReviewStore::session).optional();
+    }
+
+    boolean nameTaken(String name) {
+        return jdbc.sql("select count(*) from review_session where name = ?").param(name).query(Long.class).single() > 0;
+    }
+
+    List<ReviewSession> sessions(int offset, int limit) {
+        return jdbc.sql("select * from review_session order by id desc offset ? rows fetch next ? rows only")
+                .params(offset, limit).query(ReviewStore::session).list();
+    }
+
+    long count() {
+        return jdbc.sql("select count(*) from review_session").query(Long.class).single();
+    }
+
+    List<ReviewSession> sessionsOf(String username) {
+        return jdbc.sql("select s.* from review_session s join review_rater r on r.session_id = s.id where r.username = ?"
+                + " order by s.id desc").param(username).query(ReviewStore::session).list();
+    }
+
+    List<ReviewItem> items(long sessionId) {
+        return jdbc.sql("select * from review_item where session_id = ? order by position").param(sessionId)
+                .query(ReviewStore::item).list();
+    }
+
+    Optional<ReviewItem> itemByToken(String token) {
+        return jdbc.sql("select * from review_item where token = ?").param(token).query(ReviewStore::item).optional();
+    }
+
+    Optional<ReviewItem> itemByImage(String token) {
+        return jdbc.sql("select * from review_item where image_a = ? or image_b = ? or image_source = ?")
+                .params(token, token, token).query(ReviewStore::item).optional();
+    }
+
+    List<Rater> raters(long sessionId) {
+        return jdbc.sql("select * from review_rater where session_id = ? order by added_at, username").param(sessionId)
+                .query(ReviewStore::rater).list();
+    }
+
+    Optional<Rater> rater(long sessionId, String username) {
+        return jdbc.sql("select * from review_rater where session_id = ? and username = ?").params(sessionId, username)
+                .query(ReviewStore::rater).optional();
+    }
+
+    List<ReviewAnswer> answers(long sessionId) {
+        return jdbc.sql("select * from review_answer where session_id = ? order by rater, item_id, repeat_no")
+                .param(sessionId).query(ReviewStore::answer).list();
+    }
+
+    List<ReviewAnswer> answers(long sessionId, String rater) {
+        return jdbc.sql("select * from review_answer where session_id = ? and rater = ?").params(sessionId, rater)
+                .query(ReviewStore::answer).list();
+    }
+
+    long answerCount(long sessionId) {
+        return jdbc.sql("select count(*) from review_answer where session_id = ?").param(sessionId).query(Long.class).single();
+    }
+
+    long answerCount(long sessionId, String rater) {
+        return jdbc.sql("select count(*) from review_answer where session_id = ? and rater = ?").params(sessionId, rater)
+                .query(Long.class).single();
+    }
+
+    /** Inserts or replaces the answer to one showing (item, rater, repeat). */
+    void saveAnswer(ReviewAnswer a) {
+        int n = jdbc.sql("update review_answer set choice = ?, confidence = ?, scores = ?, fraction = ?, note = ?, answered_at = ?"
+                        + " where item_id = ? and rater = ? and repeat_no = ?")
+                .params(a.choice(), a.confidence(), a.scores(), a.fraction(), a.note(), Timestamp.from(a.answeredAt()),
+                        a.itemId(), a.rater(), a.repeatNo())
+                .update();
+        if (n == 0) {
+            jdbc.sql("insert into review_answer (session_id, item_id, rater, repeat_no, choice, confidence, scores, fraction,"
+                            + " note, answered_at) values (?,?,?,?,?,?,?,?,?,?)")
+                    .params(a.sessionId(), a.itemId(), a.rater(), a.repeatNo(), a.choice(), a.confidence(), a.scores(),
+                            a.fraction(), a.note(), Timestamp.from(a.answeredAt()))
+                    .update();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.stainbench.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.stainbench.support.PostgresDatabase;
+
+/** The review SQL on a real PostgreSQL: sessions, items with nullable columns, raters, answers saved and revised, paging. */
+@SpringBootTest
+@ActiveProfiles("test")
+class ReviewPostgresIT {
+
+    @BeforeAll
+    static void pg() {
+        PostgresDatabase.require();
+    }
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry registry) {
+        PostgresDatabase.register(registry);
+    }
+
+    @Autowired
+    ReviewStore store;
+
+    @Test
+    void sessionsItemsRatersAndAnswersRoundTrip() {
+        Instant now = Instant.parse("2026-11-27T10:00:00Z");
+        long id = store.insertSession(new ReviewSession(0, "pg session", ReviewMode.LIKERT, "Score.", "A\nB", false,
+                ReviewSession.RANDOM, 1, null, 2, 1, 10, 42, "pg", now));
+        store.insertItem(new ReviewItem(0, id, 1, "tok-gen", ReviewItem.GENERATED, 7L, 11L, 3, 5L, 3, null, null, null,
+                "img-gen", null, "img-src"));
+        store.insertItem(new ReviewItem(0, id, 0, "tok-real", ReviewItem.REAL, null, 12L, 4, null, null, null, null, null,
+                "img-real", null, null));
+        store.insertRater(id, "pat", 99L, now);
+        List<ReviewItem> items = store.items(id);
+        assertThat(items).extracting(ReviewItem::token).containsExactly("tok-real", "tok-gen");
+        assertThat(items.get(0).checkpointId()).isNull();
+        assertThat(items.get(0).realLeft()).isNull();
+        assertThat(store.itemByImage("img-src").orElseThrow().token()).isEqualTo("tok-gen");
+        assertThat(store.itemByToken("tok-real").orElseThrow().real()).isTrue();
+        long item = items.get(1).id();
+        store.saveAnswer(new ReviewAnswer(0, id, item, "pat", 0, null, null, "3,4", null, "first", now));
+        store.saveAnswer(new ReviewAnswer(0, id, item, "pat", 0, null, null, "5,5", null, null, now.plusSeconds(5)));
+        store.saveAnswer(new ReviewAnswer(0, id, item, "pat", 1, null, null, "4,4", 0.25, null, now.plusSeconds(9)));
+        List<ReviewAnswer> answers = store.answers(id);
+        assertThat(answers).hasSize(2);
+        assertThat(answers.get(0).scoreList()).containsExactly(5, 5);
+        assertThat(answers.get(0).note()).isNull();
+        assertThat(answers.get(1).fraction()).isEqualTo(0.25);
+        assertThat(store.sessionsOf("pat")).extracting(ReviewSession::name).containsExactly("pg session");
+        assertThat(store.sessions(0, 10)).hasSize(1);
+        assertThat(store.sessions(1, 10)).isEmpty();
+        store.deleteSession(id);
+        assertThat(store.find(id)).isEmpty();
+    }
+}
