@@ -64,6 +64,7 @@ class DatasetController {
         }).toList();
         model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, size), store.countDatasets()));
         model.addAttribute("stains", Stain.values());
+        model.addAttribute("demoLoaded", store.datasetNameTaken(DemoData.HE_NAME) || store.datasetNameTaken(DemoData.CK7_NAME));
         if (!model.containsAttribute("form")) {
             model.addAttribute("form", new DatasetForm(null, Stain.HE, null, null, 1024, null));
         }
