@@ -77,7 +77,7 @@ class EvaluationInBrowserIT {
         browser.go("/datasets");
         // the demo upload is synchronous and can outlast the driver's 30 s command timeout on a busy machine:
         // submit the form from script and wait for the data instead
-        js().executeScript("document.getElementById('load-demo').click();");
+        js().executeScript("setTimeout(function () { document.getElementById('load-demo').click(); }, 0);");
         GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
         for (Checkpoint c : checkpoints.all()) {
             GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
@@ -143,7 +143,7 @@ class EvaluationInBrowserIT {
         // sorting by FID puts the lower mean first
         browser.driver.findElement(By.cssSelector("#comparison thead th[data-metric=fid]")).click();
         List<Double> fid = browser.driver.findElements(By.cssSelector("#comparison tr.comparison-row")).stream()
-                .map(r -> Double.parseDouble(r.findElements(By.tagName("td")).get(2).getAttribute("data-value"))).toList();
+                .map(r -> Double.parseDouble(r.findElements(By.cssSelector(":scope > td")).get(2).getAttribute("data-value"))).toList();
         assertThat(fid.get(0)).isLessThanOrEqualTo(fid.get(1));
 
         // the chart: bars of the two means and one point per seed
