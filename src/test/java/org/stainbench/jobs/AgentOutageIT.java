@@ -84,7 +84,7 @@ class AgentOutageIT {
             // Outage longer than the lease: the job is taken back (backoff 30 s keeps it queued), and the
             // agent, once it reconnects, hears its lease is lost and stops the command.
             long lost = queue.submitCommand(CommandJob.shell("long sleeper",
-                    "echo begin; for i in $(seq 1 300); do sleep 0.1; done; echo should-not-finish > finished.txt",
+                    "echo begin; for i in $(seq 1 1500); do sleep 0.1; done; echo should-not-finish > finished.txt",
                     Resources.cpu(), "alice"));
             waitState(lost, j -> j.state() == JobState.RUNNING && logs.tail(lost, 1000).contains("begin"),
                     Duration.ofSeconds(60));
@@ -99,7 +99,7 @@ class AgentOutageIT {
                 } catch (java.io.IOException e) {
                     return false;
                 }
-            }, Duration.ofSeconds(30));
+            }, Duration.ofSeconds(120)); // the agent's reconnect backoff grows during the outage; generous under load
             Path folder = workdir.resolve("jobs").resolve(lost + "-attempt1");
             Thread.sleep(1500);
             assertThat(folder.resolve("finished.txt")).doesNotExist();
