@@ -230,6 +230,16 @@ public class Catalog {
         store.setJob(archiveId, job);
     }
 
+    /**
+     * The catalog id of row {@code index} of an archive (its tile page is {@code /tiles/{id}}), once the archive is
+     * indexed; empty before that or when there is no such row. Lets other modules link a tile they produced
+     * (e.g. a slide tiling) to the tile browser.
+     */
+    public Optional<Long> tileId(long archiveId, int index) {
+        return store.findArchive(archiveId).filter(a -> a.status() == ArchiveStatus.READY)
+                .flatMap(a -> store.tileId(archiveId, index));
+    }
+
     /** Queues a failed archive's ingest again. */
     public void retry(long datasetId, long archiveId, String by) {
         Archive a = requireArchive(datasetId, archiveId);

@@ -256,6 +256,10 @@ class CatalogStore {
         return jdbc.sql("select * from tile where id = ?").param(id).query(CatalogStore::tile).optional();
     }
 
+    Optional<Long> tileId(long archiveId, int index) {
+        return jdbc.sql("select id from tile where archive_id = ? and idx = ?").params(archiveId, index).query(Long.class).optional();
+    }
+
     /** The tile before or after {@code t} in browser order (archive, index) under the same filter. */
     Optional<TileInfo> neighbour(TileInfo t, TileFilter f, boolean next) {
         Where w = where(t.datasetId(), f);
@@ -285,13 +289,28 @@ class CatalogStore {
         return m;
     }
 
-    /** The measures of every listed tile of a dataset, for histograms: columns as in {@link #MEASURES}. */
-    List<double[]> measures(long datasetId) {
-        return jdbc.sql("select t.laplacian_variance, t.saturated_fraction, t.white_fraction, t.tissue_fraction, "
-                        + "t.tissue_center_fraction from tile t join archive a on a.id = t.archive_id "
-                        + "where t.dataset_id = ? and a.status = 'READY'").param(datasetId)
-                .query((rs, i) -> new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
-                        rs.getDouble(5)}).list();
+    static final String[] MEASURE_COLUMNS = {"laplacian_variance", "saturated_fraction", "white_fraction",
+            "tissue_fraction", "tissue_center_fraction"};
+
+    /** Largest value of a measure column over the listed tiles of a dataset (0 when none). */
+    double maxMeasure(long datasetId, int measure) {
+        Double v = jdbc.sql("select max(t." + MEASURE_COLUMNS[measure] + ") from tile t join archive a on a.id = t.archive_id "
+                + "where t.dataset_id = ? and a.status = 'READY'").param(datasetId).query(Double.class).optional().orElse(null);
+        return v == null ? 0 : v;
+    }
+
+    /** Counts per bin of [lo, hi) in {@code bins} equal bins (values outside go to the first or last bin), in SQL. */
+    long[] histogram(long datasetId, int measure, double lo, double hi, int bins) {
+        long[] counts = new long[bins];
+        String col = "t." + MEASURE_COLUMNS[measure];
+        jdbc.sql("select b, count(*) from (select least(greatest(cast(floor((" + col + " - ?) / ? * ?) as integer), 0), ?) as b "
+                        + "from tile t join archive a on a.id = t.archive_id where t.dataset_id = ? and a.status = 'READY') x "
+                        + "group by b")
+                .params(lo, hi - lo, bins, bins - 1, datasetId)
+                .query(rs -> {
+                    counts[rs.getInt(1)] += rs.getLong(2);
+                });
+        return counts;
     }
 
     static final String[] MEASURES = {"Laplacian variance", "Saturated fraction (S > 30)", "Near-white fraction",

@@ -45,6 +45,11 @@ class DatasetController {
         this.clock = clock;
     }
 
+    private record Figures(String version, long informative, String histograms) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Long, Figures> figures = new java.util.concurrent.ConcurrentHashMap<>();
+
     record Row(Dataset dataset, long archives, long tiles) {
     }
 
@@ -104,8 +109,13 @@ class DatasetController {
         model.addAttribute("patients", catalog.patients(id));
         model.addAttribute("tiles", archives.stream().filter(a -> a.status() == ArchiveStatus.READY)
                 .mapToLong(Archive::tilesTotal).sum());
-        model.addAttribute("informative", store.countInformative(id));
-        model.addAttribute("histograms", JSON.writeValueAsString(Histograms.of(store.measures(id))));
+        // the figures change only when an archive is (re)ingested or removed: cache them per dataset under that key
+        String version = archives.stream().filter(a -> a.status() == ArchiveStatus.READY)
+                .map(a -> a.id() + "@" + a.ingestedAt()).collect(java.util.stream.Collectors.joining(","));
+        Figures f = figures.compute(id, (k, old) -> old != null && old.version().equals(version) ? old
+                : new Figures(version, store.countInformative(id), JSON.writeValueAsString(Histograms.of(store, id))));
+        model.addAttribute("informative", f.informative());
+        model.addAttribute("histograms", f.histograms());
         return "datasets/detail";
     }
 

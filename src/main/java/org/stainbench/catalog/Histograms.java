@@ -14,25 +14,17 @@ final class Histograms {
     private Histograms() {
     }
 
-    /** One map per measure: name, labels (bin ranges), counts, and the threshold if the lab's filter has one. */
-    static List<Map<String, Object>> of(List<double[]> rows) {
+    /**
+     * One map per measure: name, labels (bin starts), counts, and the threshold if the lab's filter has one.
+     * Counted by the database (one grouped query per measure), so a 50,000-tile dataset is not read into memory.
+     */
+    static List<Map<String, Object>> of(CatalogStore store, long datasetId) {
         List<Map<String, Object>> out = new ArrayList<>();
         Double[] thresholds = {100.0, 0.10, 0.60, null, null};
         for (int m = 0; m < CatalogStore.MEASURES.length; m++) {
             double lo = 0;
-            double hi = 1;
-            if (m == 0) {
-                double max = 0;
-                for (double[] r : rows) {
-                    max = Math.max(max, r[0]);
-                }
-                hi = Math.max(200, Math.ceil(max / 100) * 100);
-            }
-            long[] counts = new long[BINS];
-            for (double[] r : rows) {
-                int b = (int) Math.floor((r[m] - lo) / (hi - lo) * BINS);
-                counts[Math.max(0, Math.min(BINS - 1, b))]++;
-            }
+            double hi = m == 0 ? Math.max(200, Math.ceil(store.maxMeasure(datasetId, 0) / 100) * 100) : 1;
+            long[] counts = store.histogram(datasetId, m, lo, hi, BINS);
             List<String> labels = new ArrayList<>();
             for (int b = 0; b < BINS; b++) {
                 double a = lo + (hi - lo) * b / BINS;

@@ -37,6 +37,7 @@ public class MetricsCommand implements CliCommand {
 
     @Override
     public int run(String[] args) {
+        CliLogging.toStandardError();
         return run(args, System.out, System.err);
     }
 

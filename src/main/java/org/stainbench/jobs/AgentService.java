@@ -133,8 +133,12 @@ class AgentService {
             long seen = signal.version();
             Instant now = clock.instant();
             jdbc.sql("update node set last_heartbeat = ? where id = ?").params(JobStore.ts(now), node.id()).update();
-            for (long id : store.satisfiableIds(node.gpuCount(), node.gpuMemoryMb(), node.cpus(), node.memoryMb(),
-                    now, 8)) {
+            List<Long> ids = store.satisfiableIds(node.gpuCount(), node.gpuMemoryMb(), node.cpus(), node.memoryMb(),
+                    now, 32);
+            // Nodes start at different places in the oldest few, so concurrent polls rarely race for one row.
+            int start = ids.isEmpty() ? 0 : (int) (node.id() % Math.min(ids.size(), 8));
+            for (int k = 0; k < ids.size(); k++) {
+                long id = ids.get((start + k) % ids.size());
                 Optional<Claim> claim = store.tryClaim(id, node.name(), now.plus(properties.lease()), now);
                 if (claim.isPresent()) {
                     return Optional.of(assignment(store.find(id).orElseThrow(), claim.get()));

@@ -79,9 +79,10 @@ public class JobQueue {
 
     /** Cancels a job: at once when queued, otherwise its executor stops it. A final job stays as it is. */
     public void cancel(long id, String by) {
-        JobRow job = store.requestCancel(id, by, clock.instant())
+        JobState before = store.find(id).map(JobRow::state)
                 .orElseThrow(() -> new IllegalArgumentException("No job with id " + id + "."));
-        if (job.state() == JobState.CANCELLED && job.cancelRequested()) {
+        JobRow job = store.requestCancel(id, by, clock.instant()).orElseThrow();
+        if (before == JobState.QUEUED && job.state() == JobState.CANCELLED) {
             events.finished(id);
         }
         signal.changed();

@@ -104,6 +104,9 @@ class JobViews {
             List<JobRow> jobs = jdbc.sql("select * from job where holder = ? and state in " + JobStore.ACTIVE)
                     .param(n.name()).query(JobRow::map).list();
             String status = !agents.online(n, now) ? "offline" : jobs.isEmpty() ? "idle" : "busy";
+            if (n.oneJob() && "offline".equals(status)) {
+                continue;   // a Slurm one-job agent that has finished
+            }
             views.add(new NodeView(n, status, jobs));
         }
         return views;

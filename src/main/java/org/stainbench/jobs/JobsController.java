@@ -59,9 +59,14 @@ class JobsController {
     }
 
     /** The form behind "new job" and "clone and edit". */
-    record JobForm(String title, String command, String environment, String outputs, String inputs, int gpus,
-                   long gpuMemoryMb, int cpus, long memoryMb, long timeLimitMinutes, String mlflowRunId,
+    record JobForm(String title, String command, String environment, String outputs, String inputs, Integer gpus,
+                   Long gpuMemoryMb, Integer cpus, Long memoryMb, Long timeLimitMinutes, String mlflowRunId,
                    String executor) {
+
+        Resources resources() {
+            return new Resources(gpus == null ? 0 : gpus, gpuMemoryMb == null ? 0 : gpuMemoryMb, cpus == null ? 1 : cpus,
+                    memoryMb == null ? 1024 : memoryMb, Duration.ofMinutes(timeLimitMinutes == null ? 60 : timeLimitMinutes));
+        }
     }
 
     @GetMapping("/jobs")
@@ -149,7 +154,7 @@ class JobsController {
     @GetMapping("/jobs/new")
     String newJob(@RequestParam(required = false) Long from, Model model) {
         if (!model.containsAttribute("form")) {
-            JobForm form = new JobForm("", "", "", "", "", 0, 0, 1, 1024, 60, "", "agent");
+            JobForm form = new JobForm("", "", "", "", "", 0, 0L, 1, 1024L, 60L, "", "agent");
             if (from != null) {
                 JobRow job = job(from);
                 CommandSpec spec = CommandSpec.of(job.spec());
@@ -159,7 +164,7 @@ class JobsController {
                     Resources r = job.resources();
                     form = new JobForm(job.title(), spec.command(), lines(spec.environment()),
                             String.join("\n", spec.outputs()), String.join("\n", spec.inputs()), r.gpus(),
-                            r.gpuMemoryMb(), r.cpus(), r.memoryMb(), Math.max(1, r.timeLimit().toMinutes()),
+                            r.gpuMemoryMb(), r.cpus(), r.memoryMb(), Math.max(1L, r.timeLimit().toMinutes()),
                             spec.mlflowRunId() == null ? "" : spec.mlflowRunId(),
                             job.executor() == Executor.SLURM ? "slurm" : "agent");
                 }
@@ -174,8 +179,7 @@ class JobsController {
     @PostMapping("/jobs")
     String submit(JobForm form, Principal who, RedirectAttributes flash) {
         try {
-            Resources resources = new Resources(form.gpus(), form.gpuMemoryMb(), form.cpus(), form.memoryMb(),
-                    Duration.ofMinutes(form.timeLimitMinutes()));
+            Resources resources = form.resources();
             boolean useSlurm = "slurm".equals(form.executor());
             if (useSlurm && !slurm.enabled()) {
                 throw new IllegalArgumentException("No Slurm cluster is configured (stainbench.slurm.mode).");

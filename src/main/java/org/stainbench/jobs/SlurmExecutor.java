@@ -77,6 +77,14 @@ class SlurmExecutor implements SmartLifecycle {
     /** One round: submit what is queued, follow what is submitted or running. */
     synchronized void tick() {
         for (long id : store.queuedIds(Executor.SLURM, clock.instant(), 20)) {
+            // A job back in the queue after a lost lease may still have its old Slurm job: cancel that first.
+            store.find(id).map(JobRow::externalId).ifPresent(old -> {
+                try {
+                    gateway.cancel(old);
+                } catch (RuntimeException e) {
+                    log.debug("Old Slurm job {} of job {} not cancelled: {}", old, id, e.getMessage());
+                }
+            });
             store.trySubmit(id, "slurm", clock.instant()).ifPresent(this::submit);
         }
         for (JobRow job : store.active(Executor.SLURM)) {

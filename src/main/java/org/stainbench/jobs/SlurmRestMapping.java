@@ -37,7 +37,12 @@ final class SlurmRestMapping {
         job.put("memory_per_node", modern ? number(s.memoryMb()) : s.memoryMb());
         job.put("time_limit", modern ? number(s.timeMinutes()) : s.timeMinutes());
         if (s.gpus() > 0) {
-            job.put("tres_per_node", "gres/gpu:" + s.gpus());
+            // v0.0.38 takes sbatch's --gres syntax (tres_per_node is an unknown key there); v0.0.40+ takes TRES.
+            if (modern) {
+                job.put("tres_per_node", "gres/gpu:" + s.gpus());
+            } else {
+                job.put("gres", "gpu:" + s.gpus());
+            }
         }
         if (!s.partition().isBlank()) {
             job.put("partition", s.partition());

@@ -21,8 +21,13 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class TemplatesController {
 
     record TemplateForm(String name, String description, String command, String parameters, String environment,
-                        String inputs, String outputs, int gpus, long gpuMemoryMb, int cpus, long memoryMb,
-                        long timeLimitMinutes) {
+                        String inputs, String outputs, Integer gpus, Long gpuMemoryMb, Integer cpus, Long memoryMb,
+                        Long timeLimitMinutes) {
+
+        Resources resources() {
+            return new Resources(gpus == null ? 0 : gpus, gpuMemoryMb == null ? 0 : gpuMemoryMb, cpus == null ? 1 : cpus,
+                    memoryMb == null ? 1024 : memoryMb, Duration.ofMinutes(timeLimitMinutes == null ? 60 : timeLimitMinutes));
+        }
     }
 
     private final CommandTemplates templates;
@@ -37,7 +42,7 @@ class TemplatesController {
     String list(Model model) {
         model.addAttribute("templates", templates.all());
         if (!model.containsAttribute("form")) {
-            model.addAttribute("form", new TemplateForm("", "", "", "", "", "", "", 0, 0, 1, 1024, 60));
+            model.addAttribute("form", new TemplateForm("", "", "", "", "", "", "", 0, 0L, 1, 1024L, 60L));
         }
         return "jobs/templates";
     }
@@ -52,7 +57,7 @@ class TemplatesController {
             model.addAttribute("form", new TemplateForm(t.name(), t.description(), t.command(),
                     parameterLines(t.parameters()), JobsController.lines(t.environment()), String.join("\n", t.inputs()),
                     String.join("\n", t.outputs()), r.gpus(), r.gpuMemoryMb(), r.cpus(), r.memoryMb(),
-                    Math.max(1, r.timeLimit().toMinutes())));
+                    Math.max(1L, r.timeLimit().toMinutes())));
         }
         model.addAttribute("slurmEnabled", slurm.enabled());
         return "jobs/template";
@@ -73,8 +78,7 @@ class TemplatesController {
             long saved = templates.save(id, form.name(), form.description(), form.command(),
                     parseParameters(form.parameters()), JobsController.parseEnv(form.environment()),
                     JobsController.split(form.inputs()), JobsController.split(form.outputs()),
-                    new Resources(form.gpus(), form.gpuMemoryMb(), form.cpus(), form.memoryMb(),
-                            Duration.ofMinutes(form.timeLimitMinutes())), who.getName());
+                    form.resources(), who.getName());
             flash.addFlashAttribute("message", "Saved template '" + form.name().trim() + "'.");
             return "redirect:/jobs/templates/" + saved;
         } catch (IllegalArgumentException e) {

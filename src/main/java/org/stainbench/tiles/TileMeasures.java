@@ -28,7 +28,10 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
 
     /** OpenCV's sdiv_table for 8-bit RGB→HSV: saturate_cast&lt;int&gt;((255 &lt;&lt; 12) / v), rounding half to even. */
     private static final int[] SDIV = new int[256];
-    /** TISSUE[max * 256 + min]: v = max/255 &lt; 0.92 and s = (max - min)/max &gt; 0.05 (floating point, as numpy). */
+    /**
+     * TISSUE[max * 256 + min]: v = max/255 &lt; 0.92 and s = (max - min)/max &gt; 0.05 in floating point, as numpy
+     * computes it. The measure loop uses the integer form, which {@link #tissueRuleIsExact()} checks for all pairs.
+     */
     private static final boolean[] TISSUE = new boolean[256 * 256];
 
     static {
@@ -42,6 +45,18 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
                 TISSUE[max * 256 + min] = v < 0.92 && s > 0.05;
             }
         }
+    }
+
+    /** The integer tissue rule used in the loop agrees with the floating-point definition for every (max, min). */
+    static boolean tissueRuleIsExact() {
+        for (int max = 0; max < 256; max++) {
+            for (int min = 0; min <= max; min++) {
+                if (TISSUE[max * 256 + min] != (max <= 234 && 20 * (max - min) > max)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Whether the lab's filter keeps a tile with these values. */
@@ -83,7 +98,8 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
                 if (r + g + b > 3 * WHITE_MEAN_THRESHOLD) {
                     white++;
                 }
-                if (TISSUE[(max << 8) | min]) {
+                // v < 0.92 and s > 0.05 in exact integers: max <= 234 and 20 (max - min) > max (see TISSUE)
+                if (max <= 234 && 20 * (max - min) > max) {
                     tissue++;
                     if (centerRow && x >= cx0 && x < cx0 + cw) {
                         tissueCenter++;

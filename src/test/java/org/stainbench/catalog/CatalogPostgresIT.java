@@ -80,6 +80,10 @@ class CatalogPostgresIT {
                 catalog.registerUpload(ds, "copy.npz", in, "pg");
             }
         }).hasMessageContaining("is already registered");
-        assertThat(Histograms.of(store.measures(ds))).hasSize(5);
+        List<java.util.Map<String, Object>> h = Histograms.of(store, ds);
+        assertThat(h).hasSize(5);
+        for (java.util.Map<String, Object> m : h) {
+            assertThat(java.util.Arrays.stream((long[]) m.get("counts")).sum()).isEqualTo(18);
+        }
     }
 }

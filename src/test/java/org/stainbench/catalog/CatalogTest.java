@@ -390,11 +390,74 @@ class CatalogTest {
         assertThat(store.countTiles(ds, new TileFilter(null, null, null, null, "train"))).isEqualTo(trainTiles);
     }
 
+    @Test
+    void theDemoProjectLoadsThroughTheNormalIngestAndGivesTheFiltersSomethingToReject() throws Exception {
+        mvc.perform(post("/datasets/demo").with(csrf()).with(member()))
+                .andExpect(flash().attribute("message", Matchers.containsString("8 archives")));
+        for (String name : List.of(DemoData.HE_NAME, DemoData.CK7_NAME)) {
+            Dataset d = catalog.datasets().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            List<Archive> archives = catalog.archives(d.id());
+            archives.forEach(a -> assertThat(awaitIngest(a.id()).status()).isEqualTo(ArchiveStatus.READY));
+            long tiles = store.countTiles(d.id(), TileFilter.NONE);
+            long informative = store.countInformative(d.id());
+            assertThat(tiles).isEqualTo(12L * archives.size());
+            assertThat(informative).as(name).isBetween(1L, tiles - 1);
+        }
+        assertThat(catalog.patients(catalog.datasets().stream().filter(x -> x.name().equals(DemoData.HE_NAME))
+                .findFirst().orElseThrow().id())).hasSize(4);
+        mvc.perform(post("/datasets/demo").with(csrf()).with(member()))
+                .andExpect(flash().attribute("error", "The demo project is already loaded."));
+        // other modules react to the demo (baseline jobs on ArchiveIngested): let that work finish here, not
+        // inside the next test class that shares this application context
+        awaitQuietJobs();
+    }
+
+    /** Waits until no embedded job is queued or running and no new job appeared for 2 s. */
+    @org.junit.jupiter.api.AfterAll
+    void awaitQuietJobs() throws InterruptedException {
+        long end = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
+        long lastCount = -1;
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() < end) {
+            long busy = jdbc.sql("select count(*) from job where executor = 'EMBEDDED' and state in "
+                    + "('QUEUED', 'ASSIGNED', 'SUBMITTED', 'RUNNING')").query(Long.class).single();
+            long count = jdbc.sql("select count(*) from job").query(Long.class).single();
+            if (busy > 0 || count != lastCount) {
+                quietSince = System.nanoTime();
+                lastCount = count;
+            } else if (System.nanoTime() - quietSince > 2_000_000_000L) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("embedded jobs still running after 3 minutes");
+    }
+
+    @Test
+    void theSynthCommandWritesArchivesNumpyReadsInTheLabsFormat() throws Exception {
+        Path out = tmp.resolve("synth");
+        int rc = new SynthCommand().run(new String[] {out.toString(), "--stain", "ck7", "--patients", "1", "--replicates",
+                "2", "--tiles", "3", "--size", "64", "--seed", "4", "--stored"});
+        assertThat(rc).isZero();
+        Path f = out.resolve("ihc_1004000_2.npz");
+        assertThat(f).exists();
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> seen = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readValue(Python.run("npz_check.py", f), Map.class);
+        assertThat(seen.get("arr_0").get("dtype")).isEqualTo("object");
+        assertThat(seen.get("arr_0").get("shape")).isEqualTo(List.of(3, 2));
+        assertThat(seen.get("arr_0").get("tile_shapes")).asList().allMatch(sh -> sh.equals(List.of(64, 64, 3)));
+        assertThat(ArchiveNames.parse(f.getFileName().toString())).isEqualTo(new ArchiveNames.Parsed("ihc", "1004000", 2));
+    }
+
     Map<String, String> sides(long ds) {
         Map<String, String> m = new java.util.TreeMap<>();
         catalog.archives(ds).forEach(a -> m.put(a.fileName(), a.splitSide()));
         return m;
     }
+
+    /** A tile browser page over 50,000 tiles (H2 in memory; best of three requests). */
+    static final long MAX_PAGE_MS = 1500;
 
     @Test
     void theTileBrowserStaysFastAtFiftyThousandTiles() throws Exception {
@@ -421,15 +484,28 @@ class CatalogTest {
             for (int i = 0; i < q.length; i += 2) {
                 req.param(q[i], q[i + 1]);
             }
-            long t0 = System.nanoTime();
-            MvcResult res = mvc.perform(req).andExpect(status().isOk()).andReturn();
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(res.getResponse().getContentAsString()).contains("tiles match");
-            assertThat(ms).as("browse %s took %d ms", String.join("&", q), ms).isLessThan(1500);
+            // best of three, so that a burst of load on a shared CI machine does not decide the outcome
+            long best = Long.MAX_VALUE;
+            for (int run = 0; run < 3; run++) {
+                long t0 = System.nanoTime();
+                MvcResult res = mvc.perform(req).andExpect(status().isOk()).andReturn();
+                best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
+                assertThat(res.getResponse().getContentAsString()).contains("tiles match");
+            }
+            assertThat(best).as("browse %s took %d ms", String.join("&", q), best).isLessThan(MAX_PAGE_MS);
         }
-        long t0 = System.nanoTime();
-        mvc.perform(get("/datasets/" + ds).with(member())).andExpect(status().isOk());
-        assertThat((System.nanoTime() - t0) / 1_000_000).as("dataset page with histograms").isLessThan(3000);
+        long best = Long.MAX_VALUE;
+        for (int run = 0; run < 3; run++) {
+            long t0 = System.nanoTime();
+            mvc.perform(get("/datasets/" + ds).with(member())).andExpect(status().isOk());
+            best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
+        }
+        assertThat(best).as("dataset page with histograms").isLessThan(MAX_PAGE_MS);
+        // the histograms count every tile, in the database: compare with counting here
+        List<Map<String, Object>> hist = Histograms.of(store, ds);
+        long tissueAbove95 = rows.stream().filter(t -> t.measures().tissueFraction() >= 0.95).count();
+        assertThat(((long[]) hist.get(3).get("counts"))[19]).isEqualTo(tissueAbove95);
+        assertThat(java.util.Arrays.stream((long[]) hist.get(0).get("counts")).sum()).isEqualTo(50_000);
         TileInfo last = store.tiles(ds, TileFilter.NONE, 49_999, 1).get(0);
         mvc.perform(get("/tiles/" + last.id()).with(member())).andExpect(status().isOk())
                 .andExpect(content().string(Matchers.not(Matchers.containsString("id=\"next-tile\""))));

@@ -96,9 +96,13 @@ class TilesInBrowserIT {
         // filter: informative only (htmx swaps the grid)
         String all = browser.driver.findElement(By.id("match-count")).getText();
         browser.driver.findElement(By.name("informative")).click();
-        browser.waiting(Duration.ofSeconds(10)).until(d -> !d.findElement(By.id("match-count")).getText().equals(all)
-                || d.getCurrentUrl().contains("informative=true"));
-        int informative = Integer.parseInt(browser.driver.findElement(By.id("match-count")).getText());
+        // htmx replaces the grid (and pushes the URL): read the count once the new grid is in
+        int informative = Integer.parseInt(browser.waiting(Duration.ofSeconds(10))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> {
+                    String n = d.findElement(By.id("match-count")).getText();
+                    return d.getCurrentUrl().contains("informative=true") && !n.equals(all) ? n : null;
+                }));
         assertThat(informative).isLessThan(14).isGreaterThan(0);
         assertThat(browser.url()).contains("informative=true");
         browser.screenshot("tile-browser");

@@ -34,7 +34,7 @@ import org.stainbench.accounts.Accounts;
  * declared outputs, and cancel (SIGTERM).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "stainbench.jobs.lease=2s", "stainbench.jobs.heartbeat=400ms", "stainbench.jobs.sweep-interval=300ms",
+        "stainbench.jobs.lease=4s", "stainbench.jobs.heartbeat=400ms", "stainbench.jobs.sweep-interval=300ms",
         "stainbench.jobs.backoff=200ms", "stainbench.jobs.poll-wait=2s", "stainbench.jobs.cancel-grace=2s"})
 @ActiveProfiles("test")
 class AgentFailoverIT {
@@ -124,11 +124,14 @@ class AgentFailoverIT {
 
         // A GPU job goes to the GPU machine, with its environment set.
         long gpuJob = submit("gpu env", "echo \"cuda=$CUDA_VISIBLE_DEVICES job=$STAINBENCH_JOB_ID run=$MLFLOW_RUN_ID"
-                + " uri=$MLFLOW_TRACKING_URI greeting=$GREETING\"",
+                + " uri=$MLFLOW_TRACKING_URI greeting=$GREETING\"; echo '##stainbench progress 3/4 tiles'",
                 new Resources(1, 40_000, 1, 256, Duration.ofMinutes(5)), List.of(), "run-42");
         JobRow gpuDone = waitState(gpuJob, j -> j.state().isFinal(), Duration.ofSeconds(60));
         assertThat(gpuDone.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(gpuDone.holder()).isEqualTo("gpu-box");
+        assertThat(gpuDone.progressDone()).isEqualTo(3);
+        assertThat(gpuDone.progressTotal()).isEqualTo(4);
+        assertThat(gpuDone.progressUnit()).isEqualTo("tiles");
         assertThat(logs.tail(gpuJob, 10_000)).contains("cuda=0 job=" + gpuJob + " run=run-42 uri=http://127.0.0.1:"
                 + port + " greeting=hello");
 

@@ -9,4 +9,10 @@ import org.springframework.test.context.ActiveProfiles;
         "stainbench.slurm.poll-interval=300ms", "stainbench.jobs.heartbeat=500ms", "stainbench.jobs.cancel-grace=2s"})
 @ActiveProfiles("test")
 class SlurmCliIT extends SlurmJobsChecks {
+
+    @Override
+    void checkGpuRefusal(String error) {
+        // --gres=gpu:1 from the generated script, refused as sbatch refuses it on a cluster without GPUs.
+        org.assertj.core.api.Assertions.assertThat(error).contains("Invalid generic resource (gres) specification");
+    }
 }

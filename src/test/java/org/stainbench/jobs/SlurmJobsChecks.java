@@ -100,6 +100,19 @@ abstract class SlurmJobsChecks {
         assertThat(awaitSlurmFinal(done).state()).isEqualTo("CANCELLED");
     }
 
+    /** How this path's refusal of a GPU request reads (the CI cluster has no GPUs). */
+    abstract void checkGpuRefusal(String error);
+
+    @Test
+    void aGpuRequestReachesSlurmWhichRefusesItOnAClusterWithoutGpus() throws Exception {
+        long id = queue.submitCommand(new CommandJob("command", "needs a GPU", "nvidia-smi", Map.of(), List.of(),
+                List.of(), new Resources(1, 1000, 1, 256, Duration.ofMinutes(10)), "alice", null, true));
+        JobRow done = await(id, j -> j.state().isFinal());
+        assertThat(done.state()).isEqualTo(JobState.FAILED);
+        assertThat(done.error()).startsWith("Slurm submission failed");
+        checkGpuRefusal(done.error());
+    }
+
     @Test
     void thePartitionsAreListed() {
         assertThat(clusters.partitions()).extracting(SlurmClusters.Partition::name).contains("debug");

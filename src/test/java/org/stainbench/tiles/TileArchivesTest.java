@@ -147,6 +147,11 @@ class TileArchivesTest {
         }
     }
 
+    @Test
+    void theIntegerTissueRuleIsTheFloatingPointOne() {
+        assertThat(TileMeasures.tissueRuleIsExact()).isTrue();
+    }
+
     @ParameterizedTest
     @CsvSource({"big.npz, thumbs.npy", "tile_600.npy, thumb_600.npy", "tile_wide.npy, thumb_wide.npy"})
     void thumbnailsMatchNumpysBlockMeans(String source, String thumbs) throws Exception {

@@ -16,7 +16,7 @@ final class Gemm {
     /** Columns of a micro-tile: two SIMD vectors. */
     static final int NR = VectorSupport.AVAILABLE ? 2 * VectorSupport.lanes() : 16;
     /** Depth of a packed k-block (a micro-panel of B, KC x NR, stays in L1). */
-    static final int KC = 192;
+    static final int KC = 256;
     /** Rows of a packed block of A (MC x KC, stays in L2). */
     static final int MC = 192;
 
@@ -39,6 +39,14 @@ final class Gemm {
      */
     static void multiply(View a, View b, double[] c, int m, int n, int k, boolean upperOnly) {
         java.util.Arrays.fill(c, 0, m * n, 0.0);
+        multiplyAdd(a, b, c, 0, n, m, n, k, upperOnly);
+    }
+
+    /**
+     * C += A B where C is the m x n block of a row-major array at offset {@code co} with row stride {@code ldc}.
+     * With {@code upperOnly} only micro-tiles touching j >= i are updated.
+     */
+    static void multiplyAdd(View a, View b, double[] c, int co, int ldc, int m, int n, int k, boolean upperOnly) {
         if (m == 0 || n == 0 || k == 0) {
             return;
         }
@@ -74,18 +82,18 @@ final class Gemm {
                         }
                         int rows = Math.min(MR, mc - ir);
                         if (rows == MR && cols == NR) {
-                            kernel(kc, ap, ir * kc, bp, bo, c, row * n + jr, n);
+                            kernel(kc, ap, ir * kc, bp, bo, c, co + row * ldc + jr, ldc);
                         } else {
                             // edge tile: run the same kernel on a full-size copy of the tile
                             double[] tile = tmp[t];
                             for (int r = 0; r < MR; r++) {
                                 for (int j = 0; j < NR; j++) {
-                                    tile[r * NR + j] = r < rows && j < cols ? c[(row + r) * n + jr + j] : 0.0;
+                                    tile[r * NR + j] = r < rows && j < cols ? c[co + (row + r) * ldc + jr + j] : 0.0;
                                 }
                             }
                             kernel(kc, ap, ir * kc, bp, bo, tile, 0, NR);
                             for (int r = 0; r < rows; r++) {
-                                System.arraycopy(tile, r * NR, c, (row + r) * n + jr, cols);
+                                System.arraycopy(tile, r * NR, c, co + (row + r) * ldc + jr, cols);
                             }
                         }
                     }
@@ -111,9 +119,15 @@ final class Gemm {
 
     /** G = X X^T for row-major X (m x d), both triangles filled. */
     static double[] selfOuter(double[] x, int m, int d) {
+        double[] c = selfOuterUpper(x, m, d);
+        mirrorUpper(c, m);
+        return c;
+    }
+
+    /** G = X X^T for row-major X (m x d); only the upper triangle (j >= i) is guaranteed. */
+    static double[] selfOuterUpper(double[] x, int m, int d) {
         double[] c = new double[m * m];
         multiply(new View(x, 0, d, false), new View(x, 0, d, true), c, m, m, d, true);
-        mirrorUpper(c, m);
         return c;
     }
 

@@ -30,6 +30,9 @@ public final class Agent {
     /** In-memory log kept while the server is unreachable; beyond it the oldest unsent text is dropped. */
     static final int MAX_BUFFERED_CHARS = 8 << 20;
     static final int CHUNK_CHARS = 64 << 10;
+    /** A command reports progress by printing e.g. {@code ##stainbench progress 120/5000 tiles}. */
+    static final java.util.regex.Pattern PROGRESS = java.util.regex.Pattern.compile(
+            "(?m)^##stainbench progress (\\d+)/(\\d+)(?: (\\S{1,32}))?\\s*$");
 
     public record Options(String server, String token, Path workdir, String name, Long oneJob, String attemptToken) {
     }
@@ -188,6 +191,8 @@ public final class Agent {
         private volatile boolean cancelled;
         private volatile String lostReason;
         private volatile boolean ended;
+        private volatile Protocol.Progress progress;
+        private Protocol.Progress sentProgress;
 
         RunningJob(Protocol.Assignment assignment, Path folder) {
             this.assignment = assignment;
@@ -264,6 +269,11 @@ public final class Agent {
                     file.write(text);
                     file.flush();
                     append(text);
+                    java.util.regex.Matcher m = PROGRESS.matcher(text);
+                    while (m.find()) {
+                        progress = new Protocol.Progress(registered.name(), assignment.token(),
+                                Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), m.group(3));
+                    }
                 }
             } catch (IOException e) {
                 append("[agent] output stream ended: " + e.getMessage() + "\n");
@@ -297,6 +307,24 @@ public final class Agent {
                     }
                 }
                 if (chunk == null) {
+                    Protocol.Progress p = progress;
+                    if (p != null && p != sentProgress) {
+                        try {
+                            http.post("/api/jobs/" + assignment.jobId() + "/progress", p, Void.class,
+                                    Duration.ofSeconds(30));
+                            sentProgress = p;
+                        } catch (AgentHttp.Stale e) {
+                            leaseLost("the server rejected a progress report: " + e.getMessage());
+                        } catch (IOException e) {
+                            sleep(delay);
+                            delay = Math.min(delay * 2, 15_000);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (RuntimeException e) {
+                            sentProgress = p;
+                        }
+                        continue;
+                    }
                     if (ended) {
                         return;
                     }

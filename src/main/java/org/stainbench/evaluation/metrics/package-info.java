@@ -1,0 +1,5 @@
+/**
+ * Pure metric math in float64: FID, KID, CropFID crop positions, stain distances, seed summaries and input
+ * checks. No Spring, JPA or I/O; tested against numpy/scipy (src/test/python/metrics_reference.py).
+ */
+package org.stainbench.evaluation.metrics;

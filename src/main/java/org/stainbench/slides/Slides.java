@@ -1,0 +1,315 @@
+package org.stainbench.slides;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.imageio.ImageIO;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import org.stainbench.catalog.Catalog;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobRequest;
+import org.stainbench.slides.tiling.FilterSettings;
+import org.stainbench.slides.tiling.Regions;
+import org.stainbench.slides.tiling.TileGrid;
+import org.stainbench.tiles.RgbTile;
+import org.stainbench.tiles.Thumbnails;
+
+/**
+ * The slides module's service: registers slides (upload or server path under the allowed roots), imports
+ * annotations, and queues tilings ({@code tile-slide} jobs) whose archives go into a catalog dataset.
+ */
+@Service
+public class Slides {
+
+    static final String JOB_TYPE = "tile-slide";
+    static final int THUMB_SIDE = 1024;
+
+    /** What a tiling should do; null fields take the defaults (level 0, 1024 px, no overlap, the lab's thresholds). */
+    public record TilingRequest(long datasetId, Integer level, Double magnification, Integer tileSize, Integer overlap,
+                                Double minLaplacian, Double minSaturated, Double maxWhite, boolean colourCast,
+                                boolean excludeOutside, boolean plain) {
+    }
+
+    /** A slide or tiling that does not exist: 404. */
+    public static final class NotFound extends org.springframework.web.server.ResponseStatusException {
+        NotFound(String message) {
+            super(org.springframework.http.HttpStatus.NOT_FOUND, message);
+        }
+    }
+
+    private final SlideStore store;
+    private final Catalog catalog;
+    private final JobQueue jobs;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+    private final Path root;
+    private final List<Path> allowedRoots;
+
+    Slides(SlideStore store, Catalog catalog, JobQueue jobs, Clock clock, TransactionTemplate tx,
+           @Value("${stainbench.artifacts.root}") Path artifacts,
+           @Value("${stainbench.slides.allowed-roots:${stainbench.catalog.allowed-roots:}}") String allowedRoots) {
+        this.store = store;
+        this.catalog = catalog;
+        this.jobs = jobs;
+        this.clock = clock;
+        this.tx = tx;
+        this.root = artifacts.resolve("slides");
+        this.allowedRoots = Arrays.stream(allowedRoots.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+
+    List<Path> allowedRoots() {
+        return allowedRoots;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    public Optional<Slide> slide(long id) {
+        return store.findSlide(id);
+    }
+
+    Slide requireSlide(long id) {
+        return store.findSlide(id).orElseThrow(() -> new NotFound("No slide with id " + id + "."));
+    }
+
+    public long count() {
+        return store.countSlides();
+    }
+
+    public List<Slide> slides(int offset, int limit) {
+        return store.slides(offset, limit);
+    }
+
+    public List<Tiling> tilings(long slideId) {
+        return store.tilings(slideId);
+    }
+
+    public Optional<Tiling> tiling(long id) {
+        return store.findTiling(id);
+    }
+
+    public List<SlideTile> tiles(long tilingId) {
+        return store.tiles(tilingId);
+    }
+
+    List<Regions.Polygon> regions(long slideId) {
+        return store.regions(slideId);
+    }
+
+    /** Registers a slide already on the server, read in place; only under the allowed roots. */
+    public Slide registerPath(String path, String label, String by) {
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("Give the slide's path on the server.");
+        }
+        SlideLabel l = SlideLabel.parse(label);
+        Path file = allowedFile(path.trim());
+        return register(file.getFileName().toString(), "PATH", file, l, by);
+    }
+
+    /** Registers an uploaded slide: stored under the artifact folder, then opened; nothing is kept if that fails. */
+    public Slide registerUpload(String fileName, InputStream content, String label, String by) {
+        String name = SlideNames.clean(fileName);
+        SlideLabel l = SlideLabel.parse(label);
+        Path dir = root.resolve("uploads");
+        Path file = dir.resolve(UUID.randomUUID() + "-" + name);
+        try {
+            Files.createDirectories(dir);
+            Files.copy(content, file, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.size(file) == 0) {
+                throw new IllegalArgumentException("'" + name + "' is empty.");
+            }
+            return register(name, "UPLOAD", file, l, by);
+        } catch (IOException e) {
+            deleteQuietly(file);
+            throw new UncheckedIOException("The upload of '" + name + "' broke off: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(file);
+            throw e;
+        }
+    }
+
+    private Slide register(String name, String source, Path file, SlideLabel label, String by) {
+        try (OpenSlide s = OpenSlide.open(file)) {
+            List<String> levels = new ArrayList<>();
+            for (OpenSlide.Level lv : s.levels()) {
+                levels.add(lv.width() + "×" + lv.height() + "@" + String.format(Locale.ROOT, "%.4g", lv.downsample()));
+            }
+            RgbTile thumb = thumbnail(s);
+            long size = Files.size(file);
+            long id = tx.execute(st -> store.insertSlide(name, source, file.toString(), size, s.vendor(), s.width(), s.height(),
+                    String.join("; ", levels), s.mppX(), s.mppY(), s.objectivePower(), label, SlideNames.parse(name), by,
+                    clock.instant()));
+            if (thumb != null) {
+                Path t = thumbFile(id);
+                Files.createDirectories(t.getParent());
+                Files.write(t, Png.encode(thumb));
+                store.setThumb(id, thumb.width(), thumb.height());
+            }
+            return requireSlide(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The coarsest level whose longer side still has at least 1024 px (else the finest level), scaled to 1024 px
+     * by area averaging; OpenSlide's associated thumbnail when that level is over 64 M pixels.
+     */
+    static RgbTile thumbnail(OpenSlide s) {
+        int pick = 0;
+        for (int i = s.levels().size() - 1; i >= 0; i--) {
+            OpenSlide.Level l = s.levels().get(i);
+            if (Math.max(l.width(), l.height()) >= THUMB_SIDE) {
+                pick = i;
+                break;
+            }
+        }
+        OpenSlide.Level l = s.levels().get(pick);
+        if (l.width() * l.height() <= SlideTiler.Options.MAX_MASK_PIXELS) {
+            return Thumbnails.thumbnail(SlideTiler.readLevel(s, pick), THUMB_SIDE);
+        }
+        if (s.associatedImages().contains("thumbnail")) {
+            return Thumbnails.thumbnail(s.associatedImage("thumbnail"), THUMB_SIDE);
+        }
+        return null;
+    }
+
+    Path thumbFile(long slideId) {
+        return root.resolve(Long.toString(slideId)).resolve("thumbnail.png");
+    }
+
+    public void setLabel(long slideId, String label) {
+        requireSlide(slideId);
+        store.setLabel(slideId, SlideLabel.parse(label));
+    }
+
+    /** Replaces the slide's annotations with the polygons of a QuPath GeoJSON export; returns how many. */
+    public int importAnnotations(long slideId, String geojson) {
+        requireSlide(slideId);
+        List<Regions.Polygon> polygons = GeoJson.parse(geojson);
+        tx.executeWithoutResult(st -> store.replaceRegions(slideId, polygons));
+        return polygons.size();
+    }
+
+    /** Validates the request and queues a {@code tile-slide} job; returns the tiling's id. */
+    public long startTiling(long slideId, TilingRequest r, String by) {
+        Slide s = requireSlide(slideId);
+        if (catalog.dataset(r.datasetId()).isEmpty()) {
+            throw new IllegalArgumentException("Choose the dataset that receives the tiles.");
+        }
+        int level = r.level() == null ? (r.magnification() == null ? 0 : -1) : r.level();
+        if (level < -1 || level >= s.levelCount()) {
+            throw new IllegalArgumentException("'" + s.name() + "' has levels 0–" + (s.levelCount() - 1) + ".");
+        }
+        if (r.magnification() != null && !(r.magnification() > 0)) {
+            throw new IllegalArgumentException("The magnification must be positive.");
+        }
+        int size = r.tileSize() == null ? 1024 : r.tileSize();
+        int overlap = r.overlap() == null ? 0 : r.overlap();
+        TileGrid.of(size, size, size, overlap);
+        FilterSettings f = new FilterSettings(
+                r.minLaplacian() == null ? FilterSettings.LAB.minLaplacianVariance() : r.minLaplacian(),
+                r.minSaturated() == null ? FilterSettings.LAB.minSaturatedFraction() : r.minSaturated(),
+                r.maxWhite() == null ? FilterSettings.LAB.maxWhiteFraction() : r.maxWhite(), r.colourCast(),
+                FilterSettings.LAB.maxColourCast());
+        if (r.excludeOutside() && store.regions(slideId).isEmpty()) {
+            throw new IllegalArgumentException("The slide has no annotations: import a GeoJSON before excluding tiles outside them.");
+        }
+        long id = store.insertTiling(slideId, r.datasetId(), level, level == -1 ? r.magnification() : null, size, overlap,
+                f.minLaplacianVariance(), f.minSaturatedFraction(), f.maxWhiteFraction(), r.colourCast(), r.excludeOutside(),
+                r.plain(), by, clock.instant());
+        long job = jobs.submit(JobRequest.embedded(JOB_TYPE, "Tile " + s.name(), Map.of("tilingId", Long.toString(id)), by));
+        store.setJob(id, job);
+        return id;
+    }
+
+    /** The tile browser's page of row {@code row} of a tiling's archive, once the catalog has indexed it. */
+    public Optional<String> tileHref(long tilingId, int row) {
+        return store.findTiling(tilingId).filter(t -> t.archiveId() != null)
+                .flatMap(t -> catalog.tileId(t.archiveId(), row)).map(id -> "/tiles/" + id);
+    }
+
+    Path allowedFile(String path) {
+        Path p = Path.of(path).toAbsolutePath().normalize();
+        Path real = null;
+        if (Files.exists(p)) {
+            try {
+                real = p.toRealPath();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("Cannot read '" + path + "': " + e.getMessage());
+            }
+        }
+        boolean inside = false;
+        for (Path r : allowedRoots) {
+            Path rr = r.toAbsolutePath().normalize();
+            try {
+                if (Files.exists(rr)) {
+                    rr = rr.toRealPath();
+                }
+            } catch (IOException e) {
+                continue;
+            }
+            if ((real != null ? real : p).startsWith(rr)) {
+                inside = true;
+            }
+        }
+        if (!inside) {
+            throw new IllegalArgumentException(allowedRoots.isEmpty()
+                    ? "Registering slides by server path is off: no allowed roots are configured (stainbench.slides.allowed-roots, default stainbench.catalog.allowed-roots)."
+                    : "'" + path + "' is outside the allowed roots (" + String.join(", ", allowedRoots.stream().map(Path::toString).toList()) + ").");
+        }
+        if (real == null || !Files.isRegularFile(real)) {
+            throw new IllegalArgumentException("No slide file at '" + path + "'.");
+        }
+        if (!Files.isReadable(real)) {
+            throw new IllegalArgumentException("'" + path + "' is not readable by the server.");
+        }
+        return real;
+    }
+
+    static void deleteQuietly(Path f) {
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** PNG encoding of an RGB tile. */
+    static final class Png {
+        private Png() {
+        }
+
+        static byte[] encode(RgbTile t) throws IOException {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(t.width(), t.height(),
+                    java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            byte[] dst = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+            byte[] src = t.rgb();
+            for (int i = 0; i < src.length; i += 3) {
+                dst[i] = src[i + 2];
+                dst[i + 1] = src[i + 1];
+                dst[i + 2] = src[i];
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ImageIO.write(img, "png", out);
+            return out.toByteArray();
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Whole-slide images: registration (upload or server path), reading through OpenSlide (JNA binding over
+ * Debian's {@code libopenslide0}), GeoJSON annotations, and the {@code tile-slide} job that cuts a slide
+ * into filtered tiles and registers the archive in a catalog dataset. Pure planning and geometry live in
+ * {@code slides.tiling}.
+ */
+package org.stainbench.slides;

@@ -1,0 +1,126 @@
+package org.stainbench.training;
+
+import java.security.Principal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.Stain;
+import org.stainbench.jobs.CommandJob;
+import org.stainbench.jobs.CommandText;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.Resources;
+import org.stainbench.shell.Activity;
+
+/**
+ * Launching a LoRA training: the form with the team's defaults, a preview of the rendered command (htmx
+ * fragment, or the whole page without htmx), and the launch, which creates the tracked run (parameters
+ * logged) and submits the command to a node agent or Slurm with {@code MLFLOW_RUN_ID} of that run.
+ */
+@Controller
+class LoraController {
+
+    private final Catalog catalog;
+    private final TrackingStore store;
+    private final JobQueue jobs;
+    private final ApplicationEventPublisher events;
+
+    LoraController(Catalog catalog, TrackingStore store, JobQueue jobs, ApplicationEventPublisher events) {
+        this.catalog = catalog;
+        this.store = store;
+        this.jobs = jobs;
+        this.events = events;
+    }
+
+    @GetMapping("/training/new")
+    String form(Model model) {
+        return page(LoraForm.defaults(), List.of(), null, model);
+    }
+
+    @PostMapping("/training/new/preview")
+    String preview(@ModelAttribute LoraForm form, Model model) {
+        return page(form, form.problems(), render(form), model);
+    }
+
+    @HxRequest
+    @PostMapping("/training/new/preview")
+    String previewFragment(@ModelAttribute LoraForm form, Model model) {
+        model.addAttribute("problems", form.problems());
+        model.addAttribute("command", render(form));
+        return "training/new :: preview";
+    }
+
+    @PostMapping("/training")
+    String launch(@ModelAttribute LoraForm form, Principal me, Model model, RedirectAttributes flash) {
+        List<String> problems = form.problems();
+        Dataset dataset = form.datasetId() == null ? null : catalog.dataset(form.datasetId()).orElse(null);
+        if (problems.isEmpty() && dataset == null) {
+            problems = List.of("The chosen dataset does not exist.");
+        }
+        if (problems.isEmpty() && !"all".equals(form.split()) && !dataset.hasSplit()) {
+            problems = List.of("Dataset '" + dataset.name() + "' has no train/test split yet: split it on its page, or train on all.");
+        }
+        String command = problems.isEmpty() ? render(form) : null;
+        if (!problems.isEmpty() || command == null) {
+            return page(form, problems.isEmpty() ? List.of("The command could not be rendered.") : problems, command, model);
+        }
+        String stain = stainCode(dataset);
+        long experimentId = store.experimentByName(form.experiment().trim()).map(Tracking.Experiment::id)
+                .orElseGet(() -> store.createExperiment(form.experiment().trim(), null, Map.of()));
+        String runName = form.runName() == null || form.runName().isBlank()
+                ? "lora-r" + form.rank() + "-seed" + form.seed() : form.runName().trim();
+        Tracking.RunInfo run = store.createRun(experimentId, me.getName(), null, runName,
+                Map.of("stainbench.kind", "lora", "stainbench.dataset_id", String.valueOf(dataset.id())));
+        Map<String, String> params = form.parameters(dataset.name(), stain);
+        store.logBatch(run.uuid(), List.of(), params, Map.of());
+        Resources resources = new Resources(form.gpus(), 0, form.cpus(), form.memoryGb() * 1024L,
+                Duration.ofHours(form.hours()));
+        long jobId = jobs.submitCommand(new CommandJob("train", "LoRA " + runName + " on " + dataset.name(), command,
+                Map.of("STAINBENCH_DATASET_ID", String.valueOf(dataset.id()), "STAINBENCH_SPLIT", form.split()),
+                List.of(), form.checkpointFiles(dataset.name(), stain), resources, me.getName(), run.uuid(),
+                "slurm".equals(form.executor())));
+        store.logBatch(run.uuid(), List.of(), Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
+        events.publishEvent(Activity.of(me.getName(), "launched", "run", run.uuid(),
+                "Launched LoRA training '" + runName + "' on " + dataset.name() + " (job #" + jobId + ")",
+                "/runs/" + run.uuid()));
+        flash.addFlashAttribute("message", "Launched '" + runName + "' as job #" + jobId + ".");
+        return "redirect:/runs/" + run.uuid();
+    }
+
+    private String page(LoraForm form, List<String> problems, String command, Model model) {
+        model.addAttribute("form", form);
+        model.addAttribute("problems", problems);
+        model.addAttribute("command", command);
+        model.addAttribute("datasets", catalog.datasets());
+        model.addAttribute("flows", LoraForm.FLOWS);
+        model.addAttribute("precisions", LoraForm.PRECISIONS);
+        return "training/new";
+    }
+
+    /** The rendered command, with placeholder dataset values until a dataset is chosen. */
+    private String render(LoraForm form) {
+        Dataset d = form.datasetId() == null ? null : catalog.dataset(form.datasetId()).orElse(null);
+        try {
+            return CommandText.render(form.commandTemplate() == null ? "" : form.commandTemplate(),
+                    form.parameters(d == null ? "DATASET" : d.name(), d == null ? "STAIN" : stainCode(d)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    static String stainCode(Dataset d) {
+        return d.stain() == Stain.IHC && d.marker() != null && !d.marker().isBlank()
+                ? d.marker().toLowerCase(Locale.ROOT) : d.stain() == Stain.HE ? "he" : "ihc";
+    }
+}

@@ -1,0 +1,161 @@
+package org.stainbench.training;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.stainbench.jobs.CommandText;
+
+/**
+ * The LoRA training form with the team's defaults (DESIGN.md "LoRA training"), its checks, and the
+ * parameters a command template is rendered from.
+ */
+record LoraForm(String experiment, String runName, Long datasetId, String split, String baseModel, String flow,
+                Integer rank, Double alpha, String targetModules, Double learningRate, Integer batchSize,
+                Integer epochs, Integer gradientAccumulation, Double uncondDropout, Double gradientClip,
+                Integer maxTilesPerArchive, String mixedPrecision, Boolean tf32, Long seed, String checkpointPattern,
+                String commandTemplate, Integer gpus, Integer cpus, Integer memoryGb, Integer hours, String executor) {
+
+    static final String TARGET_MODULES =
+            "attn2.to_q,attn2.to_k,attn2.to_v,attn2.to_out.0,attn2.add_q_proj,attn2.add_k_proj,attn2.add_v_proj,attn2.to_add_out";
+
+    static final String DEFAULT_TEMPLATE = """
+            accelerate launch --mixed_precision {mixed_precision} train_lora.py \\
+              --base_model {base_model} --flow {flow} --dataset {dataset} --split {split} \\
+              --rank {rank} --alpha {alpha} --target_modules {target_modules} \\
+              --optimizer adamw --lr {lr} --lr_scheduler constant --batch_size {batch_size} --epochs {epochs} \\
+              --gradient_accumulation_steps {grad_accum} --uncond_dropout {uncond_dropout} \\
+              --max_grad_norm {grad_clip} --max_tiles_per_archive {max_tiles} --allow_tf32 {tf32} \\
+              --seed {seed} --output_dir . --checkpoint_pattern {checkpoint_pattern}""";
+
+    static final List<String> FLOWS = List.of("mist_pr", "mist_er", "none");
+    static final List<String> PRECISIONS = List.of("bf16", "fp16", "no");
+
+    static LoraForm defaults() {
+        return new LoraForm("lora", "", null, "train", "PixCell-1024", "mist_pr", 4, 4.0, TARGET_MODULES, 1e-4, 4, 20,
+                1, 0.1, 1.0, 300, "bf16", true, 0L, "{dataset}_{stain}_lora_{epoch}.pth", DEFAULT_TEMPLATE, 1, 16, 48,
+                48, "agent");
+    }
+
+    /** Every problem with the form, as messages for the person; empty when it can be launched. */
+    List<String> problems() {
+        List<String> p = new ArrayList<>();
+        if (blank(experiment)) {
+            p.add("Give the experiment a name.");
+        }
+        if (datasetId == null) {
+            p.add("Choose the training dataset.");
+        }
+        if (!List.of("train", "test", "all").contains(split == null ? "" : split)) {
+            p.add("Split side must be train, test or all.");
+        }
+        if (blank(baseModel)) {
+            p.add("Name the base model.");
+        }
+        if (!FLOWS.contains(flow == null ? "" : flow)) {
+            p.add("Flow must be one of " + FLOWS + ".");
+        }
+        range(p, "LoRA rank", rank, 1, 1024);
+        positive(p, "LoRA alpha", alpha);
+        if (blank(targetModules)) {
+            p.add("Name at least one target module.");
+        }
+        positive(p, "Learning rate", learningRate);
+        range(p, "Batch size", batchSize, 1, 4096);
+        range(p, "Epochs", epochs, 1, 1000);
+        range(p, "Gradient accumulation", gradientAccumulation, 1, 1024);
+        if (uncondDropout == null || uncondDropout < 0 || uncondDropout >= 1) {
+            p.add("Unconditional dropout must be at least 0 and below 1.");
+        }
+        positive(p, "Gradient clip", gradientClip);
+        range(p, "Tiles per archive", maxTilesPerArchive, 1, 1_000_000);
+        if (!PRECISIONS.contains(mixedPrecision == null ? "" : mixedPrecision)) {
+            p.add("Mixed precision must be one of " + PRECISIONS + ".");
+        }
+        if (seed == null || seed < 0) {
+            p.add("Seed must be a whole number ≥ 0.");
+        }
+        if (blank(checkpointPattern) || !checkpointPattern.contains("{epoch}")) {
+            p.add("The checkpoint file pattern must contain {epoch}.");
+        }
+        range(p, "GPUs", gpus, 0, 16);
+        range(p, "CPUs", cpus, 1, 512);
+        range(p, "Memory (GB)", memoryGb, 1, 4096);
+        range(p, "Time limit (h)", hours, 1, 24 * 14);
+        if (!List.of("agent", "slurm").contains(executor == null ? "" : executor)) {
+            p.add("Run on a node agent or through Slurm.");
+        }
+        if (blank(commandTemplate)) {
+            p.add("The command template is empty.");
+        } else {
+            Set<String> known = parameters("x", "x").keySet();
+            for (String name : CommandText.parameters(commandTemplate)) {
+                if (!known.contains(name)) {
+                    p.add("The command template uses {" + name + "}, which is not a parameter of this form (known: "
+                            + String.join(", ", known) + ").");
+                }
+            }
+        }
+        return p;
+    }
+
+    /** Values for the command template; dataset and stain come from the chosen dataset. */
+    Map<String, String> parameters(String datasetName, String stain) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("dataset", datasetName);
+        m.put("stain", stain);
+        m.put("split", split);
+        m.put("base_model", baseModel);
+        m.put("flow", flow);
+        m.put("rank", String.valueOf(rank));
+        m.put("alpha", number(alpha));
+        m.put("target_modules", targetModules);
+        m.put("lr", number(learningRate));
+        m.put("batch_size", String.valueOf(batchSize));
+        m.put("epochs", String.valueOf(epochs));
+        m.put("grad_accum", String.valueOf(gradientAccumulation));
+        m.put("uncond_dropout", number(uncondDropout));
+        m.put("grad_clip", number(gradientClip));
+        m.put("max_tiles", String.valueOf(maxTilesPerArchive));
+        m.put("mixed_precision", mixedPrecision);
+        m.put("tf32", String.valueOf(Boolean.TRUE.equals(tf32)));
+        m.put("seed", String.valueOf(seed));
+        m.put("checkpoint_pattern", checkpointPattern);
+        return m;
+    }
+
+    /** The checkpoint file of each epoch, from the pattern. */
+    List<String> checkpointFiles(String datasetName, String stain) {
+        List<String> files = new ArrayList<>();
+        for (int e = 1; e <= epochs; e++) {
+            files.add(checkpointPattern.replace("{dataset}", datasetName).replace("{stain}", stain)
+                    .replace("{epoch}", String.valueOf(e)));
+        }
+        return files;
+    }
+
+    private static String number(Double d) {
+        if (d == null) {
+            return "";
+        }
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static void range(List<String> p, String what, Integer v, int min, int max) {
+        if (v == null || v < min || v > max) {
+            p.add(what + " must be a whole number from " + min + " to " + max + ".");
+        }
+    }
+
+    private static void positive(List<String> p, String what, Double v) {
+        if (v == null || !(v > 0) || !Double.isFinite(v)) {
+            p.add(what + " must be a positive number.");
+        }
+    }
+}

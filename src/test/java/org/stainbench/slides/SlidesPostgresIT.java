@@ -1,0 +1,78 @@
+package org.stainbench.slides;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Stain;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobState;
+import org.stainbench.jobs.JobSummary;
+import org.stainbench.support.PostgresDatabase;
+
+/** The slides SQL on a real PostgreSQL: register, annotate, tile into a dataset, read everything back. */
+@SpringBootTest
+@ActiveProfiles("test")
+class SlidesPostgresIT {
+
+    @BeforeAll
+    static void needsPostgres() {
+        PostgresDatabase.require();
+        SlideFixtures.requireTools();
+    }
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        PostgresDatabase.register(registry);
+    }
+
+    @Autowired
+    Slides slides;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    JobQueue jobs;
+
+    @Test
+    void registerAnnotateAndTileOnPostgres() throws Exception {
+        Path allowed = slides.allowedRoots().get(0);
+        Files.createDirectories(allowed);
+        Path tif = SlideFixtures.pyramid(allowed, "he_henorm_1.png", 0, 0, 1024, 1024, "he_pg_2.tif");
+        Slide s = slides.registerPath(tif.toString(), "pRCC", "pg");
+        assertThat(slides.slides(0, 10)).extracting(Slide::name).contains("he_pg_2.tif");
+        assertThat(s.label()).isEqualTo(SlideLabel.PRCC);
+        assertThat(slides.importAnnotations(s.id(), """
+                {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[600,0],[600,600],[0,600],[0,0]]]},
+                 "properties":{"classification":{"name":"Tumor"}}}""")).isEqualTo(1);
+        long dataset = catalog.createDataset("pg-slides", Stain.HE, null, null, 256, null, "pg");
+        long id = slides.startTiling(s.id(), new Slides.TilingRequest(dataset, 0, null, 256, 0, null, null, null, true, true, false), "pg");
+        Tiling t = slides.tiling(id).orElseThrow();
+        JobSummary j = jobs.find(t.jobId()).orElseThrow();
+        for (int i = 0; i < 1200 && !j.state().isFinal(); i++) {
+            Thread.sleep(100);
+            j = jobs.find(t.jobId()).orElseThrow();
+        }
+        assertThat(j.state()).as(String.valueOf(j.error())).isEqualTo(JobState.SUCCEEDED);
+        t = slides.tiling(id).orElseThrow();
+        assertThat(t.state()).isEqualTo("DONE");
+        assertThat(t.colourCast()).isTrue();
+        // only the 3 x 3 tiles touching the polygon (x, y < 600) are read: 16 in the grid
+        assertThat(t.tilesTotal()).isEqualTo(16);
+        assertThat(t.tilesRead()).isLessThanOrEqualTo(9);
+        assertThat(slides.tiles(id)).isNotEmpty().allSatisfy(x -> {
+            assertThat(x.className()).isEqualTo("Tumor");
+            assertThat(x.x()).isLessThan(600);
+        });
+        assertThat(t.archiveId()).isNotNull();
+    }
+}
