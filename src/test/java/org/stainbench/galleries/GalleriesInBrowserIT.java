@@ -74,8 +74,7 @@ class GalleriesInBrowserIT {
     @Test
     void bothGalleriesWithTwelveCheckpointsCompareViewKeyboardAndFigure() {
         browser.signIn("gil", "member-password");
-        browser.go("/datasets");
-        browser.driver.findElement(By.id("load-demo")).click();
+        GeneratedFixtures.loadDemo(browser, catalog);
         GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
         long he = catalog.datasets().stream().filter(d -> d.name().startsWith("Demo H&E")).map(Dataset::id).findFirst().orElseThrow();
         List<Checkpoint> all = new ArrayList<>(checkpoints.all());
