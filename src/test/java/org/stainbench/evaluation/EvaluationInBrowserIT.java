@@ -36,6 +36,8 @@ import org.stainbench.support.Browser;
  * chart, and both exports download.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// a fresh application: this test counts what the demo project creates, which other browser tests would add to
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.BEFORE_CLASS)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvaluationInBrowserIT {

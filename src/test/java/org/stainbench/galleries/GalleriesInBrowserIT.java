@@ -36,6 +36,8 @@ import org.stainbench.support.Browser;
  * shown), moves with the keyboard, and downloads the figure.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// a fresh application: this test counts what the demo project creates, which other browser tests would add to
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.BEFORE_CLASS)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GalleriesInBrowserIT {
@@ -74,23 +76,13 @@ class GalleriesInBrowserIT {
     @Test
     void bothGalleriesWithTwelveCheckpointsCompareViewKeyboardAndFigure() {
         browser.signIn("gil", "member-password");
-        browser.go("/datasets");
-        // the button shows only on an empty catalog; other browser tests may share this server, so post its form
-        List<WebElement> button = browser.driver.findElements(By.id("load-demo"));
-        if (!button.isEmpty()) {
-            button.get(0).click();
-        } else {
-            js().executeScript("const f = document.createElement('form'); f.method = 'post'; f.action = '/datasets/demo';"
-                    + "const i = document.createElement('input'); i.type = 'hidden'; i.name = '_csrf';"
-                    + "i.value = document.querySelector('meta[name=_csrf]').content; f.appendChild(i);"
-                    + "document.body.appendChild(f); f.submit();");
-        }
+        GeneratedFixtures.loadDemo(browser, catalog);
         GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
         long he = catalog.datasets().stream().filter(d -> d.name().startsWith("Demo H&E")).map(Dataset::id).findFirst().orElseThrow();
         List<Checkpoint> all = new ArrayList<>(checkpoints.all());
         assertThat(all).extracting(Checkpoint::kind).containsExactlyInAnyOrder(CheckpointKind.REINHARD, CheckpointKind.STAIN_REMAP);
         for (int i = 0; i < CHECKPOINTS - 2; i++) {
-            Checkpoint c = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, String.format(java.util.Locale.ROOT, "remap h%.1f", 0.6 + 0.1 * i), null,
+            Checkpoint c = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "remap h" + (0.6 + 0.1 * i), null,
                     0.6 + 0.1 * i, 0.5 + 0.15 * i, null, "gil");
             checkpoints.applyBaseline(c.id(), he, "gil");
         }

@@ -72,8 +72,8 @@ class CpuTrainingInBrowserIT {
         upload(he, "he_2_1.npz", SyntheticTiles.Stain.HE, 12);
         upload(ck7, "ihc_3_1.npz", SyntheticTiles.Stain.CK7, 21);
         long end = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-        while (System.nanoTime() < end && !(catalog.datasets().size() >= 2 && catalog.datasets().stream()
-                .allMatch(d -> catalog.archives(d.id()).stream().allMatch(a -> a.status() == ArchiveStatus.READY)))) {
+        while (System.nanoTime() < end && !java.util.stream.LongStream.of(he, ck7)
+                .allMatch(d -> catalog.archives(d).stream().allMatch(a -> a.status() == ArchiveStatus.READY))) {
             sleep(500);
         }
         browser.go("/runs");
