@@ -33,7 +33,7 @@ import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedFixtures;
 
 /**
- * Benchmark (run by {@code bench/gallery.sh}, not part of the test suite): the demo project with 12 checkpoints
+ * Benchmark (run by {@code src/bench/gallery.sh}, not part of the test suite): the demo project with 12 checkpoints
  * (its two baselines and ten stain-remap variants), then over real HTTP on localhost the random and best/worst
  * gallery pages at 6 rows × 12 checkpoints, warm: response time (median, p95) and bytes of the page and of the
  * thumbnails it references, with the catalog's tile browser page measured in the same run as the reference.

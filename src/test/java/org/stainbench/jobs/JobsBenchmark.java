@@ -24,7 +24,7 @@ import org.stainbench.jobs.agent.Protocol;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The jobs benchmark ({@code bench/jobs.sh}): 8 in-process agents speaking the real HTTP API to a running
+ * The jobs benchmark ({@code src/bench/jobs.sh}): 8 in-process agents speaking the real HTTP API to a running
  * server. Dispatch latency: one job at a time onto idle, long-polling agents, queued → RUNNING as the
  * database records it. Claim throughput: 2,000 queued jobs drained by the 8 agents (poll/claim, start,
  * finish), with every job checked to be claimed exactly once. Reference measured in the same run: the

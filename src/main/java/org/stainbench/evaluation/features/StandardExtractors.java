@@ -7,7 +7,7 @@ import org.stainbench.evaluation.preprocess.Preprocessing;
  * Extractors the UI recognises by the sha256 of their ONNX file.
  * <p>The standard FID Inception-v3 ("pt_inception-2015-12-05", the weights of pytorch-fid and torch-fidelity,
  * ported from TensorFlow's 2015 graph) cannot be downloaded on the team's machines. Export it once on a machine
- * with PyTorch and internet with {@code python3 tools/export_fid_inception.py fid_inception.onnx} (see README),
+ * with PyTorch and internet with {@code python3 src/tools/export_fid_inception.py fid_inception.onnx} (see README),
  * and put the printed sha256 into {@link #FID_INCEPTION_SHA256}. Until then the constant is {@code null} and no
  * file is labelled "standard FID Inception": a hash is never guessed.
  */
@@ -17,7 +17,7 @@ public final class StandardExtractors {
     public static final String FID_INCEPTION_NAME = "standard FID Inception-v3 (pt_inception-2015-12-05)";
 
     /**
-     * sha256 of {@code fid_inception.onnx} as written by {@code tools/export_fid_inception.py} (opset 17,
+     * sha256 of {@code fid_inception.onnx} as written by {@code src/tools/export_fid_inception.py} (opset 17,
      * input 1 x 3 x 299 x 299 with a dynamic batch axis, output N x 2048 pool features); null until known.
      */
     public static final String FID_INCEPTION_SHA256 = null;

@@ -2,12 +2,12 @@
 # Benchmark (b) of issue 6: feature-extraction throughput (tiles/s) at 299 x 299 with a random-weight
 # Inception-v3 ONNX on the CPU, through the jar's `features` command (DJL + ONNX Runtime, offline), for several
 # batch sizes; the same network in PyTorch on the same input is timed in the same run as the reference.
-#   bash bench/features.sh                  # 64 tiles, batches 1 4 8 16 32
-#   TILES=32 BATCHES="8 16" bash bench/features.sh
+#   bash src/bench/features.sh                  # 64 tiles, batches 1 4 8 16 32
+#   TILES=32 BATCHES="8 16" bash src/bench/features.sh
 # Needs Debian's python3-torch and python3-torchvision (installed here when missing, as root). The .onnx it
 # exports (~90 MB) lives in the work folder, never in the repository.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 TILES=${TILES:-64}; BATCHES=${BATCHES:-"1 4 8 16 32"}
 WORK=${WORK:-/tmp/stainbench-bench-features}
 mkdir -p "$WORK"
@@ -15,8 +15,8 @@ if ! /usr/bin/python3 -c "import torch, torchvision" 2>/dev/null; then
   echo "bench: installing python3-torch python3-torchvision"
   apt-get install -y -qq python3-torch python3-torchvision > /dev/null
 fi
-[ -f "$WORK/inception_random.onnx" ] || /usr/bin/python3 bench/inception_random.py export "$WORK/inception_random.onnx"
-[ -f "$WORK/tiles_$TILES.npy" ] || /usr/bin/python3 bench/inception_random.py tiles "$WORK/tiles_$TILES.npy" "$TILES"
+[ -f "$WORK/inception_random.onnx" ] || /usr/bin/python3 src/bench/inception_random.py export "$WORK/inception_random.onnx"
+[ -f "$WORK/tiles_$TILES.npy" ] || /usr/bin/python3 src/bench/inception_random.py tiles "$WORK/tiles_$TILES.npy" "$TILES"
 JAR=$(ls target/stainbench-*.jar 2>/dev/null | grep -v -- '-plain' | head -1 || true)
 if [ -z "$JAR" ]; then
   ./mvnw -q -DskipTests package
@@ -25,7 +25,7 @@ fi
 java -Dai.djl.offline=true -jar "$JAR" features --model "$WORK/inception_random.onnx" --tiles "$WORK/tiles_$TILES.npy" \
   --size 299 --resize none --batch "$(echo $BATCHES | tr ' ' ',')" > "$WORK/java.json" 2> "$WORK/java.err" \
   || { cat "$WORK/java.err"; exit 1; }
-/usr/bin/python3 bench/inception_random.py torch "$WORK/inception_random.onnx" "$WORK/tiles_$TILES.npy" $BATCHES \
+/usr/bin/python3 src/bench/inception_random.py torch "$WORK/inception_random.onnx" "$WORK/tiles_$TILES.npy" $BATCHES \
   > "$WORK/torch.json"
 python3 - "$WORK" <<'PY'
 import json, os, sys

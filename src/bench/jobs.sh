@@ -4,7 +4,7 @@
 # the round trip of a no-op API call measured in the same run. Figures: target/bench/jobs-*.md.
 # (JobsBenchH2 / JobsBenchPostgres are not *IT classes, so ./mvnw verify does not run them.)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ./mvnw -q verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test='JobsBench*' -Dfailsafe.failIfNoSpecifiedTests=false
 cat target/bench/jobs-*.md

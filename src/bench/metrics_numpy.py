@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""numpy/scipy side of bench/metrics.sh: makes the feature files, then times FID + KID with the same math.
+"""numpy/scipy side of src/bench/metrics.sh: makes the feature files, then times FID + KID with the same math.
 
   make   OUT_DIR N D       writes OUT_DIR/real.npy, OUT_DIR/fake.npy (float32, N x D)
   time   OUT_DIR SUBSETS SIZE SEED   prints JSON: numpy/scipy FID and KID, seconds, BLAS kernel

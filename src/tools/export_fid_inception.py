@@ -5,7 +5,7 @@ torch-fidelity, file pt_inception-2015-12-05-6726825d.pth) to ONNX, for Stainben
 Run once on a machine with internet and PyTorch (Stainbench's machines cannot download the weights):
 
     python3 -m pip install torch pytorch-fid onnx
-    python3 tools/export_fid_inception.py fid_inception.onnx
+    python3 src/tools/export_fid_inception.py fid_inception.onnx
 
 Then register fid_inception.onnx in Stainbench with the preprocessing
 "299 x 299, TF1-compatible bilinear resize, values (v - 128) / 128" (StandardExtractors.fidInceptionPreprocessing),

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark (a) of issue 6: FID + KID (SUBSETS x SIZE) on N x D features per side, Java (the jar's `metrics`
 # command) against numpy/scipy doing the same math, in the same run. Prints both times and the ratio.
-#   bash bench/metrics.sh                 # 10,000 x 2048 per side, KID 100 x 1000
-#   N=3000 SUBSETS=10 bash bench/metrics.sh   # a quicker look
-#   THREADS=1 SUBSETS=10 bash bench/metrics.sh # one thread each side (OPENBLAS_NUM_THREADS / stainbench.metrics.threads)
+#   bash src/bench/metrics.sh                 # 10,000 x 2048 per side, KID 100 x 1000
+#   N=3000 SUBSETS=10 bash src/bench/metrics.sh   # a quicker look
+#   THREADS=1 SUBSETS=10 bash src/bench/metrics.sh # one thread each side (OPENBLAS_NUM_THREADS / stainbench.metrics.threads)
 # Times exclude process start and reading the .npy files on both sides (each side reports its own compute time).
 # numpy runs with OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset (see the README), and the script prints which
 # OpenBLAS kernel it used.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 N=${N:-10000}; D=${D:-2048}; SUBSETS=${SUBSETS:-100}; SIZE=${SIZE:-1000}; SEED=${SEED:-0}; THREADS=${THREADS:-}
 JAVA_THREADS=(); PY_THREADS=()
 if [ -n "$THREADS" ]; then
@@ -22,14 +22,14 @@ if [ -z "$JAR" ]; then
 fi
 if [ ! -f "$WORK/real.npy" ]; then
   echo "bench: making $N x $D float32 features per side in $WORK"
-  python3 bench/metrics_numpy.py make "$WORK" "$N" "$D"
+  python3 src/bench/metrics_numpy.py make "$WORK" "$N" "$D"
 fi
 echo "bench: Java ($JAR)"
 java --add-modules jdk.incubator.vector "${JAVA_THREADS[@]}" -jar "$JAR" metrics --real "$WORK/real.npy" --fake "$WORK/fake.npy" \
   --kid-subsets "$SUBSETS" --kid-subset-size "$SIZE" --seed "$SEED" > "$WORK/java.json" 2> "$WORK/java.err" \
   || { cat "$WORK/java.err"; exit 1; }
 echo "bench: numpy/scipy"
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${PY_THREADS[@]}" python3 bench/metrics_numpy.py time "$WORK" "$SUBSETS" "$SIZE" "$SEED" \
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${PY_THREADS[@]}" python3 src/bench/metrics_numpy.py time "$WORK" "$SUBSETS" "$SIZE" "$SEED" \
   > "$WORK/numpy.json"
 python3 - "$WORK" <<'PY'
 import json, os, sys

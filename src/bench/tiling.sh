@@ -3,9 +3,9 @@
 # TileMeasures filter, lab archive) against OpenSlide's Python binding + numpy applying the same filter
 # and writing the same archive with np.savez, on the same ~20,000 x 20,000 px pyramidal TIFF in the same run.
 #
-# usage: bench/tiling.sh [WORKDIR]        (needs libvips-tools, libopenslide0, python3-openslide; builds the jar)
+# usage: src/bench/tiling.sh [WORKDIR]        (needs libvips-tools, libopenslide0, python3-openslide; builds the jar)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 WORK=${1:-$(mktemp -d /tmp/tiling-bench.XXXXXX)}
 mkdir -p "$WORK"

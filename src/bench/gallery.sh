@@ -5,9 +5,9 @@
 # thumbnails the page references (no full-resolution image is referenced until a tile is opened). The catalog's
 # tile browser page is measured in the same run as the reference.
 #
-# usage: bench/gallery.sh        (prints a Markdown table; also written to target/bench/gallery.md)
+# usage: src/bench/gallery.sh        (prints a Markdown table; also written to target/bench/gallery.md)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 mkdir -p target
 ./mvnw -q test -Dtest=GalleryBenchmark -Dsurefire.failIfNoSpecifiedTests=false > target/gallery-bench.log 2>&1 || {
   tail -50 target/gallery-bench.log; exit 1; }
