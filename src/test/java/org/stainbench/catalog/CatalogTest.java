@@ -457,7 +457,11 @@ class CatalogTest {
     }
 
     /** A tile browser page over 50,000 tiles (H2 in memory; best of three requests). */
-    static final long MAX_PAGE_MS = 1500;
+    /**
+     * A guard against unpaged queries or rendering (which take tens of seconds at 50,000 tiles), not a
+     * performance figure: it must hold on a busy shared CI machine. Speed is measured by the benchmarks.
+     */
+    static final long MAX_PAGE_MS = 5000;
 
     @Test
     void theTileBrowserStaysFastAtFiftyThousandTiles() throws Exception {
