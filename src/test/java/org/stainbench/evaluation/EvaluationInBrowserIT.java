@@ -35,9 +35,9 @@ import org.stainbench.support.Browser;
  * the job finishes, the page shows the comparison table (best per column marked, per-seed values on expand), the
  * chart, and both exports download.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-// a fresh application: this test counts what the demo project creates, which other browser tests would add to
-@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.BEFORE_CLASS)
+// an application of its own (the property makes a separate test context): this test counts what the demo project
+// creates, which other browser tests sharing an application would add to
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=evaluation")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvaluationInBrowserIT {

@@ -35,9 +35,9 @@ import org.stainbench.support.Browser;
  * twelve columns. Opens the random and best/worst galleries, the compare view (full resolution only for what is
  * shown), moves with the keyboard, and downloads the figure.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-// a fresh application: this test counts what the demo project creates, which other browser tests would add to
-@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.BEFORE_CLASS)
+// an application of its own (the property makes a separate test context): this test counts what the demo project
+// creates, which other browser tests sharing an application would add to
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=galleries")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GalleriesInBrowserIT {

@@ -37,9 +37,9 @@ import org.stainbench.support.Browser;
  * two pathologists score it with the arrow keys on a tablet-sized window (one signs out half-way and resumes); the
  * results page shows agreement statistics equal to those computed here, independently, from the exported CSV.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-// a fresh application: this test counts what the demo project creates, which other browser tests would add to
-@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.BEFORE_CLASS)
+// an application of its own (the property makes a separate test context): this test counts what the demo project
+// creates, which other browser tests sharing an application would add to
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=review")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReviewInBrowserIT {
