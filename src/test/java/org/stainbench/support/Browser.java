@@ -81,8 +81,9 @@ public final class Browser implements AutoCloseable {
         return driver.getCurrentUrl().substring(base.length());
     }
 
-    public WebDriverWait waiting(Duration d) {
-        return new WebDriverWait(driver, d);
+    /** A wait that retries when htmx swapped an element between finding and reading it. */
+    public org.openqa.selenium.support.ui.FluentWait<WebDriver> waiting(Duration d) {
+        return new WebDriverWait(driver, d).ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     public void waitFor(By by) {
