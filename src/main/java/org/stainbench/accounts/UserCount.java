@@ -14,7 +14,7 @@ class UserCount implements InventoryCount {
 
     @Override
     public String label() {
-        return "Users";
+        return "users";
     }
 
     @Override

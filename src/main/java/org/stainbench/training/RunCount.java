@@ -14,7 +14,7 @@ class RunCount implements InventoryCount {
 
     @Override
     public String label() {
-        return "Runs";
+        return "runs";
     }
 
     @Override
