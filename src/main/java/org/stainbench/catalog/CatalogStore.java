@@ -1,5 +1,10 @@
 package org.stainbench.catalog;
 
+import static org.stainbench.shell.Columns.longOrNull;
+import static org.stainbench.shell.Columns.intOrNull;
+import static org.stainbench.shell.Columns.doubleOrNull;
+import static org.stainbench.shell.Columns.instant;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -24,26 +29,6 @@ class CatalogStore {
     CatalogStore(JdbcClient jdbc, JdbcTemplate template) {
         this.jdbc = jdbc;
         this.template = template;
-    }
-
-    private static Instant instant(ResultSet rs, String col) throws SQLException {
-        Timestamp t = rs.getTimestamp(col);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static Long longOrNull(ResultSet rs, String col) throws SQLException {
-        long v = rs.getLong(col);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Integer intOrNull(ResultSet rs, String col) throws SQLException {
-        int v = rs.getInt(col);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Double doubleOrNull(ResultSet rs, String col) throws SQLException {
-        double v = rs.getDouble(col);
-        return rs.wasNull() ? null : v;
     }
 
     static Dataset dataset(ResultSet rs, int row) throws SQLException {

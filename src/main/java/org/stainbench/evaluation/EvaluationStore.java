@@ -1,5 +1,10 @@
 package org.stainbench.evaluation;
 
+import static org.stainbench.shell.Columns.longOrNull;
+import static org.stainbench.shell.Columns.intOrNull;
+import static org.stainbench.shell.Columns.doubleOrNull;
+import static org.stainbench.shell.Columns.instant;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.ResultSet;
@@ -30,26 +35,6 @@ class EvaluationStore {
     EvaluationStore(JdbcClient jdbc, JdbcTemplate template) {
         this.jdbc = jdbc;
         this.template = template;
-    }
-
-    private static Long longOrNull(ResultSet rs, String c) throws SQLException {
-        long v = rs.getLong(c);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Integer intOrNull(ResultSet rs, String c) throws SQLException {
-        int v = rs.getInt(c);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Double doubleOrNull(ResultSet rs, String c) throws SQLException {
-        double v = rs.getDouble(c);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Instant instant(ResultSet rs, String c) throws SQLException {
-        Timestamp t = rs.getTimestamp(c);
-        return t == null ? null : t.toInstant();
     }
 
     // extractors

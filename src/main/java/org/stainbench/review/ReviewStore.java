@@ -1,5 +1,9 @@
 package org.stainbench.review;
 
+import static org.stainbench.shell.Columns.longOrNull;
+import static org.stainbench.shell.Columns.intOrNull;
+import static org.stainbench.shell.Columns.instant;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -22,21 +26,6 @@ class ReviewStore {
 
     ReviewStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
-    }
-
-    private static Long longOrNull(ResultSet rs, String c) throws SQLException {
-        long v = rs.getLong(c);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Integer intOrNull(ResultSet rs, String c) throws SQLException {
-        int v = rs.getInt(c);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Instant instant(ResultSet rs, String c) throws SQLException {
-        Timestamp t = rs.getTimestamp(c);
-        return t == null ? null : t.toInstant();
     }
 
     static ReviewSession session(ResultSet rs, int row) throws SQLException {

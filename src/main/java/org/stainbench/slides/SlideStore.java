@@ -1,5 +1,7 @@
 package org.stainbench.slides;
 
+import static org.stainbench.shell.Columns.instant;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -27,11 +29,6 @@ class SlideStore {
 
     private static OffsetDateTime ts(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
-    }
-
-    private static Instant instant(ResultSet rs, String col) throws SQLException {
-        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
     }
 
     private static Double dbl(ResultSet rs, String col) throws SQLException {
