@@ -198,6 +198,17 @@ class EvaluationStore {
                 .query(EvaluationStore::evaluation).list();
     }
 
+    List<Evaluation> finishedEvaluations() {
+        return jdbc.sql("select * from evaluation where status = 'DONE' and finished_at is not null order by finished_at, id")
+                .query(EvaluationStore::evaluation).list();
+    }
+
+    /** Evaluations whose lower-cased name matches {@code pattern} ({@link org.stainbench.shell.LikePattern}), newest first. */
+    List<Evaluation> searchEvaluations(String pattern, int limit) {
+        return jdbc.sql("select * from evaluation where lower(name) like ? escape '!' order by id desc limit ?")
+                .params(pattern, limit).query(EvaluationStore::evaluation).list();
+    }
+
     long countEvaluations() {
         return jdbc.sql("select count(*) from evaluation").query(Long.class).single();
     }

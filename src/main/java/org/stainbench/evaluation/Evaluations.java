@@ -68,6 +68,11 @@ public class Evaluations {
         return store.countEvaluations();
     }
 
+    /** Evaluations that finished with values (status DONE), in the order they finished. */
+    public List<Evaluation> finished() {
+        return store.finishedEvaluations();
+    }
+
     public List<Subject> subjects(long evaluationId) {
         return store.subjects(evaluationId);
     }
@@ -180,6 +185,24 @@ public class Evaluations {
 
         public SeedSummary get(Metric m) {
             return summary.get(m);
+        }
+
+        /** The mean over seeds of {@code m}, or null when not measured. */
+        public Double mean(Metric m) {
+            SeedSummary s = summary.get(m);
+            return s == null ? null : s.mean();
+        }
+
+        /** The sample std over seeds of {@code m}, or null (not measured, or one seed). */
+        public Double std(Metric m) {
+            SeedSummary s = summary.get(m);
+            return s == null ? null : s.std();
+        }
+
+        /** The number of seeds behind {@code m}'s mean (0 when not measured). */
+        public int n(Metric m) {
+            SeedSummary s = summary.get(m);
+            return s == null ? 0 : s.n();
         }
 
         public List<Long> seedList() {

@@ -24,6 +24,10 @@ class HomeController {
         if (pathologistOnly) {
             return "redirect:/review";
         }
+        boolean supervisorOnly = auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"));
+        if (supervisorOnly) {
+            return "redirect:/dashboard";   // supervisors' home page
+        }
         model.addAttribute("counts", counts.stream()
                 .map(c -> new Tile(c.label(), c.count(), c.href())).toList());
         return "home";
