@@ -44,11 +44,11 @@ class Dashboard {
     record EpochRun(String target, String runUuid, String label, long evaluationId, String evaluationName,
                     List<EpochPoint> points) {
 
-        String runHref() {
+        public String runHref() {
             return "/runs/" + runUuid;
         }
 
-        String evaluationHref() {
+        public String evaluationHref() {
             return "/evaluations/" + evaluationId;
         }
     }

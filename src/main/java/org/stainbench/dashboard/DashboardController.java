@@ -77,7 +77,7 @@ class DashboardController {
         v.gpu().byHolder().forEach((holder, hours) -> {
             List<Double> rounded = new ArrayList<>();
             for (double h : hours) {
-                rounded.add(Math.round(h * 1000) / 1000.0);
+                rounded.add(h);
             }
             sets.add(Map.of("label", holder, "data", rounded, "href", "/nodes"));
         });

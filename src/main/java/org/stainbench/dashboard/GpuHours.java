@@ -26,7 +26,7 @@ final class GpuHours {
     /** The days (oldest first) and, per holder (sorted by name), the GPU-hours of each day; per job the total. */
     record Usage(List<LocalDate> days, Map<String, double[]> byHolder, Map<Long, Double> byJob) {
 
-        double total() {
+        public double total() {
             return byHolder.values().stream().flatMapToDouble(java.util.Arrays::stream).sum();
         }
     }

@@ -20,7 +20,7 @@ final class Standings {
     record Result(long evaluationId, long subjectId, String evaluationName, Instant finishedAt, String target, String label, Long checkpointId,
                   String checkpointName, String runUuid, Integer epoch, double mean, Double std, int n) {
 
-        String evaluationHref() {
+        public String evaluationHref() {
             return "/evaluations/" + evaluationId;
         }
     }
@@ -36,12 +36,12 @@ final class Standings {
     record Standing(String target, Result best, Result previous, List<Step> overTime, int evaluations) {
 
         /** best − previous (negative: improved), or null. */
-        Double delta() {
+        public Double delta() {
             return previous == null ? null : best.mean() - previous.mean();
         }
 
         /** The delta as a percentage of the previous best, or null (no previous, or a previous of 0). */
-        Double percent() {
+        public Double percent() {
             return previous == null || previous.mean() == 0 ? null : 100 * (best.mean() - previous.mean()) / Math.abs(previous.mean());
         }
     }

@@ -55,10 +55,15 @@ class AccessRulesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Role.class, names = {"ADMIN", "MEMBER", "SUPERVISOR"})
+    @EnumSource(value = Role.class, names = {"ADMIN", "MEMBER"})
     void teamRolesSeeTheOverview(Role role) throws Exception {
         mvc.perform(get("/").with(as(role))).andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("What this Stainbench holds")));
+    }
+
+    @Test
+    void supervisorsStartOnTheDashboard() throws Exception {
+        mvc.perform(get("/").with(as(Role.SUPERVISOR))).andExpect(redirectedUrl("/dashboard"));
     }
 
     @Test

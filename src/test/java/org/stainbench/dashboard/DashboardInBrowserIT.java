@@ -1,0 +1,210 @@
+package org.stainbench.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.stainbench.accounts.Accounts;
+import org.stainbench.accounts.Role;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.checkpoints.Checkpoint;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedFixtures;
+import org.stainbench.evaluation.Evaluations;
+import org.stainbench.evaluation.Extractors;
+import org.stainbench.evaluation.preprocess.ResizeFilter;
+import org.stainbench.support.Browser;
+
+/**
+ * Real Chromium on the demo project: a member loads the demo (datasets, two baselines, a CPU training run of three
+ * epochs, each applied to the demo H&amp;E) and evaluates the baselines, then baselines and epochs, against the demo
+ * CK7 dataset. A supervisor signs in, lands on the dashboard, sees the best checkpoint and the charts drawn, follows
+ * the best figure to its evaluation page, searches from the navigation box with live results, and finds no form or
+ * button on the pages visited that would change anything (the logout form aside).
+ */
+// an application of its own: the test counts what the demo project creates
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=dashboard")
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardInBrowserIT {
+
+    /** Baselines (2) and the demo run's epochs (3). */
+    static final int DEMO_CHECKPOINTS = 5;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    Checkpoints checkpoints;
+    @Autowired
+    Extractors extractors;
+    @Autowired
+    Evaluations evaluations;
+
+    Browser browser;
+
+    @BeforeAll
+    void start() {
+        Browser.require();
+        accounts.createAccount("dora", Role.MEMBER, "member-password");
+        accounts.createAccount("sven", Role.SUPERVISOR, "supervisor-password");
+        browser = Browser.open(port);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    JavascriptExecutor js() {
+        return (JavascriptExecutor) browser.driver;
+    }
+
+    @Test
+    void aSupervisorReadsTheDashboardFollowsAFigureAndSearches() throws Exception {
+        // the member's part: the demo project and two evaluations of it
+        browser.signIn("dora", "member-password");
+        browser.go("/datasets");
+        // the demo upload is synchronous and can outlast the driver's command timeout: submit from script, wait for data
+        js().executeScript("setTimeout(function () { document.getElementById('load-demo').click(); }, 0);");
+        GeneratedFixtures.await("demo checkpoints", () -> checkpoints.all().size() >= DEMO_CHECKPOINTS);
+        for (Checkpoint c : checkpoints.all()) {
+            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
+        }
+        Path model = Files.createTempFile("random8-", ".onnx");
+        try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
+            Files.copy(in, model, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (InputStream in = Files.newInputStream(model)) {
+            extractors.register(new Extractors.NewExtractor("random8", 16, 16, ResizeFilter.BILINEAR_ANTIALIAS, 1.0 / 255, 0.0,
+                    new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in, null, "dora");
+        }
+        evaluate("baselines vs demo CK7", List.of("Reinhard (demo)", "Stain remap (demo)"));
+        evaluate("epochs and baselines vs demo CK7", List.of());
+        assertThat(evaluations.finished()).hasSize(2);
+        browser.signOut();
+
+        // the supervisor's part
+        browser.signIn("sven", "supervisor-password");
+        assertThat(browser.path()).isEqualTo("/dashboard");
+        WebElement stain = browser.driver.findElement(By.cssSelector("article.stain[data-target='CK7']"));
+        String best = stain.findElement(By.cssSelector(".best-checkpoint")).getText();
+        assertThat(checkpoints.all().stream().map(Checkpoint::name)).contains(best);
+        assertThat(stain.getText()).contains("2 finished evaluations").contains("FID").contains("±");
+        // the charts are drawn with data: two best-so-far steps, one run with its three epochs, and no GPU job (CPU demo)
+        browser.waiting(Duration.ofSeconds(10)).until(d -> js().executeScript("return window.stainbenchDashboard != null"));
+        assertThat(browser.driver.findElements(By.cssSelector("canvas.best-chart"))).hasSize(1);
+        assertThat(((Number) js().executeScript("return window.stainbenchDashboard.best[0].data.datasets[0].data.length")).intValue())
+                .isEqualTo(2);
+        assertThat(((Number) js().executeScript("return window.stainbenchDashboard.epochs[0].data.datasets.length")).intValue())
+                .isEqualTo(1);
+        assertThat(((Number) js().executeScript("return window.stainbenchDashboard.epochs[0].data.datasets[0].data.length")).intValue())
+                .isEqualTo(3);
+        assertThat(browser.driver.findElement(By.id("no-gpu-use")).getText()).contains("No job with GPUs ran");
+        assertThat(browser.driver.findElement(By.id("no-reviews")).getText()).contains("No review session yet");
+        assertNothingChangesAnything();
+        browser.screenshot("dashboard");
+
+        // a figure leads to the evaluation it comes from
+        String value = stain.findElement(By.cssSelector(".best-value strong")).getText();
+        stain.findElement(By.cssSelector("a.best-value")).click();
+        browser.waitFor(By.id("comparison"));
+        assertThat(browser.path()).matches("/evaluations/\\d+");
+        assertThat(browser.driver.findElement(By.id("comparison")).getText()).contains(best).contains(value);
+        assertNothingChangesAnything();
+
+        // the search box: "/" focuses it, typing shows live results, Enter opens the full page
+        browser.go("/dashboard");
+        browser.driver.findElement(By.tagName("body")).sendKeys("/");
+        WebElement box = browser.driver.switchTo().activeElement();
+        assertThat(box.getAttribute("id")).isEqualTo("search-input");
+        box.sendKeys("demo ck7");
+        browser.waiting(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#search-live .search-hit")).isEmpty());
+        assertThat(browser.driver.findElement(By.id("search-live")).getText()).contains("Demo CK7 (synthetic)");
+        assertThat(browser.path()).isEqualTo("/dashboard");
+        browser.driver.findElement(By.id("search-input")).sendKeys(Keys.ENTER);
+        browser.waitFor(By.id("search-results"));
+        assertThat(browser.path()).isEqualTo("/search");
+        assertThat(browser.driver.findElement(By.cssSelector("#search-results [data-kind='datasets']")).getText())
+                .contains("Demo CK7 (synthetic)");
+        assertNothingChangesAnything();
+        browser.driver.findElement(By.cssSelector("#search-results [data-kind='datasets'] a")).click();
+        assertThat(browser.path()).matches("/datasets/\\d+");
+        browser.signOut();
+    }
+
+    /** As the member: an evaluation of the named sets (all ready sets when none named) against the demo CK7, to its end. */
+    void evaluate(String name, List<String> checkpointNames) {
+        browser.go("/evaluations");
+        WebElement ev = browser.driver.findElement(By.id("new-evaluation"));
+        ev.findElement(By.name("name")).sendKeys(name);
+        new Select(ev.findElement(By.name("realDataset"))).selectByVisibleText("Demo CK7 (synthetic)");
+        for (WebElement box : ev.findElements(By.cssSelector("input[name=sets]"))) {
+            String label = box.findElement(By.xpath("..")).getText();
+            if (checkpointNames.isEmpty() || checkpointNames.stream().anyMatch(label::contains)) {
+                box.click();
+            }
+        }
+        set(ev, "tilesPerSide", "12");
+        set(ev, "archives", "3");
+        set(ev, "cropSize", "64");
+        set(ev, "cropsPerTile", "2");
+        set(ev, "seeds", "0-2");
+        set(ev, "kidSubsets", "3");
+        set(ev, "kidSubsetSize", "6");
+        set(ev, "batchSize", "6");
+        ev.findElement(By.id("start-evaluation")).click();
+        browser.waitFor(By.id("eval-status"));
+        long id = Long.parseLong(browser.path().replaceAll(".*/", ""));
+        GeneratedFixtures.await("evaluation " + name, () -> List.of("DONE", "FAILED").contains(evaluations.find(id).orElseThrow().status()));
+        assertThat(evaluations.find(id).orElseThrow().status()).as(evaluations.find(id).orElseThrow().error()).isEqualTo("DONE");
+    }
+
+    void set(WebElement form, String name, String value) {
+        WebElement input = form.findElement(By.name(name));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    /** No form that posts (but the logout), and no htmx attribute that would send a change. */
+    void assertNothingChangesAnything() {
+        @SuppressWarnings("unchecked")
+        List<String> posting = (List<String>) js().executeScript(
+                "return Array.from(document.querySelectorAll('form')).filter(function (f) {"
+                        + " return (f.getAttribute('method') || 'get').toLowerCase() !== 'get'; })"
+                        + ".map(function (f) { return f.getAttribute('action'); });");
+        assertThat(posting).as("forms that post on " + browser.path()).containsExactly("/logout");
+        Number htmx = (Number) js().executeScript(
+                "return document.querySelectorAll('[hx-post],[hx-put],[hx-patch],[hx-delete]').length;");
+        assertThat(htmx.intValue()).as("htmx changes on " + browser.path()).isZero();
+        @SuppressWarnings("unchecked")
+        List<String> buttons = (List<String>) js().executeScript(
+                "return Array.from(document.querySelectorAll('button, input[type=submit]'))"
+                        + ".filter(function (b) { return !b.form || b.form.getAttribute('action') !== '/logout'; })"
+                        + ".filter(function (b) { return b.offsetParent !== null; })"
+                        + ".map(function (b) { return b.outerHTML; });");
+        assertThat(buttons).as("buttons on " + browser.path()).isEmpty();
+    }
+}

@@ -1,0 +1,376 @@
+package org.stainbench.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.UserRequestPostProcessor;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.web.util.HtmlUtils;
+import org.stainbench.accounts.Accounts;
+import org.stainbench.accounts.Role;
+import org.stainbench.catalog.ArchiveStatus;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Stain;
+import org.stainbench.checkpoints.Checkpoint;
+import org.stainbench.checkpoints.CheckpointKind;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedFixtures;
+import org.stainbench.evaluation.Evaluation;
+import org.stainbench.evaluation.Evaluations;
+import org.stainbench.evaluation.Extractors;
+import org.stainbench.evaluation.Metric;
+import org.stainbench.evaluation.preprocess.ResizeFilter;
+import org.stainbench.jobs.CommandJob;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobUsage;
+import org.stainbench.jobs.Resources;
+import org.stainbench.tiles.SyntheticTiles;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The dashboard on data built through the modules' services and pages: two real evaluations of two baselines against
+ * a real IHC dataset of its own marker (so other tests' evaluations in this shared context do not rank with them),
+ * a GPU job run through the node-agent API, a 2AFC review session answered by a pathologist. Expected figures are
+ * computed here from the evaluations' comparison tables, the jobs' recorded attempt times and the Wilson formula.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardTest {
+
+    static final String MARKER = "DASH7";
+    /** GPU-hours are sums of a few double products of recorded microsecond times. */
+    static final double HOURS_EPS = 1e-9;
+    /** 1.96: the normal quantile of the 95 % Wilson interval as review.stats uses it (to the shown 0.1 %). */
+    static final double Z = 1.959963984540054;
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    Checkpoints checkpoints;
+    @Autowired
+    Extractors extractors;
+    @Autowired
+    Evaluations evaluations;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    JobQueue queue;
+    @Autowired
+    JobUsage usage;
+
+    long real;
+    long he;
+    Checkpoint remapA;
+    Checkpoint remapB;
+    Evaluation first;
+    Evaluation second;
+
+    static UserRequestPostProcessor supervisor() {
+        return user("dash-sup").roles("SUPERVISOR");
+    }
+
+    static UserRequestPostProcessor member() {
+        return user("dash-mem").roles("MEMBER", "SUPERVISOR");
+    }
+
+    @BeforeAll
+    void data(@TempDir Path tmp) throws Exception {
+        real = catalog.createDataset("Dash real " + MARKER, Stain.IHC, MARKER, "test", 64, null, "test");
+        for (int i = 0; i < 2; i++) {
+            String name = "ihc_9" + i + "_1.npz";
+            Path f = GeneratedFixtures.archive(tmp.resolve("real"), name, SyntheticTiles.Stain.CK7, 8, 64, 170 + i);
+            try (InputStream in = Files.newInputStream(f)) {
+                catalog.registerUpload(real, name, in, "test");
+            }
+        }
+        GeneratedFixtures.await("real ingest", () -> catalog.archives(real).stream().allMatch(a -> a.status() == ArchiveStatus.READY));
+        he = GeneratedFixtures.dataset(catalog, "Dash H&E", Stain.HE, tmp.resolve("he"), List.of("he_81_1.npz", "he_82_1.npz",
+                "he_83_1.npz"), 6, 64, 180);
+        remapA = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "dash remap A", null, 1.0, 1.0, null, "test");
+        remapB = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "dash remap B", null, 0.6, 1.6, null, "test");
+        checkpoints.applyBaseline(remapA.id(), he, "test");
+        checkpoints.applyBaseline(remapB.id(), he, "test");
+        GeneratedFixtures.awaitGenerated(checkpoints, catalog, remapA.id());
+        GeneratedFixtures.awaitGenerated(checkpoints, catalog, remapB.id());
+        Path model = tmp.resolve("random8.onnx");
+        try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
+            Files.copy(in, model);
+        }
+        long extractor;
+        try (InputStream in = Files.newInputStream(model)) {
+            extractor = extractors.register(new Extractors.NewExtractor("dash random8", 16, 16, ResizeFilter.BILINEAR_ANTIALIAS,
+                    1.0 / 255, 0.0, new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in, null,
+                    "test").id();
+        }
+        // the first evaluation compares only A; the second A and B (finished later)
+        first = evaluate("dash first", extractor, setOf(remapA));
+        second = evaluate("dash second", extractor, setOf(remapA), setOf(remapB));
+    }
+
+    long setOf(Checkpoint c) {
+        return checkpoints.sets(c.id()).get(0).id();
+    }
+
+    Evaluation evaluate(String name, long extractor, long... sets) throws Exception {
+        var request = post("/evaluations").with(member()).with(csrf()).param("name", name)
+                .param("realDataset", Long.toString(real)).param("extractor", Long.toString(extractor))
+                .param("tilesPerSide", "12").param("archives", "2").param("cropSize", "32").param("cropsPerTile", "2")
+                .param("seeds", "0-1").param("kidSubsets", "4").param("kidSubsetSize", "6").param("batchSize", "6");
+        for (long s : sets) {
+            request.param("sets", Long.toString(s));
+        }
+        MvcResult r = mvc.perform(request).andExpect(status().is3xxRedirection()).andReturn();
+        long id = Long.parseLong(r.getResponse().getRedirectedUrl().replaceAll(".*/", ""));
+        GeneratedFixtures.await("evaluation " + name, () -> List.of("DONE", "FAILED").contains(evaluations.find(id).orElseThrow().status()));
+        Evaluation e = evaluations.find(id).orElseThrow();
+        assertThat(e.status()).as(e.error()).isEqualTo("DONE");
+        return e;
+    }
+
+    String page(String url, UserRequestPostProcessor who) throws Exception {
+        return mvc.perform(get(url).with(who)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+    }
+
+    static String article(String html) {
+        Matcher m = Pattern.compile("<article[^>]*data-target=\"" + MARKER + "\"[^>]*>(.*?)</article>", Pattern.DOTALL).matcher(html);
+        assertThat(m.find()).as("a section for " + MARKER).isTrue();
+        return m.group(1);
+    }
+
+    static JsonNode chart(String html) {
+        Matcher m = Pattern.compile("id=\"dashboard-data\"[^>]*data-chart=\"([^\"]*)\"").matcher(html);
+        assertThat(m.find()).isTrue();
+        return JSON.readTree(HtmlUtils.htmlUnescape(m.group(1)));
+    }
+
+    /** The lowest mean of {@code metric} among an evaluation's rows, with the row's checkpoint id. */
+    record Low(double mean, Double std, int n, Long checkpointId) {
+    }
+
+    Low lowest(Evaluation e, Metric metric) {
+        return evaluations.comparison(e.id()).rows().stream().filter(r -> r.mean(metric) != null)
+                .min(Comparator.comparingDouble(r -> r.mean(metric)))
+                .map(r -> new Low(r.mean(metric), r.std(metric), r.n(metric), r.subject().checkpointId())).orElseThrow();
+    }
+
+    @Test
+    void bestPerStainWithItsPreviousBestAndTheBestOverTime() throws Exception {
+        Low a = lowest(first, Metric.FID);
+        Low b = lowest(second, Metric.FID);
+        Low best = b.mean() < a.mean() ? b : a;
+        String html = page("/dashboard", supervisor());
+        String section = article(html);
+        String bestName = checkpoints.find(best.checkpointId()).orElseThrow().name();
+        assertThat(section).contains("best-checkpoint").contains(bestName)
+                .contains(Evaluations.number(best.mean())).contains("± " + Evaluations.number(best.std()))
+                .contains("(n = " + best.n() + " seeds)").contains("2 finished evaluations");
+        // the best links to the evaluation it comes from
+        long bestEvaluation = b.mean() < a.mean() ? second.id() : first.id();
+        assertThat(section).containsPattern("class=\"best-value figure\" href=\"/evaluations/" + bestEvaluation + "\"|href=\"/evaluations/"
+                + bestEvaluation + "\"[^>]*class=\"best-value figure\"");
+        if (b.mean() < a.mean()) {
+            // moved against the best of the evaluation before: delta and percentage
+            double delta = b.mean() - a.mean();
+            assertThat(section).contains("−" + Evaluations.number(Math.abs(delta)))
+                    .contains(String.format(Locale.ROOT, "(−%.1f %%)", Math.abs(100 * delta / a.mean())))
+                    .contains("previous-best");
+        } else {
+            assertThat(section).contains("the best came with the first one");
+        }
+        // the best-so-far series: one step per evaluation, in finish order, each linking to its evaluation
+        JsonNode stain = null;
+        for (JsonNode s : chart(html).get("stains")) {
+            if (s.get("target").asString().equals(MARKER)) {
+                stain = s;
+            }
+        }
+        assertThat(stain).isNotNull();
+        JsonNode steps = stain.get("overTime");
+        assertThat(steps).hasSize(2);
+        assertThat(steps.get(0).get("y").asDouble()).isEqualTo(a.mean());
+        assertThat(steps.get(1).get("y").asDouble()).isEqualTo(Math.min(a.mean(), b.mean()));
+        assertThat(steps.get(0).get("x").asLong()).isEqualTo(first.finishedAt().toEpochMilli());
+        assertThat(steps.get(0).get("href").asString()).isEqualTo("/evaluations/" + first.id());
+        assertThat(steps.get(1).get("href").asString()).isEqualTo("/evaluations/" + bestEvaluation);
+        // the other stored metrics of the best row, each mean ± std
+        var bestRow = evaluations.comparison(bestEvaluation).rows().stream()
+                .filter(r -> best.checkpointId().equals(r.subject().checkpointId())).findFirst().orElseThrow();
+        assertThat(section).contains("data-metric=\"crop_fid\"").contains(Evaluations.number(bestRow.mean(Metric.CROP_FID)));
+        // baselines carry no training run: the epoch chart explains itself instead
+        assertThat(section).contains("No evaluation of this stain compared the epochs of a training run yet");
+    }
+
+    @Test
+    void theRankingMetricIsARequestParameterAmongTheStoredMetrics() throws Exception {
+        Low a = lowest(first, Metric.CROP_FID);
+        Low b = lowest(second, Metric.CROP_FID);
+        Low best = b.mean() < a.mean() ? b : a;
+        String html = page("/dashboard?metric=crop_fid", supervisor());
+        assertThat(article(html)).contains("Best so far by <span>CropFID</span>")
+                .contains(checkpoints.find(best.checkpointId()).orElseThrow().name())
+                .contains("<strong>" + Evaluations.number(best.mean()) + "</strong>");
+        assertThat(chart(html).get("metric").get("key").asString()).isEqualTo("crop_fid");
+
+        String unknown = page("/dashboard?metric=accuracy", supervisor());
+        assertThat(unknown).contains("id=\"metric-note\"").contains("&#39;accuracy&#39; is not a stored metric")
+                .contains("ranked by FID");
+        assertThat(article(unknown)).contains("Best so far by <span>FID</span>");
+    }
+
+    @Test
+    void gpuHoursPerDayComeFromTheAttemptsOfAJobRunByANodeAgent() throws Exception {
+        String token = accounts.issueNodeToken("dash-gpu-node", "admin");
+        String gpus = "[{\"index\":0,\"name\":\"NVIDIA A40\",\"memoryMb\":46068,\"uuid\":\"GPU-a\"},"
+                + "{\"index\":1,\"name\":\"NVIDIA A40\",\"memoryMb\":46068,\"uuid\":\"GPU-b\"}]";
+        mvc.perform(post("/api/nodes/register").header("Authorization", "Bearer " + token).contentType("application/json")
+                .content("{\"name\":\"dash-gpu\",\"hostname\":\"h\",\"cpus\":1,\"memoryMb\":3,\"gpus\":" + gpus
+                        + ",\"oneJob\":false,\"agentVersion\":\"test\"}")).andExpect(status().isOk());
+        long job = queue.submitCommand(CommandJob.shell("dash lora", "true", new Resources(2, 40000, 1, 3, Duration.ofMinutes(5)), "test"));
+        String assignment = mvc.perform(post("/api/nodes/dash-gpu/poll?waitMs=2000").header("Authorization", "Bearer " + token))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        JsonNode a = JSON.readTree(assignment);
+        assertThat(a.get("jobId").asLong()).isEqualTo(job);
+        String hold = "{\"node\":\"dash-gpu\",\"token\":\"" + a.get("token").asString() + "\"";
+        mvc.perform(post("/api/jobs/" + job + "/start").header("Authorization", "Bearer " + token).contentType("application/json")
+                .content(hold + "}")).andExpect(status().isNoContent());
+        Thread.sleep(300);
+        mvc.perform(post("/api/jobs/" + job + "/finish").header("Authorization", "Bearer " + token).contentType("application/json")
+                .content(hold + ",\"exitCode\":0,\"error\":null,\"cancelled\":false}")).andExpect(status().isNoContent());
+
+        Instant now = Instant.now();
+        JobUsage.GpuSpan span = usage.gpuSpans(now.minus(Duration.ofDays(8)), now.plusSeconds(60)).stream()
+                .filter(s -> s.jobId() == job).findFirst().orElseThrow();
+        assertThat(span.holder()).isEqualTo("dash-gpu");
+        assertThat(span.gpus()).isEqualTo(2);
+        assertThat(span.end()).isNotNull();
+        double expected = 2 * Duration.between(span.start(), span.end()).toNanos() / 3.6e12;
+        assertThat(expected).isGreaterThan(0);
+
+        String html = page("/dashboard", supervisor());
+        JsonNode gpu = chart(html).get("gpu");
+        assertThat(gpu.get("labels")).hasSize(7);
+        assertThat(gpu.get("labels").get(6).asString()).isEqualTo(LocalDate.now(ZoneOffset.UTC).toString());
+        JsonNode node = null;
+        for (JsonNode d : gpu.get("datasets")) {
+            if (d.get("label").asString().equals("dash-gpu")) {
+                node = d;
+            }
+        }
+        assertThat(node).as("the node's bars").isNotNull();
+        double sum = 0;
+        for (JsonNode v : node.get("data")) {
+            sum += v.asDouble();
+        }
+        assertThat(sum).isCloseTo(expected, within(HOURS_EPS));
+        // the job links to its page; the node's current GPUs are listed
+        assertThat(html).contains("href=\"/jobs/" + job + "\"").contains("2 × NVIDIA A40");
+    }
+
+    @Test
+    void latestReviewResultsShowAccuracyWithItsWilsonInterval() throws Exception {
+        accounts.createAccount("dash-path", Role.PATHOLOGIST, "pathologist-password-1");
+        MvcResult created = mvc.perform(post("/review/sessions").with(member()).with(csrf()).param("name", "dash 2afc")
+                .param("mode", "TWO_AFC").param("instructions", "Which is real?").param("source", Long.toString(he))
+                .param("ck", Long.toString(remapA.id())).param("perCheckpoint", "4").param("realDataset", Long.toString(real))
+                .param("repeatPercent", "0").param("seed", "5").param("rater", "dash-path"))
+                .andExpect(status().is3xxRedirection()).andReturn();
+        String to = created.getResponse().getRedirectedUrl();
+        assertThat(to).as(String.valueOf(created.getFlashMap().get("error"))).matches("/review/sessions/\\d+");
+        long session = Long.parseLong(to.replaceAll(".*/", ""));
+        var pathologist = user("dash-path").roles("PATHOLOGIST");
+        List<String> choices = new ArrayList<>();
+        for (int step = 1; step <= 20; step++) {
+            String choice = step % 3 == 0 ? "RIGHT" : "LEFT";
+            MvcResult r = mvc.perform(post("/review/sessions/" + session + "/rate/" + step).with(pathologist).with(csrf())
+                    .param("choice", choice)).andExpect(status().is3xxRedirection()).andReturn();
+            choices.add(choice);
+            if (r.getResponse().getRedirectedUrl().endsWith("/rate")) {
+                break;
+            }
+        }
+        assertThat(choices).hasSize(4);
+
+        String html = page("/dashboard", supervisor());
+        Matcher row = Pattern.compile("<a href=\"/review/sessions/" + session + "/results\">dash 2afc</a>(.*?)</tr>", Pattern.DOTALL)
+                .matcher(html);
+        assertThat(row.find()).isTrue();
+        Matcher fig = Pattern.compile("picked the real tile</span>:\\s*<a href=\"/review/sessions/" + session
+                + "/results\" class=\"figure\">([0-9.]+) % \\(95 % Wilson ([0-9.]+)–([0-9.]+) %, (\\d+) of (\\d+)\\)</a>").matcher(row.group(1));
+        assertThat(fig.find()).as(row.group(1)).isTrue();
+        int k = Integer.parseInt(fig.group(4));
+        int n = Integer.parseInt(fig.group(5));
+        assertThat(n).isEqualTo(4);
+        double p = (double) k / n;
+        double centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n);
+        double half = Z * Math.sqrt(p * (1 - p) / n + Z * Z / (4.0 * n * n)) / (1 + Z * Z / n);
+        assertThat(fig.group(1)).isEqualTo(String.format(Locale.ROOT, "%.1f", 100 * p));
+        assertThat(fig.group(2)).isEqualTo(String.format(Locale.ROOT, "%.1f", 100 * Math.max(0, centre - half)));
+        assertThat(fig.group(3)).isEqualTo(String.format(Locale.ROOT, "%.1f", 100 * Math.min(1, centre + half)));
+    }
+
+    @Test
+    void supervisorsGetTheDashboardAtHomeMembersTheOverviewPathologistsNeither() throws Exception {
+        mvc.perform(get("/").with(supervisor())).andExpect(redirectedUrl("/dashboard"));
+        String overview = page("/", member());
+        assertThat(overview).contains("What this Stainbench holds").contains("id=\"to-dashboard\"");
+        assertThat(overview).contains("data-nav=\"dashboard\"");
+        mvc.perform(get("/dashboard").with(member())).andExpect(status().isOk());
+        var pathologist = user("dash-path-2").roles("PATHOLOGIST");
+        mvc.perform(get("/dashboard").with(pathologist)).andExpect(status().isForbidden());
+        mvc.perform(get("/").with(pathologist)).andExpect(redirectedUrl("/review"));
+    }
+
+    @Test
+    void theSupervisorsDashboardHasNoFormThatChangesAnything() throws Exception {
+        String html = page("/dashboard", supervisor());
+        Matcher forms = Pattern.compile("<form[^>]*>", Pattern.CASE_INSENSITIVE).matcher(html);
+        List<String> posting = new ArrayList<>();
+        while (forms.find()) {
+            if (forms.group().toLowerCase(Locale.ROOT).contains("method=\"post\"")) {
+                posting.add(forms.group());
+            }
+        }
+        // the layout's logout form is the only one that posts
+        assertThat(posting).hasSize(1);
+        assertThat(posting.get(0)).contains("/logout");
+        assertThat(html).doesNotContainPattern("(?i)hx-(post|put|patch|delete)");
+        assertThat(html).contains("id=\"search-input\"");
+    }
+}
