@@ -28,7 +28,7 @@ document.addEventListener('DOMContentLoaded', function () {
         type: 'line',
         data: {datasets: [{label: s.target + ': best ' + data.metric.label + ' so far', stepped: 'before', pointRadius: 5,
           borderColor: colours[0], backgroundColor: colours[0], data: s.overTime}]},
-        options: {animation: false, onClick: follow(function () { return best; }),
+        options: {animation: false, aspectRatio: 3, onClick: follow(function () { return best; }),
           plugins: {tooltip: {callbacks: {label: function (c) { return c.raw.label + ': ' + c.raw.y.toPrecision(5); }}}},
           scales: {x: {type: 'linear', title: {display: true, text: 'evaluation finished (UTC)'},
             ticks: {callback: function (v) { return day(v); }, maxTicksLimit: 6}},
@@ -45,7 +45,7 @@ document.addEventListener('DOMContentLoaded', function () {
           return {label: r.label, href: r.href, borderColor: colours[j % colours.length],
             backgroundColor: colours[j % colours.length], pointRadius: 4, data: r.points};
         })},
-        options: {animation: false, onClick: follow(function () { return epochs; }),
+        options: {animation: false, aspectRatio: 3, onClick: follow(function () { return epochs; }),
           scales: {x: {type: 'linear', title: {display: true, text: 'epoch'}, ticks: {stepSize: 1}},
             y: {title: {display: true, text: data.metric.label}}}}
       });
@@ -61,7 +61,7 @@ document.addEventListener('DOMContentLoaded', function () {
       data: {labels: data.gpu.labels, datasets: data.gpu.datasets.map(function (d, j) {
         return {label: d.label, href: d.href, data: d.data, backgroundColor: colours[j % colours.length]};
       })},
-      options: {animation: false, onClick: follow(function () { return gpu; }),
+      options: {animation: false, aspectRatio: 3, onClick: follow(function () { return gpu; }),
         scales: {x: {stacked: true, title: {display: true, text: 'day (UTC)'}},
           y: {stacked: true, beginAtZero: true, title: {display: true, text: 'GPU-hours'}}}}
     });

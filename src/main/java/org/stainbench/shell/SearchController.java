@@ -36,6 +36,7 @@ class SearchController {
         boolean live = "true".equals(hx);
         String query = q == null ? "" : q.strip();
         model.addAttribute("q", query);
+        model.addAttribute("live", live);
         model.addAttribute("kinds", sources.stream().map(SearchSource::kind).toList());
         if (query.isEmpty()) {
             model.addAttribute("note", "Type part of a name, a tag or a patient id to search datasets, archives, checkpoints, "

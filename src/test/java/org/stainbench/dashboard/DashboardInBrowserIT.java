@@ -39,8 +39,8 @@ import org.stainbench.support.Browser;
  * the best figure to its evaluation page, searches from the navigation box with live results, and finds no form or
  * button on the pages visited that would change anything (the logout form aside).
  */
-// an application of its own: the test counts what the demo project creates
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=dashboard")
+// an application of its own: the test counts what the demo project creates, with the demo's CPU training run on
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"stainbench.test.application=dashboard", "stainbench.demo.training=true"})
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardInBrowserIT {
@@ -126,6 +126,9 @@ class DashboardInBrowserIT {
         assertThat(browser.driver.findElement(By.id("no-reviews")).getText()).contains("No review session yet");
         assertNothingChangesAnything();
         browser.screenshot("dashboard");
+        js().executeScript("document.getElementById('best-chart-0').scrollIntoView();");
+        browser.screenshot("dashboard-charts");
+        js().executeScript("window.scrollTo(0, 0);");
 
         // a figure leads to the evaluation it comes from
         String value = stain.findElement(By.cssSelector(".best-value strong")).getText();
@@ -137,7 +140,7 @@ class DashboardInBrowserIT {
 
         // the search box: "/" focuses it, typing shows live results, Enter opens the full page
         browser.go("/dashboard");
-        browser.driver.findElement(By.tagName("body")).sendKeys("/");
+        new org.openqa.selenium.interactions.Actions(browser.driver).sendKeys("/").perform();
         WebElement box = browser.driver.switchTo().activeElement();
         assertThat(box.getAttribute("id")).isEqualTo("search-input");
         box.sendKeys("demo ck7");
@@ -145,12 +148,12 @@ class DashboardInBrowserIT {
         assertThat(browser.driver.findElement(By.id("search-live")).getText()).contains("Demo CK7 (synthetic)");
         assertThat(browser.path()).isEqualTo("/dashboard");
         browser.driver.findElement(By.id("search-input")).sendKeys(Keys.ENTER);
-        browser.waitFor(By.id("search-results"));
-        assertThat(browser.path()).isEqualTo("/search");
-        assertThat(browser.driver.findElement(By.cssSelector("#search-results [data-kind='datasets']")).getText())
+        browser.waiting(Duration.ofSeconds(10)).until(d -> browser.path().startsWith("/search?"));
+        browser.waitFor(By.cssSelector("section #search-results"));
+        assertThat(browser.driver.findElement(By.cssSelector("section #search-results [data-kind='datasets']")).getText())
                 .contains("Demo CK7 (synthetic)");
         assertNothingChangesAnything();
-        browser.driver.findElement(By.cssSelector("#search-results [data-kind='datasets'] a")).click();
+        browser.driver.findElement(By.cssSelector("section #search-results [data-kind='datasets'] a")).click();
         assertThat(browser.path()).matches("/datasets/\\d+");
         browser.signOut();
     }

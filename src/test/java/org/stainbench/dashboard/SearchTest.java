@@ -179,7 +179,7 @@ class SearchTest {
     @Test
     void htmxGetsTheHitsAloneTheFullPageHasTheLayout() throws Exception {
         String fragment = search("qz_under", true);
-        assertThat(fragment).contains("id=\"search-results\"").contains("/checkpoints/" + underscore.id())
+        assertThat(fragment).contains("id=\"search-live-results\"").contains("/checkpoints/" + underscore.id())
                 .doesNotContain("<html").doesNotContain("id=\"nav\"");
         String page = search("qz_under", false);
         assertThat(page).contains("<html").contains("id=\"nav\"").contains("id=\"search-results\"")
