@@ -104,6 +104,7 @@ class DashboardInBrowserIT {
         evaluate("baselines vs demo CK7", List.of("Reinhard (demo)", "Stain remap (demo)"));
         evaluate("epochs and baselines vs demo CK7", List.of());
         assertThat(evaluations.finished()).hasSize(2);
+        browser.go("/datasets");   // leave the evaluation page, which polls and reloads itself
         browser.signOut();
 
         // the supervisor's part

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,8 +39,10 @@ import org.stainbench.support.PostgresDatabase;
 import org.stainbench.tiles.SyntheticTiles;
 
 /** The search and dashboard SQL on a real PostgreSQL: every search source (escaped wildcards, patient ids), job reads, the view. */
-@SpringBootTest
+// a small pool, closed after the class: the shared PostgreSQL has few connection slots for the cached test contexts
+@SpringBootTest(properties = "spring.datasource.hikari.maximum-pool-size=4")
 @ActiveProfiles("test")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class DashboardPostgresIT {
 
     @BeforeAll
