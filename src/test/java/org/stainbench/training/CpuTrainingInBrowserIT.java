@@ -107,10 +107,14 @@ class CpuTrainingInBrowserIT {
         long first = points();
         browser.waiting(Duration.ofSeconds(120)).until(d -> points() > first);
         browser.screenshot("cpu-training-live");
-        browser.waiting(Duration.ofSeconds(240)).until(d -> {
-            browser.driver.navigate().refresh();
-            return browser.driver.findElement(By.id("run-status")).getText().equals("FINISHED");
-        });
+        // state, progress and epoch checkpoints follow the run without reloading the page (htmx)
+        browser.waiting(Duration.ofSeconds(240)).until(d -> browser.driver.findElements(
+                By.cssSelector("#run-checkpoints tr[data-epoch]")).size() >= 1);
+        browser.waiting(Duration.ofSeconds(240)).until(
+                d -> browser.driver.findElement(By.id("run-status")).getText().equals("FINISHED"));
+        browser.waiting(Duration.ofSeconds(30)).until(d -> browser.driver.findElements(
+                By.cssSelector("#run-checkpoints tr[data-epoch]")).size() == 3);
+        browser.driver.navigate().refresh();
         assertThat(browser.driver.findElements(By.cssSelector("#run-checkpoints tr[data-epoch]"))).hasSize(3);
         assertThat(browser.driver.findElement(By.id("params")).getText()).contains("sliced Wasserstein");
         assertThat(browser.driver.findElement(By.id("run-progress")).getText()).contains("1200 / 1200 steps");
