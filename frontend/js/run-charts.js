@@ -1,39 +1,89 @@
-// Metric curves of a run: one Chart.js line chart per metric key, with exponential smoothing and a
-// log-scale switch; refreshed every 5 s while the run is RUNNING.
+// Metric curves of a run: one Chart.js line chart per metric key, with exponential smoothing, a log-scale
+// switch, drag-to-zoom on steps (double-click resets) and epoch markers (dashed lines where a metric named
+// "epoch" changes value); refreshed every 5 s while the run is RUNNING.
 (function () {
   var box = document.getElementById('charts');
   if (!box) return;
   var charts = {};
   var data = {};
+  var zoom = null; // [min, max] steps, or null for everything
+  var EPOCH = 'epoch';
   function smooth(values, alpha) {
     if (!alpha) return values;
     var out = [], last = null;
     values.forEach(function (v) { last = last === null ? v : alpha * last + (1 - alpha) * v; out.push(last); });
     return out;
   }
+  // steps at which the logged "epoch" metric takes a new value (logged once per epoch, or at every step)
+  function epochSteps() {
+    var points = data[EPOCH] || [], out = [], last = null;
+    points.forEach(function (p) { if (p.value !== last) { out.push({ step: p.step, epoch: p.value }); last = p.value; } });
+    return out;
+  }
+  var markers = {
+    id: 'epochMarkers',
+    afterDatasetsDraw: function (chart) {
+      var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+      ctx.save();
+      ctx.strokeStyle = 'rgba(0,0,0,.35)'; ctx.setLineDash([4, 4]); ctx.fillStyle = 'rgba(0,0,0,.55)';
+      ctx.font = '10px sans-serif';
+      epochSteps().forEach(function (m) {
+        var px = x.getPixelForValue(m.step);
+        if (px < area.left || px > area.right) return;
+        ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
+        ctx.fillText('epoch ' + m.epoch, px + 3, area.top + 10);
+      });
+      var sel = chart.$selection;
+      if (sel) {
+        ctx.setLineDash([]); ctx.fillStyle = 'rgba(91,58,140,.15)';
+        ctx.fillRect(Math.min(sel[0], sel[1]), area.top, Math.abs(sel[1] - sel[0]), area.bottom - area.top);
+      }
+      ctx.restore();
+    }
+  };
+  function enableZoom(chart, canvas) {
+    canvas.addEventListener('mousedown', function (e) { chart.$selection = [e.offsetX, e.offsetX]; });
+    canvas.addEventListener('mousemove', function (e) { if (chart.$selection) { chart.$selection[1] = e.offsetX; chart.draw(); } });
+    canvas.addEventListener('mouseup', function () {
+      var sel = chart.$selection; chart.$selection = null;
+      if (sel && Math.abs(sel[1] - sel[0]) > 5) {
+        var a = chart.scales.x.getValueForPixel(Math.min(sel[0], sel[1]));
+        var b = chart.scales.x.getValueForPixel(Math.max(sel[0], sel[1]));
+        zoom = [a, b];
+        draw();
+      } else chart.draw();
+    });
+    canvas.addEventListener('dblclick', function () { zoom = null; draw(); });
+  }
   function draw() {
     var smoothing = document.getElementById('smoothing');
     var logscale = document.getElementById('logscale');
     var alpha = smoothing ? parseFloat(smoothing.value || '0') : 0;
     var log = logscale ? logscale.checked : false;
+    var reset = document.getElementById('zoom-reset');
+    if (reset) reset.hidden = zoom === null;
     Object.keys(data).sort().forEach(function (key) {
+      if (key === EPOCH && Object.keys(data).length > 1) return;
       var points = data[key];
-      var steps = points.map(function (p) { return p.step; });
       var raw = points.map(function (p) { return typeof p.value === 'number' ? p.value : NaN; });
-      var ds = [{ label: key, data: smooth(raw, alpha), borderColor: '#5b3a8c', pointRadius: 0, borderWidth: 1.5 }];
-      if (alpha) ds.push({ label: key + ' (raw)', data: raw, borderColor: 'rgba(91,58,140,.25)', pointRadius: 0, borderWidth: 1 });
+      var xy = function (values) { return values.map(function (v, i) { return { x: points[i].step, y: v }; }); };
+      var ds = [{ label: key, data: xy(smooth(raw, alpha)), borderColor: '#5b3a8c', pointRadius: 0, borderWidth: 1.5 }];
+      if (alpha) ds.push({ label: key + ' (raw)', data: xy(raw), borderColor: 'rgba(91,58,140,.25)', pointRadius: 0, borderWidth: 1 });
+      var x = { type: 'linear', title: { display: true, text: 'step' }, min: zoom ? zoom[0] : undefined, max: zoom ? zoom[1] : undefined };
       if (!charts[key]) {
         var fig = document.createElement('figure');
         var canvas = document.createElement('canvas');
         canvas.setAttribute('data-metric', key);
         fig.appendChild(canvas);
         box.appendChild(fig);
-        charts[key] = new Chart(canvas, { type: 'line', data: { labels: steps, datasets: ds },
-          options: { animation: false, plugins: { title: { display: true, text: key } },
-            scales: { x: { title: { display: true, text: 'step' } }, y: { type: log ? 'logarithmic' : 'linear' } } } });
+        charts[key] = new Chart(canvas, { type: 'line', data: { datasets: ds }, plugins: [markers],
+          options: { animation: false, parsing: true, plugins: { title: { display: true, text: key } },
+            scales: { x: x, y: { type: log ? 'logarithmic' : 'linear' } } } });
+        enableZoom(charts[key], canvas);
       } else {
         var c = charts[key];
-        c.data.labels = steps; c.data.datasets = ds;
+        c.data.datasets = ds;
+        c.options.scales.x.min = x.min; c.options.scales.x.max = x.max;
         c.options.scales.y.type = log ? 'logarithmic' : 'linear';
         c.update();
       }
@@ -54,6 +104,8 @@
       var el = document.getElementById(id);
       if (el) el.addEventListener('input', draw);
     });
+    var reset = document.getElementById('zoom-reset');
+    if (reset) reset.addEventListener('click', function () { zoom = null; draw(); });
     load();
     if (box.dataset.live === 'true') setInterval(load, 5000);
   });

@@ -238,6 +238,12 @@ class EvaluationStore {
         return keys.getKey().longValue();
     }
 
+    /** Evaluations with at least one compared checkpoint of the training run, oldest first. */
+    List<Long> evaluationIdsOfRun(String runUuid) {
+        return jdbc.sql("select distinct evaluation_id from evaluation_subject where run_uuid = ? order by evaluation_id")
+                .param(runUuid).query(Long.class).list();
+    }
+
     List<Subject> subjects(long evaluationId) {
         return jdbc.sql("select * from evaluation_subject where evaluation_id = ? order by position").param(evaluationId)
                 .query(EvaluationStore::subject).list();

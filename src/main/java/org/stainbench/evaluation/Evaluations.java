@@ -97,16 +97,7 @@ public class Evaluations {
         if (setIds == null || setIds.isEmpty()) {
             throw new IllegalArgumentException("Choose at least one generated set to evaluate.");
         }
-        if (extractorId == null) {
-            throw new IllegalArgumentException("Choose a feature extractor.");
-        }
-        Extractor e = extractors.find(extractorId)
-                .orElseThrow(() -> new IllegalArgumentException("No feature extractor with id " + extractorId + "."));
-        if (p.cropSize() > real.tileSize()) {
-            throw new IllegalArgumentException("Crops of " + p.cropSize() + " do not fit the " + real.tileSize() + " px tiles of '"
-                    + real.name() + "'.");
-        }
-        requireTiles(real.name(), real.id(), p);
+        Extractor e = checkTarget(real, extractorId, p);
         List<GeneratedSet> sets = new ArrayList<>();
         for (Long id : setIds.stream().distinct().toList()) {
             GeneratedSet s = checkpoints.set(id).orElseThrow(() -> new IllegalArgumentException("No generated set with id " + id + "."));
@@ -139,6 +130,42 @@ public class Evaluations {
         events.publishEvent(Activity.of(by, "launched", "evaluation", id, "Launched evaluation '" + n + "' of " + sets.size()
                 + " generated set" + (sets.size() == 1 ? "" : "s") + " against '" + real.name() + "'", "/evaluations/" + id));
         return store.findEvaluation(id).orElseThrow();
+    }
+
+    /**
+     * What {@link #create} checks of the real side, the extractor and the protocol, for callers that prepare an
+     * evaluation before its generated sets exist (e.g. "evaluate epochs" of a training run). With a source dataset,
+     * also checks that sets generated from it (which mirror its archives) will hold enough tiles.
+     */
+    public void check(Long realDatasetId, Long extractorId, Protocol p, Long sourceDatasetId) {
+        if (realDatasetId == null) {
+            throw new IllegalArgumentException("Choose the real target dataset.");
+        }
+        Dataset real = catalog.dataset(realDatasetId)
+                .orElseThrow(() -> new IllegalArgumentException("No dataset with id " + realDatasetId + "."));
+        if (real.stain() != Stain.IHC) {
+            throw new IllegalArgumentException("The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
+        }
+        checkTarget(real, extractorId, p);
+        if (sourceDatasetId != null) {
+            Dataset source = catalog.dataset(sourceDatasetId)
+                    .orElseThrow(() -> new IllegalArgumentException("No dataset with id " + sourceDatasetId + "."));
+            requireTiles(source.name(), source.id(), p);
+        }
+    }
+
+    private Extractor checkTarget(Dataset real, Long extractorId, Protocol p) {
+        if (extractorId == null) {
+            throw new IllegalArgumentException("Choose a feature extractor.");
+        }
+        Extractor e = extractors.find(extractorId)
+                .orElseThrow(() -> new IllegalArgumentException("No feature extractor with id " + extractorId + "."));
+        if (p.cropSize() > real.tileSize()) {
+            throw new IllegalArgumentException("Crops of " + p.cropSize() + " do not fit the " + real.tileSize() + " px tiles of '"
+                    + real.name() + "'.");
+        }
+        requireTiles(real.name(), real.id(), p);
+        return e;
     }
 
     private void requireTiles(String name, long datasetId, Protocol p) {
@@ -205,6 +232,13 @@ public class Evaluations {
             return s == null ? 0 : s.n();
         }
 
+        /** Per metric present: {mean, std (0 when undefined), n}, in metric order. */
+        public Map<Metric, double[]> meanStdN() {
+            Map<Metric, double[]> m = new EnumMap<>(Metric.class);
+            summary.forEach((k, v) -> m.put(k, new double[] {v.mean(), v.std() == null ? 0 : v.std(), v.n()}));
+            return m;
+        }
+
         public List<Long> seedList() {
             return seeds.values().stream().flatMap(List::stream).map(EvaluationStore.SeedValue::seed).distinct().sorted().toList();
         }
@@ -228,6 +262,26 @@ public class Evaluations {
                     .sorted(Comparator.comparing((Row r) -> r.subject().epoch()))
                     .collect(Collectors.groupingBy(r -> r.subject().runUuid(), LinkedHashMap::new, Collectors.toList()));
         }
+    }
+
+    /** An evaluation that compared checkpoints of one training run: that run's rows, by epoch. */
+    public record RunEpochs(Evaluation evaluation, List<Metric> metrics, List<Row> rows) {
+    }
+
+    /**
+     * Every evaluation that compared epochs of the training run (oldest first), with the run's rows ordered by
+     * epoch, for the metric-vs-epoch chart of the run page. Evaluations still running have rows without values.
+     */
+    public List<RunEpochs> epochsOfRun(String runUuid) {
+        List<RunEpochs> out = new ArrayList<>();
+        for (long id : store.evaluationIdsOfRun(runUuid)) {
+            Comparison c = comparison(id);
+            List<Row> rows = c.epochRuns().getOrDefault(runUuid, List.of());
+            if (!rows.isEmpty()) {
+                out.add(new RunEpochs(c.evaluation(), c.metrics(), rows));
+            }
+        }
+        return out;
     }
 
     static final String NO_RUN = "no training run";

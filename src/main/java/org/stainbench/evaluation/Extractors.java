@@ -82,6 +82,25 @@ public class Extractors {
         return store.countFeatures(extractorId);
     }
 
+    /** Name of the demo project's extractor (a tiny random-weight network: numbers for the demo, not FID). */
+    public static final String DEMO_NAME = "demo: random 8-d conv (not FID Inception)";
+
+    /**
+     * The demo project's feature extractor, registered on first use from the jar (random weights,
+     * {@code src/test/python/evaluation_fixtures.py} writes it): lets the demo's evaluations run anywhere; its
+     * numbers are not comparable with published FID.
+     */
+    public synchronized Extractor demo(String by) {
+        return store.extractors().stream().filter(e -> e.name().equals(DEMO_NAME)).findFirst().orElseGet(() -> {
+            try (InputStream in = Extractors.class.getResourceAsStream("/demo/random8.onnx")) {
+                return register(new NewExtractor(DEMO_NAME, 16, 16, ResizeFilter.BILINEAR_ANTIALIAS, 1.0 / 255, 0.0,
+                        new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in, null, by);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
     /** Registers an uploaded ONNX file, or the file at {@code serverPath} (exactly one of the two). */
     public Extractor register(NewExtractor f, String uploadName, InputStream upload, String serverPath, String by) {
         String name = f.name() == null ? "" : f.name().trim();

@@ -17,12 +17,12 @@ import java.util.stream.Collectors;
  * {@code kidSubsets} subsets of {@code kidSubsetSize} drawn with each seed. Inputs are 8-bit RGB 0..255, checked
  * before the extractor sees them, and go through the extractor's declared preprocessing (no silent inversion).
  */
-record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPerTile, List<Long> seeds, int kidSubsets,
+public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPerTile, List<Long> seeds, int kidSubsets,
                 int kidSubsetSize, int batchSize) {
 
     static final String RULE = "first tiles of each archive, archives spread evenly";
 
-    Protocol {
+    public Protocol {
         if (tilesPerSide < 2) {
             throw new IllegalArgumentException("An evaluation needs at least 2 tiles per side (FID fits a covariance).");
         }
@@ -58,11 +58,12 @@ record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPerTile, 
     }
 
     /** The lab's protocol (2,100 tiles per side from 7 archives, 4 crops of 256, seeds 0–4, KID 50 × 100). */
-    static Protocol lab() {
+    public static Protocol lab() {
         return new Protocol(2100, 7, 256, 4, List.of(0L, 1L, 2L, 3L, 4L), 50, 100, 16);
     }
 
-    static List<Long> parseSeeds(String s) {
+    /** Seeds as typed in forms: {@code 0,1,2,3,4} or {@code 0-4} (ranges of at most 51 seeds). */
+    public static List<Long> parseSeeds(String s) {
         if (s == null || s.isBlank()) {
             throw new IllegalArgumentException("Give the seeds, e.g. 0,1,2,3,4 or 0-4.");
         }
@@ -125,7 +126,13 @@ record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPerTile, 
         return m;
     }
 
-    static Protocol parse(String text) {
+    /** The recorded form without extra lines; {@link #parse} reads it back. */
+    public String text() {
+        return format(Map.of());
+    }
+
+    /** Reads a recorded protocol back (the lines this record wrote; other lines are ignored). */
+    public static Protocol parse(String text) {
         Map<String, String> m = lines(text);
         return new Protocol(Integer.parseInt(m.get("tiles_per_side")), Integer.parseInt(m.get("archives_per_side")),
                 Integer.parseInt(m.get("crop_size")), Integer.parseInt(m.get("crops_per_tile")),

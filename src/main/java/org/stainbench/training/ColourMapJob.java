@@ -115,8 +115,9 @@ class ColourMapJob implements JobHandler {
             @Override
             public void epochEnd(int epoch, ColourMap model, double meanLoss) {
                 flush();
-                store.logBatch(run.uuid(), List.of(new Tracking.Metric("epoch_loss", meanLoss,
-                        clock.millis(), epoch)), Map.of(), Map.of());
+                // epoch_loss by epoch; "epoch" at the step where it ended (the run page draws epoch markers from it)
+                store.logBatch(run.uuid(), List.of(new Tracking.Metric("epoch_loss", meanLoss, clock.millis(), epoch),
+                        new Tracking.Metric("epoch", epoch, clock.millis(), step)), Map.of(), Map.of());
                 String file = "checkpoints/" + source.name() + "_" + stain + "_colourmap_" + epoch + ".txt";
                 try {
                     artifacts.write(run, file, (model.toText() + "\n").getBytes(StandardCharsets.UTF_8));

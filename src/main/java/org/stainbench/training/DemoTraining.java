@@ -32,14 +32,51 @@ class DemoTraining {
     private final Catalog catalog;
     private final TrackingStore store;
     private final JobQueue jobs;
+    private final EpochEvaluations epochEvaluations;
+    private final EpochSection section;
+    private final org.stainbench.evaluation.Extractors extractors;
     private final boolean enabled;
 
-    DemoTraining(Catalog catalog, TrackingStore store, JobQueue jobs,
+    DemoTraining(Catalog catalog, TrackingStore store, JobQueue jobs, EpochEvaluations epochEvaluations,
+            EpochSection section, @org.springframework.context.annotation.Lazy org.stainbench.evaluation.Extractors extractors,
             @org.springframework.beans.factory.annotation.Value("${stainbench.demo.training:true}") boolean enabled) {
         this.catalog = catalog;
         this.store = store;
         this.jobs = jobs;
+        this.epochEvaluations = epochEvaluations;
+        this.section = section;
+        this.extractors = extractors;
         this.enabled = enabled;
+    }
+
+    /**
+     * When the demo run has trained, its epochs are evaluated against the demo CK7 dataset (generated sets of each
+     * epoch on the demo H&amp;E already exist: the job applied them), with the demo's random-weight extractor and a
+     * protocol that fits the demo's small archives.
+     */
+    @EventListener
+    synchronized void trained(org.stainbench.jobs.JobFinished e) {
+        if (!enabled || !ColourMapJob.TYPE.equals(e.type()) || e.state() != org.stainbench.jobs.JobState.SUCCEEDED) {
+            return;
+        }
+        Optional<Tracking.RunInfo> run = store.run(e.params().get("run")).filter(r -> RUN.equals(r.name()));
+        Optional<Dataset> he = named(HE);
+        Optional<Dataset> ck7 = named(CK7);
+        if (run.isEmpty() || he.isEmpty() || ck7.isEmpty() || !epochEvaluations.ofRun(run.get().uuid()).isEmpty()) {
+            return;
+        }
+        try {
+            Tracking.Run full = store.full(run.get());
+            var extractor = extractors.demo("demo");
+            var epochs = epochEvaluations.epochCheckpoints(run.get().uuid());
+            EpochSection.Form f = section.defaults(full, epochs, List.of(he.get()), List.of(ck7.get()), List.of(extractor));
+            epochEvaluations.request(run.get().uuid(), f.epochs(), he.get().id(), ck7.get().id(), extractor.id(),
+                    new org.stainbench.evaluation.Protocol(f.tilesPerSide(), f.archives(), f.cropSize(), f.cropsPerTile(),
+                            List.of(0L, 1L, 2L), f.kidSubsets(), f.kidSubsetSize(), 16), null, "demo");
+            log.info("Demo run's epochs {} queued for evaluation", f.epochs());
+        } catch (IllegalArgumentException ex) {
+            log.warn("The demo run's epochs were not evaluated: {}", ex.getMessage());
+        }
     }
 
     @EventListener

@@ -26,11 +26,18 @@ class RunsController {
     private final TrackingStore store;
     private final MlflowArtifacts artifacts;
     private final org.stainbench.checkpoints.Checkpoints checkpoints;
+    private final EpochSection epochs;
+    private final org.stainbench.jobs.JobQueue jobs;
+    private final java.time.Clock clock;
 
-    RunsController(TrackingStore store, MlflowArtifacts artifacts, org.stainbench.checkpoints.Checkpoints checkpoints) {
+    RunsController(TrackingStore store, MlflowArtifacts artifacts, org.stainbench.checkpoints.Checkpoints checkpoints,
+            EpochSection epochs, org.stainbench.jobs.JobQueue jobs, java.time.Clock clock) {
         this.store = store;
         this.artifacts = artifacts;
         this.checkpoints = checkpoints;
+        this.epochs = epochs;
+        this.jobs = jobs;
+        this.clock = clock;
     }
 
     @GetMapping("/runs")
@@ -55,7 +62,10 @@ class RunsController {
     @GetMapping("/runs/{uuid}")
     String run(@PathVariable String uuid, Model model) throws IOException {
         Tracking.RunInfo info = store.run(uuid).orElseThrow(NotFound::new);
-        model.addAttribute("run", store.full(info));
+        Tracking.Run full = store.full(info);
+        model.addAttribute("run", full);
+        model.addAttribute("progress", progress(full));
+        epochs.fill(model, full, model.getAttribute("epochForm") instanceof EpochSection.Form f ? f : null);
         model.addAttribute("experiment", store.requireExperiment(info.experimentId()));
         model.addAttribute("histories", store.allHistories(info));
         model.addAttribute("checkpoints", checkpoints.all().stream().filter(c -> uuid.equals(c.runUuid()))
@@ -66,6 +76,46 @@ class RunsController {
             model.addAttribute("images", names.stream().filter(RunsController::isImage).toList());
         }
         return "runs/detail";
+    }
+
+    /** Throughput and time left: from the run's job progress, else steps per second of its longest curve. */
+    record Progress(long done, long total, String unit, String rate, String eta) {
+    }
+
+    Progress progress(Tracking.Run run) {
+        String jobId = run.tags().get("stainbench.job_id");
+        var job = jobId == null || !jobId.matches("\\d+") ? java.util.Optional.<org.stainbench.jobs.JobSummary>empty()
+                : jobs.find(Long.parseLong(jobId));
+        if (job.isPresent() && job.get().startedAt() != null && job.get().progressDone() > 0) {
+            var j = job.get();
+            java.time.Instant end = j.finishedAt() != null ? j.finishedAt() : clock.instant();
+            double seconds = Math.max(1e-3, java.time.Duration.between(j.startedAt(), end).toMillis() / 1000.0);
+            double rate = j.progressDone() / seconds;
+            String unit = j.progressUnit() == null ? "steps" : j.progressUnit();
+            String eta = j.finishedAt() == null && j.progressTotal() > j.progressDone() && rate > 0
+                    ? fmt(java.time.Duration.ofSeconds((long) Math.ceil((j.progressTotal() - j.progressDone()) / rate)))
+                    : null;
+            return new Progress(j.progressDone(), j.progressTotal(), unit, String.format(java.util.Locale.ROOT,
+                    "%.1f %s/s", rate, unit), eta);
+        }
+        List<Tracking.Metric> longest = store.allHistories(run.info()).values().stream()
+                .max(java.util.Comparator.comparingInt(List::size)).orElse(List.of());
+        if (longest.size() < 2) {
+            return null;
+        }
+        Tracking.Metric a = longest.get(0);
+        Tracking.Metric b = longest.get(longest.size() - 1);
+        double seconds = (b.timestamp() - a.timestamp()) / 1000.0;
+        if (seconds <= 0 || b.step() <= a.step()) {
+            return null;
+        }
+        return new Progress(b.step(), 0, "steps", String.format(java.util.Locale.ROOT, "%.1f steps/s",
+                (b.step() - a.step()) / seconds), null);
+    }
+
+    private static String fmt(java.time.Duration d) {
+        long s = d.toSeconds();
+        return s < 90 ? s + " s" : s < 5400 ? (s + 30) / 60 + " min" : String.format(java.util.Locale.ROOT, "%.1f h", s / 3600.0);
     }
 
     /** The curves of a run as JSON for the chart (polled while the run is active). */

@@ -1,0 +1,68 @@
+package org.stainbench.training;
+
+import java.security.Principal;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** "Evaluate epochs …" on a run page: the request, the live part of the section, the metric-vs-epoch data. */
+@Controller
+class EpochEvaluationController {
+
+    private final EpochEvaluations requests;
+    private final EpochSection section;
+    private final TrackingStore store;
+    private final RunsController runs;
+
+    EpochEvaluationController(EpochEvaluations requests, EpochSection section, TrackingStore store, RunsController runs) {
+        this.requests = requests;
+        this.section = section;
+        this.store = store;
+        this.runs = runs;
+    }
+
+    @PostMapping("/runs/{uuid}/evaluate-epochs")
+    String request(@PathVariable String uuid, @ModelAttribute EpochSection.Form form, Principal me,
+            RedirectAttributes flash) {
+        store.run(uuid).orElseThrow(RunsController.NotFound::new);
+        try {
+            EpochEvaluations.Request r = requests.request(uuid, form.epochs(), form.sourceDatasetId(),
+                    form.realDatasetId(), form.extractorId(), form.protocol(), form.name(), me.getName());
+            flash.addFlashAttribute("message", "Evaluation of epoch" + (r.epochs().size() == 1 ? " " : "s ")
+                    + r.epochsText() + " requested: " + (r.state().equals(EpochEvaluations.LAUNCHED)
+                    ? "the evaluation is queued." : "it starts once every generated set is ready."));
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            flash.addFlashAttribute("epochForm", form);
+        }
+        return "redirect:/runs/" + uuid + "#epoch-section";
+    }
+
+    /** The live part (requests and chart): a fragment for htmx polling, the whole run page without it. */
+    @GetMapping("/runs/{uuid}/by-epoch")
+    String live(@PathVariable String uuid, @RequestHeader(value = "HX-Request", required = false) String hx,
+            Model model) throws java.io.IOException {
+        Tracking.RunInfo info = store.run(uuid).orElseThrow(RunsController.NotFound::new);
+        if (hx == null) {
+            return runs.run(uuid, model);
+        }
+        Tracking.Run run = store.full(info);
+        model.addAttribute("run", run);
+        section.fill(model, run, null);
+        return "runs/detail :: by-epoch";
+    }
+
+    @GetMapping("/runs/{uuid}/epochs.json")
+    @ResponseBody
+    EpochSection.Chart chart(@PathVariable String uuid) {
+        store.run(uuid).orElseThrow(RunsController.NotFound::new);
+        return section.chart(uuid);
+    }
+}

@@ -1,0 +1,142 @@
+package org.stainbench.training;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+import org.stainbench.catalog.Archive;
+import org.stainbench.catalog.ArchiveStatus;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.Stain;
+import org.stainbench.checkpoints.Checkpoint;
+import org.stainbench.evaluation.Evaluations;
+import org.stainbench.evaluation.Extractor;
+import org.stainbench.evaluation.Extractors;
+import org.stainbench.evaluation.Metric;
+import org.stainbench.evaluation.Protocol;
+
+/**
+ * The "Evaluation by epoch" part of a run page: the form that requests evaluation of chosen epochs, the requests
+ * with where they stand, and the metric-vs-epoch chart data (mean ± std over seeds, one line per evaluation).
+ */
+@Component
+class EpochSection {
+
+    /** The "evaluate epochs" form; protocol fields as on the evaluation form. */
+    record Form(List<Integer> epochs, Long sourceDatasetId, Long realDatasetId, Long extractorId, Integer tilesPerSide,
+            Integer archives, Integer cropSize, Integer cropsPerTile, String seeds, Integer kidSubsets,
+            Integer kidSubsetSize, String name) {
+
+        Protocol protocol() {
+            if (tilesPerSide == null || archives == null || cropSize == null || cropsPerTile == null
+                    || kidSubsets == null || kidSubsetSize == null) {
+                throw new IllegalArgumentException("Fill in every protocol field (whole numbers).");
+            }
+            return new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds), kidSubsets,
+                    kidSubsetSize, Protocol.lab().batchSize());
+        }
+    }
+
+    /** One point of the chart: an epoch's values in one evaluation. */
+    record Point(int epoch, String checkpoint, String href, Map<String, double[]> values) {
+    }
+
+    /** One line of the chart: an evaluation of some epochs of the run. */
+    record Series(long evaluation, String name, String href, String status, List<Point> points) {
+    }
+
+    record Chart(List<Map<String, String>> metrics, List<Series> series) {
+    }
+
+    private final EpochEvaluations requests;
+    private final Evaluations evaluations;
+    private final Extractors extractors;
+    private final Catalog catalog;
+
+    EpochSection(EpochEvaluations requests, Evaluations evaluations, Extractors extractors, Catalog catalog) {
+        this.requests = requests;
+        this.evaluations = evaluations;
+        this.extractors = extractors;
+        this.catalog = catalog;
+    }
+
+    void fill(Model model, Tracking.Run run, Form submitted) {
+        String uuid = run.info().uuid();
+        Map<Integer, Checkpoint> epochs = requests.epochCheckpoints(uuid);
+        List<Dataset> he = catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList();
+        List<Dataset> ihc = catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC).toList();
+        List<Extractor> ex = extractors.all();
+        model.addAttribute("epochChoices", epochs);
+        model.addAttribute("heDatasets", he);
+        model.addAttribute("ihcDatasets", ihc);
+        model.addAttribute("extractors", ex);
+        model.addAttribute("epochForm", submitted != null ? submitted : defaults(run, epochs, he, ihc, ex));
+        List<EpochEvaluations.Status> status = requests.statusOfRun(uuid);
+        model.addAttribute("epochRequests", status);
+        List<Evaluations.RunEpochs> evs = evaluations.epochsOfRun(uuid);
+        model.addAttribute("epochEvaluations", evs);
+        boolean busy = status.stream().anyMatch(s -> s.request().active())
+                || evs.stream().anyMatch(e -> List.of("QUEUED", "RUNNING").contains(e.evaluation().status()));
+        model.addAttribute("epochBusy", busy);
+    }
+
+    /** Every epoch; the H&amp;E the run learned from; its target IHC; a standard extractor if any; a protocol that fits. */
+    Form defaults(Tracking.Run run, Map<Integer, Checkpoint> epochs, List<Dataset> he, List<Dataset> ihc,
+            List<Extractor> ex) {
+        Long source = Optional.ofNullable(run.tags().get("stainbench.dataset_id")).map(Long::valueOf)
+                .filter(id -> he.stream().anyMatch(d -> d.id() == id))
+                .orElse(he.isEmpty() ? null : he.get(0).id());
+        String target = run.params().get("target_dataset");
+        Long real = ihc.stream().filter(d -> d.name().equals(target)).map(Dataset::id).findFirst()
+                .orElse(ihc.isEmpty() ? null : ihc.get(0).id());
+        Long extractor = ex.stream().filter(e -> e.standardName().isPresent()).map(Extractor::id).findFirst()
+                .orElse(ex.isEmpty() ? null : ex.get(ex.size() - 1).id());
+        Protocol lab = Protocol.lab();
+        int archives = lab.archives();
+        int perArchive = Integer.MAX_VALUE;
+        int tile = Integer.MAX_VALUE;
+        for (Long d : java.util.Arrays.asList(source, real)) {
+            if (d == null) {
+                continue;
+            }
+            List<Archive> ready = catalog.archives(d).stream().filter(a -> a.status() == ArchiveStatus.READY).toList();
+            archives = Math.min(archives, Math.max(1, ready.size()));
+            perArchive = Math.min(perArchive, ready.stream().mapToInt(Archive::tilesTotal).min().orElse(0));
+            tile = Math.min(tile, catalog.dataset(d).map(Dataset::tileSize).orElse(tile));
+        }
+        int tiles = perArchive == Integer.MAX_VALUE ? lab.tilesPerSide()
+                : Math.max(2, Math.min(lab.tilesPerSide(), archives * perArchive));
+        int kidSize = Math.max(2, Math.min(lab.kidSubsetSize(), tiles / 2));
+        int kidSubsets = tiles >= lab.tilesPerSide() ? lab.kidSubsets() : 10;
+        int crop = tile == Integer.MAX_VALUE ? lab.cropSize() : Math.min(lab.cropSize(), Math.max(8, tile / 2));
+        return new Form(new ArrayList<>(epochs.keySet()), source, real, extractor, tiles, archives, crop,
+                lab.cropsPerTile(), "0-4", kidSubsets, kidSize, "");
+    }
+
+    /** The metric-vs-epoch chart data of a run. */
+    Chart chart(String runUuid) {
+        List<Metric> metrics = new ArrayList<>();
+        List<Series> series = new ArrayList<>();
+        for (Evaluations.RunEpochs e : evaluations.epochsOfRun(runUuid)) {
+            e.metrics().stream().filter(m -> !metrics.contains(m)).forEach(metrics::add);
+            List<Point> points = new ArrayList<>();
+            for (Evaluations.Row r : e.rows()) {
+                Map<String, double[]> values = new LinkedHashMap<>();
+                r.meanStdN().forEach((m, v) -> values.put(m.key(), v));
+                points.add(new Point(r.subject().epoch(), r.subject().label(),
+                        r.subject().checkpointId() == null ? null : "/checkpoints/" + r.subject().checkpointId(), values));
+            }
+            series.add(new Series(e.evaluation().id(), e.evaluation().name(), e.evaluation().href(),
+                    e.evaluation().status(), points));
+        }
+        metrics.sort(Comparator.comparingInt(Metric::ordinal));
+        List<Map<String, String>> ms = metrics.stream().map(m -> Map.of("key", m.key(), "label", m.label())).toList();
+        return new Chart(ms, series);
+    }
+}
