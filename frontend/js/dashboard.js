@@ -18,7 +18,7 @@ document.addEventListener('DOMContentLoaded', function () {
       if (href) { window.location.href = href; }
     };
   }
-  function day(ms) { return new Date(ms).toISOString().substring(0, 16).replace('T', ' '); }
+  function day(ms) { return new Date(ms).toISOString().substring(0, 19).replace('T', ' '); }
 
   data.stains.forEach(function (s, i) {
     var canvas = document.getElementById('best-chart-' + i);
