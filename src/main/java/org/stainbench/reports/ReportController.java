@@ -45,11 +45,13 @@ class ReportController {
     private final Reports reports;
     private final PdfPrinter printer;
     private final ITemplateEngine templates;
+    private final java.time.Clock clock;
 
-    ReportController(Reports reports, PdfPrinter printer, ITemplateEngine templates) {
+    ReportController(Reports reports, PdfPrinter printer, ITemplateEngine templates, java.time.Clock clock) {
         this.reports = reports;
         this.printer = printer;
         this.templates = templates;
+        this.clock = clock;
     }
 
     private static boolean hx(String h) {
@@ -78,8 +80,8 @@ class ReportController {
             return "redirect:/reports/" + r.id();
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
-            flash.addFlashAttribute("title", title);
-            flash.addFlashAttribute("markdown", markdown);
+            flash.addFlashAttribute("draftTitle", title);
+            flash.addFlashAttribute("draftMarkdown", markdown);
             return "redirect:/reports/new";
         }
     }
@@ -336,7 +338,7 @@ class ReportController {
                 cell -> reports.image(cell).map(bytes -> dataUri("image/jpeg", bytes)).orElse("")));
         c.setVariable("css", PrintCss.CSS);
         c.setVariable("state", r.frozen() ? "frozen at " + PrintCss.time(r.frozenAt()) + " by " + r.frozenBy()
-                : "live (draft), printed " + PrintCss.time(java.time.Instant.now()));
+                : "live (draft), printed " + PrintCss.time(clock.instant()));
         return templates.process("reports/print", c);
     }
 

@@ -195,6 +195,11 @@ class ReportsInBrowserIT {
         browser.waiting(Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("frozen-badge")).isEmpty());
         assertThat(browser.driver.findElement(By.id("frozen-badge")).getText()).startsWith("frozen at").contains("rb-mem");
         assertThat(browser.driver.findElements(By.id("add-blocks"))).isEmpty();
+        // the frozen chart is drawn from the snapshot
+        WebElement frozenChart = browser.driver.findElement(By.cssSelector("article[data-kind=chart] img.chart"));
+        browser.waiting(Duration.ofSeconds(15)).until(d -> (Boolean) js().executeScript(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0", frozenChart));
+        js().executeScript("window.scrollTo(0, 0)");
         browser.screenshot("report");
 
         // the PDF through the page's link

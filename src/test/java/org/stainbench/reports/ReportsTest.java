@@ -134,6 +134,8 @@ class ReportsTest {
         assertThat(flash(member(post("/reports")).param("title", "  "), "error")).isEqualTo("Give the report a title.");
         assertThat(reports.count()).isEqualTo(before);
 
+        assertThat(page(get("/reports/new").with(user("rp-mem").roles("MEMBER", "SUPERVISOR")))).contains("id=\"new-report-form\"")
+                .doesNotContain("value=\"&lt;title");
         long id = create("Figure 3 draft", "Intro with <script>alert('x')</script> and **bold** [bad](javascript:alert(1))");
         assertThat(kinds(id)).containsExactly(BlockKind.TEXT);
         // full page: redirect with flash
