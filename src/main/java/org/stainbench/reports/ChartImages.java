@@ -23,7 +23,6 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 import org.stainbench.evaluation.ComparisonTable;
-import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Metric;
 
 /**
@@ -80,7 +79,7 @@ final class ChartImages {
         }
         max = max <= 0 ? 1 : niceCeil(max);
         int x0 = labelW + 10;
-        int x1 = WIDTH - 80;
+        int x1 = WIDTH - 140;
         double scale = (x1 - x0) / max;
         // grid and axis
         for (int i = 0; i <= 4; i++) {
@@ -89,7 +88,7 @@ final class ChartImages {
             g.setColor(GRID);
             g.draw(new Line2D.Double(x, top - 6, x, top + lines.size() * rowH));
             g.setColor(Color.DARK_GRAY);
-            String s = Evaluations.number(v);
+            String s = tick(v, max);
             g.drawString(s, x - fm.stringWidth(s) / 2, top + lines.size() * rowH + 16);
         }
         for (int i = 0; i < lines.size(); i++) {
@@ -159,7 +158,7 @@ final class ChartImages {
             g.setColor(GRID);
             g.draw(new Line2D.Double(x0, y, x1, y));
             g.setColor(Color.DARK_GRAY);
-            String s = Evaluations.number(v);
+            String s = tick(v, maxV);
             g.drawString(s, x0 - 8 - fm.stringWidth(s), y + 4);
         }
         g.drawString("epoch", (x0 + x1) / 2 - 15, height - 8);
@@ -216,6 +215,11 @@ final class ChartImages {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An axis label: as many decimals as the axis' range needs. */
+    static String tick(double v, double max) {
+        return String.format(Locale.ROOT, max >= 10 ? "%.0f" : max >= 1 ? "%.1f" : max >= 0.01 ? "%.3f" : "%.2e", v);
     }
 
     static double niceCeil(double v) {

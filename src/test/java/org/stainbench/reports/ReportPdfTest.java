@@ -82,6 +82,8 @@ class ReportPdfTest {
                 .andExpect(header().string("Content-Disposition", org.hamcrest.Matchers.containsString(".pdf")))
                 .andReturn().getResponse().getContentAsByteArray();
         assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+        Files.createDirectories(Path.of("target", "reports"));
+        Files.write(Path.of("target", "reports", "report.pdf"), pdf);
         String text = text(pdf);
         assertThat(text).contains("Virtual CK7 report for the PDF").contains("CUSTOM_NPZ_CK7_lora_20").contains("mist_pr")
                 .contains("mist_er").contains("116.56").contains("Lower is better").contains("live");
