@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -21,8 +22,11 @@ import org.stainbench.support.PostgresDatabase;
  * The report SQL on a real PostgreSQL: reports and blocks round-trip (settings and snapshots as text, nullable columns),
  * positions, freezing only a draft, paging, and the search over titles and text blocks with LIKE wildcards escaped.
  */
+// closed after the class: every cached PostgreSQL context holds a pool of connections, and a Failsafe run with all of
+// them open came close to the server's max_connections (100)
 @SpringBootTest
 @ActiveProfiles("test")
+@DirtiesContext
 class ReportsPostgresIT {
 
     @BeforeAll
