@@ -324,10 +324,37 @@ public class Evaluations {
 
     /** The table as CSV: one line per compared thing, mean/std/n/ci per metric. */
     public String csv(long evaluationId) {
+        return csv(table(evaluationId));
+    }
+
+    /** The comparison as plain values (what a report's snapshot keeps). */
+    public ComparisonTable table(long evaluationId) {
         Comparison c = comparison(evaluationId);
+        List<ComparisonTable.Line> lines = new ArrayList<>();
+        for (Row r : c.rows()) {
+            Map<Metric, ComparisonTable.Cell> cells = new EnumMap<>(Metric.class);
+            for (Metric m : c.metrics()) {
+                SeedSummary x = r.get(m);
+                if (x != null) {
+                    List<EvaluationStore.SeedValue> vs = r.seeds().getOrDefault(m, List.of()).stream()
+                            .sorted(Comparator.comparingLong(EvaluationStore.SeedValue::seed)).toList();
+                    cells.put(m, new ComparisonTable.Cell(x.n(), x.mean(), x.std(), x.ciLow(), x.ciHigh(), c.isBest(r, m),
+                            vs.stream().map(EvaluationStore.SeedValue::seed).toList(),
+                            vs.stream().map(EvaluationStore.SeedValue::value).toList()));
+                }
+            }
+            Subject s = r.subject();
+            lines.add(new ComparisonTable.Line(r.group(), s.label(), s.checkpointId(), s.runUuid(), s.epoch(), cells));
+        }
+        Evaluation e = c.evaluation();
+        return new ComparisonTable(e.id(), e.name(), e.origin(), e.extractorSha256(), c.metrics(), lines);
+    }
+
+    /** A comparison table (live or kept in a snapshot) as CSV, in the format of {@link #csv(long)}. */
+    public static String csv(ComparisonTable c) {
         StringBuilder b = new StringBuilder();
-        b.append("# evaluation=").append(csvCell(c.evaluation().name())).append(" origin=").append(c.evaluation().origin())
-                .append(" extractor_sha256=").append(c.evaluation().extractorSha256() == null ? "" : c.evaluation().extractorSha256())
+        b.append("# evaluation=").append(csvCell(c.evaluationName())).append(" origin=").append(c.origin())
+                .append(" extractor_sha256=").append(c.extractorSha256() == null ? "" : c.extractorSha256())
                 .append('\n');
         b.append("group,subject,checkpoint_id,run_uuid,epoch");
         for (Metric m : c.metrics()) {
@@ -335,13 +362,12 @@ public class Evaluations {
                     .append(m.key()).append("_ci95_low,").append(m.key()).append("_ci95_high");
         }
         b.append('\n');
-        for (Row r : c.rows()) {
-            Subject s = r.subject();
-            b.append(csvCell(r.group())).append(',').append(csvCell(s.label())).append(',')
-                    .append(s.checkpointId() == null ? "" : s.checkpointId()).append(',')
-                    .append(s.runUuid() == null ? "" : s.runUuid()).append(',').append(s.epoch() == null ? "" : s.epoch());
+        for (ComparisonTable.Line r : c.lines()) {
+            b.append(csvCell(r.group())).append(',').append(csvCell(r.label())).append(',')
+                    .append(r.checkpointId() == null ? "" : r.checkpointId()).append(',')
+                    .append(r.runUuid() == null ? "" : r.runUuid()).append(',').append(r.epoch() == null ? "" : r.epoch());
             for (Metric m : c.metrics()) {
-                SeedSummary x = r.get(m);
+                ComparisonTable.Cell x = r.get(m);
                 if (x == null) {
                     b.append(",,,,,");
                 } else {
@@ -360,12 +386,16 @@ public class Evaluations {
 
     /** The table as a LaTeX tabular (booktabs): mean ± std over seeds, the best per column in bold. */
     public String latex(long evaluationId) {
-        Comparison c = comparison(evaluationId);
+        return latex(table(evaluationId));
+    }
+
+    /** A comparison table (live or kept in a snapshot) as LaTeX, in the format of {@link #latex(long)}. */
+    public static String latex(ComparisonTable c) {
         StringBuilder b = new StringBuilder();
-        java.util.Set<Integer> ns = c.rows().stream().flatMap(r -> r.summary().values().stream()).map(SeedSummary::n)
+        java.util.Set<Integer> ns = c.lines().stream().flatMap(r -> r.cells().values().stream()).map(ComparisonTable.Cell::n)
                 .collect(Collectors.toSet());
         boolean sameN = ns.size() == 1;
-        b.append("% ").append(tex(c.evaluation().name())).append(c.evaluation().imported() ? " (imported from the lab's sheet)" : "")
+        b.append("% ").append(tex(c.evaluationName())).append(c.imported() ? " (imported from the lab's sheet)" : "")
                 .append(": mean $\\pm$ sample std (n - 1) over ").append(sameN ? ns.iterator().next() + " seeds" : "n seeds (given per cell)")
                 .append("; lower is better, best in bold\n");
         b.append("\\begin{tabular}{l").append("c".repeat(c.metrics().size())).append("}\n\\toprule\n");
@@ -375,14 +405,14 @@ public class Evaluations {
         }
         b.append(" \\\\\n\\midrule\n");
         String group = null;
-        for (Row r : c.rows()) {
+        for (ComparisonTable.Line r : c.lines()) {
             if (group != null && !group.equals(r.group())) {
                 b.append("\\midrule\n");
             }
             group = r.group();
-            b.append(tex(r.subject().label()));
+            b.append(tex(r.label()));
             for (Metric m : c.metrics()) {
-                SeedSummary x = r.get(m);
+                ComparisonTable.Cell x = r.get(m);
                 b.append(" & ");
                 if (x == null) {
                     b.append("--");
@@ -390,7 +420,7 @@ public class Evaluations {
                 }
                 String cell = number(x.mean(), x.mean()) + (x.std() == null ? "" : " \\pm " + number(x.std(), x.mean()))
                         + (sameN ? "" : "_{n=" + x.n() + "}");
-                b.append(c.isBest(r, m) ? "$\\mathbf{" + cell + "}$" : "$" + cell + "$");
+                b.append(x.best() ? "$\\mathbf{" + cell + "}$" : "$" + cell + "$");
             }
             b.append(" \\\\\n");
         }

@@ -221,7 +221,7 @@ public class Galleries {
      * Best/worst gallery: the first {@code scan} eligible tiles of each usable source archive (by index) are scored by
      * {@link Badness} on the ranked checkpoint's stored measures; best k (lowest) then worst k (highest first).
      */
-    Gallery bestWorst(GalleryQuery q) {
+    public Gallery bestWorst(GalleryQuery q) {
         Context c = context(q);
         List<String> notes = new ArrayList<>(c.notes());
         Checkpoint ranked = c.chosen().stream().filter(x -> x.id() == (q.rank() == null ? -1 : q.rank())).findFirst()

@@ -1,0 +1,370 @@
+package org.stainbench.reports;
+
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+import org.springframework.data.domain.PageImpl;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.evaluation.ComparisonTable;
+import org.stainbench.evaluation.Evaluations;
+import org.stainbench.evaluation.Metric;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.Context;
+
+/**
+ * Report pages. Every change is a POST that answers an htmx request with the re-rendered blocks (and its message) and
+ * any other request with a redirect to the report and a flash message: the same URL serves both.
+ */
+@Controller
+class ReportController {
+
+    static final int PAGE = 25;
+
+    private final Reports reports;
+    private final PdfPrinter printer;
+    private final ITemplateEngine templates;
+    private final java.time.Clock clock;
+
+    ReportController(Reports reports, PdfPrinter printer, ITemplateEngine templates, java.time.Clock clock) {
+        this.reports = reports;
+        this.printer = printer;
+        this.templates = templates;
+        this.clock = clock;
+    }
+
+    private static boolean hx(String h) {
+        return "true".equals(h);
+    }
+
+    @GetMapping("/reports")
+    String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
+                Model model) {
+        int p = Math.max(0, page);
+        model.addAttribute("page", new PageImpl<>(reports.list(p * PAGE, PAGE), PageRequest.of(p, PAGE), reports.count()));
+        return hx(hx) ? "reports/list :: table" : "reports/list";
+    }
+
+    @GetMapping("/reports/new")
+    String form() {
+        return "reports/new";
+    }
+
+    @PostMapping("/reports")
+    String create(@RequestParam(required = false) String title, @RequestParam(required = false) String markdown, Principal who,
+                  RedirectAttributes flash) {
+        try {
+            Report r = reports.create(title, markdown, who.getName());
+            flash.addFlashAttribute("message", "Report '" + r.title() + "' created: add blocks below.");
+            return "redirect:/reports/" + r.id();
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            flash.addFlashAttribute("draftTitle", title);
+            flash.addFlashAttribute("draftMarkdown", markdown);
+            return "redirect:/reports/new";
+        }
+    }
+
+    @GetMapping("/reports/{id}")
+    String view(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model) {
+        fill(model, reports.require(id));
+        return hx(hx) ? "reports/view :: blocks" : "reports/view";
+    }
+
+    void fill(Model model, Report r) {
+        model.addAttribute("report", r);
+        model.addAttribute("views", views(r, (b, kind) -> "/reports/" + r.id() + "/blocks/" + b.id() + "/chart.png?kind=" + kind
+                        + "&v=" + r.updatedAt().toEpochMilli(),
+                c -> c.sha256() != null ? "/reports/" + r.id() + "/images/" + c.sha256() + ".jpg" : "/tiles/" + c.tileId() + "/thumb"));
+        if (!r.frozen()) {
+            model.addAttribute("evaluations", reports.evaluationChoices());
+            model.addAttribute("metrics", Metric.values());
+            model.addAttribute("checkpoints", reports.checkpointChoices());
+            model.addAttribute("sources", reports.sourceChoices());
+            model.addAttribute("sessions", reports.sessionChoices());
+        }
+    }
+
+    List<BlockView> views(Report r, BiFunction<Block, String, String> chart, Function<BlockData.GalleryCell, String> cell) {
+        List<BlockView> out = new ArrayList<>();
+        int n = 1;
+        for (Block b : reports.blocks(r.id())) {
+            BlockData d = reports.data(r, b);
+            String html = b.kind() == BlockKind.TEXT ? Markdown.html(b.settings().markdown()) : null;
+            List<String> charts = new ArrayList<>();
+            if (b.kind() == BlockKind.CHART && d.table() != null) {
+                String c = b.settings().chart() == null ? "bar" : b.settings().chart();
+                if (!c.equals("epoch")) {
+                    charts.add(chart.apply(b, "bar"));
+                }
+                if (!c.equals("bar")) {
+                    charts.add(chart.apply(b, "epoch"));
+                }
+            }
+            List<List<String>> cells = d.gallery() == null ? List.of()
+                    : d.gallery().rows().stream().map(row -> row.cells().stream().map(cell).toList()).toList();
+            out.add(new BlockView(b, n++, d, html, charts, cells));
+        }
+        return out;
+    }
+
+    // changes
+
+    /** Runs a change; answers htmx with the blocks fragment, anything else with a redirect and a flash. */
+    private String change(long id, String hx, Model model, RedirectAttributes flash, Principal who, Function<String, String> action) {
+        String message = null;
+        String error = null;
+        try {
+            message = action.apply(who.getName());
+        } catch (IllegalArgumentException e) {
+            error = e.getMessage();
+        }
+        if (hx(hx)) {
+            model.addAttribute("hxMessage", message);
+            model.addAttribute("hxError", error);
+            fill(model, reports.require(id));
+            return "reports/view :: blocks";
+        }
+        if (error != null) {
+            flash.addFlashAttribute("error", error);
+        } else {
+            flash.addFlashAttribute("message", message);
+        }
+        return "redirect:/reports/" + id;
+    }
+
+    @PostMapping("/reports/{id}/title")
+    String rename(@PathVariable long id, @RequestParam(required = false) String title,
+                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
+                  Principal who) {
+        return change(id, hx, model, flash, who, by -> {
+            reports.rename(id, title, by);
+            return "Title saved.";
+        });
+    }
+
+    @PostMapping("/reports/{id}/blocks")
+    String add(@PathVariable long id, @RequestParam(required = false) String kind, @RequestParam(required = false) String markdown,
+               @RequestParam(required = false) String evaluation, @RequestParam(required = false) List<String> metrics,
+               @RequestParam(required = false) String chart, @RequestParam(required = false) String gallery,
+               @RequestParam(required = false) String source, @RequestParam(required = false) List<String> checkpoints,
+               @RequestParam(required = false) String seed, @RequestParam(required = false) String rows,
+               @RequestParam(required = false) String session,
+               @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
+               Principal who) {
+        return change(id, hx, model, flash, who, by -> {
+            BlockKind k = BlockKind.of(kind);
+            reports.addBlock(id, k, settings(markdown, evaluation, metrics, chart, gallery, source, checkpoints, seed, rows, session), by);
+            return k.title() + " block added.";
+        });
+    }
+
+    @PostMapping("/reports/{id}/blocks/{blockId}")
+    String edit(@PathVariable long id, @PathVariable long blockId, @RequestParam(required = false) String markdown,
+                @RequestParam(required = false) String evaluation, @RequestParam(required = false) List<String> metrics,
+                @RequestParam(required = false) String chart, @RequestParam(required = false) String gallery,
+                @RequestParam(required = false) String source, @RequestParam(required = false) List<String> checkpoints,
+                @RequestParam(required = false) String seed, @RequestParam(required = false) String rows,
+                @RequestParam(required = false) String session,
+                @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
+                Principal who) {
+        return change(id, hx, model, flash, who, by -> {
+            reports.editBlock(id, blockId, settings(markdown, evaluation, metrics, chart, gallery, source, checkpoints, seed, rows,
+                    session), by);
+            return "Block saved.";
+        });
+    }
+
+    @PostMapping("/reports/{id}/blocks/{blockId}/delete")
+    String remove(@PathVariable long id, @PathVariable long blockId,
+                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
+                  Principal who) {
+        return change(id, hx, model, flash, who, by -> {
+            reports.removeBlock(id, blockId, by);
+            return "Block removed.";
+        });
+    }
+
+    @PostMapping("/reports/{id}/blocks/{blockId}/move")
+    String move(@PathVariable long id, @PathVariable long blockId, @RequestParam(required = false) String dir,
+                @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
+                Principal who) {
+        return change(id, hx, model, flash, who, by -> {
+            if (!"up".equals(dir) && !"down".equals(dir)) {
+                throw new IllegalArgumentException("Move a block up or down.");
+            }
+            reports.move(id, blockId, "up".equals(dir) ? -1 : 1, by);
+            return "Block moved " + dir + ".";
+        });
+    }
+
+    @PostMapping("/reports/{id}/freeze")
+    String freeze(@PathVariable long id, @RequestParam(required = false) String confirm,
+                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
+                  Principal who) {
+        return change(id, hx, model, flash, who, by -> {
+            if (!"yes".equals(confirm)) {
+                throw new IllegalArgumentException("Confirm freezing: a frozen report keeps its numbers and images and cannot be edited.");
+            }
+            Report r = reports.freeze(id, by);
+            return "Report frozen at " + r.frozenAt() + ": it keeps these numbers and images.";
+        });
+    }
+
+    @PostMapping("/reports/{id}/duplicate")
+    String duplicate(@PathVariable long id, Principal who, RedirectAttributes flash) {
+        Report copy = reports.duplicate(id, who.getName());
+        flash.addFlashAttribute("message", "Duplicated as the draft '" + copy.title() + "'.");
+        return "redirect:/reports/" + copy.id();
+    }
+
+    static BlockSettings settings(String markdown, String evaluation, List<String> metrics, String chart, String gallery,
+                                  String source, List<String> checkpoints, String seed, String rows, String session) {
+        List<Long> cks = new ArrayList<>();
+        if (checkpoints != null) {
+            for (String c : checkpoints) {
+                if (c != null && !c.isBlank()) {
+                    cks.add(number(c, "A checkpoint"));
+                }
+            }
+        }
+        return new BlockSettings(markdown, optional(evaluation, "The evaluation"), metrics, chart, gallery, optional(source, "The source dataset"),
+                cks, optional(seed, "The seed"), rows == null || rows.isBlank() ? null : Math.toIntExact(Math.min(Integer.MAX_VALUE,
+                Math.max(Integer.MIN_VALUE, number(rows, "Rows")))), optional(session, "The review session"));
+    }
+
+    private static Long optional(String s, String what) {
+        return s == null || s.isBlank() ? null : number(s, what);
+    }
+
+    private static long number(String s, String what) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, not '" + s.trim() + "'.");
+        }
+    }
+
+    // read-only views and exports
+
+    @GetMapping("/reports/{id}/images/{sha}.jpg")
+    ResponseEntity<byte[]> image(@PathVariable long id, @PathVariable String sha) {
+        reports.require(id);
+        byte[] b = reports.image(new BlockData.GalleryCell(0, null, sha))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No kept image " + sha + " (missing or altered)."));
+        return ResponseEntity.ok().contentType(MediaType.IMAGE_JPEG).cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(365)))
+                .body(b);
+    }
+
+    @GetMapping("/reports/{id}/blocks/{blockId}/chart.png")
+    ResponseEntity<byte[]> chart(@PathVariable long id, @PathVariable long blockId, @RequestParam(defaultValue = "bar") String kind,
+                                 @RequestParam(required = false) String download) {
+        Report r = reports.require(id);
+        Block b = reports.block(id, blockId);
+        byte[] png = chartPng(r, b, kind);
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.IMAGE_PNG);
+        if (download != null) {
+            ok.header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                    .filename(fileBase(r) + "-chart-" + b.position() + "-" + ("epoch".equals(kind) ? "epoch" : "bar") + ".png").build().toString());
+        }
+        return ok.body(png);
+    }
+
+    private byte[] chartPng(Report r, Block b, String kind) {
+        ComparisonTable t = reports.data(r, b).table();
+        if (t == null) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "This block has no chart data.");
+        }
+        return "epoch".equals(kind) ? ChartImages.epochs(t, b.settings().metric()) : ChartImages.bars(t, b.settings().metric());
+    }
+
+    @GetMapping("/reports/{id}/blocks/{blockId}/table.csv")
+    ResponseEntity<byte[]> csv(@PathVariable long id, @PathVariable long blockId, Principal who) {
+        return export(id, blockId, "csv", who);
+    }
+
+    @GetMapping("/reports/{id}/blocks/{blockId}/table.tex")
+    ResponseEntity<byte[]> latex(@PathVariable long id, @PathVariable long blockId, Principal who) {
+        return export(id, blockId, "tex", who);
+    }
+
+    private ResponseEntity<byte[]> export(long id, long blockId, String format, Principal who) {
+        Report r = reports.require(id);
+        Block b = reports.block(id, blockId);
+        ComparisonTable t = reports.data(r, b).table();
+        if (t == null) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "This block has no comparison table to export.");
+        }
+        String body = "csv".equals(format) ? Evaluations.csv(t) : Evaluations.latex(t);
+        reports.exported(r, "csv".equals(format) ? "CSV" : "LaTeX", who.getName());
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("csv".equals(format) ? "text/csv;charset=UTF-8" : "application/x-tex;charset=UTF-8"))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(fileBase(r) + "-table-" + (b.position() + 1) + "." + format).build().toString())
+                .body(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String fileBase(Report r) {
+        String s = r.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        return "report-" + r.id() + (s.isEmpty() ? "" : "-" + (s.length() > 60 ? s.substring(0, 60) : s));
+    }
+
+    /** The self-contained print document: CSS inlined, charts and images as data URIs. */
+    String printHtml(Report r) {
+        Context c = new Context(Locale.ROOT);
+        c.setVariable("report", r);
+        c.setVariable("views", views(r, (b, kind) -> dataUri("image/png", chartPng(r, b, kind)),
+                cell -> reports.image(cell).map(bytes -> dataUri("image/jpeg", bytes)).orElse("")));
+        c.setVariable("css", PrintCss.CSS);
+        c.setVariable("state", r.frozen() ? "frozen at " + PrintCss.time(r.frozenAt()) + " by " + r.frozenBy()
+                : "live (draft), printed " + PrintCss.time(clock.instant()));
+        return templates.process("reports/print", c);
+    }
+
+    private static String dataUri(String type, byte[] bytes) {
+        return "data:" + type + ";base64," + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    @GetMapping(value = "/reports/{id}/print", produces = MediaType.TEXT_HTML_VALUE)
+    @ResponseBody
+    String print(@PathVariable long id) {
+        return printHtml(reports.require(id));
+    }
+
+    @GetMapping("/reports/{id}/pdf")
+    Object pdf(@PathVariable long id, Principal who, Model model) {
+        Report r = reports.require(id);
+        try {
+            byte[] pdf = printer.print(printHtml(r));
+            reports.exported(r, "PDF", who.getName());
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
+                    .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(fileBase(r) + ".pdf").build().toString())
+                    .body(pdf);
+        } catch (PdfPrinter.PrintFailed e) {
+            model.addAttribute("report", r);
+            model.addAttribute("reason", e.getMessage());
+            return new org.springframework.web.servlet.ModelAndView("reports/pdf-failed", model.asMap(), HttpStatus.SERVICE_UNAVAILABLE);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package org.stainbench.reports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.stainbench.accounts.Accounts;
+import org.stainbench.accounts.Role;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.checkpoints.Checkpoint;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedFixtures;
+import org.stainbench.support.Browser;
+
+/**
+ * Real Chromium on the demo project: once an evaluation of the two baselines against the demo CK7 finishes (started from
+ * the evaluation form with a tiny ONNX extractor), the demo report exists. A member composes a report with a text, a
+ * table and a chart block through the htmx forms, moves a block, freezes it (confirmed) and downloads its PDF through
+ * the page's link; a supervisor opens the demo report, finds no control that changes anything, and its PDF holds the
+ * title and the table.
+ */
+// an application of its own: this test waits for what the demo project creates
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=reports")
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReportsInBrowserIT {
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    Accounts accounts;
+    @Autowired
+    Catalog catalog;
+    @Autowired
+    Checkpoints checkpoints;
+    @Autowired
+    Reports reports;
+
+    Browser browser;
+
+    @BeforeAll
+    void start() {
+        Browser.require();
+        accounts.createAccount("rb-mem", Role.MEMBER, "member-password");
+        accounts.createAccount("rb-sup", Role.SUPERVISOR, "supervisor-password");
+        browser = Browser.open(port);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    JavascriptExecutor js() {
+        return (JavascriptExecutor) browser.driver;
+    }
+
+    void set(WebElement form, String name, String value) {
+        WebElement input = form.findElement(By.name(name));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    /** Fetches a link's target in the signed-in page, as bytes. */
+    byte[] download(String url) {
+        String b64 = (String) js().executeAsyncScript("var done = arguments[arguments.length - 1];"
+                + "fetch(arguments[0]).then(function (r) { if (!r.ok) { return done('HTTP ' + r.status); }"
+                + " return r.arrayBuffer().then(function (b) { var s = ''; var a = new Uint8Array(b);"
+                + " for (var i = 0; i < a.length; i++) { s += String.fromCharCode(a[i]); } done(btoa(s)); }); });", url);
+        assertThat(b64).doesNotStartWith("HTTP ");
+        return Base64.getDecoder().decode(b64);
+    }
+
+    static String pdfText(byte[] pdf) throws IOException {
+        assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+        try (PDDocument d = Loader.loadPDF(pdf)) {
+            return new PDFTextStripper().getText(d);
+        }
+    }
+
+    void waitForBlocks(int n) {
+        browser.waiting(Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector("#blocks article.report-block")).size() == n);
+    }
+
+    @Test
+    void aMemberComposesAndFreezesAReportAndASupervisorReadsTheDemoReport() throws IOException {
+        browser.signIn("rb-mem", "member-password");
+        GeneratedFixtures.loadDemo(browser, catalog);
+        GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
+        for (Checkpoint c : checkpoints.all()) {
+            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
+        }
+
+        // the demo evaluation: both baselines against the demo CK7 with a tiny extractor, from the forms
+        Path model = Files.createTempFile("random8-", ".onnx");
+        try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
+            Files.copy(in, model, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        browser.go("/evaluations/extractors");
+        WebElement form = browser.driver.findElement(By.id("new-extractor"));
+        form.findElement(By.name("name")).sendKeys("random8");
+        form.findElement(By.name("model")).sendKeys(model.toAbsolutePath().toString());
+        set(form, "inputHeight", "16");
+        set(form, "inputWidth", "16");
+        new Select(form.findElement(By.name("filter"))).selectByValue("BILINEAR_ANTIALIAS");
+        set(form, "outputDim", "8");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        browser.waitFor(By.id("extractors"));
+        browser.go("/evaluations");
+        WebElement ev = browser.driver.findElement(By.id("new-evaluation"));
+        ev.findElement(By.name("name")).sendKeys("demo baselines vs CK7");
+        new Select(ev.findElement(By.name("realDataset"))).selectByVisibleText("Demo CK7 (synthetic)");
+        ev.findElements(By.cssSelector("input[name=sets]")).forEach(WebElement::click);
+        set(ev, "tilesPerSide", "12");
+        set(ev, "archives", "3");
+        set(ev, "cropSize", "64");
+        set(ev, "cropsPerTile", "2");
+        set(ev, "seeds", "0-2");
+        set(ev, "kidSubsets", "3");
+        set(ev, "kidSubsetSize", "6");
+        set(ev, "batchSize", "6");
+        ev.findElement(By.id("start-evaluation")).click();
+        browser.waitFor(By.id("eval-status"));
+        GeneratedFixtures.await("the demo report", () -> reports.byTitle(DemoReport.TITLE).isPresent());
+        Report demo = reports.byTitle(DemoReport.TITLE).orElseThrow();
+        assertThat(reports.blocks(demo.id())).extracting(Block::kind)
+                .containsExactly(BlockKind.TEXT, BlockKind.TABLE, BlockKind.CHART, BlockKind.GALLERY);
+
+        // a member composes a report in the browser: text, table, chart
+        browser.go("/reports");
+        browser.driver.findElement(By.id("new-report")).click();
+        browser.waitFor(By.id("new-report-form"));
+        browser.driver.findElement(By.id("title")).sendKeys("Browser report: baselines");
+        browser.driver.findElement(By.id("markdown")).sendKeys("Both **baselines** on the demo data.");
+        browser.driver.findElement(By.id("create-report")).click();
+        browser.waitFor(By.id("report-title"));
+        assertThat(browser.driver.findElement(By.id("report-title")).getText()).isEqualTo("Browser report: baselines");
+        assertThat(browser.driver.findElement(By.id("live-badge")).getText()).isEqualTo("live");
+        waitForBlocks(1);
+        String path = browser.path();
+
+        WebElement table = browser.driver.findElement(By.id("add-table"));
+        new Select(table.findElement(By.name("evaluation"))).selectByVisibleText("demo baselines vs CK7 (done)");
+        table.findElement(By.cssSelector("input[name=metrics][value=fid]")).click();
+        table.findElement(By.cssSelector("input[name=metrics][value=kid_mean]")).click();
+        table.findElement(By.id("add-table-button")).click();
+        waitForBlocks(2);
+        WebElement chart = browser.driver.findElement(By.id("add-chart"));
+        new Select(chart.findElement(By.name("evaluation"))).selectByVisibleText("demo baselines vs CK7 (done)");
+        new Select(chart.findElement(By.name("metrics"))).selectByValue("fid");
+        chart.findElement(By.id("add-chart-button")).click();
+        waitForBlocks(3);
+        // htmx swapped the blocks in place: the page did not reload
+        assertThat(browser.path()).isEqualTo(path);
+        assertThat(browser.driver.findElement(By.cssSelector("#blocks .flash.ok")).getText()).isEqualTo("Chart block added.");
+        List<WebElement> rows = browser.driver.findElements(By.cssSelector("article[data-kind=table] tr.report-row"));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).getText() + rows.get(1).getText()).contains("Reinhard (demo)").contains("Stain remap (demo)");
+        WebElement img = browser.driver.findElement(By.cssSelector("article[data-kind=chart] img.chart"));
+        browser.waiting(Duration.ofSeconds(10)).until(d -> (Boolean) js().executeScript(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0", img));
+        // move the chart above the table
+        browser.driver.findElements(By.cssSelector("article[data-kind=chart] button.move-up")).get(0).click();
+        browser.waiting(Duration.ofSeconds(15)).until(d -> d.findElements(By.cssSelector("#blocks article.report-block")).get(1)
+                .getAttribute("data-kind").equals("chart"));
+
+        // freeze, confirmed
+        browser.driver.findElement(By.id("freeze-confirm")).click();
+        browser.driver.findElement(By.id("freeze")).click();
+        browser.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
+        browser.waiting(Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("frozen-badge")).isEmpty());
+        assertThat(browser.driver.findElement(By.id("frozen-badge")).getText()).startsWith("frozen at").contains("rb-mem");
+        assertThat(browser.driver.findElements(By.id("add-blocks"))).isEmpty();
+        // the frozen chart is drawn from the snapshot
+        WebElement frozenChart = browser.driver.findElement(By.cssSelector("article[data-kind=chart] img.chart"));
+        browser.waiting(Duration.ofSeconds(15)).until(d -> (Boolean) js().executeScript(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0", frozenChart));
+        js().executeScript("window.scrollTo(0, 0)");
+        browser.screenshot("report");
+
+        // the PDF through the page's link
+        String pdfLink = browser.driver.findElement(By.id("download-pdf")).getAttribute("href");
+        String text = pdfText(download(pdfLink));
+        assertThat(text).contains("Browser report: baselines").contains("Reinhard (demo)").contains("Stain remap (demo)")
+                .contains("frozen at");
+        browser.signOut();
+
+        // a supervisor opens the demo report: the blocks, no control that changes anything, the PDF
+        browser.signIn("rb-sup", "supervisor-password");
+        browser.go("/reports");
+        assertThat(browser.driver.findElements(By.id("new-report"))).isEmpty();
+        browser.driver.findElement(By.linkText(DemoReport.TITLE)).click();
+        browser.waitFor(By.id("report-title"));
+        assertThat(browser.driver.findElements(By.cssSelector("#blocks article.report-block")).stream()
+                .map(a -> a.getAttribute("data-kind")).toList()).containsExactly("text", "table", "chart", "gallery");
+        assertThat(browser.driver.findElements(By.cssSelector("article[data-kind=gallery] img"))).isNotEmpty();
+        List<WebElement> forms = browser.driver.findElements(By.cssSelector("form"));
+        assertThat(forms).allMatch(f -> f.getAttribute("action").endsWith("/logout"));
+        assertThat(browser.driver.findElements(By.cssSelector("[hx-post], [hx-delete], [hx-put]"))).isEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector("button")).stream().map(b -> b.getAttribute("id")).toList())
+                .containsExactly("logout");
+        String demoText = pdfText(download(browser.driver.findElement(By.id("download-pdf")).getAttribute("href")));
+        assertThat(demoText).contains(DemoReport.TITLE).contains("Reinhard (demo)").contains("Stain remap (demo)").contains("FID");
+    }
+}
