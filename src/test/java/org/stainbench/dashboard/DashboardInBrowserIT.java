@@ -30,10 +30,11 @@ import org.stainbench.evaluation.Extractors;
 import org.stainbench.support.Browser;
 
 /**
- * Real Chromium on the demo project: a member loads the demo (datasets, two baselines, a CPU training run of three
+ * The supervisor's acceptance test of issue 10. Real Chromium on the demo project: a member loads the demo (datasets, two baselines, a CPU training run of three
  * epochs, each applied to the demo H&amp;E, and the demo's evaluation of those epochs against the demo CK7 dataset) and
  * then evaluates the two baselines against the demo CK7 dataset from the form. A supervisor signs in, lands on the dashboard, sees the best checkpoint and the charts drawn, follows
- * the best figure to its evaluation page, searches from the navigation box with live results, and finds no form or
+ * the best figure to its evaluation page, searches from the navigation box with live results, opens the demo report
+ * and downloads its PDF (a PDF with the report's title and the comparison table's rows), and finds no form or
  * button on the pages visited that would change anything (the logout form aside).
  */
 // an application of its own: the test counts what the demo project creates, with the demo's CPU training run on
@@ -41,6 +42,8 @@ import org.stainbench.support.Browser;
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardInBrowserIT {
+
+    static final String DEMO_REPORT = "Demo: how close to CK7?";
 
     /** Baselines (2) and the demo run's epochs (3). */
     static final int DEMO_CHECKPOINTS = 5;
@@ -150,6 +153,24 @@ class DashboardInBrowserIT {
         assertNothingChangesAnything();
         browser.driver.findElement(By.cssSelector("section #search-results [data-kind='datasets'] a")).click();
         assertThat(browser.path()).matches("/datasets/\\d+");
+
+        // the demo report (composed when the demo's evaluation finished): read it, nothing to change, its PDF
+        browser.go("/reports");
+        assertNothingChangesAnything();
+        browser.driver.findElement(By.linkText(DEMO_REPORT)).click();
+        browser.waitFor(By.id("download-pdf"));
+        assertThat(browser.path()).matches("/reports/\\d+");
+        assertNothingChangesAnything();
+        String page = browser.driver.findElement(By.tagName("section")).getText();
+        String pdf = Browser.pdfText(browser.download(browser.driver.findElement(By.id("download-pdf")).getAttribute("href")));
+        assertThat(pdf).contains(DEMO_REPORT).contains("FID");
+        // the comparison table's rows: every checkpoint the demo evaluation compared, on the page and in the PDF
+        for (var s : evaluations.subjects(demo.id())) {
+            assertThat(page).contains(s.label());
+            // a cell may wrap anywhere in the PDF's text: compare without white space
+            assertThat(pdf.replaceAll("\\s+", "")).contains(s.label().replaceAll("\\s+", ""));
+        }
+        browser.screenshot("dashboard-report");
         browser.signOut();
     }
 

@@ -7,12 +7,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,19 +83,11 @@ class ReportsInBrowserIT {
 
     /** Fetches a link's target in the signed-in page, as bytes. */
     byte[] download(String url) {
-        String b64 = (String) js().executeAsyncScript("var done = arguments[arguments.length - 1];"
-                + "fetch(arguments[0]).then(function (r) { if (!r.ok) { return done('HTTP ' + r.status); }"
-                + " return r.arrayBuffer().then(function (b) { var s = ''; var a = new Uint8Array(b);"
-                + " for (var i = 0; i < a.length; i++) { s += String.fromCharCode(a[i]); } done(btoa(s)); }); });", url);
-        assertThat(b64).doesNotStartWith("HTTP ");
-        return Base64.getDecoder().decode(b64);
+        return browser.download(url);
     }
 
-    static String pdfText(byte[] pdf) throws IOException {
-        assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
-        try (PDDocument d = Loader.loadPDF(pdf)) {
-            return new PDFTextStripper().getText(d);
-        }
+    static String pdfText(byte[] pdf) {
+        return Browser.pdfText(pdf);
     }
 
     void waitForBlocks(int n) {

@@ -104,6 +104,36 @@ public final class Browser implements AutoCloseable {
         driver.findElement(By.id("logout")).click();
     }
 
+    /**
+     * Downloads {@code url} with the browser's own session (its cookies), as the page's link would, and returns the
+     * bytes; an HTTP error fails the test with its status.
+     */
+    public byte[] download(String url) {
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(180));
+        String b64 = (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                + "fetch(arguments[0]).then(function (r) { if (!r.ok) { return done('HTTP ' + r.status); }"
+                + " return r.arrayBuffer().then(function (b) { var s = ''; var a = new Uint8Array(b);"
+                + " for (var i = 0; i < a.length; i++) { s += String.fromCharCode(a[i]); } done(btoa(s)); }); });", url);
+        if (b64 == null || b64.startsWith("HTTP ")) {
+            throw new AssertionError("download of " + url + " failed: " + b64);
+        }
+        return java.util.Base64.getDecoder().decode(b64);
+    }
+
+    /** The text of a PDF (Apache PDFBox), after checking it is one. */
+    public static String pdfText(byte[] pdf) {
+        if (pdf.length < 5 || !new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("%PDF-")) {
+            throw new AssertionError("not a PDF: it starts with "
+                    + new String(pdf, 0, Math.min(pdf.length, 16), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        try (var d = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            return new org.apache.pdfbox.text.PDFTextStripper().getText(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes a PNG of the current page under target/screenshots/. */
     public Path screenshot(String name) {
         try {

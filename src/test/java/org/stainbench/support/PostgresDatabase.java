@@ -41,6 +41,9 @@ public final class PostgresDatabase {
         registry.add("spring.flyway.default-schema", () -> schema);
         registry.add("spring.flyway.schemas", () -> schema);
         registry.add("spring.flyway.create-schemas", () -> "true");
+        // cached test contexts keep their pools open: a small pool each keeps a full run well under max_connections
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "6");
+        registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
     }
 
     private static String env(String name, String fallback) {
