@@ -50,6 +50,9 @@ class ActivityTrailTest {
     Checkpoints checkpoints;
 
     @Autowired
+    org.stainbench.evaluation.Evaluations evaluations;
+
+    @Autowired
     java.time.Clock clock;
 
     static org.springframework.test.web.servlet.request.RequestPostProcessor member(String name) {
@@ -147,6 +150,23 @@ class ActivityTrailTest {
         mvc.perform(get("/datasets/" + id + "/split.csv").with(user("tr-exp").roles("SUPERVISOR")))
                 .andExpect(status().isOk());
         assertEntry(last("tr-exp", "exported"), "tr-exp", "exported", "dataset", id, "/datasets/" + id);
+    }
+
+    @Test
+    void exportingAnEvaluationTableIsRecorded() throws Exception {
+        java.nio.file.Path sheet = java.nio.file.Path.of("..", "shared", "data", "lab", "quantitative_results.xlsx");
+        long id;
+        try (var in = java.nio.file.Files.newInputStream(sheet)) {
+            id = evaluations.importSheet("quantitative_results.xlsx", in, "tr-imp").id();
+        }
+        mvc.perform(get("/evaluations/" + id + "/export.csv").with(user("tr-csv").roles("SUPERVISOR")))
+                .andExpect(status().isOk());
+        ActivityTrail.Entry csv = last("tr-csv", "exported");
+        assertEntry(csv, "tr-csv", "exported", "evaluation", id, "/evaluations/" + id);
+        assertThat(csv.summary()).endsWith("as CSV");
+        mvc.perform(get("/evaluations/" + id + "/export.tex").with(user("tr-csv").roles("SUPERVISOR")))
+                .andExpect(status().isOk());
+        assertThat(last("tr-csv", "exported").summary()).endsWith("as LaTeX");
     }
 
     @Test
@@ -249,5 +269,7 @@ class ActivityTrailTest {
                 .andExpect(content().string(Matchers.containsString("Cancelled job #4")))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("<title>"))));
         mvc.perform(get("/activity").with(user("pat").roles("PATHOLOGIST"))).andExpect(status().isForbidden());
+        mvc.perform(get("/activity").with(user("ada").roles("ADMIN", "MEMBER", "SUPERVISOR")).param("actor", "zoe"))
+                .andExpect(status().isOk()).andExpect(content().string(Matchers.containsString("Exported report Q3")));
     }
 }
