@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,8 +32,10 @@ import org.stainbench.support.PostgresDatabase;
  * review, training runs, slide tilings) finds its row, a blocked delete changes nothing, and delete / trash / restore
  * work on PostgreSQL's timestamps.
  */
-@SpringBootTest
+@SpringBootTest(properties = "spring.datasource.hikari.maximum-pool-size=3")
 @ActiveProfiles("test")
+// the shared PostgreSQL has few connection slots: close this class's context (and its pool) when it is done
+@DirtiesContext
 class SoftDeletePostgresIT {
 
     @BeforeAll
