@@ -316,6 +316,9 @@ public class Catalog {
     }
 
     private void queueIngest(long archiveId, String name, String by) {
+        // status first: a small archive's ingest can finish (READY or FAILED) before submit() returns here, and
+        // resetting the status afterwards left it QUEUED for ever
+        store.markQueued(archiveId);
         long job = jobs.submit(JobRequest.embedded(INGEST, "Ingest " + name, Map.of("archiveId", Long.toString(archiveId)), by));
         store.setJob(archiveId, job);
     }

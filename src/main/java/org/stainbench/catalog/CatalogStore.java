@@ -142,9 +142,13 @@ class CatalogStore {
                 .query(CatalogStore::archive).list();
     }
 
+    /** Back to QUEUED for a new ingest: done before the job is submitted, which may finish before we look again. */
+    void markQueued(long archiveId) {
+        jdbc.sql("update archive set status = 'QUEUED', error = null, tiles_done = 0 where id = ?").param(archiveId).update();
+    }
+
     void setJob(long archiveId, long jobId) {
-        jdbc.sql("update archive set job_id = ?, status = 'QUEUED', error = null, tiles_done = 0 where id = ?")
-                .params(jobId, archiveId).update();
+        jdbc.sql("update archive set job_id = ? where id = ?").params(jobId, archiveId).update();
     }
 
     void startIngest(long archiveId, Instant at) {
