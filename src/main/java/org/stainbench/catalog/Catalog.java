@@ -16,11 +16,15 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.Dependants;
 import org.stainbench.tiles.NpyFormatException;
 import org.stainbench.tiles.Npz;
 
@@ -40,15 +44,19 @@ public class Catalog {
     private final JobQueue jobs;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
+    private final ObjectProvider<Dependants> dependants;
 
     Catalog(CatalogStore store, CatalogFiles files, CatalogProperties properties, JobQueue jobs, TransactionTemplate tx,
-            Clock clock) {
+            Clock clock, ApplicationEventPublisher events, ObjectProvider<Dependants> dependants) {
         this.store = store;
         this.files = files;
         this.properties = properties;
         this.jobs = jobs;
         this.tx = tx;
         this.clock = clock;
+        this.events = events;
+        this.dependants = dependants;
     }
 
     Npz.Limits limits() {
@@ -74,18 +82,97 @@ public class Catalog {
             throw new IllegalArgumentException("Tile size must be between 16 and 8192 pixels.");
         }
         if (store.datasetNameTaken(n)) {
-            throw new IllegalArgumentException("A dataset named '" + n + "' already exists.");
+            throw new IllegalArgumentException("A dataset named '" + n + "' already exists"
+                    + (store.datasets(0, Integer.MAX_VALUE).stream().anyMatch(d -> d.name().equalsIgnoreCase(n)) ? "."
+                    : " (deleted; an admin can restore it)."));
         }
-        return store.insertDataset(n, stain, stain == Stain.IHC ? m : null, blankToNull(cohort), tileSize,
-                blankToNull(description), by, clock.instant());
+        return tx.execute(s -> {
+            long id = store.insertDataset(n, stain, stain == Stain.IHC ? m : null, blankToNull(cohort), tileSize,
+                    blankToNull(description), by, clock.instant());
+            events.publishEvent(Activity.of(by, "registered", Dependants.DATASET, id, "Registered dataset '" + n + "'",
+                    "/datasets/" + id));
+            return id;
+        });
     }
 
+    /** A dataset that is not deleted (deleted ones are hidden from every other module). */
     public Optional<Dataset> dataset(long id) {
-        return store.findDataset(id);
+        return store.findDataset(id).filter(d -> !d.deleted());
     }
 
+    /** Whether a dataset of that name exists, deleted ones included (names stay unique). */
+    public boolean datasetNameTaken(String name) {
+        return store.datasetNameTaken(name);
+    }
+
+    /** A live dataset, or 404 (deleted datasets included: only their detail page opens, for admins). */
     Dataset requireDataset(long id) {
-        return store.findDataset(id).orElseThrow(() -> new NotFound("No dataset with id " + id + "."));
+        return dataset(id).orElseThrow(() -> new NotFound("No dataset with id " + id + "."));
+    }
+
+    // soft delete
+
+    /** Live things that use the dataset, from every module that holds references to datasets. */
+    public List<Dependants.Dependant> dependantsOf(long datasetId) {
+        List<Dependants.Dependant> out = new ArrayList<>();
+        dependants.orderedStream().forEach(d -> out.addAll(d.dependantsOf(Dependants.DATASET, datasetId)));
+        return out;
+    }
+
+    /**
+     * Soft-deletes a dataset: its row, archives, tiles and files stay; it disappears from lists, pickers and
+     * counts. Refused with {@link Dependants.Blocked} (nothing changed) while live things depend on it.
+     */
+    public void deleteDataset(long id, String by) {
+        tx.executeWithoutResult(s -> {
+            Dataset d = requireDataset(id);
+            List<Dependants.Dependant> using = dependantsOf(id);
+            if (!using.isEmpty()) {
+                throw new Dependants.Blocked("Dataset '" + d.name() + "'", using);
+            }
+            if (!store.softDelete(id, by, clock.instant())) {
+                throw new IllegalArgumentException("Dataset '" + d.name() + "' is already deleted.");
+            }
+            events.publishEvent(Activity.of(by, "deleted", Dependants.DATASET, id, "Deleted dataset '" + d.name() + "'",
+                    "/datasets/" + id));
+        });
+    }
+
+    /**
+     * Soft-deletes datasets that belong to something deleted with them (a checkpoint's generated sets), without
+     * asking for dependants: the owner asked already. Already deleted ones are left as they are.
+     */
+    public void deleteOwnedDatasets(List<Long> ids, String by, java.time.Instant at) {
+        for (long id : ids) {
+            store.softDelete(id, by, at);
+        }
+    }
+
+    /** Restores datasets that were deleted with their owner: those deleted at exactly {@code at}. */
+    public void restoreOwnedDatasets(List<Long> ids, java.time.Instant at) {
+        for (long id : ids) {
+            store.findDataset(id).filter(d -> at.equals(d.deletedAt())).ifPresent(d -> store.restore(id));
+        }
+    }
+
+    /** Restores a deleted dataset as it was. */
+    public void restoreDataset(long id, String by) {
+        tx.executeWithoutResult(s -> {
+            Dataset d = store.findDataset(id).orElseThrow(() -> new NotFound("No dataset with id " + id + "."));
+            if (!store.restore(id)) {
+                throw new IllegalArgumentException("Dataset '" + d.name() + "' is not deleted.");
+            }
+            events.publishEvent(Activity.of(by, "restored", Dependants.DATASET, id, "Restored dataset '" + d.name()
+                    + "' (deleted by " + d.deletedBy() + ")", "/datasets/" + id));
+        });
+    }
+
+    List<Dataset> deletedDatasets() {
+        return store.deletedDatasets();
+    }
+
+    Optional<Dataset> datasetEvenDeleted(long id) {
+        return store.findDataset(id);
     }
 
     public List<Dataset> datasets() {
@@ -216,6 +303,9 @@ public class Catalog {
             id = tx.execute(s -> {
                 long a = store.insertArchive(datasetId, name, ArchiveNames.parse(name), sha, size, source,
                         file.toString(), by, clock.instant());
+                events.publishEvent(Activity.of(by, "registered", "archive", a, "Registered archive '" + name + "' in "
+                        + store.findDataset(datasetId).map(d -> "'" + d.name() + "'").orElse("dataset " + datasetId),
+                        "/datasets/" + datasetId));
                 return a;
             });
         } catch (DuplicateKeyException e) {
@@ -226,6 +316,9 @@ public class Catalog {
     }
 
     private void queueIngest(long archiveId, String name, String by) {
+        // status first: a small archive's ingest can finish (READY or FAILED) before submit() returns here, and
+        // resetting the status afterwards left it QUEUED for ever
+        store.markQueued(archiveId);
         long job = jobs.submit(JobRequest.embedded(INGEST, "Ingest " + name, Map.of("archiveId", Long.toString(archiveId)), by));
         store.setJob(archiveId, job);
     }
@@ -251,10 +344,12 @@ public class Catalog {
             throw new IllegalArgumentException("The file of '" + a.fileName() + "' is gone (" + a.sourcePath() + ").");
         }
         queueIngest(archiveId, a.fileName(), by);
+        events.publishEvent(Activity.of(by, "launched", "archive", archiveId, "Retried the ingest of '" + a.fileName() + "'",
+                "/datasets/" + datasetId));
     }
 
     /** Removes an archive, its tiles and its files (an uploaded copy too; a server-path original stays). */
-    public void deleteArchive(long datasetId, long archiveId) {
+    public void deleteArchive(long datasetId, long archiveId, String by) {
         Archive a = requireArchive(datasetId, archiveId);
         if (a.status().busy()) {
             if (a.jobId() != null) {
@@ -263,15 +358,19 @@ public class Catalog {
             throw new IllegalArgumentException("'" + a.fileName() + "' is being ingested; its job was asked to stop. "
                     + "Delete it once it has stopped.");
         }
-        tx.executeWithoutResult(s -> store.deleteArchive(archiveId));
+        tx.executeWithoutResult(s -> {
+            store.deleteArchive(archiveId);
+            events.publishEvent(Activity.of(by, "deleted", "archive", archiveId, "Removed archive '" + a.fileName()
+                    + "' with its tiles", "/datasets/" + datasetId));
+        });
         files.deleteOutput(archiveId);
         if (a.source().equals("UPLOAD")) {
             files.deleteQuietly(Path.of(a.sourcePath()));
         }
     }
 
-    public void setPatient(long datasetId, long archiveId, String patient, Integer replicate) {
-        requireArchive(datasetId, archiveId);
+    public void setPatient(long datasetId, long archiveId, String patient, Integer replicate, String by) {
+        Archive a = requireArchive(datasetId, archiveId);
         String p = blankToNull(patient);
         if (p != null && !p.matches("[A-Za-z0-9._-]{1,100}")) {
             throw new IllegalArgumentException("A patient ID has 1–100 letters, digits, '.', '_' or '-'.");
@@ -279,7 +378,12 @@ public class Catalog {
         if (replicate != null && replicate < 0) {
             throw new IllegalArgumentException("A replicate is a number ≥ 0.");
         }
-        store.setPatient(archiveId, p, replicate);
+        tx.executeWithoutResult(s -> {
+            store.setPatient(archiveId, p, replicate);
+            events.publishEvent(Activity.of(by, "edited", "archive", archiveId, "Set the patient of '" + a.fileName()
+                    + "' to " + (p == null ? "none" : p) + (replicate == null ? "" : " (replicate " + replicate + ")"),
+                    "/datasets/" + datasetId));
+        });
     }
 
     // split
@@ -308,6 +412,9 @@ public class Catalog {
                 store.setSide(a.id(), sides.get(patientKey(a)));
             }
             store.recordSplit(datasetId, seed, trainPercent, by, clock.instant());
+            events.publishEvent(Activity.of(by, "edited", Dependants.DATASET, datasetId, "Split dataset '"
+                    + store.findDataset(datasetId).map(Dataset::name).orElse("?") + "' by patient (seed " + seed + ", "
+                    + trainPercent + " % train)", "/datasets/" + datasetId));
         });
         return sides;
     }
@@ -345,6 +452,14 @@ public class Catalog {
                         .append(',').append(a.replicate() == null ? "" : a.replicate()).append(',').append(a.sha256())
                         .append(',').append(a.tilesTotal()).append(',').append(a.splitSide()).append('\n'));
         return b.toString();
+    }
+
+    /** {@link #splitCsv} for a person downloading it: recorded in the activity trail as an export. */
+    public String exportSplitCsv(long datasetId, String by) {
+        String csv = splitCsv(datasetId);
+        events.publishEvent(Activity.of(by, "exported", Dependants.DATASET, datasetId, "Exported the split of dataset '"
+                + requireDataset(datasetId).name() + "' as CSV", "/datasets/" + datasetId));
+        return csv;
     }
 
     private static String csv(String s) {

@@ -48,7 +48,7 @@ class CatalogApiController {
 
     /** The acting user: the token's owner. */
     static String who(Authentication auth) {
-        return auth.getPrincipal() instanceof org.stainbench.accounts.ApiPrincipal p ? p.username() : who(auth);
+        return auth.getPrincipal() instanceof org.stainbench.accounts.ApiPrincipal p ? p.username() : auth.getName();
     }
 
     static Map<String, Object> json(Dataset d) {
@@ -161,7 +161,18 @@ class CatalogApiController {
     ResponseEntity<byte[]> splitCsv(@PathVariable long id, Authentication auth) {
         require(auth, "SUPERVISOR");
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
-                .body(catalog.splitCsv(id).getBytes(StandardCharsets.UTF_8));
+                .body(catalog.exportSplitCsv(id, who(auth)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Soft-deletes a dataset: 204; 409 (problem JSON with {@code dependants}: kind, title, href) when live things
+     * use it, and nothing changes; 404 when there is no such live dataset.
+     */
+    @org.springframework.web.bind.annotation.DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable long id, Authentication auth) {
+        require(auth, "MEMBER");
+        catalog.deleteDataset(id, who(auth));
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/{id}/tiles")

@@ -35,7 +35,8 @@ class CatalogStore {
         return new Dataset(rs.getLong("id"), rs.getString("name"), Stain.valueOf(rs.getString("stain")),
                 rs.getString("marker"), rs.getString("cohort"), rs.getInt("tile_size"), rs.getString("description"),
                 rs.getString("created_by"), instant(rs, "created_at"), longOrNull(rs, "split_seed"),
-                intOrNull(rs, "split_train_percent"), rs.getString("split_by"), instant(rs, "split_at"));
+                intOrNull(rs, "split_train_percent"), rs.getString("split_by"), instant(rs, "split_at"),
+                instant(rs, "deleted_at"), rs.getString("deleted_by"));
     }
 
     static Archive archive(ResultSet rs, int row) throws SQLException {
@@ -71,17 +72,36 @@ class CatalogStore {
         return jdbc.sql("select count(*) from dataset where lower(name) = lower(?)").param(name).query(Long.class).single() > 0;
     }
 
+    /** A dataset, deleted or not. */
     Optional<Dataset> findDataset(long id) {
         return jdbc.sql("select * from dataset where id = ?").param(id).query(CatalogStore::dataset).optional();
     }
 
+    /** Datasets that are not deleted, by name. */
     List<Dataset> datasets(int offset, int limit) {
-        return jdbc.sql("select * from dataset order by name limit ? offset ?").params(limit, offset)
+        return jdbc.sql("select * from dataset where deleted_at is null order by name limit ? offset ?").params(limit, offset)
                 .query(CatalogStore::dataset).list();
     }
 
     long countDatasets() {
-        return jdbc.sql("select count(*) from dataset").query(Long.class).single();
+        return jdbc.sql("select count(*) from dataset where deleted_at is null").query(Long.class).single();
+    }
+
+    List<Dataset> deletedDatasets() {
+        return jdbc.sql("select * from dataset where deleted_at is not null order by deleted_at desc, id desc")
+                .query(CatalogStore::dataset).list();
+    }
+
+    /** Marks a live dataset deleted; false when it is gone or already deleted. */
+    boolean softDelete(long id, String by, Instant at) {
+        return jdbc.sql("update dataset set deleted_at = ?, deleted_by = ? where id = ? and deleted_at is null")
+                .params(Timestamp.from(at), by, id).update() == 1;
+    }
+
+    /** Brings a deleted dataset back; false when it is not deleted. */
+    boolean restore(long id) {
+        return jdbc.sql("update dataset set deleted_at = null, deleted_by = null where id = ? and deleted_at is not null")
+                .param(id).update() == 1;
     }
 
     void recordSplit(long datasetId, long seed, int trainPercent, String by, Instant at) {
@@ -122,9 +142,13 @@ class CatalogStore {
                 .query(CatalogStore::archive).list();
     }
 
+    /** Back to QUEUED for a new ingest: done before the job is submitted, which may finish before we look again. */
+    void markQueued(long archiveId) {
+        jdbc.sql("update archive set status = 'QUEUED', error = null, tiles_done = 0 where id = ?").param(archiveId).update();
+    }
+
     void setJob(long archiveId, long jobId) {
-        jdbc.sql("update archive set job_id = ?, status = 'QUEUED', error = null, tiles_done = 0 where id = ?")
-                .params(jobId, archiveId).update();
+        jdbc.sql("update archive set job_id = ? where id = ?").params(jobId, archiveId).update();
     }
 
     void startIngest(long archiveId, Instant at) {
@@ -257,12 +281,14 @@ class CatalogStore {
     }
 
     long countAllTiles() {
-        return jdbc.sql("select count(*) from tile t join archive a on a.id = t.archive_id where a.status = 'READY'")
+        return jdbc.sql("select count(*) from tile t join archive a on a.id = t.archive_id where a.status = 'READY'"
+                        + " and a.dataset_id in (select id from dataset where deleted_at is null)")
                 .query(Long.class).single();
     }
 
     long countReadyArchives() {
-        return jdbc.sql("select count(*) from archive where status = 'READY'").query(Long.class).single();
+        return jdbc.sql("select count(*) from archive where status = 'READY'"
+                + " and dataset_id in (select id from dataset where deleted_at is null)").query(Long.class).single();
     }
 
     Map<Long, long[]> datasetCounts() {

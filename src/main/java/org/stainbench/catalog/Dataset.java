@@ -2,10 +2,21 @@ package org.stainbench.catalog;
 
 import java.time.Instant;
 
-/** A dataset of tile archives. The split fields are null until a split was made. */
+/**
+ * A dataset of tile archives. The split fields are null until a split was made; {@code deletedAt}/{@code deletedBy}
+ * are null unless the dataset was (soft) deleted.
+ */
 public record Dataset(long id, String name, Stain stain, String marker, String cohort, int tileSize, String description,
                       String createdBy, Instant createdAt, Long splitSeed, Integer splitTrainPercent, String splitBy,
-                      Instant splitAt) {
+                      Instant splitAt, Instant deletedAt, String deletedBy) {
+
+    public boolean deleted() {
+        return deletedAt != null;
+    }
+
+    public String href() {
+        return "/datasets/" + id;
+    }
 
     /** "H&E" or "IHC (CK7)". */
     public String stainText() {

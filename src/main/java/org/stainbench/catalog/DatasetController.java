@@ -100,8 +100,10 @@ class DatasetController {
     }
 
     @GetMapping("/datasets/{id}")
-    String detail(@PathVariable long id, Model model) {
-        Dataset d = catalog.requireDataset(id);
+    String detail(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
+        // a deleted dataset's page opens for admins only, with the "deleted by … — restore" banner
+        Dataset d = catalog.datasetEvenDeleted(id).filter(x -> !x.deleted() || isAdmin(auth))
+                .orElseThrow(() -> new Catalog.NotFound("No dataset with id " + id + "."));
         List<Archive> archives = catalog.archives(id);
         model.addAttribute("dataset", d);
         model.addAttribute("archives", archives);
@@ -118,6 +120,49 @@ class DatasetController {
         model.addAttribute("informative", f.informative());
         model.addAttribute("histograms", f.histograms());
         return "datasets/detail";
+    }
+
+    static boolean isAdmin(org.springframework.security.core.Authentication auth) {
+        return has(auth, "ROLE_ADMIN");
+    }
+
+    static boolean has(org.springframework.security.core.Authentication auth, String authority) {
+        return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
+    }
+
+    /** The delete confirmation: lists what depends on the dataset (then no button), else one Delete button. */
+    @GetMapping("/datasets/{id}/delete")
+    String confirmDelete(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
+        if (!has(auth, "ROLE_MEMBER")) {
+            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
+        }
+        Dataset d = catalog.requireDataset(id);
+        return confirm(d, catalog.dependantsOf(id), model);
+    }
+
+    private static String confirm(Dataset d, List<org.stainbench.shell.Dependants.Dependant> dependants, Model model) {
+        model.addAttribute("subject", new org.stainbench.shell.Dependants.Dependant("dataset", d.name(), d.href()));
+        model.addAttribute("dependants", dependants);
+        model.addAttribute("action", d.href() + "/delete");
+        return "trash/confirm";
+    }
+
+    @PostMapping("/datasets/{id}/delete")
+    String deleteDataset(@PathVariable long id, Principal who, Model model, HttpServletResponse response,
+                         RedirectAttributes flash) {
+        Dataset d = catalog.requireDataset(id);
+        try {
+            catalog.deleteDataset(id, who.getName());
+        } catch (org.stainbench.shell.Dependants.Blocked e) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
+            model.addAttribute("error", e.getMessage());
+            return confirm(d, e.dependants(), model);
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            return "redirect:/datasets";
+        }
+        flash.addFlashAttribute("message", "Dataset '" + d.name() + "' deleted. An admin can restore it.");
+        return "redirect:/datasets";
     }
 
     /** Ingest progress: the polled fragment for htmx, and its full-page twin. */
@@ -183,9 +228,9 @@ class DatasetController {
     }
 
     @PostMapping("/datasets/{id}/archives/{archiveId}/delete")
-    String delete(@PathVariable long id, @PathVariable long archiveId, RedirectAttributes flash) {
+    String delete(@PathVariable long id, @PathVariable long archiveId, Principal who, RedirectAttributes flash) {
         try {
-            catalog.deleteArchive(id, archiveId);
+            catalog.deleteArchive(id, archiveId, who.getName());
             flash.addFlashAttribute("message", "Archive removed.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -195,9 +240,9 @@ class DatasetController {
 
     @PostMapping("/datasets/{id}/archives/{archiveId}/patient")
     String patient(@PathVariable long id, @PathVariable long archiveId, @RequestParam(required = false) String patient,
-                   @RequestParam(required = false) Integer replicate, RedirectAttributes flash) {
+                   @RequestParam(required = false) Integer replicate, Principal who, RedirectAttributes flash) {
         try {
-            catalog.setPatient(id, archiveId, patient, replicate);
+            catalog.setPatient(id, archiveId, patient, replicate, who.getName());
             flash.addFlashAttribute("message", "Patient saved. Split the dataset again to place it.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -223,12 +268,12 @@ class DatasetController {
     }
 
     @GetMapping("/datasets/{id}/split.csv")
-    ResponseEntity<byte[]> splitCsv(@PathVariable long id) {
+    ResponseEntity<byte[]> splitCsv(@PathVariable long id, Principal who) {
         Dataset d = catalog.requireDataset(id);
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename(d.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-split.csv").build().toString())
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
-                .body(catalog.splitCsv(id).getBytes(StandardCharsets.UTF_8));
+                .body(catalog.exportSplitCsv(id, who.getName()).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -108,8 +108,11 @@ class CheckpointController {
     }
 
     @GetMapping("/checkpoints/{id}")
-    String detail(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model) {
-        Checkpoint c = checkpoints.require(id);
+    String detail(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model,
+                  org.springframework.security.core.Authentication auth) {
+        // a deleted checkpoint's page opens for admins only, with the "deleted by … — restore" banner
+        Checkpoint c = checkpoints.findEvenDeleted(id).filter(x -> !x.deleted() || has(auth, "ROLE_ADMIN"))
+                .orElseThrow(() -> new Checkpoints.NotFound("No checkpoint with id " + id + "."));
         List<SetRow> rows = new ArrayList<>();
         for (GeneratedSet s : checkpoints.sets(id)) {
             List<ArchiveRow> ar = new ArrayList<>();
@@ -131,6 +134,47 @@ class CheckpointController {
         model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
         model.addAttribute("busy", rows.stream().anyMatch(r -> Checkpoints.GENERATING.equals(r.set().status())));
         return "true".equals(hx) ? "checkpoints/detail :: sets" : "checkpoints/detail";
+    }
+
+    static boolean has(org.springframework.security.core.Authentication auth, String authority) {
+        return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
+    }
+
+    /** The delete confirmation: lists what depends on the checkpoint (then no button), else one Delete button. */
+    @GetMapping("/checkpoints/{id}/delete")
+    String confirmDelete(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
+        if (!has(auth, "ROLE_MEMBER")) {
+            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
+        }
+        return confirm(checkpoints.require(id), checkpoints.dependantsOf(id), model);
+    }
+
+    private String confirm(Checkpoint c, List<org.stainbench.shell.Dependants.Dependant> dependants, Model model) {
+        model.addAttribute("subject", new org.stainbench.shell.Dependants.Dependant("checkpoint", c.name(), c.href()));
+        model.addAttribute("dependants", dependants);
+        model.addAttribute("action", c.href() + "/delete");
+        int sets = checkpoints.sets(c.id()).size();
+        model.addAttribute("also", sets == 0 ? null : "Its " + sets + " generated set" + (sets == 1 ? " is" : "s are")
+                + " hidden with it and come back when it is restored.");
+        return "trash/confirm";
+    }
+
+    @PostMapping("/checkpoints/{id}/delete")
+    String delete(@PathVariable long id, Principal who, Model model, jakarta.servlet.http.HttpServletResponse response,
+                  RedirectAttributes flash) {
+        Checkpoint c = checkpoints.require(id);
+        try {
+            checkpoints.delete(id, who.getName());
+        } catch (org.stainbench.shell.Dependants.Blocked e) {
+            response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_CONFLICT);
+            model.addAttribute("error", e.getMessage());
+            return confirm(c, e.dependants(), model);
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("error", e.getMessage());
+            return "redirect:/checkpoints";
+        }
+        flash.addFlashAttribute("message", "Checkpoint '" + c.name() + "' deleted. An admin can restore it.");
+        return "redirect:/checkpoints";
     }
 
     @PostMapping("/checkpoints/{id}/apply")

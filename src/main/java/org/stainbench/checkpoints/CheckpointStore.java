@@ -40,7 +40,8 @@ class CheckpointStore {
                 rs.getString("adapter_path"), intOrNull(rs, "lora_rank"), doubleOrNull(rs, "lora_alpha"),
                 rs.getString("target_modules"), rs.getString("run_uuid"), intOrNull(rs, "epoch"),
                 longOrNull(rs, "trained_on_dataset_id"), rs.getString("baseline_params"), rs.getString("notes"),
-                rs.getString("tags"), rs.getString("created_by"), instant(rs, "created_at"));
+                rs.getString("tags"), rs.getString("created_by"), instant(rs, "created_at"),
+                instant(rs, "deleted_at"), rs.getString("deleted_by"));
     }
 
     static GeneratedSet set(ResultSet rs, int row) throws SQLException {
@@ -87,13 +88,48 @@ class CheckpointStore {
                 .query(CheckpointStore::checkpoint).optional();
     }
 
+    /** Checkpoints that are not deleted. */
     List<Checkpoint> list(int offset, int limit) {
-        return jdbc.sql("select * from checkpoint order by id limit ? offset ?").params(limit, offset)
+        return jdbc.sql("select * from checkpoint where deleted_at is null order by id limit ? offset ?").params(limit, offset)
                 .query(CheckpointStore::checkpoint).list();
     }
 
     long count() {
-        return jdbc.sql("select count(*) from checkpoint").query(Long.class).single();
+        return jdbc.sql("select count(*) from checkpoint where deleted_at is null").query(Long.class).single();
+    }
+
+    List<Checkpoint> deleted() {
+        return jdbc.sql("select * from checkpoint where deleted_at is not null order by deleted_at desc, id desc")
+                .query(CheckpointStore::checkpoint).list();
+    }
+
+    boolean softDelete(long id, String by, Instant at) {
+        return jdbc.sql("update checkpoint set deleted_at = ?, deleted_by = ? where id = ? and deleted_at is null")
+                .params(Timestamp.from(at), by, id).update() == 1;
+    }
+
+    boolean restore(long id) {
+        return jdbc.sql("update checkpoint set deleted_at = null, deleted_by = null where id = ? and deleted_at is not null")
+                .param(id).update() == 1;
+    }
+
+    /** Live checkpoints trained on the dataset. */
+    List<Checkpoint> trainedOn(long datasetId) {
+        return jdbc.sql("select * from checkpoint where trained_on_dataset_id = ? and deleted_at is null order by id")
+                .param(datasetId).query(CheckpointStore::checkpoint).list();
+    }
+
+    /** Live checkpoints with baseline parameters (which may name a target dataset). */
+    List<Checkpoint> liveBaselines() {
+        return jdbc.sql("select * from checkpoint where baseline_params is not null and deleted_at is null order by id")
+                .query(CheckpointStore::checkpoint).list();
+    }
+
+    /** Generated sets of live checkpoints made from, or stored in, the dataset. */
+    List<GeneratedSet> liveSetsUsing(long datasetId) {
+        return jdbc.sql("select g.* from generated_set g join checkpoint c on c.id = g.checkpoint_id "
+                        + "where c.deleted_at is null and (g.source_dataset_id = ? or g.dataset_id = ?) order by g.id")
+                .params(datasetId, datasetId).query(CheckpointStore::set).list();
     }
 
     // generated sets
@@ -125,13 +161,17 @@ class CheckpointStore {
                 .query(CheckpointStore::set).list();
     }
 
+    /** Sets of live checkpoints on the source. */
     List<GeneratedSet> setsOnSource(long sourceDatasetId) {
-        return jdbc.sql("select * from generated_set where source_dataset_id = ? order by checkpoint_id")
+        return jdbc.sql("select g.* from generated_set g join checkpoint c on c.id = g.checkpoint_id "
+                        + "where g.source_dataset_id = ? and c.deleted_at is null order by g.checkpoint_id")
                 .param(sourceDatasetId).query(CheckpointStore::set).list();
     }
 
+    /** Sets of live checkpoints. */
     List<GeneratedSet> allSets() {
-        return jdbc.sql("select * from generated_set order by id").query(CheckpointStore::set).list();
+        return jdbc.sql("select g.* from generated_set g join checkpoint c on c.id = g.checkpoint_id "
+                + "where c.deleted_at is null order by g.id").query(CheckpointStore::set).list();
     }
 
     void setJob(long setId, long jobId) {

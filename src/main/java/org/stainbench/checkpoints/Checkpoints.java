@@ -26,7 +26,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.shell.Dependants;
 import org.springframework.stereotype.Service;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveStatus;
@@ -61,9 +64,14 @@ public class Checkpoints {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Path adapters;
+    private final ObjectProvider<Dependants> dependants;
+    private final TransactionTemplate tx;
 
     Checkpoints(CheckpointStore store, Catalog catalog, JobQueue jobs, ApplicationEventPublisher events, Clock clock,
-                @Value("${stainbench.artifacts.root}") Path artifacts) {
+                @Value("${stainbench.artifacts.root}") Path artifacts, ObjectProvider<Dependants> dependants,
+                TransactionTemplate tx) {
+        this.dependants = dependants;
+        this.tx = tx;
         this.store = store;
         this.catalog = catalog;
         this.jobs = jobs;
@@ -80,12 +88,86 @@ public class Checkpoints {
 
     // reading
 
+    /** A checkpoint that is not deleted (deleted ones are hidden from every other module). */
     public Optional<Checkpoint> find(long id) {
+        return store.find(id).filter(c -> !c.deleted());
+    }
+
+    /** A live checkpoint, or 404. */
+    Checkpoint require(long id) {
+        return find(id).orElseThrow(() -> new NotFound("No checkpoint with id " + id + "."));
+    }
+
+    Optional<Checkpoint> findEvenDeleted(long id) {
         return store.find(id);
     }
 
-    Checkpoint require(long id) {
-        return store.find(id).orElseThrow(() -> new NotFound("No checkpoint with id " + id + "."));
+    // soft delete
+
+    /** Live things that use the checkpoint, from every module that holds references to checkpoints. */
+    public List<Dependants.Dependant> dependantsOf(long checkpointId) {
+        List<Dependants.Dependant> out = new ArrayList<>();
+        dependants.orderedStream().forEach(d -> out.addAll(d.dependantsOf(Dependants.CHECKPOINT, checkpointId)));
+        return out;
+    }
+
+    /**
+     * Soft-deletes a checkpoint and hides its generated sets with it (their catalog datasets are deleted at the same
+     * instant, so a restore brings exactly those back). Its adapter file stays. Refused with
+     * {@link Dependants.Blocked}, changing nothing, while live things (evaluations, review sessions…) use it.
+     */
+    public void delete(long id, String by) {
+        tx.executeWithoutResult(st -> {
+            Checkpoint c = require(id);
+            List<Dependants.Dependant> using = dependantsOf(id);
+            if (!using.isEmpty()) {
+                throw new Dependants.Blocked("Checkpoint '" + c.name() + "'", using);
+            }
+            java.time.Instant at = clock.instant();
+            if (!store.softDelete(id, by, at)) {
+                throw new IllegalArgumentException("Checkpoint '" + c.name() + "' is already deleted.");
+            }
+            catalog.deleteOwnedDatasets(store.setsOf(id).stream().map(GeneratedSet::datasetId).toList(), by, at);
+            events.publishEvent(Activity.of(by, "deleted", Dependants.CHECKPOINT, id, "Deleted checkpoint '" + c.name() + "'",
+                    c.href()));
+        });
+    }
+
+    /** Restores a deleted checkpoint and the generated sets that were hidden with it. */
+    public void restore(long id, String by) {
+        tx.executeWithoutResult(st -> {
+            Checkpoint c = store.find(id).orElseThrow(() -> new NotFound("No checkpoint with id " + id + "."));
+            if (!store.restore(id)) {
+                throw new IllegalArgumentException("Checkpoint '" + c.name() + "' is not deleted.");
+            }
+            catalog.restoreOwnedDatasets(store.setsOf(id).stream().map(GeneratedSet::datasetId).toList(), c.deletedAt());
+            events.publishEvent(Activity.of(by, "restored", Dependants.CHECKPOINT, id, "Restored checkpoint '" + c.name()
+                    + "' (deleted by " + c.deletedBy() + ")", c.href()));
+        });
+    }
+
+    List<Checkpoint> deleted() {
+        return store.deleted();
+    }
+
+    /** For the checkpoints module's {@link Dependants}: what of this module uses the dataset. */
+    List<Dependants.Dependant> usingDataset(long datasetId) {
+        List<Dependants.Dependant> out = new ArrayList<>();
+        for (Checkpoint c : store.trainedOn(datasetId)) {
+            out.add(new Dependants.Dependant("checkpoint", c.name() + " (trained on it)", c.href()));
+        }
+        String id = Long.toString(datasetId);
+        for (Checkpoint c : store.liveBaselines()) {
+            if (id.equals(params(c).get("target"))) {
+                out.add(new Dependants.Dependant("checkpoint", c.name() + " (its colour target)", c.href()));
+            }
+        }
+        for (GeneratedSet g : store.liveSetsUsing(datasetId)) {
+            String ck = store.find(g.checkpointId()).map(Checkpoint::name).orElse("checkpoint " + g.checkpointId());
+            out.add(new Dependants.Dependant("generated set", ck + (g.datasetId() == datasetId
+                    ? " (its generated tiles are this dataset)" : " applied to it"), "/checkpoints/" + g.checkpointId()));
+        }
+        return out;
     }
 
     public List<Checkpoint> list(int offset, int limit) {
@@ -112,8 +194,9 @@ public class Checkpoints {
         return store.allSets();
     }
 
+    /** A generated set of a live checkpoint. */
     public Optional<GeneratedSet> set(long setId) {
-        return store.findSet(setId);
+        return store.findSet(setId).filter(g -> find(g.checkpointId()).isPresent());
     }
 
     public List<GeneratedArchive> archives(long setId) {
@@ -204,7 +287,7 @@ public class Checkpoints {
         Checkpoint c = new Checkpoint(0, name, CheckpointKind.MODEL, blankToNull(f.baseModel()), flow, fileName, sha,
                 size, source, stored == null ? null : stored.toString(), f.loraRank(), f.loraAlpha(),
                 blankToNull(f.targetModules()), run, f.epoch(), f.trainedOnDatasetId(), null, blankToNull(f.notes()),
-                tags(f.tags()), by, clock.instant());
+                tags(f.tags()), by, clock.instant(), null, null);
         long id = store.insert(c);
         events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name + "'",
                 "/checkpoints/" + id));
@@ -240,7 +323,7 @@ public class Checkpoints {
         String name = checkName((runName == null || runName.isBlank() ? runUuid : runName.trim()) + "-epoch" + epoch);
         Checkpoint c = new Checkpoint(0, name, CheckpointKind.COLOUR_MAP, "colour map (CPU)", "none", null, null, null,
                 null, null, null, null, null, runUuid, epoch, trainedOnDatasetId, map.toText(), null, "epoch", by,
-                clock.instant());
+                clock.instant(), null, null);
         long id = store.insert(c);
         events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name + "'",
                 "/checkpoints/" + id));
@@ -270,7 +353,7 @@ public class Checkpoints {
             params = String.format(Locale.ROOT, "h=%s;dab=%s", h, d);
         }
         Checkpoint c = new Checkpoint(0, n, kind, "classical (CPU)", "none", null, null, null, null, null, null, null,
-                null, null, null, null, params, blankToNull(notes), "baseline", by, clock.instant());
+                null, null, null, null, params, blankToNull(notes), "baseline", by, clock.instant(), null, null);
         long id = store.insert(c);
         events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered " + kind.label() + " '" + n + "'",
                 "/checkpoints/" + id));
@@ -438,8 +521,7 @@ public class Checkpoints {
     private long generatedDataset(Checkpoint c, Dataset source, String by) {
         String base = c.name() + " on " + source.name();
         String name = base;
-        List<String> taken = catalog.datasets().stream().map(Dataset::name).toList();
-        for (int i = 2; taken.contains(name); i++) {
+        for (int i = 2; catalog.datasetNameTaken(name); i++) {
             name = base + " (" + i + ")";
         }
         if (name.length() > 200) {

@@ -41,7 +41,11 @@ class EvaluationController {
     private final Catalog catalog;
     private final JobQueue jobs;
 
-    EvaluationController(Evaluations evaluations, Extractors extractors, Catalog catalog, JobQueue jobs) {
+    private final org.springframework.context.ApplicationEventPublisher events;
+
+    EvaluationController(Evaluations evaluations, Extractors extractors, Catalog catalog, JobQueue jobs,
+                         org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.evaluations = evaluations;
         this.extractors = extractors;
         this.catalog = catalog;
@@ -163,13 +167,22 @@ class EvaluationController {
     }
 
     @GetMapping("/evaluations/{id:\\d+}/export.csv")
-    ResponseEntity<byte[]> csv(@PathVariable long id) {
-        return download(evaluations.csv(id), "evaluation-" + id + ".csv", "text/csv");
+    ResponseEntity<byte[]> csv(@PathVariable long id, java.security.Principal who) {
+        String body = evaluations.csv(id);
+        exported(who, id, "CSV");
+        return download(body, "evaluation-" + id + ".csv", "text/csv");
     }
 
     @GetMapping("/evaluations/{id:\\d+}/export.tex")
-    ResponseEntity<byte[]> latex(@PathVariable long id) {
-        return download(evaluations.latex(id), "evaluation-" + id + ".tex", "application/x-tex");
+    ResponseEntity<byte[]> latex(@PathVariable long id, java.security.Principal who) {
+        String body = evaluations.latex(id);
+        exported(who, id, "LaTeX");
+        return download(body, "evaluation-" + id + ".tex", "application/x-tex");
+    }
+
+    private void exported(java.security.Principal who, long id, String format) {
+        events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "exported", "evaluation", id,
+                "Exported the comparison table of evaluation " + id + " as " + format, "/evaluations/" + id));
     }
 
     private static ResponseEntity<byte[]> download(String body, String name, String type) {

@@ -99,7 +99,7 @@ class CommandTemplates {
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""").params(values).update(keys, "id");
             return keys.getKey().longValue();
         }
-        List<Object> args = new ArrayList<>(List.of(values));
+        List<Object> args = new ArrayList<>(java.util.Arrays.asList(values)); // values may hold nulls (no description)
         args.add(id);
         int n2 = jdbc.sql("""
                 update command_template set name = ?, description = ?, command = ?, parameters = ?, environment = ?,

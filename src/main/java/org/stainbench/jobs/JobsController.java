@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.shell.Activity;
 
 /**
  * Pages: the queue ({@code /jobs}, filters and paging), a job ({@code /jobs/{id}}: spec, timeline, attempts,
@@ -44,9 +45,12 @@ class JobsController {
     private final SlurmClusters slurm;
     private final JobsProperties properties;
     private final Clock clock;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     JobsController(JobStore store, JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates,
-                   AgentService agents, SlurmClusters slurm, JobsProperties properties, Clock clock) {
+                   AgentService agents, SlurmClusters slurm, JobsProperties properties, Clock clock,
+                   org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.properties = properties;
         this.store = store;
         this.queue = queue;
@@ -134,6 +138,8 @@ class JobsController {
             flash.addFlashAttribute("error", "Job " + id + " has already ended (" + job.state() + ").");
         } else {
             queue.cancel(id, who.getName());
+            events.publishEvent(Activity.of(who.getName(), "cancelled", "job", id, "Cancelled job " + id + " '"
+                    + job.title() + "'", "/jobs/" + id));
             flash.addFlashAttribute("message", "Cancel requested for job " + id + ".");
         }
         return "redirect:/jobs/" + id;
@@ -146,6 +152,8 @@ class JobsController {
             flash.addFlashAttribute("error", "Job " + id + " has not ended; only an ended job can be retried.");
         } else if (store.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
             queue.enqueueSignal();
+            events.publishEvent(Activity.of(who.getName(), "retried", "job", id, "Retried job " + id + " '"
+                    + job.title() + "'", "/jobs/" + id));
             flash.addFlashAttribute("message", "Job " + id + " is queued again.");
         }
         return "redirect:/jobs/" + id;
@@ -177,7 +185,7 @@ class JobsController {
     }
 
     @PostMapping("/jobs")
-    String submit(JobForm form, Principal who, RedirectAttributes flash) {
+    String submit(JobForm form, @RequestParam(required = false) Long from, Principal who, RedirectAttributes flash) {
         try {
             Resources resources = form.resources();
             boolean useSlurm = "slurm".equals(form.executor());
@@ -188,12 +196,17 @@ class JobsController {
                     parseEnv(form.environment()), split(form.inputs()), split(form.outputs()), resources,
                     who.getName(), form.mlflowRunId() == null || form.mlflowRunId().isBlank() ? null
                             : form.mlflowRunId().trim(), useSlurm));
+            events.publishEvent(from == null
+                    ? Activity.of(who.getName(), "launched", "job", id, "Launched job " + id + " '" + form.title() + "'",
+                            "/jobs/" + id)
+                    : Activity.of(who.getName(), "cloned", "job", id, "Launched job " + id + " '" + form.title()
+                            + "', cloned from job " + from, "/jobs/" + id));
             flash.addFlashAttribute("message", "Job " + id + " queued.");
             return "redirect:/jobs/" + id;
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
             flash.addFlashAttribute("form", form);
-            return "redirect:/jobs/new";
+            return from == null ? "redirect:/jobs/new" : "redirect:/jobs/new?from=" + from;
         }
     }
 

@@ -41,7 +41,11 @@ class ReviewSessionsController {
     private final Accounts accounts;
     private final SecureRandom seeds = new SecureRandom();
 
-    ReviewSessionsController(Reviews reviews, ReviewStore store, Catalog catalog, Checkpoints checkpoints, Accounts accounts) {
+    private final org.springframework.context.ApplicationEventPublisher events;
+
+    ReviewSessionsController(Reviews reviews, ReviewStore store, Catalog catalog, Checkpoints checkpoints, Accounts accounts,
+                             org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.reviews = reviews;
         this.store = store;
         this.catalog = catalog;
@@ -344,6 +348,8 @@ class ReviewSessionsController {
             row.add(a.answeredAt().toString());
             out.append(String.join(",", row.stream().map(ReviewSessionsController::csvField).toList())).append('\n');
         }
+        events.publishEvent(org.stainbench.shell.Activity.of(auth.getName(), "exported", "review session", id,
+                "Exported the answers of review session '" + s.name() + "' as CSV", "/review/sessions/" + id + "/results"));
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"review-" + id + "-answers.csv\"")
                 .body(out.toString().getBytes(StandardCharsets.UTF_8));

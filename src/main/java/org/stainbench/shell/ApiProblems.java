@@ -18,4 +18,13 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     ProblemDetail badInput(IllegalArgumentException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     }
+
+    /** A deletion refused because others depend on the thing: 409 with the dependants (kind, title, href). */
+    @ExceptionHandler(Dependants.Blocked.class)
+    ProblemDetail blocked(Dependants.Blocked e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        p.setTitle("Others depend on it");
+        p.setProperty("dependants", e.dependants());
+        return p;
+    }
 }

@@ -92,7 +92,8 @@ class TilesInBrowserIT {
         browser.waitFor(By.cssSelector("#tile-grid a.tile"));
         List<WebElement> tiles = browser.driver.findElements(By.cssSelector("#tile-grid a.tile"));
         assertThat(tiles).hasSize(14);
-        assertThat(thumbnailsLoaded()).isTrue();
+        // the thumbnails load after the grid is in: wait for them (on a busy machine they take a moment)
+        browser.waiting(Duration.ofSeconds(10)).until(d -> thumbnailsLoaded());
         // filter: informative only (htmx swaps the grid)
         String all = browser.driver.findElement(By.id("match-count")).getText();
         browser.driver.findElement(By.name("informative")).click();
