@@ -28,9 +28,10 @@ class CatalogSearch {
                 String p = LikePattern.contains(query);
                 return jdbc.sql("""
                         select d.* from dataset d
-                        where lower(d.name) like ? escape '!' or lower(coalesce(d.description, '')) like ? escape '!'
+                        where d.deleted_at is null
+                          and (lower(d.name) like ? escape '!' or lower(coalesce(d.description, '')) like ? escape '!'
                            or lower(coalesce(d.marker, '')) like ? escape '!' or lower(coalesce(d.cohort, '')) like ? escape '!'
-                           or exists (select 1 from archive a where a.dataset_id = d.id and lower(a.patient) like ? escape '!')
+                           or exists (select 1 from archive a where a.dataset_id = d.id and lower(a.patient) like ? escape '!'))
                         order by d.name limit ?""")
                         .params(p, p, p, p, p, limit).query(CatalogStore::dataset).list().stream()
                         .map(d -> new Hit(d.name(), detail(d, query), "/datasets/" + d.id())).toList();
@@ -60,8 +61,9 @@ class CatalogSearch {
             public List<Hit> search(String query, int limit) {
                 String p = LikePattern.contains(query);
                 List<Archive> found = jdbc.sql("""
-                        select * from archive where lower(file_name) like ? escape '!' or lower(patient) like ? escape '!'
-                        order by file_name, id limit ?""")
+                        select a.* from archive a join dataset d on d.id = a.dataset_id
+                        where d.deleted_at is null and (lower(a.file_name) like ? escape '!' or lower(a.patient) like ? escape '!')
+                        order by a.file_name, a.id limit ?""")
                         .params(p, p, limit).query(CatalogStore::archive).list();
                 return found.stream().map(a -> new Hit(a.fileName(),
                         "patient " + (a.patient() == null ? "unknown" : a.patient()) + " · "

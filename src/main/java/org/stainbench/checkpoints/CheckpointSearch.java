@@ -28,8 +28,9 @@ class CheckpointSearch implements SearchSource {
         String p = LikePattern.contains(query);
         return jdbc.sql("""
                 select * from checkpoint
-                where lower(name) like ? escape '!' or lower(kind) like ? escape '!' or lower(coalesce(tags, '')) like ? escape '!'
-                   or lower(coalesce(notes, '')) like ? escape '!' or lower(coalesce(base_model, '')) like ? escape '!'
+                where deleted_at is null
+                  and (lower(name) like ? escape '!' or lower(kind) like ? escape '!' or lower(coalesce(tags, '')) like ? escape '!'
+                   or lower(coalesce(notes, '')) like ? escape '!' or lower(coalesce(base_model, '')) like ? escape '!')
                 order by name limit ?""")
                 .params(p, p, p, p, p, limit).query(CheckpointStore::checkpoint).list().stream()
                 .map(c -> new Hit(c.name(), c.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')

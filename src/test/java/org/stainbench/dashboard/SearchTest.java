@@ -157,6 +157,31 @@ class SearchTest {
     }
 
     @Test
+    void deletedDatasetsArchivesAndCheckpointsAreNotFoundUntilRestored(@TempDir Path tmp) throws Exception {
+        long gone = catalog.createDataset("QzGone set", Stain.IHC, "CK7", null, 64, null, "test");
+        Path f = GeneratedFixtures.archive(tmp, "ihc_8842_1.npz", SyntheticTiles.Stain.CK7, 2, 64, 6);
+        Archive a;
+        try (InputStream in = Files.newInputStream(f)) {
+            a = catalog.registerUpload(gone, "ihc_8842_1.npz", in, "test");
+        }
+        GeneratedFixtures.await("ingest", () -> catalog.archive(a.id()).orElseThrow().status() == ArchiveStatus.READY);
+        Checkpoint c = checkpoints.register(checkpoint("qzgone-checkpoint", null, null), null, null, null, "test");
+        assertThat(hrefs(search("qzgone", false), "datasets")).containsExactly("/datasets/" + gone);
+        assertThat(hrefs(search("8842", false), "archives")).hasSize(1);
+        assertThat(hrefs(search("qzgone", false), "checkpoints")).containsExactly("/checkpoints/" + c.id());
+
+        catalog.deleteDataset(gone, "test");
+        checkpoints.delete(c.id(), "test");
+        String html = search("qzgone", false);
+        assertThat(hrefs(html, "datasets")).isEmpty();
+        assertThat(hrefs(html, "checkpoints")).isEmpty();
+        assertThat(hrefs(search("8842", false), "archives")).isEmpty();
+
+        catalog.restoreDataset(gone, "test");
+        assertThat(hrefs(search("8842", false), "archives")).hasSize(1);
+    }
+
+    @Test
     void tagsNotesAndParametersAreSearched() throws Exception {
         assertThat(hrefs(search("qz-tagged", false), "checkpoints")).containsExactly("/checkpoints/" + tagged.id());
         assertThat(hrefs(search("qznote", false), "checkpoints")).containsExactly("/checkpoints/" + tagged.id());
