@@ -86,6 +86,7 @@ class EpochEvaluationsTest {
     static long he;
     static long ck7;
     static long extractor;
+    static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeEach
     void datasets() throws Exception {
@@ -133,7 +134,10 @@ class EpochEvaluationsTest {
         Tracking.RunInfo run = store.createRun(exp, "ed", null, name, Map.of("stainbench.dataset_id", String.valueOf(he)));
         store.logBatch(run.uuid(), List.of(), Map.of("target_dataset", "epoch-ck7"), Map.of());
         for (int e : epochs) {
-            checkpoints.registerColourMapEpoch(run.uuid(), name, e, scaled(1 + 0.1 * e), he, "ed");
+            // maps differ between runs too: identical maps would generate byte-identical archives, which the
+            // catalog refuses as duplicates
+            checkpoints.registerColourMapEpoch(run.uuid(), name, e, scaled(1 + 0.1 * e + 0.01 * RUNS.incrementAndGet()),
+                    he, "ed");
         }
         return run;
     }
@@ -164,6 +168,22 @@ class EpochEvaluationsTest {
             b.param("epochs", e);
         }
         return b;
+    }
+
+    private long lastDiag;
+
+    private boolean diagnose(long id) {
+        if (System.nanoTime() - lastDiag < 10_000_000_000L) {
+            return false;
+        }
+        lastDiag = System.nanoTime();
+        EpochEvaluations.Request x = requests.find(id).orElseThrow();
+        System.err.println("DIAG " + x.state() + " " + x.message() + " sets " + x.setIds().stream()
+                .map(s -> checkpoints.set(s).map(g -> g.status() + " ds " + g.datasetId() + " archives "
+                        + catalog.archives(g.datasetId()).stream().map(a -> a.status().name()).toList()).orElse("gone"))
+                .toList() + " jobs " + jdbc.sql("select id || ':' || type || ':' || state from job order by id desc limit 6")
+                .query(String.class).list());
+        return false;
     }
 
     private long setCount() {
@@ -277,7 +297,8 @@ class EpochEvaluationsTest {
         Tracking.RunInfo run = run("epochs-race", 1);
         mvc.perform(form(run.uuid(), "1")).andExpect(status().is3xxRedirection());
         EpochEvaluations.Request r = requests.ofRun(run.uuid()).get(0);
-        await("launched", () -> requests.find(r.id()).orElseThrow().evaluationId() != null);
+        await("launched: " + r.id(), () -> requests.find(r.id()).orElseThrow().evaluationId() != null
+                || diagnose(r.id()));
         long first = requests.find(r.id()).orElseThrow().evaluationId();
         long before = evaluations.count();
         // as if the launch had not been recorded: eight finishing jobs advance it at once
