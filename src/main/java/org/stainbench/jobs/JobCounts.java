@@ -10,12 +10,12 @@ class JobCounts {
 
     @Bean
     InventoryCount jobsRunning(JobViews views) {
-        return count("Jobs running", () -> views.countIn("ASSIGNED", "SUBMITTED", "RUNNING"), "/jobs?state=RUNNING", 60);
+        return count("jobs running", () -> views.countIn("ASSIGNED", "SUBMITTED", "RUNNING"), "/jobs?state=RUNNING", 60);
     }
 
     @Bean
     InventoryCount jobsQueued(JobViews views) {
-        return count("Jobs queued", () -> views.countIn("QUEUED"), "/jobs?state=QUEUED", 61);
+        return count("jobs queued", () -> views.countIn("QUEUED"), "/jobs?state=QUEUED", 61);
     }
 
     private static InventoryCount count(String label, java.util.function.LongSupplier n, String href, int order) {

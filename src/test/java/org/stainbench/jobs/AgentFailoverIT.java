@@ -130,7 +130,7 @@ class AgentFailoverIT {
             browser.screenshot("nodes");
             browser.go("/");
             assertThat(browser.driver.findElement(org.openqa.selenium.By.tagName("main")).getText())
-                    .contains("Jobs queued", "Jobs running");
+                    .contains("jobs queued", "jobs running");
         }
     }
 

@@ -158,7 +158,7 @@ class JobPagesTest {
         long id = queue.submitCommand(CommandJob.shell("waiting", "true",
                 new Resources(64, 1, 1, 1, Duration.ofMinutes(1)), "alice"));
         mvc.perform(get("/").with(user("mel").roles("MEMBER", "SUPERVISOR"))).andExpect(status().isOk())
-                .andExpect(content().string(allOf(containsString("Jobs queued"), containsString("Jobs running"))));
+                .andExpect(content().string(allOf(containsString("jobs queued"), containsString("jobs running"))));
         queue.cancel(id, "test");
     }
 }
