@@ -18,7 +18,7 @@ import numpy as np
 import scipy
 import scipy.linalg
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test", "python"))
 from metrics_reference import SplitMix64, poly_mmd  # noqa: E402
 
 
