@@ -95,10 +95,10 @@ class EpochEvaluationsTest {
         }
         he = catalog.createDataset("epoch-he", Stain.HE, null, null, 256, null, "ed");
         ck7 = catalog.createDataset("epoch-ck7", Stain.IHC, "CK7", null, 256, null, "ed");
-        upload(he, "he_11_1.npz", SyntheticTiles.Stain.HE, 1);
-        upload(he, "he_12_1.npz", SyntheticTiles.Stain.HE, 2);
-        upload(ck7, "ihc_21_1.npz", SyntheticTiles.Stain.CK7, 3);
-        upload(ck7, "ihc_22_1.npz", SyntheticTiles.Stain.CK7, 4);
+        upload(he, "he_11_1.npz", SyntheticTiles.Stain.HE, 9101);
+        upload(he, "he_12_1.npz", SyntheticTiles.Stain.HE, 9102);
+        upload(ck7, "ihc_21_1.npz", SyntheticTiles.Stain.CK7, 9103);
+        upload(ck7, "ihc_22_1.npz", SyntheticTiles.Stain.CK7, 9104);
         await("archives ingested", () -> ready(he) && ready(ck7));
         try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
             Extractor e = extractors.register(new Extractors.NewExtractor("epoch-random8", 16, 16,
