@@ -79,7 +79,7 @@ class RunsController {
     }
 
     /** Throughput and time left: from the run's job progress, else steps per second of its longest curve. */
-    record Progress(long done, long total, String unit, String rate, String eta) {
+    record Progress(long done, long total, String unit, String rate, java.time.Duration eta) {
     }
 
     Progress progress(Tracking.Run run) {
@@ -92,8 +92,8 @@ class RunsController {
             double seconds = Math.max(1e-3, java.time.Duration.between(j.startedAt(), end).toMillis() / 1000.0);
             double rate = j.progressDone() / seconds;
             String unit = j.progressUnit() == null ? "steps" : j.progressUnit();
-            String eta = j.finishedAt() == null && j.progressTotal() > j.progressDone() && rate > 0
-                    ? fmt(java.time.Duration.ofSeconds((long) Math.ceil((j.progressTotal() - j.progressDone()) / rate)))
+            java.time.Duration eta = j.finishedAt() == null && j.progressTotal() > j.progressDone() && rate > 0
+                    ? java.time.Duration.ofSeconds((long) Math.ceil((j.progressTotal() - j.progressDone()) / rate))
                     : null;
             return new Progress(j.progressDone(), j.progressTotal(), unit, String.format(java.util.Locale.ROOT,
                     "%.1f %s/s", rate, unit), eta);
@@ -111,11 +111,6 @@ class RunsController {
         }
         return new Progress(b.step(), 0, "steps", String.format(java.util.Locale.ROOT, "%.1f steps/s",
                 (b.step() - a.step()) / seconds), null);
-    }
-
-    private static String fmt(java.time.Duration d) {
-        long s = d.toSeconds();
-        return s < 90 ? s + " s" : s < 5400 ? (s + 30) / 60 + " min" : String.format(java.util.Locale.ROOT, "%.1f h", s / 3600.0);
     }
 
     /** The curves of a run as JSON for the chart (polled while the run is active). */
