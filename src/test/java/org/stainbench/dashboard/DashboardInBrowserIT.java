@@ -152,7 +152,7 @@ class DashboardInBrowserIT {
                 .contains("Demo CK7 (synthetic)");
         assertNothingChangesAnything();
         browser.driver.findElement(By.cssSelector("section #search-results [data-kind='datasets'] a")).click();
-        assertThat(browser.path()).matches("/datasets/\\d+");
+        browser.waitForPath("/datasets/\\d+");
 
         // the demo report (composed when the demo's evaluation finished): read it, nothing to change, its PDF
         browser.go("/reports");

@@ -86,6 +86,12 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, d).ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
+    /** Waits until the current path matches: a click that navigates can return before the next page has loaded. */
+    public String waitForPath(String regex) {
+        waiting(Duration.ofSeconds(30)).until(d -> path().matches(regex));
+        return path();
+    }
+
     public void waitFor(By by) {
         waiting(Duration.ofSeconds(15)).until(ExpectedConditions.visibilityOfElementLocated(by));
     }

@@ -94,7 +94,7 @@ class CpuTrainingInBrowserIT {
         set("epochs", "3");
         set("steps", "400");
         browser.driver.findElement(By.id("launch-cpu")).click();
-        assertThat(browser.path()).startsWith("/runs/");
+        browser.waitForPath("/runs/.+");
         String runPath = browser.path();
         long jobId = Long.parseLong(browser.driver.findElement(By.id("run-job")).getText().substring(1));
         browser.waiting(Duration.ofSeconds(300)).until(d -> jobs.find(jobId).orElseThrow().state() == JobState.RUNNING
@@ -133,7 +133,9 @@ class CpuTrainingInBrowserIT {
         seeds.clear();
         seeds.sendKeys("0-2");
         form.findElement(By.id("evaluate-epochs-submit")).click();
-        assertThat(browser.path()).isEqualTo(runPath + "#epoch-section");
+        // the form posts and redirects back to the section; the click returns before the new page has loaded
+        browser.waitForPath(java.util.regex.Pattern.quote(runPath + "#epoch-section"));
+        browser.waitFor(By.cssSelector(".flash"));
         assertThat(browser.driver.findElement(By.cssSelector(".flash")).getText()).contains("epochs 1, 2, 3 requested");
         assertThat(browser.driver.findElements(By.cssSelector("#epoch-requests tr[data-state]"))).hasSize(1);
         // the section refreshes itself (htmx) until the evaluation is plotted: three epochs on the chart
@@ -149,7 +151,7 @@ class CpuTrainingInBrowserIT {
         browser.screenshot("cpu-training-epochs");
         // the chart's source is one click away
         browser.driver.findElement(By.cssSelector("a.epoch-evaluation")).click();
-        assertThat(browser.path()).startsWith("/evaluations/");
+        browser.waitForPath("/evaluations/\\d+");
         browser.signOut();
     }
 
