@@ -44,9 +44,12 @@ class AgentService {
     private final JobsProperties properties;
     private final Clock clock;
     private final Path artifacts;
+    private final SlurmExecutor slurm;
 
     AgentService(JobStore store, JdbcClient jdbc, JobLogs logs, JobEvents events, QueueSignal signal,
-                 JobsProperties properties, Clock clock, @Value("${stainbench.artifacts.root}") String artifacts) {
+                 JobsProperties properties, Clock clock, @Value("${stainbench.artifacts.root}") String artifacts,
+                 SlurmExecutor slurm) {
+        this.slurm = slurm;
         this.store = store;
         this.jdbc = jdbc;
         this.logs = logs;
@@ -120,9 +123,14 @@ class AgentService {
             boolean holds = job.isPresent() && node.name().equals(job.get().holder())
                     && held.token() != null && held.token().equals(job.get().attemptToken())
                     && store.extendLease(held.jobId(), held.token(), now.plus(properties.lease()));
-            reply.put(held.jobId(), !holds ? "lost" : job.get().cancelRequested() ? "cancel" : "ok");
+            reply.put(held.jobId(), !holds ? "lost" : job.get().cancelRequested() && agentMayStop(job.get()) ? "cancel" : "ok");
         }
         return new Protocol.HeartbeatReply(reply);
+    }
+
+    /** A Slurm-run job is cancelled by Slurm first (see {@link SlurmExecutor}); any other job by its agent at once. */
+    private boolean agentMayStop(JobRow job) {
+        return job.executor() != Executor.SLURM || slurm.agentMayStop(job);
     }
 
     /** Waits up to {@code waitMs} for a queued job this node can run and claims it. */

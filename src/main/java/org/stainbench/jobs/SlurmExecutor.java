@@ -27,7 +27,10 @@ import org.stainbench.accounts.Accounts;
  * that starts the agent in one-job mode, and follows the Slurm job. The state lives in this application:
  * the one-job agent reports start, log, progress, outputs and exit code like any agent; when Slurm says a
  * job ended and no report came (killed at its time limit, failed before the agent started), the job ends
- * here with Slurm's state. Cancel: the agent is told by heartbeat and the Slurm job is cancelled.
+ * here with Slurm's state. Cancel: the Slurm job is cancelled ({@code scancel}) first, and only then is the agent
+ * told by heartbeat, so that Slurm's accounting says CANCELLED (an agent that stopped its command first would
+ * exit non-zero and Slurm would record FAILED); when {@code scancel} does not go through within
+ * {@link #AGENT_CANCEL_FALLBACK}, the agent is told anyway.
  */
 @Component
 class SlurmExecutor implements SmartLifecycle {
@@ -35,6 +38,8 @@ class SlurmExecutor implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SlurmExecutor.class);
     /** How long a job Slurm reports ended may wait for its agent's own final report. */
     private static final long REPORT_GRACE_MS = 5000;
+    /** How long a cancelled attempt waits for {@code scancel} before its agent is told to stop by itself. */
+    static final java.time.Duration AGENT_CANCEL_FALLBACK = java.time.Duration.ofSeconds(30);
 
     private final SlurmProperties props;
     private final SlurmGateway gateway;
@@ -47,7 +52,10 @@ class SlurmExecutor implements SmartLifecycle {
     private final String dataDir;
     private final int serverPort;
     private final Map<Long, Long> endedSeenAt = new ConcurrentHashMap<>();
+    /** Attempt tokens whose Slurm job Slurm has accepted to cancel. */
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    /** Attempt token → first {@code scancel} try. */
+    private final Map<String, Instant> cancelTried = new ConcurrentHashMap<>();
     private volatile String issuedToken;
     private ScheduledExecutorService timer;
 
@@ -120,13 +128,14 @@ class SlurmExecutor implements SmartLifecycle {
             return;
         }
         String slurmId = job.externalId();
-        if (job.cancelRequested() && cancelled.add(job.attemptToken())) {
+        if (job.cancelRequested() && !cancelled.contains(job.attemptToken())) {
+            cancelTried.putIfAbsent(job.attemptToken(), clock.instant());
             try {
                 gateway.cancel(slurmId);
+                cancelled.add(job.attemptToken());
                 store.event(job.id(), job.state(), job.attempt(), "Slurm job " + slurmId + " cancelled", clock.instant());
             } catch (RuntimeException e) {
                 log.warn("Cancelling Slurm job {} failed: {}", slurmId, e.getMessage());
-                cancelled.remove(job.attemptToken());
             }
         }
         SlurmGateway.Status status;
@@ -146,6 +155,8 @@ class SlurmExecutor implements SmartLifecycle {
             return;   // the agent's own final report may still be on its way
         }
         endedSeenAt.remove(job.id());
+        cancelled.remove(job.attemptToken());
+        cancelTried.remove(job.attemptToken());
         String state = status.state() == null ? "gone from Slurm" : status.state();
         JobState to = job.cancelRequested() || "CANCELLED".equals(status.state()) ? JobState.CANCELLED : JobState.FAILED;
         String error = "Slurm job " + slurmId + " ended (" + state + (status.exitCode() == null ? ""
@@ -154,6 +165,19 @@ class SlurmExecutor implements SmartLifecycle {
             logs.append(job.id(), "--- " + to + ": " + error);
             events.finished(job.id());
         }
+    }
+
+    /**
+     * Whether the agent running this cancelled attempt may be told to stop its command: once Slurm took the
+     * {@code scancel}, when this server does not drive Slurm, or when {@code scancel} has failed for
+     * {@link #AGENT_CANCEL_FALLBACK}.
+     */
+    boolean agentMayStop(JobRow job) {
+        if (timer == null || job.attemptToken() == null || cancelled.contains(job.attemptToken())) {
+            return true;
+        }
+        Instant tried = cancelTried.get(job.attemptToken());
+        return tried != null && !clock.instant().isBefore(tried.plus(AGENT_CANCEL_FALLBACK));
     }
 
     Path workdir() {

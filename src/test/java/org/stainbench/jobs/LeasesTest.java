@@ -47,6 +47,8 @@ class LeasesTest {
     TestHandlers.Finished finished;
     @Value("${stainbench.artifacts.root}")
     String artifacts;
+    @Autowired
+    SlurmExecutor slurm;
 
     MutableClock clock;
     AgentService agents;
@@ -61,7 +63,7 @@ class LeasesTest {
         clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
         JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofSeconds(5), 3, BACKOFF,
                 Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "");
-        agents = new AgentService(store, jdbc, logs, events, signal, props, clock, artifacts);
+        agents = new AgentService(store, jdbc, logs, events, signal, props, clock, artifacts, slurm);
         sweeper = new LeaseSweeper(store, props, events, signal, clock);
         node = "lease-node-" + (++nodeCounter);
         tokenId = 9000 + nodeCounter;
