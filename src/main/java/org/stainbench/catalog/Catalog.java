@@ -196,6 +196,19 @@ public class Catalog {
 
     /** Registers an uploaded archive: streamed to the store with its SHA-256, checked, then queued for ingest. */
     public Archive registerUpload(long datasetId, String fileName, InputStream content, String by) {
+        return upload(datasetId, fileName, content, by, false);
+    }
+
+    /**
+     * Registers an archive the platform wrote itself (an archive of a generated set): like an upload, except that
+     * another dataset may hold the same content (two checkpoints can generate identical tiles); the same content
+     * twice in one dataset is still refused.
+     */
+    public Archive registerOutput(long datasetId, String fileName, InputStream content, String by) {
+        return upload(datasetId, fileName, content, by, true);
+    }
+
+    private Archive upload(long datasetId, String fileName, InputStream content, String by, boolean elsewhereAllowed) {
         requireDataset(datasetId);
         String name = ArchiveNames.clean(fileName);
         CatalogFiles.Stored stored;
@@ -208,7 +221,7 @@ public class Catalog {
             if (stored.size() == 0) {
                 throw new IllegalArgumentException("'" + name + "' is empty.");
             }
-            refuseDuplicate(stored.sha256(), name);
+            refuseDuplicate(stored.sha256(), name, elsewhereAllowed ? datasetId : null);
             probe(stored.file(), name);
             Path kept = files.keep(stored);
             return register(datasetId, name, stored.sha256(), stored.size(), "UPLOAD", kept, by);
@@ -229,7 +242,7 @@ public class Catalog {
         String name = file.getFileName().toString();
         try {
             String sha = CatalogFiles.sha256(file);
-            refuseDuplicate(sha, name);
+            refuseDuplicate(sha, name, null);
             probe(file, name);
             return register(datasetId, name, sha, Files.size(file), "PATH", file, by);
         } catch (IOException e) {
@@ -281,8 +294,9 @@ public class Catalog {
         return real;
     }
 
-    private void refuseDuplicate(String sha, String name) {
-        store.findArchiveBySha(sha).ifPresent(a -> {
+    /** Refuses content already registered in {@code onlyIn}, or anywhere when that is null. */
+    private void refuseDuplicate(String sha, String name, Long onlyIn) {
+        (onlyIn == null ? store.findArchiveBySha(sha) : store.findArchiveBySha(sha, onlyIn)).ifPresent(a -> {
             String ds = store.findDataset(a.datasetId()).map(Dataset::name).orElse("?");
             throw new IllegalArgumentException("'" + name + "' is already registered: it has the same content (SHA-256 "
                     + sha.substring(0, 12) + "…) as '" + a.fileName() + "' in dataset '" + ds + "'.");
@@ -309,7 +323,7 @@ public class Catalog {
                 return a;
             });
         } catch (DuplicateKeyException e) {
-            throw new IllegalArgumentException("'" + name + "' is already registered (same SHA-256).");
+            throw new IllegalArgumentException("'" + name + "' is already registered in this dataset (same SHA-256).");
         }
         queueIngest(id, name, by);
         return store.findArchive(id).orElseThrow();

@@ -127,8 +127,15 @@ class CatalogStore {
         return jdbc.sql("select * from archive where id = ?").param(id).query(CatalogStore::archive).optional();
     }
 
+    /** One archive with this content, in any dataset (the oldest). */
     Optional<Archive> findArchiveBySha(String sha) {
-        return jdbc.sql("select * from archive where sha256 = ?").param(sha).query(CatalogStore::archive).optional();
+        return jdbc.sql("select * from archive where sha256 = ? order by id").param(sha).query(CatalogStore::archive)
+                .list().stream().findFirst();
+    }
+
+    Optional<Archive> findArchiveBySha(String sha, long datasetId) {
+        return jdbc.sql("select * from archive where sha256 = ? and dataset_id = ?").params(sha, datasetId)
+                .query(CatalogStore::archive).optional();
     }
 
     List<Archive> archives(long datasetId) {

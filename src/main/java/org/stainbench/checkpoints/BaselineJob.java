@@ -101,7 +101,7 @@ class BaselineJob implements JobHandler {
                 }
                 Archive a;
                 try (InputStream in = Files.newInputStream(tmp)) {
-                    a = catalog.registerUpload(set.datasetId(), name, in, set.createdBy());
+                    a = catalog.registerOutput(set.datasetId(), name, in, set.createdBy());
                 }
                 store.insertArchive(new GeneratedArchive(a.id(), set.id(), src.id(), name, src.tilesTotal()));
                 context.log(src.fileName() + " → " + name + " (" + src.tilesTotal() + " tiles), queued for ingest");

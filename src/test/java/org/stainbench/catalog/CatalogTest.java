@@ -1,6 +1,7 @@
 package org.stainbench.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -310,6 +311,20 @@ class CatalogTest {
         mvc.perform(post("/datasets/" + other + "/archives/path").param("path", file.toString()).with(csrf()).with(member()))
                 .andExpect(flash().attribute("error", Matchers.containsString("is already registered")));
         assertThat(archiveRows()).isEqualTo(rows);
+        assertThat(CatalogFixtures.filesUnder(files.root().resolve("incoming"))).isEmpty();
+
+        // an archive the platform wrote itself (a generated set) may repeat another dataset's content...
+        Archive output = catalog.registerOutput(other, "he_5_1.npz", new java.io.ByteArrayInputStream(Files.readAllBytes(outside)), "generator");
+        assertThat(output.sha256()).isEqualTo(a.sha256());
+        assertThat(awaitIngest(output.id()).status()).isEqualTo(ArchiveStatus.READY);
+        assertThat(catalog.archives(ds)).extracting(Archive::id).containsExactly(a.id());
+        // ...but not its own dataset's, and never by upload
+        assertThatThrownBy(() -> catalog.registerOutput(other, "again.npz", new java.io.ByteArrayInputStream(Files.readAllBytes(outside)), "generator"))
+                .hasMessageContaining("is already registered").hasMessageContaining("'Duplicates'");
+        long third = dataset("Duplicates 2");
+        assertThatThrownBy(() -> catalog.registerUpload(third, "copy.npz", new java.io.ByteArrayInputStream(Files.readAllBytes(outside)), "mia"))
+                .hasMessageContaining("is already registered");
+        assertThat(archiveRows()).isEqualTo(rows + 1);
         assertThat(CatalogFixtures.filesUnder(files.root().resolve("incoming"))).isEmpty();
     }
 
