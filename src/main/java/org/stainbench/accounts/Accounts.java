@@ -1,6 +1,7 @@
 package org.stainbench.accounts;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -124,6 +125,17 @@ public class Accounts {
     /** Issues a NODE-scope token (node agents, Slurm one-job agents) and returns its secret, shown once. */
     public String issueNodeToken(String name, String ownerUsername) {
         return issueToken(name, ownerUsername, TokenScope.NODE).secret();
+    }
+
+    /**
+     * Revokes the NODE tokens whose name starts with {@code namePrefix} and that were created before {@code before}
+     * (tokens a server issued for itself at an earlier start); returns how many.
+     */
+    public int revokeNodeTokens(String namePrefix, Instant before) {
+        var old = tokens.findByScopeAndRevokedAtIsNullAndNameStartingWithAndCreatedAtBefore(TokenScope.NODE,
+                namePrefix, before);
+        old.forEach(t -> t.revoke(clock.instant()));
+        return old.size();
     }
 
     void revokeToken(long tokenId) {

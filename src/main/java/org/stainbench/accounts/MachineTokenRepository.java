@@ -16,6 +16,9 @@ interface MachineTokenRepository extends JpaRepository<MachineToken, Long> {
 
     Page<MachineToken> findAllByOrderByCreatedAtDesc(Pageable pageable);
 
+    java.util.List<MachineToken> findByScopeAndRevokedAtIsNullAndNameStartingWithAndCreatedAtBefore(
+            TokenScope scope, String namePrefix, Instant before);
+
     /** Records use without loading the entity; throttled by the caller. */
     @Modifying
     @Transactional

@@ -56,7 +56,12 @@ class SlurmExecutor implements SmartLifecycle {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     /** Attempt token → first {@code scancel} try. */
     private final Map<String, Instant> cancelTried = new ConcurrentHashMap<>();
+    /** Name of the NODE token this server issues for its one-job agents (with the time after it). */
+    static final String TOKEN_NAME = "slurm one-job agents";
     private volatile String issuedToken;
+    /** When this server started: one-job agent tokens issued before belong to earlier starts. */
+    private final Instant since;
+    private volatile boolean earlierTokensRevoked;
     private ScheduledExecutorService timer;
 
     SlurmExecutor(SlurmProperties props, SlurmGateway gateway, JobStore store, JobLogs logs, JobEvents events,
@@ -72,6 +77,7 @@ class SlurmExecutor implements SmartLifecycle {
         this.clock = clock;
         this.dataDir = dataDir;
         this.serverPort = serverPort;
+        this.since = clock.instant();
     }
 
     private int port = -1;
@@ -95,9 +101,27 @@ class SlurmExecutor implements SmartLifecycle {
             });
             store.trySubmit(id, "slurm", clock.instant()).ifPresent(this::submit);
         }
-        for (JobRow job : store.active(Executor.SLURM)) {
+        List<JobRow> active = store.active(Executor.SLURM);
+        for (JobRow job : active) {
             follow(job);
         }
+        revokeEarlierTokens(active);
+    }
+
+    /**
+     * Revokes the one-job agent tokens issued at earlier starts of this server, once no Slurm job submitted
+     * before this start (whose agent holds such a token) is still active.
+     */
+    void revokeEarlierTokens(List<JobRow> active) {
+        if (earlierTokensRevoked
+                || active.stream().anyMatch(j -> j.assignedAt() == null || j.assignedAt().isBefore(since))) {
+            return;
+        }
+        int n = accounts.revokeNodeTokens(TOKEN_NAME + " (", since);
+        if (n > 0) {
+            log.info("Revoked {} one-job agent token(s) issued at earlier starts", n);
+        }
+        earlierTokensRevoked = true;
     }
 
     private void submit(Claim claim) {
@@ -173,7 +197,8 @@ class SlurmExecutor implements SmartLifecycle {
      * {@link #AGENT_CANCEL_FALLBACK}.
      */
     boolean agentMayStop(JobRow job) {
-        if (timer == null || job.attemptToken() == null || cancelled.contains(job.attemptToken())) {
+        if (props.mode() == SlurmProperties.Mode.NONE || job.attemptToken() == null
+                || cancelled.contains(job.attemptToken())) {
             return true;
         }
         Instant tried = cancelTried.get(job.attemptToken());
@@ -213,7 +238,7 @@ class SlurmExecutor implements SmartLifecycle {
         if (issuedToken == null) {
             synchronized (this) {
                 if (issuedToken == null) {
-                    issuedToken = accounts.issueNodeToken("slurm one-job agents (" + clock.instant() + ")",
+                    issuedToken = accounts.issueNodeToken(TOKEN_NAME + " (" + clock.instant() + ")",
                             props.tokenOwner());
                 }
             }
