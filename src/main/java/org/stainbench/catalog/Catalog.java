@@ -27,6 +27,8 @@ import org.stainbench.shell.Activity;
 import org.stainbench.shell.Dependants;
 import org.stainbench.tiles.NpyFormatException;
 import org.stainbench.tiles.Npz;
+import org.stainbench.shell.Sha256;
+import org.stainbench.shell.ServerPaths;
 
 /**
  * Catalog rules in one place: datasets, archive registration (checked before anything is kept), ingest
@@ -241,7 +243,7 @@ public class Catalog {
         Path file = allowedFile(path.trim());
         String name = file.getFileName().toString();
         try {
-            String sha = CatalogFiles.sha256(file);
+            String sha = Sha256.of(file);
             refuseDuplicate(sha, name, null);
             probe(file, name);
             return register(datasetId, name, sha, Files.size(file), "PATH", file, by);
@@ -256,42 +258,8 @@ public class Catalog {
     }
 
     Path allowedFile(String path) {
-        Path p = Path.of(path).toAbsolutePath().normalize();
-        List<Path> roots = properties.allowedRoots().stream().filter(r -> !r.toString().isBlank()).toList();
-        boolean inside = false;
-        Path real = null;
-        if (Files.exists(p)) {
-            try {
-                real = p.toRealPath();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("Cannot read '" + path + "': " + e.getMessage());
-            }
-        }
-        for (Path root : roots) {
-            Path r = root.toAbsolutePath().normalize();
-            try {
-                if (Files.exists(r)) {
-                    r = r.toRealPath();
-                }
-            } catch (IOException e) {
-                continue;
-            }
-            if ((real != null ? real : p).startsWith(r)) {
-                inside = true;
-            }
-        }
-        if (!inside) {
-            throw new IllegalArgumentException(roots.isEmpty()
-                    ? "Registering archives by server path is off: no allowed roots are configured (stainbench.catalog.allowed-roots)."
-                    : "'" + path + "' is outside the allowed roots (" + String.join(", ", roots.stream().map(Path::toString).toList()) + ").");
-        }
-        if (real == null || !Files.isRegularFile(real)) {
-            throw new IllegalArgumentException("No archive file at '" + path + "'.");
-        }
-        if (!Files.isReadable(real)) {
-            throw new IllegalArgumentException("'" + path + "' is not readable by the server.");
-        }
-        return real;
+        return ServerPaths.inside(path, allowedRoots(), false, "archive file",
+                "Registering archives by server path is off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
     }
 
     /** Refuses content already registered in {@code onlyIn}, or anywhere when that is null. */

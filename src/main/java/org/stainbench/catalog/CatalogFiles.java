@@ -2,20 +2,16 @@ package org.stainbench.catalog;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.FileSystemUtils;
+import org.stainbench.shell.Sha256;
 
 /**
  * The catalog's part of the artifact store ({@code stainbench.artifacts.root}/catalog): uploaded archives
@@ -50,15 +46,8 @@ class CatalogFiles {
         Path tmp = root.resolve("incoming");
         Files.createDirectories(tmp);
         Path file = tmp.resolve(UUID.randomUUID() + ".part");
-        MessageDigest sha = sha256();
-        long size;
-        try (DigestInputStream d = new DigestInputStream(in, sha); OutputStream out = Files.newOutputStream(file)) {
-            size = d.transferTo(out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
-            throw e;
-        }
-        return new Stored(file, HexFormat.of().formatHex(sha.digest()), size);
+        Sha256.Copied c = Sha256.copy(in, file);
+        return new Stored(c.file(), c.sha256(), c.size());
     }
 
     /** Moves a received file to its final place, named by its hash. */
@@ -69,21 +58,6 @@ class CatalogFiles {
         return target;
     }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest sha = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     void deleteOutput(long archiveId) {
         try {

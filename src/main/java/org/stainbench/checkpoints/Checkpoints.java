@@ -2,18 +2,13 @@ package org.stainbench.checkpoints;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,6 +38,8 @@ import org.stainbench.tiles.ColourMap;
 import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.QualityMeasures;
 import org.stainbench.tiles.TileArrays;
+import org.stainbench.shell.Sha256;
+import org.stainbench.shell.ServerPaths;
 
 /**
  * Checkpoint and generated-set rules in one place. Every rule violation is an {@link IllegalArgumentException}
@@ -276,7 +273,7 @@ public class Checkpoints {
             Path p = allowed(serverPath.trim(), false);
             fileName = p.getFileName().toString();
             try {
-                sha = sha256(p);
+                sha = Sha256.of(p);
                 size = Files.size(p);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -541,15 +538,8 @@ public class Checkpoints {
             Path tmp = adapters.resolve("incoming");
             Files.createDirectories(tmp);
             Path file = tmp.resolve(UUID.randomUUID() + ".part");
-            MessageDigest sha = digest();
-            long size;
-            try (DigestInputStream d = new DigestInputStream(in, sha); OutputStream out = Files.newOutputStream(file)) {
-                size = d.transferTo(out);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(file);
-                throw e;
-            }
-            return new Received(file, HexFormat.of().formatHex(sha.digest()), size);
+            Sha256.Copied c = Sha256.copy(in, file);
+            return new Received(c.file(), c.sha256(), c.size());
         } catch (IOException e) {
             throw new UncheckedIOException("The adapter upload broke off: " + e.getMessage(), e);
         }
@@ -571,22 +561,6 @@ public class Checkpoints {
         }
     }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest sha = digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void deleteQuietly(Path p) {
         try {
             Files.deleteIfExists(p);
@@ -597,40 +571,8 @@ public class Checkpoints {
 
     /** A file (or folder) under one of the allowed roots, resolved without following it out of them. */
     Path allowed(String path, boolean folder) {
-        List<Path> allowedRoots = catalog.allowedRoots();
-        Path p = Path.of(path).toAbsolutePath().normalize();
-        if (allowedRoots.isEmpty()) {
-            throw new IllegalArgumentException("Server paths are off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
-        }
-        Path real;
-        try {
-            real = Files.exists(p) ? p.toRealPath() : p;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read '" + path + "': " + e.getMessage());
-        }
-        boolean inside = false;
-        for (Path root : allowedRoots) {
-            Path r = root.toAbsolutePath().normalize();
-            try {
-                if (Files.exists(r)) {
-                    r = r.toRealPath();
-                }
-            } catch (IOException e) {
-                continue;
-            }
-            inside |= real.startsWith(r);
-        }
-        if (!inside) {
-            throw new IllegalArgumentException("'" + path + "' is outside the allowed roots ("
-                    + allowedRoots.stream().map(Path::toString).collect(Collectors.joining(", ")) + ").");
-        }
-        if (folder ? !Files.isDirectory(real) : !Files.isRegularFile(real)) {
-            throw new IllegalArgumentException("No " + (folder ? "folder" : "file") + " at '" + path + "'.");
-        }
-        if (!Files.isReadable(real)) {
-            throw new IllegalArgumentException("'" + path + "' is not readable by the server.");
-        }
-        return real;
+        return ServerPaths.inside(path, catalog.allowedRoots(), folder, folder ? "folder" : "file",
+                "Server paths are off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
     }
 
     private String checkName(String name) {

@@ -2,17 +2,12 @@ package org.stainbench.evaluation;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +28,8 @@ import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.shell.Activity;
 import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.NpyFormatException;
+import org.stainbench.shell.Sha256;
+import org.stainbench.shell.ServerPaths;
 
 /**
  * Feature extractors and the feature cache. An extractor is an ONNX file — uploaded (streamed to the artifact
@@ -135,17 +132,15 @@ public class Extractors {
                 fileName = Path.of(uploadName.replace('\\', '/')).getFileName().toString();
                 Files.createDirectories(root);
                 received = root.resolve(UUID.randomUUID() + ".part");
-                MessageDigest md = sha256();
-                try (DigestInputStream in = new DigestInputStream(upload, md); OutputStream out = Files.newOutputStream(received)) {
-                    size = in.transferTo(out);
-                }
-                sha = HexFormat.of().formatHex(md.digest());
+                Sha256.Copied c = Sha256.copy(upload, received);
+                size = c.size();
+                sha = c.sha256();
                 file = received;
                 source = "UPLOAD";
             } else {
                 file = allowedFile(serverPath.trim());
                 fileName = file.getFileName().toString();
-                sha = OnnxFeatureExtractor.sha256(file);
+                sha = Sha256.of(file);
                 size = Files.size(file);
                 source = "PATH";
             }
@@ -264,36 +259,11 @@ public class Extractors {
     }
 
     private Path allowedFile(String path) {
-        List<Path> roots = catalog.allowedRoots();
-        if (roots.isEmpty()) {
-            throw new IllegalArgumentException("Server paths are off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
+        Path real = ServerPaths.inside(path, catalog.allowedRoots(), false, "file",
+                "Server paths are off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
+        if (!real.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            throw new IllegalArgumentException("'" + path + "' is not an .onnx file.");
         }
-        Path p = Path.of(path).toAbsolutePath().normalize();
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("No file at '" + path + "'.");
-        }
-        try {
-            Path real = p.toRealPath();
-            for (Path r : roots) {
-                Path rr = r.toAbsolutePath().normalize();
-                if (Files.exists(rr) && real.startsWith(rr.toRealPath())) {
-                    if (!real.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-                        throw new IllegalArgumentException("'" + path + "' is not an .onnx file.");
-                    }
-                    return real;
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot read '" + path + "': " + e.getMessage());
-        }
-        throw new IllegalArgumentException("'" + path + "' is outside the allowed roots.");
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return real;
     }
 }

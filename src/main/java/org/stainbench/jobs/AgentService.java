@@ -2,16 +2,11 @@ package org.stainbench.jobs;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +19,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.web.server.ResponseStatusException;
 import org.stainbench.jobs.agent.Protocol;
+import org.stainbench.shell.Sha256;
 
 /**
  * The server side of node agents: registration, heartbeats that extend leases, long-poll claims, and the
@@ -239,20 +235,14 @@ class AgentService {
                 .resolve(clean).normalize();
         try {
             Files.createDirectories(target.getParent());
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long size;
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(target), sha)) {
-                size = body.transferTo(out);
-            }
+            Sha256.Copied c = Sha256.copy(body, target);
             jdbc.sql("""
                     insert into job_output (job_id, attempt, name, size_bytes, sha256, path, created_at)
                     values (?, ?, ?, ?, ?, ?, ?)""")
-                    .params(jobId, job.attempt(), clean, size, HexFormat.of().formatHex(sha.digest()),
+                    .params(jobId, job.attempt(), clean, c.size(), c.sha256(),
                             artifacts.relativize(target).toString(), JobStore.ts(clock.instant())).update();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -29,6 +29,7 @@ import org.stainbench.slides.tiling.Regions;
 import org.stainbench.slides.tiling.TileGrid;
 import org.stainbench.tiles.RgbTile;
 import org.stainbench.tiles.Thumbnails;
+import org.stainbench.shell.ServerPaths;
 
 /**
  * The slides module's service: registers slides (upload or server path under the allowed roots), imports
@@ -247,41 +248,8 @@ public class Slides {
     }
 
     Path allowedFile(String path) {
-        Path p = Path.of(path).toAbsolutePath().normalize();
-        Path real = null;
-        if (Files.exists(p)) {
-            try {
-                real = p.toRealPath();
-            } catch (IOException e) {
-                throw new IllegalArgumentException("Cannot read '" + path + "': " + e.getMessage());
-            }
-        }
-        boolean inside = false;
-        for (Path r : allowedRoots) {
-            Path rr = r.toAbsolutePath().normalize();
-            try {
-                if (Files.exists(rr)) {
-                    rr = rr.toRealPath();
-                }
-            } catch (IOException e) {
-                continue;
-            }
-            if ((real != null ? real : p).startsWith(rr)) {
-                inside = true;
-            }
-        }
-        if (!inside) {
-            throw new IllegalArgumentException(allowedRoots.isEmpty()
-                    ? "Registering slides by server path is off: no allowed roots are configured (stainbench.slides.allowed-roots, default stainbench.catalog.allowed-roots)."
-                    : "'" + path + "' is outside the allowed roots (" + String.join(", ", allowedRoots.stream().map(Path::toString).toList()) + ").");
-        }
-        if (real == null || !Files.isRegularFile(real)) {
-            throw new IllegalArgumentException("No slide file at '" + path + "'.");
-        }
-        if (!Files.isReadable(real)) {
-            throw new IllegalArgumentException("'" + path + "' is not readable by the server.");
-        }
-        return real;
+        return ServerPaths.inside(path, allowedRoots, false, "slide file", "Registering slides by server path is off: no"
+                + " allowed roots are configured (stainbench.slides.allowed-roots, default stainbench.catalog.allowed-roots).");
     }
 
     static void deleteQuietly(Path f) {

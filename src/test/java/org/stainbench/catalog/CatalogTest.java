@@ -138,7 +138,7 @@ class CatalogTest {
         assertThat(queued.patient()).isEqualTo("1811474");
         assertThat(queued.replicate()).isEqualTo(3);
         assertThat(queued.stainCode()).isEqualTo("he");
-        assertThat(queued.sha256()).isEqualTo(CatalogFiles.sha256(file));
+        assertThat(queued.sha256()).isEqualTo(org.stainbench.shell.Sha256.of(file));
         Archive a = awaitIngest(queued.id());
         assertThat(a.status()).as(a.error()).isEqualTo(ArchiveStatus.READY);
         assertThat(a.tilesTotal()).isEqualTo(9);

@@ -115,7 +115,7 @@ class CheckpointsTest {
         assertThat(a.name()).isEqualTo("lora-run-epoch3");
         assertThat(a.adapterSource()).isEqualTo("PATH");
         assertThat(a.adapterPath()).isEqualTo(f.toRealPath().toString());
-        assertThat(a.adapterSha256()).isEqualTo(Checkpoints.sha256(f));
+        assertThat(a.adapterSha256()).isEqualTo(org.stainbench.shell.Sha256.of(f));
     }
 
     @Test

@@ -12,15 +12,12 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.stainbench.evaluation.metrics.Features;
 import org.stainbench.evaluation.preprocess.Preprocessing;
+import org.stainbench.shell.Sha256;
 
 /**
  * Runs an ONNX feature extractor with DJL on ONNX Runtime, on the CPU, fully offline ({@code ai.djl.offline}
@@ -141,15 +138,6 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
 
     /** Hex sha256 of a file. */
     public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int r = in.read(buf); r > 0; r = in.read(buf)) {
-                md.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(file);
     }
 }
