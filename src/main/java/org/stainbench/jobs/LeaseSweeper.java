@@ -1,10 +1,8 @@
 package org.stainbench.jobs;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +24,7 @@ class LeaseSweeper implements SmartLifecycle {
     private final JobEvents events;
     private final QueueSignal signal;
     private final Clock clock;
-    private ScheduledExecutorService timer;
+    private final Periodic timer = new Periodic("job-lease-sweeper", log);
 
     LeaseSweeper(JobStore store, JobsProperties properties, JobEvents events, QueueSignal signal, Clock clock) {
         this.store = store;
@@ -58,32 +56,19 @@ class LeaseSweeper implements SmartLifecycle {
 
     @Override
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "job-lease-sweeper");
-            t.setDaemon(true);
-            return t;
+        timer.start(Duration.ofMillis(Math.max(100, properties.sweepInterval().toMillis())), () -> {
+            sweep();
+            signal.bump();
         });
-        long every = Math.max(100, properties.sweepInterval().toMillis());
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                sweep();
-                signal.bump();
-            } catch (RuntimeException e) {
-                log.warn("Lease sweep failed: {}", e.toString());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 }

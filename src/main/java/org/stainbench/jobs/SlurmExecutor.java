@@ -2,6 +2,7 @@ package org.stainbench.jobs;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,9 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,7 @@ class SlurmExecutor implements SmartLifecycle {
     /** How long a job Slurm reports ended may wait for its agent's own final report. */
     private static final long REPORT_GRACE_MS = 5000;
     /** How long a cancelled attempt waits for {@code scancel} before its agent is told to stop by itself. */
-    static final java.time.Duration AGENT_CANCEL_FALLBACK = java.time.Duration.ofSeconds(30);
+    static final Duration AGENT_CANCEL_FALLBACK = Duration.ofSeconds(30);
 
     private final SlurmProperties props;
     private final SlurmGateway gateway;
@@ -62,7 +60,7 @@ class SlurmExecutor implements SmartLifecycle {
     /** When this server started: one-job agent tokens issued before belong to earlier starts. */
     private final Instant since;
     private volatile boolean earlierTokensRevoked;
-    private ScheduledExecutorService timer;
+    private final Periodic timer = new Periodic("slurm-executor", log);
 
     SlurmExecutor(SlurmProperties props, SlurmGateway gateway, JobStore store, JobLogs logs, JobEvents events,
                   QueueSignal signal, Accounts accounts, Clock clock, @Value("${stainbench.data-dir}") String dataDir,
@@ -248,35 +246,19 @@ class SlurmExecutor implements SmartLifecycle {
 
     @Override
     public void start() {
-        if (props.mode() == SlurmProperties.Mode.NONE) {
-            return;
+        if (props.mode() != SlurmProperties.Mode.NONE) {
+            timer.start(Duration.ofMillis(Math.max(200, props.pollInterval().toMillis())), this::tick);
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "slurm-executor");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = Math.max(200, props.pollInterval().toMillis());
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                log.warn("Slurm round failed: {}", e.toString());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
+        timer.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return timer != null;
+        return timer.isRunning();
     }
 
     Optional<SlurmGateway.Status> slurmStatus(JobRow job) {
