@@ -114,6 +114,9 @@ class CpuTrainingInBrowserIT {
                 d -> browser.driver.findElement(By.id("run-status")).getText().equals("FINISHED"));
         browser.waiting(Duration.ofSeconds(30)).until(d -> browser.driver.findElements(
                 By.cssSelector("#run-checkpoints tr[data-epoch]")).size() == 3);
+        // the "Evaluate epochs" form arrived without a reload too, with every epoch to choose from
+        browser.waiting(Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("evaluate-epochs-open")).isEmpty()
+                && d.findElements(By.cssSelector("#evaluate-epochs input[name=epochs]")).size() == 3);
         browser.driver.navigate().refresh();
         assertThat(browser.driver.findElements(By.cssSelector("#run-checkpoints tr[data-epoch]"))).hasSize(3);
         assertThat(browser.driver.findElement(By.id("params")).getText()).contains("sliced Wasserstein");

@@ -117,8 +117,17 @@ class CpuTrainingTest {
         assertThat(epochs).allMatch(c -> c.kind() == CheckpointKind.COLOUR_MAP);
         assertThat(epochs.stream().mapToLong(c -> checkpoints.sets(c.id()).size()).sum()).isEqualTo(2);
 
-        mvc.perform(get("/runs/" + uuid).with(member)).andExpect(status().isOk())
-                .andExpect(content().string(Matchers.containsString("checkpoints/cpu-he_ck7_colourmap_2.txt")));
+        String page = mvc.perform(get("/runs/" + uuid).with(member)).andExpect(status().isOk())
+                .andExpect(content().string(Matchers.containsString("checkpoints/cpu-he_ck7_colourmap_2.txt")))
+                .andReturn().getResponse().getContentAsString();
+        // a finished run's page holds the epoch form and polls for nothing (CpuTrainingInBrowserIT sees it arrive live)
+        assertThat(java.util.regex.Pattern.compile("<input type=\"checkbox\" name=\"epochs\"").matcher(page).results())
+                .hasSize(2);
+        for (String live : List.of("epoch-form-live", "run-live", "run-checkpoints-live")) {
+            var tag = java.util.regex.Pattern.compile("<div id=\"" + live + "\"[^>]*>").matcher(page);
+            assertThat(tag.find()).as(live).isTrue();
+            assertThat(tag.group()).as(live).doesNotContain("hx-get");
+        }
     }
 
     @Test
