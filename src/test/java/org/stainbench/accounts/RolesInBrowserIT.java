@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -14,38 +13,23 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-import org.stainbench.support.Browser;
+import org.stainbench.support.WithBrowser;
 
 /** Real Chromium against the running app: each role's navigation, 403 page, wrong password, logout. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RolesInBrowserIT {
-
-    @LocalServerPort
-    int port;
+class RolesInBrowserIT extends WithBrowser {
 
     @Autowired
     Accounts accounts;
 
-    Browser browser;
-
     @BeforeAll
-    void start() {
-        Browser.require();
+    void createAccounts() {
         accounts.createUser("mia", "Mia Member", Role.MEMBER, "member-password");
         accounts.createUser("sam", "Sam Supervisor", Role.SUPERVISOR, "supervisor-password");
         accounts.createUser("pat", "Pat Pathologist", Role.PATHOLOGIST, "pathologist-password");
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     private List<String> navigation() {

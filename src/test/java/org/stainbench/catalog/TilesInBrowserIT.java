@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -19,11 +18,11 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.support.Browser;
+import org.stainbench.support.WithBrowser;
 import org.stainbench.tiles.SyntheticTiles;
 
 /**
@@ -33,28 +32,14 @@ import org.stainbench.tiles.SyntheticTiles;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TilesInBrowserIT {
-
-    @LocalServerPort
-    int port;
+class TilesInBrowserIT extends WithBrowser {
 
     @Autowired
     Accounts accounts;
 
-    Browser browser;
-
     @BeforeAll
-    void start() {
-        Browser.require();
+    void createAccounts() {
         accounts.createAccount("bea", Role.MEMBER, "member-password");
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test
@@ -123,7 +108,7 @@ class TilesInBrowserIT {
     }
 
     private boolean thumbnailsLoaded() {
-        return (Boolean) ((JavascriptExecutor) browser.driver).executeScript(
+        return (Boolean) js().executeScript(
                 "return Array.from(document.querySelectorAll('#tile-grid img')).every(i => i.complete && i.naturalWidth === 256);");
     }
 }

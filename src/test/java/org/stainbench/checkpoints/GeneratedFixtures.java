@@ -97,27 +97,4 @@ public final class GeneratedFixtures {
         }
         throw new AssertionError(what + " did not finish in 240 s");
     }
-
-    /**
-     * Loads the demo project through the page unless it is loaded already: the browser tests share one application, so
-     * another one may have loaded it, or added datasets (then the empty list's button is gone and the form's POST is
-     * sent from the page with its CSRF token).
-     */
-    public static void loadDemo(org.stainbench.support.Browser browser, Catalog catalog) {
-        if (catalog.datasets().stream().anyMatch(d -> d.name().startsWith("Demo H&E"))) {
-            return;
-        }
-        browser.go("/datasets");
-        List<org.openqa.selenium.WebElement> button = browser.driver.findElements(org.openqa.selenium.By.id("load-demo"));
-        if (!button.isEmpty()) {
-            button.get(0).click();
-        } else {
-            // fire and forget: loading writes and uploads every demo archive, which can outlast a script timeout
-            ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
-                    "const h = document.querySelector('meta[name=_csrf_header]').content;"
-                            + "const t = document.querySelector('meta[name=_csrf]').content;"
-                            + "window.sbDemo = fetch('/datasets/demo', {method: 'POST', headers: {[h]: t}}).then(r => r.status);");
-        }
-        await("demo datasets", () -> catalog.datasets().stream().anyMatch(d -> d.name().startsWith("Demo H&E")));
-    }
 }

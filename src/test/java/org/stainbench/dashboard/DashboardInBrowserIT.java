@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
@@ -28,6 +24,8 @@ import org.stainbench.evaluation.Evaluation;
 import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Extractors;
 import org.stainbench.support.Browser;
+import org.stainbench.support.Demo;
+import org.stainbench.support.WithBrowser;
 
 /**
  * The supervisor's acceptance test of issue 10. Real Chromium on the demo project: a member loads the demo (datasets, two baselines, a CPU training run of three
@@ -41,15 +39,13 @@ import org.stainbench.support.Browser;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"stainbench.test.application=dashboard", "stainbench.demo.training=true"})
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardInBrowserIT {
+class DashboardInBrowserIT extends WithBrowser {
 
     static final String DEMO_REPORT = "Demo: how close to CK7?";
 
     /** Baselines (2) and the demo run's epochs (3). */
     static final int DEMO_CHECKPOINTS = 5;
 
-    @LocalServerPort
-    int port;
     @Autowired
     Accounts accounts;
     @Autowired
@@ -61,38 +57,18 @@ class DashboardInBrowserIT {
     @Autowired
     Evaluations evaluations;
 
-    Browser browser;
-
     @BeforeAll
-    void start() {
-        Browser.require();
+    void createAccounts() {
         accounts.createAccount("dora", Role.MEMBER, "member-password");
         accounts.createAccount("sven", Role.SUPERVISOR, "supervisor-password");
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    JavascriptExecutor js() {
-        return (JavascriptExecutor) browser.driver;
     }
 
     @Test
     void aSupervisorReadsTheDashboardFollowsAFigureAndSearches() {
         // the member's part: the demo project and two evaluations of it
         browser.signIn("dora", "member-password");
-        browser.go("/datasets");
-        // the demo upload is synchronous and can outlast the driver's command timeout: submit from script, wait for data
-        js().executeScript("setTimeout(function () { document.getElementById('load-demo').click(); }, 0);");
-        GeneratedFixtures.await("demo checkpoints", () -> checkpoints.all().size() >= DEMO_CHECKPOINTS);
-        for (Checkpoint c : checkpoints.all()) {
-            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
-        }
+        Demo.load(browser, catalog);
+        Demo.awaitGenerated(checkpoints, catalog, "demo checkpoints", DEMO_CHECKPOINTS);
         // the demo evaluates its run's epochs itself (with its random-weight extractor); then the member evaluates the
         // baselines, which finishes later
         GeneratedFixtures.await("the demo's epoch evaluation", () -> !evaluations.finished().isEmpty());
@@ -176,35 +152,10 @@ class DashboardInBrowserIT {
 
     /** As the member: an evaluation of the named sets (all ready sets when none named) against the demo CK7, to its end. */
     void evaluate(String name, List<String> checkpointNames) {
-        browser.go("/evaluations");
-        WebElement ev = browser.driver.findElement(By.id("new-evaluation"));
-        ev.findElement(By.name("name")).sendKeys(name);
-        new Select(ev.findElement(By.name("realDataset"))).selectByVisibleText("Demo CK7 (synthetic)");
-        for (WebElement box : ev.findElements(By.cssSelector("input[name=sets]"))) {
-            String label = box.findElement(By.xpath("..")).getText();
-            if (checkpointNames.isEmpty() || checkpointNames.stream().anyMatch(label::contains)) {
-                box.click();
-            }
-        }
-        set(ev, "tilesPerSide", "12");
-        set(ev, "archives", "3");
-        set(ev, "cropSize", "64");
-        set(ev, "cropsPerTile", "2");
-        set(ev, "seeds", "0-2");
-        set(ev, "kidSubsets", "3");
-        set(ev, "kidSubsetSize", "6");
-        set(ev, "batchSize", "6");
-        ev.findElement(By.id("start-evaluation")).click();
-        browser.waitFor(By.id("eval-status"));
+        Demo.startEvaluation(browser, name, label -> checkpointNames.isEmpty() || checkpointNames.stream().anyMatch(label::contains));
         long id = Long.parseLong(browser.path().replaceAll(".*/", ""));
         GeneratedFixtures.await("evaluation " + name, () -> List.of("DONE", "FAILED").contains(evaluations.find(id).orElseThrow().status()));
         assertThat(evaluations.find(id).orElseThrow().status()).as(evaluations.find(id).orElseThrow().error()).isEqualTo("DONE");
-    }
-
-    void set(WebElement form, String name, String value) {
-        WebElement input = form.findElement(By.name(name));
-        input.clear();
-        input.sendKeys(value);
     }
 
     /** No form that posts (but the logout), and no htmx attribute that would send a change. */

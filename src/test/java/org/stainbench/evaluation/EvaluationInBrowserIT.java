@@ -2,32 +2,24 @@ package org.stainbench.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.Catalog;
-import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
-import org.stainbench.checkpoints.GeneratedFixtures;
-import org.stainbench.support.Browser;
+import org.stainbench.support.Demo;
+import org.stainbench.support.WithBrowser;
 
 /**
  * Real Chromium on the demo project: the two classical baselines (Reinhard, stain remap) are evaluated against the
@@ -40,10 +32,8 @@ import org.stainbench.support.Browser;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=evaluation")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EvaluationInBrowserIT {
+class EvaluationInBrowserIT extends WithBrowser {
 
-    @LocalServerPort
-    int port;
     @Autowired
     Accounts accounts;
     @Autowired
@@ -53,74 +43,26 @@ class EvaluationInBrowserIT {
     @Autowired
     Evaluations evaluations;
 
-    Browser browser;
-
     @BeforeAll
-    void start() {
-        Browser.require();
+    void createAccounts() {
         accounts.createAccount("eva", Role.MEMBER, "member-password");
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    JavascriptExecutor js() {
-        return (JavascriptExecutor) browser.driver;
     }
 
     @Test
-    void baselinesAgainstTheDemoCk7FromTheUiWithTableChartAndExports() throws IOException {
+    void baselinesAgainstTheDemoCk7FromTheUiWithTableChartAndExports() {
         browser.signIn("eva", "member-password");
-        browser.go("/datasets");
-        // the demo upload is synchronous and can outlast the driver's 30 s command timeout on a busy machine:
-        // submit the form from script and wait for the data instead
-        js().executeScript("setTimeout(function () { document.getElementById('load-demo').click(); }, 0);");
-        GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
-        for (Checkpoint c : checkpoints.all()) {
-            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
-        }
+        Demo.load(browser, catalog);
+        Demo.awaitGenerated(checkpoints, catalog, "demo baselines", 2);
 
         // register the extractor through the form
-        Path model = Files.createTempFile("random8-", ".onnx");
-        try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
-            Files.copy(in, model, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
         browser.go("/evaluations/extractors");
         assertThat(browser.driver.findElements(By.id("fid-unknown"))).hasSize(1);
-        WebElement form = browser.driver.findElement(By.id("new-extractor"));
-        form.findElement(By.name("name")).sendKeys("random8");
-        form.findElement(By.name("model")).sendKeys(model.toAbsolutePath().toString());
-        set(form, "inputHeight", "16");
-        set(form, "inputWidth", "16");
-        new Select(form.findElement(By.name("filter"))).selectByValue("BILINEAR_ANTIALIAS");
-        set(form, "outputDim", "8");
-        form.findElement(By.cssSelector("button[type=submit]")).click();
-        browser.waitFor(By.id("extractors"));
+        Demo.registerExtractor(browser);
         assertThat(browser.driver.findElement(By.cssSelector(".flash")).getText()).contains("registered");
 
         // a small protocol, both baselines against the demo CK7 dataset
-        browser.go("/evaluations");
-        WebElement ev = browser.driver.findElement(By.id("new-evaluation"));
-        ev.findElement(By.name("name")).sendKeys("baselines vs demo CK7");
-        new Select(ev.findElement(By.name("realDataset"))).selectByVisibleText("Demo CK7 (synthetic)");
-        List<WebElement> boxes = ev.findElements(By.cssSelector("input[name=sets]"));
-        assertThat(boxes).hasSize(2);
-        boxes.forEach(WebElement::click);
-        set(ev, "tilesPerSide", "12");
-        set(ev, "archives", "3");
-        set(ev, "cropSize", "64");
-        set(ev, "cropsPerTile", "2");
-        set(ev, "seeds", "0-2");
-        set(ev, "kidSubsets", "3");
-        set(ev, "kidSubsetSize", "6");
-        set(ev, "batchSize", "6");
-        ev.findElement(By.id("start-evaluation")).click();
-        browser.waitFor(By.id("eval-status"));
+        List<String> offered = Demo.startEvaluation(browser, "baselines vs demo CK7", label -> true);
+        assertThat(offered).hasSize(2);
         assertThat(browser.path()).matches("/evaluations/\\d+");
         // the status polls; once the job is done the page reloads itself with the table
         browser.waiting(Duration.ofSeconds(240)).until(d -> !d.findElements(By.id("comparison")).isEmpty()
@@ -165,12 +107,6 @@ class EvaluationInBrowserIT {
         String tex = fetch(browser.driver.findElement(By.id("export-tex")).getAttribute("href"));
         assertThat(tex).contains("\\begin{tabular}{l" + "c".repeat(metrics) + "}").contains("\\mathbf{").contains("over 3 seeds");
         assertThat(evaluations.count()).isEqualTo(1);
-    }
-
-    void set(WebElement form, String name, String value) {
-        WebElement input = form.findElement(By.name(name));
-        input.clear();
-        input.sendKeys(value);
     }
 
     String fetch(String url) {

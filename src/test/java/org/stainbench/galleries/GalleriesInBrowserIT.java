@@ -7,18 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
@@ -28,7 +25,8 @@ import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.CheckpointKind;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedFixtures;
-import org.stainbench.support.Browser;
+import org.stainbench.support.Demo;
+import org.stainbench.support.WithBrowser;
 
 /**
  * Real Chromium on the demo project: loading it gives the two baselines; ten more stain-remap checkpoints make
@@ -40,12 +38,10 @@ import org.stainbench.support.Browser;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=galleries")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GalleriesInBrowserIT {
+class GalleriesInBrowserIT extends WithBrowser {
 
     static final int CHECKPOINTS = 12;
 
-    @LocalServerPort
-    int port;
     @Autowired
     Accounts accounts;
     @Autowired
@@ -53,30 +49,15 @@ class GalleriesInBrowserIT {
     @Autowired
     Checkpoints checkpoints;
 
-    Browser browser;
-
     @BeforeAll
-    void start() {
-        Browser.require();
+    void createAccounts() {
         accounts.createAccount("gil", Role.MEMBER, "member-password");
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    JavascriptExecutor js() {
-        return (JavascriptExecutor) browser.driver;
     }
 
     @Test
     void bothGalleriesWithTwelveCheckpointsCompareViewKeyboardAndFigure() {
         browser.signIn("gil", "member-password");
-        GeneratedFixtures.loadDemo(browser, catalog);
+        Demo.load(browser, catalog);
         GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
         long he = catalog.datasets().stream().filter(d -> d.name().startsWith("Demo H&E")).map(Dataset::id).findFirst().orElseThrow();
         List<Checkpoint> all = new ArrayList<>(checkpoints.all());
@@ -86,9 +67,7 @@ class GalleriesInBrowserIT {
                     0.6 + 0.1 * i, 0.5 + 0.15 * i, null, "gil");
             checkpoints.applyBaseline(c.id(), he, "gil");
         }
-        for (Checkpoint c : checkpoints.all()) {
-            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
-        }
+        Demo.awaitGenerated(checkpoints, catalog, "the twelve checkpoints", CHECKPOINTS);
 
         // random gallery: 6 rows × (source + 12 checkpoints), thumbnails only
         browser.go("/checkpoints");

@@ -2,33 +2,27 @@ package org.stainbench.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.Catalog;
-import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.support.Browser;
+import org.stainbench.support.Demo;
+import org.stainbench.support.WithBrowser;
 
 /**
  * Real Chromium on the demo project: once an evaluation of the two baselines against the demo CK7 finishes (started from
@@ -41,10 +35,8 @@ import org.stainbench.support.Browser;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=reports")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReportsInBrowserIT {
+class ReportsInBrowserIT extends WithBrowser {
 
-    @LocalServerPort
-    int port;
     @Autowired
     Accounts accounts;
     @Autowired
@@ -54,31 +46,10 @@ class ReportsInBrowserIT {
     @Autowired
     Reports reports;
 
-    Browser browser;
-
     @BeforeAll
-    void start() {
-        Browser.require();
+    void createAccounts() {
         accounts.createAccount("rb-mem", Role.MEMBER, "member-password");
         accounts.createAccount("rb-sup", Role.SUPERVISOR, "supervisor-password");
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    JavascriptExecutor js() {
-        return (JavascriptExecutor) browser.driver;
-    }
-
-    void set(WebElement form, String name, String value) {
-        WebElement input = form.findElement(By.name(name));
-        input.clear();
-        input.sendKeys(value);
     }
 
     /** Fetches a link's target in the signed-in page, as bytes. */
@@ -95,44 +66,15 @@ class ReportsInBrowserIT {
     }
 
     @Test
-    void aMemberComposesAndFreezesAReportAndASupervisorReadsTheDemoReport() throws IOException {
+    void aMemberComposesAndFreezesAReportAndASupervisorReadsTheDemoReport() {
         browser.signIn("rb-mem", "member-password");
-        GeneratedFixtures.loadDemo(browser, catalog);
-        GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
-        for (Checkpoint c : checkpoints.all()) {
-            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
-        }
+        Demo.load(browser, catalog);
+        Demo.awaitGenerated(checkpoints, catalog, "demo baselines", 2);
 
         // the demo evaluation: both baselines against the demo CK7 with a tiny extractor, from the forms
-        Path model = Files.createTempFile("random8-", ".onnx");
-        try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
-            Files.copy(in, model, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
         browser.go("/evaluations/extractors");
-        WebElement form = browser.driver.findElement(By.id("new-extractor"));
-        form.findElement(By.name("name")).sendKeys("random8");
-        form.findElement(By.name("model")).sendKeys(model.toAbsolutePath().toString());
-        set(form, "inputHeight", "16");
-        set(form, "inputWidth", "16");
-        new Select(form.findElement(By.name("filter"))).selectByValue("BILINEAR_ANTIALIAS");
-        set(form, "outputDim", "8");
-        form.findElement(By.cssSelector("button[type=submit]")).click();
-        browser.waitFor(By.id("extractors"));
-        browser.go("/evaluations");
-        WebElement ev = browser.driver.findElement(By.id("new-evaluation"));
-        ev.findElement(By.name("name")).sendKeys("demo baselines vs CK7");
-        new Select(ev.findElement(By.name("realDataset"))).selectByVisibleText("Demo CK7 (synthetic)");
-        ev.findElements(By.cssSelector("input[name=sets]")).forEach(WebElement::click);
-        set(ev, "tilesPerSide", "12");
-        set(ev, "archives", "3");
-        set(ev, "cropSize", "64");
-        set(ev, "cropsPerTile", "2");
-        set(ev, "seeds", "0-2");
-        set(ev, "kidSubsets", "3");
-        set(ev, "kidSubsetSize", "6");
-        set(ev, "batchSize", "6");
-        ev.findElement(By.id("start-evaluation")).click();
-        browser.waitFor(By.id("eval-status"));
+        Demo.registerExtractor(browser);
+        Demo.startEvaluation(browser, "demo baselines vs CK7", label -> true);
         GeneratedFixtures.await("the demo report", () -> reports.byTitle(DemoReport.TITLE).isPresent());
         Report demo = reports.byTitle(DemoReport.TITLE).orElseThrow();
         assertThat(reports.blocks(demo.id())).extracting(Block::kind)

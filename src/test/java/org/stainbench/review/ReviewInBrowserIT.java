@@ -9,28 +9,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
-import org.stainbench.checkpoints.GeneratedFixtures;
-import org.stainbench.support.Browser;
+import org.stainbench.support.Demo;
+import org.stainbench.support.WithBrowser;
 
 /**
  * Real Chromium on the demo project: a member creates a 2AFC session with both demo baselines and real CK7 controls;
@@ -42,12 +39,10 @@ import org.stainbench.support.Browser;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=review")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReviewInBrowserIT {
+class ReviewInBrowserIT extends WithBrowser {
 
     static final int PER_CHECKPOINT = 4;
 
-    @LocalServerPort
-    int port;
     @Autowired
     Accounts accounts;
     @Autowired
@@ -57,26 +52,11 @@ class ReviewInBrowserIT {
     @Autowired
     ReviewStore store;
 
-    Browser browser;
-
     @BeforeAll
-    void start() {
-        Browser.require();
+    void createAccounts() {
         accounts.createAccount("rina", Role.MEMBER, "member-password");
         accounts.createAccount("pat-one", Role.PATHOLOGIST, "pathologist-pw");
         accounts.createAccount("pat-two", Role.PATHOLOGIST, "pathologist-pw");
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    JavascriptExecutor js() {
-        return (JavascriptExecutor) browser.driver;
     }
 
     List<Checkpoint> demoBaselines() {
@@ -110,11 +90,8 @@ class ReviewInBrowserIT {
     @Test
     void aMemberCreatesASessionTwoPathologistsScoreItWithTheKeyboardAndTheResultsMatch() {
         browser.signIn("rina", "member-password");
-        GeneratedFixtures.loadDemo(browser, catalog);
-        GeneratedFixtures.await("demo baselines", () -> demoBaselines().size() == 2);
-        for (Checkpoint c : demoBaselines()) {
-            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
-        }
+        Demo.load(browser, catalog);
+        Demo.awaitGenerated(checkpoints, catalog, "demo baselines", this::demoBaselines, n -> n == 2);
 
         // the member creates the session with the form
         browser.go("/review");

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -17,13 +16,12 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
-import org.stainbench.support.Browser;
+import org.stainbench.support.WithBrowser;
 
 /**
  * In Chromium: register a slide (a vips pyramid of a real H&E image) by server path, start a tiling into a
@@ -32,33 +30,21 @@ import org.stainbench.support.Browser;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SlidesInBrowserIT {
+class SlidesInBrowserIT extends WithBrowser {
 
-    @LocalServerPort
-    int port;
     @Autowired
     Slides slides;
     @Autowired
     Catalog catalog;
 
-    Browser browser;
     Path tif;
 
     @BeforeAll
-    void start(@TempDir Path tmp) throws Exception {
-        Browser.require();
+    void writePyramid(@TempDir Path tmp) throws Exception {
         SlideFixtures.requireTools();
         Path allowed = slides.allowedRoots().get(0);
         Files.createDirectories(allowed);
         tif = SlideFixtures.pyramid(allowed, "he_tiatoolbox_1.png", 300, 200, 1700, 1500, "he_2200511_1.tif");
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test
@@ -95,7 +81,7 @@ class SlidesInBrowserIT {
         assertThat(browser.driver.findElements(By.cssSelector("#slide-map rect"))).hasSize(t.tilesKept());
         browser.screenshot("slide-map");
         WebElement rect = browser.driver.findElement(By.cssSelector("#slide-map rect#tile-1"));
-        ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript("arguments[0].scrollIntoView()", rect);
+        js().executeScript("arguments[0].scrollIntoView()", rect);
         rect.click();
         browser.waitFor(By.id("full-tile"));
         assertThat(browser.path()).matches("/tiles/\\d+");

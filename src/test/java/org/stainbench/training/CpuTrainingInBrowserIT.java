@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
@@ -22,8 +19,9 @@ import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobState;
-import org.stainbench.support.Browser;
 import org.stainbench.evaluation.Extractors;
+import org.stainbench.support.Demo;
+import org.stainbench.support.WithBrowser;
 
 /**
  * A member loads the demo project, launches the CPU colour-map training from its form on the demo data, watches the
@@ -35,10 +33,7 @@ import org.stainbench.evaluation.Extractors;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=cpu-training")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CpuTrainingInBrowserIT {
-
-    @LocalServerPort
-    int port;
+class CpuTrainingInBrowserIT extends WithBrowser {
 
     @Autowired
     Accounts accounts;
@@ -55,29 +50,15 @@ class CpuTrainingInBrowserIT {
     static final String HE = "Demo H&E (synthetic)";
     static final String CK7 = "Demo CK7 (synthetic)";
 
-    Browser browser;
-
     @BeforeAll
-    void start() {
-        Browser.require();
+    void createAccounts() {
         accounts.register("tess", null, Role.MEMBER, "member-password");
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     @Test
     void launchFromTheFormOnTheDemoDataAndEvaluateItsEpochs() {
         browser.signIn("tess", "member-password");
-        browser.go("/datasets");
-        // the demo upload is synchronous and can outlast the driver's command timeout on a busy machine
-        ((JavascriptExecutor) browser.driver).executeScript(
-                "setTimeout(function () { document.getElementById('load-demo').click(); }, 0);");
+        Demo.load(browser, catalog);
         long end = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         while (System.nanoTime() < end && !(demoReady(HE) && demoReady(CK7))) {
             sleep(500);
@@ -146,7 +127,7 @@ class CpuTrainingInBrowserIT {
                 By.cssSelector("#epoch-chart[data-points='3']")));
         assertThat(browser.driver.findElement(By.cssSelector("#epoch-requests tr[data-state]")).getAttribute("data-state"))
                 .isEqualTo("LAUNCHED");
-        Object xs = ((JavascriptExecutor) browser.driver).executeScript(
+        Object xs = js().executeScript(
                 "var c = Chart.getChart(document.getElementById('epoch-chart'));"
                         + "var d = c.data.datasets.filter(function (x) { return !x.band; })[0];"
                         + "return d.data.map(function (p) { return p.x; }).join(',') + ';' + c.options.scales.y.title.text;");
@@ -166,7 +147,7 @@ class CpuTrainingInBrowserIT {
     }
 
     private long points() {
-        Object n = ((JavascriptExecutor) browser.driver).executeScript(
+        Object n = js().executeScript(
                 "var c = Chart.getChart(document.querySelector(\"#charts canvas[data-metric='loss']\"));"
                         + "return c ? c.data.datasets[0].data.length : 0;");
         return ((Number) n).longValue();

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -16,12 +15,11 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.accounts.TokenScope;
-import org.stainbench.support.Browser;
+import org.stainbench.support.WithBrowser;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,33 +31,20 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RunsInBrowserIT {
-
-    @LocalServerPort
-    int port;
+class RunsInBrowserIT extends WithBrowser {
 
     @Autowired
     Accounts accounts;
 
-    Browser browser;
     final HttpClient http = HttpClient.newHttpClient();
     final JsonMapper json = JsonMapper.builder().build();
     String token;
 
     @BeforeAll
-    void start() {
-        Browser.require();
+    void createAccounts() {
         accounts.register("trainer", null, Role.MEMBER, "trainer-password");
         accounts.register("boss", null, Role.SUPERVISOR, "supervisor-password");
         token = accounts.newToken("gpu-script", "trainer", TokenScope.API);
-        browser = Browser.open(port);
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
     }
 
     JsonNode post(String path, String body) throws Exception {

@@ -1,0 +1,133 @@
+package org.stainbench.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.checkpoints.Checkpoint;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedFixtures;
+
+/**
+ * The demo project in a browser test: loading it from the datasets page, waiting for its checkpoints' generated sets,
+ * and the small extractor and evaluation the browser tests start from the forms.
+ */
+public final class Demo {
+
+    private Demo() {
+    }
+
+    /**
+     * Loads the demo project through the datasets page unless it is loaded already, and waits until its datasets
+     * exist. The demo upload is synchronous and can outlast the driver's 30 s command timeout on a busy machine, so
+     * the button is clicked from script and the test waits for the data instead; where other datasets hide the
+     * button, the form's POST is sent from the page with its CSRF token.
+     */
+    public static void load(Browser browser, Catalog catalog) {
+        if (catalog.datasets().stream().anyMatch(d -> d.name().startsWith("Demo H&E"))) {
+            return;
+        }
+        browser.go("/datasets");
+        JavascriptExecutor js = (JavascriptExecutor) browser.driver;
+        if (!browser.driver.findElements(By.id("load-demo")).isEmpty()) {
+            js.executeScript("setTimeout(function () { document.getElementById('load-demo').click(); }, 0);");
+        } else {
+            // fire and forget: loading writes and uploads every demo archive, which can outlast a script timeout
+            js.executeScript("const h = document.querySelector('meta[name=_csrf_header]').content;"
+                    + "const t = document.querySelector('meta[name=_csrf]').content;"
+                    + "window.sbDemo = fetch('/datasets/demo', {method: 'POST', headers: {[h]: t}}).then(r => r.status);");
+        }
+        GeneratedFixtures.await("demo datasets", () -> catalog.datasets().stream().anyMatch(d -> d.name().startsWith("Demo H&E")));
+    }
+
+    /** Waits until there are at least {@code atLeast} checkpoints, then until the generated sets of every one are ready. */
+    public static void awaitGenerated(Checkpoints checkpoints, Catalog catalog, String what, int atLeast) {
+        awaitGenerated(checkpoints, catalog, what, checkpoints::all, n -> n >= atLeast);
+    }
+
+    /**
+     * Waits until the number of checkpoints {@code which} gives satisfies {@code enough}, then until the generated sets
+     * of every one of them are ready (each wait {@link GeneratedFixtures#await up to 240 s}).
+     */
+    public static void awaitGenerated(Checkpoints checkpoints, Catalog catalog, String what,
+                                      Supplier<List<Checkpoint>> which, IntPredicate enough) {
+        GeneratedFixtures.await(what, () -> enough.test(which.get().size()));
+        for (Checkpoint c : which.get()) {
+            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
+        }
+    }
+
+    /**
+     * On the extractors page ({@code /evaluations/extractors}): registers "random8", the tiny random-weight ONNX
+     * extractor of the test resources (16×16 input, 8 features), through the form, and waits for the list.
+     */
+    public static void registerExtractor(Browser browser) {
+        Path model;
+        try (InputStream in = Demo.class.getResourceAsStream("/evaluation/random8.onnx")) {
+            model = Files.createTempFile("random8-", ".onnx");
+            Files.copy(in, model, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        WebElement form = browser.driver.findElement(By.id("new-extractor"));
+        form.findElement(By.name("name")).sendKeys("random8");
+        form.findElement(By.name("model")).sendKeys(model.toAbsolutePath().toString());
+        set(form, "inputHeight", "16");
+        set(form, "inputWidth", "16");
+        new Select(form.findElement(By.name("filter"))).selectByValue("BILINEAR_ANTIALIAS");
+        set(form, "outputDim", "8");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        browser.waitFor(By.id("extractors"));
+    }
+
+    /**
+     * Starts an evaluation named {@code name} against the demo CK7 dataset from the form on {@code /evaluations}, with
+     * the small protocol of the browser tests (12 tiles per side, 3 archives, 64 px crops, 2 per tile, seeds 0-2, KID
+     * 3 × 6, batches of 6), ticking the generated sets whose label {@code tick} accepts; waits for the evaluation's
+     * page and returns the labels of all the sets the form offered.
+     */
+    public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick) {
+        browser.go("/evaluations");
+        WebElement ev = browser.driver.findElement(By.id("new-evaluation"));
+        ev.findElement(By.name("name")).sendKeys(name);
+        new Select(ev.findElement(By.name("realDataset"))).selectByVisibleText("Demo CK7 (synthetic)");
+        List<String> offered = new ArrayList<>();
+        for (WebElement box : ev.findElements(By.cssSelector("input[name=sets]"))) {
+            String label = box.findElement(By.xpath("..")).getText();
+            offered.add(label);
+            if (tick.test(label)) {
+                box.click();
+            }
+        }
+        set(ev, "tilesPerSide", "12");
+        set(ev, "archives", "3");
+        set(ev, "cropSize", "64");
+        set(ev, "cropsPerTile", "2");
+        set(ev, "seeds", "0-2");
+        set(ev, "kidSubsets", "3");
+        set(ev, "kidSubsetSize", "6");
+        set(ev, "batchSize", "6");
+        ev.findElement(By.id("start-evaluation")).click();
+        browser.waitFor(By.id("eval-status"));
+        return offered;
+    }
+
+    private static void set(WebElement form, String name, String value) {
+        WebElement input = form.findElement(By.name(name));
+        input.clear();
+        input.sendKeys(value);
+    }
+}
