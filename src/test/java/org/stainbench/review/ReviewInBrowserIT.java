@@ -104,7 +104,7 @@ class ReviewInBrowserIT extends WithBrowser {
         per.clear();
         per.sendKeys("" + PER_CHECKPOINT);
         new Select(browser.driver.findElement(By.id("realDataset"))).selectByVisibleText("Demo CK7 (synthetic)");
-        // other browser tests share this application: tick only the demo baselines and this test's pathologists
+        // tick exactly the demo's two baselines and this test's two pathologists
         for (Checkpoint c : demoBaselines()) {
             browser.driver.findElement(By.cssSelector(".checkpoint-choice input[value='" + c.id() + "']")).click();
         }
