@@ -64,8 +64,9 @@ class TileController {
                   @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double label,
                   @RequestParam(required = false) Long archive, @RequestParam(required = false) String side,
                   @RequestParam(defaultValue = "0") int page,
-                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model) {
-        Dataset d = catalog.requireDataset(id);
+                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model,
+                  org.springframework.security.core.Authentication auth) {
+        Dataset d = visible(id, auth);
         TileFilter f;
         try {
             f = filter(informative, minTissue, label, archive, side);
@@ -93,17 +94,24 @@ class TileController {
     @GetMapping("/tiles/{tileId}")
     String view(@PathVariable long tileId, @RequestParam(required = false) Boolean informative,
                 @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double label,
-                @RequestParam(required = false) Long archive, @RequestParam(required = false) String side, Model model) {
+                @RequestParam(required = false) Long archive, @RequestParam(required = false) String side, Model model,
+                org.springframework.security.core.Authentication auth) {
         TileInfo t = store.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
         Archive a = listed(t);
         TileFilter f = filter(informative, minTissue, label, archive, side);
         model.addAttribute("tile", t);
         model.addAttribute("archive", a);
-        model.addAttribute("dataset", catalog.requireDataset(t.datasetId()));
+        model.addAttribute("dataset", visible(t.datasetId(), auth));
         model.addAttribute("qs", query(f).isEmpty() ? "" : "?" + query(f));
         model.addAttribute("previous", store.neighbour(t, f, false).orElse(null));
         model.addAttribute("next", store.neighbour(t, f, true).orElse(null));
         return "tiles/view";
+    }
+
+    /** A deleted dataset's tile pages open for admins only (with the deleted banner), like the dataset's own page. */
+    private Dataset visible(long datasetId, org.springframework.security.core.Authentication auth) {
+        return catalog.datasetEvenDeleted(datasetId).filter(d -> !d.deleted() || DatasetController.isAdmin(auth))
+                .orElseThrow(() -> new Catalog.NotFound("No dataset with id " + datasetId + "."));
     }
 
     private Archive listed(TileInfo t) {

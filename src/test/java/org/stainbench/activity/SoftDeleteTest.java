@@ -180,6 +180,10 @@ class SoftDeleteTest {
         mvc.perform(get("/datasets/" + id).with(member())).andExpect(status().isNotFound());
         assertThat(page("/datasets/" + id, admin())).contains("id=\"deleted-banner\"").contains("sd-mia")
                 .contains("/admin/deleted/dataset/" + id + "/restore");
+        // its tile browser too: not found for members, with the banner for admins
+        mvc.perform(get("/datasets/" + id + "/tiles").with(member())).andExpect(status().isNotFound());
+        assertThat(page("/datasets/" + id + "/tiles", admin())).contains("id=\"deleted-banner\"")
+                .contains("/admin/deleted/dataset/" + id + "/restore");
         assertThat(page("/admin/deleted", admin())).contains("data-deleted=\"dataset:" + id + "\"");
         assertThat(activities("deleted", "dataset", id)).isEqualTo(1);
         // the name stays taken while deleted
@@ -196,6 +200,7 @@ class SoftDeleteTest {
                 .containsExactly(null, null);
         assertThat(page("/datasets", member())).contains("0 SD lonely IHC");
         assertThat(page("/datasets/" + id, member())).doesNotContain("deleted-banner");
+        assertThat(page("/datasets/" + id + "/tiles", member())).doesNotContain("deleted-banner");
         assertThat(page("/admin/deleted", admin())).doesNotContain("data-deleted=\"dataset:" + id + "\"");
         assertThat(activities("restored", "dataset", id)).isEqualTo(1);
     }

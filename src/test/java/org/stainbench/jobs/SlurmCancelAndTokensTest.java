@@ -17,8 +17,8 @@ import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 
 /**
- * The Slurm executor's own rules, with the real {@code scancel} of this host refusing a Slurm job that does not
- * exist (there is no cluster in unit tests, or the id is unknown to it): a cancelled attempt's agent is told to
+ * The Slurm executor's own rules, with the real {@code scancel} of this host refusing a malformed Slurm job id
+ * (with or without a cluster; an unknown numeric id is accepted silently by Slurm 22.05): a cancelled attempt's agent is told to
  * stop only once Slurm took the cancel or after {@link SlurmExecutor#AGENT_CANCEL_FALLBACK}; one-job agent tokens
  * of earlier starts are revoked once no job submitted before this start is active. The end-to-end cancel on a
  * real Slurm is in {@code SlurmCliIT}/{@code SlurmRestIT}.
@@ -65,21 +65,24 @@ class SlurmCancelAndTokensTest {
     void aCancelledAttemptsAgentWaitsForScancelThenForTheFallback() {
         long id = slurmJob();
         Claim claim = store.trySubmit(id, "slurm", clock.instant()).orElseThrow();
-        store.setExternalId(id, claim.token(), "2147483000");
-        JobRow running = store.find(id).orElseThrow();
-        assertThat(executor.agentMayStop(running)).as("nothing was cancelled yet").isFalse();
+        store.setExternalId(id, claim.token(), "not-a-slurm-job");
+        try {
+            JobRow running = store.find(id).orElseThrow();
+            assertThat(executor.agentMayStop(running)).as("nothing was cancelled yet").isFalse();
 
-        queue.cancel(id, "bob");
-        executor.tick();   // scancel of a job Slurm does not know fails: the attempt waits
-        JobRow cancelling = store.find(id).orElseThrow();
-        assertThat(cancelling.cancelRequested()).isTrue();
-        assertThat(executor.agentMayStop(cancelling)).isFalse();
-        clock.advance(SlurmExecutor.AGENT_CANCEL_FALLBACK.minusSeconds(1));
-        assertThat(executor.agentMayStop(cancelling)).isFalse();
-        clock.advance(Duration.ofSeconds(1));
-        assertThat(executor.agentMayStop(cancelling)).as("scancel failed for the whole fallback time").isTrue();
-
-        store.finish(id, claim.token(), JobState.CANCELLED, null, "test over", clock.instant());
+            queue.cancel(id, "bob");
+            executor.tick();   // scancel refuses the id: the attempt waits
+            JobRow cancelling = store.find(id).orElseThrow();
+            assertThat(cancelling.cancelRequested()).isTrue();
+            assertThat(executor.agentMayStop(cancelling)).isFalse();
+            clock.advance(SlurmExecutor.AGENT_CANCEL_FALLBACK.minusSeconds(1));
+            assertThat(executor.agentMayStop(cancelling)).isFalse();
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(executor.agentMayStop(cancelling)).as("scancel failed for the whole fallback time").isTrue();
+        } finally {
+            // no active Slurm job is left behind for the other tests of this context
+            store.finish(id, claim.token(), JobState.CANCELLED, null, "test over", clock.instant());
+        }
     }
 
     @Test
@@ -90,12 +93,13 @@ class SlurmCancelAndTokensTest {
         accounts.issueNodeToken(unrelated, "admin");
         long id = slurmJob();
         Claim claim = store.trySubmit(id, "slurm", Instant.now()).orElseThrow();   // submitted before this start
-        store.setExternalId(id, claim.token(), "2147483001");
+        store.setExternalId(id, claim.token(), "not-a-slurm-job");
 
         executor.revokeEarlierTokens(store.active(Executor.SLURM));
         assertThat(revoked(earlier)).as("its job may still be running with that token").isFalse();
 
         store.finish(id, claim.token(), JobState.SUCCEEDED, 0, null, Instant.now());
+        assertThat(store.active(Executor.SLURM)).isEmpty();
         executor.revokeEarlierTokens(store.active(Executor.SLURM));
         assertThat(revoked(earlier)).isTrue();
         assertThat(revoked(unrelated)).as("only the one-job agent tokens").isFalse();
