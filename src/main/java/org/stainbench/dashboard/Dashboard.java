@@ -74,9 +74,11 @@ class Dashboard {
     private final JobUsage jobs;
     private final ReviewSummaries reviews;
     private final Clock clock;
+    private final org.stainbench.training.Runs runs;
 
     Dashboard(Evaluations evaluations, Catalog catalog, Checkpoints checkpoints, JobUsage jobs, ReviewSummaries reviews,
-              Clock clock) {
+              Clock clock, org.stainbench.training.Runs runs) {
+        this.runs = runs;
         this.evaluations = evaluations;
         this.catalog = catalog;
         this.checkpoints = checkpoints;
@@ -145,7 +147,7 @@ class Dashboard {
             String target = targetOf(c.evaluation(), targets);
             for (Map.Entry<String, List<Evaluations.Row>> run : c.epochRuns().entrySet()) {
                 List<EpochRun> list = epochRuns.computeIfAbsent(target, k -> new ArrayList<>());
-                if (list.size() >= LATEST_RUNS || !seen.add(target + "/" + run.getKey())) {
+                if (list.size() >= LATEST_RUNS || !seen.add(target + "/" + run.getKey()) || runs.isDeleted(run.getKey())) {
                     continue;
                 }
                 List<EpochPoint> points = new ArrayList<>();

@@ -48,11 +48,12 @@ class EpochEvaluationController {
     /** The live part (requests and chart): a fragment for htmx polling, the whole run page without it. */
     @GetMapping("/runs/{uuid}/by-epoch")
     String live(@PathVariable String uuid, @RequestHeader(value = "HX-Request", required = false) String hx,
-            Model model) throws java.io.IOException {
-        Tracking.RunInfo info = store.run(uuid).orElseThrow(RunsController.NotFound::new);
+            Model model, org.springframework.security.core.Authentication auth) throws java.io.IOException {
         if (hx == null) {
-            return runs.run(uuid, model);
+            return runs.run(uuid, model, auth);
         }
+        Tracking.RunInfo info = store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted"))
+                .orElseThrow(RunsController.NotFound::new);
         Tracking.Run run = store.full(info);
         model.addAttribute("run", run);
         section.fill(model, run, null);

@@ -39,10 +39,12 @@ class MlflowApi {
 
     private final TrackingStore store;
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final Runs runs;
 
-    MlflowApi(TrackingStore store, org.springframework.context.ApplicationEventPublisher events) {
+    MlflowApi(TrackingStore store, org.springframework.context.ApplicationEventPublisher events, Runs runs) {
         this.store = store;
         this.events = events;
+        this.runs = runs;
     }
 
     // ---- experiments -------------------------------------------------------------------------
@@ -132,6 +134,26 @@ class MlflowApi {
         Tracking.RunInfo info = store.updateRun(runId(body), text(body, "status", false), end,
                 text(body, "run_name", false));
         return JSON.objectNode().set("run_info", runInfoJson(info));
+    }
+
+    /** MLflow's {@code runs/delete}: soft, as on the run page; repeating it changes nothing. */
+    @PostMapping("/runs/delete")
+    ObjectNode deleteRun(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        try {
+            runs.delete(store.requireRun(runId(body)), ((ApiPrincipal) auth.getPrincipal()).username());
+        } catch (org.stainbench.shell.Dependants.Blocked e) {
+            throw MlflowException.invalid(e.getMessage() + " Cancel the job first.");
+        }
+        return JSON.objectNode();
+    }
+
+    /** MLflow's {@code runs/restore}: a deleted run becomes active again (also from the admins' trash). */
+    @PostMapping("/runs/restore")
+    ObjectNode restoreRun(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        runs.restore(store.requireRun(runId(body)), ((ApiPrincipal) auth.getPrincipal()).username());
+        return JSON.objectNode();
     }
 
     @PostMapping("/runs/search")

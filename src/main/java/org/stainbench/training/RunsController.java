@@ -29,9 +29,11 @@ class RunsController {
     private final EpochSection epochs;
     private final org.stainbench.jobs.JobQueue jobs;
     private final java.time.Clock clock;
+    private final Runs lifecycle;
 
     RunsController(TrackingStore store, MlflowArtifacts artifacts, org.stainbench.checkpoints.Checkpoints checkpoints,
-            EpochSection epochs, org.stainbench.jobs.JobQueue jobs, java.time.Clock clock) {
+            EpochSection epochs, org.stainbench.jobs.JobQueue jobs, java.time.Clock clock, Runs lifecycle) {
+        this.lifecycle = lifecycle;
         this.store = store;
         this.artifacts = artifacts;
         this.checkpoints = checkpoints;
@@ -60,10 +62,14 @@ class RunsController {
     }
 
     @GetMapping("/runs/{uuid}")
-    String run(@PathVariable String uuid, Model model) throws IOException {
-        Tracking.RunInfo info = store.run(uuid).orElseThrow(NotFound::new);
+    String run(@PathVariable String uuid, Model model, org.springframework.security.core.Authentication auth)
+            throws IOException {
+        // a deleted run's page opens for admins only, with the "deleted by … — restore" banner
+        Tracking.RunInfo info = store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted") || isAdmin(auth))
+                .orElseThrow(NotFound::new);
         Tracking.Run full = store.full(info);
         model.addAttribute("run", full);
+        model.addAttribute("deletion", store.deletion(info.id()).orElse(null));
         model.addAttribute("progress", progress(full));
         epochs.fill(model, full, model.getAttribute("epochForm") instanceof EpochSection.Form f ? f : null);
         model.addAttribute("experiment", store.requireExperiment(info.experimentId()));
@@ -76,6 +82,49 @@ class RunsController {
             model.addAttribute("images", names.stream().filter(RunsController::isImage).toList());
         }
         return "runs/detail";
+    }
+
+    /** The delete confirmation: names the run's queued or running job (then no button), else one Delete button. */
+    @GetMapping("/runs/{uuid}/delete")
+    String confirmDelete(@PathVariable String uuid, Model model, org.springframework.security.core.Authentication auth) {
+        if (auth == null || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
+            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
+        }
+        Tracking.RunInfo info = activeRun(uuid);
+        return confirm(info, lifecycle.dependantsOf(info), model);
+    }
+
+    private static String confirm(Tracking.RunInfo run, List<org.stainbench.shell.Dependants.Dependant> dependants,
+            Model model) {
+        model.addAttribute("subject", new org.stainbench.shell.Dependants.Dependant("run", run.name(), "/runs/" + run.uuid()));
+        model.addAttribute("dependants", dependants);
+        model.addAttribute("action", "/runs/" + run.uuid() + "/delete");
+        model.addAttribute("also", "Its metrics, artifacts and images are kept; its epoch checkpoints stay registered.");
+        return "trash/confirm";
+    }
+
+    @org.springframework.web.bind.annotation.PostMapping("/runs/{uuid}/delete")
+    String delete(@PathVariable String uuid, java.security.Principal who, Model model,
+            jakarta.servlet.http.HttpServletResponse response,
+            org.springframework.web.servlet.mvc.support.RedirectAttributes flash) {
+        Tracking.RunInfo info = activeRun(uuid);
+        try {
+            lifecycle.delete(info, who.getName());
+        } catch (org.stainbench.shell.Dependants.Blocked e) {
+            response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_CONFLICT);
+            model.addAttribute("error", e.getMessage());
+            return confirm(info, e.dependants(), model);
+        }
+        flash.addFlashAttribute("message", "Run '" + info.name() + "' deleted. An admin can restore it.");
+        return "redirect:/runs";
+    }
+
+    private Tracking.RunInfo activeRun(String uuid) {
+        return store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted")).orElseThrow(NotFound::new);
+    }
+
+    private static boolean isAdmin(org.springframework.security.core.Authentication auth) {
+        return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN"));
     }
 
     /** Throughput and time left: from the run's job progress, else steps per second of its longest curve. */

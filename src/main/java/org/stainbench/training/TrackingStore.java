@@ -223,6 +223,44 @@ class TrackingStore {
                 rs.getString("lifecycle_stage"), rs.getString("artifact_uri"));
     }
 
+    // ---- soft deletion -----------------------------------------------------------------------
+
+    /** Who deleted a run and when. */
+    record Deletion(String by, java.time.Instant at) {
+    }
+
+    /** Marks the run deleted (MLflow's lifecycle stage); false when it already was. */
+    boolean markDeleted(Tracking.RunInfo run, String by, java.time.Instant at) {
+        return jdbc.sql("update tracked_run set lifecycle_stage = 'deleted', deleted_at = ?, deleted_by = ? "
+                        + "where id = ? and lifecycle_stage <> 'deleted'")
+                .params(java.sql.Timestamp.from(at), by, run.id()).update() == 1;
+    }
+
+    /** Marks the run active again; false when it was not deleted. */
+    boolean markRestored(Tracking.RunInfo run) {
+        return jdbc.sql("update tracked_run set lifecycle_stage = 'active', deleted_at = null, deleted_by = null "
+                        + "where id = ? and lifecycle_stage = 'deleted'").param(run.id()).update() == 1;
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Deletion> deletion(long runId) {
+        return jdbc.sql("select deleted_by, deleted_at from tracked_run where id = ? and lifecycle_stage = 'deleted'")
+                .param(runId).query((rs, i) -> new Deletion(rs.getString("deleted_by"),
+                        rs.getTimestamp("deleted_at") == null ? null : rs.getTimestamp("deleted_at").toInstant()))
+                .optional();
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Tracking.RunInfo> runById(long id) {
+        return jdbc.sql("select * from tracked_run where id = ?").param(id).query(this::runRow).optional();
+    }
+
+    @Transactional(readOnly = true)
+    List<Tracking.RunInfo> deletedRuns() {
+        return jdbc.sql("select * from tracked_run where lifecycle_stage = 'deleted' order by deleted_at desc, id")
+                .query(this::runRow).list();
+    }
+
     // ---- params, tags, metrics ---------------------------------------------------------------
 
     void logParam(Tracking.RunInfo run, String key, String value) {
