@@ -87,6 +87,11 @@ class Dashboard {
         this.clock = clock;
     }
 
+    /** The run's uuid, or null for none or a deleted run (its page is not for supervisors; the figure stays). */
+    private String liveRun(String uuid, Map<String, Boolean> deleted) {
+        return uuid == null || deleted.computeIfAbsent(uuid, runs::isDeleted) ? null : uuid;
+    }
+
     /** "CK7" for an IHC dataset with a marker, else its stain ("IHC", "H&E"). */
     static String target(Dataset d) {
         return d.stain() == Stain.IHC && d.marker() != null && !d.marker().isBlank() ? d.marker().trim() : d.stain().label();
@@ -116,6 +121,7 @@ class Dashboard {
         Map<Long, String> targets = new HashMap<>();
         Map<Long, String> checkpointNames = new HashMap<>();
         List<Standings.Result> results = new ArrayList<>();
+        Map<String, Boolean> deletedRuns = new java.util.HashMap<>();
         for (Evaluations.Comparison c : comparisons) {
             Evaluation ev = c.evaluation();
             String target = targetOf(ev, targets);
@@ -126,7 +132,8 @@ class Dashboard {
                 }
                 Long ck = r.subject().checkpointId();
                 results.add(new Standings.Result(ev.id(), r.subject().id(), ev.name(), ev.finishedAt(), target, r.subject().label(), ck,
-                        ck == null ? null : checkpointNames.computeIfAbsent(ck, this::checkpointName), r.subject().runUuid(),
+                        ck == null ? null : checkpointNames.computeIfAbsent(ck, this::checkpointName),
+                        liveRun(r.subject().runUuid(), deletedRuns),
                         r.subject().epoch(), mean, r.std(metric), r.n(metric)));
             }
         }
@@ -147,7 +154,8 @@ class Dashboard {
             String target = targetOf(c.evaluation(), targets);
             for (Map.Entry<String, List<Evaluations.Row>> run : c.epochRuns().entrySet()) {
                 List<EpochRun> list = epochRuns.computeIfAbsent(target, k -> new ArrayList<>());
-                if (list.size() >= LATEST_RUNS || !seen.add(target + "/" + run.getKey()) || runs.isDeleted(run.getKey())) {
+                if (list.size() >= LATEST_RUNS || !seen.add(target + "/" + run.getKey())
+                        || liveRun(run.getKey(), deletedRuns) == null) {
                     continue;
                 }
                 List<EpochPoint> points = new ArrayList<>();

@@ -82,6 +82,8 @@ class EpochEvaluationsTest {
     JdbcClient jdbc;
 
     final RequestPostProcessor member = user("ed").roles("MEMBER", "SUPERVISOR");
+    @Autowired
+    Runs runs;
     final ObjectMapper json = new ObjectMapper();
     static long he;
     static long ck7;
@@ -248,6 +250,15 @@ class EpochEvaluationsTest {
         String twin = mvc.perform(get("/runs/" + run.uuid() + "/by-epoch").with(member)).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
         assertThat(twin).contains("<nav").contains("id=\"by-epoch\"").contains("id=\"evaluate-epochs\"");
+
+        // the dashboard links the run (metric by epoch) until the run is deleted; the figures stay, the link goes
+        var supervisor = user("sue").roles("SUPERVISOR");
+        assertThat(mvc.perform(get("/dashboard").with(supervisor)).andReturn().getResponse().getContentAsString())
+                .contains("href=\"/runs/" + run.uuid() + "\"");
+        runs.delete(run, "ed");
+        assertThat(mvc.perform(get("/dashboard").with(supervisor)).andReturn().getResponse().getContentAsString())
+                .doesNotContain("/runs/" + run.uuid()).contains("href=\"/evaluations/" + ev.id() + "\"");
+        runs.restore(run, "ed");
 
         // asking again for epoch 1 reuses its set: nothing generated again
         long sets = setCount();
