@@ -87,7 +87,10 @@ class Dashboard {
         this.clock = clock;
     }
 
-    /** The run's uuid, or null for none or a deleted run (its page is not for supervisors; the figure stays). */
+    /**
+     * The run's uuid, or null for none or a deleted run: a deleted run leaves the metric-by-epoch chart, and a best
+     * checkpoint from it keeps its figure without the link (the run's page is for admins only).
+     */
     private String liveRun(String uuid, Map<String, Boolean> deleted) {
         return uuid == null || deleted.computeIfAbsent(uuid, runs::isDeleted) ? null : uuid;
     }
