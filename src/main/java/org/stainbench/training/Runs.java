@@ -47,7 +47,7 @@ public class Runs {
             return List.of();
         }
         return jobs.find(Long.parseLong(jobId)).filter(j -> !j.state().isFinal())
-                .map(j -> List.of(new Dependants.Dependant("job", "#" + j.id() + " (" + j.state().name().toLowerCase()
+                .map(j -> List.of(new Dependants.Dependant("job", "#" + j.id() + " (" + j.state().name().toLowerCase(java.util.Locale.ROOT)
                         + ")", "/jobs/" + j.id())))
                 .orElse(List.of());
     }
