@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A script logs two seeds of a run over real HTTP, as the mlflow client would; a supervisor then
- * opens the runs page, a run's curves and the seed-group comparison in Chromium.
+ * opens the runs page, a run's curves and the seed-group comparison in Chromium; a member deletes one seed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
@@ -94,6 +94,19 @@ class RunsInBrowserIT extends WithBrowser {
         assertThat(browser.driver.findElement(By.id("param-diff")).getText()).contains("seed").doesNotContain("lora_rank");
         assertThat(browser.driver.findElement(By.id("metric-table")).getText()).contains("(n=2)");
         browser.screenshot("runs-compare");
+        browser.signOut();
+
+        // the member deletes seed 1 from its page, confirming with the keyboard (Enter on the focused Delete button)
+        browser.signIn("trainer", "trainer-password");
+        browser.go("/runs/" + ids[1]);
+        browser.driver.findElement(By.id("delete-run")).click();
+        browser.waitFor(By.id("confirm-delete"));
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-delete");
+        browser.screenshot("run-delete-confirm");
+        browser.driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
+        browser.waitForPath("/runs");
+        assertThat(browser.driver.findElement(By.cssSelector(".flash")).getText()).contains("lora-seed1", "deleted");
+        assertThat(browser.driver.findElement(By.id("runs")).getText()).contains("lora-seed0").doesNotContain("lora-seed1");
         browser.signOut();
     }
 }
