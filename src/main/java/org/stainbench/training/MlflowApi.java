@@ -81,7 +81,8 @@ class MlflowApi {
         String viewType = b.path("view_type").asString("ACTIVE_ONLY");
         int max = b.path("max_results").asInt(DEFAULT_MAX_RESULTS);
         String filter = b.path("filter").asString("");
-        List<Tracking.Experiment> all = store.experiments(!viewType.equals("ALL") && !viewType.equals("DELETED_ONLY"))
+        List<Tracking.Experiment> all = store.experiments(viewType.equals("ALL") ? null
+                        : viewType.equals("DELETED_ONLY") ? "deleted" : "active")
                 .stream().filter(e -> filter.isBlank() || matchesExperimentFilter(e, filter)).toList();
         int offset = decodeToken(b.path("page_token").asString(""));
         ObjectNode out = JSON.objectNode();
@@ -91,6 +92,30 @@ class MlflowApi {
             out.put("next_page_token", encodeToken(offset + max));
         }
         return out;
+    }
+
+    /** MLflow's {@code experiments/delete}: soft; its live runs are deleted with it (and come back with it). */
+    @PostMapping("/experiments/delete")
+    ObjectNode deleteExperiment(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        Tracking.Experiment e = store.requireExperiment(experimentId(text(body, "experiment_id", true)));
+        try {
+            runs.deleteExperiment(e, ((ApiPrincipal) auth.getPrincipal()).username());
+        } catch (org.stainbench.shell.Dependants.Blocked x) {
+            throw MlflowException.invalid(x.getMessage() + " Cancel the jobs first.");
+        } catch (IllegalArgumentException x) {
+            throw MlflowException.invalid(x.getMessage());
+        }
+        return JSON.objectNode();
+    }
+
+    /** MLflow's {@code experiments/restore}: the experiment and the runs its deletion took. */
+    @PostMapping("/experiments/restore")
+    ObjectNode restoreExperiment(@RequestBody JsonNode body, Authentication auth) {
+        requireWriter(auth);
+        runs.restoreExperiment(store.requireExperiment(experimentId(text(body, "experiment_id", true))),
+                ((ApiPrincipal) auth.getPrincipal()).username());
+        return JSON.objectNode();
     }
 
     @PostMapping("/experiments/set-experiment-tag")

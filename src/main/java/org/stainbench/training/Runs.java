@@ -75,6 +75,55 @@ public class Runs {
         }
     }
 
+    // ---- experiments --------------------------------------------------------------------------
+
+    /** What keeps the experiment from being deleted: the queued or running jobs of its live runs. */
+    @Transactional(readOnly = true)
+    List<Dependants.Dependant> dependantsOf(Tracking.Experiment experiment) {
+        return store.activeRuns(experiment.id()).stream().flatMap(r -> dependantsOf(r).stream()).toList();
+    }
+
+    /**
+     * Deletes the experiment and its live runs (again: nothing happens).
+     *
+     * @throws IllegalArgumentException for the Default experiment, which MLflow clients log into
+     * @throws Dependants.Blocked       while a job of one of its runs is queued or running
+     */
+    void deleteExperiment(Tracking.Experiment experiment, String by) {
+        if (experiment.id() == 0) {
+            throw new IllegalArgumentException("The Default experiment (id 0) cannot be deleted.");
+        }
+        List<Dependants.Dependant> blocking = dependantsOf(experiment);
+        if (!blocking.isEmpty()) {
+            throw new Dependants.Blocked("Experiment '" + experiment.name() + "'", blocking);
+        }
+        if (store.markExperimentDeleted(experiment.id(), by, clock.instant())) {
+            events.publishEvent(Activity.of(by, "deleted", "experiment", experiment.id(), "Deleted experiment '"
+                    + experiment.name() + "' and its runs", "/runs?experiment=" + experiment.id()));
+        }
+    }
+
+    void restoreExperiment(Tracking.Experiment experiment, String by) {
+        if (store.markExperimentRestored(experiment.id())) {
+            events.publishEvent(Activity.of(by, "restored", "experiment", experiment.id(), "Restored experiment '"
+                    + experiment.name() + "' and the runs deleted with it", "/runs?experiment=" + experiment.id()));
+        }
+    }
+
+    @Transactional(readOnly = true)
+    List<Trash.Deleted> deletedExperiments() {
+        return store.experiments("deleted").stream().map(e -> {
+            var d = store.experimentDeletion(e.id()).orElse(new TrackingStore.Deletion(null, null));
+            return new Trash.Deleted("experiment", e.id(), e.name(), "/runs?experiment=" + e.id(), d.by(), d.at());
+        }).toList();
+    }
+
+    void restoreExperiment(long id, String by) {
+        Tracking.Experiment e = store.experiment(id).filter(x -> x.lifecycleStage().equals("deleted"))
+                .orElseThrow(() -> new IllegalArgumentException("No deleted experiment with id " + id + "."));
+        restoreExperiment(e, by);
+    }
+
     /** Deleted runs, newest first, as the admins' trash lists them. */
     @Transactional(readOnly = true)
     List<Trash.Deleted> deleted() {
@@ -114,6 +163,32 @@ public class Runs {
         @Override
         public void restore(long id, String by) {
             runs.restore(id, by);
+        }
+    }
+
+    /** Deleted experiments (with their runs) for the admins' trash. */
+    @org.springframework.stereotype.Component
+    static class ExperimentTrash implements Trash {
+
+        private final Runs runs;
+
+        ExperimentTrash(Runs runs) {
+            this.runs = runs;
+        }
+
+        @Override
+        public String kind() {
+            return "experiment";
+        }
+
+        @Override
+        public List<Deleted> deleted() {
+            return runs.deletedExperiments();
+        }
+
+        @Override
+        public void restore(long id, String by) {
+            runs.restoreExperiment(id, by);
         }
     }
 }

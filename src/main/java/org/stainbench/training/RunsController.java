@@ -119,6 +119,50 @@ class RunsController {
         return "redirect:/runs";
     }
 
+    /** The experiment's delete confirmation: names the queued or running jobs of its runs, else one Delete button. */
+    @GetMapping("/runs/experiments/{id}/delete")
+    String confirmDeleteExperiment(@PathVariable long id, Model model,
+            org.springframework.security.core.Authentication auth) {
+        if (auth == null || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
+            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
+        }
+        Tracking.Experiment e = activeExperiment(id);
+        return confirm(e, lifecycle.dependantsOf(e), model);
+    }
+
+    private String confirm(Tracking.Experiment e, List<org.stainbench.shell.Dependants.Dependant> dependants, Model model) {
+        int n = store.activeRuns(e.id()).size();
+        model.addAttribute("subject", new org.stainbench.shell.Dependants.Dependant("experiment", e.name(),
+                "/runs?experiment=" + e.id()));
+        model.addAttribute("dependants", dependants);
+        model.addAttribute("action", "/runs/experiments/" + e.id() + "/delete");
+        model.addAttribute("also", "Its " + n + (n == 1 ? " run is" : " runs are") + " deleted with it and come back with it.");
+        return "trash/confirm";
+    }
+
+    @org.springframework.web.bind.annotation.PostMapping("/runs/experiments/{id}/delete")
+    String deleteExperiment(@PathVariable long id, java.security.Principal who, Model model,
+            jakarta.servlet.http.HttpServletResponse response,
+            org.springframework.web.servlet.mvc.support.RedirectAttributes flash) {
+        Tracking.Experiment e = activeExperiment(id);
+        try {
+            lifecycle.deleteExperiment(e, who.getName());
+        } catch (org.stainbench.shell.Dependants.Blocked x) {
+            response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_CONFLICT);
+            model.addAttribute("error", x.getMessage());
+            return confirm(e, x.dependants(), model);
+        } catch (IllegalArgumentException x) {
+            flash.addFlashAttribute("error", x.getMessage());
+            return "redirect:/runs";
+        }
+        flash.addFlashAttribute("message", "Experiment '" + e.name() + "' and its runs deleted. An admin can restore them.");
+        return "redirect:/runs";
+    }
+
+    private Tracking.Experiment activeExperiment(long id) {
+        return store.experiment(id).filter(e -> e.lifecycleStage().equals("active")).orElseThrow(NotFound::new);
+    }
+
     private Tracking.RunInfo activeRun(String uuid) {
         return store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted")).orElseThrow(NotFound::new);
     }

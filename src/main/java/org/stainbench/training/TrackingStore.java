@@ -76,8 +76,15 @@ class TrackingStore {
 
     @Transactional(readOnly = true)
     List<Tracking.Experiment> experiments(boolean activeOnly) {
-        return jdbc.sql("select * from experiment" + (activeOnly ? " where lifecycle_stage = 'active'" : "")
-                + " order by id").query(this::experimentRow).list().stream().map(this::withTags).toList();
+        return experiments(activeOnly ? "active" : null);
+    }
+
+    /** Experiments of one lifecycle stage ("active", "deleted"), or all for null. */
+    @Transactional(readOnly = true)
+    List<Tracking.Experiment> experiments(String stage) {
+        return jdbc.sql("select * from experiment" + (stage != null ? " where lifecycle_stage = ?" : "") + " order by id")
+                .params(stage == null ? List.of() : List.of(stage)).query(this::experimentRow).list().stream()
+                .map(this::withTags).toList();
     }
 
     void setExperimentTag(long experimentId, String key, String value) {
@@ -255,10 +262,52 @@ class TrackingStore {
         return jdbc.sql("select * from tracked_run where id = ?").param(id).query(this::runRow).optional();
     }
 
+    /** Deleted runs whose experiment is live (the runs of a deleted experiment come back with it). */
     @Transactional(readOnly = true)
     List<Tracking.RunInfo> deletedRuns() {
-        return jdbc.sql("select * from tracked_run where lifecycle_stage = 'deleted' order by deleted_at desc, id")
+        return jdbc.sql("select r.* from tracked_run r join experiment e on e.id = r.experiment_id "
+                        + "where r.lifecycle_stage = 'deleted' and e.lifecycle_stage = 'active' order by r.deleted_at desc, r.id")
                 .query(this::runRow).list();
+    }
+
+    /** Marks the experiment and its live runs deleted at the same instant; false when it already was deleted. */
+    boolean markExperimentDeleted(long experimentId, String by, java.time.Instant at) {
+        java.sql.Timestamp ts = java.sql.Timestamp.from(at);
+        if (jdbc.sql("update experiment set lifecycle_stage = 'deleted', deleted_at = ?, deleted_by = ?, last_update_time = ? "
+                + "where id = ? and lifecycle_stage <> 'deleted'").params(ts, by, at.toEpochMilli(), experimentId).update() != 1) {
+            return false;
+        }
+        jdbc.sql("update tracked_run set lifecycle_stage = 'deleted', deleted_at = ?, deleted_by = ? "
+                + "where experiment_id = ? and lifecycle_stage <> 'deleted'").params(ts, by, experimentId).update();
+        return true;
+    }
+
+    /** Marks the experiment active again with the runs its deletion took; false when it was not deleted. */
+    boolean markExperimentRestored(long experimentId) {
+        java.sql.Timestamp at = jdbc.sql("select deleted_at from experiment where id = ? and lifecycle_stage = 'deleted'")
+                .param(experimentId).query(java.sql.Timestamp.class).optional().orElse(null);
+        if (at == null || jdbc.sql("update experiment set lifecycle_stage = 'active', deleted_at = null, deleted_by = null "
+                + "where id = ? and lifecycle_stage = 'deleted'").param(experimentId).update() != 1) {
+            return false;
+        }
+        jdbc.sql("update tracked_run set lifecycle_stage = 'active', deleted_at = null, deleted_by = null "
+                + "where experiment_id = ? and lifecycle_stage = 'deleted' and deleted_at = ?").params(experimentId, at).update();
+        return true;
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Deletion> experimentDeletion(long experimentId) {
+        return jdbc.sql("select deleted_by, deleted_at from experiment where id = ? and lifecycle_stage = 'deleted'")
+                .param(experimentId).query((rs, i) -> new Deletion(rs.getString("deleted_by"),
+                        rs.getTimestamp("deleted_at") == null ? null : rs.getTimestamp("deleted_at").toInstant()))
+                .optional();
+    }
+
+    /** Live runs of the experiment. */
+    @Transactional(readOnly = true)
+    List<Tracking.RunInfo> activeRuns(long experimentId) {
+        return jdbc.sql("select * from tracked_run where experiment_id = ? and lifecycle_stage = 'active' order by id")
+                .param(experimentId).query(this::runRow).list();
     }
 
     // ---- params, tags, metrics ---------------------------------------------------------------

@@ -31,8 +31,9 @@ import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.Resources;
 
 /**
- * Deleting a tracked run is soft and reversible: from the run page (members, with a confirmation), through MLflow's
- * {@code runs/delete} and {@code runs/restore}, and back from the admins' trash; the run leaves the runs list, the
+ * Deleting a tracked run (or an experiment with its runs) is soft and reversible: from the run page (members, with a
+ * confirmation), through MLflow's {@code runs/delete} and {@code runs/restore} ({@code experiments/…}), and back from
+ * the admins' trash; the run leaves the runs list, the
  * search and MLflow's default search; its page is 404 except for admins (banner with Restore); a run whose job is
  * still queued cannot be deleted; each deletion and restore is in the activity trail.
  */
@@ -144,6 +145,64 @@ class RunDeletionTest {
         jobs.cancel(job, "rd-ann");
         mvc.perform(post(path + "/delete").with(member).with(csrf())).andExpect(status().is3xxRedirection());
         assertThat(store.requireRun(run.uuid()).lifecycleStage()).isEqualTo("deleted");
+    }
+
+    @Test
+    void anExperimentIsDeletedWithItsRunsAndRestoredWithExactlyThose() throws Exception {
+        long exp = store.createExperiment("rd experiment", null, Map.of());
+        Tracking.RunInfo kept = store.createRun(exp, "rd-ann", 1L, "rd exp run a", Map.of());
+        Tracking.RunInfo earlier = store.createRun(exp, "rd-ann", 2L, "rd exp run b", Map.of());
+        runs.delete(earlier, "rd-ann");   // deleted before the experiment: stays deleted when it comes back
+
+        assertThat(page("/runs?experiment=" + exp, member)).contains("id=\"delete-experiment\"");
+        assertThat(page("/runs?experiment=0", member)).doesNotContain("id=\"delete-experiment\"");
+        assertThat(page("/runs?experiment=" + exp, supervisor)).doesNotContain("id=\"delete-experiment\"");
+        assertThat(page("/runs/experiments/" + exp + "/delete", member)).contains("id=\"confirm-delete\"")
+                .contains("Its 1 run is deleted with it");
+        mvc.perform(post("/runs/experiments/" + exp + "/delete").with(member).with(csrf()))
+                .andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/runs"));
+
+        assertThat(store.requireExperiment(exp).lifecycleStage()).isEqualTo("deleted");
+        assertThat(store.requireRun(kept.uuid()).lifecycleStage()).isEqualTo("deleted");
+        assertThat(page("/runs", member)).doesNotContain("rd exp run a").doesNotContain("rd experiment");
+        mvc.perform(get("/runs/" + kept.uuid()).with(member)).andExpect(status().isNotFound());
+        // the trash lists the experiment, not the runs that come back with it
+        String trash = page("/admin/deleted", admin);
+        assertThat(trash).contains("data-deleted=\"experiment:" + exp + "\"")
+                .doesNotContain("data-deleted=\"run:" + kept.id() + "\"").doesNotContain("data-deleted=\"run:" + earlier.id() + "\"");
+        assertThat(jdbc.sql("select count(*) from activity where action = 'deleted' and subject_type = 'experiment' "
+                + "and subject_id = ?").param(Long.toString(exp)).query(Long.class).single()).isEqualTo(1);
+        // MLflow: creating a run in it is refused; the Default experiment cannot be deleted
+        mvc.perform(post(API + "/runs/create").header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"experiment_id\": \"" + exp + "\"}"))
+                .andExpect(status().isBadRequest());
+        mvc.perform(post(API + "/experiments/delete").header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"experiment_id\": \"0\"}"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"));
+        mvc.perform(post(API + "/experiments/search").header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"view_type\": \"DELETED_ONLY\"}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.experiments[?(@.experiment_id == '" + exp + "')]").isNotEmpty())
+                .andExpect(jsonPath("$.experiments[?(@.experiment_id == '0')]").isEmpty());
+
+        mvc.perform(post("/admin/deleted/experiment/" + exp + "/restore").with(admin).with(csrf()))
+                .andExpect(status().is3xxRedirection());
+        assertThat(store.requireExperiment(exp).lifecycleStage()).isEqualTo("active");
+        assertThat(store.requireRun(kept.uuid()).lifecycleStage()).isEqualTo("active");
+        assertThat(store.requireRun(earlier.uuid()).lifecycleStage()).as("deleted on its own before").isEqualTo("deleted");
+        assertThat(page("/runs", member)).contains("rd exp run a").doesNotContain("rd exp run b");
+        assertThat(page("/admin/deleted", admin)).contains("data-deleted=\"run:" + earlier.id() + "\"");
+
+        // the same through MLflow's experiments/delete and experiments/restore
+        for (String action : List.of("delete", "restore")) {
+            mvc.perform(post(API + "/experiments/" + action).header("Authorization", "Bearer " + token)
+                            .contentType(MediaType.APPLICATION_JSON).content("{\"experiment_id\": \"" + exp + "\"}"))
+                    .andExpect(status().isOk());
+            mvc.perform(get(API + "/experiments/get").param("experiment_id", Long.toString(exp))
+                            .header("Authorization", "Bearer " + token))
+                    .andExpect(jsonPath("$.experiment.lifecycle_stage").value(action.equals("delete") ? "deleted" : "active"));
+            assertThat(store.requireRun(kept.uuid()).lifecycleStage()).isEqualTo(action.equals("delete") ? "deleted" : "active");
+        }
     }
 
     @Test
