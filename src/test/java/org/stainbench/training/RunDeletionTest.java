@@ -165,6 +165,7 @@ class RunDeletionTest {
         assertThat(store.requireExperiment(exp).lifecycleStage()).isEqualTo("deleted");
         assertThat(store.requireRun(kept.uuid()).lifecycleStage()).isEqualTo("deleted");
         assertThat(page("/runs", member)).doesNotContain("rd exp run a").doesNotContain("rd experiment");
+        assertThat(page("/runs?experiment=" + exp, member)).doesNotContain("rd exp run a");
         mvc.perform(get("/runs/" + kept.uuid()).with(member)).andExpect(status().isNotFound());
         // the trash lists the experiment, not the runs that come back with it
         String trash = page("/admin/deleted", admin);
@@ -190,7 +191,7 @@ class RunDeletionTest {
         assertThat(store.requireExperiment(exp).lifecycleStage()).isEqualTo("active");
         assertThat(store.requireRun(kept.uuid()).lifecycleStage()).isEqualTo("active");
         assertThat(store.requireRun(earlier.uuid()).lifecycleStage()).as("deleted on its own before").isEqualTo("deleted");
-        assertThat(page("/runs", member)).contains("rd exp run a").doesNotContain("rd exp run b");
+        assertThat(page("/runs?experiment=" + exp, member)).contains("rd exp run a").doesNotContain("rd exp run b");
         assertThat(page("/admin/deleted", admin)).contains("data-deleted=\"run:" + earlier.id() + "\"");
 
         // the same through MLflow's experiments/delete and experiments/restore
