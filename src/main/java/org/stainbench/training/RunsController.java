@@ -2,20 +2,28 @@ package org.stainbench.training;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.shell.Dependants;
 
 /** Pages for tracked runs: a list per experiment and a run page with curves, params, tags and images. */
 @Controller
@@ -62,7 +70,7 @@ class RunsController {
     }
 
     @GetMapping("/runs/{uuid}")
-    String run(@PathVariable String uuid, Model model, org.springframework.security.core.Authentication auth)
+    String run(@PathVariable String uuid, Model model, Authentication auth)
             throws IOException {
         // a deleted run's page opens for admins only, with the "deleted by … — restore" banner
         Tracking.RunInfo info = store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted") || isAdmin(auth))
@@ -86,32 +94,32 @@ class RunsController {
 
     /** The delete confirmation: names the run's queued or running job (then no button), else one Delete button. */
     @GetMapping("/runs/{uuid}/delete")
-    String confirmDelete(@PathVariable String uuid, Model model, org.springframework.security.core.Authentication auth) {
+    String confirmDelete(@PathVariable String uuid, Model model, Authentication auth) {
         if (auth == null || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
-            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
+            throw new AccessDeniedException("Deleting needs the member role.");
         }
         Tracking.RunInfo info = activeRun(uuid);
         return confirm(info, lifecycle.dependantsOf(info), model);
     }
 
-    private static String confirm(Tracking.RunInfo run, List<org.stainbench.shell.Dependants.Dependant> dependants,
+    private static String confirm(Tracking.RunInfo run, List<Dependants.Dependant> dependants,
             Model model) {
-        model.addAttribute("subject", new org.stainbench.shell.Dependants.Dependant("run", run.name(), "/runs/" + run.uuid()));
+        model.addAttribute("subject", new Dependants.Dependant("run", run.name(), "/runs/" + run.uuid()));
         model.addAttribute("dependants", dependants);
         model.addAttribute("action", "/runs/" + run.uuid() + "/delete");
         model.addAttribute("also", "Its metrics, artifacts and images are kept; its epoch checkpoints stay registered.");
         return "trash/confirm";
     }
 
-    @org.springframework.web.bind.annotation.PostMapping("/runs/{uuid}/delete")
-    String delete(@PathVariable String uuid, java.security.Principal who, Model model,
-            jakarta.servlet.http.HttpServletResponse response,
-            org.springframework.web.servlet.mvc.support.RedirectAttributes flash) {
+    @PostMapping("/runs/{uuid}/delete")
+    String delete(@PathVariable String uuid, Principal who, Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         Tracking.RunInfo info = activeRun(uuid);
         try {
             lifecycle.delete(info, who.getName());
-        } catch (org.stainbench.shell.Dependants.Blocked e) {
-            response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_CONFLICT);
+        } catch (Dependants.Blocked e) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
             model.addAttribute("error", e.getMessage());
             return confirm(info, e.dependants(), model);
         }
@@ -122,17 +130,17 @@ class RunsController {
     /** The experiment's delete confirmation: names the queued or running jobs of its runs, else one Delete button. */
     @GetMapping("/runs/experiments/{id}/delete")
     String confirmDeleteExperiment(@PathVariable long id, Model model,
-            org.springframework.security.core.Authentication auth) {
+            Authentication auth) {
         if (auth == null || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
-            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
+            throw new AccessDeniedException("Deleting needs the member role.");
         }
         Tracking.Experiment e = activeExperiment(id);
         return confirm(e, lifecycle.dependantsOf(e), model);
     }
 
-    private String confirm(Tracking.Experiment e, List<org.stainbench.shell.Dependants.Dependant> dependants, Model model) {
+    private String confirm(Tracking.Experiment e, List<Dependants.Dependant> dependants, Model model) {
         int n = store.activeRuns(e.id()).size();
-        model.addAttribute("subject", new org.stainbench.shell.Dependants.Dependant("experiment", e.name(),
+        model.addAttribute("subject", new Dependants.Dependant("experiment", e.name(),
                 "/runs?experiment=" + e.id()));
         model.addAttribute("dependants", dependants);
         model.addAttribute("action", "/runs/experiments/" + e.id() + "/delete");
@@ -140,15 +148,15 @@ class RunsController {
         return "trash/confirm";
     }
 
-    @org.springframework.web.bind.annotation.PostMapping("/runs/experiments/{id}/delete")
-    String deleteExperiment(@PathVariable long id, java.security.Principal who, Model model,
-            jakarta.servlet.http.HttpServletResponse response,
-            org.springframework.web.servlet.mvc.support.RedirectAttributes flash) {
+    @PostMapping("/runs/experiments/{id}/delete")
+    String deleteExperiment(@PathVariable long id, Principal who, Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         Tracking.Experiment e = activeExperiment(id);
         try {
             lifecycle.deleteExperiment(e, who.getName());
-        } catch (org.stainbench.shell.Dependants.Blocked x) {
-            response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_CONFLICT);
+        } catch (Dependants.Blocked x) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
             model.addAttribute("error", x.getMessage());
             return confirm(e, x.dependants(), model);
         } catch (IllegalArgumentException x) {
@@ -167,7 +175,7 @@ class RunsController {
         return store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted")).orElseThrow(NotFound::new);
     }
 
-    private static boolean isAdmin(org.springframework.security.core.Authentication auth) {
+    private static boolean isAdmin(Authentication auth) {
         return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN"));
     }
 
