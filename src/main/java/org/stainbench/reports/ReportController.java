@@ -20,6 +20,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -164,34 +165,33 @@ class ReportController {
         });
     }
 
+    /** The fields of the add/edit block forms (each kind uses some of them); {@link #settings()} checks them. */
+    record BlockForm(String kind, String markdown, String evaluation, List<String> metrics, String chart, String gallery,
+                     String source, List<String> checkpoints, String seed, String rows, String session) {
+
+        BlockSettings settings() {
+            return ReportController.settings(markdown, evaluation, metrics, chart, gallery, source, checkpoints, seed, rows,
+                    session);
+        }
+    }
+
     @PostMapping("/reports/{id}/blocks")
-    String add(@PathVariable long id, @RequestParam(required = false) String kind, @RequestParam(required = false) String markdown,
-               @RequestParam(required = false) String evaluation, @RequestParam(required = false) List<String> metrics,
-               @RequestParam(required = false) String chart, @RequestParam(required = false) String gallery,
-               @RequestParam(required = false) String source, @RequestParam(required = false) List<String> checkpoints,
-               @RequestParam(required = false) String seed, @RequestParam(required = false) String rows,
-               @RequestParam(required = false) String session,
+    String add(@PathVariable long id, @ModelAttribute BlockForm form,
                @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
                Principal who) {
         return change(id, hx, model, flash, who, by -> {
-            BlockKind k = BlockKind.of(kind);
-            reports.addBlock(id, k, settings(markdown, evaluation, metrics, chart, gallery, source, checkpoints, seed, rows, session), by);
+            BlockKind k = BlockKind.of(form.kind());
+            reports.addBlock(id, k, form.settings(), by);
             return k.title() + " block added.";
         });
     }
 
     @PostMapping("/reports/{id}/blocks/{blockId}")
-    String edit(@PathVariable long id, @PathVariable long blockId, @RequestParam(required = false) String markdown,
-                @RequestParam(required = false) String evaluation, @RequestParam(required = false) List<String> metrics,
-                @RequestParam(required = false) String chart, @RequestParam(required = false) String gallery,
-                @RequestParam(required = false) String source, @RequestParam(required = false) List<String> checkpoints,
-                @RequestParam(required = false) String seed, @RequestParam(required = false) String rows,
-                @RequestParam(required = false) String session,
+    String edit(@PathVariable long id, @PathVariable long blockId, @ModelAttribute BlockForm form,
                 @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
                 Principal who) {
         return change(id, hx, model, flash, who, by -> {
-            reports.editBlock(id, blockId, settings(markdown, evaluation, metrics, chart, gallery, source, checkpoints, seed, rows,
-                    session), by);
+            reports.editBlock(id, blockId, form.settings(), by);
             return "Block saved.";
         });
     }

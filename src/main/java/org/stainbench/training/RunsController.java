@@ -95,33 +95,25 @@ class RunsController {
     /** The delete confirmation: names the run's queued or running job (then no button), else one Delete button. */
     @GetMapping("/runs/{uuid}/delete")
     String confirmDelete(@PathVariable String uuid, Model model, Authentication auth) {
-        if (auth == null || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
-            throw new AccessDeniedException("Deleting needs the member role.");
-        }
+        requireMember(auth);
         Tracking.RunInfo info = activeRun(uuid);
         return confirm(info, lifecycle.dependantsOf(info), model);
     }
 
-    private static String confirm(Tracking.RunInfo run, List<Dependants.Dependant> dependants,
-            Model model) {
-        model.addAttribute("subject", new Dependants.Dependant("run", run.name(), "/runs/" + run.uuid()));
-        model.addAttribute("dependants", dependants);
-        model.addAttribute("action", "/runs/" + run.uuid() + "/delete");
-        model.addAttribute("also", "Its metrics, artifacts and images are kept; its epoch checkpoints stay registered.");
-        return "trash/confirm";
+    private static String confirm(Tracking.RunInfo run, List<Dependants.Dependant> dependants, Model model) {
+        return confirmPage(model, new Dependants.Dependant("run", run.name(), "/runs/" + run.uuid()), dependants,
+                "/runs/" + run.uuid() + "/delete",
+                "Its metrics, artifacts and images are kept; its epoch checkpoints stay registered.");
     }
 
     @PostMapping("/runs/{uuid}/delete")
-    String delete(@PathVariable String uuid, Principal who, Model model,
-            HttpServletResponse response,
+    String delete(@PathVariable String uuid, Principal who, Model model, HttpServletResponse response,
             RedirectAttributes flash) {
         Tracking.RunInfo info = activeRun(uuid);
         try {
             lifecycle.delete(info, who.getName());
         } catch (Dependants.Blocked e) {
-            response.setStatus(HttpServletResponse.SC_CONFLICT);
-            model.addAttribute("error", e.getMessage());
-            return confirm(info, e.dependants(), model);
+            return blocked(e, response, model, confirm(info, e.dependants(), model));
         }
         flash.addFlashAttribute("message", "Run '" + info.name() + "' deleted. An admin can restore it.");
         return "redirect:/runs";
@@ -129,42 +121,56 @@ class RunsController {
 
     /** The experiment's delete confirmation: names the queued or running jobs of its runs, else one Delete button. */
     @GetMapping("/runs/experiments/{id}/delete")
-    String confirmDeleteExperiment(@PathVariable long id, Model model,
-            Authentication auth) {
-        if (auth == null || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
-            throw new AccessDeniedException("Deleting needs the member role.");
-        }
+    String confirmDeleteExperiment(@PathVariable long id, Model model, Authentication auth) {
+        requireMember(auth);
         Tracking.Experiment e = activeExperiment(id);
         return confirm(e, lifecycle.dependantsOf(e), model);
     }
 
     private String confirm(Tracking.Experiment e, List<Dependants.Dependant> dependants, Model model) {
         int n = store.activeRuns(e.id()).size();
-        model.addAttribute("subject", new Dependants.Dependant("experiment", e.name(),
-                "/runs?experiment=" + e.id()));
-        model.addAttribute("dependants", dependants);
-        model.addAttribute("action", "/runs/experiments/" + e.id() + "/delete");
-        model.addAttribute("also", "Its " + n + (n == 1 ? " run is" : " runs are") + " deleted with it and come back with it.");
-        return "trash/confirm";
+        return confirmPage(model, new Dependants.Dependant("experiment", e.name(), "/runs?experiment=" + e.id()),
+                dependants, "/runs/experiments/" + e.id() + "/delete",
+                "Its " + n + (n == 1 ? " run is" : " runs are") + " deleted with it and come back with it.");
     }
 
     @PostMapping("/runs/experiments/{id}/delete")
-    String deleteExperiment(@PathVariable long id, Principal who, Model model,
-            HttpServletResponse response,
+    String deleteExperiment(@PathVariable long id, Principal who, Model model, HttpServletResponse response,
             RedirectAttributes flash) {
         Tracking.Experiment e = activeExperiment(id);
         try {
             lifecycle.deleteExperiment(e, who.getName());
         } catch (Dependants.Blocked x) {
-            response.setStatus(HttpServletResponse.SC_CONFLICT);
-            model.addAttribute("error", x.getMessage());
-            return confirm(e, x.dependants(), model);
+            return blocked(x, response, model, confirm(e, x.dependants(), model));
         } catch (IllegalArgumentException x) {
             flash.addFlashAttribute("error", x.getMessage());
             return "redirect:/runs";
         }
         flash.addFlashAttribute("message", "Experiment '" + e.name() + "' and its runs deleted. An admin can restore them.");
         return "redirect:/runs";
+    }
+
+    /** The shared confirmation page ({@code trash/confirm}) of every "delete …" here. */
+    private static String confirmPage(Model model, Dependants.Dependant subject, List<Dependants.Dependant> dependants,
+            String action, String also) {
+        model.addAttribute("subject", subject);
+        model.addAttribute("dependants", dependants);
+        model.addAttribute("action", action);
+        model.addAttribute("also", also);
+        return "trash/confirm";
+    }
+
+    /** A refused delete: the confirmation page again, with the reason, as 409. */
+    private static String blocked(Dependants.Blocked e, HttpServletResponse response, Model model, String page) {
+        response.setStatus(HttpServletResponse.SC_CONFLICT);
+        model.addAttribute("error", e.getMessage());
+        return page;
+    }
+
+    private static void requireMember(Authentication auth) {
+        if (auth == null || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
+            throw new AccessDeniedException("Deleting needs the member role.");
+        }
     }
 
     private Tracking.Experiment activeExperiment(long id) {
