@@ -112,10 +112,8 @@ public class Runs {
 
     @Transactional(readOnly = true)
     List<Trash.Deleted> deletedExperiments() {
-        return store.experiments("deleted").stream().map(e -> {
-            var d = store.experimentDeletion(e.id()).orElse(new TrackingStore.Deletion(null, null));
-            return new Trash.Deleted("experiment", e.id(), e.name(), "/runs?experiment=" + e.id(), d.by(), d.at());
-        }).toList();
+        return store.deletedExperiments().stream().map(e -> new Trash.Deleted("experiment", e.id(), e.name(),
+                "/runs?experiment=" + e.id(), e.deletion().by(), e.deletion().at())).toList();
     }
 
     void restoreExperiment(long id, String by) {
@@ -127,11 +125,9 @@ public class Runs {
     /** Deleted runs, newest first, as the admins' trash lists them. */
     @Transactional(readOnly = true)
     List<Trash.Deleted> deleted() {
-        return store.deletedRuns().stream().map(r -> {
-            var d = store.deletion(r.id()).orElse(new TrackingStore.Deletion(null, null));
-            return new Trash.Deleted("run", r.id(), r.name() == null ? r.uuid() : r.name(), "/runs/" + r.uuid(), d.by(),
-                    d.at());
-        }).toList();
+        return store.deletedRuns().stream().map(d -> new Trash.Deleted("run", d.run().id(),
+                d.run().name() == null ? d.run().uuid() : d.run().name(), "/runs/" + d.run().uuid(), d.deletion().by(),
+                d.deletion().at())).toList();
     }
 
     void restore(long id, String by) {

@@ -252,9 +252,18 @@ class TrackingStore {
     @Transactional(readOnly = true)
     Optional<Deletion> deletion(long runId) {
         return jdbc.sql("select deleted_by, deleted_at from tracked_run where id = ? and lifecycle_stage = 'deleted'")
-                .param(runId).query((rs, i) -> new Deletion(rs.getString("deleted_by"),
-                        rs.getTimestamp("deleted_at") == null ? null : rs.getTimestamp("deleted_at").toInstant()))
-                .optional();
+                .param(runId).query((rs, i) -> deletion(rs)).optional();
+    }
+
+    private static Deletion deletion(java.sql.ResultSet rs) throws java.sql.SQLException {
+        java.sql.Timestamp at = rs.getTimestamp("deleted_at");
+        return new Deletion(rs.getString("deleted_by"), at == null ? null : at.toInstant());
+    }
+
+    record DeletedRun(Tracking.RunInfo run, Deletion deletion) {
+    }
+
+    record DeletedExperiment(long id, String name, Deletion deletion) {
     }
 
     @Transactional(readOnly = true)
@@ -262,12 +271,20 @@ class TrackingStore {
         return jdbc.sql("select * from tracked_run where id = ?").param(id).query(this::runRow).optional();
     }
 
-    /** Deleted runs whose experiment is live (the runs of a deleted experiment come back with it). */
+    /** Deleted runs whose experiment is live (the runs of a deleted experiment come back with it), newest first. */
     @Transactional(readOnly = true)
-    List<Tracking.RunInfo> deletedRuns() {
+    List<DeletedRun> deletedRuns() {
         return jdbc.sql("select r.* from tracked_run r join experiment e on e.id = r.experiment_id "
                         + "where r.lifecycle_stage = 'deleted' and e.lifecycle_stage = 'active' order by r.deleted_at desc, r.id")
-                .query(this::runRow).list();
+                .query((rs, i) -> new DeletedRun(runRow(rs, i), deletion(rs))).list();
+    }
+
+    /** Deleted experiments, newest first. */
+    @Transactional(readOnly = true)
+    List<DeletedExperiment> deletedExperiments() {
+        return jdbc.sql("select id, name, deleted_by, deleted_at from experiment where lifecycle_stage = 'deleted' "
+                        + "order by deleted_at desc, id")
+                .query((rs, i) -> new DeletedExperiment(rs.getLong("id"), rs.getString("name"), deletion(rs))).list();
     }
 
     /** Marks the experiment and its live runs deleted at the same instant; false when it already was deleted. */
@@ -295,13 +312,6 @@ class TrackingStore {
         return true;
     }
 
-    @Transactional(readOnly = true)
-    Optional<Deletion> experimentDeletion(long experimentId) {
-        return jdbc.sql("select deleted_by, deleted_at from experiment where id = ? and lifecycle_stage = 'deleted'")
-                .param(experimentId).query((rs, i) -> new Deletion(rs.getString("deleted_by"),
-                        rs.getTimestamp("deleted_at") == null ? null : rs.getTimestamp("deleted_at").toInstant()))
-                .optional();
-    }
 
     /** Live runs of the experiment. */
     @Transactional(readOnly = true)

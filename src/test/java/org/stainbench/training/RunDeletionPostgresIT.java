@@ -67,7 +67,8 @@ class RunDeletionPostgresIT {
         runs.deleteExperiment(store.requireExperiment(exp), "pg");
         assertThat(store.requireRun(a.uuid()).lifecycleStage()).isEqualTo("deleted");
         assertThat(trashed()).contains("experiment:" + exp).doesNotContain("run:" + a.id(), "run:" + b.id());
-        assertThat(store.experimentDeletion(exp)).get().extracting(TrackingStore.Deletion::by).isEqualTo("pg");
+        assertThat(store.deletedExperiments()).filteredOn(e -> e.id() == exp).singleElement()
+                .extracting(e -> e.deletion().by()).isEqualTo("pg");
 
         trash.stream().filter(t -> t.kind().equals("experiment")).findFirst().orElseThrow().restore(exp, "pg-admin");
         assertThat(store.requireExperiment(exp).lifecycleStage()).isEqualTo("active");
