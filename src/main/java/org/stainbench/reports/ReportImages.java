@@ -24,13 +24,9 @@ class ReportImages {
         this.root = Path.of(dataDir).resolve("reports").resolve("images");
     }
 
-    static String sha256(byte[] bytes) {
-        return Sha256.of(bytes);
-    }
-
     /** Stores the bytes (atomically, once) and returns their SHA-256. */
     String put(byte[] bytes) {
-        String sha = sha256(bytes);
+        String sha = Sha256.of(bytes);
         Path file = file(sha);
         try {
             if (!Files.exists(file)) {
@@ -56,7 +52,7 @@ class ReportImages {
                 return Optional.empty();
             }
             byte[] b = Files.readAllBytes(file);
-            return sha.equals(sha256(b)) ? Optional.of(b) : Optional.empty();
+            return sha.equals(Sha256.of(b)) ? Optional.of(b) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

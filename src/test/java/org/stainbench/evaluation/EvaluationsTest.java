@@ -140,7 +140,7 @@ class EvaluationsTest {
     void storedValuesAreTheMetricsOfTheCachedFeaturesAndARerunIsIdentical() throws IOException {
         Evaluation a = runToEnd("twice A", real, small(0, 1));
         assertThat(a.status()).as(a.error()).isEqualTo("DONE");
-        assertThat(a.extractorSha256()).isEqualTo(OnnxFeatureExtractor.sha256(model));
+        assertThat(a.extractorSha256()).isEqualTo(org.stainbench.shell.Sha256.of(model));
         long cached = store.countFeatures(extractor.id());
         List<EvaluationStore.SeedValue> va = store.values(a.id());
         // one value per metric per seed, the seed on each

@@ -245,7 +245,7 @@ class ReportsTest {
         assertThat(shas).hasSize(4).allMatch(s -> s != null && s.matches("[0-9a-f]{64}"));
         for (String sha : shas) {
             Path f = Path.of(dataDir, "reports", "images", sha + ".jpg");
-            assertThat(ReportImages.sha256(Files.readAllBytes(f))).isEqualTo(sha);
+            assertThat(org.stainbench.shell.Sha256.of(Files.readAllBytes(f))).isEqualTo(sha);
         }
         String frozenPage = page(get("/reports/" + id).with(user("rp-sup").roles("SUPERVISOR")));
         assertThat(frozenPage).contains("/reports/" + id + "/images/" + shas.get(0) + ".jpg").doesNotContain("/tiles/");

@@ -43,7 +43,7 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
         }
         this.model = model;
         this.preprocessing = preprocessing;
-        this.sha256 = sha256(model);
+        this.sha256 = Sha256.of(model);
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(model)
@@ -134,10 +134,5 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
         predictor.close();
         zoo.close();
         manager.close();
-    }
-
-    /** Hex sha256 of a file. */
-    public static String sha256(Path file) throws IOException {
-        return Sha256.of(file);
     }
 }
