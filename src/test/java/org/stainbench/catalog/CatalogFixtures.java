@@ -1,5 +1,6 @@
 package org.stainbench.catalog;
 
+import org.stainbench.support.Waits;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,20 +34,7 @@ final class CatalogFixtures {
     }
 
     static JobSummary await(JobQueue jobs, long jobId) {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            JobSummary s = jobs.find(jobId).orElseThrow();
-            if (s.state().isFinal()) {
-                return s;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("job " + jobId + " did not finish in 60 s");
+        return Waits.jobFinished(jobs, jobId, Duration.ofSeconds(60));
     }
 
     static List<Path> filesUnder(Path dir) {

@@ -24,6 +24,7 @@ import java.util.Map;
 
 import javax.imageio.ImageIO;
 
+import org.stainbench.support.Waits;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,9 +89,8 @@ class CatalogTest {
     String supervisorToken;
 
     @BeforeAll
-    void setUp(@TempDir Path dir) {
-        numpyDir = dir;
-        Python.run("tile_fixtures.py", dir);
+    void setUp() {
+        numpyDir = Python.fixtures("tile_fixtures.py");
         accounts.createAccount("cat-member", Role.MEMBER, "member-password");
         accounts.createAccount("cat-super", Role.SUPERVISOR, "supervisor-password");
         memberToken = accounts.issueApiToken("script", "cat-member");
@@ -429,23 +429,23 @@ class CatalogTest {
 
     /** Waits until no embedded job is queued or running and no new job appeared for 2 s. */
     @org.junit.jupiter.api.AfterAll
-    void awaitQuietJobs() throws InterruptedException {
-        long end = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
-        long lastCount = -1;
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() < end) {
-            long busy = jdbc.sql("select count(*) from job where executor = 'EMBEDDED' and state in "
-                    + "('QUEUED', 'ASSIGNED', 'SUBMITTED', 'RUNNING')").query(Long.class).single();
-            long count = jdbc.sql("select count(*) from job").query(Long.class).single();
-            if (busy > 0 || count != lastCount) {
-                quietSince = System.nanoTime();
-                lastCount = count;
-            } else if (System.nanoTime() - quietSince > 2_000_000_000L) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("embedded jobs still running after 3 minutes");
+    void awaitQuietJobs() {
+        // the number of jobs and of unfinished embedded ones stays the same, and none is unfinished, for 2 s
+        Waits.upTo(java.time.Duration.ofMinutes(3), "no embedded job queued or running, and no new job, for 2 s")
+                .during(java.time.Duration.ofSeconds(2))
+                .until(() -> jdbc.sql("select count(*) from job").query(Long.class).single()
+                        + "/" + jdbc.sql("select count(*) from job where executor = 'EMBEDDED' and state in "
+                        + "('QUEUED', 'ASSIGNED', 'SUBMITTED', 'RUNNING')").query(Long.class).single(),
+                        new java.util.function.Predicate<String>() {
+                            private String last;
+
+                            @Override
+                            public boolean test(String seen) {
+                                boolean same = seen.equals(last) && seen.endsWith("/0");
+                                last = seen;
+                                return same;
+                            }
+                        });
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import org.stainbench.support.Waits;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
@@ -83,18 +84,6 @@ public final class GeneratedFixtures {
     }
 
     public static void await(String what, BooleanSupplier done) {
-        long end = System.nanoTime() + Duration.ofSeconds(240).toNanos();
-        while (System.nanoTime() < end) {
-            if (done.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError(what + " did not finish in 240 s");
+        Waits.upTo(Duration.ofSeconds(240), what).until(done::getAsBoolean);
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.stainbench.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,20 +88,12 @@ class AgentFailoverIT {
                 .query(Long.class).single() == 2, Duration.ofSeconds(60));
     }
 
-    static void waitFor(String what, java.util.function.BooleanSupplier condition, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
+    static void waitFor(String what, java.util.function.BooleanSupplier condition, Duration timeout) {
+        Waits.upTo(timeout, what).until(condition::getAsBoolean);
     }
 
-    JobRow waitState(long id, Predicate<JobRow> p, Duration timeout) throws InterruptedException {
-        waitFor("job " + id, () -> p.test(store.find(id).orElseThrow()), timeout);
-        return store.find(id).orElseThrow();
+    JobRow waitState(long id, Predicate<JobRow> p, Duration timeout) {
+        return Waits.upTo(timeout, "job " + id).until(() -> store.find(id).orElseThrow(), p);
     }
 
     long submit(String title, String command, Resources resources, List<String> outputs, String runId) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import org.stainbench.support.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +52,7 @@ class AgentOutageIT {
         agents.stopAll();
     }
 
-    JobRow waitState(long id, Predicate<JobRow> p, Duration timeout) throws InterruptedException {
+    JobRow waitState(long id, Predicate<JobRow> p, Duration timeout) {
         AgentFailoverIT.waitFor("job " + id, () -> p.test(store.find(id).orElseThrow()), timeout);
         return store.find(id).orElseThrow();
     }
@@ -69,8 +70,8 @@ class AgentOutageIT {
             waitState(id, j -> j.state() == JobState.RUNNING && logs.tail(id, 1000).contains("tick 2"),
                     Duration.ofSeconds(60));
             proxy.down();
-            Thread.sleep(2000);
-            assertThat(store.find(id).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+            Waits.holdsFor(Duration.ofSeconds(2), "the job stays RUNNING through a 2 s outage",
+                    () -> store.find(id).orElseThrow().state() == JobState.RUNNING);
             proxy.up();
             JobRow done = waitState(id, j -> j.state().isFinal(), Duration.ofSeconds(60));
             assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
@@ -101,10 +102,9 @@ class AgentOutageIT {
                 }
             }, Duration.ofSeconds(120)); // the agent's reconnect backoff grows during the outage; generous under load
             Path folder = workdir.resolve("jobs").resolve(lost + "-attempt1");
-            Thread.sleep(1500);
-            assertThat(folder.resolve("finished.txt")).doesNotExist();
-            assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
-                    .contains("should-not-finish")).count()).isZero();
+            Waits.holdsFor(Duration.ofMillis(1500), "the stopped command neither finishes nor runs on",
+                    () -> !Files.exists(folder.resolve("finished.txt")) && ProcessHandle.allProcesses()
+                            .noneMatch(p -> p.info().commandLine().orElse("").contains("should-not-finish")));
             queue.cancel(lost, "test");
             assertThat(store.find(lost).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
         }

@@ -1,5 +1,6 @@
 package org.stainbench.jobs;
 
+import org.stainbench.support.Waits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -35,16 +37,8 @@ class EmbeddedJobsTest {
     @Autowired
     TransactionTemplate tx;
 
-    static JobSummary await(JobQueue queue, long id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            JobSummary s = queue.find(id).orElseThrow();
-            if (s.state().isFinal()) {
-                return s;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("job " + id + " did not finish: " + queue.find(id));
+    static JobSummary await(JobQueue queue, long id) {
+        return Waits.jobFinished(queue, id, Duration.ofSeconds(30));
     }
 
     @Test
@@ -60,10 +54,8 @@ class EmbeddedJobsTest {
         assertThat(done.finishedAt()).isAfterOrEqualTo(done.startedAt());
         assertThat(done.href()).isEqualTo("/jobs/" + id);
         // The log's closing line and the event follow the committed final state (a moment later, on the worker).
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (finished.events.stream().noneMatch(e -> e.jobId() == id) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Awaitility.await("the finished event of job " + id).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> finished.events.stream().anyMatch(e -> e.jobId() == id));
         assertThat(logs.tail(id, 10_000)).contains("step 1 of 7", "step 7 of 7", "--- SUCCEEDED");
         assertThat(finished.events).anySatisfy(e -> {
             assertThat(e.jobId()).isEqualTo(id);
@@ -106,9 +98,8 @@ class EmbeddedJobsTest {
     @Test
     void aRunningJobStopsWhenCancelled() throws Exception {
         long id = queue.submit(JobRequest.embedded("test-count", "long", Map.of("n", "100000", "sleepMs", "2"), "alice"));
-        while (queue.find(id).orElseThrow().progressDone() == 0) {
-            Thread.sleep(10);
-        }
+        Awaitility.await("job " + id + " makes progress").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                .until(() -> queue.find(id).orElseThrow().progressDone() > 0);
         queue.cancel(id, "bob");
         JobSummary done = await(queue, id);
         assertThat(done.state()).isEqualTo(JobState.CANCELLED);

@@ -175,10 +175,9 @@ final class JobsBenchmark {
         // The latency-phase agents may still sit in a long poll: they just take part.
         long t0 = System.nanoTime();
         drainers.forEach(Thread::start);
-        while (jdbc.sql("select count(*) from job where type = ? and state = 'SUCCEEDED'").param(marker)
-                .query(Long.class).single() < THROUGHPUT_JOBS) {
-            Thread.sleep(20);
-        }
+        org.awaitility.Awaitility.await("the queue drained").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> jdbc.sql("select count(*) from job where type = ? and state = 'SUCCEEDED'").param(marker)
+                        .query(Long.class).single() >= THROUGHPUT_JOBS);
         double seconds = (System.nanoTime() - t0) / 1e9;
         stop2[0] = true;
         long attempts = jdbc.sql("select count(*) from job_attempt a join job j on j.id = a.job_id where j.type = ?")

@@ -1,5 +1,7 @@
 package org.stainbench.jobs;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.stainbench.support.Waits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -41,26 +43,22 @@ abstract class SlurmJobsChecks {
                 List.of("out.txt"), new Resources(0, 0, 1, 256, Duration.ofMinutes(10)), "alice", "run-7", true));
     }
 
-    JobRow await(long id, java.util.function.Predicate<JobRow> p) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            JobRow j = store.find(id).orElseThrow();
-            if (p.test(j)) {
-                return j;
-            }
-            Thread.sleep(100);
+    JobRow await(long id, java.util.function.Predicate<JobRow> p) {
+        try {
+            return Waits.upTo(Duration.ofSeconds(90), "job " + id).until(() -> store.find(id).orElseThrow(), p);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("job " + id + " did not get there: " + store.find(id) + "\nlog:\n" + logs.tail(id, 4000), e);
         }
-        throw new AssertionError("job " + id + " did not get there: " + store.find(id) + "\nlog:\n" + logs.tail(id, 4000));
     }
 
-    SlurmGateway.Status awaitSlurmFinal(JobRow job) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        SlurmGateway.Status status = slurm.slurmStatus(job).orElseThrow();
-        while (!status.isFinal() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            status = slurm.slurmStatus(job).orElseThrow();
+    /** Slurm's own record of the job once final, or its last state after 30 s (the caller asserts on it). */
+    SlurmGateway.Status awaitSlurmFinal(JobRow job) {
+        try {
+            return Waits.upTo(Duration.ofSeconds(30), "Slurm's final state of job " + job.id())
+                    .until(() -> slurm.slurmStatus(job).orElseThrow(), SlurmGateway.Status::isFinal);
+        } catch (ConditionTimeoutException e) {
+            return slurm.slurmStatus(job).orElseThrow();
         }
-        return status;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.stainbench.slides;
 
+import org.stainbench.support.Waits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -71,11 +72,8 @@ class SlidesInBrowserIT extends WithBrowser {
                 .orElseThrow().id()).get(0);
         assertThat(t.tilesKept()).isGreaterThan(0);
         // the catalog indexes the archive with its own ingest job
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (catalog.archive(t.archiveId()).orElseThrow().status() != ArchiveStatus.READY && System.currentTimeMillis() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(catalog.archive(t.archiveId()).orElseThrow().status()).isEqualTo(ArchiveStatus.READY);
+        Waits.upTo(Duration.ofSeconds(90), "the tiled archive is ingested")
+                .until(() -> catalog.archive(t.archiveId()).orElseThrow().status() == ArchiveStatus.READY);
         browser.driver.findElement(By.cssSelector("a.show-map")).click();
         browser.waitFor(By.cssSelector("#slide-map rect#tile-0"));
         assertThat(browser.driver.findElements(By.cssSelector("#slide-map rect"))).hasSize(t.tilesKept());

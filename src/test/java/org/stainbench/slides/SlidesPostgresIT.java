@@ -1,5 +1,7 @@
 package org.stainbench.slides;
 
+import java.time.Duration;
+import org.stainbench.support.Waits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -57,11 +59,7 @@ class SlidesPostgresIT {
         long dataset = catalog.createDataset("pg-slides", Stain.HE, null, null, 256, null, "pg");
         long id = slides.startTiling(s.id(), new Slides.TilingRequest(dataset, 0, null, 256, 0, null, null, null, true, true, false), "pg");
         Tiling t = slides.tiling(id).orElseThrow();
-        JobSummary j = jobs.find(t.jobId()).orElseThrow();
-        for (int i = 0; i < 1200 && !j.state().isFinal(); i++) {
-            Thread.sleep(100);
-            j = jobs.find(t.jobId()).orElseThrow();
-        }
+        JobSummary j = Waits.jobFinished(jobs, t.jobId(), Duration.ofSeconds(120));
         assertThat(j.state()).as(String.valueOf(j.error())).isEqualTo(JobState.SUCCEEDED);
         t = slides.tiling(id).orElseThrow();
         assertThat(t.state()).isEqualTo("DONE");

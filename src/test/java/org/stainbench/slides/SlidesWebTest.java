@@ -1,5 +1,7 @@
 package org.stainbench.slides;
 
+import java.time.Duration;
+import org.stainbench.support.Waits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
@@ -78,15 +80,8 @@ class SlidesWebTest {
         tif = SlideFixtures.pyramid(allowed, "he_tiatoolbox_1.png", 300, 200, 1700, 1500, "he_1811474_3.tif");
     }
 
-    JobSummary await(long jobId) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
-            JobSummary j = jobs.find(jobId).orElseThrow();
-            if (j.state().isFinal()) {
-                return j;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("job " + jobId + " did not finish");
+    JobSummary await(long jobId) {
+        return Waits.jobFinished(jobs, jobId, Duration.ofSeconds(120));
     }
 
     @Test

@@ -1,10 +1,15 @@
 package org.stainbench.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assertions;
@@ -16,6 +21,34 @@ import org.junit.jupiter.api.Assertions;
 public final class Python {
 
     private Python() {
+    }
+
+    private static final Map<String, Path> FIXTURES = new ConcurrentHashMap<>();
+
+    /**
+     * The folder that {@code src/test/python/<script> DIR} filled, made once per test run (JVM) and shared by every
+     * test class that reads it: numpy-written archives take seconds to write and never change within a run. Readers
+     * must not change the files in it (new files of their own are fine). Deleted when the JVM exits.
+     */
+    public static Path fixtures(String script) {
+        return FIXTURES.computeIfAbsent(script, s -> {
+            try {
+                Path dir = Files.createTempDirectory("stainbench-" + s.replace(".py", "") + "-");
+                run(s, dir);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+                return dir;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void delete(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort at exit
+        }
     }
 
     /** Runs {@code src/test/python/<script>} with the arguments; returns its stdout; fails the test on error. */

@@ -15,7 +15,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,7 +40,7 @@ class TileArchivesTest {
     /** Thumbnails use the same integer block means and rounding: identical. */
     static final int THUMBNAIL_TOLERANCE = 0;
 
-    @TempDir
+    /** The numpy-written archives (shared by the run) and, beside them, the archives this class writes. */
     static Path dir;
 
     static Map<String, Object> expected;
@@ -49,7 +48,7 @@ class TileArchivesTest {
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void writeFixtures() throws Exception {
-        Python.run("tile_fixtures.py", dir);
+        dir = Python.fixtures("tile_fixtures.py");
         expected = JsonMapper.builder().build().readValue(dir.resolve("expected.json").toFile(), Map.class);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
+import org.stainbench.support.Waits;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -59,11 +60,7 @@ class CpuTrainingInBrowserIT extends WithBrowser {
     void launchFromTheFormOnTheDemoDataAndEvaluateItsEpochs() {
         browser.signIn("tess", "member-password");
         Demo.load(browser, catalog);
-        long end = System.nanoTime() + Duration.ofSeconds(300).toNanos();
-        while (System.nanoTime() < end && !(demoReady(HE) && demoReady(CK7))) {
-            sleep(500);
-        }
-        assertThat(demoReady(HE) && demoReady(CK7)).as("demo datasets ingested").isTrue();
+        Waits.upTo(Duration.ofSeconds(300), "demo datasets ingested").until(() -> demoReady(HE) && demoReady(CK7));
         extractors.demo("tess");
 
         browser.go("/runs");
@@ -157,13 +154,5 @@ class CpuTrainingInBrowserIT extends WithBrowser {
         var e = browser.driver.findElement(By.id(id));
         e.clear();
         e.sendKeys(value);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package org.stainbench.training;
 
+import org.stainbench.support.Waits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
@@ -66,11 +67,7 @@ class CpuTrainingTest {
         ck7 = catalog.createDataset("cpu-ck7", Stain.IHC, "CK7", null, 256, null, "mia");
         upload(he, "he_100_1.npz", SyntheticTiles.Stain.HE, 1);
         upload(ck7, "ihc_200_1.npz", SyntheticTiles.Stain.CK7, 2);
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < end && !(ready(he) && ready(ck7))) {
-            Thread.sleep(100);
-        }
-        assertThat(ready(he) && ready(ck7)).as("demo archives ingested").isTrue();
+        Waits.upTo(Duration.ofSeconds(90), "demo archives ingested").until(() -> ready(he) && ready(ck7));
     }
 
     private boolean ready(long dataset) {
@@ -83,11 +80,8 @@ class CpuTrainingTest {
         catalog.registerUpload(dataset, name, new ByteArrayInputStream(out.toByteArray()), "mia");
     }
 
-    private static void await(JobQueue jobs, long id) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < end && !jobs.find(id).orElseThrow().state().isFinal()) {
-            Thread.sleep(100);
-        }
+    private static void await(JobQueue jobs, long id) {
+        Waits.jobFinished(jobs, id, Duration.ofSeconds(120));
     }
 
     @Test

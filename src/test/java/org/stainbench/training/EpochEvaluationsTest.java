@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
+import org.stainbench.support.Waits;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -121,12 +122,8 @@ class EpochEvaluationsTest {
         catalog.registerUpload(dataset, name, new ByteArrayInputStream(out.toByteArray()), "ed");
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (System.nanoTime() < end && !condition.getAsBoolean()) {
-            Thread.sleep(100);
-        }
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    private static void await(String what, BooleanSupplier condition) {
+        Waits.upTo(Duration.ofSeconds(180), what).until(condition::getAsBoolean);
     }
 
     /** A run with colour-map checkpoints for the given epochs (slightly different maps), like the CPU job leaves. */
