@@ -27,9 +27,9 @@ import org.stainbench.support.WithBrowser;
  * the job finishes, the page shows the comparison table (best per column marked, per-seed values on expand), the
  * chart, and both exports download.
  */
-// an application of its own (the property makes a separate test context): this test counts what the demo project
-// creates, which other browser tests sharing an application would add to
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=evaluation")
+// the demo application shared by the browser tests that need only the demo's datasets and baselines (evaluation,
+// reports, review: same properties, so one Spring context and one demo load); each counts relative to what it finds
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=demo")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvaluationInBrowserIT extends WithBrowser {
@@ -57,10 +57,11 @@ class EvaluationInBrowserIT extends WithBrowser {
         // register the extractor through the form
         browser.go("/evaluations/extractors");
         assertThat(browser.driver.findElements(By.id("fid-unknown"))).hasSize(1);
-        Demo.registerExtractor(browser);
+        Demo.registerExtractor(browser, "random8");
         assertThat(browser.driver.findElement(By.cssSelector(".flash")).getText()).contains("registered");
 
         // a small protocol, both baselines against the demo CK7 dataset
+        long evaluationsBefore = evaluations.count();
         List<String> offered = Demo.startEvaluation(browser, "baselines vs demo CK7", label -> true);
         assertThat(offered).hasSize(2);
         assertThat(browser.path()).matches("/evaluations/\\d+");
@@ -106,7 +107,7 @@ class EvaluationInBrowserIT extends WithBrowser {
         assertThat(csv).contains("fid_mean").contains("Reinhard (demo) on Demo H&E (synthetic)");
         String tex = fetch(browser.driver.findElement(By.id("export-tex")).getAttribute("href"));
         assertThat(tex).contains("\\begin{tabular}{l" + "c".repeat(metrics) + "}").contains("\\mathbf{").contains("over 3 seeds");
-        assertThat(evaluations.count()).isEqualTo(1);
+        assertThat(evaluations.count()).isEqualTo(evaluationsBefore + 1);
     }
 
     String fetch(String url) {

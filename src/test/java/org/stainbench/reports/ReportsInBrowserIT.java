@@ -31,8 +31,9 @@ import org.stainbench.support.WithBrowser;
  * the page's link; a supervisor opens the demo report, finds no control that changes anything, and its PDF holds the
  * title and the table.
  */
-// an application of its own: this test waits for what the demo project creates
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=reports")
+// the demo application shared by the browser tests that need only the demo's datasets and baselines (evaluation,
+// reports, review: same properties, so one Spring context and one demo load); each counts relative to what it finds
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=demo")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReportsInBrowserIT extends WithBrowser {
@@ -73,7 +74,7 @@ class ReportsInBrowserIT extends WithBrowser {
 
         // the demo evaluation: both baselines against the demo CK7 with a tiny extractor, from the forms
         browser.go("/evaluations/extractors");
-        Demo.registerExtractor(browser);
+        Demo.registerExtractor(browser, "random8 (reports)");
         Demo.startEvaluation(browser, "demo baselines vs CK7", label -> true);
         GeneratedFixtures.await("the demo report", () -> reports.byTitle(DemoReport.TITLE).isPresent());
         Report demo = reports.byTitle(DemoReport.TITLE).orElseThrow();

@@ -34,9 +34,9 @@ import org.stainbench.support.WithBrowser;
  * two pathologists score it with the arrow keys on a tablet-sized window (one signs out half-way and resumes); the
  * results page shows agreement statistics equal to those computed here, independently, from the exported CSV.
  */
-// an application of its own (the property makes a separate test context): this test counts what the demo project
-// creates, which other browser tests sharing an application would add to
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=review")
+// the demo application shared by the browser tests that need only the demo's datasets and baselines (evaluation,
+// reports, review: same properties, so one Spring context and one demo load); each counts relative to what it finds
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=demo")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReviewInBrowserIT extends WithBrowser {

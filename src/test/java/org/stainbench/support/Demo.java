@@ -71,10 +71,11 @@ public final class Demo {
     }
 
     /**
-     * On the extractors page ({@code /evaluations/extractors}): registers "random8", the tiny random-weight ONNX
-     * extractor of the test resources (16×16 input, 8 features), through the form, and waits for the list.
+     * On the extractors page ({@code /evaluations/extractors}): registers the tiny random-weight ONNX extractor of the
+     * test resources (16×16 input, 8 features) under {@code name} through the form, and waits for the list. Tests that
+     * share the demo application register it under names of their own.
      */
-    public static void registerExtractor(Browser browser) {
+    public static void registerExtractor(Browser browser, String name) {
         Path model;
         try (InputStream in = Demo.class.getResourceAsStream("/evaluation/random8.onnx")) {
             model = Files.createTempFile("random8-", ".onnx");
@@ -83,7 +84,7 @@ public final class Demo {
             throw new UncheckedIOException(e);
         }
         WebElement form = browser.driver.findElement(By.id("new-extractor"));
-        form.findElement(By.name("name")).sendKeys("random8");
+        form.findElement(By.name("name")).sendKeys(name);
         form.findElement(By.name("model")).sendKeys(model.toAbsolutePath().toString());
         set(form, "inputHeight", "16");
         set(form, "inputWidth", "16");
