@@ -43,9 +43,11 @@ public class Evaluations {
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final Fingerprints fingerprints;
 
     Evaluations(EvaluationStore store, Extractors extractors, Catalog catalog, Checkpoints checkpoints, JobQueue jobs,
-                TransactionTemplate tx, ApplicationEventPublisher events, Clock clock) {
+                TransactionTemplate tx, ApplicationEventPublisher events, Clock clock, Fingerprints fingerprints) {
+        this.fingerprints = fingerprints;
         this.store = store;
         this.extractors = extractors;
         this.catalog = catalog;
@@ -123,6 +125,7 @@ public class Evaluations {
                 Checkpoint c = checkpoints.find(g.checkpointId()).orElseThrow();
                 store.insertSubject(ev, pos++, label(g), c.id(), g.id(), c.runUuid(), c.epoch());
             }
+            fingerprints.refresh(ev, null);
             return ev;
         });
         long job = jobs.submit(JobRequest.embedded(EvaluationJob.TYPE, "Evaluate " + n, Map.of("evaluationId", Long.toString(id)), by));
@@ -304,6 +307,32 @@ public class Evaluations {
             if (!rows.isEmpty()) {
                 out.add(new RunEpochs(c.evaluation(), c.metrics(), rows));
             }
+        }
+        return out;
+    }
+
+    /**
+     * Another evaluation that compared some of the same checkpoints: which (this evaluation's labels), and whether its
+     * protocol fingerprint is the same, else which fields of the canonical protocol text differ.
+     */
+    public record Related(Evaluation evaluation, List<String> shared, boolean sameProtocol,
+                          List<ProtocolFingerprint.Difference> differences) {
+    }
+
+    /** Other evaluations of this evaluation's checkpoints, newest first, each compared protocol by protocol. */
+    public List<Related> related(long evaluationId) {
+        Evaluation ev = store.findEvaluation(evaluationId).orElseThrow(() -> new NotFound("No evaluation with id " + evaluationId + "."));
+        List<Subject> mine = store.subjects(evaluationId);
+        List<Related> out = new ArrayList<>();
+        for (long other : store.evaluationsSharingCheckpoints(evaluationId)) {
+            Evaluation o = store.findEvaluation(other).orElseThrow();
+            java.util.Set<Long> theirs = store.subjects(other).stream().map(Subject::checkpointId)
+                    .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+            List<String> shared = mine.stream().filter(s -> s.checkpointId() != null && theirs.contains(s.checkpointId()))
+                    .map(Subject::label).distinct().toList();
+            boolean same = ev.fingerprint() != null && ev.fingerprint().equals(o.fingerprint());
+            out.add(new Related(o, shared, same, same ? List.of()
+                    : ProtocolFingerprint.differences(ev.fingerprintText(), o.fingerprintText())));
         }
         return out;
     }
@@ -557,6 +586,7 @@ public class Evaluations {
             }
             store.insertValues(values);
             store.setStatus(ev, "DONE", null, clock.instant());
+            fingerprints.refresh(ev, null);
             return ev;
         });
         events.publishEvent(Activity.of(by, "imported", "evaluation", id, "Imported the lab's results sheet ("
