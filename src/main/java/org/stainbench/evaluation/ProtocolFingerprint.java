@@ -79,7 +79,7 @@ public final class ProtocolFingerprint {
 
     /** Several subjects' generated tile lists: the one hash when all agree, else the sorted distinct hashes. */
     static String combine(List<String> hashes) {
-        if (hashes.isEmpty() || hashes.contains(null)) {
+        if (hashes.isEmpty() || hashes.stream().anyMatch(java.util.Objects::isNull)) {
             return null;
         }
         Set<String> distinct = new LinkedHashSet<>(hashes);
