@@ -74,9 +74,8 @@ class Dashboard {
     record ProtocolLabel(String fingerprint, String shortFingerprint, String summary) {
     }
 
-    /** What the page shows. */
     /**
-     * {@code standings}: one per (target, fingerprint); {@code bestMetrics} and {@code epochRuns} keyed by
+     * What the page shows. {@code standings}: one per (target, fingerprint); {@code bestMetrics} and {@code epochRuns} keyed by
      * {@link Standings.Standing#group()}; {@code protocols}: fingerprint → label; {@code protocolsPerTarget}: how many
      * fingerprints a target has (several: each standing is labelled with its protocol).
      */
