@@ -123,14 +123,16 @@ class CheckpointController {
             rows.add(new SetRow(s, catalog.dataset(s.sourceDatasetId()).orElse(null), catalog.dataset(s.datasetId()).orElse(null),
                     ar, s.jobId() == null ? null : jobs.find(s.jobId()).orElse(null)));
         }
-        List<LineageContributor.Entry> later = new ArrayList<>();
-        lineage.orderedStream().forEach(l -> later.addAll(l.entries(id)));
+        // each later module contributes its own edge (evaluations that compared it, review sessions that showed it)
+        java.util.Map<String, List<LineageContributor.Entry>> later = new java.util.LinkedHashMap<>();
+        LineageContributor.KINDS.forEach(k -> later.put(k, new ArrayList<>()));
+        lineage.orderedStream().forEach(l -> l.entries(id).forEach(e -> later.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e)));
         model.addAttribute("checkpoint", c);
         model.addAttribute("trainedOn", Optional.ofNullable(c.trainedOnDatasetId()).flatMap(catalog::dataset).orElse(null));
         model.addAttribute("target", Optional.ofNullable(Checkpoints.params(c).get("target")).map(Long::parseLong)
                 .flatMap(catalog::dataset).orElse(null));
         model.addAttribute("sets", rows);
-        model.addAttribute("evaluations", later);
+        model.addAttribute("lineage", later);
         model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
         model.addAttribute("busy", rows.stream().anyMatch(r -> Checkpoints.GENERATING.equals(r.set().status())));
         return "true".equals(hx) ? "checkpoints/detail :: sets" : "checkpoints/detail";

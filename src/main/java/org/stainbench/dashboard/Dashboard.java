@@ -40,9 +40,13 @@ class Dashboard {
     /** Evaluations without a real target dataset (imported from the lab's sheet). */
     static final String NO_TARGET = "no target dataset (imported)";
 
-    /** A run's metric by epoch, taken from the newest finished evaluation that compared its epochs. */
-    record EpochRun(String target, String runUuid, String label, long evaluationId, String evaluationName,
-                    List<EpochPoint> points) {
+    /**
+     * A run's metric by epoch under one protocol fingerprint: every finished evaluation of the run with that fingerprint
+     * joined, each epoch's value from the newest of them that has it (a partial re-evaluation of one epoch replaces that
+     * point only). {@code evaluationId}: the newest evaluation that contributed.
+     */
+    record EpochRun(String target, String fingerprint, String runUuid, String label, long evaluationId, String evaluationName,
+                    int evaluations, List<EpochPoint> points) {
 
         public String runHref() {
             return "/runs/" + runUuid;
@@ -53,19 +57,43 @@ class Dashboard {
         }
     }
 
-    /** One metric of the best row: mean ± std over n seeds. */
-    record MetricLine(Metric metric, double mean, Double std, int n) {
+    /** One metric of the best row: mean ± std over n seeds (one value when seed-invariant). */
+    record MetricLine(Metric metric, double mean, Double std, int n, boolean seedInvariant) {
     }
 
-    record EpochPoint(int epoch, double mean, Double std, int n, String checkpointName, Long checkpointId) {
+    /** One epoch's value and the evaluation it comes from. */
+    record EpochPoint(int epoch, double mean, Double std, int n, boolean seedInvariant, String checkpointName, Long checkpointId,
+                      long evaluationId, String evaluationName) {
+
+        public String evaluationHref() {
+            return "/evaluations/" + evaluationId;
+        }
     }
 
-    /** What the page shows. */
+    /** A protocol fingerprint as the page labels it: its first 8 hex digits and the protocol in words. */
+    record ProtocolLabel(String fingerprint, String shortFingerprint, String summary) {
+    }
+
+    /**
+     * What the page shows. {@code standings}: one per (target, fingerprint); {@code bestMetrics} and {@code epochRuns} keyed by
+     * {@link Standings.Standing#group()}; {@code protocols}: fingerprint → label; {@code protocolsPerTarget}: how many
+     * fingerprints a target has (several: each standing is labelled with its protocol).
+     */
     record View(Metric metric, List<Metric> metrics, String metricNote, List<Standings.Standing> standings,
-                Map<String, List<MetricLine>> bestMetrics,
+                Map<String, List<MetricLine>> bestMetrics, Map<String, ProtocolLabel> protocols,
+                Map<String, Integer> protocolsPerTarget,
                 Map<String, List<EpochRun>> epochRuns, long running, long queued, List<JobSummary> jobs,
                 GpuHours.Usage gpu, Map<Long, String> gpuJobTitles, List<JobUsage.NodeGpus> nodes,
                 List<ReviewSummaries.Summary> reviews, Instant now) {
+
+        /** Whether the standing's target was evaluated under more than one protocol (then each is labelled). */
+        public boolean severalProtocols(Standings.Standing s) {
+            return protocolsPerTarget.getOrDefault(s.target(), 1) > 1;
+        }
+
+        public ProtocolLabel protocol(Standings.Standing s) {
+            return protocols.get(s.fingerprint());
+        }
     }
 
     private final Evaluations evaluations;
@@ -108,73 +136,101 @@ class Dashboard {
         for (Evaluations.Comparison c : comparisons) {
             present.addAll(c.metrics());
         }
-        List<Metric> metrics = Arrays.stream(Metric.values()).filter(present::contains).toList();
-        Metric metric = present.contains(DEFAULT_METRIC) || present.isEmpty() ? DEFAULT_METRIC : metrics.get(0);
+        // dispersion columns (KID std over subsets) are shown with the best row, never ranked
+        List<Metric> stored = Arrays.stream(Metric.values()).filter(present::contains).toList();
+        List<Metric> metrics = stored.stream().filter(Metric::ranked).toList();
+        Metric metric = metrics.contains(DEFAULT_METRIC) || metrics.isEmpty() ? DEFAULT_METRIC : metrics.get(0);
         String note = null;
         if (metricKey != null && !metricKey.isBlank()) {
             Optional<Metric> asked = metrics.stream().filter(m -> m.key().equalsIgnoreCase(metricKey.trim())).findFirst();
+            Optional<Metric> dispersion = stored.stream().filter(m -> !m.ranked() && m.key().equalsIgnoreCase(metricKey.trim())).findFirst();
             if (asked.isPresent()) {
                 metric = asked.get();
+            } else if (dispersion.isPresent()) {
+                note = dispersion.get().label() + " is a dispersion (the spread of KID over its subsets), not a quality "
+                        + "metric, and is never ranked; ranked by " + metric.label() + ".";
             } else {
-                note = "'" + metricKey.trim() + "' is not a stored metric" + (metrics.isEmpty() ? "" : " (stored: "
+                note = "'" + metricKey.trim() + "' is not a stored metric" + (metrics.isEmpty() ? "" : " (ranked ones: "
                         + String.join(", ", metrics.stream().map(Metric::key).toList()) + ")") + "; ranked by " + metric.label() + ".";
             }
         }
 
         Map<Long, String> targets = new HashMap<>();
         Map<Long, String> checkpointNames = new HashMap<>();
+        Map<String, ProtocolLabel> protocols = new LinkedHashMap<>();
         List<Standings.Result> results = new ArrayList<>();
         Map<String, Boolean> deletedRuns = new java.util.HashMap<>();
         for (Evaluations.Comparison c : comparisons) {
             Evaluation ev = c.evaluation();
             String target = targetOf(ev, targets);
+            String fp = fingerprintOf(ev);
+            protocols.putIfAbsent(fp, new ProtocolLabel(fp, ev.fingerprint() == null ? "none" : ev.shortFingerprint(),
+                    ev.fingerprint() == null ? "protocol fingerprint not recorded" : ev.protocolSummary()));
             for (Evaluations.Row r : c.rows()) {
                 Double mean = r.mean(metric);
                 if (mean == null) {
                     continue;
                 }
                 Long ck = r.subject().checkpointId();
-                results.add(new Standings.Result(ev.id(), r.subject().id(), ev.name(), ev.finishedAt(), target, r.subject().label(), ck,
-                        ck == null ? null : checkpointNames.computeIfAbsent(ck, this::checkpointName),
+                results.add(new Standings.Result(ev.id(), r.subject().id(), ev.name(), ev.finishedAt(), target, fp,
+                        r.subject().label(), ck, ck == null ? null : checkpointNames.computeIfAbsent(ck, this::checkpointName),
                         liveRun(r.subject().runUuid(), deletedRuns),
-                        r.subject().epoch(), mean, r.std(metric), r.n(metric)));
+                        r.subject().epoch(), mean, r.std(metric), r.n(metric), r.seedInvariant(metric)));
             }
         }
         List<Standings.Standing> standings = Standings.of(results);
+        Map<String, Integer> protocolsPerTarget = new LinkedHashMap<>();
+        standings.forEach(st -> protocolsPerTarget.merge(st.target(), 1, Integer::sum));
         Map<String, List<MetricLine>> bestMetrics = new LinkedHashMap<>();
         for (Standings.Standing st : standings) {
             comparisons.stream().filter(c -> c.evaluation().id() == st.best().evaluationId()).flatMap(c -> c.rows().stream())
                     .filter(r -> r.subject().id() == st.best().subjectId()).findFirst()
-                    .ifPresent(r -> bestMetrics.put(st.target(), metrics.stream().filter(m -> r.mean(m) != null)
-                            .map(m -> new MetricLine(m, r.mean(m), r.std(m), r.n(m))).toList()));
+                    .ifPresent(r -> bestMetrics.put(st.group(), stored.stream().filter(m -> r.mean(m) != null)
+                            .map(m -> new MetricLine(m, r.mean(m), r.std(m), r.n(m), r.seedInvariant(m))).toList()));
         }
 
-        // metric by epoch for the latest runs: each run from the newest finished evaluation that compared its epochs
-        Map<String, List<EpochRun>> epochRuns = new LinkedHashMap<>();
-        Set<String> seen = new java.util.HashSet<>();
-        for (int i = comparisons.size() - 1; i >= 0; i--) {
-            Evaluations.Comparison c = comparisons.get(i);
-            String target = targetOf(c.evaluation(), targets);
+        // metric by epoch for the latest runs, per target and fingerprint: every finished evaluation of the run with
+        // that fingerprint joined, each epoch from the newest evaluation that has it
+        Map<String, Map<String, java.util.TreeMap<Integer, EpochPoint>>> curves = new LinkedHashMap<>();
+        Map<String, Evaluation> newest = new HashMap<>();
+        Map<String, Set<Long>> contributing = new HashMap<>();
+        for (Evaluations.Comparison c : comparisons) {
+            Evaluation ev = c.evaluation();
+            String group = Standings.group(targetOf(ev, targets), fingerprintOf(ev));
             for (Map.Entry<String, List<Evaluations.Row>> run : c.epochRuns().entrySet()) {
-                List<EpochRun> list = epochRuns.computeIfAbsent(target, k -> new ArrayList<>());
-                if (list.size() >= LATEST_RUNS || !seen.add(target + "/" + run.getKey())
-                        || liveRun(run.getKey(), deletedRuns) == null) {
+                if (liveRun(run.getKey(), deletedRuns) == null) {
                     continue;
                 }
-                List<EpochPoint> points = new ArrayList<>();
                 for (Evaluations.Row r : run.getValue()) {
-                    if (r.mean(metric) != null) {
-                        Long ck = r.subject().checkpointId();
-                        points.add(new EpochPoint(r.subject().epoch(), r.mean(metric), r.std(metric), r.n(metric),
-                                ck == null ? r.subject().label() : checkpointNames.computeIfAbsent(ck, this::checkpointName), ck));
+                    if (r.mean(metric) == null) {
+                        continue;
                     }
-                }
-                if (!points.isEmpty()) {
-                    list.add(new EpochRun(target, run.getKey(), runLabel(points.get(0).checkpointName(), run.getKey()),
-                            c.evaluation().id(), c.evaluation().name(), points));
+                    Long ck = r.subject().checkpointId();
+                    curves.computeIfAbsent(group, k -> new LinkedHashMap<>()).computeIfAbsent(run.getKey(), k -> new java.util.TreeMap<>())
+                            .put(r.subject().epoch(), new EpochPoint(r.subject().epoch(), r.mean(metric), r.std(metric), r.n(metric),
+                                    r.seedInvariant(metric),
+                                    ck == null ? r.subject().label() : checkpointNames.computeIfAbsent(ck, this::checkpointName), ck,
+                                    ev.id(), ev.name()));
+                    newest.put(group + "/" + run.getKey(), ev);
+                    contributing.computeIfAbsent(group + "/" + run.getKey(), k -> new java.util.HashSet<>()).add(ev.id());
                 }
             }
         }
+        Map<String, List<EpochRun>> epochRuns = new LinkedHashMap<>();
+        curves.forEach((group, runsOf) -> {
+            List<EpochRun> list = new ArrayList<>();
+            runsOf.forEach((run, points) -> {
+                Evaluation ev = newest.get(group + "/" + run);
+                List<EpochPoint> ps = List.copyOf(points.values());
+                String target = group.substring(0, group.lastIndexOf(" · "));
+                list.add(new EpochRun(target, fingerprintOf(ev), run, runLabel(ps.get(0).checkpointName(), run), ev.id(), ev.name(),
+                        contributing.get(group + "/" + run).size(), ps));
+            });
+            // the latest runs: by the finish of their newest contributing evaluation, newest first
+            list.sort(java.util.Comparator.comparing((EpochRun r) -> newest.get(group + "/" + r.runUuid()).finishedAt())
+                    .thenComparingLong(EpochRun::evaluationId).reversed());
+            epochRuns.put(group, List.copyOf(list.subList(0, Math.min(LATEST_RUNS, list.size()))));
+        });
 
         LocalDate first = now.atZone(ZoneOffset.UTC).toLocalDate().minusDays(GPU_DAYS - 1);
         List<JobUsage.GpuSpan> spans = jobs.gpuSpans(first.atStartOfDay(ZoneOffset.UTC).toInstant(), now);
@@ -183,9 +239,14 @@ class Dashboard {
         Map<Long, String> titles = new LinkedHashMap<>();
         spans.forEach(s -> titles.putIfAbsent(s.jobId(), s.title()));
 
-        return new View(metric, metrics, note, standings, bestMetrics, epochRuns,
+        return new View(metric, metrics, note, standings, bestMetrics, protocols, protocolsPerTarget, epochRuns,
                 jobs.count(JobState.ASSIGNED, JobState.SUBMITTED, JobState.RUNNING), jobs.count(JobState.QUEUED),
                 jobs.active(LATEST_JOBS), gpu, titles, jobs.nodes(), reviews.latest(LATEST_SESSIONS), now);
+    }
+
+    /** The evaluation's protocol fingerprint; one of its own when none was recorded (then it is ranked with nothing else). */
+    static String fingerprintOf(Evaluation ev) {
+        return ev.fingerprint() != null ? ev.fingerprint() : "unrecorded-" + ev.id();
     }
 
     private String targetOf(Evaluation ev, Map<Long, String> cache) {

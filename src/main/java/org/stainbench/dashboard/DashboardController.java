@@ -38,7 +38,10 @@ class DashboardController {
         return Evaluations.number(x);
     }
 
-    /** The charts' data: per stain the best-so-far steps and the runs' metric by epoch; the GPU-hours per day and node. */
+    /**
+     * The charts' data: per stain and protocol fingerprint the best-so-far steps and the runs' metric by epoch (each
+     * value with its {@code seed_invariant} flag); the GPU-hours per day and node.
+     */
     static Map<String, Object> chartData(Dashboard.View v) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("metric", Map.of("key", v.metric().key(), "label", v.metric().label()));
@@ -46,11 +49,15 @@ class DashboardController {
         for (Standings.Standing s : v.standings()) {
             Map<String, Object> st = new LinkedHashMap<>();
             st.put("target", s.target());
+            st.put("fingerprint", s.fingerprint());
+            Dashboard.ProtocolLabel protocol = v.protocol(s);
+            st.put("protocol", protocol == null ? null : protocol.shortFingerprint() + ": " + protocol.summary());
             List<Map<String, Object>> steps = new ArrayList<>();
             for (Standings.Step p : s.overTime()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("x", p.at().toEpochMilli());
                 m.put("y", p.value());
+                m.put("seed_invariant", p.holder().seedInvariant());
                 m.put("href", p.holder().evaluationHref());
                 m.put("label", (p.holder().checkpointName() == null ? p.holder().label() : p.holder().checkpointName())
                         + " in " + p.holder().evaluationName());
@@ -58,13 +65,14 @@ class DashboardController {
             }
             st.put("overTime", steps);
             List<Map<String, Object>> runs = new ArrayList<>();
-            for (Dashboard.EpochRun r : v.epochRuns().getOrDefault(s.target(), List.of())) {
+            for (Dashboard.EpochRun r : v.epochRuns().getOrDefault(s.group(), List.of())) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("label", r.label());
                 m.put("href", r.evaluationHref());
                 m.put("runHref", r.runHref());
+                m.put("evaluations", r.evaluations());
                 m.put("points", r.points().stream().map(p -> Map.<String, Object>of("x", p.epoch(), "y", p.mean(),
-                        "href", r.evaluationHref())).toList());
+                        "href", p.evaluationHref(), "seed_invariant", p.seedInvariant())).toList());
                 runs.add(m);
             }
             st.put("epochs", runs);

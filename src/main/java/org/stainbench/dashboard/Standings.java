@@ -8,17 +8,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Pure: the best result per target stain under one metric (lower is better), the best before it, and the best so far
- * after each finished evaluation. Results come in any order; evaluations are ordered by (finish time, id).
+ * Pure: the best result per target stain and protocol fingerprint under one metric (lower is better), the best before
+ * it, and the best so far after each finished evaluation. Results of different fingerprints (different tiles, extractor,
+ * crops, KID settings or seeds) are never ranked against each other: each (target, fingerprint) is its own standing.
+ * Results come in any order; evaluations are ordered by (finish time, id).
  */
 final class Standings {
 
     private Standings() {
     }
 
-    /** One compared thing of one finished evaluation: its mean ± std over n seeds of the ranking metric. */
-    record Result(long evaluationId, long subjectId, String evaluationName, Instant finishedAt, String target, String label, Long checkpointId,
-                  String checkpointName, String runUuid, Integer epoch, double mean, Double std, int n) {
+    /**
+     * One compared thing of one finished evaluation: its mean ± std over n seeds of the ranking metric, under the
+     * evaluation's protocol fingerprint; {@code seedInvariant}: every seed gave the same value (shown as one value).
+     */
+    record Result(long evaluationId, long subjectId, String evaluationName, Instant finishedAt, String target, String fingerprint,
+                  String label, Long checkpointId, String checkpointName, String runUuid, Integer epoch, double mean, Double std,
+                  int n, boolean seedInvariant) {
+
+        /** The standing it belongs to: its target and protocol fingerprint. */
+        public String group() {
+            return Standings.group(target, fingerprint);
+        }
 
         public String evaluationHref() {
             return "/evaluations/" + evaluationId;
@@ -33,7 +44,12 @@ final class Standings {
      * A target stain's standing: the best result; the previous best (the best among evaluations finished before the
      * best's evaluation), null when the best came with the first evaluation; and the best-so-far series.
      */
-    record Standing(String target, Result best, Result previous, List<Step> overTime, int evaluations) {
+    record Standing(String target, String fingerprint, Result best, Result previous, List<Step> overTime, int evaluations) {
+
+        /** Target and fingerprint: the key of this standing's figures. */
+        public String group() {
+            return Standings.group(target, fingerprint);
+        }
 
         /** best − previous (negative: improved), or null. */
         public Double delta() {
@@ -50,16 +66,24 @@ final class Standings {
     /** Lower mean first; ties go to the earlier evaluation, then the earlier compared thing in input order. */
     static final Comparator<Result> RANK = Comparator.comparingDouble(Result::mean).thenComparing(ORDER);
 
-    /** Standings per target, in the order targets first appear by finish time. */
+    static String group(String target, String fingerprint) {
+        return target + " · " + fingerprint;
+    }
+
+    /**
+     * Standings per target and fingerprint: grouped by target in the order targets first appear by finish time, and
+     * within a target by fingerprint in the order each first appears.
+     */
     static List<Standing> of(List<Result> results) {
-        Map<String, List<Result>> byTarget = new LinkedHashMap<>();
-        results.stream().sorted(ORDER).forEach(r -> byTarget.computeIfAbsent(r.target(), k -> new ArrayList<>()).add(r));
+        Map<String, Map<String, List<Result>>> byTarget = new LinkedHashMap<>();
+        results.stream().sorted(ORDER).forEach(r -> byTarget.computeIfAbsent(r.target(), k -> new LinkedHashMap<>())
+                .computeIfAbsent(r.fingerprint(), k -> new ArrayList<>()).add(r));
         List<Standing> out = new ArrayList<>();
-        byTarget.forEach((target, rs) -> out.add(standing(target, rs)));
+        byTarget.forEach((target, byFingerprint) -> byFingerprint.forEach((fp, rs) -> out.add(standing(target, fp, rs))));
         return out;
     }
 
-    private static Standing standing(String target, List<Result> ordered) {
+    private static Standing standing(String target, String fingerprint, List<Result> ordered) {
         Result best = ordered.stream().min(RANK).orElseThrow();
         Result previous = ordered.stream().filter(r -> ORDER.compare(r, best) < 0).min(RANK).orElse(null);
         List<Step> steps = new ArrayList<>();
@@ -83,6 +107,6 @@ final class Standings {
             evaluations++;
             i = j;
         }
-        return new Standing(target, best, previous, List.copyOf(steps), evaluations);
+        return new Standing(target, fingerprint, best, previous, List.copyOf(steps), evaluations);
     }
 }

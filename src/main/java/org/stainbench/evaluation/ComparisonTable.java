@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * An evaluation's comparison table as plain values (for other modules, e.g. a report's snapshot): the metrics
  * present and, per compared thing in table order, mean / std / n / 95 % interval and the per-seed values of each
- * metric, with the best (lowest mean) row per metric marked. {@link Evaluations#csv(ComparisonTable)} and
- * {@link Evaluations#latex(ComparisonTable)} export it exactly as the evaluation's own exports.
+ * metric, with the best (lowest mean) rows per ranked metric marked (ties all marked; dispersion columns never).
+ * {@link Evaluations#csv(ComparisonTable)} and {@link Evaluations#latex(ComparisonTable)} export it exactly as the
+ * evaluation's own exports.
  */
 public record ComparisonTable(long evaluationId, String evaluationName, String origin, String extractorSha256,
                               List<Metric> metrics, List<Line> lines) {
@@ -29,12 +30,42 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
         }
     }
 
-    /** A summary over seeds; {@code seeds} are the per-seed values in seed order. */
+    /**
+     * A summary over seeds; {@code seeds} are the per-seed values in seed order. {@code seedInvariant}: at least two
+     * seeds, all values equal within {@link SeedInvariance#TOLERANCE} (always derived from {@code seeds} as well, so a
+     * snapshot kept before the flag existed gets it too); {@code ranked}: the column is a quality metric that is
+     * ranked (false for a dispersion such as KID std, which is never best).
+     */
     public record Cell(int n, double mean, Double std, Double ciLow, Double ciHigh, boolean best, List<Long> seedIds,
-                       List<Double> seeds) {
+                       List<Double> seeds, boolean seedInvariant, boolean ranked) {
 
-        /** "mean ± std" with the table's decimals. */
+        public Cell {
+            seedIds = seedIds == null ? List.of() : List.copyOf(seedIds);
+            seeds = seeds == null ? List.of() : List.copyOf(seeds);
+            seedInvariant = seedInvariant || (n >= 2 && SeedInvariance.holds(seeds));
+        }
+
+        /** A cell of a ranked metric; seed-invariance from its per-seed values. */
+        public Cell(int n, double mean, Double std, Double ciLow, Double ciHigh, boolean best, List<Long> seedIds,
+                    List<Double> seeds) {
+            this(n, mean, std, ciLow, ciHigh, best, seedIds, seeds, false, true);
+        }
+
+        /** The spread over seeds as shown: null when there is none to show (one seed, or seed-invariant). */
+        public Double shownStd() {
+            return seedInvariant ? null : std;
+        }
+
+        /** What the seed-invariant mark means (its tooltip). */
+        public String seedInvariantHelp() {
+            return SeedInvariance.HELP + " (" + n + " seeds gave " + Evaluations.number(mean) + ")";
+        }
+
+        /** "mean ± std" with the table's decimals; "mean (seed-invariant)" when every seed gave the same value. */
         public String text() {
+            if (seedInvariant) {
+                return Evaluations.number(mean, mean) + " (seed-invariant)";
+            }
             return Evaluations.number(mean, mean) + (std == null ? "" : " ± " + Evaluations.number(std, mean));
         }
     }

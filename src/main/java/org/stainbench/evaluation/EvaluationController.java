@@ -117,6 +117,7 @@ class EvaluationController {
         Evaluations.Comparison c = evaluations.comparison(id);
         model.addAttribute("c", c);
         model.addAttribute("ev", c.evaluation());
+        model.addAttribute("related", "true".equals(hx) ? List.of() : evaluations.related(id));
         model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
         model.addAttribute("chart", JSON.writeValueAsString(chartData(c)));
         if ("true".equals(hx) && !List.of("QUEUED", "RUNNING").contains(c.evaluation().status())) {
@@ -137,14 +138,21 @@ class EvaluationController {
             List<Double> mean = new java.util.ArrayList<>();
             List<Double> std = new java.util.ArrayList<>();
             List<List<Double>> seeds = new java.util.ArrayList<>();
+            List<Boolean> invariant = new java.util.ArrayList<>();
+            List<Boolean> best = new java.util.ArrayList<>();
             for (Evaluations.Row r : c.rows()) {
-                var s = r.get(m);
+                var s = r.cell(m);
                 mean.add(s == null ? null : s.mean());
-                std.add(s == null || s.std() == null ? null : s.std());
+                std.add(s == null ? null : s.shownStd());
+                invariant.add(s != null && s.seedInvariant());
+                best.add(s != null && s.best());
                 seeds.add(r.seeds().getOrDefault(m, List.of()).stream().map(EvaluationStore.SeedValue::value).toList());
             }
+            mm.put("ranked", m.ranked());
             mm.put("mean", mean);
             mm.put("std", std);
+            mm.put("seed_invariant", invariant);
+            mm.put("best", best);
             mm.put("seeds", seeds);
             metrics.add(mm);
         }

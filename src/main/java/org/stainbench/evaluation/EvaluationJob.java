@@ -54,10 +54,12 @@ class EvaluationJob implements JobHandler {
     private final Checkpoints checkpoints;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final Fingerprints fingerprints;
 
     EvaluationJob(EvaluationStore store, Extractors extractors, @org.springframework.context.annotation.Lazy Catalog catalog,
                   CatalogTiles tiles, @org.springframework.context.annotation.Lazy Checkpoints checkpoints,
-                  TransactionTemplate tx, Clock clock) {
+                  TransactionTemplate tx, Clock clock, Fingerprints fingerprints) {
+        this.fingerprints = fingerprints;
         this.store = store;
         this.extractors = extractors;
         this.catalog = catalog;
@@ -118,6 +120,8 @@ class EvaluationJob implements JobHandler {
                     .orElseThrow(() -> new IllegalStateException("The generated set of '" + s.label() + "' is gone."));
             fakes.put(s, select(s.label(), g.datasetId(), p));
         }
+        // the tiles are chosen now: the fingerprint records this selection (archives may have come since it was queued)
+        fingerprints.refresh(ev.id(), null);
         long total = real.tiles().size() + fakes.values().stream().mapToLong(x -> x.tiles().size()).sum();
         long[] done = {0};
         ctx.log("Protocol: " + p.toMap());

@@ -176,7 +176,24 @@ class EvaluationStore {
         return new Evaluation(rs.getLong("id"), rs.getString("name"), rs.getString("origin"), rs.getString("status"),
                 longOrNull(rs, "real_dataset_id"), longOrNull(rs, "extractor_id"), rs.getString("extractor_sha256"),
                 rs.getString("protocol"), longOrNull(rs, "job_id"), rs.getString("error"), rs.getString("created_by"),
-                instant(rs, "created_at"), instant(rs, "finished_at"));
+                instant(rs, "created_at"), instant(rs, "finished_at"), rs.getString("fingerprint"),
+                rs.getString("fingerprint_text"));
+    }
+
+    void setFingerprint(long id, String fingerprint, String text) {
+        jdbc.sql("update evaluation set fingerprint = ?, fingerprint_text = ? where id = ?").params(fingerprint, text, id).update();
+    }
+
+    List<Evaluation> withoutFingerprint() {
+        return jdbc.sql("select * from evaluation where fingerprint is null order by id").query(EvaluationStore::evaluation).list();
+    }
+
+    /** Other evaluations that compared at least one of this evaluation's checkpoints, newest first. */
+    List<Long> evaluationsSharingCheckpoints(long evaluationId) {
+        return jdbc.sql("select distinct o.evaluation_id from evaluation_subject o join evaluation_subject s "
+                        + "on s.checkpoint_id = o.checkpoint_id where s.evaluation_id = ? and o.evaluation_id <> ? "
+                        + "order by o.evaluation_id desc")
+                .params(evaluationId, evaluationId).query(Long.class).list();
     }
 
     long insertEvaluation(String name, String origin, String status, Long realDatasetId, Long extractorId, String sha,

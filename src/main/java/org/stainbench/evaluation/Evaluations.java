@@ -43,9 +43,11 @@ public class Evaluations {
     private final TransactionTemplate tx;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final Fingerprints fingerprints;
 
     Evaluations(EvaluationStore store, Extractors extractors, Catalog catalog, Checkpoints checkpoints, JobQueue jobs,
-                TransactionTemplate tx, ApplicationEventPublisher events, Clock clock) {
+                TransactionTemplate tx, ApplicationEventPublisher events, Clock clock, Fingerprints fingerprints) {
+        this.fingerprints = fingerprints;
         this.store = store;
         this.extractors = extractors;
         this.catalog = catalog;
@@ -123,6 +125,7 @@ public class Evaluations {
                 Checkpoint c = checkpoints.find(g.checkpointId()).orElseThrow();
                 store.insertSubject(ev, pos++, label(g), c.id(), g.id(), c.runUuid(), c.epoch());
             }
+            fingerprints.refresh(ev, null);
             return ev;
         });
         long job = jobs.submit(JobRequest.embedded(EvaluationJob.TYPE, "Evaluate " + n, Map.of("evaluationId", Long.toString(id)), by));
@@ -207,11 +210,26 @@ public class Evaluations {
 
     // comparison
 
-    /** One compared thing with its summaries and per-seed values. */
-    public record Row(Subject subject, String group, Map<Metric, SeedSummary> summary, Map<Metric, List<EvaluationStore.SeedValue>> seeds) {
+    /**
+     * One compared thing with its stored summaries, per-seed values and, per metric, the cell as shown (seed-invariant,
+     * ranked, best).
+     */
+    public record Row(Subject subject, String group, Map<Metric, SeedSummary> summary, Map<Metric, List<EvaluationStore.SeedValue>> seeds,
+                      Map<Metric, ComparisonTable.Cell> cells) {
 
         public SeedSummary get(Metric m) {
             return summary.get(m);
+        }
+
+        /** The cell of {@code m} as shown, or null when not measured. */
+        public ComparisonTable.Cell cell(Metric m) {
+            return cells.get(m);
+        }
+
+        /** Every seed gave the same value of {@code m} (shown as one value, marked "seed-invariant"). */
+        public boolean seedInvariant(Metric m) {
+            ComparisonTable.Cell c = cells.get(m);
+            return c != null && c.seedInvariant();
         }
 
         /** The mean over seeds of {@code m}, or null when not measured. */
@@ -249,11 +267,20 @@ public class Evaluations {
         }
     }
 
-    /** The comparison table: rows grouped by training run, the metrics present, the best row per metric. */
-    public record Comparison(Evaluation evaluation, List<Metric> metrics, List<Row> rows, Map<Metric, Long> best) {
+    /**
+     * The comparison table: rows grouped by training run, the metrics present, the best rows per ranked metric (every
+     * row tied with the lowest mean within {@link SeedInvariance#TOLERANCE}; none for a dispersion column).
+     */
+    public record Comparison(Evaluation evaluation, List<Metric> metrics, List<Row> rows, Map<Metric, java.util.Set<Long>> best) {
 
         public boolean isBest(Row r, Metric m) {
-            return best.containsKey(m) && best.get(m) == r.subject().id();
+            return best.getOrDefault(m, java.util.Set.of()).contains(r.subject().id());
+        }
+
+        /** Notes the table needs (KID's sign, dispersion columns), in display order. */
+        public List<String> notes() {
+            return Evaluations.notes(metrics, rows.stream().flatMap(r -> r.cells().entrySet().stream())
+                    .anyMatch(e -> e.getKey() == Metric.KID_MEAN && e.getValue().mean() < 0));
         }
 
         /** Runs with at least one checkpoint that has an epoch: run uuid → rows ordered by epoch. */
@@ -284,6 +311,32 @@ public class Evaluations {
         return out;
     }
 
+    /**
+     * Another evaluation that compared some of the same checkpoints: which (this evaluation's labels), and whether its
+     * protocol fingerprint is the same, else which fields of the canonical protocol text differ.
+     */
+    public record Related(Evaluation evaluation, List<String> shared, boolean sameProtocol,
+                          List<ProtocolFingerprint.Difference> differences) {
+    }
+
+    /** Other evaluations of this evaluation's checkpoints, newest first, each compared protocol by protocol. */
+    public List<Related> related(long evaluationId) {
+        Evaluation ev = store.findEvaluation(evaluationId).orElseThrow(() -> new NotFound("No evaluation with id " + evaluationId + "."));
+        List<Subject> mine = store.subjects(evaluationId);
+        List<Related> out = new ArrayList<>();
+        for (long other : store.evaluationsSharingCheckpoints(evaluationId)) {
+            Evaluation o = store.findEvaluation(other).orElseThrow();
+            java.util.Set<Long> theirs = store.subjects(other).stream().map(Subject::checkpointId)
+                    .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
+            List<String> shared = mine.stream().filter(s -> s.checkpointId() != null && theirs.contains(s.checkpointId()))
+                    .map(Subject::label).distinct().toList();
+            boolean same = ev.fingerprint() != null && ev.fingerprint().equals(o.fingerprint());
+            out.add(new Related(o, shared, same, same ? List.of()
+                    : ProtocolFingerprint.differences(ev.fingerprintText(), o.fingerprintText())));
+        }
+        return out;
+    }
+
     static final String NO_RUN = "no training run";
     /** The checkpoints module's status of a generated set whose archives are registered. */
     static final String SET_READY = "READY";
@@ -295,21 +348,72 @@ public class Evaluations {
         for (EvaluationStore.SeedValue v : store.values(evaluationId)) {
             seeds.computeIfAbsent(v.subjectId(), k -> new EnumMap<>(Metric.class)).computeIfAbsent(v.metric(), k -> new ArrayList<>()).add(v);
         }
-        List<Row> rows = store.subjects(evaluationId).stream()
+        List<Row> plain = store.subjects(evaluationId).stream()
                 .map(s -> new Row(s, s.runUuid() == null ? NO_RUN : s.runUuid(), summaries.getOrDefault(s.id(), Map.of()),
-                        seeds.getOrDefault(s.id(), Map.of())))
+                        seeds.getOrDefault(s.id(), Map.of()), Map.of()))
                 .sorted(Comparator.comparing((Row r) -> r.group().equals(NO_RUN) ? 1 : 0).thenComparing(Row::group)
                         .thenComparing(r -> r.subject().epoch() == null ? Integer.MAX_VALUE : r.subject().epoch())
                         .thenComparing(r -> r.subject().position()))
                 .toList();
         List<Metric> metrics = java.util.Arrays.stream(Metric.values())
-                .filter(m -> rows.stream().anyMatch(r -> r.summary().containsKey(m))).toList();
-        Map<Metric, Long> best = new EnumMap<>(Metric.class);
-        for (Metric m : metrics) {
-            rows.stream().filter(r -> r.summary().containsKey(m)).min(Comparator.comparingDouble(r -> r.summary().get(m).mean()))
-                    .ifPresent(r -> best.put(m, r.subject().id()));
-        }
+                .filter(m -> plain.stream().anyMatch(r -> r.summary().containsKey(m))).toList();
+        Map<Metric, java.util.Set<Long>> best = best(metrics, plain);
+        List<Row> rows = plain.stream().map(r -> new Row(r.subject(), r.group(), r.summary(), r.seeds(),
+                cells(r, best))).toList();
         return new Comparison(ev, metrics, rows, best);
+    }
+
+    /**
+     * Per ranked metric the rows whose mean equals the lowest within {@link SeedInvariance#TOLERANCE} (all of them on
+     * a tie); dispersion columns ({@link Metric#ranked()} false) have none.
+     */
+    static Map<Metric, java.util.Set<Long>> best(List<Metric> metrics, List<Row> rows) {
+        Map<Metric, java.util.Set<Long>> best = new EnumMap<>(Metric.class);
+        for (Metric m : metrics) {
+            if (!m.ranked()) {
+                continue;
+            }
+            rows.stream().filter(r -> r.summary().containsKey(m)).mapToDouble(r -> r.summary().get(m).mean()).min()
+                    .ifPresent(low -> best.put(m, rows.stream().filter(r -> r.summary().containsKey(m)
+                                    && SeedInvariance.same(r.summary().get(m).mean(), low)).map(r -> r.subject().id())
+                            .collect(Collectors.toCollection(java.util.LinkedHashSet::new))));
+        }
+        return best;
+    }
+
+    /** A row's cells as shown: its summaries with the per-seed values, seed-invariance, whether ranked and best. */
+    private static Map<Metric, ComparisonTable.Cell> cells(Row r, Map<Metric, java.util.Set<Long>> best) {
+        Map<Metric, ComparisonTable.Cell> cells = new EnumMap<>(Metric.class);
+        r.summary().forEach((m, x) -> {
+            List<EvaluationStore.SeedValue> vs = r.seeds().getOrDefault(m, List.of()).stream()
+                    .sorted(Comparator.comparingLong(EvaluationStore.SeedValue::seed)).toList();
+            List<Double> values = vs.stream().map(EvaluationStore.SeedValue::value).toList();
+            cells.put(m, new ComparisonTable.Cell(x.n(), x.mean(), x.std(), x.ciLow(), x.ciHigh(),
+                    best.getOrDefault(m, java.util.Set.of()).contains(r.subject().id()),
+                    vs.stream().map(EvaluationStore.SeedValue::seed).toList(), values,
+                    x.n() >= 2 && values.size() == x.n() && SeedInvariance.holds(values), m.ranked()));
+        });
+        return cells;
+    }
+
+    /** KID can be negative (it is unbiased); a note says so wherever KID is shown. */
+    public static final String KID_NOTE = "KID is the unbiased estimate of the squared MMD (polynomial kernel): it "
+            + "scatters around its true value, so it can come out negative when the two sets are closer than the "
+            + "estimator's noise. A negative KID is not better than perfect; read it as indistinguishable from 0.";
+    /** Dispersion columns are shown, never ranked. */
+    public static final String DISPERSION_NOTE = "KID std (subsets) is the spread of KID over its subsets, a measure "
+            + "of noise, not of quality: it is never ranked or marked best.";
+
+    /** The notes a table with these metrics needs. */
+    static List<String> notes(List<Metric> metrics, boolean negativeKid) {
+        List<String> out = new ArrayList<>();
+        if (metrics.contains(Metric.KID_MEAN)) {
+            out.add(KID_NOTE + (negativeKid ? " This table has a negative KID." : ""));
+        }
+        if (metrics.stream().anyMatch(m -> !m.ranked())) {
+            out.add(DISPERSION_NOTE);
+        }
+        return out;
     }
 
     /** Numbers as in the table: 4 decimals below 1, 2 decimals from 1. */
@@ -334,13 +438,8 @@ public class Evaluations {
         for (Row r : c.rows()) {
             Map<Metric, ComparisonTable.Cell> cells = new EnumMap<>(Metric.class);
             for (Metric m : c.metrics()) {
-                SeedSummary x = r.get(m);
-                if (x != null) {
-                    List<EvaluationStore.SeedValue> vs = r.seeds().getOrDefault(m, List.of()).stream()
-                            .sorted(Comparator.comparingLong(EvaluationStore.SeedValue::seed)).toList();
-                    cells.put(m, new ComparisonTable.Cell(x.n(), x.mean(), x.std(), x.ciLow(), x.ciHigh(), c.isBest(r, m),
-                            vs.stream().map(EvaluationStore.SeedValue::seed).toList(),
-                            vs.stream().map(EvaluationStore.SeedValue::value).toList()));
+                if (r.cell(m) != null) {
+                    cells.put(m, r.cell(m));
                 }
             }
             Subject s = r.subject();
@@ -359,7 +458,8 @@ public class Evaluations {
         b.append("group,subject,checkpoint_id,run_uuid,epoch");
         for (Metric m : c.metrics()) {
             b.append(',').append(m.key()).append("_mean,").append(m.key()).append("_std,").append(m.key()).append("_n,")
-                    .append(m.key()).append("_ci95_low,").append(m.key()).append("_ci95_high");
+                    .append(m.key()).append("_ci95_low,").append(m.key()).append("_ci95_high,").append(m.key())
+                    .append("_seed_invariant");
         }
         b.append('\n');
         for (ComparisonTable.Line r : c.lines()) {
@@ -369,10 +469,11 @@ public class Evaluations {
             for (Metric m : c.metrics()) {
                 ComparisonTable.Cell x = r.get(m);
                 if (x == null) {
-                    b.append(",,,,,");
+                    b.append(",,,,,,");
                 } else {
                     b.append(',').append(x.mean()).append(',').append(x.std() == null ? "" : x.std()).append(',').append(x.n())
-                            .append(',').append(x.ciLow() == null ? "" : x.ciLow()).append(',').append(x.ciHigh() == null ? "" : x.ciHigh());
+                            .append(',').append(x.ciLow() == null ? "" : x.ciLow()).append(',').append(x.ciHigh() == null ? "" : x.ciHigh())
+                            .append(',').append(x.seedInvariant());
                 }
             }
             b.append('\n');
@@ -397,11 +498,18 @@ public class Evaluations {
         boolean sameN = ns.size() == 1;
         b.append("% ").append(tex(c.evaluationName())).append(c.imported() ? " (imported from the lab's sheet)" : "")
                 .append(": mean $\\pm$ sample std (n - 1) over ").append(sameN ? ns.iterator().next() + " seeds" : "n seeds (given per cell)")
-                .append("; lower is better, best in bold\n");
+                .append("; lower is better, best in bold (ties all bold; dispersion columns not ranked)\n");
+        boolean invariant = c.lines().stream().flatMap(r -> r.cells().values().stream()).anyMatch(ComparisonTable.Cell::seedInvariant);
+        if (invariant) {
+            b.append("% $^\\dagger$ seed-invariant: every seed gave the same value, one measurement (no spread over seeds)\n");
+        }
+        if (c.metrics().contains(Metric.KID_MEAN)) {
+            b.append("% KID is unbiased and can be negative; a negative KID is not better than perfect (read it as 0)\n");
+        }
         b.append("\\begin{tabular}{l").append("c".repeat(c.metrics().size())).append("}\n\\toprule\n");
         b.append("Model");
         for (Metric m : c.metrics()) {
-            b.append(" & ").append(m.latex()).append(" $\\downarrow$");
+            b.append(" & ").append(m.latex()).append(m.ranked() ? " $\\downarrow$" : "");
         }
         b.append(" \\\\\n\\midrule\n");
         String group = null;
@@ -418,13 +526,19 @@ public class Evaluations {
                     b.append("--");
                     continue;
                 }
-                String cell = number(x.mean(), x.mean()) + (x.std() == null ? "" : " \\pm " + number(x.std(), x.mean()))
+                String cell = x.seedInvariant() ? number(x.mean(), x.mean()) + "^{\\dagger}"
+                        : number(x.mean(), x.mean()) + (x.std() == null ? "" : " \\pm " + number(x.std(), x.mean()))
                         + (sameN ? "" : "_{n=" + x.n() + "}");
                 b.append(x.best() ? "$\\mathbf{" + cell + "}$" : "$" + cell + "$");
             }
             b.append(" \\\\\n");
         }
-        b.append("\\bottomrule\n\\end{tabular}\n");
+        b.append("\\bottomrule\n");
+        if (invariant) {
+            b.append("\\multicolumn{").append(c.metrics().size() + 1)
+                    .append("}{l}{\\footnotesize $^\\dagger$ seed-invariant: the same value for every seed (one measurement)} \\\\\n");
+        }
+        b.append("\\end{tabular}\n");
         return b.toString();
     }
 
@@ -472,6 +586,7 @@ public class Evaluations {
             }
             store.insertValues(values);
             store.setStatus(ev, "DONE", null, clock.instant());
+            fingerprints.refresh(ev, null);
             return ev;
         });
         events.publishEvent(Activity.of(by, "imported", "evaluation", id, "Imported the lab's results sheet ("

@@ -3,7 +3,10 @@ package org.stainbench.evaluation;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The stored metrics of an evaluation; for every one of them lower is better. */
+/**
+ * The stored metrics of an evaluation. For the quality metrics lower is better and rows are ranked; {@link #KID_STD}
+ * is a dispersion (the std of KID over its subsets), shown but never ranked or marked best.
+ */
 public enum Metric {
     FID("FID", "FID"),
     KID_MEAN("KID", "KID"),
@@ -28,6 +31,11 @@ public enum Metric {
 
     public String latex() {
         return latex;
+    }
+
+    /** False for a dispersion column: it says how noisy a value is, not how good a model is. */
+    public boolean ranked() {
+        return this != KID_STD;
     }
 
     public String key() {

@@ -18,8 +18,33 @@ class DashboardFiguresTest {
     static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
 
     static Standings.Result r(long ev, long subject, int minutes, String target, String ck, double mean) {
-        return new Standings.Result(ev, subject, "ev" + ev, T0.plusSeconds(60L * minutes), target, ck, null, ck, null, null, mean,
-                1.0, 3);
+        return r(ev, subject, minutes, target, "fp-a", ck, mean);
+    }
+
+    static Standings.Result r(long ev, long subject, int minutes, String target, String fingerprint, String ck, double mean) {
+        return new Standings.Result(ev, subject, "ev" + ev, T0.plusSeconds(60L * minutes), target, fingerprint, ck, null, ck, null,
+                null, mean, 1.0, 3, false);
+    }
+
+    @Test
+    void resultsOfDifferentProtocolFingerprintsAreNeverRankedTogether() {
+        // evaluation 2 of the same stain used another protocol (e.g. 36 instead of 12 tiles per side): its much lower
+        // FID is neither the best of protocol A nor a "move" against A's previous best
+        List<Standings.Standing> s = Standings.of(List.of(
+                r(1, 11, 0, "CK7", "fp-a", "a1", 200.0),
+                r(2, 21, 10, "CK7", "fp-b", "b1", 50.0),
+                r(3, 31, 20, "CK7", "fp-a", "a2", 190.0)));
+        assertThat(s).extracting(Standings.Standing::fingerprint).containsExactly("fp-a", "fp-b");
+        Standings.Standing a = s.get(0);
+        assertThat(a.best().label()).isEqualTo("a2");
+        assertThat(a.previous().label()).isEqualTo("a1");
+        assertThat(a.evaluations()).isEqualTo(2);
+        assertThat(a.overTime()).extracting(Standings.Step::value).containsExactly(200.0, 190.0);
+        Standings.Standing b = s.get(1);
+        assertThat(b.best().label()).isEqualTo("b1");
+        assertThat(b.previous()).isNull();
+        assertThat(b.overTime()).hasSize(1);
+        assertThat(a.group()).isNotEqualTo(b.group());
     }
 
     @Test

@@ -75,7 +75,9 @@ class DashboardInBrowserIT extends WithBrowser {
         Evaluation demo = evaluations.finished().get(0);
         int epochs = evaluations.comparison(demo.id()).epochRuns().values().iterator().next().size();
         extractors.demo("dora");
-        evaluate("baselines vs demo CK7", List.of("Reinhard (demo)", "Stain remap (demo)"));
+        // under the demo evaluation's protocol (same fingerprint), so the dashboard ranks the two together
+        evaluate("baselines vs demo CK7", List.of("Reinhard (demo)", "Stain remap (demo)"),
+                org.stainbench.evaluation.Protocol.parse(demo.protocol()));
         assertThat(evaluations.finished()).hasSize(2);
         browser.go("/datasets");   // leave the evaluation page, which polls and reloads itself
         browser.signOut();
@@ -86,7 +88,7 @@ class DashboardInBrowserIT extends WithBrowser {
         WebElement stain = browser.driver.findElement(By.cssSelector("article.stain[data-target='CK7']"));
         String best = stain.findElement(By.cssSelector(".best-checkpoint")).getText();
         assertThat(checkpoints.all().stream().map(Checkpoint::name)).contains(best);
-        assertThat(stain.getText()).contains("2 finished evaluations").contains("FID").contains("±");
+        assertThat(stain.getText()).contains("2 finished evaluations").contains("FID").contains("±").contains("seed-invariant");
         // the charts are drawn with data: two best-so-far steps, one run with its three epochs, and no GPU job (CPU demo)
         browser.waiting(Duration.ofSeconds(10)).until(d -> js().executeScript("return window.stainbenchDashboard != null"));
         assertThat(browser.driver.findElements(By.cssSelector("canvas.best-chart"))).hasSize(1);
@@ -151,8 +153,9 @@ class DashboardInBrowserIT extends WithBrowser {
     }
 
     /** As the member: an evaluation of the named sets (all ready sets when none named) against the demo CK7, to its end. */
-    void evaluate(String name, List<String> checkpointNames) {
-        Demo.startEvaluation(browser, name, label -> checkpointNames.isEmpty() || checkpointNames.stream().anyMatch(label::contains));
+    void evaluate(String name, List<String> checkpointNames, org.stainbench.evaluation.Protocol protocol) {
+        Demo.startEvaluation(browser, name, label -> checkpointNames.isEmpty() || checkpointNames.stream().anyMatch(label::contains),
+                protocol);
         long id = Long.parseLong(browser.path().replaceAll(".*/", ""));
         GeneratedFixtures.await("evaluation " + name, () -> List.of("DONE", "FAILED").contains(evaluations.find(id).orElseThrow().status()));
         assertThat(evaluations.find(id).orElseThrow().status()).as(evaluations.find(id).orElseThrow().error()).isEqualTo("DONE");

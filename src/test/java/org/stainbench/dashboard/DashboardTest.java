@@ -105,6 +105,7 @@ class DashboardTest {
     Checkpoint remapB;
     Evaluation first;
     Evaluation second;
+    long extractor;
 
     static UserRequestPostProcessor supervisor() {
         return user("dash-sup").roles("SUPERVISOR");
@@ -137,7 +138,6 @@ class DashboardTest {
         try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
             Files.copy(in, model);
         }
-        long extractor;
         try (InputStream in = Files.newInputStream(model)) {
             extractor = extractors.register(new Extractors.NewExtractor("dash random8", 16, 16, ResizeFilter.BILINEAR_ANTIALIAS,
                     1.0 / 255, 0.0, new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in, null,
@@ -153,10 +153,15 @@ class DashboardTest {
     }
 
     Evaluation evaluate(String name, long extractor, long... sets) throws Exception {
+        return evaluate(name, "12", "0-1", sets);
+    }
+
+    /** An evaluation through the form with the given tiles per side and seeds (the rest as in every evaluation here). */
+    Evaluation evaluate(String name, String tilesPerSide, String seeds, long... sets) throws Exception {
         var request = post("/evaluations").with(member()).with(csrf()).param("name", name)
                 .param("realDataset", Long.toString(real)).param("extractor", Long.toString(extractor))
-                .param("tilesPerSide", "12").param("archives", "2").param("cropSize", "32").param("cropsPerTile", "2")
-                .param("seeds", "0-1").param("kidSubsets", "4").param("kidSubsetSize", "6").param("batchSize", "6");
+                .param("tilesPerSide", tilesPerSide).param("archives", "2").param("cropSize", "32").param("cropsPerTile", "2")
+                .param("seeds", seeds).param("kidSubsets", "4").param("kidSubsetSize", "6").param("batchSize", "6");
         for (long s : sets) {
             request.param("sets", Long.toString(s));
         }
@@ -178,6 +183,28 @@ class DashboardTest {
         return m.group(1);
     }
 
+    /** The section of {@link #MARKER} under one protocol fingerprint. */
+    static String article(String html, String fingerprint) {
+        Matcher m = Pattern.compile("<article[^>]*data-target=\"" + MARKER + "\"[^>]*data-fingerprint=\"" + fingerprint
+                + "\"[^>]*>(.*?)</article>", Pattern.DOTALL).matcher(html);
+        assertThat(m.find()).as("a section for " + MARKER + " under " + fingerprint).isTrue();
+        return m.group(1);
+    }
+
+    /** The chart data of {@link #MARKER} under one protocol fingerprint. */
+    static JsonNode stain(String html, String fingerprint) {
+        for (JsonNode s : chart(html).get("stains")) {
+            if (s.get("target").asString().equals(MARKER) && s.get("fingerprint").asString().equals(fingerprint)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no chart data for " + MARKER + " under " + fingerprint);
+    }
+
+    static String href(Evaluation e) {
+        return "href=\"/evaluations/" + e.id() + "\"";
+    }
+
     static JsonNode chart(String html) {
         Matcher m = Pattern.compile("id=\"dashboard-data\"[^>]*data-chart=\"([^\"]*)\"").matcher(html);
         assertThat(m.find()).isTrue();
@@ -185,13 +212,14 @@ class DashboardTest {
     }
 
     /** The lowest mean of {@code metric} among an evaluation's rows, with the row's checkpoint id. */
-    record Low(double mean, Double std, int n, Long checkpointId) {
+    record Low(double mean, Double std, int n, Long checkpointId, boolean seedInvariant) {
     }
 
     Low lowest(Evaluation e, Metric metric) {
         return evaluations.comparison(e.id()).rows().stream().filter(r -> r.mean(metric) != null)
                 .min(Comparator.comparingDouble(r -> r.mean(metric)))
-                .map(r -> new Low(r.mean(metric), r.std(metric), r.n(metric), r.subject().checkpointId())).orElseThrow();
+                .map(r -> new Low(r.mean(metric), r.std(metric), r.n(metric), r.subject().checkpointId(), r.seedInvariant(metric)))
+                .orElseThrow();
     }
 
     @Test
@@ -203,8 +231,11 @@ class DashboardTest {
         String section = article(html);
         String bestName = checkpoints.find(best.checkpointId()).orElseThrow().name();
         assertThat(section).contains("best-checkpoint").contains(bestName)
-                .contains(Evaluations.number(best.mean())).contains("± " + Evaluations.number(best.std()))
-                .contains("(n = " + best.n() + " seeds)").contains("2 finished evaluations");
+                .contains(Evaluations.number(best.mean())).contains("2 finished evaluations");
+        // FID uses every tile whatever the seed: one value marked seed-invariant, never "± 0.0000 (n = 2 seeds)"
+        assertThat(best.seedInvariant()).isTrue();
+        assertThat(section).contains("class=\"pill seed-invariant\"").doesNotContain("± " + Evaluations.number(best.std()))
+                .doesNotContain("(n = " + best.n() + " seeds)");
         // the best links to the evaluation it comes from
         long bestEvaluation = b.mean() < a.mean() ? second.id() : first.id();
         assertThat(section).containsPattern("class=\"best-value figure\" href=\"/evaluations/" + bestEvaluation + "\"|href=\"/evaluations/"
@@ -219,16 +250,11 @@ class DashboardTest {
             assertThat(section).contains("the best came with the first one");
         }
         // the best-so-far series: one step per evaluation, in finish order, each linking to its evaluation
-        JsonNode stain = null;
-        for (JsonNode s : chart(html).get("stains")) {
-            if (s.get("target").asString().equals(MARKER)) {
-                stain = s;
-            }
-        }
-        assertThat(stain).isNotNull();
+        JsonNode stain = stain(html, first.fingerprint());
         JsonNode steps = stain.get("overTime");
         assertThat(steps).hasSize(2);
         assertThat(steps.get(0).get("y").asDouble()).isEqualTo(a.mean());
+        assertThat(steps.get(0).get("seed_invariant").asBoolean()).isTrue();
         assertThat(steps.get(1).get("y").asDouble()).isEqualTo(Math.min(a.mean(), b.mean()));
         assertThat(steps.get(0).get("x").asLong()).isEqualTo(first.finishedAt().toEpochMilli());
         assertThat(steps.get(0).get("href").asString()).isEqualTo("/evaluations/" + first.id());
@@ -382,5 +408,113 @@ class DashboardTest {
         assertThat(posting.get(0)).contains("/logout");
         assertThat(html).doesNotContainPattern("(?i)hx-(post|put|patch|delete)");
         assertThat(html).contains("id=\"search-input\"");
+    }
+
+    /**
+     * Issue 16, deliverable 3: an evaluation of the same stain under another protocol (10 instead of 12 tiles per side)
+     * gets its own fingerprint and its own standing, labelled with the protocol; it is never the best of, nor a move
+     * against, the evaluations made under the first protocol. Its page names the protocol fields that differ.
+     */
+    @Test
+    void evaluationsUnderAnotherProtocolAreRankedApartAndLabelled() throws Exception {
+        Evaluation other = evaluate("dash other protocol", "10", "0-1", setOf(remapA), setOf(remapB));
+        assertThat(first.fingerprint()).isNotNull().isEqualTo(second.fingerprint());
+        assertThat(other.fingerprint()).isNotNull().isNotEqualTo(first.fingerprint());
+
+        String html = page("/dashboard", supervisor());
+        String a = article(html, first.fingerprint());
+        String b = article(html, other.fingerprint());
+        assertThat(a).contains("2 finished evaluations").doesNotContain(href(other))
+                .contains("class=\"protocol-label\"").contains("12 tiles per side");
+        assertThat(b).contains("1 finished evaluation<").contains(href(other)).doesNotContain(href(first)).doesNotContain(href(second))
+                .contains("class=\"protocol-label\"").contains("10 tiles per side")
+                .contains("No earlier evaluation of this stain: the best came with the first one.");
+        assertThat(stain(html, first.fingerprint()).get("overTime")).hasSize(2);
+        JsonNode steps = stain(html, other.fingerprint()).get("overTime");
+        assertThat(steps).hasSize(1);
+        assertThat(steps.get(0).get("href").asString()).isEqualTo("/evaluations/" + other.id());
+
+        // the evaluation page lists the other evaluations of these checkpoints and what differs
+        String page = page("/evaluations/" + other.id(), supervisor());
+        Matcher related = Pattern.compile("<li class=\"related-evaluation\" data-evaluation=\"" + first.id()
+                + "\" data-same-protocol=\"false\">(.*?)</ul>", Pattern.DOTALL).matcher(page);
+        assertThat(related.find()).as(page).isTrue();
+        assertThat(related.group(1)).contains("different protocol").contains("tiles per side: 10 here, 12 there");
+        assertThat(page("/evaluations/" + second.id(), supervisor()))
+                .containsPattern("data-evaluation=\"" + first.id() + "\" data-same-protocol=\"true\"");
+    }
+
+    /**
+     * Issue 16, deliverable 3: a run's metric by epoch joins every evaluation of the run under one fingerprint, each
+     * epoch from the newest evaluation that has it: re-evaluating epoch 2 alone keeps epochs 1 and 3 on the curve.
+     */
+    @Test
+    void aPartialReEvaluationOfOneEpochKeepsTheEarlierEpochsOnTheCurve() throws Exception {
+        String run = "dash-run-" + Long.toHexString(System.nanoTime());
+        Path root = catalog.allowedRoots().get(0);
+        List<Long> sets = new ArrayList<>();
+        for (int k = 1; k <= 3; k++) {
+            Path folder = root.resolve(run).resolve("epoch" + k);
+            int i = 0;
+            for (String suffix : List.of("81_1", "82_1", "83_1")) {
+                GeneratedFixtures.archive(folder, "ihc_" + suffix + ".npz", SyntheticTiles.Stain.CK7, 6, 64, 300 + 10L * k + i++);
+            }
+            Checkpoint c = checkpoints.register(new Checkpoints.NewCheckpoint("dashrun-epoch" + k, null, "none", null, null, null,
+                    run, k, null, null, null), null, null, null, "test");
+            checkpoints.registerGenerated(c.id(), he, folder.toString(), "test");
+            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
+            sets.add(setOf(c));
+        }
+        // seeds 0-2: a protocol of its own, so the other tests' standings are not touched
+        Evaluation all = evaluate("dash epochs 1-3", "12", "0-2", sets.get(0), sets.get(1), sets.get(2));
+        Evaluation again = evaluate("dash epoch 2 again", "12", "0-2", sets.get(1));
+        assertThat(again.fingerprint()).isEqualTo(all.fingerprint());
+
+        JsonNode curve = null;
+        String html = page("/dashboard", supervisor());
+        for (JsonNode r : stain(html, all.fingerprint()).get("epochs")) {
+            if (r.get("label").asString().equals("dashrun")) {
+                curve = r;
+            }
+        }
+        assertThat(curve).as("the run's curve").isNotNull();
+        JsonNode points = curve.get("points");
+        assertThat(points).hasSize(3);
+        assertThat(List.of(points.get(0).get("x").asInt(), points.get(1).get("x").asInt(), points.get(2).get("x").asInt()))
+                .containsExactly(1, 2, 3);
+        assertThat(points.get(0).get("href").asString()).isEqualTo("/evaluations/" + all.id());
+        assertThat(points.get(1).get("href").asString()).isEqualTo("/evaluations/" + again.id());
+        assertThat(points.get(2).get("href").asString()).isEqualTo("/evaluations/" + all.id());
+        assertThat(curve.get("evaluations").asInt()).isEqualTo(2);
+        // epoch 2's value is the re-evaluation's
+        double epoch2 = evaluations.comparison(again.id()).rows().get(0).mean(Metric.FID);
+        assertThat(points.get(1).get("y").asDouble()).isEqualTo(epoch2);
+        String section = article(html, all.fingerprint());
+        assertThat(section).contains("data-epoch=\"1\" data-evaluation=\"" + all.id() + "\"")
+                .contains("data-epoch=\"2\" data-evaluation=\"" + again.id() + "\"")
+                .contains("data-epoch=\"3\" data-evaluation=\"" + all.id() + "\"")
+                .contains("2</span> evaluations of this protocol");
+    }
+
+    /** Issue 16, deliverable 5: a checkpoint's lineage lists the evaluations that compared it and the review sessions that showed it. */
+    @Test
+    void aCheckpointsLineageListsItsEvaluationsAndReviewSessions() throws Exception {
+        accounts.createAccount("dash-lineage-rater", Role.PATHOLOGIST, "Tulip-Quarry-4471");
+        MvcResult created = mvc.perform(post("/review/sessions").with(member()).with(csrf()).param("name", "dash lineage 2afc")
+                .param("mode", "TWO_AFC").param("instructions", "Which is real?").param("source", Long.toString(he))
+                .param("ck", Long.toString(remapB.id())).param("perCheckpoint", "2").param("realDataset", Long.toString(real))
+                .param("repeatPercent", "0").param("seed", "7").param("rater", "dash-lineage-rater"))
+                .andExpect(status().is3xxRedirection()).andReturn();
+        String to = created.getResponse().getRedirectedUrl();
+        assertThat(to).as(String.valueOf(created.getFlashMap().get("error"))).matches("/review/sessions/\\d+");
+
+        String html = page("/checkpoints/" + remapB.id(), member());
+        Matcher ev = Pattern.compile("<li[^>]*data-kind=\"evaluation\"[^>]*>(.*?)</li>", Pattern.DOTALL).matcher(html);
+        assertThat(ev.find()).as(html).isTrue();
+        assertThat(ev.group(1)).contains(href(second)).contains("dash second").doesNotContain(href(first)).doesNotContain("none yet");
+        Matcher review = Pattern.compile("<li[^>]*data-kind=\"review session\"[^>]*>(.*?)</li>", Pattern.DOTALL).matcher(html);
+        assertThat(review.find()).as(html).isTrue();
+        assertThat(review.group(1)).contains("href=\"" + to + "\"").contains("dash lineage 2afc").doesNotContain("none yet");
+        assertThat(page("/checkpoints/" + remapA.id(), member())).contains(href(first)).contains(href(second));
     }
 }

@@ -425,4 +425,60 @@ class EvaluationsTest {
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(listFragment).contains("quantitative_results.xlsx").doesNotContain("<nav");
     }
+
+    /**
+     * Issue 16, deliverable 4: under the default ("first tiles") protocol FID and the stain distances do not depend on
+     * the seed, so they are one value marked seed-invariant, never "± 0.0000, n=2"; CropFID (crops drawn per seed)
+     * keeps its spread. Two baselines with identical parameters give identical stain distances: a tie, both rows
+     * marked best. KID std (a dispersion) is never marked best; the page notes that KID can be negative.
+     */
+    @Test
+    void seedInvariantValuesAreOneValueTiesAreAllMarkedAndKidStdIsNeverBest() throws Exception {
+        Checkpoint twin = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "eval remap twin", null, 1.0, 1.0, null, "test");
+        checkpoints.applyBaseline(twin.id(), he, "test");
+        GeneratedFixtures.awaitGenerated(checkpoints, catalog, twin.id());
+        GeneratedSet twinSet = checkpoints.sets(twin.id()).get(0);
+        Evaluation e = evaluations.create("twins", real, List.of(remap.id(), twinSet.id()), extractor.id(), small(0, 1), "test");
+        GeneratedFixtures.await("evaluation twins", () -> List.of("DONE", "FAILED").contains(evaluations.find(e.id()).orElseThrow().status()));
+        assertThat(evaluations.find(e.id()).orElseThrow().status()).isEqualTo("DONE");
+
+        Evaluations.Comparison c = evaluations.comparison(e.id());
+        assertThat(c.rows()).hasSize(2);
+        for (Evaluations.Row r : c.rows()) {
+            // the model: FID and the stain distances are the same for both seeds (computed once per side), CropFID is not
+            assertThat(r.cell(Metric.FID).seedInvariant()).isTrue();
+            assertThat(r.cell(Metric.FID).shownStd()).isNull();
+            assertThat(r.cell(Metric.W1_DAB_FRACTION).seedInvariant()).isTrue();
+            assertThat(r.cell(Metric.CROP_FID).seedInvariant()).isFalse();
+            assertThat(r.cell(Metric.CROP_FID).shownStd()).isNotNull();
+            // identical generated tiles: the stain distances tie, and every tied row is best
+            assertThat(c.isBest(r, Metric.W1_DAB_FRACTION)).isTrue();
+            assertThat(r.cell(Metric.W1_DAB_FRACTION).best()).isTrue();
+            // the dispersion column is never ranked
+            assertThat(c.isBest(r, Metric.KID_STD)).isFalse();
+            assertThat(r.cell(Metric.KID_STD).best()).isFalse();
+            assertThat(r.cell(Metric.KID_STD).ranked()).isFalse();
+        }
+        assertThat(c.notes()).anyMatch(n -> n.contains("can come out negative"));
+        // the plain table other modules (reports) read carries the same flags
+        ComparisonTable t = evaluations.table(e.id());
+        assertThat(t.lines()).allMatch(l -> l.get(Metric.FID).seedInvariant() && !l.get(Metric.KID_STD).best()
+                && l.get(Metric.W1_DAB_FRACTION).best());
+        assertThat(t.lines().get(0).get(Metric.FID).text()).endsWith("(seed-invariant)").doesNotContain("±");
+        // the charts' JSON exposes the flag
+        Map<String, Object> chart = EvaluationController.chartData(c);
+        assertThat(chart.get("metrics").toString()).contains("key=fid").contains("seed_invariant=[true, true]");
+
+        // the page: one value with the mark and its explanation, no "± 0.0000", KID std not ranked, the KID note
+        String html = mvc.perform(get("/evaluations/" + e.id()).with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(html).contains("class=\"pill seed-invariant\"").contains("title=\"Every seed gave the same value")
+                .doesNotContain("± 0.0000").contains("KID std (subsets) (not ranked)").contains("id=\"kid-note\"")
+                .contains("not better than perfect");
+        long marked = html.split("class=\"best-mark\"", -1).length - 1;
+        long expected = c.best().values().stream().mapToLong(java.util.Set::size).sum();
+        assertThat(marked).isEqualTo(expected);
+        // the LaTeX export marks it with a dagger instead of "\\pm 0.0000"
+        assertThat(evaluations.latex(e.id())).contains("^{\\dagger}").doesNotContain("\\pm 0.0000");
+    }
 }

@@ -101,6 +101,12 @@ public final class Demo {
      * page and returns the labels of all the sets the form offered.
      */
     public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick) {
+        return startEvaluation(browser, name, tick, new org.stainbench.evaluation.Protocol(12, 3, 64, 2, List.of(0L, 1L, 2L), 3, 6, 6));
+    }
+
+    /** As {@link #startEvaluation(Browser, String, Predicate)}, with the protocol's fields typed into the form. */
+    public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick,
+                                               org.stainbench.evaluation.Protocol p) {
         browser.go("/evaluations");
         WebElement ev = browser.driver.findElement(By.id("new-evaluation"));
         ev.findElement(By.name("name")).sendKeys(name);
@@ -113,14 +119,14 @@ public final class Demo {
                 box.click();
             }
         }
-        set(ev, "tilesPerSide", "12");
-        set(ev, "archives", "3");
-        set(ev, "cropSize", "64");
-        set(ev, "cropsPerTile", "2");
-        set(ev, "seeds", "0-2");
-        set(ev, "kidSubsets", "3");
-        set(ev, "kidSubsetSize", "6");
-        set(ev, "batchSize", "6");
+        set(ev, "tilesPerSide", Integer.toString(p.tilesPerSide()));
+        set(ev, "archives", Integer.toString(p.archives()));
+        set(ev, "cropSize", Integer.toString(p.cropSize()));
+        set(ev, "cropsPerTile", Integer.toString(p.cropsPerTile()));
+        set(ev, "seeds", String.join(",", p.seeds().stream().map(String::valueOf).toList()));
+        set(ev, "kidSubsets", Integer.toString(p.kidSubsets()));
+        set(ev, "kidSubsetSize", Integer.toString(p.kidSubsetSize()));
+        set(ev, "batchSize", Integer.toString(p.batchSize()));
         ev.findElement(By.id("start-evaluation")).click();
         browser.waitFor(By.id("eval-status"));
         return offered;
