@@ -75,9 +75,10 @@ final class ArchiveProbe {
                     skipped.add(key + ": " + ex.getMessage());
                     continue;
                 }
+                // the limits, and what the whole file can inflate to; an entry that declares less than its array
+                // needs fails the ingest before its tiles are read ("inflates beyond its declared size")
                 Npz.Limits sized = limits.forArchive(size);
-                long entry = e.getSize() >= 0 ? e.getSize() : Long.MAX_VALUE;
-                Npz.checkDeclared(h, key, Math.max(0, Math.min(entry, sized.inflatable()) - h.headerBytes()), sized);
+                Npz.checkDeclared(h, key, Math.max(0, sized.inflatable() - h.headerBytes()), sized);
             }
             if (layout == null) {
                 throw new NpyFormatException(skipped.isEmpty() ? "the archive holds no .npy arrays"

@@ -177,9 +177,13 @@ public final class Npz {
                 Npy.Header h = Npy.readHeader(guard);
                 String key = name.substring(0, name.length() - 4);
                 if (TileArrays.isTileArray(h)) {
-                    long entry = e.header.size() >= 0 ? e.header.size() : Long.MAX_VALUE;
-                    long available = Math.max(0, Math.min(entry, limits.inflatable()) - h.headerBytes());
-                    checkDeclared(h, key, available, limits);
+                    checkDeclared(h, key, Math.max(0, limits.inflatable() - h.headerBytes()), limits);
+                    if (e.header.size() >= 0 && h.dtype().kind() != Npy.Kind.OBJECT
+                            && h.dataBytes() > e.header.size() - h.headerBytes()) {
+                        throw new NpyFormatException("entry '" + name + "' holds an array of shape " + Npy.shapeText(h.shape())
+                                + " that needs " + h.dataBytes() + " bytes: it inflates beyond its declared size of "
+                                + e.header.size() + " bytes (a damaged archive or a zip bomb?)");
+                    }
                     found = TileArrays.read(guard, key, h, sink, limits);
                 } else {
                     skipped.add(key + " (" + explain(h) + ")");
