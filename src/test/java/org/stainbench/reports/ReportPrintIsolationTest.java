@@ -54,6 +54,10 @@ class ReportPrintIsolationTest {
     Reports reports;
     @Autowired
     PdfPrinter printer;
+    @Autowired
+    org.thymeleaf.ITemplateEngine templates;
+    @Autowired
+    java.time.Clock clock;
     @TempDir
     Path tmp;
 
@@ -187,19 +191,37 @@ class ReportPrintIsolationTest {
     @Test
     void aPrintThatWaitsLongerThanTheQueueWaitIsTurnedAwayAsBusy() throws Exception {
         needChromium();
-        PdfPrinter one = new PdfPrinter(printer.binary().orElseThrow(), Duration.ofSeconds(90), Duration.ofMillis(1));
+        // the real Chromium, started only once the test says so: the first print holds the printer until then
+        Path started = tmp.resolve("started");
+        Path go = tmp.resolve("go");
+        Path wrapper = tmp.resolve("held-chromium.sh");
+        Files.writeString(wrapper, "#!/bin/bash\ntouch '" + started + "'\nwhile [ ! -e '" + go + "' ]; do sleep 0.05; done\nexec '"
+                + printer.binary().orElseThrow() + "' \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+        PdfPrinter one = new PdfPrinter(wrapper.toString(), Duration.ofSeconds(90), Duration.ofMillis(200));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            // a print that stays busy for a while: a page with a long body
-            String big = "<html><head></head><body>" + "<p>line of a long report</p>".repeat(2_000) + "</body></html>";
-            Future<byte[]> first = pool.submit(() -> one.print(big));
-            Waits.upTo(Duration.ofSeconds(30), "the first print holds the printer").until(() -> one.running() == 1 || first.isDone());
-            if (!first.isDone()) {
-                assertThatThrownBy(() -> one.print("<html><body>second</body></html>")).isInstanceOf(PdfPrinter.Busy.class)
-                        .hasMessageContaining("busy").hasMessageContaining("stainbench.reports.pdf-queue-wait");
-            }
-            assertThat(first.get()).isNotEmpty();
+            Future<byte[]> first = pool.submit(() -> one.print("<html><head></head><body><p>first</p></body></html>"));
+            Waits.upTo(Duration.ofSeconds(30), "the first print holds the printer").until(() -> Files.exists(started));
+            assertThat(one.running()).isEqualTo(1);
+            assertThatThrownBy(() -> one.print("<html><body>second</body></html>")).isInstanceOf(PdfPrinter.Busy.class)
+                    .hasMessageContaining("busy").hasMessageContaining("stainbench.reports.pdf-queue-wait");
+            // the page answers 503 with the reason and a way to try again
+            Report r = reports.create("Busy printer", "text", "md-mem");
+            Object answer = new ReportController(reports, one, templates, clock).pdf(r.id(), () -> "md-sup",
+                    new org.springframework.ui.ExtendedModelMap());
+            assertThat(answer).isInstanceOf(org.springframework.web.servlet.ModelAndView.class);
+            var mav = (org.springframework.web.servlet.ModelAndView) answer;
+            assertThat(mav.getStatus()).isEqualTo(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE);
+            assertThat(mav.getViewName()).isEqualTo("reports/pdf-failed");
+            assertThat(mav.getModel().get("reason").toString()).contains("busy").contains("try again");
+            assertThat(mav.getModel().get("busy")).isEqualTo(true);
+            Files.writeString(go, "go");
+            assertThat(ReportPdfTest.text(first.get())).contains("first");
+            assertThat(one.running()).isZero();
+            assertThat(ReportPdfTest.text(one.print("<html><body>after</body></html>"))).contains("after");
         } finally {
+            Files.writeString(go, "go");
             pool.shutdownNow();
         }
     }
