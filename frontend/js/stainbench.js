@@ -22,6 +22,44 @@
       document.getElementById('search-live').innerHTML = '';
     }
   });
+  // PDF downloads (a[data-pdf-download="<status element id>"]): show "rendering…" while the server prints (one
+  // report prints at a time, so this can wait), then save the file, or show why there is none (busy, no Chromium).
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest ? e.target.closest('a[data-pdf-download]') : null;
+    if (!a || !window.fetch || !window.URL || !URL.createObjectURL) { return; }
+    var state = document.getElementById(a.getAttribute('data-pdf-download'));
+    if (!state) { return; }
+    e.preventDefault();
+    if (a.getAttribute('aria-busy') === 'true') { return; }
+    a.setAttribute('aria-busy', 'true');
+    state.hidden = false;
+    state.textContent = 'Rendering the PDF… (reports print one at a time; the download starts when it is ready)';
+    fetch(a.href, { credentials: 'same-origin' }).then(function (r) {
+      if (r.ok && (r.headers.get('Content-Type') || '').indexOf('application/pdf') === 0) {
+        var name = /filename="?([^";]+)"?/.exec(r.headers.get('Content-Disposition') || '');
+        return r.blob().then(function (b) {
+          var url = URL.createObjectURL(b);
+          var save = document.createElement('a');
+          save.href = url;
+          save.download = name ? name[1] : 'report.pdf';
+          document.body.appendChild(save);
+          save.click();
+          save.remove();
+          setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+          state.textContent = 'PDF ready: ' + save.download;
+        });
+      }
+      return r.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        var why = doc.getElementById('pdf-failed');
+        state.textContent = why ? why.textContent : 'The PDF could not be made (HTTP ' + r.status + ').';
+      });
+    }).catch(function () {
+      state.textContent = 'The PDF could not be downloaded: the server did not answer.';
+    }).then(function () {
+      a.removeAttribute('aria-busy');
+    });
+  });
   // Mark the current section in the navigation.
   document.addEventListener('DOMContentLoaded', function () {
     var path = window.location.pathname;

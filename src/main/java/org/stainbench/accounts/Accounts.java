@@ -46,6 +46,7 @@ public class Accounts {
         if (users.existsByUsername(name)) {
             throw new IllegalArgumentException("A user named '" + name + "' already exists.");
         }
+        org.stainbench.shell.Names.check("The display name", displayName);
         String display = displayName == null || displayName.isBlank() ? null : displayName.trim();
         return users.save(new UserAccount(name, display, encoder.encode(password), role, clock.instant()));
     }
@@ -108,6 +109,7 @@ public class Accounts {
         if (name == null || name.isBlank() || name.length() > 128) {
             throw new IllegalArgumentException("Give the token a name of 1–128 characters (e.g. the machine it is for).");
         }
+        org.stainbench.shell.Names.check("The token name", name);
         if (scope == null) {
             throw new IllegalArgumentException("Choose a scope.");
         }

@@ -31,6 +31,7 @@ final class ArchiveNames {
         if (fileName == null || fileName.isBlank()) {
             throw new IllegalArgumentException("The archive needs a file name.");
         }
+        org.stainbench.shell.Names.check("The archive's file name", fileName);
         String n = fileName.replace('\\', '/');
         n = n.substring(n.lastIndexOf('/') + 1).trim();
         if (n.isEmpty() || n.equals("..") || n.length() > 255) {

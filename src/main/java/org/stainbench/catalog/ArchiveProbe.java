@@ -33,9 +33,13 @@ final class ArchiveProbe {
         try (InputStream in = Files.newInputStream(file)) {
             magic = in.readNBytes(6);
         }
+        long size = Files.size(file);
         if (magic.length >= 6 && (magic[0] & 0xff) == 0x93 && magic[1] == 'N' && magic[2] == 'U') {
             try (InputStream in = Files.newInputStream(file)) {
-                return TileArrays.layout(Npy.readHeader(in));
+                Npy.Header h = Npy.readHeader(in);
+                String layout = TileArrays.layout(h);
+                Npz.checkDeclared(h, "", Math.max(0, size - h.headerBytes()), limits.forArchive(size));
+                return layout;
             }
         }
         if (magic.length < 4 || magic[0] != 'P' || magic[1] != 'K') {
@@ -69,7 +73,12 @@ final class ArchiveProbe {
                     layout = TileArrays.layout(h);
                 } catch (NpyFormatException ex) {
                     skipped.add(key + ": " + ex.getMessage());
+                    continue;
                 }
+                // the limits, and what the whole file can inflate to; an entry that declares less than its array
+                // needs fails the ingest before its tiles are read ("inflates beyond its declared size")
+                Npz.Limits sized = limits.forArchive(size);
+                Npz.checkDeclared(h, key, Math.max(0, sized.inflatable() - h.headerBytes()), sized);
             }
             if (layout == null) {
                 throw new NpyFormatException(skipped.isEmpty() ? "the archive holds no .npy arrays"

@@ -73,6 +73,9 @@ public class Catalog {
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the dataset a name of 1–200 characters.");
         }
+        org.stainbench.shell.Names.check("The dataset name", name);
+        org.stainbench.shell.Names.check("The marker", marker);
+        org.stainbench.shell.Names.check("The cohort", cohort);
         if (stain == null) {
             throw new IllegalArgumentException("Choose the stain (H&E or IHC).");
         }

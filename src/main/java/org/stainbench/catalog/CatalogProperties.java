@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxEntryBytes       largest uncompressed archive entry
  * @param ingestThreads       threads computing measures and thumbnails during one ingest
  * @param pageSize            tiles per page in the tile browser
+ * @param maxTileSide         largest tile height or width an archive may declare (checked before anything is allocated)
+ * @param maxTiles            most tiles one archive's array may declare
  */
 @ConfigurationProperties("stainbench.catalog")
 record CatalogProperties(
@@ -21,9 +23,11 @@ record CatalogProperties(
         @DefaultValue("250") double maxCompressionRatio,
         @DefaultValue("68719476736") long maxEntryBytes,
         @DefaultValue("2") int ingestThreads,
-        @DefaultValue("60") int pageSize) {
+        @DefaultValue("60") int pageSize,
+        @DefaultValue("4096") int maxTileSide,
+        @DefaultValue("2000000") long maxTiles) {
 
     org.stainbench.tiles.Npz.Limits limits() {
-        return new org.stainbench.tiles.Npz.Limits(maxEntryBytes, maxCompressionRatio);
+        return new org.stainbench.tiles.Npz.Limits(maxEntryBytes, maxCompressionRatio, maxTileSide, maxTiles, -1);
     }
 }

@@ -71,7 +71,8 @@ class IngestJob implements JobHandler {
         long t0 = System.nanoTime();
         IngestPipeline.Result result;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(archive.sourcePath())), 1 << 20)) {
-            result = IngestPipeline.run(in, out, properties.limits(), properties.ingestThreads(), new IngestPipeline.Listener() {
+            result = IngestPipeline.run(in, out, properties.limits().forArchive(Files.size(Path.of(archive.sourcePath()))),
+                    properties.ingestThreads(), new IngestPipeline.Listener() {
                 @Override
                 public void header(TileArrayHeader h) {
                     store.ingestHeader(archiveId, h.count(), h.layout());

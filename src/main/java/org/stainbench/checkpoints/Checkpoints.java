@@ -580,6 +580,7 @@ public class Checkpoints {
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the checkpoint a name of 1–200 characters.");
         }
+        org.stainbench.shell.Names.check("The checkpoint name", name);
         if (store.nameTaken(n)) {
             throw new IllegalArgumentException("A checkpoint named '" + n + "' already exists.");
         }

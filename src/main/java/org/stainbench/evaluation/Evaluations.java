@@ -88,6 +88,7 @@ public class Evaluations {
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the evaluation a name of 1–200 characters.");
         }
+        org.stainbench.shell.Names.check("The evaluation name", name);
         if (realDatasetId == null) {
             throw new IllegalArgumentException("Choose the real target dataset.");
         }

@@ -104,6 +104,7 @@ public class Extractors {
         if (name.isEmpty() || name.length() > 200) {
             throw new IllegalArgumentException("Give the extractor a name of 1–200 characters.");
         }
+        org.stainbench.shell.Names.check("The extractor name", f.name());
         if (store.extractorNameTaken(name)) {
             throw new IllegalArgumentException("An extractor named '" + name + "' already exists.");
         }

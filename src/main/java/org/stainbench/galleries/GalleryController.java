@@ -118,9 +118,17 @@ class GalleryController {
                                   @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
                                   @RequestParam(defaultValue = "256") int cell, Principal who) {
         String m = mode(mode);
-        Galleries.Gallery g = galleries.build(m, GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter,
-                rank, scan, k));
-        byte[] png = export.figure(g, cell);
+        Galleries.Gallery g;
+        byte[] png;
+        try {
+            GalleryQuery q = GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter, rank, scan, k);
+            // the most rows and columns this query can give, checked before the gallery is built or drawn
+            export.checkFigureSize(Galleries.BEST_WORST.equals(m) ? 2 * q.k() : q.rows(), q.checkpoints().size() + 1, cell);
+            g = galleries.build(m, q);
+            png = export.figure(g, cell);
+        } catch (IllegalArgumentException e) {
+            throw new ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST, e.getMessage(), e);
+        }
         events.publishEvent(Activity.of(who.getName(), "exported", "gallery", null, "Exported the " + m + " gallery as a figure",
                 g.permalink()));
         return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).cacheControl(CacheControl.noStore())

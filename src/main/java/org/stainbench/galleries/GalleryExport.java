@@ -32,9 +32,31 @@ class GalleryExport {
     private static final int LABEL = 110;
 
     private final CatalogTiles tiles;
+    private final long maxPixels;
 
-    GalleryExport(CatalogTiles tiles) {
+    GalleryExport(CatalogTiles tiles, GalleriesProperties properties) {
         this.tiles = tiles;
+        this.maxPixels = properties.figureMaxPixels();
+    }
+
+    /** The cell size a figure request gets: {@code cell} clamped to 32 … {@value #MAX_CELL} pixels. */
+    static int cellSize(int cell) {
+        return Math.max(32, Math.min(MAX_CELL, cell));
+    }
+
+    /**
+     * Refuses a figure of more than {@code stainbench.galleries.figure-max-pixels} tile pixels (rows × columns ×
+     * cell²) before anything is drawn.
+     */
+    void checkFigureSize(int rows, int cols, int cell) {
+        int c = cellSize(cell);
+        long pixels = (long) Math.max(rows, 0) * Math.max(cols, 0) * c * c;
+        if (pixels > maxPixels) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "The figure would hold %d rows × %d columns of %d px cells = %.1f Mpx, more than the limit of %.1f Mpx "
+                    + "(stainbench.galleries.figure-max-pixels): choose fewer rows or checkpoints, or a smaller cell.",
+                    rows, cols, c, pixels / 1e6, maxPixels / 1e6));
+        }
     }
 
     static BufferedImage image(RgbTile t) {
@@ -50,8 +72,9 @@ class GalleryExport {
 
     /** Rows × columns of tiles scaled to {@code cell} pixels, column titles above, row labels left. */
     byte[] figure(Galleries.Gallery g, int cell) {
-        int c = Math.max(32, Math.min(MAX_CELL, cell));
+        int c = cellSize(cell);
         int cols = g.columns().size();
+        checkFigureSize(g.rows().size(), cols, c);
         int w = LABEL + cols * (c + PAD) + PAD;
         int h = TITLE + g.rows().size() * (c + PAD) + PAD;
         BufferedImage fig = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);

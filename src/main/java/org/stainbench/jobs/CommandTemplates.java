@@ -68,6 +68,7 @@ class CommandTemplates {
             }
         }
         checkUses("the command", command, declared);
+        TemplateText.checkPlacement(command);
         for (var e : environment.entrySet()) {
             if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new IllegalArgumentException("'" + e.getKey() + "' is not a valid environment variable name.");

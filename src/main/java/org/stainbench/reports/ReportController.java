@@ -361,9 +361,10 @@ class ReportController {
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
                     .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(fileBase(r) + ".pdf").build().toString())
                     .body(pdf);
-        } catch (PdfPrinter.PrintFailed e) {
+        } catch (PdfPrinter.PrintFailed | PdfPrinter.Busy e) {
             model.addAttribute("report", r);
             model.addAttribute("reason", e.getMessage());
+            model.addAttribute("busy", e instanceof PdfPrinter.Busy);
             return new org.springframework.web.servlet.ModelAndView("reports/pdf-failed", model.asMap(), HttpStatus.SERVICE_UNAVAILABLE);
         }
     }

@@ -107,6 +107,7 @@ class Reports {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("Give the report a title.");
         }
+        org.stainbench.shell.Names.check("The report title", t);
         if (s.length() > MAX_TITLE) {
             throw new IllegalArgumentException("The title is " + s.length() + " characters long; at most " + MAX_TITLE + ".");
         }

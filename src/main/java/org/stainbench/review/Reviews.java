@@ -107,6 +107,7 @@ class Reviews {
         if (name.isEmpty() || name.length() > 200) {
             throw new IllegalArgumentException("Give the session a name of 1–200 characters.");
         }
+        org.stainbench.shell.Names.check("The session name", f.name());
         if (store.nameTaken(name)) {
             throw new IllegalArgumentException("A review session named '" + name + "' already exists.");
         }
@@ -348,6 +349,7 @@ class Reviews {
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the session a name of 1–200 characters.");
         }
+        org.stainbench.shell.Names.check("The session name", name);
         if (!n.equals(s.name()) && store.nameTaken(n)) {
             throw new IllegalArgumentException("A review session named '" + n + "' already exists.");
         }

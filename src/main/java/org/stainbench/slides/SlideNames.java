@@ -37,6 +37,7 @@ final class SlideNames {
         if (fileName == null || fileName.isBlank()) {
             throw new IllegalArgumentException("The slide needs a file name.");
         }
+        org.stainbench.shell.Names.check("The slide's file name", fileName);
         String n = fileName.replace('\\', '/');
         n = n.substring(n.lastIndexOf('/') + 1).trim();
         if (n.isEmpty() || n.equals("..") || n.equals(".") || n.length() > 255) {

@@ -28,8 +28,92 @@ public final class Npz {
      * @param maxRatio       largest compression ratio (uncompressed : compressed) accepted once an entry has
      *                       inflated more than 64 MiB
      */
-    public record Limits(long maxEntryBytes, double maxRatio) {
+    public record Limits(long maxEntryBytes, double maxRatio, int maxTileSide, long maxTiles, long archiveBytes) {
+        public static final int DEFAULT_MAX_TILE_SIDE = 4096;
+        public static final long DEFAULT_MAX_TILES = 2_000_000;
         public static final Limits DEFAULT = new Limits(64L << 30, 250);
+
+        /**
+         * @param maxTileSide  largest tile height or width a tile array may declare
+         * @param maxTiles     most tiles one array may declare
+         * @param archiveBytes the archive file's size in bytes, -1 where unknown: what an array declares must fit in it
+         */
+        public Limits {
+            if (maxTileSide < 1 || maxTiles < 1) {
+                throw new IllegalArgumentException("the tile side and tile count limits must be positive");
+            }
+        }
+
+        public Limits(long maxEntryBytes, double maxRatio) {
+            this(maxEntryBytes, maxRatio, DEFAULT_MAX_TILE_SIDE, DEFAULT_MAX_TILES, -1);
+        }
+
+        /** These limits for an archive file of {@code bytes} bytes. */
+        public Limits forArchive(long bytes) {
+            return new Limits(maxEntryBytes, maxRatio, maxTileSide, maxTiles, bytes);
+        }
+
+        /** The largest single value (one tile's bytes) a pickled object array may hold. */
+        public long maxValueBytes() {
+            return (long) maxTileSide * maxTileSide * 3;
+        }
+
+        /** The most bytes an entry of this archive can inflate to (the ratio cap applies above 64 MiB). */
+        public long inflatable() {
+            long cap = maxEntryBytes;
+            if (archiveBytes >= 0 && maxRatio > 0) {
+                double byRatio = Math.max((double) MIN_BYTES_FOR_RATIO, archiveBytes * maxRatio);
+                cap = (long) Math.min(cap, Math.min(byRatio, Long.MAX_VALUE / 2.0));
+            }
+            return cap;
+        }
+    }
+
+    /**
+     * Checks what a tile array declares against the limits and against the bytes that can follow its header, before
+     * anything is allocated for it: the tile count ({@code stainbench.catalog.max-tiles}), the tile side
+     * ({@code stainbench.catalog.max-tile-side}) and, for plain arrays, count × H × W × 3 bytes.
+     *
+     * @param available bytes that can follow the header (-1: unknown, only the limits apply)
+     */
+    public static void checkDeclared(Npy.Header h, String key, long available, Limits limits) {
+        String what = (key == null || key.isEmpty() ? "the array" : "array '" + key + "'") + " of shape " + Npy.shapeText(h.shape());
+        long[] s = h.shape();
+        if (s.length == 0) {
+            return;
+        }
+        boolean object = h.dtype().kind() == Npy.Kind.OBJECT;
+        long count = object || s.length == 4 ? s[0] : 1;
+        if (count > limits.maxTiles()) {
+            throw new NpyFormatException(what + " declares " + count + " tiles, more than the limit of " + limits.maxTiles()
+                    + " (stainbench.catalog.max-tiles)");
+        }
+        if (object) {
+            // every pickled row takes well over 16 bytes, so a count the data cannot hold is refused before reading it
+            if (available >= 0 && count > available / 16) {
+                throw new NpyFormatException(what + " declares " + count + " rows but only " + available
+                        + " bytes follow its header: a damaged or hostile archive");
+            }
+            return;
+        }
+        if (s.length >= 3) {
+            long height = s[s.length - 3];
+            long width = s[s.length - 2];
+            if (height > limits.maxTileSide() || width > limits.maxTileSide()) {
+                throw new NpyFormatException(what + " declares tiles of " + width + " x " + height + " pixels, above the limit of "
+                        + limits.maxTileSide() + " pixels a side (stainbench.catalog.max-tile-side)");
+            }
+        }
+        long bytes;
+        try {
+            bytes = h.dataBytes();
+        } catch (ArithmeticException e) {
+            throw new NpyFormatException(what + " declares more data than can exist");
+        }
+        if (available >= 0 && bytes > available) {
+            throw new NpyFormatException(what + " declares " + bytes + " bytes of tiles but only " + available
+                    + " bytes follow its header: a damaged or hostile archive");
+        }
     }
 
     /** Rejects entry names that are absolute or climb out of the archive's folder ("zip slip"). */
@@ -68,7 +152,10 @@ public final class Npz {
         byte[] magic = counted.readNBytes(6);
         counted.reset();
         if (magic.length >= 6 && (magic[0] & 0xff) == 0x93 && magic[1] == 'N' && magic[2] == 'U') {
-            return TileArrays.read(counted, "", sink);
+            Npy.Header h = Npy.readHeader(counted);
+            TileArrays.layout(h);
+            checkDeclared(h, "", limits.archiveBytes() < 0 ? -1 : Math.max(0, limits.archiveBytes() - h.headerBytes()), limits);
+            return TileArrays.read(counted, "", h, sink, limits);
         }
         if (magic.length < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) {
             throw new NpyFormatException(magic.length >= 4 && magic[0] == 'P' && magic[1] == 'K'
@@ -90,7 +177,14 @@ public final class Npz {
                 Npy.Header h = Npy.readHeader(guard);
                 String key = name.substring(0, name.length() - 4);
                 if (TileArrays.isTileArray(h)) {
-                    found = TileArrays.read(guard, key, h, sink);
+                    checkDeclared(h, key, Math.max(0, limits.inflatable() - h.headerBytes()), limits);
+                    if (e.header.size() >= 0 && h.dtype().kind() != Npy.Kind.OBJECT
+                            && h.dataBytes() > e.header.size() - h.headerBytes()) {
+                        throw new NpyFormatException("entry '" + name + "' holds an array of shape " + Npy.shapeText(h.shape())
+                                + " that needs " + h.dataBytes() + " bytes: it inflates beyond its declared size of "
+                                + e.header.size() + " bytes (a damaged archive or a zip bomb?)");
+                    }
+                    found = TileArrays.read(guard, key, h, sink, limits);
                 } else {
                     skipped.add(key + " (" + explain(h) + ")");
                 }

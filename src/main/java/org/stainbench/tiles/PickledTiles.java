@@ -118,10 +118,14 @@ final class PickledTiles {
     }
 
     static TileArray read(InputStream in, TileArrayHeader header, int columns, TileSink sink) throws IOException {
-        Reader reader = new Reader(header, sink);
+        return read(in, header, columns, sink, Npz.Limits.DEFAULT);
+    }
+
+    static TileArray read(InputStream in, TileArrayHeader header, int columns, TileSink sink, Npz.Limits limits) throws IOException {
+        Reader reader = new Reader(header, sink, limits);
         Object top;
         try {
-            top = reader.load(in);
+            top = reader.load(new java.io.BufferedInputStream(in, 1 << 16));
         } catch (SinkFailure e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {
@@ -279,14 +283,51 @@ final class PickledTiles {
         int width;
         int height;
 
-        Reader(TileArrayHeader header, TileSink sink) {
+        private final Npz.Limits limits;
+
+        Reader(TileArrayHeader header, TileSink sink, Npz.Limits limits) {
             this.header = header;
             this.sink = sink;
+            this.limits = limits;
             this.memo = new LeanMemo();
+        }
+
+        /**
+         * The length that a length-prefixed opcode declares, read ahead (and put back), so that a value larger than
+         * a tile may be is refused before the unpickler allocates it.
+         */
+        private void checkLength(short key) throws IOException {
+            int width = switch (key) {
+                case 'B', 'T', 'X' -> 4; // BINBYTES, BINSTRING, BINUNICODE
+                case 0x8d, 0x8e, 0x96 -> 8; // BINUNICODE8, BINBYTES8, BYTEARRAY8
+                default -> 0;
+            };
+            if (width == 0) {
+                return;
+            }
+            input.mark(width);
+            byte[] b = input.readNBytes(width);
+            input.reset();
+            if (b.length < width) {
+                return; // the unpickler reports the truncation
+            }
+            long len = 0;
+            for (int i = width - 1; i >= 0; i--) {
+                len = len << 8 | (b[i] & 0xff);
+            }
+            if (key == 'T') {
+                len = (int) len; // signed
+            }
+            if (len < 0 || len > limits.maxValueBytes()) {
+                throw new NpyFormatException("the pickled object array declares a value of " + (len < 0 ? Long.toUnsignedString(len) : len)
+                        + " bytes, more than a tile of " + limits.maxTileSide() + " x " + limits.maxTileSide()
+                        + " pixels may hold (stainbench.catalog.max-tile-side)");
+            }
         }
 
         @Override
         protected Object dispatch(short key) throws PickleException, IOException {
+            checkLength(key);
             if (key == BUILD) {
                 Object state = stack.pop();
                 Object target = stack.peek();
@@ -342,6 +383,10 @@ final class PickledTiles {
             boolean image = a.shape.length == 3 && a.shape[2] == 3;
             boolean uint8 = a.dtype.type.equals("u1") || a.dtype.type.equals("B");
             if (image && uint8) {
+                if (a.shape[0] > limits.maxTileSide() || a.shape[1] > limits.maxTileSide()) {
+                    throw new NpyFormatException("tile " + tiles + " declares " + a.shape[1] + " x " + a.shape[0]
+                            + " pixels, above the limit of " + limits.maxTileSide() + " pixels a side (stainbench.catalog.max-tile-side)");
+                }
                 int h = (int) a.shape[0];
                 int w = (int) a.shape[1];
                 if ((long) w * h * 3 != data.length) {

@@ -75,6 +75,11 @@ public final class TileArrays {
 
     /** Reads the data that follows an already parsed header. */
     public static TileArray read(InputStream in, String key, Npy.Header h, TileSink sink) throws IOException {
+        return read(in, key, h, sink, Npz.Limits.DEFAULT);
+    }
+
+    /** Reads the data that follows an already parsed header; pickled values beyond the tile size limit are refused. */
+    public static TileArray read(InputStream in, String key, Npy.Header h, TileSink sink, Npz.Limits limits) throws IOException {
         String layout = layout(h);
         long[] s = h.shape();
         if (s[0] > Integer.MAX_VALUE - 8) {
@@ -83,7 +88,7 @@ public final class TileArrays {
         if (h.dtype().kind() == Npy.Kind.OBJECT) {
             TileArrayHeader header = new TileArrayHeader(key, layout, (int) s[0], 0, 0);
             call(() -> sink.begin(header));
-            return PickledTiles.read(in, header, (int) s[1], sink);
+            return PickledTiles.read(in, header, (int) s[1], sink, limits);
         }
         int count = s.length == 4 ? (int) s[0] : 1;
         int height = (int) s[s.length - 3];

@@ -49,6 +49,13 @@ class CpuTrainingController {
             if (experiment == null || experiment.isBlank()) {
                 p.add("Give the experiment a name.");
             }
+            for (String[] n : new String[][] {{"The experiment name", experiment}, {"The run name", runName}}) {
+                try {
+                    org.stainbench.shell.Names.check(n[0], n[1]);
+                } catch (IllegalArgumentException e) {
+                    p.add(e.getMessage());
+                }
+            }
             Dataset s = sourceDatasetId == null ? null : catalog.dataset(sourceDatasetId).orElse(null);
             Dataset t = targetDatasetId == null ? null : catalog.dataset(targetDatasetId).orElse(null);
             if (s == null || s.stain() != Stain.HE) {

@@ -144,6 +144,7 @@ class EpochEvaluations {
         if (n.length() > 200) {
             throw new IllegalArgumentException("Give the evaluation a name of 1–200 characters.");
         }
+        org.stainbench.shell.Names.check("The evaluation name", name);
         // every epoch either has a usable set on the source or can be generated here: check all before queuing any
         Map<Integer, GeneratedSet> existing = new LinkedHashMap<>();
         for (int e : chosen) {

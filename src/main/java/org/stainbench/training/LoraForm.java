@@ -45,6 +45,13 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
         if (blank(experiment)) {
             p.add("Give the experiment a name.");
         }
+        for (String[] n : new String[][] {{"The experiment name", experiment}, {"The run name", runName}}) {
+            try {
+                org.stainbench.shell.Names.check(n[0], n[1]);
+            } catch (IllegalArgumentException e) {
+                p.add(e.getMessage());
+            }
+        }
         if (datasetId == null) {
             p.add("Choose the training dataset.");
         }

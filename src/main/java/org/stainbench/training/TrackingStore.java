@@ -43,6 +43,7 @@ class TrackingStore {
         if (name == null || name.isBlank()) {
             throw MlflowException.invalid("Experiment name must be a non-empty string.");
         }
+        org.stainbench.shell.Names.check("The experiment name", name, MlflowException::invalid);
         if (experimentByName(name).isPresent()) {
             throw MlflowException.exists("Experiment '" + name + "' already exists.");
         }
@@ -129,6 +130,7 @@ class TrackingStore {
         String uuid = UUID.randomUUID().toString().replace("-", "");
         String name = runName != null && !runName.isBlank() ? runName
                 : tags.getOrDefault("mlflow.runName", "run-" + uuid.substring(0, 8));
+        org.stainbench.shell.Names.check("The run name", name, MlflowException::invalid);
         String artifactUri = exp.artifactLocation() + "/" + uuid + "/artifacts";
         long start = startTime != null ? startTime : clock.millis();
         jdbc.sql("insert into tracked_run (run_uuid, experiment_id, run_name, user_id, status, start_time,"
@@ -166,6 +168,7 @@ class TrackingStore {
     }
 
     Tracking.RunInfo updateRun(String uuid, String status, Long endTime, String runName) {
+        org.stainbench.shell.Names.check("The run name", runName, MlflowException::invalid);
         Tracking.RunInfo info = requireActiveRun(uuid);
         if (status != null && !Tracking.STATUSES.contains(status)) {
             throw MlflowException.invalid("Invalid run status '" + status + "'; expected one of " + Tracking.STATUSES);
@@ -345,6 +348,7 @@ class TrackingStore {
 
     void setTag(Tracking.RunInfo run, String key, String value) {
         checkKey(key);
+        org.stainbench.shell.Names.check("The run name", "mlflow.runName".equals(key) ? value : null, MlflowException::invalid);
         if (value != null && value.length() > MAX_TAG_VALUE) {
             throw MlflowException.invalid("Tag value for '" + key + "' is longer than " + MAX_TAG_VALUE + " characters.");
         }
