@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxEntryBytes       largest uncompressed archive entry
  * @param ingestThreads       threads computing measures and thumbnails during one ingest
  * @param pageSize            tiles per page in the tile browser
+ * @param maxUploadBytes      largest archive upload (page, multipart API and raw API), enforced while it streams in;
+ *                            also the servlet's multipart limit
  */
 @ConfigurationProperties("stainbench.catalog")
 record CatalogProperties(
@@ -21,7 +23,8 @@ record CatalogProperties(
         @DefaultValue("250") double maxCompressionRatio,
         @DefaultValue("68719476736") long maxEntryBytes,
         @DefaultValue("2") int ingestThreads,
-        @DefaultValue("60") int pageSize) {
+        @DefaultValue("60") int pageSize,
+        @DefaultValue("2GB") org.springframework.util.unit.DataSize maxUploadBytes) {
 
     org.stainbench.tiles.Npz.Limits limits() {
         return new org.stainbench.tiles.Npz.Limits(maxEntryBytes, maxCompressionRatio);
