@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxEntryBytes       largest uncompressed archive entry
  * @param ingestThreads       threads computing measures and thumbnails during one ingest
  * @param pageSize            tiles per page in the tile browser
- * @param maxUploadBytes      largest archive upload (page, multipart API and raw API), enforced while it streams in;
- *                            also the servlet's multipart limit
+ * @param maxUploadBytes      largest archive upload (page, multipart API and raw API): refused by its declared
+ *                            length before it is read, else counted while it streams in
  */
 @ConfigurationProperties("stainbench.catalog")
 record CatalogProperties(
@@ -24,7 +24,7 @@ record CatalogProperties(
         @DefaultValue("68719476736") long maxEntryBytes,
         @DefaultValue("2") int ingestThreads,
         @DefaultValue("60") int pageSize,
-        @DefaultValue("2GB") org.springframework.util.unit.DataSize maxUploadBytes) {
+        @DefaultValue("8GB") org.springframework.util.unit.DataSize maxUploadBytes) {
 
     org.stainbench.tiles.Npz.Limits limits() {
         return new org.stainbench.tiles.Npz.Limits(maxEntryBytes, maxCompressionRatio);

@@ -32,8 +32,8 @@ import org.stainbench.accounts.Role;
 
 /**
  * Issue 15, item 15 (archives) and item 13 (no SQL in API 500s), against a real server: an archive upload over
- * {@code stainbench.catalog.max-upload-bytes} is refused with 413 while it streams in (raw body), by the servlet's
- * multipart limit (multipart API) and on the dataset page, and leaves nothing behind.
+ * {@code stainbench.catalog.max-upload-bytes} is refused with 413 by its declared length before it is read (raw or
+ * multipart), while it streams in (raw body without a length) and on the dataset page, and leaves nothing behind.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "stainbench.catalog.max-upload-bytes=64KB")
@@ -90,6 +90,18 @@ class UploadLimitsTest {
     }
 
     @Test
+    void aDeclaredLengthOverTheLimitIsRefusedBeforeReading() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/datasets/" + dataset
+                        + "/archives?fileName=big.npz"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("stainbench.catalog.max-upload-bytes");
+        nothingKept();
+    }
+
+    @Test
     void aMultipartArchiveOverTheLimitIs413() throws Exception {
         String boundary = "----sb" + System.nanoTime();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.npz\"\r\n"
@@ -106,6 +118,7 @@ class UploadLimitsTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("stainbench.catalog.max-upload-bytes");
         nothingKept();
     }
 
