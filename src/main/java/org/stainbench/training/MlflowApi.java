@@ -26,6 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
  * params, metrics and tags), with MLflow's JSON shapes: string ids, {@code run_uuid} as an alias of
  * {@code run_id}, errors as {@code {"error_code", "message"}}. Point the client at Stainbench with
  * {@code MLFLOW_TRACKING_URI=http://host:8080} and {@code MLFLOW_TRACKING_TOKEN=<machine token>}.
+ * <p>
+ * Every endpoint asks {@link TrackingAccess} first (who may read or write what). Searches are bounded by
+ * {@link TrackingProperties}: filter length, page size and the work of one request ({@link RunSearch.Budget}).
+ * Values over MLflow's length limits are 400 naming the field ({@link TrackingStore}); any other failure is a
+ * generic 500 ({@link MlflowErrors}).
  */
 @RestController
 @RequestMapping("/api/2.0/mlflow")
