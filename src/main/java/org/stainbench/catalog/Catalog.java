@@ -218,7 +218,8 @@ public class Catalog {
         String name = ArchiveNames.clean(fileName);
         CatalogFiles.Stored stored;
         try {
-            stored = files.receive(content);
+            // the limit is for what people send; archives the platform wrote itself are not uploads
+            stored = files.receive(content, elsewhereAllowed ? Long.MAX_VALUE : properties.maxUploadBytes().toBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("The upload of '" + name + "' broke off: " + e.getMessage(), e);
         }

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.FileSystemUtils;
 import org.stainbench.shell.Sha256;
+import org.stainbench.shell.TooLarge;
 
 /**
  * The catalog's part of the artifact store ({@code stainbench.artifacts.root}/catalog): uploaded archives
@@ -41,12 +42,16 @@ class CatalogFiles {
     record Stored(Path file, String sha256, long size) {
     }
 
-    /** Streams {@code in} to a temporary file in the store, computing its SHA-256 on the way. */
-    Stored receive(InputStream in) throws IOException {
+    /**
+     * Streams {@code in} to a temporary file in the store, computing its SHA-256 on the way; more than
+     * {@code maxBytes} stop it with {@link TooLarge} and leave no file behind.
+     */
+    Stored receive(InputStream in, long maxBytes) throws IOException {
         Path tmp = root.resolve("incoming");
         Files.createDirectories(tmp);
         Path file = tmp.resolve(UUID.randomUUID() + ".part");
-        Sha256.Copied c = Sha256.copy(in, file);
+        Sha256.Copied c = Sha256.copy(TooLarge.limit(in, maxBytes, "The archive",
+                "stainbench.catalog.max-upload-bytes"), file);
         return new Stored(c.file(), c.sha256(), c.size());
     }
 

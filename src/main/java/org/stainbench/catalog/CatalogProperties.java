@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pageSize            tiles per page in the tile browser
  * @param maxTileSide         largest tile height or width an archive may declare (checked before anything is allocated)
  * @param maxTiles            most tiles one archive's array may declare
+ * @param maxUploadBytes      largest archive upload (page, multipart API and raw API): refused by its declared
+ *                            length before it is read, else counted while it streams in
  */
 @ConfigurationProperties("stainbench.catalog")
 record CatalogProperties(
@@ -25,7 +27,8 @@ record CatalogProperties(
         @DefaultValue("2") int ingestThreads,
         @DefaultValue("60") int pageSize,
         @DefaultValue("4096") int maxTileSide,
-        @DefaultValue("2000000") long maxTiles) {
+        @DefaultValue("2000000") long maxTiles,
+        @DefaultValue("8GB") org.springframework.util.unit.DataSize maxUploadBytes) {
 
     org.stainbench.tiles.Npz.Limits limits() {
         return new org.stainbench.tiles.Npz.Limits(maxEntryBytes, maxCompressionRatio, maxTileSide, maxTiles, -1);

@@ -19,6 +19,16 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
+    /** An upload over a configured limit: 413 naming the limit and its setting. */
+    @ExceptionHandler(TooLarge.class)
+    ProblemDetail tooLarge(TooLarge e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+        p.setTitle("Upload too large");
+        p.setProperty("limit", e.limit());
+        p.setProperty("setting", e.setting());
+        return p;
+    }
+
     /** A deletion refused because others depend on the thing: 409 with the dependants (kind, title, href). */
     @ExceptionHandler(Dependants.Blocked.class)
     ProblemDetail blocked(Dependants.Blocked e) {

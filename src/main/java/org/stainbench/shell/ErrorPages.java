@@ -38,7 +38,9 @@ class ErrorPages extends AbstractErrorController {
                     ErrorAttributeOptions.of(ErrorAttributeOptions.Include.MESSAGE));
             ProblemDetail problem = ProblemDetail.forStatus(status);
             Object message = attrs.get("message");
-            if (message != null && !message.toString().isBlank() && !"No message available".equals(message)) {
+            // a 5xx never tells why: its exception's text can hold SQL or paths (the log has it)
+            if (!status.is5xxServerError() && message != null && !message.toString().isBlank()
+                    && !"No message available".equals(message)) {
                 problem.setDetail(message.toString());
             }
             problem.setInstance(URI.create(path));

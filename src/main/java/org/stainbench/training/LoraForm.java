@@ -55,6 +55,11 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
         if (datasetId == null) {
             p.add("Choose the training dataset.");
         }
+        tooLong(p, "The experiment name", experiment, TrackingStore.MAX_EXPERIMENT_NAME);
+        tooLong(p, "The run name", runName, TrackingStore.MAX_RUN_NAME);
+        tooLong(p, "The base model", baseModel, TrackingStore.MAX_PARAM_VALUE);
+        tooLong(p, "The target modules", targetModules, TrackingStore.MAX_PARAM_VALUE);
+        tooLong(p, "The checkpoint file pattern", checkpointPattern, TrackingStore.MAX_PARAM_VALUE);
         if (!List.of("train", "test", "all").contains(split == null ? "" : split)) {
             p.add("Split side must be train, test or all.");
         }
@@ -152,6 +157,13 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
+    }
+
+    /** A problem naming the field and its limit when the (trimmed) text is longer than {@code max} characters. */
+    static void tooLong(List<String> p, String what, String text, int max) {
+        if (text != null && text.trim().length() > max) {
+            p.add(what + " is " + text.trim().length() + " characters long; the limit is " + max + " characters.");
+        }
     }
 
     private static void range(List<String> p, String what, Integer v, int min, int max) {

@@ -26,6 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
  * params, metrics and tags), with MLflow's JSON shapes: string ids, {@code run_uuid} as an alias of
  * {@code run_id}, errors as {@code {"error_code", "message"}}. Point the client at Stainbench with
  * {@code MLFLOW_TRACKING_URI=http://host:8080} and {@code MLFLOW_TRACKING_TOKEN=<machine token>}.
+ * <p>
+ * Every endpoint asks {@link TrackingAccess} first (who may read or write what). Searches are bounded by
+ * {@link TrackingProperties}: filter length, page size and the work of one request ({@link RunSearch.Budget}).
+ * Values over MLflow's length limits are 400 naming the field ({@link TrackingStore}); any other failure is a
+ * generic 500 ({@link MlflowErrors}).
  */
 @RestController
 @RequestMapping("/api/2.0/mlflow")
@@ -40,18 +45,23 @@ class MlflowApi {
     private final TrackingStore store;
     private final org.springframework.context.ApplicationEventPublisher events;
     private final Runs runs;
+    private final TrackingAccess access;
+    private final TrackingProperties limits;
 
-    MlflowApi(TrackingStore store, org.springframework.context.ApplicationEventPublisher events, Runs runs) {
+    MlflowApi(TrackingStore store, org.springframework.context.ApplicationEventPublisher events, Runs runs,
+            TrackingAccess access, TrackingProperties limits) {
         this.store = store;
         this.events = events;
         this.runs = runs;
+        this.access = access;
+        this.limits = limits;
     }
 
     // ---- experiments -------------------------------------------------------------------------
 
     @PostMapping("/experiments/create")
     ObjectNode createExperiment(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.manage(auth);
         long id = store.createExperiment(text(body, "name", true), text(body, "artifact_location", false),
                 keyValues(body.get("tags")));
         events.publishEvent(org.stainbench.shell.Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
@@ -61,29 +71,37 @@ class MlflowApi {
     }
 
     @GetMapping("/experiments/get")
-    ObjectNode getExperiment(@RequestParam(name = "experiment_id", required = false) String id) {
-        return JSON.objectNode().set("experiment", experimentJson(store.requireExperiment(experimentId(id))));
+    ObjectNode getExperiment(@RequestParam(name = "experiment_id", required = false) String id,
+            Authentication auth) {
+        long experimentId = experimentId(id);
+        access.readExperiment(auth, experimentId);
+        return JSON.objectNode().set("experiment", experimentJson(store.requireExperiment(experimentId)));
     }
 
     @GetMapping("/experiments/get-by-name")
-    ObjectNode getExperimentByName(@RequestParam(name = "experiment_name", required = false) String name) {
+    ObjectNode getExperimentByName(@RequestParam(name = "experiment_name", required = false) String name,
+            Authentication auth) {
         if (name == null || name.isBlank()) {
             throw MlflowException.invalid("Missing value for required parameter 'experiment_name'.");
         }
-        Tracking.Experiment e = store.experimentByName(name)
+        java.util.Optional<Tracking.Experiment> found = store.experimentByName(name);
+        access.readExperiment(auth, found.map(Tracking.Experiment::id).orElse(null));
+        Tracking.Experiment e = found
                 .orElseThrow(() -> MlflowException.notFound("Could not find experiment with name '" + name + "'"));
         return JSON.objectNode().set("experiment", experimentJson(e));
     }
 
     @PostMapping("/experiments/search")
-    ObjectNode searchExperiments(@RequestBody(required = false) JsonNode body) {
+    ObjectNode searchExperiments(@RequestBody(required = false) JsonNode body, Authentication auth) {
+        access.readAll(auth);
         JsonNode b = body == null ? JSON.objectNode() : body;
         String viewType = b.path("view_type").asString("ACTIVE_ONLY");
-        int max = b.path("max_results").asInt(DEFAULT_MAX_RESULTS);
-        String filter = b.path("filter").asString("");
+        int max = maxResults(b);
+        String filter = filter(b);
+        java.util.function.Predicate<Tracking.Experiment> matches = experimentFilter(filter);
         List<Tracking.Experiment> all = store.experiments(viewType.equals("ALL") ? null
                         : viewType.equals("DELETED_ONLY") ? "deleted" : "active")
-                .stream().filter(e -> filter.isBlank() || matchesExperimentFilter(e, filter)).toList();
+                .stream().filter(matches).toList();
         int offset = decodeToken(b.path("page_token").asString(""));
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("experiments");
@@ -97,7 +115,7 @@ class MlflowApi {
     /** MLflow's {@code experiments/delete}: soft; its live runs are deleted with it (and come back with it). */
     @PostMapping("/experiments/delete")
     ObjectNode deleteExperiment(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.manage(auth);
         Tracking.Experiment e = store.requireExperiment(experimentId(text(body, "experiment_id", true)));
         try {
             runs.deleteExperiment(e, ((ApiPrincipal) auth.getPrincipal()).username());
@@ -112,7 +130,7 @@ class MlflowApi {
     /** MLflow's {@code experiments/restore}: the experiment and the runs its deletion took. */
     @PostMapping("/experiments/restore")
     ObjectNode restoreExperiment(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.manage(auth);
         runs.restoreExperiment(store.requireExperiment(experimentId(text(body, "experiment_id", true))),
                 ((ApiPrincipal) auth.getPrincipal()).username());
         return JSON.objectNode();
@@ -120,7 +138,7 @@ class MlflowApi {
 
     @PostMapping("/experiments/set-experiment-tag")
     ObjectNode setExperimentTag(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.manage(auth);
         store.setExperimentTag(experimentId(text(body, "experiment_id", true)), text(body, "key", true),
                 text(body, "value", false));
         return JSON.objectNode();
@@ -130,7 +148,7 @@ class MlflowApi {
 
     @PostMapping("/runs/create")
     ObjectNode createRun(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.manage(auth);
         String expText = text(body, "experiment_id", false);
         long exp = expText == null ? 0 : experimentId(expText);
         Long start = body.hasNonNull("start_time") ? body.get("start_time").asLong() : null;
@@ -147,14 +165,16 @@ class MlflowApi {
 
     @GetMapping("/runs/get")
     ObjectNode getRun(@RequestParam(name = "run_id", required = false) String runId,
-            @RequestParam(name = "run_uuid", required = false) String runUuid) {
-        Tracking.RunInfo info = store.requireRun(runId != null ? runId : runUuid);
+            @RequestParam(name = "run_uuid", required = false) String runUuid, Authentication auth) {
+        String uuid = runId != null ? runId : runUuid;
+        access.read(auth, uuid);
+        Tracking.RunInfo info = store.requireRun(uuid);
         return JSON.objectNode().set("run", runJson(store.full(info)));
     }
 
     @PostMapping("/runs/update")
     ObjectNode updateRun(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.write(auth, runId(body));
         Long end = body.hasNonNull("end_time") ? body.get("end_time").asLong() : null;
         Tracking.RunInfo info = store.updateRun(runId(body), text(body, "status", false), end,
                 text(body, "run_name", false));
@@ -164,7 +184,7 @@ class MlflowApi {
     /** MLflow's {@code runs/delete}: soft, as on the run page; repeating it changes nothing. */
     @PostMapping("/runs/delete")
     ObjectNode deleteRun(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.manage(auth);
         try {
             runs.delete(store.requireRun(runId(body)), ((ApiPrincipal) auth.getPrincipal()).username());
         } catch (org.stainbench.shell.Dependants.Blocked e) {
@@ -176,13 +196,14 @@ class MlflowApi {
     /** MLflow's {@code runs/restore}: a deleted run becomes active again (also from the admins' trash). */
     @PostMapping("/runs/restore")
     ObjectNode restoreRun(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.manage(auth);
         runs.restore(store.requireRun(runId(body)), ((ApiPrincipal) auth.getPrincipal()).username());
         return JSON.objectNode();
     }
 
     @PostMapping("/runs/search")
-    ObjectNode searchRuns(@RequestBody(required = false) JsonNode body) {
+    ObjectNode searchRuns(@RequestBody(required = false) JsonNode body, Authentication auth) {
+        access.readAll(auth);
         JsonNode b = body == null ? JSON.objectNode() : body;
         List<Long> experiments = new ArrayList<>();
         b.path("experiment_ids").forEach(e -> experiments.add(experimentId(e.asString())));
@@ -192,16 +213,18 @@ class MlflowApi {
             case "DELETED_ONLY" -> "deleted";
             default -> "active";
         };
-        int max = b.path("max_results").asInt(DEFAULT_MAX_RESULTS);
-        if (max < 1 || max > 50000) {
-            throw MlflowException.invalid("max_results must be between 1 and 50000, got " + max);
-        }
+        int max = maxResults(b);
         List<String> orderBy = new ArrayList<>();
         b.path("order_by").forEach(o -> orderBy.add(o.asString()));
-        var predicate = RunSearch.filter(b.path("filter").asString(""));
+        if (String.join(",", orderBy).length() > limits.maxFilterLength()) {
+            throw MlflowException.invalid("order_by is longer than stainbench.tracking.max-filter-length ("
+                    + limits.maxFilterLength() + " characters).");
+        }
+        RunSearch.Budget budget = new RunSearch.Budget(limits.maxSearchWork(), "stainbench.tracking.max-search-work");
+        var predicate = RunSearch.filter(filter(b), budget);
         var order = RunSearch.order(orderBy);
-        List<Tracking.Run> runs = store.runInfos(experiments, lifecycle).stream().map(store::full)
-                .filter(predicate).sorted(order).toList();
+        List<Tracking.Run> runs = store.runInfos(experiments, lifecycle).stream()
+                .peek(r -> budget.spend(1)).map(store::full).filter(predicate).sorted(order).toList();
         int offset = decodeToken(b.path("page_token").asString(""));
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("runs");
@@ -214,21 +237,21 @@ class MlflowApi {
 
     @PostMapping("/runs/log-metric")
     ObjectNode logMetric(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.write(auth, runId(body));
         store.logBatch(runId(body), List.of(metric(body)), Map.of(), Map.of());
         return JSON.objectNode();
     }
 
     @PostMapping("/runs/log-parameter")
     ObjectNode logParameter(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.write(auth, runId(body));
         store.logBatch(runId(body), List.of(), Map.of(text(body, "key", true), valueText(body)), Map.of());
         return JSON.objectNode();
     }
 
     @PostMapping("/runs/set-tag")
     ObjectNode setTag(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.write(auth, runId(body));
         Map<String, String> tag = new LinkedHashMap<>();
         tag.put(text(body, "key", true), valueText(body));
         store.logBatch(runId(body), List.of(), Map.of(), tag);
@@ -237,14 +260,14 @@ class MlflowApi {
 
     @PostMapping("/runs/delete-tag")
     ObjectNode deleteTag(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.write(auth, runId(body));
         store.deleteTag(store.requireActiveRun(runId(body)), text(body, "key", true));
         return JSON.objectNode();
     }
 
     @PostMapping("/runs/log-batch")
     ObjectNode logBatch(@RequestBody JsonNode body, Authentication auth) {
-        requireWriter(auth);
+        access.write(auth, runId(body));
         JsonNode metrics = body.path("metrics");
         JsonNode params = body.path("params");
         JsonNode tags = body.path("tags");
@@ -271,11 +294,13 @@ class MlflowApi {
     @GetMapping("/metrics/get-history")
     ObjectNode metricHistory(@RequestParam(name = "run_id", required = false) String runId,
             @RequestParam(name = "run_uuid", required = false) String runUuid,
-            @RequestParam(name = "metric_key", required = false) String key) {
+            @RequestParam(name = "metric_key", required = false) String key, Authentication auth) {
+        String uuid = runId != null ? runId : runUuid;
+        access.read(auth, uuid);
         if (key == null || key.isBlank()) {
             throw MlflowException.invalid("Missing value for required parameter 'metric_key'.");
         }
-        Tracking.RunInfo info = store.requireRun(runId != null ? runId : runUuid);
+        Tracking.RunInfo info = store.requireRun(uuid);
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("metrics");
         store.metricHistory(info, key).forEach(m -> list.add(metricJson(m)));
@@ -343,12 +368,25 @@ class MlflowApi {
 
     // ---- request helpers ---------------------------------------------------------------------
 
-    private static void requireWriter(Authentication auth) {
-        boolean writer = auth.getAuthorities().stream().anyMatch(
-                a -> a.getAuthority().equals("ROLE_MEMBER") || a.getAuthority().equals("SCOPE_NODE"));
-        if (!writer) {
-            throw MlflowException.forbidden("This token may only read: its owner is not a team member.");
+    /** {@code max_results} of a search: 1 to stainbench.tracking.max-search-results. */
+    private int maxResults(JsonNode b) {
+        JsonNode n = b.path("max_results");
+        int max = n.isMissingNode() || n.isNull() ? Math.min(DEFAULT_MAX_RESULTS, limits.maxSearchResults()) : n.asInt(-1);
+        if (max < 1 || max > limits.maxSearchResults()) {
+            throw MlflowException.invalid("max_results must be between 1 and " + limits.maxSearchResults()
+                    + " (stainbench.tracking.max-search-results), got " + n.asString() + ".");
         }
+        return max;
+    }
+
+    /** The {@code filter} of a search, at most stainbench.tracking.max-filter-length characters. */
+    private String filter(JsonNode b) {
+        String filter = b.path("filter").asString("");
+        if (filter.length() > limits.maxFilterLength()) {
+            throw MlflowException.invalid("filter is " + filter.length() + " characters long; the limit is "
+                    + limits.maxFilterLength() + " (stainbench.tracking.max-filter-length).");
+        }
+        return filter;
     }
 
     private static String runId(JsonNode body) {
@@ -422,19 +460,32 @@ class MlflowApi {
         return out;
     }
 
-    private static boolean matchesExperimentFilter(Tracking.Experiment e, String filter) {
-        // The client's only common use: name = 'x' or name LIKE 'x%'.
-        var m = java.util.regex.Pattern.compile("(?i)\\s*(?:attribute\\.)?name\\s*(=|LIKE|ILIKE)\\s*'([^']*)'\\s*")
-                .matcher(filter);
+    private static final java.util.regex.Pattern EXPERIMENT_FILTER = java.util.regex.Pattern
+            .compile("(?i)\\s*(?:attributes?\\.)?name\\s*(=|!=|LIKE|ILIKE)\\s*'([^']*)'\\s*");
+
+    /** The client's only common use: name = 'x' or name LIKE 'x%' (matched by {@link org.stainbench.shell.LikePattern}). */
+    private static java.util.function.Predicate<Tracking.Experiment> experimentFilter(String filter) {
+        if (filter.isBlank()) {
+            return e -> true;
+        }
+        var m = EXPERIMENT_FILTER.matcher(filter);
         if (!m.matches()) {
             throw MlflowException.invalid("Unsupported experiment filter '" + filter + "'; use name = '…' or name LIKE '…'.");
         }
         String v = m.group(2);
-        return switch (m.group(1).toUpperCase()) {
-            case "=" -> e.name().equals(v);
-            default -> java.util.regex.Pattern.compile(v.replace("%", ".*").replace("_", "."),
-                    m.group(1).equalsIgnoreCase("ILIKE") ? java.util.regex.Pattern.CASE_INSENSITIVE : 0)
-                    .matcher(e.name()).matches();
+        return switch (m.group(1).toUpperCase(java.util.Locale.ROOT)) {
+            case "=" -> e -> e.name().equals(v);
+            case "!=" -> e -> !e.name().equals(v);
+            default -> {
+                org.stainbench.shell.LikePattern like;
+                try {
+                    like = org.stainbench.shell.LikePattern.compile(v, RunSearch.LIKE_ESCAPE,
+                            m.group(1).equalsIgnoreCase("ILIKE"));
+                } catch (IllegalArgumentException x) {
+                    throw MlflowException.invalid(x.getMessage());
+                }
+                yield e -> like.matches(e.name());
+            }
         };
     }
 

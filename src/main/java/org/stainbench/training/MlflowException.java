@@ -26,6 +26,11 @@ class MlflowException extends RuntimeException {
         return new MlflowException("RESOURCE_ALREADY_EXISTS", HttpStatus.BAD_REQUEST, message);
     }
 
+    /** Too much data (an upload over a configured limit): 413, MLflow's RESOURCE_LIMIT_EXCEEDED. */
+    static MlflowException tooLarge(String message) {
+        return new MlflowException("RESOURCE_LIMIT_EXCEEDED", HttpStatus.CONTENT_TOO_LARGE, message);
+    }
+
     static MlflowException forbidden(String message) {
         return new MlflowException("PERMISSION_DENIED", HttpStatus.FORBIDDEN, message);
     }

@@ -5,7 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
+
+import org.stainbench.shell.LikePattern;
 
 /**
  * MLflow's run search language: a filter such as
@@ -13,18 +14,61 @@ import java.util.regex.Pattern;
  * clauses such as {@code metrics.fid ASC}. Supports the comparators =, !=, <, <=, >, >=, LIKE and
  * ILIKE on metrics, params, tags and the attributes status, run_name, run_id, user_id, start_time
  * and end_time. Pure: it filters and sorts runs it is given.
+ * <p>
+ * LIKE and ILIKE use {@link LikePattern} (no regular expressions; a backslash escapes {@code %}, {@code _} and
+ * itself, as in PostgreSQL), so a pattern such as {@code '%%%%%%%%%%!'} costs at most text × pattern steps; a
+ * {@link Budget} bounds the work of one request.
  */
 final class RunSearch {
 
     private RunSearch() {
     }
 
-    record Clause(String entity, String key, String op, Object value) {
+    /** The escape character of LIKE patterns in filters (PostgreSQL's default). */
+    static final char LIKE_ESCAPE = '\\';
+
+    /** One comparison; {@code like} is the compiled pattern of a LIKE/ILIKE clause, else null. */
+    record Clause(String entity, String key, String op, Object value, LikePattern like) {
+    }
+
+    /**
+     * The work one search may do, in steps: each run × clause costs one, each LIKE/ILIKE match its steps.
+     * {@link #spend} refuses (400) once the total passes the limit.
+     */
+    static final class Budget {
+        private final long limit;
+        private final String setting;
+        private long spent;
+
+        Budget(long limit, String setting) {
+            this.limit = limit;
+            this.setting = setting;
+        }
+
+        static Budget unlimited() {
+            return new Budget(Long.MAX_VALUE, "none");
+        }
+
+        void spend(long steps) {
+            spent += steps;
+            if (spent > limit) {
+                throw MlflowException.invalid("This search needs more work than " + setting + " (" + limit
+                        + " steps) allows; narrow the filter or the experiments searched.");
+            }
+        }
+
+        long spent() {
+            return spent;
+        }
     }
 
     static Predicate<Tracking.Run> filter(String text) {
+        return filter(text, Budget.unlimited());
+    }
+
+    static Predicate<Tracking.Run> filter(String text, Budget budget) {
         List<Clause> clauses = parse(text);
-        return run -> clauses.stream().allMatch(c -> matches(run, c));
+        return run -> clauses.stream().allMatch(c -> matches(run, c, budget));
     }
 
     static List<Clause> parse(String text) {
@@ -47,7 +91,15 @@ final class RunSearch {
             if ((entity.equals("params") || entity.equals("tags")) && !(value instanceof String)) {
                 throw MlflowException.invalid("Parameter/tag values must be quoted strings in '" + text + "'");
             }
-            out.add(new Clause(entity, ident[1], op, value));
+            LikePattern like = null;
+            if (op.contains("LIKE")) {
+                try {
+                    like = LikePattern.compile((String) value, LIKE_ESCAPE, op.equals("ILIKE"));
+                } catch (IllegalArgumentException e) {
+                    throw MlflowException.invalid(e.getMessage() + " In '" + text + "'");
+                }
+            }
+            out.add(new Clause(entity, ident[1], op, value, like));
             lx.skipSpace();
             if (lx.atEnd()) {
                 return out;
@@ -107,7 +159,8 @@ final class RunSearch {
         };
     }
 
-    private static boolean matches(Tracking.Run r, Clause c) {
+    private static boolean matches(Tracking.Run r, Clause c, Budget budget) {
+        budget.spend(1);
         Object actual = sortKey(r, c.entity(), c.key());
         if (actual == null) {
             return false;
@@ -132,26 +185,17 @@ final class RunSearch {
         return switch (c.op()) {
             case "=" -> s.equals(v);
             case "!=" -> !s.equals(v);
-            case "LIKE" -> like(v, false).matcher(s).matches();
-            case "ILIKE" -> like(v, true).matcher(s).matches();
+            case "LIKE", "ILIKE" -> {
+                long steps = c.like().steps(s);
+                budget.spend(Math.abs(steps));
+                yield steps > 0;
+            }
             case "<" -> s.compareTo(v) < 0;
             case "<=" -> s.compareTo(v) <= 0;
             case ">" -> s.compareTo(v) > 0;
             case ">=" -> s.compareTo(v) >= 0;
             default -> throw MlflowException.invalid("Unknown comparator " + c.op());
         };
-    }
-
-    private static Pattern like(String pattern, boolean ignoreCase) {
-        StringBuilder re = new StringBuilder();
-        for (char ch : pattern.toCharArray()) {
-            switch (ch) {
-                case '%' -> re.append(".*");
-                case '_' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(ch)));
-            }
-        }
-        return Pattern.compile(re.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
     }
 
     /** A small hand-written lexer for the filter grammar. */

@@ -230,7 +230,7 @@ class RunsController {
     @GetMapping("/runs/{uuid}/artifacts/{*path}")
     ResponseEntity<?> artifact(@PathVariable String uuid, @PathVariable String path) throws IOException {
         Tracking.RunInfo info = store.run(uuid).orElseThrow(NotFound::new);
-        return artifacts.downloadOrList("/" + info.experimentId() + "/" + uuid + "/artifacts" + path, null);
+        return artifacts.download(info, path).orElseThrow(NotFound::new);
     }
 
     /** Any number of runs side by side: differing params, final metrics, overlaid curves; or seed groups. */
@@ -300,10 +300,9 @@ class RunsController {
     record GroupRow(String label, List<String> runIds, Map<String, SeedGroups.Summary> finals) {
     }
 
+    /** The images of the run's gallery: the types artifacts are served inline as ({@link MlflowArtifacts#serve}). */
     static boolean isImage(String name) {
-        String n = name.toLowerCase();
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".gif")
-                || n.endsWith(".webp");
+        return MlflowArtifacts.inlineType(name) != null;
     }
 
     @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)

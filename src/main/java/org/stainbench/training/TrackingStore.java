@@ -25,9 +25,15 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional
 class TrackingStore {
 
+    // MLflow's documented limits (mlflow/utils/validation.py) where it has them, else the column widths (V6)
     static final int MAX_KEY = 250;
     static final int MAX_PARAM_VALUE = 6000;
     static final int MAX_TAG_VALUE = 8000;
+    static final int MAX_EXPERIMENT_TAG_VALUE = 5000;
+    static final int MAX_EXPERIMENT_NAME = 500;
+    static final int MAX_ARTIFACT_LOCATION = 1000;
+    static final int MAX_RUN_NAME = 250;
+    static final int MAX_USER_ID = 256;
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -44,6 +50,12 @@ class TrackingStore {
             throw MlflowException.invalid("Experiment name must be a non-empty string.");
         }
         org.stainbench.shell.Names.check("The experiment name", name, MlflowException::invalid);
+        checkLength("experiment name", name, MAX_EXPERIMENT_NAME);
+        checkLength("artifact_location", artifactLocation, MAX_ARTIFACT_LOCATION);
+        tags.forEach((k, v) -> {
+            checkKey("experiment tag key", k);
+            checkLength("value of experiment tag '" + abbreviate(k) + "'", v, MAX_EXPERIMENT_TAG_VALUE);
+        });
         if (experimentByName(name).isPresent()) {
             throw MlflowException.exists("Experiment '" + name + "' already exists.");
         }
@@ -90,7 +102,8 @@ class TrackingStore {
 
     void setExperimentTag(long experimentId, String key, String value) {
         requireExperiment(experimentId);
-        checkKey(key);
+        checkKey("experiment tag key", key);
+        checkLength("value of experiment tag '" + abbreviate(key) + "'", value, MAX_EXPERIMENT_TAG_VALUE);
         int updated = jdbc.sql("update experiment_tag set tag_value = ? where experiment_id = ? and tag_key = ?")
                 .params(value, experimentId, key).update();
         if (updated == 0) {
@@ -131,6 +144,8 @@ class TrackingStore {
         String name = runName != null && !runName.isBlank() ? runName
                 : tags.getOrDefault("mlflow.runName", "run-" + uuid.substring(0, 8));
         org.stainbench.shell.Names.check("The run name", name, MlflowException::invalid);
+        checkLength("run_name", name, MAX_RUN_NAME);
+        checkLength("user_id", userId, MAX_USER_ID);
         String artifactUri = exp.artifactLocation() + "/" + uuid + "/artifacts";
         long start = startTime != null ? startTime : clock.millis();
         jdbc.sql("insert into tracked_run (run_uuid, experiment_id, run_name, user_id, status, start_time,"
@@ -173,6 +188,7 @@ class TrackingStore {
         if (status != null && !Tracking.STATUSES.contains(status)) {
             throw MlflowException.invalid("Invalid run status '" + status + "'; expected one of " + Tracking.STATUSES);
         }
+        checkLength("run_name", runName, MAX_RUN_NAME);
         jdbc.sql("update tracked_run set status = coalesce(?, status), end_time = ?, run_name = coalesce(?, run_name)"
                 + " where id = ?")
                 .params(status, endTime != null ? endTime : info.endTime(), blankToNull(runName), info.id()).update();
@@ -326,12 +342,9 @@ class TrackingStore {
     // ---- params, tags, metrics ---------------------------------------------------------------
 
     void logParam(Tracking.RunInfo run, String key, String value) {
-        checkKey(key);
+        checkKey("param key", key);
         String v = value == null ? "" : value;
-        if (v.length() > MAX_PARAM_VALUE) {
-            throw MlflowException.invalid("Param value for '" + key + "' is longer than " + MAX_PARAM_VALUE
-                    + " characters.");
-        }
+        checkLength("value of param '" + key + "'", v, MAX_PARAM_VALUE);
         Optional<String> existing = jdbc.sql("select param_value from run_param where run_id = ? and param_key = ?")
                 .params(run.id(), key).query(String.class).optional();
         if (existing.isPresent()) {
@@ -347,11 +360,9 @@ class TrackingStore {
     }
 
     void setTag(Tracking.RunInfo run, String key, String value) {
-        checkKey(key);
+        checkKey("tag key", key);
         org.stainbench.shell.Names.check("The run name", "mlflow.runName".equals(key) ? value : null, MlflowException::invalid);
-        if (value != null && value.length() > MAX_TAG_VALUE) {
-            throw MlflowException.invalid("Tag value for '" + key + "' is longer than " + MAX_TAG_VALUE + " characters.");
-        }
+        checkLength("value of tag '" + key + "'", value, key.equals("mlflow.runName") ? MAX_RUN_NAME : MAX_TAG_VALUE);
         int updated = jdbc.sql("update run_tag set tag_value = ? where run_id = ? and tag_key = ?")
                 .params(value, run.id(), key).update();
         if (updated == 0) {
@@ -372,7 +383,7 @@ class TrackingStore {
 
     /** Stores a point unless the very same point is already stored (a retried write). */
     void logMetric(Tracking.RunInfo run, Tracking.Metric m) {
-        checkKey(m.key());
+        checkKey("metric key", m.key());
         boolean nan = Double.isNaN(m.value());
         double stored = nan ? 0.0 : m.value();
         int n = jdbc.sql("insert into run_metric (run_id, metric_key, metric_value, is_nan, ts, step)"
@@ -415,12 +426,25 @@ class TrackingStore {
         return jdbc.sql("select count(*) from tracked_run where lifecycle_stage = 'active'").query(Long.class).single();
     }
 
-    private static void checkKey(String key) {
+    /** 400 naming the field and its limit when {@code value} is longer than {@code max} characters. */
+    static void checkLength(String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw MlflowException.invalid("The " + field + " is " + value.length() + " characters long; the limit is "
+                    + max + " characters.");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s == null || s.length() <= 40 ? s : s.substring(0, 40) + "…";
+    }
+
+    private static void checkKey(String field, String key) {
         if (key == null || key.isBlank()) {
             throw MlflowException.invalid("Missing value for required parameter 'key'.");
         }
         if (key.length() > MAX_KEY) {
-            throw MlflowException.invalid("Key '" + key.substring(0, 40) + "…' is longer than " + MAX_KEY + " characters.");
+            throw MlflowException.invalid("The " + field + " '" + abbreviate(key) + "' is " + key.length()
+                    + " characters long; the limit is " + MAX_KEY + " characters.");
         }
         if (key.contains("..") || key.startsWith("/")) {
             throw MlflowException.invalid("Invalid key '" + key + "'.");
