@@ -66,6 +66,9 @@ public class Accounts {
             guardLastAdmin(user, "take the administrator role from");
         }
         user.setRole(role);
+        if (role == Role.PATHOLOGIST) {
+            tokens.findByOwnerAndRevokedAtIsNull(user).forEach(t -> t.revoke(clock.instant()));
+        }
     }
 
     void setEnabled(long userId, boolean enabled, String actingUser) {
@@ -114,7 +117,11 @@ public class Accounts {
         UserAccount owner = users.findByUsername(ownerUsername == null ? "" : ownerUsername.trim())
                 .orElseThrow(() -> new IllegalArgumentException("No user named '" + ownerUsername + "'."));
         if (!owner.isEnabled()) {
-            throw new IllegalArgumentException("User '" + owner.getUsername() + "' is disabled.");
+            throw new FieldProblem("owner", "User '" + owner.getUsername() + "' is disabled.");
+        }
+        if (owner.getRole() == Role.PATHOLOGIST) {
+            throw new FieldProblem("owner", "User '" + owner.getUsername()
+                    + "' is a pathologist: pathologists cannot hold machine tokens.");
         }
         String secret = TokenSecrets.newSecret();
         MachineToken token = tokens.save(new MachineToken(name.trim(), owner, scope, TokenSecrets.hash(secret),
@@ -175,5 +182,22 @@ public class Accounts {
     }
 
     record IssuedToken(long id, String name, String secret) {
+    }
+
+    /** A rule violation that belongs to one form field ({@code field}), shown next to it. */
+    static final class FieldProblem extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String field;
+
+        FieldProblem(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        String field() {
+            return field;
+        }
     }
 }

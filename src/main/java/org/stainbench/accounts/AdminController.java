@@ -101,7 +101,7 @@ class AdminController {
         model.addAttribute("tokens", tokens.findAllByOrderByCreatedAtDesc(PageRequest.of(Math.max(page, 0), PAGE_SIZE))
                 .map(TokenRow::of));
         model.addAttribute("usernames", users.findAll(Sort.by("username")).stream()
-                .filter(UserAccount::isEnabled).map(UserAccount::getUsername).toList());
+                .filter(u -> u.isEnabled() && u.getRole() != Role.PATHOLOGIST).map(UserAccount::getUsername).toList());
         model.addAttribute("scopes", TokenScope.values());
         return "admin/tokens";
     }
@@ -116,6 +116,9 @@ class AdminController {
             flash.addFlashAttribute("issuedToken", issued);
             flash.addFlashAttribute("message", "Created token '" + issued.name()
                     + "'. Copy it now: it is shown only once.");
+        } catch (Accounts.FieldProblem e) {
+            flash.addFlashAttribute(e.field() + "Error", e.getMessage());
+            flash.addFlashAttribute("error", "The token was not created: see the form below.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
         }
