@@ -19,7 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class Accounts {
 
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
-    static final int MIN_PASSWORD = 10;
+    static final int MIN_PASSWORD = PasswordRule.MIN_LENGTH;
 
     private final UserRepository users;
     private final MachineTokenRepository tokens;
@@ -34,6 +34,14 @@ public class Accounts {
     }
 
     UserAccount createUser(String username, String displayName, Role role, String password) {
+        return createUser(username, displayName, role, password, true);
+    }
+
+    /**
+     * As {@link #createUser(String, String, Role, String)}; {@code checkRule=false} only for the first administrator
+     * whose password comes from the environment ({@link AdminBootstrap} warns instead).
+     */
+    UserAccount createUser(String username, String displayName, Role role, String password, boolean checkRule) {
         String name = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
         if (!USERNAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
@@ -42,7 +50,11 @@ public class Accounts {
         if (role == null) {
             throw new IllegalArgumentException("Choose a role.");
         }
-        checkPassword(password);
+        if (checkRule) {
+            PasswordRule.check(name, password);
+        } else if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("Password must not be empty.");
+        }
         if (users.existsByUsername(name)) {
             throw new IllegalArgumentException("A user named '" + name + "' already exists.");
         }
@@ -90,20 +102,14 @@ public class Accounts {
         if (current == null || !encoder.matches(current, user.getPasswordHash())) {
             throw new IllegalArgumentException("The current password is wrong.");
         }
-        checkPassword(password);
+        PasswordRule.check(user.getUsername(), password);
         user.setPasswordHash(encoder.encode(password));
     }
 
     void resetPassword(long userId, String password) {
         UserAccount user = find(userId);
-        checkPassword(password);
+        PasswordRule.check(user.getUsername(), password);
         user.setPasswordHash(encoder.encode(password));
-    }
-
-    private static void checkPassword(String password) {
-        if (password == null || password.length() < MIN_PASSWORD) {
-            throw new IllegalArgumentException("Password must have at least " + MIN_PASSWORD + " characters.");
-        }
     }
 
     /** Creates a token and returns its secret, which is never stored and cannot be shown again. */

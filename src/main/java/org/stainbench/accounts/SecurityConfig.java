@@ -12,6 +12,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -46,8 +47,10 @@ class SecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain webChain(HttpSecurity http, UserRepository users) throws Exception {
+    SecurityFilterChain webChain(HttpSecurity http, UserRepository users, LoginThrottle throttle) throws Exception {
+        LoginThrottleFilter throttling = new LoginThrottleFilter(throttle);
         http.addFilterBefore(new StaleSessionFilter(users), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(throttling, UsernamePasswordAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                 .requestMatchers("/login", "/error", "/css/**", "/js/**", "/img/**", "/webjars/**",
                         "/favicon.ico", "/actuator/health", "/actuator/health/**").permitAll()
@@ -56,7 +59,7 @@ class SecurityConfig {
                 .requestMatchers("/", "/account", "/account/**").authenticated()
                 .requestMatchers(HttpMethod.GET, "/**").hasRole("SUPERVISOR")
                 .anyRequest().hasRole("MEMBER"))
-                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                .formLogin(f -> f.loginPage("/login").successHandler(throttling).failureHandler(throttling).permitAll())
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .headers(h -> h.frameOptions(f -> f.sameOrigin()));
         return http.build();

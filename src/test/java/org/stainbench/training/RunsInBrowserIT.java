@@ -42,7 +42,7 @@ class RunsInBrowserIT extends WithBrowser {
 
     @BeforeAll
     void createAccounts() {
-        accounts.register("trainer", null, Role.MEMBER, "trainer-password");
+        accounts.register("trainer", null, Role.MEMBER, "Walnut-Prism-6614");
         accounts.register("boss", null, Role.SUPERVISOR, "supervisor-password");
         token = accounts.newToken("gpu-script", "trainer", TokenScope.API);
     }
@@ -97,7 +97,7 @@ class RunsInBrowserIT extends WithBrowser {
         browser.signOut();
 
         // the member deletes seed 1 from its page, confirming with the keyboard (Enter on the focused Delete button)
-        browser.signIn("trainer", "trainer-password");
+        browser.signIn("trainer", "Walnut-Prism-6614");
         browser.go("/runs/" + ids[1]);
         browser.driver.findElement(By.id("delete-run")).click();
         browser.waitFor(By.id("confirm-delete"));
