@@ -12,6 +12,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -19,10 +20,23 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Two filter chains. {@code /api/**}: stateless, machine tokens only, errors as problem JSON.
  * Everything else: form login with CSRF; GET needs SUPERVISOR (or higher), changes need MEMBER,
  * {@code /admin/**} needs ADMIN; pathologists reach only {@code /review/**}; everyone signed in
- * reaches {@code /account} (own password).
+ * reaches {@code /account} (own password). A browser session ends when its user changes ({@link StaleSessionFilter});
+ * sign-ins are throttled ({@link LoginThrottleFilter}); pages carry a strict Content-Security-Policy.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
+
+    /**
+     * Pages load scripts, styles, images and fonts from this server only (the project's {@code /js}, {@code /css} and
+     * the webjars); no inline scripts, event-handler attributes, inline styles or eval.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+            + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+    static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+            + "serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+            + "display-capture=()";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -61,7 +75,12 @@ class SecurityConfig {
                 .anyRequest().hasRole("MEMBER"))
                 .formLogin(f -> f.loginPage("/login").successHandler(throttling).failureHandler(throttling).permitAll())
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
-                .headers(h -> h.frameOptions(f -> f.sameOrigin()));
+                .headers(h -> h.frameOptions(f -> f.sameOrigin())
+                        // written when the response commits, and only where the response has none of its own
+                        // (artifact downloads and the report print document set a stricter one)
+                        .contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicy.SAME_ORIGIN))
+                        .permissionsPolicyHeader(p -> p.policy(PERMISSIONS_POLICY)));
         return http.build();
     }
 }
