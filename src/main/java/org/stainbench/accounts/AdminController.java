@@ -74,7 +74,9 @@ class AdminController {
             accounts.changeRole(id, role, me.getName());
             events.publishEvent(Activity.of(me.getName(), "edited", "user", id, "Changed the role of " + name(id)
                     + " to " + role, "/admin/users"));
-        }, "Role changed to " + role + ".", "/admin/users");
+        }, "Role changed to " + role + "." + (role == Role.PATHOLOGIST
+                ? " Pathologists hold no machine tokens: theirs were revoked." : "")
+                + " Their open sessions end now.", "/admin/users");
     }
 
     @PostMapping("/users/{id}/enabled")

@@ -28,6 +28,14 @@ class StaleSessionFilter extends OncePerRequestFilter {
         this.users = users;
     }
 
+    /** Static files open to everyone need no check (and no query). */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return path.startsWith("/css/") || path.startsWith("/js/") || path.startsWith("/img/")
+                || path.startsWith("/webjars/") || path.equals("/favicon.ico");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
