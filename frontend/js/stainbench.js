@@ -8,6 +8,24 @@
       e.detail.headers[header.content] = token.content;
     }
   });
+  // <select data-autosubmit> and <input data-autosubmit> submit their form when changed (no inline handlers: the
+  // Content-Security-Policy forbids them).
+  document.addEventListener('change', function (e) {
+    var t = e.target;
+    if (t && t.hasAttribute && t.hasAttribute('data-autosubmit') && t.form) {
+      t.form.submit();
+    }
+  });
+  // An htmx poller with data-pause-while-open="ID" skips its request while the <details id="ID"> is open (htmx's own
+  // trigger filters would need eval, which the Content-Security-Policy forbids).
+  document.addEventListener('htmx:beforeRequest', function (e) {
+    var elt = e.detail && e.detail.elt;
+    var id = elt && elt.getAttribute && elt.getAttribute('data-pause-while-open');
+    var box = id && document.getElementById(id);
+    if (box && box.open) {
+      e.preventDefault();
+    }
+  });
   // "/" focuses the search box (unless typing in a field); Escape closes its live results.
   document.addEventListener('keydown', function (e) {
     var box = document.getElementById('search-input');

@@ -19,7 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class Accounts {
 
     private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
-    static final int MIN_PASSWORD = 10;
+    static final int MIN_PASSWORD = PasswordRule.MIN_LENGTH;
 
     private final UserRepository users;
     private final MachineTokenRepository tokens;
@@ -34,6 +34,14 @@ public class Accounts {
     }
 
     UserAccount createUser(String username, String displayName, Role role, String password) {
+        return createUser(username, displayName, role, password, true);
+    }
+
+    /**
+     * As {@link #createUser(String, String, Role, String)}; {@code checkRule=false} only for the first administrator
+     * whose password comes from the environment ({@link AdminBootstrap} warns instead).
+     */
+    UserAccount createUser(String username, String displayName, Role role, String password, boolean checkRule) {
         String name = username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
         if (!USERNAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
@@ -42,7 +50,11 @@ public class Accounts {
         if (role == null) {
             throw new IllegalArgumentException("Choose a role.");
         }
-        checkPassword(password);
+        if (checkRule) {
+            PasswordRule.check(name, password);
+        } else if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("Password must not be empty.");
+        }
         if (users.existsByUsername(name)) {
             throw new IllegalArgumentException("A user named '" + name + "' already exists.");
         }
@@ -67,6 +79,9 @@ public class Accounts {
             guardLastAdmin(user, "take the administrator role from");
         }
         user.setRole(role);
+        if (role == Role.PATHOLOGIST) {
+            tokens.findByOwnerAndRevokedAtIsNull(user).forEach(t -> t.revoke(clock.instant()));
+        }
     }
 
     void setEnabled(long userId, boolean enabled, String actingUser) {
@@ -88,20 +103,14 @@ public class Accounts {
         if (current == null || !encoder.matches(current, user.getPasswordHash())) {
             throw new IllegalArgumentException("The current password is wrong.");
         }
-        checkPassword(password);
+        PasswordRule.check(user.getUsername(), password);
         user.setPasswordHash(encoder.encode(password));
     }
 
     void resetPassword(long userId, String password) {
         UserAccount user = find(userId);
-        checkPassword(password);
+        PasswordRule.check(user.getUsername(), password);
         user.setPasswordHash(encoder.encode(password));
-    }
-
-    private static void checkPassword(String password) {
-        if (password == null || password.length() < MIN_PASSWORD) {
-            throw new IllegalArgumentException("Password must have at least " + MIN_PASSWORD + " characters.");
-        }
     }
 
     /** Creates a token and returns its secret, which is never stored and cannot be shown again. */
@@ -116,7 +125,11 @@ public class Accounts {
         UserAccount owner = users.findByUsername(ownerUsername == null ? "" : ownerUsername.trim())
                 .orElseThrow(() -> new IllegalArgumentException("No user named '" + ownerUsername + "'."));
         if (!owner.isEnabled()) {
-            throw new IllegalArgumentException("User '" + owner.getUsername() + "' is disabled.");
+            throw new FieldProblem("owner", "User '" + owner.getUsername() + "' is disabled.");
+        }
+        if (owner.getRole() == Role.PATHOLOGIST) {
+            throw new FieldProblem("owner", "User '" + owner.getUsername()
+                    + "' is a pathologist: pathologists cannot hold machine tokens.");
         }
         String secret = TokenSecrets.newSecret();
         MachineToken token = tokens.save(new MachineToken(name.trim(), owner, scope, TokenSecrets.hash(secret),
@@ -177,5 +190,22 @@ public class Accounts {
     }
 
     record IssuedToken(long id, String name, String secret) {
+    }
+
+    /** A rule violation that belongs to one form field ({@code field}), shown next to it. */
+    static final class FieldProblem extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String field;
+
+        FieldProblem(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        String field() {
+            return field;
+        }
     }
 }

@@ -36,12 +36,18 @@ class AdminBootstrap implements ApplicationRunner {
             return;
         }
         if (!configuredPassword.isBlank()) {
-            accounts.createUser("admin", "Administrator", Role.ADMIN, configuredPassword);
+            accounts.createUser("admin", "Administrator", Role.ADMIN, configuredPassword, false);
             log.info("Created the first account 'admin' with the password from STAINBENCH_ADMIN_PASSWORD.");
+            PasswordRule.problem("admin", configuredPassword).ifPresent(p -> log.warn(
+                    "STAINBENCH_ADMIN_PASSWORD breaks the password rule ({}) It was used anyway for the first start;"
+                            + " change it under My account.", p));
         } else {
-            byte[] bytes = new byte[12];
-            new SecureRandom().nextBytes(bytes);
-            String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            String password;
+            do {
+                byte[] bytes = new byte[12];
+                new SecureRandom().nextBytes(bytes);
+                password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            } while (PasswordRule.problem("admin", password).isPresent());
             accounts.createUser("admin", "Administrator", Role.ADMIN, password);
             log.warn("""
 

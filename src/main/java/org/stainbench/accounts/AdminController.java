@@ -74,7 +74,9 @@ class AdminController {
             accounts.changeRole(id, role, me.getName());
             events.publishEvent(Activity.of(me.getName(), "edited", "user", id, "Changed the role of " + name(id)
                     + " to " + role, "/admin/users"));
-        }, "Role changed to " + role + ".", "/admin/users");
+        }, "Role changed to " + role + "." + (role == Role.PATHOLOGIST
+                ? " Pathologists hold no machine tokens: theirs were revoked." : "")
+                + " Their open sessions end now.", "/admin/users");
     }
 
     @PostMapping("/users/{id}/enabled")
@@ -101,7 +103,7 @@ class AdminController {
         model.addAttribute("tokens", tokens.findAllByOrderByCreatedAtDesc(PageRequest.of(Math.max(page, 0), PAGE_SIZE))
                 .map(TokenRow::of));
         model.addAttribute("usernames", users.findAll(Sort.by("username")).stream()
-                .filter(UserAccount::isEnabled).map(UserAccount::getUsername).toList());
+                .filter(u -> u.isEnabled() && u.getRole() != Role.PATHOLOGIST).map(UserAccount::getUsername).toList());
         model.addAttribute("scopes", TokenScope.values());
         return "admin/tokens";
     }
@@ -116,6 +118,9 @@ class AdminController {
             flash.addFlashAttribute("issuedToken", issued);
             flash.addFlashAttribute("message", "Created token '" + issued.name()
                     + "'. Copy it now: it is shown only once.");
+        } catch (Accounts.FieldProblem e) {
+            flash.addFlashAttribute(e.field() + "Error", e.getMessage());
+            flash.addFlashAttribute("error", "The token was not created: see the form below.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
         }

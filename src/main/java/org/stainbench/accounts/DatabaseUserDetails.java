@@ -1,7 +1,6 @@
 package org.stainbench.accounts;
 
 import org.springframework.security.core.authority.AuthorityUtils;
-import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
@@ -22,10 +21,6 @@ class DatabaseUserDetails implements UserDetailsService {
     public UserDetails loadUserByUsername(String username) {
         UserAccount u = users.findByUsername(username == null ? "" : username.trim().toLowerCase())
                 .orElseThrow(() -> new UsernameNotFoundException("No such user"));
-        return User.withUsername(u.getUsername())
-                .password(u.getPasswordHash())
-                .disabled(!u.isEnabled())
-                .authorities(AuthorityUtils.createAuthorityList(u.getRole().authorities()))
-                .build();
+        return new SignedInUser(u, AuthorityUtils.createAuthorityList(u.getRole().authorities()));
     }
 }

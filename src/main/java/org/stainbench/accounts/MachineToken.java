@@ -95,8 +95,9 @@ class MachineToken {
         return revokedAt;
     }
 
+    /** Not revoked, and its owner is enabled and not a pathologist (pathologists hold no tokens). */
     boolean isActive() {
-        return revokedAt == null && owner.isEnabled();
+        return revokedAt == null && owner.isEnabled() && owner.getRole() != Role.PATHOLOGIST;
     }
 
     void markUsed(Instant when) {

@@ -14,6 +14,8 @@ interface MachineTokenRepository extends JpaRepository<MachineToken, Long> {
 
     Optional<MachineToken> findByTokenHash(String tokenHash);
 
+    java.util.List<MachineToken> findByOwnerAndRevokedAtIsNull(UserAccount owner);
+
     Page<MachineToken> findAllByOrderByCreatedAtDesc(Pageable pageable);
 
     java.util.List<MachineToken> findByScopeAndRevokedAtIsNullAndNameStartingWithAndCreatedAtBefore(

@@ -12,16 +12,31 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Two filter chains. {@code /api/**}: stateless, machine tokens only, errors as problem JSON.
  * Everything else: form login with CSRF; GET needs SUPERVISOR (or higher), changes need MEMBER,
  * {@code /admin/**} needs ADMIN; pathologists reach only {@code /review/**}; everyone signed in
- * reaches {@code /account} (own password).
+ * reaches {@code /account} (own password). A browser session ends when its user changes ({@link StaleSessionFilter});
+ * sign-ins are throttled ({@link LoginThrottleFilter}); pages carry a strict Content-Security-Policy.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
+
+    /**
+     * Pages load scripts, styles, images and fonts from this server only (the project's {@code /js}, {@code /css} and
+     * the webjars); no inline scripts, event-handler attributes, inline styles or eval.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+            + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+    static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+            + "serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+            + "display-capture=()";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -46,8 +61,11 @@ class SecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain webChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(a -> a
+    SecurityFilterChain webChain(HttpSecurity http, UserRepository users, LoginThrottle throttle) throws Exception {
+        LoginThrottleFilter throttling = new LoginThrottleFilter(throttle);
+        http.addFilterBefore(new StaleSessionFilter(users), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(throttling, UsernamePasswordAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a
                 .requestMatchers("/login", "/error", "/css/**", "/js/**", "/img/**", "/webjars/**",
                         "/favicon.ico", "/actuator/health", "/actuator/health/**").permitAll()
                 .requestMatchers("/admin/**").hasRole("ADMIN")
@@ -55,9 +73,14 @@ class SecurityConfig {
                 .requestMatchers("/", "/account", "/account/**").authenticated()
                 .requestMatchers(HttpMethod.GET, "/**").hasRole("SUPERVISOR")
                 .anyRequest().hasRole("MEMBER"))
-                .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+                .formLogin(f -> f.loginPage("/login").successHandler(throttling).failureHandler(throttling).permitAll())
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
-                .headers(h -> h.frameOptions(f -> f.sameOrigin()));
+                .headers(h -> h.frameOptions(f -> f.sameOrigin())
+                        // written when the response commits, and only where the response has none of its own
+                        // (artifact downloads and the report print document set a stricter one)
+                        .contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicy.SAME_ORIGIN))
+                        .permissionsPolicyHeader(p -> p.policy(PERMISSIONS_POLICY)));
         return http.build();
     }
 }

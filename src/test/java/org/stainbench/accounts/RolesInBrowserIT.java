@@ -29,7 +29,7 @@ class RolesInBrowserIT extends WithBrowser {
     void createAccounts() {
         accounts.createUser("mia", "Mia Member", Role.MEMBER, "member-password");
         accounts.createUser("sam", "Sam Supervisor", Role.SUPERVISOR, "supervisor-password");
-        accounts.createUser("pat", "Pat Pathologist", Role.PATHOLOGIST, "pathologist-password");
+        accounts.createUser("pat", "Pat Pathologist", Role.PATHOLOGIST, "Fennel-Harbor-6281");
     }
 
     private List<String> navigation() {
@@ -55,7 +55,7 @@ class RolesInBrowserIT extends WithBrowser {
         assertThat(navigation()).contains("Overview").doesNotContain("Admin");
         browser.signOut();
 
-        browser.signIn("pat", "pathologist-password");
+        browser.signIn("pat", "Fennel-Harbor-6281");
         assertThat(browser.path()).isEqualTo("/review");
         assertThat(navigation()).containsExactly("Review");
         browser.signOut();
@@ -63,7 +63,7 @@ class RolesInBrowserIT extends WithBrowser {
 
     @Test
     void aPathologistOpeningAMemberPageGetsThe403Page() {
-        browser.signIn("pat", "pathologist-password");
+        browser.signIn("pat", "Fennel-Harbor-6281");
         browser.go("/admin/users");
         assertThat(browser.driver.findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
         assertThat(browser.driver.getPageSource()).contains("403");
@@ -114,5 +114,21 @@ class RolesInBrowserIT extends WithBrowser {
         assertThat(browser.driver.getPageSource()).doesNotContain(secret);
         browser.signOut();
         Files.createDirectories(Path.of("target"));
+    }
+
+    @Test
+    void theContentSecurityPolicyBlocksInlineScriptsAndTheTestsNoticeIt() {
+        browser.signIn("mia", "member-password");
+        browser.go("/runs");
+        js().executeScript("var s = document.createElement('script'); s.textContent = 'window.inlineRan = true;';"
+                + " document.body.appendChild(s);"
+                + " var d = document.createElement('div'); d.setAttribute('onclick', 'window.inlineRan = true;');"
+                + " document.body.appendChild(d); d.click();");
+        assertThat(js().executeScript("return window.inlineRan === true;")).isEqualTo(false);
+        List<String> violations = browser.waiting(java.time.Duration.ofSeconds(10))
+                .until(d -> browser.cspViolations().size() >= 2 ? browser.cspViolations() : null);
+        assertThat(String.join("\n", violations)).contains("script-src");
+        browser.takeCspViolations();
+        browser.signOut();
     }
 }

@@ -77,7 +77,7 @@ class SoftDeleteTest {
 
     @BeforeAll
     void data(@TempDir Path tmp) {
-        accounts.createAccount("sd-api", Role.MEMBER, "sd-api-password");
+        accounts.createAccount("sd-api", Role.MEMBER, "Larch-Bramble-3106");
         token = accounts.issueApiToken("sd-script", "sd-api");
         he = GeneratedFixtures.dataset(catalog, "SD source H&E", Stain.HE, tmp, List.of("he_71_1.npz"), 2, 64, 71);
         remap = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "sd-remap", null, 1.0, 1.2, null, "sd-mia");

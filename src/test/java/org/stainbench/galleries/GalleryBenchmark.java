@@ -63,10 +63,10 @@ class GalleryBenchmark {
 
     @Test
     void galleryPageServerTimeAndBytes() throws Exception {
-        accounts.createAccount("bench", Role.MEMBER, "bench-password");
+        accounts.createAccount("bench", Role.MEMBER, "Ochre-Pylon-7392");
         http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NORMAL).build();
         String login = get("/login").body();
-        post("/login", "username=bench&password=bench-password&_csrf=" + csrf(login, "name=\"_csrf\" value=\""));
+        post("/login", "username=bench&password=Ochre-Pylon-7392&_csrf=" + csrf(login, "name=\"_csrf\" value=\""));
         String datasets = get("/datasets").body();
         post("/datasets/demo", "_csrf=" + csrf(datasets, "name=\"_csrf\" content=\""));
         GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);

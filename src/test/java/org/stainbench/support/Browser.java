@@ -54,6 +54,8 @@ public final class Browser implements AutoCloseable {
             Path profile = Files.createTempDirectory("sb-chromium");
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM);
+            // the browser console is read after every page (cspViolations): a Content-Security-Policy violation fails
+            options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--disable-quic", "--window-size=1366,900",
@@ -69,8 +71,41 @@ public final class Browser implements AutoCloseable {
     }
 
     public Browser go(String path) {
+        assertNoCspViolations();
         driver.get(base + path);
         return this;
+    }
+
+    private final java.util.List<String> cspViolations = new java.util.ArrayList<>();
+
+    /**
+     * Content-Security-Policy violations the browser console reported since the last {@link #assertNoCspViolations()}
+     * (an inline script or style, an eval, an event-handler attribute, a resource from elsewhere).
+     */
+    public java.util.List<String> cspViolations() {
+        for (var entry : driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+            String m = entry.getMessage();
+            if (m != null && m.contains("Content Security Policy")) {
+                cspViolations.add(m);
+            }
+        }
+        return java.util.List.copyOf(cspViolations);
+    }
+
+    /** As {@link #cspViolations()}, and forgets them. */
+    public java.util.List<String> takeCspViolations() {
+        java.util.List<String> found = cspViolations();
+        cspViolations.clear();
+        return found;
+    }
+
+    /** Fails the test when a page broke the Content-Security-Policy; called on every navigation and after each test. */
+    public void assertNoCspViolations() {
+        java.util.List<String> found = takeCspViolations();
+        if (!found.isEmpty()) {
+            throw new AssertionError("the page broke the Content-Security-Policy (" + driver.getCurrentUrl() + "):\n"
+                    + String.join("\n", found));
+        }
     }
 
     public String url() {
@@ -107,6 +142,7 @@ public final class Browser implements AutoCloseable {
     }
 
     public void signOut() {
+        assertNoCspViolations();
         driver.findElement(By.id("logout")).click();
     }
 

@@ -54,8 +54,8 @@ class MlflowContractTest {
     @BeforeEach
     void tokens() {
         if (token == null) {
-            accounts.register("ann", "Ann", Role.MEMBER, "ann-password-1");
-            accounts.register("sue", "Sue", Role.SUPERVISOR, "sue-password-1");
+            accounts.register("ann", "Ann", Role.MEMBER, "Cedar-Lattice-5830");
+            accounts.register("sue", "Sue", Role.SUPERVISOR, "Pewter-Island-2247");
             token = accounts.newToken("ann-laptop", "ann", TokenScope.API);
             readOnlyToken = accounts.newToken("sue-notebook", "sue", TokenScope.API);
         }

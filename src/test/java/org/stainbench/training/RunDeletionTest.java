@@ -65,7 +65,7 @@ class RunDeletionTest {
     @BeforeEach
     void token() {
         if (token == null) {
-            accounts.register("rd-ann", "Ann", Role.MEMBER, "rd-ann-password");
+            accounts.register("rd-ann", "Ann", Role.MEMBER, "Cedar-Lattice-5830");
             token = accounts.newToken("rd-ann-laptop", "rd-ann", TokenScope.API);
         }
     }

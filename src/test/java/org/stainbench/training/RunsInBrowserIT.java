@@ -42,7 +42,7 @@ class RunsInBrowserIT extends WithBrowser {
 
     @BeforeAll
     void createAccounts() {
-        accounts.register("trainer", null, Role.MEMBER, "trainer-password");
+        accounts.register("trainer", null, Role.MEMBER, "Walnut-Prism-6614");
         accounts.register("boss", null, Role.SUPERVISOR, "supervisor-password");
         token = accounts.newToken("gpu-script", "trainer", TokenScope.API);
     }
@@ -94,10 +94,16 @@ class RunsInBrowserIT extends WithBrowser {
         assertThat(browser.driver.findElement(By.id("param-diff")).getText()).contains("seed").doesNotContain("lora_rank");
         assertThat(browser.driver.findElement(By.id("metric-table")).getText()).contains("(n=2)");
         browser.screenshot("runs-compare");
+        // unticking "group by seed" submits its form by itself (stainbench.js: no inline handler under the CSP)
+        browser.driver.findElement(By.id("by-seed")).click();
+        browser.waiting(Duration.ofSeconds(15)).until(d -> !browser.url().contains("seeds=true"));
+        browser.waiting(Duration.ofSeconds(15)).until(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#charts canvas[data-metric='loss']")));
+        assertThat(browser.driver.findElement(By.id("metric-table")).getText()).doesNotContain("(n=2)");
         browser.signOut();
 
         // the member deletes seed 1 from its page, confirming with the keyboard (Enter on the focused Delete button)
-        browser.signIn("trainer", "trainer-password");
+        browser.signIn("trainer", "Walnut-Prism-6614");
         browser.go("/runs/" + ids[1]);
         browser.driver.findElement(By.id("delete-run")).click();
         browser.waitFor(By.id("confirm-delete"));
