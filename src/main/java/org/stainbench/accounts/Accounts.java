@@ -108,8 +108,8 @@ public class Accounts {
         if (name == null || name.isBlank() || name.length() > 128) {
             throw new IllegalArgumentException("Give the token a name of 1–128 characters (e.g. the machine it is for).");
         }
-        if (scope == null) {
-            throw new IllegalArgumentException("Choose a scope.");
+        if (scope == null || !TokenScope.issuable().contains(scope)) {
+            throw new IllegalArgumentException("Choose a scope: " + TokenScope.issuable() + ".");
         }
         UserAccount owner = users.findByUsername(ownerUsername == null ? "" : ownerUsername.trim())
                 .orElseThrow(() -> new IllegalArgumentException("No user named '" + ownerUsername + "'."));

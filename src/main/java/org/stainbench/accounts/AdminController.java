@@ -102,7 +102,7 @@ class AdminController {
                 .map(TokenRow::of));
         model.addAttribute("usernames", users.findAll(Sort.by("username")).stream()
                 .filter(UserAccount::isEnabled).map(UserAccount::getUsername).toList());
-        model.addAttribute("scopes", TokenScope.values());
+        model.addAttribute("scopes", TokenScope.issuable());
         return "admin/tokens";
     }
 

@@ -187,6 +187,38 @@ class JobStore {
         }));
     }
 
+    /**
+     * A claim its agent never acknowledged (the long poll's client was gone): back to the queue at once, as if
+     * never claimed — the attempt is not counted and its record is dropped.
+     */
+    boolean unclaim(long id, String token, String why, Instant now) {
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            int n = jdbc.sql("""
+                    update job set state = 'QUEUED', holder = null, attempt_token = null, lease_until = null,
+                      assigned_at = null, attempt = attempt - 1
+                    where id = ? and attempt_token = ? and state = 'ASSIGNED'""")
+                    .params(id, token).update();
+            if (n == 1) {
+                jdbc.sql("delete from job_attempt where token = ?").param(token).update();
+                event(id, JobState.QUEUED, attemptOf(id), why, now);
+            }
+            return n == 1;
+        }));
+    }
+
+    /** Agent jobs handed out before {@code before} and still not started. */
+    List<JobRow> unacknowledged(Instant before) {
+        return jdbc.sql("select * from job where state = 'ASSIGNED' and executor = 'AGENT' and assigned_at < ?")
+                .param(ts(before)).query(JobRow::map).list();
+    }
+
+    /** Start-up grace: every agent/Slurm lease that ends before {@code until} is moved to {@code until}. */
+    int extendLeasesTo(Instant until) {
+        return jdbc.sql("update job set lease_until = ? where state in " + ACTIVE
+                + " and executor <> 'EMBEDDED' and lease_until is not null and lease_until < ?")
+                .params(ts(until), ts(until)).update();
+    }
+
     /** Active agent/Slurm attempts whose lease ran out. */
     List<JobRow> expired(Instant now) {
         return jdbc.sql("select * from job where state in " + ACTIVE

@@ -62,8 +62,9 @@ class LeasesTest {
     void setUp() {
         clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
         JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofSeconds(5), 3, BACKOFF,
-                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "");
-        agents = new AgentService(store, jdbc, logs, events, signal, props, clock, artifacts, slurm);
+                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "", LEASE, Duration.ofHours(1));
+        agents = new AgentService(store, jdbc, logs, events, signal, props, clock, artifacts, slurm,
+                new JobCredentials(jdbc));
         sweeper = new LeaseSweeper(store, props, events, signal, clock);
         node = "lease-node-" + (++nodeCounter);
         tokenId = 9000 + nodeCounter;
