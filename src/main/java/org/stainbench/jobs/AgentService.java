@@ -99,7 +99,7 @@ class AgentService {
     }
 
     boolean online(NodeRow node, Instant now) {
-        return node.lastHeartbeat().plus(properties.nodeOffline()).isAfter(now);
+        return node.deregisteredAt() == null && node.lastHeartbeat().plus(properties.nodeOffline()).isAfter(now);
     }
 
     /** The node of this name, if the calling token owns it. */
@@ -132,6 +132,7 @@ class AgentService {
         return job.executor() != Executor.SLURM || slurm.agentMayStop(job);
     }
 
+    /** Whether the node's agent deregistered (or the node is gone); read afresh on every round of a long poll. */
     private boolean deregistered(long nodeId) {
         return jdbc.sql("select deregistered_at from node where id = ?").param(nodeId).query(
                 (rs, row) -> rs.getObject(1) != null).optional().orElse(true);
