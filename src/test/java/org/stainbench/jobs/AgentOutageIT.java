@@ -29,7 +29,8 @@ import org.stainbench.accounts.Accounts;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "stainbench.jobs.lease=4s", "stainbench.jobs.heartbeat=400ms", "stainbench.jobs.sweep-interval=300ms",
-        "stainbench.jobs.backoff=30s", "stainbench.jobs.poll-wait=2s", "stainbench.jobs.cancel-grace=1s"})
+        "stainbench.jobs.backoff=30s", "stainbench.jobs.poll-wait=2s", "stainbench.jobs.cancel-grace=1s",
+        "stainbench.jobs.assign-ack=2s"})
 @ActiveProfiles("test")
 class AgentOutageIT {
 
@@ -119,7 +120,7 @@ class AgentOutageIT {
         try (FlakyProxy proxy = new FlakyProxy(port)) {
             String token = accounts.issueNodeToken("restart-box", "admin");
             Path workdir = dir.resolve("restart-box");
-            agents.start("http://127.0.0.1:" + proxy.port(), token, workdir, "restart-box", null);
+            Process agent = agents.start("http://127.0.0.1:" + proxy.port(), token, workdir, "restart-box", null);
             long id = queue.submitCommand(CommandJob.shell("ticks through a restart",
                     "for i in $(seq 1 100); do echo tick $i; sleep 0.1; done", Resources.cpu(), "alice"));
             waitState(id, j -> j.state() == JobState.RUNNING && logs.tail(id, 1000).contains("tick 2"),
@@ -148,6 +149,9 @@ class AgentOutageIT {
             for (int i = 0; i < 100; i++) {
                 assertThat(ticks.get(i)).isEqualTo("tick " + (i + 1));
             }
+            // SIGTERM: the agent deregisters, so the server's long poll still open for it claims no later job
+            agent.destroy();
+            assertThat(agent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
     }
 }
