@@ -81,7 +81,7 @@ class JobStore {
 
     /**
      * The claim: {@code update job set state='ASSIGNED', holder=?, attempt_token=?, lease_until=? where id=?
-     * and state='QUEUED'}; exactly one caller sees a row count of 1.
+     * and state='QUEUED'}; exactly one caller sees a row count of 1. A node whose agent deregistered claims nothing.
      */
     Optional<Claim> tryClaim(long id, String holder, Instant leaseUntil, Instant now) {
         return tryTake(id, JobState.ASSIGNED, holder, leaseUntil, null, now);
@@ -99,8 +99,9 @@ class JobStore {
                     update job set state = ?, holder = ?, attempt_token = ?, lease_until = ?, assigned_at = ?,
                       attempt = attempt + 1, exit_code = null, error = null, progress_done = 0, progress_total = 0,
                       log_seq = 0
-                    where id = ? and state = 'QUEUED' and cancel_requested = false""")
-                    .params(to.name(), holder, token, ts(leaseUntil), ts(now), id).update();
+                    where id = ? and state = 'QUEUED' and cancel_requested = false
+                      and not exists (select 1 from node n where n.name = ? and n.deregistered_at is not null)""")
+                    .params(to.name(), holder, token, ts(leaseUntil), ts(now), id, holder).update();
             if (n != 1) {
                 return null;
             }

@@ -353,6 +353,7 @@ public final class Agent {
         /** Sends the log in numbered chunks; a chunk is retried (same number) until the server takes it. */
         private void shipLoop() {
             long delay = 500;
+            int refusals = 0;   // a chunk refused with a transient 4xx is kept; after the job ended, 5 more tries
             String chunk = null;
             while (lostReason == null) {
                 if (chunk == null) {
@@ -396,6 +397,7 @@ public final class Agent {
                             Duration.ofSeconds(30));
                     chunk = null;
                     delay = 500;
+                    refusals = 0;
                 } catch (AgentHttp.Stale e) {
                     leaseLost("the server rejected a log chunk: " + e.getMessage());
                 } catch (IOException e) {
@@ -405,7 +407,8 @@ public final class Agent {
                 } catch (InterruptedException e) {
                     return;
                 } catch (AgentHttp.Refused e) {
-                    if (e.transientStatus()) {
+                    refusals++;
+                    if (e.transientStatus() && !(ended && refusals > 5)) {
                         // e.g. a proxy or a restarting server: keep the chunk until the server takes it
                         log("log upload refused (" + e.getMessage() + "); keeping it, retrying in " + delay + " ms");
                         sleep(delay);
