@@ -171,14 +171,19 @@ class AgentIsolationIT {
         // Item 16: the surviving agent gets SIGTERM while it long-polls; it deregisters on the way out, so the
         // server's poll still waiting for it claims nothing.
         String survivorName = survivor == envAgent ? "iso-env" : "iso-file";
+        Waits.holdsFor(Duration.ofMillis(1500), "the surviving agent is idle, in its next long poll (5 s)",
+                survivor::isAlive);
         survivor.destroy();   // SIGTERM
         assertThat(survivor.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(jdbc.sql("select deregistered_at from node where name = ?").param(survivorName)
-                .query(java.time.OffsetDateTime.class).single()).as("deregistered").isNotNull();
         long unclaimed = queue.submitCommand(CommandJob.shell("after shutdown", "echo hi", Resources.cpu(), "admin"));
         Waits.holdsFor(Duration.ofSeconds(6), "nothing is assigned to the stopped agent",
                 () -> store.find(unclaimed).orElseThrow().state() == JobState.QUEUED);
+        // (holdsFor restarts its window when the condition turns false: the job's history says it never left)
+        assertThat(jdbc.sql("select state from job_event where job_id = ?").param(unclaimed).query(String.class)
+                .list()).as("the stopped agent's node was never assigned the job").containsExactly("QUEUED");
         queue.cancel(unclaimed, "test");
+        assertThat(jdbc.sql("select deregistered_at from node where name = ?").param(survivorName)
+                .query(java.time.OffsetDateTime.class).optional()).as("deregistered").isPresent();
     }
 
     @Test
