@@ -119,8 +119,8 @@ public class Accounts {
             throw new IllegalArgumentException("Give the token a name of 1–128 characters (e.g. the machine it is for).");
         }
         org.stainbench.shell.Names.check("The token name", name);
-        if (scope == null) {
-            throw new IllegalArgumentException("Choose a scope.");
+        if (scope == null || !TokenScope.issuable().contains(scope)) {
+            throw new IllegalArgumentException("Choose a scope: " + TokenScope.issuable() + ".");
         }
         UserAccount owner = users.findByUsername(ownerUsername == null ? "" : ownerUsername.trim())
                 .orElseThrow(() -> new IllegalArgumentException("No user named '" + ownerUsername + "'."));

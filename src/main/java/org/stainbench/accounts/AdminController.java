@@ -104,7 +104,7 @@ class AdminController {
                 .map(TokenRow::of));
         model.addAttribute("usernames", users.findAll(Sort.by("username")).stream()
                 .filter(u -> u.isEnabled() && u.getRole() != Role.PATHOLOGIST).map(UserAccount::getUsername).toList());
-        model.addAttribute("scopes", TokenScope.values());
+        model.addAttribute("scopes", TokenScope.issuable());
         return "admin/tokens";
     }
 

@@ -13,6 +13,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
@@ -23,7 +24,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates {@code Authorization: Bearer <machine token>} on the API filter chain.
- * A header with an unknown, revoked or disabled-owner token is answered 401 at once.
+ * A header with an unknown, revoked or disabled-owner token is answered 401 at once. A job's per-attempt
+ * credential ({@link CredentialResolver#JOB_PREFIX}) is resolved by the {@link CredentialResolver} bean (the jobs
+ * module) and gets only the authority {@code SCOPE_JOB}; a dead credential or a disabled user is 401 too.
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 
@@ -34,9 +37,13 @@ class BearerTokenFilter extends OncePerRequestFilter {
     private final AuthenticationEntryPoint entryPoint;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final ObjectProvider<CredentialResolver> credentials;
+    private final UserRepository users;
 
     BearerTokenFilter(MachineTokenRepository tokens, AuthenticationEntryPoint entryPoint, TransactionTemplate tx,
-            Clock clock) {
+            Clock clock, ObjectProvider<CredentialResolver> credentials, UserRepository users) {
+        this.credentials = credentials;
+        this.users = users;
         this.tokens = tokens;
         this.entryPoint = entryPoint;
         this.tx = tx;
@@ -73,6 +80,13 @@ class BearerTokenFilter extends OncePerRequestFilter {
     }
 
     private Optional<Resolved> resolve(String secret) {
+        if (secret.startsWith(CredentialResolver.JOB_PREFIX)) {
+            CredentialResolver resolver = credentials.getIfAvailable();
+            return resolver == null ? Optional.empty() : resolver.resolve(secret)
+                    .filter(p -> p.scope() == TokenScope.JOB)
+                    .filter(p -> users.findByUsername(p.username()).filter(UserAccount::isEnabled).isPresent())
+                    .map(p -> new Resolved(p, List.of(TokenScope.JOB.authority())));
+        }
         if (!secret.startsWith(TokenSecrets.PREFIX)) {
             return Optional.empty();
         }

@@ -47,6 +47,13 @@ class AgentApiController {
         return agents.heartbeat(node(caller), name, beat);
     }
 
+    /** The agent is shutting down: its node gets no more work until it registers again. */
+    @PostMapping("/api/nodes/{name}/deregister")
+    ResponseEntity<Void> deregister(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable String name) {
+        agents.deregister(node(caller), name);
+        return ResponseEntity.noContent().build();
+    }
+
     /** Long poll: 200 with an assignment (already claimed for this node) or 204 when nothing came in time. */
     @PostMapping("/api/nodes/{name}/poll")
     ResponseEntity<Protocol.Assignment> poll(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable String name,

@@ -41,11 +41,13 @@ class AgentService {
     private final Clock clock;
     private final Path artifacts;
     private final SlurmExecutor slurm;
+    private final JobCredentials credentials;
 
     AgentService(JobStore store, JdbcClient jdbc, JobLogs logs, JobEvents events, QueueSignal signal,
                  JobsProperties properties, Clock clock, @Value("${stainbench.artifacts.root}") String artifacts,
-                 SlurmExecutor slurm) {
+                 SlurmExecutor slurm, JobCredentials credentials) {
         this.slurm = slurm;
+        this.credentials = credentials;
         this.store = store;
         this.jdbc = jdbc;
         this.logs = logs;
@@ -72,7 +74,8 @@ class AgentService {
         if (existing.isPresent()) {
             jdbc.sql("""
                     update node set token_id = ?, hostname = ?, cpus = ?, memory_mb = ?, gpu_count = ?, gpu_memory_mb = ?,
-                      gpus = ?, one_job = ?, agent_version = ?, last_heartbeat = ? where name = ?""")
+                      gpus = ?, one_job = ?, agent_version = ?, last_heartbeat = ?, deregistered_at = null
+                    where name = ?""")
                     .params(tokenId, r.hostname(), r.cpus(), r.memoryMb(), gpus.size(), gpuMemory, Json.write(gpus),
                             r.oneJob(), r.version(), JobStore.ts(now), name).update();
         } else {
@@ -96,7 +99,7 @@ class AgentService {
     }
 
     boolean online(NodeRow node, Instant now) {
-        return node.lastHeartbeat().plus(properties.nodeOffline()).isAfter(now);
+        return node.deregisteredAt() == null && node.lastHeartbeat().plus(properties.nodeOffline()).isAfter(now);
     }
 
     /** The node of this name, if the calling token owns it. */
@@ -129,11 +132,49 @@ class AgentService {
         return job.executor() != Executor.SLURM || slurm.agentMayStop(job);
     }
 
+    /** Whether the node's agent deregistered (or the node is gone); read afresh on every round of a long poll. */
+    private boolean deregistered(long nodeId) {
+        return jdbc.sql("select deregistered_at from node where id = ?").param(nodeId).query(
+                (rs, row) -> rs.getObject(1) != null).optional().orElse(true);
+    }
+
+    /**
+     * An agent shutting down: its node gets no further job (a long poll still open on the server claims nothing), a
+     * job handed to it but not started goes back to the queue as if never claimed, and the job a standing agent was
+     * running (it stopped the command) is re-queued at once instead of after the lease. Registering again undoes it.
+     */
+    void deregister(long tokenId, String name) {
+        NodeRow node = own(tokenId, name);
+        Instant now = clock.instant();
+        jdbc.sql("update node set deregistered_at = ? where id = ?").params(JobStore.ts(now), node.id()).update();
+        int n = 0;
+        for (JobRow job : store.heldBy(node.name())) {
+            if (job.state() == JobState.ASSIGNED && job.executor() == Executor.AGENT) {
+                n += store.unclaim(job.id(), job.attemptToken(), node.name() + " deregistered before starting it", now)
+                        ? 1 : 0;
+            } else if (!node.oneJob() && job.executor() == Executor.AGENT && store.requeueOrLose(job.id(),
+                    job.attemptToken(), node.name() + " deregistered (its agent shut down)",
+                    now.plus(properties.backoffFor(job.attempt())), now)) {
+                events.finished(job.id());
+                n++;
+            }
+        }
+        if (n > 0) {
+            signal.changed();
+        }
+    }
+
     /** Waits up to {@code waitMs} for a queued job this node can run and claims it. */
     Optional<Protocol.Assignment> poll(long tokenId, String name, long waitMs) throws InterruptedException {
         NodeRow node = own(tokenId, name);
+        if (deregistered(node.id())) {
+            throw new IllegalArgumentException("Node '" + name + "' is deregistered; register it again first.");
+        }
         long deadline = System.nanoTime() + Math.min(waitMs, properties.pollWait().toMillis()) * 1_000_000L;
         while (true) {
+            if (deregistered(node.id())) {
+                return Optional.empty();   // the agent shut down while this poll waited
+            }
             long seen = signal.version();
             Instant now = clock.instant();
             jdbc.sql("update node set last_heartbeat = ? where id = ?").params(JobStore.ts(now), node.id()).update();
@@ -163,7 +204,8 @@ class AgentService {
         }
         return new Protocol.Assignment(job.id(), claim.attempt(), claim.token(), job.title(), spec.command(),
                 spec.environment(), spec.inputs(), spec.outputs(), job.resources().gpus(),
-                job.resources().timeLimit().toSeconds(), properties.mlflowTrackingUri(), spec.mlflowRunId());
+                job.resources().timeLimit().toSeconds(), properties.mlflowTrackingUri(), spec.mlflowRunId(),
+                credentials.mint(claim.token()));
     }
 
     /** The job held by this node under this token, or 409. */

@@ -81,7 +81,7 @@ class JobStore {
 
     /**
      * The claim: {@code update job set state='ASSIGNED', holder=?, attempt_token=?, lease_until=? where id=?
-     * and state='QUEUED'}; exactly one caller sees a row count of 1.
+     * and state='QUEUED'}; exactly one caller sees a row count of 1. A node whose agent deregistered claims nothing.
      */
     Optional<Claim> tryClaim(long id, String holder, Instant leaseUntil, Instant now) {
         return tryTake(id, JobState.ASSIGNED, holder, leaseUntil, null, now);
@@ -99,8 +99,9 @@ class JobStore {
                     update job set state = ?, holder = ?, attempt_token = ?, lease_until = ?, assigned_at = ?,
                       attempt = attempt + 1, exit_code = null, error = null, progress_done = 0, progress_total = 0,
                       log_seq = 0
-                    where id = ? and state = 'QUEUED' and cancel_requested = false""")
-                    .params(to.name(), holder, token, ts(leaseUntil), ts(now), id).update();
+                    where id = ? and state = 'QUEUED' and cancel_requested = false
+                      and not exists (select 1 from node n where n.name = ? and n.deregistered_at is not null)""")
+                    .params(to.name(), holder, token, ts(leaseUntil), ts(now), id, holder).update();
             if (n != 1) {
                 return null;
             }
@@ -185,6 +186,38 @@ class JobStore {
             }
             return n == 1;
         }));
+    }
+
+    /**
+     * A claim its agent never acknowledged (the long poll's client was gone): back to the queue at once, as if
+     * never claimed — the attempt is not counted and its record is dropped.
+     */
+    boolean unclaim(long id, String token, String why, Instant now) {
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            int n = jdbc.sql("""
+                    update job set state = 'QUEUED', holder = null, attempt_token = null, lease_until = null,
+                      assigned_at = null, attempt = attempt - 1
+                    where id = ? and attempt_token = ? and state = 'ASSIGNED'""")
+                    .params(id, token).update();
+            if (n == 1) {
+                jdbc.sql("delete from job_attempt where token = ?").param(token).update();
+                event(id, JobState.QUEUED, attemptOf(id), why, now);
+            }
+            return n == 1;
+        }));
+    }
+
+    /** Agent jobs handed out before {@code before} and still not started. */
+    List<JobRow> unacknowledged(Instant before) {
+        return jdbc.sql("select * from job where state = 'ASSIGNED' and executor = 'AGENT' and assigned_at < ?")
+                .param(ts(before)).query(JobRow::map).list();
+    }
+
+    /** Start-up grace: every agent/Slurm lease that ends before {@code until} is moved to {@code until}. */
+    int extendLeasesTo(Instant until) {
+        return jdbc.sql("update job set lease_until = ? where state in " + ACTIVE
+                + " and executor <> 'EMBEDDED' and lease_until is not null and lease_until < ?")
+                .params(ts(until), ts(until)).update();
     }
 
     /** Active agent/Slurm attempts whose lease ran out. */

@@ -19,6 +19,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param cancelGrace time between SIGTERM and SIGKILL when a command job is cancelled
  * @param logMaxBytes size of one log file of a job; the log rotates to a single older file beyond it
  * @param mlflowTrackingUri given to command jobs as MLFLOW_TRACKING_URI (empty: the server's own URL + /mlflow)
+ * @param startupGrace at start, every lease of a job held by an agent or Slurm is extended to at least now + this
+ *        (never less than {@code lease}), before the sweeper first runs: agents that rode out a server outage keep
+ *        their jobs
+ * @param assignAck a job handed to an agent by a long poll must be acknowledged (started) within this time, or it
+ *        goes back to the queue without using up an attempt (the poll's client was gone)
  */
 @ConfigurationProperties("stainbench.jobs")
 record JobsProperties(
@@ -32,7 +37,14 @@ record JobsProperties(
         @DefaultValue("20s") Duration pollWait,
         @DefaultValue("10s") Duration cancelGrace,
         @DefaultValue("5000000") long logMaxBytes,
-        @DefaultValue("") String mlflowTrackingUri) {
+        @DefaultValue("") String mlflowTrackingUri,
+        @DefaultValue("60s") Duration startupGrace,
+        @DefaultValue("15s") Duration assignAck) {
+
+    /** How far the start-up grace extends leases: at least one lease length. */
+    Duration startupGraceOrLease() {
+        return startupGrace == null || startupGrace.compareTo(lease) < 0 ? lease : startupGrace;
+    }
 
     Duration backoffFor(int attemptJustFailed) {
         int shift = Math.max(0, Math.min(attemptJustFailed - 1, 16));

@@ -13,6 +13,11 @@ import org.springframework.stereotype.Component;
  * Takes back jobs whose holder stopped heartbeating: back to the queue with a growing backoff
  * ({@code backoff × 2^(attempt-1)}), or LOST once the job used its attempts. The old attempt token
  * stops working at that moment, so a late report from the vanished holder is refused.
+ * <p>
+ * Also: a job an agent's long poll claimed but the agent never acknowledged (started) within
+ * {@code stainbench.jobs.assign-ack} goes back to the queue without using up an attempt; and at start, before the
+ * first sweep, every agent/Slurm lease is extended to at least one lease length from now
+ * ({@code stainbench.jobs.startup-grace}): agents that kept running through a server outage get time to heartbeat.
  */
 @Component
 class LeaseSweeper implements SmartLifecycle {
@@ -47,6 +52,14 @@ class LeaseSweeper implements SmartLifecycle {
                 events.finished(job.id());
             }
         }
+        if (properties.assignAck() != null && !properties.assignAck().isZero()) {
+            for (JobRow job : store.unacknowledged(now.minus(properties.assignAck()))) {
+                if (store.unclaim(job.id(), job.attemptToken(), job.holder() + " did not acknowledge the assignment"
+                        + " within " + properties.assignAck().toMillis() + " ms; back in the queue", now)) {
+                    n++;
+                }
+            }
+        }
         if (n > 0) {
             signal.changed();
             // the backoff delays the next claim: wake pollers again once it has passed
@@ -54,8 +67,19 @@ class LeaseSweeper implements SmartLifecycle {
         return n;
     }
 
+    /** Extends the leases of agent/Slurm jobs to now + the start-up grace; returns how many it extended. */
+    int grantStartupGrace() {
+        int n = store.extendLeasesTo(clock.instant().plus(properties.startupGraceOrLease()));
+        if (n > 0) {
+            log.info("Start-up grace: {} job lease(s) extended by {} s so their agents can report back", n,
+                    properties.startupGraceOrLease().toSeconds());
+        }
+        return n;
+    }
+
     @Override
     public void start() {
+        grantStartupGrace();
         timer.start(Duration.ofMillis(Math.max(100, properties.sweepInterval().toMillis())), () -> {
             sweep();
             signal.bump();

@@ -3,6 +3,9 @@
  * threads in the server, node agents (the same jar, {@code agent}) and Slurm.
  * <p>
  * Public API: {@link org.stainbench.jobs.JobQueue} (submit, find, cancel), {@link org.stainbench.jobs.JobHandler}
- * (embedded work owned by other modules), {@link org.stainbench.jobs.JobFinished} (event).
+ * (embedded work owned by other modules), {@link org.stainbench.jobs.JobFinished} (event),
+ * {@link org.stainbench.jobs.RunHolders} (which MLflow run a NODE token or a job's own credential holds now).
+ * The jobs module also resolves the per-attempt job credentials for accounts' bearer filter
+ * ({@code accounts.CredentialResolver}).
  */
 package org.stainbench.jobs;

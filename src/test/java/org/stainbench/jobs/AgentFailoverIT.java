@@ -83,7 +83,9 @@ class AgentFailoverIT {
         cpuToken = accounts.issueNodeToken("cpu-box", "admin");
         String server = "http://127.0.0.1:" + port;
         gpuAgent = agents.start(server, gpuToken, dir.resolve("gpu-box"), "gpu-box", AgentProcesses.fakeNvidiaSmi(dir));
-        cpuAgent = agents.start(server, cpuToken, dir.resolve("cpu-box"), "cpu-box", null);
+        // the token on the agent's standard input (the GPU box has it in STAINBENCH_NODE_TOKEN)
+        cpuAgent = agents.start(AgentProcesses.TokenVia.STDIN, server, cpuToken, dir.resolve("cpu-box"), "cpu-box",
+                null);
         waitFor("both agents registered", () -> jdbc.sql("select count(*) from node where name in ('gpu-box','cpu-box')")
                 .query(Long.class).single() == 2, Duration.ofSeconds(60));
     }

@@ -23,11 +23,14 @@ import org.stainbench.accounts.Accounts;
  * A real agent process reaches the server through a forwarder the test cuts. A short outage: the job keeps
  * running, its log waits and arrives complete and in order, the job succeeds on its first attempt. An
  * outage longer than the lease: the server takes the job back, and when the agent reconnects it is told
- * the lease is lost and stops the command.
+ * the lease is lost and stops the command. A server restart after an outage longer than the lease (issue 15,
+ * item 11): the restarted sweeper gives the agent one lease to report back, so the job keeps its first attempt and
+ * no log line is lost.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "stainbench.jobs.lease=4s", "stainbench.jobs.heartbeat=400ms", "stainbench.jobs.sweep-interval=300ms",
-        "stainbench.jobs.backoff=30s", "stainbench.jobs.poll-wait=2s", "stainbench.jobs.cancel-grace=1s"})
+        "stainbench.jobs.backoff=30s", "stainbench.jobs.poll-wait=2s", "stainbench.jobs.cancel-grace=1s",
+        "stainbench.jobs.assign-ack=2s"})
 @ActiveProfiles("test")
 class AgentOutageIT {
 
@@ -46,6 +49,8 @@ class AgentOutageIT {
     JobLogs logs;
     @Autowired
     Accounts accounts;
+    @Autowired
+    LeaseSweeper sweeper;
 
     @AfterAll
     static void stop() {
@@ -107,6 +112,46 @@ class AgentOutageIT {
                             .noneMatch(p -> p.info().commandLine().orElse("").contains("should-not-finish")));
             queue.cancel(lost, "test");
             assertThat(store.find(lost).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+        }
+    }
+
+    @Test
+    void aServerRestartAfterAnOutageLongerThanTheLeaseKeepsTheJobAndEveryLogLine() throws Exception {
+        try (FlakyProxy proxy = new FlakyProxy(port)) {
+            String token = accounts.issueNodeToken("restart-box", "admin");
+            Path workdir = dir.resolve("restart-box");
+            Process agent = agents.start("http://127.0.0.1:" + proxy.port(), token, workdir, "restart-box", null);
+            long id = queue.submitCommand(CommandJob.shell("ticks through a restart",
+                    "for i in $(seq 1 100); do echo tick $i; sleep 0.1; done", Resources.cpu(), "alice"));
+            waitState(id, j -> j.state() == JobState.RUNNING && logs.tail(id, 1000).contains("tick 2"),
+                    Duration.ofSeconds(60));
+            // The server goes away (nobody sweeps, nobody is reachable) for longer than the 4 s lease ...
+            sweeper.stop();
+            proxy.down();
+            try {
+                Waits.holdsFor(Duration.ofSeconds(5), "the server is down for more than a lease",
+                        () -> store.find(id).orElseThrow().state() == JobState.RUNNING);
+                // ... and starts again: the sweeper runs before the agent got through.
+                sweeper.start();
+                Waits.holdsFor(Duration.ofSeconds(1), "the restarted sweeper leaves the job with its agent",
+                        () -> store.find(id).orElseThrow().state() == JobState.RUNNING);
+            } finally {
+                sweeper.start();
+                proxy.up();
+            }
+            JobRow done = waitState(id, j -> j.state().isFinal(), Duration.ofSeconds(90));
+            assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(done.attempt()).isEqualTo(1);
+            List<String> ticks = Waits.upTo(Duration.ofSeconds(30), "every log line")
+                    .until(() -> logs.tail(id, 100_000).lines().filter(l -> l.startsWith("tick ")).toList(),
+                            t -> t.size() >= 100);
+            assertThat(ticks).hasSize(100);
+            for (int i = 0; i < 100; i++) {
+                assertThat(ticks.get(i)).isEqualTo("tick " + (i + 1));
+            }
+            // SIGTERM: the agent deregisters, so the server's long poll still open for it claims no later job
+            agent.destroy();
+            assertThat(agent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
     }
 }

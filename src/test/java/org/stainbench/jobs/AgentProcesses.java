@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Starts real agent processes from the built jar, for integration tests. */
+/**
+ * Starts real agent processes from the built jar, for integration tests. The NODE token goes in
+ * {@code STAINBENCH_NODE_TOKEN} (or a token file, {@link TokenVia#FILE}); never on the command line.
+ */
 final class AgentProcesses {
 
     static final Path JAR = Path.of("target/stainbench-0.1.0-SNAPSHOT.jar");
@@ -30,11 +33,25 @@ final class AgentProcesses {
         return bin;
     }
 
+    /** How a started agent gets its NODE token. */
+    enum TokenVia { ENV, FILE, STDIN }
+
     Process start(String server, String token, Path workdir, String name, Path pathFirst, String... extra)
             throws IOException {
+        return start(TokenVia.ENV, server, token, workdir, name, pathFirst, extra);
+    }
+
+    Process start(TokenVia via, String server, String token, Path workdir, String name, Path pathFirst,
+                  String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar",
-                JAR.toAbsolutePath().toString(), "agent", "--server", server, "--token", token, "--workdir",
-                workdir.toString()));
+                JAR.toAbsolutePath().toString(), "agent", "--server", server, "--workdir", workdir.toString()));
+        if (via == TokenVia.FILE) {
+            Path file = workdir.resolveSibling(workdir.getFileName() + ".token");
+            Files.writeString(file, token + "\n");
+            cmd.addAll(List.of("--token-file", file.toString()));
+        } else if (via == TokenVia.STDIN) {
+            cmd.add("--token-stdin");
+        }
         if (name != null) {
             cmd.addAll(List.of("--name", name));
         }
@@ -43,10 +60,17 @@ final class AgentProcesses {
                 .redirectOutput(workdir.resolveSibling(workdir.getFileName() + ".log").toFile());
         Files.createDirectories(workdir);
         Map<String, String> env = pb.environment();
+        if (via == TokenVia.ENV) {
+            env.put("STAINBENCH_NODE_TOKEN", token);
+        }
         if (pathFirst != null) {
             env.put("PATH", pathFirst + File.pathSeparator + env.getOrDefault("PATH", "/usr/bin:/bin"));
         }
         Process p = pb.start();
+        if (via == TokenVia.STDIN) {
+            p.getOutputStream().write((token + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+        }
         started.add(p);
         return p;
     }

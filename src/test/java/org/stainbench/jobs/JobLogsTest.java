@@ -21,7 +21,7 @@ class JobLogsTest {
     void logsRotateAtTheCapAndTheTailShowsTheLatestLines() throws Exception {
         JobsProperties props = new JobsProperties(1, Duration.ofSeconds(60), Duration.ofSeconds(10),
                 Duration.ofSeconds(5), 3, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(20),
-                Duration.ofSeconds(10), CAP, "");
+                Duration.ofSeconds(10), CAP, "", Duration.ofSeconds(60), Duration.ofSeconds(15));
         JobLogs logs = new JobLogs(dir.toString(), props);
         long written = 0;
         for (int i = 0; i < 5000; i++) {

@@ -62,8 +62,10 @@ class LeasesTest {
     void setUp() {
         clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
         JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofSeconds(5), 3, BACKOFF,
-                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "");
-        agents = new AgentService(store, jdbc, logs, events, signal, props, clock, artifacts, slurm);
+                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "", LEASE,
+                Duration.ofHours(1));
+        agents = new AgentService(store, jdbc, logs, events, signal, props, clock, artifacts, slurm,
+                new JobCredentials(jdbc));
         sweeper = new LeaseSweeper(store, props, events, signal, clock);
         node = "lease-node-" + (++nodeCounter);
         tokenId = 9000 + nodeCounter;
@@ -175,5 +177,80 @@ class LeasesTest {
                 .isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
         assertThat(store.find(id).orElseThrow().state()).isEqualTo(JobState.ASSIGNED);
         assertThat(queue.find(id).orElseThrow().state()).isEqualTo(JobState.ASSIGNED);
+    }
+
+    /**
+     * Issue 15, item 11: after a server outage longer than the lease, the restarted server's sweeper does not take
+     * back a job whose agent kept running it: at start every agent lease is extended by at least one lease length
+     * before the first sweep. Without a heartbeat in that time the job is still taken back.
+     */
+    @Test
+    void atStartTheSweeperGivesAgentsOneLeaseToReportBackBeforeItTakesJobsBack() throws Exception {
+        long id = submit();
+        Protocol.Assignment a = poll();
+        agents.start(tokenId, id, new Protocol.Start(node, a.token()));
+        // The server is down for longer than the lease: nobody sweeps, nobody heartbeats.
+        clock.advance(LEASE.plusSeconds(23));
+        JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofHours(1), 3, BACKOFF,
+                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "", Duration.ZERO,
+                Duration.ofHours(1));
+        LeaseSweeper restarted = new LeaseSweeper(store, props, events, signal, clock);
+        restarted.start();
+        try {
+            restarted.sweep();
+            JobRow job = store.find(id).orElseThrow();
+            assertThat(job.state()).as("not taken back at once after the restart").isEqualTo(JobState.RUNNING);
+            assertThat(job.leaseUntil()).isAfterOrEqualTo(clock.instant().plus(LEASE).minusMillis(1));
+            // The agent's heartbeat comes back within the grace: the job stays with it.
+            clock.advance(LEASE.minusSeconds(1));
+            assertThat(agents.heartbeat(tokenId, node, new Protocol.Heartbeat(List.of(new Protocol.Held(id,
+                    a.token())))).jobs()).containsEntry(id, "ok");
+            clock.advance(LEASE.minusSeconds(1));
+            restarted.sweep();
+            assertThat(store.find(id).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+            assertThat(store.find(id).orElseThrow().attempt()).isEqualTo(1);
+            // Silent for a whole lease after that: taken back as usual.
+            clock.advance(LEASE.plusSeconds(1));
+            assertThat(restarted.sweep()).isPositive();
+            assertThat(store.find(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        } finally {
+            restarted.stop();
+        }
+    }
+
+    /**
+     * Issue 15, item 16: a job a long poll handed to an agent that never acknowledged it (the poll's client was
+     * gone) goes back to the queue after stainbench.jobs.assign-ack, without using up an attempt.
+     */
+    @Test
+    void anUnacknowledgedClaimGoesBackToTheQueueWithoutUsingAnAttempt() throws Exception {
+        long id = submit();
+        Protocol.Assignment a = poll();
+        assertThat(a.attempt()).isEqualTo(1);
+        JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofHours(1), 3, BACKOFF,
+                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "", Duration.ZERO,
+                Duration.ofSeconds(5));
+        LeaseSweeper acks = new LeaseSweeper(store, props, events, signal, clock);
+        clock.advance(Duration.ofSeconds(4));
+        acks.sweep();
+        assertThat(store.find(id).orElseThrow().state()).isEqualTo(JobState.ASSIGNED);
+        clock.advance(Duration.ofSeconds(2));
+        acks.sweep();
+        JobRow back = store.find(id).orElseThrow();
+        assertThat(back.state()).isEqualTo(JobState.QUEUED);
+        assertThat(back.attempt()).as("no attempt used up").isZero();
+        assertThat(back.holder()).isNull();
+        assertThat(back.notBefore()).as("no backoff").isNull();
+        assertThatThrownBy(() -> agents.start(tokenId, id, new Protocol.Start(node, a.token())))
+                .isInstanceOf(ResponseStatusException.class);
+        Protocol.Assignment again = poll();
+        assertThat(again.jobId()).isEqualTo(id);
+        assertThat(again.attempt()).isEqualTo(1);
+        agents.start(tokenId, id, new Protocol.Start(node, again.token()));
+        clock.advance(Duration.ofSeconds(10));
+        acks.sweep();
+        assertThat(store.find(id).orElseThrow().state()).as("a started job is not touched").isEqualTo(JobState.RUNNING);
+        assertThat(jdbc.sql("select count(*) from job_attempt where job_id = ?").param(id).query(Long.class).single())
+                .isEqualTo(1);
     }
 }

@@ -24,6 +24,14 @@ import java.util.concurrent.TimeUnit;
  * the exit code. Plain Java (java.net.http + Jackson), no Spring. While the server is unreachable the job
  * keeps running; log chunks wait in memory (bounded) and every report is retried with backoff until the
  * server answers — or answers that the attempt is stale (409), which stops the job.
+ * <p>
+ * The command runs in its own session and process group ({@code setsid}) under a small bash wrapper that gets a
+ * parent-death signal ({@code setpriv --pdeathsig}): when the agent dies, even by SIGKILL, the wrapper kills the
+ * whole group, so a job never outlives its agent (and never runs beside its re-queued next attempt). Cancel and the
+ * time limit signal the whole group. The command's environment never holds the NODE token: {@code
+ * STAINBENCH_NODE_TOKEN}, {@code STAINBENCH_ATTEMPT_TOKEN} and any variable carrying the token are removed, and
+ * {@code MLFLOW_TRACKING_TOKEN} is the attempt's own credential. On SIGTERM a standing agent stops its command and
+ * deregisters its node, so no further job is handed to it.
  */
 public final class Agent {
 
@@ -36,6 +44,30 @@ public final class Agent {
 
     public record Options(String server, String token, Path workdir, String name, Long oneJob, String attemptToken) {
     }
+
+    /** Variables the command never inherits from the agent. */
+    static final List<String> SECRET_VARIABLES = List.of("STAINBENCH_NODE_TOKEN", "STAINBENCH_ATTEMPT_TOKEN",
+            "MLFLOW_TRACKING_TOKEN", "STAINBENCH_TOKEN");
+
+    /** Parent-death signal of the wrapper; on it, the wrapper kills the command's whole process group. */
+    static final String DEATH_SIGNAL = "USR2";
+
+    /**
+     * The wrapper between the agent and the command ({@code $1}: the agent's pid, {@code $2}: the command). It runs as
+     * the leader of a new session and process group, with the parent-death signal armed by {@code setpriv}. If the
+     * agent died before the signal was armed, it starts nothing. It passes TERM/INT on to the command (the group
+     * gets them anyway) and keeps waiting, and exits with the command's status.
+     */
+    static final String WRAPPER = String.join("\n",
+            "if [ \"$PPID\" != \"$1\" ]; then echo '[agent] the agent is gone; not starting the job' >&2; exit 137; fi",
+            "trap 'kill -KILL 0' " + DEATH_SIGNAL,
+            "trap ':' TERM INT",
+            "bash -c \"$2\" &",
+            "c=$!",
+            "while :; do",
+            "  wait \"$c\"; s=$?",
+            "  if ! kill -0 \"$c\" 2>/dev/null; then wait \"$c\" 2>/dev/null; s2=$?; [ \"$s2\" = 127 ] || s=$s2; exit \"$s\"; fi",
+            "done");
 
     private final Options options;
     private final AgentHttp http;
@@ -63,7 +95,7 @@ public final class Agent {
         Thread heartbeats = new Thread(this::heartbeatLoop, "agent-heartbeat");
         heartbeats.setDaemon(true);
         heartbeats.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopping = true));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "agent-shutdown"));
         if (options.oneJob() != null) {
             Protocol.Start adopt = new Protocol.Start(registered.name(), options.attemptToken());
             Protocol.Assignment a;
@@ -90,6 +122,28 @@ public final class Agent {
             }
         }
         return 0;
+    }
+
+    /**
+     * SIGTERM (or another orderly JVM exit): stop taking work, stop the running command (its attempt is abandoned,
+     * not reported: the server re-queues it) and, for a standing agent, deregister the node so that no long poll
+     * still open on the server can hand it another job.
+     */
+    void shutdown() {
+        stopping = true;
+        RunningJob job = current;
+        if (job != null) {
+            job.leaseLost("the agent is shutting down");
+        }
+        Protocol.Registered r = registered;
+        if (r != null && options.oneJob() == null) {
+            try {
+                http.post("/api/nodes/" + r.name() + "/deregister", Map.of(), Void.class, Duration.ofSeconds(5));
+                log("deregistered " + r.name());
+            } catch (Exception e) {
+                log("could not deregister " + r.name() + ": " + e.getMessage());
+            }
+        }
     }
 
     Protocol.Registration describe() {
@@ -201,10 +255,15 @@ public final class Agent {
 
         int run() throws Exception {
             long id = assignment.jobId();
-            ProcessBuilder pb = new ProcessBuilder("bash", "-c", assignment.command()).directory(folder.toFile())
+            ProcessBuilder pb = new ProcessBuilder(commandLine(assignment.command())).directory(folder.toFile())
                     .redirectErrorStream(true);
             Map<String, String> env = pb.environment();
+            scrub(env, options.token());
             env.putAll(assignment.environment());
+            scrub(env, options.token());
+            if (assignment.jobCredential() != null && !assignment.jobCredential().isBlank()) {
+                env.put("MLFLOW_TRACKING_TOKEN", assignment.jobCredential());
+            }
             env.put("STAINBENCH_JOB_ID", Long.toString(id));
             env.put("STAINBENCH_ATTEMPT", Integer.toString(assignment.attempt()));
             env.put("CUDA_VISIBLE_DEVICES", visibleDevices(assignment.gpus()));
@@ -294,6 +353,7 @@ public final class Agent {
         /** Sends the log in numbered chunks; a chunk is retried (same number) until the server takes it. */
         private void shipLoop() {
             long delay = 500;
+            int refusals = 0;   // a chunk refused with a transient 4xx is kept; after the job ended, 5 more tries
             String chunk = null;
             while (lostReason == null) {
                 if (chunk == null) {
@@ -337,6 +397,7 @@ public final class Agent {
                             Duration.ofSeconds(30));
                     chunk = null;
                     delay = 500;
+                    refusals = 0;
                 } catch (AgentHttp.Stale e) {
                     leaseLost("the server rejected a log chunk: " + e.getMessage());
                 } catch (IOException e) {
@@ -345,6 +406,17 @@ public final class Agent {
                     delay = Math.min(delay * 2, 15_000);
                 } catch (InterruptedException e) {
                     return;
+                } catch (AgentHttp.Refused e) {
+                    refusals++;
+                    if (e.transientStatus() && !(ended && refusals > 5)) {
+                        // e.g. a proxy or a restarting server: keep the chunk until the server takes it
+                        log("log upload refused (" + e.getMessage() + "); keeping it, retrying in " + delay + " ms");
+                        sleep(delay);
+                        delay = Math.min(delay * 2, 15_000);
+                    } else {
+                        log("log chunk refused: " + e.getMessage());
+                        chunk = null;
+                    }
                 } catch (RuntimeException e) {
                     log("log chunk refused: " + e.getMessage());
                     chunk = null;
@@ -386,7 +458,10 @@ public final class Agent {
             }
         }
 
-        /** SIGTERM to the process and its descendants, SIGKILL after the grace period. */
+        /**
+         * SIGTERM to the command's process group (and every descendant, should one have left the group), SIGKILL to
+         * both after the grace period.
+         */
         private void terminate() {
             Process p = process;
             if (p == null) {
@@ -395,13 +470,65 @@ public final class Agent {
             ProcessHandle handle = p.toHandle();
             List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
             tree.add(handle);
+            signalGroup(p.pid(), "TERM");
             tree.forEach(ProcessHandle::destroy);
             Thread killer = new Thread(() -> {
                 sleep(registered.cancelGraceMs());
+                signalGroup(p.pid(), "KILL");
                 tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
             }, "agent-kill-" + assignment.jobId());
             killer.setDaemon(true);
             killer.start();
+        }
+    }
+
+    /** Whether {@code setsid} and {@code setpriv --pdeathsig} are there (util-linux); without them, plain bash. */
+    static final boolean ISOLATE = onPath("setsid") && onPath("setpriv");
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How the command is started: in its own session under the wrapper that dies with (and kills for) the agent. */
+    static List<String> commandLine(String command) {
+        if (!ISOLATE) {
+            log("warning: setsid/setpriv (util-linux) not found; the job is not stopped if this agent dies");
+            return List.of("bash", "-c", command);
+        }
+        return List.of("setsid", "--wait", "setpriv", "--pdeathsig", DEATH_SIGNAL, "--", "bash", "-c", WRAPPER,
+                "stainbench-job", Long.toString(ProcessHandle.current().pid()), command);
+    }
+
+    /** Removes the agent's secrets from a command's environment: known variables and any value holding the token. */
+    static void scrub(Map<String, String> env, String nodeToken) {
+        SECRET_VARIABLES.forEach(env::remove);
+        if (nodeToken != null && !nodeToken.isBlank()) {
+            env.entrySet().removeIf(e -> e.getValue() != null && e.getValue().contains(nodeToken));
+        }
+    }
+
+    /** {@code kill -SIGNAL -- -PGID}: the command's wrapper leads its own process group (pgid = its pid). */
+    static void signalGroup(long pgid, String signal) {
+        if (!ISOLATE) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            kill.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            log("kill -" + signal + " -" + pgid + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,6 +20,25 @@ final class AgentHttp {
         }
     }
 
+    /** The server (or a proxy in front of it) refused a call with a 4xx other than 409. */
+    static final class Refused extends IllegalStateException {
+        private final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+
+        /** Answers a restarting server or a proxy may give for a while: worth retrying with the same data. */
+        boolean transientStatus() {
+            return status == 401 || status == 403 || status == 404 || status == 408 || status == 425;
+        }
+    }
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -61,7 +80,7 @@ final class AgentHttp {
             throw new IOException("server answered " + status);
         }
         if (status >= 400) {
-            throw new IllegalStateException("server refused (" + status + "): " + response.body());
+            throw new Refused(status, "server refused (" + status + "): " + response.body());
         }
         if (status == 204 || type == Void.class || response.body().isEmpty()) {
             return null;

@@ -32,10 +32,14 @@ public final class Protocol {
     public record HeartbeatReply(Map<Long, String> jobs) {
     }
 
-    /** A job handed to an agent: what to run and the attempt token every report must carry. */
+    /**
+     * A job handed to an agent: what to run and the attempt token every report must carry; {@code jobCredential}
+     * is the attempt's own credential, given to the command as {@code MLFLOW_TRACKING_TOKEN}.
+     */
     public record Assignment(long jobId, int attempt, String token, String title, String command,
                              Map<String, String> environment, List<String> inputs, List<String> outputs,
-                             int gpus, long timeLimitSeconds, String mlflowTrackingUri, String mlflowRunId) {
+                             int gpus, long timeLimitSeconds, String mlflowTrackingUri, String mlflowRunId,
+                             String jobCredential) {
     }
 
     public record Start(String node, String token) {
