@@ -27,8 +27,11 @@ public final class Waits {
      * (checked every 50 ms from the start); fails as soon as it turns false.
      */
     public static void holdsFor(Duration window, String what, Callable<Boolean> condition) {
+        // failFast: the first poll that sees the condition false fails the test at once (during() alone would
+        // restart its window and let a brief change pass unnoticed)
         Awaitility.await(what).during(window).atMost(window.plusSeconds(5)).pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(50)).until(condition);
+                .pollInterval(Duration.ofMillis(50)).failFast(what + ": stopped holding", () -> !condition.call())
+                .until(condition);
     }
 
     /** Waits until the job is in a final state (succeeded, failed or cancelled) and returns it. */
