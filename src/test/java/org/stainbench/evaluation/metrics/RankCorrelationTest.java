@@ -114,4 +114,48 @@ class RankCorrelationTest {
         assertThat(gap.outcome(0, new int[] {0, 1})).isEqualTo(3.0);
         assertThat(gap.outcome(2, new int[] {0, 1})).isEqualTo(0.0);
     }
+
+    /**
+     * The bootstrap equals agreement_reference.py's numpy/scipy re-implementation of the documented stream (its port of
+     * SplittableRandom, scipy's spearmanr / kendalltau per resample, numpy's percentile): a plain mean outcome, and a
+     * marker-score distance to a reference row with ties and raters who skipped checkpoints (undefined resamples).
+     */
+    @Test
+    void bootstrapEqualsTheNumpyReferenceOfItsStream(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        JsonMapper json = JsonMapper.builder().build();
+        double[][] metrics = {{1, 2, 3, 4, 5}, {0.31, 0.12, 0.31, 0.55, 0.08, 0.2}};
+        double[][][] sums = {{{1, 0, 1}, {1, 1, 2}, {2, 2, 2}, {3, 2, 4}, {4, 4, 3}},
+            {{2, 3, 0, 1}, {6, 0, 3, 2}, {1, 1, 1, 0}, {4, 5, 2, 2}, {0, 2, 3, 3}, {3, 3, 0, 1}, {4, 6, 4, 2}}};
+        int[][][] counts = {{{2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}},
+            {{2, 2, 0, 1}, {3, 0, 2, 1}, {1, 1, 1, 0}, {2, 2, 1, 1}, {0, 1, 2, 2}, {2, 2, 0, 1}, {2, 3, 2, 1}}};
+        int[] references = {-1, 6};
+        long[] seeds = {16, -3};
+        for (int k = 0; k < 2; k++) {
+            java.util.Map<String, Object> spec = new java.util.LinkedHashMap<>();
+            spec.put("metric", metrics[k]);
+            spec.put("sum", sums[k]);
+            spec.put("count", counts[k]);
+            spec.put("reference", references[k]);
+            spec.put("resamples", 400);
+            spec.put("level", 0.95);
+            spec.put("seed", seeds[k]);
+            java.nio.file.Path in = tmp.resolve("spec" + k + ".json");
+            java.nio.file.Files.writeString(in, json.writeValueAsString(spec));
+            JsonNode ref = json.readTree(Python.run("agreement_reference.py", "bootstrap", in));
+            RankCorrelation.Result r = RankCorrelation.bootstrap(metrics[k],
+                    new RankCorrelation.Answers(sums[k], counts[k], references[k]), 400, 0.95, seeds[k]);
+            assertThat(r.rho()).isCloseTo(ref.get("rho").asDouble(), within(LIBRARY));
+            assertThat(r.tau()).isCloseTo(ref.get("tau").asDouble(), within(LIBRARY));
+            for (String side : new String[] {"rho", "tau"}) {
+                RankCorrelation.Interval i = side.equals("rho") ? r.rhoInterval() : r.tauInterval();
+                JsonNode e = ref.get(side + "_interval");
+                assertThat(i.defined()).as(side + " defined resamples, case " + k).isEqualTo(e.get(2).asInt());
+                assertThat(i.low()).as(side + " low, case " + k).isCloseTo(e.get(0).asDouble(), within(LIBRARY));
+                assertThat(i.high()).as(side + " high, case " + k).isCloseTo(e.get(1).asDouble(), within(LIBRARY));
+            }
+            if (k == 1) {
+                assertThat(r.rhoInterval().defined()).as("some resamples undefined").isLessThan(400);
+            }
+        }
+    }
 }
