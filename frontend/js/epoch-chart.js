@@ -1,4 +1,5 @@
-// Metric vs epoch of a training run: one line per evaluation (mean over seeds) with a ±1 std band; the metric is
+// Metric vs epoch of a training run: one line per protocol fingerprint (every evaluation
+// of the run under it joined, the newest value per epoch; mean over seeds) with a ±1 std band; the metric is
 // chosen in #epoch-metric. Clicking a point opens its evaluation. Redrawn when htmx refreshes #by-epoch.
 (function () {
   var chart = null, json = null, chosen = null;
@@ -13,7 +14,7 @@
     json.series.forEach(function (s, i) {
       var colour = COLOURS[i % COLOURS.length];
       var pts = s.points.filter(function (p) { return p.values[key]; });
-      var at = function (f) { return pts.map(function (p) { return { x: p.epoch, y: f(p.values[key]), href: s.href }; }); };
+      var at = function (f) { return pts.map(function (p) { return { x: p.epoch, y: f(p.values[key]), href: p.evaluationHref || s.href }; }); };
       datasets.push({ label: s.name + ' (−1 std)', data: at(function (v) { return v[0] - v[1]; }), borderWidth: 0, pointRadius: 0, fill: false, band: true });
       datasets.push({ label: s.name + ' (+1 std)', data: at(function (v) { return v[0] + v[1]; }), borderWidth: 0, pointRadius: 0,
         backgroundColor: colour + '33', fill: '-1', band: true });

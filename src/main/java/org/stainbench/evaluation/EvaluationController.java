@@ -40,11 +40,13 @@ class EvaluationController {
     private final Extractors extractors;
     private final Catalog catalog;
     private final JobQueue jobs;
+    private final Agreements agreements;
 
     private final org.springframework.context.ApplicationEventPublisher events;
 
     EvaluationController(Evaluations evaluations, Extractors extractors, Catalog catalog, JobQueue jobs,
-                         org.springframework.context.ApplicationEventPublisher events) {
+                         org.springframework.context.ApplicationEventPublisher events, Agreements agreements) {
+        this.agreements = agreements;
         this.events = events;
         this.evaluations = evaluations;
         this.extractors = extractors;
@@ -120,6 +122,9 @@ class EvaluationController {
         model.addAttribute("related", "true".equals(hx) ? List.of() : evaluations.related(id));
         model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
         model.addAttribute("chart", JSON.writeValueAsString(chartData(c)));
+        model.addAttribute("agreement", "true".equals(hx) || !"DONE".equals(c.evaluation().status()) ? List.of() : agreements.of(id));
+        model.addAttribute("agreementResamples", agreements.resamples());
+        model.addAttribute("agreementSeed", agreements.seed());
         if ("true".equals(hx) && !List.of("QUEUED", "RUNNING").contains(c.evaluation().status())) {
             // finished while the page was polling: reload it whole, with the table and charts
             response.setHeader("HX-Refresh", "true");

@@ -23,7 +23,7 @@ import org.stainbench.evaluation.Protocol;
 
 /**
  * The "Evaluation by epoch" part of a run page: the form that requests evaluation of chosen epochs, the requests
- * with where they stand, and the metric-vs-epoch chart data (mean ± std over seeds, one line per evaluation).
+ * with where they stand, and the metric-vs-epoch chart data (mean ± std over seeds, one line per protocol fingerprint).
  */
 @Component
 class EpochSection {
@@ -43,12 +43,18 @@ class EpochSection {
         }
     }
 
-    /** One point of the chart: an epoch's values in one evaluation. */
-    record Point(int epoch, String checkpoint, String href, Map<String, double[]> values) {
+    /** One point of the chart: an epoch's values, from the evaluation {@code evaluationHref}. */
+    record Point(int epoch, String checkpoint, String href, Map<String, double[]> values, long evaluation,
+            String evaluationHref) {
     }
 
-    /** One line of the chart: an evaluation of some epochs of the run. */
-    record Series(long evaluation, String name, String href, String status, List<Point> points) {
+    /**
+     * One line of the chart: every evaluation of the run with one protocol fingerprint joined, each epoch from the
+     * newest of them that has a value for it ({@code evaluations}: their ids, oldest first; {@code evaluation}: the
+     * newest).
+     */
+    record Series(long evaluation, String name, String href, String status, List<Point> points, String fingerprint,
+            List<Long> evaluations) {
     }
 
     record Chart(List<Map<String, String>> metrics, List<Series> series) {
@@ -119,22 +125,43 @@ class EpochSection {
                 lab.cropsPerTile(), "0-4", kidSubsets, kidSize, "");
     }
 
-    /** The metric-vs-epoch chart data of a run. */
+    /**
+     * The metric-vs-epoch chart data of a run: one line per protocol fingerprint, joining every evaluation of the run
+     * made under it (a partial re-evaluation of one epoch replaces that epoch's point and keeps the others).
+     */
     Chart chart(String runUuid) {
         List<Metric> metrics = new ArrayList<>();
-        List<Series> series = new ArrayList<>();
+        Map<String, List<Evaluations.RunEpochs>> byFingerprint = new LinkedHashMap<>();
         for (Evaluations.RunEpochs e : evaluations.epochsOfRun(runUuid)) {
             e.metrics().stream().filter(m -> !metrics.contains(m)).forEach(metrics::add);
-            List<Point> points = new ArrayList<>();
-            for (Evaluations.Row r : e.rows()) {
-                Map<String, double[]> values = new LinkedHashMap<>();
-                r.meanStdN().forEach((m, v) -> values.put(m.key(), v));
-                points.add(new Point(r.subject().epoch(), r.subject().label(),
-                        r.subject().checkpointId() == null ? null : "/checkpoints/" + r.subject().checkpointId(), values));
-            }
-            series.add(new Series(e.evaluation().id(), e.evaluation().name(), e.evaluation().href(),
-                    e.evaluation().status(), points));
+            String fp = e.evaluation().fingerprint() != null ? e.evaluation().fingerprint()
+                    : "unrecorded-" + e.evaluation().id();
+            byFingerprint.computeIfAbsent(fp, k -> new ArrayList<>()).add(e);
         }
+        List<Series> series = new ArrayList<>();
+        byFingerprint.forEach((fp, evs) -> {
+            java.util.TreeMap<Integer, Point> points = new java.util.TreeMap<>();
+            for (Evaluations.RunEpochs e : evs) { // oldest first: a newer value of an epoch replaces an older one
+                for (Evaluations.Row r : e.rows()) {
+                    Map<String, double[]> values = new LinkedHashMap<>();
+                    r.meanStdN().forEach((m, v) -> values.put(m.key(), v));
+                    Point p = new Point(r.subject().epoch(), r.subject().label(),
+                            r.subject().checkpointId() == null ? null : "/checkpoints/" + r.subject().checkpointId(),
+                            values, e.evaluation().id(), e.evaluation().href());
+                    if (!values.isEmpty()) {
+                        points.put(p.epoch(), p);
+                    } else {
+                        points.putIfAbsent(p.epoch(), p);
+                    }
+                }
+            }
+            Evaluations.RunEpochs newest = evs.get(evs.size() - 1);
+            String name = evs.size() == 1 ? newest.evaluation().name()
+                    : "protocol " + newest.evaluation().shortFingerprint() + " (" + evs.size() + " evaluations)";
+            series.add(new Series(newest.evaluation().id(), name, newest.evaluation().href(),
+                    newest.evaluation().status(), List.copyOf(points.values()), fp,
+                    evs.stream().map(x -> x.evaluation().id()).toList()));
+        });
         metrics.sort(Comparator.comparingInt(Metric::ordinal));
         List<Map<String, String>> ms = metrics.stream().map(m -> Map.of("key", m.key(), "label", m.label())).toList();
         return new Chart(ms, series);

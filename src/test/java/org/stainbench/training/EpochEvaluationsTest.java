@@ -266,6 +266,58 @@ class EpochEvaluationsTest {
         assertThat(setCount()).isEqualTo(sets);
     }
 
+    /**
+     * A partial re-evaluation of one epoch under the same protocol joins the earlier evaluation on the run's chart:
+     * one line with every epoch, the re-evaluated epoch from the newer evaluation. Another protocol is its own line.
+     */
+    @Test
+    void aPartialReEvaluationKeepsTheEarlierEpochsOnTheRunsChart() throws Exception {
+        Tracking.RunInfo run = run("epochs-partial", 1, 2, 3);
+        long first = evaluateAndWait(run, Map.of(), "1", "2", "3");
+        long second = evaluateAndWait(run, Map.of(), "2");
+        assertThat(evaluations.find(second).orElseThrow().fingerprint())
+                .isEqualTo(evaluations.find(first).orElseThrow().fingerprint());
+
+        JsonNode chart = json.readTree(mvc.perform(get("/runs/" + run.uuid() + "/epochs.json").with(member))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+        assertThat(chart.get("series")).hasSize(1);
+        JsonNode line = chart.get("series").get(0);
+        assertThat(line.get("evaluations")).extracting(JsonNode::asLong).containsExactly(first, second);
+        assertThat(line.get("evaluation").asLong()).isEqualTo(second);
+        JsonNode points = line.get("points");
+        assertThat(points).extracting(p -> p.get("epoch").asInt()).containsExactly(1, 2, 3);
+        assertThat(points).extracting(p -> p.get("evaluation").asLong()).containsExactly(first, second, first);
+        for (JsonNode p : points) {
+            assertThat(p.get("values").get("fid")).isNotNull();
+            assertThat(p.get("evaluationHref").asString()).isEqualTo("/evaluations/" + p.get("evaluation").asLong());
+        }
+
+        // a different protocol (other seeds) is never joined with it
+        long other = evaluateAndWait(run, Map.of("seeds", "0,2"), "3");
+        chart = json.readTree(mvc.perform(get("/runs/" + run.uuid() + "/epochs.json").with(member))
+                .andReturn().getResponse().getContentAsString());
+        assertThat(chart.get("series")).hasSize(2);
+        assertThat(chart.get("series").get(0).get("points")).hasSize(3);
+        assertThat(chart.get("series").get(1).get("evaluations")).extracting(JsonNode::asLong).containsExactly(other);
+        assertThat(chart.get("series").get(1).get("points")).hasSize(1);
+    }
+
+    /** Requests evaluation of the epochs through the run page's form and waits until it is done; its id. */
+    private long evaluateAndWait(Tracking.RunInfo run, Map<String, String> replaced, String... epochs) throws Exception {
+        int before = requests.ofRun(run.uuid()).size();
+        mvc.perform(form(run.uuid(), replaced, epochs)).andExpect(status().is3xxRedirection())
+                .andExpect(flash().attributeExists("message"));
+        EpochEvaluations.Request r = requests.ofRun(run.uuid()).stream().filter(x -> x.epochs().equals(
+                java.util.Arrays.stream(epochs).map(Integer::valueOf).sorted().toList()))
+                .findFirst().orElseThrow(); // newest first
+        assertThat(requests.ofRun(run.uuid())).hasSize(before + 1);
+        await("evaluation of epochs " + String.join(",", epochs) + " done", () -> {
+            Long ev = requests.find(r.id()).orElseThrow().evaluationId();
+            return ev != null && evaluations.find(ev).orElseThrow().status().equals("DONE");
+        });
+        return requests.find(r.id()).orElseThrow().evaluationId();
+    }
+
     @Test
     void badRequestsSayWhyAndChangeNothing() throws Exception {
         Tracking.RunInfo run = run("epochs-bad", 1, 2);
