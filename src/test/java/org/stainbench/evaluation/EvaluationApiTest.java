@@ -94,11 +94,13 @@ class EvaluationApiTest {
         }
         accounts.createAccount("evapi-mem", Role.MEMBER, "Tulip-Quarry-4471");
         accounts.createAccount("evapi-sup", Role.SUPERVISOR, "Heron-Basalt-2290");
-        accounts.createAccount("evapi-pat", Role.PATHOLOGIST, "Maple-Cobalt-8813");
+        accounts.createAccount("evapi-pat", Role.SUPERVISOR, "Maple-Cobalt-8813");
         accounts.createAccount("evapi-adm", Role.ADMIN, "Otter-Granite-5162");
         member = accounts.issueApiToken("evapi script", "evapi-mem");
         supervisor = accounts.issueApiToken("evapi reader", "evapi-sup");
+        // pathologists cannot be issued tokens: one made before a demotion (as an old database may hold) is refused
         pathologist = accounts.issueApiToken("evapi pathologist", "evapi-pat");
+        jdbc.sql("update app_user set role = 'PATHOLOGIST' where username = 'evapi-pat'").update();
         node = accounts.issueNodeToken("evapi node", "evapi-adm");
     }
 
@@ -160,7 +162,7 @@ class EvaluationApiTest {
                 .andExpect(jsonPath("$.field").value("preset"));
         // the roles that may not create, and no token at all
         create(valid(), supervisor).andExpect(status().isForbidden());
-        create(valid(), pathologist).andExpect(status().isForbidden());
+        create(valid(), pathologist).andExpect(status().isUnauthorized());
         create(valid(), node).andExpect(status().isForbidden());
         create(valid(), null).andExpect(status().isUnauthorized());
         assertThat(evaluations.count()).isEqualTo(evs);
@@ -179,10 +181,9 @@ class EvaluationApiTest {
         assertThat(evaluations.find(id).orElseThrow().createdBy()).isEqualTo("evapi-mem");
         GeneratedFixtures.await("api evaluation", () -> List.of("DONE", "FAILED").contains(evaluations.find(id).orElseThrow().status()));
 
-        for (String token : List.of(pathologist, node)) {
-            mvc.perform(get("/api/evaluations").header("Authorization", "Bearer " + token)).andExpect(status().isForbidden());
-            mvc.perform(get("/api/evaluations/" + id).header("Authorization", "Bearer " + token)).andExpect(status().isForbidden());
-        }
+        mvc.perform(get("/api/evaluations").header("Authorization", "Bearer " + pathologist)).andExpect(status().isUnauthorized());
+        mvc.perform(get("/api/evaluations").header("Authorization", "Bearer " + node)).andExpect(status().isForbidden());
+        mvc.perform(get("/api/evaluations/" + id).header("Authorization", "Bearer " + node)).andExpect(status().isForbidden());
         JsonNode page = json.readTree(mvc.perform(get("/api/evaluations").param("size", "100")
                 .header("Authorization", "Bearer " + supervisor)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
         assertThat(page.get("total").asLong()).isEqualTo(evaluations.count());
