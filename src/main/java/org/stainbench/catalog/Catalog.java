@@ -97,6 +97,52 @@ public class Catalog {
         });
     }
 
+    /**
+     * Creates the dataset that holds a generated set: checkpoint {@code checkpointId} applied to dataset
+     * {@code sourceDatasetId}. It is {@link DatasetKind#GENERATED} for good, so no place that needs real tiles takes it.
+     */
+    public long createGeneratedDataset(String name, Stain stain, String marker, String cohort, Integer tileSize,
+                                       String description, long checkpointId, long sourceDatasetId, String by) {
+        return tx.execute(s -> {
+            long id = createDataset(name, stain, marker, cohort, tileSize, description, by);
+            store.markGenerated(id, checkpointId, sourceDatasetId);
+            return id;
+        });
+    }
+
+    /**
+     * The one rule for "real data required": the live dataset {@code datasetId} if it holds real tiles; otherwise
+     * {@link NotRealData} (an {@link IllegalArgumentException}) saying why, for the person or API client as is.
+     *
+     * @param role what the dataset is being used as, e.g. "the real IHC target" (used in the message)
+     */
+    public Dataset requireReal(long datasetId, String role) {
+        Dataset d = dataset(datasetId).orElseThrow(() -> new NotRealData(datasetId, role,
+                "No dataset with id " + datasetId + " for " + role + "."));
+        if (!d.real()) {
+            String from = d.generatedSourceDatasetId() == null ? ""
+                    : " from '" + store.findDataset(d.generatedSourceDatasetId()).map(Dataset::name).orElse("?") + "'";
+            throw new NotRealData(datasetId, role, "'" + d.name() + "' is a generated set" + from + ", not real tiles: "
+                    + role + " must be a dataset of real tiles.");
+        }
+        return d;
+    }
+
+    /** Live datasets of real tiles, by name: what pickers for real data offer. */
+    public List<Dataset> realDatasets() {
+        return datasets().stream().filter(Dataset::real).toList();
+    }
+
+    /** Live datasets of real tiles of one stain, by name. */
+    public List<Dataset> realDatasets(Stain stain) {
+        return datasets().stream().filter(d -> d.real() && d.stain() == stain).toList();
+    }
+
+    /** Live generated sets, by name. */
+    public List<Dataset> generatedDatasets() {
+        return datasets().stream().filter(Dataset::generated).toList();
+    }
+
     /** A dataset that is not deleted (deleted ones are hidden from every other module). */
     public Optional<Dataset> dataset(long id) {
         return store.findDataset(id).filter(d -> !d.deleted());

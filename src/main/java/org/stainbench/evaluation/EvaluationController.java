@@ -57,7 +57,7 @@ class EvaluationController {
                 Model model) {
         int p = Math.max(0, page);
         model.addAttribute("page", new PageImpl<>(evaluations.list(p * PAGE, PAGE), PageRequest.of(p, PAGE), evaluations.count()));
-        model.addAttribute("ihcDatasets", catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC).toList());
+        model.addAttribute("ihcDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("sets", evaluations.readySets());
         model.addAttribute("extractors", extractors.all());
         model.addAttribute("lab", Protocol.lab());

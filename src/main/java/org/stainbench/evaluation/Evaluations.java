@@ -91,8 +91,7 @@ public class Evaluations {
         if (realDatasetId == null) {
             throw new IllegalArgumentException("Choose the real target dataset.");
         }
-        Dataset real = catalog.dataset(realDatasetId)
-                .orElseThrow(() -> new IllegalArgumentException("No dataset with id " + realDatasetId + "."));
+        Dataset real = catalog.requireReal(realDatasetId, "the real IHC target");
         if (real.stain() != Stain.IHC) {
             throw new IllegalArgumentException("The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
         }
@@ -144,8 +143,7 @@ public class Evaluations {
         if (realDatasetId == null) {
             throw new IllegalArgumentException("Choose the real target dataset.");
         }
-        Dataset real = catalog.dataset(realDatasetId)
-                .orElseThrow(() -> new IllegalArgumentException("No dataset with id " + realDatasetId + "."));
+        Dataset real = catalog.requireReal(realDatasetId, "the real IHC target");
         if (real.stain() != Stain.IHC) {
             throw new IllegalArgumentException("The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
         }
