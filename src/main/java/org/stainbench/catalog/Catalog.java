@@ -128,6 +128,11 @@ public class Catalog {
         return d;
     }
 
+    /** What a dataset holds, deleted ones included (records made against it stay classifiable); empty when unknown. */
+    public Optional<DatasetKind> kindOf(long datasetId) {
+        return store.findDataset(datasetId).map(Dataset::kind);
+    }
+
     /** Live datasets of real tiles, by name: what pickers for real data offer. */
     public List<Dataset> realDatasets() {
         return datasets().stream().filter(Dataset::real).toList();

@@ -117,6 +117,7 @@ class EvaluationController {
         Evaluations.Comparison c = evaluations.comparison(id);
         model.addAttribute("c", c);
         model.addAttribute("ev", c.evaluation());
+        model.addAttribute("againstGenerated", evaluations.againstGeneratedSet(c.evaluation()));
         model.addAttribute("related", "true".equals(hx) ? List.of() : evaluations.related(id));
         model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
         model.addAttribute("chart", JSON.writeValueAsString(chartData(c)));

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.DatasetKind;
 import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
@@ -73,6 +74,20 @@ public class Evaluations {
     /** Evaluations that finished with values (status DONE), in the order they finished. */
     public List<Evaluation> finished() {
         return store.finishedEvaluations();
+    }
+
+    /**
+     * Finished evaluations whose real side is real data: those made (before the rule) against a generated set as
+     * their "real" target are left out, as they measure one generated set against another. For the dashboard.
+     */
+    public List<Evaluation> finishedAgainstRealData() {
+        return finished().stream().filter(e -> !againstGeneratedSet(e)).toList();
+    }
+
+    /** Whether the evaluation's real target is a generated set (possible only for evaluations made before the rule). */
+    public boolean againstGeneratedSet(Evaluation e) {
+        return e.realDatasetId() != null
+                && catalog.kindOf(e.realDatasetId()).map(k -> k == DatasetKind.GENERATED).orElse(false);
     }
 
     public List<Subject> subjects(long evaluationId) {
