@@ -262,8 +262,9 @@ public class Catalog {
     }
 
     private Archive upload(long datasetId, String fileName, InputStream content, String by, boolean elsewhereAllowed) {
-        requireDataset(datasetId);
+        Dataset d = requireDataset(datasetId);
         String name = ArchiveNames.clean(fileName);
+        checkNameFits(d, name);
         CatalogFiles.Stored stored;
         try {
             stored = files.receive(content);
@@ -293,6 +294,7 @@ public class Catalog {
         }
         Path file = allowedFile(path.trim());
         String name = file.getFileName().toString();
+        checkNameFits(store.findDataset(datasetId).orElseThrow(), name);
         try {
             String sha = Sha256.of(file);
             refuseDuplicate(sha, name, null);
@@ -311,6 +313,22 @@ public class Catalog {
     Path allowedFile(String path) {
         return ServerPaths.inside(path, allowedRoots(), false, "archive file",
                 "Registering archives by server path is off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
+    }
+
+    /**
+     * An archive agrees with its dataset by name: the stain code in its name (if it follows the lab's convention) is
+     * the dataset's stain, and no archive of that file name is in the dataset yet (names are compared ignoring case).
+     */
+    private void checkNameFits(Dataset d, String name) {
+        String mismatch = ArchiveNames.stainMismatch(name, ArchiveNames.parse(name, d.marker()).stain(), d);
+        if (mismatch != null) {
+            throw new IllegalArgumentException(mismatch);
+        }
+        store.archives(d.id()).stream().filter(a -> a.fileName().equalsIgnoreCase(name)).findFirst().ifPresent(a -> {
+            throw new IllegalArgumentException("Dataset '" + d.name() + "' already holds an archive named '" + a.fileName()
+                    + "' (registered by " + a.createdBy() + "); a file name is used once per dataset. Rename the file, or"
+                    + " remove the registered one first.");
+        });
     }
 
     /** Refuses content already registered in {@code onlyIn}, or anywhere when that is null. */
@@ -334,7 +352,8 @@ public class Catalog {
         long id;
         try {
             id = tx.execute(s -> {
-                long a = store.insertArchive(datasetId, name, ArchiveNames.parse(name), sha, size, source,
+                long a = store.insertArchive(datasetId, name, ArchiveNames.parse(name,
+                                store.findDataset(datasetId).map(Dataset::marker).orElse(null)), sha, size, source,
                         file.toString(), by, clock.instant());
                 events.publishEvent(Activity.of(by, "registered", "archive", a, "Registered archive '" + name + "' in "
                         + store.findDataset(datasetId).map(d -> "'" + d.name() + "'").orElse("dataset " + datasetId),
