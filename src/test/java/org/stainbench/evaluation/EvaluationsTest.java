@@ -286,7 +286,7 @@ class EvaluationsTest {
                 .contains("0..255 are expected");
         long before = evaluations.count();
         assertThatThrownBy(() -> evaluations.create("floats", floats, List.of(remap.id()), extractor.id(), small(0), "test"))
-                .hasMessageContaining("Too few tiles in 'Eval floats 0..1'");
+                .hasMessage("'Eval floats 0..1' has no ingested archives.");
         assertThat(evaluations.count()).isEqualTo(before);
     }
 
