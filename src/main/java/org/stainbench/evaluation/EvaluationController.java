@@ -56,7 +56,10 @@ class EvaluationController {
     String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
                 Model model) {
         int p = Math.max(0, page);
-        model.addAttribute("page", new PageImpl<>(evaluations.list(p * PAGE, PAGE), PageRequest.of(p, PAGE), evaluations.count()));
+        List<Evaluation> rows = evaluations.list(p * PAGE, PAGE);
+        model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, PAGE), evaluations.count()));
+        model.addAttribute("againstGenerated", rows.stream().filter(evaluations::againstGeneratedSet).map(Evaluation::id)
+                .collect(java.util.stream.Collectors.toSet()));
         model.addAttribute("ihcDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("sets", evaluations.readySets());
         model.addAttribute("extractors", extractors.all());

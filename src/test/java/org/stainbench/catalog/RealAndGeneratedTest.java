@@ -296,5 +296,9 @@ class RealAndGeneratedTest {
                 .getContentAsString(StandardCharsets.UTF_8);
         assertThat(dashboard).doesNotContain(href).doesNotContain("/evaluations/" + e.id() + "&quot;");
         assertThat(page("/evaluations/" + e.id())).contains("id=\"generated-target-label\"").contains("id=\"generated-target-note\"");
+        Matcher row = Pattern.compile("<tr>\\s*<td><a href=\"/evaluations/" + e.id() + "\">.*?</tr>", Pattern.DOTALL)
+                .matcher(page("/evaluations"));
+        assertThat(row.find()).isTrue();
+        assertThat(row.group()).contains("generated target");
     }
 }
