@@ -266,6 +266,9 @@ class RealAndGeneratedTest {
         assertThat(group.find()).as("a group for checkpoint " + remap.id()).isTrue();
         assertThat(group.group(1)).contains("href=\"/checkpoints/" + remap.id() + "\"").contains("rg remap")
                 .contains("href=\"/datasets/" + generated + "\"");
+        assertThat(page("/datasets/" + generated)).contains("id=\"dataset-kind\"")
+                .contains("href=\"/checkpoints/" + remap.id() + "\"").contains("href=\"/datasets/" + he + "\"");
+        assertThat(page("/datasets/" + real)).doesNotContain("id=\"dataset-kind\"");
         assertThat(count("real datasets")).isEqualTo(catalog.realDatasets().size());
         assertThat(count("generated sets")).isEqualTo(catalog.generatedDatasets().size());
         assertThat(counts).noneMatch(c -> c.label().equals("datasets"));
