@@ -100,6 +100,57 @@ public class Catalog {
         });
     }
 
+    /**
+     * Creates the dataset that holds a generated set: checkpoint {@code checkpointId} applied to dataset
+     * {@code sourceDatasetId}. It is {@link DatasetKind#GENERATED} for good, so no place that needs real tiles takes it.
+     */
+    public long createGeneratedDataset(String name, Stain stain, String marker, String cohort, Integer tileSize,
+                                       String description, long checkpointId, long sourceDatasetId, String by) {
+        return tx.execute(s -> {
+            long id = createDataset(name, stain, marker, cohort, tileSize, description, by);
+            store.markGenerated(id, checkpointId, sourceDatasetId);
+            return id;
+        });
+    }
+
+    /**
+     * The one rule for "real data required": the live dataset {@code datasetId} if it holds real tiles; otherwise
+     * {@link NotRealData} (an {@link IllegalArgumentException}) saying why, for the person or API client as is.
+     *
+     * @param role what the dataset is being used as, e.g. "the real IHC target" (used in the message)
+     */
+    public Dataset requireReal(long datasetId, String role) {
+        Dataset d = dataset(datasetId).orElseThrow(() -> new NotRealData(datasetId, role,
+                "No dataset with id " + datasetId + " for " + role + "."));
+        if (!d.real()) {
+            String from = d.generatedSourceDatasetId() == null ? ""
+                    : " from '" + store.findDataset(d.generatedSourceDatasetId()).map(Dataset::name).orElse("?") + "'";
+            throw new NotRealData(datasetId, role, "'" + d.name() + "' is a generated set" + from + ", not real tiles: "
+                    + role + " must be a dataset of real tiles.");
+        }
+        return d;
+    }
+
+    /** What a dataset holds, deleted ones included (records made against it stay classifiable); empty when unknown. */
+    public Optional<DatasetKind> kindOf(long datasetId) {
+        return store.findDataset(datasetId).map(Dataset::kind);
+    }
+
+    /** Live datasets of real tiles, by name: what pickers for real data offer. */
+    public List<Dataset> realDatasets() {
+        return datasets().stream().filter(Dataset::real).toList();
+    }
+
+    /** Live datasets of real tiles of one stain, by name. */
+    public List<Dataset> realDatasets(Stain stain) {
+        return datasets().stream().filter(d -> d.real() && d.stain() == stain).toList();
+    }
+
+    /** Live generated sets, by name. */
+    public List<Dataset> generatedDatasets() {
+        return datasets().stream().filter(Dataset::generated).toList();
+    }
+
     /** A dataset that is not deleted (deleted ones are hidden from every other module). */
     public Optional<Dataset> dataset(long id) {
         return store.findDataset(id).filter(d -> !d.deleted());
@@ -214,8 +265,9 @@ public class Catalog {
     }
 
     private Archive upload(long datasetId, String fileName, InputStream content, String by, boolean elsewhereAllowed) {
-        requireDataset(datasetId);
+        Dataset d = requireDataset(datasetId);
         String name = ArchiveNames.clean(fileName);
+        checkNameFits(d, name);
         CatalogFiles.Stored stored;
         try {
             // the limit is for what people send; archives the platform wrote itself are not uploads
@@ -246,6 +298,7 @@ public class Catalog {
         }
         Path file = allowedFile(path.trim());
         String name = file.getFileName().toString();
+        checkNameFits(store.findDataset(datasetId).orElseThrow(), name);
         try {
             String sha = Sha256.of(file);
             refuseDuplicate(sha, name, null);
@@ -264,6 +317,22 @@ public class Catalog {
     Path allowedFile(String path) {
         return ServerPaths.inside(path, allowedRoots(), false, "archive file",
                 "Registering archives by server path is off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
+    }
+
+    /**
+     * An archive agrees with its dataset by name: the stain code in its name (if it follows the lab's convention) is
+     * the dataset's stain, and no archive of that file name is in the dataset yet (names are compared ignoring case).
+     */
+    private void checkNameFits(Dataset d, String name) {
+        String mismatch = ArchiveNames.stainMismatch(name, ArchiveNames.parse(name, d.marker()).stain(), d);
+        if (mismatch != null) {
+            throw new IllegalArgumentException(mismatch);
+        }
+        store.archives(d.id()).stream().filter(a -> a.fileName().equalsIgnoreCase(name)).findFirst().ifPresent(a -> {
+            throw new IllegalArgumentException("Dataset '" + d.name() + "' already holds an archive named '" + a.fileName()
+                    + "' (registered by " + a.createdBy() + "); a file name is used once per dataset. Rename the file, or"
+                    + " remove the registered one first.");
+        });
     }
 
     /** Refuses content already registered in {@code onlyIn}, or anywhere when that is null. */
@@ -287,7 +356,8 @@ public class Catalog {
         long id;
         try {
             id = tx.execute(s -> {
-                long a = store.insertArchive(datasetId, name, ArchiveNames.parse(name), sha, size, source,
+                long a = store.insertArchive(datasetId, name, ArchiveNames.parse(name,
+                                store.findDataset(datasetId).map(Dataset::marker).orElse(null)), sha, size, source,
                         file.toString(), by, clock.instant());
                 events.publishEvent(Activity.of(by, "registered", "archive", a, "Registered archive '" + name + "' in "
                         + store.findDataset(datasetId).map(d -> "'" + d.name() + "'").orElse("dataset " + datasetId),

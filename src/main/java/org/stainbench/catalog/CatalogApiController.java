@@ -59,6 +59,9 @@ class CatalogApiController {
         m.put("marker", d.marker());
         m.put("cohort", d.cohort());
         m.put("tileSize", d.tileSize());
+        m.put("kind", d.kind().name());
+        m.put("generatedCheckpointId", d.generatedCheckpointId());
+        m.put("generatedSourceDatasetId", d.generatedSourceDatasetId());
         m.put("description", d.description());
         m.put("splitSeed", d.splitSeed());
         m.put("splitTrainPercent", d.splitTrainPercent());

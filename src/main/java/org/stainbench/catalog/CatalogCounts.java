@@ -17,7 +17,12 @@ class CatalogCounts {
 
     @Bean
     InventoryCount datasetCount(CatalogStore store) {
-        return new Count("datasets", store::countDatasets, "/datasets", 10);
+        return new Count("real datasets", () -> store.countDatasets(DatasetKind.REAL), "/datasets", 10);
+    }
+
+    @Bean
+    InventoryCount generatedSetCount(CatalogStore store) {
+        return new Count("generated sets", () -> store.countDatasets(DatasetKind.GENERATED), "/datasets#generated-sets", 13);
     }
 
     @Bean

@@ -36,7 +36,8 @@ class CatalogStore {
                 rs.getString("marker"), rs.getString("cohort"), rs.getInt("tile_size"), rs.getString("description"),
                 rs.getString("created_by"), instant(rs, "created_at"), longOrNull(rs, "split_seed"),
                 intOrNull(rs, "split_train_percent"), rs.getString("split_by"), instant(rs, "split_at"),
-                instant(rs, "deleted_at"), rs.getString("deleted_by"));
+                instant(rs, "deleted_at"), rs.getString("deleted_by"), DatasetKind.valueOf(rs.getString("kind")),
+                longOrNull(rs, "generated_checkpoint_id"), longOrNull(rs, "generated_source_dataset_id"));
     }
 
     static Archive archive(ResultSet rs, int row) throws SQLException {
@@ -68,6 +69,17 @@ class CatalogStore {
         return keys.getKey().longValue();
     }
 
+    /** Marks a dataset as the generated set of a checkpoint applied to a source dataset. */
+    void markGenerated(long id, long checkpointId, long sourceDatasetId) {
+        jdbc.sql("update dataset set kind = 'GENERATED', generated_checkpoint_id = ?, generated_source_dataset_id = ? where id = ?")
+                .params(checkpointId, sourceDatasetId, id).update();
+    }
+
+    long countDatasets(DatasetKind kind) {
+        return jdbc.sql("select count(*) from dataset where deleted_at is null and kind = ?").param(kind.name())
+                .query(Long.class).single();
+    }
+
     boolean datasetNameTaken(String name) {
         return jdbc.sql("select count(*) from dataset where lower(name) = lower(?)").param(name).query(Long.class).single() > 0;
     }
@@ -81,6 +93,12 @@ class CatalogStore {
     List<Dataset> datasets(int offset, int limit) {
         return jdbc.sql("select * from dataset where deleted_at is null order by name limit ? offset ?").params(limit, offset)
                 .query(CatalogStore::dataset).list();
+    }
+
+    /** Live datasets of one kind, by name. */
+    List<Dataset> datasets(DatasetKind kind, int offset, int limit) {
+        return jdbc.sql("select * from dataset where deleted_at is null and kind = ? order by name limit ? offset ?")
+                .params(kind.name(), limit, offset).query(CatalogStore::dataset).list();
     }
 
     long countDatasets() {

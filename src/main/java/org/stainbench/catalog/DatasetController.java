@@ -38,7 +38,11 @@ class DatasetController {
     private final DemoData demo;
     private final Clock clock;
 
-    DatasetController(Catalog catalog, CatalogStore store, DemoData demo, Clock clock) {
+    private final org.springframework.beans.factory.ObjectProvider<CheckpointNames> checkpointNames;
+
+    DatasetController(Catalog catalog, CatalogStore store, DemoData demo, Clock clock,
+                      org.springframework.beans.factory.ObjectProvider<CheckpointNames> checkpointNames) {
+        this.checkpointNames = checkpointNames;
         this.catalog = catalog;
         this.store = store;
         this.demo = demo;
@@ -53,16 +57,33 @@ class DatasetController {
     record Row(Dataset dataset, long archives, long tiles) {
     }
 
+    /** The generated sets of one checkpoint, for the Datasets page. */
+    record CheckpointGroup(long checkpointId, String checkpointName, List<Row> sets) {
+        public String href() {
+            return "/checkpoints/" + checkpointId;
+        }
+    }
+
     @GetMapping("/datasets")
     String list(@RequestParam(defaultValue = "0") int page, Model model) {
         int size = 25;
         int p = Math.max(0, page);
         Map<Long, long[]> counts = store.datasetCounts();
-        List<Row> rows = store.datasets(p * size, size).stream().map(d -> {
+        List<Row> rows = store.datasets(DatasetKind.REAL, p * size, size).stream().map(d -> {
             long[] c = counts.getOrDefault(d.id(), new long[2]);
             return new Row(d, c[0], c[1]);
         }).toList();
-        model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, size), store.countDatasets()));
+        model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, size), store.countDatasets(DatasetKind.REAL)));
+        // generated sets are not real data: listed apart, under the checkpoint that made them
+        Map<Long, List<Row>> byCheckpoint = new java.util.TreeMap<>();
+        for (Dataset d : store.datasets(DatasetKind.GENERATED, 0, Integer.MAX_VALUE)) {
+            long[] c = counts.getOrDefault(d.id(), new long[2]);
+            byCheckpoint.computeIfAbsent(d.generatedCheckpointId() == null ? 0L : d.generatedCheckpointId(),
+                    k -> new java.util.ArrayList<>()).add(new Row(d, c[0], c[1]));
+        }
+        CheckpointNames names = checkpointNames.getIfAvailable();
+        model.addAttribute("generatedGroups", byCheckpoint.entrySet().stream().map(e -> new CheckpointGroup(e.getKey(),
+                names == null ? null : names.checkpointName(e.getKey()).orElse(null), e.getValue())).toList());
         model.addAttribute("stains", Stain.values());
         model.addAttribute("demoLoaded", store.datasetNameTaken(DemoData.HE_NAME) || store.datasetNameTaken(DemoData.CK7_NAME));
         if (!model.containsAttribute("form")) {

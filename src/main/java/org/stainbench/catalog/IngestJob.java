@@ -68,6 +68,7 @@ class IngestJob implements JobHandler {
         context.log("ingesting " + archive.fileName() + " (" + archive.sizeBytes() + " bytes, sha256 " + archive.sha256()
                 + ") from " + archive.sourcePath() + " with " + properties.ingestThreads() + " threads");
         AtomicLong lastWrite = new AtomicLong();
+        Dataset dataset = store.findDataset(archive.datasetId()).orElse(null);
         long t0 = System.nanoTime();
         IngestPipeline.Result result;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(archive.sourcePath())), 1 << 20)) {
@@ -75,6 +76,9 @@ class IngestJob implements JobHandler {
                     properties.ingestThreads(), new IngestPipeline.Listener() {
                 @Override
                 public void header(TileArrayHeader h) {
+                    if (dataset != null && h.width() > 0) {
+                        requireTileSize(dataset, h.width(), h.height());
+                    }
                     store.ingestHeader(archiveId, h.count(), h.layout());
                     context.log("tile array '" + h.key() + "': " + h.layout() + ", " + h.count() + " tiles");
                     context.progress(0, h.count(), "tiles");
@@ -99,15 +103,31 @@ class IngestJob implements JobHandler {
             fail(archiveId, "The ingest was cancelled.");
             context.log("cancelled");
             return;
-        } catch (NpyFormatException e) {
-            fail(archiveId, e.getMessage());
-            throw new IllegalArgumentException("'" + archive.fileName() + "' cannot be used: " + e.getMessage(), e);
         } catch (NoSuchFileException e) {
             fail(archiveId, "The archive file is gone: " + e.getMessage());
             throw e;
+        } catch (NpyFormatException e) {
+            // a damaged compressed entry can inflate to garbage the decoder refuses before its CRC is checked
+            String reason = ArchiveDamage.find(Path.of(archive.sourcePath())).map(ArchiveDamage::reason).orElse(e.getMessage());
+            fail(archiveId, reason);
+            throw new IllegalArgumentException("'" + archive.fileName() + "' cannot be used: " + reason, e);
         } catch (Exception | Error e) {
+            java.util.Optional<String> damage = ArchiveDamage.find(Path.of(archive.sourcePath()));
+            if (damage.isPresent()) {
+                String reason = ArchiveDamage.reason(damage.get());
+                fail(archiveId, reason);
+                throw new IllegalArgumentException("'" + archive.fileName() + "' cannot be used: " + reason, e);
+            }
             fail(archiveId, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             throw e;
+        }
+        if (dataset != null) {
+            try {
+                requireTileSize(dataset, result.width(), result.height());
+            } catch (NpyFormatException e) {
+                fail(archiveId, e.getMessage());
+                throw new IllegalArgumentException("'" + archive.fileName() + "' cannot be used: " + e.getMessage(), e);
+            }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         tx.executeWithoutResult(s -> {
@@ -119,6 +139,14 @@ class IngestJob implements JobHandler {
         context.log(String.format(Locale.ROOT, "%d tiles of %d x %d in %.1f s (%.1f tiles/s); %d informative",
                 result.tiles().size(), result.width(), result.height(), seconds, result.tiles().size() / seconds, informative));
         events.publishEvent(new ArchiveIngested(archive.datasetId(), archiveId, result.tiles().size()));
+    }
+
+    /** Tiles of the dataset's size only: refused with the reason otherwise. */
+    static void requireTileSize(Dataset d, int width, int height) {
+        if (width != d.tileSize() || height != d.tileSize()) {
+            throw new NpyFormatException("its tiles are " + width + " × " + height + " px, but dataset '" + d.name()
+                    + "' holds " + d.tileSize() + " px tiles");
+        }
     }
 
     private void fail(long archiveId, String message) {

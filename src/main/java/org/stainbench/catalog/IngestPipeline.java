@@ -82,6 +82,8 @@ final class IngestPipeline {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicInteger done = new AtomicInteger();
         AtomicLong thumbEnd = new AtomicLong();
+        AtomicInteger lowest = new AtomicInteger(255);
+        AtomicInteger highest = new AtomicInteger(0);
         TileResult[][] results = new TileResult[1][];
         int[] total = new int[1];
         try (FileChannel tiles = FileChannel.open(outDir.resolve(TILES_FILE), StandardOpenOption.CREATE,
@@ -111,6 +113,7 @@ final class IngestPipeline {
                             if (failure.get() != null) {
                                 return;
                             }
+                            checkValues(index, tile, lowest, highest);
                             TileMeasures m = TileMeasures.of(tile);
                             byte[] jpeg = Images.jpeg(Thumbnails.thumbnail(tile, Thumbnails.SIZE), THUMB_QUALITY);
                             long record = RgbTile.bytes(tile.width(), tile.height());
@@ -145,6 +148,10 @@ final class IngestPipeline {
             if (array.count() == 0) {
                 throw new org.stainbench.tiles.NpyFormatException("the archive holds no tiles");
             }
+            if (lowest.get() == highest.get()) {
+                throw new org.stainbench.tiles.NpyFormatException("every pixel of every tile has the value " + lowest.get()
+                        + ": the archive holds no image content");
+            }
             List<TileResult> out = new ArrayList<>(array.count());
             for (int i = 0; i < array.count(); i++) {
                 TileResult r = results[0][i];
@@ -157,6 +164,29 @@ final class IngestPipeline {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Refuses a tile whose every value is 0 or 1 (with at least one 1): a mask, or an image in [0, 1] stored as 8 bits,
+     * where 8-bit RGB 0..255 is expected (the rule the evaluation applies to every tile, here at ingest). Records the
+     * tile's lowest and highest value so that an archive of one value throughout is refused at the end.
+     */
+    static void checkValues(int index, RgbTile tile, AtomicInteger lowest, AtomicInteger highest) {
+        int lo = 255;
+        int hi = 0;
+        for (byte b : tile.rgb()) {
+            int v = b & 0xff;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+        if (hi == 1) {
+            throw new org.stainbench.tiles.NpyFormatException("tile " + index + " holds only the values 0 and 1: this looks"
+                    + " like a mask or an image in [0, 1] stored as 8 bits, where 8-bit RGB values 0..255 are expected");
+        }
+        int l = lo;
+        int h = hi;
+        lowest.accumulateAndGet(l, Math::min);
+        highest.accumulateAndGet(h, Math::max);
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b, long position) throws IOException {

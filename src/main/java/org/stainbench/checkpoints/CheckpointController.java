@@ -57,8 +57,8 @@ class CheckpointController {
         }
         model.addAttribute("page", new PageImpl<>(items, PageRequest.of(p, PAGE), checkpoints.count()));
         model.addAttribute("setCounts", sets);
-        model.addAttribute("datasets", catalog.datasets());
-        model.addAttribute("ihcDatasets", catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC).toList());
+        model.addAttribute("datasets", catalog.realDatasets());
+        model.addAttribute("ihcDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("flows", List.of("none", "mist_pr", "mist_er"));
         return "true".equals(hx) ? "checkpoints/list :: table" : "checkpoints/list";
     }

@@ -130,7 +130,8 @@ class Dashboard {
 
     View view(String metricKey) {
         Instant now = clock.instant();
-        List<Evaluations.Comparison> comparisons = evaluations.finished().stream()
+        // an evaluation against a generated set (made before the rule) is not a measurement against real data
+        List<Evaluations.Comparison> comparisons = evaluations.finishedAgainstRealData().stream()
                 .map(e -> evaluations.comparison(e.id())).toList();
         Set<Metric> present = new LinkedHashSet<>();
         for (Evaluations.Comparison c : comparisons) {

@@ -58,8 +58,11 @@ class EvaluationController {
     String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
                 Model model) {
         int p = Math.max(0, page);
-        model.addAttribute("page", new PageImpl<>(evaluations.list(p * PAGE, PAGE), PageRequest.of(p, PAGE), evaluations.count()));
-        model.addAttribute("ihcDatasets", catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC).toList());
+        List<Evaluation> rows = evaluations.list(p * PAGE, PAGE);
+        model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, PAGE), evaluations.count()));
+        model.addAttribute("againstGenerated", rows.stream().filter(evaluations::againstGeneratedSet).map(Evaluation::id)
+                .collect(java.util.stream.Collectors.toSet()));
+        model.addAttribute("ihcDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("sets", evaluations.readySets());
         model.addAttribute("extractors", extractors.all());
         model.addAttribute("lab", Protocol.lab());
@@ -119,6 +122,7 @@ class EvaluationController {
         Evaluations.Comparison c = evaluations.comparison(id);
         model.addAttribute("c", c);
         model.addAttribute("ev", c.evaluation());
+        model.addAttribute("againstGenerated", evaluations.againstGeneratedSet(c.evaluation()));
         model.addAttribute("related", "true".equals(hx) ? List.of() : evaluations.related(id));
         model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
         model.addAttribute("chart", JSON.writeValueAsString(chartData(c)));

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.DatasetKind;
 import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
@@ -75,6 +76,20 @@ public class Evaluations {
         return store.finishedEvaluations();
     }
 
+    /**
+     * Finished evaluations whose real side is real data: those made (before the rule) against a generated set as
+     * their "real" target are left out, as they measure one generated set against another. For the dashboard.
+     */
+    public List<Evaluation> finishedAgainstRealData() {
+        return finished().stream().filter(e -> !againstGeneratedSet(e)).toList();
+    }
+
+    /** Whether the evaluation's real target is a generated set (possible only for evaluations made before the rule). */
+    public boolean againstGeneratedSet(Evaluation e) {
+        return e.realDatasetId() != null
+                && catalog.kindOf(e.realDatasetId()).map(k -> k == DatasetKind.GENERATED).orElse(false);
+    }
+
     public List<Subject> subjects(long evaluationId) {
         return store.subjects(evaluationId);
     }
@@ -92,8 +107,7 @@ public class Evaluations {
         if (realDatasetId == null) {
             throw new IllegalArgumentException("Choose the real target dataset.");
         }
-        Dataset real = catalog.dataset(realDatasetId)
-                .orElseThrow(() -> new IllegalArgumentException("No dataset with id " + realDatasetId + "."));
+        Dataset real = catalog.requireReal(realDatasetId, "the real IHC target");
         if (real.stain() != Stain.IHC) {
             throw new IllegalArgumentException("The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
         }
@@ -145,8 +159,7 @@ public class Evaluations {
         if (realDatasetId == null) {
             throw new IllegalArgumentException("Choose the real target dataset.");
         }
-        Dataset real = catalog.dataset(realDatasetId)
-                .orElseThrow(() -> new IllegalArgumentException("No dataset with id " + realDatasetId + "."));
+        Dataset real = catalog.requireReal(realDatasetId, "the real IHC target");
         if (real.stain() != Stain.IHC) {
             throw new IllegalArgumentException("The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
         }

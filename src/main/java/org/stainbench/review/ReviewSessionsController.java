@@ -92,8 +92,7 @@ class ReviewSessionsController {
         model.addAttribute("choices", choices);
         model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE)
                 .filter(d -> choices.stream().anyMatch(c -> c.sourceDatasetId() == d.id())).toList());
-        model.addAttribute("realDatasets", catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC)
-                .filter(d -> checkpoints.allSets().stream().noneMatch(s -> s.datasetId() == d.id())).toList());
+        model.addAttribute("realDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("pathologists", accounts.usernamesWithRole(Role.PATHOLOGIST));
         model.addAttribute("modes", ReviewMode.values());
     }

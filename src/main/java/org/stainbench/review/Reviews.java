@@ -162,8 +162,7 @@ class Reviews {
                     : "Choose the real IHC dataset the controls come from.");
         }
         if (realDataset != null) {
-            Dataset real = catalog.dataset(realDataset)
-                    .orElseThrow(() -> new IllegalArgumentException("No dataset " + realDataset + "."));
+            Dataset real = catalog.requireReal(realDataset, "the real controls");
             if (real.stain() != Stain.IHC) {
                 throw new IllegalArgumentException("Real controls must come from an IHC dataset; '" + real.name() + "' is H&E.");
             }

@@ -215,6 +215,13 @@ public class Slides {
         if (catalog.dataset(r.datasetId()).isEmpty()) {
             throw new IllegalArgumentException("Choose the dataset that receives the tiles.");
         }
+        // a slide's tiles are real tiles, of the receiving dataset's size (the catalog refuses others at ingest)
+        var receiving = catalog.requireReal(r.datasetId(), "the dataset that receives a slide's tiles");
+        if (r.tileSize() != null && r.tileSize() != receiving.tileSize()) {
+            throw new IllegalArgumentException("Dataset '" + receiving.name() + "' holds " + receiving.tileSize()
+                    + " px tiles; tile the slide at " + receiving.tileSize() + " px or choose a dataset of "
+                    + r.tileSize() + " px tiles.");
+        }
         int level = r.level() == null ? (r.magnification() == null ? 0 : -1) : r.level();
         if (level < -1 || level >= s.levelCount()) {
             throw new IllegalArgumentException("'" + s.name() + "' has levels 0–" + (s.levelCount() - 1) + ".");
@@ -222,7 +229,7 @@ public class Slides {
         if (r.magnification() != null && !(r.magnification() > 0)) {
             throw new IllegalArgumentException("The magnification must be positive.");
         }
-        int size = r.tileSize() == null ? 1024 : r.tileSize();
+        int size = r.tileSize() == null ? receiving.tileSize() : r.tileSize();
         int overlap = r.overlap() == null ? 0 : r.overlap();
         TileGrid.of(size, size, size, overlap);
         FilterSettings f = new FilterSettings(

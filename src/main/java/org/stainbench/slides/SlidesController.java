@@ -112,7 +112,7 @@ class SlidesController {
         List<Tiling> tilings = slides.tilings(id);
         model.addAttribute("slide", s);
         model.addAttribute("tilings", tilings);
-        model.addAttribute("datasets", catalog.datasets());
+        model.addAttribute("datasets", catalog.realDatasets());
         model.addAttribute("datasetNames", datasetNames());
         model.addAttribute("labels", SlideLabel.values());
         model.addAttribute("regions", slides.regions(id).size());

@@ -74,10 +74,8 @@ class ColourMapJob implements JobHandler {
 
     private void train(JobContext context, Map<String, String> p, Tracking.RunInfo run) throws Exception {
         store.updateRun(run.uuid(), "RUNNING", null, null);
-        Dataset source = catalog.dataset(Long.parseLong(p.get("source"))).orElseThrow(
-                () -> new IllegalArgumentException("the source dataset no longer exists"));
-        Dataset target = catalog.dataset(Long.parseLong(p.get("target"))).orElseThrow(
-                () -> new IllegalArgumentException("the target dataset no longer exists"));
+        Dataset source = catalog.requireReal(Long.parseLong(p.get("source")), "the H&E training data");
+        Dataset target = catalog.requireReal(Long.parseLong(p.get("target")), "the real IHC target");
         String side = p.getOrDefault("split", "all");
         long seed = Long.parseLong(p.getOrDefault("seed", "0"));
         var config = new ColourMapTrainer.Config(Integer.parseInt(p.get("epochs")), Integer.parseInt(p.get("steps")),

@@ -66,6 +66,16 @@ class CpuTrainingController {
             if (t == null || t.stain() != Stain.IHC) {
                 p.add("Choose the real IHC dataset whose colours to match.");
             }
+            // training data and the colour target are real tiles, never a generated set
+            for (Dataset d : java.util.Arrays.asList(s, t)) {
+                if (d != null && !d.real()) {
+                    try {
+                        catalog.requireReal(d.id(), d == s ? "the H&E training data" : "the real IHC target");
+                    } catch (org.stainbench.catalog.NotRealData e) {
+                        p.add(e.getMessage());
+                    }
+                }
+            }
             if (!List.of("train", "test", "all").contains(split == null ? "" : split)) {
                 p.add("Split side must be train, test or all.");
             } else if (s != null && !"all".equals(split) && !s.hasSplit()) {
@@ -152,8 +162,8 @@ class CpuTrainingController {
     private String page(Form form, List<String> problems, Model model) {
         model.addAttribute("form", form);
         model.addAttribute("problems", problems);
-        model.addAttribute("heDatasets", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
-        model.addAttribute("ihcDatasets", catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC).toList());
+        model.addAttribute("heDatasets", catalog.realDatasets(Stain.HE));
+        model.addAttribute("ihcDatasets", catalog.realDatasets(Stain.IHC));
         return "training/cpu";
     }
 }

@@ -75,8 +75,8 @@ class EpochSection {
     void fill(Model model, Tracking.Run run, Form submitted) {
         String uuid = run.info().uuid();
         Map<Integer, Checkpoint> epochs = requests.epochCheckpoints(uuid);
-        List<Dataset> he = catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList();
-        List<Dataset> ihc = catalog.datasets().stream().filter(d -> d.stain() == Stain.IHC).toList();
+        List<Dataset> he = catalog.realDatasets(Stain.HE);
+        List<Dataset> ihc = catalog.realDatasets(Stain.IHC);
         List<Extractor> ex = extractors.all();
         model.addAttribute("epochChoices", epochs);
         model.addAttribute("heDatasets", he);

@@ -68,6 +68,13 @@ class LoraController {
         if (problems.isEmpty() && dataset == null) {
             problems = List.of("The chosen dataset does not exist.");
         }
+        if (problems.isEmpty() && !dataset.real()) {
+            try {
+                catalog.requireReal(dataset.id(), "the training data");
+            } catch (org.stainbench.catalog.NotRealData e) {
+                problems = List.of(e.getMessage());
+            }
+        }
         if (problems.isEmpty() && !"all".equals(form.split()) && !dataset.hasSplit()) {
             problems = List.of("Dataset '" + dataset.name() + "' has no train/test split yet: split it on its page, or train on all.");
         }
@@ -102,7 +109,7 @@ class LoraController {
         model.addAttribute("form", form);
         model.addAttribute("problems", problems);
         model.addAttribute("command", command);
-        model.addAttribute("datasets", catalog.datasets());
+        model.addAttribute("datasets", catalog.realDatasets());
         model.addAttribute("flows", LoraForm.FLOWS);
         model.addAttribute("precisions", LoraForm.PRECISIONS);
         return "training/new";

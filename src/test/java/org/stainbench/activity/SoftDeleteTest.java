@@ -101,14 +101,14 @@ class SoftDeleteTest {
 
     @Test
     void aDatasetThatAGeneratedSetUsesIsNotDeletedAndNothingChanges() throws Exception {
-        long datasetsBefore = count("datasets");
+        long datasetsBefore = count("real datasets");
         String html = mvc.perform(post("/datasets/" + he + "/delete").with(member()).with(csrf()))
                 .andExpect(status().isConflict()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(html).contains("id=\"dependants\"").contains("data-dependant=\"generated set\"")
                 .contains("href=\"/checkpoints/" + remap.id() + "\"").contains("sd-remap")
                 .doesNotContain("id=\"confirm-delete\"");
         assertThat(catalog.dataset(he)).get().extracting(Dataset::deletedAt).isNull();
-        assertThat(count("datasets")).isEqualTo(datasetsBefore);
+        assertThat(count("real datasets")).isEqualTo(datasetsBefore);
         assertThat(activities("deleted", "dataset", he)).isZero();
 
         // the confirmation page shows the same list and no button
@@ -160,7 +160,7 @@ class SoftDeleteTest {
     @Test
     void aDatasetNothingUsesDisappearsEverywhereAndAnAdminRestoresIt() throws Exception {
         long id = catalog.createDataset("0 SD lonely IHC", Stain.IHC, "CK7", "sd", 64, null, "sd-mia");
-        long datasetsBefore = count("datasets");
+        long datasetsBefore = count("real datasets");
         assertThat(page("/datasets", member())).contains("0 SD lonely IHC");
         assertThat(page("/training/cpu", member())).contains("0 SD lonely IHC");
 
@@ -169,7 +169,7 @@ class SoftDeleteTest {
         mvc.perform(post("/datasets/" + id + "/delete").with(member()).with(csrf()))
                 .andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/datasets"));
 
-        assertThat(count("datasets")).isEqualTo(datasetsBefore - 1);
+        assertThat(count("real datasets")).isEqualTo(datasetsBefore - 1);
         assertThat(catalog.dataset(id)).isEmpty();
         assertThat(catalog.datasets()).extracting(Dataset::id).doesNotContain(id);
         assertThat(page("/datasets", member())).doesNotContain("0 SD lonely IHC");
@@ -195,7 +195,7 @@ class SoftDeleteTest {
 
         mvc.perform(post("/admin/deleted/dataset/" + id + "/restore").with(admin()).with(csrf()))
                 .andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/admin/deleted"));
-        assertThat(count("datasets")).isEqualTo(datasetsBefore);
+        assertThat(count("real datasets")).isEqualTo(datasetsBefore);
         assertThat(catalog.dataset(id)).get().extracting(Dataset::deletedAt, Dataset::deletedBy)
                 .containsExactly(null, null);
         assertThat(page("/datasets", member())).contains("0 SD lonely IHC");

@@ -18,9 +18,22 @@ class ArchiveNamesTest {
             "ihc_24009747_1.npz, ihc, 24009747, 1",
             "HE_p-17.npz, he, p-17, null",
             "scan 7.npz, null, null, null",
-            "tiles.npz, null, null, null"})
+            "tiles.npz, null, null, null",
+            "ck7_5555555.npz, ck7, 5555555, null",
+            "Ki67_204_2.npz, ki67, 204, 2",
+            // not stain_patient: the first part is no stain code, or the second holds no digit
+            "plain_tiles.npz, null, null, null",
+            "plain_123.npz, null, null, null",
+            "he_tiles.npz, null, null, null",
+            "gen_12_2.npz, null, null, null"})
     void theLabsNamesAreParsed(String name, String stain, String patient, Integer replicate) {
         assertThat(ArchiveNames.parse(name)).isEqualTo(new ArchiveNames.Parsed(stain, patient, replicate));
+    }
+
+    @Test
+    void aDatasetsOwnMarkerIsAStainCodeThere() {
+        assertThat(ArchiveNames.parse("er_1234_1.npz")).isEqualTo(ArchiveNames.Parsed.NONE);
+        assertThat(ArchiveNames.parse("er_1234_1.npz", "ER")).isEqualTo(new ArchiveNames.Parsed("er", "1234", 1));
     }
 
     @Test

@@ -107,7 +107,12 @@ class CatalogTest {
     }
 
     long dataset(String name) {
-        return catalog.createDataset(name, Stain.HE, null, "test", 128, null, "cat-member");
+        return dataset(name, 128);
+    }
+
+    /** An H&E dataset of {@code tileSize} px tiles (archives must have the dataset's tile size). */
+    long dataset(String name, int tileSize) {
+        return catalog.createDataset(name, Stain.HE, null, "test", tileSize, null, "cat-member");
     }
 
     Archive awaitIngest(long archiveId) {
@@ -244,11 +249,12 @@ class CatalogTest {
     /** What only the data shows fails the ingest: the archive is FAILED with the reason, never listed, no tiles. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "object_strings.npz|row 0 of the object array holds a string where an RGB tile",
-            "mixed_sizes.npz|tiles of mixed sizes: tile 1 is 64 x 64 pixels, earlier tiles are 80 x 96",
-            "bomb_declared.npz|inflates beyond its declared size"})
-    void archivesThatFailDuringIngestAreNeverListedAndCanBeRetried(String fixture, String message) throws Exception {
-        long ds = dataset("Failing " + fixture);
+            "object_strings.npz|row 0 of the object array holds a string where an RGB tile|128",
+            "mixed_sizes.npz|tiles of mixed sizes: tile 1 is 64 x 64 pixels, earlier tiles are 80 x 96|64",
+            "bomb_declared.npz|inflates beyond its declared size|256"})
+    void archivesThatFailDuringIngestAreNeverListedAndCanBeRetried(String fixture, String message, int tileSize) throws Exception {
+        // the dataset has the archive's tile size, so that the failure is the one under test
+        long ds = dataset("Failing " + fixture, tileSize);
         String body = mvc.perform(post("/api/datasets/" + ds + "/archives").param("fileName", "he_77_1.npz")
                         .contentType(MediaType.APPLICATION_OCTET_STREAM)
                         .content(Files.readAllBytes(numpyDir.resolve(fixture)))
@@ -278,7 +284,7 @@ class CatalogTest {
 
     @Test
     void serverPathsOnlyUnderTheAllowedRootsAndTheSameArchiveOnlyOnce() throws Exception {
-        long ds = dataset("Server paths");
+        long ds = dataset("Server paths", 64);
         Path outside = CatalogFixtures.labArchive(tmp, "he_5_1.npz", SyntheticTiles.Stain.HE, 3, 64, 31);
         long before = archiveRows();
         mvc.perform(post("/datasets/" + ds + "/archives/path").param("path", outside.toString()).with(csrf()).with(member()))
@@ -301,7 +307,7 @@ class CatalogTest {
         assertThat(a.sourcePath()).isEqualTo(file.toRealPath().toString());
 
         // the same bytes again, by upload into another dataset: refused, nothing kept
-        long other = dataset("Duplicates");
+        long other = dataset("Duplicates", 64);
         long rows = archiveRows();
         mvc.perform(multipart("/api/datasets/" + other + "/archives")
                         .file(new MockMultipartFile("file", "copy.npz", "application/octet-stream", Files.readAllBytes(outside)))
@@ -321,7 +327,7 @@ class CatalogTest {
         // ...but not its own dataset's, and never by upload
         assertThatThrownBy(() -> catalog.registerOutput(other, "again.npz", new java.io.ByteArrayInputStream(Files.readAllBytes(outside)), "generator"))
                 .hasMessageContaining("is already registered").hasMessageContaining("'Duplicates'");
-        long third = dataset("Duplicates 2");
+        long third = dataset("Duplicates 2", 64);
         assertThatThrownBy(() -> catalog.registerUpload(third, "copy.npz", new java.io.ByteArrayInputStream(Files.readAllBytes(outside)), "mia"))
                 .hasMessageContaining("is already registered");
         assertThat(archiveRows()).isEqualTo(rows + 1);
@@ -348,7 +354,7 @@ class CatalogTest {
 
     @Test
     void anInterruptedIngestIsCleanedOnRestartAndARerunStartsFromScratch() throws Exception {
-        long ds = dataset("Interrupted");
+        long ds = dataset("Interrupted", 64);
         Path file = CatalogFixtures.labArchive(tmp, "he_6_1.npz", SyntheticTiles.Stain.HE, 4, 64, 41);
         Archive a;
         try (InputStream in = Files.newInputStream(file)) {
@@ -372,7 +378,7 @@ class CatalogTest {
 
     @Test
     void theSplitKeepsPatientsTogetherIsReproducibleAndExportsAsCsv() throws Exception {
-        long ds = dataset("Split");
+        long ds = dataset("Split", 32);
         String[] names = {"he_100_1.npz", "he_100_2.npz", "he_101_1.npz", "he_102_1.npz", "he_102_2.npz", "he_103_1.npz",
                 "he_104_1.npz", "he_105_1.npz", "he_106_1.npz", "he_107_1.npz"};
         List<Long> ids = new ArrayList<>();

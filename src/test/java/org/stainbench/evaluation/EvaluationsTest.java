@@ -259,8 +259,13 @@ class EvaluationsTest {
         assertThat(evaluations.count()).isEqualTo(before);
     }
 
+    /**
+     * A 0..1 image stored as 8 bits used to be ingested and failed only at evaluation (the job's per-tile check, which
+     * InputChecksTest covers and which stays for archives ingested before). Now the ingest refuses it with the reason,
+     * so no tile of it is indexed and an evaluation against it is refused before anything is queued.
+     */
     @Test
-    void tilesGivenAsZeroToOneValuesFailTheJobWithAClearErrorAndNoValue(@TempDir Path tmp) throws IOException {
+    void tilesGivenAsZeroToOneValuesAreRefusedAtIngestAndCannotBeEvaluated(@TempDir Path tmp) throws IOException {
         long floats = catalog.createDataset("Eval floats 0..1", Stain.IHC, "CK7", "test", 64, null, "test");
         Path f = tmp.resolve("ihc_51_1.npz");
         try (OutputStream out = Files.newOutputStream(f)) {
@@ -276,12 +281,13 @@ class EvaluationsTest {
         try (InputStream in = Files.newInputStream(f)) {
             catalog.registerUpload(floats, "ihc_51_1.npz", in, "test");
         }
-        GeneratedFixtures.await("ingest", () -> catalog.archives(floats).stream().allMatch(a -> a.status() == ArchiveStatus.READY));
-        Evaluation e = runToEnd("floats", floats, small(0));
-        assertThat(e.status()).isEqualTo("FAILED");
-        assertThat(e.error()).contains("0..1");
-        assertThat(store.values(e.id())).isEmpty();
-        assertThat(store.summaries(e.id())).isEmpty();
+        GeneratedFixtures.await("ingest", () -> catalog.archives(floats).stream().allMatch(a -> a.status() == ArchiveStatus.FAILED));
+        assertThat(catalog.archives(floats).get(0).error()).contains("holds only the values 0 and 1")
+                .contains("0..255 are expected");
+        long before = evaluations.count();
+        assertThatThrownBy(() -> evaluations.create("floats", floats, List.of(remap.id()), extractor.id(), small(0), "test"))
+                .hasMessage("'Eval floats 0..1' has no ingested archives.");
+        assertThat(evaluations.count()).isEqualTo(before);
     }
 
     static byte[] npy(float[][] rows) {

@@ -177,6 +177,17 @@ class SlidesWebTest {
         mvc.perform(post("/slides/" + id + "/tilings").param("dataset", Long.toString(dataset)).param("tileSize", "256")
                         .param("overlap", "256").with(MEMBER).with(csrf()))
                 .andExpect(flash().attribute("error", Matchers.containsString("Overlap")));
+        // tiles of another size than the dataset's, or into a generated set: refused before anything is queued
+        mvc.perform(post("/slides/" + id + "/tilings").param("dataset", Long.toString(dataset)).param("tileSize", "512")
+                        .with(MEMBER).with(csrf()))
+                .andExpect(flash().attribute("error", "Dataset 'slides-" + id + "' holds 256 px tiles; tile the slide at 256 px"
+                        + " or choose a dataset of 512 px tiles."));
+        long generated = catalog.createGeneratedDataset("slides-generated-" + id, Stain.IHC, "CK7", null, 256, null, 424242L,
+                dataset, "member");
+        mvc.perform(post("/slides/" + id + "/tilings").param("dataset", Long.toString(generated)).param("tileSize", "256")
+                        .with(MEMBER).with(csrf()))
+                .andExpect(flash().attribute("error", Matchers.endsWith("is a generated set from 'slides-" + id + "', not real"
+                        + " tiles: the dataset that receives a slide's tiles must be a dataset of real tiles.")));
         assertThat(slides.tilings(id)).isEmpty();
         mvc.perform(post("/slides/" + id + "/tilings").param("dataset", Long.toString(dataset)).param("tileSize", "256")
                         .with(MEMBER).with(csrf()))

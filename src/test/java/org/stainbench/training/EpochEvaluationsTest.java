@@ -338,6 +338,18 @@ class EpochEvaluationsTest {
                 "error", org.hamcrest.Matchers.startsWith("Generate on an H&E dataset")));
         mvc.perform(form(run.uuid(), Map.of("seeds", "x"), "1")).andExpect(flash().attribute("error",
                 org.hamcrest.Matchers.containsString("is not a seed")));
+        // a generated set is not a real target (refused by the catalog's rule before anything is generated)
+        long generated = catalog.createGeneratedDataset("epochs-generated-" + RUNS.incrementAndGet(), Stain.IHC, "CK7",
+                null, 256, null, 424242L, he, "ed");
+        mvc.perform(form(run.uuid(), Map.of("realDatasetId", String.valueOf(generated)), "1")).andExpect(flash().attribute(
+                "error", org.hamcrest.Matchers.endsWith("is a generated set from 'epoch-he', not real tiles: the real IHC target"
+                        + " must be a dataset of real tiles.")));
+        String runPage = mvc.perform(get("/runs/" + run.uuid()).with(member)).andExpect(status().isOk()).andReturn()
+                .getResponse().getContentAsString();
+        java.util.regex.Matcher real = java.util.regex.Pattern.compile("<select name=\"realDatasetId\"[^>]*>(.*?)</select>",
+                java.util.regex.Pattern.DOTALL).matcher(runPage);
+        assertThat(real.find()).isTrue();
+        assertThat(real.group(1)).contains("value=\"" + ck7 + "\"").doesNotContain("value=\"" + generated + "\"");
         // epoch 1 could be generated, epoch 2 cannot (a model checkpoint without a set): neither is queued
         mvc.perform(form(mixed.uuid(), "1", "2")).andExpect(flash().attribute("error",
                 org.hamcrest.Matchers.startsWith("Epoch 2 ('epochs-mixed-epoch2') is a model checkpoint")));

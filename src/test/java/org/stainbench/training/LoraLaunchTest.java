@@ -132,6 +132,23 @@ class LoraLaunchTest {
     }
 
     @Test
+    void aGeneratedSetIsNotTrainingDataAndIsNotOffered() throws Exception {
+        // a generated set as the catalog records it (checkpoint and source by value)
+        long generated = catalog.createGeneratedDataset("lora-generated", Stain.IHC, "CK7", null, 1024, null, 424242L,
+                datasetId, "mia");
+        long runsBefore = store.runCount();
+        mvc.perform(filled(post("/training"), "all", LoraForm.DEFAULT_TEMPLATE, java.util.Map.of("datasetId",
+                        String.valueOf(generated))))
+                .andExpect(status().isOk())
+                .andExpect(content().string(Matchers.containsString(
+                        "is a generated set from &#39;lora-he&#39;, not real tiles: the training data must be a dataset of real tiles.")));
+        assertThat(store.runCount()).isEqualTo(runsBefore);
+        String page = mvc.perform(get("/training/new").with(member)).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(page).contains("value=\"" + datasetId + "\"").doesNotContain("value=\"" + generated + "\"");
+    }
+
+    @Test
     void launchingCreatesTheRunAndSubmitsTheCommand() throws Exception {
         String location = mvc.perform(filled(post("/training"), "all", LoraForm.DEFAULT_TEMPLATE))
                 .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
