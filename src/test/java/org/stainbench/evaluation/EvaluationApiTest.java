@@ -71,6 +71,7 @@ class EvaluationApiTest {
     long he;
     long ck7;
     long set;
+    long generatedDataset;
     long extractor;
     String member;
     String supervisor;
@@ -87,6 +88,7 @@ class EvaluationApiTest {
         checkpoints.applyBaseline(c.id(), he, "test");
         GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
         set = checkpoints.sets(c.id()).get(0).id();
+        generatedDataset = checkpoints.sets(c.id()).get(0).datasetId();
         try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
             extractor = extractors.register(new Extractors.NewExtractor("api-random8", 16, 16, ResizeFilter.BILINEAR_ANTIALIAS,
                     1.0 / 255, 0.0, new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in,
@@ -139,6 +141,8 @@ class EvaluationApiTest {
         cases.put("real H&E", new Object[] {"realDatasetId", he});
         cases.put("no real", new Object[] {"realDatasetId", null});
         cases.put("unknown real", new Object[] {"realDatasetId", 987654});
+        // issue 16: a generated set is not real tiles and is refused as the real target
+        cases.put("generated as real", new Object[] {"realDatasetId", generatedDataset});
         cases.put("no sets", new Object[] {"setIds", List.of()});
         cases.put("unknown set", new Object[] {"setIds", List.of(987654)});
         cases.put("unknown extractor", new Object[] {"extractorId", 987654});
