@@ -133,6 +133,17 @@ class ReportsInBrowserIT extends WithBrowser {
         js().executeScript("window.scrollTo(0, 0)");
         browser.screenshot("report");
 
+        // clicking "Download PDF" shows the rendering state while the server prints, then says the PDF is ready
+        js().executeScript("window.__pdfStates = []; var s = document.getElementById('pdf-state');"
+                + "new MutationObserver(function () { window.__pdfStates.push(s.hidden ? '' : s.textContent); })"
+                + ".observe(s, {childList: true, characterData: true, subtree: true, attributes: true});");
+        browser.driver.findElement(By.id("download-pdf")).click();
+        browser.waiting(Duration.ofSeconds(60)).until(d -> d.findElement(By.id("pdf-state")).getText().startsWith("PDF ready"));
+        @SuppressWarnings("unchecked")
+        List<Object> states = (List<Object>) js().executeScript("return window.__pdfStates");
+        assertThat(states).anySatisfy(s -> assertThat(s.toString()).startsWith("Rendering the PDF"));
+        assertThat(browser.driver.findElement(By.id("download-pdf")).getAttribute("aria-busy")).isNull();
+
         // the PDF through the page's link
         String pdfLink = browser.driver.findElement(By.id("download-pdf")).getAttribute("href");
         String text = pdfText(download(pdfLink));
