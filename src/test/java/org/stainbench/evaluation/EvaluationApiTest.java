@@ -180,7 +180,8 @@ class EvaluationApiTest {
         JsonNode created = json.readTree(res.getContentAsString());
         long id = created.get("id").asLong();
         assertThat(res.getHeader("Location")).endsWith("/api/evaluations/" + id);
-        assertThat(created.get("status").asString()).isEqualTo("QUEUED");
+        // the embedded executor may already have picked it up when the answer is written
+        assertThat(created.get("status").asString()).isIn("QUEUED", "RUNNING", "DONE");
         assertThat(jobs()).isEqualTo(queued + 1);
         assertThat(evaluations.find(id).orElseThrow().createdBy()).isEqualTo("evapi-mem");
         GeneratedFixtures.await("api evaluation", () -> List.of("DONE", "FAILED").contains(evaluations.find(id).orElseThrow().status()));
