@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${N:-2100}; D=${D:-2048}; B=${B:-200}; P=${P:-7}; SEED=${SEED:-0}; T=${T:-2}
-WORK=${WORK:-$(mktemp -d /tmp/stainbench-boot.XXXXXX)}
+WORK=${WORK:-$(mktemp -d /tmp/stainbench-boot.XXXXXX)}; mkdir -p "$WORK"
 [ -d target/classes/org/stainbench/evaluation/metrics ] || ./mvnw -q -o compile
 if [ ! -f "$WORK/real.npy" ]; then
   echo "bench: making $N x $D float32 features per side in $WORK"
