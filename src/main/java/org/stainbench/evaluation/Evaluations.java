@@ -178,6 +178,14 @@ public class Evaluations {
         if (archives.isEmpty()) {
             throw new IllegalArgumentException("'" + name + "' has no ingested archives.");
         }
+        if (p.random()) {
+            int available = archives.stream().mapToInt(x -> x.tilesTotal()).sum();
+            if (available < p.tilesPerSide()) {
+                throw new IllegalArgumentException("Too few tiles in '" + name + "': the protocol draws " + p.tilesPerSide()
+                        + " tiles per seed, but " + available + " are eligible.");
+            }
+            return;
+        }
         int[][] plan = Protocol.plan(archives.size(), p.archives(), p.tilesPerSide());
         for (int[] a : plan) {
             if (archives.get(a[0]).tilesTotal() < a[1]) {

@@ -29,24 +29,17 @@ public final class PatientBootstrap {
     }
 
     /**
-     * One side: its rows and, per row, the index of its patient in 0..patients-1 (every patient has at least one
-     * row).
+     * One side: its rows and, per row, the index of its patient in 0..patients-1 (a patient may have no rows on this
+     * side, e.g. a generated set that lacks one of the source's patients: drawing it adds nothing).
      */
     public record Side(Features features, int[] patient, int patients) {
         public Side {
             if (patient.length != features.samples()) {
                 throw new IllegalArgumentException(patient.length + " patient labels for " + features.samples() + " rows");
             }
-            boolean[] seen = new boolean[patients];
             for (int p : patient) {
                 if (p < 0 || p >= patients) {
                     throw new IllegalArgumentException("patient index " + p + " outside 0.." + (patients - 1));
-                }
-                seen[p] = true;
-            }
-            for (int p = 0; p < patients; p++) {
-                if (!seen[p]) {
-                    throw new IllegalArgumentException("patient " + p + " has no rows");
                 }
             }
             patient = patient.clone();
@@ -153,6 +146,9 @@ public final class PatientBootstrap {
             int g = item % gs;
             Features r = resample(real, plan.real()[b]);
             Features x = resample(generated.get(g), plan.generated()[b]);
+            if (r.samples() < 2 || x.samples() < 2) {
+                throw new IllegalArgumentException("bootstrap resample " + b + " has fewer than 2 rows on a side");
+            }
             double v = stat.of(r, x);
             if (!Double.isFinite(v)) {
                 throw new IllegalArgumentException("bootstrap resample " + b + " gave " + v);
