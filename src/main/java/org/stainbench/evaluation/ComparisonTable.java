@@ -54,6 +54,12 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
             this(n, mean, std, ciLow, ciHigh, best, seedIds, seeds, seedInvariant, ranked, null, null, null, false);
         }
 
+        /** "[low, high]" of the patient bootstrap with the mean's decimals ("" without one). */
+        public String bootInterval() {
+            return bootLow == null || bootHigh == null ? ""
+                    : "[" + Evaluations.number(bootLow, mean) + ", " + Evaluations.number(bootHigh, mean) + "]";
+        }
+
         /** The 95 % patient-bootstrap interval as shown ("" without one). */
         public String bootText() {
             if (bootLow == null || bootHigh == null) {

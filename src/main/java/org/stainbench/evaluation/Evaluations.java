@@ -437,8 +437,12 @@ public class Evaluations {
         }
 
         public String text() {
-            return Evaluations.number(difference, difference) + " [" + Evaluations.number(low, difference) + ", "
-                    + Evaluations.number(high, difference) + "]";
+            return Evaluations.number(difference, difference) + " " + intervalText();
+        }
+
+        /** "[low, high]" with the difference's decimals. */
+        public String intervalText() {
+            return "[" + Evaluations.number(low, difference) + ", " + Evaluations.number(high, difference) + "]";
         }
     }
 
