@@ -1,7 +1,7 @@
 -- Issue 16 (honest uncertainty): the patient-level bootstrap of each metric of an evaluation's compared set:
 -- B, the bootstrap seed, the 95 % percentile interval and the B resampled values in resample order (comma-separated,
 -- Double.toString), kept so that two compared sets of the same evaluation give their paired difference (the
--- same resamples). Generated sets record their sampling seed when they have one (null: unknown / not seeded).
+-- same resamples).
 create table evaluation_bootstrap (
     subject_id bigint           not null references evaluation_subject (id),
     metric     varchar(32)      not null,
