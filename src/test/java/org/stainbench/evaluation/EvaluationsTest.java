@@ -242,6 +242,46 @@ class EvaluationsTest {
                 .isEqualTo(store.findEvaluation(a.id()).orElseThrow().fingerprint());
     }
 
+    /**
+     * New evaluations from the form default to random patient-stratified tiles and B = 200 (the setting); the lab preset
+     * keeps the lab's rule; a bad tile rule or B is refused naming the field, and nothing is queued.
+     */
+    @Test
+    void theFormDefaultsToRandomTilesAndTheConfiguredBootstrapTheLabPresetKeepsItsRule() throws Exception {
+        long before = evaluations.count();
+        var form = org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/evaluations")
+                .with(user("mo").roles("MEMBER")).with(csrf()).param("name", "form default")
+                .param("realDataset", Long.toString(real)).param("extractor", Long.toString(extractor.id()))
+                .param("sets", Long.toString(remap.id())).param("tilesPerSide", "12").param("archives", "2")
+                .param("cropSize", "32").param("cropsPerTile", "2").param("seeds", "0-1").param("kidSubsets", "4")
+                .param("kidSubsetSize", "6").param("batchSize", "5");
+        String url = mvc.perform(form).andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        Evaluation e = evaluations.find(Long.parseLong(url.replaceAll(".*/", ""))).orElseThrow();
+        assertThat(e.protocol()).contains("tile_selection=random patient-stratified tiles per seed")
+                .contains("bootstrap_resamples=200");
+        assertThat(Protocol.parse(e.protocol()).random()).isTrue();
+        GeneratedFixtures.await("form default", () -> List.of("DONE", "FAILED")
+                .contains(evaluations.find(e.id()).orElseThrow().status()));
+        assertThat(evaluations.find(e.id()).orElseThrow().status()).isEqualTo("DONE");
+        assertThat(store.bootstraps(e.id()).values().iterator().next().get(Metric.FID).resamples()).isEqualTo(200);
+        // the lab's preset: its rule, unchanged (the dataset here is too small for it, so only the protocol is checked)
+        assertThat(evaluations.forNew(Protocol.lab(), "first", null).text())
+                .contains("tile_selection=first tiles of each archive, archives spread evenly");
+        assertThat(ProtocolFingerprint.computed(evaluations.forNew(Protocol.lab(), "first", "200"), "r", "g", "x", "p"))
+                .isEqualTo(ProtocolFingerprint.computed(Protocol.lab(), "r", "g", "x", "p"));
+        // refusals name the field and queue nothing
+        long now = evaluations.count();
+        mvc.perform(form.param("tileRule", "sometimes")).andExpect(status().is3xxRedirection())
+                .andExpect(flash().attribute("error", Matchers.containsString("Tile rule")));
+        var badB = org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/evaluations")
+                .with(user("mo").roles("MEMBER")).with(csrf()).param("name", "bad B").param("preset", "lab")
+                .param("realDataset", Long.toString(real)).param("extractor", Long.toString(extractor.id()))
+                .param("sets", Long.toString(remap.id())).param("bootstrapResamples", "100000");
+        mvc.perform(badB).andExpect(status().is3xxRedirection())
+                .andExpect(flash().attribute("error", Matchers.containsString("Bootstrap resamples")));
+        assertThat(evaluations.count()).isEqualTo(now).isEqualTo(before + 1);
+    }
+
     /** A seed's tiles under the random rule, re-derived from StratifiedDraw and the catalog (one patient per archive here). */
     List<TileInfo> drawn(long datasetId, int k, long seed) {
         var archives = catalog.archives(datasetId).stream().sorted(java.util.Comparator.comparing(a -> a.patient())).toList();
