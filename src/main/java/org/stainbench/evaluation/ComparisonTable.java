@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * An evaluation's comparison table as plain values (for other modules, e.g. a report's snapshot): the metrics
  * present and, per compared thing in table order, mean / std / n / 95 % interval and the per-seed values of each
- * metric, with the best (lowest mean) rows per ranked metric marked (ties all marked; dispersion columns never).
+ * metric, with the best (lowest mean) rows per ranked metric marked (ties all marked; dispersion columns never), the
+ * patient-bootstrap interval where computed, and the rows whose paired difference to the best row lies within the
+ * noise (its bootstrap interval contains 0).
  * {@link Evaluations#csv(ComparisonTable)} and {@link Evaluations#latex(ComparisonTable)} export it exactly as the
  * evaluation's own exports.
  */
@@ -37,12 +39,34 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
      * ranked (false for a dispersion such as KID std, which is never best).
      */
     public record Cell(int n, double mean, Double std, Double ciLow, Double ciHigh, boolean best, List<Long> seedIds,
-                       List<Double> seeds, boolean seedInvariant, boolean ranked) {
+                       List<Double> seeds, boolean seedInvariant, boolean ranked, Double bootLow, Double bootHigh,
+                       Integer bootResamples, boolean withinNoiseOfBest) {
 
         public Cell {
             seedIds = seedIds == null ? List.of() : List.copyOf(seedIds);
             seeds = seeds == null ? List.of() : List.copyOf(seeds);
             seedInvariant = seedInvariant || (n >= 2 && SeedInvariance.holds(seeds));
+        }
+
+        /** A cell without a patient bootstrap. */
+        public Cell(int n, double mean, Double std, Double ciLow, Double ciHigh, boolean best, List<Long> seedIds,
+                    List<Double> seeds, boolean seedInvariant, boolean ranked) {
+            this(n, mean, std, ciLow, ciHigh, best, seedIds, seeds, seedInvariant, ranked, null, null, null, false);
+        }
+
+        /** "[low, high]" of the patient bootstrap with the mean's decimals ("" without one). */
+        public String bootInterval() {
+            return bootLow == null || bootHigh == null ? ""
+                    : "[" + Evaluations.number(bootLow, mean) + ", " + Evaluations.number(bootHigh, mean) + "]";
+        }
+
+        /** The 95 % patient-bootstrap interval as shown ("" without one). */
+        public String bootText() {
+            if (bootLow == null || bootHigh == null) {
+                return "";
+            }
+            return "95 % patient bootstrap [" + Evaluations.number(bootLow, mean) + ", " + Evaluations.number(bootHigh, mean)
+                    + "], B = " + bootResamples;
         }
 
         /** A cell of a ranked metric; seed-invariance from its per-seed values. */

@@ -66,6 +66,7 @@ class EvaluationController {
         model.addAttribute("sets", evaluations.readySets());
         model.addAttribute("extractors", extractors.all());
         model.addAttribute("lab", Protocol.lab());
+        model.addAttribute("bootstrapDefault", evaluations.defaultBootstrapResamples());
         return "true".equals(hx) ? "evaluations/list :: table" : "evaluations/list";
     }
 
@@ -77,11 +78,12 @@ class EvaluationController {
                   @RequestParam(required = false) Integer cropSize, @RequestParam(required = false) Integer cropsPerTile,
                   @RequestParam(required = false) String seeds, @RequestParam(required = false) Integer kidSubsets,
                   @RequestParam(required = false) Integer kidSubsetSize, @RequestParam(required = false) Integer batchSize,
+                  @RequestParam(required = false) String tileRule, @RequestParam(required = false) String bootstrapResamples,
                   Principal who, RedirectAttributes flash) {
         try {
             Protocol p;
             if ("lab".equals(preset)) {
-                p = Protocol.lab();
+                p = evaluations.forNew(Protocol.lab(), "first", bootstrapResamples);
             } else {
                 if (tilesPerSide == null || archives == null || cropSize == null || cropsPerTile == null || kidSubsets == null
                         || kidSubsetSize == null) {
@@ -89,6 +91,7 @@ class EvaluationController {
                 }
                 p = new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds), kidSubsets,
                         kidSubsetSize, batchSize == null ? 16 : batchSize);
+                p = evaluations.forNew(p, tileRule, bootstrapResamples);
             }
             Evaluation e = evaluations.create(name, realDataset, sets, extractor, p, who.getName());
             flash.addFlashAttribute("message", "Evaluation '" + e.name() + "' queued.");

@@ -26,6 +26,7 @@ import org.stainbench.evaluation.metrics.CropPositions;
 import org.stainbench.evaluation.metrics.Features;
 import org.stainbench.evaluation.metrics.Fid;
 import org.stainbench.evaluation.metrics.Kid;
+import org.stainbench.evaluation.metrics.PatientBootstrap;
 import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.evaluation.metrics.StainDistances;
 import org.stainbench.jobs.JobContext;
@@ -55,10 +56,12 @@ class EvaluationJob implements JobHandler {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Fingerprints fingerprints;
+    private final EvaluationProperties props;
 
     EvaluationJob(EvaluationStore store, Extractors extractors, @org.springframework.context.annotation.Lazy Catalog catalog,
                   CatalogTiles tiles, @org.springframework.context.annotation.Lazy Checkpoints checkpoints,
-                  TransactionTemplate tx, Clock clock, Fingerprints fingerprints) {
+                  TransactionTemplate tx, Clock clock, Fingerprints fingerprints, EvaluationProperties props) {
+        this.props = props;
         this.fingerprints = fingerprints;
         this.store = store;
         this.extractors = extractors;
@@ -74,12 +77,34 @@ class EvaluationJob implements JobHandler {
         return TYPE;
     }
 
-    /** A side's selected tiles and their size. */
-    record Side(String name, List<TileInfo> tiles, int height, int width) {
+    /**
+     * A side's selected tiles (for the random rule: the union of every seed's draw), their size, each tile's patient
+     * key, and per seed the positions in {@code tiles} of that seed's tiles, in the seed's order (the lab's rule: all
+     * tiles in order, for every seed).
+     */
+    record Side(String name, List<TileInfo> tiles, int height, int width, List<String> patients, Map<Long, int[]> perSeed) {
+
+        int[] of(long seed) {
+            return perSeed.get(seed);
+        }
     }
 
-    /** A side's seed-independent data: full-tile features and the stain measures. */
+    /** A side's full-tile features and stain measures, row i for tile i of the side. */
     record SideData(Features full, double[] dabFraction, double[] meanDab) {
+
+        /** The rows of a seed's tiles (the lab's rule: all of them, this object itself). */
+        SideData of(int[] rows, boolean random) {
+            if (!random) {
+                return this;
+            }
+            double[] f = new double[rows.length];
+            double[] m = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                f[i] = dabFraction[rows[i]];
+                m[i] = meanDab[rows[i]];
+            }
+            return new SideData(full.subset(rows), f, m);
+        }
     }
 
     @Override
@@ -127,29 +152,35 @@ class EvaluationJob implements JobHandler {
         ctx.log("Protocol: " + p.toMap());
         ctx.log("Extractor '" + e.name() + "' sha256 " + e.sha256() + ", " + e.describePreprocessing());
         List<EvaluationStore.SeedValue> values = new ArrayList<>();
+        List<EvaluationStore.Bootstrap> bootstraps = new ArrayList<>();
         try (OnnxFeatureExtractor x = extractors.open(e)) {
             SideData realData = prepare(real, p, e, x, ctx, done, total);
             if (realData == null) {
                 return false;
             }
+            BootstrapPlan boot = bootstrapPlan(p, real, fakes.values());
             for (Map.Entry<Subject, Side> f : fakes.entrySet()) {
                 SideData fakeData = prepare(f.getValue(), p, e, x, ctx, done, total);
                 if (fakeData == null) {
                     return false;
                 }
                 Subject s = f.getKey();
-                Fid.Result fid = Fid.compute(realData.full(), fakeData.full());
-                double w1Frac = StainDistances.wasserstein1(realData.dabFraction(), fakeData.dabFraction());
-                double ksFrac = StainDistances.ksStatistic(realData.dabFraction(), fakeData.dabFraction());
-                double w1Mean = StainDistances.wasserstein1(realData.meanDab(), fakeData.meanDab());
-                double ksMean = StainDistances.ksStatistic(realData.meanDab(), fakeData.meanDab());
+                Side fake = f.getValue();
+                // the lab's rule: every seed has the same tiles, so FID and the stain distances are computed once
+                Fid.Result fixedFid = p.random() ? null : Fid.compute(realData.full(), fakeData.full());
                 for (long seed : p.seeds()) {
                     if (ctx.isCancelled()) {
                         return false;
                     }
-                    Kid.Result kid = Kid.compute(realData.full(), fakeData.full(),
-                            new Kid.Params(p.kidSubsets(), p.kidSubsetSize(), seed));
-                    Fid.Result cropFid = Fid.compute(crops(real, p, e, seed), crops(f.getValue(), p, e, seed));
+                    SideData r = realData.of(real.of(seed), p.random());
+                    SideData g = fakeData.of(fake.of(seed), p.random());
+                    Fid.Result fid = p.random() ? Fid.compute(r.full(), g.full()) : fixedFid;
+                    double w1Frac = StainDistances.wasserstein1(r.dabFraction(), g.dabFraction());
+                    double ksFrac = StainDistances.ksStatistic(r.dabFraction(), g.dabFraction());
+                    double w1Mean = StainDistances.wasserstein1(r.meanDab(), g.meanDab());
+                    double ksMean = StainDistances.ksStatistic(r.meanDab(), g.meanDab());
+                    Kid.Result kid = Kid.compute(r.full(), g.full(), new Kid.Params(p.kidSubsets(), p.kidSubsetSize(), seed));
+                    Fid.Result cropFid = Fid.compute(crops(real, p, e, seed), crops(fake, p, e, seed));
                     values.add(new EvaluationStore.SeedValue(s.id(), Metric.FID, seed, fid.value()));
                     values.add(new EvaluationStore.SeedValue(s.id(), Metric.KID_MEAN, seed, kid.mean()));
                     values.add(new EvaluationStore.SeedValue(s.id(), Metric.KID_STD, seed, kid.std()));
@@ -160,6 +191,9 @@ class EvaluationJob implements JobHandler {
                     values.add(new EvaluationStore.SeedValue(s.id(), Metric.KS_MEAN_DAB, seed, ksMean));
                     ctx.log(s.label() + " seed " + seed + ": FID " + fid.value() + ", KID " + kid.mean() + " ± " + kid.std()
                             + ", CropFID " + cropFid.value());
+                }
+                if (boot != null && !bootstrap(boot, p, e, s, real, realData, fake, fakeData, ctx, bootstraps)) {
+                    return false;
                 }
             }
         }
@@ -173,43 +207,202 @@ class EvaluationJob implements JobHandler {
             }
             by.forEach((subject, m) -> m.forEach((metric, list) ->
                     store.insertSummary(subject, metric, SeedSummary.of(list.stream().mapToDouble(Double::doubleValue).toArray()))));
+            bootstraps.forEach(store::insertBootstrap);
             store.setStatus(ev.id(), "DONE", null, clock.instant());
         });
         return true;
     }
 
-    /** The protocol's tiles of a dataset: archives sorted by name, spread evenly; the first tiles of each. */
+    /**
+     * The protocol's tiles of a dataset. The lab's rule: archives sorted by name, spread evenly; the first tiles of each
+     * (the same for every seed). The random rule: each seed's patient-stratified draw from every row of the READY
+     * archives ({@link TileSelection}); the side's tiles are the union in first-drawn order.
+     */
     Side select(String name, long datasetId, Protocol p) {
         List<Archive> archives = catalog.archives(datasetId).stream().filter(a -> a.status() == ArchiveStatus.READY)
                 .sorted(Comparator.comparing(Archive::fileName)).toList();
         if (archives.isEmpty()) {
             throw new IllegalArgumentException("'" + name + "' has no ingested archives.");
         }
-        int[][] plan = Protocol.plan(archives.size(), p.archives(), p.tilesPerSide());
+        Map<Long, String> patientOf = new HashMap<>();
+        archives.forEach(a -> patientOf.put(a.id(), TileSelection.patientKey(a)));
         List<TileInfo> out = new ArrayList<>();
+        Map<Long, int[]> perSeed = new LinkedHashMap<>();
         Integer h = null;
         Integer w = null;
-        for (int[] a : plan) {
-            Archive archive = archives.get(a[0]);
-            if (archive.tilesTotal() < a[1]) {
-                throw new IllegalArgumentException("Too few tiles in '" + name + "': archive " + archive.fileName() + " has "
-                        + archive.tilesTotal() + " tiles, the protocol takes its first " + a[1] + " (" + p.tilesPerSide()
-                        + " tiles from " + plan.length + " archives).");
+        if (p.random()) {
+            for (Archive archive : archives) {
+                if (h == null) {
+                    h = archive.tileHeight();
+                    w = archive.tileWidth();
+                } else if (!java.util.Objects.equals(h, archive.tileHeight()) || !java.util.Objects.equals(w, archive.tileWidth())) {
+                    throw new IllegalArgumentException("The archives of '" + name + "' have different tile sizes.");
+                }
             }
-            if (h == null) {
-                h = archive.tileHeight();
-                w = archive.tileWidth();
-            } else if (!h.equals(archive.tileHeight()) || !w.equals(archive.tileWidth())) {
-                throw new IllegalArgumentException("The archives of '" + name + "' have different tile sizes.");
+            Map<String, List<TileSelection.Row>> eligible = TileSelection.eligible(archives);
+            Map<Long, Map<Integer, TileInfo>> byArchive = new HashMap<>();
+            Map<Long, Integer> position = new HashMap<>();
+            for (long seed : p.seeds()) {
+                List<TileSelection.Row> rows;
+                try {
+                    rows = TileSelection.draw(eligible, seed, p.tilesPerSide());
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("Too few tiles in '" + name + "': " + ex.getMessage() + ".");
+                }
+                int[] pos = new int[rows.size()];
+                for (int i = 0; i < pos.length; i++) {
+                    TileSelection.Row r = rows.get(i);
+                    TileInfo t = byArchive.computeIfAbsent(r.archive().id(), id -> {
+                        Map<Integer, TileInfo> m = new HashMap<>();
+                        tiles.tiles(id).forEach(ti -> m.put(ti.index(), ti));
+                        return m;
+                    }).get(r.row());
+                    if (t == null) {
+                        throw new IllegalArgumentException("Tile " + r.row() + " of archive " + r.archive().fileName()
+                                + " in '" + name + "' is missing.");
+                    }
+                    pos[i] = position.computeIfAbsent(t.id(), k -> {
+                        out.add(t);
+                        return out.size() - 1;
+                    });
+                }
+                perSeed.put(seed, pos);
             }
-            List<TileInfo> list = tiles.tiles(archive.id());
-            out.addAll(list.subList(0, a[1]));
+        } else {
+            int[][] plan = Protocol.plan(archives.size(), p.archives(), p.tilesPerSide());
+            for (int[] a : plan) {
+                Archive archive = archives.get(a[0]);
+                if (archive.tilesTotal() < a[1]) {
+                    throw new IllegalArgumentException("Too few tiles in '" + name + "': archive " + archive.fileName() + " has "
+                            + archive.tilesTotal() + " tiles, the protocol takes its first " + a[1] + " (" + p.tilesPerSide()
+                            + " tiles from " + plan.length + " archives).");
+                }
+                if (h == null) {
+                    h = archive.tileHeight();
+                    w = archive.tileWidth();
+                } else if (!h.equals(archive.tileHeight()) || !w.equals(archive.tileWidth())) {
+                    throw new IllegalArgumentException("The archives of '" + name + "' have different tile sizes.");
+                }
+                List<TileInfo> list = tiles.tiles(archive.id());
+                out.addAll(list.subList(0, a[1]));
+            }
+            int[] all = java.util.stream.IntStream.range(0, out.size()).toArray();
+            for (long seed : p.seeds()) {
+                perSeed.put(seed, all);
+            }
         }
         if (h == null || w == null || p.cropSize() > h || p.cropSize() > w) {
             throw new IllegalArgumentException("Crops of " + p.cropSize() + " do not fit the " + w + " x " + h + " tiles of '"
                     + name + "'.");
         }
-        return new Side(name, out, h, w);
+        List<String> patients = out.stream().map(t -> patientOf.get(t.archiveId())).toList();
+        return new Side(name, out, h, w, patients, perSeed);
+    }
+
+    /**
+     * The evaluation's patient bootstrap: the resampling plan of {@link PatientBootstrap} seeded with the first seed,
+     * over the real side's patients and the union of the generated sides' patients (keys sorted), all on the first
+     * seed's tiles; null when the protocol asks for none.
+     */
+    record BootstrapPlan(long seed, PatientBootstrap.Plan plan, Map<String, Integer> real, Map<String, Integer> generated) {
+    }
+
+    BootstrapPlan bootstrapPlan(Protocol p, Side real, java.util.Collection<Side> fakes) {
+        if (p.bootstrapResamples() < 1 || fakes.isEmpty()) {
+            return null;
+        }
+        long seed = p.seeds().get(0);
+        Map<String, Integer> r = index(java.util.stream.Stream.of(real), seed);
+        Map<String, Integer> g = index(fakes.stream(), seed);
+        return new BootstrapPlan(seed, PatientBootstrap.plan(seed, p.bootstrapResamples(), r.size(), g.size()), r, g);
+    }
+
+    private static Map<String, Integer> index(java.util.stream.Stream<Side> sides, long seed) {
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+        sides.forEach(side -> {
+            for (int i : side.of(seed)) {
+                keys.add(side.patients().get(i));
+            }
+        });
+        Map<String, Integer> out = new LinkedHashMap<>();
+        keys.forEach(k -> out.put(k, out.size()));
+        return out;
+    }
+
+    /** Per metric (not KID std, a dispersion), the bootstrap of one compared set; false when cancelled. */
+    private boolean bootstrap(BootstrapPlan boot, Protocol p, Extractor e, Subject s, Side real, SideData realData, Side fake,
+                              SideData fakeData, JobContext ctx, List<EvaluationStore.Bootstrap> out) {
+        long seed = boot.seed();
+        int[] rp = real.of(seed);
+        int[] gp = fake.of(seed);
+        SideData r = realData.of(rp, true);
+        SideData g = fakeData.of(gp, true);
+        int[] rl = labels(real, rp, boot.real());
+        int[] gl = labels(fake, gp, boot.generated());
+        int nr = boot.real().size();
+        int ng = boot.generated().size();
+        Map<Metric, PatientBootstrap.Statistic> stats = new java.util.EnumMap<>(Metric.class);
+        stats.put(Metric.FID, PatientBootstrap::fid);
+        stats.put(Metric.KID_MEAN, PatientBootstrap.kidMean(p.kidSubsets(), p.kidSubsetSize(), seed));
+        stats.put(Metric.CROP_FID, PatientBootstrap::fid);
+        stats.put(Metric.W1_DAB_FRACTION, PatientBootstrap.scalar(StainDistances::wasserstein1));
+        stats.put(Metric.KS_DAB_FRACTION, PatientBootstrap.scalar(StainDistances::ksStatistic));
+        stats.put(Metric.W1_MEAN_DAB, PatientBootstrap.scalar(StainDistances::wasserstein1));
+        stats.put(Metric.KS_MEAN_DAB, PatientBootstrap.scalar(StainDistances::ksStatistic));
+        for (Map.Entry<Metric, PatientBootstrap.Statistic> m : stats.entrySet()) {
+            if (ctx.isCancelled()) {
+                return false;
+            }
+            PatientBootstrap.Side a;
+            PatientBootstrap.Side b;
+            switch (m.getKey()) {
+                case FID, KID_MEAN -> {
+                    a = new PatientBootstrap.Side(r.full(), rl, nr);
+                    b = new PatientBootstrap.Side(g.full(), gl, ng);
+                }
+                case CROP_FID -> {
+                    a = new PatientBootstrap.Side(crops(real, p, e, seed), cropLabels(real, p, seed, rl), nr);
+                    b = new PatientBootstrap.Side(crops(fake, p, e, seed), cropLabels(fake, p, seed, gl), ng);
+                }
+                case W1_DAB_FRACTION, KS_DAB_FRACTION -> {
+                    a = new PatientBootstrap.Side(Features.of("real DAB+ fraction", rl.length, 1, r.dabFraction()), rl, nr);
+                    b = new PatientBootstrap.Side(Features.of("generated DAB+ fraction", gl.length, 1, g.dabFraction()), gl, ng);
+                }
+                default -> {
+                    a = new PatientBootstrap.Side(Features.of("real mean DAB", rl.length, 1, r.meanDab()), rl, nr);
+                    b = new PatientBootstrap.Side(Features.of("generated mean DAB", gl.length, 1, g.meanDab()), gl, ng);
+                }
+            }
+            try {
+                double[] v = PatientBootstrap.values(a, List.of(b), boot.plan(), m.getValue(), props.bootstrapThreads())[0];
+                PatientBootstrap.Interval i = PatientBootstrap.percentile(v, PatientBootstrap.LEVEL);
+                out.add(new EvaluationStore.Bootstrap(s.id(), m.getKey(), v.length, seed, i.low(), i.high(), v));
+                ctx.log(s.label() + " " + m.getKey().label() + ": 95 % patient bootstrap interval [" + i.low() + ", "
+                        + i.high() + "] (B = " + v.length + ", " + nr + " real and " + ng + " generated patients)");
+            } catch (IllegalArgumentException ex) {
+                ctx.log(s.label() + " " + m.getKey().label() + ": no bootstrap interval (" + ex.getMessage() + ")");
+            }
+        }
+        return true;
+    }
+
+    private static int[] labels(Side side, int[] rows, Map<String, Integer> index) {
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = index.get(side.patients().get(rows[i]));
+        }
+        return out;
+    }
+
+    /** The patient of each of the seed's crops (the crops of {@link #crops}, in order). */
+    private static int[] cropLabels(Side side, Protocol p, long seed, int[] tileLabels) {
+        CropPositions.Crop[] c = CropPositions.draw(seed, tileLabels.length, side.height(), side.width(), p.cropSize(),
+                p.cropsPerTile());
+        int[] out = new int[c.length];
+        for (int j = 0; j < c.length; j++) {
+            out[j] = tileLabels[c[j].tile()];
+        }
+        return out;
     }
 
     static String cropKey(CropPositions.Crop c) {
@@ -223,8 +416,19 @@ class EvaluationJob implements JobHandler {
         List<Long> ids = side.tiles().stream().map(TileInfo::id).toList();
         Map<Long, float[]> full = new HashMap<>(store.features(e.id(), Extractors.FULL, ids));
         List<CropPositions.Crop[]> crops = new ArrayList<>();
+        // per tile of the side, the crops of every seed that fall on it (seed order, then crop order)
+        List<List<CropPositions.Crop>> onTile = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            onTile.add(new ArrayList<>());
+        }
         for (long seed : p.seeds()) {
-            crops.add(CropPositions.draw(seed, n, side.height(), side.width(), p.cropSize(), p.cropsPerTile()));
+            int[] pos = side.of(seed);
+            CropPositions.Crop[] seedCrops = CropPositions.draw(seed, pos.length, side.height(), side.width(), p.cropSize(),
+                    p.cropsPerTile());
+            crops.add(seedCrops);
+            for (CropPositions.Crop c : seedCrops) {
+                onTile.get(pos[c.tile()]).add(c);
+            }
         }
         Set<String> cached = cachedCropKeys(e.id(), ids, crops, p);
         double[] frac = new double[n];
@@ -251,14 +455,11 @@ class EvaluationJob implements JobHandler {
             } else {
                 fromCache++;
             }
-            for (CropPositions.Crop[] seedCrops : crops) {
-                for (int k = 0; k < p.cropsPerTile(); k++) {
-                    CropPositions.Crop c = seedCrops[i * p.cropsPerTile() + k];
-                    String key = cropKey(c);
-                    if (cached.add(t.id() + "/" + key)) {
-                        cropBatch.add(x, t.id(), key, what + " crop " + key,
-                                CropPositions.cut(rgb.rgb(), side.height(), side.width(), 3, c));
-                    }
+            for (CropPositions.Crop c : onTile.get(i)) {
+                String key = cropKey(c);
+                if (cached.add(t.id() + "/" + key)) {
+                    cropBatch.add(x, t.id(), key, what + " crop " + key,
+                            CropPositions.cut(rgb.rgb(), side.height(), side.width(), 3, c));
                 }
             }
             done[0]++;
@@ -294,14 +495,16 @@ class EvaluationJob implements JobHandler {
 
     /** The seed's crop features of a side, from the cache (filled in phase 1). */
     private Features crops(Side side, Protocol p, Extractor e, long seed) {
-        int n = side.tiles().size();
-        CropPositions.Crop[] crops = CropPositions.draw(seed, n, side.height(), side.width(), p.cropSize(), p.cropsPerTile());
-        Map<String, float[]> got = store.cropFeatures(e.id(), side.tiles().stream().map(TileInfo::id).toList(),
+        int[] pos = side.of(seed);
+        CropPositions.Crop[] crops = CropPositions.draw(seed, pos.length, side.height(), side.width(), p.cropSize(),
+                p.cropsPerTile());
+        Map<String, float[]> got = store.cropFeatures(e.id(), java.util.Arrays.stream(pos).mapToObj(i -> side.tiles().get(i).id())
+                        .distinct().toList(),
                 java.util.Arrays.stream(crops).map(EvaluationJob::cropKey).collect(java.util.stream.Collectors.toSet()));
         int d = e.outputDim();
         double[] rows = new double[crops.length * d];
         for (int j = 0; j < crops.length; j++) {
-            long tileId = side.tiles().get(crops[j].tile()).id();
+            long tileId = side.tiles().get(pos[crops[j].tile()]).id();
             float[] v = got.get(tileId + "/" + cropKey(crops[j]));
             if (v == null || v.length != d) {
                 throw new IllegalStateException("Crop features of tile " + tileId + " are missing.");

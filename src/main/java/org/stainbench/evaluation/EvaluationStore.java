@@ -274,6 +274,35 @@ class EvaluationStore {
         String subjects = "(select id from evaluation_subject where evaluation_id = ?)";
         jdbc.sql("delete from evaluation_value where subject_id in " + subjects).param(evaluationId).update();
         jdbc.sql("delete from evaluation_summary where subject_id in " + subjects).param(evaluationId).update();
+        jdbc.sql("delete from evaluation_bootstrap where subject_id in " + subjects).param(evaluationId).update();
+    }
+
+    /** A metric's patient bootstrap for one compared set: B, seed, the percentile interval and the B values in order. */
+    record Bootstrap(long subjectId, Metric metric, int resamples, long seed, double low, double high, double[] values) {
+    }
+
+    void insertBootstrap(Bootstrap b) {
+        String vals = java.util.Arrays.stream(b.values()).mapToObj(Double::toString)
+                .collect(java.util.stream.Collectors.joining(","));
+        jdbc.sql("insert into evaluation_bootstrap (subject_id, metric, resamples, seed, ci_low, ci_high, vals) "
+                        + "values (?, ?, ?, ?, ?, ?, ?)")
+                .params(b.subjectId(), b.metric().name(), b.resamples(), b.seed(), b.low(), b.high(), vals).update();
+    }
+
+    /** subject id → metric → bootstrap. */
+    Map<Long, Map<Metric, Bootstrap>> bootstraps(long evaluationId) {
+        Map<Long, Map<Metric, Bootstrap>> out = new HashMap<>();
+        jdbc.sql("select b.* from evaluation_bootstrap b join evaluation_subject s on s.id = b.subject_id "
+                        + "where s.evaluation_id = ?").param(evaluationId).query((rs, i) -> {
+                    String text = rs.getString("vals");
+                    double[] v = text.isEmpty() ? new double[0]
+                            : java.util.Arrays.stream(text.split(",")).mapToDouble(Double::parseDouble).toArray();
+                    Bootstrap b = new Bootstrap(rs.getLong("subject_id"), Metric.valueOf(rs.getString("metric")),
+                            rs.getInt("resamples"), rs.getLong("seed"), rs.getDouble("ci_low"), rs.getDouble("ci_high"), v);
+                    out.computeIfAbsent(b.subjectId(), k -> new java.util.EnumMap<>(Metric.class)).put(b.metric(), b);
+                    return b;
+                }).list();
+        return out;
     }
 
     void insertValues(List<SeedValue> values) {

@@ -24,6 +24,7 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.evaluation.metrics.PatientBootstrap;
 import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
@@ -45,9 +46,12 @@ public class Evaluations {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Fingerprints fingerprints;
+    private final EvaluationProperties props;
 
     Evaluations(EvaluationStore store, Extractors extractors, Catalog catalog, Checkpoints checkpoints, JobQueue jobs,
-                TransactionTemplate tx, ApplicationEventPublisher events, Clock clock, Fingerprints fingerprints) {
+                TransactionTemplate tx, ApplicationEventPublisher events, Clock clock, Fingerprints fingerprints,
+                EvaluationProperties props) {
+        this.props = props;
         this.fingerprints = fingerprints;
         this.store = store;
         this.extractors = extractors;
@@ -92,6 +96,37 @@ public class Evaluations {
 
     public List<Subject> subjects(long evaluationId) {
         return store.subjects(evaluationId);
+    }
+
+    /** B of a new evaluation unless the form or API says otherwise ({@code stainbench.evaluation.bootstrap-resamples}). */
+    public int defaultBootstrapResamples() {
+        return props.bootstrapResamples();
+    }
+
+    /**
+     * The protocol of a NEW evaluation made from the form or the API: the tile rule {@code "random"} (patient-stratified
+     * random tiles per seed, the default when blank) or {@code "first"} (the lab's rule), and B patient-bootstrap
+     * resamples (blank: the configured default; 0: none). Bad values are refused naming the field.
+     */
+    public Protocol forNew(Protocol p, String tileRule, String bootstrapResamples) {
+        Protocol.TileRule rule;
+        String r = tileRule == null ? "" : tileRule.trim().toLowerCase(Locale.ROOT);
+        switch (r) {
+            case "", "random", "random_stratified" -> rule = Protocol.TileRule.RANDOM_STRATIFIED;
+            case "first", "first_spread", "lab" -> rule = Protocol.TileRule.FIRST_SPREAD;
+            default -> throw new IllegalArgumentException("Tile rule: choose 'random' (patient-stratified random tiles per "
+                    + "seed) or 'first' (the lab's first tiles of each archive).");
+        }
+        int b = props.bootstrapResamples();
+        if (bootstrapResamples != null && !bootstrapResamples.isBlank()) {
+            try {
+                b = Integer.parseInt(bootstrapResamples.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Bootstrap resamples: give a whole number from 0 (none) to "
+                        + Protocol.MAX_BOOTSTRAP + ".");
+            }
+        }
+        return p.with(rule, b);
     }
 
     /**
@@ -192,6 +227,14 @@ public class Evaluations {
         if (archives.isEmpty()) {
             throw new IllegalArgumentException("'" + name + "' has no ingested archives.");
         }
+        if (p.random()) {
+            int available = archives.stream().mapToInt(x -> x.tilesTotal()).sum();
+            if (available < p.tilesPerSide()) {
+                throw new IllegalArgumentException("Too few tiles in '" + name + "': the protocol draws " + p.tilesPerSide()
+                        + " tiles per seed, but " + available + " are eligible.");
+            }
+            return;
+        }
         int[][] plan = Protocol.plan(archives.size(), p.archives(), p.tilesPerSide());
         for (int[] a : plan) {
             if (archives.get(a[0]).tilesTotal() < a[1]) {
@@ -285,7 +328,23 @@ public class Evaluations {
      * The comparison table: rows grouped by training run, the metrics present, the best rows per ranked metric (every
      * row tied with the lowest mean within {@link SeedInvariance#TOLERANCE}; none for a dispersion column).
      */
-    public record Comparison(Evaluation evaluation, List<Metric> metrics, List<Row> rows, Map<Metric, java.util.Set<Long>> best) {
+    public record Comparison(Evaluation evaluation, List<Metric> metrics, List<Row> rows, Map<Metric, java.util.Set<Long>> best,
+                             List<Difference> differences) {
+
+        /** The paired differences of one metric, in table order. */
+        public List<Difference> differences(Metric m) {
+            return differences.stream().filter(d -> d.metric() == m).toList();
+        }
+
+        /** Some cell has a patient-bootstrap interval. */
+        public boolean hasBootstrap() {
+            return rows.stream().anyMatch(r -> r.cells().values().stream().anyMatch(x -> x.bootLow() != null));
+        }
+
+        /** Metrics with paired differences. */
+        public List<Metric> differenceMetrics() {
+            return differences.stream().map(Difference::metric).distinct().toList();
+        }
 
         public boolean isBest(Row r, Metric m) {
             return best.getOrDefault(m, java.util.Set.of()).contains(r.subject().id());
@@ -372,9 +431,60 @@ public class Evaluations {
         List<Metric> metrics = java.util.Arrays.stream(Metric.values())
                 .filter(m -> plain.stream().anyMatch(r -> r.summary().containsKey(m))).toList();
         Map<Metric, java.util.Set<Long>> best = best(metrics, plain);
+        Map<Long, Map<Metric, EvaluationStore.Bootstrap>> boots = store.bootstraps(evaluationId);
+        List<Difference> differences = differences(metrics, plain, boots);
         List<Row> rows = plain.stream().map(r -> new Row(r.subject(), r.group(), r.summary(), r.seeds(),
-                cells(r, best))).toList();
-        return new Comparison(ev, metrics, rows, best);
+                cells(r, best, boots.getOrDefault(r.subject().id(), Map.of()), differences))).toList();
+        return new Comparison(ev, metrics, rows, best, differences);
+    }
+
+    /**
+     * Two compared sets of one evaluation on one metric: {@code a - b} of their means over the same seeds, and the 95 %
+     * percentile interval of the differences over the same patient-bootstrap resamples (paired). {@code withinNoise}:
+     * the interval contains 0, so the evaluation cannot tell the two apart.
+     */
+    public record Difference(Metric metric, long aId, String a, long bId, String b, double difference, double low,
+                             double high, int resamples) {
+
+        public boolean withinNoise() {
+            return low <= 0.0 && high >= 0.0;
+        }
+
+        public String text() {
+            return Evaluations.number(difference, difference) + " " + intervalText();
+        }
+
+        /** "[low, high]" with the difference's decimals. */
+        public String intervalText() {
+            return "[" + Evaluations.number(low, difference) + ", " + Evaluations.number(high, difference) + "]";
+        }
+    }
+
+    /** Every pair of rows (table order) of every ranked metric with bootstrap values on both, paired by resample. */
+    static List<Difference> differences(List<Metric> metrics, List<Row> rows,
+                                        Map<Long, Map<Metric, EvaluationStore.Bootstrap>> boots) {
+        List<Difference> out = new ArrayList<>();
+        for (Metric m : metrics) {
+            if (!m.ranked()) {
+                continue;
+            }
+            for (int i = 0; i < rows.size(); i++) {
+                for (int j = i + 1; j < rows.size(); j++) {
+                    Row a = rows.get(i);
+                    Row b = rows.get(j);
+                    EvaluationStore.Bootstrap x = boots.getOrDefault(a.subject().id(), Map.of()).get(m);
+                    EvaluationStore.Bootstrap y = boots.getOrDefault(b.subject().id(), Map.of()).get(m);
+                    if (x == null || y == null || x.seed() != y.seed() || x.values().length != y.values().length
+                            || a.get(m) == null || b.get(m) == null || !a.seedList().equals(b.seedList())) {
+                        continue;
+                    }
+                    PatientBootstrap.Interval d = PatientBootstrap.difference(x.values(), y.values(), PatientBootstrap.LEVEL);
+                    out.add(new Difference(m, a.subject().id(), a.subject().label(), b.subject().id(), b.subject().label(),
+                            a.get(m).mean() - b.get(m).mean(), d.low(), d.high(), d.resamples()));
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -396,16 +506,26 @@ public class Evaluations {
     }
 
     /** A row's cells as shown: its summaries with the per-seed values, seed-invariance, whether ranked and best. */
-    private static Map<Metric, ComparisonTable.Cell> cells(Row r, Map<Metric, java.util.Set<Long>> best) {
+    private static Map<Metric, ComparisonTable.Cell> cells(Row r, Map<Metric, java.util.Set<Long>> best,
+                                                           Map<Metric, EvaluationStore.Bootstrap> boots,
+                                                           List<Difference> differences) {
         Map<Metric, ComparisonTable.Cell> cells = new EnumMap<>(Metric.class);
         r.summary().forEach((m, x) -> {
             List<EvaluationStore.SeedValue> vs = r.seeds().getOrDefault(m, List.of()).stream()
                     .sorted(Comparator.comparingLong(EvaluationStore.SeedValue::seed)).toList();
             List<Double> values = vs.stream().map(EvaluationStore.SeedValue::value).toList();
-            cells.put(m, new ComparisonTable.Cell(x.n(), x.mean(), x.std(), x.ciLow(), x.ciHigh(),
-                    best.getOrDefault(m, java.util.Set.of()).contains(r.subject().id()),
+            java.util.Set<Long> bestRows = best.getOrDefault(m, java.util.Set.of());
+            boolean isBest = bestRows.contains(r.subject().id());
+            long id = r.subject().id();
+            // not best, but its paired difference to a best row lies within the noise
+            boolean withinNoise = !isBest && differences.stream().filter(d -> d.metric() == m && d.withinNoise())
+                    .anyMatch(d -> (d.aId() == id && bestRows.contains(d.bId())) || (d.bId() == id && bestRows.contains(d.aId())));
+            EvaluationStore.Bootstrap bs = boots.get(m);
+            cells.put(m, new ComparisonTable.Cell(x.n(), x.mean(), x.std(), x.ciLow(), x.ciHigh(), isBest,
                     vs.stream().map(EvaluationStore.SeedValue::seed).toList(), values,
-                    x.n() >= 2 && values.size() == x.n() && SeedInvariance.holds(values), m.ranked()));
+                    x.n() >= 2 && values.size() == x.n() && SeedInvariance.holds(values), m.ranked(),
+                    bs == null ? null : bs.low(), bs == null ? null : bs.high(), bs == null ? null : bs.resamples(),
+                    withinNoise));
         });
         return cells;
     }
@@ -473,7 +593,9 @@ public class Evaluations {
         for (Metric m : c.metrics()) {
             b.append(',').append(m.key()).append("_mean,").append(m.key()).append("_std,").append(m.key()).append("_n,")
                     .append(m.key()).append("_ci95_low,").append(m.key()).append("_ci95_high,").append(m.key())
-                    .append("_seed_invariant");
+                    .append("_seed_invariant,").append(m.key()).append("_boot95_low,").append(m.key())
+                    .append("_boot95_high,").append(m.key()).append("_boot_resamples,").append(m.key())
+                    .append("_within_noise_of_best");
         }
         b.append('\n');
         for (ComparisonTable.Line r : c.lines()) {
@@ -483,11 +605,15 @@ public class Evaluations {
             for (Metric m : c.metrics()) {
                 ComparisonTable.Cell x = r.get(m);
                 if (x == null) {
-                    b.append(",,,,,,");
+                    b.append(",,,,,,,,,,");
                 } else {
                     b.append(',').append(x.mean()).append(',').append(x.std() == null ? "" : x.std()).append(',').append(x.n())
                             .append(',').append(x.ciLow() == null ? "" : x.ciLow()).append(',').append(x.ciHigh() == null ? "" : x.ciHigh())
-                            .append(',').append(x.seedInvariant());
+                            .append(',').append(x.seedInvariant())
+                            .append(',').append(x.bootLow() == null ? "" : x.bootLow())
+                            .append(',').append(x.bootHigh() == null ? "" : x.bootHigh())
+                            .append(',').append(x.bootResamples() == null ? "" : x.bootResamples())
+                            .append(',').append(x.withinNoiseOfBest());
                 }
             }
             b.append('\n');

@@ -90,6 +90,12 @@ class Fingerprints {
             return null;
         }
         List<String> out = new ArrayList<>();
+        if (p.random()) {
+            // the eligible tiles in the draw's order; the seeds and the recorded stream then decide each seed's tiles
+            TileSelection.eligible(archives).forEach((patient, rows) -> rows.forEach(r ->
+                    out.add(patient + " " + sourceOf.getOrDefault(r.archive().id(), r.archive().sha256()) + ":" + r.row())));
+            return out.size() < p.tilesPerSide() ? null : ProtocolFingerprint.tileListHash(out);
+        }
         for (int[] a : Protocol.plan(archives.size(), p.archives(), p.tilesPerSide())) {
             Archive archive = archives.get(a[0]);
             if (archive.tilesTotal() < a[1]) {

@@ -18,11 +18,56 @@ import java.util.stream.Collectors;
  * before the extractor sees them, and go through the extractor's declared preprocessing (no silent inversion).
  */
 public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPerTile, List<Long> seeds, int kidSubsets,
-                int kidSubsetSize, int batchSize) {
+                int kidSubsetSize, int batchSize, TileRule tileRule, int bootstrapResamples) {
 
     static final String RULE = "first tiles of each archive, archives spread evenly";
+    static final String RANDOM_RULE = "random patient-stratified tiles per seed";
+    /** The stream of the random rule, as recorded (and fingerprinted) with the protocol. */
+    static final String RANDOM_STREAM = "StratifiedDraw: proportional largest-remainder allocation over patients "
+            + "(sorted by key; a tile without a patient is its archive's own), per patient SplitMix64(seed XOR "
+            + "0x74696C6573).sampleWithoutReplacement sorted; eligible = tiles of READY archives by file name and row";
+
+    /**
+     * How a side's tiles are chosen. {@code FIRST_SPREAD}: the lab's rule (see the record's comment), the same tiles for
+     * every seed. {@code RANDOM_STRATIFIED}: for each seed, {@code tilesPerSide} tiles drawn from all eligible tiles,
+     * stratified by patient ({@link org.stainbench.evaluation.metrics.StratifiedDraw}), so every metric varies with
+     * the seed; {@code archives} is not used.
+     */
+    public enum TileRule {
+        FIRST_SPREAD, RANDOM_STRATIFIED;
+
+        public String text() {
+            return this == FIRST_SPREAD ? RULE : RANDOM_RULE;
+        }
+    }
+
+    /** Most bootstrap resamples a protocol may ask for. */
+    public static final int MAX_BOOTSTRAP = 2000;
+
+    /** The lab's rule and no bootstrap (protocols recorded before either option existed read back as this). */
+    public Protocol(int tilesPerSide, int archives, int cropSize, int cropsPerTile, List<Long> seeds, int kidSubsets,
+                    int kidSubsetSize, int batchSize) {
+        this(tilesPerSide, archives, cropSize, cropsPerTile, seeds, kidSubsets, kidSubsetSize, batchSize,
+                TileRule.FIRST_SPREAD, 0);
+    }
+
+    /** The same protocol with another tile rule and number of bootstrap resamples. */
+    public Protocol with(TileRule rule, int resamples) {
+        return new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, seeds, kidSubsets, kidSubsetSize, batchSize,
+                rule, resamples);
+    }
+
+    public boolean random() {
+        return tileRule == TileRule.RANDOM_STRATIFIED;
+    }
 
     public Protocol {
+        if (tileRule == null) {
+            throw new IllegalArgumentException("Choose a tile rule.");
+        }
+        if (bootstrapResamples < 0 || bootstrapResamples > MAX_BOOTSTRAP) {
+            throw new IllegalArgumentException("Bootstrap resamples must be between 0 (none) and " + MAX_BOOTSTRAP + ".");
+        }
         if (tilesPerSide < 2) {
             throw new IllegalArgumentException("An evaluation needs at least 2 tiles per side (FID fits a covariance).");
         }
@@ -96,7 +141,10 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
     /** The recorded form. */
     Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("tile_selection", RULE);
+        m.put("tile_selection", tileRule.text());
+        if (random()) {
+            m.put("tile_stream", RANDOM_STREAM);
+        }
         m.put("tiles_per_side", Integer.toString(tilesPerSide));
         m.put("archives_per_side", Integer.toString(archives));
         m.put("crop_size", Integer.toString(cropSize));
@@ -106,6 +154,11 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
         m.put("kid_subset_size", Integer.toString(kidSubsetSize));
         m.put("batch_size", Integer.toString(batchSize));
         m.put("inputs", "8-bit RGB 0..255, checked; extractor's declared preprocessing");
+        if (bootstrapResamples > 0) {
+            m.put("bootstrap", bootstrapResamples + " patient resamples, 95 % percentile interval, "
+                    + "PatientBootstrap stream SplitMix64(first seed)");
+            m.put("bootstrap_resamples", Integer.toString(bootstrapResamples));
+        }
         return m;
     }
 
@@ -134,10 +187,12 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
     /** Reads a recorded protocol back (the lines this record wrote; other lines are ignored). */
     public static Protocol parse(String text) {
         Map<String, String> m = lines(text);
+        TileRule rule = RANDOM_RULE.equals(m.get("tile_selection")) ? TileRule.RANDOM_STRATIFIED : TileRule.FIRST_SPREAD;
         return new Protocol(Integer.parseInt(m.get("tiles_per_side")), Integer.parseInt(m.get("archives_per_side")),
                 Integer.parseInt(m.get("crop_size")), Integer.parseInt(m.get("crops_per_tile")),
                 parseSeeds(m.get("seeds")), Integer.parseInt(m.get("kid_subsets")),
-                Integer.parseInt(m.get("kid_subset_size")), Integer.parseInt(m.get("batch_size")));
+                Integer.parseInt(m.get("kid_subset_size")), Integer.parseInt(m.get("batch_size")), rule,
+                Integer.parseInt(m.getOrDefault("bootstrap_resamples", "0")));
     }
 
     /** Which archives (positions in the sorted list) and how many first tiles of each. */

@@ -14,7 +14,8 @@ import org.stainbench.shell.Sha256;
 /**
  * An evaluation's protocol fingerprint: the SHA-256 of a canonical text ({@code key=value} lines in a fixed order) of
  * everything that decides whether two evaluations' numbers may be compared: the tile rule and counts, the hashes of
- * the selected real and generated tile lists, the extractor's SHA-256 and preprocessing, the crops, the KID settings
+ * the selected real and generated tile lists (for the random rule: of the eligible tiles, from which the seeds and the
+ * recorded stream determine each seed's draw), the extractor's SHA-256 and preprocessing, the crops, the KID settings
  * and the seeds. Not in it: the evaluation's name, who ran it, the batch size, the compared checkpoints. Pure.
  */
 public final class ProtocolFingerprint {
@@ -34,7 +35,10 @@ public final class ProtocolFingerprint {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("fingerprint_version", VERSION);
         m.put("origin", "computed by Stainbench");
-        m.put("tile_selection", Protocol.RULE);
+        m.put("tile_selection", p.tileRule().text());
+        if (p.random()) {
+            m.put("tile_stream", Protocol.RANDOM_STREAM);
+        }
         m.put("tiles_per_side", Integer.toString(p.tilesPerSide()));
         m.put("archives_per_side", Integer.toString(p.archives()));
         m.put("real_tiles", realTiles == null ? NOT_RECORDED : realTiles);

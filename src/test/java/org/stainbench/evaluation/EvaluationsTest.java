@@ -199,6 +199,185 @@ class EvaluationsTest {
         assertThat(store.values(c.id())).allMatch(v -> v.seed() == 7);
     }
 
+    /**
+     * The random tile rule: each seed's tiles are the patient-stratified draw of StratifiedDraw (re-derived here from the
+     * catalog: patients 31/32 real, 41/42/43 generated), so FID and the stain distances vary with the seed, and every
+     * per-seed value is the metric code on that seed's cached features. The protocol text and the fingerprint name the
+     * rule and its stream; the lab's rule (the other tests) is unchanged.
+     */
+    @Test
+    void randomPatientStratifiedTilesPerSeedMakeEveryMetricVaryWithTheSeed() {
+        Protocol p = small(0, 1, 2).with(Protocol.TileRule.RANDOM_STRATIFIED, 0);
+        Evaluation a = runToEnd("random tiles", real, p);
+        assertThat(a.status()).as(a.error()).isEqualTo("DONE");
+        assertThat(a.protocol()).contains("tile_selection=random patient-stratified tiles per seed")
+                .contains("tile_stream=StratifiedDraw");
+        assertThat(store.findEvaluation(a.id()).orElseThrow().fingerprintText())
+                .contains("tile_selection=random patient-stratified tiles per seed").contains("tile_stream=");
+        Map<String, Double> got = byMetricAndSeed(store.values(a.id()));
+        for (long seed : List.of(0L, 1L, 2L)) {
+            List<TileInfo> r = drawn(real, 12, seed);
+            List<TileInfo> f = drawn(remap.datasetId(), 12, seed);
+            assertThat(r).hasSize(12);
+            assertThat(got.get("FID/" + seed)).isEqualTo(Fid.compute(full(r), full(f)).value());
+            assertThat(got.get("KID_MEAN/" + seed)).isEqualTo(Kid.compute(full(r), full(f), new Kid.Params(4, 6, seed)).mean());
+            assertThat(got.get("CROP_FID/" + seed)).isEqualTo(Fid.compute(crops(r, p, seed), crops(f, p, seed)).value());
+            double[][] sr = stain(r);
+            double[][] sf = stain(f);
+            assertThat(got.get("W1_DAB_FRACTION/" + seed)).isEqualTo(StainDistances.wasserstein1(sr[0], sf[0]));
+        }
+        // stratified: 6 tiles of each of the 2 real patients, 4 of each of the 3 generated ones
+        assertThat(drawn(real, 12, 0).stream().collect(Collectors.groupingBy(TileInfo::archiveId, Collectors.counting())).values())
+                .containsOnly(6L);
+        assertThat(drawn(real, 12, 0)).isNotEqualTo(drawn(real, 12, 1));
+        for (Metric m : List.of(Metric.FID, Metric.KID_MEAN, Metric.W1_MEAN_DAB, Metric.CROP_FID)) {
+            assertThat(java.util.stream.Stream.of(0L, 1L, 2L).map(seed -> got.get(m + "/" + seed)).distinct().count())
+                    .as(m + " varies with the seed").isGreaterThan(1);
+        }
+        assertThat(evaluations.comparison(a.id()).rows().get(0).seedInvariant(Metric.FID)).isFalse();
+        // the same protocol again gives the same numbers (deterministic given the seeds)
+        Evaluation b = runToEnd("random tiles again", real, p);
+        assertThat(byMetricAndSeed(store.values(b.id()))).isEqualTo(got);
+        assertThat(store.findEvaluation(b.id()).orElseThrow().fingerprint())
+                .isEqualTo(store.findEvaluation(a.id()).orElseThrow().fingerprint());
+    }
+
+    /**
+     * New evaluations from the form default to random patient-stratified tiles and B = 200 (the setting); the lab preset
+     * keeps the lab's rule; a bad tile rule or B is refused naming the field, and nothing is queued.
+     */
+    @Test
+    void theFormDefaultsToRandomTilesAndTheConfiguredBootstrapTheLabPresetKeepsItsRule() throws Exception {
+        long before = evaluations.count();
+        var form = org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/evaluations")
+                .with(user("mo").roles("MEMBER")).with(csrf()).param("name", "form default")
+                .param("realDataset", Long.toString(real)).param("extractor", Long.toString(extractor.id()))
+                .param("sets", Long.toString(remap.id())).param("tilesPerSide", "12").param("archives", "2")
+                .param("cropSize", "32").param("cropsPerTile", "2").param("seeds", "0-1").param("kidSubsets", "4")
+                .param("kidSubsetSize", "6").param("batchSize", "5");
+        String url = mvc.perform(form).andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        Evaluation e = evaluations.find(Long.parseLong(url.replaceAll(".*/", ""))).orElseThrow();
+        assertThat(e.protocol()).contains("tile_selection=random patient-stratified tiles per seed")
+                .contains("bootstrap_resamples=200");
+        assertThat(Protocol.parse(e.protocol()).random()).isTrue();
+        GeneratedFixtures.await("form default", () -> List.of("DONE", "FAILED")
+                .contains(evaluations.find(e.id()).orElseThrow().status()));
+        assertThat(evaluations.find(e.id()).orElseThrow().status()).isEqualTo("DONE");
+        assertThat(store.bootstraps(e.id()).values().iterator().next().get(Metric.FID).resamples()).isEqualTo(200);
+        // the lab's preset: its rule, unchanged (the dataset here is too small for it, so only the protocol is checked)
+        assertThat(evaluations.forNew(Protocol.lab(), "first", null).text())
+                .contains("tile_selection=first tiles of each archive, archives spread evenly");
+        assertThat(ProtocolFingerprint.computed(evaluations.forNew(Protocol.lab(), "first", "200"), "r", "g", "x", "p"))
+                .isEqualTo(ProtocolFingerprint.computed(Protocol.lab(), "r", "g", "x", "p"));
+        // refusals name the field and queue nothing
+        long now = evaluations.count();
+        mvc.perform(form.param("tileRule", "sometimes")).andExpect(status().is3xxRedirection())
+                .andExpect(flash().attribute("error", Matchers.containsString("Tile rule")));
+        var badB = org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post("/evaluations")
+                .with(user("mo").roles("MEMBER")).with(csrf()).param("name", "bad B").param("preset", "lab")
+                .param("realDataset", Long.toString(real)).param("extractor", Long.toString(extractor.id()))
+                .param("sets", Long.toString(remap.id())).param("bootstrapResamples", "100000");
+        mvc.perform(badB).andExpect(status().is3xxRedirection())
+                .andExpect(flash().attribute("error", Matchers.containsString("Bootstrap resamples")));
+        assertThat(evaluations.count()).isEqualTo(now).isEqualTo(before + 1);
+    }
+
+    /** A seed's tiles under the random rule, re-derived from StratifiedDraw and the catalog (one patient per archive here). */
+    List<TileInfo> drawn(long datasetId, int k, long seed) {
+        var archives = catalog.archives(datasetId).stream().sorted(java.util.Comparator.comparing(a -> a.patient())).toList();
+        int[] per = archives.stream().mapToInt(x -> x.tilesTotal()).toArray();
+        int[][] d = org.stainbench.evaluation.metrics.StratifiedDraw.draw(seed, per, k);
+        List<TileInfo> out = new ArrayList<>();
+        for (int i = 0; i < archives.size(); i++) {
+            List<TileInfo> t = tiles.tiles(archives.get(i).id());
+            for (int row : d[i]) {
+                out.add(t.get(row));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The patient bootstrap: stored per compared set and metric with B values, equal to PatientBootstrap on the first
+     * seed's cached features with the patients of the catalog; two compared sets get the paired difference over the same
+     * resamples, shown on the page and in the CSV, and a row within the noise of the best is marked.
+     */
+    @Test
+    void patientBootstrapIntervalsAndPairedDifferencesAreStoredAndShown() throws Exception {
+        Checkpoint c2 = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "eval remap 2", null, 1.05, 0.95, null, "test");
+        checkpoints.applyBaseline(c2.id(), he, "test");
+        GeneratedFixtures.awaitGenerated(checkpoints, catalog, c2.id());
+        GeneratedSet second = checkpoints.sets(c2.id()).get(0);
+        Protocol p = small(0, 1).with(Protocol.TileRule.FIRST_SPREAD, 40);
+        Evaluation e = evaluations.create("bootstrap", real, List.of(remap.id(), second.id()), extractor.id(), p, "test");
+        GeneratedFixtures.await("evaluation bootstrap", () -> List.of("DONE", "FAILED")
+                .contains(evaluations.find(e.id()).orElseThrow().status()));
+        Evaluation done = evaluations.find(e.id()).orElseThrow();
+        assertThat(done.status()).as(done.error()).isEqualTo("DONE");
+        assertThat(done.protocol()).contains("bootstrap_resamples=40");
+
+        Map<Long, Map<Metric, EvaluationStore.Bootstrap>> boots = store.bootstraps(e.id());
+        List<Subject> subjects = store.subjects(e.id());
+        assertThat(boots).hasSize(2);
+        // every ranked metric has one; KID std (a dispersion) has none
+        assertThat(boots.get(subjects.get(0).id()).keySet()).containsExactlyInAnyOrder(Metric.FID, Metric.KID_MEAN,
+                Metric.CROP_FID, Metric.W1_DAB_FRACTION, Metric.KS_DAB_FRACTION, Metric.W1_MEAN_DAB, Metric.KS_MEAN_DAB);
+
+        // recompute: patients 31/32 (real), the 2 of 41/42/43 whose archives the lab's rule takes (generated, shared by
+        // both sets), first seed 0
+        List<TileInfo> realTiles = selected(real, p);
+        org.stainbench.evaluation.metrics.PatientBootstrap.Side rs = bootSide(full(realTiles), realTiles);
+        org.stainbench.evaluation.metrics.PatientBootstrap.Plan plan =
+                org.stainbench.evaluation.metrics.PatientBootstrap.plan(0, 40, 2, 2);
+        double[][] fid = new double[2][];
+        for (int k = 0; k < 2; k++) {
+            GeneratedSet g = k == 0 ? remap : second;
+            List<TileInfo> gt = selected(g.datasetId(), p);
+            fid[k] = org.stainbench.evaluation.metrics.PatientBootstrap.values(rs, List.of(bootSide(full(gt), gt)), plan,
+                    org.stainbench.evaluation.metrics.PatientBootstrap::fid, 1)[0];
+            EvaluationStore.Bootstrap stored = boots.get(subjects.get(k).id()).get(Metric.FID);
+            assertThat(stored.values()).containsExactly(fid[k]);
+            var i = org.stainbench.evaluation.metrics.PatientBootstrap.percentile(fid[k], 0.95);
+            assertThat(stored.low()).isEqualTo(i.low());
+            assertThat(stored.high()).isEqualTo(i.high());
+            assertThat(stored.resamples()).isEqualTo(40);
+            assertThat(stored.low()).isLessThan(stored.high());
+        }
+        // the paired difference: same resamples
+        Evaluations.Comparison cmp = evaluations.comparison(e.id());
+        Evaluations.Difference d = cmp.differences(Metric.FID).get(0);
+        var di = org.stainbench.evaluation.metrics.PatientBootstrap.difference(fid[0], fid[1], 0.95);
+        assertThat(d.aId()).isEqualTo(subjects.get(0).id());
+        assertThat(d.low()).isEqualTo(di.low());
+        assertThat(d.high()).isEqualTo(di.high());
+        assertThat(d.difference()).isEqualTo(cmp.rows().get(0).mean(Metric.FID) - cmp.rows().get(1).mean(Metric.FID));
+        assertThat(cmp.differences().stream().map(Evaluations.Difference::metric)).doesNotContain(Metric.KID_STD);
+        // the table: a non-best row whose difference to the best contains 0 is marked, and only then
+        for (Metric m : cmp.differenceMetrics()) {
+            Evaluations.Difference x = cmp.differences(m).get(0);
+            for (Evaluations.Row r : cmp.rows()) {
+                boolean expected = !r.cell(m).best() && x.withinNoise();
+                assertThat(r.cell(m).withinNoiseOfBest()).as(m + " " + r.subject().label()).isEqualTo(expected);
+            }
+        }
+        // page and CSV
+        String page = mvc.perform(get("/evaluations/" + e.id()).with(user("sue").roles("SUPERVISOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("id=\"paired-differences\"").contains("class=\"boot-interval muted\"")
+                .contains("95 % patient bootstrap [");
+        String csv = evaluations.csv(e.id());
+        assertThat(csv.lines().skip(1).findFirst().orElseThrow()).contains("fid_boot95_low,fid_boot95_high,fid_boot_resamples");
+        assertThat(csv).contains(Double.toString(boots.get(subjects.get(0).id()).get(Metric.FID).low()));
+    }
+
+    /** One patient per archive (the fixture names are stain_patient_replicate). */
+    org.stainbench.evaluation.metrics.PatientBootstrap.Side bootSide(Features f, List<TileInfo> list) {
+        List<Long> archives = list.stream().map(TileInfo::archiveId).distinct().sorted(java.util.Comparator.comparing(
+                id -> catalog.archive(id).orElseThrow().patient())).toList();
+        int[] labels = list.stream().mapToInt(t -> archives.indexOf(t.archiveId())).toArray();
+        return new org.stainbench.evaluation.metrics.PatientBootstrap.Side(f, labels, archives.size());
+    }
+
     List<TileInfo> selected(long datasetId, Protocol p) {
         var archives = catalog.archives(datasetId).stream().sorted(java.util.Comparator.comparing(a -> a.fileName())).toList();
         List<TileInfo> out = new ArrayList<>();

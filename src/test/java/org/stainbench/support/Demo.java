@@ -97,11 +97,12 @@ public final class Demo {
     /**
      * Starts an evaluation named {@code name} against the demo CK7 dataset from the form on {@code /evaluations}, with
      * the small protocol of the browser tests (12 tiles per side, 3 archives, 64 px crops, 2 per tile, seeds 0-2, KID
-     * 3 × 6, batches of 6), ticking the generated sets whose label {@code tick} accepts; waits for the evaluation's
+     * 3 × 6, batches of 6; the lab's tile rule, 50 patient-bootstrap resamples), ticking the generated sets whose label {@code tick} accepts; waits for the evaluation's
      * page and returns the labels of all the sets the form offered.
      */
     public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick) {
-        return startEvaluation(browser, name, tick, new org.stainbench.evaluation.Protocol(12, 3, 64, 2, List.of(0L, 1L, 2L), 3, 6, 6));
+        return startEvaluation(browser, name, tick, new org.stainbench.evaluation.Protocol(12, 3, 64, 2, List.of(0L, 1L, 2L), 3, 6, 6)
+                .with(org.stainbench.evaluation.Protocol.TileRule.FIRST_SPREAD, 50));
     }
 
     /** As {@link #startEvaluation(Browser, String, Predicate)}, with the protocol's fields typed into the form. */
@@ -127,6 +128,8 @@ public final class Demo {
         set(ev, "kidSubsets", Integer.toString(p.kidSubsets()));
         set(ev, "kidSubsetSize", Integer.toString(p.kidSubsetSize()));
         set(ev, "batchSize", Integer.toString(p.batchSize()));
+        ev.findElement(By.cssSelector("input[name=tileRule][value=" + (p.random() ? "random" : "first") + "]")).click();
+        set(ev, "bootstrapResamples", Integer.toString(p.bootstrapResamples()));
         ev.findElement(By.id("start-evaluation")).click();
         browser.waitFor(By.id("eval-status"));
         return offered;

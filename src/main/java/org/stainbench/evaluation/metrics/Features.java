@@ -88,6 +88,11 @@ public final class Features {
         return data;
     }
 
+    /** A new feature set of the given rows, in that order (rows may repeat). */
+    public Features subset(int[] indices) {
+        return rows(indices);
+    }
+
     /** A new feature set of the given rows, in that order. */
     Features rows(int[] indices) {
         double[] a = new double[indices.length * d];
