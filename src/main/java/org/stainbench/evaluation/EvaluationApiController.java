@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
  * JSON API of evaluations for scripts (API-scope tokens only; SUPERVISOR and up read, MEMBER and up create):
  * {@code GET /api/evaluations?page=&size=} (newest first), {@code GET /api/evaluations/{id}} (protocol, fingerprint,
  * per compared thing × metric the per-seed values and the summary over seeds: n, mean, std, 95 % t-interval,
- * seed-invariant; {@code bootstrap}: null until computed) and {@code POST /api/evaluations} with the checks of the
+ * seed-invariant; {@code bootstrap}: the patient-bootstrap 95 % interval, null when the protocol has none) and {@code POST /api/evaluations} with the checks of the
  * form: a refusal is a 400 problem naming the {@code field}, and nothing is queued; else 201 with the id and Location.
  */
 @RestController
@@ -135,7 +135,8 @@ class EvaluationApiController {
                 v.put("t_interval", cell.ciLow() == null ? null : Map.of("level", 0.95, "low", cell.ciLow(), "high", cell.ciHigh()));
                 v.put("seed_invariant", cell.seedInvariant());
                 v.put("best", cell.best());
-                v.put("bootstrap", null);
+                v.put("bootstrap", cell.bootLow() == null ? null : Map.of("level", 0.95, "low", cell.bootLow(),
+                        "high", cell.bootHigh(), "resamples", cell.bootResamples()));
                 values.put(x.key(), v);
             }
             sm.put("metrics", values);
@@ -148,13 +149,14 @@ class EvaluationApiController {
     /** The body of {@code POST /api/evaluations}: the form's fields; {@code preset: "lab"} takes the lab's protocol. */
     record NewEvaluation(String name, Long realDatasetId, List<Long> setIds, Long extractorId, String preset,
                          Integer tilesPerSide, Integer archives, Integer cropSize, Integer cropsPerTile, JsonNode seeds,
-                         Integer kidSubsets, Integer kidSubsetSize, Integer batchSize) {
+                         Integer kidSubsets, Integer kidSubsetSize, Integer batchSize, String tileRule,
+                         Integer bootstrapResamples) {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> create(@RequestBody NewEvaluation body, Authentication auth) {
         require(auth, "MEMBER");
-        Protocol p = protocol(body);
+        Protocol p = forNew(body, protocol(body));
         Evaluation e;
         try {
             e = evaluations.create(body.name(), body.realDatasetId(), body.setIds(), body.extractorId(), p,
@@ -176,6 +178,18 @@ class EvaluationApiController {
         out.put("status", e.status());
         out.put("href", e.href());
         return ResponseEntity.created(URI.create("/api/evaluations/" + e.id())).body(out);
+    }
+
+    /** The form's defaults for a new evaluation: random patient-stratified tiles (the lab preset keeps its rule), B. */
+    private Protocol forNew(NewEvaluation b, Protocol p) {
+        String rule = "lab".equals(b.preset()) ? "first" : b.tileRule();
+        String resamples = b.bootstrapResamples() == null ? null : b.bootstrapResamples().toString();
+        try {
+            return evaluations.forNew(p, rule, resamples);
+        } catch (IllegalArgumentException x) {
+            String m = x.getMessage() == null ? "" : x.getMessage();
+            throw new Refused(m.startsWith("Tile rule") ? "tileRule" : "bootstrapResamples", m);
+        }
     }
 
     private static Protocol protocol(NewEvaluation b) {

@@ -44,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The evaluations JSON API: API tokens of supervisors and up read, of members and up create; pathologists' and
  * nodes' tokens get 403. A create runs the form's checks: a refusal is a 400 problem naming the field and queues
  * nothing; an accepted one is 201 with the id and Location. The detail carries the protocol, fingerprint, per-seed
- * values and the summaries (n, mean, std, t-interval, seed-invariant; bootstrap null until computed).
+ * values and the summaries (n, mean, std, t-interval, seed-invariant, the patient-bootstrap interval).
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -106,6 +106,10 @@ class EvaluationApiTest {
         node = accounts.issueNodeToken("evapi node", "evapi-adm");
     }
 
+    Evaluations.Comparison c0(long id) {
+        return evaluations.comparison(id);
+    }
+
     Map<String, Object> valid() {
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("name", "api eval");
@@ -120,6 +124,7 @@ class EvaluationApiTest {
         b.put("kidSubsets", 4);
         b.put("kidSubsetSize", 6);
         b.put("batchSize", 5);
+        b.put("bootstrapResamples", 20);
         return b;
     }
 
@@ -154,6 +159,8 @@ class EvaluationApiTest {
         cases.put("missing kid subsets", new Object[] {"kidSubsets", null});
         cases.put("kid subset size", new Object[] {"kidSubsetSize", 1});
         cases.put("batch", new Object[] {"batchSize", 0});
+        cases.put("tile rule", new Object[] {"tileRule", "best"});
+        cases.put("bootstrap too many", new Object[] {"bootstrapResamples", 999999});
         for (Map.Entry<String, Object[]> c : cases.entrySet()) {
             Map<String, Object> body = valid();
             body.put((String) c.getValue()[0], c.getValue()[1]);
@@ -205,6 +212,7 @@ class EvaluationApiTest {
         assertThat(d.get("fingerprint").asString()).isEqualTo(ev.fingerprint()).hasSize(64);
         assertThat(d.get("fingerprint_text").asString()).isEqualTo(ev.fingerprintText());
         assertThat(d.get("protocol").get("tiles_per_side")).isNotNull();
+        assertThat(c0(id).rows().get(0).cell(Metric.FID).bootLow()).as("FID has a bootstrap interval").isNotNull();
         Evaluations.Comparison c = evaluations.comparison(id);
         JsonNode subject = d.get("subjects").get(0);
         assertThat(subject.get("generated_set_id").asLong()).isEqualTo(set);
@@ -217,8 +225,14 @@ class EvaluationApiTest {
             assertThat(v.get("seeds").get(1).get("seed").asLong()).isEqualTo(1);
             assertThat(v.get("seeds").get(1).get("value").asDouble()).isEqualTo(cell.seeds().get(1));
             assertThat(v.get("seed_invariant").asBoolean()).isEqualTo(cell.seedInvariant());
-            assertThat(v.has("bootstrap")).isTrue();
-            assertThat(v.get("bootstrap").isNull()).isTrue();
+            // the API's new evaluations take the form's defaults: random tiles per seed, here B = 20 resamples
+            if (cell.bootLow() == null) {
+                assertThat(v.get("bootstrap").isNull()).as(m.key()).isTrue();
+            } else {
+                assertThat(v.get("bootstrap").get("low").asDouble()).isEqualTo(cell.bootLow());
+                assertThat(v.get("bootstrap").get("high").asDouble()).isEqualTo(cell.bootHigh());
+                assertThat(v.get("bootstrap").get("resamples").asInt()).isEqualTo(20);
+            }
             if (cell.std() != null) {
                 assertThat(v.get("std").asDouble()).isEqualTo(cell.std());
                 assertThat(v.get("t_interval").get("low").asDouble()).isEqualTo(cell.ciLow());
