@@ -2,41 +2,16 @@ package org.stainbench.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
+import org.stainbench.support.MutableClock;
 
 /** Issue 15, item 6: the lock rules of {@link LoginThrottle}, on a clock the test moves. */
 class LoginThrottleTest {
 
-    static final class HandClock extends Clock {
-        Instant now = Instant.parse("2026-03-01T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final HandClock clock = new HandClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
     final LoginThrottle throttle = new LoginThrottle(new LoginProperties(5, 20, Duration.ofSeconds(30),
             Duration.ofMinutes(15), Duration.ofHours(1), 1000), clock);
 

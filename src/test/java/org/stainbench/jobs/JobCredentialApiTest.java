@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,6 +33,7 @@ import org.stainbench.jobs.agent.Protocol;
 class JobCredentialApiTest {
 
     static final long MEMORY_MB = 6_000_000;
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @LocalServerPort
     int port;
@@ -92,5 +95,69 @@ class JobCredentialApiTest {
         assertThatThrownBy(() -> accounts.newToken("job-like", "admin", TokenScope.JOB))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scope");
         assertThat(TokenScope.issuable()).containsExactly(TokenScope.API, TokenScope.NODE);
+    }
+
+    // Issue 15, item 3, end to end: a NODE token and a job credential write only to the held run, for that attempt.
+
+    JsonNode ok(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    String metric(String run) {
+        return "{\"run_id\":\"" + run + "\",\"key\":\"loss\",\"value\":0.5,\"timestamp\":1,\"step\":0}";
+    }
+
+    void denied(HttpResponse<String> r) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        assertThat(JSON.readTree(r.body()).path("error_code").asText()).isEqualTo("PERMISSION_DENIED");
+    }
+
+    @Test
+    void nodeAndJobCredentialsWriteOnlyToTheHeldRunForThatAttempt() throws Exception {
+        String member = accounts.issueApiToken("held-run-script", "admin");
+        String node = accounts.issueNodeToken("held-run-node", "admin");
+        String exp = ok(call("POST", "/api/2.0/mlflow/experiments/create", member, "{\"name\":\"held-run\"}"))
+                .path("experiment_id").asText();
+        String held = ok(call("POST", "/api/2.0/mlflow/runs/create", member, "{\"experiment_id\":\"" + exp + "\"}"))
+                .path("run").path("info").path("run_id").asText();
+        String other = ok(call("POST", "/api/2.0/mlflow/runs/create", member, "{\"experiment_id\":\"" + exp + "\"}"))
+                .path("run").path("info").path("run_id").asText();
+
+        ok(call("POST", "/api/nodes/register", node,
+                "{\"name\":\"held-node\",\"hostname\":\"h\",\"cpus\":4,\"memoryMb\":" + MEMORY_MB
+                        + ",\"gpus\":[],\"oneJob\":false,\"version\":\"t\"}"));
+        // before any job: the node token touches no run
+        denied(call("POST", "/api/2.0/mlflow/runs/log-metric", node, metric(held)));
+
+        long id = queue.submitCommand(new CommandJob("command", "tracked", "sleep 1", Map.of(), List.of(), List.of(),
+                new Resources(0, 0, 1, MEMORY_MB, Duration.ofHours(1)), "admin", held, false));
+        Instant now = Instant.now();
+        Claim claim = store.tryClaim(id, "held-node", now.plus(Duration.ofMinutes(5)), now).orElseThrow();
+        String credential = agents.assignment(store.find(id).orElseThrow(), claim).jobCredential();
+
+        for (String caller : List.of(node, credential)) {
+            ok(call("POST", "/api/2.0/mlflow/runs/log-metric", caller, metric(held)));
+            ok(call("GET", "/api/2.0/mlflow/runs/get?run_id=" + held, caller, null));
+            denied(call("POST", "/api/2.0/mlflow/runs/log-metric", caller, metric(other)));
+            denied(call("GET", "/api/2.0/mlflow/runs/get?run_id=" + other, caller, null));
+            denied(call("POST", "/api/2.0/mlflow/runs/set-tag", caller,
+                    "{\"run_id\":\"" + other + "\",\"key\":\"k\",\"value\":\"v\"}"));
+            denied(call("POST", "/api/2.0/mlflow/runs/delete", caller, "{\"run_id\":\"" + other + "\"}"));
+            denied(call("POST", "/api/2.0/mlflow/runs/search", caller, "{\"experiment_ids\":[\"" + exp + "\"]}"));
+            denied(call("POST", "/api/2.0/mlflow/experiments/create", caller, "{\"name\":\"sneaky\"}"));
+            denied(call("PUT", "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + other + "/artifacts/x.txt",
+                    caller, "x"));
+        }
+        JsonNode history = ok(call("GET", "/api/2.0/mlflow/metrics/get-history?run_id=" + other + "&metric_key=loss",
+                member, null));
+        assertThat(history.path("metrics").size()).isZero();
+
+        // the attempt ends: the node no longer holds the run, the job credential is dead
+        assertThat(call("POST", "/api/jobs/" + id + "/finish", node, "{\"node\":\"held-node\",\"token\":\""
+                + claim.token() + "\",\"exitCode\":0,\"cancelled\":false}").statusCode()).isLessThan(300);
+        denied(call("POST", "/api/2.0/mlflow/runs/log-metric", node, metric(held)));
+        assertThat(call("POST", "/api/2.0/mlflow/runs/log-metric", credential, metric(held)).statusCode())
+                .isEqualTo(401);
     }
 }
