@@ -251,7 +251,7 @@ public class Evaluations {
     String label(GeneratedSet s) {
         String c = checkpoints.find(s.checkpointId()).map(Checkpoint::name).orElse("checkpoint " + s.checkpointId());
         String d = catalog.dataset(s.sourceDatasetId()).map(Dataset::name).orElse("dataset " + s.sourceDatasetId());
-        return c + " on " + d;
+        return c + " on " + d + (s.samplingSeed() == null ? "" : " (sampling seed " + s.samplingSeed() + ")");
     }
 
     /** Ready generated sets with their labels, for the form. */

@@ -111,6 +111,8 @@ class GenerationSeedsTest {
         Map<Long, Map<Metric, SeedSummary>> stored = store.summaries(e.id());
         List<Subject> subjects = store.subjects(e.id());
         assertThat(subjects).hasSize(3);
+        assertThat(subjects).extracting(Subject::label).containsExactly("seeded-ck on Seeds H&E (sampling seed 1)",
+                "seeded-ck on Seeds H&E (sampling seed 2)", "seeded-ck on Seeds H&E (sampling seed 3)");
         for (Metric metric : List.of(Metric.FID, Metric.KID_MEAN)) {
             double[] means = subjects.stream().mapToDouble(s -> stored.get(s.id()).get(metric).mean()).toArray();
             assertThat(subjects).allSatisfy(s -> assertThat(stored.get(s.id()).get(metric).n()).isEqualTo(2));
