@@ -416,7 +416,7 @@ public class Checkpoints {
         }
         Path dir = allowed(folder.trim(), true);
         List<Pair> pairs = pair(dir, catalog.archives(source.id()), source.name());
-        long datasetId = generatedDataset(c, source, by);
+        long datasetId = generatedDataset(c, source, samplingSeed, by);
         long setId = store.insertSet(c.id(), source.id(), datasetId, READY, by, clock.instant(), samplingSeed);
         int done = 0;
         for (Pair p : pairs) {
@@ -528,7 +528,12 @@ public class Checkpoints {
     }
 
     private long generatedDataset(Checkpoint c, Dataset source, String by) {
-        String base = c.name() + " on " + source.name();
+        return generatedDataset(c, source, null, by);
+    }
+
+    /** The catalog dataset of a generated set; its name carries the sampling seed when there is one. */
+    private long generatedDataset(Checkpoint c, Dataset source, Long samplingSeed, String by) {
+        String base = c.name() + " on " + source.name() + (samplingSeed == null ? "" : ", sampling seed " + samplingSeed);
         String name = base;
         for (int i = 2; catalog.datasetNameTaken(name); i++) {
             name = base + " (" + i + ")";

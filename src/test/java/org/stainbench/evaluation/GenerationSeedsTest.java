@@ -74,6 +74,8 @@ class GenerationSeedsTest {
             sets.add(checkpoints.registerGenerated(m.id(), he, folder.toString(), seed, "mo"));
         }
         assertThat(sets).extracting(GeneratedSet::samplingSeed).containsExactly(1L, 2L, 3L);
+        assertThat(catalog.dataset(sets.get(1).datasetId()).orElseThrow().name())
+                .isEqualTo("seeded-ck on Seeds H&E, sampling seed 2");
         int datasets = catalog.datasets().size();
         Path again = catalog.allowedRoots().get(0).resolve("seeded-2");
         assertThatThrownBy(() -> checkpoints.registerGenerated(m.id(), he, again.toString(), 2L, "mo"))
