@@ -195,12 +195,21 @@ class CheckpointController {
 
     @PostMapping("/checkpoints/{id}/generated")
     String generated(@PathVariable long id, @RequestParam(required = false) Long source, @RequestParam(required = false) String folder,
-                     Principal who, RedirectAttributes flash) {
+                     @RequestParam(required = false) String samplingSeed, Principal who, RedirectAttributes flash) {
         try {
             if (source == null) {
                 throw new IllegalArgumentException("Choose the source dataset.");
             }
-            checkpoints.registerGenerated(id, source, folder, who.getName());
+            Long seed = null;
+            if (samplingSeed != null && !samplingSeed.isBlank()) {
+                try {
+                    seed = Long.parseLong(samplingSeed.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("Sampling seed: give a whole number, or leave it empty when the "
+                            + "generation had none.");
+                }
+            }
+            checkpoints.registerGenerated(id, source, folder, seed, who.getName());
             flash.addFlashAttribute("message", "Generated archives registered and queued for ingest.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());

@@ -47,7 +47,7 @@ class CheckpointStore {
     static GeneratedSet set(ResultSet rs, int row) throws SQLException {
         return new GeneratedSet(rs.getLong("id"), rs.getLong("checkpoint_id"), rs.getLong("source_dataset_id"),
                 rs.getLong("dataset_id"), longOrNull(rs, "job_id"), rs.getString("status"), rs.getString("report"),
-                rs.getString("created_by"), instant(rs, "created_at"));
+                rs.getString("created_by"), instant(rs, "created_at"), longOrNull(rs, "sampling_seed"));
     }
 
     static GeneratedArchive archive(ResultSet rs, int row) throws SQLException {
@@ -135,20 +135,31 @@ class CheckpointStore {
     // generated sets
 
     long insertSet(long checkpointId, long sourceDatasetId, long datasetId, String status, String by, Instant at) {
+        return insertSet(checkpointId, sourceDatasetId, datasetId, status, by, at, null);
+    }
+
+    long insertSet(long checkpointId, long sourceDatasetId, long datasetId, String status, String by, Instant at,
+                   Long samplingSeed) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("insert into generated_set (checkpoint_id, source_dataset_id, dataset_id, status, created_by, created_at) "
-                        + "values (?, ?, ?, ?, ?, ?)")
-                .params(checkpointId, sourceDatasetId, datasetId, status, by, Timestamp.from(at)).update(keys, "id");
+        jdbc.sql("insert into generated_set (checkpoint_id, source_dataset_id, dataset_id, status, created_by, created_at, "
+                        + "sampling_seed, sampling_seed_key) values (?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(checkpointId, sourceDatasetId, datasetId, status, by, Timestamp.from(at), samplingSeed,
+                        seedKey(samplingSeed)).update(keys, "id");
         return keys.getKey().longValue();
+    }
+
+    /** The unique index's key of a sampling seed ('-' for none: at most one seedless set per checkpoint and source). */
+    static String seedKey(Long samplingSeed) {
+        return samplingSeed == null ? "-" : Long.toString(samplingSeed);
     }
 
     Optional<GeneratedSet> findSet(long id) {
         return jdbc.sql("select * from generated_set where id = ?").param(id).query(CheckpointStore::set).optional();
     }
 
-    Optional<GeneratedSet> findSet(long checkpointId, long sourceDatasetId) {
-        return jdbc.sql("select * from generated_set where checkpoint_id = ? and source_dataset_id = ?")
-                .params(checkpointId, sourceDatasetId).query(CheckpointStore::set).optional();
+    Optional<GeneratedSet> findSet(long checkpointId, long sourceDatasetId, Long samplingSeed) {
+        return jdbc.sql("select * from generated_set where checkpoint_id = ? and source_dataset_id = ? and sampling_seed_key = ?")
+                .params(checkpointId, sourceDatasetId, seedKey(samplingSeed)).query(CheckpointStore::set).optional();
     }
 
     Optional<GeneratedSet> setOfDataset(long datasetId) {

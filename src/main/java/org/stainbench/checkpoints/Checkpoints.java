@@ -375,7 +375,7 @@ public class Checkpoints {
                     + "and registered from their folder.");
         }
         Dataset source = requireSource(sourceDatasetId);
-        refuseExisting(c, source);
+        refuseExisting(c, source, null);
         if (catalog.archives(source.id()).stream().noneMatch(a -> a.status() == ArchiveStatus.READY)) {
             throw new IllegalArgumentException("'" + source.name() + "' has no ingested archives to apply '" + c.name() + "' to.");
         }
@@ -399,16 +399,25 @@ public class Checkpoints {
      * count. Any mismatch refuses the whole folder with a report listing every problem.
      */
     public GeneratedSet registerGenerated(long checkpointId, long sourceDatasetId, String folder, String by) {
+        return registerGenerated(checkpointId, sourceDatasetId, folder, null, by);
+    }
+
+    /**
+     * As {@link #registerGenerated(long, long, String, String)}, recording the generation's sampling seed (null: none).
+     * Sets of one checkpoint on one source must differ in their seed (at most one without a seed).
+     */
+    public GeneratedSet registerGenerated(long checkpointId, long sourceDatasetId, String folder, Long samplingSeed,
+                                          String by) {
         Checkpoint c = require(checkpointId);
         Dataset source = requireSource(sourceDatasetId);
-        refuseExisting(c, source);
+        refuseExisting(c, source, samplingSeed);
         if (folder == null || folder.isBlank()) {
             throw new IllegalArgumentException("Give the folder of generated archives on the server.");
         }
         Path dir = allowed(folder.trim(), true);
         List<Pair> pairs = pair(dir, catalog.archives(source.id()), source.name());
-        long datasetId = generatedDataset(c, source, by);
-        long setId = store.insertSet(c.id(), source.id(), datasetId, READY, by, clock.instant());
+        long datasetId = generatedDataset(c, source, samplingSeed, by);
+        long setId = store.insertSet(c.id(), source.id(), datasetId, READY, by, clock.instant(), samplingSeed);
         int done = 0;
         for (Pair p : pairs) {
             try {
@@ -509,14 +518,22 @@ public class Checkpoints {
         return catalog.dataset(id).orElseThrow(() -> new IllegalArgumentException("No source dataset with id " + id + "."));
     }
 
-    private void refuseExisting(Checkpoint c, Dataset source) {
-        store.findSet(c.id(), source.id()).ifPresent(s -> {
-            throw new IllegalArgumentException("'" + c.name() + "' has already been applied to '" + source.name() + "'.");
+    private void refuseExisting(Checkpoint c, Dataset source, Long samplingSeed) {
+        store.findSet(c.id(), source.id(), samplingSeed).ifPresent(s -> {
+            throw new IllegalArgumentException(samplingSeed == null
+                    ? "'" + c.name() + "' has already been applied to '" + source.name() + "' without a sampling seed."
+                    : "'" + c.name() + "' has already been applied to '" + source.name() + "' with sampling seed "
+                            + samplingSeed + ": give the sampling seed of this generation (each seed once).");
         });
     }
 
     private long generatedDataset(Checkpoint c, Dataset source, String by) {
-        String base = c.name() + " on " + source.name();
+        return generatedDataset(c, source, null, by);
+    }
+
+    /** The catalog dataset of a generated set; its name carries the sampling seed when there is one. */
+    private long generatedDataset(Checkpoint c, Dataset source, Long samplingSeed, String by) {
+        String base = c.name() + " on " + source.name() + (samplingSeed == null ? "" : ", sampling seed " + samplingSeed);
         String name = base;
         for (int i = 2; catalog.datasetNameTaken(name); i++) {
             name = base + " (" + i + ")";

@@ -124,6 +124,7 @@ class EvaluationController {
                   jakarta.servlet.http.HttpServletResponse response) {
         Evaluations.Comparison c = evaluations.comparison(id);
         model.addAttribute("c", c);
+        model.addAttribute("replicates", evaluations.replicates(c));
         model.addAttribute("ev", c.evaluation());
         model.addAttribute("againstGenerated", evaluations.againstGeneratedSet(c.evaluation()));
         model.addAttribute("related", "true".equals(hx) ? List.of() : evaluations.related(id));

@@ -251,7 +251,7 @@ public class Evaluations {
     String label(GeneratedSet s) {
         String c = checkpoints.find(s.checkpointId()).map(Checkpoint::name).orElse("checkpoint " + s.checkpointId());
         String d = catalog.dataset(s.sourceDatasetId()).map(Dataset::name).orElse("dataset " + s.sourceDatasetId());
-        return c + " on " + d;
+        return c + " on " + d + (s.samplingSeed() == null ? "" : " (sampling seed " + s.samplingSeed() + ")");
     }
 
     /** Ready generated sets with their labels, for the form. */
@@ -436,6 +436,84 @@ public class Evaluations {
         List<Row> rows = plain.stream().map(r -> new Row(r.subject(), r.group(), r.summary(), r.seeds(),
                 cells(r, best, boots.getOrDefault(r.subject().id(), Map.of()), differences))).toList();
         return new Comparison(ev, metrics, rows, best, differences);
+    }
+
+    /**
+     * Generated sets of one checkpoint on one source with different sampling seeds, compared in one evaluation:
+     * replicates of that checkpoint. Per metric, {@code summary} is the mean ± sample std (and t-interval) over the
+     * generation seeds of each set's mean over its evaluation seeds; {@code evaluationSeeds} the evaluation seeds
+     * behind each set's mean (min and max, equal unless a set lacks a seed).
+     */
+    public record Replicate(long checkpointId, long sourceDatasetId, String label, List<Long> subjectIds,
+                            List<Long> generationSeeds, int minEvaluationSeeds, int maxEvaluationSeeds,
+                            Map<Metric, SeedSummary> summary) {
+
+        public SeedSummary get(Metric m) {
+            return summary.get(m);
+        }
+
+        /** "n = 3 generation seeds × 2 evaluation seeds". */
+        public String nText() {
+            String ev = minEvaluationSeeds == maxEvaluationSeeds ? Integer.toString(minEvaluationSeeds)
+                    : minEvaluationSeeds + "–" + maxEvaluationSeeds;
+            return "n = " + generationSeeds.size() + " generation seeds × " + ev + " evaluation seed"
+                    + (maxEvaluationSeeds == 1 ? "" : "s");
+        }
+
+        /** "mean ± std" over generation seeds with the table's decimals ("" when the metric is absent). */
+        public String text(Metric m) {
+            SeedSummary x = summary.get(m);
+            if (x == null) {
+                return "";
+            }
+            return number(x.mean(), x.mean()) + (x.std() == null ? "" : " ± " + number(x.std(), x.mean()));
+        }
+    }
+
+    /** The replicate groups of an evaluation's comparison (empty when no checkpoint has sets with several seeds). */
+    public List<Replicate> replicates(long evaluationId) {
+        return replicates(comparison(evaluationId));
+    }
+
+    /** The replicate groups of a comparison, in table order of their first set. */
+    public List<Replicate> replicates(Comparison c) {
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        Map<Long, GeneratedSet> sets = new java.util.HashMap<>();
+        for (Row r : c.rows()) {
+            Long setId = r.subject().generatedSetId();
+            if (setId == null) {
+                continue;
+            }
+            Optional<GeneratedSet> g = checkpoints.set(setId);
+            if (g.isEmpty() || g.get().samplingSeed() == null) {
+                continue;
+            }
+            sets.put(r.subject().id(), g.get());
+            groups.computeIfAbsent(g.get().checkpointId() + ":" + g.get().sourceDatasetId(), k -> new ArrayList<>()).add(r);
+        }
+        List<Replicate> out = new ArrayList<>();
+        for (List<Row> rows : groups.values()) {
+            List<Long> seeds = rows.stream().map(r -> sets.get(r.subject().id()).samplingSeed()).distinct().sorted().toList();
+            if (seeds.size() < 2) {
+                continue;
+            }
+            GeneratedSet first = sets.get(rows.get(0).subject().id());
+            Map<Metric, SeedSummary> summary = new EnumMap<>(Metric.class);
+            for (Metric m : c.metrics()) {
+                double[] means = rows.stream().map(r -> r.mean(m)).filter(java.util.Objects::nonNull)
+                        .mapToDouble(Double::doubleValue).toArray();
+                if (means.length == rows.size()) {
+                    summary.put(m, SeedSummary.of(means));
+                }
+            }
+            int min = rows.stream().mapToInt(r -> r.seedList().size()).min().orElse(0);
+            int max = rows.stream().mapToInt(r -> r.seedList().size()).max().orElse(0);
+            String label = checkpoints.find(first.checkpointId()).map(Checkpoint::name).orElse("checkpoint " + first.checkpointId())
+                    + " on " + catalog.dataset(first.sourceDatasetId()).map(Dataset::name).orElse("dataset " + first.sourceDatasetId());
+            out.add(new Replicate(first.checkpointId(), first.sourceDatasetId(), label,
+                    rows.stream().map(r -> r.subject().id()).toList(), seeds, min, max, summary));
+        }
+        return out;
     }
 
     /**
