@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.stainbench.shell.Names;
 
 /**
  * Account rules in one place: creating users, changing roles, enabling, tokens. Every rule
@@ -58,7 +59,7 @@ public class Accounts {
         if (users.existsByUsername(name)) {
             throw new IllegalArgumentException("A user named '" + name + "' already exists.");
         }
-        org.stainbench.shell.Names.check("The display name", displayName);
+        Names.check("The display name", displayName);
         String display = displayName == null || displayName.isBlank() ? null : displayName.trim();
         return users.save(new UserAccount(name, display, encoder.encode(password), role, clock.instant()));
     }
@@ -118,7 +119,7 @@ public class Accounts {
         if (name == null || name.isBlank() || name.length() > 128) {
             throw new IllegalArgumentException("Give the token a name of 1–128 characters (e.g. the machine it is for).");
         }
-        org.stainbench.shell.Names.check("The token name", name);
+        Names.check("The token name", name);
         if (scope == null || !TokenScope.issuable().contains(scope)) {
             throw new IllegalArgumentException("Choose a scope: " + TokenScope.issuable() + ".");
         }

@@ -3,6 +3,7 @@ package org.stainbench.catalog;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.stainbench.shell.Names;
 
 /**
  * The lab's file names: {@code stain_patientID[_replicate].npz}, e.g. {@code he_1811474_3.npz}, {@code ck7_5555555.npz}.
@@ -76,7 +77,7 @@ final class ArchiveNames {
         if (fileName == null || fileName.isBlank()) {
             throw new IllegalArgumentException("The archive needs a file name.");
         }
-        org.stainbench.shell.Names.check("The archive's file name", fileName);
+        Names.check("The archive's file name", fileName);
         String n = fileName.replace('\\', '/');
         n = n.substring(n.lastIndexOf('/') + 1).trim();
         if (n.isEmpty() || n.equals("..") || n.length() > 255) {

@@ -12,6 +12,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.stainbench.shell.TooLarge;
 
 /**
  * Refuses an archive upload whose declared length is over {@code stainbench.catalog.max-upload-bytes} before any of
@@ -41,7 +42,7 @@ class ArchiveUploadLimit extends OncePerRequestFilter {
             throws ServletException, IOException {
         long limit = properties.maxUploadBytes().toBytes();
         if (request.getContentLengthLong() > limit) {
-            response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, new org.stainbench.shell.TooLarge(
+            response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, new TooLarge(
                     "The archive", limit, "stainbench.catalog.max-upload-bytes").getMessage());
             return;
         }

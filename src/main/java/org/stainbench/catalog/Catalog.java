@@ -29,6 +29,7 @@ import org.stainbench.tiles.NpyFormatException;
 import org.stainbench.tiles.Npz;
 import org.stainbench.shell.Sha256;
 import org.stainbench.shell.ServerPaths;
+import org.stainbench.shell.Names;
 
 /**
  * Catalog rules in one place: datasets, archive registration (checked before anything is kept), ingest
@@ -73,9 +74,9 @@ public class Catalog {
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the dataset a name of 1–200 characters.");
         }
-        org.stainbench.shell.Names.check("The dataset name", name);
-        org.stainbench.shell.Names.check("The marker", marker);
-        org.stainbench.shell.Names.check("The cohort", cohort);
+        Names.check("The dataset name", name);
+        Names.check("The marker", marker);
+        Names.check("The cohort", cohort);
         if (stain == null) {
             throw new IllegalArgumentException("Choose the stain (H&E or IHC).");
         }

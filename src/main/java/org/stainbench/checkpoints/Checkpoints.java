@@ -40,6 +40,7 @@ import org.stainbench.tiles.QualityMeasures;
 import org.stainbench.tiles.TileArrays;
 import org.stainbench.shell.Sha256;
 import org.stainbench.shell.ServerPaths;
+import org.stainbench.shell.Names;
 
 /**
  * Checkpoint and generated-set rules in one place. Every rule violation is an {@link IllegalArgumentException}
@@ -597,7 +598,7 @@ public class Checkpoints {
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the checkpoint a name of 1–200 characters.");
         }
-        org.stainbench.shell.Names.check("The checkpoint name", name);
+        Names.check("The checkpoint name", name);
         if (store.nameTaken(n)) {
             throw new IllegalArgumentException("A checkpoint named '" + n + "' already exists.");
         }

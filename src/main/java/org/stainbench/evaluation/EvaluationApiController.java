@@ -25,6 +25,7 @@ import org.stainbench.accounts.ApiPrincipal;
 import org.stainbench.accounts.TokenScope;
 
 import tools.jackson.databind.JsonNode;
+import org.stainbench.catalog.Catalog;
 
 /**
  * JSON API of evaluations for scripts (API-scope tokens only; SUPERVISOR and up read, MEMBER and up create):
@@ -40,9 +41,9 @@ class EvaluationApiController {
     static final int MAX_PAGE_SIZE = 100;
 
     private final Evaluations evaluations;
-    private final org.stainbench.catalog.Catalog catalog;
+    private final Catalog catalog;
 
-    EvaluationApiController(Evaluations evaluations, org.stainbench.catalog.Catalog catalog) {
+    EvaluationApiController(Evaluations evaluations, Catalog catalog) {
         this.evaluations = evaluations;
         this.catalog = catalog;
     }

@@ -29,6 +29,7 @@ import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.Names;
 
 /**
  * Evaluations: generated sets vs a real IHC dataset under a recorded {@link Protocol}, run as the
@@ -138,7 +139,7 @@ public class Evaluations {
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the evaluation a name of 1–200 characters.");
         }
-        org.stainbench.shell.Names.check("The evaluation name", name);
+        Names.check("The evaluation name", name);
         if (realDatasetId == null) {
             throw new IllegalArgumentException("Choose the real target dataset.");
         }

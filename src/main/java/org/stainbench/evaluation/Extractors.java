@@ -30,6 +30,7 @@ import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.NpyFormatException;
 import org.stainbench.shell.Sha256;
 import org.stainbench.shell.ServerPaths;
+import org.stainbench.shell.Names;
 
 /**
  * Feature extractors and the feature cache. An extractor is an ONNX file — uploaded (streamed to the artifact
@@ -104,7 +105,7 @@ public class Extractors {
         if (name.isEmpty() || name.length() > 200) {
             throw new IllegalArgumentException("Give the extractor a name of 1–200 characters.");
         }
-        org.stainbench.shell.Names.check("The extractor name", f.name());
+        Names.check("The extractor name", f.name());
         if (store.extractorNameTaken(name)) {
             throw new IllegalArgumentException("An extractor named '" + name + "' already exists.");
         }

@@ -27,6 +27,7 @@ import org.stainbench.galleries.Galleries;
 import org.stainbench.galleries.GalleryQuery;
 import org.stainbench.review.ReviewHeadlines;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.Names;
 
 /**
  * Report rules: composing (title, blocks added, edited, removed, moved), resolving each block from live data while
@@ -107,7 +108,7 @@ class Reports {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("Give the report a title.");
         }
-        org.stainbench.shell.Names.check("The report title", t);
+        Names.check("The report title", t);
         if (s.length() > MAX_TITLE) {
             throw new IllegalArgumentException("The title is " + s.length() + " characters long; at most " + MAX_TITLE + ".");
         }

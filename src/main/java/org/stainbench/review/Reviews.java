@@ -31,6 +31,7 @@ import org.stainbench.galleries.Galleries;
 import org.stainbench.galleries.GalleryQuery;
 import org.stainbench.shell.Activity;
 import org.stainbench.tiles.RgbTile;
+import org.stainbench.shell.Names;
 
 /**
  * Review session rules: creating a session (tiles drawn from generated sets with a seed, or from a random gallery;
@@ -107,7 +108,7 @@ class Reviews {
         if (name.isEmpty() || name.length() > 200) {
             throw new IllegalArgumentException("Give the session a name of 1–200 characters.");
         }
-        org.stainbench.shell.Names.check("The session name", f.name());
+        Names.check("The session name", f.name());
         if (store.nameTaken(name)) {
             throw new IllegalArgumentException("A review session named '" + name + "' already exists.");
         }
@@ -348,7 +349,7 @@ class Reviews {
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the session a name of 1–200 characters.");
         }
-        org.stainbench.shell.Names.check("The session name", name);
+        Names.check("The session name", name);
         if (!n.equals(s.name()) && store.nameTaken(n)) {
             throw new IllegalArgumentException("A review session named '" + n + "' already exists.");
         }

@@ -3,6 +3,7 @@ package org.stainbench.slides;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.stainbench.shell.Names;
 
 /** Slide file names as the lab names archives: {@code stain_patientID[_replicate].<ext>}, e.g. {@code he_1811474_3.svs}. */
 final class SlideNames {
@@ -37,7 +38,7 @@ final class SlideNames {
         if (fileName == null || fileName.isBlank()) {
             throw new IllegalArgumentException("The slide needs a file name.");
         }
-        org.stainbench.shell.Names.check("The slide's file name", fileName);
+        Names.check("The slide's file name", fileName);
         String n = fileName.replace('\\', '/');
         n = n.substring(n.lastIndexOf('/') + 1).trim();
         if (n.isEmpty() || n.equals("..") || n.equals(".") || n.length() > 255) {

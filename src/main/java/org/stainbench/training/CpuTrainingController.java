@@ -19,6 +19,7 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.Names;
 
 /** Launching the CPU colour-map training: a small real training that needs no GPU. */
 @Controller
@@ -51,7 +52,7 @@ class CpuTrainingController {
             }
             for (String[] n : new String[][] {{"The experiment name", experiment}, {"The run name", runName}}) {
                 try {
-                    org.stainbench.shell.Names.check(n[0], n[1]);
+                    Names.check(n[0], n[1]);
                 } catch (IllegalArgumentException e) {
                     p.add(e.getMessage());
                 }

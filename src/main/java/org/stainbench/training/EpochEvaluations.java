@@ -32,6 +32,7 @@ import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Protocol;
 import org.stainbench.jobs.JobFinished;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.Names;
 
 /**
  * "Evaluate epochs …" of a training run: for the chosen epochs, the generated set of each epoch's checkpoint on a
@@ -144,7 +145,7 @@ class EpochEvaluations {
         if (n.length() > 200) {
             throw new IllegalArgumentException("Give the evaluation a name of 1–200 characters.");
         }
-        org.stainbench.shell.Names.check("The evaluation name", name);
+        Names.check("The evaluation name", name);
         // every epoch either has a usable set on the source or can be generated here: check all before queuing any
         Map<Integer, GeneratedSet> existing = new LinkedHashMap<>();
         for (int e : chosen) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.stainbench.jobs.CommandText;
+import org.stainbench.shell.Names;
 
 /**
  * The LoRA training form with the team's defaults (DESIGN.md "LoRA training"), its checks, and the
@@ -47,7 +48,7 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
         }
         for (String[] n : new String[][] {{"The experiment name", experiment}, {"The run name", runName}}) {
             try {
-                org.stainbench.shell.Names.check(n[0], n[1]);
+                Names.check(n[0], n[1]);
             } catch (IllegalArgumentException e) {
                 p.add(e.getMessage());
             }

@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.stainbench.shell.Names;
 
 /**
  * Experiments, runs, params, tags and metric points in SQL. Writes are idempotent where MLflow's
@@ -49,7 +50,7 @@ class TrackingStore {
         if (name == null || name.isBlank()) {
             throw MlflowException.invalid("Experiment name must be a non-empty string.");
         }
-        org.stainbench.shell.Names.check("The experiment name", name, MlflowException::invalid);
+        Names.check("The experiment name", name, MlflowException::invalid);
         checkLength("experiment name", name, MAX_EXPERIMENT_NAME);
         checkLength("artifact_location", artifactLocation, MAX_ARTIFACT_LOCATION);
         tags.forEach((k, v) -> {
@@ -143,7 +144,7 @@ class TrackingStore {
         String uuid = UUID.randomUUID().toString().replace("-", "");
         String name = runName != null && !runName.isBlank() ? runName
                 : tags.getOrDefault("mlflow.runName", "run-" + uuid.substring(0, 8));
-        org.stainbench.shell.Names.check("The run name", name, MlflowException::invalid);
+        Names.check("The run name", name, MlflowException::invalid);
         checkLength("run_name", name, MAX_RUN_NAME);
         checkLength("user_id", userId, MAX_USER_ID);
         String artifactUri = exp.artifactLocation() + "/" + uuid + "/artifacts";
@@ -183,7 +184,7 @@ class TrackingStore {
     }
 
     Tracking.RunInfo updateRun(String uuid, String status, Long endTime, String runName) {
-        org.stainbench.shell.Names.check("The run name", runName, MlflowException::invalid);
+        Names.check("The run name", runName, MlflowException::invalid);
         Tracking.RunInfo info = requireActiveRun(uuid);
         if (status != null && !Tracking.STATUSES.contains(status)) {
             throw MlflowException.invalid("Invalid run status '" + status + "'; expected one of " + Tracking.STATUSES);
@@ -361,7 +362,7 @@ class TrackingStore {
 
     void setTag(Tracking.RunInfo run, String key, String value) {
         checkKey("tag key", key);
-        org.stainbench.shell.Names.check("The run name", "mlflow.runName".equals(key) ? value : null, MlflowException::invalid);
+        Names.check("The run name", "mlflow.runName".equals(key) ? value : null, MlflowException::invalid);
         checkLength("value of tag '" + key + "'", value, key.equals("mlflow.runName") ? MAX_RUN_NAME : MAX_TAG_VALUE);
         int updated = jdbc.sql("update run_tag set tag_value = ? where run_id = ? and tag_key = ?")
                 .params(value, run.id(), key).update();
