@@ -8,16 +8,74 @@ import java.util.Map;
  * present and, per compared thing in table order, mean / std / n / 95 % interval and the per-seed values of each
  * metric, with the best (lowest mean) rows per ranked metric marked (ties all marked; dispersion columns never), the
  * patient-bootstrap interval where computed, and the rows whose paired difference to the best row lies within the
- * noise (its bootstrap interval contains 0).
+ * noise (its bootstrap interval contains 0); and the replicate groups over generation seeds ({@link Replicate}, empty
+ * when no checkpoint has sets with several sampling seeds).
  * {@link Evaluations#csv(ComparisonTable)} and {@link Evaluations#latex(ComparisonTable)} export it exactly as the
  * evaluation's own exports.
  */
 public record ComparisonTable(long evaluationId, String evaluationName, String origin, String extractorSha256,
-                              List<Metric> metrics, List<Line> lines) {
+                              List<Metric> metrics, List<Line> lines, List<Replicate> replicates) {
 
     public ComparisonTable {
         metrics = List.copyOf(metrics);
         lines = List.copyOf(lines);
+        // a snapshot kept before replicates were part of the table reads back without them
+        replicates = replicates == null ? List.of() : List.copyOf(replicates);
+    }
+
+    /** A table without replicate groups. */
+    public ComparisonTable(long evaluationId, String evaluationName, String origin, String extractorSha256,
+                           List<Metric> metrics, List<Line> lines) {
+        this(evaluationId, evaluationName, origin, extractorSha256, metrics, lines, List.of());
+    }
+
+    /**
+     * Generated sets of one checkpoint on one source with different sampling seeds: replicates of that checkpoint.
+     * {@code generationSeeds}: the sampling seeds (the sets' rows are among the table's lines); per metric the summary
+     * over generation seeds of each set's mean over its evaluation seeds; {@code min/maxEvaluationSeeds}: the
+     * evaluation seeds behind each set's mean.
+     */
+    public record Replicate(String label, Long checkpointId, Long sourceDatasetId, List<Long> generationSeeds,
+                            int minEvaluationSeeds, int maxEvaluationSeeds, Map<Metric, Spread> values) {
+
+        public Replicate {
+            generationSeeds = generationSeeds == null ? List.of() : List.copyOf(generationSeeds);
+            values = values == null ? Map.of() : Map.copyOf(values);
+        }
+
+        public Spread get(Metric m) {
+            return values.get(m);
+        }
+
+        /** Evaluation seeds per set: "2", or "2-3" when a set lacks a seed. */
+        public String evaluationSeedsText() {
+            return minEvaluationSeeds == maxEvaluationSeeds ? Integer.toString(minEvaluationSeeds)
+                    : minEvaluationSeeds + "-" + maxEvaluationSeeds;
+        }
+
+        /** "n = 3 generation seeds × 2 evaluation seeds". */
+        public String nText() {
+            String ev = minEvaluationSeeds == maxEvaluationSeeds ? Integer.toString(minEvaluationSeeds)
+                    : minEvaluationSeeds + "–" + maxEvaluationSeeds;
+            return "n = " + generationSeeds.size() + " generation seeds × " + ev + " evaluation seed"
+                    + (maxEvaluationSeeds == 1 ? "" : "s");
+        }
+    }
+
+    /**
+     * A metric over generation seeds: n (generation seeds), mean, sample std (n - 1), 95 % t-interval, and the
+     * per-set means it summarises in generation-seed order.
+     */
+    public record Spread(int n, double mean, Double std, Double ciLow, Double ciHigh, List<Double> setMeans) {
+
+        public Spread {
+            setMeans = setMeans == null ? List.of() : List.copyOf(setMeans);
+        }
+
+        /** "mean ± std" with the table's decimals. */
+        public String text() {
+            return Evaluations.number(mean, mean) + (std == null ? "" : " ± " + Evaluations.number(std, mean));
+        }
     }
 
     public boolean imported() {

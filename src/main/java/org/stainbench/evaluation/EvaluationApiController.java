@@ -31,7 +31,10 @@ import org.stainbench.catalog.Catalog;
  * JSON API of evaluations for scripts (API-scope tokens only; SUPERVISOR and up read, MEMBER and up create):
  * {@code GET /api/evaluations?page=&size=} (newest first), {@code GET /api/evaluations/{id}} (protocol, fingerprint,
  * per compared thing × metric the per-seed values and the summary over seeds: n, mean, std, 95 % t-interval,
- * seed-invariant; {@code bootstrap}: the patient-bootstrap 95 % interval, null when the protocol has none) and {@code POST /api/evaluations} with the checks of the
+ * seed-invariant; {@code bootstrap}: the patient-bootstrap 95 % interval, null when the protocol has none; {@code
+ * replicates}: generated sets of one checkpoint with different sampling seeds, per metric the per-set means in
+ * generation-seed order and n, mean, std, t-interval over the generation seeds, with the evaluation seeds per set) and
+ * {@code POST /api/evaluations} with the checks of the
  * form: a refusal is a 400 problem naming the {@code field}, and nothing is queued; else 201 with the id and Location.
  */
 @RestController
@@ -144,6 +147,32 @@ class EvaluationApiController {
             subjects.add(sm);
         }
         m.put("subjects", subjects);
+        List<Map<String, Object>> replicates = new ArrayList<>();
+        for (ComparisonTable.Replicate g : evaluations.replicateLines(c)) {
+            Map<String, Object> gm = new LinkedHashMap<>();
+            gm.put("label", g.label());
+            gm.put("checkpoint_id", g.checkpointId());
+            gm.put("source_dataset_id", g.sourceDatasetId());
+            gm.put("generation_seeds", g.generationSeeds());
+            gm.put("evaluation_seeds_per_set", Map.of("min", g.minEvaluationSeeds(), "max", g.maxEvaluationSeeds()));
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (Metric x : c.metrics()) {
+                ComparisonTable.Spread v = g.get(x);
+                if (v == null) {
+                    continue;
+                }
+                Map<String, Object> vm = new LinkedHashMap<>();
+                vm.put("set_means", v.setMeans());
+                vm.put("n", v.n());
+                vm.put("mean", v.mean());
+                vm.put("std", v.std());
+                vm.put("t_interval", v.ciLow() == null ? null : Map.of("level", 0.95, "low", v.ciLow(), "high", v.ciHigh()));
+                values.put(x.key(), vm);
+            }
+            gm.put("metrics", values);
+            replicates.add(gm);
+        }
+        m.put("replicates", replicates);
         return m;
     }
 

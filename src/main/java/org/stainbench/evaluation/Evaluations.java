@@ -476,7 +476,7 @@ public class Evaluations {
         return replicates(comparison(evaluationId));
     }
 
-    /** The replicate groups of a comparison, in table order of their first set. */
+    /** The replicate groups of a comparison, in table order of their first set; each group's sets by sampling seed. */
     public List<Replicate> replicates(Comparison c) {
         Map<String, List<Row>> groups = new LinkedHashMap<>();
         Map<Long, GeneratedSet> sets = new java.util.HashMap<>();
@@ -493,7 +493,10 @@ public class Evaluations {
             groups.computeIfAbsent(g.get().checkpointId() + ":" + g.get().sourceDatasetId(), k -> new ArrayList<>()).add(r);
         }
         List<Replicate> out = new ArrayList<>();
-        for (List<Row> rows : groups.values()) {
+        for (List<Row> group : groups.values()) {
+            // in generation-seed order, so subjectIds (and the per-set means of the exports) follow the seeds
+            List<Row> rows = group.stream().sorted(Comparator.comparingLong(r -> sets.get(r.subject().id()).samplingSeed()))
+                    .toList();
             List<Long> seeds = rows.stream().map(r -> sets.get(r.subject().id()).samplingSeed()).distinct().sorted().toList();
             if (seeds.size() < 2) {
                 continue;
@@ -659,7 +662,23 @@ public class Evaluations {
             lines.add(new ComparisonTable.Line(r.group(), s.label(), s.checkpointId(), s.runUuid(), s.epoch(), cells));
         }
         Evaluation e = c.evaluation();
-        return new ComparisonTable(e.id(), e.name(), e.origin(), e.extractorSha256(), c.metrics(), lines);
+        return new ComparisonTable(e.id(), e.name(), e.origin(), e.extractorSha256(), c.metrics(), lines,
+                replicateLines(c));
+    }
+
+    /** The replicate groups as plain values: per metric the summary over generation seeds and the per-set means. */
+    List<ComparisonTable.Replicate> replicateLines(Comparison c) {
+        Map<Long, Row> bySubject = new java.util.HashMap<>();
+        c.rows().forEach(r -> bySubject.put(r.subject().id(), r));
+        List<ComparisonTable.Replicate> out = new ArrayList<>();
+        for (Replicate g : replicates(c)) {
+            Map<Metric, ComparisonTable.Spread> values = new EnumMap<>(Metric.class);
+            g.summary().forEach((m, x) -> values.put(m, new ComparisonTable.Spread(x.n(), x.mean(), x.std(), x.ciLow(),
+                    x.ciHigh(), g.subjectIds().stream().map(id -> bySubject.get(id).mean(m)).toList())));
+            out.add(new ComparisonTable.Replicate(g.label(), g.checkpointId(), g.sourceDatasetId(), g.generationSeeds(),
+                    g.minEvaluationSeeds(), g.maxEvaluationSeeds(), values));
+        }
+        return out;
     }
 
     /** A comparison table (live or kept in a snapshot) as CSV, in the format of {@link #csv(long)}. */
@@ -675,6 +694,10 @@ public class Evaluations {
                     .append("_seed_invariant,").append(m.key()).append("_boot95_low,").append(m.key())
                     .append("_boot95_high,").append(m.key()).append("_boot_resamples,").append(m.key())
                     .append("_within_noise_of_best");
+        }
+        boolean replicates = !c.replicates().isEmpty();
+        if (replicates) {
+            b.append(",row_type,generation_seeds,evaluation_seeds_per_set");
         }
         b.append('\n');
         for (ComparisonTable.Line r : c.lines()) {
@@ -695,10 +718,33 @@ public class Evaluations {
                             .append(',').append(x.withinNoiseOfBest());
                 }
             }
+            if (replicates) {
+                b.append(",set,,");
+            }
             b.append('\n');
+        }
+        // replicates over generation seeds: the same columns, summarised over the generation seeds (n = their number)
+        for (ComparisonTable.Replicate g : c.replicates()) {
+            b.append(REPLICATE_GROUP).append(',').append(csvCell(g.label())).append(',')
+                    .append(g.checkpointId() == null ? "" : g.checkpointId()).append(",,");
+            for (Metric m : c.metrics()) {
+                ComparisonTable.Spread x = g.get(m);
+                if (x == null) {
+                    b.append(",,,,,,,,,,");
+                } else {
+                    b.append(',').append(x.mean()).append(',').append(x.std() == null ? "" : x.std()).append(',').append(x.n())
+                            .append(',').append(x.ciLow() == null ? "" : x.ciLow()).append(',').append(x.ciHigh() == null ? "" : x.ciHigh())
+                            .append(",false,,,,");
+                }
+            }
+            b.append(",replicate,").append(g.generationSeeds().stream().map(String::valueOf).collect(Collectors.joining(" ")))
+                    .append(',').append(g.evaluationSeedsText()).append('\n');
         }
         return b.toString();
     }
+
+    /** The group column of the CSV's replicate rows. */
+    static final String REPLICATE_GROUP = "replicates over generation seeds";
 
     private static String csvCell(String s) {
         return s.matches("[^,\"\\n\\r]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
@@ -721,6 +767,10 @@ public class Evaluations {
         boolean invariant = c.lines().stream().flatMap(r -> r.cells().values().stream()).anyMatch(ComparisonTable.Cell::seedInvariant);
         if (invariant) {
             b.append("% $^\\dagger$ seed-invariant: every seed gave the same value, one measurement (no spread over seeds)\n");
+        }
+        if (!c.replicates().isEmpty()) {
+            b.append("% replicates over generation seeds (last rows, not ranked): mean $\\pm$ sample std (n - 1) over the ")
+                    .append("$n_g$ generation seeds of each generated set's mean over its $n_e$ evaluation seeds\n");
         }
         if (c.metrics().contains(Metric.KID_MEAN)) {
             b.append("% KID is unbiased and can be negative; a negative KID is not better than perfect (read it as 0)\n");
@@ -751,6 +801,20 @@ public class Evaluations {
                 b.append(x.best() ? "$\\mathbf{" + cell + "}$" : "$" + cell + "$");
             }
             b.append(" \\\\\n");
+        }
+        if (!c.replicates().isEmpty()) {
+            b.append("\\midrule\n\\multicolumn{").append(c.metrics().size() + 1)
+                    .append("}{l}{\\emph{Replicates over generation seeds: mean $\\pm$ sample std of the sets' means}} \\\\\n");
+            for (ComparisonTable.Replicate g : c.replicates()) {
+                b.append(tex(g.label())).append(" ($n_g = ").append(g.generationSeeds().size()).append("$, $n_e = ")
+                        .append(g.evaluationSeedsText()).append("$)");
+                for (Metric m : c.metrics()) {
+                    ComparisonTable.Spread x = g.get(m);
+                    b.append(" & ").append(x == null ? "--" : "$" + number(x.mean(), x.mean())
+                            + (x.std() == null ? "" : " \\pm " + number(x.std(), x.mean())) + "$");
+                }
+                b.append(" \\\\\n");
+            }
         }
         b.append("\\bottomrule\n");
         if (invariant) {

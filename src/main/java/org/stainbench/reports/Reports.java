@@ -338,7 +338,8 @@ class Reports {
         ComparisonTable t = evaluations.table(evaluationId);
         if (!metrics.isEmpty()) {
             List<Metric> chosen = t.metrics().stream().filter(m -> metrics.contains(m.key())).toList();
-            t = new ComparisonTable(t.evaluationId(), t.evaluationName(), t.origin(), t.extractorSha256(), chosen, t.lines());
+            t = new ComparisonTable(t.evaluationId(), t.evaluationName(), t.origin(), t.extractorSha256(), chosen, t.lines(),
+                    t.replicates());
         }
         return new BlockData(t, null, null, null);
     }

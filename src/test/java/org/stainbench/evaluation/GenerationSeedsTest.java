@@ -23,6 +23,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
+import org.stainbench.accounts.Accounts;
+import org.stainbench.accounts.Role;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
@@ -33,10 +35,14 @@ import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.tiles.SyntheticTiles;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * Issue 16, generation seeds: sets of one checkpoint on one source with sampling seeds 1, 2, 3 are registered (a
  * repeated seed is refused), evaluated together, and grouped as replicates: mean ± sample std over generation seeds of
- * each set's mean over evaluation seeds, with n per level.
+ * each set's mean over evaluation seeds, with n per level, on the page, in the CSV and LaTeX exports and in the API's
+ * detail.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -55,6 +61,8 @@ class GenerationSeedsTest {
     Checkpoints checkpoints;
     @Autowired
     MockMvc mvc;
+    @Autowired
+    Accounts accounts;
 
     @Test
     void setsWithDifferentSamplingSeedsAreReplicatesOfTheirCheckpoint(@TempDir Path tmp) throws Exception {
@@ -135,6 +143,63 @@ class GenerationSeedsTest {
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(page).contains("id=\"replicates\"").contains("n = 3 generation seeds × 2 evaluation seeds")
                 .contains(r.text(Metric.FID));
+        // the exports carry the replicate row: CSV (same columns, n = generation seeds, per-level n in its own columns)
+        String csv = mvc.perform(get("/evaluations/" + e.id() + "/export.csv").with(user("sue").roles("SUPERVISOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        assertThat(csv).isEqualTo(evaluations.csv(e.id()));
+        List<String> lines = csv.lines().filter(l -> !l.startsWith("#")).toList();
+        List<String> head = List.of(lines.get(0).split(",", -1));
+        assertThat(head).endsWith("row_type", "generation_seeds", "evaluation_seeds_per_set");
+        assertThat(lines).hasSize(1 + 3 + 1);
+        assertThat(lines.subList(1, 4)).allSatisfy(l -> assertThat(l).endsWith(",set,,"));
+        List<String> rep = List.of(lines.get(4).split(",", -1));
+        assertThat(rep).hasSize(head.size());
+        assertThat(rep.get(head.indexOf("group"))).isEqualTo("replicates over generation seeds");
+        assertThat(rep.get(head.indexOf("subject"))).isEqualTo("seeded-ck on Seeds H&E");
+        assertThat(rep.get(head.indexOf("checkpoint_id"))).isEqualTo(Long.toString(m.id()));
+        assertThat(rep.get(head.indexOf("row_type"))).isEqualTo("replicate");
+        assertThat(rep.get(head.indexOf("generation_seeds"))).isEqualTo("1 2 3");
+        assertThat(rep.get(head.indexOf("evaluation_seeds_per_set"))).isEqualTo("2");
+        for (Metric metric : List.of(Metric.FID, Metric.KID_MEAN)) {
+            SeedSummary g = r.get(metric);
+            assertThat(Double.parseDouble(rep.get(head.indexOf(metric.key() + "_mean")))).isEqualTo(g.mean());
+            assertThat(Double.parseDouble(rep.get(head.indexOf(metric.key() + "_std")))).isEqualTo(g.std());
+            assertThat(rep.get(head.indexOf(metric.key() + "_n"))).isEqualTo("3");
+            assertThat(Double.parseDouble(rep.get(head.indexOf(metric.key() + "_ci95_low")))).isEqualTo(g.ciLow());
+        }
+        // LaTeX: a replicate block after the sets' rows with n per level, never bold
+        String tex = mvc.perform(get("/evaluations/" + e.id() + "/export.tex").with(user("sue").roles("SUPERVISOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        String fidCell = Evaluations.number(r.get(Metric.FID).mean(), r.get(Metric.FID).mean()) + " \\pm "
+                + Evaluations.number(r.get(Metric.FID).std(), r.get(Metric.FID).mean());
+        String texRow = tex.lines().filter(l -> l.startsWith("seeded-ck on Seeds H\\&E ($n_g = 3$")).findFirst().orElseThrow();
+        assertThat(texRow).startsWith("seeded-ck on Seeds H\\&E ($n_g = 3$, $n_e = 2$)").contains("$" + fidCell + "$")
+                .doesNotContain("mathbf");
+        assertThat(tex.indexOf("Replicates over generation seeds")).isGreaterThan(tex.indexOf("(sampling seed 3)"))
+                .isLessThan(tex.indexOf("\\bottomrule"));
+
+        // the API detail: the replicate with per-set means in seed order and the summary over generation seeds
+        accounts.createAccount("seeds-sup", Role.SUPERVISOR, "Heron-Quartz-7741");
+        String token = accounts.issueApiToken("seeds reader", "seeds-sup");
+        JsonNode d = JsonMapper.builder().build().readTree(mvc.perform(get("/api/evaluations/" + e.id())
+                .header("Authorization", "Bearer " + token)).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString());
+        assertThat(d.get("replicates")).hasSize(1);
+        JsonNode jr = d.get("replicates").get(0);
+        assertThat(jr.get("checkpoint_id").asLong()).isEqualTo(m.id());
+        assertThat(jr.get("source_dataset_id").asLong()).isEqualTo(he);
+        assertThat(jr.get("generation_seeds").toString()).isEqualTo("[1,2,3]");
+        assertThat(jr.get("evaluation_seeds_per_set").get("min").asInt()).isEqualTo(2);
+        assertThat(jr.get("evaluation_seeds_per_set").get("max").asInt()).isEqualTo(2);
+        JsonNode fid = jr.get("metrics").get("fid");
+        assertThat(fid.get("n").asInt()).isEqualTo(3);
+        assertThat(fid.get("mean").asDouble()).isEqualTo(r.get(Metric.FID).mean());
+        assertThat(fid.get("std").asDouble()).isEqualTo(r.get(Metric.FID).std());
+        assertThat(fid.get("t_interval").get("high").asDouble()).isEqualTo(r.get(Metric.FID).ciHigh());
+        for (int k = 0; k < 3; k++) {
+            assertThat(fid.get("set_means").get(k).asDouble()).isEqualTo(stored.get(subjects.get(k).id()).get(Metric.FID).mean());
+        }
+
         String ck = mvc.perform(get("/checkpoints/" + m.id()).with(user("sue").roles("SUPERVISOR")))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
         assertThat(ck).contains("seed 1").contains("seed 2").contains("seed 3");
