@@ -34,7 +34,7 @@ class EpochEvaluationController {
         store.run(uuid).orElseThrow(RunsController.NotFound::new);
         try {
             EpochEvaluations.Request r = requests.request(uuid, form.epochs(), form.sourceDatasetId(),
-                    form.realDatasetId(), form.extractorId(), form.protocol(), form.name(), me.getName());
+                    form.realDatasetId(), form.extractorId(), section.protocol(form), form.name(), me.getName());
             flash.addFlashAttribute("message", "Evaluation of epoch" + (r.epochs().size() == 1 ? " " : "s ")
                     + r.epochsText() + " requested: " + (r.state().equals(EpochEvaluations.LAUNCHED)
                     ? "the evaluation is queued." : "it starts once every generated set is ready."));

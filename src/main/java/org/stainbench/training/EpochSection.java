@@ -28,18 +28,51 @@ import org.stainbench.evaluation.Protocol;
 @Component
 class EpochSection {
 
-    /** The "evaluate epochs" form; protocol fields as on the evaluation form. */
+    /**
+     * The "evaluate epochs" form; protocol fields as on the evaluation form: {@code preset} "lab" takes the lab's
+     * protocol (its first-tiles rule), else the fields below with {@code tileRule} "random" (patient-stratified random
+     * tiles per seed, the default when blank) or "first" (the lab's rule); {@code bootstrapResamples} B of the patient
+     * bootstrap (blank: the configured default, 0: none).
+     */
     record Form(List<Integer> epochs, Long sourceDatasetId, Long realDatasetId, Long extractorId, Integer tilesPerSide,
             Integer archives, Integer cropSize, Integer cropsPerTile, String seeds, Integer kidSubsets,
-            Integer kidSubsetSize, String name) {
+            Integer kidSubsetSize, String name, String preset, String tileRule, String bootstrapResamples) {
 
-        Protocol protocol() {
+        public boolean labPreset() {
+            return "lab".equals(preset);
+        }
+
+        /** The tile rule as the form shows it: "first" or "random" (blank reads as random, the default). */
+        public String rule() {
+            return "first".equals(tileRule) || "lab".equals(tileRule) || "first_spread".equals(tileRule) ? "first" : "random";
+        }
+
+        /** The same form with another tile rule, e.g. the demo's explicit choice of the lab's rule. */
+        Form withTileRule(String rule) {
+            return new Form(epochs, sourceDatasetId, realDatasetId, extractorId, tilesPerSide, archives, cropSize,
+                    cropsPerTile, seeds, kidSubsets, kidSubsetSize, name, preset, rule, bootstrapResamples);
+        }
+
+        /** The same form with other seeds. */
+        Form withSeeds(String s) {
+            return new Form(epochs, sourceDatasetId, realDatasetId, extractorId, tilesPerSide, archives, cropSize,
+                    cropsPerTile, s, kidSubsets, kidSubsetSize, name, preset, tileRule, bootstrapResamples);
+        }
+
+        /**
+         * The protocol of the new evaluation, with the defaults of new evaluations ({@link Evaluations#forNew}: random
+         * patient-stratified tiles and the configured B unless the form says otherwise; the lab preset keeps its rule).
+         */
+        Protocol protocol(Evaluations evaluations) {
+            if (labPreset()) {
+                return evaluations.forNew(Protocol.lab(), "first", bootstrapResamples);
+            }
             if (tilesPerSide == null || archives == null || cropSize == null || cropsPerTile == null
                     || kidSubsets == null || kidSubsetSize == null) {
-                throw new IllegalArgumentException("Fill in every protocol field (whole numbers).");
+                throw new IllegalArgumentException("Fill in every protocol field (whole numbers), or choose the lab's preset.");
             }
-            return new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds), kidSubsets,
-                    kidSubsetSize, Protocol.lab().batchSize());
+            return evaluations.forNew(new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds),
+                    kidSubsets, kidSubsetSize, Protocol.lab().batchSize()), tileRule, bootstrapResamples);
         }
     }
 
@@ -92,7 +125,10 @@ class EpochSection {
         model.addAttribute("epochBusy", busy);
     }
 
-    /** Every epoch; the H&amp;E the run learned from; its target IHC; a standard extractor if any; a protocol that fits. */
+    /**
+     * Every epoch; the H&amp;E the run learned from; its target IHC; a standard extractor if any; a protocol that fits,
+     * with the defaults of new evaluations: random patient-stratified tiles per seed and the configured bootstrap B.
+     */
     Form defaults(Tracking.Run run, Map<Integer, Checkpoint> epochs, List<Dataset> he, List<Dataset> ihc,
             List<Extractor> ex) {
         Long source = Optional.ofNullable(run.tags().get("stainbench.dataset_id")).map(Long::valueOf)
@@ -122,7 +158,13 @@ class EpochSection {
         int kidSubsets = tiles >= lab.tilesPerSide() ? lab.kidSubsets() : 10;
         int crop = tile == Integer.MAX_VALUE ? lab.cropSize() : Math.min(lab.cropSize(), Math.max(8, tile / 2));
         return new Form(new ArrayList<>(epochs.keySet()), source, real, extractor, tiles, archives, crop,
-                lab.cropsPerTile(), "0-4", kidSubsets, kidSize, "");
+                lab.cropsPerTile(), "0-4", kidSubsets, kidSize, "", "custom", "random",
+                Integer.toString(evaluations.defaultBootstrapResamples()));
+    }
+
+    /** The protocol the form asks for (see {@link Form#protocol(Evaluations)}). */
+    Protocol protocol(Form f) {
+        return f.protocol(evaluations);
     }
 
     /**

@@ -41,6 +41,7 @@ import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Extractor;
 import org.stainbench.evaluation.Extractors;
 import org.stainbench.evaluation.Metric;
+import org.stainbench.evaluation.Protocol;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.tiles.ColourMap;
 import org.stainbench.tiles.SyntheticTiles;
@@ -264,6 +265,55 @@ class EpochEvaluationsTest {
         mvc.perform(form(run.uuid(), "1")).andExpect(status().is3xxRedirection())
                 .andExpect(flash().attributeExists("message"));
         assertThat(setCount()).isEqualTo(sets);
+    }
+
+    /**
+     * New epoch evaluations take the defaults of new evaluations: the form offers random patient-stratified tiles and
+     * the configured bootstrap B (checked), and a request that leaves them out is evaluated that way (every metric
+     * varies with the seed, patient-bootstrap intervals); the lab's rule and the lab's preset stay explicit choices.
+     */
+    @Test
+    void newEpochEvaluationsDrawRandomPatientStratifiedTilesWithThePatientBootstrapUnlessTheLabsRuleIsChosen()
+            throws Exception {
+        Tracking.RunInfo run = run("epochs-defaults", 1, 2);
+        int b = evaluations.defaultBootstrapResamples();
+        assertThat(b).isPositive();
+        String page = mvc.perform(get("/runs/" + run.uuid()).with(member)).andExpect(status().isOk()).andReturn()
+                .getResponse().getContentAsString();
+        assertThat(page).contains("name=\"tileRule\" value=\"random\" checked=\"checked\"")
+                .contains("name=\"tileRule\" value=\"first\">")
+                .contains("name=\"preset\" value=\"custom\" checked=\"checked\"")
+                .contains("name=\"preset\" value=\"lab\" id=\"epoch-preset-lab\">")
+                .containsPattern("name=\"bootstrapResamples\"[^>]*value=\"" + b + "\"");
+
+        // the form as sent without the new fields: random tiles and B from the setting
+        long id = evaluateAndWait(run, Map.of(), "1", "2");
+        Protocol p = Protocol.parse(evaluations.find(id).orElseThrow().protocol());
+        assertThat(p.tileRule()).isEqualTo(Protocol.TileRule.RANDOM_STRATIFIED);
+        assertThat(p.bootstrapResamples()).isEqualTo(b);
+        Evaluations.Comparison c = evaluations.comparison(id);
+        assertThat(c.hasBootstrap()).isTrue();
+        assertThat(c.rows()).hasSize(2).allSatisfy(r -> {
+            assertThat(r.cell(Metric.FID).bootLow()).isNotNull();
+            assertThat(r.cell(Metric.FID).bootResamples()).isEqualTo(b);
+            assertThat(r.seedInvariant(Metric.FID)).as("FID varies with the seed's tiles").isFalse();
+        });
+
+        // the lab's tile rule, chosen explicitly, is kept (with the bootstrap asked for)
+        mvc.perform(form(run.uuid(), Map.of("tileRule", "first", "bootstrapResamples", "30"), "1"))
+                .andExpect(status().is3xxRedirection()).andExpect(flash().attributeExists("message"));
+        Protocol first = Protocol.parse(requests.ofRun(run.uuid()).get(0).protocol());
+        assertThat(first.tileRule()).isEqualTo(Protocol.TileRule.FIRST_SPREAD);
+        assertThat(first.bootstrapResamples()).isEqualTo(30);
+        // the lab's preset is the lab's protocol: too many tiles for these small datasets, refused naming them
+        long rows = requestCount();
+        mvc.perform(form(run.uuid(), Map.of("preset", "lab"), "1")).andExpect(flash().attribute("error",
+                org.hamcrest.Matchers.containsString("the protocol takes 2100 tiles")));
+        mvc.perform(form(run.uuid(), Map.of("bootstrapResamples", "many"), "1")).andExpect(flash().attribute("error",
+                org.hamcrest.Matchers.startsWith("Bootstrap resamples: give a whole number")));
+        mvc.perform(form(run.uuid(), Map.of("tileRule", "sometimes"), "1")).andExpect(flash().attribute("error",
+                org.hamcrest.Matchers.startsWith("Tile rule: choose")));
+        assertThat(requestCount()).isEqualTo(rows);
     }
 
     /**
