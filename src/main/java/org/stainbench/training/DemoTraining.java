@@ -17,8 +17,9 @@ import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 
 /**
- * When the demo project's datasets are ingested, the demo gains one CPU colour-map training run (3 short
- * epochs, each applied to the demo H&amp;E dataset), launched like any other through its job.
+ * When the demo project's datasets are ingested, the demo gains one CPU colour-map training run (4 short
+ * epochs, each applied to the demo H&amp;E dataset), launched like any other through its job; once trained, its epochs
+ * are evaluated against the demo CK7 dataset (the review module then adds the demo's review session over them).
  */
 @Component
 class DemoTraining {
@@ -28,6 +29,11 @@ class DemoTraining {
     static final String CK7 = "Demo CK7 (synthetic)";
     static final String EXPERIMENT = "colour-map (demo)";
     static final String RUN = "colour-map-demo";
+    /**
+     * Epochs of the demo run: four, so that the demo's evaluation and its review session share the four checkpoints
+     * the "which metric agrees with the pathologists?" section needs at least.
+     */
+    static final int EPOCHS = 4;
 
     private final Catalog catalog;
     private final TrackingStore store;
@@ -98,7 +104,7 @@ class DemoTraining {
         params.put("source_dataset", HE);
         params.put("target_dataset", CK7);
         params.put("split", "all");
-        params.put("epochs", "3");
+        params.put("epochs", Integer.toString(EPOCHS));
         params.put("steps_per_epoch", "20");
         params.put("pixels_per_step", "1024");
         params.put("projections", "16");
@@ -106,7 +112,7 @@ class DemoTraining {
         params.put("seed", "0");
         store.logBatch(run.uuid(), List.of(), params, Map.of());
         Map<String, String> job = Map.of("run", run.uuid(), "source", String.valueOf(he.get().id()), "target",
-                String.valueOf(ck7.get().id()), "split", "all", "epochs", "3", "steps", "20", "batch", "1024",
+                String.valueOf(ck7.get().id()), "split", "all", "epochs", Integer.toString(EPOCHS), "steps", "20", "batch", "1024",
                 "projections", "16", "lr", "0.03", "seed", "0");
         Map<String, String> withApply = new LinkedHashMap<>(job);
         withApply.put("applyTo", String.valueOf(he.get().id()));

@@ -28,7 +28,7 @@ import org.stainbench.support.Demo;
 import org.stainbench.support.WithBrowser;
 
 /**
- * The supervisor's acceptance test of issue 10. Real Chromium on the demo project: a member loads the demo (datasets, two baselines, a CPU training run of three
+ * The supervisor's acceptance test of issue 10. Real Chromium on the demo project: a member loads the demo (datasets, two baselines, a CPU training run of four
  * epochs, each applied to the demo H&amp;E, and the demo's evaluation of those epochs against the demo CK7 dataset) and
  * then evaluates the two baselines against the demo CK7 dataset from the form. A supervisor signs in, lands on the dashboard, sees the best checkpoint and the charts drawn, follows
  * the best figure to its evaluation page, searches from the navigation box with live results, opens the demo report
@@ -43,8 +43,10 @@ class DashboardInBrowserIT extends WithBrowser {
 
     static final String DEMO_REPORT = "Demo: how close to CK7?";
 
-    /** Baselines (2) and the demo run's epochs (3). */
-    static final int DEMO_CHECKPOINTS = 5;
+    /** Baselines (2) and the demo run's epochs (4). */
+    static final int DEMO_CHECKPOINTS = 6;
+    /** The demo's review session (created once the demo's evaluation finished; DemoAgreementInBrowserIT answers it). */
+    static final String DEMO_SESSION = "Demo: which tile is real?";
 
     @Autowired
     Accounts accounts;
@@ -56,6 +58,8 @@ class DashboardInBrowserIT extends WithBrowser {
     Extractors extractors;
     @Autowired
     Evaluations evaluations;
+    @Autowired
+    org.stainbench.review.ReviewSummaries reviewSummaries;
 
     @BeforeAll
     void createAccounts() {
@@ -72,6 +76,8 @@ class DashboardInBrowserIT extends WithBrowser {
         // the demo evaluates its run's epochs itself (with its random-weight extractor); then the member evaluates the
         // baselines, which finishes later
         GeneratedFixtures.await("the demo's epoch evaluation", () -> !evaluations.finished().isEmpty());
+        GeneratedFixtures.await("the demo's review session", () -> reviewSummaries.latest(50).stream()
+                .anyMatch(s -> s.name().equals(DEMO_SESSION)));
         Evaluation demo = evaluations.finished().get(0);
         int epochs = evaluations.comparison(demo.id()).epochRuns().values().iterator().next().size();
         extractors.demo("dora");
@@ -89,7 +95,7 @@ class DashboardInBrowserIT extends WithBrowser {
         String best = stain.findElement(By.cssSelector(".best-checkpoint")).getText();
         assertThat(checkpoints.all().stream().map(Checkpoint::name)).contains(best);
         assertThat(stain.getText()).contains("2 finished evaluations").contains("FID").contains("±").contains("seed-invariant");
-        // the charts are drawn with data: two best-so-far steps, one run with its three epochs, and no GPU job (CPU demo)
+        // the charts are drawn with data: two best-so-far steps, one run with its four epochs, and no GPU job (CPU demo)
         browser.waiting(Duration.ofSeconds(10)).until(d -> js().executeScript("return window.stainbenchDashboard != null"));
         assertThat(browser.driver.findElements(By.cssSelector("canvas.best-chart"))).hasSize(1);
         assertThat(((Number) js().executeScript("return window.stainbenchDashboard.best[0].data.datasets[0].data.length")).intValue())
@@ -99,7 +105,8 @@ class DashboardInBrowserIT extends WithBrowser {
         assertThat(((Number) js().executeScript("return window.stainbenchDashboard.epochs[0].data.datasets[0].data.length")).intValue())
                 .isEqualTo(epochs);
         assertThat(browser.driver.findElement(By.id("no-gpu-use")).getText()).contains("No job with GPUs ran");
-        assertThat(browser.driver.findElement(By.id("no-reviews")).getText()).contains("No review session yet");
+        // the demo's review session is listed (answered or not: DemoAgreementInBrowserIT shares this application)
+        assertThat(browser.driver.findElement(By.id("reviews")).getText()).contains(DEMO_SESSION);
         assertNothingChangesAnything();
         browser.screenshot("dashboard");
         js().executeScript("document.getElementById('best-chart-0').scrollIntoView();");
