@@ -35,7 +35,7 @@ record Eligibility(boolean informativeOnly, double minTissue, double minCenter) 
     }
 
     /** The rule in words, for the session page and the methods text. */
-    String text() {
+    public String text() {
         StringBuilder b = new StringBuilder();
         if (informativeOnly) {
             b.append(String.format(Locale.ROOT, "informative tiles only (Laplacian variance ≥ %.0f, saturated fraction ≥ %.2f,"

@@ -19,7 +19,7 @@ record ReviewSampling(long sessionId, Eligibility rule, boolean matchTissue, int
     record Pool(String kind, Long checkpointId, int eligible, int total) {
     }
 
-    String imageSize() {
+    public String imageSize() {
         return imageWidth + " × " + imageHeight + " px";
     }
 }

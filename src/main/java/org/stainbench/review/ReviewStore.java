@@ -148,8 +148,15 @@ class ReviewStore {
                 .query(ReviewStore::item).list();
     }
 
+    /** The item behind a showing's token: an item's own, or a repeat's (then the item as that repeat shows it). */
     Optional<ReviewItem> itemByToken(String token) {
-        return jdbc.sql("select * from review_item where token = ?").param(token).query(ReviewStore::item).optional();
+        Optional<ReviewItem> item = jdbc.sql("select * from review_item where token = ?").param(token).query(ReviewStore::item)
+                .optional();
+        if (item.isPresent()) {
+            return item;
+        }
+        return jdbc.sql("select * from review_repeat where token = ?").param(token).query(ReviewStore::repeat).optional()
+                .flatMap(r -> item(r.itemId()).map(i -> i.asShownIn(r)));
     }
 
     Optional<ReviewItem> itemByImage(String token) {
