@@ -62,7 +62,7 @@ class NewSessionRules {
         String criteria = f.mode() == ReviewMode.LIKERT ? Reviews.normaliseCriteria(f.criteria()) : null;
         String selection = f.selection() == null ? ReviewSession.GALLERY : f.selection();
         if (!selection.equals(ReviewSession.RANDOM) && !selection.equals(ReviewSession.GALLERY)) {
-            throw new IllegalArgumentException("Tiles come from a random sample or a random gallery.");
+            throw new IllegalArgumentException("Tiles come from matched rows (GALLERY) or a random sample per checkpoint (RANDOM).");
         }
         if (f.sourceDatasetId() == null) {
             throw new IllegalArgumentException("Choose the H&E source dataset of the generated sets.");

@@ -115,7 +115,7 @@ class ReviewSessionsController {
             Long seed = longOrNull(params.get("seed"), "seed");
             ReviewSession s = reviews.create(new Reviews.NewSession(params.get("name"), mode, params.get("instructions"),
                     params.get("criteria"), checked(params.get("showSource")),
-                    params.getOrDefault("selection", ReviewSession.GALLERY), longOrNull(params.get("source"), "source dataset"),
+                    params.getOrDefault("selection", ReviewSession.RANDOM), longOrNull(params.get("source"), "source dataset"),
                     cks, intOr(params.get("perCheckpoint"), 10, "tiles per checkpoint"),
                     longOrNull(params.get("realDataset"), "real dataset"), intOr(params.get("realCount"), 0, "real controls"),
                     intOr(params.get("repeatPercent"), 10, "repeated items"), seed == null ? 1 : seed, raters,
@@ -136,11 +136,17 @@ class ReviewSessionsController {
         return "on".equals(v) || "true".equals(v);
     }
 
-    /** The form's eligibility rule: the informative box, the two tissue thresholds in % (defaults 60). */
+    /**
+     * The form's eligibility rule: the informative box and the two tissue thresholds (fractions). The form preselects
+     * {@link Eligibility#DEFAULT} and matched rows; a post without them (a script) gets what it always got: a random
+     * sample without thresholds, or matched rows with the galleries' thresholds, and no informative filter.
+     */
     static Eligibility eligibility(Map<String, String> params) {
+        boolean rows = ReviewSession.GALLERY.equals(params.get("selection"));
         return new Eligibility(checked(params.get("informativeOnly")),
-                fraction(params.get("minTissue"), Eligibility.DEFAULT.minTissue(), "minTissue", "minimum tissue fraction"),
-                fraction(params.get("minCenter"), Eligibility.DEFAULT.minCenter(), "minCenter",
+                fraction(params.get("minTissue"), rows ? Eligibility.DEFAULT.minTissue() : 0, "minTissue",
+                        "minimum tissue fraction"),
+                fraction(params.get("minCenter"), rows ? Eligibility.DEFAULT.minCenter() : 0, "minCenter",
                         "minimum tissue fraction of the central crop"));
     }
 
