@@ -25,6 +25,50 @@ final class RaterSequence {
         return Math.min(items, Math.max(1, (int) Math.round(items * repeatPercent / 100.0)));
     }
 
+    /**
+     * The sequence with every repeat at least {@code minDistance} steps after its first showing (issue 17): the repeat
+     * block follows the first showings as before, but slot k of it (step n + k) takes an item drawn at random from
+     * those not yet repeated whose first showing is at step n + k - minDistance or earlier. There are always
+     * n - minDistance + 1 of them, so every item is equally likely to be repeated; when the session has fewer items than
+     * the distance, the earliest unrepeated item is taken (the largest distance there is). {@code minDistance} ≤ 0:
+     * the sequence sessions created before issue 17 have (a repeat only never directly follows its first showing).
+     */
+    static List<Step> of(List<Long> itemIds, int repeatPercent, long seed, int minDistance) {
+        if (minDistance <= 0) {
+            return of(itemIds, repeatPercent, seed);
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Long> order = shuffled(itemIds, rnd);
+        List<Step> steps = new ArrayList<>();
+        for (long id : order) {
+            steps.add(new Step(id, 0));
+        }
+        int n = order.size();
+        int r = repeats(n, repeatPercent);
+        boolean[] taken = new boolean[n];
+        for (int k = 0; k < r; k++) {
+            int last = n + k - minDistance; // latest first-showing step far enough away
+            List<Integer> eligible = new ArrayList<>();
+            for (int p = 0; p <= Math.min(last, n - 1); p++) {
+                if (!taken[p]) {
+                    eligible.add(p);
+                }
+            }
+            int pick;
+            if (eligible.isEmpty()) {
+                pick = 0;
+                while (taken[pick]) {
+                    pick++;
+                }
+            } else {
+                pick = eligible.get(rnd.nextInt(eligible.size()));
+            }
+            taken[pick] = true;
+            steps.add(new Step(order.get(pick), 1));
+        }
+        return steps;
+    }
+
     static List<Step> of(List<Long> itemIds, int repeatPercent, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<Long> order = shuffled(itemIds, rnd);

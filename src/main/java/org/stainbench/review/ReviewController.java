@@ -1,24 +1,16 @@
 package org.stainbench.review;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.imageio.ImageIO;
 
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.http.CacheControl;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -29,11 +21,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import org.stainbench.tiles.RgbTile;
 
 /**
  * The pathologist's side: the landing page (assigned sessions, or for the team every session), the rating screen
- * (one item per screen, htmx, full-page twin at the same URL) and the blinded images. Raters see only opaque tokens.
+ * (one item per screen, htmx, full-page twin at the same URL); the blinded images are {@link ReviewImagesController}'s.
+ * Raters see only opaque tokens.
  */
 @Controller
 class ReviewController {
@@ -179,36 +171,5 @@ class ReviewController {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + v + "' is not a number.");
         }
-    }
-
-    // images: the same PNG encoder for real and generated tiles, no metadata, keyed by an unguessable token
-
-    @GetMapping("/review/images/{token}")
-    ResponseEntity<byte[]> image(@PathVariable String token, Authentication auth) {
-        Optional<RgbTile> tile = reviews.image(token, auth.getName(), ReviewAccess.has(auth, "SUPERVISOR"));
-        if (tile.isEmpty()) {
-            return ResponseEntity.notFound().build();
-        }
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
-                .cacheControl(CacheControl.noStore().cachePrivate()).body(png(tile.get()));
-    }
-
-    /** Lossless PNG (pathologists judge fine detail), written by ImageIO with no text chunks. */
-    static byte[] png(RgbTile t) {
-        BufferedImage img = new BufferedImage(t.width(), t.height(), BufferedImage.TYPE_3BYTE_BGR);
-        byte[] rgb = t.rgb();
-        byte[] bgr = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
-        for (int i = 0; i < rgb.length; i += 3) {
-            bgr[i] = rgb[i + 2];
-            bgr[i + 1] = rgb[i + 1];
-            bgr[i + 2] = rgb[i];
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(img, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

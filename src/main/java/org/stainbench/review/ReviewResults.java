@@ -70,7 +70,7 @@ final class ReviewResults {
             case TWO_AFC -> out.add(new Variable("picked the real tile", new int[] {0, 1}, false, a -> {
                 ReviewItem i = items.get(a.itemId());
                 boolean left = "LEFT".equals(a.choice());
-                return left == Boolean.TRUE.equals(i.realLeft()) ? 1 : 0;
+                return left == a.realWasLeft(i) ? 1 : 0;
             }));
             case REAL_OR_VIRTUAL -> out.add(new Variable("answered real", new int[] {0, 1}, false,
                     a -> "REAL".equals(a.choice()) ? 1 : 0));

@@ -68,7 +68,10 @@ class ReviewSessionsController {
             f.put("realCount", 10);
             f.put("repeatPercent", 10);
             f.put("seed", seeds.nextLong(1, 1_000_000_000L));
-            f.put("selection", ReviewSession.RANDOM);
+            f.put("selection", ReviewSession.GALLERY);
+            f.put("informativeOnly", "on");
+            f.put("minTissue", Eligibility.DEFAULT.minTissue());
+            f.put("minCenter", Eligibility.DEFAULT.minCenter());
             f.put("instructions", "Judge each tile as you would a CK7 slide. Answer with the keyboard; every answer is"
                     + " saved at once and you can stop and resume at any time.");
             model.addAttribute("f", f);
@@ -111,12 +114,12 @@ class ReviewSessionsController {
             }
             Long seed = longOrNull(params.get("seed"), "seed");
             ReviewSession s = reviews.create(new Reviews.NewSession(params.get("name"), mode, params.get("instructions"),
-                    params.get("criteria"), "on".equals(params.get("showSource")) || "true".equals(params.get("showSource")),
+                    params.get("criteria"), checked(params.get("showSource")),
                     params.getOrDefault("selection", ReviewSession.RANDOM), longOrNull(params.get("source"), "source dataset"),
                     cks, intOr(params.get("perCheckpoint"), 10, "tiles per checkpoint"),
                     longOrNull(params.get("realDataset"), "real dataset"), intOr(params.get("realCount"), 0, "real controls"),
-                    intOr(params.get("repeatPercent"), 10, "repeated items"), seed == null ? 1 : seed, raters),
-                    auth.getName());
+                    intOr(params.get("repeatPercent"), 10, "repeated items"), seed == null ? 1 : seed, raters,
+                    eligibility(params), checked(params.get("matchTissue"))), auth.getName());
             flash.addFlashAttribute("message", "Created review session '" + s.name() + "'.");
             return "redirect:/review/sessions/" + s.id();
         } catch (IllegalArgumentException e) {
@@ -126,6 +129,39 @@ class ReviewSessionsController {
             f.put("rater", raters == null ? List.of() : raters);
             flash.addFlashAttribute("f", f);
             return "redirect:/review/sessions/new";
+        }
+    }
+
+    static boolean checked(String v) {
+        return "on".equals(v) || "true".equals(v);
+    }
+
+    /**
+     * The form's eligibility rule: the informative box and the two tissue thresholds (fractions). The form preselects
+     * {@link Eligibility#DEFAULT} and matched rows; a post without them (a script) gets what it always got: a random
+     * sample without thresholds, or matched rows with the galleries' thresholds, and no informative filter.
+     */
+    static Eligibility eligibility(Map<String, String> params) {
+        boolean rows = ReviewSession.GALLERY.equals(params.get("selection"));
+        return new Eligibility(checked(params.get("informativeOnly")),
+                fraction(params.get("minTissue"), rows ? Eligibility.DEFAULT.minTissue() : 0, "minTissue",
+                        "minimum tissue fraction"),
+                fraction(params.get("minCenter"), rows ? Eligibility.DEFAULT.minCenter() : 0, "minCenter",
+                        "minimum tissue fraction of the central crop"));
+    }
+
+    private static double fraction(String v, double fallback, String field, String what) {
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (!(d >= 0 && d <= 1)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("The " + what + " (" + field + ") is a fraction between 0 and 1, not '" + v + "'.");
         }
     }
 
@@ -149,6 +185,10 @@ class ReviewSessionsController {
     }
 
     record RaterRow(String username, long answered, int total) {
+    }
+
+    /** One pool of the draw, for the session page: eligible of total. */
+    record PoolRow(String label, int eligible, int total) {
     }
 
     @GetMapping("/review/sessions/{id}")
@@ -181,6 +221,14 @@ class ReviewSessionsController {
         perCheckpoint.forEach((ck, n) -> groups.put(checkpointName(ck), n));
         model.addAttribute("groups", groups);
         model.addAttribute("realItems", items.stream().filter(ReviewItem::real).count());
+        ReviewSampling sampling = reviews.sampling(id).orElse(null);
+        model.addAttribute("sampling", sampling);
+        model.addAttribute("pools", sampling == null ? List.of() : sampling.pools().stream().map(p -> new PoolRow(
+                switch (p.kind()) {
+                    case ReviewSampling.POOL_ROWS -> "source indices with a tile in every checkpoint";
+                    case ReviewSampling.POOL_REAL -> "real IHC tiles";
+                    default -> "generated by " + checkpointName(p.checkpointId());
+                }, p.eligible(), p.total())).toList());
         return "review/session";
     }
 
@@ -327,11 +375,11 @@ class ReviewSessionsController {
             row.add(i.realArchiveId() == null ? "" : "" + i.realArchiveId());
             row.add(file.apply(i.realArchiveId()));
             row.add(i.realIndex() == null ? "" : "" + i.realIndex());
-            row.add(i.realLeft() == null ? "" : i.realLeft() ? "LEFT" : "RIGHT");
+            row.add(i.realLeft() == null ? "" : a.realWasLeft(i) ? "LEFT" : "RIGHT");
             row.add(a.choice() == null ? "" : a.choice());
             String correct = "";
             if (s.mode() == ReviewMode.TWO_AFC) {
-                correct = String.valueOf(("LEFT".equals(a.choice())) == i.realLeft());
+                correct = String.valueOf(("LEFT".equals(a.choice())) == a.realWasLeft(i));
             } else if (s.mode() == ReviewMode.REAL_OR_VIRTUAL) {
                 correct = String.valueOf("REAL".equals(a.choice()) == i.real());
             }

@@ -22,6 +22,11 @@ class ReviewStore {
     record Rater(long sessionId, String username, long seed, Instant addedAt) {
     }
 
+    /** One rater's repeat showing of an item, with its own token, image tokens and sides. */
+    record Repeat(long id, long sessionId, long itemId, String rater, int repeatNo, String token, String imageA,
+                  String imageB, String imageSource, Boolean realLeft) {
+    }
+
     private final JdbcClient jdbc;
 
     ReviewStore(JdbcClient jdbc) {
@@ -51,7 +56,18 @@ class ReviewStore {
         Double fraction = rs.wasNull() ? null : f;
         return new ReviewAnswer(rs.getLong("id"), rs.getLong("session_id"), rs.getLong("item_id"), rs.getString("rater"),
                 rs.getInt("repeat_no"), rs.getString("choice"), intOrNull(rs, "confidence"), rs.getString("scores"),
-                fraction, rs.getString("note"), instant(rs, "answered_at"));
+                fraction, rs.getString("note"), instant(rs, "answered_at"), booleanOrNull(rs, "real_left"));
+    }
+
+    private static Boolean booleanOrNull(ResultSet rs, String column) throws SQLException {
+        boolean b = rs.getBoolean(column);
+        return rs.wasNull() ? null : b;
+    }
+
+    static Repeat repeat(ResultSet rs, int row) throws SQLException {
+        return new Repeat(rs.getLong("id"), rs.getLong("session_id"), rs.getLong("item_id"), rs.getString("rater"),
+                rs.getInt("repeat_no"), rs.getString("token"), rs.getString("image_a"), rs.getString("image_b"),
+                rs.getString("image_source"), booleanOrNull(rs, "real_left"));
     }
 
     static Rater rater(ResultSet rs, int row) throws SQLException {
@@ -91,11 +107,15 @@ class ReviewStore {
     }
 
     void deleteRater(long sessionId, String username) {
+        deleteRepeats(sessionId, username);
         jdbc.sql("delete from review_rater where session_id = ? and username = ?").params(sessionId, username).update();
     }
 
     void deleteSession(long id) {
         jdbc.sql("delete from review_answer where session_id = ?").param(id).update();
+        jdbc.sql("delete from review_repeat where session_id = ?").param(id).update();
+        jdbc.sql("delete from review_pool where session_id = ?").param(id).update();
+        jdbc.sql("delete from review_sampling where session_id = ?").param(id).update();
         jdbc.sql("delete from review_rater where session_id = ?").param(id).update();
         jdbc.sql("delete from review_item where session_id = ?").param(id).update();
         jdbc.sql("delete from review_session where id = ?").param(id).update();
@@ -128,8 +148,15 @@ class ReviewStore {
                 .query(ReviewStore::item).list();
     }
 
+    /** The item behind a showing's token: an item's own, or a repeat's (then the item as that repeat shows it). */
     Optional<ReviewItem> itemByToken(String token) {
-        return jdbc.sql("select * from review_item where token = ?").param(token).query(ReviewStore::item).optional();
+        Optional<ReviewItem> item = jdbc.sql("select * from review_item where token = ?").param(token).query(ReviewStore::item)
+                .optional();
+        if (item.isPresent()) {
+            return item;
+        }
+        return jdbc.sql("select * from review_repeat where token = ?").param(token).query(ReviewStore::repeat).optional()
+                .flatMap(r -> item(r.itemId()).map(i -> i.asShownIn(r)));
     }
 
     Optional<ReviewItem> itemByImage(String token) {
@@ -168,17 +195,89 @@ class ReviewStore {
 
     /** Inserts or replaces the answer to one showing (item, rater, repeat). */
     void saveAnswer(ReviewAnswer a) {
-        int n = jdbc.sql("update review_answer set choice = ?, confidence = ?, scores = ?, fraction = ?, note = ?, answered_at = ?"
-                        + " where item_id = ? and rater = ? and repeat_no = ?")
+        int n = jdbc.sql("update review_answer set choice = ?, confidence = ?, scores = ?, fraction = ?, note = ?, answered_at = ?,"
+                        + " real_left = ? where item_id = ? and rater = ? and repeat_no = ?")
                 .params(a.choice(), a.confidence(), a.scores(), a.fraction(), a.note(), Timestamp.from(a.answeredAt()),
-                        a.itemId(), a.rater(), a.repeatNo())
+                        a.realLeft(), a.itemId(), a.rater(), a.repeatNo())
                 .update();
         if (n == 0) {
             jdbc.sql("insert into review_answer (session_id, item_id, rater, repeat_no, choice, confidence, scores, fraction,"
-                            + " note, answered_at) values (?,?,?,?,?,?,?,?,?,?)")
+                            + " note, answered_at, real_left) values (?,?,?,?,?,?,?,?,?,?,?)")
                     .params(a.sessionId(), a.itemId(), a.rater(), a.repeatNo(), a.choice(), a.confidence(), a.scores(),
-                            a.fraction(), a.note(), Timestamp.from(a.answeredAt()))
+                            a.fraction(), a.note(), Timestamp.from(a.answeredAt()), a.realLeft())
                     .update();
         }
+    }
+
+    // sampling (issue 17)
+
+    void insertSampling(ReviewSampling x) {
+        jdbc.sql("insert into review_sampling (session_id, informative_only, min_tissue, min_center, match_tissue,"
+                        + " repeat_min_distance, image_width, image_height, generated_tissue, real_tissue)"
+                        + " values (:session, :informative, :minTissue, :minCenter, :match, :distance, :width, :height,"
+                        + " :generatedTissue, :realTissue)")
+                .param("session", x.sessionId()).param("informative", x.rule().informativeOnly())
+                .param("minTissue", x.rule().minTissue()).param("minCenter", x.rule().minCenter())
+                .param("match", x.matchTissue()).param("distance", x.repeatMinDistance()).param("width", x.imageWidth())
+                .param("height", x.imageHeight()).param("generatedTissue", x.generatedTissue())
+                .param("realTissue", x.realTissue())
+                .update();
+        int k = 0;
+        for (ReviewSampling.Pool p : x.pools()) {
+            jdbc.sql("insert into review_pool (session_id, position, kind, checkpoint_id, eligible, total) values (?,?,?,?,?,?)")
+                    .params(x.sessionId(), k++, p.kind(), p.checkpointId(), p.eligible(), p.total()).update();
+        }
+    }
+
+    /** The session's sampling record; empty for sessions created before issue 17. */
+    Optional<ReviewSampling> sampling(long sessionId) {
+        List<ReviewSampling.Pool> pools = jdbc.sql("select * from review_pool where session_id = ? order by position")
+                .param(sessionId).query((rs, i) -> new ReviewSampling.Pool(rs.getString("kind"), longOrNull(rs, "checkpoint_id"),
+                        rs.getInt("eligible"), rs.getInt("total"))).list();
+        return jdbc.sql("select * from review_sampling where session_id = ?").param(sessionId)
+                .query((rs, i) -> {
+                    double g = rs.getDouble("generated_tissue");
+                    Double gen = rs.wasNull() ? null : g;
+                    double r = rs.getDouble("real_tissue");
+                    Double real = rs.wasNull() ? null : r;
+                    return new ReviewSampling(sessionId, new Eligibility(rs.getBoolean("informative_only"),
+                            rs.getDouble("min_tissue"), rs.getDouble("min_center")), rs.getBoolean("match_tissue"),
+                            rs.getInt("repeat_min_distance"), rs.getInt("image_width"), rs.getInt("image_height"), gen, real,
+                            pools);
+                }).optional();
+    }
+
+    // repeats (issue 17)
+
+    void insertRepeat(Repeat r) {
+        jdbc.sql("insert into review_repeat (session_id, item_id, rater, repeat_no, token, image_a, image_b, image_source,"
+                        + " real_left) values (?,?,?,?,?,?,?,?,?)")
+                .params(r.sessionId(), r.itemId(), r.rater(), r.repeatNo(), r.token(), r.imageA(), r.imageB(), r.imageSource(),
+                        r.realLeft())
+                .update();
+    }
+
+    List<Repeat> repeats(long sessionId, String rater) {
+        return jdbc.sql("select * from review_repeat where session_id = ? and rater = ?").params(sessionId, rater)
+                .query(ReviewStore::repeat).list();
+    }
+
+    Optional<Repeat> repeatByImage(String token) {
+        return jdbc.sql("select * from review_repeat where image_a = ? or image_b = ? or image_source = ?")
+                .params(token, token, token).query(ReviewStore::repeat).optional();
+    }
+
+    void deleteRepeats(long sessionId, String rater) {
+        jdbc.sql("delete from review_repeat where session_id = ? and rater = ?").params(sessionId, rater).update();
+    }
+
+    /** The width and height every image of the session is served at; empty for sessions created before issue 17. */
+    Optional<int[]> imageSize(long sessionId) {
+        return jdbc.sql("select image_width, image_height from review_sampling where session_id = ?").param(sessionId)
+                .query((rs, i) -> new int[] {rs.getInt(1), rs.getInt(2)}).optional();
+    }
+
+    Optional<ReviewItem> item(long id) {
+        return jdbc.sql("select * from review_item where id = ?").param(id).query(ReviewStore::item).optional();
     }
 }

@@ -13,29 +13,20 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
-import org.stainbench.catalog.Archive;
-import org.stainbench.catalog.ArchiveStatus;
-import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.CatalogTiles;
-import org.stainbench.catalog.Dataset;
-import org.stainbench.catalog.Stain;
-import org.stainbench.catalog.TileInfo;
-import org.stainbench.checkpoints.Checkpoints;
-import org.stainbench.checkpoints.GeneratedArchive;
-import org.stainbench.checkpoints.GeneratedSet;
-import org.stainbench.galleries.Galleries;
-import org.stainbench.galleries.GalleryQuery;
 import org.stainbench.shell.Activity;
 import org.stainbench.tiles.RgbTile;
 import org.stainbench.shell.Names;
 
 /**
- * Review session rules: creating a session (tiles drawn from generated sets with a seed, or from a random gallery;
- * real controls mixed in), editing it only before the first answer (raters can always be added), each rater's
+ * Review session rules: creating a session (validated by {@link NewSessionRules}, tiles drawn by {@link ReviewDraws}
+ * under one eligibility rule for every kind, items built by name), editing it only before the first answer (raters can always be added), each rater's
  * blinded sequence, and saving answers. Every rule violation is an {@link IllegalArgumentException} whose message is
  * shown as is.
  */
@@ -43,12 +34,25 @@ import org.stainbench.shell.Names;
 @Transactional
 class Reviews {
 
-    static final int MAX_PER_CHECKPOINT = 200;
-    static final int MAX_REAL = 1000;
+    static final int MAX_PER_CHECKPOINT = NewSessionRules.MAX_PER_CHECKPOINT;
+    static final int MAX_REAL = NewSessionRules.MAX_REAL;
 
+    /**
+     * A new session as the form gives it. {@code rule}: the eligibility rule every tile passes (null: the default);
+     * {@code matchTissue}: real controls matched to the generated tiles on tissue fraction.
+     */
     record NewSession(String name, ReviewMode mode, String instructions, String criteria, boolean showSource,
                       String selection, Long sourceDatasetId, List<Long> checkpointIds, int perCheckpoint,
-                      Long realDatasetId, int realCount, int repeatPercent, long seed, List<String> raters) {
+                      Long realDatasetId, int realCount, int repeatPercent, long seed, List<String> raters,
+                      Eligibility rule, boolean matchTissue) {
+
+        /** Without a rule: informative tiles only, for every kind (what real controls always had), no matching. */
+        NewSession(String name, ReviewMode mode, String instructions, String criteria, boolean showSource,
+                   String selection, Long sourceDatasetId, List<Long> checkpointIds, int perCheckpoint,
+                   Long realDatasetId, int realCount, int repeatPercent, long seed, List<String> raters) {
+            this(name, mode, instructions, criteria, showSource, selection, sourceDatasetId, checkpointIds, perCheckpoint,
+                    realDatasetId, realCount, repeatPercent, seed, raters, Eligibility.INFORMATIVE, false);
+        }
     }
 
     /** One showing in a rater's sequence, with its answer when there is one. */
@@ -56,22 +60,22 @@ class Reviews {
     }
 
     private final ReviewStore store;
-    private final Catalog catalog;
     private final CatalogTiles tiles;
-    private final Checkpoints checkpoints;
-    private final Galleries galleries;
+    private final NewSessionRules rules;
+    private final ReviewDraws draws;
+    private final ReviewSamplingProperties sampling;
     private final Accounts accounts;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final SecureRandom tokens = new SecureRandom();
 
-    Reviews(ReviewStore store, Catalog catalog, CatalogTiles tiles, Checkpoints checkpoints, Galleries galleries,
-            Accounts accounts, ApplicationEventPublisher events, Clock clock) {
+    Reviews(ReviewStore store, CatalogTiles tiles, NewSessionRules rules, ReviewDraws draws,
+            ReviewSamplingProperties sampling, Accounts accounts, ApplicationEventPublisher events, Clock clock) {
         this.store = store;
-        this.catalog = catalog;
         this.tiles = tiles;
-        this.checkpoints = checkpoints;
-        this.galleries = galleries;
+        this.rules = rules;
+        this.draws = draws;
+        this.sampling = sampling;
         this.accounts = accounts;
         this.events = events;
         this.clock = clock;
@@ -89,133 +93,63 @@ class Reviews {
     }
 
     /** A missing session or showing (404). */
-    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)
+    @ResponseStatus(HttpStatus.NOT_FOUND)
     static class NotFound extends RuntimeException {
         NotFound(String m) {
             super(m);
         }
     }
 
-    /** A generated tile drawn for a session. */
-    private record Drawn(long checkpointId, long archiveId, int index, long sourceArchiveId) {
-    }
-
-    private record RealTile(long archiveId, int index) {
-    }
-
+    /** Creates a session: the rules ({@link NewSessionRules}), the draw ({@link ReviewDraws}), then the items. */
     ReviewSession create(NewSession f, String by) {
-        String name = f.name() == null ? "" : f.name().trim();
-        if (name.isEmpty() || name.length() > 200) {
-            throw new IllegalArgumentException("Give the session a name of 1–200 characters.");
+        NewSessionRules.Checked c = rules.check(f);
+        ReviewDraws.Draw draw = draws.draw(new ReviewDraws.Request(c.selection(), c.source().id(), c.checkpointIds(),
+                c.sets(), c.perCheckpoint(), c.realDatasetId(), c.realCount(), c.pairs(), c.rule(),
+                c.matchTissue(), c.seed(), c.checkpointNames()));
+        long id = store.insertSession(new ReviewSession(0, c.name(), c.mode(), c.instructions(), c.criteria(), c.showSource(),
+                c.selection(), c.source().id(), c.realDatasetId(), c.perCheckpoint(), c.realCount(), c.repeatPercent(),
+                c.seed(), by, clock.instant()));
+        store.insertSampling(new ReviewSampling(id, c.rule(), c.matchTissue(), sampling.repeatMinDistance(),
+                draw.imageWidth(), draw.imageHeight(), draw.generatedTissue(), draw.realTissue(), draw.pools()));
+        List<ReviewItem> items = items(id, c, draw);
+        for (ReviewItem it : items) {
+            store.insertItem(it);
         }
-        Names.check("The session name", f.name());
-        if (store.nameTaken(name)) {
-            throw new IllegalArgumentException("A review session named '" + name + "' already exists.");
+        ReviewSession saved = require(id);
+        for (String r : c.raters()) {
+            addRaterRow(saved, r);
         }
-        if (f.mode() == null) {
-            throw new IllegalArgumentException("Choose a mode.");
-        }
-        String instructions = f.instructions() == null ? "" : f.instructions().trim();
-        if (instructions.length() > 4000) {
-            throw new IllegalArgumentException("Instructions are at most 4000 characters.");
-        }
-        String criteria = null;
-        if (f.mode() == ReviewMode.LIKERT) {
-            criteria = normaliseCriteria(f.criteria());
-        }
-        String selection = f.selection() == null ? ReviewSession.RANDOM : f.selection();
-        if (!selection.equals(ReviewSession.RANDOM) && !selection.equals(ReviewSession.GALLERY)) {
-            throw new IllegalArgumentException("Tiles come from a random sample or a random gallery.");
-        }
-        if (f.sourceDatasetId() == null) {
-            throw new IllegalArgumentException("Choose the H&E source dataset of the generated sets.");
-        }
-        Dataset source = catalog.dataset(f.sourceDatasetId())
-                .orElseThrow(() -> new IllegalArgumentException("No dataset " + f.sourceDatasetId() + "."));
-        List<Long> cks = f.checkpointIds() == null ? List.of() : List.copyOf(new LinkedHashSet<>(f.checkpointIds()));
-        if (cks.isEmpty()) {
-            throw new IllegalArgumentException("Choose at least one checkpoint.");
-        }
-        Map<Long, GeneratedSet> sets = new HashMap<>();
-        for (long ck : cks) {
-            String ckName = checkpoints.find(ck).orElseThrow(() -> new IllegalArgumentException("No checkpoint " + ck + "."))
-                    .name();
-            GeneratedSet set = checkpoints.sets(ck).stream().filter(s -> s.sourceDatasetId() == source.id())
-                    .filter(s -> "READY".equals(s.status())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("Checkpoint '" + ckName + "' has no ready generated set on '"
-                            + source.name() + "'."));
-            sets.put(ck, set);
-        }
-        if (f.perCheckpoint() < 1 || f.perCheckpoint() > MAX_PER_CHECKPOINT) {
-            throw new IllegalArgumentException("Tiles per checkpoint must be between 1 and " + MAX_PER_CHECKPOINT + ".");
-        }
-        if (f.repeatPercent() < 0 || f.repeatPercent() > 50) {
-            throw new IllegalArgumentException("Repeated items must be between 0 and 50 %.");
-        }
-        boolean pairs = f.mode() == ReviewMode.TWO_AFC;
-        int realCount = pairs ? 0 : f.realCount();
-        if (realCount < 0 || realCount > MAX_REAL) {
-            throw new IllegalArgumentException("Real control tiles must be between 0 and " + MAX_REAL + ".");
-        }
-        Long realDataset = f.realDatasetId();
-        if ((pairs || realCount > 0) && realDataset == null) {
-            throw new IllegalArgumentException(pairs ? "Two-alternative forced choice needs a real IHC dataset."
-                    : "Choose the real IHC dataset the controls come from.");
-        }
-        if (realDataset != null) {
-            Dataset real = catalog.requireReal(realDataset, "the real controls");
-            if (real.stain() != Stain.IHC) {
-                throw new IllegalArgumentException("Real controls must come from an IHC dataset; '" + real.name() + "' is H&E.");
-            }
-        }
-        if (f.showSource()) {
-            if (f.mode() == ReviewMode.TWO_AFC || f.mode() == ReviewMode.REAL_OR_VIRTUAL) {
-                throw new IllegalArgumentException("The H&E source cannot be shown when raters judge real versus virtual:"
-                        + " it would tell them which tile is generated.");
-            }
-            if (realCount > 0) {
-                throw new IllegalArgumentException("The H&E source cannot be shown with real controls: real tiles have no"
-                        + " H&E source, so its absence would reveal them.");
-            }
-        }
-        List<String> raters = f.raters() == null ? List.of() : List.copyOf(new LinkedHashSet<>(f.raters()));
-        Set<String> pathologists = Set.copyOf(accounts.usernamesWithRole(Role.PATHOLOGIST));
-        for (String r : raters) {
-            if (!pathologists.contains(r)) {
-                throw new IllegalArgumentException("'" + r + "' is not an enabled pathologist account.");
-            }
-        }
+        events.publishEvent(Activity.of(by, "created", "review session", id,
+                "Created review session '" + c.name() + "' (" + c.mode().title() + ", " + items.size() + " items, "
+                        + c.raters().size() + " raters)", "/review/sessions/" + id));
+        return saved;
+    }
 
-        // draw the tiles
-        List<Drawn> drawn = f.selection() != null && f.selection().equals(ReviewSession.GALLERY)
-                ? fromGallery(source.id(), cks, f.perCheckpoint(), f.seed())
-                : randomSample(cks, sets, f.perCheckpoint(), f.seed());
-        int realNeeded = pairs ? drawn.size() : realCount;
-        List<RealTile> reals = realNeeded == 0 ? List.of() : realTiles(realDataset, realNeeded, f.seed());
-
-        ReviewSession s = new ReviewSession(0, name, f.mode(), instructions, criteria, f.showSource(), selection,
-                source.id(), realDataset, f.perCheckpoint(), realCount, f.repeatPercent(), f.seed(), by, clock.instant());
-        long id = store.insertSession(s);
-        SplittableRandom rnd = new SplittableRandom(f.seed() ^ 0x5DEECE66DL);
-        List<ReviewItem> items = new ArrayList<>();
-        for (int i = 0; i < drawn.size(); i++) {
-            Drawn d = drawn.get(i);
-            if (pairs) {
-                RealTile r = reals.get(i);
-                items.add(new ReviewItem(0, id, 0, newToken(), ReviewItem.PAIR, d.checkpointId(), d.archiveId(), d.index(),
-                        d.sourceArchiveId(), d.index(), r.archiveId(), r.index(), rnd.nextBoolean(), newToken(), newToken(), null));
+    /**
+     * The session's items, named by kind: a 2AFC pair per generated tile (sides drawn per item), else one item per
+     * generated tile and per real control; positions shuffled too, so the stored order says nothing about kind or
+     * checkpoint.
+     */
+    private List<ReviewItem> items(long id, NewSessionRules.Checked c, ReviewDraws.Draw draw) {
+        SplittableRandom rnd = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
+        List<ReviewItem.Builder> items = new ArrayList<>();
+        List<ReviewDraws.Drawn> gen = draw.generated();
+        for (int i = 0; i < gen.size(); i++) {
+            ReviewDraws.Drawn d = gen.get(i);
+            ReviewItem.Builder b = ReviewItem.builder().session(id).token(newToken());
+            if (c.pairs()) {
+                items.add(b.pair(d.checkpointId(), d.tile(), d.source(), draw.reals().get(i).tile(), rnd.nextBoolean())
+                        .images(newToken(), newToken(), null));
             } else {
-                items.add(new ReviewItem(0, id, 0, newToken(), ReviewItem.GENERATED, d.checkpointId(), d.archiveId(), d.index(),
-                        d.sourceArchiveId(), d.index(), null, null, null, newToken(), null, f.showSource() ? newToken() : null));
+                items.add(b.generated(d.checkpointId(), d.tile(), d.source())
+                        .images(newToken(), null, c.showSource() ? newToken() : null));
             }
         }
-        if (!pairs) {
-            for (RealTile r : reals) {
-                items.add(new ReviewItem(0, id, 0, newToken(), ReviewItem.REAL, null, r.archiveId(), r.index(), null, null,
-                        null, null, null, newToken(), null, null));
+        if (!c.pairs()) {
+            for (ReviewDraws.Real r : draw.reals()) {
+                items.add(ReviewItem.builder().session(id).token(newToken()).real(r.tile()).images(newToken(), null, null));
             }
         }
-        // positions shuffled too, so the stored order says nothing about kind or checkpoint
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             positions.add(i);
@@ -226,20 +160,11 @@ class Reviews {
             positions.set(i, positions.get(j));
             positions.set(j, t);
         }
+        List<ReviewItem> out = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            ReviewItem it = items.get(i);
-            store.insertItem(new ReviewItem(0, id, positions.get(i), it.token(), it.kind(), it.checkpointId(), it.archiveId(),
-                    it.tileIndex(), it.sourceArchiveId(), it.sourceIndex(), it.realArchiveId(), it.realIndex(), it.realLeft(),
-                    it.imageA(), it.imageB(), it.imageSource()));
+            out.add(items.get(i).position(positions.get(i)).build());
         }
-        ReviewSession saved = require(id);
-        for (String r : raters) {
-            addRaterRow(saved, r);
-        }
-        events.publishEvent(Activity.of(by, "created", "review session", id,
-                "Created review session '" + name + "' (" + f.mode().title() + ", " + items.size() + " items, "
-                        + raters.size() + " raters)", "/review/sessions/" + id));
-        return saved;
+        return out;
     }
 
     static String normaliseCriteria(String text) {
@@ -262,77 +187,10 @@ class Reviews {
         return String.join("\n", list);
     }
 
-    private List<Drawn> randomSample(List<Long> cks, Map<Long, GeneratedSet> sets, int n, long seed) {
-        List<Drawn> out = new ArrayList<>();
-        for (long ck : cks) {
-            List<Drawn> pool = new ArrayList<>();
-            for (GeneratedArchive g : checkpoints.archives(sets.get(ck).id())) {
-                for (TileInfo t : tiles.tiles(g.archiveId())) {
-                    pool.add(new Drawn(ck, g.archiveId(), t.index(), g.sourceArchiveId()));
-                }
-            }
-            if (pool.size() < n) {
-                throw new IllegalArgumentException("Checkpoint " + checkpoints.find(ck).map(c -> "'" + c.name() + "'").orElse("")
-                        + " has only " + pool.size() + " ingested generated tiles; asked for " + n + ".");
-            }
-            SplittableRandom rnd = new SplittableRandom(seed * 31 + ck);
-            for (int i = 0; i < n; i++) {
-                int j = i + rnd.nextInt(pool.size() - i);
-                Drawn t = pool.get(i);
-                pool.set(i, pool.get(j));
-                pool.set(j, t);
-                out.add(pool.get(i));
-            }
-        }
-        return out;
-    }
-
-    private List<Drawn> fromGallery(long source, List<Long> cks, int n, long seed) {
-        Galleries.Gallery g = galleries.random(new GalleryQuery(source, cks, n, seed, 0.6, 0.6, null, 200, 3));
-        if (g.rows().size() < n) {
-            throw new IllegalArgumentException("The random gallery (seed " + seed + ") has only " + g.rows().size()
-                    + " rows of tissue tiles; asked for " + n + ".");
-        }
-        List<Drawn> out = new ArrayList<>();
-        for (Galleries.Row r : g.rows()) {
-            for (int c = 1; c < g.columns().size(); c++) {
-                Long ck = g.columns().get(c).checkpointId();
-                Galleries.Cell cell = r.cells().get(c);
-                out.add(new Drawn(ck, cell.archiveId(), cell.index(), r.sourceArchiveId()));
-            }
-        }
-        return out;
-    }
-
-    private List<RealTile> realTiles(long datasetId, int n, long seed) {
-        List<RealTile> informative = new ArrayList<>();
-        List<RealTile> all = new ArrayList<>();
-        for (Archive a : catalog.archives(datasetId)) {
-            if (a.status() != ArchiveStatus.READY) {
-                continue;
-            }
-            for (TileInfo t : tiles.tiles(a.id())) {
-                all.add(new RealTile(a.id(), t.index()));
-                if (t.informative()) {
-                    informative.add(new RealTile(a.id(), t.index()));
-                }
-            }
-        }
-        List<RealTile> pool = informative.size() >= n ? informative : all;
-        if (pool.size() < n) {
-            throw new IllegalArgumentException("The real IHC dataset has only " + pool.size() + " ingested tiles; "
-                    + n + " are needed.");
-        }
-        SplittableRandom rnd = new SplittableRandom(seed * 17 + 3);
-        List<RealTile> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int j = i + rnd.nextInt(pool.size() - i);
-            RealTile t = pool.get(i);
-            pool.set(i, pool.get(j));
-            pool.set(j, t);
-            out.add(pool.get(i));
-        }
-        return out;
+    /** How the session's tiles were drawn and are shown; empty for sessions created before issue 17. */
+    @Transactional(readOnly = true)
+    Optional<ReviewSampling> sampling(long sessionId) {
+        return store.sampling(sessionId);
     }
 
     private void requireUnanswered(ReviewSession s) {
@@ -382,6 +240,32 @@ class Reviews {
     private void addRaterRow(ReviewSession s, String username) {
         long seed = new SplittableRandom(s.seed() + 0x9E3779B97F4A7C15L * (store.raters(s.id()).size() + 1)).nextLong();
         store.insertRater(s.id(), username, seed, clock.instant());
+        addRepeats(s, username, seed);
+    }
+
+    /**
+     * The rater's repeat showings (issue 17): each repeat of the rater's sequence gets its own item token and image
+     * tokens, and a 2AFC pair draws its sides again (from the rater's seed), so neither URL, browser history nor
+     * position ties a repeat to its first showing.
+     */
+    private void addRepeats(ReviewSession s, String username, long seed) {
+        if (store.sampling(s.id()).isEmpty()) {
+            return; // a session from before issue 17: its repeats keep showing the item as it was
+        }
+        Map<Long, ReviewItem> items = new HashMap<>();
+        for (ReviewItem i : store.items(s.id())) {
+            items.put(i.id(), i);
+        }
+        SplittableRandom sides = new SplittableRandom(seed ^ 0x2545F4914F6CDD1DL);
+        for (RaterSequence.Step st : steps(s, username)) {
+            if (st.repeatNo() == 0) {
+                continue;
+            }
+            ReviewItem i = items.get(st.itemId());
+            boolean pair = ReviewItem.PAIR.equals(i.kind());
+            store.insertRepeat(new ReviewStore.Repeat(0, s.id(), i.id(), username, st.repeatNo(), newToken(), newToken(),
+                    pair ? newToken() : null, i.imageSource() != null ? newToken() : null, pair ? sides.nextBoolean() : null));
+        }
     }
 
     void removeRater(long id, String username, String by) {
@@ -414,7 +298,8 @@ class Reviews {
         ReviewStore.Rater r = store.rater(s.id(), username)
                 .orElseThrow(() -> new NotFound("No review session " + s.id() + "."));
         List<Long> ids = store.items(s.id()).stream().map(ReviewItem::id).toList();
-        return RaterSequence.of(ids, s.repeatPercent(), r.seed());
+        int distance = store.sampling(s.id()).map(ReviewSampling::repeatMinDistance).orElse(0);
+        return RaterSequence.of(ids, s.repeatPercent(), r.seed(), distance);
     }
 
     /** The showing at {@code step} (0-based) of the rater's sequence; {@code null} step: the first unanswered one. */
@@ -444,8 +329,18 @@ class Reviews {
             at = step;
         }
         RaterSequence.Step st = steps.get(at);
-        ReviewItem item = store.items(s.id()).stream().filter(i -> i.id() == st.itemId()).findFirst().orElseThrow();
+        ReviewItem item = shown(s, username, st);
         return Optional.of(new Showing(at, steps.size(), item, st.repeatNo(), answers.get(st.itemId() + ":" + st.repeatNo())));
+    }
+
+    /** The item as this showing presents it: a repeat with its own tokens and sides, a first showing as stored. */
+    private ReviewItem shown(ReviewSession s, String username, RaterSequence.Step st) {
+        ReviewItem item = store.item(st.itemId()).filter(i -> i.sessionId() == s.id()).orElseThrow();
+        if (st.repeatNo() == 0) {
+            return item;
+        }
+        return store.repeats(s.id(), username).stream().filter(r -> r.itemId() == st.itemId() && r.repeatNo() == st.repeatNo())
+                .findFirst().map(item::asShownIn).orElse(item);
     }
 
     @Transactional(readOnly = true)
@@ -506,8 +401,9 @@ class Reviews {
             }
             nt = note.trim();
         }
+        Boolean realLeft = s.mode() == ReviewMode.TWO_AFC ? shown(s, username, st).realLeft() : null;
         store.saveAnswer(new ReviewAnswer(0, s.id(), st.itemId(), username, st.repeatNo(), c, conf, sc, fr, nt,
-                clock.instant()));
+                clock.instant(), realLeft));
         Set<String> done = new java.util.HashSet<>();
         for (ReviewAnswer a : store.answers(s.id(), username)) {
             done.add(a.itemId() + ":" + a.repeatNo());
@@ -523,25 +419,36 @@ class Reviews {
 
     // images
 
-    /** The tile behind an image token, if {@code username} may see it (a rater of its session, or a supervisor). */
+    /**
+     * The PNG behind an image token, if {@code username} may see it (a rater of its session — for a repeat's token, the
+     * rater it was made for — or a supervisor): the tile resampled to the session's image size and encoded with
+     * {@link ReviewImages}, the same steps for every kind. Both token tables are always consulted.
+     */
     @Transactional(readOnly = true)
-    Optional<RgbTile> image(String token, String username, boolean supervisor) {
-        Optional<ReviewItem> found = store.itemByImage(token);
-        if (found.isEmpty()) {
+    Optional<byte[]> image(String token, String username, boolean supervisor) {
+        Optional<ReviewItem> first = store.itemByImage(token);
+        Optional<ReviewStore.Repeat> repeat = store.repeatByImage(token);
+        ReviewItem i;
+        if (first.isPresent()) {
+            i = first.get();
+        } else if (repeat.isPresent() && (supervisor || repeat.get().rater().equals(username))) {
+            i = store.item(repeat.get().itemId()).map(x -> x.asShownIn(repeat.get())).orElse(null);
+        } else {
             return Optional.empty();
         }
-        ReviewItem i = found.get();
-        if (!supervisor && store.rater(i.sessionId(), username).isEmpty()) {
+        if (i == null || !supervisor && store.rater(i.sessionId(), username).isEmpty()) {
             return Optional.empty();
         }
+        ReviewItem.TileRef ref;
         if (token.equals(i.imageSource())) {
-            return Optional.of(tiles.read(i.sourceArchiveId(), i.sourceIndex()));
+            ref = new ReviewItem.TileRef(i.sourceArchiveId(), i.sourceIndex());
+        } else if (ReviewItem.PAIR.equals(i.kind()) && (token.equals(i.imageA()) == i.realLeft())) {
+            ref = new ReviewItem.TileRef(i.realArchiveId(), i.realIndex());
+        } else {
+            ref = new ReviewItem.TileRef(i.archiveId(), i.tileIndex());
         }
-        if (ReviewItem.PAIR.equals(i.kind())) {
-            boolean left = token.equals(i.imageA());
-            boolean real = left == i.realLeft();
-            return Optional.of(real ? tiles.read(i.realArchiveId(), i.realIndex()) : tiles.read(i.archiveId(), i.tileIndex()));
-        }
-        return Optional.of(tiles.read(i.archiveId(), i.tileIndex()));
+        RgbTile tile = tiles.read(ref.archiveId(), ref.index());
+        int[] size = store.imageSize(i.sessionId()).orElse(new int[] {tile.width(), tile.height()});
+        return Optional.of(ReviewImages.png(ReviewImages.resample(tile, size[0], size[1])));
     }
 }

@@ -63,4 +63,40 @@ class ReviewPostgresIT {
         store.deleteSession(id);
         assertThat(store.find(id)).isEmpty();
     }
+
+    @Test
+    void samplingPoolsRepeatsAndTheAnswersSideRoundTrip() {
+        Instant now = Instant.parse("2026-12-06T10:00:00Z");
+        long id = store.insertSession(new ReviewSession(0, "pg sampling", ReviewMode.TWO_AFC, "Which?", null, false,
+                ReviewSession.GALLERY, 1, 2L, 2, 0, 50, 43, "pg", now));
+        store.insertSampling(new ReviewSampling(id, new Eligibility(true, 0.6, 0.55), true, 5, 96, 80, 0.71, null,
+                List.of(new ReviewSampling.Pool(ReviewSampling.POOL_ROWS, null, 7, 24),
+                        new ReviewSampling.Pool(ReviewSampling.POOL_GENERATED, 9L, 11, 24))));
+        store.insertItem(ReviewItem.builder().session(id).position(0).token("pg-pair")
+                .pair(9L, new ReviewItem.TileRef(11L, 3), new ReviewItem.TileRef(5L, 3), new ReviewItem.TileRef(12L, 4), true)
+                .images("pg-a", "pg-b", null).build());
+        store.insertRater(id, "pat", 99L, now);
+        long item = store.items(id).get(0).id();
+        store.insertRepeat(new ReviewStore.Repeat(0, id, item, "pat", 1, "pg-rep", "pg-rep-a", "pg-rep-b", null, false));
+        ReviewSampling back = store.sampling(id).orElseThrow();
+        assertThat(back.rule()).isEqualTo(new Eligibility(true, 0.6, 0.55));
+        assertThat(back.matchTissue()).isTrue();
+        assertThat(back.generatedTissue()).isEqualTo(0.71);
+        assertThat(back.realTissue()).isNull();
+        assertThat(back.pools()).extracting(ReviewSampling.Pool::kind).containsExactly(ReviewSampling.POOL_ROWS,
+                ReviewSampling.POOL_GENERATED);
+        assertThat(back.pools().get(0).checkpointId()).isNull();
+        assertThat(store.imageSize(id).orElseThrow()).containsExactly(96, 80);
+        assertThat(store.repeatByImage("pg-rep-b").orElseThrow().realLeft()).isFalse();
+        ReviewItem shown = store.itemByToken("pg-rep").orElseThrow();
+        assertThat(shown.id()).isEqualTo(item);
+        assertThat(shown.realLeft()).isFalse();
+        assertThat(shown.imageA()).isEqualTo("pg-rep-a");
+        store.saveAnswer(new ReviewAnswer(0, id, item, "pat", 1, "RIGHT", null, null, null, null, now, false));
+        assertThat(store.answers(id).get(0).realLeft()).isFalse();
+        store.deleteRater(id, "pat");
+        assertThat(store.repeats(id, "pat")).isEmpty();
+        store.deleteSession(id);
+        assertThat(store.sampling(id)).isEmpty();
+    }
 }
