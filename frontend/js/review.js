@@ -24,6 +24,10 @@
   }
 
   document.addEventListener('keydown', function (e) {
+    // practice feedback: Enter, Space or ↓ goes on to the next practice item
+    const practiceNext = document.getElementById('practice-next');
+    if (practiceNext && !form() && !e.ctrlKey && !e.metaKey && !e.altKey
+        && (e.key === 'Enter' || e.key === ' ' || e.key === 'ArrowDown')) { e.preventDefault(); practiceNext.click(); return; }
     if (!form() || e.ctrlKey || e.metaKey || e.altKey) { return; }
     const typing = e.target.matches && e.target.matches('input[type=number], input[type=text], textarea');
     if (typing) {

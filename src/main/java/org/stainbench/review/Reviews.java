@@ -63,10 +63,14 @@ class Reviews {
     private final Accounts accounts;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final StudyDesigns designs;
+    private final Practice practice;
     private final SecureRandom tokens = new SecureRandom();
 
     Reviews(ReviewStore store, Catalog catalog, CatalogTiles tiles, Checkpoints checkpoints, Galleries galleries,
-            Accounts accounts, ApplicationEventPublisher events, Clock clock) {
+            Accounts accounts, ApplicationEventPublisher events, Clock clock, StudyDesigns designs, Practice practice) {
+        this.designs = designs;
+        this.practice = practice;
         this.store = store;
         this.catalog = catalog;
         this.tiles = tiles;
@@ -104,6 +108,11 @@ class Reviews {
     }
 
     ReviewSession create(NewSession f, String by) {
+        return create(f, StudyDesign.DEFAULT, by);
+    }
+
+    /** Creates the session with its study design (navigation, per-rater subsets, practice block). */
+    ReviewSession create(NewSession f, StudyDesign design, String by) {
         String name = f.name() == null ? "" : f.name().trim();
         if (name.isEmpty() || name.length() > 200) {
             throw new IllegalArgumentException("Give the session a name of 1–200 characters.");
@@ -233,6 +242,8 @@ class Reviews {
                     it.imageA(), it.imageB(), it.imageSource()));
         }
         ReviewSession saved = require(id);
+        designs.save(saved, design, items.size());
+        practice.draw(saved, store.items(id), design.practiceCount());
         for (String r : raters) {
             addRaterRow(saved, r);
         }
@@ -382,6 +393,7 @@ class Reviews {
     private void addRaterRow(ReviewSession s, String username) {
         long seed = new SplittableRandom(s.seed() + 0x9E3779B97F4A7C15L * (store.raters(s.id()).size() + 1)).nextLong();
         store.insertRater(s.id(), username, seed, clock.instant());
+        designs.assignSlot(s.id(), username);
     }
 
     void removeRater(long id, String username, String by) {
@@ -391,6 +403,8 @@ class Reviews {
             throw new IllegalArgumentException("'" + username + "' does not rate this session.");
         }
         store.deleteRater(id, username);
+        designs.forgetRater(id, username);
+        practice.forgetRater(id, username);
         events.publishEvent(Activity.of(by, "edited", "review session", id, "Removed rater '" + username + "' from '"
                 + s.name() + "'", "/review/sessions/" + id));
     }
@@ -398,6 +412,8 @@ class Reviews {
     void delete(long id, String by) {
         ReviewSession s = require(id);
         requireUnanswered(s);
+        designs.deleteFor(id);
+        practice.deleteFor(id);
         store.deleteSession(id);
         events.publishEvent(Activity.of(by, "deleted", "review session", id, "Deleted review session '" + s.name() + "'", null));
     }
@@ -413,7 +429,7 @@ class Reviews {
     List<RaterSequence.Step> steps(ReviewSession s, String username) {
         ReviewStore.Rater r = store.rater(s.id(), username)
                 .orElseThrow(() -> new NotFound("No review session " + s.id() + "."));
-        List<Long> ids = store.items(s.id()).stream().map(ReviewItem::id).toList();
+        List<Long> ids = designs.itemIds(s, username, store.items(s.id()));
         return RaterSequence.of(ids, s.repeatPercent(), r.seed());
     }
 
@@ -442,6 +458,7 @@ class Reviews {
                 throw new NotFound("No item " + (step + 1) + " in this session.");
             }
             at = step;
+            designs.checkView(s, steps, answers.keySet(), at);
         }
         RaterSequence.Step st = steps.get(at);
         ReviewItem item = store.items(s.id()).stream().filter(i -> i.id() == st.itemId()).findFirst().orElseThrow();
@@ -461,6 +478,7 @@ class Reviews {
             throw new NotFound("No item " + (step + 1) + " in this session.");
         }
         RaterSequence.Step st = steps.get(step);
+        designs.checkAnswer(s, steps, store.answers(s.id(), username), step);
         String c = choice == null ? null : choice.trim().toUpperCase(java.util.Locale.ROOT);
         Integer conf = null;
         String sc = null;
@@ -508,6 +526,7 @@ class Reviews {
         }
         store.saveAnswer(new ReviewAnswer(0, s.id(), st.itemId(), username, st.repeatNo(), c, conf, sc, fr, nt,
                 clock.instant()));
+        designs.answered(s.id(), username, st.itemId(), st.repeatNo());
         Set<String> done = new java.util.HashSet<>();
         for (ReviewAnswer a : store.answers(s.id(), username)) {
             done.add(a.itemId() + ":" + a.repeatNo());
