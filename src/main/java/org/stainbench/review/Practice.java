@@ -101,18 +101,21 @@ class Practice {
         }
         SplittableRandom rnd = new SplittableRandom(s.seed() ^ 0x9AC71CEL);
         // one pool per checkpoint, round-robin between them; real tiles from the study's real archives
-        Map<Long, List<Tile>> perCheckpoint = new LinkedHashMap<>();
-        generated.forEach((archive, ck) -> perCheckpoint.computeIfAbsent(ck, c -> new ArrayList<>())
-                .addAll(pool(archive, ck, used)));
+        Map<Long, List<List<Tile>>> perCheckpoint = new LinkedHashMap<>();
+        generated.forEach((archive, ck) -> {
+            List<List<Tile>> p = perCheckpoint.computeIfAbsent(ck, c -> List.of(new ArrayList<>(), new ArrayList<>()));
+            pool(archive, ck, used, p.get(0), p.get(1));
+        });
         List<List<Tile>> groups = new ArrayList<>();
-        for (List<Tile> g : perCheckpoint.values()) {
-            groups.add(shuffled(g, rnd));
+        for (List<List<Tile>> g : perCheckpoint.values()) {
+            groups.add(informativeFirst(g.get(0), g.get(1), rnd));
         }
-        List<Tile> reals = new ArrayList<>();
+        List<Tile> realInformative = new ArrayList<>();
+        List<Tile> realRest = new ArrayList<>();
         for (long a : realArchives) {
-            reals.addAll(pool(a, null, used));
+            pool(a, null, used, realInformative, realRest);
         }
-        reals = shuffled(reals, rnd);
+        List<Tile> reals = informativeFirst(realInformative, realRest, rnd);
         boolean pairs = s.mode() == ReviewMode.TWO_AFC;
         boolean withReal = !pairs && !reals.isEmpty();
         List<Tile> gen = new ArrayList<>();
@@ -160,15 +163,19 @@ class Practice {
         }
     }
 
-    private List<Tile> pool(long archive, Long ck, Set<String> used) {
-        List<Tile> informative = new ArrayList<>();
-        List<Tile> rest = new ArrayList<>();
+    /** The archive's tiles the study does not use, split into informative ones and the rest. */
+    private void pool(long archive, Long ck, Set<String> used, List<Tile> informative, List<Tile> rest) {
         for (TileInfo t : tiles.tiles(archive)) {
             if (!used.contains(archive + ":" + t.index())) {
                 (t.informative() ? informative : rest).add(new Tile(ck, archive, t.index()));
             }
         }
-        return informative.isEmpty() ? rest : informative;
+    }
+
+    private static List<Tile> informativeFirst(List<Tile> informative, List<Tile> rest, SplittableRandom rnd) {
+        List<Tile> out = shuffled(informative, rnd);
+        out.addAll(shuffled(rest, rnd));
+        return out;
     }
 
     private static List<Tile> shuffled(List<Tile> in, SplittableRandom rnd) {
