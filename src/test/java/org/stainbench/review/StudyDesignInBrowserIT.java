@@ -237,6 +237,7 @@ class StudyDesignInBrowserIT extends WithBrowser {
             assertThat(row.findElement(By.cssSelector(".answered")).getText()).isEqualTo(total + " / " + total);
             assertThat(row.findElement(By.cssSelector(".time")).getText()).matches("\\d+\\.\\d s · \\d+\\.\\d s");
         }
+        js().executeScript("document.getElementById('raters').scrollIntoView();");
         browser.screenshot("review-design-session");
 
         String csv = (String) js().executeAsyncScript("const done = arguments[arguments.length - 1];"
