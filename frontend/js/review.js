@@ -89,4 +89,9 @@
 
   document.addEventListener('DOMContentLoaded', markCurrent);
   document.addEventListener('htmx:afterSwap', markCurrent);
+  // a refused change of a final answer: the form shows the stored answer again
+  document.addEventListener('htmx:afterSwap', function (e) {
+    const f = form();
+    if (e.detail && e.detail.target && e.detail.target.id === 'rater-error' && f && f.dataset.final === 'true') { f.reset(); }
+  });
 })();

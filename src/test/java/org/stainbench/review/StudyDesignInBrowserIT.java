@@ -208,6 +208,9 @@ class StudyDesignInBrowserIT extends WithBrowser {
         browser.waiting(Duration.ofSeconds(10)).until(d -> d.findElement(By.id("rater-error")).getText()
                 .contains("does not allow changing an answer"));
         browser.screenshot("review-change-refused");
+        // the radio buttons show the stored answer again
+        assertThat(browser.driver.findElement(By.cssSelector("#answer-form input[name=choice][value=" + kept + "]")).isSelected())
+                .isTrue();
         assertThat(current()).isEqualTo("2");
         assertThat(store.answers(b, "design-pat-a")).hasSize(2).anyMatch(x -> x.choice().equals(kept));
         key(Keys.ARROW_DOWN);
