@@ -24,6 +24,10 @@
   }
 
   document.addEventListener('keydown', function (e) {
+    // practice feedback: Enter, Space or ↓ goes on to the next practice item
+    const practiceNext = document.getElementById('practice-next');
+    if (practiceNext && !form() && !e.ctrlKey && !e.metaKey && !e.altKey
+        && (e.key === 'Enter' || e.key === ' ' || e.key === 'ArrowDown')) { e.preventDefault(); practiceNext.click(); return; }
     if (!form() || e.ctrlKey || e.metaKey || e.altKey) { return; }
     const typing = e.target.matches && e.target.matches('input[type=number], input[type=text], textarea');
     if (typing) {
@@ -85,4 +89,9 @@
 
   document.addEventListener('DOMContentLoaded', markCurrent);
   document.addEventListener('htmx:afterSwap', markCurrent);
+  // a refused change of a final answer: the form shows the stored answer again
+  document.addEventListener('htmx:afterSwap', function (e) {
+    const f = form();
+    if (e.detail && e.detail.target && e.detail.target.id === 'rater-error' && f && f.dataset.final === 'true') { f.reset(); }
+  });
 })();

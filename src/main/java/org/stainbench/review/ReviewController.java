@@ -34,10 +34,14 @@ class ReviewController {
 
     private final Reviews reviews;
     private final ReviewStore store;
+    private final StudyDesigns designs;
+    private final Practice practice;
 
-    ReviewController(Reviews reviews, ReviewStore store) {
+    ReviewController(Reviews reviews, ReviewStore store, StudyDesigns designs, Practice practice) {
         this.reviews = reviews;
         this.store = store;
+        this.designs = designs;
+        this.practice = practice;
     }
 
     record Assigned(ReviewSession session, long answered, int total) {
@@ -77,6 +81,10 @@ class ReviewController {
             // a pathologist learns nothing about sessions not assigned to them, not even that they exist
             throw new Reviews.NotFound("No review session " + id + " is assigned to you.");
         }
+        if (designs.disabledAt(id, auth.getName()).isPresent()) {
+            throw new StudyDesigns.RaterDisabled("A team member has disabled you as a rater of this session; your answers"
+                    + " are kept. Ask them to enable you again to go on.");
+        }
         return s.get();
     }
 
@@ -84,14 +92,31 @@ class ReviewController {
     String current(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx,
                    Authentication auth, Model model, HttpServletResponse response) {
         ReviewSession s = assigned(id, auth);
+        if (practice.pending(id, auth.getName())) {
+            return "redirect:/review/sessions/" + id + "/practice";
+        }
         return show(s, reviews.showing(s, auth.getName(), null), hx, auth, model, response);
     }
 
     @GetMapping("/review/sessions/{id}/rate/{step}")
     String step(@PathVariable long id, @PathVariable int step, @RequestHeader(value = "HX-Request", required = false) String hx,
-                Authentication auth, Model model, HttpServletResponse response) {
+                Authentication auth, Model model, HttpServletResponse response, RedirectAttributes flash) {
         ReviewSession s = assigned(id, auth);
-        return show(s, reviews.showing(s, auth.getName(), step - 1), hx, auth, model, response);
+        if (practice.pending(id, auth.getName())) {
+            return "redirect:/review/sessions/" + id + "/practice";
+        }
+        try {
+            return show(s, reviews.showing(s, auth.getName(), step - 1), hx, auth, model, response);
+        } catch (StudyDesigns.Refused e) {
+            // not allowed by the session's design: the current item, with the reason
+            if (hx != null) {
+                model.addAttribute("refused", e.getMessage());
+                response.setHeader("HX-Push-Url", "/review/sessions/" + id + "/rate");
+                return show(s, reviews.showing(s, auth.getName(), null), hx, auth, model, response);
+            }
+            flash.addFlashAttribute("error", e.getMessage());
+            return "redirect:/review/sessions/" + id + "/rate";
+        }
     }
 
     private String show(ReviewSession s, Optional<Reviews.Showing> showing, String hx, Authentication auth, Model model,
@@ -104,6 +129,11 @@ class ReviewController {
         model.addAttribute("showing", showing.orElse(null));
         model.addAttribute("criteria", s.criteriaList());
         model.addAttribute("markerScores", ReviewMode.MARKER_SCORES);
+        StudyDesign design = designs.design(s.id());
+        model.addAttribute("allowBack", design.allowBack());
+        model.addAttribute("allowChange", design.allowChange());
+        showing.filter(x -> x.answer() == null)
+                .ifPresent(x -> designs.shown(s.id(), auth.getName(), x.item().id(), x.repeatNo()));
         model.addAttribute("scores", showing.flatMap(x -> Optional.ofNullable(x.answer())).map(ReviewAnswer::scoreList)
                 .orElse(List.of()));
         response.setHeader("Cache-Control", "no-store");
@@ -129,6 +159,9 @@ class ReviewController {
         }
         Optional<Integer> next;
         try {
+            if (practice.pending(id, auth.getName())) {
+                throw new IllegalArgumentException("Finish the practice block first: its answers are not counted.");
+            }
             next = reviews.answer(s, auth.getName(), step - 1, params.get("choice"), integer(params.get("confidence")),
                     scores, decimal(params.get("fraction")), params.get("note"));
         } catch (IllegalArgumentException e) {

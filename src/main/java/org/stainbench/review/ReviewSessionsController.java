@@ -42,9 +42,14 @@ class ReviewSessionsController {
     private final SecureRandom seeds = new SecureRandom();
 
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final StudyDesigns designs;
+    private final RaterProgress progress;
 
     ReviewSessionsController(Reviews reviews, ReviewStore store, Catalog catalog, Checkpoints checkpoints, Accounts accounts,
-                             org.springframework.context.ApplicationEventPublisher events) {
+                             org.springframework.context.ApplicationEventPublisher events, StudyDesigns designs,
+                             RaterProgress progress) {
+        this.designs = designs;
+        this.progress = progress;
         this.events = events;
         this.reviews = reviews;
         this.store = store;
@@ -98,6 +103,7 @@ class ReviewSessionsController {
         model.addAttribute("realDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("pathologists", accounts.usernamesWithRole(Role.PATHOLOGIST));
         model.addAttribute("modes", ReviewMode.values());
+        model.addAttribute("navigations", StudyDesign.Navigation.values());
     }
 
     @PostMapping("/review/sessions")
@@ -119,7 +125,11 @@ class ReviewSessionsController {
                     cks, intOr(params.get("perCheckpoint"), 10, "tiles per checkpoint"),
                     longOrNull(params.get("realDataset"), "real dataset"), intOr(params.get("realCount"), 0, "real controls"),
                     intOr(params.get("repeatPercent"), 10, "repeated items"), seed == null ? 1 : seed, raters,
-                    eligibility(params), checked(params.get("matchTissue"))), auth.getName());
+                    eligibility(params), checked(params.get("matchTissue"))),
+                    StudyDesign.of(StudyDesign.Navigation.parse(params.get("navigation")),
+                            intOr(params.get("itemsPerRater"), 0, "items per rater"), intOr(params.get("overlap"), 0, "overlap"),
+                            intOr(params.get("practiceCount"), 0, "practice items")),
+                    auth.getName());
             flash.addFlashAttribute("message", "Created review session '" + s.name() + "'.");
             return "redirect:/review/sessions/" + s.id();
         } catch (IllegalArgumentException e) {
@@ -220,6 +230,8 @@ class ReviewSessionsController {
         Map<String, Long> groups = new LinkedHashMap<>();
         perCheckpoint.forEach((ck, n) -> groups.put(checkpointName(ck), n));
         model.addAttribute("groups", groups);
+        model.addAttribute("design", designs.design(id));
+        model.addAttribute("progress", progress.of(s));
         model.addAttribute("realItems", items.stream().filter(ReviewItem::real).count());
         ReviewSampling sampling = reviews.sampling(id).orElse(null);
         model.addAttribute("sampling", sampling);

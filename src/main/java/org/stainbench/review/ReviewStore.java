@@ -140,7 +140,7 @@ class ReviewStore {
 
     List<ReviewSession> sessionsOf(String username) {
         return jdbc.sql("select s.* from review_session s join review_rater r on r.session_id = s.id where r.username = ?"
-                + " order by s.id desc").param(username).query(ReviewStore::session).list();
+                + " and r.disabled_at is null order by s.id desc").param(username).query(ReviewStore::session).list();
     }
 
     List<ReviewItem> items(long sessionId) {

@@ -67,10 +67,15 @@ class Reviews {
     private final Accounts accounts;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final StudyDesigns designs;
+    private final Practice practice;
     private final SecureRandom tokens = new SecureRandom();
 
     Reviews(ReviewStore store, CatalogTiles tiles, NewSessionRules rules, ReviewDraws draws,
-            ReviewSamplingProperties sampling, Accounts accounts, ApplicationEventPublisher events, Clock clock) {
+            ReviewSamplingProperties sampling, Accounts accounts, ApplicationEventPublisher events, Clock clock,
+            StudyDesigns designs, Practice practice) {
+        this.designs = designs;
+        this.practice = practice;
         this.store = store;
         this.tiles = tiles;
         this.rules = rules;
@@ -102,6 +107,11 @@ class Reviews {
 
     /** Creates a session: the rules ({@link NewSessionRules}), the draw ({@link ReviewDraws}), then the items. */
     ReviewSession create(NewSession f, String by) {
+        return create(f, StudyDesign.DEFAULT, by);
+    }
+
+    /** Creates the session with its study design (navigation, per-rater subsets, practice block). */
+    ReviewSession create(NewSession f, StudyDesign design, String by) {
         NewSessionRules.Checked c = rules.check(f);
         ReviewDraws.Draw draw = draws.draw(new ReviewDraws.Request(c.selection(), c.source().id(), c.checkpointIds(),
                 c.sets(), c.perCheckpoint(), c.realDatasetId(), c.realCount(), c.pairs(), c.rule(),
@@ -116,6 +126,8 @@ class Reviews {
             store.insertItem(it);
         }
         ReviewSession saved = require(id);
+        designs.save(saved, design, items.size());
+        practice.draw(saved, store.items(id), design.practiceCount());
         for (String r : c.raters()) {
             addRaterRow(saved, r);
         }
@@ -240,6 +252,7 @@ class Reviews {
     private void addRaterRow(ReviewSession s, String username) {
         long seed = new SplittableRandom(s.seed() + 0x9E3779B97F4A7C15L * (store.raters(s.id()).size() + 1)).nextLong();
         store.insertRater(s.id(), username, seed, clock.instant());
+        designs.assignSlot(s.id(), username);
         addRepeats(s, username, seed);
     }
 
@@ -275,6 +288,8 @@ class Reviews {
             throw new IllegalArgumentException("'" + username + "' does not rate this session.");
         }
         store.deleteRater(id, username);
+        designs.forgetRater(id, username);
+        practice.forgetRater(id, username);
         events.publishEvent(Activity.of(by, "edited", "review session", id, "Removed rater '" + username + "' from '"
                 + s.name() + "'", "/review/sessions/" + id));
     }
@@ -282,6 +297,8 @@ class Reviews {
     void delete(long id, String by) {
         ReviewSession s = require(id);
         requireUnanswered(s);
+        designs.deleteFor(id);
+        practice.deleteFor(id);
         store.deleteSession(id);
         events.publishEvent(Activity.of(by, "deleted", "review session", id, "Deleted review session '" + s.name() + "'", null));
     }
@@ -297,7 +314,7 @@ class Reviews {
     List<RaterSequence.Step> steps(ReviewSession s, String username) {
         ReviewStore.Rater r = store.rater(s.id(), username)
                 .orElseThrow(() -> new NotFound("No review session " + s.id() + "."));
-        List<Long> ids = store.items(s.id()).stream().map(ReviewItem::id).toList();
+        List<Long> ids = designs.itemIds(s, username, store.items(s.id()));
         int distance = store.sampling(s.id()).map(ReviewSampling::repeatMinDistance).orElse(0);
         return RaterSequence.of(ids, s.repeatPercent(), r.seed(), distance);
     }
@@ -327,6 +344,7 @@ class Reviews {
                 throw new NotFound("No item " + (step + 1) + " in this session.");
             }
             at = step;
+            designs.checkView(s, steps, answers.keySet(), at);
         }
         RaterSequence.Step st = steps.get(at);
         ReviewItem item = shown(s, username, st);
@@ -356,6 +374,7 @@ class Reviews {
             throw new NotFound("No item " + (step + 1) + " in this session.");
         }
         RaterSequence.Step st = steps.get(step);
+        designs.checkAnswer(s, steps, store.answers(s.id(), username), step);
         String c = choice == null ? null : choice.trim().toUpperCase(java.util.Locale.ROOT);
         Integer conf = null;
         String sc = null;
@@ -404,6 +423,7 @@ class Reviews {
         Boolean realLeft = s.mode() == ReviewMode.TWO_AFC ? shown(s, username, st).realLeft() : null;
         store.saveAnswer(new ReviewAnswer(0, s.id(), st.itemId(), username, st.repeatNo(), c, conf, sc, fr, nt,
                 clock.instant(), realLeft));
+        designs.answered(s.id(), username, st.itemId(), st.repeatNo());
         Set<String> done = new java.util.HashSet<>();
         for (ReviewAnswer a : store.answers(s.id(), username)) {
             done.add(a.itemId() + ":" + a.repeatNo());
