@@ -97,18 +97,22 @@ public final class ItemBootstrap {
         });
     }
 
-    /** Krippendorff's alpha, resampling the units (columns of the raters x units data, missing answers kept). */
+    /**
+     * Krippendorff's alpha, resampling the units (columns of the raters x units data, missing answers kept): a
+     * resample's coincidence matrix is the sum of its drawn units' coincidences (a unit drawn k times counts k
+     * times), which is what {@link Krippendorff#alpha} computes on the resampled columns.
+     */
     public static BootstrapInterval alpha(Integer[][] data, Krippendorff.Level measure, long seed, int resamples,
                                           double level) {
         int units = data.length == 0 ? 0 : data[0].length;
+        int[] vals = Krippendorff.values(data);
+        double[][][] perUnit = Krippendorff.unitCoincidences(data, vals);
         return interval(seed, resamples, level, units, idx -> {
-            Integer[][] d = new Integer[data.length][idx.length];
-            for (int r = 0; r < data.length; r++) {
-                for (int j = 0; j < idx.length; j++) {
-                    d[r][j] = data[r][idx[j]];
-                }
+            double[][] o = new double[vals.length][vals.length];
+            for (int u : idx) {
+                Krippendorff.add(o, perUnit[u]);
             }
-            return Krippendorff.alpha(d, measure);
+            return Krippendorff.fromCoincidences(o, vals, measure);
         });
     }
 
