@@ -5,7 +5,15 @@ in org.stainbench.review.stats.ItemBootstrap and ClusterBootstrap.
 
   python3 src/test/python/review_bootstrap_reference.py DIR
 
-writes the inputs and the expected values to DIR/expected.json (and prints them). Kappas come from numpy
+writes the inputs and the expected values to DIR/expected.json (and prints them).
+
+  python3 src/test/python/review_bootstrap_reference.py --session IN.json
+
+reads one session's first-showing table as the results page lays it out (raters with answers in session order x
+all items in session order; "correct" true / false / null, "ratings" 0 / 1 / null), "seed", "resamples" and
+per-rater "seconds", and prints the pooled accuracy with its two-way cluster bootstrap interval, Fleiss' kappa over
+the items every rater answered and nominal Krippendorff's alpha over all items, each with its item bootstrap
+interval, and each rater's median and quartiles of the seconds. Kappas come from numpy
 confusion matrices, Fleiss' kappa from the items x categories table, Krippendorff's alpha from the coincidence
 matrix (Krippendorff 2011) built with numpy outer products; intervals are np.percentile(v[~isnan(v)], [2.5, 97.5])
 (numpy's default linear method). SplitMix64 is metrics_reference.SplitMix64 (Python integers).
@@ -194,5 +202,31 @@ def main():
     print(text)
 
 
+def session(path):
+    with open(path) as f:
+        d = json.load(f)
+    seed, b_count = d["seed"], d["resamples"]
+    correct = np.array([[np.nan if x is None else float(x) for x in row] for row in d["correct"]])
+    ratings = np.array([[np.nan if x is None else float(x) for x in row] for row in d["ratings"]])
+    n_raters, n_items = correct.shape
+    out = {"cluster": {"correct": int(np.nansum(correct)), "answered": int((~np.isnan(correct)).sum()),
+                       "point": float(np.nansum(correct) / (~np.isnan(correct)).sum()),
+                       "interval": interval(cluster_accuracy(correct, two_way_plan(seed, b_count, n_raters, n_items)))}}
+    complete = ratings[:, ~np.isnan(ratings).any(axis=0)].astype(int)
+    counts = np.array([np.bincount(complete[:, i], minlength=2) for i in range(complete.shape[1])])
+    plan_f = item_plan(seed, b_count, len(counts))
+    out["fleiss"] = {"items": int(len(counts)), "point": fleiss_kappa(counts),
+                     "interval": interval([fleiss_kappa(counts[p]) for p in plan_f])}
+    plan_a = item_plan(seed, b_count, n_items)
+    out["alpha"] = {"point": kripp_alpha(ratings, "NOMINAL", [0, 1]),
+                    "interval": interval([kripp_alpha(ratings[:, p], "NOMINAL", [0, 1]) for p in plan_a])}
+    out["times"] = {r: {"n": len(v), "median": float(np.median(v)), "q1": float(np.percentile(v, 25)),
+                        "q3": float(np.percentile(v, 75))} for r, v in d["seconds"].items() if v}
+    print(json.dumps(out))
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--session":
+        session(sys.argv[2])
+    else:
+        main()
