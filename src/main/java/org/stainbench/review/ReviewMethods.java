@@ -157,13 +157,13 @@ final class ReviewMethods {
                             .append(a.clusterRaters()).append(" raters and the ").append(a.clusterItems())
                             .append(" items independently with replacement, each answer of a drawn rater to a drawn item"
                                     + " counted once per pair of draws, ").append(boot).append(defined(a.cluster()))
-                            .append("; Wilson interval ignoring clustering ").append(f3(a.low())).append("–")
+                            .append("; Wilson interval ignoring clustering ").append(f3(a.low())).append(" to ")
                             .append(f3(a.high())).append("; exact two-sided binomial test against 0.5, p = ")
                             .append(String.format(Locale.ROOT, "%.4f", a.p())).append("). ");
                 }
             }
             List<String> perRater = r.accuracy().stream().filter(a -> !a.pooled()).map(a -> a.rater() + " "
-                    + f3(a.accuracy()) + " (" + a.correct() + "/" + a.n() + ", " + f3(a.low()) + "–" + f3(a.high()) + ")")
+                    + f3(a.accuracy()) + " (" + a.correct() + "/" + a.n() + ", " + f3(a.low()) + " to " + f3(a.high()) + ")")
                     .toList();
             if (!perRater.isEmpty()) {
                 b.append("Per rater, with Wilson 95 % intervals: ").append(String.join("; ", perRater)).append(". ");
@@ -179,7 +179,7 @@ final class ReviewMethods {
             b.append("Mean ± SD per checkpoint and rating, with 95 % percentile bootstrap intervals over the answers (")
                     .append(boot).append("): ").append(r.groups().stream().map(g -> g.group() + ", " + g.variable() + ": "
                             + f3(g.mean()) + " ± " + (g.sd() == null ? "–" : f3(g.sd())) + " (n = " + g.n() + ", "
-                            + f3(g.low()) + "–" + f3(g.high()) + ")").collect(Collectors.joining("; "))).append(". ");
+                            + f3(g.low()) + " to " + f3(g.high()) + ")").collect(Collectors.joining("; "))).append(". ");
         }
         for (ReviewResults.AgreementRow a : r.agreement()) {
             List<String> coef = new ArrayList<>();
@@ -215,7 +215,7 @@ final class ReviewMethods {
     private static String times(ReviewResults.Results r) {
         List<String> rows = new ArrayList<>();
         for (ReviewResults.TimeRow t : r.times()) {
-            rows.add(t.rater() + ": median " + s1(t.median()) + " s (IQR " + s1(t.q1()) + "–" + s1(t.q3()) + " s, "
+            rows.add(t.rater() + ": median " + s1(t.median()) + " s (IQR " + s1(t.q1()) + " to " + s1(t.q3()) + " s, "
                     + t.n() + " showings, measured " + t.source() + (t.breaks() > 0 ? ", " + t.breaks()
                     + " longer than " + ReviewResults.BREAK.toMinutes() + " min left out as breaks" : "") + ")");
         }
@@ -231,7 +231,7 @@ final class ReviewMethods {
     }
 
     private static String interval(BootstrapInterval ci) {
-        return ci == null || !ci.isDefined() ? "interval undefined" : "95 % CI " + f3(ci.low()) + "–" + f3(ci.high());
+        return ci == null || !ci.isDefined() ? "interval undefined" : "95 % CI " + f3(ci.low()) + " to " + f3(ci.high());
     }
 
     private static String defined(BootstrapInterval ci) {

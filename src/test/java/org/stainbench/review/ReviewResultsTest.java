@@ -253,19 +253,19 @@ class ReviewResultsTest {
                 + ckNames.get(0) + "\", " + tokensPerCheckpoint.get(ckNames.get(1)).size() + " of checkpoint \"" + ckNames.get(1) + "\"";
         assertThat(methods).contains(itemsLine);
         assertThat(methods).contains(String.format(Locale.ROOT, "Pooled accuracy (picked the real tile) was %.3f (%d of %d"
-                        + " answers; 95 %% CI %.3f–%.3f", c.get("point").asDouble(), c.get("correct").asLong(),
+                        + " answers; 95 %% CI %.3f to %.3f", c.get("point").asDouble(), c.get("correct").asLong(),
                 c.get("answered").asLong(), c.get("interval").get("low").asDouble(), c.get("interval").get("high").asDouble()));
         assertThat(methods).contains("B = " + ReviewResults.RESAMPLES + " resamples, seed " + s.seed());
         for (String r : RATERS) {
             long[] kn = perRater.get(r);
             assertThat(methods).contains(String.format(Locale.ROOT, "%s %.3f (%d/%d, ", r, (double) kn[0] / kn[1], kn[0], kn[1]));
             JsonNode e = ref.get("times").get(r);
-            assertThat(methods).contains(String.format(Locale.ROOT, "%s: median %.1f s (IQR %.1f–%.1f s, %d showings", r,
+            assertThat(methods).contains(String.format(Locale.ROOT, "%s: median %.1f s (IQR %.1f to %.1f s, %d showings", r,
                     e.get("median").asDouble(), e.get("q1").asDouble(), e.get("q3").asDouble(), e.get("n").asInt()));
         }
-        assertThat(methods).contains(String.format(Locale.ROOT, "Fleiss' κ %.3f (95 %% CI %.3f–%.3f)", fl.get("point").asDouble(),
+        assertThat(methods).contains(String.format(Locale.ROOT, "Fleiss' κ %.3f (95 %% CI %.3f to %.3f)", fl.get("point").asDouble(),
                 fl.get("interval").get("low").asDouble(), fl.get("interval").get("high").asDouble()));
-        assertThat(methods).contains(String.format(Locale.ROOT, "Krippendorff's α (nominal) %.3f (95 %% CI %.3f–%.3f)",
+        assertThat(methods).contains(String.format(Locale.ROOT, "Krippendorff's α (nominal) %.3f (95 %% CI %.3f to %.3f)",
                 al.get("point").asDouble(), al.get("interval").get("low").asDouble(), al.get("interval").get("high").asDouble()));
         assertThat(methods).contains("1 longer than 10 min left out as breaks").contains("random sample (seed 11)");
     }
