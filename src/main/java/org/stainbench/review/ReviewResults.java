@@ -32,7 +32,7 @@ import org.stainbench.review.stats.Quantiles;
  */
 final class ReviewResults {
 
-    /** Bootstrap resamples unless configured ({@code stainbench.review.bootstrap-resamples}). */
+    /** B: resamples of every bootstrap of the results (documented in the methods paragraph). */
     static final int RESAMPLES = 2000;
     static final double LEVEL = 0.95;
     /** A time per item above this is a break, not reading time, and is left out. */
@@ -305,11 +305,13 @@ final class ReviewResults {
             if (active.size() == 2 && !complete.isEmpty()) {
                 int[] a = complete.stream().mapToInt(u -> data[0][u]).toArray();
                 int[] b = complete.stream().mapToInt(u -> data[1][u]).toArray();
-                cohen = Stat.of(intervals, () -> Agreement.cohenKappa(a, b), () -> ItemBootstrap.weightedKappa(a, b, v.categories(),
-                        Agreement.Weights.NONE, s.seed(), resamples, LEVEL));
+                cohen = Stat.of(intervals, () -> Agreement.cohenKappa(a, b),
+                        () -> ItemBootstrap.weightedKappa(a, b, v.categories(), Agreement.Weights.NONE, s.seed(),
+                                resamples, LEVEL));
                 if (v.ordinal()) {
-                    weighted = Stat.of(intervals, () -> Agreement.weightedKappa(a, b, v.categories(),
-                                    Agreement.Weights.LINEAR), () -> ItemBootstrap.weightedKappa(a, b, v.categories(), Agreement.Weights.LINEAR, s.seed(),
+                    weighted = Stat.of(intervals,
+                            () -> Agreement.weightedKappa(a, b, v.categories(), Agreement.Weights.LINEAR),
+                            () -> ItemBootstrap.weightedKappa(a, b, v.categories(), Agreement.Weights.LINEAR, s.seed(),
                                     resamples, LEVEL));
                 }
             } else if (active.size() == 2) {
