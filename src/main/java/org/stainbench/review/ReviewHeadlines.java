@@ -64,7 +64,8 @@ public class ReviewHeadlines {
             ReviewResults.Results r = ReviewResults.compute(s, store.items(sessionId), raters, store.answers(sessionId), name);
             List<GroupLine> groups = r.groups().stream().map(g -> new GroupLine(g.group(), g.checkpointId(), g.variable(), g.n(),
                     g.mean(), g.sd(), g.low(), g.high())).toList();
-            List<AccuracyLine> acc = r.accuracy().stream().filter(a -> "pooled".equalsIgnoreCase(a.rater()))
+            List<AccuracyLine> acc = r.accuracy().stream()
+                    .filter(a -> "pooled".equalsIgnoreCase(a.rater()) && "all items".equals(a.group()))
                     .map(a -> new AccuracyLine(a.group(), a.correct(), a.n(), a.accuracy(), a.low(), a.high(), a.p())).toList();
             return new Headline(ref(s), r.answers(), groups, acc);
         });

@@ -2,6 +2,7 @@ package org.stainbench.review;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -305,17 +306,38 @@ class ReviewSessionsController {
                    Long sourceTileId, String realSide, long answers) {
     }
 
-    @GetMapping("/review/sessions/{id}/results")
-    String results(@PathVariable long id, Authentication auth, Model model) {
-        ReviewAccess.requireSupervisor(auth);
+    /** Everything the results page, its methods paragraph and the methods text are computed from. */
+    private record Computed(ReviewSession s, List<ReviewItem> items, List<String> raters, List<ReviewAnswer> answers,
+                            Function<Long, String> name, ReviewResults.Results r, ReviewMethods.Context methods) {
+    }
+
+    private Computed compute(long id) {
         ReviewSession s = reviews.require(id);
         List<ReviewItem> items = store.items(id);
         List<String> raters = store.raters(id).stream().map(ReviewStore.Rater::username).toList();
         List<ReviewAnswer> answers = store.answers(id);
         Map<Long, String> names = new HashMap<>();
         Function<Long, String> name = ck -> names.computeIfAbsent(ck, this::checkpointName);
+        ReviewResults.Results r = ReviewResults.compute(s, items, raters, answers, name, store.shownAt(id), true);
+        String source = catalog.dataset(s.sourceDatasetId()).map(Dataset::name).orElse("dataset " + s.sourceDatasetId());
+        String real = s.realDatasetId() == null ? "–"
+                : catalog.dataset(s.realDatasetId()).map(Dataset::name).orElse("dataset " + s.realDatasetId());
+        ReviewMethods.Context methods = new ReviewMethods.Context(s, items, raters, answers, r, name, source, real,
+                RaterSequence.repeats(items.size(), s.repeatPercent()));
+        return new Computed(s, items, raters, answers, name, r, methods);
+    }
+
+    @GetMapping("/review/sessions/{id}/results")
+    String results(@PathVariable long id, Authentication auth, Model model) {
+        ReviewAccess.requireSupervisor(auth);
+        Computed c = compute(id);
+        ReviewSession s = c.s();
+        List<ReviewItem> items = c.items();
+        List<ReviewAnswer> answers = c.answers();
+        Function<Long, String> name = c.name();
         model.addAttribute("s", s);
-        model.addAttribute("r", ReviewResults.compute(s, items, raters, answers, name));
+        model.addAttribute("r", c.r());
+        model.addAttribute("methods", ReviewMethods.paragraphs(c.methods()));
         Map<Long, Long> answerCounts = new HashMap<>();
         for (ReviewAnswer a : answers) {
             answerCounts.merge(a.itemId(), 1L, Long::sum);
@@ -329,8 +351,18 @@ class ReviewSessionsController {
                     i.realLeft() == null ? null : i.realLeft() ? "left" : "right", answerCounts.getOrDefault(i.id(), 0L)));
         }
         model.addAttribute("items", rows);
-        model.addAttribute("raters", raters);
+        model.addAttribute("raters", c.raters());
         return "review/results";
+    }
+
+    /** The methods paragraph as plain text (the same text as on the results page), for pasting into a paper. */
+    @GetMapping("/review/sessions/{id}/methods.txt")
+    ResponseEntity<byte[]> methods(@PathVariable long id, Authentication auth) {
+        ReviewAccess.requireSupervisor(auth);
+        Computed c = compute(id);
+        return ResponseEntity.ok().contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"review-" + id + "-methods.txt\"")
+                .body(ReviewMethods.text(c.methods()).getBytes(StandardCharsets.UTF_8));
     }
 
     @GetMapping("/review/sessions/{id}/answers.csv")
@@ -362,9 +394,12 @@ class ReviewSessionsController {
         for (int c = 0; c < crit.size(); c++) {
             head.add("score_" + (c + 1));
         }
-        head.addAll(List.of("marker_score", "positive_fraction", "note", "answered_at"));
+        head.addAll(List.of("marker_score", "positive_fraction", "note", "answered_at", "shown_at", "seconds", "time_source"));
+        List<ReviewAnswer> all = store.answers(id);
+        Map<Long, Instant> shown = store.shownAt(id);
+        Map<Long, ReviewResults.Timed> timed = ReviewResults.timing(all, shown);
         out.append(String.join(",", head)).append('\n');
-        for (ReviewAnswer a : store.answers(id)) {
+        for (ReviewAnswer a : all) {
             ReviewItem i = items.get(a.itemId());
             List<String> row = new ArrayList<>();
             row.add("" + s.id());
@@ -405,6 +440,10 @@ class ReviewSessionsController {
             row.add(a.fraction() == null ? "" : "" + a.fraction());
             row.add(a.note() == null ? "" : a.note());
             row.add(a.answeredAt().toString());
+            row.add(shown.containsKey(a.id()) ? shown.get(a.id()).toString() : "");
+            ReviewResults.Timed t = timed.get(a.id());
+            row.add(t == null || t.isBreak() ? "" : String.valueOf(t.seconds()));
+            row.add(t == null ? "" : t.isBreak() ? "break (left out)" : t.source());
             out.append(String.join(",", row.stream().map(ReviewSessionsController::csvField).toList())).append('\n');
         }
         events.publishEvent(org.stainbench.shell.Activity.of(auth.getName(), "exported", "review session", id,

@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,6 +30,7 @@ class ReviewStore {
     }
 
     private final JdbcClient jdbc;
+    private volatile Boolean shownAtColumn;
 
     ReviewStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -182,6 +185,34 @@ class ReviewStore {
     List<ReviewAnswer> answers(long sessionId, String rater) {
         return jdbc.sql("select * from review_answer where session_id = ? and rater = ?").params(sessionId, rater)
                 .query(ReviewStore::answer).list();
+    }
+
+    /**
+     * True when {@code review_answer} has a {@code shown_at} column (the time the item was shown to the rater,
+     * nullable); until a migration adds it, times per item come from the gaps between answers. Checked once.
+     */
+    boolean recordsShownAt() {
+        Boolean b = shownAtColumn;
+        if (b == null) {
+            b = jdbc.sql("select count(*) from information_schema.columns where lower(table_name) = 'review_answer'"
+                    + " and lower(column_name) = 'shown_at'").query(Long.class).single() > 0;
+            shownAtColumn = b;
+        }
+        return b;
+    }
+
+    /** Answer id to the time its item was shown, for the answers that have one (empty without the column). */
+    Map<Long, Instant> shownAt(long sessionId) {
+        if (!recordsShownAt()) {
+            return Map.of();
+        }
+        Map<Long, Instant> out = new HashMap<>();
+        for (Map.Entry<Long, Instant> e : jdbc.sql("select id, shown_at from review_answer where session_id = ?"
+                        + " and shown_at is not null").param(sessionId)
+                .query((rs, row) -> Map.entry(rs.getLong("id"), instant(rs, "shown_at"))).list()) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 
     long answerCount(long sessionId) {

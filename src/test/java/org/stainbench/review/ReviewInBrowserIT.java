@@ -241,6 +241,11 @@ class ReviewInBrowserIT extends WithBrowser {
         // and the page links back to the checkpoints and tiles
         assertThat(browser.driver.findElements(By.cssSelector("#items a[href^='/tiles/']"))).hasSizeGreaterThanOrEqualTo(2 * n);
         assertThat(browser.driver.findElements(By.cssSelector("#items a[href^='/checkpoints/']"))).hasSize(n);
+        // the methods paragraph states the CSV's counts and the pooled accuracy
+        String methods = browser.driver.findElement(By.id("methods-text")).getText();
+        long firsts = lines.stream().skip(1).filter(l -> l.split(",", -1)[repeat].equals("0")).count();
+        assertThat(methods).contains("giving " + (lines.size() - 1) + " answers: " + firsts + " first showings")
+                .contains("was " + f3(p) + " (" + k + " of " + m + " answers");
     }
 
     static String f3(double v) {

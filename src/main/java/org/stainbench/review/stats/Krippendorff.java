@@ -25,6 +25,18 @@ public final class Krippendorff {
     }
 
     public static double alpha(Integer[][] data, Level level) {
+        int[] vals = values(data);
+        double[][][] units = unitCoincidences(data, vals);
+        int k = vals.length;
+        double[][] o = new double[k][k];
+        for (double[][] u : units) {
+            add(o, u);
+        }
+        return fromCoincidences(o, vals, level);
+    }
+
+    /** The distinct answers, sorted. */
+    static int[] values(Integer[][] data) {
         TreeSet<Integer> values = new TreeSet<>();
         for (Integer[] rater : data) {
             for (Integer v : rater) {
@@ -34,17 +46,25 @@ public final class Krippendorff {
             }
         }
         int[] vals = values.stream().mapToInt(Integer::intValue).toArray();
-        int k = vals.length;
-        if (k == 0) {
+        if (vals.length == 0) {
             throw new IllegalArgumentException("no answers");
         }
+        return vals;
+    }
+
+    /**
+     * Each unit's contribution to the coincidence matrix over {@code vals} (all zero for a unit with fewer than two
+     * answers): the pairs of its answers, each counted 1 / (m - 1).
+     */
+    static double[][][] unitCoincidences(Integer[][] data, int[] vals) {
+        int k = vals.length;
         int units = data[0].length;
         for (Integer[] rater : data) {
             if (rater.length != units) {
                 throw new IllegalArgumentException("every rater row must cover the same " + units + " units");
             }
         }
-        double[][] o = new double[k][k];
+        double[][][] out = new double[units][k][k];
         for (int u = 0; u < units; u++) {
             int[] counts = new int[k];
             int m = 0;
@@ -60,10 +80,24 @@ public final class Krippendorff {
             for (int c = 0; c < k; c++) {
                 for (int d = 0; d < k; d++) {
                     double pairs = c == d ? (double) counts[c] * (counts[c] - 1) : (double) counts[c] * counts[d];
-                    o[c][d] += pairs / (m - 1);
+                    out[u][c][d] = pairs / (m - 1);
                 }
             }
         }
+        return out;
+    }
+
+    static void add(double[][] o, double[][] unit) {
+        for (int c = 0; c < o.length; c++) {
+            for (int d = 0; d < o.length; d++) {
+                o[c][d] += unit[c][d];
+            }
+        }
+    }
+
+    /** Alpha from the coincidence matrix {@code o} over the sorted values {@code vals}. */
+    static double fromCoincidences(double[][] o, int[] vals, Level level) {
+        int k = vals.length;
         double[] nc = new double[k];
         double n = 0.0;
         for (int c = 0; c < k; c++) {
