@@ -7,13 +7,14 @@ import org.springframework.web.util.HtmlUtils;
 /**
  * A block ready for a template: its data, its Markdown as HTML (text blocks), the chart image sources and the gallery
  * cells' image sources (URLs on the page, data URIs in the print document); {@code tileAspect} is the gallery tiles'
- * height / width (from the first tile's image; 1 when unknown), so a tile is drawn at its true aspect ratio.
+ * height / width (from the first tile's image; 1 when unknown), so a tile is drawn at its true aspect ratio;
+ * {@code print}: for the print document.
  */
 record BlockView(Block block, int number, BlockData data, String html, List<String> charts, List<List<String>> cells,
-                 double tileAspect) {
+                 double tileAspect, boolean print) {
 
     BlockView(Block block, int number, BlockData data, String html, List<String> charts, List<List<String>> cells) {
-        this(block, number, data, html, charts, cells, 1.0);
+        this(block, number, data, html, charts, cells, 1.0, false);
     }
 
     public boolean problem() {
@@ -25,12 +26,15 @@ record BlockView(Block block, int number, BlockData data, String html, List<Stri
     }
 
     /**
-     * The text HTML-escaped with a line-break opportunity after each separator ({@code _ - . /}), so a long name wraps
-     * at its parts in a narrow column instead of letter by letter.
+     * The text HTML-escaped; in the print document with a line-break opportunity after each separator ({@code _ - . /}),
+     * so a long name wraps at its parts in a narrow column instead of letter by letter.
      */
     public String breakable(String s) {
         if (s == null) {
             return "";
+        }
+        if (!print) {
+            return HtmlUtils.htmlEscape(s);
         }
         return HtmlUtils.htmlEscape(s).replaceAll("([_./-])(?=[^\\s])", "$1<wbr>");
     }

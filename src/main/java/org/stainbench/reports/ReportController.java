@@ -112,6 +112,11 @@ class ReportController {
     }
 
     List<BlockView> views(Report r, BiFunction<Block, String, String> chart, Function<BlockData.GalleryCell, String> cell) {
+        return views(r, chart, cell, false);
+    }
+
+    List<BlockView> views(Report r, BiFunction<Block, String, String> chart, Function<BlockData.GalleryCell, String> cell,
+                          boolean print) {
         List<BlockView> out = new ArrayList<>();
         int n = 1;
         for (Block b : reports.blocks(r.id())) {
@@ -129,7 +134,7 @@ class ReportController {
             }
             List<List<String>> cells = d.gallery() == null ? List.of()
                     : d.gallery().rows().stream().map(row -> row.cells().stream().map(cell).toList()).toList();
-            out.add(new BlockView(b, n++, d, html, charts, cells, d.gallery() == null ? 1.0 : tileAspect(d.gallery())));
+            out.add(new BlockView(b, n++, d, html, charts, cells, d.gallery() == null ? 1.0 : tileAspect(d.gallery()), print));
         }
         return out;
     }
@@ -345,7 +350,7 @@ class ReportController {
         Context c = new Context(Locale.ROOT);
         c.setVariable("report", r);
         c.setVariable("views", views(r, (b, kind) -> dataUri("image/png", chartPng(r, b, kind)),
-                cell -> reports.image(cell).map(bytes -> dataUri("image/jpeg", bytes)).orElse("")));
+                cell -> reports.image(cell).map(bytes -> dataUri("image/jpeg", bytes)).orElse(""), true));
         c.setVariable("css", PrintCss.CSS);
         c.setVariable("state", r.frozen() ? "frozen at " + PrintCss.time(r.frozenAt()) + " by " + r.frozenBy()
                 : "live (draft), printed " + PrintCss.time(clock.instant()));
