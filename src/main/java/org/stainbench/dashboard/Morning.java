@@ -124,6 +124,11 @@ class Morning {
     record Board(Map<String, Leaderboard> leaderboards, Map<String, Strip> strips, Trend trend,
                  Optional<ReportHeadlines.FrozenReport> latestReport, Instant since, boolean firstVisit, List<Change> changes,
                  int moreChanges) {
+
+        /** "Since your last visit", or on a first visit "The last 7 days". */
+        public String changesTitle() {
+            return firstVisit ? "The last " + FIRST_VISIT_DAYS + " days" : "Since your last visit";
+        }
     }
 
     private final Checkpoints checkpoints;
