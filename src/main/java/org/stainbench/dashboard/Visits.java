@@ -14,7 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The last visit of each user to the dashboard, for "what changed since your last visit". A visit is a run of views no
  * more than {@code stainbench.dashboard.visit-gap} apart: reloading the page within it keeps the same "since", coming
- * back after it makes the visit before the reference.
+ * back after it makes the last view of the visit before the reference (what the user saw last).
  */
 @Repository
 class Visits {
@@ -28,7 +28,7 @@ class Visits {
     }
 
     /**
-     * Records a view by {@code user} at {@code now} and returns the start of the previous visit (null on the first
+     * Records a view by {@code user} at {@code now} and returns the last view of the previous visit (null on the first
      * visit).
      */
     @Transactional(propagation = Propagation.REQUIRES_NEW)

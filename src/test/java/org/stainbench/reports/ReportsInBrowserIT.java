@@ -188,7 +188,12 @@ class ReportsInBrowserIT extends WithBrowser {
     }
 
     /** Where an image is drawn on a PDF page (points, from the bottom left) and its pixel size. */
-    record Placed(int page, double x, double y, double width, double height, int pixelWidth, int pixelHeight, String suffix) {
+    record Placed(int page, double cx, double cy, double width, double height, int pixelWidth, int pixelHeight, String suffix) {
+
+        /** A gallery tile: a JPEG thumbnail (tiles are at most 256 px a side; the charts are wider PNGs). */
+        boolean tile() {
+            return suffix.equals("jpg") || (pixelWidth <= 256 && pixelHeight <= 256);
+        }
     }
 
     static List<Placed> images(byte[] pdf) throws java.io.IOException {
@@ -202,8 +207,9 @@ class ReportsInBrowserIT extends WithBrowser {
                     public void drawImage(org.apache.pdfbox.pdmodel.graphics.image.PDImage image) {
                         org.apache.pdfbox.util.Matrix m = getGraphicsState().getCurrentTransformationMatrix();
                         String suffix = image instanceof org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject x ? x.getSuffix() : "";
-                        out.add(new Placed(page, m.getTranslateX(), m.getTranslateY(), m.getScalingFactorX(), m.getScalingFactorY(),
-                                image.getWidth(), image.getHeight(), suffix));
+                        java.awt.geom.Point2D.Float c = m.transformPoint(0.5f, 0.5f);
+                        out.add(new Placed(page, c.x, c.y, m.getScalingFactorX(), m.getScalingFactorY(),
+                                image.getWidth(), image.getHeight(), suffix == null ? "" : suffix));
                     }
 
                     @Override
@@ -356,7 +362,7 @@ class ReportsInBrowserIT extends WithBrowser {
 
         // every image at its true aspect ratio; the tiles (JPEG) at a readable size, not slivers
         List<Placed> placed = images(pdf);
-        List<Placed> tilesPlaced = placed.stream().filter(x -> x.suffix().equals("jpg")).toList();
+        List<Placed> tilesPlaced = placed.stream().filter(Placed::tile).toList();
         assertThat(tilesPlaced).as("tiles in the PDF: " + placed).hasSizeGreaterThanOrEqualTo(4);
         for (Placed x : placed) {
             assertThat(x.height() / x.width()).as("aspect of " + x).isCloseTo((double) x.pixelHeight() / x.pixelWidth(),
@@ -382,8 +388,8 @@ class ReportsInBrowserIT extends WithBrowser {
             if (pg == galleryPage) {
                 java.awt.image.BufferedImage raster = javax.imageio.ImageIO.read(png.toFile());
                 for (Placed x : tilesPlaced.stream().filter(t -> t.page() == galleryPage).toList()) {
-                    int cx = (int) Math.round((x.x() + x.width() / 2) * dpi / 72.0);
-                    int cy = raster.getHeight() - (int) Math.round((x.y() + x.height() / 2) * dpi / 72.0);
+                    int cx = (int) Math.round(x.cx() * dpi / 72.0);
+                    int cy = raster.getHeight() - (int) Math.round(x.cy() * dpi / 72.0);
                     long sum = 0;
                     int n = 0;
                     for (int dy = -8; dy <= 8; dy++) {
