@@ -319,6 +319,20 @@ class ReportsInBrowserIT extends WithBrowser {
         }
         String columns = browser.driver.findElement(By.cssSelector("article[data-kind=gallery] table.report-gallery thead")).getText();
         assertThat(columns).isNotBlank().doesNotContain("(ranked)");
+        // the column titles stand over their tiles (a table, not the head beside the body)
+        @SuppressWarnings("unchecked")
+        List<List<Number>> cols = (List<List<Number>>) js().executeScript("var t = document.querySelector("
+                + "'article[data-kind=gallery] table.report-gallery');"
+                + "var heads = Array.from(t.querySelectorAll('thead th.gallery-col'));"
+                + "var cells = Array.from(t.querySelectorAll('tbody tr:first-child td'));"
+                + "return heads.map(function (h, i) { var a = h.getBoundingClientRect(), b = cells[i].getBoundingClientRect();"
+                + " return [a.left, a.right, b.left, b.right, a.bottom, b.top]; });");
+        assertThat(cols).hasSizeGreaterThanOrEqualTo(2);
+        for (List<Number> c : cols) {
+            assertThat(c.get(0).doubleValue()).as("column title over its tiles " + c).isCloseTo(c.get(2).doubleValue(),
+                    org.assertj.core.api.Assertions.within(1.0));
+            assertThat(c.get(4).doubleValue()).as("title above the first row " + c).isLessThanOrEqualTo(c.get(5).doubleValue() + 1);
+        }
         js().executeScript("window.scrollTo(0, 0)");
         browser.screenshot("report-demo");
         js().executeScript("document.querySelector('article[data-kind=gallery]').scrollIntoView()");
@@ -344,13 +358,17 @@ class ReportsInBrowserIT extends WithBrowser {
 
         // the table's text runs horizontally: each compared checkpoint's name whole on a line of the layout
         String layout = run(dir, "pdftotext", "-layout", "demo-report.pdf", "-");
-        List<String> labels = reports.blocks(demo.id()).stream().filter(b -> b.kind() == BlockKind.TABLE).findFirst()
-                .map(b -> reports.data(demo, b).table().lines().stream().map(l -> l.label()).toList()).orElseThrow();
-        assertThat(labels).isNotEmpty();
+        // (a row's label is "<checkpoint> on <source>": the checkpoint's name is the model name, the rest may wrap at spaces)
+        List<String> names = reports.blocks(demo.id()).stream().filter(b -> b.kind() == BlockKind.TABLE).findFirst()
+                .map(b -> reports.data(demo, b).table().lines().stream().map(l -> checkpoints.find(l.checkpointId()).orElseThrow().name())
+                        .toList()).orElseThrow();
+        assertThat(names).isNotEmpty();
         List<String> lines = List.of(layout.split("\n"));
-        for (String label : labels) {
-            assertThat(lines).as("a line with '" + label + "' whole:\n" + layout).anyMatch(l -> l.contains(label));
+        for (String name : names) {
+            assertThat(lines).as("a line with '" + name + "' whole:\n" + layout).anyMatch(l -> l.contains(name));
         }
+        // and no table line is a lone letter (a name printed one letter per line)
+        assertThat(lines).noneMatch(l -> l.strip().matches("\\p{L}"));
         assertThat(layout).contains(DemoReport.TITLE);
 
         // blocks flow: four blocks on fewer pages than blocks

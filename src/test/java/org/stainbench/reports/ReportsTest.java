@@ -343,7 +343,7 @@ class ReportsTest {
         flash(member(post("/reports/" + id + "/blocks")).param("kind", "gallery").param("gallery", "random")
                 .param("source", "" + he).param("checkpoints", "" + remap).param("seed", "4").param("rows", "2"), "message");
         String html = page(get("/reports/" + id).with(user("rp-sup").roles("SUPERVISOR")));
-        java.util.regex.Matcher gallery = java.util.regex.Pattern.compile("<table class=\"gallery report-gallery\">(.*?)</table>",
+        java.util.regex.Matcher gallery = java.util.regex.Pattern.compile("<table class=\"report-gallery\">(.*?)</table>",
                 java.util.regex.Pattern.DOTALL).matcher(html);
         assertThat(gallery.find()).as(html).isTrue();
         assertThat(gallery.group(1)).contains("report remap").doesNotContain("(ranked)");
