@@ -59,7 +59,6 @@ class Morning {
     static final int BAR_WIDTH = 400;
     static final int ROW = 22;
     static final int TOP = 8;
-    static final int BOTTOM = 34;
 
     /** A tile image and the page it links to. */
     record Tile(long id, String src, String href, String alt) {
@@ -91,8 +90,9 @@ class Morning {
             return FIG_WIDTH;
         }
 
+        /** The axis under the bars; the reference lines' labels go under it, one line each. */
         public int axisY() {
-            return height - BOTTOM + 4;
+            return TOP + Math.max(1, lines.size()) * ROW + 4;
         }
     }
 
@@ -226,7 +226,8 @@ class Morning {
             lines.add(l);
             all.add(l);
         }
-        int height = TOP + Math.max(1, lines.size()) * ROW + BOTTOM + (refs.isEmpty() ? 0 : 14 * refs.size());
+        // axis, its tick labels, then one label line per reference line
+        int height = TOP + Math.max(1, lines.size()) * ROW + 4 + 24 + 14 * refs.size() + 4;
         return new Leaderboard(lines, refs, all, lines.size(), rank, max, height, Evaluations.number(max));
     }
 
