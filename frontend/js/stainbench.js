@@ -40,43 +40,75 @@
       document.getElementById('search-live').innerHTML = '';
     }
   });
-  // PDF downloads (a[data-pdf-download="<status element id>"]): show "rendering…" while the server prints (one
-  // report prints at a time, so this can wait), then save the file, or show why there is none (busy, no Chromium).
+  // PDF downloads (a[data-pdf-download="<status element id>"], optionally data-pdf-progress="<progress id>"): start
+  // the print (GET <href>/start), poll its status every half second and show the stage and a progress bar while the
+  // server composes and prints (one report prints at a time, so this can wait), then fetch and save the file, or show
+  // why there is none (busy, no Chromium). Without script the link prints in one request.
+  function savePdf(r, state) {
+    var name = /filename="?([^";]+)"?/.exec(r.headers.get('Content-Disposition') || '');
+    return r.blob().then(function (b) {
+      var url = URL.createObjectURL(b);
+      var save = document.createElement('a');
+      save.href = url;
+      save.download = name ? name[1] : 'report.pdf';
+      document.body.appendChild(save);
+      save.click();
+      save.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+      state.textContent = 'PDF ready: ' + save.download;
+    });
+  }
+  function pdfFailure(r, state) {
+    return r.text().then(function (text) {
+      var why = null;
+      try { why = JSON.parse(text).message || JSON.parse(text).detail; } catch (ignored) { why = null; }
+      if (!why) {
+        var doc = new DOMParser().parseFromString(text, 'text/html');
+        var el = doc.getElementById('pdf-failed');
+        why = el ? el.textContent : null;
+      }
+      state.textContent = why || 'The PDF could not be made (HTTP ' + r.status + ').';
+    });
+  }
   document.addEventListener('click', function (e) {
     var a = e.target.closest ? e.target.closest('a[data-pdf-download]') : null;
     if (!a || !window.fetch || !window.URL || !URL.createObjectURL) { return; }
     var state = document.getElementById(a.getAttribute('data-pdf-download'));
     if (!state) { return; }
+    var bar = document.getElementById(a.getAttribute('data-pdf-progress') || '');
     e.preventDefault();
     if (a.getAttribute('aria-busy') === 'true') { return; }
     a.setAttribute('aria-busy', 'true');
     state.hidden = false;
     state.textContent = 'Rendering the PDF… (reports print one at a time; the download starts when it is ready)';
-    fetch(a.href, { credentials: 'same-origin' }).then(function (r) {
-      if (r.ok && (r.headers.get('Content-Type') || '').indexOf('application/pdf') === 0) {
-        var name = /filename="?([^";]+)"?/.exec(r.headers.get('Content-Disposition') || '');
-        return r.blob().then(function (b) {
-          var url = URL.createObjectURL(b);
-          var save = document.createElement('a');
-          save.href = url;
-          save.download = name ? name[1] : 'report.pdf';
-          document.body.appendChild(save);
-          save.click();
-          save.remove();
-          setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
-          state.textContent = 'PDF ready: ' + save.download;
-        });
+    if (bar) { bar.hidden = false; bar.value = 0; }
+    var base = a.href.replace(/[?#].*$/, '');
+    function done() {
+      a.removeAttribute('aria-busy');
+      if (bar) { bar.hidden = true; }
+    }
+    function poll(status) {
+      if (bar) { bar.value = status.percent; }
+      if (status.failed) {
+        state.textContent = status.message;
+        return Promise.resolve();
       }
-      return r.text().then(function (html) {
-        var doc = new DOMParser().parseFromString(html, 'text/html');
-        var why = doc.getElementById('pdf-failed');
-        state.textContent = why ? why.textContent : 'The PDF could not be made (HTTP ' + r.status + ').';
+      if (status.ready) {
+        return fetch(base + '/jobs/' + encodeURIComponent(status.token) + '/file', { credentials: 'same-origin' })
+          .then(function (r) { return r.ok ? savePdf(r, state) : pdfFailure(r, state); });
+      }
+      state.textContent = status.message;
+      return new Promise(function (resolve) { setTimeout(resolve, 500); }).then(function () {
+        return fetch(base + '/jobs/' + encodeURIComponent(status.token), { credentials: 'same-origin' });
+      }).then(function (r) {
+        return r.ok ? r.json().then(poll) : pdfFailure(r, state);
       });
+    }
+    fetch(base + '/start', { credentials: 'same-origin', headers: { 'Accept': 'application/json' } }).then(function (r) {
+      return r.ok ? r.json().then(poll) : pdfFailure(r, state);
     }).catch(function () {
       state.textContent = 'The PDF could not be downloaded: the server did not answer.';
-    }).then(function () {
-      a.removeAttribute('aria-busy');
-    });
+    }).then(done);
   });
   // Mark the current section in the navigation.
   document.addEventListener('DOMContentLoaded', function () {

@@ -84,7 +84,7 @@ class Dashboard {
                 Map<String, Integer> protocolsPerTarget,
                 Map<String, List<EpochRun>> epochRuns, long running, long queued, List<JobSummary> jobs,
                 GpuHours.Usage gpu, Map<Long, String> gpuJobTitles, List<JobUsage.NodeGpus> nodes,
-                List<ReviewSummaries.Summary> reviews, Instant now) {
+                List<ReviewSummaries.Summary> reviews, Instant now, List<Standings.Result> results) {
 
         /** Whether the standing's target was evaluated under more than one protocol (then each is labelled). */
         public boolean severalProtocols(Standings.Standing s) {
@@ -133,6 +133,10 @@ class Dashboard {
         // an evaluation against a generated set (made before the rule) is not a measurement against real data
         List<Evaluations.Comparison> comparisons = evaluations.finishedAgainstRealData().stream()
                 .map(e -> evaluations.comparison(e.id())).toList();
+        return view(metricKey, now, comparisons);
+    }
+
+    View view(String metricKey, Instant now, List<Evaluations.Comparison> comparisons) {
         Set<Metric> present = new LinkedHashSet<>();
         for (Evaluations.Comparison c : comparisons) {
             present.addAll(c.metrics());
@@ -242,7 +246,7 @@ class Dashboard {
 
         return new View(metric, metrics, note, standings, bestMetrics, protocols, protocolsPerTarget, epochRuns,
                 jobs.count(JobState.ASSIGNED, JobState.SUBMITTED, JobState.RUNNING), jobs.count(JobState.QUEUED),
-                jobs.active(LATEST_JOBS), gpu, titles, jobs.nodes(), reviews.latest(LATEST_SESSIONS), now);
+                jobs.active(LATEST_JOBS), gpu, titles, jobs.nodes(), reviews.latest(LATEST_SESSIONS), now, List.copyOf(results));
     }
 
     /** The evaluation's protocol fingerprint; one of its own when none was recorded (then it is ranked with nothing else). */

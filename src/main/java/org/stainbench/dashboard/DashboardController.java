@@ -20,15 +20,18 @@ class DashboardController {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Dashboard dashboard;
+    private final Morning morning;
 
-    DashboardController(Dashboard dashboard) {
+    DashboardController(Dashboard dashboard, Morning morning) {
         this.dashboard = dashboard;
+        this.morning = morning;
     }
 
     @GetMapping("/dashboard")
-    String dashboard(@RequestParam(required = false) String metric, Model model) {
+    String dashboard(@RequestParam(required = false) String metric, java.security.Principal who, Model model) {
         Dashboard.View v = dashboard.view(metric);
         model.addAttribute("v", v);
+        model.addAttribute("b", morning.board(v, who == null ? null : who.getName()));
         model.addAttribute("chart", JSON.writeValueAsString(chartData(v)));
         return "dashboard/index";
     }

@@ -109,4 +109,17 @@ final class Standings {
         }
         return new Standing(target, fingerprint, best, previous, List.copyOf(steps), evaluations);
     }
+
+    /**
+     * The leaderboard of one standing's results: each compared thing (a checkpoint, or an imported row's label) once,
+     * with its best result under this standing's protocol, best first ({@link #RANK}).
+     */
+    static List<Result> leaderboard(List<Result> results) {
+        Map<String, Result> best = new LinkedHashMap<>();
+        for (Result r : results) {
+            String key = r.checkpointId() != null ? "checkpoint " + r.checkpointId() : "label " + r.label();
+            best.merge(key, r, (a, b) -> RANK.compare(a, b) <= 0 ? a : b);
+        }
+        return best.values().stream().sorted(RANK).toList();
+    }
 }

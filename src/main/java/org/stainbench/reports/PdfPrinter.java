@@ -144,6 +144,12 @@ class PdfPrinter {
     }
 
     byte[] print(String html) {
+        return print(html, () -> {
+        });
+    }
+
+    /** As {@link #print(String)}; {@code started} runs once this print has the slot and Chromium starts. */
+    byte[] print(String html, Runnable started) {
         binary().orElseThrow(this::missing);
         waiting.incrementAndGet();
         boolean acquired;
@@ -161,6 +167,7 @@ class PdfPrinter {
         }
         try {
             peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+            started.run();
             return printNow(html);
         } finally {
             running.decrementAndGet();

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -45,12 +47,14 @@ class ReportController {
 
     private final Reports reports;
     private final PdfPrinter printer;
+    private final PdfJobs pdfJobs;
     private final ITemplateEngine templates;
     private final java.time.Clock clock;
 
-    ReportController(Reports reports, PdfPrinter printer, ITemplateEngine templates, java.time.Clock clock) {
+    ReportController(Reports reports, PdfPrinter printer, PdfJobs pdfJobs, ITemplateEngine templates, java.time.Clock clock) {
         this.reports = reports;
         this.printer = printer;
+        this.pdfJobs = pdfJobs;
         this.templates = templates;
         this.clock = clock;
     }
@@ -108,6 +112,11 @@ class ReportController {
     }
 
     List<BlockView> views(Report r, BiFunction<Block, String, String> chart, Function<BlockData.GalleryCell, String> cell) {
+        return views(r, chart, cell, false);
+    }
+
+    List<BlockView> views(Report r, BiFunction<Block, String, String> chart, Function<BlockData.GalleryCell, String> cell,
+                          boolean print) {
         List<BlockView> out = new ArrayList<>();
         int n = 1;
         for (Block b : reports.blocks(r.id())) {
@@ -125,9 +134,15 @@ class ReportController {
             }
             List<List<String>> cells = d.gallery() == null ? List.of()
                     : d.gallery().rows().stream().map(row -> row.cells().stream().map(cell).toList()).toList();
-            out.add(new BlockView(b, n++, d, html, charts, cells));
+            out.add(new BlockView(b, n++, d, html, charts, cells, d.gallery() == null ? 1.0 : tileAspect(d.gallery()), print));
         }
         return out;
+    }
+
+    /** Height / width of the gallery's first tile image (its header only is read); 1 when there is none. */
+    double tileAspect(BlockData.GallerySnap g) {
+        return g.rows().stream().flatMap(r -> r.cells().stream()).findFirst().flatMap(reports::image)
+                .map(ReportImages::aspect).orElse(1.0);
     }
 
     // changes
@@ -335,7 +350,7 @@ class ReportController {
         Context c = new Context(Locale.ROOT);
         c.setVariable("report", r);
         c.setVariable("views", views(r, (b, kind) -> dataUri("image/png", chartPng(r, b, kind)),
-                cell -> reports.image(cell).map(bytes -> dataUri("image/jpeg", bytes)).orElse("")));
+                cell -> reports.image(cell).map(bytes -> dataUri("image/jpeg", bytes)).orElse(""), true));
         c.setVariable("css", PrintCss.CSS);
         c.setVariable("state", r.frozen() ? "frozen at " + PrintCss.time(r.frozenAt()) + " by " + r.frozenBy()
                 : "live (draft), printed " + PrintCss.time(clock.instant()));
@@ -367,5 +382,61 @@ class ReportController {
             model.addAttribute("busy", e instanceof PdfPrinter.Busy);
             return new org.springframework.web.servlet.ModelAndView("reports/pdf-failed", model.asMap(), HttpStatus.SERVICE_UNAVAILABLE);
         }
+    }
+
+    // the PDF with progress: the page starts a print (GET: whoever may read the report may print it), polls its
+    // status and fetches the file once; without script the link above prints in one request
+
+    @GetMapping(value = "/reports/{id}/pdf/start", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> startPdf(@PathVariable long id, Principal who) {
+        Report r = reports.require(id);
+        if (printer.binary().isEmpty()) {
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "No Chromium to print with on the server: install chromium, or set "
+                    + "stainbench.reports.chromium to its path.");
+        }
+        try {
+            PdfJobs.Job j = pdfJobs.start(id, who.getName(), fileBase(r) + ".pdf", () -> printHtml(reports.require(id)),
+                    printer::print);
+            return ResponseEntity.status(HttpStatus.ACCEPTED).cacheControl(CacheControl.noStore()).body(pdfJobs.status(j));
+        } catch (PdfJobs.Full e) {
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+    }
+
+    /** A JSON answer the page shows as is: {@code {"failed": true, "message": …}}. */
+    private static ResponseEntity<Map<String, Object>> problem(HttpStatus status, String message) {
+        return ResponseEntity.status(status).cacheControl(CacheControl.noStore()).contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("failed", true, "message", message));
+    }
+
+    private static String gone(long id, String token) {
+        return "No PDF print " + token + " of report " + id + " for you: it was fetched already, or dropped after "
+                + "stainbench.reports.pdf-keep. Click Download PDF again.";
+    }
+
+    @GetMapping(value = "/reports/{id}/pdf/jobs/{token}", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> pdfStatus(@PathVariable long id, @PathVariable String token, Principal who) {
+        reports.require(id);
+        return pdfJobs.find(token, id, who.getName())
+                .<ResponseEntity<?>>map(j -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(pdfJobs.status(j)))
+                .orElseGet(() -> problem(HttpStatus.NOT_FOUND, gone(id, token)));
+    }
+
+    @GetMapping("/reports/{id}/pdf/jobs/{token}/file")
+    ResponseEntity<?> pdfFile(@PathVariable long id, @PathVariable String token, Principal who) {
+        Report r = reports.require(id);
+        Optional<PdfJobs.Job> found = pdfJobs.find(token, id, who.getName());
+        if (found.isEmpty()) {
+            return problem(HttpStatus.NOT_FOUND, gone(id, token));
+        }
+        PdfJobs.Job j = found.get();
+        Optional<byte[]> pdf = pdfJobs.take(j);
+        if (pdf.isEmpty()) {
+            return problem(HttpStatus.CONFLICT, "The PDF is not ready yet: " + pdfJobs.status(j).message());
+        }
+        reports.exported(r, "PDF", who.getName());
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF).cacheControl(CacheControl.noStore())
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(j.fileName).build().toString())
+                .body(pdf.get());
     }
 }

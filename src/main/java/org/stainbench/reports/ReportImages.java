@@ -58,6 +58,28 @@ class ReportImages {
         }
     }
 
+    /** Height / width of an image from its header (1 when it cannot be read). */
+    static double aspect(byte[] image) {
+        try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(image))) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? java.util.Collections.emptyIterator()
+                    : javax.imageio.ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return 1.0;
+            }
+            javax.imageio.ImageReader r = readers.next();
+            try {
+                r.setInput(in);
+                int w = r.getWidth(0);
+                int h = r.getHeight(0);
+                return w > 0 && h > 0 ? (double) h / w : 1.0;
+            } finally {
+                r.dispose();
+            }
+        } catch (IOException e) {
+            return 1.0;
+        }
+    }
+
     Path file(String sha) {
         return root.resolve(sha + ".jpg");
     }

@@ -62,6 +62,15 @@ class ReportStore {
                 .params(offset, limit).query(ReportStore::report).list();
     }
 
+    /** Frozen reports, the newest freeze first; with {@code since}, only those frozen after it. */
+    List<Report> frozen(java.time.Instant since, int limit) {
+        return since == null
+                ? jdbc.sql("select * from report where status = ? order by frozen_at desc, id desc fetch first " + Math.max(1, limit)
+                + " rows only").param(Report.FROZEN).query(ReportStore::report).list()
+                : jdbc.sql("select * from report where status = ? and frozen_at > ? order by frozen_at desc, id desc fetch first "
+                + Math.max(1, limit) + " rows only").params(Report.FROZEN, Timestamp.from(since)).query(ReportStore::report).list();
+    }
+
     long count() {
         return jdbc.sql("select count(*) from report").query(Long.class).single();
     }

@@ -347,8 +347,9 @@ class Reports {
     GalleryQuery galleryQuery(BlockSettings s) {
         int rows = s.rows() == null ? 4 : s.rows();
         boolean random = !"best-worst".equals(s.gallery());
+        // a random gallery ranks nothing: only best/worst names the checkpoint it ranks by (its column says "(ranked)")
         return new GalleryQuery(s.sourceId(), s.checkpoints(), random ? rows : 6, s.seed() == null ? 1L : s.seed(), TISSUE, TISSUE,
-                s.checkpoints().isEmpty() ? null : s.checkpoints().get(0), 200, random ? 3 : rows);
+                random || s.checkpoints().isEmpty() ? null : s.checkpoints().get(0), 200, random ? 3 : rows);
     }
 
     private BlockData gallery(BlockSettings s) {

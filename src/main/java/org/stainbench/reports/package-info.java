@@ -3,6 +3,7 @@
  * charts, a gallery, a review session's headline results — that render live data until the report is frozen; a
  * frozen report keeps a snapshot (numbers as JSON, gallery images as files checked by SHA-256). Print stylesheet,
  * PDF through headless Chromium, CSV / LaTeX / PNG exports. Reads the evaluation, galleries, review and catalog
- * modules through their public APIs; nothing depends on it.
+ * modules through their public APIs; the dashboard reads its frozen reports through {@link org.stainbench.reports.ReportHeadlines}.
+ * PDFs started from the page print with progress ({@code PdfJobs}).
  */
 package org.stainbench.reports;

@@ -85,6 +85,14 @@ class DashboardInBrowserIT extends WithBrowser {
         evaluate("baselines vs demo CK7", List.of("Reinhard (demo)", "Stain remap (demo)"),
                 org.stainbench.evaluation.Protocol.parse(demo.protocol()));
         assertThat(evaluations.finished()).hasSize(2);
+        // the member freezes the demo report: the supervisor's latest frozen report
+        browser.go("/reports");
+        browser.driver.findElement(By.linkText(DEMO_REPORT)).click();
+        browser.waitFor(By.id("freeze-confirm"));
+        browser.driver.findElement(By.id("freeze-confirm")).click();
+        browser.driver.findElement(By.id("freeze")).click();
+        browser.waiting(Duration.ofSeconds(10)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent()).accept();
+        browser.waiting(Duration.ofSeconds(60)).until(d -> !d.findElements(By.id("frozen-badge")).isEmpty());
         browser.go("/datasets");   // leave the evaluation page, which polls and reloads itself
         browser.signOut();
 
@@ -108,6 +116,7 @@ class DashboardInBrowserIT extends WithBrowser {
         // the demo's review session is listed (answered or not: DemoAgreementInBrowserIT shares this application)
         assertThat(browser.driver.findElement(By.id("reviews")).getText()).contains(DEMO_SESSION);
         assertNothingChangesAnything();
+        assertMorningBoard(best, epochs);
         browser.screenshot("dashboard");
         js().executeScript("document.getElementById('best-chart-0').scrollIntoView();");
         browser.screenshot("dashboard-charts");
@@ -157,6 +166,49 @@ class DashboardInBrowserIT extends WithBrowser {
         }
         browser.screenshot("dashboard-report");
         browser.signOut();
+    }
+
+    /**
+     * Issue 18: the sections a supervisor reads every morning, each with its images loaded: what changed since the
+     * last visit (here the first: the last 7 days), the latest frozen report, running and queued work, per stain the
+     * leaderboard of every evaluated checkpoint (the demo's two classical baselines as dashed reference lines, the
+     * colour-map epochs as ranked bars) and the best checkpoint's tiles beside their H&amp;E sources and real CK7
+     * tiles, and the review trend; the GPU part is one line when no GPU ran.
+     */
+    void assertMorningBoard(String best, int epochs) {
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1440, 900));
+        WebElement changes = browser.driver.findElement(By.id("changes"));
+        assertThat(changes.getText()).contains("The last 7 days").contains("finished").contains(DEMO_REPORT);
+        assertThat(browser.driver.findElement(By.cssSelector("#latest-report a.latest-report-link")).getText()).isEqualTo(DEMO_REPORT);
+        assertThat(browser.driver.findElement(By.id("work-now")).getText()).contains("running").contains("queued");
+        WebElement stain = browser.driver.findElement(By.cssSelector("article.stain[data-target='CK7']"));
+        WebElement board = stain.findElement(By.cssSelector("section.leaderboard"));
+        assertThat(board.findElements(By.cssSelector("g.lb-reference"))).hasSize(2);
+        assertThat(board.findElements(By.cssSelector("g.lb-line"))).hasSize(epochs);
+        assertThat(board.findElements(By.cssSelector("g.lb-reference a"))).allSatisfy(a ->
+                assertThat(a.getDomAttribute("href")).matches("/evaluations/\\d+"));
+        WebElement strip = stain.findElement(By.cssSelector("section.tile-strip"));
+        assertThat(strip.getText()).contains(best).contains("Demo H&E").contains("Demo CK7");
+        for (String kind : List.of("source-tile", "generated-tile", "real-tile")) {
+            assertThat(strip.findElements(By.cssSelector("img." + kind))).as(kind).isNotEmpty();
+        }
+        assertThat(browser.driver.findElements(By.id("review-trend"))).hasSize(1);
+        // no GPU use and no node: one line, not two paragraphs of empty-state text
+        assertThat(browser.driver.findElement(By.id("no-gpu-use")).getText()).contains("no node agent has registered");
+        assertThat(browser.driver.findElement(By.tagName("section")).getText()).doesNotContain("An admin issues a node token");
+        // every image on the page loads
+        List<WebElement> images = browser.driver.findElements(By.cssSelector("section#dashboard img"));
+        assertThat(images).hasSizeGreaterThanOrEqualTo(3);
+        for (WebElement img : images) {
+            js().executeScript("arguments[0].scrollIntoView()", img);
+            browser.waiting(Duration.ofSeconds(20)).until(d -> (Boolean) js().executeScript(
+                    "return arguments[0].complete && arguments[0].naturalWidth > 0", img));
+        }
+        js().executeScript("window.scrollTo(0, 0);");
+        browser.screenshot("dashboard-supervisor");
+        js().executeScript("arguments[0].scrollIntoView();", board);
+        browser.screenshot("dashboard-leaderboard-strip");
+        js().executeScript("window.scrollTo(0, 0);");
     }
 
     /** As the member: an evaluation of the named sets (all ready sets when none named) against the demo CK7, to its end. */

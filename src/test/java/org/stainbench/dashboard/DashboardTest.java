@@ -98,6 +98,14 @@ class DashboardTest {
     JobUsage usage;
     @Autowired
     Clock clock;
+    @Autowired
+    org.stainbench.catalog.CatalogTiles catalogTiles;
+    @Autowired
+    Morning morning;
+    @Autowired
+    Dashboard dashboard;
+    @Autowired
+    Visits visits;
 
     long real;
     long he;
@@ -495,6 +503,138 @@ class DashboardTest {
                 .contains("data-epoch=\"2\" data-evaluation=\"" + again.id() + "\"")
                 .contains("data-epoch=\"3\" data-evaluation=\"" + all.id() + "\"")
                 .contains("2</span> evaluations of this protocol");
+
+        // issue 18: the leaderboard ranks the run's three epochs (trained, not baselines) by each one's best FID under
+        // this protocol, epoch 2 by the better of its two evaluations; every bar links to the evaluation it comes from
+        List<Double> bests = new ArrayList<>();
+        for (int k = 1; k <= 3; k++) {
+            String name = "dashrun-epoch" + k;
+            bests.add(java.util.stream.Stream.of(all, again).flatMap(e -> evaluations.comparison(e.id()).rows().stream())
+                    .filter(r -> r.subject().label().contains(name) || name.equals(checkpointName(r.subject().checkpointId())))
+                    .mapToDouble(r -> r.mean(Metric.FID)).min().orElseThrow());
+        }
+        List<String> expected = java.util.stream.IntStream.rangeClosed(1, 3).boxed()
+                .sorted(Comparator.comparingDouble(k -> bests.get(k - 1))).map(k -> "dashrun-epoch" + k).toList();
+        Matcher names = Pattern.compile("<text class=\"lb-name\"[^>]*>\\d+\\. ([^<]+)</text>").matcher(section);
+        List<String> drawn = new ArrayList<>();
+        while (names.find()) {
+            drawn.add(names.group(1));
+        }
+        assertThat(drawn).isEqualTo(expected);
+        assertThat(section).doesNotContain("class=\"lb-reference\"").contains("lb-bar lb-best");
+    }
+
+    String checkpointName(Long id) {
+        return id == null ? null : checkpoints.find(id).map(Checkpoint::name).orElse(null);
+    }
+
+    /** The best mean of {@code metric} a checkpoint reached in the given evaluations. */
+    double bestOf(Checkpoint c, Metric metric, Evaluation... in) {
+        return java.util.Arrays.stream(in).flatMap(e -> evaluations.comparison(e.id()).rows().stream())
+                .filter(r -> Long.valueOf(c.id()).equals(r.subject().checkpointId())).mapToDouble(r -> r.mean(metric)).min().orElseThrow();
+    }
+
+    /**
+     * Issue 18: per target stain and protocol a leaderboard of every evaluated checkpoint; the classical baselines
+     * (here both checkpoints are stain-remapping baselines) are drawn as reference lines at their best value, each
+     * linking to the evaluation it comes from, and listed as references in the table.
+     */
+    @Test
+    void theLeaderboardDrawsTheBaselinesAsReferenceLines() throws Exception {
+        String section = article(page("/dashboard", supervisor()), first.fingerprint());
+        Matcher refs = Pattern.compile("<g class=\"lb-reference\">(.*?)</g>", Pattern.DOTALL).matcher(section);
+        List<String> lines = new ArrayList<>();
+        while (refs.find()) {
+            lines.add(refs.group(1));
+        }
+        assertThat(lines).hasSize(2);
+        for (Checkpoint c : List.of(remapA, remapB)) {
+            String value = Evaluations.number(bestOf(c, Metric.FID, first, second));
+            assertThat(lines).anySatisfy(l -> assertThat(l).contains(c.name() + " " + value).contains("stroke-dasharray")
+                    .containsPattern("href=\"/evaluations/(" + first.id() + "|" + second.id() + ")\""));
+            assertThat(section).contains("href=\"/checkpoints/" + c.id() + "\"");
+        }
+        assertThat(section).contains("id=\"leaderboard-").contains("Only the baselines were evaluated under this protocol so far.")
+                .contains("<td>ref.</td>").contains("dashed lines: the classical baselines");
+    }
+
+    /**
+     * Issue 18: beside the numbers, the best checkpoint's tiles with the H&amp;E tiles they were made from and real
+     * tiles of the target stain, through the tile endpoints (each image answers a JPEG); every tile links to its source.
+     */
+    @Test
+    void theBestCheckpointsTilesStandBesideTheirSourcesAndRealTiles() throws Exception {
+        String html = page("/dashboard", supervisor());
+        String section = article(html, first.fingerprint());
+        Matcher strip = Pattern.compile("<section class=\"tile-strip\" id=\"strip-\\d+\">(.*?)</section>", Pattern.DOTALL).matcher(section);
+        assertThat(strip.find()).as(section).isTrue();
+        String s = strip.group(1);
+        Low a = lowest(first, Metric.FID);
+        Low b = lowest(second, Metric.FID);
+        Checkpoint best = checkpoints.find((b.mean() < a.mean() ? b : a).checkpointId()).orElseThrow();
+        assertThat(s).contains(best.name()).contains("Dash H&amp;E").contains("Dash real " + MARKER)
+                .contains("href=\"/galleries/random?").contains("ck=" + best.id());
+        for (String kind : List.of("source-tile", "generated-tile", "real-tile")) {
+            Matcher img = Pattern.compile("<img class=\"strip-tile " + kind + "\" src=\"/tiles/(\\d+)/thumb\"").matcher(s);
+            int n = 0;
+            while (img.find()) {
+                long tile = Long.parseLong(img.group(1));
+                mvc.perform(get("/tiles/" + tile + "/thumb").with(supervisor())).andExpect(status().isOk())
+                        .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content().contentType("image/jpeg"));
+                long dataset = catalogTiles.tile(tile).orElseThrow().datasetId();
+                if (kind.equals("source-tile")) {
+                    assertThat(dataset).isEqualTo(he);
+                } else if (kind.equals("real-tile")) {
+                    assertThat(dataset).isEqualTo(real);
+                } else {
+                    assertThat(dataset).isNotIn(he, real);
+                }
+                n++;
+            }
+            assertThat(n).as(kind + " images").isBetween(1, Morning.STRIP_TILES);
+        }
+    }
+
+    /**
+     * Issue 18: what changed since the user's last visit (kept per user: a reload within the visit gap keeps the same
+     * reference), and the latest frozen report with its PDF.
+     */
+    @Test
+    void whatChangedSinceTheLastVisitAndTheLatestFrozenReport() throws Exception {
+        var visitor = user("dash-visitor").roles("SUPERVISOR");
+        String firstVisit = page("/dashboard", visitor);
+        assertThat(firstVisit).contains("id=\"changes\"").contains("The last 7 days").contains("your first visit")
+                .contains("Evaluation &#39;dash first&#39; finished (" + MARKER + ")").contains(href(first));
+
+        // a member freezes a report: it is the latest frozen report and a change since the visit before
+        String to = mvc.perform(post("/reports").with(member()).with(csrf()).param("title", "Dash weekly figure")
+                .param("markdown", "CK7 this week.")).andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        mvc.perform(post(to + "/freeze").with(member()).with(csrf()).param("confirm", "yes")).andExpect(status().is3xxRedirection());
+        String again = page("/dashboard", visitor);
+        Matcher latest = Pattern.compile("<article id=\"latest-report\">(.*?)</article>", Pattern.DOTALL).matcher(again);
+        assertThat(latest.find()).isTrue();
+        assertThat(latest.group(1)).contains("href=\"" + to + "\"").contains("Dash weekly figure").contains("href=\"" + to + "/pdf\"");
+        // within the visit gap the reference stays the first visit's: still "the last 7 days"
+        assertThat(again).contains("The last 7 days").contains("Report &#39;Dash weekly figure&#39; frozen by dash-mem");
+
+        // visits: a view more than the gap after the last one makes that visit the reference
+        // (views 10 min apart are one visit; the reference is the last view of the visit before)
+        Instant t0 = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant lastView = t0.minus(Duration.ofHours(3)).plusSeconds(600);
+        assertThat(visits.seen("dash-v2", t0.minus(Duration.ofHours(3)))).isNull();
+        assertThat(visits.seen("dash-v2", lastView)).isNull();
+        assertThat(visits.seen("dash-v2", t0.minus(Duration.ofHours(2)))).isEqualTo(lastView);
+        assertThat(visits.seen("dash-v2", t0.minus(Duration.ofHours(2)).plusSeconds(60))).isEqualTo(lastView);
+        assertThat(page("/dashboard", user("dash-v2").roles("SUPERVISOR"))).contains("Since your last visit");
+
+        // changes after a moment: only what happened later
+        List<Morning.Change> later = morning.changes(dashboard.view(null), second.finishedAt());
+        assertThat(later).noneMatch(c -> c.text().contains("'dash first'") || c.text().contains("'dash second'"))
+                .anyMatch(c -> c.kind().equals("report") && c.href().equals(to));
+        List<Morning.Change> earlier = morning.changes(dashboard.view(null), first.finishedAt().minusMillis(1));
+        assertThat(earlier).anyMatch(c -> c.kind().equals("evaluation") && c.href().equals("/evaluations/" + first.id()))
+                .anyMatch(c -> c.kind().equals("evaluation") && c.href().equals("/evaluations/" + second.id()));
+        assertThat(earlier).isSortedAccordingTo(Comparator.comparing(Morning.Change::at).reversed());
     }
 
     /** Issue 16, deliverable 5: a checkpoint's lineage lists the evaluations that compared it and the review sessions that showed it. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.net.InetAddress;
@@ -58,6 +60,8 @@ class ReportPrintIsolationTest {
     org.thymeleaf.ITemplateEngine templates;
     @Autowired
     java.time.Clock clock;
+    @Autowired
+    PdfJobs pdfJobs;
     @TempDir
     Path tmp;
 
@@ -208,7 +212,7 @@ class ReportPrintIsolationTest {
                     .hasMessageContaining("busy").hasMessageContaining("stainbench.reports.pdf-queue-wait");
             // the page answers 503 with the reason and a way to try again
             Report r = reports.create("Busy printer", "text", "md-mem");
-            Object answer = new ReportController(reports, one, templates, clock).pdf(r.id(), () -> "md-sup",
+            Object answer = new ReportController(reports, one, pdfJobs, templates, clock).pdf(r.id(), () -> "md-sup",
                     new org.springframework.ui.ExtendedModelMap());
             assertThat(answer).isInstanceOf(org.springframework.web.servlet.ModelAndView.class);
             var mav = (org.springframework.web.servlet.ModelAndView) answer;
@@ -224,5 +228,71 @@ class ReportPrintIsolationTest {
             Files.writeString(go, "go");
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Issue 18: a PDF started from the page shows where it is. While Chromium holds the printer the first print says
+     * "printing" with a share between 25 and 95 %, a second one waits for the printer; once Chromium finishes both
+     * are ready and handed out once, to who started them only. The status answers come from the page's endpoints.
+     */
+    @Test
+    void aPdfStartedFromThePageShowsItsProgressUntilItIsReady(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        needChromium();
+        Path started = tmp.resolve("started");
+        Path go = tmp.resolve("go");
+        Path wrapper = tmp.resolve("held-chromium.sh");
+        Files.writeString(wrapper, "#!/bin/bash\ntouch '" + started + "'\nwhile [ ! -e '" + go + "' ]; do sleep 0.05; done\nexec '"
+                + printer.binary().orElseThrow() + "' \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+        PdfPrinter held = new PdfPrinter(wrapper.toString(), Duration.ofSeconds(90), Duration.ofSeconds(60));
+        Report r = reports.create("Progress shown", "Two lines.", "md-mem");
+        try {
+            PdfJobs.Job first = pdfJobs.start(r.id(), "md-sup", "first.pdf", () -> "<html><body>first</body></html>", held::print);
+            Waits.upTo(Duration.ofSeconds(30), "Chromium starts the first print").until(() -> Files.exists(started));
+            PdfJobs.Job second = pdfJobs.start(r.id(), "md-sup", "second.pdf", () -> "<html><body>second</body></html>", held::print);
+            Waits.upTo(Duration.ofSeconds(10), "the second print waits for the printer")
+                    .until(() -> pdfJobs.status(second).stage().equals("waiting"));
+            PdfJobs.Status s1 = pdfJobs.status(first);
+            assertThat(s1.stage()).isEqualTo("printing");
+            assertThat(s1.percent()).isBetween(25, 95);
+            assertThat(s1.message()).startsWith("Rendering the PDF… ").contains("Chromium is printing");
+            assertThat(pdfJobs.status(second).message()).contains("waiting for the printer");
+            // through the page's endpoint, as JSON; another user does not see it
+            mvc.perform(get("/reports/" + r.id() + "/pdf/jobs/" + first.token).with(user("md-sup").roles("SUPERVISOR")))
+                    .andExpect(status().isOk()).andExpect(jsonPath("$.stage").value("printing"))
+                    .andExpect(jsonPath("$.ready").value(false));
+            mvc.perform(get("/reports/" + r.id() + "/pdf/jobs/" + first.token).with(user("md-other").roles("SUPERVISOR")))
+                    .andExpect(status().isNotFound()).andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString("Click Download PDF again")));
+            mvc.perform(get("/reports/" + r.id() + "/pdf/jobs/" + first.token + "/file").with(user("md-sup").roles("SUPERVISOR")))
+                    .andExpect(status().isConflict());
+            Files.writeString(go, "go");
+            Waits.upTo(Duration.ofSeconds(90), "both prints are ready")
+                    .until(() -> pdfJobs.status(first).ready() && pdfJobs.status(second).ready());
+            assertThat(pdfJobs.status(first).percent()).isEqualTo(100);
+            assertThat(pdfJobs.status(first).message()).isEqualTo("PDF ready: first.pdf");
+            byte[] pdf = mvc.perform(get("/reports/" + r.id() + "/pdf/jobs/" + first.token + "/file").with(user("md-sup").roles("SUPERVISOR")))
+                    .andExpect(status().isOk()).andExpect(header().string("Content-Type", "application/pdf"))
+                    .andReturn().getResponse().getContentAsByteArray();
+            assertThat(ReportPdfTest.text(pdf)).contains("first");
+            // handed out once
+            mvc.perform(get("/reports/" + r.id() + "/pdf/jobs/" + first.token + "/file").with(user("md-sup").roles("SUPERVISOR")))
+                    .andExpect(status().isNotFound());
+            assertThat(ReportPdfTest.text(pdfJobs.take(second).orElseThrow())).contains("second");
+        } finally {
+            Files.writeString(go, "go");
+        }
+        // the page's start endpoint: a print of the report's document, then its status
+        String started2 = mvc.perform(get("/reports/" + r.id() + "/pdf/start").with(user("md-sup").roles("SUPERVISOR")))
+                .andExpect(status().isAccepted()).andExpect(jsonPath("$.token").isNotEmpty())
+                .andReturn().getResponse().getContentAsString();
+        String token = started2.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+        Waits.upTo(Duration.ofSeconds(90), "the report's PDF is ready").until(() -> mvc.perform(get("/reports/" + r.id()
+                + "/pdf/jobs/" + token).with(user("md-sup").roles("SUPERVISOR"))).andReturn().getResponse().getContentAsString()
+                .contains("\"ready\":true"));
+        byte[] pdf = mvc.perform(get("/reports/" + r.id() + "/pdf/jobs/" + token + "/file").with(user("md-sup").roles("SUPERVISOR")))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsByteArray();
+        assertThat(ReportPdfTest.text(pdf)).contains("Progress shown").contains("Two lines.");
+        // a pathologist may not read reports at all
+        mvc.perform(get("/reports/" + r.id() + "/pdf/start").with(user("md-path").roles("PATHOLOGIST"))).andExpect(status().isForbidden());
     }
 }

@@ -329,4 +329,43 @@ class ReportsTest {
         // an unknown report is a 404
         mvc.perform(get("/reports/987654").with(user("rp-sup").roles("SUPERVISOR"))).andExpect(status().isNotFound());
     }
+
+    /**
+     * Issue 18: the gallery block renders like the gallery page (each tile at its true aspect ratio, in a column of its
+     * own, never squeezed: no fixed 128 × 128 box in a narrow cell), and a random gallery's column never says
+     * "(ranked)" (the random gallery ranks nothing). The print document lets long names wrap at their separators and lets
+     * blocks flow (no page break forced per block; a block that fits stays on one page).
+     */
+    @Test
+    void theGalleryBlockRendersLikeTheGalleryPageAndThePrintDocumentFlows() throws Exception {
+        long id = create("Gallery like the gallery page", "Two lines of text.");
+        flash(member(post("/reports/" + id + "/blocks")).param("kind", "table").param("evaluation", "" + evaluation), "message");
+        flash(member(post("/reports/" + id + "/blocks")).param("kind", "gallery").param("gallery", "random")
+                .param("source", "" + he).param("checkpoints", "" + remap).param("seed", "4").param("rows", "2"), "message");
+        String html = page(get("/reports/" + id).with(user("rp-sup").roles("SUPERVISOR")));
+        java.util.regex.Matcher gallery = java.util.regex.Pattern.compile("<table class=\"report-gallery\">(.*?)</table>",
+                java.util.regex.Pattern.DOTALL).matcher(html);
+        assertThat(gallery.find()).as(html).isTrue();
+        assertThat(gallery.group(1)).contains("report remap").doesNotContain("(ranked)");
+        // the fixture's tiles are 64 × 64: drawn 128 wide, 128 high
+        java.util.regex.Matcher img = java.util.regex.Pattern.compile("<img src=\"(/tiles/\\d+/thumb)\"[^>]*width=\"128\"[^>]*height=\"(\\d+)\"")
+                .matcher(gallery.group(1));
+        assertThat(img.find()).as(gallery.group(1)).isTrue();
+        byte[] thumb = mvc.perform(get(img.group(1)).with(user("rp-sup").roles("SUPERVISOR"))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsByteArray();
+        java.awt.image.BufferedImage t = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(thumb));
+        assertThat(Integer.parseInt(img.group(2))).isEqualTo(Math.round(128f * t.getHeight() / t.getWidth()));
+        // the page's CSS draws the tiles at their width with the height following (no squeezing)
+        String css = page(get("/css/reports.css").with(user("rp-sup").roles("SUPERVISOR")));
+        assertThat(css).contains("table.report-gallery img { display: block; width: 128px; max-width: none; height: auto;");
+        // the live block's column title, as a frozen snapshot of an older report had it, loses "(ranked)"
+        BlockData.GallerySnap old = new BlockData.GallerySnap("random", "he", 1L, "/galleries/random", List.of("H&E source",
+                "report remap (ranked)"), List.of(), List.of());
+        BlockView v = new BlockView(reports.blocks(id).get(2), 3, new BlockData(null, old, null, null), null, List.of(), List.of());
+        assertThat(v.column("report remap (ranked)")).isEqualTo("report remap");
+
+        String print = page(get("/reports/" + id + "/print").with(user("rp-sup").roles("SUPERVISOR")));
+        assertThat(print).contains("CUSTOM_<wbr>NPZ_<wbr>CK7_<wbr>lora_<wbr>20").contains("break-inside: avoid")
+                .doesNotContain("break-before: page").doesNotContain("word-break: break-word").contains("data:image/jpeg;base64,");
+    }
 }
