@@ -84,6 +84,8 @@ class LayoutInBrowserIT extends WithBrowser {
     private final List<String> failures = new ArrayList<>();
     private int visited;
     private final List<String> walked = new ArrayList<>();
+    /** The page where the walk found each link. */
+    private final Map<String, String> from = new HashMap<>();
 
     private boolean demoReady;
 
@@ -109,7 +111,7 @@ class LayoutInBrowserIT extends WithBrowser {
     void noPageOfTheDemoScrollsSidewaysAsAnyRole() {
         member();
         long start = System.nanoTime();
-        walk("member", 2);
+        walk("member", 3);
         browser.signOut();
         browser.signIn("lw-sup", "Heron-Basalt-5823");
         walk("supervisor", 1);
@@ -344,12 +346,13 @@ class LayoutInBrowserIT extends WithBrowser {
 
     /**
      * Breadth first from the navigation: every same-site link of every page, at most {@code perShape} pages of one
-     * shape (the path with its ids replaced, and its query's names), each checked at every width.
+     * shape (the path with its ids replaced; queries are variants of one shape), each checked at every width.
      */
     void walk(String role, int perShape) {
         Deque<String> queue = new ArrayDeque<>();
         Set<String> seen = new LinkedHashSet<>();
         Map<String, Integer> shapes = new HashMap<>();
+        from.clear();
         queue.add(browser.path());
         if (!browser.driver.findElements(By.id("search-input")).isEmpty()) {
             queue.add("/search?q=demo");
@@ -372,6 +375,7 @@ class LayoutInBrowserIT extends WithBrowser {
             for (String link : links()) {
                 if (!seen.contains(link)) {
                     queue.add(link);
+                    from.putIfAbsent(link, path);
                 }
             }
             String errorPage = (String) js().executeScript(
@@ -400,24 +404,11 @@ class LayoutInBrowserIT extends WithBrowser {
         }
     }
 
-    /** The path's shape: numbers, hashes and uuids replaced, the query reduced to its parameter names. */
+    /** The path's shape: numbers, hashes and uuids replaced, without the query. */
     static String shape(String path) {
-        String[] parts = path.split("\\?", 2);
-        String p = parts[0].replaceAll("/\\d+(?=/|$)", "/{n}")
+        return path.split("\\?", 2)[0].replaceAll("/\\d+(?=/|$)", "/{n}")
                 .replaceAll("/[0-9a-f]{8}-?[0-9a-f-]{4,}(?=/|$)", "/{id}")
                 .replaceAll("/[0-9a-f]{32}(?=/|$)", "/{id}");
-        if (parts.length == 1) {
-            return p;
-        }
-        List<String> names = new ArrayList<>();
-        for (String kv : parts[1].split("&")) {
-            String name = kv.split("=", 2)[0];
-            if (!names.contains(name)) {
-                names.add(name);
-            }
-        }
-        names.sort(null);
-        return p + "?" + String.join("&", names);
     }
 
     /** Waits for the page to load and its htmx requests to end; false when it is no page of the site. */
@@ -480,7 +471,8 @@ class LayoutInBrowserIT extends WithBrowser {
     }
 
     void fail(String role, String path, int width, String what, String kind) {
-        String line = role + " " + path + (width > 0 ? " @" + width : "") + ": " + what;
+        String line = role + " " + path + (width > 0 ? " @" + width : "") + " (linked from " + from.getOrDefault(path, "the start")
+                + "): " + what;
         failures.add(line);
         System.out.println("layout walk: " + line);
         browser.screenshot("layout-" + kind + "-" + role + "-" + shape(path).replaceAll("[^A-Za-z0-9]+", "_")
