@@ -27,6 +27,7 @@ import org.stainbench.catalog.Catalog;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.support.Demo;
+import org.stainbench.support.Layout;
 import org.stainbench.support.WithBrowser;
 
 /**
@@ -241,6 +242,11 @@ class ReviewInBrowserIT extends WithBrowser {
         // and the page links back to the checkpoints and tiles
         assertThat(browser.driver.findElements(By.cssSelector("#items a[href^='/tiles/']"))).hasSizeGreaterThanOrEqualTo(2 * n);
         assertThat(browser.driver.findElements(By.cssSelector("#items a[href^='/checkpoints/']"))).hasSize(n);
+
+        // the session's pages keep to the window's width at 1440 and 1024 px (the layout walk has no session to visit)
+        Layout.assertFits(browser, "/review/sessions/" + id + "/results", "layout-review-results");
+        Layout.assertFits(browser, "/review/sessions/" + id, "layout-review-session");
+        Layout.assertFits(browser, "/review", "layout-review");
     }
 
     static String f3(double v) {
