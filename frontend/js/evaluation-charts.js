@@ -74,13 +74,12 @@ document.addEventListener('DOMContentLoaded', function () {
       });
     });
   });
-  // "per seed" shows the row's per-seed values as rows of the table, under the metric columns
-  table.addEventListener('click', function (e) {
-    var b = e.target.closest ? e.target.closest('button.seeds-toggle') : null;
-    if (!b) { return; }
-    var open = b.getAttribute('aria-expanded') !== 'true';
-    b.setAttribute('aria-expanded', open ? 'true' : 'false');
-    table.querySelectorAll('tr.seed-row[data-seed-of="' + b.getAttribute('data-seeds-of') + '"]')
-      .forEach(function (s) { s.hidden = !open; });
+  // "per seed" (an empty <details> in the Model cell) shows the row's per-seed values as rows of the table, under the
+  // metric columns, instead of a table inside the cell
+  table.querySelectorAll('details.seeds').forEach(function (d) {
+    d.addEventListener('toggle', function () {
+      table.querySelectorAll('tr.seed-row[data-seed-of="' + d.getAttribute('data-seeds-of') + '"]')
+        .forEach(function (s) { s.hidden = !d.open; });
+    });
   });
 });

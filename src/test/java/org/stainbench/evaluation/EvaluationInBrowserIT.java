@@ -92,7 +92,8 @@ class EvaluationInBrowserIT extends WithBrowser {
         String seedRows = "#comparison tr.seed-row[data-seed-of='" + subject + "']";
         assertThat(browser.driver.findElements(By.cssSelector(seedRows)).stream().filter(WebElement::isDisplayed)).isEmpty();
         long modelWidth = ((Number) js().executeScript("return arguments[0].cells[1].getBoundingClientRect().width", rows.get(0))).longValue();
-        rows.get(0).findElement(By.cssSelector("button.seeds-toggle")).click();
+        rows.get(0).findElement(By.cssSelector("details.seeds summary")).click();
+        browser.waiting(Duration.ofSeconds(5)).until(d -> d.findElements(By.cssSelector(seedRows)).stream().allMatch(WebElement::isDisplayed));
         List<WebElement> seeds = browser.driver.findElements(By.cssSelector(seedRows));
         assertThat(seeds).hasSize(3).allMatch(WebElement::isDisplayed);
         assertThat(seeds.get(0).findElements(By.cssSelector("td[data-metric-key]"))).hasSize(metrics);

@@ -356,6 +356,9 @@ class LayoutInBrowserIT extends WithBrowser {
         queue.add(browser.path());
         if (!browser.driver.findElements(By.id("search-input")).isEmpty()) {
             queue.add("/search?q=demo");
+            // the runs' comparison is reached by ticking runs in a form, not by a link
+            checkpoints.all().stream().map(Checkpoint::runUuid).filter(java.util.Objects::nonNull).findFirst()
+                    .ifPresent(run -> queue.add("/runs/compare?run=" + run));
         }
         queue.add("/account");
         while (!queue.isEmpty() && seen.size() < 400) {
