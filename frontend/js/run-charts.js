@@ -79,9 +79,10 @@
       var points = data[key];
       var raw = points.map(function (p) { return typeof p.value === 'number' ? p.value : NaN; });
       var xy = function (values) { return values.map(function (v, i) { return { x: points[i].step, y: v }; }); };
-      var ds = [{ label: key, data: xy(smooth(raw, alpha)), borderColor: '#5b3a8c', pointRadius: 0, borderWidth: 1.5 }];
-      if (alpha) ds.push({ label: key + ' (raw)', data: xy(raw), borderColor: 'rgba(91,58,140,.25)', pointRadius: 0, borderWidth: 1 });
       var byEpoch = perEpoch(key);
+      var ds = [{ label: key, data: xy(smooth(raw, alpha)), borderColor: '#5b3a8c', backgroundColor: '#5b3a8c',
+        pointRadius: byEpoch ? 3 : 0, borderWidth: 1.5 }];
+      if (alpha) ds.push({ label: key + ' (raw)', data: xy(raw), borderColor: 'rgba(91,58,140,.25)', pointRadius: 0, borderWidth: 1 });
       var x = byEpoch
         ? { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { stepSize: 1, precision: 0 } }
         : { type: 'linear', title: { display: true, text: 'step' }, ticks: { precision: 0 },
