@@ -15,23 +15,23 @@ document.addEventListener('DOMContentLoaded', function () {
   }
   function thresholdLine(threshold, at) {
     return {
-    id: 'thresholdLine',
-    afterDatasetsDraw: function (chart) {
-      if (at === null || at === undefined) { return; }
-      var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
-      var i = Math.max(0, Math.min(chart.data.labels.length - 2, Math.floor(at)));
-      var px = x.getPixelForValue(i) + (at - i) * (x.getPixelForValue(i + 1) - x.getPixelForValue(i));
-      px = Math.max(area.left, Math.min(area.right, px));
-      ctx.save();
-      ctx.strokeStyle = THRESHOLD; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
-      ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
-      ctx.setLineDash([]); ctx.fillStyle = THRESHOLD; ctx.font = 'bold 12px sans-serif';
-      var text = 'threshold ' + threshold;
-      var w = ctx.measureText(text).width;
-      ctx.fillText(text, px + 4 + w > area.right ? px - 4 - w : px + 4, area.top + 12);
-      ctx.restore();
-      chart.canvas.setAttribute('data-threshold-x', String(Math.round(px)));
-    }
+      id: 'thresholdLine',
+      afterDatasetsDraw: function (chart) {
+        if (at === null || at === undefined) { return; }
+        var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+        var i = Math.max(0, Math.min(chart.data.labels.length - 2, Math.floor(at)));
+        var px = x.getPixelForValue(i) + (at - i) * (x.getPixelForValue(i + 1) - x.getPixelForValue(i));
+        px = Math.max(area.left, Math.min(area.right, px));
+        ctx.save();
+        ctx.strokeStyle = THRESHOLD; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
+        ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
+        ctx.setLineDash([]); ctx.fillStyle = THRESHOLD; ctx.font = 'bold 12px sans-serif';
+        var text = 'threshold ' + threshold;
+        var w = ctx.measureText(text).width;
+        ctx.fillText(text, px + 4 + w > area.right ? px - 4 - w : px + 4, area.top + 12);
+        ctx.restore();
+        chart.canvas.setAttribute('data-threshold-x', String(Math.round(px)));
+      }
     };
   }
   data.forEach(function (h) {
