@@ -36,7 +36,9 @@
         options: { animation: false,
           plugins: { title: { display: true, text: metric },
             legend: { labels: { filter: function (item) { return !/ (low|band)$/.test(item.text); } } } },
-          scales: { x: { title: { display: true, text: 'step' } } } } }));
+          // per-epoch metrics (epoch_*) against the epoch; never fractional steps or epochs
+          scales: { x: { title: { display: true, text: /^epoch_|_epoch$/.test(metric) ? 'epoch' : 'step' },
+            ticks: { precision: 0 } } } } }));
     });
   }
   function load() {

@@ -56,6 +56,10 @@
     function setView(v) {
       stage.dataset.view = v;
       stage.className = 'compare ' + v;
+      // the active mode is marked (pressed) in the controls
+      document.querySelectorAll('.compare-controls button[data-view]').forEach(function (b) {
+        b.setAttribute('aria-pressed', b.dataset.view === v ? 'true' : 'false');
+      });
       document.querySelectorAll('.overlay-only').forEach(function (el) { el.hidden = v !== 'overlay'; });
       if (v === 'overlay') { setOverlay(); }
       saved.view = v;

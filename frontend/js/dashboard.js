@@ -46,7 +46,7 @@ document.addEventListener('DOMContentLoaded', function () {
             backgroundColor: colours[j % colours.length], pointRadius: 4, data: r.points};
         })},
         options: {animation: false, aspectRatio: 3, onClick: follow(function () { return epochs; }),
-          scales: {x: {type: 'linear', title: {display: true, text: 'epoch'}, ticks: {stepSize: 1}},
+          scales: {x: {type: 'linear', title: {display: true, text: 'epoch'}, ticks: {stepSize: 1, precision: 0}},
             y: {title: {display: true, text: data.metric.label}}}}
       });
       charts.epochs.push(epochs);

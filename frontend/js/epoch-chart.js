@@ -24,7 +24,7 @@
     if (chart) chart.destroy();
     chart = new Chart(canvas, { type: 'line', data: { datasets: datasets },
       options: { animation: false,
-        scales: { x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { stepSize: 1 } },
+        scales: { x: { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { stepSize: 1, precision: 0 } },
           y: { title: { display: true, text: label + ' (mean ± std over seeds)' } } },
         plugins: { legend: { labels: { filter: function (item, d) { return !d.datasets[item.datasetIndex].band; } } } },
         onClick: function (e, els) { if (els.length) { var p = datasets[els[0].datasetIndex].data[els[0].index]; if (p.href) location.href = p.href; } } } });

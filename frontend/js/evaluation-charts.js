@@ -34,9 +34,10 @@ document.addEventListener('DOMContentLoaded', function () {
           return {label: r.run.substring(0, 8), borderColor: colours[j % colours.length],
             data: r.epochs.map(function (e, k) { return {x: e, y: r.values[key][k]}; })};
         })},
-        options: {animation: false, scales: {x: {type: 'linear', title: {display: true, text: 'epoch'}},
+        options: {animation: false, scales: {x: {type: 'linear', title: {display: true, text: 'epoch'}, ticks: {stepSize: 1, precision: 0}},
           y: {title: {display: true, text: m.label}}}}
       });
+      window.stainbenchEvaluationEpochChart = epochChart;
     }
     window.stainbenchEvaluationChart = chart;
   }
@@ -52,7 +53,7 @@ document.addEventListener('DOMContentLoaded', function () {
       table.querySelectorAll('thead th').forEach(function (h) { h.removeAttribute('aria-sort'); });
       th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
       var body = table.tBodies[0];
-      var rows = Array.prototype.slice.call(body.rows);
+      var rows = Array.prototype.slice.call(body.querySelectorAll('tr.comparison-row'));
       rows.sort(function (a, b) {
         var x = a.cells[col].getAttribute('data-value') || '';
         var y = b.cells[col].getAttribute('data-value') || '';
@@ -66,7 +67,19 @@ document.addEventListener('DOMContentLoaded', function () {
         }
         return asc ? r : -r;
       });
-      rows.forEach(function (r) { body.appendChild(r); });
+      rows.forEach(function (r) {
+        body.appendChild(r);
+        body.querySelectorAll('tr.seed-row[data-seed-of="' + r.getAttribute('data-subject') + '"]')
+          .forEach(function (s) { body.appendChild(s); });
+      });
+    });
+  });
+  // "per seed" (an empty <details> in the Model cell) shows the row's per-seed values as rows of the table, under the
+  // metric columns, instead of a table inside the cell
+  table.querySelectorAll('details.seeds').forEach(function (d) {
+    d.addEventListener('toggle', function () {
+      table.querySelectorAll('tr.seed-row[data-seed-of="' + d.getAttribute('data-seeds-of') + '"]')
+        .forEach(function (s) { s.hidden = !d.open; });
     });
   });
 });

@@ -55,6 +55,18 @@
     });
     canvas.addEventListener('dblclick', function () { zoom = null; draw(); });
   }
+  // a metric logged once per epoch (named epoch_*, or logged at steps that are the values of "epoch" while "epoch"
+  // itself is logged at later steps) is drawn against the epoch, on whole-number ticks, without step markers
+  function perEpoch(key) {
+    if (/^epoch_|_epoch$|_per_epoch/.test(key)) return true;
+    var marks = epochSteps();
+    if (!marks.length || !data[key] || !data[key].length) return false;
+    var epochs = marks.map(function (m) { return m.epoch; });
+    var lastStep = marks[marks.length - 1].step;
+    var maxEpoch = Math.max.apply(null, epochs);
+    return lastStep > maxEpoch && data[key].length <= epochs.length + 1
+      && data[key].every(function (p) { return Math.round(p.step) === p.step && p.step <= maxEpoch; });
+  }
   function draw() {
     var smoothing = document.getElementById('smoothing');
     var logscale = document.getElementById('logscale');
@@ -67,23 +79,29 @@
       var points = data[key];
       var raw = points.map(function (p) { return typeof p.value === 'number' ? p.value : NaN; });
       var xy = function (values) { return values.map(function (v, i) { return { x: points[i].step, y: v }; }); };
-      var ds = [{ label: key, data: xy(smooth(raw, alpha)), borderColor: '#5b3a8c', pointRadius: 0, borderWidth: 1.5 }];
+      var byEpoch = perEpoch(key);
+      var ds = [{ label: key, data: xy(smooth(raw, alpha)), borderColor: '#5b3a8c', backgroundColor: '#5b3a8c',
+        pointRadius: byEpoch ? 3 : 0, borderWidth: 1.5 }];
       if (alpha) ds.push({ label: key + ' (raw)', data: xy(raw), borderColor: 'rgba(91,58,140,.25)', pointRadius: 0, borderWidth: 1 });
-      var x = { type: 'linear', title: { display: true, text: 'step' }, min: zoom ? zoom[0] : undefined, max: zoom ? zoom[1] : undefined };
+      var x = byEpoch
+        ? { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { stepSize: 1, precision: 0 } }
+        : { type: 'linear', title: { display: true, text: 'step' }, ticks: { precision: 0 },
+            min: zoom ? zoom[0] : undefined, max: zoom ? zoom[1] : undefined };
       if (!charts[key]) {
         var fig = document.createElement('figure');
         var canvas = document.createElement('canvas');
         canvas.setAttribute('data-metric', key);
+        canvas.setAttribute('data-x-axis', byEpoch ? 'epoch' : 'step');
         fig.appendChild(canvas);
         box.appendChild(fig);
-        charts[key] = new Chart(canvas, { type: 'line', data: { datasets: ds }, plugins: [markers],
+        charts[key] = new Chart(canvas, { type: 'line', data: { datasets: ds }, plugins: byEpoch ? [] : [markers],
           options: { animation: false, parsing: true, plugins: { title: { display: true, text: key } },
             scales: { x: x, y: { type: log ? 'logarithmic' : 'linear' } } } });
-        enableZoom(charts[key], canvas);
+        if (!byEpoch) enableZoom(charts[key], canvas);
       } else {
         var c = charts[key];
         c.data.datasets = ds;
-        c.options.scales.x.min = x.min; c.options.scales.x.max = x.max;
+        if (!byEpoch) { c.options.scales.x.min = x.min; c.options.scales.x.max = x.max; }
         c.options.scales.y.type = log ? 'logarithmic' : 'linear';
         c.update();
       }
@@ -99,6 +117,7 @@
         draw();
       });
   }
+  window.stainbenchRunCharts = charts;
   document.addEventListener('DOMContentLoaded', function () {
     ['smoothing', 'logscale'].forEach(function (id) {
       var el = document.getElementById(id);

@@ -110,6 +110,24 @@
       state.textContent = 'The PDF could not be downloaded: the server did not answer.';
     }).then(done);
   });
+  // Wide tables scroll inside a wrapper, never the page: every table of the main content that is not inside another
+  // table (or already wrapped) goes into a <div class="table-scroll">, again after each htmx swap.
+  function wrapTables(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var tables = Array.prototype.slice.call(scope.querySelectorAll('main table'));
+    if (scope.tagName === 'TABLE') { tables.push(scope); }
+    tables.forEach(function (t) {
+      var parent = t.parentElement;
+      if (!parent || parent.classList.contains('table-scroll') || (parent.closest && parent.closest('table'))
+          || !t.closest('main') || /auto|scroll/.test(getComputedStyle(parent).overflowX)) { return; }
+      var box = document.createElement('div');
+      box.className = 'table-scroll';
+      parent.insertBefore(box, t);
+      box.appendChild(t);
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () { wrapTables(document); });
+  document.addEventListener('htmx:afterSettle', function () { wrapTables(document); });
   // Mark the current section in the navigation.
   document.addEventListener('DOMContentLoaded', function () {
     var path = window.location.pathname;

@@ -128,6 +128,7 @@ class CheckpointController {
         LineageContributor.KINDS.forEach(k -> later.put(k, new ArrayList<>()));
         lineage.orderedStream().forEach(l -> l.entries(id).forEach(e -> later.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e)));
         model.addAttribute("checkpoint", c);
+        model.addAttribute("colourMap", ColourMapView.rows(c.baselineParams()));
         model.addAttribute("trainedOn", Optional.ofNullable(c.trainedOnDatasetId()).flatMap(catalog::dataset).orElse(null));
         model.addAttribute("target", Optional.ofNullable(Checkpoints.params(c).get("target")).map(Long::parseLong)
                 .flatMap(catalog::dataset).orElse(null));

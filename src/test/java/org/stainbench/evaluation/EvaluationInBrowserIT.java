@@ -87,9 +87,21 @@ class EvaluationInBrowserIT extends WithBrowser {
         assertThat(browser.driver.findElements(By.cssSelector("#comparison .seed-invariant"))).isNotEmpty();
         assertThat(browser.driver.findElement(By.id("comparison")).getText()).doesNotContain("± 0.0000");
         assertThat(browser.driver.findElement(By.id("kid-note")).getText()).contains("not better than perfect");
-        // per-seed values on expand
+        // per-seed values on expand: rows of the table under the metric columns, the metrics staying on screen
+        String subject = rows.get(0).getAttribute("data-subject");
+        String seedRows = "#comparison tr.seed-row[data-seed-of='" + subject + "']";
+        assertThat(browser.driver.findElements(By.cssSelector(seedRows)).stream().filter(WebElement::isDisplayed)).isEmpty();
+        long modelWidth = ((Number) js().executeScript("return arguments[0].cells[1].getBoundingClientRect().width", rows.get(0))).longValue();
         rows.get(0).findElement(By.cssSelector("details.seeds summary")).click();
-        assertThat(rows.get(0).findElements(By.cssSelector("table.seed-values tbody tr"))).hasSize(3);
+        browser.waiting(Duration.ofSeconds(5)).until(d -> d.findElements(By.cssSelector(seedRows)).stream().allMatch(WebElement::isDisplayed));
+        List<WebElement> seeds = browser.driver.findElements(By.cssSelector(seedRows));
+        assertThat(seeds).hasSize(3).allMatch(WebElement::isDisplayed);
+        assertThat(seeds.get(0).findElements(By.cssSelector("td[data-metric-key]"))).hasSize(metrics);
+        assertThat(((Number) js().executeScript("return arguments[0].cells[1].getBoundingClientRect().width", rows.get(0))).longValue())
+                .as("the Model column keeps its width").isBetween(modelWidth - 20, modelWidth + 20);
+        assertThat((Boolean) js().executeScript("var de = document.documentElement; return de.scrollWidth <= de.clientWidth;"))
+                .as("the expanded table does not widen the page").isTrue();
+        browser.screenshot("evaluation-per-seed-rows");
         // sorting by FID puts the lower mean first
         browser.driver.findElement(By.cssSelector("#comparison thead th[data-metric=fid]")).click();
         List<Double> fid = browser.driver.findElements(By.cssSelector("#comparison tr.comparison-row")).stream()

@@ -27,6 +27,7 @@ import org.stainbench.catalog.Catalog;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.support.Demo;
+import org.stainbench.support.Layout;
 import org.stainbench.support.WithBrowser;
 
 /**
@@ -246,6 +247,11 @@ class ReviewInBrowserIT extends WithBrowser {
         long firsts = lines.stream().skip(1).filter(l -> l.split(",", -1)[repeat].equals("0")).count();
         assertThat(methods).contains("giving " + (lines.size() - 1) + " answers: " + firsts + " first showings")
                 .contains("was " + f3(p) + " (" + k + " of " + m + " answers");
+
+        // the session's pages keep to the window's width at 1440 and 1024 px (the layout walk has no session to visit)
+        Layout.assertFits(browser, "/review/sessions/" + id + "/results", "layout-review-results");
+        Layout.assertFits(browser, "/review/sessions/" + id, "layout-review-session");
+        Layout.assertFits(browser, "/review", "layout-review");
     }
 
     static String f3(double v) {

@@ -87,9 +87,24 @@ public final class Browser implements AutoCloseable {
             String m = entry.getMessage();
             if (m != null && m.contains("Content Security Policy")) {
                 cspViolations.add(m);
+            } else if (m != null && entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                consoleErrors.add(m);
             }
         }
         return java.util.List.copyOf(cspViolations);
+    }
+
+    private final java.util.List<String> consoleErrors = new java.util.ArrayList<>();
+
+    /**
+     * The errors (level SEVERE, Content-Security-Policy violations aside) the browser console reported since the last
+     * call: an uncaught script error, a resource that failed to load; and forgets them.
+     */
+    public java.util.List<String> takeConsoleErrors() {
+        cspViolations();
+        java.util.List<String> found = java.util.List.copyOf(consoleErrors);
+        consoleErrors.clear();
+        return found;
     }
 
     /** As {@link #cspViolations()}, and forgets them. */
