@@ -41,8 +41,25 @@ class JobViews {
     }
 
     Page<JobRow> page(String state, String type, int page, int size) {
+        return page(state, type, null, List.of(), page, size);
+    }
+
+    /**
+     * A page of jobs, newest first. {@code submittedBy}: only that user's jobs (null: anyone's); {@code hiddenTypes}:
+     * job types left out (the automatic ones, unless every job is asked for).
+     */
+    Page<JobRow> page(String state, String type, String submittedBy, List<String> hiddenTypes, int page, int size) {
         StringBuilder where = new StringBuilder(" where 1 = 1");
         List<Object> args = new ArrayList<>();
+        if (submittedBy != null) {
+            where.append(" and submitted_by = ?");
+            args.add(submittedBy);
+        }
+        if (!hiddenTypes.isEmpty() && (type == null || type.isBlank())) {
+            where.append(" and type not in (").append(String.join(",", java.util.Collections.nCopies(hiddenTypes.size(), "?")))
+                    .append(")");
+            args.addAll(hiddenTypes);
+        }
         if (state != null && !state.isBlank()) {
             where.append(" and state = ?");
             args.add(JobState.valueOf(state).name());
