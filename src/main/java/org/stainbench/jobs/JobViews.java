@@ -141,14 +141,22 @@ class JobViews {
         if (job.notBefore() != null && job.notBefore().isAfter(now)) {
             return Optional.of("Backing off after a lost attempt until " + job.notBefore() + ".");
         }
+        return noNodeFor(job.resources(), "this job");
+    }
+
+    /**
+     * Why no online node agent could run work needing {@code r} now: empty when one could, else one sentence ("No
+     * node agent is online.", or the resource no online node has). {@code what} names the work in that sentence.
+     */
+    Optional<String> noNodeFor(Resources r, String what) {
+        Instant now = clock.instant();
         List<NodeRow> online = agents.nodes().stream().filter(n -> agents.online(n, now)).toList();
         if (online.isEmpty()) {
             return Optional.of("No node agent is online.");
         }
-        if (online.stream().anyMatch(n -> n.satisfies(job.resources()))) {
+        if (online.stream().anyMatch(n -> n.satisfies(r))) {
             return Optional.empty();
         }
-        Resources r = job.resources();
         List<String> reasons = new ArrayList<>();
         int maxGpus = online.stream().mapToInt(NodeRow::gpuCount).max().orElse(0);
         if (r.gpus() > maxGpus) {
@@ -170,7 +178,7 @@ class JobViews {
             reasons.add("no single online node has all of " + r.gpus() + " GPU(s), " + r.cpus() + " CPUs and "
                     + r.memoryMb() + " MB together");
         }
-        return Optional.of("No online node can run this job: " + String.join("; ", reasons) + ".");
+        return Optional.of("No online node can run " + what + ": " + String.join("; ", reasons) + ".");
     }
 
     Map<String, Long> stateCounts() {
