@@ -29,7 +29,7 @@ class JobTitlesTest {
 
     @Test
     void theIngestTitleNamesTheArchiveAndItsDataset(@TempDir Path tmp) throws Exception {
-        Path file = CatalogFixtures.labArchive(tmp, "ihc_2517730_1.npz", SyntheticTiles.Stain.IHC, 2, 64, 7);
+        Path file = CatalogFixtures.labArchive(tmp, "ihc_2517730_1.npz", SyntheticTiles.Stain.CK7, 2, 64, 7);
         long a = catalog.createDataset("Titles CK7 one", Stain.IHC, "CK7", null, 64, null, "ti-ann");
         long b = catalog.createDataset("Titles CK7 two", Stain.IHC, "CK7", null, 64, null, "ti-ann");
         Archive x;
