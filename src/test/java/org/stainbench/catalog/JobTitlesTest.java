@@ -29,7 +29,9 @@ class JobTitlesTest {
 
     @Test
     void theIngestTitleNamesTheArchiveAndItsDataset(@TempDir Path tmp) throws Exception {
-        Path file = CatalogFixtures.labArchive(tmp, "ihc_2517730_1.npz", SyntheticTiles.Stain.CK7, 2, 64, 7);
+        // the same name, other content (the catalog refuses the same content twice)
+        Path file = CatalogFixtures.labArchive(tmp.resolve("a"), "ihc_2517730_1.npz", SyntheticTiles.Stain.CK7, 2, 64, 7);
+        Path other = CatalogFixtures.labArchive(tmp.resolve("b"), "ihc_2517730_1.npz", SyntheticTiles.Stain.CK7, 2, 64, 8);
         long a = catalog.createDataset("Titles CK7 one", Stain.IHC, "CK7", null, 64, null, "ti-ann");
         long b = catalog.createDataset("Titles CK7 two", Stain.IHC, "CK7", null, 64, null, "ti-ann");
         Archive x;
@@ -37,7 +39,7 @@ class JobTitlesTest {
         try (InputStream in = Files.newInputStream(file)) {
             x = catalog.registerUpload(a, "ihc_2517730_1.npz", in, "ti-ann");
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(other)) {
             y = catalog.registerUpload(b, "ihc_2517730_1.npz", in, "ti-ann");
         }
         String first = CatalogFixtures.await(jobs, x.jobId()).title();
