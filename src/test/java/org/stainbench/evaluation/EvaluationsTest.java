@@ -367,7 +367,7 @@ class EvaluationsTest {
                 .contains("95 % patient bootstrap [");
         // issue 18: the protocol in words (raw keys only in the title), metric headers with their glossary hint
         assertThat(page).contains("<th title=\"tile_selection\">Tile selection</th>")
-                .doesNotContain("<th>tile_selection</th>").contains("each 0..255 value × 1/")
+                .doesNotContain("<th>tile_selection</th>").contains("each 0..255 value ×")
                 .contains("title=\"Fréchet Inception Distance").contains("href=\"/help/metrics\"");
         String csv = evaluations.csv(e.id());
         assertThat(csv.lines().skip(1).findFirst().orElseThrow()).contains("fid_boot95_low,fid_boot95_high,fid_boot_resamples");
