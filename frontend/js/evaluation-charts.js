@@ -31,7 +31,7 @@ document.addEventListener('DOMContentLoaded', function () {
       epochChart = new Chart(canvas, {
         type: 'line',
         data: {datasets: data.runs.map(function (r, j) {
-          return {label: r.run.substring(0, 8), borderColor: colours[j % colours.length],
+          return {label: r.name || r.run.substring(0, 8), borderColor: colours[j % colours.length],
             data: r.epochs.map(function (e, k) { return {x: e, y: r.values[key][k]}; })};
         })},
         options: {animation: false, scales: {x: {type: 'linear', title: {display: true, text: 'epoch'}, ticks: {stepSize: 1, precision: 0}},

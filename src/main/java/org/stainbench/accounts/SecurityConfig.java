@@ -24,7 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Two filter chains. {@code /api/**}: stateless, machine tokens only, errors as problem JSON; a job's per-attempt
  * credential (scope JOB) reaches the MLflow API ({@code /api/2.0/mlflow/**}, {@code /api/2.0/mlflow-artifacts/**})
  * and nothing else (403).
- * Everything else: form login with CSRF; GET needs SUPERVISOR (or higher), changes need MEMBER,
+ * Everything else: form login with CSRF; GET needs SUPERVISOR (or higher), changes and the pages that are only a
+ * form ({@link #MEMBER_FORMS}) need MEMBER,
  * {@code /admin/**} needs ADMIN; pathologists reach only {@code /review/**}; everyone signed in
  * reaches {@code /account} (own password). A browser session ends when its user changes ({@link StaleSessionFilter});
  * sign-ins are throttled ({@link LoginThrottleFilter}); pages carry a strict Content-Security-Policy.
@@ -39,6 +40,11 @@ class SecurityConfig {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
             + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+    /** GET pages that are nothing but a form only a member may submit: a supervisor gets 403, not a dead form. */
+    static final String[] MEMBER_FORMS = {"/training/new", "/training/cpu", "/jobs/new", "/reports/new",
+        "/review/sessions/new", "/datasets/*/delete", "/checkpoints/*/delete", "/runs/*/delete",
+        "/runs/experiments/*/delete"};
 
     static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
             + "serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
@@ -81,6 +87,8 @@ class SecurityConfig {
                 .requestMatchers("/login", "/error", "/css/**", "/js/**", "/img/**", "/webjars/**",
                         "/favicon.ico", "/actuator/health", "/actuator/health/**").permitAll()
                 .requestMatchers("/admin/**").hasRole("ADMIN")
+                // pages that are only a form a supervisor could not submit (issue 18): members only
+                .requestMatchers(HttpMethod.GET, MEMBER_FORMS).hasRole("MEMBER")
                 .requestMatchers("/review/**").hasAnyRole("PATHOLOGIST", "SUPERVISOR")
                 .requestMatchers("/", "/account", "/account/**").authenticated()
                 .requestMatchers(HttpMethod.GET, "/**").hasRole("SUPERVISOR")

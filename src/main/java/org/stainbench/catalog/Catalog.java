@@ -368,15 +368,21 @@ public class Catalog {
         } catch (DuplicateKeyException e) {
             throw new IllegalArgumentException("'" + name + "' is already registered in this dataset (same SHA-256).");
         }
-        queueIngest(id, name, by);
+        queueIngest(id, datasetId, name, by);
         return store.findArchive(id).orElseThrow();
     }
 
-    private void queueIngest(long archiveId, String name, String by) {
+    /** The ingest job's title names the archive and its dataset ("Ingest ihc_1.npz into Demo CK7"), issue 18. */
+    static String ingestTitle(String archiveName, String datasetName) {
+        return "Ingest " + archiveName + (datasetName == null ? "" : " into " + datasetName);
+    }
+
+    private void queueIngest(long archiveId, long datasetId, String name, String by) {
         // status first: a small archive's ingest can finish (READY or FAILED) before submit() returns here, and
         // resetting the status afterwards left it QUEUED for ever
         store.markQueued(archiveId);
-        long job = jobs.submit(JobRequest.embedded(INGEST, "Ingest " + name, Map.of("archiveId", Long.toString(archiveId)), by));
+        long job = jobs.submit(JobRequest.embedded(INGEST,
+                ingestTitle(name, store.findDataset(datasetId).map(Dataset::name).orElse(null)), Map.of("archiveId", Long.toString(archiveId)), by));
         store.setJob(archiveId, job);
     }
 
@@ -400,7 +406,7 @@ public class Catalog {
         if (!Files.isRegularFile(Path.of(a.sourcePath()))) {
             throw new IllegalArgumentException("The file of '" + a.fileName() + "' is gone (" + a.sourcePath() + ").");
         }
-        queueIngest(archiveId, a.fileName(), by);
+        queueIngest(archiveId, datasetId, a.fileName(), by);
         events.publishEvent(Activity.of(by, "launched", "archive", archiveId, "Retried the ingest of '" + a.fileName() + "'",
                 "/datasets/" + datasetId));
     }

@@ -42,6 +42,12 @@ class IngestJob implements JobHandler {
         this.clock = clock;
     }
 
+    /** Queued by the platform whenever an archive is registered, not launched by a user. */
+    @Override
+    public boolean automatic() {
+        return true;
+    }
+
     @Override
     public String type() {
         return Catalog.INGEST;

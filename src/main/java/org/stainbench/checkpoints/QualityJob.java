@@ -6,7 +6,10 @@ import java.util.Map;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveIngested;
+import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.catalog.TileInfo;
 import org.stainbench.jobs.JobContext;
@@ -26,9 +29,12 @@ class QualityJob implements JobHandler {
 
     private final CheckpointStore store;
     private final CatalogTiles tiles;
+    private final org.springframework.beans.factory.ObjectProvider<Catalog> catalog;
     private final org.springframework.beans.factory.ObjectProvider<JobQueue> jobs;
 
-    QualityJob(CheckpointStore store, CatalogTiles tiles, org.springframework.beans.factory.ObjectProvider<JobQueue> jobs) {
+    QualityJob(CheckpointStore store, CatalogTiles tiles, org.springframework.beans.factory.ObjectProvider<Catalog> catalog,
+               org.springframework.beans.factory.ObjectProvider<JobQueue> jobs) {
+        this.catalog = catalog;
         this.store = store;
         this.tiles = tiles;
         this.jobs = jobs;
@@ -37,7 +43,20 @@ class QualityJob implements JobHandler {
     @EventListener
     void ingested(ArchiveIngested e) {
         store.setOfDataset(e.datasetId()).ifPresent(s -> jobs.getObject().submit(JobRequest.embedded(type(),
-                "Quality measures of archive " + e.archiveId(), Map.of("archiveId", Long.toString(e.archiveId())), "system")));
+                title(catalog.getObject().archive(e.archiveId()).map(Archive::fileName).orElse("archive " + e.archiveId()),
+                        catalog.getObject().dataset(e.datasetId()).map(Dataset::name).orElse(null)),
+                Map.of("archiveId", Long.toString(e.archiveId())), "system")));
+    }
+
+    /** "Quality measures of ihc_1.npz in lora-r4-epoch3 on Demo H&amp;E": the archive and its generated set's dataset. */
+    static String title(String archiveName, String datasetName) {
+        return "Quality measures of " + archiveName + (datasetName == null ? "" : " in " + datasetName);
+    }
+
+    /** Queued by the platform whenever a generated archive is ingested, not launched by a user. */
+    @Override
+    public boolean automatic() {
+        return true;
     }
 
     @Override

@@ -25,6 +25,7 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
+import org.stainbench.checkpoints.RunNames;
 import org.stainbench.evaluation.features.StandardExtractors;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.jobs.JobQueue;
@@ -41,11 +42,14 @@ class EvaluationController {
     private final Catalog catalog;
     private final JobQueue jobs;
     private final Agreements agreements;
+    private final RunNames runNames;
 
     private final org.springframework.context.ApplicationEventPublisher events;
 
     EvaluationController(Evaluations evaluations, Extractors extractors, Catalog catalog, JobQueue jobs,
-                         org.springframework.context.ApplicationEventPublisher events, Agreements agreements) {
+                         org.springframework.context.ApplicationEventPublisher events, Agreements agreements,
+                         RunNames runNames) {
+        this.runNames = runNames;
         this.agreements = agreements;
         this.events = events;
         this.evaluations = evaluations;
@@ -129,7 +133,7 @@ class EvaluationController {
         model.addAttribute("againstGenerated", evaluations.againstGeneratedSet(c.evaluation()));
         model.addAttribute("related", "true".equals(hx) ? List.of() : evaluations.related(id));
         model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
-        model.addAttribute("chart", JSON.writeValueAsString(chartData(c)));
+        model.addAttribute("chart", JSON.writeValueAsString(chartData(c, runNames)));
         model.addAttribute("agreement", "true".equals(hx) || !"DONE".equals(c.evaluation().status()) ? List.of() : agreements.of(id));
         model.addAttribute("agreementResamples", agreements.resamples());
         model.addAttribute("agreementSeed", agreements.seed());
@@ -142,6 +146,11 @@ class EvaluationController {
 
     /** Data for the charts: per metric the rows' means, stds and per-seed points; per run the epoch curve. */
     static Map<String, Object> chartData(Evaluations.Comparison c) {
+        return chartData(c, u -> u == null || u.length() <= 8 ? u : u.substring(0, 8));
+    }
+
+    /** {@link #chartData(Evaluations.Comparison)} with each run's name for the legend ({@code runs[].name}). */
+    static Map<String, Object> chartData(Evaluations.Comparison c, RunNames names) {
         Map<String, Object> out = new LinkedHashMap<>();
         List<Map<String, Object>> metrics = new java.util.ArrayList<>();
         for (Metric m : c.metrics()) {
@@ -175,6 +184,7 @@ class EvaluationController {
         c.epochRuns().forEach((run, rows) -> {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("run", run);
+            r.put("name", names.label(run));
             r.put("epochs", rows.stream().map(x -> x.subject().epoch()).toList());
             Map<String, List<Double>> byMetric = new LinkedHashMap<>();
             for (Metric m : c.metrics()) {

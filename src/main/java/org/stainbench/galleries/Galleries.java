@@ -210,7 +210,23 @@ public class Galleries {
         if (pass > 1) {
             notes.add("There are fewer usable source archives (" + order.size() + ") than rows; some archives give more than one row.");
         }
-        return new Gallery(RANDOM, q, c.source(), columns(c), rows, notes, order.size(), candidates, c.available(), c.sources());
+        return new Gallery(RANDOM, pin(q, c, q.rank()), c.source(), columns(c), rows, notes, order.size(), candidates,
+                c.available(), c.sources());
+    }
+
+    /**
+     * The query with what it resolved to pinned (issue 18): the source dataset shown and the checkpoints shown, in
+     * column order, so that its permalink reproduces the page even after new checkpoints are applied to the source.
+     */
+    static GalleryQuery pin(GalleryQuery q, Context c, Long rank) {
+        Long source = c.source() != null ? Long.valueOf(c.source().id()) : q.source();
+        List<Long> shown = c.chosen().stream().map(Checkpoint::id).toList();
+        return q.with(source, shown.isEmpty() ? q.checkpoints() : shown, rank);
+    }
+
+    /** {@link #pin} for a query not yet built: resolves its source and checkpoints only. */
+    public GalleryQuery pinned(GalleryQuery q) {
+        return pin(q, context(q), q.rank());
     }
 
     /** A scanned tile of the ranked checkpoint. */
@@ -226,8 +242,7 @@ public class Galleries {
         List<String> notes = new ArrayList<>(c.notes());
         Checkpoint ranked = c.chosen().stream().filter(x -> x.id() == (q.rank() == null ? -1 : q.rank())).findFirst()
                 .orElse(c.chosen().isEmpty() ? null : c.chosen().get(0));
-        GalleryQuery rq = q.with(q.source() == null && c.source() != null ? c.source().id() : q.source(), q.checkpoints(),
-                ranked == null ? q.rank() : ranked.id());
+        GalleryQuery rq = pin(q, c, ranked == null ? q.rank() : ranked.id());
         List<Scanned> scanned = scan(c, ranked, notes);
         double[] badness = badness(scanned);
         int[] order = Badness.bestFirst(badness);

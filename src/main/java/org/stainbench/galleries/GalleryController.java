@@ -57,7 +57,8 @@ class GalleryController {
                    @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double minCenter,
                    @RequestParam(required = false) Long rank, @RequestParam(required = false) Integer scan,
                    @RequestParam(required = false) Integer k, @RequestHeader(value = "HX-Request", required = false) String hx,
-                   jakarta.servlet.http.HttpServletRequest request, Model model) {
+                   jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+                   Model model) {
         String mode = request.getRequestURI().endsWith(Galleries.BEST_WORST) ? Galleries.BEST_WORST : Galleries.RANDOM;
         GalleryQuery q;
         try {
@@ -67,7 +68,13 @@ class GalleryController {
             q = GalleryQuery.of(source, ck, null, seed, null, null, rank, null, null);
         }
         if (Galleries.RANDOM.equals(mode) && q.seed() == null) {
-            return "redirect:/galleries/random?" + q.withSeed(Math.floorMod(clock.millis(), 1_000_000_000L)).query(mode);
+            GalleryQuery seeded = q.withSeed(Math.floorMod(clock.millis(), 1_000_000_000L));
+            try {
+                seeded = galleries.pinned(seeded);
+            } catch (IllegalArgumentException e) {
+                // an unknown source: the page says so after the redirect
+            }
+            return "redirect:/galleries/random?" + seeded.query(mode);
         }
         Galleries.Gallery g;
         try {
@@ -79,6 +86,13 @@ class GalleryController {
         model.addAttribute("g", g);
         model.addAttribute("mode", mode);
         model.addAttribute("query", g.query().query(mode));
+        // tabs keep the source and checkpoints (never an empty "source="); the random tab keeps the seed when it has one
+        model.addAttribute("tabRandom", "/galleries/random?" + g.query().query(Galleries.RANDOM));
+        model.addAttribute("tabBestWorst", "/galleries/best-worst?" + g.query().query(Galleries.BEST_WORST));
+        if ("true".equals(hx) && response != null) {
+            // the address bar shows the pinned permalink, not the form's fields as sent
+            response.setHeader("HX-Push-Url", g.permalink());
+        }
         model.addAttribute("reshuffle", Galleries.RANDOM.equals(mode)
                 ? "/galleries/random?" + g.query().withSeed(g.query().nextSeed()).query(mode) : null);
         return "true".equals(hx) ? "galleries/gallery :: gallery" : "galleries/gallery";

@@ -11,4 +11,12 @@ public interface JobHandler {
      * Must be safe to run again from the start (a job interrupted by a server crash is re-run).
      */
     void run(JobContext context) throws Exception;
+
+    /**
+     * True for work the platform queues by itself as a side effect (the ingest of a registered archive, the quality
+     * measures of a generated one): the jobs page hides such jobs unless asked to show every job.
+     */
+    default boolean automatic() {
+        return false;
+    }
 }

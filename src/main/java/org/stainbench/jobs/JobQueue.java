@@ -98,6 +98,11 @@ public class JobQueue {
         signal.changed();
     }
 
+    /** The job types that are queued automatically ({@link JobHandler#automatic()}), sorted. */
+    java.util.List<String> automaticTypes() {
+        return handlers.values().stream().filter(JobHandler::automatic).map(JobHandler::type).sorted().toList();
+    }
+
     boolean handles(String type) {
         return handlers.containsKey(type);
     }

@@ -7,4 +7,9 @@ public enum JobState {
     public boolean isFinal() {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == LOST;
     }
+
+    /** An ended job that did not succeed: it may be retried (a succeeded one is cloned instead). */
+    public boolean retryable() {
+        return this == FAILED || this == CANCELLED || this == LOST;
+    }
 }

@@ -260,14 +260,14 @@ class JobStore {
         });
     }
 
-    /** A final job goes back to the queue for a fresh set of attempts. */
+    /** A failed, cancelled or lost job goes back to the queue for a fresh set of attempts (a succeeded one does not). */
     boolean retry(long id, String by, int extraAttempts, Instant now) {
         return Boolean.TRUE.equals(tx.execute(s -> {
             int n = jdbc.sql("""
                     update job set state = 'QUEUED', cancel_requested = false, holder = null, attempt_token = null,
                       lease_until = null, not_before = null, finished_at = null, error = null, exit_code = null,
                       max_attempts = attempt + ?
-                    where id = ? and state in ('SUCCEEDED','FAILED','CANCELLED','LOST')""")
+                    where id = ? and state in ('FAILED','CANCELLED','LOST')""")
                     .params(extraAttempts, id).update();
             if (n == 1) {
                 event(id, JobState.QUEUED, attemptOf(id), "retried by " + by, now);

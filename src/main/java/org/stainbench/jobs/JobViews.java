@@ -41,8 +41,25 @@ class JobViews {
     }
 
     Page<JobRow> page(String state, String type, int page, int size) {
+        return page(state, type, null, List.of(), page, size);
+    }
+
+    /**
+     * A page of jobs, newest first. {@code submittedBy}: only that user's jobs (null: anyone's); {@code hiddenTypes}:
+     * job types left out (the automatic ones, unless every job is asked for).
+     */
+    Page<JobRow> page(String state, String type, String submittedBy, List<String> hiddenTypes, int page, int size) {
         StringBuilder where = new StringBuilder(" where 1 = 1");
         List<Object> args = new ArrayList<>();
+        if (submittedBy != null) {
+            where.append(" and submitted_by = ?");
+            args.add(submittedBy);
+        }
+        if (!hiddenTypes.isEmpty() && (type == null || type.isBlank())) {
+            where.append(" and type not in (").append(String.join(",", java.util.Collections.nCopies(hiddenTypes.size(), "?")))
+                    .append(")");
+            args.addAll(hiddenTypes);
+        }
         if (state != null && !state.isBlank()) {
             where.append(" and state = ?");
             args.add(JobState.valueOf(state).name());
@@ -124,14 +141,22 @@ class JobViews {
         if (job.notBefore() != null && job.notBefore().isAfter(now)) {
             return Optional.of("Backing off after a lost attempt until " + job.notBefore() + ".");
         }
+        return noNodeFor(job.resources(), "this job");
+    }
+
+    /**
+     * Why no online node agent could run work needing {@code r} now: empty when one could, else one sentence ("No
+     * node agent is online.", or the resource no online node has). {@code what} names the work in that sentence.
+     */
+    Optional<String> noNodeFor(Resources r, String what) {
+        Instant now = clock.instant();
         List<NodeRow> online = agents.nodes().stream().filter(n -> agents.online(n, now)).toList();
         if (online.isEmpty()) {
             return Optional.of("No node agent is online.");
         }
-        if (online.stream().anyMatch(n -> n.satisfies(job.resources()))) {
+        if (online.stream().anyMatch(n -> n.satisfies(r))) {
             return Optional.empty();
         }
-        Resources r = job.resources();
         List<String> reasons = new ArrayList<>();
         int maxGpus = online.stream().mapToInt(NodeRow::gpuCount).max().orElse(0);
         if (r.gpus() > maxGpus) {
@@ -153,7 +178,7 @@ class JobViews {
             reasons.add("no single online node has all of " + r.gpus() + " GPU(s), " + r.cpus() + " CPUs and "
                     + r.memoryMb() + " MB together");
         }
-        return Optional.of("No online node can run this job: " + String.join("; ", reasons) + ".");
+        return Optional.of("No online node can run " + what + ": " + String.join("; ", reasons) + ".");
     }
 
     Map<String, Long> stateCounts() {

@@ -73,15 +73,28 @@ class JobsController {
         }
     }
 
+    /** Whose jobs the queue shows: {@code launched} (default: every job but the automatic ones), mine, or all. */
+    static final List<String> SHOW = List.of("launched", "mine", "all");
+
     @GetMapping("/jobs")
     String list(@RequestParam(required = false) String state, @RequestParam(required = false) String type,
-                @RequestParam(defaultValue = "0") int page, Model model) {
+                @RequestParam(required = false) String show, @RequestParam(defaultValue = "0") int page,
+                Principal who, Model model) {
         if (state != null && !state.isBlank() && java.util.Arrays.stream(JobState.values())
                 .noneMatch(s -> s.name().equals(state))) {
             model.addAttribute("error", "Unknown state '" + state + "'.");
-            return list(null, type, 0, model);
+            return list(null, type, show, 0, who, model);
         }
-        model.addAttribute("jobs", views.page(state, type, Math.max(0, page), PAGE_SIZE));
+        String whose = show == null || show.isBlank() ? SHOW.get(0) : show;
+        if (!SHOW.contains(whose)) {
+            model.addAttribute("error", "Unknown choice show='" + show + "': use launched, mine or all.");
+            return list(state, type, null, 0, who, model);
+        }
+        List<String> automatic = queue.automaticTypes();
+        model.addAttribute("jobs", views.page(state, type, "mine".equals(whose) ? who.getName() : null,
+                "all".equals(whose) ? List.of() : automatic, Math.max(0, page), PAGE_SIZE));
+        model.addAttribute("show", whose);
+        model.addAttribute("automaticTypes", automatic);
         model.addAttribute("state", state == null ? "" : state);
         model.addAttribute("type", type == null ? "" : type);
         model.addAttribute("states", JobState.values());
@@ -150,6 +163,9 @@ class JobsController {
         JobRow job = job(id);
         if (!job.state().isFinal()) {
             flash.addFlashAttribute("error", "Job " + id + " has not ended; only an ended job can be retried.");
+        } else if (!job.state().retryable()) {
+            flash.addFlashAttribute("error", "Job " + id + " succeeded; only a failed, cancelled or lost job can be "
+                    + "retried (clone it to run it again).");
         } else if (store.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
             queue.enqueueSignal();
             events.publishEvent(Activity.of(who.getName(), "retried", "job", id, "Retried job " + id + " '"

@@ -20,8 +20,10 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.CommandJob;
 import org.stainbench.jobs.CommandText;
 import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.NodeAvailability;
 import org.stainbench.jobs.Resources;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.FieldProblem;
 
 /**
  * Launching a LoRA training: the form with the team's defaults, a preview of the rendered command (htmx
@@ -35,8 +37,11 @@ class LoraController {
     private final TrackingStore store;
     private final JobQueue jobs;
     private final ApplicationEventPublisher events;
+    private final NodeAvailability nodes;
 
-    LoraController(Catalog catalog, TrackingStore store, JobQueue jobs, ApplicationEventPublisher events) {
+    LoraController(Catalog catalog, TrackingStore store, JobQueue jobs, ApplicationEventPublisher events,
+                   NodeAvailability nodes) {
+        this.nodes = nodes;
         this.catalog = catalog;
         this.store = store;
         this.jobs = jobs;
@@ -45,43 +50,62 @@ class LoraController {
 
     @GetMapping("/training/new")
     String form(Model model) {
-        return page(LoraForm.defaults(), List.of(), null, model);
+        LoraForm defaults = LoraForm.defaults();
+        // "train" fails on a dataset with no split (the demo's is never split): default to "all" unless every dataset
+        // offered has a split
+        List<Dataset> datasets = catalog.realDatasets();
+        boolean allSplit = !datasets.isEmpty() && datasets.stream().allMatch(Dataset::hasSplit);
+        return page(defaults.withSplit(allSplit ? "train" : "all"), List.of(), null, model);
     }
 
     @PostMapping("/training/new/preview")
     String preview(@ModelAttribute LoraForm form, Model model) {
-        return page(form, form.problems(), render(form), model);
+        return page(form, problems(form), render(form), model);
     }
 
     @HxRequest
     @PostMapping("/training/new/preview")
     String previewFragment(@ModelAttribute LoraForm form, Model model) {
-        model.addAttribute("problems", form.problems());
+        List<FieldProblem> problems = problems(form);
+        model.addAttribute("problems", FieldProblem.messages(problems));
+        model.addAttribute("fieldProblems", problems);
         model.addAttribute("command", render(form));
         return "training/new :: preview";
     }
 
-    @PostMapping("/training")
-    String launch(@ModelAttribute LoraForm form, Principal me, Model model, RedirectAttributes flash) {
-        List<String> problems = form.problems();
-        Dataset dataset = form.datasetId() == null ? null : catalog.dataset(form.datasetId()).orElse(null);
-        if (problems.isEmpty() && dataset == null) {
-            problems = List.of("The chosen dataset does not exist.");
+    /** The form's own checks, then those that need the chosen dataset (it exists, is real, has the split side). */
+    List<FieldProblem> problems(LoraForm form) {
+        List<FieldProblem> problems = form.checks();
+        if (!problems.isEmpty() || form.datasetId() == null) {
+            return problems;
         }
-        if (problems.isEmpty() && !dataset.real()) {
+        Dataset dataset = catalog.dataset(form.datasetId()).orElse(null);
+        if (dataset == null) {
+            return List.of(new FieldProblem("datasetId", "The chosen dataset does not exist."));
+        }
+        if (!dataset.real()) {
             try {
                 catalog.requireReal(dataset.id(), "the training data");
             } catch (org.stainbench.catalog.NotRealData e) {
-                problems = List.of(e.getMessage());
+                return List.of(new FieldProblem("datasetId", e.getMessage()));
             }
         }
-        if (problems.isEmpty() && !"all".equals(form.split()) && !dataset.hasSplit()) {
-            problems = List.of("Dataset '" + dataset.name() + "' has no train/test split yet: split it on its page, or train on all.");
+        if (!"all".equals(form.split()) && !dataset.hasSplit()) {
+            return List.of(new FieldProblem("split", "Dataset '" + dataset.name() + "' has no train/test split yet: "
+                    + "split it on its page, or choose split side “all”."));
         }
+        return problems;
+    }
+
+    @PostMapping("/training")
+    String launch(@ModelAttribute LoraForm form, Principal me, Model model, RedirectAttributes flash) {
+        List<FieldProblem> problems = problems(form);
         String command = problems.isEmpty() ? render(form) : null;
         if (!problems.isEmpty() || command == null) {
-            return page(form, problems.isEmpty() ? List.of("The command could not be rendered.") : problems, command, model);
+            return page(form, problems.isEmpty() ? List.of(new FieldProblem("commandTemplate",
+                    "The command could not be rendered.")) : problems, command, model);
         }
+        Dataset dataset = catalog.dataset(form.datasetId()).orElseThrow();
         String stain = stainCode(dataset);
         long experimentId = store.experimentByName(form.experiment().trim()).map(Tracking.Experiment::id)
                 .orElseGet(() -> store.createExperiment(form.experiment().trim(), null, Map.of()));
@@ -105,9 +129,14 @@ class LoraController {
         return "redirect:/runs/" + run.uuid();
     }
 
-    private String page(LoraForm form, List<String> problems, String command, Model model) {
+    private String page(LoraForm form, List<FieldProblem> problems, String command, Model model) {
         model.addAttribute("form", form);
-        model.addAttribute("problems", problems);
+        model.addAttribute("problems", FieldProblem.messages(problems));
+        model.addAttribute("fieldProblems", problems);
+        // warn before queueing GPU work that no online node agent can take (Slurm queues it on the cluster)
+        model.addAttribute("noNode", "slurm".equals(form.executor()) ? null : nodes.whyNoNode(new Resources(
+                form.gpus() == null ? 0 : Math.max(0, form.gpus()), 0, form.cpus() == null ? 1 : Math.max(1, form.cpus()),
+                (form.memoryGb() == null ? 1 : Math.max(1, form.memoryGb())) * 1024L, Duration.ofHours(1))).orElse(null));
         model.addAttribute("command", command);
         model.addAttribute("datasets", catalog.realDatasets());
         model.addAttribute("flows", LoraForm.FLOWS);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.stainbench.jobs.CommandText;
+import org.stainbench.shell.FieldProblem;
 import org.stainbench.shell.Names;
 
 /**
@@ -40,74 +41,86 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
                 48, "agent");
     }
 
+    /** The same form with another split side. */
+    LoraForm withSplit(String side) {
+        return new LoraForm(experiment, runName, datasetId, side, baseModel, flow, rank, alpha, targetModules, learningRate,
+                batchSize, epochs, gradientAccumulation, uncondDropout, gradientClip, maxTilesPerArchive, mixedPrecision,
+                tf32, seed, checkpointPattern, commandTemplate, gpus, cpus, memoryGb, hours, executor);
+    }
+
     /** Every problem with the form, as messages for the person; empty when it can be launched. */
     List<String> problems() {
-        List<String> p = new ArrayList<>();
+        return FieldProblem.messages(checks());
+    }
+
+    /** Every problem with the form, each tied to its field (the input's name); empty when it can be launched. */
+    List<FieldProblem> checks() {
+        List<FieldProblem> p = new ArrayList<>();
         if (blank(experiment)) {
-            p.add("Give the experiment a name.");
+            p.add(new FieldProblem("experiment", "Give the experiment a name."));
         }
-        for (String[] n : new String[][] {{"The experiment name", experiment}, {"The run name", runName}}) {
+        for (String[] n : new String[][] {{"experiment", "The experiment name", experiment}, {"runName", "The run name", runName}}) {
             try {
-                Names.check(n[0], n[1]);
+                Names.check(n[1], n[2]);
             } catch (IllegalArgumentException e) {
-                p.add(e.getMessage());
+                p.add(new FieldProblem(n[0], e.getMessage()));
             }
         }
         if (datasetId == null) {
-            p.add("Choose the training dataset.");
+            p.add(new FieldProblem("datasetId", "Choose the training dataset."));
         }
-        tooLong(p, "The experiment name", experiment, TrackingStore.MAX_EXPERIMENT_NAME);
-        tooLong(p, "The run name", runName, TrackingStore.MAX_RUN_NAME);
-        tooLong(p, "The base model", baseModel, TrackingStore.MAX_PARAM_VALUE);
-        tooLong(p, "The target modules", targetModules, TrackingStore.MAX_PARAM_VALUE);
-        tooLong(p, "The checkpoint file pattern", checkpointPattern, TrackingStore.MAX_PARAM_VALUE);
+        tooLong(p, "experiment", "The experiment name", experiment, TrackingStore.MAX_EXPERIMENT_NAME);
+        tooLong(p, "runName", "The run name", runName, TrackingStore.MAX_RUN_NAME);
+        tooLong(p, "baseModel", "The base model", baseModel, TrackingStore.MAX_PARAM_VALUE);
+        tooLong(p, "targetModules", "The target modules", targetModules, TrackingStore.MAX_PARAM_VALUE);
+        tooLong(p, "checkpointPattern", "The checkpoint file pattern", checkpointPattern, TrackingStore.MAX_PARAM_VALUE);
         if (!List.of("train", "test", "all").contains(split == null ? "" : split)) {
-            p.add("Split side must be train, test or all.");
+            p.add(new FieldProblem("split", "Split side must be train, test or all."));
         }
         if (blank(baseModel)) {
-            p.add("Name the base model.");
+            p.add(new FieldProblem("baseModel", "Name the base model."));
         }
         if (!FLOWS.contains(flow == null ? "" : flow)) {
-            p.add("Flow must be one of " + FLOWS + ".");
+            p.add(new FieldProblem("flow", "Flow must be one of " + FLOWS + "."));
         }
-        range(p, "LoRA rank", rank, 1, 1024);
-        positive(p, "LoRA alpha", alpha);
+        range(p, "rank", "LoRA rank", rank, 1, 1024);
+        positive(p, "alpha", "LoRA alpha", alpha);
         if (blank(targetModules)) {
-            p.add("Name at least one target module.");
+            p.add(new FieldProblem("targetModules", "Name at least one target module."));
         }
-        positive(p, "Learning rate", learningRate);
-        range(p, "Batch size", batchSize, 1, 4096);
-        range(p, "Epochs", epochs, 1, 1000);
-        range(p, "Gradient accumulation", gradientAccumulation, 1, 1024);
+        positive(p, "learningRate", "Learning rate", learningRate);
+        range(p, "batchSize", "Batch size", batchSize, 1, 4096);
+        range(p, "epochs", "Epochs", epochs, 1, 1000);
+        range(p, "gradientAccumulation", "Gradient accumulation", gradientAccumulation, 1, 1024);
         if (uncondDropout == null || uncondDropout < 0 || uncondDropout >= 1) {
-            p.add("Unconditional dropout must be at least 0 and below 1.");
+            p.add(new FieldProblem("uncondDropout", "Unconditional dropout must be at least 0 and below 1."));
         }
-        positive(p, "Gradient clip", gradientClip);
-        range(p, "Tiles per archive", maxTilesPerArchive, 1, 1_000_000);
+        positive(p, "gradientClip", "Gradient clip", gradientClip);
+        range(p, "maxTilesPerArchive", "Tiles per archive", maxTilesPerArchive, 1, 1_000_000);
         if (!PRECISIONS.contains(mixedPrecision == null ? "" : mixedPrecision)) {
-            p.add("Mixed precision must be one of " + PRECISIONS + ".");
+            p.add(new FieldProblem("mixedPrecision", "Mixed precision must be one of " + PRECISIONS + "."));
         }
         if (seed == null || seed < 0) {
-            p.add("Seed must be a whole number ≥ 0.");
+            p.add(new FieldProblem("seed", "Seed must be a whole number ≥ 0."));
         }
         if (blank(checkpointPattern) || !checkpointPattern.contains("{epoch}")) {
-            p.add("The checkpoint file pattern must contain {epoch}.");
+            p.add(new FieldProblem("checkpointPattern", "The checkpoint file pattern must contain {epoch}."));
         }
-        range(p, "GPUs", gpus, 0, 16);
-        range(p, "CPUs", cpus, 1, 512);
-        range(p, "Memory (GB)", memoryGb, 1, 4096);
-        range(p, "Time limit (h)", hours, 1, 24 * 14);
+        range(p, "gpus", "GPUs", gpus, 0, 16);
+        range(p, "cpus", "CPUs", cpus, 1, 512);
+        range(p, "memoryGb", "Memory (GB)", memoryGb, 1, 4096);
+        range(p, "hours", "Time limit (h)", hours, 1, 24 * 14);
         if (!List.of("agent", "slurm").contains(executor == null ? "" : executor)) {
-            p.add("Run on a node agent or through Slurm.");
+            p.add(new FieldProblem("executor", "Run on a node agent or through Slurm."));
         }
         if (blank(commandTemplate)) {
-            p.add("The command template is empty.");
+            p.add(new FieldProblem("commandTemplate", "The command template is empty."));
         } else {
             Set<String> known = parameters("x", "x").keySet();
             for (String name : CommandText.parameters(commandTemplate)) {
                 if (!known.contains(name)) {
-                    p.add("The command template uses {" + name + "}, which is not a parameter of this form (known: "
-                            + String.join(", ", known) + ").");
+                    p.add(new FieldProblem("commandTemplate", "The command template uses {" + name
+                            + "}, which is not a parameter of this form (known: " + String.join(", ", known) + ")."));
                 }
             }
         }
@@ -163,19 +176,29 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
     /** A problem naming the field and its limit when the (trimmed) text is longer than {@code max} characters. */
     static void tooLong(List<String> p, String what, String text, int max) {
         if (text != null && text.trim().length() > max) {
-            p.add(what + " is " + text.trim().length() + " characters long; the limit is " + max + " characters.");
+            p.add(tooLongText(what, text, max));
         }
     }
 
-    private static void range(List<String> p, String what, Integer v, int min, int max) {
+    private static void tooLong(List<FieldProblem> p, String field, String what, String text, int max) {
+        if (text != null && text.trim().length() > max) {
+            p.add(new FieldProblem(field, tooLongText(what, text, max)));
+        }
+    }
+
+    private static String tooLongText(String what, String text, int max) {
+        return what + " is " + text.trim().length() + " characters long; the limit is " + max + " characters.";
+    }
+
+    private static void range(List<FieldProblem> p, String field, String what, Integer v, int min, int max) {
         if (v == null || v < min || v > max) {
-            p.add(what + " must be a whole number from " + min + " to " + max + ".");
+            p.add(new FieldProblem(field, what + " must be a whole number from " + min + " to " + max + "."));
         }
     }
 
-    private static void positive(List<String> p, String what, Double v) {
+    private static void positive(List<FieldProblem> p, String field, String what, Double v) {
         if (v == null || !(v > 0) || !Double.isFinite(v)) {
-            p.add(what + " must be a positive number.");
+            p.add(new FieldProblem(field, what + " must be a positive number."));
         }
     }
 }

@@ -38,9 +38,12 @@ class RunsController {
     private final org.stainbench.jobs.JobQueue jobs;
     private final java.time.Clock clock;
     private final Runs lifecycle;
+    private final org.stainbench.jobs.NodeAvailability nodes;
 
     RunsController(TrackingStore store, MlflowArtifacts artifacts, org.stainbench.checkpoints.Checkpoints checkpoints,
-            EpochSection epochs, org.stainbench.jobs.JobQueue jobs, java.time.Clock clock, Runs lifecycle) {
+            EpochSection epochs, org.stainbench.jobs.JobQueue jobs, java.time.Clock clock, Runs lifecycle,
+            org.stainbench.jobs.NodeAvailability nodes) {
+        this.nodes = nodes;
         this.lifecycle = lifecycle;
         this.store = store;
         this.artifacts = artifacts;
@@ -79,6 +82,7 @@ class RunsController {
         model.addAttribute("run", full);
         model.addAttribute("deletion", store.deletion(info.id()).orElse(null));
         model.addAttribute("progress", progress(full));
+        model.addAttribute("waiting", waiting(full));
         epochs.fill(model, full, model.getAttribute("epochForm") instanceof EpochSection.Form f ? f : null);
         model.addAttribute("experiment", store.requireExperiment(info.experimentId()));
         model.addAttribute("histories", store.allHistories(info));
@@ -90,6 +94,18 @@ class RunsController {
             model.addAttribute("images", names.stream().filter(RunsController::isImage).toList());
         }
         return "runs/detail";
+    }
+
+    /**
+     * A RUNNING run whose job still waits in the queue: how it waits ("queued — no node online"), issue 18; null when
+     * the run is not running, has no job, or its job has started.
+     */
+    private String waiting(Tracking.Run run) {
+        String jobId = run.tags().get("stainbench.job_id");
+        if (!"RUNNING".equals(run.info().status()) || jobId == null || !jobId.matches("\\d{1,18}")) {
+            return null;
+        }
+        return nodes.waiting(Long.parseLong(jobId)).orElse(null);
     }
 
     /** The delete confirmation: names the run's queued or running job (then no button), else one Delete button. */

@@ -87,6 +87,22 @@ class AccessRulesTest {
         mvc.perform(get("/no-such-page").with(as(Role.SUPERVISOR))).andExpect(status().isNotFound());
     }
 
+    /** Issue 18: a supervisor is not shown a form that only a member can submit; it is a 403, as its POST is. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/training/new", "/training/cpu", "/jobs/new", "/reports/new",
+        "/review/sessions/new", "/datasets/1/delete", "/checkpoints/1/delete", "/runs/abc/delete", "/runs/experiments/1/delete"})
+    void supervisorsGetNoFormTheyCannotSubmit(String page) throws Exception {
+        mvc.perform(get(page).with(as(Role.SUPERVISOR))).andExpect(status().isForbidden());
+        mvc.perform(get(page).with(as(Role.PATHOLOGIST))).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void membersStillOpenTheForms() throws Exception {
+        for (String page : new String[] {"/training/new", "/training/cpu", "/jobs/new", "/reports/new", "/review/sessions/new"}) {
+            mvc.perform(get(page).with(as(Role.MEMBER))).andExpect(status().isOk());
+        }
+    }
+
     @Test
     void supervisorsAreReadOnly() throws Exception {
         mvc.perform(post("/no-such-page").with(csrf()).with(as(Role.SUPERVISOR))).andExpect(status().isForbidden());

@@ -365,6 +365,10 @@ class EvaluationsTest {
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(page).contains("id=\"paired-differences\"").contains("class=\"boot-interval muted\"")
                 .contains("95 % patient bootstrap [");
+        // issue 18: the protocol in words (raw keys only in the title), metric headers with their glossary hint
+        assertThat(page).contains("<th title=\"tile_selection\">Tile selection</th>")
+                .doesNotContain("<th>tile_selection</th>").contains("each 0..255 value ×")
+                .contains("title=\"Fréchet Inception Distance").contains("href=\"/help/metrics\"");
         String csv = evaluations.csv(e.id());
         assertThat(csv.lines().skip(1).findFirst().orElseThrow()).contains("fid_boot95_low,fid_boot95_high,fid_boot_resamples");
         assertThat(csv).contains(Double.toString(boots.get(subjects.get(0).id()).get(Metric.FID).low()));
@@ -546,7 +550,9 @@ class EvaluationsTest {
         }
         String page = mvc.perform(get("/evaluations/extractors").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
-        assertThat(page).contains("random8").contains(extractor.shortSha()).contains("id=\"fid-unknown\"");
+        assertThat(page).contains("random8").contains(extractor.shortSha()).contains("id=\"fid-unknown\"")
+                // issue 18: what a user can do, nothing about code
+                .contains("register the standard export").doesNotContain("StandardExtractors").doesNotContain("constant");
     }
 
     @Test

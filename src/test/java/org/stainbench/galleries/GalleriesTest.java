@@ -192,7 +192,22 @@ class GalleriesTest {
         String location = mvc.perform(get("/galleries/random").param("source", "" + he).with(user("sue").roles("SUPERVISOR")))
                 .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
         assertThat(location).contains("seed=").contains("source=" + he);
+        // issue 18: the permalink pins the checkpoints shown, so a checkpoint applied later does not change it
+        for (long ck : cks) {
+            assertThat(location).contains("ck=" + ck);
+        }
         String first = page(location);
+        // tab links carry the pinned query, never an empty "source="
+        assertThat(first).doesNotContain("source=&").doesNotContain("source=\"");
+        String tab = first.substring(first.lastIndexOf("href=\"", first.indexOf("id=\"tab-best-worst\"")),
+                first.indexOf("id=\"tab-best-worst\""));
+        assertThat(tab).contains("source=" + he).contains("ck=" + cks.get(0));
+        // the permalink of a gallery asked for without checkpoints names every checkpoint it shows
+        Galleries.Gallery all = galleries.random(GalleryQuery.of(he, List.of(), 6, 5L, null, null, null, null, null));
+        assertThat(all.permalink()).contains("source=" + he);
+        for (long ck : cks) {
+            assertThat(all.permalink()).contains("ck=" + ck);
+        }
         String again = page(location);
         assertThat(cellsOf(first)).isNotEmpty().isEqualTo(cellsOf(again));
         // the permalink shown on the page reproduces it, and reshuffle gives a new seed

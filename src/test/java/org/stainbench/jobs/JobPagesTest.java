@@ -68,7 +68,16 @@ class JobPagesTest {
                 .andExpect(content().string(allOf(containsString("SUCCEEDED"), containsString("step 3 of 3"),
                         containsString("id=\"timeline\""), containsString("embedded-"),
                         not(containsString("id=\"retry-job\"")))));
-        mvc.perform(get("/jobs/" + id).with(member())).andExpect(content().string(containsString("id=\"retry-job\"")));
+        // issue 18: a succeeded job offers no Retry (clone it instead), and a retry of it is refused
+        mvc.perform(get("/jobs/" + id).with(member())).andExpect(content().string(allOf(
+                not(containsString("id=\"retry-job\"")), containsString("id=\"job-actions\""))));
+        mvc.perform(post("/jobs/" + id + "/retry").with(member()).with(csrf())).andExpect(status().is3xxRedirection())
+                .andExpect(flash().attribute("error", containsString("succeeded; only a failed, cancelled or lost job")));
+        assertThat(store.find(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        long failed = queue.submit(JobRequest.embedded("test-count", "page count failing", Map.of("n", "1", "fail", "boom"),
+                "alice"));
+        EmbeddedJobsTest.await(queue, failed);
+        mvc.perform(get("/jobs/" + failed).with(member())).andExpect(content().string(containsString("id=\"retry-job\"")));
         // The log tail: a fragment for htmx, the full page without it.
         mvc.perform(get("/jobs/" + id + "/log").header("HX-Request", "true").with(supervisor()))
                 .andExpect(status().isOk()).andExpect(content().string(allOf(containsString("id=\"job-log\""),
@@ -76,6 +85,39 @@ class JobPagesTest {
         mvc.perform(get("/jobs/" + id + "/log").with(supervisor())).andExpect(status().isOk())
                 .andExpect(content().string(allOf(containsString("<html"), containsString("id=\"timeline\""))));
         mvc.perform(get("/jobs/999999").with(supervisor())).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void theQueueShowsJobsPeopleLaunchedByDefaultWithMineAndAllFilters() throws Exception {
+        long auto = queue.submit(JobRequest.embedded("test-automatic", "automatic side job", Map.of(), "system"));
+        long mine = queue.submit(JobRequest.embedded("test-count", "kim's count", Map.of("n", "1"), "kim"));
+        long theirs = queue.submit(JobRequest.embedded("test-count", "lou's count", Map.of("n", "1"), "lou"));
+        EmbeddedJobsTest.await(queue, auto);
+        EmbeddedJobsTest.await(queue, mine);
+        EmbeddedJobsTest.await(queue, theirs);
+        UserRequestPostProcessor kim = user("kim").roles("MEMBER", "SUPERVISOR");
+        // default: launched by people, the automatic kinds named as hidden
+        mvc.perform(get("/jobs").with(kim)).andExpect(status().isOk()).andExpect(content().string(allOf(
+                containsString("kim&#39;s count"), containsString("lou&#39;s count"), not(containsString("automatic side job")),
+                containsString("id=\"automatic-note\""), containsString("test-automatic"),
+                containsString("<option value=\"launched\" selected=\"selected\">"))));
+        mvc.perform(get("/jobs").param("show", "mine").with(kim)).andExpect(content().string(allOf(
+                containsString("kim&#39;s count"), not(containsString("lou&#39;s count")), not(containsString("automatic side job")))));
+        mvc.perform(get("/jobs").param("show", "all").with(kim)).andExpect(content().string(allOf(
+                containsString("kim&#39;s count"), containsString("automatic side job"))));
+        // choosing the automatic kind shows it
+        mvc.perform(get("/jobs").param("type", "test-automatic").with(kim)).andExpect(content().string(allOf(
+                containsString("automatic side job"), not(containsString("kim&#39;s count")))));
+        mvc.perform(get("/jobs").param("show", "everyone").with(kim)).andExpect(status().isOk())
+                .andExpect(content().string(containsString("Unknown choice show=")));
+    }
+
+    @Test
+    void supervisorsGetNoNewJobForm() throws Exception {
+        mvc.perform(get("/jobs/new").with(supervisor())).andExpect(status().isForbidden());
+        mvc.perform(get("/jobs/new").with(member())).andExpect(status().isOk());
+        mvc.perform(get("/jobs").with(supervisor())).andExpect(status().isOk())
+                .andExpect(content().string(not(containsString("id=\"new-job\""))));
     }
 
     @Test

@@ -38,6 +38,25 @@ class TestHandlers {
         }
     }
 
+    /** Work the platform queues by itself (like ingest): hidden from the jobs page by default. */
+    @Component
+    static class Automatic implements JobHandler {
+        @Override
+        public String type() {
+            return "test-automatic";
+        }
+
+        @Override
+        public boolean automatic() {
+            return true;
+        }
+
+        @Override
+        public void run(JobContext context) {
+            context.log("done");
+        }
+    }
+
     /** Records every JobFinished event. */
     @Component
     static class Finished {

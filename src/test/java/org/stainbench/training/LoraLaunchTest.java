@@ -172,6 +172,57 @@ class LoraLaunchTest {
     }
 
     @Test
+    void theSplitSideDefaultsToAllWhenADatasetHasNoSplitAndNoNodeIsWarnedBeforeLaunch() throws Exception {
+        // issue 18: "train" always failed on the demo (its dataset is never split)
+        String page = mvc.perform(get("/training/new").with(member)).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(page).contains("<option value=\"all\" selected=\"selected\">all</option>")
+                .doesNotContain("<option value=\"train\" selected=\"selected\">")
+                .contains("lora-he · H&amp;E · not split");
+        // the default form (1 GPU, 16 CPUs, 48 GB) finds no online node that could take it: said before launching
+        assertThat(page).contains("id=\"no-node-warning\"").contains("Queue training (no node online)");
+        // hover help on the jargon
+        assertThat(page).contains("<abbr class=\"term\" title=\"Which side of the dataset").contains(">Split side</abbr>")
+                .contains("mist_pr / mist_er");
+    }
+
+    @Test
+    void aProblemIsShownAtTheTopFocusedAndNextToItsField() throws Exception {
+        String page = mvc.perform(filled(post("/training"), "train", LoraForm.DEFAULT_TEMPLATE)).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        // at the top, above the form (it used to appear below the command template), focused on load by form-errors.js
+        int summary = page.indexOf("id=\"form-errors\"");
+        assertThat(summary).isPositive().isLessThan(page.indexOf("id=\"lora-form\""));
+        assertThat(page).contains("data-focus-on-load").contains("href=\"#f-split\"").contains("/js/form-errors.js");
+        // and next to the field
+        int field = page.indexOf("id=\"f-split\"");
+        int error = page.indexOf("id=\"f-split-error\"");
+        assertThat(field).isPositive();
+        assertThat(error).isGreaterThan(field).isLessThan(page.indexOf("name=\"baseModel\""));
+        assertThat(page.substring(error, page.indexOf("</small>", error))).contains("has no train/test split yet");
+    }
+
+    @Test
+    void aRunWhoseJobWaitsSaysQueuedNotRunning() throws Exception {
+        String location = mvc.perform(filled(post("/training"), "all", LoraForm.DEFAULT_TEMPLATE,
+                        java.util.Map.of("runName", "waits-for-a-node"))).andExpect(status().is3xxRedirection())
+                .andReturn().getResponse().getRedirectedUrl();
+        String page = mvc.perform(get(location).with(member)).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+        String status = page.substring(page.indexOf("id=\"run-status\""), page.indexOf("</span>", page.indexOf("id=\"run-status\"")));
+        // no node agent is online in this test (or none that has 16 CPUs and 48 GB): the run says so, not RUNNING
+        assertThat(status).contains("queued — no").doesNotContain("RUNNING");
+    }
+
+    @Test
+    void supervisorsGetNoTrainingForms() throws Exception {
+        mvc.perform(get("/training/new").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isForbidden());
+        mvc.perform(get("/training/cpu").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isForbidden());
+        mvc.perform(get("/runs").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk())
+                .andExpect(content().string(Matchers.not(Matchers.containsString("id=\"new-training\""))));
+    }
+
+    @Test
     void supervisorsCannotLaunch() throws Exception {
         mvc.perform(filled(post("/training"), "all", LoraForm.DEFAULT_TEMPLATE).with(user("sue").roles("SUPERVISOR")))
                 .andExpect(status().isForbidden());
