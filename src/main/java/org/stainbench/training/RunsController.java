@@ -281,7 +281,6 @@ class RunsController {
         model.addAttribute("query", ids == null ? "" : String.join("&", ids.stream().map(i -> "run=" + i).toList()));
         List<EvalTable> evals = evaluationTables(runs);
         model.addAttribute("evalTables", evals);
-        model.addAttribute("evalRuns", evals.stream().flatMap(t -> t.rows().stream().map(EvalRow::runUuid)).distinct().count());
         return "runs/compare";
     }
 
