@@ -86,6 +86,8 @@ class DatasetController {
                 names == null ? null : names.checkpointName(e.getKey()).orElse(null), e.getValue())).toList());
         model.addAttribute("stains", Stain.values());
         model.addAttribute("demoLoaded", store.datasetNameTaken(DemoData.HE_NAME) || store.datasetNameTaken(DemoData.CK7_NAME));
+        model.addAttribute("realTissue", catalog.datasets().stream()
+                .filter(d -> d.name().equals(DemoData.REAL_HE_NAME) || d.name().equals(DemoData.REAL_IHC_NAME)).toList());
         if (!model.containsAttribute("form")) {
             model.addAttribute("form", new DatasetForm(null, Stain.HE, null, null, 1024, null));
         }
@@ -112,8 +114,10 @@ class DatasetController {
     @PostMapping("/datasets/demo")
     String loadDemo(Principal who, RedirectAttributes flash) {
         try {
-            int n = demo.load(who.getName());
-            flash.addFlashAttribute("message", "Demo project loaded: " + n + " archives are being ingested.");
+            DemoData.Loaded n = demo.load(who.getName());
+            flash.addFlashAttribute("message", "Demo project loaded: " + n.synthetic() + " archives of synthetic tiles and "
+                    + n.real() + " of real tissue (\"" + DemoData.REAL_HE_NAME + "\", \"" + DemoData.REAL_IHC_NAME
+                    + "\") are being ingested.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
         }

@@ -1,12 +1,19 @@
 package org.stainbench.catalog;
 
+import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +21,17 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.stainbench.tiles.NpzWriter;
+import org.stainbench.tiles.RgbTile;
 import org.stainbench.tiles.SyntheticTiles;
 
 /**
  * A small demo project built from the synthetic tile generator: an H&amp;E dataset (4 patients, one with two
- * replicates) and a CK7 dataset (3 patients), 512 px tiles, some blurred or mostly white. Loaded on start
- * with {@code --stainbench.demo=true} when there are no datasets yet, or with the button on the empty
- * dataset list. The archives go through the normal upload and ingest path.
+ * replicates) and a CK7 dataset (3 patients), 512 px tiles, some blurred or mostly white; alongside them, two small
+ * datasets of real tissue ({@link #REAL_HE_NAME}, {@link #REAL_IHC_NAME}): 256 px tiles cut from openly licensed
+ * H&amp;E and IHC images shipped in {@code src/main/resources/demo/real/} (licences and provenance in its
+ * PROVENANCE.md). Loaded on start with {@code --stainbench.demo=true} when there are no datasets yet, or with the
+ * button on the empty dataset list. The archives go through the normal upload and ingest path.
  */
 @Component
 class DemoData {
@@ -28,6 +39,16 @@ class DemoData {
     private static final Logger log = LoggerFactory.getLogger(DemoData.class);
     static final String HE_NAME = "Demo H&E (synthetic)";
     static final String CK7_NAME = "Demo CK7 (synthetic)";
+    static final String REAL_HE_NAME = "Real tissue H&E (demo)";
+    static final String REAL_IHC_NAME = "Real tissue IHC (demo)";
+    /** Tile size of the real-tissue datasets: the central 512 × 512 pixels of each image give 2 × 2 tiles. */
+    static final int REAL_TILE = 256;
+    static final int REAL_TILES_PER_IMAGE = 4;
+    /** Archive name (stain_patient_replicate) → image under {@code /demo/real/}; one image per patient. */
+    static final String[][] REAL_HE = {{"he_900001_1", "he_histolab_1.png"}, {"he_900002_1", "he_histolab_2.png"},
+            {"he_900003_1", "pair_birl_2_he.jpg"}};
+    static final String[][] REAL_IHC = {{"ihc_900003_1", "pair_birl_2_ihc.jpg"}, {"ihc_900004_1", "ihc_skimage.png"},
+            {"ihc_900005_1", "pair_histlandmarks_1_ihc.jpg"}};
 
     private final Catalog catalog;
     private final CatalogStore store;
@@ -42,13 +63,18 @@ class DemoData {
     @EventListener(ApplicationReadyEvent.class)
     void loadOnStart() {
         if (onStart && store.countDatasets() == 0) {
-            int n = load("demo");
-            log.info("Demo project loaded: 2 datasets, {} archives queued for ingest", n);
+            Loaded n = load("demo");
+            log.info("Demo project loaded: 4 datasets, {} synthetic and {} real-tissue archives queued for ingest",
+                    n.synthetic(), n.real());
         }
     }
 
-    /** Creates the two datasets and uploads their archives; returns the number of archives. */
-    int load(String by) {
+    /** How many archives the demo uploaded: of synthetic tiles, and of real tissue. */
+    record Loaded(int synthetic, int real) {
+    }
+
+    /** Creates the demo datasets and uploads their archives. */
+    Loaded load(String by) {
         if (store.datasetNameTaken(HE_NAME) || store.datasetNameTaken(CK7_NAME)) {
             throw new IllegalArgumentException("The demo project is already loaded.");
         }
@@ -69,7 +95,70 @@ class DemoData {
             upload(ck7, a[0], SyntheticTiles.Stain.CK7, Long.parseLong(a[1]), by);
             n++;
         }
-        return n;
+        int synthetic = n;
+        if (!store.datasetNameTaken(REAL_HE_NAME) && !store.datasetNameTaken(REAL_IHC_NAME)) {
+            long realHe = catalog.createDataset(REAL_HE_NAME, Stain.HE, null, "real tissue (demo)", REAL_TILE,
+                    "Real H&E: 256 px tiles from openly licensed images (histolab's TCGA lung and tissue tiles, Apache-2.0; "
+                            + "a rat kidney section from the CIMA/ANHIR set via BIRL, BSD-3-Clause). Provenance: "
+                            + "demo/real/PROVENANCE.md in the source.", by);
+            long realIhc = catalog.createDataset(REAL_IHC_NAME, Stain.IHC, "mixed", "real tissue (demo)", REAL_TILE,
+                    "Real IHC (DAB + hematoxylin), mixed markers: pan-cytokeratin on the same rat kidney block as "
+                            + "patient 900003's H&E, FHL2 in colonic glands (scikit-image), Ki67 in a lung lesion (CIMA via "
+                            + "dataset-histology-landmarks); BSD-3-Clause. Provenance: demo/real/PROVENANCE.md in the source.", by);
+            for (String[] a : REAL_HE) {
+                uploadReal(realHe, a[0], a[1], by);
+                n++;
+            }
+            for (String[] a : REAL_IHC) {
+                uploadReal(realIhc, a[0], a[1], by);
+                n++;
+            }
+        }
+        return new Loaded(synthetic, n - synthetic);
+    }
+
+    /** The central 512 × 512 pixels of a shipped image as 2 × 2 tiles of 256 px, row by row (alpha dropped). */
+    static List<RgbTile> realTiles(String image) {
+        BufferedImage im;
+        try (InputStream in = DemoData.class.getResourceAsStream("/demo/real/" + image)) {
+            if (in == null) {
+                throw new IllegalStateException("Demo image /demo/real/" + image + " is missing.");
+            }
+            im = ImageIO.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int side = 2 * REAL_TILE;
+        int x0 = (im.getWidth() - side) / 2;
+        int y0 = (im.getHeight() - side) / 2;
+        List<RgbTile> out = new ArrayList<>();
+        for (int ty = 0; ty < 2; ty++) {
+            for (int tx = 0; tx < 2; tx++) {
+                byte[] rgb = new byte[REAL_TILE * REAL_TILE * 3];
+                int i = 0;
+                for (int y = 0; y < REAL_TILE; y++) {
+                    for (int x = 0; x < REAL_TILE; x++) {
+                        int p = im.getRGB(x0 + tx * REAL_TILE + x, y0 + ty * REAL_TILE + y);
+                        rgb[i++] = (byte) (p >> 16);
+                        rgb[i++] = (byte) (p >> 8);
+                        rgb[i++] = (byte) p;
+                    }
+                }
+                out.add(new RgbTile(REAL_TILE, REAL_TILE, rgb));
+            }
+        }
+        return out;
+    }
+
+    private void uploadReal(long datasetId, String name, String image, String by) {
+        List<RgbTile> tiles = realTiles(image);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            NpzWriter.writeLab(buf, tiles.size(), tiles::get, i -> 1, true);
+            catalog.registerUpload(datasetId, name + ".npz", new ByteArrayInputStream(buf.toByteArray()), by);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void upload(long datasetId, String name, SyntheticTiles.Stain stain, long seed, String by) {

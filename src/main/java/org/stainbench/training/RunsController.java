@@ -29,8 +29,6 @@ import org.stainbench.shell.Dependants;
 @Controller
 class RunsController {
 
-    private static final int PAGE_SIZE = 50;
-
     private final TrackingStore store;
     private final MlflowArtifacts artifacts;
     private final org.stainbench.checkpoints.Checkpoints checkpoints;
@@ -39,12 +37,16 @@ class RunsController {
     private final java.time.Clock clock;
     private final Runs lifecycle;
     private final org.stainbench.jobs.NodeAvailability nodes;
+    private final RunTable table;
+    private final TileScrubber scrubber;
 
     RunsController(TrackingStore store, MlflowArtifacts artifacts, org.stainbench.checkpoints.Checkpoints checkpoints,
             EpochSection epochs, org.stainbench.jobs.JobQueue jobs, java.time.Clock clock, Runs lifecycle,
-            org.stainbench.jobs.NodeAvailability nodes) {
+            org.stainbench.jobs.NodeAvailability nodes, RunTable table, TileScrubber scrubber) {
         this.nodes = nodes;
+        this.scrubber = scrubber;
         this.lifecycle = lifecycle;
+        this.table = table;
         this.store = store;
         this.artifacts = artifacts;
         this.checkpoints = checkpoints;
@@ -53,22 +55,46 @@ class RunsController {
         this.clock = clock;
     }
 
+    /**
+     * The runs table: sorted, filtered and paged in SQL by {@link RunTable}, with the params and latest metrics chosen
+     * as columns; every choice is a URL parameter, so the view is a permalink. A bad parameter re-renders the table
+     * unfiltered with the message next to its field (400).
+     */
     @GetMapping("/runs")
     String runs(@RequestParam(required = false) Long experiment, @RequestParam(defaultValue = "0") int page,
-            Model model) {
+            @RequestParam(required = false) String filter, @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String dir, @RequestParam(name = "col", required = false) List<String> cols,
+            Model model, HttpServletResponse response) {
         List<Tracking.Experiment> experiments = store.experiments(true);
         List<Long> ids = experiment != null ? List.of(experiment) : experiments.stream().map(Tracking.Experiment::id).toList();
-        List<Tracking.RunInfo> all = store.runInfos(ids, "active");
-        int from = Math.min(Math.max(page, 0) * PAGE_SIZE, all.size());
-        List<Tracking.Run> slice = all.subList(from, Math.min(from + PAGE_SIZE, all.size())).stream().map(store::full)
-                .toList();
-        Page<Tracking.Run> runs = new PageImpl<>(slice, PageRequest.of(Math.max(page, 0), PAGE_SIZE), all.size());
+        RunTable.View view;
+        RunTable.Page found;
+        try {
+            view = RunTable.view(experiment, filter, sort, dir, cols, page);
+            found = table.page(ids, view);
+        } catch (RunTable.Invalid e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("fieldError", Map.of(e.field(), e.getMessage()));
+            view = RunTable.view(experiment, null, null, null, List.of(), 0);
+            found = table.page(ids, view);
+            if (e.field().equals("filter")) {
+                model.addAttribute("filterText", filter);
+            }
+        }
+        List<Tracking.Run> slice = found.runs().stream().map(store::full).toList();
+        Page<Tracking.Run> runs = new PageImpl<>(slice, PageRequest.of(view.page(), RunTable.PAGE_SIZE), found.total());
         Map<Long, String> names = new TreeMap<>();
         experiments.forEach(e -> names.put(e.id(), e.name()));
         model.addAttribute("runs", runs);
         model.addAttribute("experiments", experiments);
         model.addAttribute("experimentNames", names);
         model.addAttribute("experiment", experiment);
+        model.addAttribute("view", view);
+        model.addAttribute("cells", RunTable.cells(slice, view.columns()));
+        model.addAttribute("keys", table.keys(ids));
+        if (!model.containsAttribute("filterText")) {
+            model.addAttribute("filterText", view.filter());
+        }
         return "runs/list";
     }
 
@@ -86,6 +112,7 @@ class RunsController {
         epochs.fill(model, full, model.getAttribute("epochForm") instanceof EpochSection.Form f ? f : null);
         model.addAttribute("experiment", store.requireExperiment(info.experimentId()));
         model.addAttribute("histories", store.allHistories(info));
+        model.addAttribute("scrubber", scrubber.of(uuid));
         model.addAttribute("checkpoints", checkpoints.all().stream().filter(c -> uuid.equals(c.runUuid()))
                 .sorted(java.util.Comparator.comparing(c -> c.epoch() == null ? 0 : c.epoch())).toList());
         try (var files = artifacts.filesOf(info)) {
@@ -267,7 +294,84 @@ class RunsController {
         model.addAttribute("rows", rows);
         model.addAttribute("metricKeys", keys);
         model.addAttribute("query", ids == null ? "" : String.join("&", ids.stream().map(i -> "run=" + i).toList()));
+        List<EvalTable> evals = evaluationTables(runs);
+        model.addAttribute("evalTables", evals);
         return "runs/compare";
+    }
+
+    /** The evaluated epochs of the compared runs under one protocol fingerprint: one row per run and epoch. */
+    record EvalTable(String fingerprint, String shortFingerprint, List<Map<String, String>> metrics, List<EvalRow> rows,
+            List<Map<String, String>> evaluations) {
+    }
+
+    /** {@code cells}: metric key → "mean ± std"; {@code best}: the metric keys where this row is the table's best. */
+    record EvalRow(String run, String runUuid, int epoch, String checkpoint, String href, Map<String, String> cells,
+            java.util.Set<String> best) {
+    }
+
+    /**
+     * The evaluation metrics (FID, KID, …) of every evaluated epoch checkpoint of the runs, one table per protocol
+     * fingerprint: values are only ever set side by side when they were measured the same way. Per quality metric the lowest
+     * mean of a table is marked (lower is better for all of them; KID's subset std is a dispersion and not marked).
+     */
+    List<EvalTable> evaluationTables(List<Tracking.Run> runs) {
+        Map<String, EvalTable> byFingerprint = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Double>> means = new java.util.HashMap<>();
+        for (Tracking.Run r : runs) {
+            EpochSection.Chart chart = epochs.chart(r.info().uuid());
+            for (EpochSection.Series s : chart.series()) {
+                EvalTable t = byFingerprint.computeIfAbsent(s.fingerprint(), fp -> new EvalTable(fp,
+                        fp.startsWith("unrecorded-") ? "unrecorded" : org.stainbench.evaluation.ProtocolFingerprint.shortOf(fp),
+                        new java.util.ArrayList<>(), new java.util.ArrayList<>(), new java.util.ArrayList<>()));
+                for (Map<String, String> m : chart.metrics()) {
+                    if (t.metrics().stream().noneMatch(x -> x.get("key").equals(m.get("key")))
+                            && s.points().stream().anyMatch(p -> p.values().containsKey(m.get("key")))) {
+                        t.metrics().add(m);
+                    }
+                }
+                for (Long ev : s.evaluations()) {
+                    if (t.evaluations().stream().noneMatch(x -> x.get("href").equals("/evaluations/" + ev))) {
+                        t.evaluations().add(Map.of("href", "/evaluations/" + ev, "label", "#" + ev));
+                    }
+                }
+                for (EpochSection.Point p : s.points()) {
+                    if (p.values().isEmpty()) {
+                        continue;
+                    }
+                    Map<String, String> cells = new TreeMap<>();
+                    String rowKey = t.fingerprint() + "|" + t.rows().size();
+                    p.values().forEach((k, v) -> {
+                        cells.put(k, String.format(java.util.Locale.ROOT, "%.4g", v[0])
+                                + (v.length > 2 && v[2] > 1 ? String.format(java.util.Locale.ROOT, " ± %.2g", v[1]) : ""));
+                        means.computeIfAbsent(rowKey, x -> new java.util.HashMap<>()).put(k, v[0]);
+                    });
+                    t.rows().add(new EvalRow(r.info().name(), r.info().uuid(), p.epoch(), p.checkpoint(), p.href(), cells,
+                            new java.util.HashSet<>()));
+                }
+            }
+        }
+        List<EvalTable> out = byFingerprint.values().stream().filter(t -> !t.rows().isEmpty()).toList();
+        for (EvalTable t : out) {
+            for (Map<String, String> m : t.metrics()) {
+                String k = m.get("key");
+                if (k.equals(org.stainbench.evaluation.Metric.KID_STD.key())) {
+                    continue; // a dispersion, never marked best
+                }
+                double best = Double.POSITIVE_INFINITY;
+                int at = -1;
+                for (int i = 0; i < t.rows().size(); i++) {
+                    Double v = means.getOrDefault(t.fingerprint() + "|" + i, Map.of()).get(k);
+                    if (v != null && v < best) {
+                        best = v;
+                        at = i;
+                    }
+                }
+                if (at >= 0 && t.rows().size() > 1) {
+                    t.rows().get(at).best().add(k);
+                }
+            }
+        }
+        return out;
     }
 
     /** Curves for the compare page: per run, or per seed group as mean with a std or min–max band. */

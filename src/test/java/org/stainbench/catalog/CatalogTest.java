@@ -414,7 +414,8 @@ class CatalogTest {
     @Test
     void theDemoProjectLoadsThroughTheNormalIngestAndGivesTheFiltersSomethingToReject() throws Exception {
         mvc.perform(post("/datasets/demo").with(csrf()).with(member()))
-                .andExpect(flash().attribute("message", Matchers.containsString("8 archives")));
+                .andExpect(flash().attribute("message", Matchers.containsString("8 archives")))
+                .andExpect(flash().attribute("message", Matchers.containsString("6 of real tissue")));
         for (String name : List.of(DemoData.HE_NAME, DemoData.CK7_NAME)) {
             Dataset d = catalog.datasets().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
             List<Archive> archives = catalog.archives(d.id());
@@ -426,6 +427,32 @@ class CatalogTest {
         }
         assertThat(catalog.patients(catalog.datasets().stream().filter(x -> x.name().equals(DemoData.HE_NAME))
                 .findFirst().orElseThrow().id())).hasSize(4);
+        // alongside them, real tissue: 3 patients each, 4 tiles of 256 px per shipped image, every archive named
+        // stain_patient_replicate and ingested through the same checks
+        for (String name : List.of(DemoData.REAL_HE_NAME, DemoData.REAL_IHC_NAME)) {
+            Dataset d = catalog.datasets().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            assertThat(d.tileSize()).isEqualTo(256);
+            List<Archive> archives = catalog.archives(d.id());
+            assertThat(archives).extracting(Archive::fileName).as(name).hasSize(3).allMatch(f -> f.matches("(he|ihc)_9000\\d\\d_1\\.npz"));
+            archives.forEach(a -> assertThat(awaitIngest(a.id()).status()).isEqualTo(ArchiveStatus.READY));
+            assertThat(archives).allMatch(a -> a.patient() != null && a.patient().startsWith("9000"));
+            assertThat(store.countTiles(d.id(), TileFilter.NONE)).as(name).isEqualTo(12L);
+            assertThat(catalog.patients(d.id())).hasSize(3);
+        }
+        // the tiles are the shipped image's central 512 px, cut 2 x 2 row by row: for the 892 x 660 Ki67 image, tile 3
+        // is the quarter from (190 + 256, 74 + 256), pixel for pixel
+        Dataset ihc = catalog.datasets().stream().filter(x -> x.name().equals(DemoData.REAL_IHC_NAME)).findFirst().orElseThrow();
+        assertThat(ihc.marker()).isEqualTo("mixed");
+        java.awt.image.BufferedImage ki67 = javax.imageio.ImageIO.read(getClass().getResource("/demo/real/pair_histlandmarks_1_ihc.jpg"));
+        assertThat(ki67.getWidth()).isEqualTo(892);
+        assertThat(ki67.getHeight()).isEqualTo(660);
+        List<RgbTile> cut = DemoData.realTiles("pair_histlandmarks_1_ihc.jpg");
+        assertThat(cut).hasSize(4);
+        for (int[] xy : new int[][] {{0, 0}, {255, 255}, {17, 200}}) {
+            int p = ki67.getRGB(446 + xy[0], 330 + xy[1]);
+            assertThat(new int[] {cut.get(3).get(xy[0], xy[1], 0), cut.get(3).get(xy[0], xy[1], 1), cut.get(3).get(xy[0], xy[1], 2)})
+                    .containsExactly((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff);
+        }
         mvc.perform(post("/datasets/demo").with(csrf()).with(member()))
                 .andExpect(flash().attribute("error", "The demo project is already loaded."));
         // other modules react to the demo (baseline jobs on ArchiveIngested): let that work finish here, not

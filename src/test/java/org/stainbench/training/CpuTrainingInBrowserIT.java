@@ -62,6 +62,24 @@ class CpuTrainingInBrowserIT extends WithBrowser {
         Demo.load(browser, catalog);
         Waits.upTo(Duration.ofSeconds(300), "demo datasets ingested").until(() -> demoReady(HE) && demoReady(CK7));
         extractors.demo("tess");
+        // real tissue alongside the synthetic demo: linked from the datasets page, its tiles render as images
+        Waits.upTo(Duration.ofSeconds(300), "real-tissue datasets ingested").until(
+                () -> demoReady("Real tissue H&E (demo)") && demoReady("Real tissue IHC (demo)"));
+        browser.go("/datasets");
+        browser.driver.findElement(By.cssSelector("#real-tissue a")).click();
+        browser.waitForPath("/datasets/\\d+/tiles");
+        assertThat(browser.driver.findElement(By.id("match-count")).getText()).isEqualTo("12");
+        browser.waiting(Duration.ofSeconds(30)).until(d -> ((Number) js().executeScript(
+                "return Array.from(document.querySelectorAll('.tile-grid img')).filter(function (i) {"
+                        + " return i.complete && i.naturalWidth > 0; }).length")).intValue() == 12);
+        browser.screenshot("demo-real-tissue-he");
+        browser.go("/datasets");
+        browser.driver.findElements(By.cssSelector("#real-tissue a")).get(1).click();
+        browser.waitForPath("/datasets/\\d+/tiles");
+        browser.waiting(Duration.ofSeconds(30)).until(d -> ((Number) js().executeScript(
+                "return Array.from(document.querySelectorAll('.tile-grid img')).filter(function (i) {"
+                        + " return i.complete && i.naturalWidth > 0; }).length")).intValue() == 12);
+        browser.screenshot("demo-real-tissue-ihc");
 
         browser.go("/runs");
         browser.driver.findElement(By.id("new-cpu-training")).click();
@@ -130,10 +148,48 @@ class CpuTrainingInBrowserIT extends WithBrowser {
                         + "return d.data.map(function (p) { return p.x; }).join(',') + ';' + c.options.scales.y.title.text;");
         assertThat(xs.toString()).startsWith("1,2,3;FID (mean ± std over seeds)");
         browser.screenshot("cpu-training-epochs");
+        // the tile scrubber: the same tiles as each epoch generated them, stepped with the arrow keys
+        browser.go(runPath);
+        browser.waitFor(By.id("tile-scrubber"));
+        assertThat(browser.driver.findElement(By.id("scrubber-label")).getText()).startsWith("3 ·");
+        String at3 = scrubbed();
+        var section = browser.driver.findElement(By.id("tile-scrubber"));
+        js().executeScript("arguments[0].scrollIntoView(); arguments[0].focus();", section);
+        new org.openqa.selenium.interactions.Actions(browser.driver).sendKeys(org.openqa.selenium.Keys.ARROW_LEFT).perform();
+        browser.waiting(Duration.ofSeconds(10)).until(d -> d.findElement(By.id("scrubber-label")).getText().startsWith("2 ·"));
+        String at2 = scrubbed();
+        assertThat(at2).isNotEqualTo(at3);
+        browser.waiting(Duration.ofSeconds(20)).until(d -> ((Number) js().executeScript(
+                "return Array.from(document.querySelectorAll('#tile-scrubber img')).filter(function (i) {"
+                        + " return i.complete && i.naturalWidth > 0; }).length")).intValue()
+                == 2 * browser.driver.findElements(By.cssSelector("#tile-scrubber img.scrubber-tile")).size());
+        browser.screenshot("run-tile-scrubber-epoch2");
+        new org.openqa.selenium.interactions.Actions(browser.driver).sendKeys(org.openqa.selenium.Keys.ARROW_LEFT).perform();
+        browser.waiting(Duration.ofSeconds(10)).until(d -> d.findElement(By.id("scrubber-label")).getText().startsWith("1 ·"));
+        new org.openqa.selenium.interactions.Actions(browser.driver).sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT).perform();
+        browser.waiting(Duration.ofSeconds(10)).until(d -> d.findElement(By.id("scrubber-label")).getText().startsWith("2 ·"));
+        assertThat(scrubbed()).isEqualTo(at2);
+        // the run compared with itself shows its evaluated epochs' metrics under their protocol
+        String uuid = runPath.substring(runPath.lastIndexOf('/') + 1);
+        browser.go("/runs/compare?run=" + uuid);
+        browser.waitFor(By.cssSelector(".eval-table"));
+        assertThat(browser.driver.findElements(By.cssSelector(".eval-table tbody tr[data-epoch]"))).hasSize(3);
+        assertThat(browser.driver.findElement(By.cssSelector(".eval-table thead")).getText()).contains("FID");
+        assertThat(browser.driver.findElement(By.cssSelector(".eval-table tbody tr[data-epoch='1'] td[data-metric='fid']"))
+                .getText()).matches("[0-9.e+-]+( ± .*)?");
+        js().executeScript("document.getElementById('evaluation-heading').scrollIntoView();");
+        browser.screenshot("runs-compare-evaluations");
+        browser.go(runPath);
         // the chart's source is one click away
         browser.driver.findElement(By.cssSelector("a.epoch-evaluation")).click();
         browser.waitForPath("/evaluations/\\d+");
         browser.signOut();
+    }
+
+    /** The src of every generated tile the scrubber shows now. */
+    private String scrubbed() {
+        return browser.driver.findElements(By.cssSelector("#tile-scrubber img.scrubber-tile")).stream()
+                .map(i -> i.getAttribute("src")).toList().toString();
     }
 
     private boolean demoReady(String name) {

@@ -40,6 +40,9 @@ import org.stainbench.tiles.SyntheticTiles;
 class CpuTrainingTest {
 
     @Autowired
+    org.stainbench.catalog.CatalogTiles tiles;
+
+    @Autowired
     MockMvc mvc;
 
     @Autowired
@@ -122,6 +125,27 @@ class CpuTrainingTest {
             assertThat(tag.find()).as(live).isTrue();
             assertThat(tag.group()).as(live).doesNotContain("hx-get");
         }
+
+        // the tile scrubber: once both epochs' sets are ingested, one frame per epoch with the same 6 source tiles
+        // (the one source archive's tiles 0-5), each frame's tiles from its own epoch's generated archive
+        for (Checkpoint c : epochs) {
+            org.stainbench.checkpoints.GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
+        }
+        String scrub = mvc.perform(get("/runs/" + uuid).with(member)).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(scrub).contains("id=\"tile-scrubber\"").contains("data-epochs=\"1,2\"").contains("/js/tile-scrubber.js");
+        var frames = java.util.regex.Pattern.compile("data-epoch=\"(\\d)\" data-tiles=\"([0-9,]+)\"").matcher(scrub).results()
+                .toList();
+        assertThat(frames).hasSize(2);
+        for (var f : frames) {
+            Checkpoint c = epochs.stream().filter(x -> x.epoch() == Integer.parseInt(f.group(1))).findFirst().orElseThrow();
+            long generated = checkpoints.sets(c.id()).get(0).datasetId();
+            List<Long> ids = java.util.Arrays.stream(f.group(2).split(",")).map(Long::valueOf).toList();
+            assertThat(ids).hasSize(TileScrubber.TILES);
+            assertThat(ids).extracting(id -> tiles.tile(id).orElseThrow().datasetId()).containsOnly(generated);
+            assertThat(ids).extracting(id -> tiles.tile(id).orElseThrow().index()).containsExactly(0, 1, 2, 3, 4, 5);
+        }
+        assertThat(frames.get(0).group(2)).isNotEqualTo(frames.get(1).group(2));
     }
 
     @Test

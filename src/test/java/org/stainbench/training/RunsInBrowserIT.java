@@ -77,6 +77,33 @@ class RunsInBrowserIT extends WithBrowser {
         browser.signIn("boss", "supervisor-password");
         browser.go("/runs");
         assertThat(browser.driver.findElement(By.id("runs")).getText()).contains("lora-seed0", "lora-seed1", "FINISHED");
+        // the runs table with the latest loss and the seed as columns, sorted by the loss; the view is the URL
+        browser.go("/runs?experiment=" + exp);
+        browser.driver.findElement(By.cssSelector("#column-chooser summary")).click();
+        browser.driver.findElement(By.cssSelector("#column-chooser input[value='metrics.loss']")).click();
+        browser.driver.findElement(By.cssSelector("#column-chooser input[value='params.seed']")).click();
+        browser.driver.findElement(By.id("apply-view")).click();
+        browser.waiting(Duration.ofSeconds(15)).until(d -> d.findElements(By.cssSelector("#runs th.chosen")).size() == 2);
+        browser.driver.findElement(By.cssSelector("#runs a.sort[data-column='metrics.loss']")).click();
+        browser.waiting(Duration.ofSeconds(15)).until(d -> browser.url().contains("sort=metrics.loss&dir=desc"));
+        // highest latest loss first: seed 1 ends 0.02 above seed 0
+        assertThat(browser.driver.findElements(By.cssSelector("#runs tbody tr[data-run]")).stream()
+                .map(r -> r.getAttribute("data-run")).toList()).containsExactly(ids[1], ids[0]);
+        browser.driver.findElement(By.cssSelector("#runs a.sort[data-column='metrics.loss']")).click();
+        browser.waiting(Duration.ofSeconds(15)).until(d -> browser.url().contains("sort=metrics.loss&dir=asc"));
+        assertThat(browser.driver.findElements(By.cssSelector("#runs tbody tr[data-run]")).stream()
+                .map(r -> r.getAttribute("data-run")).toList()).containsExactly(ids[0], ids[1]);
+        assertThat(browser.driver.findElement(By.cssSelector("#runs th[aria-sort='ascending']")).getText()).contains("loss");
+        assertThat(browser.url()).contains("col=metrics.loss").contains("col=params.seed");
+        String loss0 = browser.driver.findElement(By.cssSelector("tr[data-run='" + ids[0] + "'] td[data-column='metrics.loss']")).getText();
+        assertThat(Double.parseDouble(loss0)).isCloseTo(1.0 / (1 + 49 * 0.2), org.assertj.core.data.Offset.offset(1e-3));
+        browser.screenshot("runs-sorted-by-metric");
+        // a bad filter: the message next to the field, the table still there
+        browser.driver.findElement(By.id("filter")).sendKeys("metrics.loss < 'low'");
+        browser.driver.findElement(By.id("apply-view")).click();
+        browser.waitFor(By.id("filter-error"));
+        assertThat(browser.driver.findElement(By.id("filter-error")).getText()).contains("must be compared with a number");
+        browser.go("/runs");
         browser.driver.findElement(By.linkText("lora-seed0")).click();
         browser.waiting(Duration.ofSeconds(15)).until(
                 ExpectedConditions.presenceOfElementLocated(By.cssSelector("#charts canvas[data-metric='loss']")));
