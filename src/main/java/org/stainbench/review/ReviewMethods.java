@@ -26,7 +26,7 @@ final class ReviewMethods {
     /** What the text needs besides the results: names of the datasets and checkpoints, and repeats per rater. */
     record Context(ReviewSession session, List<ReviewItem> items, List<String> raters, List<ReviewAnswer> answers,
                    ReviewResults.Results results, Function<Long, String> checkpointName, String sourceName,
-                   String realName, int repeatsPerRater) {
+                   String realName, int repeatsPerRater, ReviewSampling sampling, StudyDesign design) {
     }
 
     /** A heading and its sentences. */
@@ -45,11 +45,8 @@ final class ReviewMethods {
                 + s.id() + "; mode: " + s.mode().title() + "). " + task(s) + ""));
         out.add(new Paragraph("Items", items(c)));
         out.add(new Paragraph("Raters", raters(c)));
-        out.add(new Paragraph("Randomisation and blinding", blinding(s)));
-        out.add(new Paragraph("Repeats", c.repeatsPerRater() == 0 ? "No item was shown twice."
-                : c.repeatsPerRater() + " of the " + c.items().size() + " items per rater (" + s.repeatPercent()
-                + " %, drawn per rater) were shown a second time after all first showings, never directly after their own"
-                + " first showing, to measure intra-rater consistency."));
+        out.add(new Paragraph("Randomisation and blinding", blinding(s, c.design(), c.sampling())));
+        out.add(new Paragraph("Repeats", repeats(c)));
         out.add(new Paragraph("Statistics", statistics(c)));
         if (!r.times().isEmpty()) {
             out.add(new Paragraph("Time per item", times(r)));
@@ -89,8 +86,43 @@ final class ReviewMethods {
             b.append(" and ").append(real).append(" real IHC control tiles from \"").append(c.realName()).append('"');
         }
         b.append(". Generated tiles were made from the H&E dataset \"").append(c.sourceName()).append("\". ");
-        b.append(eligibility(s, c.realName()));
+        b.append(c.sampling() == null ? eligibility(s, c.realName()) : eligibility(s, c.realName(), c.sampling()));
         return b.toString();
+    }
+
+    /** The eligibility rule as stored with the session (issue 17: one rule for generated tiles and real controls). */
+    static String eligibility(ReviewSession s, String realName, ReviewSampling sampling) {
+        StringBuilder b = new StringBuilder("Eligibility: every tile — each generated tile, its H&E source and each real"
+                + " control — had to pass one rule: ").append(sampling.rule().text()).append(". ");
+        if (ReviewSession.GALLERY.equals(s.selection())) {
+            b.append("Generated tiles were drawn as matched rows (seed ").append(s.seed())
+                    .append("): the same H&E source tile in every checkpoint, round-robin over the source slides.");
+        } else {
+            b.append("Each checkpoint's tiles were a random sample (seed ").append(s.seed())
+                    .append(") of its eligible generated tiles.");
+        }
+        if (s.mode() == ReviewMode.TWO_AFC || s.realCount() > 0) {
+            b.append(sampling.matchTissue()
+                    ? " Real IHC tiles from \"" + realName + "\" were matched to the generated tiles on tissue fraction"
+                            + " (nearest neighbour without replacement)."
+                    : " Real IHC tiles were drawn (seeded) from the eligible tiles of \"" + realName + "\".");
+        }
+        b.append(String.format(Locale.ROOT, " Every image was shown at %d × %d px.", sampling.imageWidth(),
+                sampling.imageHeight()));
+        return b.toString();
+    }
+
+    private static String repeats(Context c) {
+        ReviewSession s = c.session();
+        if (c.repeatsPerRater() == 0) {
+            return "No item was shown twice.";
+        }
+        String distance = c.sampling() == null ? ", never directly after their own first showing"
+                : ", at least " + c.sampling().repeatMinDistance() + " items after their own first showing, under a new"
+                        + " token and image addresses and (2AFC) with the sides drawn again";
+        return c.repeatsPerRater() + " of the items per rater (" + s.repeatPercent()
+                + " %, drawn per rater) were shown a second time after all first showings" + distance
+                + ", to measure intra-rater consistency.";
     }
 
     /** The eligibility rule as the session stored it. */
@@ -126,19 +158,38 @@ final class ReviewMethods {
                 + (c.answers().size() - first) + " repeated showings.";
     }
 
-    private static String blinding(ReviewSession s) {
-        StringBuilder b = new StringBuilder("Each rater saw every item once, in an order of their own (a Fisher–Yates"
-                + " shuffle seeded per rater), then the repeats; the stored item order was shuffled too.");
+    private static String blinding(ReviewSession s, StudyDesign design, ReviewSampling sampling) {
+        StringBuilder b = new StringBuilder();
+        if (design != null && design.subsets()) {
+            b.append("Each rater saw ").append(design.itemsPerRater()).append(" of the items (").append(design.overlap())
+                    .append(" common to every rater, the rest dealt out in turn from a seeded shuffle balanced across"
+                            + " checkpoints), once each, in an order of their own (a Fisher–Yates shuffle seeded per rater),"
+                            + " then the repeats; the stored item order was shuffled too.");
+        } else {
+            b.append("Each rater saw every item once, in an order of their own (a Fisher–Yates"
+                    + " shuffle seeded per rater), then the repeats; the stored item order was shuffled too.");
+        }
+        if (design != null && design.practiceCount() > 0) {
+            b.append(" Before the study each rater answered ").append(design.practiceCount()).append(" practice items,"
+                    + " drawn from tiles the study does not use, with feedback from provenance; practice answers are not"
+                    + " counted.");
+        }
         if (s.mode() == ReviewMode.TWO_AFC) {
             b.append(" The real tile's side (left or right) was drawn at random per item.");
         }
         b.append(" Raters saw only the session name, instructions and criteria; items and images were served under opaque"
                 + " random tokens, real and generated tiles through the same lossless PNG encoder without metadata or"
-                + " caching, and no checkpoint, dataset, file or tile name was shown.");
+                + " caching" + (sampling == null ? "" : " at one size and one byte length (uncompressed PNG)")
+                + ", and no checkpoint, dataset, file or tile name was shown.");
         if (s.showSource()) {
             b.append(" The H&E source tile was shown beside each tile.");
         }
-        b.append(" Raters could go back to earlier items and revise an answer; the last answer counts.");
+        StudyDesign.Navigation nav = design == null ? StudyDesign.Navigation.FREE : design.navigation();
+        b.append(switch (nav) {
+            case FREE -> " Raters could go back to earlier items and revise an answer; the last answer counts.";
+            case LOOK_BACK -> " Raters could go back to look at earlier items, but an answer, once given, was final.";
+            case FORWARD -> " Raters answered strictly in order, without going back; an answer, once given, was final.";
+        });
         return b.toString();
     }
 

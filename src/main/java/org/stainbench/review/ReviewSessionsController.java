@@ -323,7 +323,8 @@ class ReviewSessionsController {
         String real = s.realDatasetId() == null ? "–"
                 : catalog.dataset(s.realDatasetId()).map(Dataset::name).orElse("dataset " + s.realDatasetId());
         ReviewMethods.Context methods = new ReviewMethods.Context(s, items, raters, answers, r, name, source, real,
-                RaterSequence.repeats(items.size(), s.repeatPercent()));
+                RaterSequence.repeats(items.size(), s.repeatPercent()), reviews.sampling(id).orElse(null),
+                designs.design(id));
         return new Computed(s, items, raters, answers, name, r, methods);
     }
 

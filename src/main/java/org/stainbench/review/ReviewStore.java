@@ -30,7 +30,6 @@ class ReviewStore {
     }
 
     private final JdbcClient jdbc;
-    private volatile Boolean shownAtColumn;
 
     ReviewStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -188,27 +187,14 @@ class ReviewStore {
     }
 
     /**
-     * True when {@code review_answer} has a {@code shown_at} column (the time the item was shown to the rater,
-     * nullable); until a migration adds it, times per item come from the gaps between answers. Checked once.
+     * Answer id to the time its showing was put on screen before its first answer ({@code review_timing}, recorded by
+     * {@link StudyDesigns} since V50), for the answers that have one; older answers have none.
      */
-    boolean recordsShownAt() {
-        Boolean b = shownAtColumn;
-        if (b == null) {
-            b = jdbc.sql("select count(*) from information_schema.columns where lower(table_name) = 'review_answer'"
-                    + " and lower(column_name) = 'shown_at'").query(Long.class).single() > 0;
-            shownAtColumn = b;
-        }
-        return b;
-    }
-
-    /** Answer id to the time its item was shown, for the answers that have one (empty without the column). */
     Map<Long, Instant> shownAt(long sessionId) {
-        if (!recordsShownAt()) {
-            return Map.of();
-        }
         Map<Long, Instant> out = new HashMap<>();
-        for (Map.Entry<Long, Instant> e : jdbc.sql("select id, shown_at from review_answer where session_id = ?"
-                        + " and shown_at is not null").param(sessionId)
+        for (Map.Entry<Long, Instant> e : jdbc.sql("select a.id, t.shown_at from review_answer a join review_timing t"
+                        + " on t.session_id = a.session_id and t.item_id = a.item_id and t.rater = a.rater"
+                        + " and t.repeat_no = a.repeat_no where a.session_id = ? and t.shown_at is not null").param(sessionId)
                 .query((rs, row) -> Map.entry(rs.getLong("id"), instant(rs, "shown_at"))).list()) {
             out.put(e.getKey(), e.getValue());
         }
