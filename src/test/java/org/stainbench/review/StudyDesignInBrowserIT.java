@@ -289,6 +289,13 @@ class StudyDesignInBrowserIT extends WithBrowser {
             assertThat(row.findElement(By.cssSelector(".acc")).getText())
                     .isEqualTo(f3((double) perRater.get(r)[0] / perRater.get(r)[1]));
         }
+        // the methods text states the design and the CSV's counts and pooled accuracy
+        String methods = browser.driver.findElement(By.id("methods-text")).getText();
+        assertThat(methods).contains("giving " + (lines.size() - 1) + " answers: " + pooled[1] + " first showings")
+                .contains("was " + f3((double) pooled[0] / pooled[1]) + " (" + pooled[0] + " of " + pooled[1] + " answers")
+                .contains("Each rater saw 6 of the items (4 common to every rater")
+                .contains("answered 2 practice items")
+                .contains("Eligibility: every tile");
 
         // disabling a rater after answers keeps them: same CSV, the page says disabled
         browser.go("/review/sessions/" + a);
