@@ -463,10 +463,24 @@ class LayoutInBrowserIT extends WithBrowser {
                         + "    }"
                         + "  });"
                         + "}"
-                        + "return {cw: cw, sw: sw, inner: window.innerWidth, culprits: out.slice(0, 6)};");
+                        + "var cut = [];"
+                        + "var ctx = document.createElement('canvas').getContext('2d');"
+                        + "document.querySelectorAll('main select:not([multiple])').forEach(function (s) {"
+                        + "  if (s.offsetParent === null || s.clientWidth === 0) { return; }"
+                        + "  var cs = getComputedStyle(s); ctx.font = cs.font;"
+                        + "  var room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);"
+                        + "  Array.from(s.options).forEach(function (o) {"
+                        + "    if (ctx.measureText(o.text).width > room + 1) { cut.push((s.name || s.id) + ': \"' + o.text.slice(0, 60) + '\"'); }"
+                        + "  });"
+                        + "});"
+                        + "return {cw: cw, sw: sw, inner: window.innerWidth, culprits: out.slice(0, 6), cut: cut.slice(0, 4)};");
         long cw = ((Number) m.get("cw")).longValue();
         long sw = ((Number) m.get("sw")).longValue();
         assertThat(((Number) m.get("inner")).intValue()).as("viewport width").isBetween(width - 20, width);
+        List<String> cut = (List<String>) m.get("cut");
+        if (!cut.isEmpty()) {
+            fail(role, path, width, "a select cuts its option names: " + String.join("; ", cut), "select");
+        }
         if (sw > cw) {
             fail(role, path, width, "scrolls sideways: scrollWidth " + sw + " > clientWidth " + cw + "; "
                     + String.join("; ", (List<String>) m.get("culprits")), "overflow");
