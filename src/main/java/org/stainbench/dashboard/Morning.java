@@ -163,7 +163,14 @@ class Morning {
             boards.put(s.group(), leaderboard(byGroup.getOrDefault(s.group(), List.of()), cks));
         }
         Map<String, Strip> strips = new LinkedHashMap<>();
-        for (Standings.Standing s : v.standings()) {
+        // strips for the most recently evaluated sections first (what a supervisor looks at this morning), at most STRIPS
+        Map<String, Instant> latest = new HashMap<>();
+        for (Standings.Result r : v.results()) {
+            latest.merge(r.group(), r.finishedAt() == null ? Instant.EPOCH : r.finishedAt(), (x, y) -> x.isAfter(y) ? x : y);
+        }
+        List<Standings.Standing> recentFirst = new ArrayList<>(v.standings());
+        recentFirst.sort(Comparator.comparing((Standings.Standing s) -> latest.getOrDefault(s.group(), Instant.EPOCH)).reversed());
+        for (Standings.Standing s : recentFirst) {
             if (strips.size() >= STRIPS) {
                 break;
             }

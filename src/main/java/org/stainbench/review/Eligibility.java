@@ -18,6 +18,8 @@ record Eligibility(boolean informativeOnly, double minTissue, double minCenter) 
 
     /** What {@link Reviews.NewSession}'s short constructor uses: the informative filter real controls always had. */
     static final Eligibility INFORMATIVE = new Eligibility(true, 0, 0);
+    /** No filter: every ingested tile of either kind. */
+    static final Eligibility NONE = new Eligibility(false, 0, 0);
 
     Eligibility {
         if (!(minTissue >= 0 && minTissue <= 1)) {

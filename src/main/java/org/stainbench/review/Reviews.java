@@ -46,12 +46,15 @@ class Reviews {
                       Long realDatasetId, int realCount, int repeatPercent, long seed, List<String> raters,
                       Eligibility rule, boolean matchTissue) {
 
-        /** Without a rule: informative tiles only, for every kind (what real controls always had), no matching. */
+        /**
+         * Without a rule (programmatic callers, the demo): no filter, for every kind alike — the rule stays matched
+         * between generated tiles and real controls; the form always states one.
+         */
         NewSession(String name, ReviewMode mode, String instructions, String criteria, boolean showSource,
                    String selection, Long sourceDatasetId, List<Long> checkpointIds, int perCheckpoint,
                    Long realDatasetId, int realCount, int repeatPercent, long seed, List<String> raters) {
             this(name, mode, instructions, criteria, showSource, selection, sourceDatasetId, checkpointIds, perCheckpoint,
-                    realDatasetId, realCount, repeatPercent, seed, raters, Eligibility.INFORMATIVE, false);
+                    realDatasetId, realCount, repeatPercent, seed, raters, Eligibility.NONE, false);
         }
     }
 
