@@ -459,8 +459,9 @@ class Reviews {
         } else {
             return Optional.empty();
         }
-        if (i == null || !supervisor && store.rater(i.sessionId(), username).isEmpty()) {
-            return Optional.empty();
+        if (i == null || !supervisor && (store.rater(i.sessionId(), username).isEmpty()
+                || designs.disabledAt(i.sessionId(), username).isPresent())) {
+            return Optional.empty(); // not a rater of the session, or a disabled one: like an unknown token
         }
         ReviewItem.TileRef ref;
         if (token.equals(i.imageSource())) {

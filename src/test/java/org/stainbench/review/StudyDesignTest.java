@@ -366,6 +366,10 @@ class StudyDesignTest {
                 .andExpect(status().isForbidden());
         assertThat(page(as(get("/review"), "sd-ana", "PATHOLOGIST"))).doesNotContain("switch off");
         assertThat(store.sessionsOf("sd-ana")).noneMatch(x -> x.id() == s.id());
+        // nor do the image tokens she already holds open for her (a supervisor still sees them)
+        String held = store.items(s.id()).get(0).imageA();
+        mvc.perform(as(get("/review/images/" + held), "sd-ana", "PATHOLOGIST")).andExpect(status().isNotFound());
+        mvc.perform(as(get("/review/images/" + held), "sd-sup", "SUPERVISOR")).andExpect(status().isOk());
         // her answers still count in the results and the CSV
         assertThat(page(as(get(base + "/answers.csv"), "sd-mem", "MEMBER")).lines().filter(l -> l.contains(",sd-ana,"))).hasSize(2);
         assertThat(page(as(get(base), "sd-mem", "MEMBER"))).contains("disabled").contains("/raters/sd-ana/enable");

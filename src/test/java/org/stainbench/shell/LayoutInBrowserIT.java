@@ -111,7 +111,7 @@ class LayoutInBrowserIT extends WithBrowser {
     void noPageOfTheDemoScrollsSidewaysAsAnyRole() {
         member();
         long start = System.nanoTime();
-        walk("member", 3);
+        walk("member", 2);
         browser.signOut();
         browser.signIn("lw-sup", "Heron-Basalt-5823");
         walk("supervisor", 1);
