@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -257,47 +256,11 @@ class Practice {
         if (answers(s.id(), rater).containsKey(it.id())) {
             throw new StudyDesigns.Refused("Practice item " + (step + 1) + " is answered already; its feedback is below.");
         }
-        String c = choice == null ? null : choice.trim().toUpperCase(Locale.ROOT);
-        Integer conf = null;
-        String sc = null;
-        Double fr = null;
-        switch (s.mode()) {
-            case TWO_AFC -> {
-                if (!"LEFT".equals(c) && !"RIGHT".equals(c)) {
-                    throw new IllegalArgumentException("Choose the left or the right tile (← or →).");
-                }
-            }
-            case REAL_OR_VIRTUAL -> {
-                if (!"REAL".equals(c) && !"VIRTUAL".equals(c)) {
-                    throw new IllegalArgumentException("Answer real (R) or virtual (V).");
-                }
-                if (confidence == null || confidence < 1 || confidence > 5) {
-                    throw new IllegalArgumentException("Give a confidence from 1 to 5.");
-                }
-                conf = confidence;
-            }
-            case LIKERT -> {
-                int n = s.criteriaList().size();
-                if (scores == null || scores.size() != n || scores.stream().anyMatch(v -> v == null || v < 1 || v > 5)) {
-                    throw new IllegalArgumentException("Score each of the " + n + " criteria from 1 to 5.");
-                }
-                sc = String.join(",", scores.stream().map(String::valueOf).toList());
-                c = null;
-            }
-            case MARKER -> {
-                if (c == null || !ReviewMode.MARKER_SCORES.contains(c)) {
-                    throw new IllegalArgumentException("Choose negative, weak, moderate or strong (1–4).");
-                }
-                if (fraction == null || !(fraction >= 0 && fraction <= 100)) {
-                    throw new IllegalArgumentException("Estimate the positive fraction as a percentage from 0 to 100.");
-                }
-                fr = fraction;
-            }
-            default -> throw new IllegalStateException();
-        }
+        AnswerInput in = AnswerInput.check(s, choice, confidence, scores, fraction);
         jdbc.sql("insert into review_practice_answer (session_id, item_id, rater, choice, confidence, scores, fraction,"
                         + " answered_at) values (?,?,?,?,?,?,?,?)")
-                .params(s.id(), it.id(), rater, c, conf, sc, fr, Timestamp.from(clock.instant())).update();
+                .params(s.id(), it.id(), rater, in.choice(), in.confidence(), in.scores(), in.fraction(),
+                        Timestamp.from(clock.instant())).update();
     }
 
     /** The provenance of a practice item, and whether the answer was right (2AFC and real-or-virtual). */

@@ -378,45 +378,8 @@ class Reviews {
         }
         RaterSequence.Step st = steps.get(step);
         designs.checkAnswer(s, steps, store.answers(s.id(), username), step);
-        String c = choice == null ? null : choice.trim().toUpperCase(java.util.Locale.ROOT);
-        Integer conf = null;
-        String sc = null;
-        Double fr = null;
+        AnswerInput in = AnswerInput.check(s, choice, confidence, scores, fraction);
         String nt = null;
-        switch (s.mode()) {
-            case TWO_AFC -> {
-                if (!"LEFT".equals(c) && !"RIGHT".equals(c)) {
-                    throw new IllegalArgumentException("Choose the left or the right tile (← or →).");
-                }
-            }
-            case REAL_OR_VIRTUAL -> {
-                if (!"REAL".equals(c) && !"VIRTUAL".equals(c)) {
-                    throw new IllegalArgumentException("Answer real (R) or virtual (V).");
-                }
-                if (confidence == null || confidence < 1 || confidence > 5) {
-                    throw new IllegalArgumentException("Give a confidence from 1 to 5.");
-                }
-                conf = confidence;
-            }
-            case LIKERT -> {
-                List<String> crit = s.criteriaList();
-                if (scores == null || scores.size() != crit.size() || scores.stream().anyMatch(v -> v == null || v < 1 || v > 5)) {
-                    throw new IllegalArgumentException("Score each of the " + crit.size() + " criteria from 1 to 5.");
-                }
-                sc = String.join(",", scores.stream().map(String::valueOf).toList());
-                c = null;
-            }
-            case MARKER -> {
-                if (c == null || !ReviewMode.MARKER_SCORES.contains(c)) {
-                    throw new IllegalArgumentException("Choose negative, weak, moderate or strong (1–4).");
-                }
-                if (fraction == null || !(fraction >= 0 && fraction <= 100)) {
-                    throw new IllegalArgumentException("Estimate the positive fraction as a percentage from 0 to 100.");
-                }
-                fr = fraction;
-            }
-            default -> throw new IllegalStateException();
-        }
         if (note != null && !note.isBlank()) {
             if (note.length() > 2000) {
                 throw new IllegalArgumentException("A note is at most 2000 characters.");
@@ -424,7 +387,8 @@ class Reviews {
             nt = note.trim();
         }
         Boolean realLeft = s.mode() == ReviewMode.TWO_AFC ? shown(s, username, st).realLeft() : null;
-        store.saveAnswer(new ReviewAnswer(0, s.id(), st.itemId(), username, st.repeatNo(), c, conf, sc, fr, nt,
+        store.saveAnswer(new ReviewAnswer(0, s.id(), st.itemId(), username, st.repeatNo(), in.choice(), in.confidence(),
+                in.scores(), in.fraction(), nt,
                 clock.instant(), realLeft));
         designs.answered(s.id(), username, st.itemId(), st.repeatNo());
         Set<String> done = new java.util.HashSet<>();
