@@ -328,6 +328,55 @@ public class Checkpoints {
         return store.find(id).orElseThrow();
     }
 
+    /**
+     * What the training module knows of an MLflow 3 logged model that its client finalized READY: the model's id,
+     * name and artifact URI, the run and step that produced it, the weights file found among its artifacts (all four
+     * null when none was found), what its params say of the model (null when unknown) and a line of its metrics.
+     */
+    public record LoggedModelCheckpoint(String modelId, String name, String runUuid, Integer step, String artifactUri,
+                                        String weightsFileName, String weightsPath, String weightsSha256,
+                                        Long weightsSize, String baseModel, String embeddingFlow, Integer loraRank,
+                                        Double loraAlpha, String metrics) {
+    }
+
+    /**
+     * For the training module: an MLflow logged model finalized READY becomes a model checkpoint (kind MODEL, adapter
+     * source {@code MLFLOW}), with its run, its step as the epoch and its metrics in the notes, so it is generated
+     * from, evaluated and reviewed like any other. Named after the model, made unique with " (2)", " (3)", …
+     * The caller keeps the returned id with the logged model: this method does not look for an earlier one.
+     */
+    public Checkpoint registerLoggedModel(LoggedModelCheckpoint m, String by) {
+        String base = (m.name() == null || m.name().isBlank() ? m.modelId() : m.name().trim());
+        base = base.length() > 180 ? base.substring(0, 180) : base;
+        String name = base;
+        for (int i = 2; store.nameTaken(name); i++) {
+            name = base + " (" + i + ")";
+        }
+        name = checkName(name);
+        String flow = m.embeddingFlow() == null ? "none" : m.embeddingFlow().trim().toLowerCase(Locale.ROOT);
+        if (!FLOWS.contains(flow)) {
+            flow = "none";
+        }
+        Integer rank = m.loraRank() != null && m.loraRank() >= 1 && m.loraRank() <= 4096 ? m.loraRank() : null;
+        Double alpha = m.loraAlpha() != null && m.loraAlpha() > 0 ? m.loraAlpha() : null;
+        Integer epoch = m.step() != null && m.step() >= 0 ? m.step() : null;
+        String notes = "MLflow logged model " + m.modelId() + " (" + m.artifactUri() + ")"
+                + (epoch == null ? "" : ", step " + epoch) + (m.metrics() == null || m.metrics().isBlank() ? ""
+                : ". Metrics: " + m.metrics());
+        if (notes.length() > 4000) {
+            notes = notes.substring(0, 3999) + "…";
+        }
+        String base200 = m.baseModel() == null || m.baseModel().isBlank() ? null
+                : m.baseModel().length() > 200 ? m.baseModel().substring(0, 200) : m.baseModel();
+        Checkpoint c = new Checkpoint(0, name, CheckpointKind.MODEL, base200, flow, m.weightsFileName(),
+                m.weightsSha256(), m.weightsSize(), "MLFLOW", m.weightsPath(), rank, alpha, null,
+                blankToNull(m.runUuid()), epoch, null, null, notes, "mlflow", by, clock.instant(), null, null);
+        long id = store.insert(c);
+        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name
+                + "' (MLflow logged model)", "/checkpoints/" + id));
+        return store.find(id).orElseThrow();
+    }
+
     /** A classical baseline: Reinhard to the Lab statistics of {@code targetDatasetId}, or stain remapping with gains. */
     public Checkpoint createBaseline(CheckpointKind kind, String name, Long targetDatasetId, Double hematoxylinGain,
                                      Double dabGain, String notes, String by) {

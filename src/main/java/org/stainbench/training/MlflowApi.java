@@ -47,6 +47,9 @@ class MlflowApi {
     private final Runs runs;
     private final TrackingAccess access;
     private final TrackingProperties limits;
+    /** MLflow 3 run inputs and outputs for runs/get (issue 19; a field so the constructor stays as it is). */
+    @org.springframework.beans.factory.annotation.Autowired
+    private RunInputsJson runIo;
 
     MlflowApi(TrackingStore store, org.springframework.context.ApplicationEventPublisher events, Runs runs,
             TrackingAccess access, TrackingProperties limits) {
@@ -169,7 +172,7 @@ class MlflowApi {
         String uuid = runId != null ? runId : runUuid;
         access.read(auth, uuid);
         Tracking.RunInfo info = store.requireRun(uuid);
-        return JSON.objectNode().set("run", runJson(store.full(info)));
+        return JSON.objectNode().set("run", runIo.decorate(runJson(store.full(info)), info));
     }
 
     @PostMapping("/runs/update")

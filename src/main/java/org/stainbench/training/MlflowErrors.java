@@ -12,7 +12,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Errors of the MLflow-compatible API in MLflow's own format, which its client parses. */
-@RestControllerAdvice(assignableTypes = {MlflowApi.class, MlflowArtifacts.class})
+@RestControllerAdvice(assignableTypes = {MlflowApi.class, MlflowArtifacts.class,
+        MlflowLoggedModels.class, MlflowInputs.class, MlflowExperimentUpdate.class, MlflowFallback.class})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class MlflowErrors {
 

@@ -31,6 +31,11 @@ class MlflowException extends RuntimeException {
         return new MlflowException("RESOURCE_LIMIT_EXCEEDED", HttpStatus.CONTENT_TOO_LARGE, message);
     }
 
+    /** A path under the API that names no endpoint: 404, MLflow's ENDPOINT_NOT_FOUND. */
+    static MlflowException endpointNotFound(String message) {
+        return new MlflowException("ENDPOINT_NOT_FOUND", HttpStatus.NOT_FOUND, message);
+    }
+
     static MlflowException forbidden(String message) {
         return new MlflowException("PERMISSION_DENIED", HttpStatus.FORBIDDEN, message);
     }
