@@ -53,7 +53,7 @@ final class LoggedModelSearch {
     }
 
     /** Splits at AND outside quotes and parentheses. */
-    private static List<String> splitAnd(String text) {
+    static List<String> splitAnd(String text) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quote = false;

@@ -50,6 +50,9 @@ class MlflowApi {
     /** MLflow 3 run inputs and outputs for runs/get (issue 19; a field so the constructor stays as it is). */
     @org.springframework.beans.factory.annotation.Autowired
     private RunInputsJson runIo;
+    /** The datasets.* clauses of runs/search (issue 19), answered in SQL before the other clauses. */
+    @org.springframework.beans.factory.annotation.Autowired
+    private DatasetClauses datasetClauses;
 
     MlflowApi(TrackingStore store, org.springframework.context.ApplicationEventPublisher events, Runs runs,
             TrackingAccess access, TrackingProperties limits) {
@@ -224,9 +227,11 @@ class MlflowApi {
                     + limits.maxFilterLength() + " characters).");
         }
         RunSearch.Budget budget = new RunSearch.Budget(limits.maxSearchWork(), "stainbench.tracking.max-search-work");
-        var predicate = RunSearch.filter(filter(b), budget);
+        DatasetClauses.Split datasets = datasetClauses.split(filter(b), experiments);
+        var predicate = RunSearch.filter(datasets.rest(), budget);
         var order = RunSearch.order(orderBy);
         List<Tracking.Run> runs = store.runInfos(experiments, lifecycle).stream()
+                .filter(r -> datasets.allowedRuns() == null || datasets.allowedRuns().contains(r.uuid()))
                 .peek(r -> budget.spend(1)).map(store::full).filter(predicate).sorted(order).toList();
         int offset = decodeToken(b.path("page_token").asString(""));
         ObjectNode out = JSON.objectNode();

@@ -336,6 +336,18 @@ class Mlflow3ContractTest {
         assertThat(inputs.runsMatching(List.of(e), "name", "LIKE", List.of("%-t%"))).containsExactlyInAnyOrder(a, b);
         assertThat(inputs.runsMatching(List.of(e), "context", "!=", List.of("training"))).containsExactly(b);
 
+        // mlflow.search_runs(filter_string="datasets.name = 'ck7-train' and ...") through runs/search
+        JsonNode found = body(send(post(API + "/runs/search"), """
+                {"experiment_ids": ["%s"], "filter": "datasets.name = 'ck7-train' AND attributes.run_name LIKE 'with-%%'"}"""
+                .formatted(exp)).andExpect(status().isOk()));
+        assertThat(found.get("runs")).extracting(r -> r.at("/info/run_id").asString()).containsExactly(a);
+        JsonNode eval = body(send(post(API + "/runs/search"), """
+                {"experiment_ids": ["%s"], "filter": "datasets.context IN ('eval', 'test')"}""".formatted(exp)));
+        assertThat(eval.get("runs")).extracting(r -> r.at("/info/run_id").asString()).containsExactly(b);
+        send(post(API + "/runs/search"), "{\"experiment_ids\": [\"%s\"], \"filter\": \"datasets.size = 'x'\"}"
+                .formatted(exp)).andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"));
+
         // MLflow's limits: digest ≤ 36, missing source → 400, nothing stored
         send(post(API + "/runs/log-inputs"), request.formatted(b, "x", "long-digest", "d".repeat(37), "x"))
                 .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"))
