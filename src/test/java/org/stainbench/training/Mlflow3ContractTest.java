@@ -444,7 +444,10 @@ class Mlflow3ContractTest {
                 .andExpect(jsonPath("$.run.info.experiment_id").value(exp));
     }
 
-    /** Reading needs a supervisor, writing a member: a supervisor's token is refused for every write. */
+    /**
+     * Reading needs a supervisor, writing a member: a supervisor's token is refused for every write; a machine token
+     * reaches only the run its job holds.
+     */
     @Test
     void supervisorsMayReadButNotWrite() throws Exception {
         String exp = experiment("access");
@@ -462,6 +465,14 @@ class Mlflow3ContractTest {
             call(w.contentType(MediaType.APPLICATION_JSON).content(json), supervisorToken).andExpect(status().isForbidden())
                     .andExpect(jsonPath("$.error_code").value("PERMISSION_DENIED"));
         }
+        // A node's token that holds no job's run: nothing, not even reads.
+        String node = accounts.issueNodeToken("mf3-gpu-01", "admin");
+        for (MockHttpServletRequestBuilder w : List.of(post(API + "/logged-models"), patch(API + "/logged-models/" + model),
+                post(API + "/logged-models/search"), post(API + "/runs/log-inputs"), post(API + "/experiments/update"))) {
+            call(w.contentType(MediaType.APPLICATION_JSON).content(json), node).andExpect(status().isForbidden())
+                    .andExpect(jsonPath("$.error_code").value("PERMISSION_DENIED"));
+        }
+        call(get(API + "/logged-models/" + model), node).andExpect(status().isForbidden());
         call(get(API + "/logged-models/" + model), supervisorToken).andExpect(status().isOk());
         call(post(API + "/logged-models/search").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"experiment_ids\": [\"%s\"]}".formatted(exp)), supervisorToken).andExpect(status().isOk());
