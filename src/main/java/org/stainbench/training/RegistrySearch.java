@@ -176,7 +176,21 @@ final class RegistrySearch {
         if (r.length() >= 2 && (r.startsWith("'") && r.endsWith("'") || r.startsWith("\"") && r.endsWith("\""))) {
             char q = r.charAt(0);
             String inner = r.substring(1, r.length() - 1);
-            return inner.replace(String.valueOf(q) + q, String.valueOf(q));
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < inner.length(); i++) {
+                char ch = inner.charAt(i);
+                if (ch == q) {
+                    if (i + 1 < inner.length() && inner.charAt(i + 1) == q) {
+                        i++;
+                    } else {
+                        throw MlflowException.invalid("Invalid filter: unexpected text after the value " + q
+                                + ModelRegistry.abbreviate(inner.substring(0, i)) + q + " of '" + key
+                                + "' (clauses are joined with AND only).");
+                    }
+                }
+                out.append(ch);
+            }
+            return out.toString();
         }
         throw MlflowException.invalid("The value compared with '" + key + "' must be a quoted string, got "
                 + ModelRegistry.abbreviate(raw) + ".");
