@@ -1,6 +1,7 @@
 package org.stainbench.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -32,6 +33,7 @@ import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.shell.Dependants;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -241,6 +243,10 @@ class MlflowRegistryContractTest {
         assertThat(page).contains("id=\"registry-versions\"").contains("ck7-lora").contains("@champion")
                 .contains("val_ssim 0.8125").contains("models:/ck7-lora/1");
 
+        // the checkpoint is not deleted while it is a registered version
+        assertThatThrownBy(() -> checkpoints.delete(ck1, "admin")).isInstanceOf(Dependants.Blocked.class)
+                .hasMessageContaining("ck7-lora version 1");
+
         // deleting version 1 drops its alias; the checkpoint stays; version numbers are not reused
         send(member, "DELETE", "/model-versions/delete", "{\"name\": \"ck7-lora\", \"version\": \"1\"}")
                 .andExpect(status().isOk());
@@ -258,6 +264,8 @@ class MlflowRegistryContractTest {
         as(member, get(API + "/registered-models/get").param("name", "ck7-lora-final"))
                 .andExpect(status().isNotFound()).andExpect(jsonPath("$.error_code").value("RESOURCE_DOES_NOT_EXIST"));
         assertThat(checkpoints.find(ck1)).as("checkpoints outlive the registry entries").isPresent();
+        checkpoints.delete(ck1, "admin");
+        assertThat(checkpoints.find(ck1)).isEmpty();
     }
 
     private long checkpointOf(String name, int version) {
