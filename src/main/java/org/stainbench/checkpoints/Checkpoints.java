@@ -377,6 +377,44 @@ public class Checkpoints {
         return store.find(id).orElseThrow();
     }
 
+    /**
+     * For the training module's model registry: the checkpoint that version {@code version} of registered model
+     * {@code modelName} is. When the version names a run and an epoch and that run's epoch already is a live checkpoint,
+     * that one (a version links to it); otherwise a new model checkpoint named {@code <model> v<version>} (made unique
+     * with " (2)", " (3)"… when taken) with the run, the epoch and the version's source in its notes.
+     */
+    public Checkpoint registerRegistryVersion(String modelName, int version, String runUuid, Integer epoch,
+                                              String source, String by) {
+        String run = blankToNull(runUuid);
+        if (run != null && !run.matches("[A-Za-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("A training run id has 1–64 letters, digits or '-'.");
+        }
+        if (run != null && epoch != null) {
+            Optional<Checkpoint> existing = store.findByRunEpoch(run, epoch).filter(c -> !c.deleted());
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        String base = (modelName == null ? "" : modelName.trim()) + " v" + version;
+        if (base.length() > 190) {
+            base = base.substring(0, 190);
+        }
+        String name = base;
+        for (int i = 2; store.nameTaken(name); i++) {
+            name = base + " (" + i + ")";
+        }
+        Names.check("The checkpoint name", name);
+        String notes = "Registered model '" + modelName + "' version " + version
+                + (source == null ? "" : "; source " + source) + ".";
+        Checkpoint c = new Checkpoint(0, name, CheckpointKind.MODEL, null, "none", null, null, null, null, null,
+                null, null, null, run, epoch == null || epoch < 0 ? null : epoch, null, null,
+                notes.length() > 4000 ? notes.substring(0, 4000) : notes, "registry", by, clock.instant(), null, null);
+        long id = store.insert(c);
+        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name
+                + "' (model registry)", "/checkpoints/" + id));
+        return store.find(id).orElseThrow();
+    }
+
     /** A classical baseline: Reinhard to the Lab statistics of {@code targetDatasetId}, or stain remapping with gains. */
     public Checkpoint createBaseline(CheckpointKind kind, String name, Long targetDatasetId, Double hematoxylinGain,
                                      Double dabGain, String notes, String by) {
