@@ -23,7 +23,7 @@ import org.stainbench.shell.Names;
  */
 @Repository
 @Transactional
-class LoggedModelStore {
+class LoggedModelStore implements LoggedModelLocations {
 
     static final String PENDING = "LOGGED_MODEL_PENDING";
     static final String READY = "LOGGED_MODEL_READY";
@@ -68,6 +68,13 @@ class LoggedModelStore {
         params.forEach((k, v) -> logParam(pk, k, v));
         tags.forEach((k, v) -> setTag(pk, k, v));
         return require(modelId);
+    }
+
+    /** For the model registry: where a logged model's files are ({@code models:/m-<id>} sources). */
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<String> artifactLocation(String modelId) {
+        return find(modelId).map(Model::artifactLocation);
     }
 
     @Transactional(readOnly = true)

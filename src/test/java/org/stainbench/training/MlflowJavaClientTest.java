@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.mlflow.api.proto.Service;
 import org.mlflow.tracking.MlflowClient;
@@ -225,12 +224,5 @@ class MlflowJavaClientTest {
         assertThat(anonymous.statusCode()).isEqualTo(401);
     }
 
-    /**
-     * REGISTRY (issue 19 item 2, the "reg" work): getLatestVersions, getModelVersion, getRegisteredModel,
-     * getModelVersionDownloadUri, downloadModelVersion, downloadLatestModelVersion and searchModelVersions go here.
-     */
-    @Test
-    @Disabled("model registry calls: added with the model registry (issue 19 item 2)")
-    void modelRegistry() {
-    }
+    // The client's model-registry calls are driven in MlflowJavaRegistryTest.
 }
