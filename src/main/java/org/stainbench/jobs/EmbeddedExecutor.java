@@ -101,7 +101,9 @@ class EmbeddedExecutor implements SmartLifecycle {
         for (Map.Entry<Long, String> e : held.entrySet()) {
             if (store.extendLease(e.getKey(), e.getValue(), until)) {
                 n++;
-            } else {
+            } else if (held.containsKey(e.getKey()) && store.find(e.getKey())
+                    .filter(j -> !j.state().isFinal() && !e.getValue().equals(j.attemptToken())).isPresent()) {
+                // not merely finished a moment ago: the lease ran out (this instance stalled) and another took it
                 log.warn("Embedded job {}: this attempt's lease was taken back (another instance re-queued it)",
                         e.getKey());
             }
