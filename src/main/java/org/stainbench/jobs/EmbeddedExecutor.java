@@ -3,6 +3,7 @@ package org.stainbench.jobs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,10 @@ import org.springframework.stereotype.Component;
  * Worker threads inside the server that run embedded jobs. They claim through the same guarded UPDATE
  * as agents. On start the executor first re-queues embedded jobs left ASSIGNED/RUNNING by a server that
  * died (their handlers are re-runnable by contract).
+ * <p>
+ * With several instances on one database ({@link JobInstance}) an attempt holds a lease renewed every heartbeat
+ * while it runs, the {@link LeaseSweeper} takes back the jobs of an instance that stopped renewing, and the start-up
+ * re-queue leaves the live attempts of the other instances alone.
  */
 @Component
 class EmbeddedExecutor implements SmartLifecycle {
@@ -33,11 +38,15 @@ class EmbeddedExecutor implements SmartLifecycle {
     private final QueueSignal signal;
     private final JobsProperties properties;
     private final Clock clock;
+    private final JobInstance instance;
     private final List<Thread> workers = new ArrayList<>();
+    /** Attempts running here (job id → attempt token), whose leases the heartbeat renews. */
+    final Map<Long, String> held = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Periodic heartbeat = new Periodic("embedded-lease-heartbeat", log);
     private volatile boolean running;
 
     EmbeddedExecutor(JobStore store, JobQueue queue, JobLogs logs, JobEvents events, QueueSignal signal,
-                     JobsProperties properties, Clock clock) {
+                     JobsProperties properties, Clock clock, JobInstance instance) {
         this.store = store;
         this.queue = queue;
         this.logs = logs;
@@ -45,6 +54,7 @@ class EmbeddedExecutor implements SmartLifecycle {
         this.signal = signal;
         this.properties = properties;
         this.clock = clock;
+        this.instance = instance;
     }
 
     @Override
@@ -54,8 +64,12 @@ class EmbeddedExecutor implements SmartLifecycle {
             log.info("Re-queued {} embedded job(s) left running by a previous server", requeued);
         }
         running = true;
+        if (instance.several()) {
+            long every = Math.max(100, Math.min(properties.heartbeat().toMillis(), properties.lease().toMillis() / 3));
+            heartbeat.start(Duration.ofMillis(every), this::renewLeases);
+        }
         for (int i = 0; i < properties.embeddedWorkers(); i++) {
-            String holder = "embedded-" + (i + 1);
+            String holder = instance.worker(i + 1);
             Thread t = new Thread(() -> loop(holder), "job-worker-" + (i + 1));
             t.setDaemon(true);
             workers.add(t);
@@ -66,7 +80,9 @@ class EmbeddedExecutor implements SmartLifecycle {
     int requeueOrphans(String why) {
         int n = 0;
         Instant now = clock.instant();
-        for (JobRow job : store.active(Executor.EMBEDDED)) {
+        List<JobRow> orphans = instance.several() ? store.embeddedToRecover(now, instance.holderPrefix())
+                : store.active(Executor.EMBEDDED);
+        for (JobRow job : orphans) {
             if (store.requeueOrLose(job.id(), job.attemptToken(), why, now, now)) {
                 n++;
                 events.finished(job.id());
@@ -78,9 +94,31 @@ class EmbeddedExecutor implements SmartLifecycle {
         return n;
     }
 
+    /** Several instances: extends the lease of every attempt running here by one lease length. */
+    int renewLeases() {
+        Instant until = clock.instant().plus(properties.lease());
+        int n = 0;
+        for (Map.Entry<Long, String> e : held.entrySet()) {
+            if (store.extendLease(e.getKey(), e.getValue(), until)) {
+                n++;
+            } else if (held.containsKey(e.getKey()) && store.find(e.getKey())
+                    .filter(j -> !j.state().isFinal() && !e.getValue().equals(j.attemptToken())).isPresent()) {
+                // not merely finished a moment ago: the lease ran out (this instance stalled) and another took it
+                log.warn("Embedded job {}: this attempt's lease was taken back (another instance re-queued it)",
+                        e.getKey());
+            }
+        }
+        return n;
+    }
+
+    private Instant leaseFrom(Instant now) {
+        return instance.several() ? now.plus(properties.lease()) : null;
+    }
+
     @Override
     public void stop() {
         running = false;
+        heartbeat.stop();
         signal.bump();
         for (Thread t : workers) {
             t.interrupt();
@@ -127,7 +165,7 @@ class EmbeddedExecutor implements SmartLifecycle {
     private Optional<Claim> claimNext(String holder) {
         Instant now = clock.instant();
         for (long id : store.queuedIds(Executor.EMBEDDED, now, 8)) {
-            Optional<Claim> claim = store.tryClaim(id, holder, null, now);
+            Optional<Claim> claim = store.tryClaim(id, holder, leaseFrom(now), now);
             if (claim.isPresent()) {
                 return claim;
             }
@@ -138,9 +176,20 @@ class EmbeddedExecutor implements SmartLifecycle {
     private void run(Claim claim, String holder) {
         long id = claim.jobId();
         JobRow job = store.find(id).orElseThrow();
-        if (!store.markRunning(id, claim.token(), holder, null, clock.instant())) {
+        Instant started = clock.instant();
+        if (!store.markRunning(id, claim.token(), holder, leaseFrom(started), started)) {
             return;
         }
+        held.put(id, claim.token());
+        try {
+            run(claim, holder, job);
+        } finally {
+            held.remove(id, claim.token());
+        }
+    }
+
+    private void run(Claim claim, String holder, JobRow job) {
+        long id = claim.jobId();
         Optional<JobHandler> handler = queue.handler(job.type());
         if (handler.isEmpty()) {
             finish(claim, JobState.FAILED, "No handler for job type '" + job.type() + "' in this server.");

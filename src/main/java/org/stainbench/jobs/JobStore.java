@@ -227,6 +227,23 @@ class JobStore {
                 .param(ts(now)).query(JobRow::map).list();
     }
 
+    /**
+     * Several instances: active embedded attempts whose lease ran out (their instance died), that hold none (left by
+     * a single-instance server) or whose holder starts with {@code ownPrefix} (this instance's earlier run).
+     */
+    List<JobRow> embeddedToRecover(Instant now, String ownPrefix) {
+        return jdbc.sql("select * from job where state in " + ACTIVE + " and executor = 'EMBEDDED'"
+                + " and (lease_until is null or lease_until < ? or holder like ?)")
+                .params(ts(now), ownPrefix.replace("%", "").replace("_", "\\_") + "%").query(JobRow::map).list();
+    }
+
+    /** Several instances: active embedded attempts whose lease ran out (their instance stopped renewing it). */
+    List<JobRow> expiredEmbedded(Instant now) {
+        return jdbc.sql("select * from job where state in " + ACTIVE
+                + " and executor = 'EMBEDDED' and lease_until is not null and lease_until < ?")
+                .param(ts(now)).query(JobRow::map).list();
+    }
+
     List<JobRow> active(Executor executor) {
         return jdbc.sql("select * from job where state in " + ACTIVE + " and executor = ?")
                 .param(executor.name()).query(JobRow::map).list();

@@ -3,6 +3,8 @@ package org.stainbench.jobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,10 @@ import org.springframework.stereotype.Component;
  * {@code stainbench.jobs.assign-ack} goes back to the queue without using up an attempt; and at start, before the
  * first sweep, every agent/Slurm lease is extended to at least one lease length from now
  * ({@code stainbench.jobs.startup-grace}): agents that kept running through a server outage get time to heartbeat.
+ * <p>
+ * Every instance runs the sweeper when several share the database ({@link JobInstance}): each take-back is the
+ * guarded UPDATE on the attempt token, so of two sweepers only one re-queues a job (the other's row count is 0); with
+ * several instances it also takes back embedded attempts whose instance stopped renewing their lease.
  */
 @Component
 class LeaseSweeper implements SmartLifecycle {
@@ -29,21 +35,29 @@ class LeaseSweeper implements SmartLifecycle {
     private final JobEvents events;
     private final QueueSignal signal;
     private final Clock clock;
+    private final JobInstance instance;
     private final Periodic timer = new Periodic("job-lease-sweeper", log);
 
-    LeaseSweeper(JobStore store, JobsProperties properties, JobEvents events, QueueSignal signal, Clock clock) {
+    LeaseSweeper(JobStore store, JobsProperties properties, JobEvents events, QueueSignal signal, Clock clock,
+                 JobInstance instance) {
         this.store = store;
         this.properties = properties;
         this.events = events;
         this.signal = signal;
         this.clock = clock;
+        this.instance = instance;
     }
 
     /** One sweep at the clock's current time; returns how many jobs it took back. */
     int sweep() {
         Instant now = clock.instant();
         int n = 0;
-        for (JobRow job : store.expired(now)) {
+        List<JobRow> expired = new ArrayList<>(store.expired(now));
+        if (instance.several()) {
+            // an embedded attempt of an instance that died (its heartbeat renews the lease while it lives)
+            expired.addAll(store.expiredEmbedded(now));
+        }
+        for (JobRow job : expired) {
             String why = "lease expired: " + job.holder() + " sent no heartbeat since " + job.leaseUntil()
                     .minus(properties.lease());
             if (store.requeueOrLose(job.id(), job.attemptToken(), why, now.plus(properties.backoffFor(job.attempt())),

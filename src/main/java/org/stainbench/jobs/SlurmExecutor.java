@@ -29,6 +29,11 @@ import org.stainbench.accounts.Accounts;
  * told by heartbeat, so that Slurm's accounting says CANCELLED (an agent that stopped its command first would
  * exit non-zero and Slurm would record FAILED); when {@code scancel} does not go through within
  * {@link #AGENT_CANCEL_FALLBACK}, the agent is told anyway.
+ * <p>
+ * Several instances on one database each run this poll: a queued job is submitted by the one whose guarded UPDATE
+ * (QUEUED → SUBMITTED) wins, a job Slurm reports ended is finished by the guarded UPDATE on its attempt token (the
+ * other instance's finish changes nothing), {@code scancel} of a cancelled job may be sent twice (Slurm ignores the
+ * second), and each instance revokes only its own earlier agent tokens ({@link #tokenPrefix()}).
  */
 @Component
 class SlurmExecutor implements SmartLifecycle {
@@ -61,10 +66,11 @@ class SlurmExecutor implements SmartLifecycle {
     private final Instant since;
     private volatile boolean earlierTokensRevoked;
     private final Periodic timer = new Periodic("slurm-executor", log);
+    private final JobInstance instance;
 
     SlurmExecutor(SlurmProperties props, SlurmGateway gateway, JobStore store, JobLogs logs, JobEvents events,
                   QueueSignal signal, Accounts accounts, Clock clock, @Value("${stainbench.data-dir}") String dataDir,
-                  @Value("${server.port:8080}") int serverPort) {
+                  @Value("${server.port:8080}") int serverPort, JobInstance instance) {
         this.props = props;
         this.gateway = gateway;
         this.store = store;
@@ -76,6 +82,16 @@ class SlurmExecutor implements SmartLifecycle {
         this.dataDir = dataDir;
         this.serverPort = serverPort;
         this.since = clock.instant();
+        this.instance = instance;
+    }
+
+    /**
+     * The name prefix of the one-job agent tokens this server issues. With several instances it names the instance,
+     * so that one instance's start never revokes the tokens another live instance gave its agents (with a stable
+     * {@code stainbench.jobs.instance-id} a restarted instance still revokes those of its own earlier starts).
+     */
+    String tokenPrefix() {
+        return TOKEN_NAME + " (" + (instance.several() ? instance.id() + ", " : "");
     }
 
     private int port = -1;
@@ -115,7 +131,7 @@ class SlurmExecutor implements SmartLifecycle {
                 || active.stream().anyMatch(j -> j.assignedAt() == null || j.assignedAt().isBefore(since))) {
             return;
         }
-        int n = accounts.revokeNodeTokens(TOKEN_NAME + " (", since);
+        int n = accounts.revokeNodeTokens(tokenPrefix(), since);
         if (n > 0) {
             log.info("Revoked {} one-job agent token(s) issued at earlier starts", n);
         }
@@ -236,7 +252,7 @@ class SlurmExecutor implements SmartLifecycle {
         if (issuedToken == null) {
             synchronized (this) {
                 if (issuedToken == null) {
-                    issuedToken = accounts.issueNodeToken(TOKEN_NAME + " (" + clock.instant() + ")",
+                    issuedToken = accounts.issueNodeToken(tokenPrefix() + clock.instant() + ")",
                             props.tokenOwner());
                 }
             }

@@ -206,16 +206,23 @@ class EpochEvaluations {
         advance();
     }
 
+    /**
+     * A launch claimed this long ago and still not recorded was interrupted (its server died between claim and
+     * record). A launch takes milliseconds; the margin keeps the launch of another live instance (several instances
+     * on one database each run this) from being taken over.
+     */
+    static final java.time.Duration STALE_LAUNCH = java.time.Duration.ofMinutes(2);
+
     /** After a restart: a launch interrupted between claim and record is tried again. */
     @EventListener(ApplicationReadyEvent.class)
     void recover() {
-        jdbc.sql("update epoch_evaluation set state = ? where state = ? and evaluation_id is null")
-                .params(WAITING, LAUNCHING).update();
         advance();
     }
 
     /** Launches every waiting request whose sets are all ready; fails those with a failed set. */
     void advance() {
+        jdbc.sql("update epoch_evaluation set state = ? where state = ? and evaluation_id is null and updated_at < ?")
+                .params(WAITING, LAUNCHING, Timestamp.from(clock.instant().minus(STALE_LAUNCH))).update();
         List<Request> waiting = jdbc.sql("select * from epoch_evaluation where state = ? order by id").param(WAITING)
                 .query(EpochEvaluations::row).list();
         for (Request r : waiting) {

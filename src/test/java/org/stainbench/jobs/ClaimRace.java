@@ -25,6 +25,15 @@ final class ClaimRace {
     }
 
     static void run(JobStore store, JdbcClient jdbc) throws Exception {
+        run(List.of(store), jdbc);
+    }
+
+    /**
+     * The same race with claimer {@code c} going through {@code stores.get(c % stores.size())}: stores on separate
+     * connection pools stand for separate application instances on one database.
+     */
+    static void run(List<JobStore> stores, JdbcClient jdbc) throws Exception {
+        JobStore store = stores.get(0);
         Instant now = Instant.now();
         // Resources nothing else in the test context asks for, so the claimers see only these jobs.
         Resources odd = new Resources(0, 0, 3, 1234, java.time.Duration.ofHours(1));
@@ -40,20 +49,21 @@ final class ClaimRace {
         List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int c = 0; c < CLAIMERS; c++) {
             String holder = "claimer-" + c;
+            JobStore mine = stores.get(c % stores.size());
             Random random = new Random(c);
             Thread t = new Thread(() -> {
                 try {
                     start.await();
                     while (true) {
                         // Exactly the memory/CPU shape of the race jobs: nothing else qualifies.
-                        List<Long> candidates = store.satisfiableIds(0, 0, 3, 1234, Instant.now(), 16).stream()
+                        List<Long> candidates = mine.satisfiableIds(0, 0, 3, 1234, Instant.now(), 16).stream()
                                 .filter(ids::contains).toList();
                         if (candidates.isEmpty()) {
                             return;
                         }
                         // Claimers pick among the oldest few at random, as agents do, so they collide often.
                         long id = candidates.get(random.nextInt(Math.min(4, candidates.size())));
-                        var claim = store.tryClaim(id, holder, Instant.now().plusSeconds(60), Instant.now());
+                        var claim = mine.tryClaim(id, holder, Instant.now().plusSeconds(60), Instant.now());
                         if (claim.isPresent()) {
                             winners.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                                     .add(holder);

@@ -67,7 +67,7 @@ class LeasesTest {
                 Duration.ofHours(1));
         agents = new AgentService(store, jdbc, logs, events, signal, props, clock, artifacts, slurm,
                 new JobCredentials(jdbc));
-        sweeper = new LeaseSweeper(store, props, events, signal, clock);
+        sweeper = new LeaseSweeper(store, props, events, signal, clock, new JobInstance(false, "test"));
         node = "lease-node-" + (++nodeCounter);
         tokenId = 9000 + nodeCounter;
         // Each test's node has less memory than the previous one's jobs need, so it claims only its own test's job.
@@ -195,7 +195,7 @@ class LeasesTest {
         JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofHours(1), 3, BACKOFF,
                 Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "", Duration.ZERO,
                 Duration.ofHours(1));
-        LeaseSweeper restarted = new LeaseSweeper(store, props, events, signal, clock);
+        LeaseSweeper restarted = new LeaseSweeper(store, props, events, signal, clock, new JobInstance(false, "test"));
         restarted.start();
         try {
             restarted.sweep();
@@ -231,7 +231,7 @@ class LeasesTest {
         JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofHours(1), 3, BACKOFF,
                 Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "", Duration.ZERO,
                 Duration.ofSeconds(5));
-        LeaseSweeper acks = new LeaseSweeper(store, props, events, signal, clock);
+        LeaseSweeper acks = new LeaseSweeper(store, props, events, signal, clock, new JobInstance(false, "test"));
         clock.advance(Duration.ofSeconds(4));
         acks.sweep();
         assertThat(store.find(id).orElseThrow().state()).isEqualTo(JobState.ASSIGNED);

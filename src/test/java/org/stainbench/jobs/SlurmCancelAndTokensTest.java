@@ -54,7 +54,8 @@ class SlurmCancelAndTokensTest {
         clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
         SlurmProperties props = new SlurmProperties(SlurmProperties.Mode.CLI, "", "", "", "v0.0.38", "", "", "", "",
                 "", "", "admin", "", Duration.ofSeconds(2));
-        executor = new SlurmExecutor(props, new SlurmCli(), store, logs, events, signal, accounts, clock, dataDir, 0);
+        executor = new SlurmExecutor(props, new SlurmCli(), store, logs, events, signal, accounts, clock, dataDir, 0,
+                new JobInstance(false, "test"));
     }
 
     long slurmJob() {
@@ -104,6 +105,23 @@ class SlurmCancelAndTokensTest {
         executor.revokeEarlierTokens(store.active(Executor.SLURM));
         assertThat(revoked(earlier)).isTrue();
         assertThat(revoked(unrelated)).as("only the one-job agent tokens").isFalse();
+    }
+
+    @Test
+    void withSeveralInstancesAStartRevokesOnlyItsOwnEarlierTokens() {
+        SlurmProperties props = new SlurmProperties(SlurmProperties.Mode.CLI, "", "", "", "v0.0.38", "", "", "", "",
+                "", "", "admin", "", Duration.ofSeconds(2));
+        SlurmExecutor nodeA = new SlurmExecutor(props, new SlurmCli(), store, logs, events, signal, accounts, clock,
+                dataDir, 0, new JobInstance(true, "node-a"));
+        String ownEarlier = nodeA.tokenPrefix() + "earlier " + System.nanoTime() + ")";
+        String otherLive = SlurmExecutor.TOKEN_NAME + " (node-b, " + System.nanoTime() + ")";
+        accounts.issueNodeToken(ownEarlier, "admin");
+        accounts.issueNodeToken(otherLive, "admin");
+
+        nodeA.revokeEarlierTokens(List.of());
+
+        assertThat(revoked(ownEarlier)).isTrue();
+        assertThat(revoked(otherLive)).as("node-b still runs: its agents keep their token").isFalse();
     }
 
     boolean revoked(String tokenName) {
