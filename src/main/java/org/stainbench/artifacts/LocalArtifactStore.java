@@ -128,7 +128,9 @@ public final class LocalArtifactStore implements ArtifactStore {
 
     @Override
     public boolean delete(String key) throws IOException {
-        return Files.deleteIfExists(file(key));
+        Path f = file(key);
+        // a folder is no object (on S3 a "folder" is only a common prefix): deletePrefix removes what is below it
+        return !Files.isDirectory(f) && Files.deleteIfExists(f);
     }
 
     @Override

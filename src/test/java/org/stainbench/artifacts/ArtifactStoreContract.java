@@ -195,6 +195,7 @@ abstract class ArtifactStoreContract {
         assertThat(store.readAllBytes("c/copied")).containsExactly(1, 2, 3);
         assertThatThrownBy(() -> store.copy("no/such", "c/x")).isInstanceOf(NoSuchFileException.class);
 
+        assertThat(store.delete("a/b")).as("a prefix is no object").isFalse();
         assertThat(store.delete("a/1")).isTrue();
         assertThat(store.delete("a/1")).isFalse();
         assertThat(store.deletePrefix("a/")).isEqualTo(2);
