@@ -37,58 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * answers with the headers it answers, {@code mpu/complete}, {@code mpu/abort}); logged-model artifact paths; who may.
  * Limits: 64KB per file, 160KB per run.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class MlflowArtifactsContract {
-
-    static final String API = "/api/2.0/mlflow";
-    static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts/";
-    static final String MPU = "/api/2.0/mlflow-artifacts/mpu/";
-
-    @Autowired
-    MockMvc mvc;
-    @Autowired
-    Accounts accounts;
-    @Autowired
-    ArtifactStore store;
-
-    final JsonMapper json = JsonMapper.builder().build();
-    String member;
-    String supervisor;
-    String node;
-
-    @BeforeAll
-    void tokens() {
-        accounts.createAccount("art-member", Role.MEMBER, "Tulip-Quarry-4471");
-        accounts.createAccount("art-super", Role.SUPERVISOR, "Maple-Harbor-8823");
-        member = accounts.issueApiToken("art-laptop", "art-member");
-        supervisor = accounts.issueApiToken("art-notebook", "art-super");
-        node = accounts.issueNodeToken("art-gpu-01", "admin");
-    }
-
-    ResultActions as(String token, MockHttpServletRequestBuilder request) throws Exception {
-        return mvc.perform(request.header("Authorization", "Bearer " + token));
-    }
-
-    JsonNode body(ResultActions r) throws Exception {
-        return json.readTree(r.andReturn().getResponse().getContentAsString());
-    }
-
-    String experiment(String name) throws Exception {
-        return body(as(member, post(API + "/experiments/create").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"name\": \"" + name + "\"}")).andExpect(status().isOk())).get("experiment_id").asString();
-    }
-
-    String run(String exp) throws Exception {
-        return body(as(member, post(API + "/runs/create").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"experiment_id\": \"" + exp + "\"}")).andExpect(status().isOk()))
-                .get("run").get("info").get("run_id").asString();
-    }
-
-    static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new SplittableRandom(seed).nextBytes(b);
-        return b;
-    }
+abstract class MlflowArtifactsContract extends MlflowArtifactsContractSupport {
 
     @Test
     void uploadListDownloadAndDeleteOnTheStore() throws Exception {
