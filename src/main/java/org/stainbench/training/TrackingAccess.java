@@ -64,6 +64,19 @@ class TrackingAccess {
         }
     }
 
+    /**
+     * Writing an experiment's logged-model artifacts ({@code <experiment>/models/<model_id>/artifacts/…}): members,
+     * like a run's; a machine caller only in the experiment of a run it holds.
+     */
+    void writeExperiment(Authentication auth, Long experimentId) {
+        ApiPrincipal machine = machine(auth);
+        if (machine == null) {
+            requireWriter(auth);
+            return;
+        }
+        readExperiment(auth, experimentId);
+    }
+
     /** Reading across runs or experiments (searches, lists): people who may read; never machine callers. */
     void readAll(Authentication auth) {
         refuseMachine(auth, "search or list tracking data");
