@@ -18,7 +18,8 @@ import org.stainbench.shell.LikePattern;
  * <p>
  * LIKE/ILIKE patterns keep MLflow's syntax (backslash escapes) and are rewritten for SQL with
  * {@link LikePattern#ESCAPE}; consecutive {@code %} are one, and a pattern may hold at most
- * {@link #MAX_LIKE_WILDCARDS} of them, so that no pattern makes the database backtrack far.
+ * {@link #MAX_LIKE_WILDCARDS} of them, so that no pattern makes the database backtrack far ({@link TrackingSearch}
+ * matches a pattern with more in Java, with {@link LikePattern}, within the search's work budget).
  */
 final class RunSql {
 
@@ -170,6 +171,25 @@ final class RunSql {
         parts.add("r.start_time desc");
         parts.add("r.run_uuid");
         return " order by " + String.join(", ", parts);
+    }
+
+    /** How many {@code %} wildcards a LIKE pattern (MLflow syntax) holds once runs of them are merged. */
+    static int wildcards(String pattern) {
+        int n = 0;
+        boolean previous = false;
+        for (int i = 0; i < pattern.length(); i++) {
+            char ch = pattern.charAt(i);
+            if (ch == RunSearch.LIKE_ESCAPE) {
+                i++;
+                previous = false;
+            } else if (ch == '%') {
+                n += previous ? 0 : 1;
+                previous = true;
+            } else {
+                previous = false;
+            }
+        }
+        return n;
     }
 
     static String abbreviate(String s) {

@@ -45,10 +45,17 @@ class TrackingSearch {
             where.append(" and r.lifecycle_stage = :stage");
             params.put("stage", lifecycle);
         }
+        String base = where.toString();
+        Map<String, Object> baseParams = new LinkedHashMap<>(params);
         String candidates = "select count(*) from tracked_run r where " + where;
         int i = 0;
         long cost = 1;
+        List<RunSearch.Clause> inJava = new ArrayList<>();
         for (RunSearch.Clause c : clauses) {
+            if (c.like() != null && RunSql.wildcards((String) c.value()) > RunSql.MAX_LIKE_WILDCARDS) {
+                inJava.add(c);
+                continue;
+            }
             where.append(" and ").append(RunSql.condition(c, i++, params, RunSql::likePattern));
             cost += c.like() != null ? ((String) c.value()).length() + 1 : 1;
         }
@@ -58,6 +65,10 @@ class TrackingSearch {
         }
         long examined = jdbc.sql(candidates).params(params).query(Long.class).single();
         budget.spend(examined * cost);
+        for (RunSearch.Clause c : inJava) {
+            params.put("m" + i, matching(c, i, base, baseParams, budget));
+            where.append(" and r.id in (:m").append(i++).append(')');
+        }
         params.put("limit", max + 1);
         params.put("offset", offset);
         List<Tracking.RunInfo> infos = jdbc.sql("select r.* from tracked_run r where " + where + order
@@ -65,6 +76,36 @@ class TrackingSearch {
         boolean more = infos.size() > max;
         List<Tracking.Run> runs = store.fullMany(more ? infos.subList(0, max) : infos);
         return new Page<>(runs, more ? encodeToken(offset + max) : null);
+    }
+
+    /** The most runs a LIKE pattern matched in Java may select. */
+    static final int MAX_JAVA_MATCHES = 10_000;
+
+    /**
+     * The ids of the candidate runs whose value matches a LIKE clause with many wildcards, matched by
+     * {@link org.stainbench.shell.LikePattern} (its steps spent from the budget) rather than by the database.
+     */
+    private List<Long> matching(RunSearch.Clause c, int i, String base, Map<String, Object> baseParams,
+            RunSearch.Budget budget) {
+        Map<String, Object> params = new LinkedHashMap<>(baseParams);
+        String expr = RunSql.value(c.entity(), c.key(), "j" + i, params);
+        List<Long> ids = new ArrayList<>();
+        jdbc.sql("select r.id, " + expr + " from tracked_run r where " + base).params(params).query(rs -> {
+            budget.spend(1);
+            String v = rs.getString(2);
+            if (v != null) {
+                long steps = c.like().steps(v);
+                budget.spend(Math.abs(steps));
+                if (steps > 0) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        });
+        if (ids.size() > MAX_JAVA_MATCHES) {
+            throw MlflowException.invalid("A LIKE pattern with more than " + RunSql.MAX_LIKE_WILDCARDS + " '%' wildcards"
+                    + " may select at most " + MAX_JAVA_MATCHES + " runs; this one selects " + ids.size() + ".");
+        }
+        return ids.isEmpty() ? List.of(-1L) : ids;
     }
 
     private static final Map<String, String> EXPERIMENT_COLUMNS = Map.of("name", "e.name", "experiment_id", "e.id",
