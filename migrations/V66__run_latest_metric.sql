@@ -10,8 +10,8 @@ create table run_latest_metric (
     step         bigint           not null,
     primary key (run_id, metric_key)
 );
--- "metrics.loss < 0.5" over many runs: by key and value
-create index run_latest_metric_key_value on run_latest_metric (metric_key, metric_value);
+-- Read through its primary key only: search asks per run (correlated by run_id), and a (key, value) index would
+-- tempt the planner into scanning every run's row of the key for each run.
 
 -- Back-fill from the stored history: per (run, key) the point with the largest (step, ts, value).
 insert into run_latest_metric (run_id, metric_key, metric_value, is_nan, ts, step)

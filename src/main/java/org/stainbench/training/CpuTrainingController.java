@@ -57,8 +57,8 @@ class CpuTrainingController {
                     p.add(e.getMessage());
                 }
             }
-            LoraForm.tooLong(p, "The experiment name", experiment, TrackingStore.MAX_EXPERIMENT_NAME);
-            LoraForm.tooLong(p, "The run name", runName, TrackingStore.MAX_RUN_NAME);
+            LoraForm.tooLong(p, "The experiment name", experiment, Runs.MAX_EXPERIMENT_NAME);
+            LoraForm.tooLong(p, "The run name", runName, Runs.MAX_RUN_NAME);
             Dataset s = sourceDatasetId == null ? null : catalog.dataset(sourceDatasetId).orElse(null);
             Dataset t = targetDatasetId == null ? null : catalog.dataset(targetDatasetId).orElse(null);
             if (s == null || s.stain() != Stain.HE) {

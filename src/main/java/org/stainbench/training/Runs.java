@@ -26,6 +26,10 @@ import org.stainbench.shell.Trash;
 @Transactional
 public class Runs {
 
+    /** Longest experiment and run names (MLflow's limits), for the forms that name them. */
+    static final int MAX_EXPERIMENT_NAME = TrackingStore.MAX_EXPERIMENT_NAME;
+    static final int MAX_RUN_NAME = TrackingStore.MAX_RUN_NAME;
+
     private final TrackingStore store;
     private final JobQueue jobs;
     private final ApplicationEventPublisher events;

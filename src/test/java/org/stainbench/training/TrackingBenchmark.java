@@ -182,6 +182,12 @@ class TrackingBenchmark {
                     + range("g", from, to) + " where r.id in (:ids)").param("ids", part).update();
         }
         latest(exp);
+        analyze();
+    }
+
+    /** Fresh planner statistics after a bulk load, as autovacuum would give them (PostgreSQL; H2 keeps its own). */
+    private void analyze() {
+        jdbc.sql("analyze").update();
     }
 
     private void latest(long exp) {
@@ -200,6 +206,7 @@ class TrackingBenchmark {
                 + " exp(-g.x / 20000.0) + mod(g.x * 7919, 101) / 1000.0, false, 1700000000000 + g.x, g.x from "
                 + range("g", 0, CHART_POINTS)).param(run.id()).update();
         store.logMetric(run, new Tracking.Metric("loss", 0.01, 1700000000000L + CHART_POINTS, CHART_POINTS));
+        analyze();
         return run.id();
     }
 
