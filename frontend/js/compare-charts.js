@@ -43,7 +43,9 @@
   }
   function load() {
     var band = document.getElementById('band');
-    var url = box.dataset.src + (band ? '&band=' + band.value : '');
+    // the server reduces each curve to at most 2 points per pixel of this width
+    var width = Math.max(50, Math.min(1000, Math.round(box.clientWidth || 800)));
+    var url = box.dataset.src + (band ? '&band=' + band.value : '') + '&width=' + width;
     fetch(url, { headers: { 'Accept': 'application/json' } }).then(function (r) { return r.json(); }).then(render);
   }
   document.addEventListener('DOMContentLoaded', function () {

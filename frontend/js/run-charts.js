@@ -1,6 +1,9 @@
 // Metric curves of a run: one Chart.js line chart per metric key, with exponential smoothing, a log-scale
 // switch, drag-to-zoom on steps (double-click resets) and epoch markers (dashed lines where a metric named
 // "epoch" changes value); refreshed every 5 s while the run is RUNNING.
+// The server reduces each curve per pixel (min/max per bucket, at most 2 points per pixel of the chart's width);
+// a zoom asks again for that step range, which comes back exact once it holds few enough points. While RUNNING the
+// poll asks only for the points past the last step received (?after=) and appends them.
 (function () {
   var box = document.getElementById('charts');
   if (!box) return;
@@ -50,10 +53,10 @@
         var a = chart.scales.x.getValueForPixel(Math.min(sel[0], sel[1]));
         var b = chart.scales.x.getValueForPixel(Math.max(sel[0], sel[1]));
         zoom = [a, b];
-        draw();
+        load();
       } else chart.draw();
     });
-    canvas.addEventListener('dblclick', function () { zoom = null; draw(); });
+    canvas.addEventListener('dblclick', function () { zoom = null; load(); });
   }
   // a metric logged once per epoch (named epoch_*, or logged at steps that are the values of "epoch" while "epoch"
   // itself is logged at later steps) is drawn against the epoch, on whole-number ticks, without step markers
@@ -107,15 +110,52 @@
       }
     });
   }
+  function width() {
+    return Math.max(50, Math.min(1000, Math.round(box.clientWidth || 800)));
+  }
+  // {key: {steps, values, total, exact}} → {key: [{step, value}]}
+  function points(curve) {
+    return curve.steps.map(function (s, i) { return { step: s, value: curve.values[i] }; });
+  }
+  function query(params) {
+    var q = Object.keys(params).filter(function (k) { return params[k] !== null && params[k] !== undefined; })
+      .map(function (k) { return k + '=' + encodeURIComponent(params[k]); }).join('&');
+    return box.dataset.src + (box.dataset.src.indexOf('?') < 0 ? '?' : '&') + q;
+  }
+  function get(url) {
+    return fetch(url, { headers: { 'Accept': 'application/json' } }).then(function (r) { return r.json(); });
+  }
   function load() {
-    fetch(box.dataset.src, { headers: { 'Accept': 'application/json' } })
-      .then(function (r) { return r.json(); })
-      .then(function (json) {
-        data = json;
-        var empty = document.getElementById('no-metrics');
-        if (empty) empty.hidden = Object.keys(json).length > 0;
-        draw();
+    var from = zoom ? Math.floor(zoom[0]) : null, to = zoom ? Math.ceil(zoom[1]) : null;
+    get(query({ width: width(), from: from, to: to })).then(function (json) {
+      data = {};
+      Object.keys(json).forEach(function (k) { data[k] = points(json[k]); });
+      var empty = document.getElementById('no-metrics');
+      if (empty) empty.hidden = Object.keys(json).length > 0;
+      draw();
+    });
+  }
+  // the live tail: points past the last step of every curve; a curve with too many new points is loaded again
+  function poll() {
+    if (zoom) return;
+    var last = null;
+    Object.keys(data).forEach(function (k) {
+      var p = data[k], s = p.length ? p[p.length - 1].step : null;
+      if (s !== null && (last === null || s < last)) last = s;
+    });
+    if (last === null) { load(); return; }
+    get(query({ width: width(), after: last })).then(function (json) {
+      var reload = false;
+      Object.keys(json).forEach(function (k) {
+        var c = json[k];
+        if (!c.exact) { reload = true; return; }
+        var have = data[k] || [], end = have.length ? have[have.length - 1].step : null;
+        points(c).forEach(function (p) { if (end === null || p.step > end) have.push(p); });
+        data[k] = have;
+        if (have.length > 4 * width()) reload = true;
       });
+      if (reload) load(); else draw();
+    });
   }
   window.stainbenchRunCharts = charts;
   document.addEventListener('DOMContentLoaded', function () {
@@ -124,8 +164,8 @@
       if (el) el.addEventListener('input', draw);
     });
     var reset = document.getElementById('zoom-reset');
-    if (reset) reset.addEventListener('click', function () { zoom = null; draw(); });
+    if (reset) reset.addEventListener('click', function () { zoom = null; load(); });
     load();
-    if (box.dataset.live === 'true') setInterval(load, 5000);
+    if (box.dataset.live === 'true') setInterval(poll, 5000);
   });
 })();

@@ -26,13 +26,13 @@ import org.stainbench.shell.Names;
 class CpuTrainingController {
 
     private final Catalog catalog;
-    private final TrackingStore store;
+    private final Runs runs;
     private final JobQueue jobs;
     private final ApplicationEventPublisher events;
 
-    CpuTrainingController(Catalog catalog, TrackingStore store, JobQueue jobs, ApplicationEventPublisher events) {
+    CpuTrainingController(Catalog catalog, Runs runs, JobQueue jobs, ApplicationEventPublisher events) {
         this.catalog = catalog;
-        this.store = store;
+        this.runs = runs;
         this.jobs = jobs;
         this.events = events;
     }
@@ -57,8 +57,8 @@ class CpuTrainingController {
                     p.add(e.getMessage());
                 }
             }
-            LoraForm.tooLong(p, "The experiment name", experiment, TrackingStore.MAX_EXPERIMENT_NAME);
-            LoraForm.tooLong(p, "The run name", runName, TrackingStore.MAX_RUN_NAME);
+            LoraForm.tooLong(p, "The experiment name", experiment, Runs.MAX_EXPERIMENT_NAME);
+            LoraForm.tooLong(p, "The run name", runName, Runs.MAX_RUN_NAME);
             Dataset s = sourceDatasetId == null ? null : catalog.dataset(sourceDatasetId).orElse(null);
             Dataset t = targetDatasetId == null ? null : catalog.dataset(targetDatasetId).orElse(null);
             if (s == null || s.stain() != Stain.HE) {
@@ -118,11 +118,10 @@ class CpuTrainingController {
         }
         Dataset source = catalog.dataset(form.sourceDatasetId()).orElseThrow();
         Dataset target = catalog.dataset(form.targetDatasetId()).orElseThrow();
-        long experimentId = store.experimentByName(form.experiment().trim()).map(Tracking.Experiment::id)
-                .orElseGet(() -> store.createExperiment(form.experiment().trim(), null, Map.of()));
+        long experimentId = runs.experimentNamed(form.experiment().trim());
         String name = form.runName() == null || form.runName().isBlank() ? "colour-map-seed" + form.seed()
                 : form.runName().trim();
-        Tracking.RunInfo run = store.createRun(experimentId, me.getName(), null, name,
+        Tracking.RunInfo run = runs.createRun(experimentId, me.getName(), name,
                 Map.of("stainbench.kind", "colour-map", "stainbench.dataset_id", String.valueOf(source.id())));
         Map<String, String> params = new LinkedHashMap<>();
         params.put("method", "colour map (OD-space linear), Adam on sliced Wasserstein-2");
@@ -135,7 +134,7 @@ class CpuTrainingController {
         params.put("projections", String.valueOf(form.projections()));
         params.put("lr", java.math.BigDecimal.valueOf(form.learningRate()).stripTrailingZeros().toPlainString());
         params.put("seed", String.valueOf(form.seed()));
-        store.logBatch(run.uuid(), List.of(), params, Map.of());
+        runs.log(run, params, Map.of());
         Map<String, String> job = new LinkedHashMap<>();
         job.put("run", run.uuid());
         job.put("source", String.valueOf(source.id()));
@@ -153,7 +152,7 @@ class CpuTrainingController {
         }
         long jobId = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + name + " on " + source.name(),
                 job, me.getName()));
-        store.logBatch(run.uuid(), List.of(), Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
+        runs.log(run, Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
         events.publishEvent(Activity.of(me.getName(), "launched", "run", run.uuid(),
                 "Launched CPU colour-map training '" + name + "' (job #" + jobId + ")", "/runs/" + run.uuid()));
         flash.addFlashAttribute("message", "Training '" + name + "' queued as job #" + jobId + ".");

@@ -18,20 +18,20 @@ class EpochEvaluationController {
 
     private final EpochEvaluations requests;
     private final EpochSection section;
-    private final TrackingStore store;
-    private final RunsController runs;
+    private final Runs runs;
+    private final RunPage page;
 
-    EpochEvaluationController(EpochEvaluations requests, EpochSection section, TrackingStore store, RunsController runs) {
+    EpochEvaluationController(EpochEvaluations requests, EpochSection section, Runs runs, RunPage page) {
         this.requests = requests;
         this.section = section;
-        this.store = store;
         this.runs = runs;
+        this.page = page;
     }
 
     @PostMapping("/runs/{uuid}/evaluate-epochs")
     String request(@PathVariable String uuid, @ModelAttribute EpochSection.Form form, Principal me,
             RedirectAttributes flash) {
-        store.run(uuid).orElseThrow(RunsController.NotFound::new);
+        runs.run(uuid).orElseThrow(RunsController.NotFound::new);
         try {
             EpochEvaluations.Request r = requests.request(uuid, form.epochs(), form.sourceDatasetId(),
                     form.realDatasetId(), form.extractorId(), section.protocol(form), form.name(), me.getName());
@@ -50,11 +50,11 @@ class EpochEvaluationController {
     String live(@PathVariable String uuid, @RequestHeader(value = "HX-Request", required = false) String hx,
             Model model, org.springframework.security.core.Authentication auth) throws java.io.IOException {
         if (hx == null) {
-            return runs.run(uuid, model, auth);
+            return page.fill(uuid, model, auth);
         }
-        Tracking.RunInfo info = store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted"))
+        Tracking.RunInfo info = runs.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted"))
                 .orElseThrow(RunsController.NotFound::new);
-        Tracking.Run run = store.full(info);
+        Tracking.Run run = runs.full(info);
         model.addAttribute("run", run);
         section.fill(model, run, null);
         return "runs/detail :: by-epoch";
@@ -63,7 +63,7 @@ class EpochEvaluationController {
     @GetMapping("/runs/{uuid}/epochs.json")
     @ResponseBody
     EpochSection.Chart chart(@PathVariable String uuid) {
-        store.run(uuid).orElseThrow(RunsController.NotFound::new);
+        runs.run(uuid).orElseThrow(RunsController.NotFound::new);
         return section.chart(uuid);
     }
 }

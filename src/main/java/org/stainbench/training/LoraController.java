@@ -34,16 +34,16 @@ import org.stainbench.shell.FieldProblem;
 class LoraController {
 
     private final Catalog catalog;
-    private final TrackingStore store;
+    private final Runs runs;
     private final JobQueue jobs;
     private final ApplicationEventPublisher events;
     private final NodeAvailability nodes;
 
-    LoraController(Catalog catalog, TrackingStore store, JobQueue jobs, ApplicationEventPublisher events,
+    LoraController(Catalog catalog, Runs runs, JobQueue jobs, ApplicationEventPublisher events,
                    NodeAvailability nodes) {
         this.nodes = nodes;
         this.catalog = catalog;
-        this.store = store;
+        this.runs = runs;
         this.jobs = jobs;
         this.events = events;
     }
@@ -107,21 +107,20 @@ class LoraController {
         }
         Dataset dataset = catalog.dataset(form.datasetId()).orElseThrow();
         String stain = stainCode(dataset);
-        long experimentId = store.experimentByName(form.experiment().trim()).map(Tracking.Experiment::id)
-                .orElseGet(() -> store.createExperiment(form.experiment().trim(), null, Map.of()));
+        long experimentId = runs.experimentNamed(form.experiment().trim());
         String runName = form.runName() == null || form.runName().isBlank()
                 ? "lora-r" + form.rank() + "-seed" + form.seed() : form.runName().trim();
-        Tracking.RunInfo run = store.createRun(experimentId, me.getName(), null, runName,
+        Tracking.RunInfo run = runs.createRun(experimentId, me.getName(), runName,
                 Map.of("stainbench.kind", "lora", "stainbench.dataset_id", String.valueOf(dataset.id())));
         Map<String, String> params = form.parameters(dataset.name(), stain);
-        store.logBatch(run.uuid(), List.of(), params, Map.of());
+        runs.log(run, params, Map.of());
         Resources resources = new Resources(form.gpus(), 0, form.cpus(), form.memoryGb() * 1024L,
                 Duration.ofHours(form.hours()));
         long jobId = jobs.submitCommand(new CommandJob("train", "LoRA " + runName + " on " + dataset.name(), command,
                 Map.of("STAINBENCH_DATASET_ID", String.valueOf(dataset.id()), "STAINBENCH_SPLIT", form.split()),
                 List.of(), form.checkpointFiles(dataset.name(), stain), resources, me.getName(), run.uuid(),
                 "slurm".equals(form.executor())));
-        store.logBatch(run.uuid(), List.of(), Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
+        runs.log(run, Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
         events.publishEvent(Activity.of(me.getName(), "launched", "run", run.uuid(),
                 "Launched LoRA training '" + runName + "' on " + dataset.name() + " (job #" + jobId + ")",
                 "/runs/" + run.uuid()));

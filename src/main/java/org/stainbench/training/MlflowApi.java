@@ -1,11 +1,9 @@
 package org.stainbench.training;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.nio.charset.StandardCharsets;
 
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -103,17 +101,14 @@ class MlflowApi {
         JsonNode b = body == null ? JSON.objectNode() : body;
         String viewType = b.path("view_type").asString("ACTIVE_ONLY");
         int max = maxResults(b);
-        String filter = filter(b);
-        java.util.function.Predicate<Tracking.Experiment> matches = experimentFilter(filter);
-        List<Tracking.Experiment> all = store.experiments(viewType.equals("ALL") ? null
-                        : viewType.equals("DELETED_ONLY") ? "deleted" : "active")
-                .stream().filter(matches).toList();
-        int offset = decodeToken(b.path("page_token").asString(""));
+        TrackingSearch.Page<Tracking.Experiment> page = runs.searchExperiments(viewType.equals("ALL") ? null
+                : viewType.equals("DELETED_ONLY") ? "deleted" : "active", filter(b), orderBy(b), max,
+                b.path("page_token").asString(""));
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("experiments");
-        all.stream().skip(offset).limit(max).forEach(e -> list.add(experimentJson(e)));
-        if (offset + max < all.size()) {
-            out.put("next_page_token", encodeToken(offset + max));
+        page.items().forEach(e -> list.add(experimentJson(e)));
+        if (page.nextPageToken() != null) {
+            out.put("next_page_token", page.nextPageToken());
         }
         return out;
     }
@@ -220,27 +215,28 @@ class MlflowApi {
             default -> "active";
         };
         int max = maxResults(b);
+        RunSearch.Budget budget = new RunSearch.Budget(limits.maxSearchWork(), "stainbench.tracking.max-search-work");
+        DatasetClauses.Split datasets = datasetClauses.split(filter(b), experiments);
+        TrackingSearch.Page<Tracking.Run> page = runs.search(experiments, lifecycle, datasets.rest(), orderBy(b), max,
+                b.path("page_token").asString(""), budget, datasets.allowedRuns());
+        ObjectNode out = JSON.objectNode();
+        ArrayNode list = out.putArray("runs");
+        page.items().forEach(r -> list.add(runJson(r)));
+        if (page.nextPageToken() != null) {
+            out.put("next_page_token", page.nextPageToken());
+        }
+        return out;
+    }
+
+    /** {@code order_by} of a search, at most stainbench.tracking.max-filter-length characters in all. */
+    private List<String> orderBy(JsonNode b) {
         List<String> orderBy = new ArrayList<>();
         b.path("order_by").forEach(o -> orderBy.add(o.asString()));
         if (String.join(",", orderBy).length() > limits.maxFilterLength()) {
             throw MlflowException.invalid("order_by is longer than stainbench.tracking.max-filter-length ("
                     + limits.maxFilterLength() + " characters).");
         }
-        RunSearch.Budget budget = new RunSearch.Budget(limits.maxSearchWork(), "stainbench.tracking.max-search-work");
-        DatasetClauses.Split datasets = datasetClauses.split(filter(b), experiments);
-        var predicate = RunSearch.filter(datasets.rest(), budget);
-        var order = RunSearch.order(orderBy);
-        List<Tracking.Run> runs = store.runInfos(experiments, lifecycle).stream()
-                .filter(r -> datasets.allowedRuns() == null || datasets.allowedRuns().contains(r.uuid()))
-                .peek(r -> budget.spend(1)).map(store::full).filter(predicate).sorted(order).toList();
-        int offset = decodeToken(b.path("page_token").asString(""));
-        ObjectNode out = JSON.objectNode();
-        ArrayNode list = out.putArray("runs");
-        runs.stream().skip(offset).limit(max).forEach(r -> list.add(runJson(r)));
-        if (offset + max < runs.size()) {
-            out.put("next_page_token", encodeToken(offset + max));
-        }
-        return out;
+        return orderBy;
     }
 
     @PostMapping("/runs/log-metric")
@@ -302,16 +298,35 @@ class MlflowApi {
     @GetMapping("/metrics/get-history")
     ObjectNode metricHistory(@RequestParam(name = "run_id", required = false) String runId,
             @RequestParam(name = "run_uuid", required = false) String runUuid,
-            @RequestParam(name = "metric_key", required = false) String key, Authentication auth) {
+            @RequestParam(name = "metric_key", required = false) String key,
+            @RequestParam(name = "max_results", required = false) String maxResults,
+            @RequestParam(name = "page_token", required = false) String pageToken, Authentication auth) {
         String uuid = runId != null ? runId : runUuid;
         access.read(auth, uuid);
         if (key == null || key.isBlank()) {
             throw MlflowException.invalid("Missing value for required parameter 'metric_key'.");
         }
         Tracking.RunInfo info = store.requireRun(uuid);
+        // MLflow's GetMetricHistory: pages of max_results (default and cap stainbench.tracking.max-search-results)
+        int max = limits.maxSearchResults();
+        if (maxResults != null && !maxResults.isBlank()) {
+            try {
+                max = Integer.parseInt(maxResults.trim());
+            } catch (NumberFormatException e) {
+                max = -1;
+            }
+            if (max < 0 || max > limits.maxSearchResults()) {
+                throw MlflowException.invalid("max_results must be between 0 and " + limits.maxSearchResults()
+                        + " (stainbench.tracking.max-search-results), got " + maxResults + ".");
+            }
+        }
+        TrackingSearch.Page<Tracking.Metric> page = runs.history(info, key, max, pageToken);
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("metrics");
-        store.metricHistory(info, key).forEach(m -> list.add(metricJson(m)));
+        page.items().forEach(m -> list.add(metricJson(m)));
+        if (page.nextPageToken() != null) {
+            out.put("next_page_token", page.nextPageToken());
+        }
         return out;
     }
 
@@ -376,12 +391,14 @@ class MlflowApi {
 
     // ---- request helpers ---------------------------------------------------------------------
 
-    /** {@code max_results} of a search: 1 to stainbench.tracking.max-search-results. */
+    /**
+     * {@code max_results} of a search: 0 (an empty page without a token) to stainbench.tracking.max-search-results.
+     */
     private int maxResults(JsonNode b) {
         JsonNode n = b.path("max_results");
         int max = n.isMissingNode() || n.isNull() ? Math.min(DEFAULT_MAX_RESULTS, limits.maxSearchResults()) : n.asInt(-1);
-        if (max < 1 || max > limits.maxSearchResults()) {
-            throw MlflowException.invalid("max_results must be between 1 and " + limits.maxSearchResults()
+        if (max < 0 || max > limits.maxSearchResults()) {
+            throw MlflowException.invalid("max_results must be between 0 and " + limits.maxSearchResults()
                     + " (stainbench.tracking.max-search-results), got " + n.asString() + ".");
         }
         return max;
@@ -466,49 +483,5 @@ class MlflowApi {
             }
         }
         return out;
-    }
-
-    private static final java.util.regex.Pattern EXPERIMENT_FILTER = java.util.regex.Pattern
-            .compile("(?i)\\s*(?:attributes?\\.)?name\\s*(=|!=|LIKE|ILIKE)\\s*'([^']*)'\\s*");
-
-    /** The client's only common use: name = 'x' or name LIKE 'x%' (matched by {@link org.stainbench.shell.LikePattern}). */
-    private static java.util.function.Predicate<Tracking.Experiment> experimentFilter(String filter) {
-        if (filter.isBlank()) {
-            return e -> true;
-        }
-        var m = EXPERIMENT_FILTER.matcher(filter);
-        if (!m.matches()) {
-            throw MlflowException.invalid("Unsupported experiment filter '" + filter + "'; use name = '…' or name LIKE '…'.");
-        }
-        String v = m.group(2);
-        return switch (m.group(1).toUpperCase(java.util.Locale.ROOT)) {
-            case "=" -> e -> e.name().equals(v);
-            case "!=" -> e -> !e.name().equals(v);
-            default -> {
-                org.stainbench.shell.LikePattern like;
-                try {
-                    like = org.stainbench.shell.LikePattern.compile(v, RunSearch.LIKE_ESCAPE,
-                            m.group(1).equalsIgnoreCase("ILIKE"));
-                } catch (IllegalArgumentException x) {
-                    throw MlflowException.invalid(x.getMessage());
-                }
-                yield e -> like.matches(e.name());
-            }
-        };
-    }
-
-    private static int decodeToken(String token) {
-        if (token == null || token.isBlank()) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw MlflowException.invalid("Invalid page token.");
-        }
-    }
-
-    private static String encodeToken(int offset) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Integer.toString(offset).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -80,12 +80,15 @@ final class RunSearch {
         while (true) {
             String[] ident = lx.identifier();
             String op = lx.comparator();
-            Object value = lx.value();
+            Object value = op.endsWith("IN") ? lx.list() : lx.value();
             String entity = ident[0];
+            if (op.endsWith("IN") && !(entity.equals("attributes") && ident[1].equals("run_id"))) {
+                throw MlflowException.invalid("IN and NOT IN are only supported for attributes.run_id, in '" + text + "'");
+            }
             if (!op.equals("=") && !op.equals("!=") && (op.contains("LIKE")) && !(value instanceof String)) {
                 throw MlflowException.invalid("LIKE needs a string value in '" + text + "'");
             }
-            if (entity.equals("metrics") && value instanceof String) {
+            if (entity.equals("metrics") && !(value instanceof Double)) {
                 throw MlflowException.invalid("Metric '" + ident[1] + "' must be compared with a number in '" + text + "'");
             }
             if ((entity.equals("params") || entity.equals("tags")) && !(value instanceof String)) {
@@ -106,6 +109,17 @@ final class RunSearch {
             }
             lx.keyword("AND");
         }
+    }
+
+    /** An identifier alone ({@code metrics.loss}, {@code created}), as order clauses name columns. */
+    static Clause identifier(String text) {
+        Lexer lx = new Lexer(text);
+        String[] ident = lx.identifier();
+        lx.skipSpace();
+        if (!lx.atEnd()) {
+            throw MlflowException.invalid("Invalid order_by clause '" + text + "'");
+        }
+        return new Clause(ident[0], ident[1], null, null, null);
     }
 
     static Comparator<Tracking.Run> order(List<String> orderBy) {
@@ -181,6 +195,9 @@ final class RunSearch {
             };
         }
         String s = actual.toString();
+        if (c.value() instanceof List<?> values) {
+            return values.contains(s) == c.op().equals("IN");
+        }
         String v = c.value().toString();
         return switch (c.op()) {
             case "=" -> s.equals(v);
@@ -219,6 +236,9 @@ final class RunSearch {
 
         String[] identifier() {
             skipSpace();
+            if (i < s.length() && "\"`".indexOf(s.charAt(i)) >= 0) {
+                return new String[] {"attributes", alias(quoted())};
+            }
             String first = word(false);
             if (i < s.length() && s.charAt(i) == '.') {
                 i++;
@@ -231,9 +251,19 @@ final class RunSearch {
                             + "'. Valid values are ['metric', 'parameter', 'tag', 'attribute']");
                 };
                 boolean quotedKey = i < s.length() && "\"`'".indexOf(s.charAt(i)) >= 0;
-                return new String[] {entity, quotedKey ? quoted() : word(true)};
+                String key = quotedKey ? quoted() : word(true);
+                return new String[] {entity, entity.equals("attributes") ? alias(key) : key};
             }
-            return new String[] {"attributes", first};
+            return new String[] {"attributes", alias(first)};
+        }
+
+        /** MLflow's other names of attributes: {@code created}/{@code Created}, {@code Run name}. */
+        private static String alias(String key) {
+            return switch (key) {
+                case "created", "Created" -> "start_time";
+                case "run name", "Run name", "Run Name" -> "run_name";
+                default -> key;
+            };
         }
 
         /** Letters, digits and _-/: (and dots, for keys after the entity prefix). */
@@ -269,13 +299,40 @@ final class RunSearch {
                     return op;
                 }
             }
-            for (String op : List.of("ILIKE", "LIKE")) {
-                if (s.regionMatches(true, i, op, 0, op.length())) {
+            for (String op : List.of("ILIKE", "LIKE", "IN", "NOT IN")) {
+                if (s.regionMatches(true, i, op, 0, op.length()) && (i + op.length() >= s.length()
+                        || !Character.isLetterOrDigit(s.charAt(i + op.length())))) {
                     i += op.length();
                     return op;
                 }
             }
             throw MlflowException.invalid("Expected a comparator at position " + i + " of '" + s + "'");
+        }
+
+        /** {@code ('a', "b")}: the values of IN / NOT IN. */
+        List<String> list() {
+            skipSpace();
+            if (i >= s.length() || s.charAt(i) != '(') {
+                throw MlflowException.invalid("Expected '(' after IN at position " + i + " of '" + s + "'");
+            }
+            i++;
+            List<String> out = new ArrayList<>();
+            while (true) {
+                skipSpace();
+                if (i >= s.length() || (s.charAt(i) != '\'' && s.charAt(i) != '"')) {
+                    throw MlflowException.invalid("IN takes quoted strings, as in ('a', 'b'), in '" + s + "'");
+                }
+                out.add(quoted());
+                skipSpace();
+                if (i < s.length() && s.charAt(i) == ',') {
+                    i++;
+                } else if (i < s.length() && s.charAt(i) == ')') {
+                    i++;
+                    return out;
+                } else {
+                    throw MlflowException.invalid("Expected ',' or ')' at position " + i + " of '" + s + "'");
+                }
+            }
         }
 
         Object value() {

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -18,7 +17,7 @@ import org.stainbench.shell.LikePattern;
  * filtered with MLflow's search language ({@code metrics.loss < 0.5 and params.lr = '1e-4' and run_name LIKE
  * 'cpu%'}) and showing the params and metrics a user chose as columns; all of it kept in the URL, so a view is a
  * permalink. Sorting, filtering and paging run in SQL: a latest metric is the point with the largest step, then the
- * latest timestamp (MLflow's rule), read through the metric table's primary key; a page is at most {@link #PAGE_SIZE}
+ * latest timestamp (MLflow's rule), read from {@code run_latest_metric} (never the history, see {@link RunSql}); a page is at most {@link #PAGE_SIZE}
  * runs. The cost is bounded: at most {@link #MAX_CLAUSES} clauses and {@link #MAX_COLUMNS} chosen columns, and LIKE
  * patterns only of the forms {@code 'text'}, {@code 'text%'}, {@code '%text'} and {@code '%text%'}, matched as SQL
  * LIKE with the escape rules of {@link LikePattern} (linear in the value on H2 and PostgreSQL alike).
@@ -33,7 +32,6 @@ class RunTable {
     /** The most param and metric keys the column chooser offers. */
     static final int MAX_KEYS = 200;
 
-    private static final Set<String> NUMERIC_ATTRIBUTES = Set.of("start_time", "end_time");
 
     /** A sortable column: {@code entity} "metrics", "params", "tags" or "attributes". */
     record Column(String entity, String key) {
@@ -64,16 +62,7 @@ class RunTable {
     }
 
     /** Attribute → column of {@code tracked_run}. */
-    private static final Map<String, String> ATTRIBUTES = new LinkedHashMap<>();
-
-    static {
-        ATTRIBUTES.put("run_name", "r.run_name");
-        ATTRIBUTES.put("status", "r.status");
-        ATTRIBUTES.put("user_id", "r.user_id");
-        ATTRIBUTES.put("start_time", "r.start_time");
-        ATTRIBUTES.put("end_time", "r.end_time");
-        ATTRIBUTES.put("run_id", "r.run_uuid");
-    }
+    private static final Map<String, String> ATTRIBUTES = RunSql.ATTRIBUTES;
 
     /** Bad input, naming the URL field ({@code filter}, {@code sort}, {@code col}). */
     static final class Invalid extends IllegalArgumentException {
@@ -227,33 +216,15 @@ class RunTable {
         out.put("params", jdbc.sql("select distinct p.param_key from run_param p join tracked_run r on r.id = p.run_id "
                 + "where r.lifecycle_stage = 'active' and r.experiment_id in (:ids) order by p.param_key limit :n")
                 .param("ids", experimentIds).param("n", MAX_KEYS).query(String.class).list());
-        out.put("metrics", jdbc.sql("select distinct m.metric_key from run_metric m join tracked_run r on r.id = m.run_id "
+        out.put("metrics", jdbc.sql("select distinct m.metric_key from run_latest_metric m join tracked_run r on r.id = m.run_id "
                 + "where r.lifecycle_stage = 'active' and r.experiment_id in (:ids) order by m.metric_key limit :n")
                 .param("ids", experimentIds).param("n", MAX_KEYS).query(String.class).list());
         return out;
     }
 
-    /** The SQL value of a column for run {@code r}: a latest metric, a param, a tag or an attribute. */
+    /** The SQL value of a column for run {@code r}: a latest metric, a param, a tag or an attribute ({@link RunSql}). */
     private static String value(Column c, String name, Map<String, Object> params) {
-        String k = "k" + name;
-        switch (c.entity()) {
-            case "metrics" -> {
-                params.put(k, c.key());
-                return "(select case when m.is_nan then null else m.metric_value end from run_metric m "
-                        + "where m.run_id = r.id and m.metric_key = :" + k + " order by m.step desc, m.ts desc limit 1)";
-            }
-            case "params" -> {
-                params.put(k, c.key());
-                return "(select p.param_value from run_param p where p.run_id = r.id and p.param_key = :" + k + ")";
-            }
-            case "tags" -> {
-                params.put(k, c.key());
-                return "(select t.tag_value from run_tag t where t.run_id = r.id and t.tag_key = :" + k + ")";
-            }
-            default -> {
-                return ATTRIBUTES.get(c.key());
-            }
-        }
+        return RunSql.value(c.entity(), c.key(), name, params);
     }
 
     private static String condition(RunSearch.Clause c, int i, Map<String, Object> params) {
@@ -261,22 +232,11 @@ class RunTable {
             throw new Invalid("filter", "'" + abbreviate(c.key()) + "' is not a run attribute; use one of "
                     + String.join(", ", ATTRIBUTES.keySet()) + ".");
         }
-        Column col = new Column(c.entity(), c.key());
-        String expr = value(col, String.valueOf(i), params);
-        boolean numeric = c.entity().equals("metrics")
-                || (c.entity().equals("attributes") && NUMERIC_ATTRIBUTES.contains(c.key()));
-        String v = "v" + i;
-        if (numeric != (c.value() instanceof Number)) {
-            throw new Invalid("filter", "'" + c.key() + "' must be compared with " + (numeric ? "a number" : "a quoted string")
-                    + ".");
+        try {
+            return RunSql.condition(c, i, params, RunTable::likePattern);
+        } catch (MlflowException e) {
+            throw new Invalid("filter", e.getMessage());
         }
-        if (c.op().equals("LIKE") || c.op().equals("ILIKE")) {
-            boolean ignoreCase = c.op().equals("ILIKE");
-            params.put(v, likePattern((String) c.value(), ignoreCase));
-            return (ignoreCase ? "lower(" + expr + ")" : expr) + " like :" + v + " escape '" + LikePattern.ESCAPE + "'";
-        }
-        params.put(v, numeric ? ((Number) c.value()).doubleValue() : c.value());
-        return expr + " " + (c.op().equals("!=") ? "<>" : c.op()) + " :" + v;
     }
 
     /**

@@ -1,7 +1,9 @@
 package org.stainbench.training;
 
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -12,8 +14,12 @@ import org.stainbench.shell.Dependants;
 import org.stainbench.shell.Trash;
 
 /**
- * Deleting and restoring tracked runs, from the run page, the admins' trash and MLflow's {@code runs/delete} /
- * {@code runs/restore}. Deletion is soft: the run keeps its rows and artifacts and is hidden from lists, search and
+ * The training module's door for tracked runs and experiments: reads (a run, its latest metrics, params and tags),
+ * paged lists in SQL (the runs table, MLflow's searches), chart data reduced per pixel ({@link Downsample}), the
+ * writes the run pages launch, and deleting and restoring (the run page, the admins' trash, MLflow's
+ * {@code runs/delete} / {@code runs/restore}). Controllers of this module call this class, not {@link TrackingStore}.
+ * <p>
+ * Deletion is soft: the run keeps its rows and artifacts and is hidden from lists, search and
  * the dashboard; its registered epoch checkpoints are checkpoints of their own and stay. A run whose job launched
  * here is still queued or running cannot be deleted: cancel the job first.
  */
@@ -21,16 +27,177 @@ import org.stainbench.shell.Trash;
 @Transactional
 public class Runs {
 
+    /** Longest experiment and run names (MLflow's limits), for the forms that name them. */
+    static final int MAX_EXPERIMENT_NAME = TrackingStore.MAX_EXPERIMENT_NAME;
+    static final int MAX_RUN_NAME = TrackingStore.MAX_RUN_NAME;
+
     private final TrackingStore store;
     private final JobQueue jobs;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final RunTable table;
+    private final TrackingSearch search;
 
-    Runs(TrackingStore store, JobQueue jobs, ApplicationEventPublisher events, Clock clock) {
+    Runs(TrackingStore store, JobQueue jobs, ApplicationEventPublisher events, Clock clock, RunTable table,
+            TrackingSearch search) {
         this.store = store;
         this.jobs = jobs;
         this.events = events;
         this.clock = clock;
+        this.table = table;
+        this.search = search;
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------
+
+    @Transactional(readOnly = true)
+    Optional<Tracking.RunInfo> run(String uuid) {
+        return store.run(uuid);
+    }
+
+    /** The run with its params, tags and latest metrics (never its history). */
+    @Transactional(readOnly = true)
+    Tracking.Run full(Tracking.RunInfo info) {
+        return store.full(info);
+    }
+
+    /** {@link #full} of a page of runs, in four queries. */
+    @Transactional(readOnly = true)
+    List<Tracking.Run> full(List<Tracking.RunInfo> infos) {
+        return store.fullMany(infos);
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Tracking.Experiment> experiment(long id) {
+        return store.experiment(id);
+    }
+
+    @Transactional(readOnly = true)
+    List<Tracking.Experiment> activeExperiments() {
+        return store.experiments(true);
+    }
+
+    @Transactional(readOnly = true)
+    int activeRunCount(long experimentId) {
+        return store.activeRuns(experimentId).size();
+    }
+
+    @Transactional(readOnly = true)
+    Optional<TrackingStore.Deletion> deletion(Tracking.RunInfo run) {
+        return store.deletion(run.id());
+    }
+
+    @Transactional(readOnly = true)
+    List<String> metricKeys(Tracking.RunInfo run) {
+        return store.metricKeys(run);
+    }
+
+    // ---- paged lists ------------------------------------------------------------------------------
+
+    /** A page of the runs table ({@code /runs}): filtered, sorted and paged in SQL. */
+    @Transactional(readOnly = true)
+    RunTable.Page page(List<Long> experimentIds, RunTable.View view) {
+        return table.page(experimentIds, view);
+    }
+
+    /** The param and metric keys the column chooser offers. */
+    @Transactional(readOnly = true)
+    java.util.Map<String, List<String>> columnKeys(List<Long> experimentIds) {
+        return table.keys(experimentIds);
+    }
+
+    /** MLflow's {@code runs/search}: one page in SQL. */
+    @Transactional(readOnly = true)
+    TrackingSearch.Page<Tracking.Run> search(List<Long> experimentIds, String lifecycle, String filter,
+            List<String> orderBy, int max, String pageToken, RunSearch.Budget budget) {
+        return search.runs(experimentIds, lifecycle, filter, orderBy, max, pageToken, budget, null);
+    }
+
+    /** As above, limited to the runs whose uuid is in {@code allowedRunUuids} (null: no limit), e.g. a datasets.* clause. */
+    @Transactional(readOnly = true)
+    TrackingSearch.Page<Tracking.Run> search(List<Long> experimentIds, String lifecycle, String filter,
+            List<String> orderBy, int max, String pageToken, RunSearch.Budget budget,
+            Collection<String> allowedRunUuids) {
+        return search.runs(experimentIds, lifecycle, filter, orderBy, max, pageToken, budget, allowedRunUuids);
+    }
+
+    /** MLflow's {@code experiments/search}: one page in SQL. */
+    @Transactional(readOnly = true)
+    TrackingSearch.Page<Tracking.Experiment> searchExperiments(String stage, String filter, List<String> orderBy, int max,
+            String pageToken) {
+        return search.experiments(stage, filter, orderBy, max, pageToken);
+    }
+
+    /** MLflow's {@code metrics/get-history}: {@code max} points from the token's offset. */
+    @Transactional(readOnly = true)
+    TrackingSearch.Page<Tracking.Metric> history(Tracking.RunInfo run, String key, int max, String pageToken) {
+        long offset = TrackingSearch.decodeToken(pageToken);
+        if (max == 0) {
+            return new TrackingSearch.Page<>(List.of(), null);
+        }
+        List<Tracking.Metric> points = store.metricHistory(run, key, offset, max + 1);
+        boolean more = points.size() > max;
+        return new TrackingSearch.Page<>(more ? points.subList(0, max) : points,
+                more ? TrackingSearch.encodeToken(offset + max) : null);
+    }
+
+    // ---- charts ---------------------------------------------------------------------------------
+
+    /** One curve of a chart: the points drawn, how many the range holds, and whether all of them are drawn. */
+    record Curve(long[] steps, double[] values, long total, boolean exact) {
+    }
+
+    /**
+     * The run's curves for a chart {@code width} pixels wide over steps [from, to] (null: all), each reduced to at
+     * most {@code 2 × width} points ({@link Downsample}); with {@code after}, only the points with a larger step
+     * (the live tail of a RUNNING run), exact.
+     */
+    @Transactional(readOnly = true)
+    java.util.Map<String, Curve> curves(Tracking.RunInfo run, Long from, Long to, int width, Long after) {
+        java.util.Map<String, Curve> out = new java.util.TreeMap<>();
+        long lo = after != null ? after + 1 : from != null ? from : Long.MIN_VALUE / 4;
+        long hi = to != null ? to : Long.MAX_VALUE / 4;
+        for (String key : store.metricKeys(run)) {
+            Downsample.Series all = store.series(run, key, lo, hi);
+            if (after != null && all.size() > 2L * width) {
+                // more new points than a chart draws: the client asks for the whole curve again
+                out.put(key, new Curve(new long[0], new double[0], all.size(), false));
+                continue;
+            }
+            Downsample.Series drawn = all.size() == 0 || after != null ? all
+                    : Downsample.reduce(all, from != null ? from : all.steps()[0],
+                            to != null ? to : all.steps()[all.size() - 1], width);
+            out.put(key, new Curve(drawn.steps(), drawn.values(), all.size(), drawn.size() == all.size()));
+        }
+        return out;
+    }
+
+    /** The points of every curve of the run, for the compare view's seed groups (steps aligned across runs). */
+    @Transactional(readOnly = true)
+    java.util.Map<String, List<Tracking.Metric>> histories(Tracking.RunInfo run) {
+        return store.allHistories(run);
+    }
+
+    /** The first and last point of the run's longest-running curve (for the steps-per-second estimate). */
+    @Transactional(readOnly = true)
+    Optional<Tracking.Metric[]> progressPoints(Tracking.RunInfo run) {
+        return store.progressPoints(run);
+    }
+
+    // ---- writes the run pages launch ------------------------------------------------------------
+
+    /** The experiment of that name, created when missing. */
+    long experimentNamed(String name) {
+        return store.experimentByName(name).map(Tracking.Experiment::id)
+                .orElseGet(() -> store.createExperiment(name, null, java.util.Map.of()));
+    }
+
+    Tracking.RunInfo createRun(long experimentId, String user, String runName, java.util.Map<String, String> tags) {
+        return store.createRun(experimentId, user, null, runName, tags);
+    }
+
+    void log(Tracking.RunInfo run, java.util.Map<String, String> params, java.util.Map<String, String> tags) {
+        store.logBatch(run.uuid(), List.of(), params, tags);
     }
 
     /** Whether the run exists and is deleted (for other modules' pages that link runs). */

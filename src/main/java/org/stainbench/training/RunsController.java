@@ -29,30 +29,16 @@ import org.stainbench.shell.Dependants;
 @Controller
 class RunsController {
 
-    private final TrackingStore store;
     private final MlflowArtifacts artifacts;
-    private final org.stainbench.checkpoints.Checkpoints checkpoints;
     private final EpochSection epochs;
-    private final org.stainbench.jobs.JobQueue jobs;
-    private final java.time.Clock clock;
     private final Runs lifecycle;
-    private final org.stainbench.jobs.NodeAvailability nodes;
-    private final RunTable table;
-    private final TileScrubber scrubber;
+    private final RunPage page;
 
-    RunsController(TrackingStore store, MlflowArtifacts artifacts, org.stainbench.checkpoints.Checkpoints checkpoints,
-            EpochSection epochs, org.stainbench.jobs.JobQueue jobs, java.time.Clock clock, Runs lifecycle,
-            org.stainbench.jobs.NodeAvailability nodes, RunTable table, TileScrubber scrubber) {
-        this.nodes = nodes;
-        this.scrubber = scrubber;
+    RunsController(MlflowArtifacts artifacts, EpochSection epochs, Runs lifecycle, RunPage page) {
         this.lifecycle = lifecycle;
-        this.table = table;
-        this.store = store;
+        this.page = page;
         this.artifacts = artifacts;
-        this.checkpoints = checkpoints;
         this.epochs = epochs;
-        this.jobs = jobs;
-        this.clock = clock;
     }
 
     /**
@@ -65,23 +51,23 @@ class RunsController {
             @RequestParam(required = false) String filter, @RequestParam(required = false) String sort,
             @RequestParam(required = false) String dir, @RequestParam(name = "col", required = false) List<String> cols,
             Model model, HttpServletResponse response) {
-        List<Tracking.Experiment> experiments = store.experiments(true);
+        List<Tracking.Experiment> experiments = lifecycle.activeExperiments();
         List<Long> ids = experiment != null ? List.of(experiment) : experiments.stream().map(Tracking.Experiment::id).toList();
         RunTable.View view;
         RunTable.Page found;
         try {
             view = RunTable.view(experiment, filter, sort, dir, cols, page);
-            found = table.page(ids, view);
+            found = lifecycle.page(ids, view);
         } catch (RunTable.Invalid e) {
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             model.addAttribute("fieldError", Map.of(e.field(), e.getMessage()));
             view = RunTable.view(experiment, null, null, null, List.of(), 0);
-            found = table.page(ids, view);
+            found = lifecycle.page(ids, view);
             if (e.field().equals("filter")) {
                 model.addAttribute("filterText", filter);
             }
         }
-        List<Tracking.Run> slice = found.runs().stream().map(store::full).toList();
+        List<Tracking.Run> slice = lifecycle.full(found.runs());
         Page<Tracking.Run> runs = new PageImpl<>(slice, PageRequest.of(view.page(), RunTable.PAGE_SIZE), found.total());
         Map<Long, String> names = new TreeMap<>();
         experiments.forEach(e -> names.put(e.id(), e.name()));
@@ -91,7 +77,7 @@ class RunsController {
         model.addAttribute("experiment", experiment);
         model.addAttribute("view", view);
         model.addAttribute("cells", RunTable.cells(slice, view.columns()));
-        model.addAttribute("keys", table.keys(ids));
+        model.addAttribute("keys", lifecycle.columnKeys(ids));
         if (!model.containsAttribute("filterText")) {
             model.addAttribute("filterText", view.filter());
         }
@@ -99,40 +85,8 @@ class RunsController {
     }
 
     @GetMapping("/runs/{uuid}")
-    String run(@PathVariable String uuid, Model model, Authentication auth)
-            throws IOException {
-        // a deleted run's page opens for admins only, with the "deleted by … — restore" banner
-        Tracking.RunInfo info = store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted") || isAdmin(auth))
-                .orElseThrow(NotFound::new);
-        Tracking.Run full = store.full(info);
-        model.addAttribute("run", full);
-        model.addAttribute("deletion", store.deletion(info.id()).orElse(null));
-        model.addAttribute("progress", progress(full));
-        model.addAttribute("waiting", waiting(full));
-        epochs.fill(model, full, model.getAttribute("epochForm") instanceof EpochSection.Form f ? f : null);
-        model.addAttribute("experiment", store.requireExperiment(info.experimentId()));
-        model.addAttribute("histories", store.allHistories(info));
-        model.addAttribute("scrubber", scrubber.of(uuid));
-        model.addAttribute("checkpoints", checkpoints.all().stream().filter(c -> uuid.equals(c.runUuid()))
-                .sorted(java.util.Comparator.comparing(c -> c.epoch() == null ? 0 : c.epoch())).toList());
-        try (var files = artifacts.filesOf(info)) {
-            List<String> names = files.map(Path::toString).map(s -> s.replace('\\', '/')).toList();
-            model.addAttribute("artifacts", names);
-            model.addAttribute("images", names.stream().filter(RunsController::isImage).toList());
-        }
-        return "runs/detail";
-    }
-
-    /**
-     * A RUNNING run whose job still waits in the queue: how it waits ("queued — no node online"), issue 18; null when
-     * the run is not running, has no job, or its job has started.
-     */
-    private String waiting(Tracking.Run run) {
-        String jobId = run.tags().get("stainbench.job_id");
-        if (!"RUNNING".equals(run.info().status()) || jobId == null || !jobId.matches("\\d{1,18}")) {
-            return null;
-        }
-        return nodes.waiting(Long.parseLong(jobId)).orElse(null);
+    String run(@PathVariable String uuid, Model model, Authentication auth) throws IOException {
+        return page.fill(uuid, model, auth);
     }
 
     /** The delete confirmation: names the run's queued or running job (then no button), else one Delete button. */
@@ -171,7 +125,7 @@ class RunsController {
     }
 
     private String confirm(Tracking.Experiment e, List<Dependants.Dependant> dependants, Model model) {
-        int n = store.activeRuns(e.id()).size();
+        int n = lifecycle.activeRunCount(e.id());
         return confirmPage(model, new Dependants.Dependant("experiment", e.name(), "/runs?experiment=" + e.id()),
                 dependants, "/runs/experiments/" + e.id() + "/delete",
                 "Its " + n + (n == 1 ? " run is" : " runs are") + " deleted with it and come back with it.");
@@ -217,62 +171,71 @@ class RunsController {
     }
 
     private Tracking.Experiment activeExperiment(long id) {
-        return store.experiment(id).filter(e -> e.lifecycleStage().equals("active")).orElseThrow(NotFound::new);
+        return lifecycle.experiment(id).filter(e -> e.lifecycleStage().equals("active")).orElseThrow(NotFound::new);
     }
 
     private Tracking.RunInfo activeRun(String uuid) {
-        return store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted")).orElseThrow(NotFound::new);
+        return lifecycle.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted")).orElseThrow(NotFound::new);
     }
 
-    private static boolean isAdmin(Authentication auth) {
-        return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN"));
-    }
+    /** The run page's chart width in buckets when the page does not say ({@link Downsample}). */
+    static final int CHART_WIDTH = 800;
 
-    /** Throughput and time left: from the run's job progress, else steps per second of its longest curve. */
-    record Progress(long done, long total, String unit, String rate, java.time.Duration eta) {
-    }
-
-    Progress progress(Tracking.Run run) {
-        String jobId = run.tags().get("stainbench.job_id");
-        var job = jobId == null || !jobId.matches("\\d+") ? java.util.Optional.<org.stainbench.jobs.JobSummary>empty()
-                : jobs.find(Long.parseLong(jobId));
-        if (job.isPresent() && job.get().startedAt() != null && job.get().progressDone() > 0) {
-            var j = job.get();
-            java.time.Instant end = j.finishedAt() != null ? j.finishedAt() : clock.instant();
-            double seconds = Math.max(1e-3, java.time.Duration.between(j.startedAt(), end).toMillis() / 1000.0);
-            double rate = j.progressDone() / seconds;
-            String unit = j.progressUnit() == null ? "steps" : j.progressUnit();
-            java.time.Duration eta = j.finishedAt() == null && j.progressTotal() > j.progressDone() && rate > 0
-                    ? java.time.Duration.ofSeconds((long) Math.ceil((j.progressTotal() - j.progressDone()) / rate))
-                    : null;
-            return new Progress(j.progressDone(), j.progressTotal(), unit, String.format(java.util.Locale.ROOT,
-                    "%.1f %s/s", rate, unit), eta);
-        }
-        List<Tracking.Metric> longest = store.allHistories(run.info()).values().stream()
-                .max(java.util.Comparator.comparingInt(List::size)).orElse(List.of());
-        if (longest.size() < 2) {
-            return null;
-        }
-        Tracking.Metric a = longest.get(0);
-        Tracking.Metric b = longest.get(longest.size() - 1);
-        double seconds = (b.timestamp() - a.timestamp()) / 1000.0;
-        if (seconds <= 0 || b.step() <= a.step()) {
-            return null;
-        }
-        return new Progress(b.step(), 0, "steps", String.format(java.util.Locale.ROOT, "%.1f steps/s",
-                (b.step() - a.step()) / seconds), null);
-    }
-
-    /** The curves of a run as JSON for the chart (polled while the run is active). */
+    /**
+     * The curves of a run for the chart, reduced per pixel: {@code width} buckets (at most
+     * {@link Downsample#MAX_WIDTH}) over the steps [{@code from}, {@code to}] (default: all), at most
+     * {@code 2 × width} points per curve, exact once the range holds fewer; with {@code after}, only the points past
+     * that step (what the 5 s poll of a RUNNING run fetches). Shape: key → {steps, values, total, exact}; a value
+     * is a number or "NaN"/"Infinity"/"-Infinity".
+     */
     @GetMapping("/runs/{uuid}/metrics.json")
     @ResponseBody
-    Map<String, List<Tracking.Metric>> metrics(@PathVariable String uuid) {
-        return store.allHistories(store.run(uuid).orElseThrow(NotFound::new));
+    Map<String, Map<String, Object>> metrics(@PathVariable String uuid, @RequestParam(required = false) Long from,
+            @RequestParam(required = false) Long to, @RequestParam(required = false) Integer width,
+            @RequestParam(required = false) Long after) {
+        Tracking.RunInfo info = lifecycle.run(uuid).orElseThrow(NotFound::new);
+        int w = chartWidth(width);
+        if (from != null && to != null && from > to) {
+            throw new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST,
+                    "from must not be larger than to");
+        }
+        Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        lifecycle.curves(info, from, to, w, after).forEach((k, c) -> {
+            Map<String, Object> curve = new java.util.LinkedHashMap<>();
+            curve.put("steps", c.steps());
+            curve.put("values", jsonValues(c.values()));
+            curve.put("total", c.total());
+            curve.put("exact", c.exact());
+            out.put(k, curve);
+        });
+        return out;
+    }
+
+    /** {@code width} of a chart request: 1 to {@link Downsample#MAX_WIDTH}, else 400 naming the field. */
+    static int chartWidth(Integer width) {
+        if (width == null) {
+            return CHART_WIDTH;
+        }
+        if (width < 1 || width > Downsample.MAX_WIDTH) {
+            throw new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST,
+                    "width must be between 1 and " + Downsample.MAX_WIDTH + " pixels");
+        }
+        return width;
+    }
+
+    /** Finite values as numbers, the others as MLflow writes them ("NaN", "Infinity", "-Infinity"). */
+    private static Object[] jsonValues(double[] values) {
+        Object[] out = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            out[i] = Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "Infinity" : "-Infinity") : (Object) v;
+        }
+        return out;
     }
 
     @GetMapping("/runs/{uuid}/artifacts/{*path}")
     ResponseEntity<?> artifact(@PathVariable String uuid, @PathVariable String path) throws IOException {
-        Tracking.RunInfo info = store.run(uuid).orElseThrow(NotFound::new);
+        Tracking.RunInfo info = lifecycle.run(uuid).orElseThrow(NotFound::new);
         return artifacts.download(info, path).orElseThrow(NotFound::new);
     }
 
@@ -378,14 +341,16 @@ class RunsController {
     @GetMapping("/runs/compare/curves.json")
     @ResponseBody
     Map<String, List<Series>> curves(@RequestParam(name = "run", required = false) List<String> ids,
-            @RequestParam(defaultValue = "false") boolean seeds, @RequestParam(defaultValue = "std") String band) {
+            @RequestParam(defaultValue = "false") boolean seeds, @RequestParam(defaultValue = "std") String band,
+            @RequestParam(required = false) Integer width) {
+        int w = chartWidth(width);
         List<Tracking.Run> runs = load(ids);
         List<List<Tracking.Run>> groups = seeds ? SeedGroups.group(runs) : runs.stream().map(List::of).toList();
         Map<String, List<Series>> out = new TreeMap<>();
         for (List<Tracking.Run> g : groups) {
             Map<String, List<List<Tracking.Metric>>> byKey = new TreeMap<>();
             for (Tracking.Run r : g) {
-                store.allHistories(r.info()).forEach((k, h) -> byKey.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(h));
+                lifecycle.histories(r.info()).forEach((k, h) -> byKey.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(h));
             }
             String label = label(g, seeds);
             byKey.forEach((k, histories) -> {
@@ -395,7 +360,7 @@ class RunsController {
                     double hi = band.equals("minmax") ? sm.max() : sm.mean() + sm.std();
                     return new double[] {p.step(), sm.mean(), lo, hi, sm.n()};
                 }).toList();
-                out.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(new Series(label, points));
+                out.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(new Series(label, reduce(points, w)));
             });
         }
         return out;
@@ -405,7 +370,26 @@ class RunsController {
         if (ids == null) {
             return List.of();
         }
-        return ids.stream().distinct().map(id -> store.run(id).orElseThrow(NotFound::new)).map(store::full).toList();
+        return lifecycle.full(ids.stream().distinct().map(id -> lifecycle.run(id).orElseThrow(NotFound::new)).toList());
+    }
+
+    /** A compare series ([step, mean, low, high, n] points) reduced per pixel on its mean ({@link Downsample}). */
+    static List<double[]> reduce(List<double[]> points, int width) {
+        if (points.size() <= 2L * width) {
+            return points;
+        }
+        long[] steps = new long[points.size()];
+        double[] means = new double[points.size()];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = (long) points.get(i)[0];
+            means[i] = points.get(i)[1];
+        }
+        int[] kept = Downsample.minMax(steps, means, steps[0], steps[steps.length - 1], width);
+        List<double[]> out = new java.util.ArrayList<>(kept.length);
+        for (int i : kept) {
+            out.add(points.get(i));
+        }
+        return out;
     }
 
     private static String label(List<Tracking.Run> group, boolean seeds) {

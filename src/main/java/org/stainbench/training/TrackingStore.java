@@ -37,10 +37,12 @@ class TrackingStore {
     static final int MAX_USER_ID = 256;
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate batch;
     private final Clock clock;
 
-    TrackingStore(JdbcClient jdbc, Clock clock) {
+    TrackingStore(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch, Clock clock) {
         this.jdbc = jdbc;
+        this.batch = batch;
         this.clock = clock;
     }
 
@@ -225,14 +227,39 @@ class TrackingStore {
         return new Tracking.Run(info, params, tags, latestMetrics(info.id()));
     }
 
-    /** For each key, the point with the largest step, then the latest timestamp (MLflow's rule). */
+    /**
+     * For each key, the point with the largest step, then the latest timestamp (MLflow's rule): one row per key of
+     * {@code run_latest_metric}, which every write keeps ({@link #raiseLatest}), so no history is read.
+     */
     private List<Tracking.Metric> latestMetrics(long runId) {
-        Map<String, Tracking.Metric> latest = new LinkedHashMap<>();
-        jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = ?"
-                + " order by metric_key, step, ts").param(runId).query(rs -> {
-                    latest.put(rs.getString(1), metricRow(rs));
+        return jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_latest_metric where run_id = ?"
+                + " order by metric_key").param(runId).query((rs, i) -> metricRow(rs)).list();
+    }
+
+    /** {@link #full} of many runs in four queries (a search page), in the order given. */
+    @Transactional(readOnly = true)
+    List<Tracking.Run> fullMany(List<Tracking.RunInfo> infos) {
+        if (infos.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = infos.stream().map(Tracking.RunInfo::id).toList();
+        Map<Long, Map<String, String>> params = new HashMap<>();
+        jdbc.sql("select run_id, param_key, param_value from run_param where run_id in (:ids) order by run_id, param_key")
+                .param("ids", ids).query(rs -> {
+                    params.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
                 });
-        return new ArrayList<>(latest.values());
+        Map<Long, Map<String, String>> tags = new HashMap<>();
+        jdbc.sql("select run_id, tag_key, tag_value from run_tag where run_id in (:ids) order by run_id, tag_key")
+                .param("ids", ids).query(rs -> {
+                    tags.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+                });
+        Map<Long, List<Tracking.Metric>> latest = new HashMap<>();
+        jdbc.sql("select run_id, metric_key, metric_value, is_nan, ts, step from run_latest_metric where run_id in (:ids)"
+                + " order by run_id, metric_key").param("ids", ids).query(rs -> {
+                    latest.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(metricRow(rs));
+                });
+        return infos.stream().map(i -> new Tracking.Run(i, params.getOrDefault(i.id(), Map.of()),
+                tags.getOrDefault(i.id(), Map.of()), latest.getOrDefault(i.id(), List.of()))).toList();
     }
 
     private static Tracking.Metric metricRow(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -382,18 +409,16 @@ class TrackingStore {
         }
     }
 
-    /** Stores a point unless the very same point is already stored (a retried write). */
+    private static final String INSERT_POINT = "insert into run_metric (run_id, metric_key, metric_value, is_nan, ts, step)"
+            + " select ?, ?, ?, ?, ?, ? where not exists (select 1 from run_metric where run_id = ? and metric_key = ?"
+            + " and metric_value = ? and is_nan = ? and ts = ? and step = ?)";
+
+    /** Stores a point unless the very same point is already stored (a retried write), and keeps the latest. */
     void logMetric(Tracking.RunInfo run, Tracking.Metric m) {
         checkKey("metric key", m.key());
-        boolean nan = Double.isNaN(m.value());
-        double stored = nan ? 0.0 : m.value();
-        int n = jdbc.sql("insert into run_metric (run_id, metric_key, metric_value, is_nan, ts, step)"
-                + " select ?, ?, ?, ?, ?, ? where not exists (select 1 from run_metric where run_id = ? and metric_key = ?"
-                + " and metric_value = ? and is_nan = ? and ts = ? and step = ?)")
-                .params(run.id(), m.key(), stored, nan, m.timestamp(), m.step(),
-                        run.id(), m.key(), stored, nan, m.timestamp(), m.step())
-                .update();
-        assert n <= 1;
+        lock(run);
+        batch.update(INSERT_POINT, pointArgs(run, m));
+        raiseLatest(run, m);
     }
 
     /** All or nothing: a conflicting param rejects the whole batch. */
@@ -401,7 +426,104 @@ class TrackingStore {
         Tracking.RunInfo run = requireActiveRun(runUuid);
         params.forEach((k, v) -> logParam(run, k, v));
         tags.forEach((k, v) -> setTag(run, k, v));
-        metrics.forEach(m -> logMetric(run, m));
+        if (metrics.isEmpty()) {
+            return;
+        }
+        metrics.forEach(m -> checkKey("metric key", m.key()));
+        lock(run);
+        batch.batchUpdate(INSERT_POINT, metrics.stream().map(m -> pointArgs(run, m)).collect(java.util.stream.Collectors.toList()));
+        Map<String, Tracking.Metric> newest = new LinkedHashMap<>();
+        for (Tracking.Metric m : metrics) {
+            newest.merge(m.key(), m, (a, b) -> LATEST.compare(a, b) >= 0 ? a : b);
+        }
+        newest.values().forEach(m -> raiseLatest(run, m));
+    }
+
+    /** MLflow's order of "latest": step, then timestamp, then value (NaN the smallest). */
+    private static final java.util.Comparator<Tracking.Metric> LATEST = java.util.Comparator
+            .comparingLong(Tracking.Metric::step).thenComparingLong(Tracking.Metric::timestamp)
+            .thenComparingDouble(m -> Double.isNaN(m.value()) ? Double.NEGATIVE_INFINITY : m.value());
+
+    private static Object[] pointArgs(Tracking.RunInfo run, Tracking.Metric m) {
+        boolean nan = Double.isNaN(m.value());
+        double stored = nan ? 0.0 : m.value();
+        return new Object[] {run.id(), m.key(), stored, nan, m.timestamp(), m.step(),
+                run.id(), m.key(), stored, nan, m.timestamp(), m.step()};
+    }
+
+    /** Writers of one run take its row lock, so two writers never race to insert its latest-metric row. */
+    private void lock(Tracking.RunInfo run) {
+        jdbc.sql("select id from tracked_run where id = ? for update").param(run.id()).query(Long.class).list();
+    }
+
+    /** Makes {@code m} the run's latest point of its key unless a later one (step, timestamp, value) is there. */
+    private void raiseLatest(Tracking.RunInfo run, Tracking.Metric m) {
+        boolean nan = Double.isNaN(m.value());
+        double stored = nan ? 0.0 : m.value();
+        int updated = jdbc.sql("update run_latest_metric set metric_value = :v, is_nan = :nan, ts = :ts, step = :step"
+                        + " where run_id = :run and metric_key = :key and (step < :step or (step = :step and (ts < :ts"
+                        + " or (ts = :ts and (is_nan and not :nan or (is_nan = :nan and metric_value < :v))))))")
+                .param("v", stored).param("nan", nan).param("ts", m.timestamp()).param("step", m.step())
+                .param("run", run.id()).param("key", m.key()).update();
+        if (updated == 0) {
+            jdbc.sql("insert into run_latest_metric (run_id, metric_key, metric_value, is_nan, ts, step)"
+                            + " select :run, :key, :v, :nan, :ts, :step where not exists"
+                            + " (select 1 from run_latest_metric where run_id = :run and metric_key = :key)")
+                    .param("v", stored).param("nan", nan).param("ts", m.timestamp()).param("step", m.step())
+                    .param("run", run.id()).param("key", m.key()).update();
+        }
+    }
+
+    /**
+     * One page of a metric's history in (step, timestamp) order, as MLflow's {@code GetMetricHistory} pages it:
+     * {@code limit} points from {@code offset}.
+     */
+    @Transactional(readOnly = true)
+    List<Tracking.Metric> metricHistory(Tracking.RunInfo run, String key, long offset, int limit) {
+        return jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = :run"
+                        + " and metric_key = :key order by step, ts, metric_value limit :limit offset :offset")
+                .param("run", run.id()).param("key", key).param("limit", limit).param("offset", offset)
+                .query((rs, i) -> metricRow(rs)).list();
+    }
+
+    /** The first and last point of the key with the largest latest step (empty without two points). */
+    @Transactional(readOnly = true)
+    Optional<Tracking.Metric[]> progressPoints(Tracking.RunInfo run) {
+        Optional<Tracking.Metric> last = jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_latest_metric"
+                + " where run_id = ? order by step desc, metric_key limit 1").param(run.id())
+                .query((rs, i) -> metricRow(rs)).optional();
+        if (last.isEmpty()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = ?"
+                        + " and metric_key = ? order by step, ts limit 1").params(run.id(), last.get().key())
+                .query((rs, i) -> metricRow(rs)).optional().map(first -> new Tracking.Metric[] {first, last.get()});
+    }
+
+    /** The metric keys the run has logged. */
+    @Transactional(readOnly = true)
+    List<String> metricKeys(Tracking.RunInfo run) {
+        return jdbc.sql("select metric_key from run_latest_metric where run_id = ? order by metric_key").param(run.id())
+                .query(String.class).list();
+    }
+
+    /** How many points of {@code key} lie in the step range [from, to]. */
+    @Transactional(readOnly = true)
+    long pointCount(Tracking.RunInfo run, String key, long from, long to) {
+        return jdbc.sql("select count(*) from run_metric where run_id = ? and metric_key = ? and step between ? and ?")
+                .params(run.id(), key, from, to).query(Long.class).single();
+    }
+
+    /** The points of {@code key} with a step in [from, to], as parallel arrays in (step, timestamp) order. */
+    @Transactional(readOnly = true)
+    Downsample.Series series(Tracking.RunInfo run, String key, long from, long to) {
+        Downsample.Builder b = new Downsample.Builder();
+        jdbc.sql("select step, metric_value, is_nan from run_metric where run_id = ? and metric_key = ?"
+                        + " and step between ? and ? order by step, ts").params(run.id(), key, from, to)
+                .query(rs -> {
+                    b.add(rs.getLong(1), rs.getBoolean(3) ? Double.NaN : rs.getDouble(2));
+                });
+        return b.build();
     }
 
     @Transactional(readOnly = true)
@@ -447,9 +569,26 @@ class TrackingStore {
             throw MlflowException.invalid("The " + field + " '" + abbreviate(key) + "' is " + key.length()
                     + " characters long; the limit is " + MAX_KEY + " characters.");
         }
-        if (key.contains("..") || key.startsWith("/")) {
-            throw MlflowException.invalid("Invalid key '" + key + "'.");
+        if (!pathSafe(key)) {
+            throw MlflowException.invalid("Invalid key '" + abbreviate(key) + "': a key must not be '.', start with '/'"
+                    + " or hold a '.' or '..' path segment (MLflow's rule; 'loss..v2' is fine).");
         }
+    }
+
+    /**
+     * MLflow's {@code path_not_unique} rule: the key is its own normalised path. {@code a..b} passes; {@code ..},
+     * {@code a/../b}, {@code ./a}, {@code a//b}, {@code a/} and {@code /a} do not.
+     */
+    static boolean pathSafe(String key) {
+        if (key.startsWith("/") || key.endsWith("/")) {
+            return false;
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String blankToNull(String s) {

@@ -256,7 +256,7 @@ class MlflowContractTest {
                 .andExpect(content().string(Matchers.containsString("lora_alpha")))
                 .andExpect(content().string(Matchers.containsString("/runs/" + id + "/artifacts/gallery/tile_0.png")));
         mvc.perform(get("/runs/" + id + "/metrics.json").with(supervisor)).andExpect(status().isOk())
-                .andExpect(jsonPath("$.loss[0].value").value(0.25));
+                .andExpect(jsonPath("$.loss.values[0]").value(0.25));
         mvc.perform(get("/runs/" + id + "/artifacts/gallery/tile_0.png").with(supervisor)).andExpect(status().isOk())
                 .andExpect(content().contentType(MediaType.IMAGE_PNG));
         mvc.perform(get("/runs/0123456789abcdef0123456789abcdef").with(supervisor)).andExpect(status().isNotFound());

@@ -49,4 +49,25 @@ class RunSearchTest {
                 .toList()).isEmpty();
         assertThat(enough.spent()).isBetween(1_000L, 1_000_000L);
     }
+
+    @Test
+    void parsesInListsAndMlflowsAttributeAliases() {
+        assertThat(RunSearch.parse("attributes.run_id IN ('a', \"b\") and run_id NOT IN ('c')"))
+                .extracting(RunSearch.Clause::op, RunSearch.Clause::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("IN", List.of("a", "b")),
+                        org.assertj.core.groups.Tuple.tuple("NOT IN", List.of("c")));
+        assertThat(RunSearch.parse("created > 5 and attributes.Created < 9 and `Run name` = 'x' and attributes.\"Run name\" = 'y'"))
+                .extracting(RunSearch.Clause::key).containsExactly("start_time", "start_time", "run_name", "run_name");
+        assertThat(RunSearch.parse("metrics.loss..v2 < 1 and params.`a..b` = 'c'")).extracting(RunSearch.Clause::key)
+                .containsExactly("loss..v2", "a..b");
+        assertThat(names("attributes.run_id IN ('%s', '%s')".formatted(String.format("%032x", 2), String.format("%032x", 4))))
+                .containsExactly("mistXer", "lora20");
+        assertThatThrownBy(() -> RunSearch.parse("params.lr IN ('1')")).isInstanceOf(MlflowException.class)
+                .hasMessageContaining("run_id");
+        assertThatThrownBy(() -> RunSearch.parse("attributes.run_id IN 'a'")).isInstanceOf(MlflowException.class);
+        assertThat(TrackingStore.pathSafe("loss..v2")).isTrue();
+        assertThat(TrackingStore.pathSafe("a/../b")).isFalse();
+        assertThat(TrackingStore.pathSafe("..")).isFalse();
+        assertThat(TrackingStore.pathSafe("/a")).isFalse();
+    }
 }
