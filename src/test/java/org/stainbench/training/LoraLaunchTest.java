@@ -145,7 +145,7 @@ class LoraLaunchTest {
         assertThat(store.runCount()).isEqualTo(runsBefore);
         String page = mvc.perform(get("/training/new").with(member)).andExpect(status().isOk()).andReturn().getResponse()
                 .getContentAsString();
-        assertThat(page).contains("value=\"" + datasetId + "\"").doesNotContain("value=\"" + generated + "\"");
+        assertThat(page).contains("<option value=\"" + datasetId + "\"").doesNotContain("<option value=\"" + generated + "\"");
     }
 
     @Test
