@@ -135,7 +135,7 @@ class CheckpointController {
         model.addAttribute("sets", rows);
         model.addAttribute("lineage", later);
         model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
-        model.addAttribute("busy", rows.stream().anyMatch(r -> Checkpoints.GENERATING.equals(r.set().status())));
+        model.addAttribute("busy", rows.stream().anyMatch(r -> r.set().status() == GeneratedSetStatus.GENERATING));
         return "true".equals(hx) ? "checkpoints/detail :: sets" : "checkpoints/detail";
     }
 

@@ -52,9 +52,9 @@ public class Checkpoints {
     static final String BASELINE_JOB = "baseline-generate";
     static final String QUALITY_JOB = "tile-quality";
     public static final Set<String> FLOWS = Set.of("mist_pr", "mist_er", "none");
-    static final String GENERATING = "GENERATING";
-    static final String READY = "READY";
-    static final String FAILED = "FAILED";
+    static final GeneratedSetStatus GENERATING = GeneratedSetStatus.GENERATING;
+    static final GeneratedSetStatus READY = GeneratedSetStatus.READY;
+    static final GeneratedSetStatus FAILED = GeneratedSetStatus.FAILED;
 
     private final CheckpointStore store;
     private final Catalog catalog;

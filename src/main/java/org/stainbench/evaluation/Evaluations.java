@@ -24,6 +24,7 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.checkpoints.GeneratedSetStatus;
 import org.stainbench.evaluation.metrics.PatientBootstrap;
 import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.jobs.JobQueue;
@@ -154,8 +155,8 @@ public class Evaluations {
         List<GeneratedSet> sets = new ArrayList<>();
         for (Long id : setIds.stream().distinct().toList()) {
             GeneratedSet s = checkpoints.set(id).orElseThrow(() -> new IllegalArgumentException("No generated set with id " + id + "."));
-            if (!SET_READY.equals(s.status())) {
-                throw new IllegalArgumentException("Generated set " + id + " is not ready (" + s.status().toLowerCase(Locale.ROOT) + ").");
+            if (s.status() != GeneratedSetStatus.READY) {
+                throw new IllegalArgumentException("Generated set " + id + " is not ready (" + s.status().name().toLowerCase(Locale.ROOT) + ").");
             }
             requireTiles(label(s), s.datasetId(), p);
             sets.add(s);
@@ -259,7 +260,7 @@ public class Evaluations {
     public Map<Long, String> readySets() {
         Map<Long, String> m = new LinkedHashMap<>();
         for (GeneratedSet s : checkpoints.allSets()) {
-            if (SET_READY.equals(s.status())) {
+            if (s.status() == GeneratedSetStatus.READY) {
                 m.put(s.id(), label(s));
             }
         }
@@ -413,7 +414,6 @@ public class Evaluations {
 
     static final String NO_RUN = "no training run";
     /** The checkpoints module's status of a generated set whose archives are registered. */
-    static final String SET_READY = "READY";
 
     public Comparison comparison(long evaluationId) {
         Evaluation ev = store.findEvaluation(evaluationId).orElseThrow(() -> new NotFound("No evaluation with id " + evaluationId + "."));

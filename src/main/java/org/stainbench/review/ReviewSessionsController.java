@@ -30,6 +30,7 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.checkpoints.GeneratedSetStatus;
 
 /** The team's side of review: create and edit sessions (members), session page and results with CSV (supervisors). */
 @Controller
@@ -93,7 +94,7 @@ class ReviewSessionsController {
             names.put(d.id(), d.name());
         }
         for (GeneratedSet s : checkpoints.allSets()) {
-            if ("READY".equals(s.status())) {
+            if (s.status() == GeneratedSetStatus.READY) {
                 checkpoints.find(s.checkpointId()).ifPresent(c -> choices.add(new Choice(c, s.sourceDatasetId(),
                         names.getOrDefault(s.sourceDatasetId(), "dataset " + s.sourceDatasetId()))));
             }

@@ -27,6 +27,7 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.checkpoints.GeneratedSetStatus;
 import org.stainbench.evaluation.Evaluation;
 import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Protocol;
@@ -51,8 +52,6 @@ class EpochEvaluations {
     static final String LAUNCHED = "LAUNCHED";
     static final String FAILED = "FAILED";
 
-    private static final String SET_READY = "READY";
-    private static final String SET_FAILED = "FAILED";
 
     /** One request as stored. */
     record Request(long id, String runUuid, String name, List<Integer> epochs, List<Long> setIds,
@@ -153,7 +152,7 @@ class EpochEvaluations {
             Optional<GeneratedSet> set = checkpoints.sets(c.id()).stream()
                     .filter(s -> s.sourceDatasetId() == source.id()).findFirst();
             if (set.isPresent()) {
-                if (SET_FAILED.equals(set.get().status())) {
+                if (set.get().status() == GeneratedSetStatus.FAILED) {
                     throw new IllegalArgumentException("Generation of epoch " + e + " ('" + c.name() + "') on '"
                             + source.name() + "' failed earlier: " + set.get().report());
                 }
@@ -234,7 +233,7 @@ class EpochEvaluations {
                 fail(r, "Generated set " + setId + " no longer exists.");
                 return;
             }
-            if (SET_FAILED.equals(s.get().status())) {
+            if (s.get().status() == GeneratedSetStatus.FAILED) {
                 fail(r, "Generation failed for set " + setId + ": " + s.get().report());
                 return;
             }
@@ -263,7 +262,7 @@ class EpochEvaluations {
 
     private boolean ready(long setId) {
         Optional<GeneratedSet> s = checkpoints.set(setId);
-        if (s.isEmpty() || !SET_READY.equals(s.get().status())) {
+        if (s.isEmpty() || s.get().status() != GeneratedSetStatus.READY) {
             return false;
         }
         List<Archive> archives = catalog.archives(s.get().datasetId());
