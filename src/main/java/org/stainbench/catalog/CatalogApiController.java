@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.stainbench.accounts.ApiPrincipal;
 
 /**
  * JSON API for scripts (API-scope tokens): datasets, archive registration by upload (multipart field
@@ -48,7 +49,7 @@ class CatalogApiController {
 
     /** The acting user: the token's owner. */
     static String who(Authentication auth) {
-        return auth.getPrincipal() instanceof org.stainbench.accounts.ApiPrincipal p ? p.username() : auth.getName();
+        return auth.getPrincipal() instanceof ApiPrincipal p ? p.username() : auth.getName();
     }
 
     static Map<String, Object> json(Dataset d) {

@@ -25,6 +25,7 @@ import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import jakarta.servlet.http.HttpServletResponse;
+import org.stainbench.shell.Dependants;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Dataset pages: list and create, detail with archives, ingest progress, patients, split and histograms. */
@@ -165,8 +166,8 @@ class DatasetController {
         return confirm(d, catalog.dependantsOf(id), model);
     }
 
-    private static String confirm(Dataset d, List<org.stainbench.shell.Dependants.Dependant> dependants, Model model) {
-        model.addAttribute("subject", new org.stainbench.shell.Dependants.Dependant("dataset", d.name(), d.href()));
+    private static String confirm(Dataset d, List<Dependants.Dependant> dependants, Model model) {
+        model.addAttribute("subject", new Dependants.Dependant("dataset", d.name(), d.href()));
         model.addAttribute("dependants", dependants);
         model.addAttribute("action", d.href() + "/delete");
         return "trash/confirm";
@@ -178,7 +179,7 @@ class DatasetController {
         Dataset d = catalog.requireDataset(id);
         try {
             catalog.deleteDataset(id, who.getName());
-        } catch (org.stainbench.shell.Dependants.Blocked e) {
+        } catch (Dependants.Blocked e) {
             response.setStatus(HttpServletResponse.SC_CONFLICT);
             model.addAttribute("error", e.getMessage());
             return confirm(d, e.dependants(), model);

@@ -29,6 +29,7 @@ import org.stainbench.checkpoints.RunNames;
 import org.stainbench.evaluation.features.StandardExtractors;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.jobs.JobQueue;
+import org.stainbench.shell.Activity;
 
 /** Evaluation list and form, an evaluation's comparison table and charts, exports, extractors, sheet import. */
 @Controller
@@ -212,7 +213,7 @@ class EvaluationController {
     }
 
     private void exported(java.security.Principal who, long id, String format) {
-        events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "exported", "evaluation", id,
+        events.publishEvent(Activity.of(who.getName(), "exported", "evaluation", id,
                 "Exported the comparison table of evaluation " + id + " as " + format, "/evaluations/" + id));
     }
 

@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.catalog.Archive;
+import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.DatasetKind;
@@ -224,8 +226,8 @@ public class Evaluations {
 
     private void requireTiles(String name, long datasetId, Protocol p) {
         var archives = catalog.archives(datasetId).stream()
-                .filter(a -> a.status() == org.stainbench.catalog.ArchiveStatus.READY)
-                .sorted(Comparator.comparing(org.stainbench.catalog.Archive::fileName)).toList();
+                .filter(a -> a.status() == ArchiveStatus.READY)
+                .sorted(Comparator.comparing(Archive::fileName)).toList();
         if (archives.isEmpty()) {
             throw new IllegalArgumentException("'" + name + "' has no ingested archives.");
         }

@@ -14,6 +14,7 @@ import org.stainbench.evaluation.metrics.Kid;
 import org.stainbench.evaluation.metrics.VectorSupport;
 import org.stainbench.shell.CliCommand;
 import org.stainbench.tiles.Npy;
+import org.stainbench.tiles.NpyFormatException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -115,7 +116,7 @@ public class MetricsCommand implements CliCommand {
             in.reset();
             Npy.Matrix m = Npy.readMatrix(in);
             return Features.adopt(what + " features " + file.getFileName(), m.rows(), m.cols(), m.data());
-        } catch (org.stainbench.tiles.NpyFormatException e) {
+        } catch (NpyFormatException e) {
             throw new IllegalArgumentException(what + " features " + file + ": " + e.getMessage());
         }
     }

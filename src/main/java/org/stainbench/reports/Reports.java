@@ -17,7 +17,9 @@ import org.springframework.web.server.ResponseStatusException;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.Stain;
 import org.stainbench.catalog.TileInfo;
+import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.evaluation.ComparisonTable;
 import org.stainbench.evaluation.Evaluation;
@@ -458,12 +460,12 @@ class Reports {
         return evaluations.list(0, 200);
     }
 
-    List<org.stainbench.checkpoints.Checkpoint> checkpointChoices() {
+    List<Checkpoint> checkpointChoices() {
         return checkpoints.all();
     }
 
     List<Dataset> sourceChoices() {
-        return catalog.datasets().stream().filter(d -> d.stain() == org.stainbench.catalog.Stain.HE).toList();
+        return catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList();
     }
 
     List<ReviewHeadlines.SessionRef> sessionChoices() {

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.NotRealData;
 import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
@@ -72,7 +73,7 @@ class CpuTrainingController {
                 if (d != null && !d.real()) {
                     try {
                         catalog.requireReal(d.id(), d == s ? "the H&E training data" : "the real IHC target");
-                    } catch (org.stainbench.catalog.NotRealData e) {
+                    } catch (NotRealData e) {
                         p.add(e.getMessage());
                     }
                 }

@@ -13,8 +13,11 @@ import org.stainbench.catalog.ArchiveIngested;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.evaluation.Extractors;
+import org.stainbench.jobs.JobFinished;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
+import org.stainbench.jobs.JobState;
 
 /**
  * When the demo project's datasets are ingested, the demo gains one CPU colour-map training run (4 short
@@ -40,11 +43,11 @@ class DemoTraining {
     private final JobQueue jobs;
     private final EpochEvaluations epochEvaluations;
     private final EpochSection section;
-    private final org.stainbench.evaluation.Extractors extractors;
+    private final Extractors extractors;
     private final boolean enabled;
 
     DemoTraining(Catalog catalog, TrackingStore store, JobQueue jobs, EpochEvaluations epochEvaluations,
-            EpochSection section, @org.springframework.context.annotation.Lazy org.stainbench.evaluation.Extractors extractors,
+            EpochSection section, @org.springframework.context.annotation.Lazy Extractors extractors,
             @org.springframework.beans.factory.annotation.Value("${stainbench.demo.training:true}") boolean enabled) {
         this.catalog = catalog;
         this.store = store;
@@ -61,8 +64,8 @@ class DemoTraining {
      * protocol that fits the demo's small archives.
      */
     @EventListener
-    synchronized void trained(org.stainbench.jobs.JobFinished e) {
-        if (!enabled || !ColourMapJob.TYPE.equals(e.type()) || e.state() != org.stainbench.jobs.JobState.SUCCEEDED) {
+    synchronized void trained(JobFinished e) {
+        if (!enabled || !ColourMapJob.TYPE.equals(e.type()) || e.state() != JobState.SUCCEEDED) {
             return;
         }
         Optional<Tracking.RunInfo> run = store.run(e.params().get("run")).filter(r -> RUN.equals(r.name()));

@@ -33,6 +33,7 @@ import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Protocol;
 import org.stainbench.jobs.JobFinished;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.Columns;
 import org.stainbench.shell.Names;
 
 /**
@@ -298,7 +299,7 @@ class EpochEvaluations {
                 split(rs.getString("epochs"), Integer::valueOf), split(rs.getString("set_ids"), Long::valueOf),
                 rs.getLong("source_dataset_id"), rs.getLong("real_dataset_id"), rs.getLong("extractor_id"),
                 rs.getString("protocol"), rs.getString("state"), rs.getString("message"),
-                org.stainbench.shell.Columns.longOrNull(rs, "evaluation_id"), rs.getString("created_by"),
+                Columns.longOrNull(rs, "evaluation_id"), rs.getString("created_by"),
                 rs.getTimestamp("created_at").toInstant());
     }
 }

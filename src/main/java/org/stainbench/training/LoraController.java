@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.NotRealData;
 import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.CommandJob;
 import org.stainbench.jobs.CommandText;
@@ -86,7 +87,7 @@ class LoraController {
         if (!dataset.real()) {
             try {
                 catalog.requireReal(dataset.id(), "the training data");
-            } catch (org.stainbench.catalog.NotRealData e) {
+            } catch (NotRealData e) {
                 return List.of(new FieldProblem("datasetId", e.getMessage()));
             }
         }

@@ -23,6 +23,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.evaluation.Metric;
+import org.stainbench.evaluation.ProtocolFingerprint;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobSummary;
+import org.stainbench.jobs.NodeAvailability;
 import org.stainbench.shell.Dependants;
 
 /** Pages for tracked runs: a list per experiment and a run page with curves, params, tags and images. */
@@ -31,18 +37,18 @@ class RunsController {
 
     private final TrackingStore store;
     private final MlflowArtifacts artifacts;
-    private final org.stainbench.checkpoints.Checkpoints checkpoints;
+    private final Checkpoints checkpoints;
     private final EpochSection epochs;
-    private final org.stainbench.jobs.JobQueue jobs;
+    private final JobQueue jobs;
     private final java.time.Clock clock;
     private final Runs lifecycle;
-    private final org.stainbench.jobs.NodeAvailability nodes;
+    private final NodeAvailability nodes;
     private final RunTable table;
     private final TileScrubber scrubber;
 
-    RunsController(TrackingStore store, MlflowArtifacts artifacts, org.stainbench.checkpoints.Checkpoints checkpoints,
-            EpochSection epochs, org.stainbench.jobs.JobQueue jobs, java.time.Clock clock, Runs lifecycle,
-            org.stainbench.jobs.NodeAvailability nodes, RunTable table, TileScrubber scrubber) {
+    RunsController(TrackingStore store, MlflowArtifacts artifacts, Checkpoints checkpoints,
+            EpochSection epochs, JobQueue jobs, java.time.Clock clock, Runs lifecycle,
+            NodeAvailability nodes, RunTable table, TileScrubber scrubber) {
         this.nodes = nodes;
         this.scrubber = scrubber;
         this.lifecycle = lifecycle;
@@ -234,7 +240,7 @@ class RunsController {
 
     Progress progress(Tracking.Run run) {
         String jobId = run.tags().get("stainbench.job_id");
-        var job = jobId == null || !jobId.matches("\\d+") ? java.util.Optional.<org.stainbench.jobs.JobSummary>empty()
+        var job = jobId == null || !jobId.matches("\\d+") ? java.util.Optional.<JobSummary>empty()
                 : jobs.find(Long.parseLong(jobId));
         if (job.isPresent() && job.get().startedAt() != null && job.get().progressDone() > 0) {
             var j = job.get();
@@ -321,7 +327,7 @@ class RunsController {
             EpochSection.Chart chart = epochs.chart(r.info().uuid());
             for (EpochSection.Series s : chart.series()) {
                 EvalTable t = byFingerprint.computeIfAbsent(s.fingerprint(), fp -> new EvalTable(fp,
-                        fp.startsWith("unrecorded-") ? "unrecorded" : org.stainbench.evaluation.ProtocolFingerprint.shortOf(fp),
+                        fp.startsWith("unrecorded-") ? "unrecorded" : ProtocolFingerprint.shortOf(fp),
                         new java.util.ArrayList<>(), new java.util.ArrayList<>(), new java.util.ArrayList<>()));
                 for (Map<String, String> m : chart.metrics()) {
                     if (t.metrics().stream().noneMatch(x -> x.get("key").equals(m.get("key")))
@@ -354,7 +360,7 @@ class RunsController {
         for (EvalTable t : out) {
             for (Map<String, String> m : t.metrics()) {
                 String k = m.get("key");
-                if (k.equals(org.stainbench.evaluation.Metric.KID_STD.key())) {
+                if (k.equals(Metric.KID_STD.key())) {
                     continue; // a dispersion, never marked best
                 }
                 double best = Double.POSITIVE_INFINITY;

@@ -56,6 +56,7 @@ import org.stainbench.evaluation.metrics.Kid;
 import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.evaluation.metrics.StainDistances;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
+import org.stainbench.shell.Sha256;
 import org.stainbench.tiles.NpzWriter;
 import org.stainbench.tiles.QualityMeasures;
 import org.stainbench.tiles.RgbTile;
@@ -140,7 +141,7 @@ class EvaluationsTest {
     void storedValuesAreTheMetricsOfTheCachedFeaturesAndARerunIsIdentical() throws IOException {
         Evaluation a = runToEnd("twice A", real, small(0, 1));
         assertThat(a.status()).as(a.error()).isEqualTo("DONE");
-        assertThat(a.extractorSha256()).isEqualTo(org.stainbench.shell.Sha256.of(model));
+        assertThat(a.extractorSha256()).isEqualTo(Sha256.of(model));
         long cached = store.countFeatures(extractor.id());
         List<EvaluationStore.SeedValue> va = store.values(a.id());
         // one value per metric per seed, the seed on each
