@@ -30,6 +30,7 @@ import org.stainbench.evaluation.features.StandardExtractors;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /** Evaluation list and form, an evaluation's comparison table and charts, exports, extractors, sheet import. */
 @Controller
@@ -213,7 +214,7 @@ class EvaluationController {
     }
 
     private void exported(java.security.Principal who, long id, String format) {
-        events.publishEvent(Activity.of(who.getName(), "exported", "evaluation", id,
+        events.publishEvent(Activity.of(who.getName(), "exported", ActivitySubject.EVALUATION, id,
                 "Exported the comparison table of evaluation " + id + " as " + format, "/evaluations/" + id));
     }
 

@@ -46,7 +46,7 @@ import org.stainbench.tiles.RgbTile;
 @Component
 class EvaluationJob implements JobHandler {
 
-    static final String TYPE = "evaluation";
+    static final String TYPE = EvaluationJobTypes.EVALUATION;
 
     private final EvaluationStore store;
     private final Extractors extractors;

@@ -32,6 +32,7 @@ import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Names;
 
 /**
@@ -184,7 +185,7 @@ public class Evaluations {
         });
         long job = jobs.submit(JobRequest.embedded(EvaluationJob.TYPE, "Evaluate " + n, Map.of("evaluationId", Long.toString(id)), by));
         store.setJob(id, job);
-        events.publishEvent(Activity.of(by, "launched", "evaluation", id, "Launched evaluation '" + n + "' of " + sets.size()
+        events.publishEvent(Activity.of(by, "launched", ActivitySubject.EVALUATION, id, "Launched evaluation '" + n + "' of " + sets.size()
                 + " generated set" + (sets.size() == 1 ? "" : "s") + " against '" + real.name() + "'", "/evaluations/" + id));
         return store.findEvaluation(id).orElseThrow();
     }
@@ -874,7 +875,7 @@ public class Evaluations {
             fingerprints.refresh(ev, null);
             return ev;
         });
-        events.publishEvent(Activity.of(by, "imported", "evaluation", id, "Imported the lab's results sheet ("
+        events.publishEvent(Activity.of(by, "imported", ActivitySubject.EVALUATION, id, "Imported the lab's results sheet ("
                 + sheet.seedValues().size() + " models)", "/evaluations/" + id));
         return store.findEvaluation(id).orElseThrow();
     }

@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /**
  * Pages: the queue ({@code /jobs}, filters and paging), a job ({@code /jobs/{id}}: spec, timeline, attempts,
@@ -151,7 +152,7 @@ class JobsController {
             flash.addFlashAttribute("error", "Job " + id + " has already ended (" + job.state() + ").");
         } else {
             queue.cancel(id, who.getName());
-            events.publishEvent(Activity.of(who.getName(), "cancelled", "job", id, "Cancelled job " + id + " '"
+            events.publishEvent(Activity.of(who.getName(), "cancelled", ActivitySubject.JOB, id, "Cancelled job " + id + " '"
                     + job.title() + "'", "/jobs/" + id));
             flash.addFlashAttribute("message", "Cancel requested for job " + id + ".");
         }
@@ -168,7 +169,7 @@ class JobsController {
                     + "retried (clone it to run it again).");
         } else if (store.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
             queue.enqueueSignal();
-            events.publishEvent(Activity.of(who.getName(), "retried", "job", id, "Retried job " + id + " '"
+            events.publishEvent(Activity.of(who.getName(), "retried", ActivitySubject.JOB, id, "Retried job " + id + " '"
                     + job.title() + "'", "/jobs/" + id));
             flash.addFlashAttribute("message", "Job " + id + " is queued again.");
         }
@@ -213,9 +214,9 @@ class JobsController {
                     who.getName(), form.mlflowRunId() == null || form.mlflowRunId().isBlank() ? null
                             : form.mlflowRunId().trim(), useSlurm));
             events.publishEvent(from == null
-                    ? Activity.of(who.getName(), "launched", "job", id, "Launched job " + id + " '" + form.title() + "'",
+                    ? Activity.of(who.getName(), "launched", ActivitySubject.JOB, id, "Launched job " + id + " '" + form.title() + "'",
                             "/jobs/" + id)
-                    : Activity.of(who.getName(), "cloned", "job", id, "Launched job " + id + " '" + form.title()
+                    : Activity.of(who.getName(), "cloned", ActivitySubject.JOB, id, "Launched job " + id + " '" + form.title()
                             + "', cloned from job " + from, "/jobs/" + id));
             flash.addFlashAttribute("message", "Job " + id + " queued.");
             return "redirect:/jobs/" + id;

@@ -32,6 +32,7 @@ import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
 import org.stainbench.checkpoints.GeneratedSetStatus;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /** The team's side of review: create and edit sessions (members), session page and results with CSV (supervisors). */
 @Controller
@@ -449,7 +450,7 @@ class ReviewSessionsController {
             row.add(t == null ? "" : t.isBreak() ? "break (left out)" : t.source());
             out.append(String.join(",", row.stream().map(ReviewSessionsController::csvField).toList())).append('\n');
         }
-        events.publishEvent(Activity.of(auth.getName(), "exported", "review session", id,
+        events.publishEvent(Activity.of(auth.getName(), "exported", ActivitySubject.REVIEW_SESSION, id,
                 "Exported the answers of review session '" + s.name() + "' as CSV", "/review/sessions/" + id + "/results"));
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"review-" + id + "-answers.csv\"")

@@ -21,6 +21,7 @@ import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.tiles.RgbTile;
 import org.stainbench.shell.Names;
 
@@ -134,7 +135,7 @@ class Reviews {
         for (String r : c.raters()) {
             addRaterRow(saved, r);
         }
-        events.publishEvent(Activity.of(by, "created", "review session", id,
+        events.publishEvent(Activity.of(by, "created", ActivitySubject.REVIEW_SESSION, id,
                 "Created review session '" + c.name() + "' (" + c.mode().title() + ", " + items.size() + " items, "
                         + c.raters().size() + " raters)", "/review/sessions/" + id));
         return saved;
@@ -232,7 +233,7 @@ class Reviews {
         }
         String crit = s.mode() == ReviewMode.LIKERT ? normaliseCriteria(criteria) : null;
         store.updateSettings(id, n, text, crit);
-        events.publishEvent(Activity.of(by, "edited", "review session", id, "Edited review session '" + n + "'",
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Edited review session '" + n + "'",
                 "/review/sessions/" + id));
     }
 
@@ -248,7 +249,7 @@ class Reviews {
             throw new IllegalArgumentException("'" + username + "' already rates this session.");
         }
         addRaterRow(s, username);
-        events.publishEvent(Activity.of(by, "edited", "review session", id, "Added rater '" + username + "' to '"
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Added rater '" + username + "' to '"
                 + s.name() + "'", "/review/sessions/" + id));
     }
 
@@ -293,7 +294,7 @@ class Reviews {
         store.deleteRater(id, username);
         designs.forgetRater(id, username);
         practice.forgetRater(id, username);
-        events.publishEvent(Activity.of(by, "edited", "review session", id, "Removed rater '" + username + "' from '"
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Removed rater '" + username + "' from '"
                 + s.name() + "'", "/review/sessions/" + id));
     }
 
@@ -303,7 +304,7 @@ class Reviews {
         designs.deleteFor(id);
         practice.deleteFor(id);
         store.deleteSession(id);
-        events.publishEvent(Activity.of(by, "deleted", "review session", id, "Deleted review session '" + s.name() + "'", null));
+        events.publishEvent(Activity.of(by, "deleted", ActivitySubject.REVIEW_SESSION, id, "Deleted review session '" + s.name() + "'", null));
     }
 
     // rating

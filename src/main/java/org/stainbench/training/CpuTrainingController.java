@@ -20,6 +20,7 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Names;
 
 /** Launching the CPU colour-map training: a small real training that needs no GPU. */
@@ -155,7 +156,7 @@ class CpuTrainingController {
         long jobId = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + name + " on " + source.name(),
                 job, me.getName()));
         store.logBatch(run.uuid(), List.of(), Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
-        events.publishEvent(Activity.of(me.getName(), "launched", "run", run.uuid(),
+        events.publishEvent(Activity.of(me.getName(), "launched", ActivitySubject.RUN, run.uuid(),
                 "Launched CPU colour-map training '" + name + "' (job #" + jobId + ")", "/runs/" + run.uuid()));
         flash.addFlashAttribute("message", "Training '" + name + "' queued as job #" + jobId + ".");
         return "redirect:/runs/" + run.uuid();

@@ -13,6 +13,7 @@ import org.stainbench.catalog.ArchiveIngested;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.DemoDatasets;
 import org.stainbench.evaluation.Extractors;
 import org.stainbench.jobs.JobFinished;
 import org.stainbench.jobs.JobQueue;
@@ -28,8 +29,6 @@ import org.stainbench.jobs.JobState;
 class DemoTraining {
 
     private static final Logger log = LoggerFactory.getLogger(DemoTraining.class);
-    static final String HE = "Demo H&E (synthetic)";
-    static final String CK7 = "Demo CK7 (synthetic)";
     static final String EXPERIMENT = "colour-map (demo)";
     static final String RUN = "colour-map-demo";
     /**
@@ -69,8 +68,8 @@ class DemoTraining {
             return;
         }
         Optional<Tracking.RunInfo> run = store.run(e.params().get("run")).filter(r -> RUN.equals(r.name()));
-        Optional<Dataset> he = named(HE);
-        Optional<Dataset> ck7 = named(CK7);
+        Optional<Dataset> he = named(DemoDatasets.HE);
+        Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         if (run.isEmpty() || he.isEmpty() || ck7.isEmpty() || !epochEvaluations.ofRun(run.get().uuid()).isEmpty()) {
             return;
         }
@@ -93,8 +92,8 @@ class DemoTraining {
 
     @EventListener
     synchronized void ingested(ArchiveIngested e) {
-        Optional<Dataset> he = named(HE);
-        Optional<Dataset> ck7 = named(CK7);
+        Optional<Dataset> he = named(DemoDatasets.HE);
+        Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         if (!enabled || he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
                 || !allReady(he.get()) || !allReady(ck7.get()) || store.experimentByName(EXPERIMENT).isPresent()) {
             return;
@@ -104,8 +103,8 @@ class DemoTraining {
                 Map.of("stainbench.kind", "colour-map", "stainbench.dataset_id", String.valueOf(he.get().id())));
         Map<String, String> params = new LinkedHashMap<>();
         params.put("method", "colour map (OD-space linear), Adam on sliced Wasserstein-2");
-        params.put("source_dataset", HE);
-        params.put("target_dataset", CK7);
+        params.put("source_dataset", DemoDatasets.HE);
+        params.put("target_dataset", DemoDatasets.CK7);
         params.put("split", "all");
         params.put("epochs", Integer.toString(EPOCHS));
         params.put("steps_per_epoch", "20");
@@ -120,7 +119,7 @@ class DemoTraining {
         Map<String, String> withApply = new LinkedHashMap<>(job);
         withApply.put("applyTo", String.valueOf(he.get().id()));
         withApply.put("by", "demo");
-        long id = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + RUN + " on " + HE, withApply, "demo"));
+        long id = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + RUN + " on " + DemoDatasets.HE, withApply, "demo"));
         store.logBatch(run.uuid(), List.of(), Map.of(), Map.of("stainbench.job_id", String.valueOf(id)));
         log.info("Demo colour-map training queued as job {}", id);
     }

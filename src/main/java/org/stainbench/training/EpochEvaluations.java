@@ -33,6 +33,7 @@ import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Protocol;
 import org.stainbench.jobs.JobFinished;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Columns;
 import org.stainbench.shell.Names;
 
@@ -180,7 +181,7 @@ class EpochEvaluations {
                         WAITING, by, now, now)
                 .update(keys, "id");
         long id = keys.getKey().longValue();
-        events.publishEvent(Activity.of(by, "launched", "run", runUuid, "Requested evaluation of epoch"
+        events.publishEvent(Activity.of(by, "launched", ActivitySubject.RUN, runUuid, "Requested evaluation of epoch"
                 + (chosen.size() == 1 ? " " : "s ") + range(chosen) + " of '" + run.name() + "' against '"
                 + real.name() + "'", "/runs/" + runUuid));
         advance();

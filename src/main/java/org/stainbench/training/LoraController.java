@@ -24,6 +24,7 @@ import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.NodeAvailability;
 import org.stainbench.jobs.Resources;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.FieldProblem;
 
 /**
@@ -123,7 +124,7 @@ class LoraController {
                 List.of(), form.checkpointFiles(dataset.name(), stain), resources, me.getName(), run.uuid(),
                 "slurm".equals(form.executor())));
         store.logBatch(run.uuid(), List.of(), Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
-        events.publishEvent(Activity.of(me.getName(), "launched", "run", run.uuid(),
+        events.publishEvent(Activity.of(me.getName(), "launched", ActivitySubject.RUN, run.uuid(),
                 "Launched LoRA training '" + runName + "' on " + dataset.name() + " (job #" + jobId + ")",
                 "/runs/" + run.uuid()));
         flash.addFlashAttribute("message", "Launched '" + runName + "' as job #" + jobId + ".");
