@@ -548,4 +548,50 @@ public class Catalog {
             super(org.springframework.http.HttpStatus.NOT_FOUND, message);
         }
     }
+
+    // reads for the module's own pages: its controllers reach the store only through the facade
+
+    long countTiles(long datasetId, TileFilter f) {
+        return store.countTiles(datasetId, f);
+    }
+
+    List<TileInfo> tiles(long datasetId, TileFilter f, int offset, int limit) {
+        return store.tiles(datasetId, f, offset, limit);
+    }
+
+    List<Double> labels(long datasetId) {
+        return store.labels(datasetId);
+    }
+
+    Optional<TileInfo> findTile(long id) {
+        return store.findTile(id);
+    }
+
+    Optional<TileInfo> neighbour(TileInfo t, TileFilter f, boolean next) {
+        return store.neighbour(t, f, next);
+    }
+
+    Optional<Archive> findArchive(long id) {
+        return store.findArchive(id);
+    }
+
+    Map<Long, long[]> datasetCounts() {
+        return store.datasetCounts();
+    }
+
+    List<Dataset> datasets(DatasetKind kind, int offset, int limit) {
+        return store.datasets(kind, offset, limit);
+    }
+
+    long countDatasets(DatasetKind kind) {
+        return store.countDatasets(kind);
+    }
+
+    long countInformative(long datasetId) {
+        return store.countInformative(datasetId);
+    }
+
+    List<Map<String, Object>> histograms(long datasetId) {
+        return Histograms.of(store, datasetId);
+    }
 }

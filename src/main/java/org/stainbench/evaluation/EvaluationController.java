@@ -170,7 +170,7 @@ class EvaluationController {
                 std.add(s == null ? null : s.shownStd());
                 invariant.add(s != null && s.seedInvariant());
                 best.add(s != null && s.best());
-                seeds.add(r.seeds().getOrDefault(m, List.of()).stream().map(EvaluationStore.SeedValue::value).toList());
+                seeds.add(r.seeds().getOrDefault(m, List.of()).stream().map(v -> v.value()).toList());
             }
             mm.put("ranked", m.ranked());
             mm.put("mean", mean);

@@ -37,7 +37,6 @@ class JobsController {
     static final int PAGE_SIZE = 25;
     static final int LOG_TAIL_BYTES = 64 * 1024;
 
-    private final JobStore store;
     private final JobQueue queue;
     private final JobViews views;
     private final JobLogs logs;
@@ -48,12 +47,11 @@ class JobsController {
     private final Clock clock;
     private final org.springframework.context.ApplicationEventPublisher events;
 
-    JobsController(JobStore store, JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates,
+    JobsController(JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates,
                    AgentService agents, SlurmClusters slurm, JobsProperties properties, Clock clock,
                    org.springframework.context.ApplicationEventPublisher events) {
         this.events = events;
         this.properties = properties;
-        this.store = store;
         this.queue = queue;
         this.views = views;
         this.logs = logs;
@@ -167,7 +165,7 @@ class JobsController {
         } else if (!job.state().retryable()) {
             flash.addFlashAttribute("error", "Job " + id + " succeeded; only a failed, cancelled or lost job can be "
                     + "retried (clone it to run it again).");
-        } else if (store.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
+        } else if (queue.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
             queue.enqueueSignal();
             events.publishEvent(Activity.of(who.getName(), "retried", ActivitySubject.JOB, id, "Retried job " + id + " '"
                     + job.title() + "'", "/jobs/" + id));
@@ -236,7 +234,7 @@ class JobsController {
     }
 
     private JobRow job(long id) {
-        return store.find(id).orElseThrow(() ->
+        return queue.row(id).orElseThrow(() ->
                 new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No job " + id + "."));
     }
 

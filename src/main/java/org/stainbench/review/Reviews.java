@@ -2,6 +2,7 @@ package org.stainbench.review;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -439,5 +440,47 @@ class Reviews {
         RgbTile tile = tiles.read(ref.archiveId(), ref.index());
         int[] size = store.imageSize(i.sessionId()).orElse(new int[] {tile.width(), tile.height()});
         return Optional.of(ReviewImages.png(ReviewImages.resample(tile, size[0], size[1])));
+    }
+
+    // reads for the module's own pages: its controllers reach the store only through the facade
+
+    Optional<ReviewSession> find(long id) {
+        return store.find(id);
+    }
+
+    List<ReviewSession> sessions(int offset, int limit) {
+        return store.sessions(offset, limit);
+    }
+
+    long count() {
+        return store.count();
+    }
+
+    List<ReviewSession> sessionsOf(String username) {
+        return store.sessionsOf(username);
+    }
+
+    List<ReviewItem> items(long sessionId) {
+        return store.items(sessionId);
+    }
+
+    List<ReviewStore.Rater> raters(long sessionId) {
+        return store.raters(sessionId);
+    }
+
+    List<ReviewAnswer> answers(long sessionId) {
+        return store.answers(sessionId);
+    }
+
+    Map<Long, Instant> shownAt(long sessionId) {
+        return store.shownAt(sessionId);
+    }
+
+    long answerCount(long sessionId) {
+        return store.answerCount(sessionId);
+    }
+
+    long answerCount(long sessionId, String rater) {
+        return store.answerCount(sessionId, rater);
     }
 }
