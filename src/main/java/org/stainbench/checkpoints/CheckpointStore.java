@@ -19,6 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
+import org.stainbench.shell.SoftDelete;
 import org.stainbench.tiles.QualityMeasures;
 
 /** SQL for checkpoints, generated sets, generated archives and tile quality. */
@@ -104,13 +105,11 @@ class CheckpointStore {
     }
 
     boolean softDelete(long id, String by, Instant at) {
-        return jdbc.sql("update checkpoint set deleted_at = ?, deleted_by = ? where id = ? and deleted_at is null")
-                .params(Timestamp.from(at), by, id).update() == 1;
+        return SoftDelete.mark(jdbc, "checkpoint", id, by, at);
     }
 
     boolean restore(long id) {
-        return jdbc.sql("update checkpoint set deleted_at = null, deleted_by = null where id = ? and deleted_at is not null")
-                .param(id).update() == 1;
+        return SoftDelete.restore(jdbc, "checkpoint", id);
     }
 
     /** Live checkpoints trained on the dataset. */
