@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /** Admin pages: users (create, re-role, disable) and machine tokens (create, revoke). */
 @Controller
@@ -57,7 +58,7 @@ class AdminController {
     String createUser(@ModelAttribute("form") UserForm form, Principal me, Model model, RedirectAttributes flash) {
         try {
             UserAccount user = accounts.createUser(form.username(), form.displayName(), form.role(), form.password());
-            events.publishEvent(Activity.of(me.getName(), "registered", "user", user.getId(),
+            events.publishEvent(Activity.of(me.getName(), "registered", ActivitySubject.USER, user.getId(),
                     "Created user '" + user.getUsername() + "' (" + user.getRole() + ")", "/admin/users"));
             flash.addFlashAttribute("message", "Created user '" + user.getUsername() + "' as " + user.getRole() + ".");
             return "redirect:/admin/users";
@@ -72,7 +73,7 @@ class AdminController {
     String changeRole(@PathVariable long id, @RequestParam Role role, Principal me, RedirectAttributes flash) {
         return act(flash, () -> {
             accounts.changeRole(id, role, me.getName());
-            events.publishEvent(Activity.of(me.getName(), "edited", "user", id, "Changed the role of " + name(id)
+            events.publishEvent(Activity.of(me.getName(), "edited", ActivitySubject.USER, id, "Changed the role of " + name(id)
                     + " to " + role, "/admin/users"));
         }, "Role changed to " + role + "." + (role == Role.PATHOLOGIST
                 ? " Pathologists hold no machine tokens: theirs were revoked." : "")
@@ -83,7 +84,7 @@ class AdminController {
     String setEnabled(@PathVariable long id, @RequestParam boolean enabled, Principal me, RedirectAttributes flash) {
         return act(flash, () -> {
             accounts.setEnabled(id, enabled, me.getName());
-            events.publishEvent(Activity.of(me.getName(), enabled ? "enabled" : "disabled", "user", id,
+            events.publishEvent(Activity.of(me.getName(), enabled ? "enabled" : "disabled", ActivitySubject.USER, id,
                     (enabled ? "Enabled " : "Disabled ") + name(id), "/admin/users"));
         }, enabled ? "User enabled." : "User disabled.", "/admin/users");
     }
@@ -93,7 +94,7 @@ class AdminController {
             RedirectAttributes flash) {
         return act(flash, () -> {
             accounts.resetPassword(id, password);
-            events.publishEvent(Activity.of(me.getName(), "edited", "user", id, "Reset the password of " + name(id),
+            events.publishEvent(Activity.of(me.getName(), "edited", ActivitySubject.USER, id, "Reset the password of " + name(id),
                     "/admin/users"));
         }, "Password reset.", "/admin/users");
     }
@@ -113,7 +114,7 @@ class AdminController {
             Principal me, RedirectAttributes flash) {
         try {
             Accounts.IssuedToken issued = accounts.issueToken(name, owner, scope);
-            events.publishEvent(Activity.of(me.getName(), "registered", "token", issued.id(),
+            events.publishEvent(Activity.of(me.getName(), "registered", ActivitySubject.TOKEN, issued.id(),
                     "Created " + scope + " token '" + issued.name() + "' for " + owner, "/admin/tokens"));
             flash.addFlashAttribute("issuedToken", issued);
             flash.addFlashAttribute("message", "Created token '" + issued.name()
@@ -132,7 +133,7 @@ class AdminController {
         return act(flash, () -> {
             accounts.revokeToken(id);
             String token = tokens.findById(id).map(MachineToken::getName).orElse("#" + id);
-            events.publishEvent(Activity.of(me.getName(), "revoked", "token", id, "Revoked token '" + token + "'",
+            events.publishEvent(Activity.of(me.getName(), "revoked", ActivitySubject.TOKEN, id, "Revoked token '" + token + "'",
                     "/admin/tokens"));
         }, "Token revoked.", "/admin/tokens");
     }

@@ -187,7 +187,7 @@ public final class ArtifactCache {
     }
 
     private static String entryName(String key, String what) {
-        var sha = org.stainbench.artifacts.Hashes.sha256();
+        var sha = Hashes.sha256();
         sha.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(what.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -24,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Dependants;
 import org.stainbench.tiles.NpyFormatException;
 import org.stainbench.tiles.Npz;
@@ -95,7 +96,7 @@ public class Catalog {
         return tx.execute(s -> {
             long id = store.insertDataset(n, stain, stain == Stain.IHC ? m : null, blankToNull(cohort), tileSize,
                     blankToNull(description), by, clock.instant());
-            events.publishEvent(Activity.of(by, "registered", Dependants.DATASET, id, "Registered dataset '" + n + "'",
+            events.publishEvent(Activity.of(by, "registered", ActivitySubject.DATASET, id, "Registered dataset '" + n + "'",
                     "/datasets/" + id));
             return id;
         });
@@ -190,7 +191,7 @@ public class Catalog {
             if (!store.softDelete(id, by, clock.instant())) {
                 throw new IllegalArgumentException("Dataset '" + d.name() + "' is already deleted.");
             }
-            events.publishEvent(Activity.of(by, "deleted", Dependants.DATASET, id, "Deleted dataset '" + d.name() + "'",
+            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.DATASET, id, "Deleted dataset '" + d.name() + "'",
                     "/datasets/" + id));
         });
     }
@@ -219,7 +220,7 @@ public class Catalog {
             if (!store.restore(id)) {
                 throw new IllegalArgumentException("Dataset '" + d.name() + "' is not deleted.");
             }
-            events.publishEvent(Activity.of(by, "restored", Dependants.DATASET, id, "Restored dataset '" + d.name()
+            events.publishEvent(Activity.of(by, "restored", ActivitySubject.DATASET, id, "Restored dataset '" + d.name()
                     + "' (deleted by " + d.deletedBy() + ")", "/datasets/" + id));
         });
     }
@@ -360,7 +361,7 @@ public class Catalog {
                 long a = store.insertArchive(datasetId, name, ArchiveNames.parse(name,
                                 store.findDataset(datasetId).map(Dataset::marker).orElse(null)), sha, size, source,
                         file.toString(), by, clock.instant());
-                events.publishEvent(Activity.of(by, "registered", "archive", a, "Registered archive '" + name + "' in "
+                events.publishEvent(Activity.of(by, "registered", ActivitySubject.ARCHIVE, a, "Registered archive '" + name + "' in "
                         + store.findDataset(datasetId).map(d -> "'" + d.name() + "'").orElse("dataset " + datasetId),
                         "/datasets/" + datasetId));
                 return a;
@@ -407,7 +408,7 @@ public class Catalog {
             throw new IllegalArgumentException("The file of '" + a.fileName() + "' is gone (" + a.sourcePath() + ").");
         }
         queueIngest(archiveId, datasetId, a.fileName(), by);
-        events.publishEvent(Activity.of(by, "launched", "archive", archiveId, "Retried the ingest of '" + a.fileName() + "'",
+        events.publishEvent(Activity.of(by, "launched", ActivitySubject.ARCHIVE, archiveId, "Retried the ingest of '" + a.fileName() + "'",
                 "/datasets/" + datasetId));
     }
 
@@ -423,7 +424,7 @@ public class Catalog {
         }
         tx.executeWithoutResult(s -> {
             store.deleteArchive(archiveId);
-            events.publishEvent(Activity.of(by, "deleted", "archive", archiveId, "Removed archive '" + a.fileName()
+            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.ARCHIVE, archiveId, "Removed archive '" + a.fileName()
                     + "' with its tiles", "/datasets/" + datasetId));
         });
         files.deleteOutput(archiveId);
@@ -443,7 +444,7 @@ public class Catalog {
         }
         tx.executeWithoutResult(s -> {
             store.setPatient(archiveId, p, replicate);
-            events.publishEvent(Activity.of(by, "edited", "archive", archiveId, "Set the patient of '" + a.fileName()
+            events.publishEvent(Activity.of(by, "edited", ActivitySubject.ARCHIVE, archiveId, "Set the patient of '" + a.fileName()
                     + "' to " + (p == null ? "none" : p) + (replicate == null ? "" : " (replicate " + replicate + ")"),
                     "/datasets/" + datasetId));
         });
@@ -475,7 +476,7 @@ public class Catalog {
                 store.setSide(a.id(), sides.get(patientKey(a)));
             }
             store.recordSplit(datasetId, seed, trainPercent, by, clock.instant());
-            events.publishEvent(Activity.of(by, "edited", Dependants.DATASET, datasetId, "Split dataset '"
+            events.publishEvent(Activity.of(by, "edited", ActivitySubject.DATASET, datasetId, "Split dataset '"
                     + store.findDataset(datasetId).map(Dataset::name).orElse("?") + "' by patient (seed " + seed + ", "
                     + trainPercent + " % train)", "/datasets/" + datasetId));
         });
@@ -520,7 +521,7 @@ public class Catalog {
     /** {@link #splitCsv} for a person downloading it: recorded in the activity trail as an export. */
     public String exportSplitCsv(long datasetId, String by) {
         String csv = splitCsv(datasetId);
-        events.publishEvent(Activity.of(by, "exported", Dependants.DATASET, datasetId, "Exported the split of dataset '"
+        events.publishEvent(Activity.of(by, "exported", ActivitySubject.DATASET, datasetId, "Exported the split of dataset '"
                 + requireDataset(datasetId).name() + "' as CSV", "/datasets/" + datasetId));
         return csv;
     }
@@ -546,5 +547,51 @@ public class Catalog {
         NotFound(String message) {
             super(org.springframework.http.HttpStatus.NOT_FOUND, message);
         }
+    }
+
+    // reads for the module's own pages: its controllers reach the store only through the facade
+
+    long countTiles(long datasetId, TileFilter f) {
+        return store.countTiles(datasetId, f);
+    }
+
+    List<TileInfo> tiles(long datasetId, TileFilter f, int offset, int limit) {
+        return store.tiles(datasetId, f, offset, limit);
+    }
+
+    List<Double> labels(long datasetId) {
+        return store.labels(datasetId);
+    }
+
+    Optional<TileInfo> findTile(long id) {
+        return store.findTile(id);
+    }
+
+    Optional<TileInfo> neighbour(TileInfo t, TileFilter f, boolean next) {
+        return store.neighbour(t, f, next);
+    }
+
+    Optional<Archive> findArchive(long id) {
+        return store.findArchive(id);
+    }
+
+    Map<Long, long[]> datasetCounts() {
+        return store.datasetCounts();
+    }
+
+    List<Dataset> datasets(DatasetKind kind, int offset, int limit) {
+        return store.datasets(kind, offset, limit);
+    }
+
+    long countDatasets(DatasetKind kind) {
+        return store.countDatasets(kind);
+    }
+
+    long countInformative(long datasetId) {
+        return store.countInformative(datasetId);
+    }
+
+    List<Map<String, Object>> histograms(long datasetId) {
+        return Histograms.of(store, datasetId);
     }
 }

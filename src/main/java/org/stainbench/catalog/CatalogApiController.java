@@ -9,7 +9,6 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,6 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.stainbench.accounts.ApiAccess;
+import org.stainbench.accounts.ApiPrincipal;
 
 /**
  * JSON API for scripts (API-scope tokens): datasets, archive registration by upload (multipart field
@@ -33,22 +34,14 @@ import jakarta.servlet.http.HttpServletRequest;
 class CatalogApiController {
 
     private final Catalog catalog;
-    private final CatalogStore store;
 
-    CatalogApiController(Catalog catalog, CatalogStore store) {
+    CatalogApiController(Catalog catalog) {
         this.catalog = catalog;
-        this.store = store;
-    }
-
-    private static void require(Authentication auth, String role) {
-        if (auth == null || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_" + role))) {
-            throw new AccessDeniedException("This needs the " + role.toLowerCase() + " role.");
-        }
     }
 
     /** The acting user: the token's owner. */
     static String who(Authentication auth) {
-        return auth.getPrincipal() instanceof org.stainbench.accounts.ApiPrincipal p ? p.username() : auth.getName();
+        return auth.getPrincipal() instanceof ApiPrincipal p ? p.username() : auth.getName();
     }
 
     static Map<String, Object> json(Dataset d) {
@@ -93,7 +86,7 @@ class CatalogApiController {
 
     @GetMapping
     List<Map<String, Object>> datasets(Authentication auth) {
-        require(auth, "SUPERVISOR");
+        ApiAccess.requireRole(auth, "SUPERVISOR");
         return catalog.datasets().stream().map(CatalogApiController::json).toList();
     }
 
@@ -102,7 +95,7 @@ class CatalogApiController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> create(@RequestBody NewDataset body, Authentication auth) {
-        require(auth, "MEMBER");
+        ApiAccess.requireRole(auth, "MEMBER");
         long id = catalog.createDataset(body.name(), body.stain(), body.marker(), body.cohort(), body.tileSize(),
                 body.description(), who(auth));
         return ResponseEntity.status(HttpStatus.CREATED).body(json(catalog.requireDataset(id)));
@@ -110,21 +103,21 @@ class CatalogApiController {
 
     @GetMapping("/{id}/archives")
     List<Map<String, Object>> archives(@PathVariable long id, Authentication auth) {
-        require(auth, "SUPERVISOR");
+        ApiAccess.requireRole(auth, "SUPERVISOR");
         catalog.requireDataset(id);
         return catalog.archives(id).stream().map(CatalogApiController::json).toList();
     }
 
     @GetMapping("/{id}/archives/{archiveId}")
     Map<String, Object> archive(@PathVariable long id, @PathVariable long archiveId, Authentication auth) {
-        require(auth, "SUPERVISOR");
+        ApiAccess.requireRole(auth, "SUPERVISOR");
         return json(catalog.requireArchive(id, archiveId));
     }
 
     @PostMapping(value = "/{id}/archives", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Map<String, Object>> upload(@PathVariable long id, @RequestParam("file") MultipartFile file,
                                                Authentication auth) throws IOException {
-        require(auth, "MEMBER");
+        ApiAccess.requireRole(auth, "MEMBER");
         Archive a = catalog.registerUpload(id, file.getOriginalFilename(), file.getInputStream(), who(auth));
         return ResponseEntity.status(HttpStatus.CREATED).body(json(a));
     }
@@ -133,7 +126,7 @@ class CatalogApiController {
     @PostMapping(value = "/{id}/archives", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
     ResponseEntity<Map<String, Object>> uploadRaw(@PathVariable long id, @RequestParam String fileName,
                                                   HttpServletRequest request, Authentication auth) throws IOException {
-        require(auth, "MEMBER");
+        ApiAccess.requireRole(auth, "MEMBER");
         Archive a = catalog.registerUpload(id, fileName, request.getInputStream(), who(auth));
         return ResponseEntity.status(HttpStatus.CREATED).body(json(a));
     }
@@ -143,7 +136,7 @@ class CatalogApiController {
 
     @PostMapping(value = "/{id}/archives", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> byPath(@PathVariable long id, @RequestBody ServerPath body, Authentication auth) {
-        require(auth, "MEMBER");
+        ApiAccess.requireRole(auth, "MEMBER");
         Archive a = catalog.registerPath(id, body.path(), who(auth));
         return ResponseEntity.status(HttpStatus.CREATED).body(json(a));
     }
@@ -153,7 +146,7 @@ class CatalogApiController {
 
     @PostMapping(value = "/{id}/split", consumes = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> split(@PathVariable long id, @RequestBody SplitRequest body, Authentication auth) {
-        require(auth, "MEMBER");
+        ApiAccess.requireRole(auth, "MEMBER");
         if (body.seed() == null) {
             throw new IllegalArgumentException("Give the split a seed.");
         }
@@ -162,7 +155,7 @@ class CatalogApiController {
 
     @GetMapping(value = "/{id}/split.csv", produces = "text/csv")
     ResponseEntity<byte[]> splitCsv(@PathVariable long id, Authentication auth) {
-        require(auth, "SUPERVISOR");
+        ApiAccess.requireRole(auth, "SUPERVISOR");
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .body(catalog.exportSplitCsv(id, who(auth)).getBytes(StandardCharsets.UTF_8));
     }
@@ -173,7 +166,7 @@ class CatalogApiController {
      */
     @org.springframework.web.bind.annotation.DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable long id, Authentication auth) {
-        require(auth, "MEMBER");
+        ApiAccess.requireRole(auth, "MEMBER");
         catalog.deleteDataset(id, who(auth));
         return ResponseEntity.noContent().build();
     }
@@ -184,14 +177,14 @@ class CatalogApiController {
                               @RequestParam(required = false) Long archive, @RequestParam(required = false) String side,
                               @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "100") int size,
                               Authentication auth) {
-        require(auth, "SUPERVISOR");
+        ApiAccess.requireRole(auth, "SUPERVISOR");
         catalog.requireDataset(id);
         TileFilter f = new TileFilter(informative, minTissue, label, archive, side);
         int s = Math.max(1, Math.min(1000, size));
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("total", store.countTiles(id, f));
+        m.put("total", catalog.countTiles(id, f));
         m.put("page", page);
-        m.put("tiles", store.tiles(id, f, Math.max(0, page) * s, s));
+        m.put("tiles", catalog.tiles(id, f, Math.max(0, page) * s, s));
         return m;
     }
 }

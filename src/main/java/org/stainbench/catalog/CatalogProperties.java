@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.stainbench.tiles.Npz;
 
 /**
  * {@code stainbench.catalog.*}.
@@ -30,7 +31,7 @@ record CatalogProperties(
         @DefaultValue("2000000") long maxTiles,
         @DefaultValue("8GB") org.springframework.util.unit.DataSize maxUploadBytes) {
 
-    org.stainbench.tiles.Npz.Limits limits() {
-        return new org.stainbench.tiles.Npz.Limits(maxEntryBytes, maxCompressionRatio, maxTileSide, maxTiles, -1);
+    Npz.Limits limits() {
+        return new Npz.Limits(maxEntryBytes, maxCompressionRatio, maxTileSide, maxTiles, -1);
     }
 }

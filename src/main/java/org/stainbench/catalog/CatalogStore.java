@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.stainbench.shell.SoftDelete;
 
 /** SQL for datasets, archives and tiles. */
 @Repository
@@ -112,14 +113,12 @@ class CatalogStore {
 
     /** Marks a live dataset deleted; false when it is gone or already deleted. */
     boolean softDelete(long id, String by, Instant at) {
-        return jdbc.sql("update dataset set deleted_at = ?, deleted_by = ? where id = ? and deleted_at is null")
-                .params(Timestamp.from(at), by, id).update() == 1;
+        return SoftDelete.mark(jdbc, "dataset", id, by, at);
     }
 
     /** Brings a deleted dataset back; false when it is not deleted. */
     boolean restore(long id) {
-        return jdbc.sql("update dataset set deleted_at = null, deleted_by = null where id = ? and deleted_at is not null")
-                .param(id).update() == 1;
+        return SoftDelete.restore(jdbc, "dataset", id);
     }
 
     void recordSplit(long datasetId, long seed, int trainPercent, String by, Instant at) {

@@ -37,10 +37,10 @@ import org.stainbench.tiles.SyntheticTiles;
 class DemoData {
 
     private static final Logger log = LoggerFactory.getLogger(DemoData.class);
-    static final String HE_NAME = "Demo H&E (synthetic)";
-    static final String CK7_NAME = "Demo CK7 (synthetic)";
-    static final String REAL_HE_NAME = "Real tissue H&E (demo)";
-    static final String REAL_IHC_NAME = "Real tissue IHC (demo)";
+    static final String HE_NAME = DemoDatasets.HE;
+    static final String CK7_NAME = DemoDatasets.CK7;
+    static final String REAL_HE_NAME = DemoDatasets.REAL_HE;
+    static final String REAL_IHC_NAME = DemoDatasets.REAL_IHC;
     /** Tile size of the real-tissue datasets: the central 512 × 512 pixels of each image give 2 × 2 tiles. */
     static final int REAL_TILE = 256;
     static final int REAL_TILES_PER_IMAGE = 4;

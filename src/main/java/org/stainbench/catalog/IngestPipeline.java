@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.stainbench.tiles.NpyFormatException;
 
 import org.stainbench.tiles.Npz;
 import org.stainbench.tiles.RgbTile;
@@ -105,7 +106,7 @@ final class IngestPipeline {
                     }
                     rethrow(failure.get());
                     if (index >= results[0].length) {
-                        throw new org.stainbench.tiles.NpyFormatException("the array holds more tiles than its header declares");
+                        throw new NpyFormatException("the array holds more tiles than its header declares");
                     }
                     inFlight.acquire();
                     pool.execute(() -> {
@@ -146,17 +147,17 @@ final class IngestPipeline {
             }
             rethrow(failure.get());
             if (array.count() == 0) {
-                throw new org.stainbench.tiles.NpyFormatException("the archive holds no tiles");
+                throw new NpyFormatException("the archive holds no tiles");
             }
             if (lowest.get() == highest.get()) {
-                throw new org.stainbench.tiles.NpyFormatException("every pixel of every tile has the value " + lowest.get()
+                throw new NpyFormatException("every pixel of every tile has the value " + lowest.get()
                         + ": the archive holds no image content");
             }
             List<TileResult> out = new ArrayList<>(array.count());
             for (int i = 0; i < array.count(); i++) {
                 TileResult r = results[0][i];
                 if (r == null) {
-                    throw new org.stainbench.tiles.NpyFormatException("tile " + i + " of " + array.count() + " is missing");
+                    throw new NpyFormatException("tile " + i + " of " + array.count() + " is missing");
                 }
                 out.add(r.withLabel(array.rows().get(i).label()));
             }
@@ -180,7 +181,7 @@ final class IngestPipeline {
             hi = Math.max(hi, v);
         }
         if (hi == 1) {
-            throw new org.stainbench.tiles.NpyFormatException("tile " + index + " holds only the values 0 and 1: this looks"
+            throw new NpyFormatException("tile " + index + " holds only the values 0 and 1: this looks"
                     + " like a mask or an image in [0, 1] stored as 8 bits, where 8-bit RGB values 0..255 are expected");
         }
         int l = lo;

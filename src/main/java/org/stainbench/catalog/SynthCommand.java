@@ -4,11 +4,11 @@ import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.stainbench.shell.CliCommand;
+import org.stainbench.shell.CliOptions;
 import org.stainbench.tiles.SyntheticTiles;
 
 /**
@@ -35,28 +35,24 @@ public class SynthCommand implements CliCommand {
             return 2;
         }
         Path out = Path.of(args[0]);
-        Map<String, String> o = new HashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--stored")) {
-                o.put("stored", "true");
-            } else if (a.startsWith("--") && i + 1 < args.length) {
-                o.put(a.substring(2), args[++i]);
-            } else {
-                System.err.println("unknown argument " + a + "\nusage: " + usage());
-                return 2;
-            }
+        CliOptions o;
+        try {
+            o = CliOptions.parse(args, 1, List.of("--stain", "--patients", "--replicates", "--tiles", "--size", "--seed",
+                    "--blurred", "--white", "--plain"), List.of("--stored"));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\nusage: " + usage());
+            return 2;
         }
-        SyntheticTiles.Stain stain = o.getOrDefault("stain", "he").equalsIgnoreCase("ck7") ? SyntheticTiles.Stain.CK7
+        SyntheticTiles.Stain stain = o.get("--stain", "he").equalsIgnoreCase("ck7") ? SyntheticTiles.Stain.CK7
                 : SyntheticTiles.Stain.HE;
-        int patients = Integer.parseInt(o.getOrDefault("patients", "3"));
-        int replicates = Integer.parseInt(o.getOrDefault("replicates", "1"));
-        int tiles = Integer.parseInt(o.getOrDefault("tiles", "20"));
-        int size = Integer.parseInt(o.getOrDefault("size", "1024"));
-        long seed = Long.parseLong(o.getOrDefault("seed", "1"));
-        double blurred = Double.parseDouble(o.getOrDefault("blurred", "0.1"));
-        double white = Double.parseDouble(o.getOrDefault("white", "0.1"));
-        boolean compressed = !o.containsKey("stored");
+        int patients = o.intOption("--patients", 3);
+        int replicates = o.intOption("--replicates", 1);
+        int tiles = o.intOption("--tiles", 20);
+        int size = o.intOption("--size", 1024);
+        long seed = o.longOption("--seed", 1);
+        double blurred = o.doubleOption("--blurred", 0.1);
+        double white = o.doubleOption("--white", 0.1);
+        boolean compressed = !o.has("--stored");
         Files.createDirectories(out);
         String prefix = stain == SyntheticTiles.Stain.HE ? "he" : "ihc";
         for (int p = 0; p < patients; p++) {
@@ -64,8 +60,8 @@ public class SynthCommand implements CliCommand {
                 long s = seed * 1_000_000L + p * 100L + r;
                 Path file = out.resolve(String.format(Locale.ROOT, "%s_%d_%d.npz", prefix, 1_000_000 + seed * 1000 + p, r));
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-                    if (o.containsKey("plain")) {
-                        SyntheticTiles.writePlainArchive(os, o.get("plain"), stain, tiles, size, s, blurred, white, compressed);
+                    if (o.has("--plain")) {
+                        SyntheticTiles.writePlainArchive(os, o.get("--plain", null), stain, tiles, size, s, blurred, white, compressed);
                     } else {
                         SyntheticTiles.writeLabArchive(os, stain, tiles, size, s, blurred, white, compressed);
                     }

@@ -27,6 +27,7 @@ import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobSummary;
+import org.stainbench.shell.Dependants;
 
 /** Checkpoint list, registration forms, detail page with lineage and generated sets. */
 @Controller
@@ -135,7 +136,7 @@ class CheckpointController {
         model.addAttribute("sets", rows);
         model.addAttribute("lineage", later);
         model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
-        model.addAttribute("busy", rows.stream().anyMatch(r -> Checkpoints.GENERATING.equals(r.set().status())));
+        model.addAttribute("busy", rows.stream().anyMatch(r -> r.set().status() == GeneratedSetStatus.GENERATING));
         return "true".equals(hx) ? "checkpoints/detail :: sets" : "checkpoints/detail";
     }
 
@@ -152,8 +153,8 @@ class CheckpointController {
         return confirm(checkpoints.require(id), checkpoints.dependantsOf(id), model);
     }
 
-    private String confirm(Checkpoint c, List<org.stainbench.shell.Dependants.Dependant> dependants, Model model) {
-        model.addAttribute("subject", new org.stainbench.shell.Dependants.Dependant("checkpoint", c.name(), c.href()));
+    private String confirm(Checkpoint c, List<Dependants.Dependant> dependants, Model model) {
+        model.addAttribute("subject", new Dependants.Dependant("checkpoint", c.name(), c.href()));
         model.addAttribute("dependants", dependants);
         model.addAttribute("action", c.href() + "/delete");
         int sets = checkpoints.sets(c.id()).size();
@@ -168,7 +169,7 @@ class CheckpointController {
         Checkpoint c = checkpoints.require(id);
         try {
             checkpoints.delete(id, who.getName());
-        } catch (org.stainbench.shell.Dependants.Blocked e) {
+        } catch (Dependants.Blocked e) {
             response.setStatus(jakarta.servlet.http.HttpServletResponse.SC_CONFLICT);
             model.addAttribute("error", e.getMessage());
             return confirm(c, e.dependants(), model);

@@ -1,35 +1,15 @@
 package org.stainbench.checkpoints;
 
-import org.springframework.stereotype.Component;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.stainbench.shell.InventoryCount;
 
 /** Home page count: checkpoints. */
-@Component
-class CheckpointCounts implements InventoryCount {
+@Configuration(proxyBeanMethods = false)
+class CheckpointCounts {
 
-    private final CheckpointStore store;
-
-    CheckpointCounts(CheckpointStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public String label() {
-        return "checkpoints";
-    }
-
-    @Override
-    public long count() {
-        return store.count();
-    }
-
-    @Override
-    public String href() {
-        return "/checkpoints";
-    }
-
-    @Override
-    public int order() {
-        return 20;
+    @Bean
+    InventoryCount checkpointCount(CheckpointStore store) {
+        return InventoryCount.of("checkpoints", store::count, "/checkpoints", 20);
     }
 }

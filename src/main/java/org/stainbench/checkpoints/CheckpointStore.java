@@ -19,6 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
+import org.stainbench.shell.SoftDelete;
 import org.stainbench.tiles.QualityMeasures;
 
 /** SQL for checkpoints, generated sets, generated archives and tile quality. */
@@ -46,7 +47,7 @@ class CheckpointStore {
 
     static GeneratedSet set(ResultSet rs, int row) throws SQLException {
         return new GeneratedSet(rs.getLong("id"), rs.getLong("checkpoint_id"), rs.getLong("source_dataset_id"),
-                rs.getLong("dataset_id"), longOrNull(rs, "job_id"), rs.getString("status"), rs.getString("report"),
+                rs.getLong("dataset_id"), longOrNull(rs, "job_id"), GeneratedSetStatus.valueOf(rs.getString("status")), rs.getString("report"),
                 rs.getString("created_by"), instant(rs, "created_at"), longOrNull(rs, "sampling_seed"));
     }
 
@@ -104,13 +105,11 @@ class CheckpointStore {
     }
 
     boolean softDelete(long id, String by, Instant at) {
-        return jdbc.sql("update checkpoint set deleted_at = ?, deleted_by = ? where id = ? and deleted_at is null")
-                .params(Timestamp.from(at), by, id).update() == 1;
+        return SoftDelete.mark(jdbc, "checkpoint", id, by, at);
     }
 
     boolean restore(long id) {
-        return jdbc.sql("update checkpoint set deleted_at = null, deleted_by = null where id = ? and deleted_at is not null")
-                .param(id).update() == 1;
+        return SoftDelete.restore(jdbc, "checkpoint", id);
     }
 
     /** Live checkpoints trained on the dataset. */
@@ -134,16 +133,16 @@ class CheckpointStore {
 
     // generated sets
 
-    long insertSet(long checkpointId, long sourceDatasetId, long datasetId, String status, String by, Instant at) {
+    long insertSet(long checkpointId, long sourceDatasetId, long datasetId, GeneratedSetStatus status, String by, Instant at) {
         return insertSet(checkpointId, sourceDatasetId, datasetId, status, by, at, null);
     }
 
-    long insertSet(long checkpointId, long sourceDatasetId, long datasetId, String status, String by, Instant at,
+    long insertSet(long checkpointId, long sourceDatasetId, long datasetId, GeneratedSetStatus status, String by, Instant at,
                    Long samplingSeed) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("insert into generated_set (checkpoint_id, source_dataset_id, dataset_id, status, created_by, created_at, "
                         + "sampling_seed, sampling_seed_key) values (?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(checkpointId, sourceDatasetId, datasetId, status, by, Timestamp.from(at), samplingSeed,
+                .params(checkpointId, sourceDatasetId, datasetId, status.name(), by, Timestamp.from(at), samplingSeed,
                         seedKey(samplingSeed)).update(keys, "id");
         return keys.getKey().longValue();
     }
@@ -189,8 +188,8 @@ class CheckpointStore {
         jdbc.sql("update generated_set set job_id = ? where id = ?").params(jobId, setId).update();
     }
 
-    void setStatus(long setId, String status, String report) {
-        jdbc.sql("update generated_set set status = ?, report = ? where id = ?").params(status, report, setId).update();
+    void setStatus(long setId, GeneratedSetStatus status, String report) {
+        jdbc.sql("update generated_set set status = ?, report = ? where id = ?").params(status.name(), report, setId).update();
     }
 
     void insertArchive(GeneratedArchive a) {

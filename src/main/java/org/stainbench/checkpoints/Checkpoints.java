@@ -34,6 +34,7 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.tiles.ColourMap;
 import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.QualityMeasures;
@@ -52,9 +53,9 @@ public class Checkpoints {
     static final String BASELINE_JOB = "baseline-generate";
     static final String QUALITY_JOB = "tile-quality";
     public static final Set<String> FLOWS = Set.of("mist_pr", "mist_er", "none");
-    static final String GENERATING = "GENERATING";
-    static final String READY = "READY";
-    static final String FAILED = "FAILED";
+    static final GeneratedSetStatus GENERATING = GeneratedSetStatus.GENERATING;
+    static final GeneratedSetStatus READY = GeneratedSetStatus.READY;
+    static final GeneratedSetStatus FAILED = GeneratedSetStatus.FAILED;
 
     private final CheckpointStore store;
     private final Catalog catalog;
@@ -126,7 +127,7 @@ public class Checkpoints {
                 throw new IllegalArgumentException("Checkpoint '" + c.name() + "' is already deleted.");
             }
             catalog.deleteOwnedDatasets(store.setsOf(id).stream().map(GeneratedSet::datasetId).toList(), by, at);
-            events.publishEvent(Activity.of(by, "deleted", Dependants.CHECKPOINT, id, "Deleted checkpoint '" + c.name() + "'",
+            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.CHECKPOINT, id, "Deleted checkpoint '" + c.name() + "'",
                     c.href()));
         });
     }
@@ -139,7 +140,7 @@ public class Checkpoints {
                 throw new IllegalArgumentException("Checkpoint '" + c.name() + "' is not deleted.");
             }
             catalog.restoreOwnedDatasets(store.setsOf(id).stream().map(GeneratedSet::datasetId).toList(), c.deletedAt());
-            events.publishEvent(Activity.of(by, "restored", Dependants.CHECKPOINT, id, "Restored checkpoint '" + c.name()
+            events.publishEvent(Activity.of(by, "restored", ActivitySubject.CHECKPOINT, id, "Restored checkpoint '" + c.name()
                     + "' (deleted by " + c.deletedBy() + ")", c.href()));
         });
     }
@@ -287,7 +288,7 @@ public class Checkpoints {
                 blankToNull(f.targetModules()), run, f.epoch(), f.trainedOnDatasetId(), null, blankToNull(f.notes()),
                 tags(f.tags()), by, clock.instant(), null, null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name + "'",
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered checkpoint '" + name + "'",
                 "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }
@@ -323,7 +324,7 @@ public class Checkpoints {
                 null, null, null, null, null, runUuid, epoch, trainedOnDatasetId, map.toText(), null, "epoch", by,
                 clock.instant(), null, null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name + "'",
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered checkpoint '" + name + "'",
                 "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }
@@ -440,7 +441,7 @@ public class Checkpoints {
         Checkpoint c = new Checkpoint(0, n, kind, "classical (CPU)", "none", null, null, null, null, null, null, null,
                 null, null, null, null, params, blankToNull(notes), "baseline", by, clock.instant(), null, null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered " + kind.label() + " '" + n + "'",
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered " + kind.label() + " '" + n + "'",
                 "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }
@@ -472,7 +473,7 @@ public class Checkpoints {
         long job = jobs.submit(JobRequest.embedded(BASELINE_JOB, c.name() + " on " + source.name(),
                 Map.of("setId", Long.toString(setId)), by));
         store.setJob(setId, job);
-        events.publishEvent(Activity.of(by, "launched", "generated set", setId,
+        events.publishEvent(Activity.of(by, "launched", ActivitySubject.GENERATED_SET, setId,
                 "Launched " + c.name() + " on '" + source.name() + "'", "/checkpoints/" + c.id()));
         return store.findSet(setId).orElseThrow();
     }
@@ -519,7 +520,7 @@ public class Checkpoints {
             }
         }
         store.setStatus(setId, READY, pairs.size() + " archives paired with their sources by name and row count.");
-        events.publishEvent(Activity.of(by, "registered", "generated set", setId, "Registered " + pairs.size()
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.GENERATED_SET, setId, "Registered " + pairs.size()
                 + " generated archives of " + c.name() + " on '" + source.name() + "'", "/checkpoints/" + c.id()));
         return store.findSet(setId).orElseThrow();
     }

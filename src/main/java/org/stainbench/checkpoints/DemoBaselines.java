@@ -12,6 +12,7 @@ import org.stainbench.catalog.ArchiveIngested;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.DemoDatasets;
 
 /**
  * The demo project gains the two baselines: once every archive of the catalog's demo H&amp;E and CK7 datasets is
@@ -22,8 +23,6 @@ import org.stainbench.catalog.Dataset;
 class DemoBaselines {
 
     private static final Logger log = LoggerFactory.getLogger(DemoBaselines.class);
-    static final String HE = "Demo H&E (synthetic)";
-    static final String CK7 = "Demo CK7 (synthetic)";
     static final String REINHARD = "Reinhard (demo)";
     static final String REMAP = "Stain remap (demo)";
 
@@ -39,8 +38,8 @@ class DemoBaselines {
 
     @EventListener
     synchronized void ingested(ArchiveIngested e) {
-        Optional<Dataset> he = named(HE);
-        Optional<Dataset> ck7 = named(CK7);
+        Optional<Dataset> he = named(DemoDatasets.HE);
+        Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         if (he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
                 || store.findByName(REINHARD).isPresent() || !allReady(he.get()) || !allReady(ck7.get())) {
             return;
@@ -51,7 +50,7 @@ class DemoBaselines {
                 "Hematoxylin kept, eosin density mapped to DAB.", "demo");
         checkpoints.applyBaseline(r.id(), he.get().id(), "demo");
         checkpoints.applyBaseline(s.id(), he.get().id(), "demo");
-        log.info("Demo baselines registered and queued on '{}'", HE);
+        log.info("Demo baselines registered and queued on '{}'", DemoDatasets.HE);
     }
 
     private Optional<Dataset> named(String name) {

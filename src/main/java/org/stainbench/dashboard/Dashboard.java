@@ -27,6 +27,7 @@ import org.stainbench.jobs.JobState;
 import org.stainbench.jobs.JobSummary;
 import org.stainbench.jobs.JobUsage;
 import org.stainbench.review.ReviewSummaries;
+import org.stainbench.training.Runs;
 
 /** Assembles the dashboard from the modules' public read APIs. Reads only. */
 @Service
@@ -102,10 +103,10 @@ class Dashboard {
     private final JobUsage jobs;
     private final ReviewSummaries reviews;
     private final Clock clock;
-    private final org.stainbench.training.Runs runs;
+    private final Runs runs;
 
     Dashboard(Evaluations evaluations, Catalog catalog, Checkpoints checkpoints, JobUsage jobs, ReviewSummaries reviews,
-              Clock clock, org.stainbench.training.Runs runs) {
+              Clock clock, Runs runs) {
         this.runs = runs;
         this.evaluations = evaluations;
         this.catalog = catalog;

@@ -11,7 +11,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,8 +20,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.stainbench.accounts.ApiAccess;
 import org.stainbench.accounts.ApiPrincipal;
-import org.stainbench.accounts.TokenScope;
 
 import tools.jackson.databind.JsonNode;
 import org.stainbench.catalog.Catalog;
@@ -52,18 +51,10 @@ class EvaluationApiController {
     }
 
     /** An API token (not a node's) whose owner has {@code role}. */
-    private static void require(Authentication auth, String role) {
-        boolean api = auth != null && auth.getPrincipal() instanceof ApiPrincipal p && p.scope() == TokenScope.API;
-        if (!api || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_" + role))) {
-            throw new AccessDeniedException("This needs an API token of a user with the " + role.toLowerCase(Locale.ROOT)
-                    + " role.");
-        }
-    }
-
     @GetMapping
     Map<String, Object> list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "30") int size,
                              Authentication auth) {
-        require(auth, "SUPERVISOR");
+        ApiAccess.requireApiToken(auth, "SUPERVISOR");
         if (page < 0) {
             throw new Refused("page", "page must be 0 or more.");
         }
@@ -96,7 +87,7 @@ class EvaluationApiController {
 
     @GetMapping("/{id}")
     Map<String, Object> detail(@PathVariable long id, Authentication auth) {
-        require(auth, "SUPERVISOR");
+        ApiAccess.requireApiToken(auth, "SUPERVISOR");
         Evaluations.Comparison c = evaluations.comparison(id);
         Evaluation e = c.evaluation();
         Map<String, Object> m = summary(e);
@@ -185,7 +176,7 @@ class EvaluationApiController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> create(@RequestBody NewEvaluation body, Authentication auth) {
-        require(auth, "MEMBER");
+        ApiAccess.requireApiToken(auth, "MEMBER");
         Protocol p = forNew(body, protocol(body));
         Evaluation e;
         try {

@@ -29,6 +29,8 @@ import org.stainbench.checkpoints.RunNames;
 import org.stainbench.evaluation.features.StandardExtractors;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.jobs.JobQueue;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /** Evaluation list and form, an evaluation's comparison table and charts, exports, extractors, sheet import. */
 @Controller
@@ -168,7 +170,7 @@ class EvaluationController {
                 std.add(s == null ? null : s.shownStd());
                 invariant.add(s != null && s.seedInvariant());
                 best.add(s != null && s.best());
-                seeds.add(r.seeds().getOrDefault(m, List.of()).stream().map(EvaluationStore.SeedValue::value).toList());
+                seeds.add(r.seeds().getOrDefault(m, List.of()).stream().map(v -> v.value()).toList());
             }
             mm.put("ranked", m.ranked());
             mm.put("mean", mean);
@@ -212,7 +214,7 @@ class EvaluationController {
     }
 
     private void exported(java.security.Principal who, long id, String format) {
-        events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "exported", "evaluation", id,
+        events.publishEvent(Activity.of(who.getName(), "exported", ActivitySubject.EVALUATION, id,
                 "Exported the comparison table of evaluation " + id + " as " + format, "/evaluations/" + id));
     }
 

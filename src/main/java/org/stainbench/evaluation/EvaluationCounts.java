@@ -1,35 +1,15 @@
 package org.stainbench.evaluation;
 
-import org.springframework.stereotype.Component;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.stainbench.shell.InventoryCount;
 
 /** Home page count: evaluations. */
-@Component
-class EvaluationCounts implements InventoryCount {
+@Configuration(proxyBeanMethods = false)
+class EvaluationCounts {
 
-    private final EvaluationStore store;
-
-    EvaluationCounts(EvaluationStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public String label() {
-        return "evaluations";
-    }
-
-    @Override
-    public long count() {
-        return store.countEvaluations();
-    }
-
-    @Override
-    public String href() {
-        return "/evaluations";
-    }
-
-    @Override
-    public int order() {
-        return 25;
+    @Bean
+    InventoryCount evaluationCount(EvaluationStore store) {
+        return InventoryCount.of("evaluations", store::countEvaluations, "/evaluations", 25);
     }
 }

@@ -25,6 +25,7 @@ import org.stainbench.evaluation.features.OnnxFeatureExtractor;
 import org.stainbench.evaluation.metrics.CropPositions;
 import org.stainbench.evaluation.metrics.Features;
 import org.stainbench.evaluation.metrics.Fid;
+import org.stainbench.evaluation.metrics.ImageChecks;
 import org.stainbench.evaluation.metrics.Kid;
 import org.stainbench.evaluation.metrics.PatientBootstrap;
 import org.stainbench.evaluation.metrics.SeedSummary;
@@ -46,7 +47,7 @@ import org.stainbench.tiles.RgbTile;
 @Component
 class EvaluationJob implements JobHandler {
 
-    static final String TYPE = "evaluation";
+    static final String TYPE = EvaluationJobTypes.EVALUATION;
 
     private final EvaluationStore store;
     private final Extractors extractors;
@@ -536,7 +537,7 @@ class EvaluationJob implements JobHandler {
 
         void add(OnnxFeatureExtractor x, long tileId, String view, String what, byte[] rgb) {
             // the declared input check (8-bit RGB 0..255, not a 0..1 float tile) before the model sees it
-            org.stainbench.evaluation.metrics.ImageChecks.requireRgb8(what, rgb, h, w, 3);
+            ImageChecks.requireRgb8(what, rgb, h, w, 3);
             tileIds.add(tileId);
             views.add(view);
             pixels.add(rgb);

@@ -24,6 +24,7 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
+import org.stainbench.shell.LikePattern;
 
 /** SQL for extractors, cached features, evaluations, their subjects, per-seed values and summaries. */
 @Repository
@@ -220,7 +221,7 @@ class EvaluationStore {
                 .query(EvaluationStore::evaluation).list();
     }
 
-    /** Evaluations whose lower-cased name matches {@code pattern} ({@link org.stainbench.shell.LikePattern}), newest first. */
+    /** Evaluations whose lower-cased name matches {@code pattern} ({@link LikePattern}), newest first. */
     List<Evaluation> searchEvaluations(String pattern, int limit) {
         return jdbc.sql("select * from evaluation where lower(name) like ? escape '!' order by id desc limit ?")
                 .params(pattern, limit).query(EvaluationStore::evaluation).list();

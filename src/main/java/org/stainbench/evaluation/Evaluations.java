@@ -17,6 +17,8 @@ import java.util.stream.Collectors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.catalog.Archive;
+import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.DatasetKind;
@@ -24,11 +26,13 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.checkpoints.GeneratedSetStatus;
 import org.stainbench.evaluation.metrics.PatientBootstrap;
 import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Names;
 
 /**
@@ -154,8 +158,8 @@ public class Evaluations {
         List<GeneratedSet> sets = new ArrayList<>();
         for (Long id : setIds.stream().distinct().toList()) {
             GeneratedSet s = checkpoints.set(id).orElseThrow(() -> new IllegalArgumentException("No generated set with id " + id + "."));
-            if (!SET_READY.equals(s.status())) {
-                throw new IllegalArgumentException("Generated set " + id + " is not ready (" + s.status().toLowerCase(Locale.ROOT) + ").");
+            if (s.status() != GeneratedSetStatus.READY) {
+                throw new IllegalArgumentException("Generated set " + id + " is not ready (" + s.status().name().toLowerCase(Locale.ROOT) + ").");
             }
             requireTiles(label(s), s.datasetId(), p);
             sets.add(s);
@@ -181,7 +185,7 @@ public class Evaluations {
         });
         long job = jobs.submit(JobRequest.embedded(EvaluationJob.TYPE, "Evaluate " + n, Map.of("evaluationId", Long.toString(id)), by));
         store.setJob(id, job);
-        events.publishEvent(Activity.of(by, "launched", "evaluation", id, "Launched evaluation '" + n + "' of " + sets.size()
+        events.publishEvent(Activity.of(by, "launched", ActivitySubject.EVALUATION, id, "Launched evaluation '" + n + "' of " + sets.size()
                 + " generated set" + (sets.size() == 1 ? "" : "s") + " against '" + real.name() + "'", "/evaluations/" + id));
         return store.findEvaluation(id).orElseThrow();
     }
@@ -223,8 +227,8 @@ public class Evaluations {
 
     private void requireTiles(String name, long datasetId, Protocol p) {
         var archives = catalog.archives(datasetId).stream()
-                .filter(a -> a.status() == org.stainbench.catalog.ArchiveStatus.READY)
-                .sorted(Comparator.comparing(org.stainbench.catalog.Archive::fileName)).toList();
+                .filter(a -> a.status() == ArchiveStatus.READY)
+                .sorted(Comparator.comparing(Archive::fileName)).toList();
         if (archives.isEmpty()) {
             throw new IllegalArgumentException("'" + name + "' has no ingested archives.");
         }
@@ -259,7 +263,7 @@ public class Evaluations {
     public Map<Long, String> readySets() {
         Map<Long, String> m = new LinkedHashMap<>();
         for (GeneratedSet s : checkpoints.allSets()) {
-            if (SET_READY.equals(s.status())) {
+            if (s.status() == GeneratedSetStatus.READY) {
                 m.put(s.id(), label(s));
             }
         }
@@ -413,7 +417,6 @@ public class Evaluations {
 
     static final String NO_RUN = "no training run";
     /** The checkpoints module's status of a generated set whose archives are registered. */
-    static final String SET_READY = "READY";
 
     public Comparison comparison(long evaluationId) {
         Evaluation ev = store.findEvaluation(evaluationId).orElseThrow(() -> new NotFound("No evaluation with id " + evaluationId + "."));
@@ -872,7 +875,7 @@ public class Evaluations {
             fingerprints.refresh(ev, null);
             return ev;
         });
-        events.publishEvent(Activity.of(by, "imported", "evaluation", id, "Imported the lab's results sheet ("
+        events.publishEvent(Activity.of(by, "imported", ActivitySubject.EVALUATION, id, "Imported the lab's results sheet ("
                 + sheet.seedValues().size() + " models)", "/evaluations/" + id));
         return store.findEvaluation(id).orElseThrow();
     }

@@ -26,6 +26,7 @@ import org.stainbench.evaluation.metrics.Features;
 import org.stainbench.evaluation.preprocess.Preprocessing;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.NpyFormatException;
 import org.stainbench.shell.Sha256;
@@ -174,7 +175,7 @@ public class Extractors {
         Extractor e = new Extractor(0, name, fileName, sha, size, source, file.toString(), pre.height(), pre.width(),
                 pre.filter(), pre.scale(), pre.offset(), pre.mean(), pre.std(), f.outputDim(), by, clock.instant());
         long id = store.insertExtractor(e);
-        events.publishEvent(Activity.of(by, "registered", "feature extractor", id, "Registered feature extractor '" + name
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.FEATURE_EXTRACTOR, id, "Registered feature extractor '" + name
                 + "' (" + sha.substring(0, 12) + "…)", "/evaluations/extractors"));
         return store.findExtractor(id).orElseThrow();
     }
@@ -255,7 +256,7 @@ public class Extractors {
             vectors.put(ids.get(r), v);
         }
         tx.executeWithoutResult(s -> store.putFeatures(extractorId, FULL, vectors, "UPLOADED"));
-        events.publishEvent(Activity.of(by, "uploaded", "features", extractorId, "Uploaded " + vectors.size()
+        events.publishEvent(Activity.of(by, "uploaded", ActivitySubject.FEATURES, extractorId, "Uploaded " + vectors.size()
                 + " feature vectors for '" + e.name() + "'", "/evaluations/extractors"));
         return vectors.size();
     }

@@ -22,6 +22,7 @@ import org.stainbench.evaluation.metrics.Features;
 import org.stainbench.evaluation.preprocess.Preprocessing;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.shell.CliCommand;
+import org.stainbench.shell.CliOptions;
 import org.stainbench.tiles.Npy;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,29 +55,18 @@ public class FeaturesCommand implements CliCommand {
 
     int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            Map<String, String> o = new LinkedHashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("expected --option value pairs, got '" + args[i] + "'");
-                }
-                o.put(args[i], args[++i]);
-            }
-            for (String k : o.keySet()) {
-                if (!List.of("--model", "--tiles", "--out", "--size", "--resize", "--scale", "--offset", "--mean",
-                        "--std", "--batch").contains(k)) {
-                    throw new IllegalArgumentException("unknown option " + k);
-                }
-            }
-            Path model = Path.of(required(o, "--model"));
-            Path tilesFile = Path.of(required(o, "--tiles"));
-            int size = Integer.parseInt(o.getOrDefault("--size", "299"));
-            ResizeFilter filter = filter(o.getOrDefault("--resize", "tf1-bilinear"));
-            double scale = Double.parseDouble(o.getOrDefault("--scale", Double.toString(1.0 / 128)));
-            double offset = Double.parseDouble(o.getOrDefault("--offset", "-1"));
-            Preprocessing pre = new Preprocessing(size, size, filter, scale, offset, triple(o.get("--mean")),
-                    triple(o.get("--std")));
+            CliOptions o = CliOptions.parse(args, List.of("--model", "--tiles", "--out", "--size", "--resize", "--scale",
+                    "--offset", "--mean", "--std", "--batch"));
+            Path model = Path.of(o.require("--model"));
+            Path tilesFile = Path.of(o.require("--tiles"));
+            int size = Integer.parseInt(o.get("--size", "299"));
+            ResizeFilter filter = filter(o.get("--resize", "tf1-bilinear"));
+            double scale = Double.parseDouble(o.get("--scale", Double.toString(1.0 / 128)));
+            double offset = Double.parseDouble(o.get("--offset", "-1"));
+            Preprocessing pre = new Preprocessing(size, size, filter, scale, offset, triple(o.get("--mean", null)),
+                    triple(o.get("--std", null)));
             List<Integer> batches = new ArrayList<>();
-            for (String b : o.getOrDefault("--batch", "16").split(",")) {
+            for (String b : o.get("--batch", "16").split(",")) {
                 batches.add(Integer.parseInt(b.trim()));
             }
             Tiles tiles = readTiles(tilesFile);
@@ -104,9 +94,9 @@ public class FeaturesCommand implements CliCommand {
                 json.put("runs", runs);
             }
             json.put("dim", features.dimension());
-            if (o.containsKey("--out")) {
-                writeFloat32(Path.of(o.get("--out")), features);
-                json.put("out", o.get("--out"));
+            if (o.has("--out")) {
+                writeFloat32(Path.of(o.get("--out", null)), features);
+                json.put("out", o.get("--out", null));
             }
             out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
             return 0;
@@ -179,13 +169,5 @@ public class FeaturesCommand implements CliCommand {
             throw new IllegalArgumentException("expected three comma-separated values, got '" + s + "'");
         }
         return new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2])};
-    }
-
-    private static String required(Map<String, String> o, String k) {
-        String v = o.get(k);
-        if (v == null) {
-            throw new IllegalArgumentException("missing " + k);
-        }
-        return v;
     }
 }

@@ -8,12 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.stainbench.evaluation.metrics.Features;
 import org.stainbench.evaluation.metrics.Fid;
 import org.stainbench.evaluation.metrics.Kid;
 import org.stainbench.evaluation.metrics.VectorSupport;
 import org.stainbench.shell.CliCommand;
+import org.stainbench.shell.CliOptions;
 import org.stainbench.tiles.Npy;
+import org.stainbench.tiles.NpyFormatException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,12 +46,12 @@ public class MetricsCommand implements CliCommand {
 
     int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            Map<String, String> opts = parse(args);
-            Path real = Path.of(require(opts, "--real"));
-            Path fake = Path.of(require(opts, "--fake"));
-            int subsets = intOption(opts, "--kid-subsets", Kid.DEFAULT_SUBSETS);
-            int subsetSize = intOption(opts, "--kid-subset-size", Kid.DEFAULT_SUBSET_SIZE);
-            long seed = longOption(opts, "--seed", 0L);
+            CliOptions opts = CliOptions.parse(args, Set.of("--real", "--fake", "--kid-subsets", "--kid-subset-size", "--seed"));
+            Path real = Path.of(opts.require("--real"));
+            Path fake = Path.of(opts.require("--fake"));
+            int subsets = opts.intOption("--kid-subsets", Kid.DEFAULT_SUBSETS);
+            int subsetSize = opts.intOption("--kid-subset-size", Kid.DEFAULT_SUBSET_SIZE);
+            long seed = opts.longOption("--seed", 0L);
             Kid.Params params = new Kid.Params(subsets, subsetSize, seed);
             Features r = read("real", real);
             Features f = read("fake", fake);
@@ -115,61 +118,8 @@ public class MetricsCommand implements CliCommand {
             in.reset();
             Npy.Matrix m = Npy.readMatrix(in);
             return Features.adopt(what + " features " + file.getFileName(), m.rows(), m.cols(), m.data());
-        } catch (org.stainbench.tiles.NpyFormatException e) {
+        } catch (NpyFormatException e) {
             throw new IllegalArgumentException(what + " features " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> opts = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + a + "'");
-            }
-            String key = a;
-            String value;
-            int eq = a.indexOf('=');
-            if (eq > 0) {
-                key = a.substring(0, eq);
-                value = a.substring(eq + 1);
-            } else {
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("option " + a + " needs a value");
-                }
-                value = args[++i];
-            }
-            if (!java.util.Set.of("--real", "--fake", "--kid-subsets", "--kid-subset-size", "--seed").contains(key)) {
-                throw new IllegalArgumentException("unknown option " + key);
-            }
-            opts.put(key, value);
-        }
-        return opts;
-    }
-
-    private static String require(Map<String, String> opts, String key) {
-        String v = opts.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("missing " + key);
-        }
-        return v;
-    }
-
-    private static int intOption(Map<String, String> opts, String key, int dflt) {
-        String v = opts.get(key);
-        try {
-            return v == null ? dflt : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " needs a whole number, got '" + v + "'");
-        }
-    }
-
-    private static long longOption(Map<String, String> opts, String key, long dflt) {
-        String v = opts.get(key);
-        try {
-            return v == null ? dflt : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " needs a whole number, got '" + v + "'");
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.stainbench.evaluation.metrics.StratifiedDraw;
 
 /**
  * What an evaluation compares and how, recorded with it (as {@code key=value} lines) and shown on its page.
@@ -30,7 +31,7 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
     /**
      * How a side's tiles are chosen. {@code FIRST_SPREAD}: the lab's rule (see the record's comment), the same tiles for
      * every seed. {@code RANDOM_STRATIFIED}: for each seed, {@code tilesPerSide} tiles drawn from all eligible tiles,
-     * stratified by patient ({@link org.stainbench.evaluation.metrics.StratifiedDraw}), so every metric varies with
+     * stratified by patient ({@link StratifiedDraw}), so every metric varies with
      * the seed; {@code archives} is not used.
      */
     public enum TileRule {

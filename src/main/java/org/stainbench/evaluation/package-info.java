@@ -7,4 +7,7 @@
  * {@link org.stainbench.evaluation.PathologistOutcomes}: this module never reads review's tables. JSON API:
  * {@code /api/evaluations} ({@code EvaluationApiController}).
  */
+@ApplicationModule(allowedDependencies = {"shell", "accounts", "catalog", "checkpoints", "jobs", "tiles"})
 package org.stainbench.evaluation;
+
+import org.springframework.modulith.ApplicationModule;

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /**
  * The galleries (full page, and the gallery alone for htmx), the compare view, and the exports. A random gallery
@@ -143,7 +144,7 @@ class GalleryController {
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST, e.getMessage(), e);
         }
-        events.publishEvent(Activity.of(who.getName(), "exported", "gallery", null, "Exported the " + m + " gallery as a figure",
+        events.publishEvent(Activity.of(who.getName(), "exported", ActivitySubject.GALLERY, null, "Exported the " + m + " gallery as a figure",
                 g.permalink()));
         return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).cacheControl(CacheControl.noStore())
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".png").build().toString())
@@ -160,7 +161,7 @@ class GalleryController {
         String m = mode(mode);
         Galleries.Gallery g = galleries.build(m, GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter,
                 rank, scan, k));
-        events.publishEvent(Activity.of(who.getName(), "exported", "gallery", null, "Exported the " + m + " gallery's tiles",
+        events.publishEvent(Activity.of(who.getName(), "exported", ActivitySubject.GALLERY, null, "Exported the " + m + " gallery's tiles",
                 g.permalink()));
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".zip").build().toString())

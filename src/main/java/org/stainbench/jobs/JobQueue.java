@@ -1,6 +1,7 @@
 package org.stainbench.jobs;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,5 +119,17 @@ public class JobQueue {
         }
         String by = r.submittedBy() == null || r.submittedBy().isBlank() ? "system" : r.submittedBy();
         return new JobRequest(r.type(), title, r.params(), by, r.resources());
+    }
+
+    // for the module's own pages: its controllers reach the store only through the queue
+
+    /** The full job row (the pages' view of one job), or empty. */
+    Optional<JobRow> row(long id) {
+        return store.find(id);
+    }
+
+    /** Puts an ended, retryable job back in the queue with {@code extraAttempts} more attempts; false if it was not. */
+    boolean retry(long id, String by, int extraAttempts, Instant now) {
+        return store.retry(id, by, extraAttempts, now);
     }
 }

@@ -24,6 +24,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /**
  * Pages: the queue ({@code /jobs}, filters and paging), a job ({@code /jobs/{id}}: spec, timeline, attempts,
@@ -36,7 +37,6 @@ class JobsController {
     static final int PAGE_SIZE = 25;
     static final int LOG_TAIL_BYTES = 64 * 1024;
 
-    private final JobStore store;
     private final JobQueue queue;
     private final JobViews views;
     private final JobLogs logs;
@@ -47,12 +47,11 @@ class JobsController {
     private final Clock clock;
     private final org.springframework.context.ApplicationEventPublisher events;
 
-    JobsController(JobStore store, JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates,
+    JobsController(JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates,
                    AgentService agents, SlurmClusters slurm, JobsProperties properties, Clock clock,
                    org.springframework.context.ApplicationEventPublisher events) {
         this.events = events;
         this.properties = properties;
-        this.store = store;
         this.queue = queue;
         this.views = views;
         this.logs = logs;
@@ -151,7 +150,7 @@ class JobsController {
             flash.addFlashAttribute("error", "Job " + id + " has already ended (" + job.state() + ").");
         } else {
             queue.cancel(id, who.getName());
-            events.publishEvent(Activity.of(who.getName(), "cancelled", "job", id, "Cancelled job " + id + " '"
+            events.publishEvent(Activity.of(who.getName(), "cancelled", ActivitySubject.JOB, id, "Cancelled job " + id + " '"
                     + job.title() + "'", "/jobs/" + id));
             flash.addFlashAttribute("message", "Cancel requested for job " + id + ".");
         }
@@ -166,9 +165,9 @@ class JobsController {
         } else if (!job.state().retryable()) {
             flash.addFlashAttribute("error", "Job " + id + " succeeded; only a failed, cancelled or lost job can be "
                     + "retried (clone it to run it again).");
-        } else if (store.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
+        } else if (queue.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
             queue.enqueueSignal();
-            events.publishEvent(Activity.of(who.getName(), "retried", "job", id, "Retried job " + id + " '"
+            events.publishEvent(Activity.of(who.getName(), "retried", ActivitySubject.JOB, id, "Retried job " + id + " '"
                     + job.title() + "'", "/jobs/" + id));
             flash.addFlashAttribute("message", "Job " + id + " is queued again.");
         }
@@ -213,9 +212,9 @@ class JobsController {
                     who.getName(), form.mlflowRunId() == null || form.mlflowRunId().isBlank() ? null
                             : form.mlflowRunId().trim(), useSlurm));
             events.publishEvent(from == null
-                    ? Activity.of(who.getName(), "launched", "job", id, "Launched job " + id + " '" + form.title() + "'",
+                    ? Activity.of(who.getName(), "launched", ActivitySubject.JOB, id, "Launched job " + id + " '" + form.title() + "'",
                             "/jobs/" + id)
-                    : Activity.of(who.getName(), "cloned", "job", id, "Launched job " + id + " '" + form.title()
+                    : Activity.of(who.getName(), "cloned", ActivitySubject.JOB, id, "Launched job " + id + " '" + form.title()
                             + "', cloned from job " + from, "/jobs/" + id));
             flash.addFlashAttribute("message", "Job " + id + " queued.");
             return "redirect:/jobs/" + id;
@@ -235,7 +234,7 @@ class JobsController {
     }
 
     private JobRow job(long id) {
-        return store.find(id).orElseThrow(() ->
+        return queue.row(id).orElseThrow(() ->
                 new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No job " + id + "."));
     }
 

@@ -15,6 +15,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /** Command templates: list, create, edit (members), launch with parameter values (members). */
 @Controller
@@ -83,8 +85,8 @@ class TemplatesController {
                     parseParameters(form.parameters()), JobsController.parseEnv(form.environment()),
                     JobsController.split(form.inputs()), JobsController.split(form.outputs()),
                     form.resources(), who.getName());
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), id == null ? "registered" : "edited",
-                    "command template", saved, (id == null ? "Created" : "Edited") + " command template '"
+            events.publishEvent(Activity.of(who.getName(), id == null ? "registered" : "edited",
+                    ActivitySubject.COMMAND_TEMPLATE, saved, (id == null ? "Created" : "Edited") + " command template '"
                             + form.name().trim() + "'", "/jobs/templates/" + saved));
             flash.addFlashAttribute("message", "Saved template '" + form.name().trim() + "'.");
             return "redirect:/jobs/templates/" + saved;
@@ -108,7 +110,7 @@ class TemplatesController {
             String runId = all.getOrDefault("mlflowRunId", "");
             long job = templates.launch(id, values, "slurm".equals(all.get("executor")),
                     runId.isBlank() ? null : runId.trim(), who.getName());
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "launched", "job", job, "Launched job "
+            events.publishEvent(Activity.of(who.getName(), "launched", ActivitySubject.JOB, job, "Launched job "
                     + job + " from command template " + id, "/jobs/" + job));
             flash.addFlashAttribute("message", "Job " + job + " queued.");
             return "redirect:/jobs/" + job;

@@ -10,7 +10,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.DemoDatasets;
 import org.stainbench.evaluation.Evaluation;
+import org.stainbench.evaluation.EvaluationJobTypes;
 import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Subject;
 import org.stainbench.jobs.JobFinished;
@@ -26,9 +28,6 @@ class DemoReport {
 
     private static final Logger log = LoggerFactory.getLogger(DemoReport.class);
     static final String TITLE = "Demo: how close to CK7?";
-    static final String HE = "Demo H&E (synthetic)";
-    static final String CK7 = "Demo CK7 (synthetic)";
-    static final String EVALUATION_JOB = "evaluation";
 
     private final Reports reports;
     private final Evaluations evaluations;
@@ -42,7 +41,7 @@ class DemoReport {
 
     @EventListener
     synchronized void finished(JobFinished e) {
-        if (!EVALUATION_JOB.equals(e.type()) || e.state() != JobState.SUCCEEDED || e.params() == null) {
+        if (!EvaluationJobTypes.EVALUATION.equals(e.type()) || e.state() != JobState.SUCCEEDED || e.params() == null) {
             return;
         }
         try {
@@ -55,7 +54,7 @@ class DemoReport {
 
     /** Composes the demo report from the evaluation if it is a finished one against the demo CK7 and there is none yet. */
     Optional<Report> compose(long evaluationId) {
-        Optional<Dataset> ck7 = named(CK7);
+        Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         Optional<Evaluation> ev = evaluations.find(evaluationId);
         if (ck7.isEmpty() || ev.isEmpty() || !"DONE".equals(ev.get().status())
                 || !Objects.equals(ev.get().realDatasetId(), ck7.get().id()) || reports.byTitle(TITLE).isPresent()) {
@@ -75,7 +74,7 @@ class DemoReport {
         reports.addBlock(r.id(), BlockKind.TABLE, BlockSettings.table(evaluationId, List.of()), "demo");
         reports.addBlock(r.id(), BlockKind.CHART, BlockSettings.chart(evaluationId, "fid", "bar"), "demo");
         if (!checkpoints.isEmpty()) {
-            reports.addBlock(r.id(), BlockKind.GALLERY, BlockSettings.gallery("random", named(HE).map(Dataset::id).orElse(null),
+            reports.addBlock(r.id(), BlockKind.GALLERY, BlockSettings.gallery("random", named(DemoDatasets.HE).map(Dataset::id).orElse(null),
                     checkpoints, 1L, 4), "demo");
         }
         log.info("Demo report '{}' composed from evaluation {}", TITLE, evaluationId);

@@ -17,7 +17,9 @@ import org.springframework.web.server.ResponseStatusException;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.Stain;
 import org.stainbench.catalog.TileInfo;
+import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.evaluation.ComparisonTable;
 import org.stainbench.evaluation.Evaluation;
@@ -27,6 +29,7 @@ import org.stainbench.galleries.Galleries;
 import org.stainbench.galleries.GalleryQuery;
 import org.stainbench.review.ReviewHeadlines;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Names;
 
 /**
@@ -126,7 +129,7 @@ class Reports {
             }
             return r;
         });
-        events.publishEvent(Activity.of(by, "created", "report", id, "Created report '" + t + "'", "/reports/" + id));
+        events.publishEvent(Activity.of(by, "created", ActivitySubject.REPORT, id, "Created report '" + t + "'", "/reports/" + id));
         return require(id);
     }
 
@@ -141,14 +144,14 @@ class Reports {
 
     private void edited(Report r, String by, String what) {
         store.touch(r.id(), clock.instant());
-        events.publishEvent(Activity.of(by, "edited", "report", r.id(), what + " in report '" + r.title() + "'", r.href()));
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REPORT, r.id(), what + " in report '" + r.title() + "'", r.href()));
     }
 
     void rename(long id, String title, String by) {
         Report r = draft(id);
         String t = title(title);
         store.rename(id, t, clock.instant());
-        events.publishEvent(Activity.of(by, "edited", "report", id, "Renamed report '" + r.title() + "' to '" + t + "'", r.href()));
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REPORT, id, "Renamed report '" + r.title() + "' to '" + t + "'", r.href()));
     }
 
     long addBlock(long id, BlockKind kind, BlockSettings settings, String by) {
@@ -245,7 +248,7 @@ class Reports {
             }
             snapshots.forEach(store::setSnapshot);
         });
-        events.publishEvent(Activity.of(by, "frozen", "report", id, "Froze report '" + r.title() + "' (" + blocks.size()
+        events.publishEvent(Activity.of(by, "frozen", ActivitySubject.REPORT, id, "Froze report '" + r.title() + "' (" + blocks.size()
                 + " block" + (blocks.size() == 1 ? "" : "s") + ")", r.href()));
         return require(id);
     }
@@ -291,13 +294,13 @@ class Reports {
             }
             return c;
         });
-        events.publishEvent(Activity.of(by, "created", "report", copy, "Created report '" + title + "' as a copy of '" + r.title()
+        events.publishEvent(Activity.of(by, "created", ActivitySubject.REPORT, copy, "Created report '" + title + "' as a copy of '" + r.title()
                 + "'", "/reports/" + copy));
         return require(copy);
     }
 
     void exported(Report r, String format, String by) {
-        events.publishEvent(Activity.of(by, "exported", "report", r.id(), "Exported report '" + r.title() + "' as " + format, r.href()));
+        events.publishEvent(Activity.of(by, "exported", ActivitySubject.REPORT, r.id(), "Exported report '" + r.title() + "' as " + format, r.href()));
     }
 
     // block data
@@ -458,12 +461,12 @@ class Reports {
         return evaluations.list(0, 200);
     }
 
-    List<org.stainbench.checkpoints.Checkpoint> checkpointChoices() {
+    List<Checkpoint> checkpointChoices() {
         return checkpoints.all();
     }
 
     List<Dataset> sourceChoices() {
-        return catalog.datasets().stream().filter(d -> d.stain() == org.stainbench.catalog.Stain.HE).toList();
+        return catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList();
     }
 
     List<ReviewHeadlines.SessionRef> sessionChoices() {

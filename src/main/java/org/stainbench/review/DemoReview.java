@@ -10,7 +10,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.DemoDatasets;
 import org.stainbench.evaluation.Evaluation;
+import org.stainbench.evaluation.EvaluationJobTypes;
 import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Subject;
 import org.stainbench.jobs.JobFinished;
@@ -28,10 +30,7 @@ class DemoReview {
 
     private static final Logger log = LoggerFactory.getLogger(DemoReview.class);
     static final String NAME = "Demo: which tile is real?";
-    static final String HE = "Demo H&E (synthetic)";
-    static final String CK7 = "Demo CK7 (synthetic)";
     static final String DEMO_USER = "demo";
-    static final String EVALUATION_JOB = "evaluation";
     /** Generated tiles per checkpoint, each paired with a real CK7 tile. */
     static final int PER_CHECKPOINT = 3;
 
@@ -49,7 +48,7 @@ class DemoReview {
 
     @EventListener
     synchronized void finished(JobFinished e) {
-        if (!EVALUATION_JOB.equals(e.type()) || e.state() != JobState.SUCCEEDED || e.params() == null) {
+        if (!EvaluationJobTypes.EVALUATION.equals(e.type()) || e.state() != JobState.SUCCEEDED || e.params() == null) {
             return;
         }
         try {
@@ -61,8 +60,8 @@ class DemoReview {
 
     /** Creates the demo session over the evaluation's checkpoints if it is the demo's finished evaluation and there is none. */
     Optional<ReviewSession> create(long evaluationId) {
-        Optional<Dataset> he = named(HE);
-        Optional<Dataset> ck7 = named(CK7);
+        Optional<Dataset> he = named(DemoDatasets.HE);
+        Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         Optional<Evaluation> ev = evaluations.find(evaluationId);
         if (he.isEmpty() || ck7.isEmpty() || ev.isEmpty() || !"DONE".equals(ev.get().status())
                 || !DEMO_USER.equals(ev.get().createdBy()) || !Objects.equals(ev.get().realDatasetId(), ck7.get().id())

@@ -15,6 +15,7 @@ import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.checkpoints.GeneratedSetStatus;
 import org.stainbench.shell.Names;
 
 /**
@@ -80,7 +81,7 @@ class NewSessionRules {
                     .name();
             names.put(ck, ckName);
             GeneratedSet set = checkpoints.sets(ck).stream().filter(s -> s.sourceDatasetId() == source.id())
-                    .filter(s -> "READY".equals(s.status())).findFirst()
+                    .filter(s -> s.status() == GeneratedSetStatus.READY).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("Checkpoint '" + ckName + "' has no ready generated set on '"
                             + source.name() + "'."));
             sets.put(ck, set);

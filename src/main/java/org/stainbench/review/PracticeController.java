@@ -31,19 +31,17 @@ import org.stainbench.tiles.RgbTile;
 class PracticeController {
 
     private final Reviews reviews;
-    private final ReviewStore store;
     private final StudyDesigns designs;
     private final Practice practice;
 
-    PracticeController(Reviews reviews, ReviewStore store, StudyDesigns designs, Practice practice) {
+    PracticeController(Reviews reviews, StudyDesigns designs, Practice practice) {
         this.reviews = reviews;
-        this.store = store;
         this.designs = designs;
         this.practice = practice;
     }
 
     private ReviewSession assigned(long id, Authentication auth) {
-        Optional<ReviewSession> s = store.find(id);
+        Optional<ReviewSession> s = reviews.find(id);
         if (s.isEmpty() || !reviews.isRater(id, auth.getName())) {
             if (s.isPresent() && ReviewAccess.has(auth, "SUPERVISOR")) {
                 throw new AccessDeniedException("Only the session's raters practise.");

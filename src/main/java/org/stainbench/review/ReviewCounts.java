@@ -1,35 +1,15 @@
 package org.stainbench.review;
 
-import org.springframework.stereotype.Component;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.stainbench.shell.InventoryCount;
 
 /** Home page count: review sessions. */
-@Component
-class ReviewCounts implements InventoryCount {
+@Configuration(proxyBeanMethods = false)
+class ReviewCounts {
 
-    private final ReviewStore store;
-
-    ReviewCounts(ReviewStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public String label() {
-        return "review sessions";
-    }
-
-    @Override
-    public long count() {
-        return store.count();
-    }
-
-    @Override
-    public String href() {
-        return "/review";
-    }
-
-    @Override
-    public int order() {
-        return 70;
+    @Bean
+    InventoryCount reviewSessionCount(ReviewStore store) {
+        return InventoryCount.of("review sessions", store::count, "/review", 70);
     }
 }

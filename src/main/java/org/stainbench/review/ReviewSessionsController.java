@@ -30,13 +30,15 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.checkpoints.GeneratedSetStatus;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /** The team's side of review: create and edit sessions (members), session page and results with CSV (supervisors). */
 @Controller
 class ReviewSessionsController {
 
     private final Reviews reviews;
-    private final ReviewStore store;
     private final Catalog catalog;
     private final Checkpoints checkpoints;
     private final Accounts accounts;
@@ -46,14 +48,13 @@ class ReviewSessionsController {
     private final StudyDesigns designs;
     private final RaterProgress progress;
 
-    ReviewSessionsController(Reviews reviews, ReviewStore store, Catalog catalog, Checkpoints checkpoints, Accounts accounts,
+    ReviewSessionsController(Reviews reviews, Catalog catalog, Checkpoints checkpoints, Accounts accounts,
                              org.springframework.context.ApplicationEventPublisher events, StudyDesigns designs,
                              RaterProgress progress) {
         this.designs = designs;
         this.progress = progress;
         this.events = events;
         this.reviews = reviews;
-        this.store = store;
         this.catalog = catalog;
         this.checkpoints = checkpoints;
         this.accounts = accounts;
@@ -93,7 +94,7 @@ class ReviewSessionsController {
             names.put(d.id(), d.name());
         }
         for (GeneratedSet s : checkpoints.allSets()) {
-            if ("READY".equals(s.status())) {
+            if (s.status() == GeneratedSetStatus.READY) {
                 checkpoints.find(s.checkpointId()).ifPresent(c -> choices.add(new Choice(c, s.sourceDatasetId(),
                         names.getOrDefault(s.sourceDatasetId(), "dataset " + s.sourceDatasetId()))));
             }
@@ -206,12 +207,12 @@ class ReviewSessionsController {
     String session(@PathVariable long id, Authentication auth, Model model) {
         ReviewAccess.requireSupervisor(auth);
         ReviewSession s = reviews.require(id);
-        List<ReviewItem> items = store.items(id);
+        List<ReviewItem> items = reviews.items(id);
         List<RaterRow> raters = new ArrayList<>();
-        for (ReviewStore.Rater r : store.raters(id)) {
-            raters.add(new RaterRow(r.username(), store.answerCount(id, r.username()), reviews.steps(s, r.username()).size()));
+        for (var r : reviews.raters(id)) {
+            raters.add(new RaterRow(r.username(), reviews.answerCount(id, r.username()), reviews.steps(s, r.username()).size()));
         }
-        long answers = store.answerCount(id);
+        long answers = reviews.answerCount(id);
         model.addAttribute("s", s);
         model.addAttribute("items", items.size());
         model.addAttribute("repeats", RaterSequence.repeats(items.size(), s.repeatPercent()));
@@ -313,12 +314,12 @@ class ReviewSessionsController {
 
     private Computed compute(long id) {
         ReviewSession s = reviews.require(id);
-        List<ReviewItem> items = store.items(id);
-        List<String> raters = store.raters(id).stream().map(ReviewStore.Rater::username).toList();
-        List<ReviewAnswer> answers = store.answers(id);
+        List<ReviewItem> items = reviews.items(id);
+        List<String> raters = reviews.raters(id).stream().map(x -> x.username()).toList();
+        List<ReviewAnswer> answers = reviews.answers(id);
         Map<Long, String> names = new HashMap<>();
         Function<Long, String> name = ck -> names.computeIfAbsent(ck, this::checkpointName);
-        ReviewResults.Results r = ReviewResults.compute(s, items, raters, answers, name, store.shownAt(id), true);
+        ReviewResults.Results r = ReviewResults.compute(s, items, raters, answers, name, reviews.shownAt(id), true);
         String source = catalog.dataset(s.sourceDatasetId()).map(Dataset::name).orElse("dataset " + s.sourceDatasetId());
         String real = s.realDatasetId() == null ? "–"
                 : catalog.dataset(s.realDatasetId()).map(Dataset::name).orElse("dataset " + s.realDatasetId());
@@ -371,14 +372,14 @@ class ReviewSessionsController {
         ReviewAccess.requireSupervisor(auth);
         ReviewSession s = reviews.require(id);
         Map<Long, ReviewItem> items = new LinkedHashMap<>();
-        for (ReviewItem i : store.items(id)) {
+        for (ReviewItem i : reviews.items(id)) {
             items.put(i.id(), i);
         }
         Map<Long, String> files = new HashMap<>();
         Function<Long, String> file = a -> a == null ? "" : files.computeIfAbsent(a,
                 x -> catalog.archive(x).map(Archive::fileName).orElse("archive " + x));
         Map<String, Map<String, Integer>> stepOf = new HashMap<>();
-        for (ReviewStore.Rater r : store.raters(id)) {
+        for (var r : reviews.raters(id)) {
             List<RaterSequence.Step> steps = reviews.steps(s, r.username());
             Map<String, Integer> m = new HashMap<>();
             for (int k = 0; k < steps.size(); k++) {
@@ -396,8 +397,8 @@ class ReviewSessionsController {
             head.add("score_" + (c + 1));
         }
         head.addAll(List.of("marker_score", "positive_fraction", "note", "answered_at", "shown_at", "seconds", "time_source"));
-        List<ReviewAnswer> all = store.answers(id);
-        Map<Long, Instant> shown = store.shownAt(id);
+        List<ReviewAnswer> all = reviews.answers(id);
+        Map<Long, Instant> shown = reviews.shownAt(id);
         Map<Long, ReviewResults.Timed> timed = ReviewResults.timing(all, shown);
         out.append(String.join(",", head)).append('\n');
         for (ReviewAnswer a : all) {
@@ -447,7 +448,7 @@ class ReviewSessionsController {
             row.add(t == null ? "" : t.isBreak() ? "break (left out)" : t.source());
             out.append(String.join(",", row.stream().map(ReviewSessionsController::csvField).toList())).append('\n');
         }
-        events.publishEvent(org.stainbench.shell.Activity.of(auth.getName(), "exported", "review session", id,
+        events.publishEvent(Activity.of(auth.getName(), "exported", ActivitySubject.REVIEW_SESSION, id,
                 "Exported the answers of review session '" + s.name() + "' as CSV", "/review/sessions/" + id + "/results"));
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"review-" + id + "-answers.csv\"")

@@ -2,6 +2,7 @@ package org.stainbench.review;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.tiles.RgbTile;
 import org.stainbench.shell.Names;
 
@@ -134,7 +136,7 @@ class Reviews {
         for (String r : c.raters()) {
             addRaterRow(saved, r);
         }
-        events.publishEvent(Activity.of(by, "created", "review session", id,
+        events.publishEvent(Activity.of(by, "created", ActivitySubject.REVIEW_SESSION, id,
                 "Created review session '" + c.name() + "' (" + c.mode().title() + ", " + items.size() + " items, "
                         + c.raters().size() + " raters)", "/review/sessions/" + id));
         return saved;
@@ -232,7 +234,7 @@ class Reviews {
         }
         String crit = s.mode() == ReviewMode.LIKERT ? normaliseCriteria(criteria) : null;
         store.updateSettings(id, n, text, crit);
-        events.publishEvent(Activity.of(by, "edited", "review session", id, "Edited review session '" + n + "'",
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Edited review session '" + n + "'",
                 "/review/sessions/" + id));
     }
 
@@ -248,7 +250,7 @@ class Reviews {
             throw new IllegalArgumentException("'" + username + "' already rates this session.");
         }
         addRaterRow(s, username);
-        events.publishEvent(Activity.of(by, "edited", "review session", id, "Added rater '" + username + "' to '"
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Added rater '" + username + "' to '"
                 + s.name() + "'", "/review/sessions/" + id));
     }
 
@@ -293,7 +295,7 @@ class Reviews {
         store.deleteRater(id, username);
         designs.forgetRater(id, username);
         practice.forgetRater(id, username);
-        events.publishEvent(Activity.of(by, "edited", "review session", id, "Removed rater '" + username + "' from '"
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Removed rater '" + username + "' from '"
                 + s.name() + "'", "/review/sessions/" + id));
     }
 
@@ -303,7 +305,7 @@ class Reviews {
         designs.deleteFor(id);
         practice.deleteFor(id);
         store.deleteSession(id);
-        events.publishEvent(Activity.of(by, "deleted", "review session", id, "Deleted review session '" + s.name() + "'", null));
+        events.publishEvent(Activity.of(by, "deleted", ActivitySubject.REVIEW_SESSION, id, "Deleted review session '" + s.name() + "'", null));
     }
 
     // rating
@@ -438,5 +440,47 @@ class Reviews {
         RgbTile tile = tiles.read(ref.archiveId(), ref.index());
         int[] size = store.imageSize(i.sessionId()).orElse(new int[] {tile.width(), tile.height()});
         return Optional.of(ReviewImages.png(ReviewImages.resample(tile, size[0], size[1])));
+    }
+
+    // reads for the module's own pages: its controllers reach the store only through the facade
+
+    Optional<ReviewSession> find(long id) {
+        return store.find(id);
+    }
+
+    List<ReviewSession> sessions(int offset, int limit) {
+        return store.sessions(offset, limit);
+    }
+
+    long count() {
+        return store.count();
+    }
+
+    List<ReviewSession> sessionsOf(String username) {
+        return store.sessionsOf(username);
+    }
+
+    List<ReviewItem> items(long sessionId) {
+        return store.items(sessionId);
+    }
+
+    List<ReviewStore.Rater> raters(long sessionId) {
+        return store.raters(sessionId);
+    }
+
+    List<ReviewAnswer> answers(long sessionId) {
+        return store.answers(sessionId);
+    }
+
+    Map<Long, Instant> shownAt(long sessionId) {
+        return store.shownAt(sessionId);
+    }
+
+    long answerCount(long sessionId) {
+        return store.answerCount(sessionId);
+    }
+
+    long answerCount(long sessionId, String rater) {
+        return store.answerCount(sessionId, rater);
     }
 }

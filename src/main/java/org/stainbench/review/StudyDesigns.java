@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /**
  * The study design controls of a session ({@link StudyDesign}) and what enforces them on the server: the navigation
@@ -140,7 +141,7 @@ class StudyDesigns {
         }
         jdbc.sql("update review_rater set disabled_at = ? where session_id = ? and username = ?")
                 .params(disabled ? Timestamp.from(clock.instant()) : null, s.id(), username).update();
-        events.publishEvent(Activity.of(by, "edited", "review session", s.id(), (disabled ? "Disabled" : "Enabled")
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, s.id(), (disabled ? "Disabled" : "Enabled")
                 + " rater '" + username + "' of '" + s.name() + "' (answers kept)", "/review/sessions/" + s.id()));
     }
 

@@ -5,4 +5,7 @@
  * pathologists?" ({@link org.stainbench.review.ReviewOutcomes} implements
  * {@link org.stainbench.evaluation.PathologistOutcomes}); so review depends on evaluation, never the reverse.
  */
+@ApplicationModule(allowedDependencies = {"shell", "accounts", "catalog", "checkpoints", "jobs", "evaluation", "evaluation :: metrics", "tiles"})
 package org.stainbench.review;
+
+import org.springframework.modulith.ApplicationModule;

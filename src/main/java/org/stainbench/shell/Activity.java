@@ -2,7 +2,7 @@ package org.stainbench.shell;
 
 /**
  * Something a person (or a machine token's owner) did, published as a Spring application event by the
- * module where it happened: {@code publisher.publishEvent(Activity.of("ann", "registered", "dataset", "7",
+ * module where it happened: {@code publisher.publishEvent(Activity.of("ann", "registered", ActivitySubject.DATASET, "7",
  * "Registered dataset 'CK7 cohort'", "/datasets/7"))}. The activity trail records it once the surrounding
  * transaction commits (nothing is recorded for work that rolled back).
  *
@@ -17,6 +17,11 @@ public record Activity(String actor, String action, String subjectType, String s
                 || summary == null) {
             throw new IllegalArgumentException("an activity needs an actor, an action, a subject type and a summary");
         }
+    }
+
+    public static Activity of(String actor, String action, ActivitySubject subject, Object subjectId, String summary,
+            String href) {
+        return of(actor, action, subject.label(), subjectId, summary, href);
     }
 
     public static Activity of(String actor, String action, String subjectType, Object subjectId, String summary,

@@ -1,36 +1,15 @@
 package org.stainbench.slides;
 
-import org.springframework.stereotype.Component;
-
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.stainbench.shell.InventoryCount;
 
-/** Home page count of registered slides. */
-@Component
-class SlideCounts implements InventoryCount {
+/** Home page count: slides. */
+@Configuration(proxyBeanMethods = false)
+class SlideCounts {
 
-    private final SlideStore store;
-
-    SlideCounts(SlideStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public String label() {
-        return "slides";
-    }
-
-    @Override
-    public long count() {
-        return store.countSlides();
-    }
-
-    @Override
-    public String href() {
-        return "/slides";
-    }
-
-    @Override
-    public int order() {
-        return 13;
+    @Bean
+    InventoryCount slideCount(SlideStore store) {
+        return InventoryCount.of("slides", store::countSlides, "/slides", 13);
     }
 }

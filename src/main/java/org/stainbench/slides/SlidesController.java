@@ -34,6 +34,8 @@ import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobSummary;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /** Slide list, registration, slide page with the tile map, annotations import and tiling. */
 @Controller
@@ -74,7 +76,7 @@ class SlidesController {
         }
         try {
             Slide s = slides.registerUpload(file.getOriginalFilename(), file.getInputStream(), label, who.getName());
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "registered", "slide", s.id(),
+            events.publishEvent(Activity.of(who.getName(), "registered", ActivitySubject.SLIDE, s.id(),
                     "Registered slide '" + s.name() + "'", "/slides/" + s.id()));
             flash.addFlashAttribute("message", "'" + s.name() + "' registered.");
             return "redirect:/slides/" + s.id();
@@ -91,7 +93,7 @@ class SlidesController {
                   Principal who, RedirectAttributes flash) {
         try {
             Slide s = slides.registerPath(path, label, who.getName());
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "registered", "slide", s.id(),
+            events.publishEvent(Activity.of(who.getName(), "registered", ActivitySubject.SLIDE, s.id(),
                     "Registered slide '" + s.name() + "'", "/slides/" + s.id()));
             flash.addFlashAttribute("message", "'" + s.name() + "' registered.");
             return "redirect:/slides/" + s.id();
@@ -234,7 +236,7 @@ class SlidesController {
                  RedirectAttributes flash) {
         try {
             slides.setLabel(id, label);
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "edited", "slide", id, "Labelled slide '"
+            events.publishEvent(Activity.of(who.getName(), "edited", ActivitySubject.SLIDE, id, "Labelled slide '"
                     + slides.requireSlide(id).name() + "' " + (label == null || label.isBlank() ? "(none)" : label),
                     "/slides/" + id));
             flash.addFlashAttribute("message", "Label saved.");
@@ -254,7 +256,7 @@ class SlidesController {
         }
         try {
             int n = slides.importAnnotations(id, new String(file.getBytes(), StandardCharsets.UTF_8));
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "edited", "slide", id, "Imported " + n
+            events.publishEvent(Activity.of(who.getName(), "edited", ActivitySubject.SLIDE, id, "Imported " + n
                     + " annotation polygons into slide '" + slide.name() + "'", "/slides/" + id));
             flash.addFlashAttribute("message", n + " polygons imported.");
         } catch (IllegalArgumentException e) {
@@ -279,7 +281,7 @@ class SlidesController {
             long t = slides.startTiling(id, new Slides.TilingRequest(dataset, magnification != null && level == null ? null : level,
                     magnification, tileSize, overlap, minLaplacian, minSaturated, maxWhite, colourCast, excludeOutside, plain),
                     who.getName());
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "launched", "slide", id, "Launched tiling "
+            events.publishEvent(Activity.of(who.getName(), "launched", ActivitySubject.SLIDE, id, "Launched tiling "
                     + t + " of slide " + id + " into dataset " + dataset, "/slides/" + id + "?tiling=" + t));
             flash.addFlashAttribute("message", "Tiling " + t + " queued.");
         } catch (IllegalArgumentException e) {

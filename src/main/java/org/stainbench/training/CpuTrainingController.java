@@ -15,10 +15,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.NotRealData;
 import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Names;
 
 /** Launching the CPU colour-map training: a small real training that needs no GPU. */
@@ -72,7 +74,7 @@ class CpuTrainingController {
                 if (d != null && !d.real()) {
                     try {
                         catalog.requireReal(d.id(), d == s ? "the H&E training data" : "the real IHC target");
-                    } catch (org.stainbench.catalog.NotRealData e) {
+                    } catch (NotRealData e) {
                         p.add(e.getMessage());
                     }
                 }
@@ -153,7 +155,7 @@ class CpuTrainingController {
         long jobId = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + name + " on " + source.name(),
                 job, me.getName()));
         runs.log(run, Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
-        events.publishEvent(Activity.of(me.getName(), "launched", "run", run.uuid(),
+        events.publishEvent(Activity.of(me.getName(), "launched", ActivitySubject.RUN, run.uuid(),
                 "Launched CPU colour-map training '" + name + "' (job #" + jobId + ")", "/runs/" + run.uuid()));
         flash.addFlashAttribute("message", "Training '" + name + "' queued as job #" + jobId + ".");
         return "redirect:/runs/" + run.uuid();

@@ -13,8 +13,12 @@ import org.stainbench.catalog.ArchiveIngested;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.DemoDatasets;
+import org.stainbench.evaluation.Extractors;
+import org.stainbench.jobs.JobFinished;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
+import org.stainbench.jobs.JobState;
 
 /**
  * When the demo project's datasets are ingested, the demo gains one CPU colour-map training run (4 short
@@ -25,8 +29,6 @@ import org.stainbench.jobs.JobRequest;
 class DemoTraining {
 
     private static final Logger log = LoggerFactory.getLogger(DemoTraining.class);
-    static final String HE = "Demo H&E (synthetic)";
-    static final String CK7 = "Demo CK7 (synthetic)";
     static final String EXPERIMENT = "colour-map (demo)";
     static final String RUN = "colour-map-demo";
     /**
@@ -40,11 +42,11 @@ class DemoTraining {
     private final JobQueue jobs;
     private final EpochEvaluations epochEvaluations;
     private final EpochSection section;
-    private final org.stainbench.evaluation.Extractors extractors;
+    private final Extractors extractors;
     private final boolean enabled;
 
     DemoTraining(Catalog catalog, TrackingStore store, JobQueue jobs, EpochEvaluations epochEvaluations,
-            EpochSection section, @org.springframework.context.annotation.Lazy org.stainbench.evaluation.Extractors extractors,
+            EpochSection section, @org.springframework.context.annotation.Lazy Extractors extractors,
             @org.springframework.beans.factory.annotation.Value("${stainbench.demo.training:true}") boolean enabled) {
         this.catalog = catalog;
         this.store = store;
@@ -61,13 +63,13 @@ class DemoTraining {
      * protocol that fits the demo's small archives.
      */
     @EventListener
-    synchronized void trained(org.stainbench.jobs.JobFinished e) {
-        if (!enabled || !ColourMapJob.TYPE.equals(e.type()) || e.state() != org.stainbench.jobs.JobState.SUCCEEDED) {
+    synchronized void trained(JobFinished e) {
+        if (!enabled || !ColourMapJob.TYPE.equals(e.type()) || e.state() != JobState.SUCCEEDED) {
             return;
         }
         Optional<Tracking.RunInfo> run = store.run(e.params().get("run")).filter(r -> RUN.equals(r.name()));
-        Optional<Dataset> he = named(HE);
-        Optional<Dataset> ck7 = named(CK7);
+        Optional<Dataset> he = named(DemoDatasets.HE);
+        Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         if (run.isEmpty() || he.isEmpty() || ck7.isEmpty() || !epochEvaluations.ofRun(run.get().uuid()).isEmpty()) {
             return;
         }
@@ -90,8 +92,8 @@ class DemoTraining {
 
     @EventListener
     synchronized void ingested(ArchiveIngested e) {
-        Optional<Dataset> he = named(HE);
-        Optional<Dataset> ck7 = named(CK7);
+        Optional<Dataset> he = named(DemoDatasets.HE);
+        Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         if (!enabled || he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
                 || !allReady(he.get()) || !allReady(ck7.get()) || store.experimentByName(EXPERIMENT).isPresent()) {
             return;
@@ -101,8 +103,8 @@ class DemoTraining {
                 Map.of("stainbench.kind", "colour-map", "stainbench.dataset_id", String.valueOf(he.get().id())));
         Map<String, String> params = new LinkedHashMap<>();
         params.put("method", "colour map (OD-space linear), Adam on sliced Wasserstein-2");
-        params.put("source_dataset", HE);
-        params.put("target_dataset", CK7);
+        params.put("source_dataset", DemoDatasets.HE);
+        params.put("target_dataset", DemoDatasets.CK7);
         params.put("split", "all");
         params.put("epochs", Integer.toString(EPOCHS));
         params.put("steps_per_epoch", "20");
@@ -117,7 +119,7 @@ class DemoTraining {
         Map<String, String> withApply = new LinkedHashMap<>(job);
         withApply.put("applyTo", String.valueOf(he.get().id()));
         withApply.put("by", "demo");
-        long id = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + RUN + " on " + HE, withApply, "demo"));
+        long id = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + RUN + " on " + DemoDatasets.HE, withApply, "demo"));
         store.logBatch(run.uuid(), List.of(), Map.of(), Map.of("stainbench.job_id", String.valueOf(id)));
         log.info("Demo colour-map training queued as job {}", id);
     }

@@ -27,11 +27,14 @@ import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.checkpoints.GeneratedSetStatus;
 import org.stainbench.evaluation.Evaluation;
 import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Protocol;
 import org.stainbench.jobs.JobFinished;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
+import org.stainbench.shell.Columns;
 import org.stainbench.shell.Names;
 
 /**
@@ -51,8 +54,6 @@ class EpochEvaluations {
     static final String LAUNCHED = "LAUNCHED";
     static final String FAILED = "FAILED";
 
-    private static final String SET_READY = "READY";
-    private static final String SET_FAILED = "FAILED";
 
     /** One request as stored. */
     record Request(long id, String runUuid, String name, List<Integer> epochs, List<Long> setIds,
@@ -153,7 +154,7 @@ class EpochEvaluations {
             Optional<GeneratedSet> set = checkpoints.sets(c.id()).stream()
                     .filter(s -> s.sourceDatasetId() == source.id()).findFirst();
             if (set.isPresent()) {
-                if (SET_FAILED.equals(set.get().status())) {
+                if (set.get().status() == GeneratedSetStatus.FAILED) {
                     throw new IllegalArgumentException("Generation of epoch " + e + " ('" + c.name() + "') on '"
                             + source.name() + "' failed earlier: " + set.get().report());
                 }
@@ -180,7 +181,7 @@ class EpochEvaluations {
                         WAITING, by, now, now)
                 .update(keys, "id");
         long id = keys.getKey().longValue();
-        events.publishEvent(Activity.of(by, "launched", "run", runUuid, "Requested evaluation of epoch"
+        events.publishEvent(Activity.of(by, "launched", ActivitySubject.RUN, runUuid, "Requested evaluation of epoch"
                 + (chosen.size() == 1 ? " " : "s ") + range(chosen) + " of '" + run.name() + "' against '"
                 + real.name() + "'", "/runs/" + runUuid));
         advance();
@@ -241,7 +242,7 @@ class EpochEvaluations {
                 fail(r, "Generated set " + setId + " no longer exists.");
                 return;
             }
-            if (SET_FAILED.equals(s.get().status())) {
+            if (s.get().status() == GeneratedSetStatus.FAILED) {
                 fail(r, "Generation failed for set " + setId + ": " + s.get().report());
                 return;
             }
@@ -270,7 +271,7 @@ class EpochEvaluations {
 
     private boolean ready(long setId) {
         Optional<GeneratedSet> s = checkpoints.set(setId);
-        if (s.isEmpty() || !SET_READY.equals(s.get().status())) {
+        if (s.isEmpty() || s.get().status() != GeneratedSetStatus.READY) {
             return false;
         }
         List<Archive> archives = catalog.archives(s.get().datasetId());
@@ -306,7 +307,7 @@ class EpochEvaluations {
                 split(rs.getString("epochs"), Integer::valueOf), split(rs.getString("set_ids"), Long::valueOf),
                 rs.getLong("source_dataset_id"), rs.getLong("real_dataset_id"), rs.getLong("extractor_id"),
                 rs.getString("protocol"), rs.getString("state"), rs.getString("message"),
-                org.stainbench.shell.Columns.longOrNull(rs, "evaluation_id"), rs.getString("created_by"),
+                Columns.longOrNull(rs, "evaluation_id"), rs.getString("created_by"),
                 rs.getTimestamp("created_at").toInstant());
     }
 }

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
+import org.stainbench.catalog.NotRealData;
 import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.CommandJob;
 import org.stainbench.jobs.CommandText;
@@ -23,6 +24,7 @@ import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.NodeAvailability;
 import org.stainbench.jobs.Resources;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.FieldProblem;
 
 /**
@@ -86,7 +88,7 @@ class LoraController {
         if (!dataset.real()) {
             try {
                 catalog.requireReal(dataset.id(), "the training data");
-            } catch (org.stainbench.catalog.NotRealData e) {
+            } catch (NotRealData e) {
                 return List.of(new FieldProblem("datasetId", e.getMessage()));
             }
         }
@@ -121,7 +123,7 @@ class LoraController {
                 List.of(), form.checkpointFiles(dataset.name(), stain), resources, me.getName(), run.uuid(),
                 "slurm".equals(form.executor())));
         runs.log(run, Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
-        events.publishEvent(Activity.of(me.getName(), "launched", "run", run.uuid(),
+        events.publishEvent(Activity.of(me.getName(), "launched", ActivitySubject.RUN, run.uuid(),
                 "Launched LoRA training '" + runName + "' on " + dataset.name() + " (job #" + jobId + ")",
                 "/runs/" + run.uuid()));
         flash.addFlashAttribute("message", "Launched '" + runName + "' as job #" + jobId + ".");

@@ -13,6 +13,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.Dependants;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -68,7 +70,7 @@ class MlflowApi {
         access.manage(auth);
         long id = store.createExperiment(text(body, "name", true), text(body, "artifact_location", false),
                 keyValues(body.get("tags")));
-        events.publishEvent(org.stainbench.shell.Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
+        events.publishEvent(Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
                 "registered", "experiment", id, "Created experiment '" + text(body, "name", true) + "' (API)",
                 "/runs?experiment=" + id));
         return JSON.objectNode().put("experiment_id", Long.toString(id));
@@ -120,7 +122,7 @@ class MlflowApi {
         Tracking.Experiment e = store.requireExperiment(experimentId(text(body, "experiment_id", true)));
         try {
             runs.deleteExperiment(e, ((ApiPrincipal) auth.getPrincipal()).username());
-        } catch (org.stainbench.shell.Dependants.Blocked x) {
+        } catch (Dependants.Blocked x) {
             throw MlflowException.invalid(x.getMessage() + " Cancel the jobs first.");
         } catch (IllegalArgumentException x) {
             throw MlflowException.invalid(x.getMessage());
@@ -159,7 +161,7 @@ class MlflowApi {
         }
         Tracking.RunInfo info = store.createRun(exp, user, start, text(body, "run_name", false),
                 keyValues(body.get("tags")));
-        events.publishEvent(org.stainbench.shell.Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
+        events.publishEvent(Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
                 "launched", "run", info.uuid(), "Started run '" + info.name() + "' (API)", "/runs/" + info.uuid()));
         return JSON.objectNode().set("run", runJson(store.full(info)));
     }
@@ -188,7 +190,7 @@ class MlflowApi {
         access.manage(auth);
         try {
             runs.delete(store.requireRun(runId(body)), ((ApiPrincipal) auth.getPrincipal()).username());
-        } catch (org.stainbench.shell.Dependants.Blocked e) {
+        } catch (Dependants.Blocked e) {
             throw MlflowException.invalid(e.getMessage() + " Cancel the job first.");
         }
         return JSON.objectNode();

@@ -41,6 +41,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.stainbench.artifacts.ArtifactStore;
+import org.stainbench.shell.Sha256;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -332,7 +333,7 @@ class MlflowArtifacts {
         }
         long perFile = limits.maxArtifactBytes().toBytes();
         checkSize(request.getContentLengthLong(), perFile, Long.MAX_VALUE, Long.MAX_VALUE);
-        var sha = org.stainbench.shell.Sha256.digest();
+        var sha = Sha256.digest();
         try (InputStream in = new DigestInputStream(new Limited(request.getInputStream(), perFile, Long.MAX_VALUE), sha)) {
             store.put(partKey(uploadId, partNumber), in, -1);
         }

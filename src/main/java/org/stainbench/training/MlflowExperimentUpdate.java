@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
+import org.stainbench.shell.Activity;
 import org.stainbench.shell.Names;
 
 import tools.jackson.databind.JsonNode;
@@ -66,7 +67,7 @@ class MlflowExperimentUpdate {
         } catch (DuplicateKeyException x) {
             throw MlflowException.exists("Experiment '" + name + "' already exists.");
         }
-        events.publishEvent(org.stainbench.shell.Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
+        events.publishEvent(Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
                 "renamed", "experiment", id, "Renamed experiment '" + e.name() + "' to '" + name + "' (API)",
                 "/runs?experiment=" + id));
         return JsonNodeFactory.instance.objectNode();

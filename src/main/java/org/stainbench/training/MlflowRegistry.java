@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
+import org.stainbench.shell.Activity;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -136,7 +137,7 @@ class MlflowRegistry {
         Args a = args(body, q);
         ModelRegistry.Model m = registry.createModel(a.text("name", true), a.text("description", false), a.tags(),
                 user(auth));
-        events.publishEvent(org.stainbench.shell.Activity.of(user(auth), "registered", "registered model", m.id(),
+        events.publishEvent(Activity.of(user(auth), "registered", "registered model", m.id(),
                 "Registered model '" + m.name() + "' (API)", "/checkpoints"));
         return JSON.objectNode().set("registered_model", modelJson(m, List.of()));
     }
@@ -272,7 +273,7 @@ class MlflowRegistry {
         ModelRegistry.Version v = registry.createVersion(a.text("name", true), a.text("source", true),
                 a.text("run_id", false), a.text("run_link", false), a.text("description", false), a.tags(),
                 a.text("model_id", false), user(auth));
-        events.publishEvent(org.stainbench.shell.Activity.of(user(auth), "registered", "model version", v.id(),
+        events.publishEvent(Activity.of(user(auth), "registered", "model version", v.id(),
                 "Registered version " + v.version() + " of model '" + v.name() + "' (API)",
                 v.checkpointId() == null ? "/checkpoints" : "/checkpoints/" + v.checkpointId()));
         return JSON.objectNode().set("model_version", versionJson(v));

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.stainbench.shell.Names;
 
 /**
  * A run's inputs ({@code runs/log-inputs}, V62): datasets (one row per experiment, name and digest, as in MLflow's SQL
@@ -150,7 +151,7 @@ class RunInputStore {
         require("dataset.digest", d.digest());
         require("dataset.source_type", d.sourceType());
         require("dataset.source", d.source());
-        org.stainbench.shell.Names.check("The dataset name", d.name(), MlflowException::invalid);
+        Names.check("The dataset name", d.name(), MlflowException::invalid);
         TrackingStore.checkLength("dataset name", d.name(), MAX_DATASET_NAME);
         TrackingStore.checkLength("dataset digest", d.digest(), MAX_DATASET_DIGEST);
         TrackingStore.checkLength("dataset source_type", d.sourceType(), MAX_SOURCE_TYPE);

@@ -7,6 +7,10 @@ import java.util.List;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.JobSummary;
+import org.stainbench.jobs.NodeAvailability;
 
 /**
  * The run page's model ({@code runs/detail}): the run with its latest metrics, its progress, the epoch section,
@@ -19,16 +23,16 @@ class RunPage {
 
     private final Runs lifecycle;
     private final MlflowArtifacts artifacts;
-    private final org.stainbench.checkpoints.Checkpoints checkpoints;
+    private final Checkpoints checkpoints;
     private final EpochSection epochs;
-    private final org.stainbench.jobs.JobQueue jobs;
+    private final JobQueue jobs;
     private final java.time.Clock clock;
-    private final org.stainbench.jobs.NodeAvailability nodes;
+    private final NodeAvailability nodes;
     private final TileScrubber scrubber;
 
-    RunPage(Runs lifecycle, MlflowArtifacts artifacts, org.stainbench.checkpoints.Checkpoints checkpoints,
-            EpochSection epochs, org.stainbench.jobs.JobQueue jobs, java.time.Clock clock,
-            org.stainbench.jobs.NodeAvailability nodes, TileScrubber scrubber) {
+    RunPage(Runs lifecycle, MlflowArtifacts artifacts, Checkpoints checkpoints,
+            EpochSection epochs, JobQueue jobs, java.time.Clock clock,
+            NodeAvailability nodes, TileScrubber scrubber) {
         this.lifecycle = lifecycle;
         this.artifacts = artifacts;
         this.checkpoints = checkpoints;
@@ -83,7 +87,7 @@ class RunPage {
 
     Progress progress(Tracking.Run run) {
         String jobId = run.tags().get("stainbench.job_id");
-        var job = jobId == null || !jobId.matches("\\d+") ? java.util.Optional.<org.stainbench.jobs.JobSummary>empty()
+        var job = jobId == null || !jobId.matches("\\d+") ? java.util.Optional.<JobSummary>empty()
                 : jobs.find(Long.parseLong(jobId));
         if (job.isPresent() && job.get().startedAt() != null && job.get().progressDone() > 0) {
             var j = job.get();

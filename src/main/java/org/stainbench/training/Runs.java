@@ -10,6 +10,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Dependants;
 import org.stainbench.shell.Trash;
 
@@ -230,14 +231,14 @@ public class Runs {
             throw new Dependants.Blocked("Run '" + run.name() + "'", blocking);
         }
         if (store.markDeleted(run, by, clock.instant())) {
-            events.publishEvent(Activity.of(by, "deleted", "run", run.uuid(), "Deleted run '" + run.name() + "'",
+            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.RUN, run.uuid(), "Deleted run '" + run.name() + "'",
                     "/runs/" + run.uuid()));
         }
     }
 
     void restore(Tracking.RunInfo run, String by) {
         if (store.markRestored(run)) {
-            events.publishEvent(Activity.of(by, "restored", "run", run.uuid(), "Restored run '" + run.name() + "'",
+            events.publishEvent(Activity.of(by, "restored", ActivitySubject.RUN, run.uuid(), "Restored run '" + run.name() + "'",
                     "/runs/" + run.uuid()));
         }
     }
@@ -265,14 +266,14 @@ public class Runs {
             throw new Dependants.Blocked("Experiment '" + experiment.name() + "'", blocking);
         }
         if (store.markExperimentDeleted(experiment.id(), by, clock.instant())) {
-            events.publishEvent(Activity.of(by, "deleted", "experiment", experiment.id(), "Deleted experiment '"
+            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.EXPERIMENT, experiment.id(), "Deleted experiment '"
                     + experiment.name() + "' and its runs", "/runs?experiment=" + experiment.id()));
         }
     }
 
     void restoreExperiment(Tracking.Experiment experiment, String by) {
         if (store.markExperimentRestored(experiment.id())) {
-            events.publishEvent(Activity.of(by, "restored", "experiment", experiment.id(), "Restored experiment '"
+            events.publishEvent(Activity.of(by, "restored", ActivitySubject.EXPERIMENT, experiment.id(), "Restored experiment '"
                     + experiment.name() + "' and the runs deleted with it", "/runs?experiment=" + experiment.id()));
         }
     }

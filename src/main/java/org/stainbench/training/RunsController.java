@@ -23,6 +23,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.stainbench.evaluation.Metric;
+import org.stainbench.evaluation.ProtocolFingerprint;
 import org.stainbench.shell.Dependants;
 
 /** Pages for tracked runs: a list per experiment and a run page with curves, params, tags and images. */
@@ -284,7 +286,7 @@ class RunsController {
             EpochSection.Chart chart = epochs.chart(r.info().uuid());
             for (EpochSection.Series s : chart.series()) {
                 EvalTable t = byFingerprint.computeIfAbsent(s.fingerprint(), fp -> new EvalTable(fp,
-                        fp.startsWith("unrecorded-") ? "unrecorded" : org.stainbench.evaluation.ProtocolFingerprint.shortOf(fp),
+                        fp.startsWith("unrecorded-") ? "unrecorded" : ProtocolFingerprint.shortOf(fp),
                         new java.util.ArrayList<>(), new java.util.ArrayList<>(), new java.util.ArrayList<>()));
                 for (Map<String, String> m : chart.metrics()) {
                     if (t.metrics().stream().noneMatch(x -> x.get("key").equals(m.get("key")))
@@ -317,7 +319,7 @@ class RunsController {
         for (EvalTable t : out) {
             for (Map<String, String> m : t.metrics()) {
                 String k = m.get("key");
-                if (k.equals(org.stainbench.evaluation.Metric.KID_STD.key())) {
+                if (k.equals(Metric.KID_STD.key())) {
                     continue; // a dispersion, never marked best
                 }
                 double best = Double.POSITIVE_INFINITY;

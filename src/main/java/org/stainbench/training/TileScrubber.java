@@ -18,6 +18,7 @@ import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedArchive;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.checkpoints.GeneratedSetStatus;
 
 /**
  * The run page's generated-tile scrubber: the same source tiles as each epoch's checkpoint generated them, one frame
@@ -31,7 +32,6 @@ class TileScrubber {
     static final int TILES = 6;
     /** The most epochs one scrubber steps through (the latest ones). */
     static final int MAX_FRAMES = 200;
-    private static final String READY = "READY";
 
     /** One epoch: its checkpoint and its generated tile for each source tile (same order). */
     record Frame(int epoch, String checkpoint, String href, List<Long> tiles) {
@@ -74,7 +74,7 @@ class TileScrubber {
         byEpoch.forEach((epoch, c) -> {
             Map<Long, GeneratedSet> m = new LinkedHashMap<>();
             for (GeneratedSet s : checkpoints.sets(c.id())) {
-                if (READY.equals(s.status())) {
+                if (s.status() == GeneratedSetStatus.READY) {
                     m.putIfAbsent(s.sourceDatasetId(), s);
                 }
             }

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.stainbench.shell.LikePattern;
 
 /**
  * MLflow's {@code runs/search} and {@code experiments/search} in SQL: filter, order and page run in the database
@@ -88,7 +89,7 @@ class TrackingSearch {
 
     /**
      * The ids of the candidate runs whose value matches a LIKE clause with many wildcards, matched by
-     * {@link org.stainbench.shell.LikePattern} (its steps spent from the budget) rather than by the database.
+     * {@link LikePattern} (its steps spent from the budget) rather than by the database.
      */
     private List<Long> matching(RunSearch.Clause c, int i, String base, Map<String, Object> baseParams,
             RunSearch.Budget budget) {
@@ -193,7 +194,7 @@ class TrackingSearch {
             boolean ignoreCase = c.op().equals("ILIKE");
             params.put(v, RunSql.likePattern((String) c.value(), ignoreCase));
             return (ignoreCase ? "lower(" + expr + ")" : expr) + " like :" + v + " escape '"
-                    + org.stainbench.shell.LikePattern.ESCAPE + "'";
+                    + LikePattern.ESCAPE + "'";
         }
         params.put(v, numeric ? ((Number) c.value()).longValue() : c.value());
         return expr + " " + (c.op().equals("!=") ? "<>" : c.op()) + " :" + v;

@@ -24,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.evaluation.Evaluations;
 import org.stainbench.shell.Activity;
 
 @SpringBootTest
@@ -50,7 +51,7 @@ class ActivityTrailTest {
     Checkpoints checkpoints;
 
     @Autowired
-    org.stainbench.evaluation.Evaluations evaluations;
+    Evaluations evaluations;
 
     @Autowired
     java.time.Clock clock;

@@ -46,6 +46,7 @@ import org.stainbench.accounts.Role;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobState;
 import org.stainbench.jobs.JobSummary;
+import org.stainbench.shell.Sha256;
 import org.stainbench.support.Python;
 import org.stainbench.tiles.Npz;
 import org.stainbench.tiles.RgbTile;
@@ -143,7 +144,7 @@ class CatalogTest {
         assertThat(queued.patient()).isEqualTo("1811474");
         assertThat(queued.replicate()).isEqualTo(3);
         assertThat(queued.stainCode()).isEqualTo("he");
-        assertThat(queued.sha256()).isEqualTo(org.stainbench.shell.Sha256.of(file));
+        assertThat(queued.sha256()).isEqualTo(Sha256.of(file));
         Archive a = awaitIngest(queued.id());
         assertThat(a.status()).as(a.error()).isEqualTo(ArchiveStatus.READY);
         assertThat(a.tilesTotal()).isEqualTo(9);

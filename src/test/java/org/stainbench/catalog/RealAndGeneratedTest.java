@@ -30,6 +30,8 @@ import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequ
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import org.stainbench.accounts.Accounts;
+import org.stainbench.accounts.Role;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.CheckpointKind;
 import org.stainbench.checkpoints.Checkpoints;
@@ -73,7 +75,7 @@ class RealAndGeneratedTest {
     @Autowired
     List<InventoryCount> counts;
     @Autowired
-    org.stainbench.accounts.Accounts accounts;
+    Accounts accounts;
 
     long real;
     long he;
@@ -156,7 +158,7 @@ class RealAndGeneratedTest {
                 .hasMessage(refusal() + ": the real IHC target must be a dataset of real tiles.");
         assertThat(catalog.requireReal(real, "the real IHC target").id()).isEqualTo(real);
         // the JSON API exports the kind
-        accounts.createAccount("rg-reader", org.stainbench.accounts.Role.SUPERVISOR, "Tulip-Quarry-4471");
+        accounts.createAccount("rg-reader", Role.SUPERVISOR, "Tulip-Quarry-4471");
         String token = accounts.issueApiToken("rg-script", "rg-reader");
         mvc.perform(get("/api/datasets").header("Authorization", "Bearer " + token)).andExpect(status().isOk())
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(

@@ -30,6 +30,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
+import org.stainbench.shell.Sha256;
 import org.stainbench.tiles.SyntheticTiles;
 
 /** Checkpoint registration (upload and server path, SHA-256), the training hook, generated-set pairing reports, pages. */
@@ -115,7 +116,7 @@ class CheckpointsTest {
         assertThat(a.name()).isEqualTo("lora-run-epoch3");
         assertThat(a.adapterSource()).isEqualTo("PATH");
         assertThat(a.adapterPath()).isEqualTo(f.toRealPath().toString());
-        assertThat(a.adapterSha256()).isEqualTo(org.stainbench.shell.Sha256.of(f));
+        assertThat(a.adapterSha256()).isEqualTo(Sha256.of(f));
     }
 
     @Test

@@ -23,6 +23,8 @@ import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.evaluation.Evaluation;
 import org.stainbench.evaluation.Evaluations;
 import org.stainbench.evaluation.Extractors;
+import org.stainbench.evaluation.Protocol;
+import org.stainbench.review.ReviewSummaries;
 import org.stainbench.support.Browser;
 import org.stainbench.support.Demo;
 import org.stainbench.support.WithBrowser;
@@ -59,7 +61,7 @@ class DashboardInBrowserIT extends WithBrowser {
     @Autowired
     Evaluations evaluations;
     @Autowired
-    org.stainbench.review.ReviewSummaries reviewSummaries;
+    ReviewSummaries reviewSummaries;
 
     @BeforeAll
     void createAccounts() {
@@ -83,7 +85,7 @@ class DashboardInBrowserIT extends WithBrowser {
         extractors.demo("dora");
         // under the demo evaluation's protocol (same fingerprint), so the dashboard ranks the two together
         evaluate("baselines vs demo CK7", List.of("Reinhard (demo)", "Stain remap (demo)"),
-                org.stainbench.evaluation.Protocol.parse(demo.protocol()));
+                Protocol.parse(demo.protocol()));
         assertThat(evaluations.finished()).hasSize(2);
         // the member freezes the demo report: the supervisor's latest frozen report
         browser.go("/reports");
@@ -212,7 +214,7 @@ class DashboardInBrowserIT extends WithBrowser {
     }
 
     /** As the member: an evaluation of the named sets (all ready sets when none named) against the demo CK7, to its end. */
-    void evaluate(String name, List<String> checkpointNames, org.stainbench.evaluation.Protocol protocol) {
+    void evaluate(String name, List<String> checkpointNames, Protocol protocol) {
         Demo.startEvaluation(browser, name, label -> checkpointNames.isEmpty() || checkpointNames.stream().anyMatch(label::contains),
                 protocol);
         long id = Long.parseLong(browser.path().replaceAll(".*/", ""));

@@ -41,6 +41,7 @@ import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.CheckpointKind;
@@ -99,7 +100,7 @@ class DashboardTest {
     @Autowired
     Clock clock;
     @Autowired
-    org.stainbench.catalog.CatalogTiles catalogTiles;
+    CatalogTiles catalogTiles;
     @Autowired
     Morning morning;
     @Autowired

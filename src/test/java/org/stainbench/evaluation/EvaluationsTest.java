@@ -53,9 +53,12 @@ import org.stainbench.evaluation.metrics.CropPositions;
 import org.stainbench.evaluation.metrics.Features;
 import org.stainbench.evaluation.metrics.Fid;
 import org.stainbench.evaluation.metrics.Kid;
+import org.stainbench.evaluation.metrics.PatientBootstrap;
 import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.evaluation.metrics.StainDistances;
+import org.stainbench.evaluation.metrics.StratifiedDraw;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
+import org.stainbench.shell.Sha256;
 import org.stainbench.tiles.NpzWriter;
 import org.stainbench.tiles.QualityMeasures;
 import org.stainbench.tiles.RgbTile;
@@ -140,7 +143,7 @@ class EvaluationsTest {
     void storedValuesAreTheMetricsOfTheCachedFeaturesAndARerunIsIdentical() throws IOException {
         Evaluation a = runToEnd("twice A", real, small(0, 1));
         assertThat(a.status()).as(a.error()).isEqualTo("DONE");
-        assertThat(a.extractorSha256()).isEqualTo(org.stainbench.shell.Sha256.of(model));
+        assertThat(a.extractorSha256()).isEqualTo(Sha256.of(model));
         long cached = store.countFeatures(extractor.id());
         List<EvaluationStore.SeedValue> va = store.values(a.id());
         // one value per metric per seed, the seed on each
@@ -286,7 +289,7 @@ class EvaluationsTest {
     List<TileInfo> drawn(long datasetId, int k, long seed) {
         var archives = catalog.archives(datasetId).stream().sorted(java.util.Comparator.comparing(a -> a.patient())).toList();
         int[] per = archives.stream().mapToInt(x -> x.tilesTotal()).toArray();
-        int[][] d = org.stainbench.evaluation.metrics.StratifiedDraw.draw(seed, per, k);
+        int[][] d = StratifiedDraw.draw(seed, per, k);
         List<TileInfo> out = new ArrayList<>();
         for (int i = 0; i < archives.size(); i++) {
             List<TileInfo> t = tiles.tiles(archives.get(i).id());
@@ -326,18 +329,18 @@ class EvaluationsTest {
         // recompute: patients 31/32 (real), the 2 of 41/42/43 whose archives the lab's rule takes (generated, shared by
         // both sets), first seed 0
         List<TileInfo> realTiles = selected(real, p);
-        org.stainbench.evaluation.metrics.PatientBootstrap.Side rs = bootSide(full(realTiles), realTiles);
-        org.stainbench.evaluation.metrics.PatientBootstrap.Plan plan =
-                org.stainbench.evaluation.metrics.PatientBootstrap.plan(0, 40, 2, 2);
+        PatientBootstrap.Side rs = bootSide(full(realTiles), realTiles);
+        PatientBootstrap.Plan plan =
+                PatientBootstrap.plan(0, 40, 2, 2);
         double[][] fid = new double[2][];
         for (int k = 0; k < 2; k++) {
             GeneratedSet g = k == 0 ? remap : second;
             List<TileInfo> gt = selected(g.datasetId(), p);
-            fid[k] = org.stainbench.evaluation.metrics.PatientBootstrap.values(rs, List.of(bootSide(full(gt), gt)), plan,
-                    org.stainbench.evaluation.metrics.PatientBootstrap::fid, 1)[0];
+            fid[k] = PatientBootstrap.values(rs, List.of(bootSide(full(gt), gt)), plan,
+                    PatientBootstrap::fid, 1)[0];
             EvaluationStore.Bootstrap stored = boots.get(subjects.get(k).id()).get(Metric.FID);
             assertThat(stored.values()).containsExactly(fid[k]);
-            var i = org.stainbench.evaluation.metrics.PatientBootstrap.percentile(fid[k], 0.95);
+            var i = PatientBootstrap.percentile(fid[k], 0.95);
             assertThat(stored.low()).isEqualTo(i.low());
             assertThat(stored.high()).isEqualTo(i.high());
             assertThat(stored.resamples()).isEqualTo(40);
@@ -346,7 +349,7 @@ class EvaluationsTest {
         // the paired difference: same resamples
         Evaluations.Comparison cmp = evaluations.comparison(e.id());
         Evaluations.Difference d = cmp.differences(Metric.FID).get(0);
-        var di = org.stainbench.evaluation.metrics.PatientBootstrap.difference(fid[0], fid[1], 0.95);
+        var di = PatientBootstrap.difference(fid[0], fid[1], 0.95);
         assertThat(d.aId()).isEqualTo(subjects.get(0).id());
         assertThat(d.low()).isEqualTo(di.low());
         assertThat(d.high()).isEqualTo(di.high());
@@ -375,11 +378,11 @@ class EvaluationsTest {
     }
 
     /** One patient per archive (the fixture names are stain_patient_replicate). */
-    org.stainbench.evaluation.metrics.PatientBootstrap.Side bootSide(Features f, List<TileInfo> list) {
+    PatientBootstrap.Side bootSide(Features f, List<TileInfo> list) {
         List<Long> archives = list.stream().map(TileInfo::archiveId).distinct().sorted(java.util.Comparator.comparing(
                 id -> catalog.archive(id).orElseThrow().patient())).toList();
         int[] labels = list.stream().mapToInt(t -> archives.indexOf(t.archiveId())).toArray();
-        return new org.stainbench.evaluation.metrics.PatientBootstrap.Side(f, labels, archives.size());
+        return new PatientBootstrap.Side(f, labels, archives.size());
     }
 
     List<TileInfo> selected(long datasetId, Protocol p) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stainbench.tiles.Npy;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -103,7 +104,7 @@ class MetricsCommandTest {
 
     static void writeNpyF8(Path p, int rows, int cols, double[] values) throws IOException {
         try (var out = Files.newOutputStream(p)) {
-            org.stainbench.tiles.Npy.writeMatrix(out, new org.stainbench.tiles.Npy.Matrix(rows, cols, values));
+            Npy.writeMatrix(out, new Npy.Matrix(rows, cols, values));
         }
     }
 }

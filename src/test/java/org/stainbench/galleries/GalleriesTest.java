@@ -52,6 +52,7 @@ import org.stainbench.support.Python;
 import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.QualityMeasures;
 import org.stainbench.tiles.RgbTile;
+import org.stainbench.tiles.SyntheticTiles;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -99,7 +100,7 @@ class GalleriesTest {
         checkpoints.applyBaseline(s.id(), he, "test");
         Path folder = catalog.allowedRoots().get(0).resolve("gallery-lora");
         for (int i = 0; i < 4; i++) {
-            GeneratedFixtures.archive(folder, "ihc_" + (i + 1) * 100 + "_1.npz", org.stainbench.tiles.SyntheticTiles.Stain.CK7,
+            GeneratedFixtures.archive(folder, "ihc_" + (i + 1) * 100 + "_1.npz", SyntheticTiles.Stain.CK7,
                     TILES, SIZE, 9000 + i);
         }
         Checkpoint m = checkpoints.register(new Checkpoints.NewCheckpoint("G lora", "PixCell-1024", "mist_pr", 16, 32.0,

@@ -26,6 +26,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
+import org.stainbench.support.Browser;
 
 /**
  * Acceptance: a running server and two real agent processes (the built jar). Shell-command jobs run;
@@ -105,11 +106,11 @@ class AgentFailoverIT {
 
     void showInBrowser(long id, String victim, String survivor) throws Exception {
         try {
-            org.stainbench.support.Browser.require();
+            Browser.require();
         } catch (org.opentest4j.TestAbortedException e) {
             return;   // no Chromium here (outside CI): the rest of this acceptance test still runs
         }
-        try (org.stainbench.support.Browser browser = org.stainbench.support.Browser.open(port)) {
+        try (Browser browser = Browser.open(port)) {
             browser.signIn("admin", "admin-test-pw");
             browser.waitFor(org.openqa.selenium.By.id("logout"));
             browser.go("/jobs/" + id);

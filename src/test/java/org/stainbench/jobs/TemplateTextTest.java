@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.stainbench.jobs.agent.GpuDiscovery;
 
 class TemplateTextTest {
 
@@ -25,7 +26,7 @@ class TemplateTextTest {
 
     @Test
     void nvidiaSmiCsvIsParsed() {
-        var gpus = org.stainbench.jobs.agent.GpuDiscovery.parse(
+        var gpus = GpuDiscovery.parse(
                 "0, NVIDIA A40, 46068, GPU-aaa\n1, NVIDIA H100 80GB HBM3, 81559, GPU-bbb\nNVIDIA-SMI has failed\n");
         assertThat(gpus).hasSize(2);
         assertThat(gpus.get(1).name()).isEqualTo("NVIDIA H100 80GB HBM3");

@@ -36,6 +36,7 @@ import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.evaluation.Evaluations;
 import org.stainbench.shell.SearchSource;
+import org.stainbench.shell.Sha256;
 
 /**
  * Reports through MockMvc: every block type composed (full page and htmx), reordered, edited and removed; Markdown with
@@ -245,7 +246,7 @@ class ReportsTest {
         assertThat(shas).hasSize(4).allMatch(s -> s != null && s.matches("[0-9a-f]{64}"));
         for (String sha : shas) {
             Path f = Path.of(dataDir, "reports", "images", sha + ".jpg");
-            assertThat(org.stainbench.shell.Sha256.of(Files.readAllBytes(f))).isEqualTo(sha);
+            assertThat(Sha256.of(Files.readAllBytes(f))).isEqualTo(sha);
         }
         String frozenPage = page(get("/reports/" + id).with(user("rp-sup").roles("SUPERVISOR")));
         assertThat(frozenPage).contains("/reports/" + id + "/images/" + shas.get(0) + ".jpg").doesNotContain("/tiles/");

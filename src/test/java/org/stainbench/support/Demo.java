@@ -20,6 +20,7 @@ import org.stainbench.catalog.Catalog;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedFixtures;
+import org.stainbench.evaluation.Protocol;
 
 /**
  * The demo project in a browser test: loading it from the datasets page, waiting for its checkpoints' generated sets,
@@ -101,13 +102,13 @@ public final class Demo {
      * page and returns the labels of all the sets the form offered.
      */
     public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick) {
-        return startEvaluation(browser, name, tick, new org.stainbench.evaluation.Protocol(12, 3, 64, 2, List.of(0L, 1L, 2L), 3, 6, 6)
-                .with(org.stainbench.evaluation.Protocol.TileRule.FIRST_SPREAD, 50));
+        return startEvaluation(browser, name, tick, new Protocol(12, 3, 64, 2, List.of(0L, 1L, 2L), 3, 6, 6)
+                .with(Protocol.TileRule.FIRST_SPREAD, 50));
     }
 
     /** As {@link #startEvaluation(Browser, String, Predicate)}, with the protocol's fields typed into the form. */
     public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick,
-                                               org.stainbench.evaluation.Protocol p) {
+                                               Protocol p) {
         browser.go("/evaluations");
         WebElement ev = browser.driver.findElement(By.id("new-evaluation"));
         ev.findElement(By.name("name")).sendKeys(name);

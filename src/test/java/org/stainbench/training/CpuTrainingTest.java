@@ -25,10 +25,12 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
+import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.CheckpointKind;
 import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobState;
 import org.stainbench.tiles.SyntheticTiles;
@@ -40,7 +42,7 @@ import org.stainbench.tiles.SyntheticTiles;
 class CpuTrainingTest {
 
     @Autowired
-    org.stainbench.catalog.CatalogTiles tiles;
+    CatalogTiles tiles;
 
     @Autowired
     MockMvc mvc;
@@ -129,7 +131,7 @@ class CpuTrainingTest {
         // the tile scrubber: once both epochs' sets are ingested, one frame per epoch with the same 6 source tiles
         // (the one source archive's tiles 0-5), each frame's tiles from its own epoch's generated archive
         for (Checkpoint c : epochs) {
-            org.stainbench.checkpoints.GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
+            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
         }
         String scrub = mvc.perform(get("/runs/" + uuid).with(member)).andExpect(status().isOk()).andReturn().getResponse()
                 .getContentAsString();

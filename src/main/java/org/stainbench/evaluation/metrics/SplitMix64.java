@@ -1,7 +1,8 @@
 package org.stainbench.evaluation.metrics;
 
 /**
- * The seeded random stream behind every random draw of the metrics (KID subsets, crop positions).
+ * The seeded random stream behind every random draw of the metrics (KID subsets, crop positions) and of the review
+ * bootstraps ({@code review.stats}, which reaches it through the named interface {@code evaluation :: metrics}).
  * It is SplitMix64 (Steele, Lea and Flood 2014; the constants of Vigna's reference {@code splitmix64.c}),
  * spelled out here so that a number can be reproduced from its seed in any language
  * ({@code src/test/python/metrics_reference.py} re-implements it and the tests check both agree):

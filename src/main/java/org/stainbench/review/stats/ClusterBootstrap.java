@@ -1,5 +1,7 @@
 package org.stainbench.review.stats;
 
+import org.stainbench.evaluation.metrics.SplitMix64;
+
 /**
  * Pooled accuracy (share of correct answers) of a raters x items table with a two-way cluster bootstrap interval,
  * which accounts for answers being clustered both by rater (a rater's skill) and by item (an item's difficulty);

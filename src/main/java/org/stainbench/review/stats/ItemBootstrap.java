@@ -1,6 +1,7 @@
 package org.stainbench.review.stats;
 
 import java.util.Arrays;
+import org.stainbench.evaluation.metrics.SplitMix64;
 
 /**
  * Percentile bootstrap of an agreement coefficient over items (units): the raters stay fixed and the items are
