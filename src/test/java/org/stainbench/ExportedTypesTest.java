@@ -47,7 +47,10 @@ class ExportedTypesTest {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 String module = MAIN.relativize(f).getName(0).toString();
                 String text = Files.readString(f);
-                check(found, f, text, module, "checkpoints", "\"READY\"", "\"GENERATING\"");
+                // MLflow's own vocabulary has a READY (ModelVersionStatus, LoggedModelStatus): the MLflow adapters say it
+                if (!f.getFileName().toString().startsWith("Mlflow")) {
+                    check(found, f, text, module, "checkpoints", "\"READY\"", "\"GENERATING\"");
+                }
                 check(found, f, text, module, "catalog", "\"Demo H&E (synthetic)\"", "\"Demo CK7 (synthetic)\"",
                         "\"Real tissue H&E (demo)\"", "\"Real tissue IHC (demo)\"");
                 check(found, f, text, module, "evaluation", "EVALUATION_JOB = \"evaluation\"");
