@@ -108,91 +108,21 @@ class ReviewSessionsController {
     }
 
     @PostMapping("/review/sessions")
-    String create(@RequestParam Map<String, String> params, @RequestParam(name = "ck", required = false) List<Long> cks,
-                  @RequestParam(name = "rater", required = false) List<String> raters, Authentication auth,
-                  RedirectAttributes flash) {
+    String create(NewSessionForm form, Authentication auth, RedirectAttributes flash) {
         ReviewAccess.requireMember(auth);
         try {
-            ReviewMode mode;
-            try {
-                mode = ReviewMode.valueOf(params.getOrDefault("mode", ""));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Choose a mode.");
-            }
-            Long seed = longOrNull(params.get("seed"), "seed");
-            ReviewSession s = reviews.create(new Reviews.NewSession(params.get("name"), mode, params.get("instructions"),
-                    params.get("criteria"), checked(params.get("showSource")),
-                    params.getOrDefault("selection", ReviewSession.RANDOM), longOrNull(params.get("source"), "source dataset"),
-                    cks, intOr(params.get("perCheckpoint"), 10, "tiles per checkpoint"),
-                    longOrNull(params.get("realDataset"), "real dataset"), intOr(params.get("realCount"), 0, "real controls"),
-                    intOr(params.get("repeatPercent"), 10, "repeated items"), seed == null ? 1 : seed, raters,
-                    eligibility(params), checked(params.get("matchTissue"))),
-                    StudyDesign.of(StudyDesign.Navigation.parse(params.get("navigation")),
-                            intOr(params.get("itemsPerRater"), 0, "items per rater"), intOr(params.get("overlap"), 0, "overlap"),
-                            intOr(params.get("practiceCount"), 0, "practice items")),
-                    auth.getName());
+            ReviewSession s = reviews.create(form.session(), form.design(), auth.getName());
             flash.addFlashAttribute("message", "Created review session '" + s.name() + "'.");
             return "redirect:/review/sessions/" + s.id();
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
-            Map<String, Object> f = new HashMap<>(params);
-            f.put("ck", cks == null ? List.of() : cks);
-            f.put("rater", raters == null ? List.of() : raters);
-            flash.addFlashAttribute("f", f);
+            flash.addFlashAttribute("f", form.echo());
             return "redirect:/review/sessions/new";
         }
     }
 
-    static boolean checked(String v) {
-        return "on".equals(v) || "true".equals(v);
-    }
-
-    /**
-     * The form's eligibility rule: the informative box and the two tissue thresholds (fractions). The form preselects
-     * {@link Eligibility#DEFAULT} and matched rows; a post without them (a script) gets what it always got: a random
-     * sample without thresholds, or matched rows with the galleries' thresholds, and no informative filter.
-     */
-    static Eligibility eligibility(Map<String, String> params) {
-        boolean rows = ReviewSession.GALLERY.equals(params.get("selection"));
-        return new Eligibility(checked(params.get("informativeOnly")),
-                fraction(params.get("minTissue"), rows ? Eligibility.DEFAULT.minTissue() : 0, "minTissue",
-                        "minimum tissue fraction"),
-                fraction(params.get("minCenter"), rows ? Eligibility.DEFAULT.minCenter() : 0, "minCenter",
-                        "minimum tissue fraction of the central crop"));
-    }
-
-    private static double fraction(String v, double fallback, String field, String what) {
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            double d = Double.parseDouble(v.trim());
-            if (!(d >= 0 && d <= 1)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("The " + what + " (" + field + ") is a fraction between 0 and 1, not '" + v + "'.");
-        }
-    }
-
-    static Long longOrNull(String v, String what) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        try {
-            return Long.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("The " + what + " must be a whole number, not '" + v + "'.");
-        }
-    }
-
-    static int intOr(String v, int fallback, String what) {
-        Long l = longOrNull(v, what);
-        if (l != null && (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE)) {
-            throw new IllegalArgumentException("The " + what + " is out of range.");
-        }
-        return l == null ? fallback : l.intValue();
+    /** The session-settings form: name, instructions, Likert criteria. */
+    record EditForm(String name, String instructions, String criteria) {
     }
 
     record RaterRow(String username, long answered, int total) {
@@ -250,12 +180,10 @@ class ReviewSessionsController {
     }
 
     @PostMapping("/review/sessions/{id}/edit")
-    String edit(@PathVariable long id, @RequestParam(required = false) String name,
-                @RequestParam(required = false) String instructions, @RequestParam(required = false) String criteria,
-                Authentication auth, RedirectAttributes flash) {
+    String edit(@PathVariable long id, EditForm form, Authentication auth, RedirectAttributes flash) {
         ReviewAccess.requireMember(auth);
         try {
-            reviews.edit(id, name, instructions, criteria, auth.getName());
+            reviews.edit(id, form.name(), form.instructions(), form.criteria(), auth.getName());
             flash.addFlashAttribute("message", "Saved.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());

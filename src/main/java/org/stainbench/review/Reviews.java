@@ -2,10 +2,8 @@ package org.stainbench.review;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,21 +111,18 @@ class Reviews {
         return create(f, StudyDesign.DEFAULT, by);
     }
 
-    /** Creates the session with its study design (navigation, per-rater subsets, practice block). */
+    /**
+     * Creates the session with its study design (navigation, per-rater subsets, practice block): validation
+     * ({@link NewSessionRules}), the draw ({@link ReviewDraws}), the named items ({@link ReviewItems}), then the
+     * design, the practice block and the raters.
+     */
     ReviewSession create(NewSession f, StudyDesign design, String by) {
         NewSessionRules.Checked c = rules.check(f);
-        ReviewDraws.Draw draw = draws.draw(new ReviewDraws.Request(c.selection(), c.source().id(), c.checkpointIds(),
-                c.sets(), c.perCheckpoint(), c.realDatasetId(), c.realCount(), c.pairs(), c.rule(),
-                c.matchTissue(), c.seed(), c.checkpointNames()));
-        long id = store.insertSession(new ReviewSession(0, c.name(), c.mode(), c.instructions(), c.criteria(), c.showSource(),
-                c.selection(), c.source().id(), c.realDatasetId(), c.perCheckpoint(), c.realCount(), c.repeatPercent(),
-                c.seed(), by, clock.instant()));
-        store.insertSampling(new ReviewSampling(id, c.rule(), c.matchTissue(), sampling.repeatMinDistance(),
-                draw.imageWidth(), draw.imageHeight(), draw.generatedTissue(), draw.realTissue(), draw.pools()));
-        List<ReviewItem> items = items(id, c, draw);
-        for (ReviewItem it : items) {
-            store.insertItem(it);
-        }
+        ReviewDraws.Draw draw = draws.draw(c.drawRequest());
+        long id = store.insertSession(c.session(by, clock.instant()));
+        store.insertSampling(draw.sampling(id, c.rule(), c.matchTissue(), sampling.repeatMinDistance()));
+        List<ReviewItem> items = ReviewItems.of(id, c.pairs(), c.showSource(), c.seed(), draw, this::newToken);
+        items.forEach(store::insertItem);
         ReviewSession saved = require(id);
         designs.save(saved, design, items.size());
         practice.draw(saved, store.items(id), design.practiceCount());
@@ -138,68 +133,6 @@ class Reviews {
                 "Created review session '" + c.name() + "' (" + c.mode().title() + ", " + items.size() + " items, "
                         + c.raters().size() + " raters)", "/review/sessions/" + id));
         return saved;
-    }
-
-    /**
-     * The session's items, named by kind: a 2AFC pair per generated tile (sides drawn per item), else one item per
-     * generated tile and per real control; positions shuffled too, so the stored order says nothing about kind or
-     * checkpoint.
-     */
-    private List<ReviewItem> items(long id, NewSessionRules.Checked c, ReviewDraws.Draw draw) {
-        SplittableRandom rnd = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
-        List<ReviewItem.Builder> items = new ArrayList<>();
-        List<ReviewDraws.Drawn> gen = draw.generated();
-        for (int i = 0; i < gen.size(); i++) {
-            ReviewDraws.Drawn d = gen.get(i);
-            ReviewItem.Builder b = ReviewItem.builder().session(id).token(newToken());
-            if (c.pairs()) {
-                items.add(b.pair(d.checkpointId(), d.tile(), d.source(), draw.reals().get(i).tile(), rnd.nextBoolean())
-                        .images(newToken(), newToken(), null));
-            } else {
-                items.add(b.generated(d.checkpointId(), d.tile(), d.source())
-                        .images(newToken(), null, c.showSource() ? newToken() : null));
-            }
-        }
-        if (!c.pairs()) {
-            for (ReviewDraws.Real r : draw.reals()) {
-                items.add(ReviewItem.builder().session(id).token(newToken()).real(r.tile()).images(newToken(), null, null));
-            }
-        }
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            positions.add(i);
-        }
-        for (int i = positions.size() - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            Integer t = positions.get(i);
-            positions.set(i, positions.get(j));
-            positions.set(j, t);
-        }
-        List<ReviewItem> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            out.add(items.get(i).position(positions.get(i)).build());
-        }
-        return out;
-    }
-
-    static String normaliseCriteria(String text) {
-        List<String> list = text == null ? List.of()
-                : text.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        if (list.isEmpty()) {
-            throw new IllegalArgumentException("Likert sessions need at least one criterion (one per line).");
-        }
-        if (list.size() > 12) {
-            throw new IllegalArgumentException("At most 12 criteria.");
-        }
-        for (String c : list) {
-            if (c.length() > 200 || c.contains(",")) {
-                throw new IllegalArgumentException("A criterion is at most 200 characters, without commas: '" + c + "'.");
-            }
-        }
-        if (new LinkedHashSet<>(list).size() != list.size()) {
-            throw new IllegalArgumentException("Criteria must differ from each other.");
-        }
-        return String.join("\n", list);
     }
 
     /** How the session's tiles were drawn and are shown; empty for sessions created before issue 17. */
@@ -230,7 +163,7 @@ class Reviews {
         if (text.length() > 4000) {
             throw new IllegalArgumentException("Instructions are at most 4000 characters.");
         }
-        String crit = s.mode() == ReviewMode.LIKERT ? normaliseCriteria(criteria) : null;
+        String crit = s.mode() == ReviewMode.LIKERT ? NewSessionRules.normaliseCriteria(criteria) : null;
         store.updateSettings(id, n, text, crit);
         events.publishEvent(Activity.of(by, "edited", "review session", id, "Edited review session '" + n + "'",
                 "/review/sessions/" + id));
