@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.CacheControl;
@@ -13,7 +14,6 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -63,9 +63,23 @@ class TileController {
     String browse(@PathVariable long id, @RequestParam(required = false) Boolean informative,
                   @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double label,
                   @RequestParam(required = false) Long archive, @RequestParam(required = false) String side,
-                  @RequestParam(defaultValue = "0") int page,
-                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model,
+                  @RequestParam(defaultValue = "0") int page, Model model,
                   org.springframework.security.core.Authentication auth) {
+        return browse(id, informative, minTissue, label, archive, side, page, model, auth, false);
+    }
+
+    @HxRequest
+    @GetMapping("/datasets/{id}/tiles")
+    String browseFragment(@PathVariable long id, @RequestParam(required = false) Boolean informative,
+                          @RequestParam(required = false) Double minTissue,
+                          @RequestParam(required = false) Double label, @RequestParam(required = false) Long archive,
+                          @RequestParam(required = false) String side, @RequestParam(defaultValue = "0") int page,
+                          Model model, org.springframework.security.core.Authentication auth) {
+        return browse(id, informative, minTissue, label, archive, side, page, model, auth, true);
+    }
+
+    private String browse(long id, Boolean informative, Double minTissue, Double label, Long archive, String side,
+                          int page, Model model, org.springframework.security.core.Authentication auth, boolean hx) {
         Dataset d = visible(id, auth);
         TileFilter f;
         try {
@@ -88,7 +102,7 @@ class TileController {
         model.addAttribute("archives", archives);
         model.addAttribute("names", archives.stream().collect(java.util.stream.Collectors.toMap(Archive::id, Archive::fileName)));
         model.addAttribute("labels", store.labels(id));
-        return "true".equals(hx) ? "tiles/browse :: grid" : "tiles/browse";
+        return hx ? "tiles/browse :: grid" : "tiles/browse";
     }
 
     @GetMapping("/tiles/{tileId}")

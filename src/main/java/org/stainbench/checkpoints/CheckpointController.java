@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
@@ -17,7 +18,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -47,8 +47,17 @@ class CheckpointController {
     }
 
     @GetMapping("/checkpoints")
-    String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
-                Model model) {
+    String list(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, false);
+    }
+
+    @HxRequest
+    @GetMapping("/checkpoints")
+    String listFragment(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, true);
+    }
+
+    private String list(int page, Model model, boolean hx) {
         int p = Math.max(0, page);
         List<Checkpoint> items = checkpoints.list(p * PAGE, PAGE);
         Map<Long, Integer> sets = new LinkedHashMap<>();
@@ -60,7 +69,7 @@ class CheckpointController {
         model.addAttribute("datasets", catalog.realDatasets());
         model.addAttribute("ihcDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("flows", List.of("none", "mist_pr", "mist_er"));
-        return "true".equals(hx) ? "checkpoints/list :: table" : "checkpoints/list";
+        return hx ? "checkpoints/list :: table" : "checkpoints/list";
     }
 
     @PostMapping("/checkpoints")
@@ -108,8 +117,17 @@ class CheckpointController {
     }
 
     @GetMapping("/checkpoints/{id}")
-    String detail(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model,
-                  org.springframework.security.core.Authentication auth) {
+    String detail(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
+        return detail(id, model, auth, false);
+    }
+
+    @HxRequest
+    @GetMapping("/checkpoints/{id}")
+    String detailFragment(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
+        return detail(id, model, auth, true);
+    }
+
+    private String detail(long id, Model model, org.springframework.security.core.Authentication auth, boolean hx) {
         // a deleted checkpoint's page opens for admins only, with the "deleted by … — restore" banner
         Checkpoint c = checkpoints.findEvenDeleted(id).filter(x -> !x.deleted() || has(auth, "ROLE_ADMIN"))
                 .orElseThrow(() -> new Checkpoints.NotFound("No checkpoint with id " + id + "."));
@@ -136,7 +154,7 @@ class CheckpointController {
         model.addAttribute("lineage", later);
         model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
         model.addAttribute("busy", rows.stream().anyMatch(r -> Checkpoints.GENERATING.equals(r.set().status())));
-        return "true".equals(hx) ? "checkpoints/detail :: sets" : "checkpoints/detail";
+        return hx ? "checkpoints/detail :: sets" : "checkpoints/detail";
     }
 
     static boolean has(org.springframework.security.core.Authentication auth, String authority) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.ContentDisposition;
@@ -19,7 +20,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -59,8 +59,17 @@ class EvaluationController {
     }
 
     @GetMapping("/evaluations")
-    String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
-                Model model) {
+    String list(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, false);
+    }
+
+    @HxRequest
+    @GetMapping("/evaluations")
+    String listFragment(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, true);
+    }
+
+    private String list(int page, Model model, boolean hx) {
         int p = Math.max(0, page);
         List<Evaluation> rows = evaluations.list(p * PAGE, PAGE);
         model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, PAGE), evaluations.count()));
@@ -71,7 +80,7 @@ class EvaluationController {
         model.addAttribute("extractors", extractors.all());
         model.addAttribute("lab", Protocol.lab());
         model.addAttribute("bootstrapDefault", evaluations.defaultBootstrapResamples());
-        return "true".equals(hx) ? "evaluations/list :: table" : "evaluations/list";
+        return hx ? "evaluations/list :: table" : "evaluations/list";
     }
 
     @PostMapping("/evaluations")
@@ -124,24 +133,33 @@ class EvaluationController {
     }
 
     @GetMapping("/evaluations/{id:\\d+}")
-    String detail(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model,
-                  jakarta.servlet.http.HttpServletResponse response) {
+    String detail(@PathVariable long id, Model model, jakarta.servlet.http.HttpServletResponse response) {
+        return detail(id, model, response, false);
+    }
+
+    @HxRequest
+    @GetMapping("/evaluations/{id:\\d+}")
+    String detailFragment(@PathVariable long id, Model model, jakarta.servlet.http.HttpServletResponse response) {
+        return detail(id, model, response, true);
+    }
+
+    private String detail(long id, Model model, jakarta.servlet.http.HttpServletResponse response, boolean hx) {
         Evaluations.Comparison c = evaluations.comparison(id);
         model.addAttribute("c", c);
         model.addAttribute("replicates", evaluations.replicates(c));
         model.addAttribute("ev", c.evaluation());
         model.addAttribute("againstGenerated", evaluations.againstGeneratedSet(c.evaluation()));
-        model.addAttribute("related", "true".equals(hx) ? List.of() : evaluations.related(id));
+        model.addAttribute("related", hx ? List.of() : evaluations.related(id));
         model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
         model.addAttribute("chart", JSON.writeValueAsString(chartData(c, runNames)));
-        model.addAttribute("agreement", "true".equals(hx) || !"DONE".equals(c.evaluation().status()) ? List.of() : agreements.of(id));
+        model.addAttribute("agreement", hx || !"DONE".equals(c.evaluation().status()) ? List.of() : agreements.of(id));
         model.addAttribute("agreementResamples", agreements.resamples());
         model.addAttribute("agreementSeed", agreements.seed());
-        if ("true".equals(hx) && !List.of("QUEUED", "RUNNING").contains(c.evaluation().status())) {
+        if (hx && !List.of("QUEUED", "RUNNING").contains(c.evaluation().status())) {
             // finished while the page was polling: reload it whole, with the table and charts
             response.setHeader("HX-Refresh", "true");
         }
-        return "true".equals(hx) ? "evaluations/detail :: status" : "evaluations/detail";
+        return hx ? "evaluations/detail :: status" : "evaluations/detail";
     }
 
     /** Data for the charts: per metric the rows' means, stds and per-seed points; per run the epoch curve. */

@@ -4,6 +4,7 @@ import java.security.Principal;
 import java.time.Clock;
 import java.util.List;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
@@ -14,7 +15,6 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -56,9 +56,26 @@ class GalleryController {
                    @RequestParam(required = false) Integer rows, @RequestParam(required = false) Long seed,
                    @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double minCenter,
                    @RequestParam(required = false) Long rank, @RequestParam(required = false) Integer scan,
-                   @RequestParam(required = false) Integer k, @RequestHeader(value = "HX-Request", required = false) String hx,
-                   jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
-                   Model model) {
+                   @RequestParam(required = false) Integer k, jakarta.servlet.http.HttpServletRequest request,
+                   jakarta.servlet.http.HttpServletResponse response, Model model) {
+        return gallery(source, ck, rows, seed, minTissue, minCenter, rank, scan, k, request, response, model, false);
+    }
+
+    @HxRequest
+    @GetMapping({"/galleries/random", "/galleries/best-worst"})
+    String galleryFragment(@RequestParam(required = false) Long source, @RequestParam(required = false) List<Long> ck,
+                           @RequestParam(required = false) Integer rows, @RequestParam(required = false) Long seed,
+                           @RequestParam(required = false) Double minTissue,
+                           @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
+                           @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
+                           jakarta.servlet.http.HttpServletRequest request,
+                           jakarta.servlet.http.HttpServletResponse response, Model model) {
+        return gallery(source, ck, rows, seed, minTissue, minCenter, rank, scan, k, request, response, model, true);
+    }
+
+    private String gallery(Long source, List<Long> ck, Integer rows, Long seed, Double minTissue, Double minCenter,
+                           Long rank, Integer scan, Integer k, jakarta.servlet.http.HttpServletRequest request,
+                           jakarta.servlet.http.HttpServletResponse response, Model model, boolean hx) {
         String mode = request.getRequestURI().endsWith(Galleries.BEST_WORST) ? Galleries.BEST_WORST : Galleries.RANDOM;
         GalleryQuery q;
         try {
@@ -89,13 +106,13 @@ class GalleryController {
         // tabs keep the source and checkpoints (never an empty "source="); the random tab keeps the seed when it has one
         model.addAttribute("tabRandom", "/galleries/random?" + g.query().query(Galleries.RANDOM));
         model.addAttribute("tabBestWorst", "/galleries/best-worst?" + g.query().query(Galleries.BEST_WORST));
-        if ("true".equals(hx) && response != null) {
+        if (hx && response != null) {
             // the address bar shows the pinned permalink, not the form's fields as sent
             response.setHeader("HX-Push-Url", g.permalink());
         }
         model.addAttribute("reshuffle", Galleries.RANDOM.equals(mode)
                 ? "/galleries/random?" + g.query().withSeed(g.query().nextSeed()).query(mode) : null);
-        return "true".equals(hx) ? "galleries/gallery :: gallery" : "galleries/gallery";
+        return hx ? "galleries/gallery :: gallery" : "galleries/gallery";
     }
 
     @GetMapping("/galleries/{mode}/compare")
@@ -104,8 +121,23 @@ class GalleryController {
                    @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
                    @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
                    @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
-                   @RequestParam(defaultValue = "0") int row, @RequestHeader(value = "HX-Request", required = false) String hx,
-                   Model model) {
+                   @RequestParam(defaultValue = "0") int row, Model model) {
+        return compare(mode, source, ck, rows, seed, minTissue, minCenter, rank, scan, k, row, model, false);
+    }
+
+    @HxRequest
+    @GetMapping("/galleries/{mode}/compare")
+    String compareFragment(@PathVariable String mode, @RequestParam(required = false) Long source,
+                           @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
+                           @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
+                           @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
+                           @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
+                           @RequestParam(defaultValue = "0") int row, Model model) {
+        return compare(mode, source, ck, rows, seed, minTissue, minCenter, rank, scan, k, row, model, true);
+    }
+
+    private String compare(String mode, Long source, List<Long> ck, Integer rows, Long seed, Double minTissue,
+                           Double minCenter, Long rank, Integer scan, Integer k, int row, Model model, boolean hx) {
         String m = mode(mode);
         GalleryQuery q = GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter, rank, scan, k);
         Galleries.Gallery g = galleries.build(m, q);
@@ -121,7 +153,7 @@ class GalleryController {
         model.addAttribute("previous", base + Math.floorMod(r - 1, g.rows().size()));
         model.addAttribute("next", base + Math.floorMod(r + 1, g.rows().size()));
         model.addAttribute("back", g.permalink());
-        return "true".equals(hx) ? "galleries/compare :: viewer" : "galleries/compare";
+        return hx ? "galleries/compare :: viewer" : "galleries/compare";
     }
 
     @GetMapping("/galleries/{mode}/figure.png")

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -19,7 +20,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -117,12 +117,16 @@ class JobsController {
         return "jobs/show";
     }
 
-    /** The live log tail: a fragment for htmx polling, the whole job page without {@code HX-Request}. */
+    /** The live log tail's full-page twin: the whole job page. */
     @GetMapping("/jobs/{id:\\d+}/log")
-    String log(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model) {
-        if (hx == null) {
-            return show(id, model);
-        }
+    String log(@PathVariable long id, Model model) {
+        return show(id, model);
+    }
+
+    /** The live log tail: a fragment for htmx polling. */
+    @HxRequest
+    @GetMapping("/jobs/{id:\\d+}/log")
+    String logFragment(@PathVariable long id, Model model) {
         JobRow job = job(id);
         model.addAttribute("job", job);
         model.addAttribute("log", logs.tail(id, LOG_TAIL_BYTES));

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.data.domain.PageImpl;
@@ -25,7 +26,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -164,13 +164,16 @@ class SlidesController {
         return "slides/detail";
     }
 
-    /** The tilings table: the polled htmx fragment and its full-page twin. */
+    /** The tilings table's full-page twin: the slide page. */
     @GetMapping("/slides/{id}/tilings")
-    String tilings(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx,
-                   HttpServletResponse response, Model model) {
-        if (!"true".equals(hx)) {
-            return slide(id, null, "laplacian", model);
-        }
+    String tilings(@PathVariable long id, Model model) {
+        return slide(id, null, "laplacian", model);
+    }
+
+    /** The tilings table: the polled htmx fragment. */
+    @HxRequest
+    @GetMapping("/slides/{id}/tilings")
+    String tilingsFragment(@PathVariable long id, HttpServletResponse response, Model model) {
         Slide s = slides.requireSlide(id);
         List<Tiling> tilings = slides.tilings(id);
         model.addAttribute("slide", s);
