@@ -59,31 +59,33 @@ class TileController {
         return q == null ? "" : q;
     }
 
+    /** The tile browser's filter fields (all optional), bound as one record by the browser and the tile page. */
+    record TileFilterForm(Boolean informative, Double minTissue, Double label, Long archive, String side) {
+
+        TileFilter filter() {
+            return TileController.filter(informative, minTissue, label, archive, side);
+        }
+    }
+
     @GetMapping("/datasets/{id}/tiles")
-    String browse(@PathVariable long id, @RequestParam(required = false) Boolean informative,
-                  @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double label,
-                  @RequestParam(required = false) Long archive, @RequestParam(required = false) String side,
-                  @RequestParam(defaultValue = "0") int page, Model model,
+    String browse(@PathVariable long id, TileFilterForm filter, @RequestParam(defaultValue = "0") int page, Model model,
                   org.springframework.security.core.Authentication auth) {
-        return browse(id, informative, minTissue, label, archive, side, page, model, auth, false);
+        return browse(id, filter, page, model, auth, false);
     }
 
     @HxRequest
     @GetMapping("/datasets/{id}/tiles")
-    String browseFragment(@PathVariable long id, @RequestParam(required = false) Boolean informative,
-                          @RequestParam(required = false) Double minTissue,
-                          @RequestParam(required = false) Double label, @RequestParam(required = false) Long archive,
-                          @RequestParam(required = false) String side, @RequestParam(defaultValue = "0") int page,
+    String browseFragment(@PathVariable long id, TileFilterForm filter, @RequestParam(defaultValue = "0") int page,
                           Model model, org.springframework.security.core.Authentication auth) {
-        return browse(id, informative, minTissue, label, archive, side, page, model, auth, true);
+        return browse(id, filter, page, model, auth, true);
     }
 
-    private String browse(long id, Boolean informative, Double minTissue, Double label, Long archive, String side,
-                          int page, Model model, org.springframework.security.core.Authentication auth, boolean hx) {
+    private String browse(long id, TileFilterForm filter, int page, Model model,
+                          org.springframework.security.core.Authentication auth, boolean hx) {
         Dataset d = visible(id, auth);
         TileFilter f;
         try {
-            f = filter(informative, minTissue, label, archive, side);
+            f = filter.filter();
         } catch (IllegalArgumentException e) {
             model.addAttribute("error", e.getMessage());
             f = TileFilter.NONE;
@@ -106,13 +108,11 @@ class TileController {
     }
 
     @GetMapping("/tiles/{tileId}")
-    String view(@PathVariable long tileId, @RequestParam(required = false) Boolean informative,
-                @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double label,
-                @RequestParam(required = false) Long archive, @RequestParam(required = false) String side, Model model,
+    String view(@PathVariable long tileId, TileFilterForm filter, Model model,
                 org.springframework.security.core.Authentication auth) {
         TileInfo t = store.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
         Archive a = listed(t);
-        TileFilter f = filter(informative, minTissue, label, archive, side);
+        TileFilter f = filter.filter();
         model.addAttribute("tile", t);
         model.addAttribute("archive", a);
         model.addAttribute("dataset", visible(t.datasetId(), auth));

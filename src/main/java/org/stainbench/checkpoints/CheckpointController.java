@@ -72,20 +72,24 @@ class CheckpointController {
         return hx ? "checkpoints/list :: table" : "checkpoints/list";
     }
 
+    /** The register form: the checkpoint's fields, then the adapter as an upload or a server path. */
+    record RegisterForm(String name, String baseModel, String embeddingFlow, Integer loraRank, Double loraAlpha,
+                        String targetModules, String runUuid, Integer epoch, Long trainedOn, String notes, String tags,
+                        MultipartFile adapter, String adapterPath) {
+
+        Checkpoints.NewCheckpoint checkpoint() {
+            return new Checkpoints.NewCheckpoint(name, baseModel, embeddingFlow, loraRank, loraAlpha, targetModules, runUuid,
+                    epoch, trainedOn, notes, tags);
+        }
+    }
+
     @PostMapping("/checkpoints")
-    String register(@RequestParam String name, @RequestParam(required = false) String baseModel,
-                    @RequestParam(required = false) String embeddingFlow, @RequestParam(required = false) Integer loraRank,
-                    @RequestParam(required = false) Double loraAlpha, @RequestParam(required = false) String targetModules,
-                    @RequestParam(required = false) String runUuid, @RequestParam(required = false) Integer epoch,
-                    @RequestParam(required = false) Long trainedOn, @RequestParam(required = false) String notes,
-                    @RequestParam(required = false) String tags, @RequestParam(required = false) MultipartFile adapter,
-                    @RequestParam(required = false) String adapterPath, Principal who, RedirectAttributes flash)
-            throws IOException {
-        var form = new Checkpoints.NewCheckpoint(name, baseModel, embeddingFlow, loraRank, loraAlpha, targetModules, runUuid,
-                epoch, trainedOn, notes, tags);
+    String register(RegisterForm form, Principal who, RedirectAttributes flash) throws IOException {
+        MultipartFile adapter = form.adapter();
         boolean upload = adapter != null && !adapter.isEmpty();
         try (InputStream in = upload ? adapter.getInputStream() : null) {
-            Checkpoint c = checkpoints.register(form, upload ? adapter.getOriginalFilename() : null, in, adapterPath, who.getName());
+            Checkpoint c = checkpoints.register(form.checkpoint(), upload ? adapter.getOriginalFilename() : null, in,
+                    form.adapterPath(), who.getName());
             flash.addFlashAttribute("message", "Checkpoint '" + c.name() + "' registered"
                     + (c.adapterSha256() != null ? " (adapter SHA-256 " + c.shortSha() + "…)." : "."));
             return "redirect:/checkpoints/" + c.id();
@@ -95,13 +99,15 @@ class CheckpointController {
         }
     }
 
+    /** The baseline form: the kind, its name, and the kind's parameters (each kind uses some of them). */
+    record BaselineForm(CheckpointKind kind, String name, Long target, Double hematoxylinGain, Double dabGain, String notes) {
+    }
+
     @PostMapping("/checkpoints/baselines")
-    String baseline(@RequestParam(required = false) CheckpointKind kind, @RequestParam String name,
-                    @RequestParam(required = false) Long target, @RequestParam(required = false) Double hematoxylinGain,
-                    @RequestParam(required = false) Double dabGain, @RequestParam(required = false) String notes,
-                    Principal who, RedirectAttributes flash) {
+    String baseline(BaselineForm form, Principal who, RedirectAttributes flash) {
         try {
-            Checkpoint c = checkpoints.createBaseline(kind, name, target, hematoxylinGain, dabGain, notes, who.getName());
+            Checkpoint c = checkpoints.createBaseline(form.kind(), form.name(), form.target(), form.hematoxylinGain(),
+                    form.dabGain(), form.notes(), who.getName());
             flash.addFlashAttribute("message", "Baseline '" + c.name() + "' registered. Apply it to a source dataset below.");
             return "redirect:/checkpoints/" + c.id();
         } catch (IllegalArgumentException e) {

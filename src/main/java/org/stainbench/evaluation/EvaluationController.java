@@ -83,30 +83,36 @@ class EvaluationController {
         return hx ? "evaluations/list :: table" : "evaluations/list";
     }
 
-    @PostMapping("/evaluations")
-    String create(@RequestParam String name, @RequestParam(required = false) Long realDataset,
-                  @RequestParam(required = false) List<Long> sets, @RequestParam(required = false) Long extractor,
-                  @RequestParam(defaultValue = "custom") String preset,
-                  @RequestParam(required = false) Integer tilesPerSide, @RequestParam(required = false) Integer archives,
-                  @RequestParam(required = false) Integer cropSize, @RequestParam(required = false) Integer cropsPerTile,
-                  @RequestParam(required = false) String seeds, @RequestParam(required = false) Integer kidSubsets,
-                  @RequestParam(required = false) Integer kidSubsetSize, @RequestParam(required = false) Integer batchSize,
-                  @RequestParam(required = false) String tileRule, @RequestParam(required = false) String bootstrapResamples,
-                  Principal who, RedirectAttributes flash) {
-        try {
-            Protocol p;
-            if ("lab".equals(preset)) {
-                p = evaluations.forNew(Protocol.lab(), "first", bootstrapResamples);
-            } else {
-                if (tilesPerSide == null || archives == null || cropSize == null || cropsPerTile == null || kidSubsets == null
-                        || kidSubsetSize == null) {
-                    throw new IllegalArgumentException("Fill in every protocol field, or choose the lab's preset.");
-                }
-                p = new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds), kidSubsets,
-                        kidSubsetSize, batchSize == null ? 16 : batchSize);
-                p = evaluations.forNew(p, tileRule, bootstrapResamples);
+    /**
+     * The new-evaluation form: what to compare, then the protocol — the lab's preset ({@code preset=lab}) or every
+     * field by hand.
+     */
+    record NewEvaluationForm(String name, Long realDataset, List<Long> sets, Long extractor, String preset,
+                             Integer tilesPerSide, Integer archives, Integer cropSize, Integer cropsPerTile, String seeds,
+                             Integer kidSubsets, Integer kidSubsetSize, Integer batchSize, String tileRule,
+                             String bootstrapResamples) {
+
+        boolean lab() {
+            return "lab".equals(preset);
+        }
+
+        /** The hand-filled protocol (before the facade's checks); every field but the batch size is needed. */
+        Protocol protocol() {
+            if (tilesPerSide == null || archives == null || cropSize == null || cropsPerTile == null || kidSubsets == null
+                    || kidSubsetSize == null) {
+                throw new IllegalArgumentException("Fill in every protocol field, or choose the lab's preset.");
             }
-            Evaluation e = evaluations.create(name, realDataset, sets, extractor, p, who.getName());
+            return new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds), kidSubsets,
+                    kidSubsetSize, batchSize == null ? 16 : batchSize);
+        }
+    }
+
+    @PostMapping("/evaluations")
+    String create(NewEvaluationForm form, Principal who, RedirectAttributes flash) {
+        try {
+            Protocol p = form.lab() ? evaluations.forNew(Protocol.lab(), "first", form.bootstrapResamples())
+                    : evaluations.forNew(form.protocol(), form.tileRule(), form.bootstrapResamples());
+            Evaluation e = evaluations.create(form.name(), form.realDataset(), form.sets(), form.extractor(), p, who.getName());
             flash.addFlashAttribute("message", "Evaluation '" + e.name() + "' queued.");
             return "redirect:/evaluations/" + e.id();
         } catch (IllegalArgumentException e) {
@@ -257,19 +263,23 @@ class EvaluationController {
         return "evaluations/extractors";
     }
 
+    /** The register-extractor form: name, input geometry and normalisation, then the model as an upload or a path. */
+    record ExtractorForm(String name, Integer inputHeight, Integer inputWidth, ResizeFilter filter, Double scale,
+                         Double offset, String mean, String std, Integer outputDim, MultipartFile model, String modelPath) {
+
+        Extractors.NewExtractor extractor() {
+            return new Extractors.NewExtractor(name, inputHeight, inputWidth, filter, scale, offset, triple(mean, "mean"),
+                    triple(std, "std"), outputDim);
+        }
+    }
+
     @PostMapping("/evaluations/extractors")
-    String register(@RequestParam String name, @RequestParam(required = false) Integer inputHeight,
-                    @RequestParam(required = false) Integer inputWidth, @RequestParam(required = false) ResizeFilter filter,
-                    @RequestParam(required = false) Double scale, @RequestParam(required = false) Double offset,
-                    @RequestParam(required = false) String mean, @RequestParam(required = false) String std,
-                    @RequestParam(required = false) Integer outputDim, @RequestParam(required = false) MultipartFile model,
-                    @RequestParam(required = false) String modelPath, Principal who, RedirectAttributes flash)
-            throws IOException {
+    String register(ExtractorForm form, Principal who, RedirectAttributes flash) throws IOException {
+        MultipartFile model = form.model();
         boolean upload = model != null && !model.isEmpty();
         try (InputStream in = upload ? model.getInputStream() : null) {
-            var form = new Extractors.NewExtractor(name, inputHeight, inputWidth, filter, scale, offset, triple(mean, "mean"),
-                    triple(std, "std"), outputDim);
-            Extractor e = extractors.register(form, upload ? model.getOriginalFilename() : null, in, modelPath, who.getName());
+            Extractor e = extractors.register(form.extractor(), upload ? model.getOriginalFilename() : null, in,
+                    form.modelPath(), who.getName());
             flash.addFlashAttribute("message", "Extractor '" + e.name() + "' registered (sha256 " + e.shortSha() + "…"
                     + e.standardName().map(s -> ", recognised as " + s).orElse("") + ").");
         } catch (IllegalArgumentException e) {

@@ -52,37 +52,27 @@ class GalleryController {
     }
 
     @GetMapping({"/galleries/random", "/galleries/best-worst"})
-    String gallery(@RequestParam(required = false) Long source, @RequestParam(required = false) List<Long> ck,
-                   @RequestParam(required = false) Integer rows, @RequestParam(required = false) Long seed,
-                   @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double minCenter,
-                   @RequestParam(required = false) Long rank, @RequestParam(required = false) Integer scan,
-                   @RequestParam(required = false) Integer k, jakarta.servlet.http.HttpServletRequest request,
+    String gallery(GalleryForm form, jakarta.servlet.http.HttpServletRequest request,
                    jakarta.servlet.http.HttpServletResponse response, Model model) {
-        return gallery(source, ck, rows, seed, minTissue, minCenter, rank, scan, k, request, response, model, false);
+        return gallery(form, request, response, model, false);
     }
 
     @HxRequest
     @GetMapping({"/galleries/random", "/galleries/best-worst"})
-    String galleryFragment(@RequestParam(required = false) Long source, @RequestParam(required = false) List<Long> ck,
-                           @RequestParam(required = false) Integer rows, @RequestParam(required = false) Long seed,
-                           @RequestParam(required = false) Double minTissue,
-                           @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
-                           @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
-                           jakarta.servlet.http.HttpServletRequest request,
+    String galleryFragment(GalleryForm form, jakarta.servlet.http.HttpServletRequest request,
                            jakarta.servlet.http.HttpServletResponse response, Model model) {
-        return gallery(source, ck, rows, seed, minTissue, minCenter, rank, scan, k, request, response, model, true);
+        return gallery(form, request, response, model, true);
     }
 
-    private String gallery(Long source, List<Long> ck, Integer rows, Long seed, Double minTissue, Double minCenter,
-                           Long rank, Integer scan, Integer k, jakarta.servlet.http.HttpServletRequest request,
+    private String gallery(GalleryForm form, jakarta.servlet.http.HttpServletRequest request,
                            jakarta.servlet.http.HttpServletResponse response, Model model, boolean hx) {
         String mode = request.getRequestURI().endsWith(Galleries.BEST_WORST) ? Galleries.BEST_WORST : Galleries.RANDOM;
         GalleryQuery q;
         try {
-            q = GalleryQuery.of(source, ck, rows, seed, minTissue, minCenter, rank, scan, k);
+            q = form.query();
         } catch (IllegalArgumentException e) {
             model.addAttribute("error", e.getMessage());
-            q = GalleryQuery.of(source, ck, null, seed, null, null, rank, null, null);
+            q = form.fallback();
         }
         if (Galleries.RANDOM.equals(mode) && q.seed() == null) {
             GalleryQuery seeded = q.withSeed(Math.floorMod(clock.millis(), 1_000_000_000L));
@@ -116,30 +106,19 @@ class GalleryController {
     }
 
     @GetMapping("/galleries/{mode}/compare")
-    String compare(@PathVariable String mode, @RequestParam(required = false) Long source,
-                   @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
-                   @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
-                   @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
-                   @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
-                   @RequestParam(defaultValue = "0") int row, Model model) {
-        return compare(mode, source, ck, rows, seed, minTissue, minCenter, rank, scan, k, row, model, false);
+    String compare(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "0") int row, Model model) {
+        return compare(mode, form, row, model, false);
     }
 
     @HxRequest
     @GetMapping("/galleries/{mode}/compare")
-    String compareFragment(@PathVariable String mode, @RequestParam(required = false) Long source,
-                           @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
-                           @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
-                           @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
-                           @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
-                           @RequestParam(defaultValue = "0") int row, Model model) {
-        return compare(mode, source, ck, rows, seed, minTissue, minCenter, rank, scan, k, row, model, true);
+    String compareFragment(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "0") int row, Model model) {
+        return compare(mode, form, row, model, true);
     }
 
-    private String compare(String mode, Long source, List<Long> ck, Integer rows, Long seed, Double minTissue,
-                           Double minCenter, Long rank, Integer scan, Integer k, int row, Model model, boolean hx) {
+    private String compare(String mode, GalleryForm form, int row, Model model, boolean hx) {
         String m = mode(mode);
-        GalleryQuery q = GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter, rank, scan, k);
+        GalleryQuery q = form.pinned();
         Galleries.Gallery g = galleries.build(m, q);
         if (g.rows().isEmpty()) {
             throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "The gallery has no tiles to compare.");
@@ -157,17 +136,13 @@ class GalleryController {
     }
 
     @GetMapping("/galleries/{mode}/figure.png")
-    ResponseEntity<byte[]> figure(@PathVariable String mode, @RequestParam(required = false) Long source,
-                                  @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
-                                  @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
-                                  @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
-                                  @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
-                                  @RequestParam(defaultValue = "256") int cell, Principal who) {
+    ResponseEntity<byte[]> figure(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "256") int cell,
+                                  Principal who) {
         String m = mode(mode);
         Galleries.Gallery g;
         byte[] png;
         try {
-            GalleryQuery q = GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter, rank, scan, k);
+            GalleryQuery q = form.pinned();
             // the most rows and columns this query can give, checked before the gallery is built or drawn
             export.checkFigureSize(Galleries.BEST_WORST.equals(m) ? 2 * q.k() : q.rows(), q.checkpoints().size() + 1, cell);
             g = galleries.build(m, q);
@@ -183,15 +158,9 @@ class GalleryController {
     }
 
     @GetMapping("/galleries/{mode}/tiles.zip")
-    ResponseEntity<StreamingResponseBody> zip(@PathVariable String mode, @RequestParam(required = false) Long source,
-                                              @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
-                                              @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
-                                              @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
-                                              @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
-                                              Principal who) {
+    ResponseEntity<StreamingResponseBody> zip(@PathVariable String mode, GalleryForm form, Principal who) {
         String m = mode(mode);
-        Galleries.Gallery g = galleries.build(m, GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter,
-                rank, scan, k));
+        Galleries.Gallery g = galleries.build(m, form.pinned());
         events.publishEvent(Activity.of(who.getName(), "exported", "gallery", null, "Exported the " + m + " gallery's tiles",
                 g.permalink()));
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/zip"))

@@ -266,24 +266,28 @@ class SlidesController {
         return "redirect:/slides/" + id;
     }
 
-    @PostMapping("/slides/{id}/tilings")
-    String tile(@PathVariable long id, @RequestParam(required = false) Long dataset,
-                @RequestParam(required = false) Integer level, @RequestParam(required = false) Double magnification,
-                @RequestParam(required = false) Integer tileSize, @RequestParam(required = false) Integer overlap,
-                @RequestParam(required = false) Double minLaplacian, @RequestParam(required = false) Double minSaturated,
-                @RequestParam(required = false) Double maxWhite, @RequestParam(defaultValue = "false") boolean colourCast,
-                @RequestParam(defaultValue = "false") boolean excludeOutside, @RequestParam(defaultValue = "false") boolean plain,
-                Principal who, RedirectAttributes flash) {
-        slides.requireSlide(id);
-        try {
+    /** The tiling form: the receiving dataset, the level (or a magnification), the tile grid and the tissue rules. */
+    record TilingForm(Long dataset, Integer level, Double magnification, Integer tileSize, Integer overlap,
+                      Double minLaplacian, Double minSaturated, Double maxWhite, Boolean colourCast, Boolean excludeOutside,
+                      Boolean plain) {
+
+        Slides.TilingRequest request() {
             if (dataset == null) {
                 throw new IllegalArgumentException("Choose the dataset that receives the tiles.");
             }
-            long t = slides.startTiling(id, new Slides.TilingRequest(dataset, magnification != null && level == null ? null : level,
-                    magnification, tileSize, overlap, minLaplacian, minSaturated, maxWhite, colourCast, excludeOutside, plain),
-                    who.getName());
+            return new Slides.TilingRequest(dataset, magnification != null && level == null ? null : level, magnification,
+                    tileSize, overlap, minLaplacian, minSaturated, maxWhite, Boolean.TRUE.equals(colourCast),
+                    Boolean.TRUE.equals(excludeOutside), Boolean.TRUE.equals(plain));
+        }
+    }
+
+    @PostMapping("/slides/{id}/tilings")
+    String tile(@PathVariable long id, TilingForm form, Principal who, RedirectAttributes flash) {
+        slides.requireSlide(id);
+        try {
+            long t = slides.startTiling(id, form.request(), who.getName());
             events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "launched", "slide", id, "Launched tiling "
-                    + t + " of slide " + id + " into dataset " + dataset, "/slides/" + id + "?tiling=" + t));
+                    + t + " of slide " + id + " into dataset " + form.dataset(), "/slides/" + id + "?tiling=" + t));
             flash.addFlashAttribute("message", "Tiling " + t + " queued.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
