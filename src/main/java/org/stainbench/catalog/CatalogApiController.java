@@ -33,11 +33,9 @@ import jakarta.servlet.http.HttpServletRequest;
 class CatalogApiController {
 
     private final Catalog catalog;
-    private final CatalogStore store;
 
-    CatalogApiController(Catalog catalog, CatalogStore store) {
+    CatalogApiController(Catalog catalog) {
         this.catalog = catalog;
-        this.store = store;
     }
 
     private static void require(Authentication auth, String role) {
@@ -189,9 +187,9 @@ class CatalogApiController {
         TileFilter f = new TileFilter(informative, minTissue, label, archive, side);
         int s = Math.max(1, Math.min(1000, size));
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("total", store.countTiles(id, f));
+        m.put("total", catalog.countTiles(id, f));
         m.put("page", page);
-        m.put("tiles", store.tiles(id, f, Math.max(0, page) * s, s));
+        m.put("tiles", catalog.tiles(id, f, Math.max(0, page) * s, s));
         return m;
     }
 }

@@ -34,17 +34,15 @@ class DatasetController {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Catalog catalog;
-    private final CatalogStore store;
     private final DemoData demo;
     private final Clock clock;
 
     private final org.springframework.beans.factory.ObjectProvider<CheckpointNames> checkpointNames;
 
-    DatasetController(Catalog catalog, CatalogStore store, DemoData demo, Clock clock,
+    DatasetController(Catalog catalog, DemoData demo, Clock clock,
                       org.springframework.beans.factory.ObjectProvider<CheckpointNames> checkpointNames) {
         this.checkpointNames = checkpointNames;
         this.catalog = catalog;
-        this.store = store;
         this.demo = demo;
         this.clock = clock;
     }
@@ -68,15 +66,15 @@ class DatasetController {
     String list(@RequestParam(defaultValue = "0") int page, Model model) {
         int size = 25;
         int p = Math.max(0, page);
-        Map<Long, long[]> counts = store.datasetCounts();
-        List<Row> rows = store.datasets(DatasetKind.REAL, p * size, size).stream().map(d -> {
+        Map<Long, long[]> counts = catalog.datasetCounts();
+        List<Row> rows = catalog.datasets(DatasetKind.REAL, p * size, size).stream().map(d -> {
             long[] c = counts.getOrDefault(d.id(), new long[2]);
             return new Row(d, c[0], c[1]);
         }).toList();
-        model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, size), store.countDatasets(DatasetKind.REAL)));
+        model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, size), catalog.countDatasets(DatasetKind.REAL)));
         // generated sets are not real data: listed apart, under the checkpoint that made them
         Map<Long, List<Row>> byCheckpoint = new java.util.TreeMap<>();
-        for (Dataset d : store.datasets(DatasetKind.GENERATED, 0, Integer.MAX_VALUE)) {
+        for (Dataset d : catalog.datasets(DatasetKind.GENERATED, 0, Integer.MAX_VALUE)) {
             long[] c = counts.getOrDefault(d.id(), new long[2]);
             byCheckpoint.computeIfAbsent(d.generatedCheckpointId() == null ? 0L : d.generatedCheckpointId(),
                     k -> new java.util.ArrayList<>()).add(new Row(d, c[0], c[1]));
@@ -85,7 +83,7 @@ class DatasetController {
         model.addAttribute("generatedGroups", byCheckpoint.entrySet().stream().map(e -> new CheckpointGroup(e.getKey(),
                 names == null ? null : names.checkpointName(e.getKey()).orElse(null), e.getValue())).toList());
         model.addAttribute("stains", Stain.values());
-        model.addAttribute("demoLoaded", store.datasetNameTaken(DemoData.HE_NAME) || store.datasetNameTaken(DemoData.CK7_NAME));
+        model.addAttribute("demoLoaded", catalog.datasetNameTaken(DemoData.HE_NAME) || catalog.datasetNameTaken(DemoData.CK7_NAME));
         model.addAttribute("realTissue", catalog.datasets().stream()
                 .filter(d -> d.name().equals(DemoData.REAL_HE_NAME) || d.name().equals(DemoData.REAL_IHC_NAME)).toList());
         if (!model.containsAttribute("form")) {
@@ -141,7 +139,7 @@ class DatasetController {
         String version = archives.stream().filter(a -> a.status() == ArchiveStatus.READY)
                 .map(a -> a.id() + "@" + a.ingestedAt()).collect(java.util.stream.Collectors.joining(","));
         Figures f = figures.compute(id, (k, old) -> old != null && old.version().equals(version) ? old
-                : new Figures(version, store.countInformative(id), JSON.writeValueAsString(Histograms.of(store, id))));
+                : new Figures(version, catalog.countInformative(id), JSON.writeValueAsString(catalog.histograms(id))));
         model.addAttribute("informative", f.informative());
         model.addAttribute("histograms", f.histograms());
         return "datasets/detail";

@@ -22,13 +22,11 @@ import org.springframework.web.util.UriComponentsBuilder;
 class TileController {
 
     private final Catalog catalog;
-    private final CatalogStore store;
     private final TileFiles tileFiles;
     private final CatalogProperties properties;
 
-    TileController(Catalog catalog, CatalogStore store, TileFiles tileFiles, CatalogProperties properties) {
+    TileController(Catalog catalog, TileFiles tileFiles, CatalogProperties properties) {
         this.catalog = catalog;
-        this.store = store;
         this.tileFiles = tileFiles;
         this.properties = properties;
     }
@@ -92,8 +90,8 @@ class TileController {
         }
         int size = properties.pageSize();
         int p = Math.max(0, page);
-        long total = store.countTiles(id, f);
-        List<TileInfo> tiles = store.tiles(id, f, p * size, size);
+        long total = catalog.countTiles(id, f);
+        List<TileInfo> tiles = catalog.tiles(id, f, p * size, size);
         List<Archive> archives = catalog.archives(id).stream().filter(a -> a.status() == ArchiveStatus.READY).toList();
         model.addAttribute("dataset", d);
         model.addAttribute("filter", f);
@@ -103,22 +101,22 @@ class TileController {
         model.addAttribute("page", new PageImpl<>(tiles, PageRequest.of(p, size), total));
         model.addAttribute("archives", archives);
         model.addAttribute("names", archives.stream().collect(java.util.stream.Collectors.toMap(Archive::id, Archive::fileName)));
-        model.addAttribute("labels", store.labels(id));
+        model.addAttribute("labels", catalog.labels(id));
         return hx ? "tiles/browse :: grid" : "tiles/browse";
     }
 
     @GetMapping("/tiles/{tileId}")
     String view(@PathVariable long tileId, TileFilterForm filter, Model model,
                 org.springframework.security.core.Authentication auth) {
-        TileInfo t = store.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
+        TileInfo t = catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
         Archive a = listed(t);
         TileFilter f = filter.filter();
         model.addAttribute("tile", t);
         model.addAttribute("archive", a);
         model.addAttribute("dataset", visible(t.datasetId(), auth));
         model.addAttribute("qs", query(f).isEmpty() ? "" : "?" + query(f));
-        model.addAttribute("previous", store.neighbour(t, f, false).orElse(null));
-        model.addAttribute("next", store.neighbour(t, f, true).orElse(null));
+        model.addAttribute("previous", catalog.neighbour(t, f, false).orElse(null));
+        model.addAttribute("next", catalog.neighbour(t, f, true).orElse(null));
         return "tiles/view";
     }
 
@@ -129,13 +127,13 @@ class TileController {
     }
 
     private Archive listed(TileInfo t) {
-        return store.findArchive(t.archiveId()).filter(a -> a.status() == ArchiveStatus.READY)
+        return catalog.archive(t.archiveId()).filter(a -> a.status() == ArchiveStatus.READY)
                 .orElseThrow(() -> new Catalog.NotFound("No tile with id " + t.id() + "."));
     }
 
     @GetMapping("/tiles/{tileId}/thumb")
     ResponseEntity<byte[]> thumb(@PathVariable long tileId) throws IOException {
-        TileInfo t = store.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
+        TileInfo t = catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
         listed(t);
         return ResponseEntity.ok().contentType(MediaType.IMAGE_JPEG)
                 .cacheControl(CacheControl.maxAge(Duration.ofDays(1)).cachePrivate()).body(tileFiles.thumbnail(t));
@@ -145,7 +143,7 @@ class TileController {
     @GetMapping("/tiles/{tileId}/image")
     ResponseEntity<byte[]> image(@PathVariable long tileId, @RequestParam(defaultValue = "jpeg") String format)
             throws IOException {
-        TileInfo t = store.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
+        TileInfo t = catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
         Archive a = listed(t);
         var tile = tileFiles.tile(a, t);
         boolean png = format.equalsIgnoreCase("png");

@@ -44,14 +44,10 @@ class EvaluationController {
     private final Agreements agreements;
     private final RunNames runNames;
 
-    private final org.springframework.context.ApplicationEventPublisher events;
-
     EvaluationController(Evaluations evaluations, Extractors extractors, Catalog catalog, JobQueue jobs,
-                         org.springframework.context.ApplicationEventPublisher events, Agreements agreements,
-                         RunNames runNames) {
+                         Agreements agreements, RunNames runNames) {
         this.runNames = runNames;
         this.agreements = agreements;
-        this.events = events;
         this.evaluations = evaluations;
         this.extractors = extractors;
         this.catalog = catalog;
@@ -223,21 +219,14 @@ class EvaluationController {
 
     @GetMapping("/evaluations/{id:\\d+}/export.csv")
     ResponseEntity<byte[]> csv(@PathVariable long id, java.security.Principal who) {
-        String body = evaluations.csv(id);
-        exported(who, id, "CSV");
+        String body = evaluations.csvExport(id, who.getName());
         return download(body, "evaluation-" + id + ".csv", "text/csv");
     }
 
     @GetMapping("/evaluations/{id:\\d+}/export.tex")
     ResponseEntity<byte[]> latex(@PathVariable long id, java.security.Principal who) {
-        String body = evaluations.latex(id);
-        exported(who, id, "LaTeX");
+        String body = evaluations.latexExport(id, who.getName());
         return download(body, "evaluation-" + id + ".tex", "application/x-tex");
-    }
-
-    private void exported(java.security.Principal who, long id, String format) {
-        events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "exported", "evaluation", id,
-                "Exported the comparison table of evaluation " + id + " as " + format, "/evaluations/" + id));
     }
 
     private static ResponseEntity<byte[]> download(String body, String name, String type) {

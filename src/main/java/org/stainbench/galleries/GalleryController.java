@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.List;
 
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -18,7 +17,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
-import org.stainbench.shell.Activity;
 
 /**
  * The galleries (full page, and the gallery alone for htmx), the compare view, and the exports. A random gallery
@@ -28,14 +26,10 @@ import org.stainbench.shell.Activity;
 class GalleryController {
 
     private final Galleries galleries;
-    private final GalleryExport export;
-    private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    GalleryController(Galleries galleries, GalleryExport export, ApplicationEventPublisher events, Clock clock) {
+    GalleryController(Galleries galleries, Clock clock) {
         this.galleries = galleries;
-        this.export = export;
-        this.events = events;
         this.clock = clock;
     }
 
@@ -139,19 +133,12 @@ class GalleryController {
     ResponseEntity<byte[]> figure(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "256") int cell,
                                   Principal who) {
         String m = mode(mode);
-        Galleries.Gallery g;
         byte[] png;
         try {
-            GalleryQuery q = form.pinned();
-            // the most rows and columns this query can give, checked before the gallery is built or drawn
-            export.checkFigureSize(Galleries.BEST_WORST.equals(m) ? 2 * q.k() : q.rows(), q.checkpoints().size() + 1, cell);
-            g = galleries.build(m, q);
-            png = export.figure(g, cell);
+            png = galleries.figure(m, form.pinned(), cell, who.getName());
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST, e.getMessage(), e);
         }
-        events.publishEvent(Activity.of(who.getName(), "exported", "gallery", null, "Exported the " + m + " gallery as a figure",
-                g.permalink()));
         return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).cacheControl(CacheControl.noStore())
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".png").build().toString())
                 .body(png);
@@ -160,11 +147,9 @@ class GalleryController {
     @GetMapping("/galleries/{mode}/tiles.zip")
     ResponseEntity<StreamingResponseBody> zip(@PathVariable String mode, GalleryForm form, Principal who) {
         String m = mode(mode);
-        Galleries.Gallery g = galleries.build(m, form.pinned());
-        events.publishEvent(Activity.of(who.getName(), "exported", "gallery", null, "Exported the " + m + " gallery's tiles",
-                g.permalink()));
+        Galleries.Gallery g = galleries.forZip(m, form.pinned(), who.getName());
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".zip").build().toString())
-                .body(out -> export.zip(g, out));
+                .body(out -> galleries.zip(g, out));
     }
 }

@@ -8,7 +8,9 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.stainbench.shell.Activity;
 
 /** The public service: submit work, look it up, cancel it. */
 @Service
@@ -20,9 +22,11 @@ public class JobQueue {
     private final QueueSignal signal;
     private final JobEvents events;
     private final Clock clock;
+    private final ApplicationEventPublisher activity;
 
     JobQueue(JobStore store, List<JobHandler> handlers, JobsProperties properties, QueueSignal signal,
-             JobEvents events, Clock clock) {
+             JobEvents events, Clock clock, ApplicationEventPublisher activity) {
+        this.activity = activity;
         this.store = store;
         this.handlers = handlers.stream().collect(Collectors.toMap(JobHandler::type, Function.identity(), (a, b) -> {
             throw new IllegalStateException("Two job handlers for type '" + a.type() + "'");
@@ -86,6 +90,39 @@ public class JobQueue {
             events.finished(id);
         }
         signal.changed();
+    }
+
+    Optional<JobRow> row(long id) {
+        return store.find(id);
+    }
+
+    /** A member's cancel from the job page: {@link #cancel(long, String)}, recorded in the activity trail. */
+    void cancel(JobRow job, String by) {
+        cancel(job.id(), by);
+        activity.publishEvent(Activity.of(by, "cancelled", "job", job.id(), "Cancelled job " + job.id() + " '" + job.title()
+                + "'", "/jobs/" + job.id()));
+    }
+
+    /** Queues an ended job again (false when it can no longer be retried), recorded in the activity trail. */
+    boolean retry(JobRow job, String by) {
+        if (!store.retry(job.id(), by, Math.max(1, properties.maxAttempts()), clock.instant())) {
+            return false;
+        }
+        signal.changed();
+        activity.publishEvent(Activity.of(by, "retried", "job", job.id(), "Retried job " + job.id() + " '" + job.title()
+                + "'", "/jobs/" + job.id()));
+        return true;
+    }
+
+    /** A command job launched from the page ({@code from}: the job it was cloned from, or null), recorded. */
+    long launch(CommandJob job, Long from) {
+        long id = submitCommand(job);
+        activity.publishEvent(from == null
+                ? Activity.of(job.submittedBy(), "launched", "job", id, "Launched job " + id + " '" + job.title() + "'",
+                        "/jobs/" + id)
+                : Activity.of(job.submittedBy(), "cloned", "job", id, "Launched job " + id + " '" + job.title()
+                        + "', cloned from job " + from, "/jobs/" + id));
+        return id;
     }
 
     long enqueue(JobRequest request, Executor executor, String spec) {

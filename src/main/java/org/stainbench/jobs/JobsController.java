@@ -3,7 +3,6 @@ package org.stainbench.jobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +22,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import org.stainbench.shell.Activity;
 
 /**
  * Pages: the queue ({@code /jobs}, filters and paging), a job ({@code /jobs/{id}}: spec, timeline, attempts,
@@ -36,30 +34,21 @@ class JobsController {
     static final int PAGE_SIZE = 25;
     static final int LOG_TAIL_BYTES = 64 * 1024;
 
-    private final JobStore store;
     private final JobQueue queue;
     private final JobViews views;
     private final JobLogs logs;
     private final CommandTemplates templates;
     private final AgentService agents;
     private final SlurmClusters slurm;
-    private final JobsProperties properties;
-    private final Clock clock;
-    private final org.springframework.context.ApplicationEventPublisher events;
 
-    JobsController(JobStore store, JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates,
-                   AgentService agents, SlurmClusters slurm, JobsProperties properties, Clock clock,
-                   org.springframework.context.ApplicationEventPublisher events) {
-        this.events = events;
-        this.properties = properties;
-        this.store = store;
+    JobsController(JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates, AgentService agents,
+                   SlurmClusters slurm) {
         this.queue = queue;
         this.views = views;
         this.logs = logs;
         this.templates = templates;
         this.agents = agents;
         this.slurm = slurm;
-        this.clock = clock;
     }
 
     /** The form behind "new job" and "clone and edit". */
@@ -154,9 +143,7 @@ class JobsController {
         if (job.state().isFinal()) {
             flash.addFlashAttribute("error", "Job " + id + " has already ended (" + job.state() + ").");
         } else {
-            queue.cancel(id, who.getName());
-            events.publishEvent(Activity.of(who.getName(), "cancelled", "job", id, "Cancelled job " + id + " '"
-                    + job.title() + "'", "/jobs/" + id));
+            queue.cancel(job, who.getName());
             flash.addFlashAttribute("message", "Cancel requested for job " + id + ".");
         }
         return "redirect:/jobs/" + id;
@@ -170,10 +157,7 @@ class JobsController {
         } else if (!job.state().retryable()) {
             flash.addFlashAttribute("error", "Job " + id + " succeeded; only a failed, cancelled or lost job can be "
                     + "retried (clone it to run it again).");
-        } else if (store.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
-            queue.enqueueSignal();
-            events.publishEvent(Activity.of(who.getName(), "retried", "job", id, "Retried job " + id + " '"
-                    + job.title() + "'", "/jobs/" + id));
+        } else if (queue.retry(job, who.getName())) {
             flash.addFlashAttribute("message", "Job " + id + " is queued again.");
         }
         return "redirect:/jobs/" + id;
@@ -212,15 +196,10 @@ class JobsController {
             if (useSlurm && !slurm.enabled()) {
                 throw new IllegalArgumentException("No Slurm cluster is configured (stainbench.slurm.mode).");
             }
-            long id = queue.submitCommand(new CommandJob("command", form.title(), form.command(),
+            long id = queue.launch(new CommandJob("command", form.title(), form.command(),
                     parseEnv(form.environment()), split(form.inputs()), split(form.outputs()), resources,
                     who.getName(), form.mlflowRunId() == null || form.mlflowRunId().isBlank() ? null
-                            : form.mlflowRunId().trim(), useSlurm));
-            events.publishEvent(from == null
-                    ? Activity.of(who.getName(), "launched", "job", id, "Launched job " + id + " '" + form.title() + "'",
-                            "/jobs/" + id)
-                    : Activity.of(who.getName(), "cloned", "job", id, "Launched job " + id + " '" + form.title()
-                            + "', cloned from job " + from, "/jobs/" + id));
+                            : form.mlflowRunId().trim(), useSlurm), from);
             flash.addFlashAttribute("message", "Job " + id + " queued.");
             return "redirect:/jobs/" + id;
         } catch (IllegalArgumentException e) {
@@ -239,7 +218,7 @@ class JobsController {
     }
 
     private JobRow job(long id) {
-        return store.find(id).orElseThrow(() ->
+        return queue.row(id).orElseThrow(() ->
                 new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No job " + id + "."));
     }
 

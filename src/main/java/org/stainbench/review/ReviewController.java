@@ -32,14 +32,12 @@ class ReviewController {
     static final int PAGE = 30;
 
     private final Reviews reviews;
-    private final ReviewStore store;
     private final StudyDesigns designs;
     private final Practice practice;
     private final RaterScreens screens;
 
-    ReviewController(Reviews reviews, ReviewStore store, StudyDesigns designs, Practice practice, RaterScreens screens) {
+    ReviewController(Reviews reviews, StudyDesigns designs, Practice practice, RaterScreens screens) {
         this.reviews = reviews;
-        this.store = store;
         this.designs = designs;
         this.practice = practice;
         this.screens = screens;
@@ -51,20 +49,20 @@ class ReviewController {
     @GetMapping("/review")
     String landing(@RequestParam(defaultValue = "0") int page, Authentication auth, Model model) {
         List<Assigned> mine = new ArrayList<>();
-        for (ReviewSession s : store.sessionsOf(auth.getName())) {
+        for (ReviewSession s : reviews.sessionsOf(auth.getName())) {
             mine.add(new Assigned(s, reviews.answered(s.id(), auth.getName()), reviews.steps(s, auth.getName()).size()));
         }
         model.addAttribute("assigned", mine);
         if (ReviewAccess.has(auth, "SUPERVISOR")) {
             int p = Math.max(0, page);
-            List<ReviewSession> list = store.sessions(p * PAGE, PAGE);
+            List<ReviewSession> list = reviews.sessions(p * PAGE, PAGE);
             Map<Long, Long> answers = new LinkedHashMap<>();
             Map<Long, Integer> raters = new LinkedHashMap<>();
             for (ReviewSession s : list) {
-                answers.put(s.id(), store.answerCount(s.id()));
-                raters.put(s.id(), store.raters(s.id()).size());
+                answers.put(s.id(), reviews.answerCount(s.id()));
+                raters.put(s.id(), reviews.raters(s.id()).size());
             }
-            model.addAttribute("page", new PageImpl<>(list, PageRequest.of(p, PAGE), store.count()));
+            model.addAttribute("page", new PageImpl<>(list, PageRequest.of(p, PAGE), reviews.count()));
             model.addAttribute("answerCounts", answers);
             model.addAttribute("raterCounts", raters);
         }

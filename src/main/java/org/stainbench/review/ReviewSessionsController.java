@@ -2,7 +2,6 @@ package org.stainbench.review;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +22,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
-import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.Stain;
@@ -36,24 +34,20 @@ import org.stainbench.checkpoints.GeneratedSet;
 class ReviewSessionsController {
 
     private final Reviews reviews;
-    private final ReviewStore store;
     private final Catalog catalog;
     private final Checkpoints checkpoints;
     private final Accounts accounts;
     private final SecureRandom seeds = new SecureRandom();
-
-    private final org.springframework.context.ApplicationEventPublisher events;
     private final StudyDesigns designs;
     private final RaterProgress progress;
+    private final ReviewAnswersCsv answersCsv;
 
-    ReviewSessionsController(Reviews reviews, ReviewStore store, Catalog catalog, Checkpoints checkpoints, Accounts accounts,
-                             org.springframework.context.ApplicationEventPublisher events, StudyDesigns designs,
-                             RaterProgress progress) {
+    ReviewSessionsController(Reviews reviews, Catalog catalog, Checkpoints checkpoints, Accounts accounts,
+                             StudyDesigns designs, RaterProgress progress, ReviewAnswersCsv answersCsv) {
         this.designs = designs;
         this.progress = progress;
-        this.events = events;
+        this.answersCsv = answersCsv;
         this.reviews = reviews;
-        this.store = store;
         this.catalog = catalog;
         this.checkpoints = checkpoints;
         this.accounts = accounts;
@@ -136,12 +130,12 @@ class ReviewSessionsController {
     String session(@PathVariable long id, Authentication auth, Model model) {
         ReviewAccess.requireSupervisor(auth);
         ReviewSession s = reviews.require(id);
-        List<ReviewItem> items = store.items(id);
+        List<ReviewItem> items = reviews.items(id);
         List<RaterRow> raters = new ArrayList<>();
-        for (ReviewStore.Rater r : store.raters(id)) {
-            raters.add(new RaterRow(r.username(), store.answerCount(id, r.username()), reviews.steps(s, r.username()).size()));
+        for (ReviewStore.Rater r : reviews.raters(id)) {
+            raters.add(new RaterRow(r.username(), reviews.answered(id, r.username()), reviews.steps(s, r.username()).size()));
         }
-        long answers = store.answerCount(id);
+        long answers = reviews.answerCount(id);
         model.addAttribute("s", s);
         model.addAttribute("items", items.size());
         model.addAttribute("repeats", RaterSequence.repeats(items.size(), s.repeatPercent()));
@@ -241,12 +235,12 @@ class ReviewSessionsController {
 
     private Computed compute(long id) {
         ReviewSession s = reviews.require(id);
-        List<ReviewItem> items = store.items(id);
-        List<String> raters = store.raters(id).stream().map(ReviewStore.Rater::username).toList();
-        List<ReviewAnswer> answers = store.answers(id);
+        List<ReviewItem> items = reviews.items(id);
+        List<String> raters = reviews.raters(id).stream().map(ReviewStore.Rater::username).toList();
+        List<ReviewAnswer> answers = reviews.answers(id);
         Map<Long, String> names = new HashMap<>();
         Function<Long, String> name = ck -> names.computeIfAbsent(ck, this::checkpointName);
-        ReviewResults.Results r = ReviewResults.compute(s, items, raters, answers, name, store.shownAt(id), true);
+        ReviewResults.Results r = ReviewResults.compute(s, items, raters, answers, name, reviews.shownAt(id), true);
         String source = catalog.dataset(s.sourceDatasetId()).map(Dataset::name).orElse("dataset " + s.sourceDatasetId());
         String real = s.realDatasetId() == null ? "–"
                 : catalog.dataset(s.realDatasetId()).map(Dataset::name).orElse("dataset " + s.realDatasetId());
@@ -297,95 +291,8 @@ class ReviewSessionsController {
     @GetMapping("/review/sessions/{id}/answers.csv")
     ResponseEntity<byte[]> csv(@PathVariable long id, Authentication auth) {
         ReviewAccess.requireSupervisor(auth);
-        ReviewSession s = reviews.require(id);
-        Map<Long, ReviewItem> items = new LinkedHashMap<>();
-        for (ReviewItem i : store.items(id)) {
-            items.put(i.id(), i);
-        }
-        Map<Long, String> files = new HashMap<>();
-        Function<Long, String> file = a -> a == null ? "" : files.computeIfAbsent(a,
-                x -> catalog.archive(x).map(Archive::fileName).orElse("archive " + x));
-        Map<String, Map<String, Integer>> stepOf = new HashMap<>();
-        for (ReviewStore.Rater r : store.raters(id)) {
-            List<RaterSequence.Step> steps = reviews.steps(s, r.username());
-            Map<String, Integer> m = new HashMap<>();
-            for (int k = 0; k < steps.size(); k++) {
-                m.put(steps.get(k).itemId() + ":" + steps.get(k).repeatNo(), k + 1);
-            }
-            stepOf.put(r.username(), m);
-        }
-        List<String> crit = s.criteriaList();
-        StringBuilder out = new StringBuilder();
-        List<String> head = new ArrayList<>(List.of("session_id", "session", "mode", "rater", "step", "repeat", "item_token",
-                "item_kind", "checkpoint_id", "checkpoint", "archive_id", "archive_file", "tile_index", "tile_id",
-                "source_archive_id", "source_archive_file", "source_index", "real_archive_id", "real_archive_file",
-                "real_index", "real_side", "choice", "correct", "confidence"));
-        for (int c = 0; c < crit.size(); c++) {
-            head.add("score_" + (c + 1));
-        }
-        head.addAll(List.of("marker_score", "positive_fraction", "note", "answered_at", "shown_at", "seconds", "time_source"));
-        List<ReviewAnswer> all = store.answers(id);
-        Map<Long, Instant> shown = store.shownAt(id);
-        Map<Long, ReviewResults.Timed> timed = ReviewResults.timing(all, shown);
-        out.append(String.join(",", head)).append('\n');
-        for (ReviewAnswer a : all) {
-            ReviewItem i = items.get(a.itemId());
-            List<String> row = new ArrayList<>();
-            row.add("" + s.id());
-            row.add(s.name());
-            row.add(s.mode().name());
-            row.add(a.rater());
-            row.add(String.valueOf(stepOf.getOrDefault(a.rater(), Map.of()).getOrDefault(a.itemId() + ":" + a.repeatNo(), 0)));
-            row.add("" + a.repeatNo());
-            row.add(i.token());
-            row.add(i.kind());
-            row.add(i.checkpointId() == null ? "" : "" + i.checkpointId());
-            row.add(i.checkpointId() == null ? "" : checkpointName(i.checkpointId()));
-            row.add(i.archiveId() == null ? "" : "" + i.archiveId());
-            row.add(file.apply(i.archiveId()));
-            row.add(i.tileIndex() == null ? "" : "" + i.tileIndex());
-            row.add(i.archiveId() == null ? "" : catalog.tileId(i.archiveId(), i.tileIndex()).map(String::valueOf).orElse(""));
-            row.add(i.sourceArchiveId() == null ? "" : "" + i.sourceArchiveId());
-            row.add(file.apply(i.sourceArchiveId()));
-            row.add(i.sourceIndex() == null ? "" : "" + i.sourceIndex());
-            row.add(i.realArchiveId() == null ? "" : "" + i.realArchiveId());
-            row.add(file.apply(i.realArchiveId()));
-            row.add(i.realIndex() == null ? "" : "" + i.realIndex());
-            row.add(i.realLeft() == null ? "" : a.realWasLeft(i) ? "LEFT" : "RIGHT");
-            row.add(a.choice() == null ? "" : a.choice());
-            String correct = "";
-            if (s.mode() == ReviewMode.TWO_AFC) {
-                correct = String.valueOf(("LEFT".equals(a.choice())) == a.realWasLeft(i));
-            } else if (s.mode() == ReviewMode.REAL_OR_VIRTUAL) {
-                correct = String.valueOf("REAL".equals(a.choice()) == i.real());
-            }
-            row.add(correct);
-            row.add(a.confidence() == null ? "" : "" + a.confidence());
-            List<Integer> sc = a.scoreList();
-            for (int c = 0; c < crit.size(); c++) {
-                row.add(c < sc.size() ? "" + sc.get(c) : "");
-            }
-            row.add(s.mode() == ReviewMode.MARKER && a.choice() != null ? "" + ReviewMode.MARKER_SCORES.indexOf(a.choice()) : "");
-            row.add(a.fraction() == null ? "" : "" + a.fraction());
-            row.add(a.note() == null ? "" : a.note());
-            row.add(a.answeredAt().toString());
-            row.add(shown.containsKey(a.id()) ? shown.get(a.id()).toString() : "");
-            ReviewResults.Timed t = timed.get(a.id());
-            row.add(t == null || t.isBreak() ? "" : String.valueOf(t.seconds()));
-            row.add(t == null ? "" : t.isBreak() ? "break (left out)" : t.source());
-            out.append(String.join(",", row.stream().map(ReviewSessionsController::csvField).toList())).append('\n');
-        }
-        events.publishEvent(org.stainbench.shell.Activity.of(auth.getName(), "exported", "review session", id,
-                "Exported the answers of review session '" + s.name() + "' as CSV", "/review/sessions/" + id + "/results"));
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"review-" + id + "-answers.csv\"")
-                .body(out.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String csvField(String v) {
-        if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
-            return "\"" + v.replace("\"", "\"\"") + "\"";
-        }
-        return v;
+                .body(answersCsv.export(id, auth.getName()).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -2,6 +2,7 @@ package org.stainbench.review;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -133,6 +134,51 @@ class Reviews {
                 "Created review session '" + c.name() + "' (" + c.mode().title() + ", " + items.size() + " items, "
                         + c.raters().size() + " raters)", "/review/sessions/" + id));
         return saved;
+    }
+
+    // reads for the pages (the controllers reach the store only through here)
+
+    @Transactional(readOnly = true)
+    List<ReviewSession> sessions(int offset, int limit) {
+        return store.sessions(offset, limit);
+    }
+
+    @Transactional(readOnly = true)
+    long count() {
+        return store.count();
+    }
+
+    /** The sessions {@code username} rates. */
+    @Transactional(readOnly = true)
+    List<ReviewSession> sessionsOf(String username) {
+        return store.sessionsOf(username);
+    }
+
+    @Transactional(readOnly = true)
+    List<ReviewItem> items(long sessionId) {
+        return store.items(sessionId);
+    }
+
+    @Transactional(readOnly = true)
+    List<ReviewStore.Rater> raters(long sessionId) {
+        return store.raters(sessionId);
+    }
+
+    @Transactional(readOnly = true)
+    List<ReviewAnswer> answers(long sessionId) {
+        return store.answers(sessionId);
+    }
+
+    /** When each answer's showing was first on screen, by answer id. */
+    @Transactional(readOnly = true)
+    Map<Long, Instant> shownAt(long sessionId) {
+        return store.shownAt(sessionId);
+    }
+
+    /** Answers of every rater. */
+    @Transactional(readOnly = true)
+    long answerCount(long sessionId) {
+        return store.answerCount(sessionId);
     }
 
     /** How the session's tiles were drawn and are shown; empty for sessions created before issue 17. */

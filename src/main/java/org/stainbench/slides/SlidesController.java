@@ -46,11 +46,7 @@ class SlidesController {
     private final Catalog catalog;
     private final JobQueue jobs;
 
-    private final org.springframework.context.ApplicationEventPublisher events;
-
-    SlidesController(Slides slides, Catalog catalog, JobQueue jobs,
-                     org.springframework.context.ApplicationEventPublisher events) {
-        this.events = events;
+    SlidesController(Slides slides, Catalog catalog, JobQueue jobs) {
         this.slides = slides;
         this.catalog = catalog;
         this.jobs = jobs;
@@ -74,8 +70,6 @@ class SlidesController {
         }
         try {
             Slide s = slides.registerUpload(file.getOriginalFilename(), file.getInputStream(), label, who.getName());
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "registered", "slide", s.id(),
-                    "Registered slide '" + s.name() + "'", "/slides/" + s.id()));
             flash.addFlashAttribute("message", "'" + s.name() + "' registered.");
             return "redirect:/slides/" + s.id();
         } catch (IllegalArgumentException e) {
@@ -91,8 +85,6 @@ class SlidesController {
                   Principal who, RedirectAttributes flash) {
         try {
             Slide s = slides.registerPath(path, label, who.getName());
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "registered", "slide", s.id(),
-                    "Registered slide '" + s.name() + "'", "/slides/" + s.id()));
             flash.addFlashAttribute("message", "'" + s.name() + "' registered.");
             return "redirect:/slides/" + s.id();
         } catch (IllegalArgumentException e) {
@@ -236,10 +228,7 @@ class SlidesController {
     String label(@PathVariable long id, @RequestParam(required = false) String label, Principal who,
                  RedirectAttributes flash) {
         try {
-            slides.setLabel(id, label);
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "edited", "slide", id, "Labelled slide '"
-                    + slides.requireSlide(id).name() + "' " + (label == null || label.isBlank() ? "(none)" : label),
-                    "/slides/" + id));
+            slides.setLabel(id, label, who.getName());
             flash.addFlashAttribute("message", "Label saved.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -250,15 +239,13 @@ class SlidesController {
     @PostMapping("/slides/{id}/annotations")
     String annotations(@PathVariable long id, @RequestParam(value = "file", required = false) MultipartFile file,
                        Principal who, RedirectAttributes flash) throws IOException {
-        Slide slide = slides.requireSlide(id);
+        slides.requireSlide(id);
         if (file == null || file.isEmpty()) {
             flash.addFlashAttribute("error", "Choose a GeoJSON file exported from QuPath.");
             return "redirect:/slides/" + id;
         }
         try {
-            int n = slides.importAnnotations(id, new String(file.getBytes(), StandardCharsets.UTF_8));
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "edited", "slide", id, "Imported " + n
-                    + " annotation polygons into slide '" + slide.name() + "'", "/slides/" + id));
+            int n = slides.importAnnotations(id, new String(file.getBytes(), StandardCharsets.UTF_8), who.getName());
             flash.addFlashAttribute("message", n + " polygons imported.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -286,8 +273,6 @@ class SlidesController {
         slides.requireSlide(id);
         try {
             long t = slides.startTiling(id, form.request(), who.getName());
-            events.publishEvent(org.stainbench.shell.Activity.of(who.getName(), "launched", "slide", id, "Launched tiling "
-                    + t + " of slide " + id + " into dataset " + form.dataset(), "/slides/" + id + "?tiling=" + t));
             flash.addFlashAttribute("message", "Tiling " + t + " queued.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
