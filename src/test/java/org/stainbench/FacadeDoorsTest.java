@@ -50,6 +50,17 @@ class FacadeDoorsTest {
     }
 
     @Test
+    void reviewsRoleRulesAreTheFacadesNotTheControllers() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path f : controllers()) {
+            if (f.startsWith(MAIN.resolve("review")) && Files.readString(f).contains("ReviewAccess.require")) {
+                problems.add(f.getFileName().toString());
+            }
+        }
+        assertThat(problems).as("review controllers checking the member/supervisor rule themselves").isEmpty();
+    }
+
+    @Test
     void noControllerReadsTheHtmxHeaderByHand() throws IOException {
         List<String> problems = new ArrayList<>();
         for (Path f : controllers()) {

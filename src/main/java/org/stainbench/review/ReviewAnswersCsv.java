@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.stainbench.catalog.Archive;
@@ -39,10 +40,11 @@ class ReviewAnswersCsv {
         this.events = events;
     }
 
-    /** The answers of session {@code id} as CSV, exported by {@code by}. */
+    /** The answers of session {@code id} as CSV, exported by a supervisor or member ({@code who}). */
     @Transactional(readOnly = true)
-    String export(long id, String by) {
-        ReviewSession s = reviews.require(id);
+    String export(long id, Authentication who) {
+        ReviewSession s = reviews.requireForTeam(id, who);
+        String by = who.getName();
         Map<Long, ReviewItem> items = new LinkedHashMap<>();
         for (ReviewItem i : store.items(id)) {
             items.put(i.id(), i);

@@ -59,7 +59,7 @@ class ReviewSessionsController {
 
     @GetMapping("/review/sessions/new")
     String form(Authentication auth, Model model) {
-        ReviewAccess.requireMember(auth);
+        reviews.mayCreate(auth);
         if (!model.containsAttribute("f")) {
             Map<String, Object> f = new HashMap<>();
             f.put("mode", ReviewMode.TWO_AFC.name());
@@ -103,9 +103,8 @@ class ReviewSessionsController {
 
     @PostMapping("/review/sessions")
     String create(NewSessionForm form, Authentication auth, RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
         try {
-            ReviewSession s = reviews.create(form.session(), form.design(), auth.getName());
+            ReviewSession s = reviews.create(form, auth);
             flash.addFlashAttribute("message", "Created review session '" + s.name() + "'.");
             return "redirect:/review/sessions/" + s.id();
         } catch (IllegalArgumentException e) {
@@ -128,8 +127,7 @@ class ReviewSessionsController {
 
     @GetMapping("/review/sessions/{id}")
     String session(@PathVariable long id, Authentication auth, Model model) {
-        ReviewAccess.requireSupervisor(auth);
-        ReviewSession s = reviews.require(id);
+        ReviewSession s = reviews.requireForTeam(id, auth);
         List<ReviewItem> items = reviews.items(id);
         List<RaterRow> raters = new ArrayList<>();
         for (ReviewStore.Rater r : reviews.raters(id)) {
@@ -175,9 +173,8 @@ class ReviewSessionsController {
 
     @PostMapping("/review/sessions/{id}/edit")
     String edit(@PathVariable long id, EditForm form, Authentication auth, RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
         try {
-            reviews.edit(id, form.name(), form.instructions(), form.criteria(), auth.getName());
+            reviews.edit(id, form.name(), form.instructions(), form.criteria(), auth);
             flash.addFlashAttribute("message", "Saved.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -188,9 +185,8 @@ class ReviewSessionsController {
     @PostMapping("/review/sessions/{id}/raters")
     String addRater(@PathVariable long id, @RequestParam(required = false) String username, Authentication auth,
                     RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
         try {
-            reviews.addRater(id, username, auth.getName());
+            reviews.addRater(id, username, auth);
             flash.addFlashAttribute("message", "Added rater '" + username + "'.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -200,9 +196,8 @@ class ReviewSessionsController {
 
     @PostMapping("/review/sessions/{id}/raters/{username}/remove")
     String removeRater(@PathVariable long id, @PathVariable String username, Authentication auth, RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
         try {
-            reviews.removeRater(id, username, auth.getName());
+            reviews.removeRater(id, username, auth);
             flash.addFlashAttribute("message", "Removed rater '" + username + "'.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -212,9 +207,8 @@ class ReviewSessionsController {
 
     @PostMapping("/review/sessions/{id}/delete")
     String delete(@PathVariable long id, Authentication auth, RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
         try {
-            reviews.delete(id, auth.getName());
+            reviews.delete(id, auth);
             flash.addFlashAttribute("message", "Deleted the review session.");
             return "redirect:/review";
         } catch (IllegalArgumentException e) {
@@ -252,7 +246,7 @@ class ReviewSessionsController {
 
     @GetMapping("/review/sessions/{id}/results")
     String results(@PathVariable long id, Authentication auth, Model model) {
-        ReviewAccess.requireSupervisor(auth);
+        reviews.requireForTeam(id, auth);
         Computed c = compute(id);
         ReviewSession s = c.s();
         List<ReviewItem> items = c.items();
@@ -281,7 +275,7 @@ class ReviewSessionsController {
     /** The methods paragraph as plain text (the same text as on the results page), for pasting into a paper. */
     @GetMapping("/review/sessions/{id}/methods.txt")
     ResponseEntity<byte[]> methods(@PathVariable long id, Authentication auth) {
-        ReviewAccess.requireSupervisor(auth);
+        reviews.requireForTeam(id, auth);
         Computed c = compute(id);
         return ResponseEntity.ok().contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"review-" + id + "-methods.txt\"")
@@ -290,9 +284,9 @@ class ReviewSessionsController {
 
     @GetMapping("/review/sessions/{id}/answers.csv")
     ResponseEntity<byte[]> csv(@PathVariable long id, Authentication auth) {
-        ReviewAccess.requireSupervisor(auth);
+        byte[] csv = answersCsv.export(id, auth).getBytes(StandardCharsets.UTF_8);
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"review-" + id + "-answers.csv\"")
-                .body(answersCsv.export(id, auth.getName()).getBytes(StandardCharsets.UTF_8));
+                .body(csv);
     }
 }

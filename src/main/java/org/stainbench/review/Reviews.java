@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -283,6 +284,53 @@ class Reviews {
         practice.deleteFor(id);
         store.deleteSession(id);
         events.publishEvent(Activity.of(by, "deleted", "review session", id, "Deleted review session '" + s.name() + "'", null));
+    }
+
+    // the team's actions as the pages ask for them: the role rule (ReviewAccess) checked here, before anything else
+
+    /** Opening the new-session form: team members only. */
+    void mayCreate(Authentication who) {
+        ReviewAccess.requireMember(who);
+    }
+
+    /** The new-session form, from a team member. */
+    ReviewSession create(NewSessionForm form, Authentication who) {
+        ReviewAccess.requireMember(who);
+        return create(form.session(), form.design(), who.getName());
+    }
+
+    void edit(long id, String name, String instructions, String criteria, Authentication who) {
+        ReviewAccess.requireMember(who);
+        edit(id, name, instructions, criteria, who.getName());
+    }
+
+    void addRater(long id, String username, Authentication who) {
+        ReviewAccess.requireMember(who);
+        addRater(id, username, who.getName());
+    }
+
+    void removeRater(long id, String username, Authentication who) {
+        ReviewAccess.requireMember(who);
+        removeRater(id, username, who.getName());
+    }
+
+    void delete(long id, Authentication who) {
+        ReviewAccess.requireMember(who);
+        delete(id, who.getName());
+    }
+
+    /** A session a team member ({@code who}) changes (its design, its raters). */
+    @Transactional(readOnly = true)
+    ReviewSession requireToChange(long id, Authentication who) {
+        ReviewAccess.requireMember(who);
+        return require(id);
+    }
+
+    /** A session for the team's pages (session, results, methods, answers): supervisors and members only. */
+    @Transactional(readOnly = true)
+    ReviewSession requireForTeam(long id, Authentication who) {
+        ReviewAccess.requireSupervisor(who);
+        return require(id);
     }
 
     // rating
