@@ -6,9 +6,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Names;
 
 /**
@@ -26,8 +32,11 @@ public class Accounts {
     private final MachineTokenRepository tokens;
     private final PasswordEncoder encoder;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    Accounts(UserRepository users, MachineTokenRepository tokens, PasswordEncoder encoder, Clock clock) {
+    Accounts(UserRepository users, MachineTokenRepository tokens, PasswordEncoder encoder, Clock clock,
+             ApplicationEventPublisher events) {
+        this.events = events;
         this.users = users;
         this.tokens = tokens;
         this.encoder = encoder;
@@ -83,6 +92,8 @@ public class Accounts {
         if (role == Role.PATHOLOGIST) {
             tokens.findByOwnerAndRevokedAtIsNull(user).forEach(t -> t.revoke(clock.instant()));
         }
+        events.publishEvent(Activity.of(actingUser, "edited", ActivitySubject.USER, userId, "Changed the role of " + user.getUsername()
+                + " to " + role, "/admin/users"));
     }
 
     void setEnabled(long userId, boolean enabled, String actingUser) {
@@ -96,6 +107,8 @@ public class Accounts {
             }
         }
         user.setEnabled(enabled);
+        events.publishEvent(Activity.of(actingUser, enabled ? "enabled" : "disabled", "user", userId,
+                (enabled ? "Enabled " : "Disabled ") + user.getUsername(), "/admin/users"));
     }
 
     void changeOwnPassword(String username, String current, String password) {
@@ -152,6 +165,59 @@ public class Accounts {
                 namePrefix, before);
         old.forEach(t -> t.revoke(clock.instant()));
         return old.size();
+    }
+
+    // the admin pages' lists (the controller reaches the repositories only through here)
+
+    /** A page of users by name. */
+    @Transactional(readOnly = true)
+    Page<UserAccount> users(int page, int size) {
+        return users.findAll(PageRequest.of(Math.max(page, 0), size, Sort.by("username")));
+    }
+
+    /** A page of machine tokens, newest first. */
+    @Transactional(readOnly = true)
+    Page<MachineToken> tokens(int page, int size) {
+        return tokens.findAllByOrderByCreatedAtDesc(PageRequest.of(Math.max(page, 0), size));
+    }
+
+    /** Who may own a new machine token: enabled users other than pathologists, by name. */
+    @Transactional(readOnly = true)
+    List<String> tokenOwners() {
+        return users.findAll(Sort.by("username")).stream()
+                .filter(u -> u.isEnabled() && u.getRole() != Role.PATHOLOGIST).map(UserAccount::getUsername).toList();
+    }
+
+    // the admin pages' actions: the write and its activity event together
+
+    /** An administrator ({@code by}) creates a user, recorded in the activity trail. */
+    UserAccount createUser(String username, String displayName, Role role, String password, String by) {
+        UserAccount user = createUser(username, displayName, role, password);
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.USER, user.getId(),
+                "Created user '" + user.getUsername() + "' (" + user.getRole() + ")", "/admin/users"));
+        return user;
+    }
+
+    /** An administrator ({@code by}) resets a user's password, recorded in the activity trail. */
+    void resetPassword(long userId, String password, String by) {
+        resetPassword(userId, password);
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.USER, userId, "Reset the password of " + find(userId).getUsername(),
+                "/admin/users"));
+    }
+
+    /** An administrator ({@code by}) issues a token, recorded in the activity trail. */
+    IssuedToken issueToken(String name, String ownerUsername, TokenScope scope, String by) {
+        IssuedToken issued = issueToken(name, ownerUsername, scope);
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.TOKEN, issued.id(),
+                "Created " + scope + " token '" + issued.name() + "' for " + ownerUsername, "/admin/tokens"));
+        return issued;
+    }
+
+    /** An administrator ({@code by}) revokes a token, recorded in the activity trail. */
+    void revokeToken(long tokenId, String by) {
+        revokeToken(tokenId);
+        String name = tokens.findById(tokenId).map(MachineToken::getName).orElse("#" + tokenId);
+        events.publishEvent(Activity.of(by, "revoked", ActivitySubject.TOKEN, tokenId, "Revoked token '" + name + "'", "/admin/tokens"));
     }
 
     void revokeToken(long tokenId) {

@@ -3,9 +3,6 @@ package org.stainbench.accounts;
 import java.security.Principal;
 import java.time.Instant;
 
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.data.domain.PageRequest;
-import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,16 +23,9 @@ class AdminController {
     private static final int PAGE_SIZE = 50;
 
     private final Accounts accounts;
-    private final UserRepository users;
-    private final MachineTokenRepository tokens;
-    private final ApplicationEventPublisher events;
 
-    AdminController(Accounts accounts, UserRepository users, MachineTokenRepository tokens,
-            ApplicationEventPublisher events) {
+    AdminController(Accounts accounts) {
         this.accounts = accounts;
-        this.users = users;
-        this.tokens = tokens;
-        this.events = events;
     }
 
     @GetMapping({"", "/"})
@@ -48,8 +38,7 @@ class AdminController {
         if (!model.containsAttribute("form")) {
             model.addAttribute("form", new UserForm("", "", Role.MEMBER, ""));
         }
-        model.addAttribute("users", users.findAll(PageRequest.of(Math.max(page, 0), PAGE_SIZE, Sort.by("username")))
-                .map(UserRow::of));
+        model.addAttribute("users", accounts.users(page, PAGE_SIZE).map(UserRow::of));
         model.addAttribute("roles", Role.values());
         return "admin/users";
     }
@@ -57,9 +46,8 @@ class AdminController {
     @PostMapping("/users")
     String createUser(@ModelAttribute("form") UserForm form, Principal me, Model model, RedirectAttributes flash) {
         try {
-            UserAccount user = accounts.createUser(form.username(), form.displayName(), form.role(), form.password());
-            events.publishEvent(Activity.of(me.getName(), "registered", ActivitySubject.USER, user.getId(),
-                    "Created user '" + user.getUsername() + "' (" + user.getRole() + ")", "/admin/users"));
+            UserAccount user = accounts.createUser(form.username(), form.displayName(), form.role(), form.password(),
+                    me.getName());
             flash.addFlashAttribute("message", "Created user '" + user.getUsername() + "' as " + user.getRole() + ".");
             return "redirect:/admin/users";
         } catch (IllegalArgumentException e) {
@@ -71,40 +59,26 @@ class AdminController {
 
     @PostMapping("/users/{id}/role")
     String changeRole(@PathVariable long id, @RequestParam Role role, Principal me, RedirectAttributes flash) {
-        return act(flash, () -> {
-            accounts.changeRole(id, role, me.getName());
-            events.publishEvent(Activity.of(me.getName(), "edited", ActivitySubject.USER, id, "Changed the role of " + name(id)
-                    + " to " + role, "/admin/users"));
-        }, "Role changed to " + role + "." + (role == Role.PATHOLOGIST
+        return act(flash, () -> accounts.changeRole(id, role, me.getName()), "Role changed to " + role + "." + (role == Role.PATHOLOGIST
                 ? " Pathologists hold no machine tokens: theirs were revoked." : "")
                 + " Their open sessions end now.", "/admin/users");
     }
 
     @PostMapping("/users/{id}/enabled")
     String setEnabled(@PathVariable long id, @RequestParam boolean enabled, Principal me, RedirectAttributes flash) {
-        return act(flash, () -> {
-            accounts.setEnabled(id, enabled, me.getName());
-            events.publishEvent(Activity.of(me.getName(), enabled ? "enabled" : "disabled", ActivitySubject.USER, id,
-                    (enabled ? "Enabled " : "Disabled ") + name(id), "/admin/users"));
-        }, enabled ? "User enabled." : "User disabled.", "/admin/users");
+        return act(flash, () -> accounts.setEnabled(id, enabled, me.getName()), enabled ? "User enabled." : "User disabled.", "/admin/users");
     }
 
     @PostMapping("/users/{id}/password")
     String resetPassword(@PathVariable long id, @RequestParam String password, Principal me,
             RedirectAttributes flash) {
-        return act(flash, () -> {
-            accounts.resetPassword(id, password);
-            events.publishEvent(Activity.of(me.getName(), "edited", ActivitySubject.USER, id, "Reset the password of " + name(id),
-                    "/admin/users"));
-        }, "Password reset.", "/admin/users");
+        return act(flash, () -> accounts.resetPassword(id, password, me.getName()), "Password reset.", "/admin/users");
     }
 
     @GetMapping("/tokens")
     String tokens(@RequestParam(defaultValue = "0") int page, Model model) {
-        model.addAttribute("tokens", tokens.findAllByOrderByCreatedAtDesc(PageRequest.of(Math.max(page, 0), PAGE_SIZE))
-                .map(TokenRow::of));
-        model.addAttribute("usernames", users.findAll(Sort.by("username")).stream()
-                .filter(u -> u.isEnabled() && u.getRole() != Role.PATHOLOGIST).map(UserAccount::getUsername).toList());
+        model.addAttribute("tokens", accounts.tokens(page, PAGE_SIZE).map(TokenRow::of));
+        model.addAttribute("usernames", accounts.tokenOwners());
         model.addAttribute("scopes", TokenScope.issuable());
         return "admin/tokens";
     }
@@ -113,9 +87,7 @@ class AdminController {
     String createToken(@RequestParam String name, @RequestParam String owner, @RequestParam TokenScope scope,
             Principal me, RedirectAttributes flash) {
         try {
-            Accounts.IssuedToken issued = accounts.issueToken(name, owner, scope);
-            events.publishEvent(Activity.of(me.getName(), "registered", ActivitySubject.TOKEN, issued.id(),
-                    "Created " + scope + " token '" + issued.name() + "' for " + owner, "/admin/tokens"));
+            Accounts.IssuedToken issued = accounts.issueToken(name, owner, scope, me.getName());
             flash.addFlashAttribute("issuedToken", issued);
             flash.addFlashAttribute("message", "Created token '" + issued.name()
                     + "'. Copy it now: it is shown only once.");
@@ -130,16 +102,7 @@ class AdminController {
 
     @PostMapping("/tokens/{id}/revoke")
     String revoke(@PathVariable long id, Principal me, RedirectAttributes flash) {
-        return act(flash, () -> {
-            accounts.revokeToken(id);
-            String token = tokens.findById(id).map(MachineToken::getName).orElse("#" + id);
-            events.publishEvent(Activity.of(me.getName(), "revoked", ActivitySubject.TOKEN, id, "Revoked token '" + token + "'",
-                    "/admin/tokens"));
-        }, "Token revoked.", "/admin/tokens");
-    }
-
-    private String name(long userId) {
-        return users.findById(userId).map(UserAccount::getUsername).orElse("#" + userId);
+        return act(flash, () -> accounts.revokeToken(id, me.getName()), "Token revoked.", "/admin/tokens");
     }
 
     private static String act(RedirectAttributes flash, Runnable action, String done, String back) {

@@ -245,6 +245,54 @@ public class Catalog {
         return store.findArchive(id);
     }
 
+    // reads for the catalog's pages and API (its controllers reach the store only through here)
+
+    /** Real or generated datasets, a page of them by name. */
+    List<Dataset> datasets(DatasetKind kind, int offset, int limit) {
+        return store.datasets(kind, offset, limit);
+    }
+
+    long countDatasets(DatasetKind kind) {
+        return store.countDatasets(kind);
+    }
+
+    /** Per dataset: its archive and tile counts, as the list page shows them. */
+    Map<Long, long[]> datasetCounts() {
+        return store.datasetCounts();
+    }
+
+    long countInformative(long datasetId) {
+        return store.countInformative(datasetId);
+    }
+
+    /** The dataset page's histograms (tissue fraction, label). */
+    List<Map<String, Object>> histograms(long datasetId) {
+        return Histograms.of(store, datasetId);
+    }
+
+    /** A page of the dataset's tiles passing the filter. */
+    List<TileInfo> tiles(long datasetId, TileFilter f, int offset, int limit) {
+        return store.tiles(datasetId, f, offset, limit);
+    }
+
+    long countTiles(long datasetId, TileFilter f) {
+        return store.countTiles(datasetId, f);
+    }
+
+    Optional<TileInfo> findTile(long id) {
+        return store.findTile(id);
+    }
+
+    /** The next (or previous) tile passing the filter, in the browser's order. */
+    Optional<TileInfo> neighbour(TileInfo t, TileFilter f, boolean next) {
+        return store.neighbour(t, f, next);
+    }
+
+    /** The distinct labels of the dataset's tiles. */
+    List<Double> labels(long datasetId) {
+        return store.labels(datasetId);
+    }
+
     Archive requireArchive(long datasetId, long archiveId) {
         return store.findArchive(archiveId).filter(a -> a.datasetId() == datasetId)
                 .orElseThrow(() -> new NotFound("No archive with id " + archiveId + " in dataset " + datasetId + "."));
@@ -551,47 +599,8 @@ public class Catalog {
 
     // reads for the module's own pages: its controllers reach the store only through the facade
 
-    long countTiles(long datasetId, TileFilter f) {
-        return store.countTiles(datasetId, f);
-    }
-
-    List<TileInfo> tiles(long datasetId, TileFilter f, int offset, int limit) {
-        return store.tiles(datasetId, f, offset, limit);
-    }
-
-    List<Double> labels(long datasetId) {
-        return store.labels(datasetId);
-    }
-
-    Optional<TileInfo> findTile(long id) {
-        return store.findTile(id);
-    }
-
-    Optional<TileInfo> neighbour(TileInfo t, TileFilter f, boolean next) {
-        return store.neighbour(t, f, next);
-    }
-
     Optional<Archive> findArchive(long id) {
         return store.findArchive(id);
     }
 
-    Map<Long, long[]> datasetCounts() {
-        return store.datasetCounts();
-    }
-
-    List<Dataset> datasets(DatasetKind kind, int offset, int limit) {
-        return store.datasets(kind, offset, limit);
-    }
-
-    long countDatasets(DatasetKind kind) {
-        return store.countDatasets(kind);
-    }
-
-    long countInformative(long datasetId) {
-        return store.countInformative(datasetId);
-    }
-
-    List<Map<String, Object>> histograms(long datasetId) {
-        return Histograms.of(store, datasetId);
-    }
 }

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.ContentDisposition;
@@ -19,7 +20,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -191,8 +191,17 @@ class DatasetController {
 
     /** Ingest progress: the polled fragment for htmx, and its full-page twin. */
     @GetMapping("/datasets/{id}/progress")
-    String progress(@PathVariable long id, Model model,
-                    @RequestHeader(value = "HX-Request", required = false) String hx, HttpServletResponse response) {
+    String progress(@PathVariable long id, Model model, HttpServletResponse response) {
+        return progress(id, model, response, false);
+    }
+
+    @HxRequest
+    @GetMapping("/datasets/{id}/progress")
+    String progressFragment(@PathVariable long id, Model model, HttpServletResponse response) {
+        return progress(id, model, response, true);
+    }
+
+    private String progress(long id, Model model, HttpServletResponse response, boolean hx) {
         Dataset d = catalog.requireDataset(id);
         List<Archive> archives = catalog.archives(id);
         boolean busy = archives.stream().anyMatch(a -> a.status().busy());
@@ -200,7 +209,7 @@ class DatasetController {
         model.addAttribute("archives", archives);
         model.addAttribute("busy", busy);
         model.addAttribute("now", clock.instant());
-        if ("true".equals(hx)) {
+        if (hx) {
             if (!busy) {
                 response.setHeader("HX-Refresh", "true");
             }

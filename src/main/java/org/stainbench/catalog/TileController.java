@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.CacheControl;
@@ -13,7 +14,6 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -57,17 +57,33 @@ class TileController {
         return q == null ? "" : q;
     }
 
+    /** The tile browser's filter fields (all optional), bound as one record by the browser and the tile page. */
+    record TileFilterForm(Boolean informative, Double minTissue, Double label, Long archive, String side) {
+
+        TileFilter filter() {
+            return TileController.filter(informative, minTissue, label, archive, side);
+        }
+    }
+
     @GetMapping("/datasets/{id}/tiles")
-    String browse(@PathVariable long id, @RequestParam(required = false) Boolean informative,
-                  @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double label,
-                  @RequestParam(required = false) Long archive, @RequestParam(required = false) String side,
-                  @RequestParam(defaultValue = "0") int page,
-                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model,
+    String browse(@PathVariable long id, TileFilterForm filter, @RequestParam(defaultValue = "0") int page, Model model,
                   org.springframework.security.core.Authentication auth) {
+        return browse(id, filter, page, model, auth, false);
+    }
+
+    @HxRequest
+    @GetMapping("/datasets/{id}/tiles")
+    String browseFragment(@PathVariable long id, TileFilterForm filter, @RequestParam(defaultValue = "0") int page,
+                          Model model, org.springframework.security.core.Authentication auth) {
+        return browse(id, filter, page, model, auth, true);
+    }
+
+    private String browse(long id, TileFilterForm filter, int page, Model model,
+                          org.springframework.security.core.Authentication auth, boolean hx) {
         Dataset d = visible(id, auth);
         TileFilter f;
         try {
-            f = filter(informative, minTissue, label, archive, side);
+            f = filter.filter();
         } catch (IllegalArgumentException e) {
             model.addAttribute("error", e.getMessage());
             f = TileFilter.NONE;
@@ -86,17 +102,15 @@ class TileController {
         model.addAttribute("archives", archives);
         model.addAttribute("names", archives.stream().collect(java.util.stream.Collectors.toMap(Archive::id, Archive::fileName)));
         model.addAttribute("labels", catalog.labels(id));
-        return "true".equals(hx) ? "tiles/browse :: grid" : "tiles/browse";
+        return hx ? "tiles/browse :: grid" : "tiles/browse";
     }
 
     @GetMapping("/tiles/{tileId}")
-    String view(@PathVariable long tileId, @RequestParam(required = false) Boolean informative,
-                @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double label,
-                @RequestParam(required = false) Long archive, @RequestParam(required = false) String side, Model model,
+    String view(@PathVariable long tileId, TileFilterForm filter, Model model,
                 org.springframework.security.core.Authentication auth) {
         TileInfo t = catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
         Archive a = listed(t);
-        TileFilter f = filter(informative, minTissue, label, archive, side);
+        TileFilter f = filter.filter();
         model.addAttribute("tile", t);
         model.addAttribute("archive", a);
         model.addAttribute("dataset", visible(t.datasetId(), auth));
@@ -113,7 +127,7 @@ class TileController {
     }
 
     private Archive listed(TileInfo t) {
-        return catalog.findArchive(t.archiveId()).filter(a -> a.status() == ArchiveStatus.READY)
+        return catalog.archive(t.archiveId()).filter(a -> a.status() == ArchiveStatus.READY)
                 .orElseThrow(() -> new Catalog.NotFound("No tile with id " + t.id() + "."));
     }
 

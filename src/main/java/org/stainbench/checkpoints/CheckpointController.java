@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
@@ -17,7 +18,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -48,8 +48,17 @@ class CheckpointController {
     }
 
     @GetMapping("/checkpoints")
-    String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
-                Model model) {
+    String list(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, false);
+    }
+
+    @HxRequest
+    @GetMapping("/checkpoints")
+    String listFragment(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, true);
+    }
+
+    private String list(int page, Model model, boolean hx) {
         int p = Math.max(0, page);
         List<Checkpoint> items = checkpoints.list(p * PAGE, PAGE);
         Map<Long, Integer> sets = new LinkedHashMap<>();
@@ -61,23 +70,27 @@ class CheckpointController {
         model.addAttribute("datasets", catalog.realDatasets());
         model.addAttribute("ihcDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("flows", List.of("none", "mist_pr", "mist_er"));
-        return "true".equals(hx) ? "checkpoints/list :: table" : "checkpoints/list";
+        return hx ? "checkpoints/list :: table" : "checkpoints/list";
+    }
+
+    /** The register form: the checkpoint's fields, then the adapter as an upload or a server path. */
+    record RegisterForm(String name, String baseModel, String embeddingFlow, Integer loraRank, Double loraAlpha,
+                        String targetModules, String runUuid, Integer epoch, Long trainedOn, String notes, String tags,
+                        MultipartFile adapter, String adapterPath) {
+
+        Checkpoints.NewCheckpoint checkpoint() {
+            return new Checkpoints.NewCheckpoint(name, baseModel, embeddingFlow, loraRank, loraAlpha, targetModules, runUuid,
+                    epoch, trainedOn, notes, tags);
+        }
     }
 
     @PostMapping("/checkpoints")
-    String register(@RequestParam String name, @RequestParam(required = false) String baseModel,
-                    @RequestParam(required = false) String embeddingFlow, @RequestParam(required = false) Integer loraRank,
-                    @RequestParam(required = false) Double loraAlpha, @RequestParam(required = false) String targetModules,
-                    @RequestParam(required = false) String runUuid, @RequestParam(required = false) Integer epoch,
-                    @RequestParam(required = false) Long trainedOn, @RequestParam(required = false) String notes,
-                    @RequestParam(required = false) String tags, @RequestParam(required = false) MultipartFile adapter,
-                    @RequestParam(required = false) String adapterPath, Principal who, RedirectAttributes flash)
-            throws IOException {
-        var form = new Checkpoints.NewCheckpoint(name, baseModel, embeddingFlow, loraRank, loraAlpha, targetModules, runUuid,
-                epoch, trainedOn, notes, tags);
+    String register(RegisterForm form, Principal who, RedirectAttributes flash) throws IOException {
+        MultipartFile adapter = form.adapter();
         boolean upload = adapter != null && !adapter.isEmpty();
         try (InputStream in = upload ? adapter.getInputStream() : null) {
-            Checkpoint c = checkpoints.register(form, upload ? adapter.getOriginalFilename() : null, in, adapterPath, who.getName());
+            Checkpoint c = checkpoints.register(form.checkpoint(), upload ? adapter.getOriginalFilename() : null, in,
+                    form.adapterPath(), who.getName());
             flash.addFlashAttribute("message", "Checkpoint '" + c.name() + "' registered"
                     + (c.adapterSha256() != null ? " (adapter SHA-256 " + c.shortSha() + "…)." : "."));
             return "redirect:/checkpoints/" + c.id();
@@ -87,13 +100,15 @@ class CheckpointController {
         }
     }
 
+    /** The baseline form: the kind, its name, and the kind's parameters (each kind uses some of them). */
+    record BaselineForm(CheckpointKind kind, String name, Long target, Double hematoxylinGain, Double dabGain, String notes) {
+    }
+
     @PostMapping("/checkpoints/baselines")
-    String baseline(@RequestParam(required = false) CheckpointKind kind, @RequestParam String name,
-                    @RequestParam(required = false) Long target, @RequestParam(required = false) Double hematoxylinGain,
-                    @RequestParam(required = false) Double dabGain, @RequestParam(required = false) String notes,
-                    Principal who, RedirectAttributes flash) {
+    String baseline(BaselineForm form, Principal who, RedirectAttributes flash) {
         try {
-            Checkpoint c = checkpoints.createBaseline(kind, name, target, hematoxylinGain, dabGain, notes, who.getName());
+            Checkpoint c = checkpoints.createBaseline(form.kind(), form.name(), form.target(), form.hematoxylinGain(),
+                    form.dabGain(), form.notes(), who.getName());
             flash.addFlashAttribute("message", "Baseline '" + c.name() + "' registered. Apply it to a source dataset below.");
             return "redirect:/checkpoints/" + c.id();
         } catch (IllegalArgumentException e) {
@@ -109,8 +124,17 @@ class CheckpointController {
     }
 
     @GetMapping("/checkpoints/{id}")
-    String detail(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model,
-                  org.springframework.security.core.Authentication auth) {
+    String detail(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
+        return detail(id, model, auth, false);
+    }
+
+    @HxRequest
+    @GetMapping("/checkpoints/{id}")
+    String detailFragment(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
+        return detail(id, model, auth, true);
+    }
+
+    private String detail(long id, Model model, org.springframework.security.core.Authentication auth, boolean hx) {
         // a deleted checkpoint's page opens for admins only, with the "deleted by … — restore" banner
         Checkpoint c = checkpoints.findEvenDeleted(id).filter(x -> !x.deleted() || has(auth, "ROLE_ADMIN"))
                 .orElseThrow(() -> new Checkpoints.NotFound("No checkpoint with id " + id + "."));
@@ -136,8 +160,8 @@ class CheckpointController {
         model.addAttribute("sets", rows);
         model.addAttribute("lineage", later);
         model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
-        model.addAttribute("busy", rows.stream().anyMatch(r -> r.set().status() == GeneratedSetStatus.GENERATING));
-        return "true".equals(hx) ? "checkpoints/detail :: sets" : "checkpoints/detail";
+        model.addAttribute("busy", rows.stream().anyMatch(r -> Checkpoints.GENERATING.equals(r.set().status())));
+        return hx ? "checkpoints/detail :: sets" : "checkpoints/detail";
     }
 
     static boolean has(org.springframework.security.core.Authentication auth, String authority) {

@@ -373,7 +373,7 @@ public class Checkpoints {
                 m.weightsSha256(), m.weightsSize(), "MLFLOW", m.weightsPath(), rank, alpha, null,
                 blankToNull(m.runUuid()), epoch, null, null, notes, "mlflow", by, clock.instant(), null, null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered checkpoint '" + name
                 + "' (MLflow logged model)", "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }
@@ -411,7 +411,7 @@ public class Checkpoints {
                 null, null, null, run, epoch == null || epoch < 0 ? null : epoch, null, null,
                 notes.length() > 4000 ? notes.substring(0, 4000) : notes, "registry", by, clock.instant(), null, null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", "checkpoint", id, "Registered checkpoint '" + name
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered checkpoint '" + name
                 + "' (model registry)", "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }

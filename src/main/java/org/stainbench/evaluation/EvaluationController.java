@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.ContentDisposition;
@@ -19,7 +20,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -46,14 +46,10 @@ class EvaluationController {
     private final Agreements agreements;
     private final RunNames runNames;
 
-    private final org.springframework.context.ApplicationEventPublisher events;
-
     EvaluationController(Evaluations evaluations, Extractors extractors, Catalog catalog, JobQueue jobs,
-                         org.springframework.context.ApplicationEventPublisher events, Agreements agreements,
-                         RunNames runNames) {
+                         Agreements agreements, RunNames runNames) {
         this.runNames = runNames;
         this.agreements = agreements;
-        this.events = events;
         this.evaluations = evaluations;
         this.extractors = extractors;
         this.catalog = catalog;
@@ -61,8 +57,17 @@ class EvaluationController {
     }
 
     @GetMapping("/evaluations")
-    String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
-                Model model) {
+    String list(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, false);
+    }
+
+    @HxRequest
+    @GetMapping("/evaluations")
+    String listFragment(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, true);
+    }
+
+    private String list(int page, Model model, boolean hx) {
         int p = Math.max(0, page);
         List<Evaluation> rows = evaluations.list(p * PAGE, PAGE);
         model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, PAGE), evaluations.count()));
@@ -73,33 +78,39 @@ class EvaluationController {
         model.addAttribute("extractors", extractors.all());
         model.addAttribute("lab", Protocol.lab());
         model.addAttribute("bootstrapDefault", evaluations.defaultBootstrapResamples());
-        return "true".equals(hx) ? "evaluations/list :: table" : "evaluations/list";
+        return hx ? "evaluations/list :: table" : "evaluations/list";
+    }
+
+    /**
+     * The new-evaluation form: what to compare, then the protocol — the lab's preset ({@code preset=lab}) or every
+     * field by hand.
+     */
+    record NewEvaluationForm(String name, Long realDataset, List<Long> sets, Long extractor, String preset,
+                             Integer tilesPerSide, Integer archives, Integer cropSize, Integer cropsPerTile, String seeds,
+                             Integer kidSubsets, Integer kidSubsetSize, Integer batchSize, String tileRule,
+                             String bootstrapResamples) {
+
+        boolean lab() {
+            return "lab".equals(preset);
+        }
+
+        /** The hand-filled protocol (before the facade's checks); every field but the batch size is needed. */
+        Protocol protocol() {
+            if (tilesPerSide == null || archives == null || cropSize == null || cropsPerTile == null || kidSubsets == null
+                    || kidSubsetSize == null) {
+                throw new IllegalArgumentException("Fill in every protocol field, or choose the lab's preset.");
+            }
+            return new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds), kidSubsets,
+                    kidSubsetSize, batchSize == null ? 16 : batchSize);
+        }
     }
 
     @PostMapping("/evaluations")
-    String create(@RequestParam String name, @RequestParam(required = false) Long realDataset,
-                  @RequestParam(required = false) List<Long> sets, @RequestParam(required = false) Long extractor,
-                  @RequestParam(defaultValue = "custom") String preset,
-                  @RequestParam(required = false) Integer tilesPerSide, @RequestParam(required = false) Integer archives,
-                  @RequestParam(required = false) Integer cropSize, @RequestParam(required = false) Integer cropsPerTile,
-                  @RequestParam(required = false) String seeds, @RequestParam(required = false) Integer kidSubsets,
-                  @RequestParam(required = false) Integer kidSubsetSize, @RequestParam(required = false) Integer batchSize,
-                  @RequestParam(required = false) String tileRule, @RequestParam(required = false) String bootstrapResamples,
-                  Principal who, RedirectAttributes flash) {
+    String create(NewEvaluationForm form, Principal who, RedirectAttributes flash) {
         try {
-            Protocol p;
-            if ("lab".equals(preset)) {
-                p = evaluations.forNew(Protocol.lab(), "first", bootstrapResamples);
-            } else {
-                if (tilesPerSide == null || archives == null || cropSize == null || cropsPerTile == null || kidSubsets == null
-                        || kidSubsetSize == null) {
-                    throw new IllegalArgumentException("Fill in every protocol field, or choose the lab's preset.");
-                }
-                p = new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds), kidSubsets,
-                        kidSubsetSize, batchSize == null ? 16 : batchSize);
-                p = evaluations.forNew(p, tileRule, bootstrapResamples);
-            }
-            Evaluation e = evaluations.create(name, realDataset, sets, extractor, p, who.getName());
+            Protocol p = form.lab() ? evaluations.forNew(Protocol.lab(), "first", form.bootstrapResamples())
+                    : evaluations.forNew(form.protocol(), form.tileRule(), form.bootstrapResamples());
+            Evaluation e = evaluations.create(form.name(), form.realDataset(), form.sets(), form.extractor(), p, who.getName());
             flash.addFlashAttribute("message", "Evaluation '" + e.name() + "' queued.");
             return "redirect:/evaluations/" + e.id();
         } catch (IllegalArgumentException e) {
@@ -126,24 +137,33 @@ class EvaluationController {
     }
 
     @GetMapping("/evaluations/{id:\\d+}")
-    String detail(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model,
-                  jakarta.servlet.http.HttpServletResponse response) {
+    String detail(@PathVariable long id, Model model, jakarta.servlet.http.HttpServletResponse response) {
+        return detail(id, model, response, false);
+    }
+
+    @HxRequest
+    @GetMapping("/evaluations/{id:\\d+}")
+    String detailFragment(@PathVariable long id, Model model, jakarta.servlet.http.HttpServletResponse response) {
+        return detail(id, model, response, true);
+    }
+
+    private String detail(long id, Model model, jakarta.servlet.http.HttpServletResponse response, boolean hx) {
         Evaluations.Comparison c = evaluations.comparison(id);
         model.addAttribute("c", c);
         model.addAttribute("replicates", evaluations.replicates(c));
         model.addAttribute("ev", c.evaluation());
         model.addAttribute("againstGenerated", evaluations.againstGeneratedSet(c.evaluation()));
-        model.addAttribute("related", "true".equals(hx) ? List.of() : evaluations.related(id));
+        model.addAttribute("related", hx ? List.of() : evaluations.related(id));
         model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
         model.addAttribute("chart", JSON.writeValueAsString(chartData(c, runNames)));
-        model.addAttribute("agreement", "true".equals(hx) || !"DONE".equals(c.evaluation().status()) ? List.of() : agreements.of(id));
+        model.addAttribute("agreement", hx || !"DONE".equals(c.evaluation().status()) ? List.of() : agreements.of(id));
         model.addAttribute("agreementResamples", agreements.resamples());
         model.addAttribute("agreementSeed", agreements.seed());
-        if ("true".equals(hx) && !List.of("QUEUED", "RUNNING").contains(c.evaluation().status())) {
+        if (hx && !List.of("QUEUED", "RUNNING").contains(c.evaluation().status())) {
             // finished while the page was polling: reload it whole, with the table and charts
             response.setHeader("HX-Refresh", "true");
         }
-        return "true".equals(hx) ? "evaluations/detail :: status" : "evaluations/detail";
+        return hx ? "evaluations/detail :: status" : "evaluations/detail";
     }
 
     /** Data for the charts: per metric the rows' means, stds and per-seed points; per run the epoch curve. */
@@ -201,21 +221,14 @@ class EvaluationController {
 
     @GetMapping("/evaluations/{id:\\d+}/export.csv")
     ResponseEntity<byte[]> csv(@PathVariable long id, java.security.Principal who) {
-        String body = evaluations.csv(id);
-        exported(who, id, "CSV");
+        String body = evaluations.csvExport(id, who.getName());
         return download(body, "evaluation-" + id + ".csv", "text/csv");
     }
 
     @GetMapping("/evaluations/{id:\\d+}/export.tex")
     ResponseEntity<byte[]> latex(@PathVariable long id, java.security.Principal who) {
-        String body = evaluations.latex(id);
-        exported(who, id, "LaTeX");
+        String body = evaluations.latexExport(id, who.getName());
         return download(body, "evaluation-" + id + ".tex", "application/x-tex");
-    }
-
-    private void exported(java.security.Principal who, long id, String format) {
-        events.publishEvent(Activity.of(who.getName(), "exported", ActivitySubject.EVALUATION, id,
-                "Exported the comparison table of evaluation " + id + " as " + format, "/evaluations/" + id));
     }
 
     private static ResponseEntity<byte[]> download(String body, String name, String type) {
@@ -241,19 +254,23 @@ class EvaluationController {
         return "evaluations/extractors";
     }
 
+    /** The register-extractor form: name, input geometry and normalisation, then the model as an upload or a path. */
+    record ExtractorForm(String name, Integer inputHeight, Integer inputWidth, ResizeFilter filter, Double scale,
+                         Double offset, String mean, String std, Integer outputDim, MultipartFile model, String modelPath) {
+
+        Extractors.NewExtractor extractor() {
+            return new Extractors.NewExtractor(name, inputHeight, inputWidth, filter, scale, offset, triple(mean, "mean"),
+                    triple(std, "std"), outputDim);
+        }
+    }
+
     @PostMapping("/evaluations/extractors")
-    String register(@RequestParam String name, @RequestParam(required = false) Integer inputHeight,
-                    @RequestParam(required = false) Integer inputWidth, @RequestParam(required = false) ResizeFilter filter,
-                    @RequestParam(required = false) Double scale, @RequestParam(required = false) Double offset,
-                    @RequestParam(required = false) String mean, @RequestParam(required = false) String std,
-                    @RequestParam(required = false) Integer outputDim, @RequestParam(required = false) MultipartFile model,
-                    @RequestParam(required = false) String modelPath, Principal who, RedirectAttributes flash)
-            throws IOException {
+    String register(ExtractorForm form, Principal who, RedirectAttributes flash) throws IOException {
+        MultipartFile model = form.model();
         boolean upload = model != null && !model.isEmpty();
         try (InputStream in = upload ? model.getInputStream() : null) {
-            var form = new Extractors.NewExtractor(name, inputHeight, inputWidth, filter, scale, offset, triple(mean, "mean"),
-                    triple(std, "std"), outputDim);
-            Extractor e = extractors.register(form, upload ? model.getOriginalFilename() : null, in, modelPath, who.getName());
+            Extractor e = extractors.register(form.extractor(), upload ? model.getOriginalFilename() : null, in,
+                    form.modelPath(), who.getName());
             flash.addFlashAttribute("message", "Extractor '" + e.name() + "' registered (sha256 " + e.shortSha() + "…"
                     + e.standardName().map(s -> ", recognised as " + s).orElse("") + ").");
         } catch (IllegalArgumentException e) {

@@ -645,6 +645,25 @@ public class Evaluations {
         return String.format(Locale.ROOT, Math.abs(scaleOf) >= 1 ? "%.2f" : "%.4f", v);
     }
 
+    /** The table as CSV for {@code by}'s download, recorded in the activity trail. */
+    String csvExport(long evaluationId, String by) {
+        String body = csv(evaluationId);
+        exported(evaluationId, "CSV", by);
+        return body;
+    }
+
+    /** The table as LaTeX for {@code by}'s download, recorded in the activity trail. */
+    String latexExport(long evaluationId, String by) {
+        String body = latex(evaluationId);
+        exported(evaluationId, "LaTeX", by);
+        return body;
+    }
+
+    private void exported(long id, String format, String by) {
+        events.publishEvent(Activity.of(by, "exported", ActivitySubject.EVALUATION, id,
+                "Exported the comparison table of evaluation " + id + " as " + format, "/evaluations/" + id));
+    }
+
     /** The table as CSV: one line per compared thing, mean/std/n/ci per metric. */
     public String csv(long evaluationId) {
         return csv(table(evaluationId));

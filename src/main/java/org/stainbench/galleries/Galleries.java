@@ -1,5 +1,7 @@
 package org.stainbench.galleries;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveStatus;
@@ -23,6 +26,8 @@ import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedArchive;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.tiles.Badness;
 import org.stainbench.tiles.QualityMeasures;
 
@@ -40,11 +45,42 @@ public class Galleries {
     private final Catalog catalog;
     private final CatalogTiles tiles;
     private final Checkpoints checkpoints;
+    private final GalleryExport export;
+    private final ApplicationEventPublisher events;
 
-    Galleries(Catalog catalog, CatalogTiles tiles, Checkpoints checkpoints) {
+    Galleries(Catalog catalog, CatalogTiles tiles, Checkpoints checkpoints, GalleryExport export,
+              ApplicationEventPublisher events) {
         this.catalog = catalog;
         this.tiles = tiles;
         this.checkpoints = checkpoints;
+        this.export = export;
+        this.events = events;
+    }
+
+    /**
+     * The gallery as a PNG figure of {@code cell} px cells; the most rows and columns the query can give are checked
+     * before the gallery is built or drawn. The export is recorded in the activity trail.
+     */
+    byte[] figure(String mode, GalleryQuery q, int cell, String by) {
+        export.checkFigureSize(BEST_WORST.equals(mode) ? 2 * q.k() : q.rows(), q.checkpoints().size() + 1, cell);
+        Gallery g = build(mode, q);
+        byte[] png = export.figure(g, cell);
+        events.publishEvent(Activity.of(by, "exported", ActivitySubject.GALLERY, null, "Exported the " + mode + " gallery as a figure",
+                g.permalink()));
+        return png;
+    }
+
+    /** The gallery whose tiles {@link #zip} writes; the export is recorded in the activity trail. */
+    Gallery forZip(String mode, GalleryQuery q, String by) {
+        Gallery g = build(mode, q);
+        events.publishEvent(Activity.of(by, "exported", ActivitySubject.GALLERY, null, "Exported the " + mode + " gallery's tiles",
+                g.permalink()));
+        return g;
+    }
+
+    /** Writes the gallery's tiles as a ZIP. */
+    void zip(Gallery g, OutputStream out) throws IOException {
+        export.zip(g, out);
     }
 
     public record Column(String title, Long checkpointId, String href) {

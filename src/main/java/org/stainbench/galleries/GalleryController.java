@@ -4,7 +4,7 @@ import java.security.Principal;
 import java.time.Clock;
 import java.util.List;
 
-import org.springframework.context.ApplicationEventPublisher;
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -14,7 +14,6 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -29,14 +28,10 @@ import org.stainbench.shell.ActivitySubject;
 class GalleryController {
 
     private final Galleries galleries;
-    private final GalleryExport export;
-    private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    GalleryController(Galleries galleries, GalleryExport export, ApplicationEventPublisher events, Clock clock) {
+    GalleryController(Galleries galleries, Clock clock) {
         this.galleries = galleries;
-        this.export = export;
-        this.events = events;
         this.clock = clock;
     }
 
@@ -53,20 +48,27 @@ class GalleryController {
     }
 
     @GetMapping({"/galleries/random", "/galleries/best-worst"})
-    String gallery(@RequestParam(required = false) Long source, @RequestParam(required = false) List<Long> ck,
-                   @RequestParam(required = false) Integer rows, @RequestParam(required = false) Long seed,
-                   @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double minCenter,
-                   @RequestParam(required = false) Long rank, @RequestParam(required = false) Integer scan,
-                   @RequestParam(required = false) Integer k, @RequestHeader(value = "HX-Request", required = false) String hx,
-                   jakarta.servlet.http.HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
-                   Model model) {
+    String gallery(GalleryForm form, jakarta.servlet.http.HttpServletRequest request,
+                   jakarta.servlet.http.HttpServletResponse response, Model model) {
+        return gallery(form, request, response, model, false);
+    }
+
+    @HxRequest
+    @GetMapping({"/galleries/random", "/galleries/best-worst"})
+    String galleryFragment(GalleryForm form, jakarta.servlet.http.HttpServletRequest request,
+                           jakarta.servlet.http.HttpServletResponse response, Model model) {
+        return gallery(form, request, response, model, true);
+    }
+
+    private String gallery(GalleryForm form, jakarta.servlet.http.HttpServletRequest request,
+                           jakarta.servlet.http.HttpServletResponse response, Model model, boolean hx) {
         String mode = request.getRequestURI().endsWith(Galleries.BEST_WORST) ? Galleries.BEST_WORST : Galleries.RANDOM;
         GalleryQuery q;
         try {
-            q = GalleryQuery.of(source, ck, rows, seed, minTissue, minCenter, rank, scan, k);
+            q = form.query();
         } catch (IllegalArgumentException e) {
             model.addAttribute("error", e.getMessage());
-            q = GalleryQuery.of(source, ck, null, seed, null, null, rank, null, null);
+            q = form.fallback();
         }
         if (Galleries.RANDOM.equals(mode) && q.seed() == null) {
             GalleryQuery seeded = q.withSeed(Math.floorMod(clock.millis(), 1_000_000_000L));
@@ -90,25 +92,29 @@ class GalleryController {
         // tabs keep the source and checkpoints (never an empty "source="); the random tab keeps the seed when it has one
         model.addAttribute("tabRandom", "/galleries/random?" + g.query().query(Galleries.RANDOM));
         model.addAttribute("tabBestWorst", "/galleries/best-worst?" + g.query().query(Galleries.BEST_WORST));
-        if ("true".equals(hx) && response != null) {
+        if (hx && response != null) {
             // the address bar shows the pinned permalink, not the form's fields as sent
             response.setHeader("HX-Push-Url", g.permalink());
         }
         model.addAttribute("reshuffle", Galleries.RANDOM.equals(mode)
                 ? "/galleries/random?" + g.query().withSeed(g.query().nextSeed()).query(mode) : null);
-        return "true".equals(hx) ? "galleries/gallery :: gallery" : "galleries/gallery";
+        return hx ? "galleries/gallery :: gallery" : "galleries/gallery";
     }
 
     @GetMapping("/galleries/{mode}/compare")
-    String compare(@PathVariable String mode, @RequestParam(required = false) Long source,
-                   @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
-                   @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
-                   @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
-                   @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
-                   @RequestParam(defaultValue = "0") int row, @RequestHeader(value = "HX-Request", required = false) String hx,
-                   Model model) {
+    String compare(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "0") int row, Model model) {
+        return compare(mode, form, row, model, false);
+    }
+
+    @HxRequest
+    @GetMapping("/galleries/{mode}/compare")
+    String compareFragment(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "0") int row, Model model) {
+        return compare(mode, form, row, model, true);
+    }
+
+    private String compare(String mode, GalleryForm form, int row, Model model, boolean hx) {
         String m = mode(mode);
-        GalleryQuery q = GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter, rank, scan, k);
+        GalleryQuery q = form.pinned();
         Galleries.Gallery g = galleries.build(m, q);
         if (g.rows().isEmpty()) {
             throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "The gallery has no tiles to compare.");
@@ -122,49 +128,30 @@ class GalleryController {
         model.addAttribute("previous", base + Math.floorMod(r - 1, g.rows().size()));
         model.addAttribute("next", base + Math.floorMod(r + 1, g.rows().size()));
         model.addAttribute("back", g.permalink());
-        return "true".equals(hx) ? "galleries/compare :: viewer" : "galleries/compare";
+        return hx ? "galleries/compare :: viewer" : "galleries/compare";
     }
 
     @GetMapping("/galleries/{mode}/figure.png")
-    ResponseEntity<byte[]> figure(@PathVariable String mode, @RequestParam(required = false) Long source,
-                                  @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
-                                  @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
-                                  @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
-                                  @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
-                                  @RequestParam(defaultValue = "256") int cell, Principal who) {
+    ResponseEntity<byte[]> figure(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "256") int cell,
+                                  Principal who) {
         String m = mode(mode);
-        Galleries.Gallery g;
         byte[] png;
         try {
-            GalleryQuery q = GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter, rank, scan, k);
-            // the most rows and columns this query can give, checked before the gallery is built or drawn
-            export.checkFigureSize(Galleries.BEST_WORST.equals(m) ? 2 * q.k() : q.rows(), q.checkpoints().size() + 1, cell);
-            g = galleries.build(m, q);
-            png = export.figure(g, cell);
+            png = galleries.figure(m, form.pinned(), cell, who.getName());
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST, e.getMessage(), e);
         }
-        events.publishEvent(Activity.of(who.getName(), "exported", ActivitySubject.GALLERY, null, "Exported the " + m + " gallery as a figure",
-                g.permalink()));
         return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).cacheControl(CacheControl.noStore())
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".png").build().toString())
                 .body(png);
     }
 
     @GetMapping("/galleries/{mode}/tiles.zip")
-    ResponseEntity<StreamingResponseBody> zip(@PathVariable String mode, @RequestParam(required = false) Long source,
-                                              @RequestParam(required = false) List<Long> ck, @RequestParam(required = false) Integer rows,
-                                              @RequestParam(required = false) Long seed, @RequestParam(required = false) Double minTissue,
-                                              @RequestParam(required = false) Double minCenter, @RequestParam(required = false) Long rank,
-                                              @RequestParam(required = false) Integer scan, @RequestParam(required = false) Integer k,
-                                              Principal who) {
+    ResponseEntity<StreamingResponseBody> zip(@PathVariable String mode, GalleryForm form, Principal who) {
         String m = mode(mode);
-        Galleries.Gallery g = galleries.build(m, GalleryQuery.of(source, ck, rows, seed == null ? 0L : seed, minTissue, minCenter,
-                rank, scan, k));
-        events.publishEvent(Activity.of(who.getName(), "exported", ActivitySubject.GALLERY, null, "Exported the " + m + " gallery's tiles",
-                g.permalink()));
+        Galleries.Gallery g = galleries.forZip(m, form.pinned(), who.getName());
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/zip"))
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".zip").build().toString())
-                .body(out -> export.zip(g, out));
+                .body(out -> galleries.zip(g, out));
     }
 }

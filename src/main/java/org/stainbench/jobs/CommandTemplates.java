@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /**
  * Command templates: a command with named parameters ({@code {name}}), environment, inputs, declared
@@ -32,8 +35,10 @@ class CommandTemplates {
     private final JdbcClient jdbc;
     private final JobQueue queue;
     private final Clock clock;
+    private final ApplicationEventPublisher activity;
 
-    CommandTemplates(JdbcClient jdbc, JobQueue queue, Clock clock) {
+    CommandTemplates(JdbcClient jdbc, JobQueue queue, Clock clock, ApplicationEventPublisher activity) {
+        this.activity = activity;
         this.jdbc = jdbc;
         this.queue = queue;
         this.clock = clock;
@@ -47,10 +52,22 @@ class CommandTemplates {
         return jdbc.sql("select * from command_template where id = ?").param(id).query(this::map).optional();
     }
 
-    /** Checks and saves (id null: new). Every problem is an IllegalArgumentException with a clear message. */
+    /**
+     * Checks and saves (id null: new), recorded in the activity trail. Every problem is an IllegalArgumentException
+     * with a clear message.
+     */
     long save(Long id, String name, String description, String command, List<Parameter> parameters,
               Map<String, String> environment, List<String> inputs, List<String> outputs, Resources resources,
               String by) {
+        long saved = write(id, name, description, command, parameters, environment, inputs, outputs, resources, by);
+        activity.publishEvent(Activity.of(by, id == null ? "registered" : "edited", "command template", saved,
+                (id == null ? "Created" : "Edited") + " command template '" + name.trim() + "'", "/jobs/templates/" + saved));
+        return saved;
+    }
+
+    private long write(Long id, String name, String description, String command, List<Parameter> parameters,
+                       Map<String, String> environment, List<String> inputs, List<String> outputs, Resources resources,
+                       String by) {
         String n = name == null ? "" : name.trim();
         if (!n.matches("[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}")) {
             throw new IllegalArgumentException("A template name is 1–128 letters, digits, spaces, '.', '_' or '-'.");
@@ -137,9 +154,12 @@ class CommandTemplates {
         List<String> inputs = t.inputs().stream().map(o -> TemplateText.render(o, values, false)).toList();
         String title = t.name() + " " + values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .reduce((a, b) -> a + " " + b).orElse("");
-        return queue.submitCommand(new CommandJob("command", title.trim(),
+        long job = queue.submitCommand(new CommandJob("command", title.trim(),
                 TemplateText.render(t.command(), values, true), env, inputs, outputs, t.resources(), by, mlflowRunId,
                 slurm), t.name(), values);
+        activity.publishEvent(Activity.of(by, "launched", ActivitySubject.JOB, job, "Launched job " + job + " from command template " + id,
+                "/jobs/" + job));
+        return job;
     }
 
     private static void checkUses(String where, String text, Set<String> declared) {

@@ -9,7 +9,10 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 
 /** The public service: submit work, look it up, cancel it. */
 @Service
@@ -21,9 +24,11 @@ public class JobQueue {
     private final QueueSignal signal;
     private final JobEvents events;
     private final Clock clock;
+    private final ApplicationEventPublisher activity;
 
     JobQueue(JobStore store, List<JobHandler> handlers, JobsProperties properties, QueueSignal signal,
-             JobEvents events, Clock clock) {
+             JobEvents events, Clock clock, ApplicationEventPublisher activity) {
+        this.activity = activity;
         this.store = store;
         this.handlers = handlers.stream().collect(Collectors.toMap(JobHandler::type, Function.identity(), (a, b) -> {
             throw new IllegalStateException("Two job handlers for type '" + a.type() + "'");
@@ -89,6 +94,39 @@ public class JobQueue {
         signal.changed();
     }
 
+    Optional<JobRow> row(long id) {
+        return store.find(id);
+    }
+
+    /** A member's cancel from the job page: {@link #cancel(long, String)}, recorded in the activity trail. */
+    void cancel(JobRow job, String by) {
+        cancel(job.id(), by);
+        activity.publishEvent(Activity.of(by, "cancelled", ActivitySubject.JOB, job.id(), "Cancelled job " + job.id() + " '" + job.title()
+                + "'", "/jobs/" + job.id()));
+    }
+
+    /** Queues an ended job again (false when it can no longer be retried), recorded in the activity trail. */
+    boolean retry(JobRow job, String by) {
+        if (!store.retry(job.id(), by, Math.max(1, properties.maxAttempts()), clock.instant())) {
+            return false;
+        }
+        signal.changed();
+        activity.publishEvent(Activity.of(by, "retried", ActivitySubject.JOB, job.id(), "Retried job " + job.id() + " '" + job.title()
+                + "'", "/jobs/" + job.id()));
+        return true;
+    }
+
+    /** A command job launched from the page ({@code from}: the job it was cloned from, or null), recorded. */
+    long launch(CommandJob job, Long from) {
+        long id = submitCommand(job);
+        activity.publishEvent(from == null
+                ? Activity.of(job.submittedBy(), "launched", ActivitySubject.JOB, id, "Launched job " + id + " '" + job.title() + "'",
+                        "/jobs/" + id)
+                : Activity.of(job.submittedBy(), "cloned", ActivitySubject.JOB, id, "Launched job " + id + " '" + job.title()
+                        + "', cloned from job " + from, "/jobs/" + id));
+        return id;
+    }
+
     long enqueue(JobRequest request, Executor executor, String spec) {
         long id = store.insert(request, executor, spec, Math.max(1, properties.maxAttempts()), clock.instant());
         signal.changed();
@@ -122,11 +160,6 @@ public class JobQueue {
     }
 
     // for the module's own pages: its controllers reach the store only through the queue
-
-    /** The full job row (the pages' view of one job), or empty. */
-    Optional<JobRow> row(long id) {
-        return store.find(id);
-    }
 
     /** Puts an ended, retryable job back in the queue with {@code extraAttempts} more attempts; false if it was not. */
     boolean retry(long id, String by, int extraAttempts, Instant now) {

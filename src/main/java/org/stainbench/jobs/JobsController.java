@@ -3,13 +3,13 @@ package org.stainbench.jobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -19,7 +19,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -43,22 +42,15 @@ class JobsController {
     private final CommandTemplates templates;
     private final AgentService agents;
     private final SlurmClusters slurm;
-    private final JobsProperties properties;
-    private final Clock clock;
-    private final org.springframework.context.ApplicationEventPublisher events;
 
-    JobsController(JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates,
-                   AgentService agents, SlurmClusters slurm, JobsProperties properties, Clock clock,
-                   org.springframework.context.ApplicationEventPublisher events) {
-        this.events = events;
-        this.properties = properties;
+    JobsController(JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates, AgentService agents,
+                   SlurmClusters slurm) {
         this.queue = queue;
         this.views = views;
         this.logs = logs;
         this.templates = templates;
         this.agents = agents;
         this.slurm = slurm;
-        this.clock = clock;
     }
 
     /** The form behind "new job" and "clone and edit". */
@@ -116,12 +108,16 @@ class JobsController {
         return "jobs/show";
     }
 
-    /** The live log tail: a fragment for htmx polling, the whole job page without {@code HX-Request}. */
+    /** The live log tail's full-page twin: the whole job page. */
     @GetMapping("/jobs/{id:\\d+}/log")
-    String log(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model) {
-        if (hx == null) {
-            return show(id, model);
-        }
+    String log(@PathVariable long id, Model model) {
+        return show(id, model);
+    }
+
+    /** The live log tail: a fragment for htmx polling. */
+    @HxRequest
+    @GetMapping("/jobs/{id:\\d+}/log")
+    String logFragment(@PathVariable long id, Model model) {
         JobRow job = job(id);
         model.addAttribute("job", job);
         model.addAttribute("log", logs.tail(id, LOG_TAIL_BYTES));
@@ -149,9 +145,7 @@ class JobsController {
         if (job.state().isFinal()) {
             flash.addFlashAttribute("error", "Job " + id + " has already ended (" + job.state() + ").");
         } else {
-            queue.cancel(id, who.getName());
-            events.publishEvent(Activity.of(who.getName(), "cancelled", ActivitySubject.JOB, id, "Cancelled job " + id + " '"
-                    + job.title() + "'", "/jobs/" + id));
+            queue.cancel(job, who.getName());
             flash.addFlashAttribute("message", "Cancel requested for job " + id + ".");
         }
         return "redirect:/jobs/" + id;
@@ -165,10 +159,7 @@ class JobsController {
         } else if (!job.state().retryable()) {
             flash.addFlashAttribute("error", "Job " + id + " succeeded; only a failed, cancelled or lost job can be "
                     + "retried (clone it to run it again).");
-        } else if (queue.retry(id, who.getName(), Math.max(1, properties.maxAttempts()), clock.instant())) {
-            queue.enqueueSignal();
-            events.publishEvent(Activity.of(who.getName(), "retried", ActivitySubject.JOB, id, "Retried job " + id + " '"
-                    + job.title() + "'", "/jobs/" + id));
+        } else if (queue.retry(job, who.getName())) {
             flash.addFlashAttribute("message", "Job " + id + " is queued again.");
         }
         return "redirect:/jobs/" + id;
@@ -207,15 +198,10 @@ class JobsController {
             if (useSlurm && !slurm.enabled()) {
                 throw new IllegalArgumentException("No Slurm cluster is configured (stainbench.slurm.mode).");
             }
-            long id = queue.submitCommand(new CommandJob("command", form.title(), form.command(),
+            long id = queue.launch(new CommandJob("command", form.title(), form.command(),
                     parseEnv(form.environment()), split(form.inputs()), split(form.outputs()), resources,
                     who.getName(), form.mlflowRunId() == null || form.mlflowRunId().isBlank() ? null
-                            : form.mlflowRunId().trim(), useSlurm));
-            events.publishEvent(from == null
-                    ? Activity.of(who.getName(), "launched", ActivitySubject.JOB, id, "Launched job " + id + " '" + form.title() + "'",
-                            "/jobs/" + id)
-                    : Activity.of(who.getName(), "cloned", ActivitySubject.JOB, id, "Launched job " + id + " '" + form.title()
-                            + "', cloned from job " + from, "/jobs/" + id));
+                            : form.mlflowRunId().trim(), useSlurm), from);
             flash.addFlashAttribute("message", "Job " + id + " queued.");
             return "redirect:/jobs/" + id;
         } catch (IllegalArgumentException e) {

@@ -35,11 +35,7 @@ class TemplatesController {
     private final CommandTemplates templates;
     private final SlurmClusters slurm;
 
-    private final org.springframework.context.ApplicationEventPublisher events;
-
-    TemplatesController(CommandTemplates templates, SlurmClusters slurm,
-                        org.springframework.context.ApplicationEventPublisher events) {
-        this.events = events;
+    TemplatesController(CommandTemplates templates, SlurmClusters slurm) {
         this.templates = templates;
         this.slurm = slurm;
     }
@@ -85,9 +81,6 @@ class TemplatesController {
                     parseParameters(form.parameters()), JobsController.parseEnv(form.environment()),
                     JobsController.split(form.inputs()), JobsController.split(form.outputs()),
                     form.resources(), who.getName());
-            events.publishEvent(Activity.of(who.getName(), id == null ? "registered" : "edited",
-                    ActivitySubject.COMMAND_TEMPLATE, saved, (id == null ? "Created" : "Edited") + " command template '"
-                            + form.name().trim() + "'", "/jobs/templates/" + saved));
             flash.addFlashAttribute("message", "Saved template '" + form.name().trim() + "'.");
             return "redirect:/jobs/templates/" + saved;
         } catch (IllegalArgumentException e) {
@@ -110,8 +103,6 @@ class TemplatesController {
             String runId = all.getOrDefault("mlflowRunId", "");
             long job = templates.launch(id, values, "slurm".equals(all.get("executor")),
                     runId.isBlank() ? null : runId.trim(), who.getName());
-            events.publishEvent(Activity.of(who.getName(), "launched", ActivitySubject.JOB, job, "Launched job "
-                    + job + " from command template " + id, "/jobs/" + job));
             flash.addFlashAttribute("message", "Job " + job + " queued.");
             return "redirect:/jobs/" + job;
         } catch (IllegalArgumentException e) {

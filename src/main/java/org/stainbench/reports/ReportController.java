@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.CacheControl;
@@ -25,7 +26,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ResponseStatusException;
@@ -59,16 +59,21 @@ class ReportController {
         this.clock = clock;
     }
 
-    private static boolean hx(String h) {
-        return "true".equals(h);
+    @GetMapping("/reports")
+    String list(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, false);
     }
 
+    @HxRequest
     @GetMapping("/reports")
-    String list(@RequestParam(defaultValue = "0") int page, @RequestHeader(value = "HX-Request", required = false) String hx,
-                Model model) {
+    String listFragment(@RequestParam(defaultValue = "0") int page, Model model) {
+        return list(page, model, true);
+    }
+
+    private String list(int page, Model model, boolean hx) {
         int p = Math.max(0, page);
         model.addAttribute("page", new PageImpl<>(reports.list(p * PAGE, PAGE), PageRequest.of(p, PAGE), reports.count()));
-        return hx(hx) ? "reports/list :: table" : "reports/list";
+        return hx ? "reports/list :: table" : "reports/list";
     }
 
     @GetMapping("/reports/new")
@@ -92,9 +97,19 @@ class ReportController {
     }
 
     @GetMapping("/reports/{id}")
-    String view(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx, Model model) {
+    String view(@PathVariable long id, Model model) {
+        return view(id, model, false);
+    }
+
+    @HxRequest
+    @GetMapping("/reports/{id}")
+    String viewFragment(@PathVariable long id, Model model) {
+        return view(id, model, true);
+    }
+
+    private String view(long id, Model model, boolean hx) {
         fill(model, reports.require(id));
-        return hx(hx) ? "reports/view :: blocks" : "reports/view";
+        return hx ? "reports/view :: blocks" : "reports/view";
     }
 
     void fill(Model model, Report r) {
@@ -148,7 +163,7 @@ class ReportController {
     // changes
 
     /** Runs a change; answers htmx with the blocks fragment, anything else with a redirect and a flash. */
-    private String change(long id, String hx, Model model, RedirectAttributes flash, Principal who, Function<String, String> action) {
+    private String change(long id, boolean hx, Model model, RedirectAttributes flash, Principal who, Function<String, String> action) {
         String message = null;
         String error = null;
         try {
@@ -156,7 +171,7 @@ class ReportController {
         } catch (IllegalArgumentException e) {
             error = e.getMessage();
         }
-        if (hx(hx)) {
+        if (hx) {
             model.addAttribute("hxMessage", message);
             model.addAttribute("hxError", error);
             fill(model, reports.require(id));
@@ -171,9 +186,19 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/title")
-    String rename(@PathVariable long id, @RequestParam(required = false) String title,
-                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
-                  Principal who) {
+    String rename(@PathVariable long id, @RequestParam(required = false) String title, Model model,
+                  RedirectAttributes flash, Principal who) {
+        return rename(id, title, model, flash, who, false);
+    }
+
+    @HxRequest
+    @PostMapping("/reports/{id}/title")
+    String renameFragment(@PathVariable long id, @RequestParam(required = false) String title, Model model,
+                          RedirectAttributes flash, Principal who) {
+        return rename(id, title, model, flash, who, true);
+    }
+
+    private String rename(long id, String title, Model model, RedirectAttributes flash, Principal who, boolean hx) {
         return change(id, hx, model, flash, who, by -> {
             reports.rename(id, title, by);
             return "Title saved.";
@@ -191,9 +216,19 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/blocks")
-    String add(@PathVariable long id, @ModelAttribute BlockForm form,
-               @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
+    String add(@PathVariable long id, @ModelAttribute BlockForm form, Model model, RedirectAttributes flash,
                Principal who) {
+        return add(id, form, model, flash, who, false);
+    }
+
+    @HxRequest
+    @PostMapping("/reports/{id}/blocks")
+    String addFragment(@PathVariable long id, @ModelAttribute BlockForm form, Model model, RedirectAttributes flash,
+                       Principal who) {
+        return add(id, form, model, flash, who, true);
+    }
+
+    private String add(long id, BlockForm form, Model model, RedirectAttributes flash, Principal who, boolean hx) {
         return change(id, hx, model, flash, who, by -> {
             BlockKind k = BlockKind.of(form.kind());
             reports.addBlock(id, k, form.settings(), by);
@@ -202,9 +237,20 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/blocks/{blockId}")
-    String edit(@PathVariable long id, @PathVariable long blockId, @ModelAttribute BlockForm form,
-                @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
-                Principal who) {
+    String edit(@PathVariable long id, @PathVariable long blockId, @ModelAttribute BlockForm form, Model model,
+                RedirectAttributes flash, Principal who) {
+        return edit(id, blockId, form, model, flash, who, false);
+    }
+
+    @HxRequest
+    @PostMapping("/reports/{id}/blocks/{blockId}")
+    String editFragment(@PathVariable long id, @PathVariable long blockId, @ModelAttribute BlockForm form, Model model,
+                        RedirectAttributes flash, Principal who) {
+        return edit(id, blockId, form, model, flash, who, true);
+    }
+
+    private String edit(long id, long blockId, BlockForm form, Model model, RedirectAttributes flash, Principal who,
+                        boolean hx) {
         return change(id, hx, model, flash, who, by -> {
             reports.editBlock(id, blockId, form.settings(), by);
             return "Block saved.";
@@ -212,9 +258,19 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/blocks/{blockId}/delete")
-    String remove(@PathVariable long id, @PathVariable long blockId,
-                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
+    String remove(@PathVariable long id, @PathVariable long blockId, Model model, RedirectAttributes flash,
                   Principal who) {
+        return remove(id, blockId, model, flash, who, false);
+    }
+
+    @HxRequest
+    @PostMapping("/reports/{id}/blocks/{blockId}/delete")
+    String removeFragment(@PathVariable long id, @PathVariable long blockId, Model model, RedirectAttributes flash,
+                          Principal who) {
+        return remove(id, blockId, model, flash, who, true);
+    }
+
+    private String remove(long id, long blockId, Model model, RedirectAttributes flash, Principal who, boolean hx) {
         return change(id, hx, model, flash, who, by -> {
             reports.removeBlock(id, blockId, by);
             return "Block removed.";
@@ -223,8 +279,19 @@ class ReportController {
 
     @PostMapping("/reports/{id}/blocks/{blockId}/move")
     String move(@PathVariable long id, @PathVariable long blockId, @RequestParam(required = false) String dir,
-                @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
-                Principal who) {
+                Model model, RedirectAttributes flash, Principal who) {
+        return move(id, blockId, dir, model, flash, who, false);
+    }
+
+    @HxRequest
+    @PostMapping("/reports/{id}/blocks/{blockId}/move")
+    String moveFragment(@PathVariable long id, @PathVariable long blockId, @RequestParam(required = false) String dir,
+                        Model model, RedirectAttributes flash, Principal who) {
+        return move(id, blockId, dir, model, flash, who, true);
+    }
+
+    private String move(long id, long blockId, String dir, Model model, RedirectAttributes flash, Principal who,
+                        boolean hx) {
         return change(id, hx, model, flash, who, by -> {
             if (!"up".equals(dir) && !"down".equals(dir)) {
                 throw new IllegalArgumentException("Move a block up or down.");
@@ -235,9 +302,19 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/freeze")
-    String freeze(@PathVariable long id, @RequestParam(required = false) String confirm,
-                  @RequestHeader(value = "HX-Request", required = false) String hx, Model model, RedirectAttributes flash,
-                  Principal who) {
+    String freeze(@PathVariable long id, @RequestParam(required = false) String confirm, Model model,
+                  RedirectAttributes flash, Principal who) {
+        return freeze(id, confirm, model, flash, who, false);
+    }
+
+    @HxRequest
+    @PostMapping("/reports/{id}/freeze")
+    String freezeFragment(@PathVariable long id, @RequestParam(required = false) String confirm, Model model,
+                          RedirectAttributes flash, Principal who) {
+        return freeze(id, confirm, model, flash, who, true);
+    }
+
+    private String freeze(long id, String confirm, Model model, RedirectAttributes flash, Principal who, boolean hx) {
         return change(id, hx, model, flash, who, by -> {
             if (!"yes".equals(confirm)) {
                 throw new IllegalArgumentException("Confirm freezing: a frozen report keeps its numbers and images and cannot be edited.");

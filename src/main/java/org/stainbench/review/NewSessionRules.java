@@ -1,5 +1,6 @@
 package org.stainbench.review;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -37,6 +38,18 @@ class NewSessionRules {
         boolean pairs() {
             return mode == ReviewMode.TWO_AFC;
         }
+
+        /** What {@link ReviewDraws} draws for this session. */
+        ReviewDraws.Request drawRequest() {
+            return new ReviewDraws.Request(selection, source.id(), checkpointIds, sets, perCheckpoint, realDatasetId,
+                    realCount, pairs(), rule, matchTissue, seed, checkpointNames);
+        }
+
+        /** The session row, created {@code at} by {@code by}. */
+        ReviewSession session(String by, Instant at) {
+            return new ReviewSession(0, name, mode, instructions, criteria, showSource, selection, source.id(),
+                    realDatasetId, perCheckpoint, realCount, repeatPercent, seed, by, at);
+        }
     }
 
     private final ReviewStore store;
@@ -60,7 +73,7 @@ class NewSessionRules {
         if (instructions.length() > 4000) {
             throw new IllegalArgumentException("Instructions are at most 4000 characters.");
         }
-        String criteria = f.mode() == ReviewMode.LIKERT ? Reviews.normaliseCriteria(f.criteria()) : null;
+        String criteria = f.mode() == ReviewMode.LIKERT ? normaliseCriteria(f.criteria()) : null;
         String selection = f.selection() == null ? ReviewSession.GALLERY : f.selection();
         if (!selection.equals(ReviewSession.RANDOM) && !selection.equals(ReviewSession.GALLERY)) {
             throw new IllegalArgumentException("Tiles come from matched rows (GALLERY) or a random sample per checkpoint (RANDOM).");
@@ -158,5 +171,26 @@ class NewSessionRules {
             }
         }
         return raters;
+    }
+
+    /** Likert criteria, one per line: 1–12 distinct lines of at most 200 characters without commas. */
+    static String normaliseCriteria(String text) {
+        List<String> list = text == null ? List.of()
+                : text.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("Likert sessions need at least one criterion (one per line).");
+        }
+        if (list.size() > 12) {
+            throw new IllegalArgumentException("At most 12 criteria.");
+        }
+        for (String c : list) {
+            if (c.length() > 200 || c.contains(",")) {
+                throw new IllegalArgumentException("A criterion is at most 200 characters, without commas: '" + c + "'.");
+            }
+        }
+        if (new LinkedHashSet<>(list).size() != list.size()) {
+            throw new IllegalArgumentException("Criteria must differ from each other.");
+        }
+        return String.join("\n", list);
     }
 }

@@ -1,24 +1,21 @@
 package org.stainbench.review;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.tiles.RgbTile;
 
@@ -33,38 +30,44 @@ class PracticeController {
     private final Reviews reviews;
     private final StudyDesigns designs;
     private final Practice practice;
+    private final RaterScreens screens;
 
-    PracticeController(Reviews reviews, StudyDesigns designs, Practice practice) {
+    PracticeController(Reviews reviews, StudyDesigns designs, Practice practice, RaterScreens screens) {
         this.reviews = reviews;
         this.designs = designs;
         this.practice = practice;
+        this.screens = screens;
     }
 
     private ReviewSession assigned(long id, Authentication auth) {
-        Optional<ReviewSession> s = reviews.find(id);
-        if (s.isEmpty() || !reviews.isRater(id, auth.getName())) {
-            if (s.isPresent() && ReviewAccess.has(auth, "SUPERVISOR")) {
-                throw new AccessDeniedException("Only the session's raters practise.");
-            }
-            throw new Reviews.NotFound("No review session " + id + " is assigned to you.");
-        }
-        if (designs.disabledAt(id, auth.getName()).isPresent()) {
-            throw new StudyDesigns.RaterDisabled("A team member has disabled you as a rater of this session; your answers"
-                    + " are kept.");
-        }
-        return s.get();
+        return screens.assigned(id, auth, "practise", "");
     }
 
     @GetMapping("/review/sessions/{id}/practice")
-    String current(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx,
-                   Authentication auth, Model model, HttpServletResponse response) {
-        ReviewSession s = assigned(id, auth);
-        return show(s, practice.next(id, auth.getName()).orElse(null), hx, auth, model, response);
+    String current(@PathVariable long id, Authentication auth, Model model, HttpServletResponse response) {
+        return show(assigned(id, auth), practice.next(id, auth.getName()).orElse(null), false, auth, model, response);
+    }
+
+    @HxRequest
+    @GetMapping("/review/sessions/{id}/practice")
+    String currentFragment(@PathVariable long id, Authentication auth, Model model, HttpServletResponse response) {
+        return show(assigned(id, auth), practice.next(id, auth.getName()).orElse(null), true, auth, model, response);
     }
 
     @GetMapping("/review/sessions/{id}/practice/{step}")
-    String step(@PathVariable long id, @PathVariable int step, @RequestHeader(value = "HX-Request", required = false) String hx,
-                Authentication auth, Model model, HttpServletResponse response) {
+    String step(@PathVariable long id, @PathVariable int step, Authentication auth, Model model,
+                HttpServletResponse response) {
+        return step(id, step, false, auth, model, response);
+    }
+
+    @HxRequest
+    @GetMapping("/review/sessions/{id}/practice/{step}")
+    String stepFragment(@PathVariable long id, @PathVariable int step, Authentication auth, Model model,
+                        HttpServletResponse response) {
+        return step(id, step, true, auth, model, response);
+    }
+
+    private String step(long id, int step, boolean hx, Authentication auth, Model model, HttpServletResponse response) {
         ReviewSession s = assigned(id, auth);
         if (step < 1 || step > practice.items(id).size()) {
             throw new Reviews.NotFound("No practice item " + step + " in this session.");
@@ -72,15 +75,11 @@ class PracticeController {
         return show(s, step - 1, hx, auth, model, response);
     }
 
-    private String show(ReviewSession s, Integer step, String hx, Authentication auth, Model model,
+    private String show(ReviewSession s, Integer step, boolean hx, Authentication auth, Model model,
                         HttpServletResponse response) {
         List<Practice.Item> items = practice.items(s.id());
         Map<Long, Practice.Answer> answers = practice.answers(s.id(), auth.getName());
-        model.addAttribute("s", ReviewController.rated(s));
-        model.addAttribute("total", items.size());
-        model.addAttribute("answered", answers.size());
-        model.addAttribute("criteria", s.criteriaList());
-        model.addAttribute("markerScores", ReviewMode.MARKER_SCORES);
+        screens.common(model, s, items.size(), answers.size(), response);
         if (step != null) {
             Practice.Item it = items.get(step);
             Practice.Answer a = answers.get(it.id());
@@ -92,33 +91,36 @@ class PracticeController {
             model.addAttribute("nextHref", step + 1 < items.size()
                     ? "/review/sessions/" + s.id() + "/practice/" + (step + 2) : "/review/sessions/" + s.id() + "/practice");
         }
-        response.setHeader("Cache-Control", "no-store");
-        return hx != null ? "review/practice :: rater" : "review/practice";
+        return hx ? "review/practice :: rater" : "review/practice";
     }
 
     @PostMapping("/review/sessions/{id}/practice/{step}")
-    String answer(@PathVariable long id, @PathVariable int step, @RequestParam Map<String, String> params,
-                  @RequestHeader(value = "HX-Request", required = false) String hx, Authentication auth, Model model,
+    String answer(@PathVariable long id, @PathVariable int step, AnswerForm form, Authentication auth, Model model,
                   HttpServletResponse response, RedirectAttributes flash) {
+        return answer(id, step, form, false, auth, model, response, flash);
+    }
+
+    @HxRequest
+    @PostMapping("/review/sessions/{id}/practice/{step}")
+    String answerFragment(@PathVariable long id, @PathVariable int step, AnswerForm form, Authentication auth,
+                          Model model, HttpServletResponse response, RedirectAttributes flash) {
+        return answer(id, step, form, true, auth, model, response, flash);
+    }
+
+    private String answer(long id, int step, AnswerForm form, boolean hx, Authentication auth, Model model,
+                          HttpServletResponse response, RedirectAttributes flash) {
         ReviewSession s = assigned(id, auth);
         try {
-            List<Integer> scores = new ArrayList<>();
-            for (int c = 0; c < s.criteriaList().size(); c++) {
-                scores.add(ReviewController.integer(params.get("s" + c)));
-            }
-            practice.answer(s, auth.getName(), step - 1, params.get("choice"), ReviewController.integer(params.get("confidence")),
-                    scores, ReviewController.decimal(params.get("fraction")));
+            practice.answer(s, auth.getName(), step - 1, form.choice(), form.confidenceValue(),
+                    form.scoreValues(s.criteriaList().size()), form.fractionValue());
         } catch (IllegalArgumentException e) {
-            if (hx != null) {
-                model.addAttribute("error", e.getMessage());
-                response.setHeader("HX-Retarget", "#rater-error");
-                response.setHeader("HX-Reswap", "innerHTML");
-                return "review/rate :: error";
+            if (hx) {
+                return RaterScreens.refused(e.getMessage(), model, response);
             }
             flash.addFlashAttribute("error", e.getMessage());
             return "redirect:/review/sessions/" + id + "/practice/" + step;
         }
-        if (hx != null) {
+        if (hx) {
             return show(s, step - 1, hx, auth, model, response);
         }
         return "redirect:/review/sessions/" + id + "/practice/" + step;

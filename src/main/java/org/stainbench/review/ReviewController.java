@@ -7,18 +7,17 @@ import java.util.Map;
 import java.util.Optional;
 
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
@@ -35,11 +34,13 @@ class ReviewController {
     private final Reviews reviews;
     private final StudyDesigns designs;
     private final Practice practice;
+    private final RaterScreens screens;
 
-    ReviewController(Reviews reviews, StudyDesigns designs, Practice practice) {
+    ReviewController(Reviews reviews, StudyDesigns designs, Practice practice, RaterScreens screens) {
         this.reviews = reviews;
         this.designs = designs;
         this.practice = practice;
+        this.screens = screens;
     }
 
     record Assigned(ReviewSession session, long answered, int total) {
@@ -68,27 +69,24 @@ class ReviewController {
         return "review/index";
     }
 
-    // rating
+    // rating: each screen has a full-page method and an @HxRequest twin that answers htmx with the fragment
 
     private ReviewSession assigned(long id, Authentication auth) {
-        Optional<ReviewSession> s = reviews.find(id);
-        if (s.isEmpty() || !reviews.isRater(id, auth.getName())) {
-            if (s.isPresent() && ReviewAccess.has(auth, "SUPERVISOR")) {
-                throw new AccessDeniedException("Only the session's raters score it.");
-            }
-            // a pathologist learns nothing about sessions not assigned to them, not even that they exist
-            throw new Reviews.NotFound("No review session " + id + " is assigned to you.");
-        }
-        if (designs.disabledAt(id, auth.getName()).isPresent()) {
-            throw new StudyDesigns.RaterDisabled("A team member has disabled you as a rater of this session; your answers"
-                    + " are kept. Ask them to enable you again to go on.");
-        }
-        return s.get();
+        return screens.assigned(id, auth, "score it", " Ask them to enable you again to go on.");
     }
 
     @GetMapping("/review/sessions/{id}/rate")
-    String current(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx,
-                   Authentication auth, Model model, HttpServletResponse response) {
+    String current(@PathVariable long id, Authentication auth, Model model, HttpServletResponse response) {
+        return current(id, false, auth, model, response);
+    }
+
+    @HxRequest
+    @GetMapping("/review/sessions/{id}/rate")
+    String currentFragment(@PathVariable long id, Authentication auth, Model model, HttpServletResponse response) {
+        return current(id, true, auth, model, response);
+    }
+
+    private String current(long id, boolean hx, Authentication auth, Model model, HttpServletResponse response) {
         ReviewSession s = assigned(id, auth);
         if (practice.pending(id, auth.getName())) {
             return "redirect:/review/sessions/" + id + "/practice";
@@ -97,8 +95,20 @@ class ReviewController {
     }
 
     @GetMapping("/review/sessions/{id}/rate/{step}")
-    String step(@PathVariable long id, @PathVariable int step, @RequestHeader(value = "HX-Request", required = false) String hx,
-                Authentication auth, Model model, HttpServletResponse response, RedirectAttributes flash) {
+    String step(@PathVariable long id, @PathVariable int step, Authentication auth, Model model,
+                HttpServletResponse response, RedirectAttributes flash) {
+        return step(id, step, false, auth, model, response, flash);
+    }
+
+    @HxRequest
+    @GetMapping("/review/sessions/{id}/rate/{step}")
+    String stepFragment(@PathVariable long id, @PathVariable int step, Authentication auth, Model model,
+                        HttpServletResponse response, RedirectAttributes flash) {
+        return step(id, step, true, auth, model, response, flash);
+    }
+
+    private String step(long id, int step, boolean hx, Authentication auth, Model model, HttpServletResponse response,
+                        RedirectAttributes flash) {
         ReviewSession s = assigned(id, auth);
         if (practice.pending(id, auth.getName())) {
             return "redirect:/review/sessions/" + id + "/practice";
@@ -107,7 +117,7 @@ class ReviewController {
             return show(s, reviews.showing(s, auth.getName(), step - 1), hx, auth, model, response);
         } catch (StudyDesigns.Refused e) {
             // not allowed by the session's design: the current item, with the reason
-            if (hx != null) {
+            if (hx) {
                 model.addAttribute("refused", e.getMessage());
                 response.setHeader("HX-Push-Url", "/review/sessions/" + id + "/rate");
                 return show(s, reviews.showing(s, auth.getName(), null), hx, auth, model, response);
@@ -117,16 +127,10 @@ class ReviewController {
         }
     }
 
-    private String show(ReviewSession s, Optional<Reviews.Showing> showing, String hx, Authentication auth, Model model,
+    private String show(ReviewSession s, Optional<Reviews.Showing> showing, boolean hx, Authentication auth, Model model,
                         HttpServletResponse response) {
-        int total = reviews.steps(s, auth.getName()).size();
-        long answered = reviews.answered(s.id(), auth.getName());
-        model.addAttribute("s", rated(s));
-        model.addAttribute("total", total);
-        model.addAttribute("answered", answered);
+        screens.common(model, s, reviews.steps(s, auth.getName()).size(), reviews.answered(s.id(), auth.getName()), response);
         model.addAttribute("showing", showing.orElse(null));
-        model.addAttribute("criteria", s.criteriaList());
-        model.addAttribute("markerScores", ReviewMode.MARKER_SCORES);
         StudyDesign design = designs.design(s.id());
         model.addAttribute("allowBack", design.allowBack());
         model.addAttribute("allowChange", design.allowChange());
@@ -134,8 +138,7 @@ class ReviewController {
                 .ifPresent(x -> designs.shown(s.id(), auth.getName(), x.item().id(), x.repeatNo()));
         model.addAttribute("scores", showing.flatMap(x -> Optional.ofNullable(x.answer())).map(ReviewAnswer::scoreList)
                 .orElse(List.of()));
-        response.setHeader("Cache-Control", "no-store");
-        return hx != null ? "review/rate :: rater" : "review/rate";
+        return hx ? "review/rate :: rater" : "review/rate";
     }
 
     /** What a rater may know of the session: name, mode, instructions, criteria, whether a source is shown. */
@@ -147,60 +150,42 @@ class ReviewController {
     }
 
     @PostMapping("/review/sessions/{id}/rate/{step}")
-    String answer(@PathVariable long id, @PathVariable int step, @RequestParam Map<String, String> params,
-                  @RequestHeader(value = "HX-Request", required = false) String hx, Authentication auth, Model model,
+    String answer(@PathVariable long id, @PathVariable int step, AnswerForm form, Authentication auth, Model model,
                   HttpServletResponse response, RedirectAttributes flash) {
+        return answer(id, step, form, false, auth, model, response, flash);
+    }
+
+    @HxRequest
+    @PostMapping("/review/sessions/{id}/rate/{step}")
+    String answerFragment(@PathVariable long id, @PathVariable int step, AnswerForm form, Authentication auth,
+                          Model model, HttpServletResponse response, RedirectAttributes flash) {
+        return answer(id, step, form, true, auth, model, response, flash);
+    }
+
+    private String answer(long id, int step, AnswerForm form, boolean hx, Authentication auth, Model model,
+                          HttpServletResponse response, RedirectAttributes flash) {
         ReviewSession s = assigned(id, auth);
-        List<Integer> scores = new ArrayList<>();
-        for (int c = 0; c < s.criteriaList().size(); c++) {
-            scores.add(integer(params.get("s" + c)));
-        }
+        List<Integer> scores = form.scoreValues(s.criteriaList().size());
         Optional<Integer> next;
         try {
             if (practice.pending(id, auth.getName())) {
                 throw new IllegalArgumentException("Finish the practice block first: its answers are not counted.");
             }
-            next = reviews.answer(s, auth.getName(), step - 1, params.get("choice"), integer(params.get("confidence")),
-                    scores, decimal(params.get("fraction")), params.get("note"));
+            next = reviews.answer(s, auth.getName(), step - 1, form.choice(), form.confidenceValue(), scores,
+                    form.fractionValue(), form.note());
         } catch (IllegalArgumentException e) {
-            if (hx != null) {
-                // htmx swaps only 2xx responses: the message goes into the error slot, the item stays as it was
-                model.addAttribute("error", e.getMessage());
-                response.setHeader("HX-Retarget", "#rater-error");
-                response.setHeader("HX-Reswap", "innerHTML");
-                return "review/rate :: error";
+            if (hx) {
+                return RaterScreens.refused(e.getMessage(), model, response);
             }
             flash.addFlashAttribute("error", e.getMessage());
             return "redirect:/review/sessions/" + id + "/rate/" + step;
         }
         String to = next.map(n -> "/review/sessions/" + id + "/rate/" + (n + 1)).orElse("/review/sessions/" + id + "/rate");
-        if (hx != null) {
+        if (hx) {
             response.setHeader("HX-Push-Url", to);
             return show(s, next.isEmpty() ? Optional.empty() : reviews.showing(s, auth.getName(), next.get()), hx, auth,
                     model, response);
         }
         return "redirect:" + to;
-    }
-
-    static Integer integer(String v) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a whole number.");
-        }
-    }
-
-    static Double decimal(String v) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        try {
-            return Double.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a number.");
-        }
     }
 }

@@ -49,6 +49,12 @@ class ReviewDraws {
     /** What the draw produced: generated tiles, real controls (aligned with the generated ones in 2AFC) and pools. */
     record Draw(List<Drawn> generated, List<Real> reals, List<ReviewSampling.Pool> pools, int imageWidth,
                 int imageHeight, Double generatedTissue, Double realTissue) {
+
+        /** How this draw was made and is shown, as stored with session {@code sessionId}. */
+        ReviewSampling sampling(long sessionId, Eligibility rule, boolean matchTissue, int repeatMinDistance) {
+            return new ReviewSampling(sessionId, rule, matchTissue, repeatMinDistance, imageWidth, imageHeight,
+                    generatedTissue, realTissue, pools);
+        }
     }
 
     /** What to draw. */

@@ -2,7 +2,6 @@ package org.stainbench.review;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +22,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
-import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.Stain;
@@ -43,17 +41,15 @@ class ReviewSessionsController {
     private final Checkpoints checkpoints;
     private final Accounts accounts;
     private final SecureRandom seeds = new SecureRandom();
-
-    private final org.springframework.context.ApplicationEventPublisher events;
     private final StudyDesigns designs;
     private final RaterProgress progress;
+    private final ReviewAnswersCsv answersCsv;
 
     ReviewSessionsController(Reviews reviews, Catalog catalog, Checkpoints checkpoints, Accounts accounts,
-                             org.springframework.context.ApplicationEventPublisher events, StudyDesigns designs,
-                             RaterProgress progress) {
+                             StudyDesigns designs, RaterProgress progress, ReviewAnswersCsv answersCsv) {
         this.designs = designs;
         this.progress = progress;
-        this.events = events;
+        this.answersCsv = answersCsv;
         this.reviews = reviews;
         this.catalog = catalog;
         this.checkpoints = checkpoints;
@@ -66,7 +62,7 @@ class ReviewSessionsController {
 
     @GetMapping("/review/sessions/new")
     String form(Authentication auth, Model model) {
-        ReviewAccess.requireMember(auth);
+        reviews.mayCreate(auth);
         if (!model.containsAttribute("f")) {
             Map<String, Object> f = new HashMap<>();
             f.put("mode", ReviewMode.TWO_AFC.name());
@@ -109,91 +105,20 @@ class ReviewSessionsController {
     }
 
     @PostMapping("/review/sessions")
-    String create(@RequestParam Map<String, String> params, @RequestParam(name = "ck", required = false) List<Long> cks,
-                  @RequestParam(name = "rater", required = false) List<String> raters, Authentication auth,
-                  RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
+    String create(NewSessionForm form, Authentication auth, RedirectAttributes flash) {
         try {
-            ReviewMode mode;
-            try {
-                mode = ReviewMode.valueOf(params.getOrDefault("mode", ""));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Choose a mode.");
-            }
-            Long seed = longOrNull(params.get("seed"), "seed");
-            ReviewSession s = reviews.create(new Reviews.NewSession(params.get("name"), mode, params.get("instructions"),
-                    params.get("criteria"), checked(params.get("showSource")),
-                    params.getOrDefault("selection", ReviewSession.RANDOM), longOrNull(params.get("source"), "source dataset"),
-                    cks, intOr(params.get("perCheckpoint"), 10, "tiles per checkpoint"),
-                    longOrNull(params.get("realDataset"), "real dataset"), intOr(params.get("realCount"), 0, "real controls"),
-                    intOr(params.get("repeatPercent"), 10, "repeated items"), seed == null ? 1 : seed, raters,
-                    eligibility(params), checked(params.get("matchTissue"))),
-                    StudyDesign.of(StudyDesign.Navigation.parse(params.get("navigation")),
-                            intOr(params.get("itemsPerRater"), 0, "items per rater"), intOr(params.get("overlap"), 0, "overlap"),
-                            intOr(params.get("practiceCount"), 0, "practice items")),
-                    auth.getName());
+            ReviewSession s = reviews.create(form, auth);
             flash.addFlashAttribute("message", "Created review session '" + s.name() + "'.");
             return "redirect:/review/sessions/" + s.id();
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
-            Map<String, Object> f = new HashMap<>(params);
-            f.put("ck", cks == null ? List.of() : cks);
-            f.put("rater", raters == null ? List.of() : raters);
-            flash.addFlashAttribute("f", f);
+            flash.addFlashAttribute("f", form.echo());
             return "redirect:/review/sessions/new";
         }
     }
 
-    static boolean checked(String v) {
-        return "on".equals(v) || "true".equals(v);
-    }
-
-    /**
-     * The form's eligibility rule: the informative box and the two tissue thresholds (fractions). The form preselects
-     * {@link Eligibility#DEFAULT} and matched rows; a post without them (a script) gets what it always got: a random
-     * sample without thresholds, or matched rows with the galleries' thresholds, and no informative filter.
-     */
-    static Eligibility eligibility(Map<String, String> params) {
-        boolean rows = ReviewSession.GALLERY.equals(params.get("selection"));
-        return new Eligibility(checked(params.get("informativeOnly")),
-                fraction(params.get("minTissue"), rows ? Eligibility.DEFAULT.minTissue() : 0, "minTissue",
-                        "minimum tissue fraction"),
-                fraction(params.get("minCenter"), rows ? Eligibility.DEFAULT.minCenter() : 0, "minCenter",
-                        "minimum tissue fraction of the central crop"));
-    }
-
-    private static double fraction(String v, double fallback, String field, String what) {
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            double d = Double.parseDouble(v.trim());
-            if (!(d >= 0 && d <= 1)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("The " + what + " (" + field + ") is a fraction between 0 and 1, not '" + v + "'.");
-        }
-    }
-
-    static Long longOrNull(String v, String what) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        try {
-            return Long.valueOf(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("The " + what + " must be a whole number, not '" + v + "'.");
-        }
-    }
-
-    static int intOr(String v, int fallback, String what) {
-        Long l = longOrNull(v, what);
-        if (l != null && (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE)) {
-            throw new IllegalArgumentException("The " + what + " is out of range.");
-        }
-        return l == null ? fallback : l.intValue();
+    /** The session-settings form: name, instructions, Likert criteria. */
+    record EditForm(String name, String instructions, String criteria) {
     }
 
     record RaterRow(String username, long answered, int total) {
@@ -205,12 +130,11 @@ class ReviewSessionsController {
 
     @GetMapping("/review/sessions/{id}")
     String session(@PathVariable long id, Authentication auth, Model model) {
-        ReviewAccess.requireSupervisor(auth);
-        ReviewSession s = reviews.require(id);
+        ReviewSession s = reviews.requireForTeam(id, auth);
         List<ReviewItem> items = reviews.items(id);
         List<RaterRow> raters = new ArrayList<>();
-        for (var r : reviews.raters(id)) {
-            raters.add(new RaterRow(r.username(), reviews.answerCount(id, r.username()), reviews.steps(s, r.username()).size()));
+        for (ReviewStore.Rater r : reviews.raters(id)) {
+            raters.add(new RaterRow(r.username(), reviews.answered(id, r.username()), reviews.steps(s, r.username()).size()));
         }
         long answers = reviews.answerCount(id);
         model.addAttribute("s", s);
@@ -251,12 +175,9 @@ class ReviewSessionsController {
     }
 
     @PostMapping("/review/sessions/{id}/edit")
-    String edit(@PathVariable long id, @RequestParam(required = false) String name,
-                @RequestParam(required = false) String instructions, @RequestParam(required = false) String criteria,
-                Authentication auth, RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
+    String edit(@PathVariable long id, EditForm form, Authentication auth, RedirectAttributes flash) {
         try {
-            reviews.edit(id, name, instructions, criteria, auth.getName());
+            reviews.edit(id, form.name(), form.instructions(), form.criteria(), auth);
             flash.addFlashAttribute("message", "Saved.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -267,9 +188,8 @@ class ReviewSessionsController {
     @PostMapping("/review/sessions/{id}/raters")
     String addRater(@PathVariable long id, @RequestParam(required = false) String username, Authentication auth,
                     RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
         try {
-            reviews.addRater(id, username, auth.getName());
+            reviews.addRater(id, username, auth);
             flash.addFlashAttribute("message", "Added rater '" + username + "'.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -279,9 +199,8 @@ class ReviewSessionsController {
 
     @PostMapping("/review/sessions/{id}/raters/{username}/remove")
     String removeRater(@PathVariable long id, @PathVariable String username, Authentication auth, RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
         try {
-            reviews.removeRater(id, username, auth.getName());
+            reviews.removeRater(id, username, auth);
             flash.addFlashAttribute("message", "Removed rater '" + username + "'.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -291,9 +210,8 @@ class ReviewSessionsController {
 
     @PostMapping("/review/sessions/{id}/delete")
     String delete(@PathVariable long id, Authentication auth, RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
         try {
-            reviews.delete(id, auth.getName());
+            reviews.delete(id, auth);
             flash.addFlashAttribute("message", "Deleted the review session.");
             return "redirect:/review";
         } catch (IllegalArgumentException e) {
@@ -315,7 +233,7 @@ class ReviewSessionsController {
     private Computed compute(long id) {
         ReviewSession s = reviews.require(id);
         List<ReviewItem> items = reviews.items(id);
-        List<String> raters = reviews.raters(id).stream().map(x -> x.username()).toList();
+        List<String> raters = reviews.raters(id).stream().map(ReviewStore.Rater::username).toList();
         List<ReviewAnswer> answers = reviews.answers(id);
         Map<Long, String> names = new HashMap<>();
         Function<Long, String> name = ck -> names.computeIfAbsent(ck, this::checkpointName);
@@ -331,7 +249,7 @@ class ReviewSessionsController {
 
     @GetMapping("/review/sessions/{id}/results")
     String results(@PathVariable long id, Authentication auth, Model model) {
-        ReviewAccess.requireSupervisor(auth);
+        reviews.requireForTeam(id, auth);
         Computed c = compute(id);
         ReviewSession s = c.s();
         List<ReviewItem> items = c.items();
@@ -360,7 +278,7 @@ class ReviewSessionsController {
     /** The methods paragraph as plain text (the same text as on the results page), for pasting into a paper. */
     @GetMapping("/review/sessions/{id}/methods.txt")
     ResponseEntity<byte[]> methods(@PathVariable long id, Authentication auth) {
-        ReviewAccess.requireSupervisor(auth);
+        reviews.requireForTeam(id, auth);
         Computed c = compute(id);
         return ResponseEntity.ok().contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"review-" + id + "-methods.txt\"")
@@ -369,96 +287,9 @@ class ReviewSessionsController {
 
     @GetMapping("/review/sessions/{id}/answers.csv")
     ResponseEntity<byte[]> csv(@PathVariable long id, Authentication auth) {
-        ReviewAccess.requireSupervisor(auth);
-        ReviewSession s = reviews.require(id);
-        Map<Long, ReviewItem> items = new LinkedHashMap<>();
-        for (ReviewItem i : reviews.items(id)) {
-            items.put(i.id(), i);
-        }
-        Map<Long, String> files = new HashMap<>();
-        Function<Long, String> file = a -> a == null ? "" : files.computeIfAbsent(a,
-                x -> catalog.archive(x).map(Archive::fileName).orElse("archive " + x));
-        Map<String, Map<String, Integer>> stepOf = new HashMap<>();
-        for (var r : reviews.raters(id)) {
-            List<RaterSequence.Step> steps = reviews.steps(s, r.username());
-            Map<String, Integer> m = new HashMap<>();
-            for (int k = 0; k < steps.size(); k++) {
-                m.put(steps.get(k).itemId() + ":" + steps.get(k).repeatNo(), k + 1);
-            }
-            stepOf.put(r.username(), m);
-        }
-        List<String> crit = s.criteriaList();
-        StringBuilder out = new StringBuilder();
-        List<String> head = new ArrayList<>(List.of("session_id", "session", "mode", "rater", "step", "repeat", "item_token",
-                "item_kind", "checkpoint_id", "checkpoint", "archive_id", "archive_file", "tile_index", "tile_id",
-                "source_archive_id", "source_archive_file", "source_index", "real_archive_id", "real_archive_file",
-                "real_index", "real_side", "choice", "correct", "confidence"));
-        for (int c = 0; c < crit.size(); c++) {
-            head.add("score_" + (c + 1));
-        }
-        head.addAll(List.of("marker_score", "positive_fraction", "note", "answered_at", "shown_at", "seconds", "time_source"));
-        List<ReviewAnswer> all = reviews.answers(id);
-        Map<Long, Instant> shown = reviews.shownAt(id);
-        Map<Long, ReviewResults.Timed> timed = ReviewResults.timing(all, shown);
-        out.append(String.join(",", head)).append('\n');
-        for (ReviewAnswer a : all) {
-            ReviewItem i = items.get(a.itemId());
-            List<String> row = new ArrayList<>();
-            row.add("" + s.id());
-            row.add(s.name());
-            row.add(s.mode().name());
-            row.add(a.rater());
-            row.add(String.valueOf(stepOf.getOrDefault(a.rater(), Map.of()).getOrDefault(a.itemId() + ":" + a.repeatNo(), 0)));
-            row.add("" + a.repeatNo());
-            row.add(i.token());
-            row.add(i.kind());
-            row.add(i.checkpointId() == null ? "" : "" + i.checkpointId());
-            row.add(i.checkpointId() == null ? "" : checkpointName(i.checkpointId()));
-            row.add(i.archiveId() == null ? "" : "" + i.archiveId());
-            row.add(file.apply(i.archiveId()));
-            row.add(i.tileIndex() == null ? "" : "" + i.tileIndex());
-            row.add(i.archiveId() == null ? "" : catalog.tileId(i.archiveId(), i.tileIndex()).map(String::valueOf).orElse(""));
-            row.add(i.sourceArchiveId() == null ? "" : "" + i.sourceArchiveId());
-            row.add(file.apply(i.sourceArchiveId()));
-            row.add(i.sourceIndex() == null ? "" : "" + i.sourceIndex());
-            row.add(i.realArchiveId() == null ? "" : "" + i.realArchiveId());
-            row.add(file.apply(i.realArchiveId()));
-            row.add(i.realIndex() == null ? "" : "" + i.realIndex());
-            row.add(i.realLeft() == null ? "" : a.realWasLeft(i) ? "LEFT" : "RIGHT");
-            row.add(a.choice() == null ? "" : a.choice());
-            String correct = "";
-            if (s.mode() == ReviewMode.TWO_AFC) {
-                correct = String.valueOf(("LEFT".equals(a.choice())) == a.realWasLeft(i));
-            } else if (s.mode() == ReviewMode.REAL_OR_VIRTUAL) {
-                correct = String.valueOf("REAL".equals(a.choice()) == i.real());
-            }
-            row.add(correct);
-            row.add(a.confidence() == null ? "" : "" + a.confidence());
-            List<Integer> sc = a.scoreList();
-            for (int c = 0; c < crit.size(); c++) {
-                row.add(c < sc.size() ? "" + sc.get(c) : "");
-            }
-            row.add(s.mode() == ReviewMode.MARKER && a.choice() != null ? "" + ReviewMode.MARKER_SCORES.indexOf(a.choice()) : "");
-            row.add(a.fraction() == null ? "" : "" + a.fraction());
-            row.add(a.note() == null ? "" : a.note());
-            row.add(a.answeredAt().toString());
-            row.add(shown.containsKey(a.id()) ? shown.get(a.id()).toString() : "");
-            ReviewResults.Timed t = timed.get(a.id());
-            row.add(t == null || t.isBreak() ? "" : String.valueOf(t.seconds()));
-            row.add(t == null ? "" : t.isBreak() ? "break (left out)" : t.source());
-            out.append(String.join(",", row.stream().map(ReviewSessionsController::csvField).toList())).append('\n');
-        }
-        events.publishEvent(Activity.of(auth.getName(), "exported", ActivitySubject.REVIEW_SESSION, id,
-                "Exported the answers of review session '" + s.name() + "' as CSV", "/review/sessions/" + id + "/results"));
+        byte[] csv = answersCsv.export(id, auth).getBytes(StandardCharsets.UTF_8);
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"review-" + id + "-answers.csv\"")
-                .body(out.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String csvField(String v) {
-        if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
-            return "\"" + v.replace("\"", "\"\"") + "\"";
-        }
-        return v;
+                .body(csv);
     }
 }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +14,7 @@ import java.util.SplittableRandom;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -115,21 +115,18 @@ class Reviews {
         return create(f, StudyDesign.DEFAULT, by);
     }
 
-    /** Creates the session with its study design (navigation, per-rater subsets, practice block). */
+    /**
+     * Creates the session with its study design (navigation, per-rater subsets, practice block): validation
+     * ({@link NewSessionRules}), the draw ({@link ReviewDraws}), the named items ({@link ReviewItems}), then the
+     * design, the practice block and the raters.
+     */
     ReviewSession create(NewSession f, StudyDesign design, String by) {
         NewSessionRules.Checked c = rules.check(f);
-        ReviewDraws.Draw draw = draws.draw(new ReviewDraws.Request(c.selection(), c.source().id(), c.checkpointIds(),
-                c.sets(), c.perCheckpoint(), c.realDatasetId(), c.realCount(), c.pairs(), c.rule(),
-                c.matchTissue(), c.seed(), c.checkpointNames()));
-        long id = store.insertSession(new ReviewSession(0, c.name(), c.mode(), c.instructions(), c.criteria(), c.showSource(),
-                c.selection(), c.source().id(), c.realDatasetId(), c.perCheckpoint(), c.realCount(), c.repeatPercent(),
-                c.seed(), by, clock.instant()));
-        store.insertSampling(new ReviewSampling(id, c.rule(), c.matchTissue(), sampling.repeatMinDistance(),
-                draw.imageWidth(), draw.imageHeight(), draw.generatedTissue(), draw.realTissue(), draw.pools()));
-        List<ReviewItem> items = items(id, c, draw);
-        for (ReviewItem it : items) {
-            store.insertItem(it);
-        }
+        ReviewDraws.Draw draw = draws.draw(c.drawRequest());
+        long id = store.insertSession(c.session(by, clock.instant()));
+        store.insertSampling(draw.sampling(id, c.rule(), c.matchTissue(), sampling.repeatMinDistance()));
+        List<ReviewItem> items = ReviewItems.of(id, c.pairs(), c.showSource(), c.seed(), draw, this::newToken);
+        items.forEach(store::insertItem);
         ReviewSession saved = require(id);
         designs.save(saved, design, items.size());
         practice.draw(saved, store.items(id), design.practiceCount());
@@ -142,66 +139,49 @@ class Reviews {
         return saved;
     }
 
-    /**
-     * The session's items, named by kind: a 2AFC pair per generated tile (sides drawn per item), else one item per
-     * generated tile and per real control; positions shuffled too, so the stored order says nothing about kind or
-     * checkpoint.
-     */
-    private List<ReviewItem> items(long id, NewSessionRules.Checked c, ReviewDraws.Draw draw) {
-        SplittableRandom rnd = new SplittableRandom(c.seed() ^ 0x5DEECE66DL);
-        List<ReviewItem.Builder> items = new ArrayList<>();
-        List<ReviewDraws.Drawn> gen = draw.generated();
-        for (int i = 0; i < gen.size(); i++) {
-            ReviewDraws.Drawn d = gen.get(i);
-            ReviewItem.Builder b = ReviewItem.builder().session(id).token(newToken());
-            if (c.pairs()) {
-                items.add(b.pair(d.checkpointId(), d.tile(), d.source(), draw.reals().get(i).tile(), rnd.nextBoolean())
-                        .images(newToken(), newToken(), null));
-            } else {
-                items.add(b.generated(d.checkpointId(), d.tile(), d.source())
-                        .images(newToken(), null, c.showSource() ? newToken() : null));
-            }
-        }
-        if (!c.pairs()) {
-            for (ReviewDraws.Real r : draw.reals()) {
-                items.add(ReviewItem.builder().session(id).token(newToken()).real(r.tile()).images(newToken(), null, null));
-            }
-        }
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            positions.add(i);
-        }
-        for (int i = positions.size() - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            Integer t = positions.get(i);
-            positions.set(i, positions.get(j));
-            positions.set(j, t);
-        }
-        List<ReviewItem> out = new ArrayList<>();
-        for (int i = 0; i < items.size(); i++) {
-            out.add(items.get(i).position(positions.get(i)).build());
-        }
-        return out;
+    // reads for the pages (the controllers reach the store only through here)
+
+    @Transactional(readOnly = true)
+    List<ReviewSession> sessions(int offset, int limit) {
+        return store.sessions(offset, limit);
     }
 
-    static String normaliseCriteria(String text) {
-        List<String> list = text == null ? List.of()
-                : text.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
-        if (list.isEmpty()) {
-            throw new IllegalArgumentException("Likert sessions need at least one criterion (one per line).");
-        }
-        if (list.size() > 12) {
-            throw new IllegalArgumentException("At most 12 criteria.");
-        }
-        for (String c : list) {
-            if (c.length() > 200 || c.contains(",")) {
-                throw new IllegalArgumentException("A criterion is at most 200 characters, without commas: '" + c + "'.");
-            }
-        }
-        if (new LinkedHashSet<>(list).size() != list.size()) {
-            throw new IllegalArgumentException("Criteria must differ from each other.");
-        }
-        return String.join("\n", list);
+    @Transactional(readOnly = true)
+    long count() {
+        return store.count();
+    }
+
+    /** The sessions {@code username} rates. */
+    @Transactional(readOnly = true)
+    List<ReviewSession> sessionsOf(String username) {
+        return store.sessionsOf(username);
+    }
+
+    @Transactional(readOnly = true)
+    List<ReviewItem> items(long sessionId) {
+        return store.items(sessionId);
+    }
+
+    @Transactional(readOnly = true)
+    List<ReviewStore.Rater> raters(long sessionId) {
+        return store.raters(sessionId);
+    }
+
+    @Transactional(readOnly = true)
+    List<ReviewAnswer> answers(long sessionId) {
+        return store.answers(sessionId);
+    }
+
+    /** When each answer's showing was first on screen, by answer id. */
+    @Transactional(readOnly = true)
+    Map<Long, Instant> shownAt(long sessionId) {
+        return store.shownAt(sessionId);
+    }
+
+    /** Answers of every rater. */
+    @Transactional(readOnly = true)
+    long answerCount(long sessionId) {
+        return store.answerCount(sessionId);
     }
 
     /** How the session's tiles were drawn and are shown; empty for sessions created before issue 17. */
@@ -232,7 +212,7 @@ class Reviews {
         if (text.length() > 4000) {
             throw new IllegalArgumentException("Instructions are at most 4000 characters.");
         }
-        String crit = s.mode() == ReviewMode.LIKERT ? normaliseCriteria(criteria) : null;
+        String crit = s.mode() == ReviewMode.LIKERT ? NewSessionRules.normaliseCriteria(criteria) : null;
         store.updateSettings(id, n, text, crit);
         events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Edited review session '" + n + "'",
                 "/review/sessions/" + id));
@@ -306,6 +286,53 @@ class Reviews {
         practice.deleteFor(id);
         store.deleteSession(id);
         events.publishEvent(Activity.of(by, "deleted", ActivitySubject.REVIEW_SESSION, id, "Deleted review session '" + s.name() + "'", null));
+    }
+
+    // the team's actions as the pages ask for them: the role rule (ReviewAccess) checked here, before anything else
+
+    /** Opening the new-session form: team members only. */
+    void mayCreate(Authentication who) {
+        ReviewAccess.requireMember(who);
+    }
+
+    /** The new-session form, from a team member. */
+    ReviewSession create(NewSessionForm form, Authentication who) {
+        ReviewAccess.requireMember(who);
+        return create(form.session(), form.design(), who.getName());
+    }
+
+    void edit(long id, String name, String instructions, String criteria, Authentication who) {
+        ReviewAccess.requireMember(who);
+        edit(id, name, instructions, criteria, who.getName());
+    }
+
+    void addRater(long id, String username, Authentication who) {
+        ReviewAccess.requireMember(who);
+        addRater(id, username, who.getName());
+    }
+
+    void removeRater(long id, String username, Authentication who) {
+        ReviewAccess.requireMember(who);
+        removeRater(id, username, who.getName());
+    }
+
+    void delete(long id, Authentication who) {
+        ReviewAccess.requireMember(who);
+        delete(id, who.getName());
+    }
+
+    /** A session a team member ({@code who}) changes (its design, its raters). */
+    @Transactional(readOnly = true)
+    ReviewSession requireToChange(long id, Authentication who) {
+        ReviewAccess.requireMember(who);
+        return require(id);
+    }
+
+    /** A session for the team's pages (session, results, methods, answers): supervisors and members only. */
+    @Transactional(readOnly = true)
+    ReviewSession requireForTeam(long id, Authentication who) {
+        ReviewAccess.requireSupervisor(who);
+        return require(id);
     }
 
     // rating
@@ -446,38 +473,6 @@ class Reviews {
 
     Optional<ReviewSession> find(long id) {
         return store.find(id);
-    }
-
-    List<ReviewSession> sessions(int offset, int limit) {
-        return store.sessions(offset, limit);
-    }
-
-    long count() {
-        return store.count();
-    }
-
-    List<ReviewSession> sessionsOf(String username) {
-        return store.sessionsOf(username);
-    }
-
-    List<ReviewItem> items(long sessionId) {
-        return store.items(sessionId);
-    }
-
-    List<ReviewStore.Rater> raters(long sessionId) {
-        return store.raters(sessionId);
-    }
-
-    List<ReviewAnswer> answers(long sessionId) {
-        return store.answers(sessionId);
-    }
-
-    Map<Long, Instant> shownAt(long sessionId) {
-        return store.shownAt(sessionId);
-    }
-
-    long answerCount(long sessionId) {
-        return store.answerCount(sessionId);
     }
 
     long answerCount(long sessionId, String rater) {

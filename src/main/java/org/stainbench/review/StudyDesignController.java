@@ -29,8 +29,7 @@ class StudyDesignController {
     }
 
     private String set(long id, String username, boolean disabled, Authentication auth, RedirectAttributes flash) {
-        ReviewAccess.requireMember(auth);
-        ReviewSession s = reviews.require(id);
+        ReviewSession s = reviews.requireToChange(id, auth);
         try {
             designs.setDisabled(s, username, disabled, auth.getName());
             flash.addFlashAttribute("message", (disabled ? "Disabled" : "Enabled") + " rater '" + username + "'"

@@ -3,10 +3,10 @@ package org.stainbench.shell;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 
 /**
@@ -31,9 +31,18 @@ class SearchController {
     }
 
     @GetMapping("/search")
-    String search(@RequestParam(required = false) String q, @RequestHeader(value = "HX-Request", required = false) String hx,
-                  Model model) {
-        boolean live = "true".equals(hx);
+    String search(@RequestParam(required = false) String q, Model model) {
+        return search(q, model, false);
+    }
+
+    @HxRequest
+    @GetMapping("/search")
+    String searchLive(@RequestParam(required = false) String q, Model model) {
+        return search(q, model, true);
+    }
+
+    private String search(String q, Model model, boolean hx) {
+        boolean live = hx;
         String query = q == null ? "" : q.strip();
         model.addAttribute("q", query);
         model.addAttribute("live", live);

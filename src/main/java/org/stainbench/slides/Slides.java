@@ -18,9 +18,12 @@ import java.util.UUID;
 import javax.imageio.ImageIO;
 
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
@@ -61,10 +64,13 @@ public class Slides {
     private final TransactionTemplate tx;
     private final Path root;
     private final List<Path> allowedRoots;
+    private final ApplicationEventPublisher events;
 
     Slides(SlideStore store, Catalog catalog, JobQueue jobs, Clock clock, TransactionTemplate tx,
            @Value("${stainbench.artifacts.root}") Path artifacts,
-           @Value("${stainbench.slides.allowed-roots:${stainbench.catalog.allowed-roots:}}") String allowedRoots) {
+           @Value("${stainbench.slides.allowed-roots:${stainbench.catalog.allowed-roots:}}") String allowedRoots,
+           ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.catalog = catalog;
         this.jobs = jobs;
@@ -121,7 +127,13 @@ public class Slides {
         }
         SlideLabel l = SlideLabel.parse(label);
         Path file = allowedFile(path.trim());
-        return register(file.getFileName().toString(), "PATH", file, l, by);
+        return registered(register(file.getFileName().toString(), "PATH", file, l, by), by);
+    }
+
+    private Slide registered(Slide s, String by) {
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.SLIDE, s.id(), "Registered slide '" + s.name() + "'",
+                "/slides/" + s.id()));
+        return s;
     }
 
     /** Registers an uploaded slide: stored under the artifact folder, then opened; nothing is kept if that fails. */
@@ -136,7 +148,7 @@ public class Slides {
             if (Files.size(file) == 0) {
                 throw new IllegalArgumentException("'" + name + "' is empty.");
             }
-            return register(name, "UPLOAD", file, l, by);
+            return registered(register(name, "UPLOAD", file, l, by), by);
         } catch (IOException e) {
             deleteQuietly(file);
             throw new UncheckedIOException("The upload of '" + name + "' broke off: " + e.getMessage(), e);
@@ -196,16 +208,20 @@ public class Slides {
         return root.resolve(Long.toString(slideId)).resolve("thumbnail.png");
     }
 
-    public void setLabel(long slideId, String label) {
-        requireSlide(slideId);
+    public void setLabel(long slideId, String label, String by) {
+        Slide s = requireSlide(slideId);
         store.setLabel(slideId, SlideLabel.parse(label));
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.SLIDE, slideId, "Labelled slide '" + s.name() + "' "
+                + (label == null || label.isBlank() ? "(none)" : label), "/slides/" + slideId));
     }
 
     /** Replaces the slide's annotations with the polygons of a QuPath GeoJSON export; returns how many. */
-    public int importAnnotations(long slideId, String geojson) {
-        requireSlide(slideId);
+    public int importAnnotations(long slideId, String geojson, String by) {
+        Slide s = requireSlide(slideId);
         List<Regions.Polygon> polygons = GeoJson.parse(geojson);
         tx.executeWithoutResult(st -> store.replaceRegions(slideId, polygons));
+        events.publishEvent(Activity.of(by, "edited", ActivitySubject.SLIDE, slideId, "Imported " + polygons.size()
+                + " annotation polygons into slide '" + s.name() + "'", "/slides/" + slideId));
         return polygons.size();
     }
 
@@ -245,6 +261,8 @@ public class Slides {
                 r.plain(), by, clock.instant());
         long job = jobs.submit(JobRequest.embedded(JOB_TYPE, "Tile " + s.name(), Map.of("tilingId", Long.toString(id)), by));
         store.setJob(id, job);
+        events.publishEvent(Activity.of(by, "launched", ActivitySubject.SLIDE, slideId, "Launched tiling " + id + " of slide " + slideId
+                + " into dataset " + r.datasetId(), "/slides/" + slideId + "?tiling=" + id));
         return id;
     }
 

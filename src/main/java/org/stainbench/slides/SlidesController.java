@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.data.domain.PageImpl;
@@ -25,7 +26,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
@@ -48,11 +48,7 @@ class SlidesController {
     private final Catalog catalog;
     private final JobQueue jobs;
 
-    private final org.springframework.context.ApplicationEventPublisher events;
-
-    SlidesController(Slides slides, Catalog catalog, JobQueue jobs,
-                     org.springframework.context.ApplicationEventPublisher events) {
-        this.events = events;
+    SlidesController(Slides slides, Catalog catalog, JobQueue jobs) {
         this.slides = slides;
         this.catalog = catalog;
         this.jobs = jobs;
@@ -76,8 +72,6 @@ class SlidesController {
         }
         try {
             Slide s = slides.registerUpload(file.getOriginalFilename(), file.getInputStream(), label, who.getName());
-            events.publishEvent(Activity.of(who.getName(), "registered", ActivitySubject.SLIDE, s.id(),
-                    "Registered slide '" + s.name() + "'", "/slides/" + s.id()));
             flash.addFlashAttribute("message", "'" + s.name() + "' registered.");
             return "redirect:/slides/" + s.id();
         } catch (IllegalArgumentException e) {
@@ -93,8 +87,6 @@ class SlidesController {
                   Principal who, RedirectAttributes flash) {
         try {
             Slide s = slides.registerPath(path, label, who.getName());
-            events.publishEvent(Activity.of(who.getName(), "registered", ActivitySubject.SLIDE, s.id(),
-                    "Registered slide '" + s.name() + "'", "/slides/" + s.id()));
             flash.addFlashAttribute("message", "'" + s.name() + "' registered.");
             return "redirect:/slides/" + s.id();
         } catch (IllegalArgumentException e) {
@@ -166,13 +158,16 @@ class SlidesController {
         return "slides/detail";
     }
 
-    /** The tilings table: the polled htmx fragment and its full-page twin. */
+    /** The tilings table's full-page twin: the slide page. */
     @GetMapping("/slides/{id}/tilings")
-    String tilings(@PathVariable long id, @RequestHeader(value = "HX-Request", required = false) String hx,
-                   HttpServletResponse response, Model model) {
-        if (!"true".equals(hx)) {
-            return slide(id, null, "laplacian", model);
-        }
+    String tilings(@PathVariable long id, Model model) {
+        return slide(id, null, "laplacian", model);
+    }
+
+    /** The tilings table: the polled htmx fragment. */
+    @HxRequest
+    @GetMapping("/slides/{id}/tilings")
+    String tilingsFragment(@PathVariable long id, HttpServletResponse response, Model model) {
         Slide s = slides.requireSlide(id);
         List<Tiling> tilings = slides.tilings(id);
         model.addAttribute("slide", s);
@@ -235,10 +230,7 @@ class SlidesController {
     String label(@PathVariable long id, @RequestParam(required = false) String label, Principal who,
                  RedirectAttributes flash) {
         try {
-            slides.setLabel(id, label);
-            events.publishEvent(Activity.of(who.getName(), "edited", ActivitySubject.SLIDE, id, "Labelled slide '"
-                    + slides.requireSlide(id).name() + "' " + (label == null || label.isBlank() ? "(none)" : label),
-                    "/slides/" + id));
+            slides.setLabel(id, label, who.getName());
             flash.addFlashAttribute("message", "Label saved.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -249,15 +241,13 @@ class SlidesController {
     @PostMapping("/slides/{id}/annotations")
     String annotations(@PathVariable long id, @RequestParam(value = "file", required = false) MultipartFile file,
                        Principal who, RedirectAttributes flash) throws IOException {
-        Slide slide = slides.requireSlide(id);
+        slides.requireSlide(id);
         if (file == null || file.isEmpty()) {
             flash.addFlashAttribute("error", "Choose a GeoJSON file exported from QuPath.");
             return "redirect:/slides/" + id;
         }
         try {
-            int n = slides.importAnnotations(id, new String(file.getBytes(), StandardCharsets.UTF_8));
-            events.publishEvent(Activity.of(who.getName(), "edited", ActivitySubject.SLIDE, id, "Imported " + n
-                    + " annotation polygons into slide '" + slide.name() + "'", "/slides/" + id));
+            int n = slides.importAnnotations(id, new String(file.getBytes(), StandardCharsets.UTF_8), who.getName());
             flash.addFlashAttribute("message", n + " polygons imported.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -265,24 +255,26 @@ class SlidesController {
         return "redirect:/slides/" + id;
     }
 
-    @PostMapping("/slides/{id}/tilings")
-    String tile(@PathVariable long id, @RequestParam(required = false) Long dataset,
-                @RequestParam(required = false) Integer level, @RequestParam(required = false) Double magnification,
-                @RequestParam(required = false) Integer tileSize, @RequestParam(required = false) Integer overlap,
-                @RequestParam(required = false) Double minLaplacian, @RequestParam(required = false) Double minSaturated,
-                @RequestParam(required = false) Double maxWhite, @RequestParam(defaultValue = "false") boolean colourCast,
-                @RequestParam(defaultValue = "false") boolean excludeOutside, @RequestParam(defaultValue = "false") boolean plain,
-                Principal who, RedirectAttributes flash) {
-        slides.requireSlide(id);
-        try {
+    /** The tiling form: the receiving dataset, the level (or a magnification), the tile grid and the tissue rules. */
+    record TilingForm(Long dataset, Integer level, Double magnification, Integer tileSize, Integer overlap,
+                      Double minLaplacian, Double minSaturated, Double maxWhite, Boolean colourCast, Boolean excludeOutside,
+                      Boolean plain) {
+
+        Slides.TilingRequest request() {
             if (dataset == null) {
                 throw new IllegalArgumentException("Choose the dataset that receives the tiles.");
             }
-            long t = slides.startTiling(id, new Slides.TilingRequest(dataset, magnification != null && level == null ? null : level,
-                    magnification, tileSize, overlap, minLaplacian, minSaturated, maxWhite, colourCast, excludeOutside, plain),
-                    who.getName());
-            events.publishEvent(Activity.of(who.getName(), "launched", ActivitySubject.SLIDE, id, "Launched tiling "
-                    + t + " of slide " + id + " into dataset " + dataset, "/slides/" + id + "?tiling=" + t));
+            return new Slides.TilingRequest(dataset, magnification != null && level == null ? null : level, magnification,
+                    tileSize, overlap, minLaplacian, minSaturated, maxWhite, Boolean.TRUE.equals(colourCast),
+                    Boolean.TRUE.equals(excludeOutside), Boolean.TRUE.equals(plain));
+        }
+    }
+
+    @PostMapping("/slides/{id}/tilings")
+    String tile(@PathVariable long id, TilingForm form, Principal who, RedirectAttributes flash) {
+        slides.requireSlide(id);
+        try {
+            long t = slides.startTiling(id, form.request(), who.getName());
             flash.addFlashAttribute("message", "Tiling " + t + " queued.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());

@@ -7,6 +7,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -254,7 +256,7 @@ class ReviewTest {
                 if (!hx) {
                     byte[] png = mvc.perform(as(get("/review/images/" + token), "rv-ana", "PATHOLOGIST"))
                             .andExpect(status().isOk()).andExpect(header().string("Content-Type", "image/png"))
-                            .andExpect(header().string("Cache-Control", org.hamcrest.Matchers.containsString("no-store")))
+                            .andExpect(header().string("Cache-Control", Matchers.containsString("no-store")))
                             .andReturn().getResponse().getContentAsByteArray();
                     seen.put(token, png);
                 }
@@ -366,6 +368,58 @@ class ReviewTest {
         assertThatThrownBy(() -> reviews.edit(s.id(), "x", "", null, "rv-mem")).hasMessageContaining("can no longer be changed");
         // the session page says so
         assertThat(page(as(get(base), "rv-mem", "MEMBER"))).contains("id=\"locked\"").doesNotContain("id=\"edit-form\"");
+    }
+
+    @Test
+    void theRatingFormIsOneRecordLikertScoresBindByIndexAndHtmxTwinsAnswerWithTheFragment() throws Exception {
+        ReviewSession s = reviews.create(new Reviews.NewSession("likert record", ReviewMode.LIKERT, "Score.", "Pattern\nNoise",
+                false, ReviewSession.RANDOM, he, cks, 2, ck7, 2, 0, 5L, List.of("rv-ana")), "rv-mem");
+        String base = "/review/sessions/" + s.id();
+        // a gap (criterion 1 unanswered) stays a gap: the clear message, nothing saved, whichever twin answers
+        String err = mvc.perform(as(post(base + "/rate/1"), "rv-ana", "PATHOLOGIST").with(csrf()).header("HX-Request", "true")
+                        .param("scores[1]", "3"))
+                .andExpect(status().isOk()).andExpect(header().string("HX-Retarget", "#rater-error"))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(err).contains("Score each of the 2 criteria");
+        mvc.perform(as(post(base + "/rate/1"), "rv-ana", "PATHOLOGIST").with(csrf()).param("scores[0]", "4")
+                .param("confidence", "x")).andExpect(status().is3xxRedirection()).andExpect(flash().attribute("error",
+                        "'x' is not a whole number."));
+        assertThat(store.answerCount(s.id())).isZero();
+        // full page twin: a redirect; htmx twin: the next item's fragment
+        mvc.perform(as(post(base + "/rate/1"), "rv-ana", "PATHOLOGIST").with(csrf()).param("scores[0]", "4")
+                .param("scores[1]", "2")).andExpect(status().is3xxRedirection())
+                .andExpect(header().string("Location", base + "/rate/2"));
+        String frag = mvc.perform(as(post(base + "/rate/2"), "rv-ana", "PATHOLOGIST").with(csrf()).header("HX-Request", "true")
+                        .param("scores[0]", "1").param("scores[1]", "5"))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(frag).contains("id=\"rater\"").doesNotContain("<html");
+        assertThat(store.answers(s.id(), "rv-ana")).extracting(ReviewAnswer::scoreList)
+                .containsExactlyInAnyOrder(List.of(4, 2), List.of(1, 5));
+        // the rating screen's inputs carry the indexed names the record binds
+        assertThat(page(as(get(base + "/rate"), "rv-ana", "PATHOLOGIST"))).contains("name=\"scores[0]\"")
+                .contains("name=\"scores[1]\"").doesNotContain("name=\"s0\"");
+        assertThat(page(as(get(base + "/rate/1"), "rv-ana", "PATHOLOGIST").header("HX-Request", "true")))
+                .doesNotContain("<html").contains("data-step=\"1\"");
+    }
+
+    @Test
+    void theNewSessionFormIsOneRecordAndARefusalEchoesWhatWasTyped() throws Exception {
+        long before = store.count();
+        mvc.perform(as(post("/review/sessions"), "rv-mem", "MEMBER").with(csrf()).param("name", "echo me")
+                        .param("mode", "TWO_AFC").param("source", "" + he).param("ck", "" + cks.get(0)).param("seed", "12x")
+                        .param("minTissue", "0.3").param("rater", "rv-ana"))
+                .andExpect(status().is3xxRedirection()).andExpect(header().string("Location", "/review/sessions/new"))
+                .andExpect(flash().attribute("error", "The seed must be a whole number, not '12x'."))
+                .andExpect(flash().attribute("f", Matchers.allOf(
+                        Matchers.hasEntry("name", (Object) "echo me"),
+                        Matchers.hasEntry("seed", (Object) "12x"),
+                        Matchers.hasEntry("ck", (Object) List.of(cks.get(0))),
+                        Matchers.hasEntry("rater", (Object) List.of("rv-ana")))));
+        mvc.perform(as(post("/review/sessions"), "rv-mem", "MEMBER").with(csrf()).param("name", "echo me")
+                        .param("mode", "TWO_AFC").param("source", "" + he).param("ck", "" + cks.get(0))
+                        .param("minCenter", "1.5"))
+                .andExpect(flash().attribute("error", Matchers.containsString("(minCenter)")));
+        assertThat(store.count()).isEqualTo(before);
     }
 
     @Test

@@ -55,7 +55,7 @@ class SlidesPostgresIT {
         assertThat(s.label()).isEqualTo(SlideLabel.PRCC);
         assertThat(slides.importAnnotations(s.id(), """
                 {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[600,0],[600,600],[0,600],[0,0]]]},
-                 "properties":{"classification":{"name":"Tumor"}}}""")).isEqualTo(1);
+                 "properties":{"classification":{"name":"Tumor"}}}""", "pg")).isEqualTo(1);
         long dataset = catalog.createDataset("pg-slides", Stain.HE, null, null, 256, null, "pg");
         long id = slides.startTiling(s.id(), new Slides.TilingRequest(dataset, 0, null, 256, 0, null, null, null, true, true, false), "pg");
         Tiling t = slides.tiling(id).orElseThrow();
