@@ -27,6 +27,8 @@ class DemoTraining {
     private static final Logger log = LoggerFactory.getLogger(DemoTraining.class);
     static final String HE = "Demo H&E (synthetic)";
     static final String CK7 = "Demo CK7 (synthetic)";
+    /** The catalog's demo dataset of real tissue: each epoch is applied to it too (the dashboard's strip, issue 18). */
+    static final String REAL_HE = "Real tissue H&E (demo)";
     static final String EXPERIMENT = "colour-map (demo)";
     static final String RUN = "colour-map-demo";
     /**
@@ -42,10 +44,13 @@ class DemoTraining {
     private final EpochSection section;
     private final org.stainbench.evaluation.Extractors extractors;
     private final boolean enabled;
+    private final org.stainbench.checkpoints.Checkpoints checkpoints;
 
     DemoTraining(Catalog catalog, TrackingStore store, JobQueue jobs, EpochEvaluations epochEvaluations,
             EpochSection section, @org.springframework.context.annotation.Lazy org.stainbench.evaluation.Extractors extractors,
-            @org.springframework.beans.factory.annotation.Value("${stainbench.demo.training:true}") boolean enabled) {
+            @org.springframework.beans.factory.annotation.Value("${stainbench.demo.training:true}") boolean enabled,
+            org.stainbench.checkpoints.Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.catalog = catalog;
         this.store = store;
         this.jobs = jobs;
@@ -86,6 +91,15 @@ class DemoTraining {
         } catch (IllegalArgumentException ex) {
             log.warn("The demo run's epochs were not evaluated: {}", ex.getMessage());
         }
+        // each epoch on the real-tissue H&E too (12 small tiles each): the dashboard's strip of the best one shows tissue
+        named(REAL_HE).filter(this::allReady).ifPresent(real -> epochEvaluations.epochCheckpoints(run.get().uuid()).values()
+                .forEach(c -> {
+                    try {
+                        checkpoints.applyBaseline(c.id(), real.id(), "demo");
+                    } catch (IllegalArgumentException ex) {
+                        log.warn("Demo epoch '{}' not applied to '{}': {}", c.name(), REAL_HE, ex.getMessage());
+                    }
+                }));
     }
 
     @EventListener

@@ -81,6 +81,8 @@ class CatalogTest {
     JdbcClient jdbc;
     @Autowired
     CatalogProperties properties;
+    @Autowired
+    org.stainbench.checkpoints.Checkpoints checkpoints;
 
     @TempDir
     Path tmp;
@@ -453,6 +455,22 @@ class CatalogTest {
             assertThat(new int[] {cut.get(3).get(xy[0], xy[1], 0), cut.get(3).get(xy[0], xy[1], 1), cut.get(3).get(xy[0], xy[1], 2)})
                     .containsExactly((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff);
         }
+        // the first gallery looks like pathology (issue 18): the demo's baselines are applied to the real H&E too, each
+        // giving a generated set of its 12 tiles, and a gallery opened without a source shows that dataset
+        Dataset realHe = catalog.datasets().stream().filter(x -> x.name().equals(DemoData.REAL_HE_NAME)).findFirst().orElseThrow();
+        long start = System.nanoTime();
+        org.stainbench.checkpoints.GeneratedFixtures.await("both demo baselines applied to the real H&E",
+                () -> checkpoints.setsOnSource(realHe.id()).stream().map(org.stainbench.checkpoints.GeneratedSet::checkpointId)
+                        .map(checkpoints::find).flatMap(java.util.Optional::stream).map(org.stainbench.checkpoints.Checkpoint::name)
+                        .toList().containsAll(List.of("Reinhard (demo)", "Stain remap (demo)")));
+        String first = mvc.perform(get("/galleries/random").with(member())).andExpect(status().is3xxRedirection())
+                .andReturn().getResponse().getRedirectedUrl();
+        assertThat(first).contains("source=" + realHe.id() + "&");
+        for (org.stainbench.checkpoints.GeneratedSet g : checkpoints.setsOnSource(realHe.id())) {
+            org.stainbench.checkpoints.GeneratedFixtures.awaitGenerated(checkpoints, catalog, g.checkpointId());
+            assertThat(store.countTiles(g.datasetId(), TileFilter.NONE)).as("generated tiles on real tissue").isEqualTo(12L);
+        }
+        System.out.printf("demo: baselines on real tissue ready %d ms after the demo's ingest%n", (System.nanoTime() - start) / 1_000_000);
         mvc.perform(post("/datasets/demo").with(csrf()).with(member()))
                 .andExpect(flash().attribute("error", "The demo project is already loaded."));
         // other modules react to the demo (baseline jobs on ArchiveIngested): let that work finish here, not
