@@ -91,19 +91,37 @@ class DemoTraining {
         } catch (IllegalArgumentException ex) {
             log.warn("The demo run's epochs were not evaluated: {}", ex.getMessage());
         }
-        // each epoch on the real-tissue H&E too (12 small tiles each): the dashboard's strip of the best one shows tissue
-        named(REAL_HE).filter(this::allReady).ifPresent(real -> epochEvaluations.epochCheckpoints(run.get().uuid()).values()
-                .forEach(c -> {
-                    try {
-                        checkpoints.applyBaseline(c.id(), real.id(), "demo");
-                    } catch (IllegalArgumentException ex) {
-                        log.warn("Demo epoch '{}' not applied to '{}': {}", c.name(), REAL_HE, ex.getMessage());
-                    }
-                }));
+        applyEpochsToRealTissue();
+    }
+
+    /**
+     * Each epoch of the demo run on the real-tissue H&amp;E too (12 small tiles each), once, when both the epochs and that
+     * dataset are ready (whichever comes last): the dashboard's strip of the best one shows tissue (issue 18).
+     */
+    private void applyEpochsToRealTissue() {
+        Optional<Dataset> real = named(REAL_HE).filter(this::allReady);
+        Optional<Tracking.RunInfo> run = store.experimentByName(EXPERIMENT).flatMap(x -> store.activeRuns(x.id()).stream()
+                .filter(r -> RUN.equals(r.name())).findFirst());
+        if (!enabled || real.isEmpty() || run.isEmpty()) {
+            return;
+        }
+        for (var c : epochEvaluations.epochCheckpoints(run.get().uuid()).values()) {
+            if (checkpoints.sets(c.id()).stream().anyMatch(g -> g.sourceDatasetId() == real.get().id())) {
+                continue;
+            }
+            try {
+                checkpoints.applyBaseline(c.id(), real.get().id(), "demo");
+            } catch (IllegalArgumentException ex) {
+                log.warn("Demo epoch '{}' not applied to '{}': {}", c.name(), REAL_HE, ex.getMessage());
+            }
+        }
     }
 
     @EventListener
     synchronized void ingested(ArchiveIngested e) {
+        if (named(REAL_HE).map(d -> d.id() == e.datasetId()).orElse(false)) {
+            applyEpochsToRealTissue();
+        }
         Optional<Dataset> he = named(HE);
         Optional<Dataset> ck7 = named(CK7);
         if (!enabled || he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
