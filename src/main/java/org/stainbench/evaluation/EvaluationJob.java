@@ -59,11 +59,14 @@ class EvaluationJob implements JobHandler {
     private final Fingerprints fingerprints;
     private final EvaluationProperties props;
     private final org.stainbench.jobs.JobQueue jobs;
+    private final org.stainbench.accounts.Accounts accounts;
 
     EvaluationJob(EvaluationStore store, Extractors extractors, @org.springframework.context.annotation.Lazy Catalog catalog,
                   CatalogTiles tiles, @org.springframework.context.annotation.Lazy Checkpoints checkpoints,
                   TransactionTemplate tx, Clock clock, Fingerprints fingerprints, EvaluationProperties props,
-                  @org.springframework.context.annotation.Lazy org.stainbench.jobs.JobQueue jobs) {
+                  @org.springframework.context.annotation.Lazy org.stainbench.jobs.JobQueue jobs,
+                  org.stainbench.accounts.Accounts accounts) {
+        this.accounts = accounts;
         this.jobs = jobs;
         this.props = props;
         this.fingerprints = fingerprints;
@@ -192,6 +195,12 @@ class EvaluationJob implements JobHandler {
         List<WorkTile> work = work(ev);
         if (work.isEmpty()) {
             ctx.log("Every feature is in the cache: nothing for a node to compute.");
+            return false;
+        }
+        if (!accounts.isEnabledUser(ev.createdBy())) {
+            // the node job's credential acts for the evaluation's creator: a system name (the demo) has no account
+            ctx.log("Features computed by the server: the evaluation's creator '" + ev.createdBy()
+                    + "' is no enabled account, so a node job could not authenticate for it.");
             return false;
         }
         long views = work.stream().mapToLong(w -> w.views().size()).sum();
