@@ -106,7 +106,9 @@ class FeaturesNodeBench {
                     .until(() -> evaluations.find(e.id()).orElseThrow().status(), s -> s.equals("DONE") || s.equals("FAILED"));
             String log = log(job, 1_000_000);
             assertThat(status).as(log).isEqualTo("DONE");
-            JsonNode report = JSON.readTree(log.substring(log.lastIndexOf("{\n  \"provider\"")));
+            // the command's JSON report, then the agent's closing line ("--- SUCCEEDED …")
+            int from = log.lastIndexOf("{\n  \"provider\"");
+            JsonNode report = JSON.readTree(log.substring(from, log.indexOf("\n}", from) + 2));
             JobSummary js = jobs.find(job).orElseThrow();
             double wall = Duration.between(js.startedAt(), js.finishedAt()).toMillis() / 1000.0;
 
