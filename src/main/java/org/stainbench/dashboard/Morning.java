@@ -255,8 +255,13 @@ class Morning {
         if (ck.isEmpty()) {
             return Optional.empty();
         }
-        Optional<GeneratedSet> set = checkpoints.sets(ck.get().id()).stream()
-                .filter(g -> catalog.dataset(g.sourceDatasetId()).map(d -> d.stain() == Stain.HE).orElse(false)).findFirst();
+        // a ready set on real tissue first: procedurally drawn tiles only when the checkpoint has no other H&E set
+        List<GeneratedSet> onHe = checkpoints.sets(ck.get().id()).stream()
+                .filter(g -> catalog.dataset(g.sourceDatasetId()).map(d -> d.stain() == Stain.HE).orElse(false)).toList();
+        Optional<GeneratedSet> set = onHe.stream().filter(g -> "READY".equals(g.status()))
+                .filter(g -> catalog.dataset(g.sourceDatasetId())
+                .map(d -> !Galleries.synthetic(d)).orElse(false)).findFirst()
+                .or(() -> onHe.stream().findFirst());
         if (set.isEmpty()) {
             return Optional.empty();
         }

@@ -155,6 +155,8 @@ class EvaluationController {
         model.addAttribute("againstGenerated", evaluations.againstGeneratedSet(c.evaluation()));
         model.addAttribute("related", hx ? List.of() : evaluations.related(id));
         model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
+        model.addAttribute("featuresWhere", evaluations.featuresWhere(id).orElse(null));
+        model.addAttribute("featuresJob", evaluations.featuresJob(id).orElse(null));
         model.addAttribute("chart", JSON.writeValueAsString(chartData(c, runNames)));
         model.addAttribute("agreement", hx || !"DONE".equals(c.evaluation().status()) ? List.of() : agreements.of(id));
         model.addAttribute("agreementResamples", agreements.resamples());

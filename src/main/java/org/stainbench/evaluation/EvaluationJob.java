@@ -14,6 +14,7 @@ import java.util.Set;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.accounts.Accounts;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
@@ -30,8 +31,11 @@ import org.stainbench.evaluation.metrics.Kid;
 import org.stainbench.evaluation.metrics.PatientBootstrap;
 import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.evaluation.metrics.StainDistances;
+import org.stainbench.jobs.CommandJob;
 import org.stainbench.jobs.JobContext;
 import org.stainbench.jobs.JobHandler;
+import org.stainbench.jobs.JobQueue;
+import org.stainbench.jobs.Resources;
 import org.stainbench.tiles.QualityMeasures;
 import org.stainbench.tiles.RgbTile;
 
@@ -58,10 +62,16 @@ class EvaluationJob implements JobHandler {
     private final Clock clock;
     private final Fingerprints fingerprints;
     private final EvaluationProperties props;
+    private final JobQueue jobs;
+    private final Accounts accounts;
 
     EvaluationJob(EvaluationStore store, Extractors extractors, @org.springframework.context.annotation.Lazy Catalog catalog,
                   CatalogTiles tiles, @org.springframework.context.annotation.Lazy Checkpoints checkpoints,
-                  TransactionTemplate tx, Clock clock, Fingerprints fingerprints, EvaluationProperties props) {
+                  TransactionTemplate tx, Clock clock, Fingerprints fingerprints, EvaluationProperties props,
+                  @org.springframework.context.annotation.Lazy JobQueue jobs,
+                  Accounts accounts) {
+        this.accounts = accounts;
+        this.jobs = jobs;
         this.props = props;
         this.fingerprints = fingerprints;
         this.store = store;
@@ -117,6 +127,12 @@ class EvaluationJob implements JobHandler {
             store.setStatus(id, "RUNNING", null, null);
         });
         try {
+            // features on a node agent (issue 21): the first run sends what the cache lacks to a node job and ends;
+            // that job's end queues the evaluation again (param featuresJob), which then reads them from the cache
+            if (props.featuresOnNode() && !context.params().containsKey(NodeFeatures.FEATURES_JOB_PARAM)
+                    && sendToNode(ev, context)) {
+                return;
+            }
             boolean done = evaluate(ev, context);
             if (!done) {
                 store.setStatus(id, "FAILED", "Cancelled.", clock.instant());
@@ -129,6 +145,77 @@ class EvaluationJob implements JobHandler {
             });
             throw e;
         }
+    }
+
+    /** A tile whose features the cache lacks: the full tile ({@link Extractors#FULL}) and/or crops (their keys). */
+    record WorkTile(long tileId, long archiveId, int index, int height, int width, List<String> views) {
+    }
+
+    /**
+     * What phase 1 of this evaluation would compute now, side by side in the job's order: the work of a node job
+     * (issue 21). Read-only; the tiles are chosen as the evaluation chooses them.
+     */
+    List<WorkTile> work(Evaluation ev) {
+        Protocol p = Protocol.parse(ev.protocol());
+        Extractor e = extractors.find(ev.extractorId())
+                .orElseThrow(() -> new IllegalStateException("The extractor of this evaluation is gone."));
+        List<Side> sides = new ArrayList<>();
+        sides.add(select("real", ev.realDatasetId(), p));
+        for (Subject s : store.subjects(ev.id())) {
+            GeneratedSet g = checkpoints.set(s.generatedSetId())
+                    .orElseThrow(() -> new IllegalStateException("The generated set of '" + s.label() + "' is gone."));
+            sides.add(select(s.label(), g.datasetId(), p));
+        }
+        Map<Long, WorkTile> out = new LinkedHashMap<>();
+        for (Side side : sides) {
+            List<Long> ids = side.tiles().stream().map(TileInfo::id).toList();
+            Set<Long> full = store.features(e.id(), Extractors.FULL, ids).keySet();
+            List<List<CropPositions.Crop>> onTile = cropsOnTiles(side, p);
+            Set<String> cached = cachedCropKeys(e.id(), ids, onTile, p);
+            for (int i = 0; i < ids.size(); i++) {
+                TileInfo t = side.tiles().get(i);
+                List<String> views = new ArrayList<>();
+                if (!full.contains(t.id()) && cached.add(t.id() + "/" + Extractors.FULL)) {
+                    views.add(Extractors.FULL);
+                }
+                for (CropPositions.Crop c : onTile.get(i)) {
+                    if (cached.add(t.id() + "/" + cropKey(c))) {
+                        views.add(cropKey(c));
+                    }
+                }
+                if (!views.isEmpty()) {
+                    WorkTile before = out.get(t.id());
+                    List<String> all = new ArrayList<>(before == null ? List.of() : before.views());
+                    all.addAll(views);
+                    out.put(t.id(), new WorkTile(t.id(), t.archiveId(), t.index(), side.height(), side.width(), all));
+                }
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** Queues the node job for the features the cache lacks; false (nothing queued) when it lacks none. */
+    private boolean sendToNode(Evaluation ev, JobContext ctx) {
+        List<WorkTile> work = work(ev);
+        if (work.isEmpty()) {
+            ctx.log("Every feature is in the cache: nothing for a node to compute.");
+            return false;
+        }
+        if (!accounts.isEnabledUser(ev.createdBy())) {
+            // the node job's credential acts for the evaluation's creator: a system name (the demo) has no account
+            ctx.log("Features computed by the server: the evaluation's creator '" + ev.createdBy()
+                    + "' is no enabled account, so a node job could not authenticate for it.");
+            return false;
+        }
+        long views = work.stream().mapToLong(w -> w.views().size()).sum();
+        Resources r = new Resources(props.featuresGpus(), 0, 1, 2048, java.time.Duration.ofHours(24));
+        long job = jobs.submitCommand(new CommandJob(NodeFeatures.JOB_TYPE,
+                "Features for evaluation '" + ev.name() + "' (" + work.size() + " tiles)", NodeFeatures.COMMAND,
+                Map.of(), List.of("evaluation " + ev.id()), List.of(), r, ev.createdBy(), null, false));
+        store.setFeaturesJob(ev.id(), job, "node job " + job + " (waiting for an agent)");
+        ctx.log("Feature extraction of " + work.size() + " tiles (" + views + " views) sent to a node agent: job " + job
+                + "; this evaluation continues when it ends.");
+        return true;
     }
 
     private boolean evaluate(Evaluation ev, JobContext ctx) throws IOException {
@@ -150,18 +237,19 @@ class EvaluationJob implements JobHandler {
         fingerprints.refresh(ev.id(), null);
         long total = real.tiles().size() + fakes.values().stream().mapToLong(x -> x.tiles().size()).sum();
         long[] done = {0};
+        long[] computed = {0};
         ctx.log("Protocol: " + p.toMap());
         ctx.log("Extractor '" + e.name() + "' sha256 " + e.sha256() + ", " + e.describePreprocessing());
         List<EvaluationStore.SeedValue> values = new ArrayList<>();
         List<EvaluationStore.Bootstrap> bootstraps = new ArrayList<>();
         try (OnnxFeatureExtractor x = extractors.open(e)) {
-            SideData realData = prepare(real, p, e, x, ctx, done, total);
+            SideData realData = prepare(real, p, e, x, ctx, done, total, computed);
             if (realData == null) {
                 return false;
             }
             BootstrapPlan boot = bootstrapPlan(p, real, fakes.values());
             for (Map.Entry<Subject, Side> f : fakes.entrySet()) {
-                SideData fakeData = prepare(f.getValue(), p, e, x, ctx, done, total);
+                SideData fakeData = prepare(f.getValue(), p, e, x, ctx, done, total, computed);
                 if (fakeData == null) {
                     return false;
                 }
@@ -198,6 +286,13 @@ class EvaluationJob implements JobHandler {
                 }
             }
         }
+        // where the features were computed (issue 21): a node job's upload said so; the server adds itself when it
+        // computed some too (a node job's leftovers, or every feature with stainbench.evaluation.features-on=server)
+        String before = store.featuresWhere(ev.id()).filter(w -> w.startsWith("node ") && !w.contains("waiting")).orElse(null);
+        String where = computed[0] == 0 ? (before != null ? before : "cache (computed earlier)")
+                : before != null ? before + " + server CPU" : "server CPU";
+        store.setFeaturesWhere(ev.id(), where);
+        ctx.log("Features: " + where + (computed[0] > 0 ? " (" + computed[0] + " computed by the server)" : ""));
         tx.executeWithoutResult(st -> {
             store.deleteValues(ev.id());
             store.insertValues(values);
@@ -412,26 +507,12 @@ class EvaluationJob implements JobHandler {
 
     /** Phase 1 for one side: features the cache lacks, and stain measures; null when cancelled. */
     private SideData prepare(Side side, Protocol p, Extractor e, OnnxFeatureExtractor x, JobContext ctx, long[] done,
-                             long total) {
+                             long total, long[] computed) {
         int n = side.tiles().size();
         List<Long> ids = side.tiles().stream().map(TileInfo::id).toList();
         Map<Long, float[]> full = new HashMap<>(store.features(e.id(), Extractors.FULL, ids));
-        List<CropPositions.Crop[]> crops = new ArrayList<>();
-        // per tile of the side, the crops of every seed that fall on it (seed order, then crop order)
-        List<List<CropPositions.Crop>> onTile = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            onTile.add(new ArrayList<>());
-        }
-        for (long seed : p.seeds()) {
-            int[] pos = side.of(seed);
-            CropPositions.Crop[] seedCrops = CropPositions.draw(seed, pos.length, side.height(), side.width(), p.cropSize(),
-                    p.cropsPerTile());
-            crops.add(seedCrops);
-            for (CropPositions.Crop c : seedCrops) {
-                onTile.get(pos[c.tile()]).add(c);
-            }
-        }
-        Set<String> cached = cachedCropKeys(e.id(), ids, crops, p);
+        List<List<CropPositions.Crop>> onTile = cropsOnTiles(side, p);
+        Set<String> cached = cachedCropKeys(e.id(), ids, onTile, p);
         double[] frac = new double[n];
         double[] mean = new double[n];
         Batch fullBatch = new Batch(e.id(), side.height(), side.width(), p.batchSize());
@@ -468,6 +549,7 @@ class EvaluationJob implements JobHandler {
         }
         fullBatch.flush(x);
         cropBatch.flush(x);
+        computed[0] += fullBatch.computed + cropBatch.computed;
         ctx.log(side.name() + ": " + n + " tiles, " + fromCache + " full-tile features from the cache, "
                 + fullBatch.computed + " full and " + cropBatch.computed + " crop features computed");
         full.putAll(store.features(e.id(), Extractors.FULL, ids));
@@ -484,10 +566,27 @@ class EvaluationJob implements JobHandler {
         return new SideData(Features.of(side.name() + " tiles", n, e.outputDim(), rows), frac, mean);
     }
 
-    private Set<String> cachedCropKeys(long extractorId, List<Long> ids, List<CropPositions.Crop[]> crops, Protocol p) {
-        Set<String> keys = new HashSet<>();
-        for (CropPositions.Crop[] seedCrops : crops) {
+    /** Per tile of the side, the crops of every seed that fall on it (seed order, then crop order). */
+    private static List<List<CropPositions.Crop>> cropsOnTiles(Side side, Protocol p) {
+        List<List<CropPositions.Crop>> onTile = new ArrayList<>();
+        for (int i = 0; i < side.tiles().size(); i++) {
+            onTile.add(new ArrayList<>());
+        }
+        for (long seed : p.seeds()) {
+            int[] pos = side.of(seed);
+            CropPositions.Crop[] seedCrops = CropPositions.draw(seed, pos.length, side.height(), side.width(), p.cropSize(),
+                    p.cropsPerTile());
             for (CropPositions.Crop c : seedCrops) {
+                onTile.get(pos[c.tile()]).add(c);
+            }
+        }
+        return onTile;
+    }
+
+    private Set<String> cachedCropKeys(long extractorId, List<Long> ids, List<List<CropPositions.Crop>> onTile, Protocol p) {
+        Set<String> keys = new HashSet<>();
+        for (List<CropPositions.Crop> tileCrops : onTile) {
+            for (CropPositions.Crop c : tileCrops) {
                 keys.add(cropKey(c));
             }
         }

@@ -235,6 +235,32 @@ class EvaluationStore {
         jdbc.sql("update evaluation set job_id = ? where id = ?").params(jobId, id).update();
     }
 
+    /** The node job computing the evaluation's features (issue 21), and where its features were computed. */
+    void setFeaturesJob(long id, Long jobId, String where) {
+        jdbc.sql("update evaluation set features_job_id = ?, features_where = ? where id = ?").params(jobId, where, id).update();
+    }
+
+    void setFeaturesWhere(long id, String where) {
+        jdbc.sql("update evaluation set features_where = ? where id = ?")
+                .params(where == null ? null : where.substring(0, Math.min(200, where.length())), id).update();
+    }
+
+    Optional<Long> featuresJob(long id) {
+        return jdbc.sql("select features_job_id from evaluation where id = ?").param(id).query(Long.class).list().stream()
+                .filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    Optional<String> featuresWhere(long id) {
+        return jdbc.sql("select features_where from evaluation where id = ?").param(id).query(String.class).list().stream()
+                .filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /** The evaluation whose features the node job {@code jobId} computes. */
+    Optional<Long> evaluationOfFeaturesJob(long jobId) {
+        return jdbc.sql("select id from evaluation where features_job_id = ?").param(jobId).query(Long.class).list().stream()
+                .findFirst();
+    }
+
     void setStatus(long id, String status, String error, Instant finishedAt) {
         jdbc.sql("update evaluation set status = ?, error = ?, finished_at = ? where id = ?")
                 .params(status, error == null ? null : error.substring(0, Math.min(4000, error.length())),

@@ -68,6 +68,19 @@ public class Evaluations {
         this.clock = clock;
     }
 
+    /**
+     * Where the evaluation's features were computed (issue 21): "server CPU", "node gpu-01 (CUDA)", "node job 12
+     * (waiting for an agent)", "cache (computed earlier)"; empty for evaluations from before this was recorded.
+     */
+    public Optional<String> featuresWhere(long id) {
+        return store.featuresWhere(id);
+    }
+
+    /** The node job computing the evaluation's features, if it has one. */
+    public Optional<Long> featuresJob(long id) {
+        return store.featuresJob(id);
+    }
+
     public Optional<Evaluation> find(long id) {
         return store.findEvaluation(id);
     }

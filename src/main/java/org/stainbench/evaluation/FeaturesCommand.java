@@ -33,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  * offline) on N x H x W x 3 uint8 tiles and writes N x d float32 features; prints JSON with the model's sha256,
  * the preprocessing and tiles/s for each batch size (several sizes: a throughput benchmark, features from the
  * last). Defaults are torch-fidelity's Inception input: 299, TF1 bilinear, (v - 128) / 128.
+ * <p>
+ * {@code features --job ID}: run by a node agent for a features job of an evaluation ({@link FeaturesJobClient}).
  */
 public class FeaturesCommand implements CliCommand {
 
@@ -44,7 +46,8 @@ public class FeaturesCommand implements CliCommand {
     @Override
     public String usage() {
         return "features --model m.onnx --tiles tiles.npy [--out f.npy] [--size 299] [--resize tf1-bilinear]"
-                + " [--scale 0.0078125 --offset -1] [--mean a,b,c --std a,b,c] [--batch 16|1,8,32]";
+                + " [--scale 0.0078125 --offset -1] [--mean a,b,c --std a,b,c] [--batch 16|1,8,32]"
+                + " | features --job ID [--server URL] [--batch 16] [--cpu]";
     }
 
     @Override
@@ -55,6 +58,29 @@ public class FeaturesCommand implements CliCommand {
 
     int run(String[] args, PrintStream out, PrintStream err) {
         try {
+            if (List.of(args).contains("--job")) {
+                Map<String, String> o = new LinkedHashMap<>();
+                List<String> rest = new ArrayList<>(List.of(args));
+                if (rest.remove("--cpu")) {
+                    o.put("--cpu", "true");
+                }
+                args = rest.toArray(new String[0]);
+                for (int i = 0; i < args.length; i++) {
+                    if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                        throw new IllegalArgumentException("expected --option value pairs, got '" + args[i] + "'");
+                    }
+                    o.put(args[i], args[++i]);
+                }
+                if (o.containsKey("--job")) {
+                    // on a node agent: the server's work for this features job (issue 21)
+                    for (String k : o.keySet()) {
+                        if (!List.of("--job", "--server", "--batch", "--cpu").contains(k)) {
+                            throw new IllegalArgumentException("unknown option " + k + " with --job");
+                        }
+                    }
+                    return FeaturesJobClient.run(o, out, err);
+                }
+            }
             CliOptions o = CliOptions.parse(args, List.of("--model", "--tiles", "--out", "--size", "--resize", "--scale",
                     "--offset", "--mean", "--std", "--batch"));
             Path model = Path.of(o.require("--model"));
@@ -104,8 +130,12 @@ public class FeaturesCommand implements CliCommand {
             err.println("features: " + e.getMessage());
             err.println("usage: " + usage());
             return 2;
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             err.println("features: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("features: interrupted");
             return 2;
         }
     }

@@ -5,7 +5,9 @@
  * {@code metrics} sub-command. {@link org.stainbench.evaluation.Agreements} ranks the metrics by their agreement with
  * the pathologists, whose per-checkpoint outcomes other modules (review) contribute through
  * {@link org.stainbench.evaluation.PathologistOutcomes}: this module never reads review's tables. JSON API:
- * {@code /api/evaluations} ({@code EvaluationApiController}).
+ * {@code /api/evaluations} ({@code EvaluationApiController}). With {@code stainbench.evaluation.features-on=node}
+ * an evaluation's features are computed by a node agent running the jar's {@code features --job} command
+ * ({@code NodeFeatures}, {@code FeatureJobApiController}, {@code FeaturesJobClient}), issue 21.
  */
 @ApplicationModule(allowedDependencies = {"shell", "accounts", "catalog", "checkpoints", "jobs", "tiles"})
 package org.stainbench.evaluation;

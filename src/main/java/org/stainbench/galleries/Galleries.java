@@ -121,10 +121,18 @@ public class Galleries {
                    List<Dataset> sources) {
     }
 
+    /** A dataset of procedurally drawn tiles (the demo's synthetic cohort), not tissue. */
+    public static boolean synthetic(Dataset d) {
+        return "synthetic".equalsIgnoreCase(d.cohort() == null ? "" : d.cohort().trim());
+    }
+
     Context context(GalleryQuery q) {
         List<Dataset> sources = catalog.datasets().stream().filter(d -> d.stain() == Stain.HE)
                 .filter(d -> !checkpoints.setsOnSource(d.id()).isEmpty()).toList();
-        Long sourceId = q.source() != null ? q.source() : sources.isEmpty() ? null : sources.get(0).id();
+        // with no source chosen, real tissue first: a procedurally drawn ("synthetic" cohort) dataset only when no other
+        // H&E dataset has generated tiles (the demo's first gallery shows pathology, issue 18)
+        Long sourceId = q.source() != null ? q.source() : sources.stream().filter(d -> !synthetic(d)).findFirst()
+                .or(() -> sources.stream().findFirst()).map(Dataset::id).orElse(null);
         List<String> notes = new ArrayList<>();
         if (sourceId == null) {
             notes.add("No checkpoint has generated tiles yet: register a checkpoint and apply it to a source dataset.");

@@ -32,6 +32,27 @@ public class RunHolders {
         this.jdbc = jdbc;
     }
 
+    /** The job a job credential belongs to, and the node running it ({@code holder}), issue 21. */
+    public record HeldJob(long jobId, String type, String holder) {
+    }
+
+    /**
+     * The job whose current attempt {@code caller} is the credential of ({@link JobCredentials}), while that job is
+     * ASSIGNED or RUNNING; empty for every other caller (NODE and API tokens, a finished or superseded attempt).
+     */
+    public java.util.Optional<HeldJob> jobOf(ApiPrincipal caller) {
+        if (caller == null || caller.scope() != TokenScope.JOB) {
+            return java.util.Optional.empty();
+        }
+        return jdbc.sql("""
+                select j.id, j.type, j.holder from job_attempt a join job j on j.id = a.job_id
+                where a.id = ? and a.ended_at is null and j.attempt_token = a.token
+                  and j.state in ('ASSIGNED','RUNNING')""")
+                .param(caller.tokenId())
+                .query((rs, row) -> new HeldJob(rs.getLong("id"), rs.getString("type"), rs.getString("holder")))
+                .optional();
+    }
+
     /** Whether {@code caller} holds the run {@code runUuid} through a job it is running now. */
     public boolean holds(ApiPrincipal caller, String runUuid) {
         if (caller == null || runUuid == null || runUuid.isBlank()) {

@@ -14,6 +14,7 @@ import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.DemoDatasets;
+import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.evaluation.Extractors;
 import org.stainbench.jobs.JobFinished;
 import org.stainbench.jobs.JobQueue;
@@ -44,10 +45,13 @@ class DemoTraining {
     private final EpochSection section;
     private final Extractors extractors;
     private final boolean enabled;
+    private final Checkpoints checkpoints;
 
     DemoTraining(Catalog catalog, TrackingStore store, JobQueue jobs, EpochEvaluations epochEvaluations,
             EpochSection section, @org.springframework.context.annotation.Lazy Extractors extractors,
-            @org.springframework.beans.factory.annotation.Value("${stainbench.demo.training:true}") boolean enabled) {
+            @org.springframework.beans.factory.annotation.Value("${stainbench.demo.training:true}") boolean enabled,
+            Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.catalog = catalog;
         this.store = store;
         this.jobs = jobs;
@@ -88,10 +92,37 @@ class DemoTraining {
         } catch (IllegalArgumentException ex) {
             log.warn("The demo run's epochs were not evaluated: {}", ex.getMessage());
         }
+        applyEpochsToRealTissue();
+    }
+
+    /**
+     * Each epoch of the demo run on the real-tissue H&amp;E too (12 small tiles each), once, when both the epochs and that
+     * dataset are ready (whichever comes last): the dashboard's strip of the best one shows tissue (issue 18).
+     */
+    private void applyEpochsToRealTissue() {
+        Optional<Dataset> real = named(DemoDatasets.REAL_HE).filter(this::allReady);
+        Optional<Tracking.RunInfo> run = store.experimentByName(EXPERIMENT).flatMap(x -> store.activeRuns(x.id()).stream()
+                .filter(r -> RUN.equals(r.name())).findFirst());
+        if (!enabled || real.isEmpty() || run.isEmpty()) {
+            return;
+        }
+        for (var c : epochEvaluations.epochCheckpoints(run.get().uuid()).values()) {
+            if (checkpoints.sets(c.id()).stream().anyMatch(g -> g.sourceDatasetId() == real.get().id())) {
+                continue;
+            }
+            try {
+                checkpoints.applyBaseline(c.id(), real.get().id(), "demo");
+            } catch (IllegalArgumentException ex) {
+                log.warn("Demo epoch '{}' not applied to '{}': {}", c.name(), DemoDatasets.REAL_HE, ex.getMessage());
+            }
+        }
     }
 
     @EventListener
     synchronized void ingested(ArchiveIngested e) {
+        if (named(DemoDatasets.REAL_HE).map(d -> d.id() == e.datasetId()).orElse(false)) {
+            applyEpochsToRealTissue();
+        }
         Optional<Dataset> he = named(DemoDatasets.HE);
         Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         if (!enabled || he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())

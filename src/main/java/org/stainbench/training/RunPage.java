@@ -72,7 +72,7 @@ class RunPage {
      * A RUNNING run whose job still waits in the queue: how it waits ("queued — no node online"), issue 18; null when
      * the run is not running, has no job, or its job has started.
      */
-    private String waiting(Tracking.Run run) {
+    String waiting(Tracking.Run run) {
         String jobId = run.tags().get("stainbench.job_id");
         if (!"RUNNING".equals(run.info().status()) || jobId == null || !jobId.matches("\\d{1,18}")) {
             return null;

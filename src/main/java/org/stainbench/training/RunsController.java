@@ -79,6 +79,14 @@ class RunsController {
         model.addAttribute("experiment", experiment);
         model.addAttribute("view", view);
         model.addAttribute("cells", RunTable.cells(slice, view.columns()));
+        Map<String, String> waiting = new TreeMap<>();
+        slice.forEach(r -> {
+            String w = this.page.waiting(r);
+            if (w != null) {
+                waiting.put(r.info().uuid(), w);
+            }
+        });
+        model.addAttribute("waiting", waiting);
         model.addAttribute("keys", lifecycle.columnKeys(ids));
         if (!model.containsAttribute("filterText")) {
             model.addAttribute("filterText", view.filter());

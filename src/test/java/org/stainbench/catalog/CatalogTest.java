@@ -24,7 +24,7 @@ import java.util.Map;
 
 import javax.imageio.ImageIO;
 
-import org.stainbench.support.Waits;
+import org.stainbench.accounts.Accounts;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,13 +41,17 @@ import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
-import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
+import org.stainbench.checkpoints.Checkpoint;
+import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.checkpoints.GeneratedFixtures;
+import org.stainbench.checkpoints.GeneratedSet;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobState;
 import org.stainbench.jobs.JobSummary;
 import org.stainbench.shell.Sha256;
 import org.stainbench.support.Python;
+import org.stainbench.support.Waits;
 import org.stainbench.tiles.Npz;
 import org.stainbench.tiles.RgbTile;
 import org.stainbench.tiles.SyntheticTiles;
@@ -82,6 +86,8 @@ class CatalogTest {
     JdbcClient jdbc;
     @Autowired
     CatalogProperties properties;
+    @Autowired
+    Checkpoints checkpoints;
 
     @TempDir
     Path tmp;
@@ -454,6 +460,22 @@ class CatalogTest {
             assertThat(new int[] {cut.get(3).get(xy[0], xy[1], 0), cut.get(3).get(xy[0], xy[1], 1), cut.get(3).get(xy[0], xy[1], 2)})
                     .containsExactly((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff);
         }
+        // the first gallery looks like pathology (issue 18): the demo's baselines are applied to the real H&E too, each
+        // giving a generated set of its 12 tiles, and a gallery opened without a source shows that dataset
+        Dataset realHe = catalog.datasets().stream().filter(x -> x.name().equals(DemoData.REAL_HE_NAME)).findFirst().orElseThrow();
+        long start = System.nanoTime();
+        GeneratedFixtures.await("both demo baselines applied to the real H&E",
+                () -> checkpoints.setsOnSource(realHe.id()).stream().map(GeneratedSet::checkpointId)
+                        .map(checkpoints::find).flatMap(java.util.Optional::stream).map(Checkpoint::name)
+                        .toList().containsAll(List.of("Reinhard (demo)", "Stain remap (demo)")));
+        String first = mvc.perform(get("/galleries/random").with(member())).andExpect(status().is3xxRedirection())
+                .andReturn().getResponse().getRedirectedUrl();
+        assertThat(first).contains("source=" + realHe.id() + "&");
+        for (GeneratedSet g : checkpoints.setsOnSource(realHe.id())) {
+            GeneratedFixtures.awaitGenerated(checkpoints, catalog, g.checkpointId());
+            assertThat(store.countTiles(g.datasetId(), TileFilter.NONE)).as("generated tiles on real tissue").isEqualTo(12L);
+        }
+        System.out.printf("demo: baselines on real tissue ready %d ms after the demo's ingest%n", (System.nanoTime() - start) / 1_000_000);
         mvc.perform(post("/datasets/demo").with(csrf()).with(member()))
                 .andExpect(flash().attribute("error", "The demo project is already loaded."));
         // other modules react to the demo (baseline jobs on ArchiveIngested): let that work finish here, not

@@ -98,6 +98,11 @@ class DashboardInBrowserIT extends WithBrowser {
         browser.go("/datasets");   // leave the evaluation page, which polls and reloads itself
         browser.signOut();
 
+        // every demo checkpoint is applied to the real-tissue H&E too (issue 18): the strip shows the best one's set there
+        Demo.awaitGenerated(checkpoints, catalog, "demo checkpoints on real tissue", () -> checkpoints.all().stream()
+                .filter(c -> checkpoints.sets(c.id()).stream().anyMatch(g -> catalog.dataset(g.sourceDatasetId())
+                        .map(d -> d.name().equals("Real tissue H&E (demo)")).orElse(false))).toList(), n -> n >= DEMO_CHECKPOINTS);
+
         // the supervisor's part
         browser.signIn("sven", "supervisor-password");
         assertThat(browser.path()).isEqualTo("/dashboard");
@@ -190,7 +195,7 @@ class DashboardInBrowserIT extends WithBrowser {
         assertThat(board.findElements(By.cssSelector("g.lb-reference a"))).allSatisfy(a ->
                 assertThat(a.getDomAttribute("href")).matches("/evaluations/\\d+"));
         WebElement strip = stain.findElement(By.cssSelector("section.tile-strip"));
-        assertThat(strip.getText()).contains(best).contains("Demo H&E").contains("Demo CK7");
+        assertThat(strip.getText()).contains(best).contains("Real tissue H&E (demo)").contains("Demo CK7");
         for (String kind : List.of("source-tile", "generated-tile", "real-tile")) {
             assertThat(strip.findElements(By.cssSelector("img." + kind))).as(kind).isNotEmpty();
         }

@@ -133,6 +133,29 @@ class EvaluationApiTest {
         return mvc.perform(token == null ? r : r.header("Authorization", "Bearer " + token));
     }
 
+    /**
+     * The features-job endpoints (issue 21) are for a features job's own credential only: no token is 401, a browser
+     * session 401 (the API takes machine tokens), a member's or supervisor's API token and a NODE token 403 — on a job
+     * that does not exist (another job's credential: FeaturesOnNodeIT); nothing is stored.
+     */
+    @Test
+    void featureJobEndpointsRefuseEveryoneButTheJobsCredential() throws Exception {
+        long before = jobs();
+        for (String path : List.of("/api/evaluations/feature-jobs/1/work", "/api/evaluations/feature-jobs/1/model",
+                "/api/evaluations/feature-jobs/1/tiles")) {
+            mvc.perform(get(path)).andExpect(status().isUnauthorized());
+            mvc.perform(get(path).with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors
+                    .user("evapi-mem").roles("MEMBER"))).andExpect(r -> assertThat(r.getResponse().getStatus()).isIn(401, 403));
+            for (String token : List.of(member, supervisor, node)) {
+                mvc.perform(get(path).header("Authorization", "Bearer " + token)).andExpect(status().isForbidden());
+            }
+        }
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                        .put("/api/evaluations/feature-jobs/1/features?work=x&provider=CPU").content(new byte[64])
+                        .header("Authorization", "Bearer " + member)).andExpect(status().isForbidden());
+        assertThat(jobs()).isEqualTo(before);
+    }
+
     long jobs() {
         return jdbc.sql("select count(*) from job").query(Long.class).single();
     }

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stainbench.evaluation.features.OnnxFeatureExtractor;
+import org.stainbench.evaluation.preprocess.Preprocessing;
+import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.tiles.Npy;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,6 +66,50 @@ class FeaturesCommandTest {
             for (int k = 0; k < 4; k++) {
                 assertThat(f.get(t, k)).isCloseTo(m.get("features").get(t).get(k).asDouble(), within(FEATURE_ABS));
             }
+        }
+    }
+
+    /**
+     * Asked for CUDA where CUDA is absent (this build of ONNX Runtime is the CPU one, issue 21), the extractor runs on
+     * the CPU, says why, and gives the CPU's features; with CUDA_VISIBLE_DEVICES empty (a job without GPUs) likewise.
+     */
+    @Test
+    void cudaAbsentMeansTheCpuWithTheReasonAndTheSameFeatures() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/features/tiny.onnx")) {
+            Files.copy(in, dir.resolve("tiny.onnx"));
+        }
+        var pre = new Preprocessing(8, 8, ResizeFilter.NONE,
+                1.0 / 128, -1, null, null);
+        byte[] tile = new byte[8 * 8 * 3];
+        for (int i = 0; i < tile.length; i++) {
+            tile[i] = (byte) (i * 7);
+        }
+        try (var cuda = new OnnxFeatureExtractor(dir.resolve("tiny.onnx"), pre, true);
+             var cpu = new OnnxFeatureExtractor(dir.resolve("tiny.onnx"), pre)) {
+            assertThat(cuda.provider()).isEqualTo(OnnxFeatureExtractor.Provider.CPU);
+            assertThat(cuda.providerNote()).containsAnyOf("no CUDA execution provider", "no GPU visible", "CUDA session failed");
+            assertThat(cpu.provider()).isEqualTo(OnnxFeatureExtractor.Provider.CPU);
+            var a = cuda.extract(java.util.List.of(tile), 8, 8, 1);
+            var b = cpu.extract(java.util.List.of(tile), 8, 8, 1);
+            for (int k = 0; k < a.dimension(); k++) {
+                assertThat(a.get(0, k)).isEqualTo(b.get(0, k));
+            }
+        }
+    }
+
+    @Test
+    void theJobModeNeedsAServerAndTheAgentsCredentialAndRefusesOtherOptions() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new FeaturesCommand().run(new String[] {"--job", "7", "--model", "x.onnx"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --model with --job");
+        if (System.getenv("MLFLOW_TRACKING_TOKEN") == null) {
+            err.reset();
+            code = new FeaturesCommand().run(new String[] {"--job", "7", "--server", "http://127.0.0.1:9"},
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("MLFLOW_TRACKING_TOKEN is not set");
         }
     }
 }

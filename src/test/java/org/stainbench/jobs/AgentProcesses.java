@@ -13,18 +13,18 @@ import java.util.Map;
  * Starts real agent processes from the built jar, for integration tests. The NODE token goes in
  * {@code STAINBENCH_NODE_TOKEN} (or a token file, {@link TokenVia#FILE}); never on the command line.
  */
-final class AgentProcesses {
+public final class AgentProcesses {
 
-    static final Path JAR = Path.of("target/stainbench-0.1.0-SNAPSHOT.jar");
+    public static final Path JAR = Path.of("target/stainbench-0.1.0-SNAPSHOT.jar");
 
     private final List<Process> started = new ArrayList<>();
 
-    static String java() {
+    public static String java() {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
     /** A folder with the fake nvidia-smi (and its recorded CSV), to put first on PATH. */
-    static Path fakeNvidiaSmi(Path dir) throws IOException {
+    public static Path fakeNvidiaSmi(Path dir) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("fake-bin"));
         for (String f : new String[] {"nvidia-smi", "recorded.csv"}) {
             Files.copy(Path.of("src/test/resources/nvidia-smi", f), bin.resolve(f), StandardCopyOption.REPLACE_EXISTING);
@@ -34,14 +34,14 @@ final class AgentProcesses {
     }
 
     /** How a started agent gets its NODE token. */
-    enum TokenVia { ENV, FILE, STDIN }
+    public enum TokenVia { ENV, FILE, STDIN }
 
-    Process start(String server, String token, Path workdir, String name, Path pathFirst, String... extra)
+    public Process start(String server, String token, Path workdir, String name, Path pathFirst, String... extra)
             throws IOException {
         return start(TokenVia.ENV, server, token, workdir, name, pathFirst, extra);
     }
 
-    Process start(TokenVia via, String server, String token, Path workdir, String name, Path pathFirst,
+    public Process start(TokenVia via, String server, String token, Path workdir, String name, Path pathFirst,
                   String... extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar",
                 JAR.toAbsolutePath().toString(), "agent", "--server", server, "--workdir", workdir.toString()));
@@ -76,13 +76,18 @@ final class AgentProcesses {
     }
 
     /** SIGKILL for a process and everything it started. */
-    static void killTree(Process p) {
+    public static void killTree(Process p) {
         List<ProcessHandle> tree = p.descendants().toList();
         p.destroyForcibly();
         tree.forEach(ProcessHandle::destroyForcibly);
     }
 
-    void stopAll() {
+    /** The last {@code max} characters of a job's log (JobLogs is the jobs module's own; tests elsewhere read it here). */
+    public static String log(org.springframework.context.ApplicationContext context, long jobId, int max) {
+        return context.getBean(JobLogs.class).tail(jobId, max);
+    }
+
+    public void stopAll() {
         for (Process p : started) {
             killTree(p);
         }

@@ -345,6 +345,66 @@ class LayoutInBrowserIT extends WithBrowser {
     }
 
     /**
+     * Help text of a form (a {@code small}, {@code p}, {@code .muted} or {@code .help} element, a legend, or a label's
+     * own words, 60 characters or more) is at least {@value #HELP_MIN_WIDTH} px wide (or as wide as its form, when
+     * the form is narrower): the evaluate-epochs, review and training forms once squeezed it into 12rem grid columns,
+     * four to seven lines of a few words each. Every form page, closed {@code <details>} opened, at 1440 and 1024 px.
+     */
+    @Test
+    @Order(8)
+    void formHelpTextIsNeverSqueezedIntoANarrowColumn() {
+        member();
+        String run = checkpoints.all().stream().map(Checkpoint::runUuid).filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+        List<String> squeezed = new ArrayList<>();
+        for (String path : List.of("/runs/" + run, "/training/new", "/training/cpu", "/review/sessions/new", "/jobs/new",
+                "/reports/new", "/evaluations/extractors")) {
+            for (int width : WIDTHS) {
+                browser.driver.manage().window().setSize(new Dimension(width, 900));
+                browser.go(path);
+                settled();
+                for (String s : squeezedHelp(true)) {
+                    squeezed.add(path + " @" + width + ": " + s);
+                }
+                if (path.startsWith("/runs/") && width == 1024) {
+                    assertThat(browser.driver.findElements(By.id("evaluate-epochs"))).as("the evaluate-epochs form").isNotEmpty();
+                    js().executeScript("document.getElementById('evaluate-epochs').scrollIntoView();");
+                    browser.screenshot("layout-help-evaluate-epochs-1024");
+                }
+                if (path.equals("/review/sessions/new") && width == 1024) {
+                    js().executeScript("document.getElementById('design').scrollIntoView();");
+                    browser.screenshot("layout-help-review-new-1024");
+                }
+            }
+        }
+        browser.driver.manage().window().setSize(new Dimension(1366, 900));
+        assertThat(squeezed).as("help text narrower than %d px", HELP_MIN_WIDTH).isEmpty();
+        browser.signOut();
+    }
+
+    static final int HELP_MIN_WIDTH = 300;
+
+    /** The help texts of the page's forms narrower than {@link #HELP_MIN_WIDTH}; {@code open}: opens closed details first. */
+    @SuppressWarnings("unchecked")
+    List<String> squeezedHelp(boolean open) {
+        return (List<String>) js().executeScript(
+                "var min = arguments[1]; if (arguments[0]) { document.querySelectorAll('main details:not([open])').forEach(function (d) { d.open = true; }); }"
+                        + "var out = [];"
+                        + "document.querySelectorAll('main form').forEach(function (f) {"
+                        + "  var fw = f.getBoundingClientRect().width;"
+                        + "  f.querySelectorAll('small:not(.field-error), p, .muted, .help, legend, label').forEach(function (e) {"
+                        + "    if (e.offsetParent === null) { return; }"
+                        + "    var r = e.getBoundingClientRect(); if (r.width === 0) { return; }"
+                        + "    var own = Array.from(e.childNodes).filter(function (n) { return n.nodeType === 3 || (n.nodeType === 1"
+                        + "      && !n.matches('input, select, textarea, button, small, p, .muted, .help, .field-error, details, fieldset, label')); })"
+                        + "      .map(function (n) { return n.textContent; }).join(' ').replace(/\\s+/g, ' ').trim();"
+                        + "    if (own.length >= 60 && r.width + 1 < Math.min(min, fw)) {"
+                        + "      out.push((f.id || 'form') + ' ' + e.tagName.toLowerCase() + ' ' + Math.round(r.width) + ' px: \"' + own.slice(0, 50) + '\"'); }"
+                        + "  });"
+                        + "});"
+                        + "return out.slice(0, 8);", open, HELP_MIN_WIDTH);
+    }
+
+    /**
      * Breadth first from the navigation: every same-site link of every page, at most {@code perShape} pages of one
      * shape (the path with its ids replaced; queries are variants of one shape), each checked at every width.
      */
@@ -480,6 +540,10 @@ class LayoutInBrowserIT extends WithBrowser {
         List<String> cut = (List<String>) m.get("cut");
         if (!cut.isEmpty()) {
             fail(role, path, width, "a select cuts its option names: " + String.join("; ", cut), "select");
+        }
+        List<String> squeezed = squeezedHelp(false);
+        if (!squeezed.isEmpty()) {
+            fail(role, path, width, "help text squeezed into a narrow column: " + String.join("; ", squeezed), "help");
         }
         if (sw > cw) {
             fail(role, path, width, "scrolls sideways: scrollWidth " + sw + " > clientWidth " + cw + "; "

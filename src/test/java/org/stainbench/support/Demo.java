@@ -99,7 +99,7 @@ public final class Demo {
      * Starts an evaluation named {@code name} against the demo CK7 dataset from the form on {@code /evaluations}, with
      * the small protocol of the browser tests (12 tiles per side, 3 archives, 64 px crops, 2 per tile, seeds 0-2, KID
      * 3 × 6, batches of 6; the lab's tile rule, 50 patient-bootstrap resamples), ticking the generated sets whose label {@code tick} accepts; waits for the evaluation's
-     * page and returns the labels of all the sets the form offered.
+     * page and returns the labels of all the sets the form offered (but those on the demo's real-tissue H&E, never ticked).
      */
     public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick) {
         return startEvaluation(browser, name, tick, new Protocol(12, 3, 64, 2, List.of(0L, 1L, 2L), 3, 6, 6)
@@ -116,6 +116,9 @@ public final class Demo {
         List<String> offered = new ArrayList<>();
         for (WebElement box : ev.findElements(By.cssSelector("input[name=sets]"))) {
             String label = box.findElement(By.xpath("..")).getText();
+            if (label.contains(" on Real tissue")) {
+                continue;   // the demo's sets on its real-tissue H&E (issue 18) are not part of these tests' comparisons
+            }
             offered.add(label);
             if (tick.test(label)) {
                 box.click();

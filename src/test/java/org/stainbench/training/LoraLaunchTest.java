@@ -212,6 +212,14 @@ class LoraLaunchTest {
         String status = page.substring(page.indexOf("id=\"run-status\""), page.indexOf("</span>", page.indexOf("id=\"run-status\"")));
         // no node agent is online in this test (or none that has 16 CPUs and 48 GB): the run says so, not RUNNING
         assertThat(status).contains("queued — no").doesNotContain("RUNNING");
+        // and the runs list says the same in the run's row (it said RUNNING before)
+        String uuid = location.substring(location.lastIndexOf('/') + 1);
+        String list = mvc.perform(get("/runs").with(member)).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+        int row = list.indexOf("data-run=\"" + uuid + "\"");
+        assertThat(row).isPositive();
+        String cells = list.substring(row, list.indexOf("</tr>", row));
+        assertThat(cells).contains("queued — no").doesNotContain(">RUNNING<");
     }
 
     @Test

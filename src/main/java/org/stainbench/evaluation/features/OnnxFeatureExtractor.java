@@ -20,7 +20,7 @@ import org.stainbench.evaluation.preprocess.Preprocessing;
 import org.stainbench.shell.Sha256;
 
 /**
- * Runs an ONNX feature extractor with DJL on ONNX Runtime, on the CPU, fully offline ({@code ai.djl.offline}
+ * Runs an ONNX feature extractor with DJL on ONNX Runtime — on the CPU, or with CUDA when asked for and present —, fully offline ({@code ai.djl.offline}
  * is set to true unless the JVM says otherwise): 8-bit RGB tiles go through the declared {@link Preprocessing}
  * and come out as an N x d feature matrix (the model's first output, flattened per tile, widened to float64).
  * Not thread-safe; one instance per worker. The model file's sha256 is computed on open.
@@ -34,7 +34,23 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
     private final Predictor<NDList, NDList> predictor;
     private final NDManager manager;
 
+    /** Where the model runs: ONNX Runtime's CPU or CUDA execution provider. */
+    public enum Provider { CPU, CUDA }
+
+    private final Provider provider;
+    private final String providerNote;
+
     public OnnxFeatureExtractor(Path model, Preprocessing preprocessing) throws IOException {
+        this(model, preprocessing, false);
+    }
+
+    /**
+     * {@code preferCuda}: use ONNX Runtime's CUDA execution provider (DJL's GPU device for the OnnxRuntime engine) when
+     * CUDA is present — the ONNX Runtime on the class path has the CUDA provider (the {@code onnxruntime_gpu} build)
+     * and a GPU is visible ({@code CUDA_VISIBLE_DEVICES} not set to empty, as a node agent does for a job without
+     * GPUs); else, or when the CUDA session cannot be created, the CPU, with the reason in {@link #providerNote()}.
+     */
+    public OnnxFeatureExtractor(Path model, Preprocessing preprocessing, boolean preferCuda) throws IOException {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
@@ -44,19 +60,63 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
         this.model = model;
         this.preprocessing = preprocessing;
         this.sha256 = Sha256.of(model);
-        Criteria<NDList, NDList> criteria = Criteria.builder()
+        String why = preferCuda ? cudaAbsent() : "CPU asked for";
+        ZooModel<NDList, NDList> loaded = null;
+        Provider used = Provider.CPU;
+        if (why == null) {
+            try {
+                loaded = load(model, ai.djl.Device.gpu());
+                used = Provider.CUDA;
+                why = "CUDA execution provider";
+            } catch (IllegalArgumentException | ai.djl.engine.EngineException e) {
+                why = "CUDA session failed (" + e.getMessage() + "); CPU used";
+            }
+        }
+        this.zoo = loaded != null ? loaded : load(model, ai.djl.Device.cpu());
+        this.provider = used;
+        this.providerNote = why;
+        this.predictor = zoo.newPredictor();
+        this.manager = NDManager.newBaseManager(used == Provider.CUDA ? ai.djl.Device.gpu() : ai.djl.Device.cpu(), "OnnxRuntime");
+    }
+
+    private static ZooModel<NDList, NDList> load(Path model, ai.djl.Device device) throws IOException {
+        Criteria.Builder<NDList, NDList> b = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(model)
                 .optEngine("OnnxRuntime")
-                .optTranslator(new NoopTranslator())
-                .build();
+                .optTranslator(new NoopTranslator());
+        b = b.optDevice(device);
         try {
-            this.zoo = criteria.loadModel();
+            return b.build().loadModel();
         } catch (ModelNotFoundException | MalformedModelException e) {
             throw new IllegalArgumentException("cannot load ONNX model " + model + ": " + e.getMessage(), e);
         }
-        this.predictor = zoo.newPredictor();
-        this.manager = NDManager.newBaseManager("OnnxRuntime");
+    }
+
+    /** Null when CUDA is present (provider in the ONNX Runtime build and a visible GPU), else why not. */
+    static String cudaAbsent() {
+        String visible = System.getenv("CUDA_VISIBLE_DEVICES");
+        if (visible != null && visible.isBlank()) {
+            return "no GPU visible (CUDA_VISIBLE_DEVICES is empty)";
+        }
+        try {
+            if (!ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+                return "this ONNX Runtime build has no CUDA execution provider";
+            }
+        } catch (RuntimeException | LinkageError e) {
+            return "ONNX Runtime's providers could not be listed: " + e.getMessage();
+        }
+        return null;
+    }
+
+    /** The execution provider the model runs on. */
+    public Provider provider() {
+        return provider;
+    }
+
+    /** Why that provider: "CUDA execution provider", or why the CPU. */
+    public String providerNote() {
+        return providerNote;
     }
 
     public Path model() {

@@ -234,6 +234,23 @@ public final class Agent {
         }
     }
 
+    /** The jar this agent runs from, when it runs from one. */
+    static java.util.Optional<String> ownJar() {
+        try {
+            var source = Agent.class.getProtectionDomain().getCodeSource();
+            if (source == null) {
+                return java.util.Optional.empty();
+            }
+            String location = source.getLocation().toString();
+            // a Spring Boot fat jar reports "jar:nested:/path/app.jar/!BOOT-INF/classes/!/" (or file:/path/app.jar)
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:jar:)?(?:nested:|file:)(/[^!]*?\\.jar)").matcher(location);
+            return m.find() ? java.util.Optional.of(java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8))
+                    : java.util.Optional.empty();
+        } catch (SecurityException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** One job's process, its log shipping and its reports. */
     final class RunningJob {
 
@@ -267,6 +284,10 @@ public final class Agent {
             env.put("STAINBENCH_JOB_ID", Long.toString(id));
             env.put("STAINBENCH_ATTEMPT", Integer.toString(assignment.attempt()));
             env.put("CUDA_VISIBLE_DEVICES", visibleDevices(assignment.gpus()));
+            // the agent's own java and jar, for jobs that run one of the jar's commands (e.g. features, issue 21)
+            ProcessHandle.current().info().command().ifPresent(java -> env.put("STAINBENCH_JAVA", java));
+            ownJar().ifPresent(jar -> env.put("STAINBENCH_JAR", jar));
+            env.put("STAINBENCH_SERVER", http.server());
             String tracking = assignment.mlflowTrackingUri() == null || assignment.mlflowTrackingUri().isBlank()
                     ? http.server() : assignment.mlflowTrackingUri();
             env.put("MLFLOW_TRACKING_URI", tracking);
