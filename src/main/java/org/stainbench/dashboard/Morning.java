@@ -25,6 +25,7 @@ import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.CheckpointKind;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
+import org.stainbench.checkpoints.GeneratedSetStatus;
 import org.stainbench.evaluation.Evaluation;
 import org.stainbench.evaluation.Evaluations;
 import org.stainbench.galleries.Galleries;
@@ -258,7 +259,7 @@ class Morning {
         // a ready set on real tissue first: procedurally drawn tiles only when the checkpoint has no other H&E set
         List<GeneratedSet> onHe = checkpoints.sets(ck.get().id()).stream()
                 .filter(g -> catalog.dataset(g.sourceDatasetId()).map(d -> d.stain() == Stain.HE).orElse(false)).toList();
-        Optional<GeneratedSet> set = onHe.stream().filter(g -> "READY".equals(g.status()))
+        Optional<GeneratedSet> set = onHe.stream().filter(g -> g.status() == GeneratedSetStatus.READY)
                 .filter(g -> catalog.dataset(g.sourceDatasetId())
                 .map(d -> !Galleries.synthetic(d)).orElse(false)).findFirst()
                 .or(() -> onHe.stream().findFirst());
