@@ -21,8 +21,8 @@ public class StainbenchApplication {
             if (command.isPresent()) {
                 System.exit(command.get().run(java.util.Arrays.copyOfRange(args, 1, args.length)));
             }
-            System.err.println("Unknown command '" + args[0] + "'. Without a command the web server starts.\n"
-                    + "Commands:");
+            System.err.println(
+                    "Unknown command '" + args[0] + "'. Without a command the web server starts.\n" + "Commands:");
             java.util.ServiceLoader.load(CliCommand.class)
                     .forEach(c -> System.err.println("  " + c.name() + "  " + c.usage()));
             System.exit(2);

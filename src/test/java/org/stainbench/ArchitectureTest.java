@@ -48,34 +48,46 @@ class ArchitectureTest {
             "org.stainbench.training.MlflowInputs",
             "org.stainbench.training.MlflowLoggedModels",
             // the run page serves a run's artifacts through MlflowArtifacts.download (move it into a helper bean)
-            "org.stainbench.training.RunsController");         // TrackingStore
+            "org.stainbench.training.RunsController"); // TrackingStore
 
-    static final DescribedPredicate<JavaClass> CONTROLLERS = describe("controllers",
-            c -> !c.isAnnotation() && c.isMetaAnnotatedWith(Controller.class));
+    static final DescribedPredicate<JavaClass> CONTROLLERS =
+            describe("controllers", c -> !c.isAnnotation() && c.isMetaAnnotatedWith(Controller.class));
 
-    static final DescribedPredicate<JavaClass> STORES_OR_JDBC = describe("*Store classes, JdbcClient or JdbcTemplate",
-            c -> c.getSimpleName().endsWith("Store") || c.isAssignableTo(JdbcClient.class)
-                    || c.isAssignableTo(JdbcTemplate.class) || c.isAssignableTo(NamedParameterJdbcTemplate.class));
+    static final DescribedPredicate<JavaClass> STORES_OR_JDBC = describe(
+            "*Store classes, JdbcClient or JdbcTemplate",
+            c -> c.getSimpleName().endsWith("Store")
+                    || c.isAssignableTo(JdbcClient.class)
+                    || c.isAssignableTo(JdbcTemplate.class)
+                    || c.isAssignableTo(NamedParameterJdbcTemplate.class));
 
     static ArchRule controllersStayAwayFromStores(Set<String> allowed) {
-        return noClasses().that(CONTROLLERS).and(describe("not allow-listed", c -> !allowed.contains(c.getName())))
-                .should().dependOnClassesThat(STORES_OR_JDBC)
+        return noClasses()
+                .that(CONTROLLERS)
+                .and(describe("not allow-listed", c -> !allowed.contains(c.getName())))
+                .should()
+                .dependOnClassesThat(STORES_OR_JDBC)
                 .because("a controller calls its module's facade, which owns the store");
     }
 
     /** A field or constructor parameter whose type is another controller. */
-    static final ArchCondition<JavaClass> NOT_INJECT_A_CONTROLLER = new ArchCondition<>("not inject another controller") {
-        @Override
-        public void check(JavaClass c, ConditionEvents events) {
-            Stream.concat(c.getFields().stream().map(JavaField::getRawType),
-                            c.getConstructors().stream().flatMap(k -> k.getRawParameterTypes().stream()))
-                    .filter(t -> !t.equals(c) && CONTROLLERS.test(t)).distinct()
-                    .forEach(t -> events.add(SimpleConditionEvent.violated(c, c.getName() + " injects " + t.getName())));
-        }
-    };
+    static final ArchCondition<JavaClass> NOT_INJECT_A_CONTROLLER =
+            new ArchCondition<>("not inject another controller") {
+                @Override
+                public void check(JavaClass c, ConditionEvents events) {
+                    Stream.concat(
+                                    c.getFields().stream().map(JavaField::getRawType),
+                                    c.getConstructors().stream().flatMap(k -> k.getRawParameterTypes().stream()))
+                            .filter(t -> !t.equals(c) && CONTROLLERS.test(t))
+                            .distinct()
+                            .forEach(t -> events.add(
+                                    SimpleConditionEvent.violated(c, c.getName() + " injects " + t.getName())));
+                }
+            };
 
     static ArchRule noControllerInjectsAnother(Set<String> allowed) {
-        return classes().that(CONTROLLERS).and(describe("not allow-listed", c -> !allowed.contains(c.getName())))
+        return classes()
+                .that(CONTROLLERS)
+                .and(describe("not allow-listed", c -> !allowed.contains(c.getName())))
                 .should(NOT_INJECT_A_CONTROLLER)
                 .because("shared page logic belongs in the facade or a helper bean, not in another controller");
     }
@@ -93,13 +105,21 @@ class ArchitectureTest {
     /** The rules on fixtures: a controller holding a store, and one holding another controller, both fail. */
     @Test
     void theRulesCatchViolations() {
-        JavaClasses fixtures = new ClassFileImporter().importClasses(WidgetController.class, GadgetController.class,
-                WidgetStore.class);
-        assertThat(controllersStayAwayFromStores(Set.of()).evaluate(fixtures).getFailureReport().getDetails())
+        JavaClasses fixtures = new ClassFileImporter()
+                .importClasses(WidgetController.class, GadgetController.class, WidgetStore.class);
+        assertThat(controllersStayAwayFromStores(Set.of())
+                        .evaluate(fixtures)
+                        .getFailureReport()
+                        .getDetails())
                 .anySatisfy(d -> assertThat(d).contains("WidgetController").contains("WidgetStore"));
-        assertThat(noControllerInjectsAnother(Set.of()).evaluate(fixtures).getFailureReport().getDetails())
+        assertThat(noControllerInjectsAnother(Set.of())
+                        .evaluate(fixtures)
+                        .getFailureReport()
+                        .getDetails())
                 .anySatisfy(d -> assertThat(d).contains("GadgetController").contains("WidgetController"));
-        assertThat(controllersStayAwayFromStores(Set.of(WidgetController.class.getName())).evaluate(fixtures)
-                .hasViolation()).isFalse();
+        assertThat(controllersStayAwayFromStores(Set.of(WidgetController.class.getName()))
+                        .evaluate(fixtures)
+                        .hasViolation())
+                .isFalse();
     }
 }

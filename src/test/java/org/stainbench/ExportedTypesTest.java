@@ -27,16 +27,25 @@ class ExportedTypesTest {
 
     @Test
     void exportedTypesKeepTheStoredStrings() {
-        assertThat(Arrays.stream(GeneratedSetStatus.values()).map(Enum::name)).containsExactly("GENERATING", "READY", "FAILED");
+        assertThat(Arrays.stream(GeneratedSetStatus.values()).map(Enum::name))
+                .containsExactly("GENERATING", "READY", "FAILED");
         assertThat(EvaluationJobTypes.EVALUATION).isEqualTo("evaluation");
-        assertThat(List.of(DemoDatasets.HE, DemoDatasets.CK7, DemoDatasets.REAL_HE, DemoDatasets.REAL_IHC)).containsExactly(
-                "Demo H&E (synthetic)", "Demo CK7 (synthetic)", "Real tissue H&E (demo)", "Real tissue IHC (demo)");
-        assertThat(Activity.of("ann", "created", ActivitySubject.REVIEW_SESSION, 7, "Created", null).subjectType())
+        assertThat(List.of(DemoDatasets.HE, DemoDatasets.CK7, DemoDatasets.REAL_HE, DemoDatasets.REAL_IHC))
+                .containsExactly(
+                        "Demo H&E (synthetic)",
+                        "Demo CK7 (synthetic)",
+                        "Real tissue H&E (demo)",
+                        "Real tissue IHC (demo)");
+        assertThat(Activity.of("ann", "created", ActivitySubject.REVIEW_SESSION, 7, "Created", null)
+                        .subjectType())
                 .isEqualTo("review session");
         assertThat(ActivitySubject.DATASET.label()).isEqualTo(Dependants.DATASET);
         assertThat(ActivitySubject.CHECKPOINT.label()).isEqualTo(Dependants.CHECKPOINT);
-        List<String> labels = Arrays.stream(ActivitySubject.values()).map(ActivitySubject::label).toList();
-        assertThat(labels).doesNotHaveDuplicates().allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(32));
+        List<String> labels = Arrays.stream(ActivitySubject.values())
+                .map(ActivitySubject::label)
+                .toList();
+        assertThat(labels).doesNotHaveDuplicates().allSatisfy(l -> assertThat(l.length())
+                .isLessThanOrEqualTo(32));
     }
 
     /** A module other than the owner that writes one of these literals has re-declared the value. */
@@ -47,19 +56,29 @@ class ExportedTypesTest {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 String module = MAIN.relativize(f).getName(0).toString();
                 String text = Files.readString(f);
-                // MLflow's own vocabulary has a READY (ModelVersionStatus, LoggedModelStatus): the MLflow adapters say it
+                // MLflow's own vocabulary has a READY (ModelVersionStatus, LoggedModelStatus): the MLflow adapters say
+                // it
                 if (!f.getFileName().toString().startsWith("Mlflow")) {
                     check(found, f, text, module, "checkpoints", "\"READY\"", "\"GENERATING\"");
                 }
-                check(found, f, text, module, "catalog", "\"Demo H&E (synthetic)\"", "\"Demo CK7 (synthetic)\"",
-                        "\"Real tissue H&E (demo)\"", "\"Real tissue IHC (demo)\"");
+                check(
+                        found,
+                        f,
+                        text,
+                        module,
+                        "catalog",
+                        "\"Demo H&E (synthetic)\"",
+                        "\"Demo CK7 (synthetic)\"",
+                        "\"Real tissue H&E (demo)\"",
+                        "\"Real tissue IHC (demo)\"");
                 check(found, f, text, module, "evaluation", "EVALUATION_JOB = \"evaluation\"");
             }
         }
         assertThat(found).isEmpty();
     }
 
-    private static void check(List<String> found, Path f, String text, String module, String owner, String... literals) {
+    private static void check(
+            List<String> found, Path f, String text, String module, String owner, String... literals) {
         if (module.equals(owner)) {
             return;
         }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,9 @@ class FacadeDoorsTest {
     static List<Path> controllers() throws IOException {
         try (Stream<Path> files = Files.walk(MAIN)) {
             return files.filter(f -> f.getFileName().toString().endsWith("Controller.java"))
-                    .filter(f -> !f.startsWith(MAIN.resolve("training"))).sorted().toList();
+                    .filter(f -> !f.startsWith(MAIN.resolve("training")))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -57,7 +58,9 @@ class FacadeDoorsTest {
                 problems.add(f.getFileName().toString());
             }
         }
-        assertThat(problems).as("review controllers checking the member/supervisor rule themselves").isEmpty();
+        assertThat(problems)
+                .as("review controllers checking the member/supervisor rule themselves")
+                .isEmpty();
     }
 
     @Test
@@ -68,6 +71,8 @@ class FacadeDoorsTest {
                 problems.add(f.getFileName().toString());
             }
         }
-        assertThat(problems).as("controllers with a hand-read HX-Request header (use @HxRequest twins)").isEmpty();
+        assertThat(problems)
+                .as("controllers with a hand-read HX-Request header (use @HxRequest twins)")
+                .isEmpty();
     }
 }

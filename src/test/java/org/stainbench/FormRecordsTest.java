@@ -35,12 +35,15 @@ class FormRecordsTest {
     @Test
     void aFormWithoutItsNameGetsTheClearMessageAndAWrongNumberIsStillA400() throws Exception {
         mvc.perform(member(post("/checkpoints")).param("baseModel", "sd-turbo"))
-                .andExpect(status().is3xxRedirection()).andExpect(header().string("Location", "/checkpoints"))
+                .andExpect(status().is3xxRedirection())
+                .andExpect(header().string("Location", "/checkpoints"))
                 .andExpect(flash().attributeExists("error"));
         mvc.perform(member(post("/checkpoints/baselines")).param("kind", "STAIN_REMAP"))
-                .andExpect(status().is3xxRedirection()).andExpect(flash().attributeExists("error"));
+                .andExpect(status().is3xxRedirection())
+                .andExpect(flash().attributeExists("error"));
         mvc.perform(member(post("/evaluations")).param("preset", "lab"))
-                .andExpect(status().is3xxRedirection()).andExpect(header().string("Location", "/evaluations"))
+                .andExpect(status().is3xxRedirection())
+                .andExpect(header().string("Location", "/evaluations"))
                 .andExpect(flash().attribute("error", "Give the evaluation a name of 1–200 characters."));
         mvc.perform(member(post("/evaluations/extractors")).param("inputHeight", "224"))
                 .andExpect(status().is3xxRedirection())

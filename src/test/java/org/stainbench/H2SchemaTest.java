@@ -3,7 +3,6 @@ package org.stainbench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import javax.sql.DataSource;
-
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

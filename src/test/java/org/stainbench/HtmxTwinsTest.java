@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -46,10 +45,13 @@ class HtmxTwinsTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Evaluations evaluations;
 
@@ -60,13 +62,20 @@ class HtmxTwinsTest {
 
     @BeforeAll
     void data() throws Exception {
-        checkpoint = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "hx-twins remap", null, 1.0, 1.1, null, "hx").id();
+        checkpoint = checkpoints
+                .createBaseline(CheckpointKind.STAIN_REMAP, "hx-twins remap", null, 1.0, 1.1, null, "hx")
+                .id();
         dataset = catalog.createDataset("hx-twins tiles", Stain.HE, null, null, 256, null, "hx");
         try (InputStream in = Files.newInputStream(SHEET)) {
             evaluation = evaluations.importSheet("hx-twins.xlsx", in, "hx").id();
         }
-        String to = mvc.perform(member(post("/reports")).with(csrf()).param("title", "hx-twins report")
-                .param("markdown", "Some *text*.")).andExpect(status().is3xxRedirection()).andReturn().getResponse()
+        String to = mvc.perform(member(post("/reports"))
+                        .with(csrf())
+                        .param("title", "hx-twins report")
+                        .param("markdown", "Some *text*."))
+                .andExpect(status().is3xxRedirection())
+                .andReturn()
+                .getResponse()
                 .getRedirectedUrl();
         report = Long.parseLong(to.substring(to.lastIndexOf('/') + 1));
     }
@@ -80,14 +89,21 @@ class HtmxTwinsTest {
     }
 
     String body(MockHttpServletRequestBuilder b) throws Exception {
-        return mvc.perform(b).andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        return mvc.perform(b)
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
     }
 
     /** The full page (layout, navigation) without the header; the fragment {@code marker} alone with it. */
     void twins(String url, String marker) throws Exception {
         assertThat(body(sup(get(url)))).as(url + " full page").contains("<nav").contains(marker);
-        assertThat(body(sup(get(url)).header("HX-Request", "true"))).as(url + " fragment").doesNotContain("<nav")
-                .doesNotContain("<html").contains(marker);
+        assertThat(body(sup(get(url)).header("HX-Request", "true")))
+                .as(url + " fragment")
+                .doesNotContain("<nav")
+                .doesNotContain("<html")
+                .contains(marker);
     }
 
     @Test
@@ -106,21 +122,30 @@ class HtmxTwinsTest {
     @Test
     void anHtmxPostCarriesItsCsrfTokenInHxHeadersAndIsRefusedWithoutOne() throws Exception {
         String page = body(member(get("/reports/" + report)));
-        Matcher m = Pattern.compile("hx-post=\"/reports/" + report + "/title\"[^>]*hx-headers=\"([^\"]+)\"|hx-headers=\"([^\"]+)\"[^>]*hx-post=\"/reports/"
-                + report + "/title\"").matcher(page);
+        Matcher m = Pattern.compile("hx-post=\"/reports/" + report
+                        + "/title\"[^>]*hx-headers=\"([^\"]+)\"|hx-headers=\"([^\"]+)\"[^>]*hx-post=\"/reports/"
+                        + report + "/title\"")
+                .matcher(page);
         assertThat(m.find()).as("the title form's hx-headers").isTrue();
         String headers = (m.group(1) != null ? m.group(1) : m.group(2)).replace("&quot;", "\"");
         assertThat(headers).contains("\"X-CSRF-TOKEN\":\"");
         // the page script no longer adds it by hand
         assertThat(Files.readString(Path.of("frontend", "js", "stainbench.js"))).doesNotContain("htmx:configRequest");
         // htmx twin: the blocks fragment; full-page twin: a redirect with the flash; no token: refused, nothing changed
-        String fragment = body(member(post("/reports/" + report + "/title")).with(csrf()).header("HX-Request", "true")
+        String fragment = body(member(post("/reports/" + report + "/title"))
+                .with(csrf())
+                .header("HX-Request", "true")
                 .param("title", "hx-twins renamed"));
         assertThat(fragment).contains("id=\"blocks\"").contains("Title saved.").doesNotContain("<nav");
         mvc.perform(member(post("/reports/" + report + "/title")).with(csrf()).param("title", "hx-twins report"))
-                .andExpect(status().is3xxRedirection()).andExpect(header().string("Location", "/reports/" + report));
-        mvc.perform(member(post("/reports/" + report + "/title")).header("HX-Request", "true").param("title", "forged"))
+                .andExpect(status().is3xxRedirection())
+                .andExpect(header().string("Location", "/reports/" + report));
+        mvc.perform(member(post("/reports/" + report + "/title"))
+                        .header("HX-Request", "true")
+                        .param("title", "forged"))
                 .andExpect(status().isForbidden());
-        assertThat(body(sup(get("/reports/" + report)))).contains("hx-twins report").doesNotContain("forged");
+        assertThat(body(sup(get("/reports/" + report))))
+                .contains("hx-twins report")
+                .doesNotContain("forged");
     }
 }

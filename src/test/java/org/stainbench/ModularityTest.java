@@ -38,7 +38,8 @@ class ModularityTest {
         ApplicationModules fixture = ApplicationModules.of("fixtures.modulith", location -> true);
         Violations violations = fixture.detectViolations();
         assertThat(violations.getMessages()).anySatisfy(m -> assertThat(m)
-                .contains("fixtures.modulith.orders.Orders").contains("fixtures.modulith.inventory.Stock"));
+                .contains("fixtures.modulith.orders.Orders")
+                .contains("fixtures.modulith.inventory.Stock"));
         assertThat(violations.getMessages()).noneSatisfy(m -> assertThat(m).contains("Customers"));
         assertThatThrownBy(fixture::verify).isInstanceOf(Violations.class);
     }
@@ -52,11 +53,15 @@ class ModularityTest {
     void writesTheModuleDiagram() throws IOException {
         Path generated = Path.of("target/spring-modulith-docs");
         new Documenter(MODULES, Documenter.Options.defaults().withOutputFolder(generated.toString()))
-                .writeModulesAsPlantUml().writeIndividualModulesAsPlantUml().writeModuleCanvases();
+                .writeModulesAsPlantUml()
+                .writeIndividualModulesAsPlantUml()
+                .writeModuleCanvases();
         Files.createDirectories(COMMITTED);
         List<Path> files;
         try (Stream<Path> s = Files.list(generated)) {
-            files = s.filter(p -> p.toString().endsWith(".puml") || p.toString().endsWith(".adoc")).sorted().toList();
+            files = s.filter(p -> p.toString().endsWith(".puml") || p.toString().endsWith(".adoc"))
+                    .sorted()
+                    .toList();
         }
         for (Path f : files) {
             Path copy = COMMITTED.resolve(f.getFileName().toString());
@@ -66,7 +71,9 @@ class ModularityTest {
             }
         }
         assertThat(COMMITTED.resolve("components.puml")).exists();
-        assertThat(Files.readString(COMMITTED.resolve("components.puml"))).contains("Dashboard").contains("Training");
+        assertThat(Files.readString(COMMITTED.resolve("components.puml")))
+                .contains("Dashboard")
+                .contains("Training");
     }
 
     /** The Documenter lists relations in hash order: sort each run of {@code Rel(…)} lines so the copy only changes with the map. */

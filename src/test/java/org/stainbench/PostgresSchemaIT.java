@@ -3,9 +3,7 @@ package org.stainbench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
 import javax.sql.DataSource;
-
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,11 +46,13 @@ class PostgresSchemaIT {
         try (var c = dataSource.getConnection()) {
             assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
         }
-        List<String> tables = new JdbcTemplate(dataSource).queryForList(
-                "select table_name from information_schema.tables where table_schema = current_schema()",
-                String.class);
+        List<String> tables = new JdbcTemplate(dataSource)
+                .queryForList(
+                        "select table_name from information_schema.tables where table_schema = current_schema()",
+                        String.class);
         assertThat(tables).contains("app_user", "machine_token");
-        assertThat(new JdbcTemplate(dataSource).queryForObject(
-                "select count(*) from app_user where username = 'admin'", Long.class)).isEqualTo(1L);
+        assertThat(new JdbcTemplate(dataSource)
+                        .queryForObject("select count(*) from app_user where username = 'admin'", Long.class))
+                .isEqualTo(1L);
     }
 }

@@ -24,7 +24,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,8 +46,16 @@ class TwoInstancesPostgresIT {
 
     static final String ADMIN_PASSWORD = "Harbor-Quill-5820";
     /** The demo's datasets and their tiles: synthetic 5 and 3 archives of 12 tiles, real tissue 3 + 3 of 4. */
-    static final Map<String, Integer> DEMO_TILES = Map.of("Demo H&E (synthetic)", 5 * 12, "Demo CK7 (synthetic)",
-            3 * 12, "Real tissue H&E (demo)", 3 * 4, "Real tissue IHC (demo)", 3 * 4);
+    static final Map<String, Integer> DEMO_TILES = Map.of(
+            "Demo H&E (synthetic)",
+            5 * 12,
+            "Demo CK7 (synthetic)",
+            3 * 12,
+            "Real tissue H&E (demo)",
+            3 * 4,
+            "Real tissue IHC (demo)",
+            3 * 4);
+
     static final String ACTIVE = "('ASSIGNED','SUBMITTED','RUNNING')";
 
     @TempDir
@@ -68,7 +75,8 @@ class TwoInstancesPostgresIT {
 
         ArtifactStore LOCAL = shared -> List.of("--stainbench.artifacts.root=" + shared.toAbsolutePath());
 
-        ArtifactStore S3 = shared -> List.of("--stainbench.artifacts.store=s3",
+        ArtifactStore S3 = shared -> List.of(
+                "--stainbench.artifacts.store=s3",
                 "--stainbench.artifacts.s3.endpoint=" + env("STAINBENCH_IT_S3_ENDPOINT", ""),
                 "--stainbench.artifacts.s3.bucket=" + env("STAINBENCH_IT_S3_BUCKET", "stainbench-it"),
                 "--stainbench.artifacts.s3.region=" + env("STAINBENCH_IT_S3_REGION", "us-east-1"),
@@ -135,7 +143,8 @@ class TwoInstancesPostgresIT {
             assertThat(viaA.get("/dashboard").statusCode()).isEqualTo(200);
             WebClient viaB = viaA.at(b.base());
             assertThat(viaB.get("/dashboard").statusCode()).isEqualTo(200);
-            assertThat(new WebClient(b.base()).get("/dashboard").statusCode()).as("B without the cookie")
+            assertThat(new WebClient(b.base()).get("/dashboard").statusCode())
+                    .as("B without the cookie")
                     .isEqualTo(302);
 
             // the demo through A; A dies (SIGKILL) while one of its workers ingests
@@ -149,11 +158,13 @@ class TwoInstancesPostgresIT {
             Waits.upTo(Duration.ofSeconds(60), "the demo loaded through A while A still ingests")
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> load.isDone() && running(sql, "a/") > 0);
-            a.process().destroyForcibly();   // SIGKILL: no shutdown hook, no cleanup
+            a.process().destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
             assertThat(a.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(load.get().statusCode()).as("the demo request").isEqualTo(302);
-            Set<Long> heldByA = new TreeSet<>(sql.sql("select id from job where state in " + ACTIVE
-                    + " and holder like 'a/%'").query(Long.class).list());
+            Set<Long> heldByA =
+                    new TreeSet<>(sql.sql("select id from job where state in " + ACTIVE + " and holder like 'a/%'")
+                            .query(Long.class)
+                            .list());
             assertThat(heldByA).as("jobs A held when it died").isNotEmpty();
 
             // B takes them back once their leases run out and completes the ingest (and what follows it: the
@@ -162,32 +173,49 @@ class TwoInstancesPostgresIT {
                     .until(() -> settled(sql));
             Waits.holdsFor(Duration.ofSeconds(2), "nothing new queued", () -> settled(sql));
             // exactly the declared tile count per archive: none lost, none twice
-            List<Map<String, Object>> archives = sql.sql("""
+            List<Map<String, Object>> archives = sql.sql(
+                            """
                     select a.id, a.file_name, a.tiles_total, (select count(*) from tile t where t.archive_id = a.id) n,
                            (select count(distinct t.idx) from tile t where t.archive_id = a.id) d
-                    from archive a order by a.id""").query().listOfRows();
+                    from archive a order by a.id""")
+                    .query()
+                    .listOfRows();
             for (Map<String, Object> r : archives) {
                 long declared = ((Number) r.get("tiles_total")).longValue();
-                assertThat(((Number) r.get("n")).longValue()).as("tiles of %s", r.get("file_name")).isEqualTo(declared);
-                assertThat(((Number) r.get("d")).longValue()).as("distinct tiles of %s", r.get("file_name"))
+                assertThat(((Number) r.get("n")).longValue())
+                        .as("tiles of %s", r.get("file_name"))
+                        .isEqualTo(declared);
+                assertThat(((Number) r.get("d")).longValue())
+                        .as("distinct tiles of %s", r.get("file_name"))
                         .isEqualTo(declared);
             }
-            assertThat(archives).as("the demo's 14 archives and the baseline sets").hasSizeGreaterThanOrEqualTo(14);
+            assertThat(archives)
+                    .as("the demo's 14 archives and the baseline sets")
+                    .hasSizeGreaterThanOrEqualTo(14);
             for (Map.Entry<String, Integer> d : DEMO_TILES.entrySet()) {
                 assertThat(sql.sql("select count(*) from tile t join archive a on a.id = t.archive_id"
-                        + " join dataset s on s.id = a.dataset_id where s.name = ?").param(d.getKey())
-                        .query(Long.class).single()).as("tiles of %s", d.getKey()).isEqualTo(d.getValue().longValue());
+                                        + " join dataset s on s.id = a.dataset_id where s.name = ?")
+                                .param(d.getKey())
+                                .query(Long.class)
+                                .single())
+                        .as("tiles of %s", d.getKey())
+                        .isEqualTo(d.getValue().longValue());
             }
 
             // every job succeeded; one attempt per job, two for the jobs A held when it died (A's, then B's)
-            List<Map<String, Object>> jobs = sql.sql("select id, state, attempt from job").query().listOfRows();
-            assertThat(sql.sql("select count(*) from job where type = 'ingest'").query(Long.class).single())
+            List<Map<String, Object>> jobs =
+                    sql.sql("select id, state, attempt from job").query().listOfRows();
+            assertThat(sql.sql("select count(*) from job where type = 'ingest'")
+                            .query(Long.class)
+                            .single())
                     .isEqualTo(archives.size());
             for (Map<String, Object> j : jobs) {
                 long id = ((Number) j.get("id")).longValue();
                 assertThat(j.get("state")).as("job %d", id).isEqualTo("SUCCEEDED");
                 List<String> holders = sql.sql("select holder from job_attempt where job_id = ? order by attempt")
-                        .param(id).query(String.class).list();
+                        .param(id)
+                        .query(String.class)
+                        .list();
                 if (heldByA.contains(id)) {
                     assertThat(holders).as("attempts of job %d", id).hasSize(2);
                     assertThat(holders.get(0)).startsWith("a/");
@@ -206,32 +234,47 @@ class TwoInstancesPostgresIT {
 
     /** No job waiting or running, every archive ready. */
     private static boolean settled(JdbcClient sql) {
-        return sql.sql("select count(*) from job where state in ('QUEUED'," + ACTIVE.substring(1)).query(Long.class)
-                .single() == 0
-                && sql.sql("select count(*) from archive where status <> 'READY'").query(Long.class).single() == 0;
+        return sql.sql("select count(*) from job where state in ('QUEUED'," + ACTIVE.substring(1))
+                                .query(Long.class)
+                                .single()
+                        == 0
+                && sql.sql("select count(*) from archive where status <> 'READY'")
+                                .query(Long.class)
+                                .single()
+                        == 0;
     }
 
     private static long running(JdbcClient sql, String holderPrefix) {
         return sql.sql("select count(*) from job where type = 'ingest' and state = 'RUNNING' and holder like ?")
-                .param(holderPrefix + "%").query(Long.class).single();
+                .param(holderPrefix + "%")
+                .query(Long.class)
+                .single();
     }
 
     private Instance start(String id, int workers, ArtifactStore store, Path shared) throws IOException {
-        File[] jars = new File("target").listFiles((d, n) -> n.startsWith("stainbench-") && n.endsWith(".jar")
-                && !n.endsWith("-plain.jar"));
-        assertThat(jars).as("packaged jar under target/ (ITs run after package)").isNotEmpty();
+        File[] jars = new File("target")
+                .listFiles((d, n) -> n.startsWith("stainbench-") && n.endsWith(".jar") && !n.endsWith("-plain.jar"));
+        assertThat(jars)
+                .as("packaged jar under target/ (ITs run after package)")
+                .isNotEmpty();
         int port = freePort();
         Path data = Files.createDirectories(dir.resolve("data-" + id));
         String url = System.getenv(PostgresDatabase.URL_VARIABLE);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx512m", "-XX:TieredStopAtLevel=1",
-                "-jar", jars[0].getAbsolutePath(),
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-Xmx512m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jars[0].getAbsolutePath(),
                 "--server.port=" + port,
                 "--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 "--spring.datasource.username=" + env("STAINBENCH_TEST_PG_USER", "sb"),
                 "--spring.datasource.password=" + env("STAINBENCH_TEST_PG_PASSWORD", "sb"),
                 "--spring.datasource.hikari.maximum-pool-size=6",
-                "--spring.flyway.default-schema=" + schema, "--spring.flyway.schemas=" + schema,
+                "--spring.flyway.default-schema=" + schema,
+                "--spring.flyway.schemas=" + schema,
                 "--stainbench.data-dir=" + data.toAbsolutePath(),
                 "--stainbench.admin-password=" + ADMIN_PASSWORD,
                 "--stainbench.demo.training=false",
@@ -240,27 +283,37 @@ class TwoInstancesPostgresIT {
                 "--stainbench.jobs.instance-id=" + id,
                 "--stainbench.jobs.embedded-workers=" + workers,
                 // short leases so that B takes A's jobs back within seconds of its death
-                "--stainbench.jobs.lease=8s", "--stainbench.jobs.heartbeat=1s",
-                "--stainbench.jobs.sweep-interval=500ms", "--stainbench.jobs.backoff=200ms",
+                "--stainbench.jobs.lease=8s",
+                "--stainbench.jobs.heartbeat=1s",
+                "--stainbench.jobs.sweep-interval=500ms",
+                "--stainbench.jobs.backoff=200ms",
                 "--stainbench.catalog.ingest-threads=1"));
         cmd.addAll(store.args(shared));
         Path log = dir.resolve("instance-" + id + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         processes.add(p);
         return new Instance(id, p, port, log);
     }
 
     private static void awaitUp(Instance i) {
         HttpClient http = HttpClient.newHttpClient();
-        Waits.upTo(Duration.ofSeconds(240), "instance " + i.id() + " answers").pollInterval(Duration.ofMillis(250))
+        Waits.upTo(Duration.ofSeconds(240), "instance " + i.id() + " answers")
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     if (!i.process().isAlive()) {
                         throw new AssertionError("instance " + i.id() + " exited:\n" + tail(i.log()));
                     }
                     try {
-                        return http.send(HttpRequest.newBuilder(URI.create(i.base() + "/login"))
-                                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
-                                .statusCode() == 200;
+                        return http.send(
+                                                HttpRequest.newBuilder(URI.create(i.base() + "/login"))
+                                                        .timeout(Duration.ofSeconds(5))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
                     } catch (IOException e) {
                         return false;
                     }
@@ -283,8 +336,10 @@ class TwoInstancesPostgresIT {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(System.getenv(PostgresDatabase.URL_VARIABLE),
-                env("STAINBENCH_TEST_PG_USER", "sb"), env("STAINBENCH_TEST_PG_PASSWORD", "sb"));
+        return DriverManager.getConnection(
+                System.getenv(PostgresDatabase.URL_VARIABLE),
+                env("STAINBENCH_TEST_PG_USER", "sb"),
+                env("STAINBENCH_TEST_PG_PASSWORD", "sb"));
     }
 
     static String env(String name, String fallback) {

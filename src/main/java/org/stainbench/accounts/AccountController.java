@@ -1,10 +1,8 @@
 package org.stainbench.accounts;
 
-import java.security.Principal;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.security.Principal;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
@@ -40,8 +38,13 @@ class AccountController {
     }
 
     @PostMapping("/account/password")
-    String changePassword(Principal me, @RequestParam String current, @RequestParam String password,
-            @RequestParam String repeat, RedirectAttributes flash, HttpServletRequest request,
+    String changePassword(
+            Principal me,
+            @RequestParam String current,
+            @RequestParam String password,
+            @RequestParam String repeat,
+            RedirectAttributes flash,
+            HttpServletRequest request,
             HttpServletResponse response) {
         try {
             if (!password.equals(repeat)) {

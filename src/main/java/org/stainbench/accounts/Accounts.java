@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
@@ -34,8 +33,12 @@ public class Accounts {
     private final Clock clock;
     private final ApplicationEventPublisher events;
 
-    Accounts(UserRepository users, MachineTokenRepository tokens, PasswordEncoder encoder, Clock clock,
-             ApplicationEventPublisher events) {
+    Accounts(
+            UserRepository users,
+            MachineTokenRepository tokens,
+            PasswordEncoder encoder,
+            Clock clock,
+            ApplicationEventPublisher events) {
         this.events = events;
         this.users = users;
         this.tokens = tokens;
@@ -92,8 +95,13 @@ public class Accounts {
         if (role == Role.PATHOLOGIST) {
             tokens.findByOwnerAndRevokedAtIsNull(user).forEach(t -> t.revoke(clock.instant()));
         }
-        events.publishEvent(Activity.of(actingUser, "edited", ActivitySubject.USER, userId, "Changed the role of " + user.getUsername()
-                + " to " + role, "/admin/users"));
+        events.publishEvent(Activity.of(
+                actingUser,
+                "edited",
+                ActivitySubject.USER,
+                userId,
+                "Changed the role of " + user.getUsername() + " to " + role,
+                "/admin/users"));
     }
 
     void setEnabled(long userId, boolean enabled, String actingUser) {
@@ -107,8 +115,13 @@ public class Accounts {
             }
         }
         user.setEnabled(enabled);
-        events.publishEvent(Activity.of(actingUser, enabled ? "enabled" : "disabled", "user", userId,
-                (enabled ? "Enabled " : "Disabled ") + user.getUsername(), "/admin/users"));
+        events.publishEvent(Activity.of(
+                actingUser,
+                enabled ? "enabled" : "disabled",
+                "user",
+                userId,
+                (enabled ? "Enabled " : "Disabled ") + user.getUsername(),
+                "/admin/users"));
     }
 
     void changeOwnPassword(String username, String current, String password) {
@@ -130,7 +143,8 @@ public class Accounts {
     /** Creates a token and returns its secret, which is never stored and cannot be shown again. */
     IssuedToken issueToken(String name, String ownerUsername, TokenScope scope) {
         if (name == null || name.isBlank() || name.length() > 128) {
-            throw new IllegalArgumentException("Give the token a name of 1–128 characters (e.g. the machine it is for).");
+            throw new IllegalArgumentException(
+                    "Give the token a name of 1–128 characters (e.g. the machine it is for).");
         }
         Names.check("The token name", name);
         if (scope == null || !TokenScope.issuable().contains(scope)) {
@@ -142,12 +156,18 @@ public class Accounts {
             throw new FieldProblem("owner", "User '" + owner.getUsername() + "' is disabled.");
         }
         if (owner.getRole() == Role.PATHOLOGIST) {
-            throw new FieldProblem("owner", "User '" + owner.getUsername()
-                    + "' is a pathologist: pathologists cannot hold machine tokens.");
+            throw new FieldProblem(
+                    "owner",
+                    "User '" + owner.getUsername() + "' is a pathologist: pathologists cannot hold machine tokens.");
         }
         String secret = TokenSecrets.newSecret();
-        MachineToken token = tokens.save(new MachineToken(name.trim(), owner, scope, TokenSecrets.hash(secret),
-                TokenSecrets.displayPrefix(secret), clock.instant()));
+        MachineToken token = tokens.save(new MachineToken(
+                name.trim(),
+                owner,
+                scope,
+                TokenSecrets.hash(secret),
+                TokenSecrets.displayPrefix(secret),
+                clock.instant()));
         return new IssuedToken(token.getId(), token.getName(), secret);
     }
 
@@ -161,8 +181,8 @@ public class Accounts {
      * (tokens a server issued for itself at an earlier start); returns how many.
      */
     public int revokeNodeTokens(String namePrefix, Instant before) {
-        var old = tokens.findByScopeAndRevokedAtIsNullAndNameStartingWithAndCreatedAtBefore(TokenScope.NODE,
-                namePrefix, before);
+        var old = tokens.findByScopeAndRevokedAtIsNullAndNameStartingWithAndCreatedAtBefore(
+                TokenScope.NODE, namePrefix, before);
         old.forEach(t -> t.revoke(clock.instant()));
         return old.size();
     }
@@ -185,7 +205,9 @@ public class Accounts {
     @Transactional(readOnly = true)
     List<String> tokenOwners() {
         return users.findAll(Sort.by("username")).stream()
-                .filter(u -> u.isEnabled() && u.getRole() != Role.PATHOLOGIST).map(UserAccount::getUsername).toList();
+                .filter(u -> u.isEnabled() && u.getRole() != Role.PATHOLOGIST)
+                .map(UserAccount::getUsername)
+                .toList();
     }
 
     // the admin pages' actions: the write and its activity event together
@@ -193,23 +215,38 @@ public class Accounts {
     /** An administrator ({@code by}) creates a user, recorded in the activity trail. */
     UserAccount createUser(String username, String displayName, Role role, String password, String by) {
         UserAccount user = createUser(username, displayName, role, password);
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.USER, user.getId(),
-                "Created user '" + user.getUsername() + "' (" + user.getRole() + ")", "/admin/users"));
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.USER,
+                user.getId(),
+                "Created user '" + user.getUsername() + "' (" + user.getRole() + ")",
+                "/admin/users"));
         return user;
     }
 
     /** An administrator ({@code by}) resets a user's password, recorded in the activity trail. */
     void resetPassword(long userId, String password, String by) {
         resetPassword(userId, password);
-        events.publishEvent(Activity.of(by, "edited", ActivitySubject.USER, userId, "Reset the password of " + find(userId).getUsername(),
+        events.publishEvent(Activity.of(
+                by,
+                "edited",
+                ActivitySubject.USER,
+                userId,
+                "Reset the password of " + find(userId).getUsername(),
                 "/admin/users"));
     }
 
     /** An administrator ({@code by}) issues a token, recorded in the activity trail. */
     IssuedToken issueToken(String name, String ownerUsername, TokenScope scope, String by) {
         IssuedToken issued = issueToken(name, ownerUsername, scope);
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.TOKEN, issued.id(),
-                "Created " + scope + " token '" + issued.name() + "' for " + ownerUsername, "/admin/tokens"));
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.TOKEN,
+                issued.id(),
+                "Created " + scope + " token '" + issued.name() + "' for " + ownerUsername,
+                "/admin/tokens"));
         return issued;
     }
 
@@ -217,7 +254,8 @@ public class Accounts {
     void revokeToken(long tokenId, String by) {
         revokeToken(tokenId);
         String name = tokens.findById(tokenId).map(MachineToken::getName).orElse("#" + tokenId);
-        events.publishEvent(Activity.of(by, "revoked", ActivitySubject.TOKEN, tokenId, "Revoked token '" + name + "'", "/admin/tokens"));
+        events.publishEvent(Activity.of(
+                by, "revoked", ActivitySubject.TOKEN, tokenId, "Revoked token '" + name + "'", "/admin/tokens"));
     }
 
     void revokeToken(long tokenId) {
@@ -239,7 +277,8 @@ public class Accounts {
     /** Whether {@code username} is an enabled account (a job credential acts for its submitter only then). */
     @Transactional(readOnly = true)
     public boolean isEnabledUser(String username) {
-        return username != null && users.findByUsername(username).filter(UserAccount::isEnabled).isPresent();
+        return username != null
+                && users.findByUsername(username).filter(UserAccount::isEnabled).isPresent();
     }
 
     /** Usernames of enabled users with the given role, sorted; for pickers in other modules. */
@@ -247,7 +286,9 @@ public class Accounts {
     public List<String> usernamesWithRole(Role role) {
         return users.findAll().stream()
                 .filter(u -> u.getRole() == role && u.isEnabled())
-                .map(UserAccount::getUsername).sorted().toList();
+                .map(UserAccount::getUsername)
+                .sorted()
+                .toList();
     }
 
     private UserAccount find(long userId) {
@@ -257,13 +298,12 @@ public class Accounts {
 
     private void guardLastAdmin(UserAccount user, String verb) {
         if (user.isEnabled() && users.countByRoleAndEnabledTrue(Role.ADMIN) <= 1) {
-            throw new IllegalArgumentException("Cannot " + verb + " '" + user.getUsername()
-                    + "': it is the last enabled administrator.");
+            throw new IllegalArgumentException(
+                    "Cannot " + verb + " '" + user.getUsername() + "': it is the last enabled administrator.");
         }
     }
 
-    record IssuedToken(long id, String name, String secret) {
-    }
+    record IssuedToken(long id, String name, String secret) {}
 
     /** A rule violation that belongs to one form field ({@code field}), shown next to it. */
     static final class FieldProblem extends IllegalArgumentException {

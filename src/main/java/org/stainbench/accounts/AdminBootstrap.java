@@ -2,7 +2,6 @@ package org.stainbench.accounts;
 
 import java.security.SecureRandom;
 import java.util.Base64;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -23,7 +22,9 @@ class AdminBootstrap implements ApplicationRunner {
     private final Accounts accounts;
     private final String configuredPassword;
 
-    AdminBootstrap(UserRepository users, Accounts accounts,
+    AdminBootstrap(
+            UserRepository users,
+            Accounts accounts,
             @Value("${stainbench.admin-password:}") String configuredPassword) {
         this.users = users;
         this.accounts = accounts;
@@ -38,9 +39,11 @@ class AdminBootstrap implements ApplicationRunner {
         if (!configuredPassword.isBlank()) {
             accounts.createUser("admin", "Administrator", Role.ADMIN, configuredPassword, false);
             log.info("Created the first account 'admin' with the password from STAINBENCH_ADMIN_PASSWORD.");
-            PasswordRule.problem("admin", configuredPassword).ifPresent(p -> log.warn(
-                    "STAINBENCH_ADMIN_PASSWORD breaks the password rule ({}) It was used anyway for the first start;"
-                            + " change it under My account.", p));
+            PasswordRule.problem("admin", configuredPassword)
+                    .ifPresent(p -> log.warn(
+                            "STAINBENCH_ADMIN_PASSWORD breaks the password rule ({}) It was used anyway for the first start;"
+                                    + " change it under My account.",
+                            p));
         } else {
             String password;
             do {
@@ -49,14 +52,16 @@ class AdminBootstrap implements ApplicationRunner {
                 password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
             } while (PasswordRule.problem("admin", password).isPresent());
             accounts.createUser("admin", "Administrator", Role.ADMIN, password);
-            log.warn("""
+            log.warn(
+                    """
 
                     ==========================================================
                       Created the first account.  user: admin   password: {}
                       This password is shown once; change it by creating your
                       own admin account, or set STAINBENCH_ADMIN_PASSWORD before
                       the first start.
-                    ==========================================================""", password);
+                    ==========================================================""",
+                    password);
         }
     }
 }

@@ -2,7 +2,6 @@ package org.stainbench.accounts;
 
 import java.security.Principal;
 import java.time.Instant;
-
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,8 +11,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 
 /** Admin pages: users (create, re-role, disable) and machine tokens (create, revoke). */
 @Controller
@@ -46,8 +43,8 @@ class AdminController {
     @PostMapping("/users")
     String createUser(@ModelAttribute("form") UserForm form, Principal me, Model model, RedirectAttributes flash) {
         try {
-            UserAccount user = accounts.createUser(form.username(), form.displayName(), form.role(), form.password(),
-                    me.getName());
+            UserAccount user = accounts.createUser(
+                    form.username(), form.displayName(), form.role(), form.password(), me.getName());
             flash.addFlashAttribute("message", "Created user '" + user.getUsername() + "' as " + user.getRole() + ".");
             return "redirect:/admin/users";
         } catch (IllegalArgumentException e) {
@@ -59,19 +56,26 @@ class AdminController {
 
     @PostMapping("/users/{id}/role")
     String changeRole(@PathVariable long id, @RequestParam Role role, Principal me, RedirectAttributes flash) {
-        return act(flash, () -> accounts.changeRole(id, role, me.getName()), "Role changed to " + role + "." + (role == Role.PATHOLOGIST
-                ? " Pathologists hold no machine tokens: theirs were revoked." : "")
-                + " Their open sessions end now.", "/admin/users");
+        return act(
+                flash,
+                () -> accounts.changeRole(id, role, me.getName()),
+                "Role changed to " + role + "."
+                        + (role == Role.PATHOLOGIST ? " Pathologists hold no machine tokens: theirs were revoked." : "")
+                        + " Their open sessions end now.",
+                "/admin/users");
     }
 
     @PostMapping("/users/{id}/enabled")
     String setEnabled(@PathVariable long id, @RequestParam boolean enabled, Principal me, RedirectAttributes flash) {
-        return act(flash, () -> accounts.setEnabled(id, enabled, me.getName()), enabled ? "User enabled." : "User disabled.", "/admin/users");
+        return act(
+                flash,
+                () -> accounts.setEnabled(id, enabled, me.getName()),
+                enabled ? "User enabled." : "User disabled.",
+                "/admin/users");
     }
 
     @PostMapping("/users/{id}/password")
-    String resetPassword(@PathVariable long id, @RequestParam String password, Principal me,
-            RedirectAttributes flash) {
+    String resetPassword(@PathVariable long id, @RequestParam String password, Principal me, RedirectAttributes flash) {
         return act(flash, () -> accounts.resetPassword(id, password, me.getName()), "Password reset.", "/admin/users");
     }
 
@@ -84,13 +88,17 @@ class AdminController {
     }
 
     @PostMapping("/tokens")
-    String createToken(@RequestParam String name, @RequestParam String owner, @RequestParam TokenScope scope,
-            Principal me, RedirectAttributes flash) {
+    String createToken(
+            @RequestParam String name,
+            @RequestParam String owner,
+            @RequestParam TokenScope scope,
+            Principal me,
+            RedirectAttributes flash) {
         try {
             Accounts.IssuedToken issued = accounts.issueToken(name, owner, scope, me.getName());
             flash.addFlashAttribute("issuedToken", issued);
-            flash.addFlashAttribute("message", "Created token '" + issued.name()
-                    + "'. Copy it now: it is shown only once.");
+            flash.addFlashAttribute(
+                    "message", "Created token '" + issued.name() + "'. Copy it now: it is shown only once.");
         } catch (Accounts.FieldProblem e) {
             flash.addFlashAttribute(e.field() + "Error", e.getMessage());
             flash.addFlashAttribute("error", "The token was not created: see the form below.");
@@ -117,19 +125,32 @@ class AdminController {
 
     record UserRow(long id, String username, String displayName, Role role, boolean enabled, Instant createdAt) {
         static UserRow of(UserAccount u) {
-            return new UserRow(u.getId(), u.getUsername(), u.getDisplayName(), u.getRole(), u.isEnabled(),
-                    u.getCreatedAt());
+            return new UserRow(
+                    u.getId(), u.getUsername(), u.getDisplayName(), u.getRole(), u.isEnabled(), u.getCreatedAt());
         }
     }
 
-    record TokenRow(long id, String name, String owner, TokenScope scope, String tokenPrefix, Instant createdAt,
-            Instant lastUsedAt, Instant revokedAt) {
+    record TokenRow(
+            long id,
+            String name,
+            String owner,
+            TokenScope scope,
+            String tokenPrefix,
+            Instant createdAt,
+            Instant lastUsedAt,
+            Instant revokedAt) {
         static TokenRow of(MachineToken t) {
-            return new TokenRow(t.getId(), t.getName(), t.getOwner().getUsername(), t.getScope(), t.getTokenPrefix(),
-                    t.getCreatedAt(), t.getLastUsedAt(), t.getRevokedAt());
+            return new TokenRow(
+                    t.getId(),
+                    t.getName(),
+                    t.getOwner().getUsername(),
+                    t.getScope(),
+                    t.getTokenPrefix(),
+                    t.getCreatedAt(),
+                    t.getLastUsedAt(),
+                    t.getRevokedAt());
         }
     }
 
-    record UserForm(String username, String displayName, Role role, String password) {
-    }
+    record UserForm(String username, String displayName, Role role, String password) {}
 }

@@ -10,8 +10,7 @@ import org.springframework.security.core.Authentication;
  */
 public final class ApiAccess {
 
-    private ApiAccess() {
-    }
+    private ApiAccess() {}
 
     /** The caller's user has the role (any machine token). */
     public static void requireRole(Authentication auth, String role) {
@@ -24,12 +23,13 @@ public final class ApiAccess {
     public static void requireApiToken(Authentication auth, String role) {
         boolean api = auth != null && auth.getPrincipal() instanceof ApiPrincipal p && p.scope() == TokenScope.API;
         if (!api || !hasRole(auth, role)) {
-            throw new AccessDeniedException("This needs an API token of a user with the " + role.toLowerCase(Locale.ROOT)
-                    + " role.");
+            throw new AccessDeniedException(
+                    "This needs an API token of a user with the " + role.toLowerCase(Locale.ROOT) + " role.");
         }
     }
 
     static boolean hasRole(Authentication auth, String role) {
-        return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_" + role));
+        return auth != null
+                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_" + role));
     }
 }

@@ -1,5 +1,9 @@
 package org.stainbench.accounts;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -40,8 +38,13 @@ class BearerTokenFilter extends OncePerRequestFilter {
     private final ObjectProvider<CredentialResolver> credentials;
     private final UserRepository users;
 
-    BearerTokenFilter(MachineTokenRepository tokens, AuthenticationEntryPoint entryPoint, TransactionTemplate tx,
-            Clock clock, ObjectProvider<CredentialResolver> credentials, UserRepository users) {
+    BearerTokenFilter(
+            MachineTokenRepository tokens,
+            AuthenticationEntryPoint entryPoint,
+            TransactionTemplate tx,
+            Clock clock,
+            ObjectProvider<CredentialResolver> credentials,
+            UserRepository users) {
         this.credentials = credentials;
         this.users = users;
         this.tokens = tokens;
@@ -62,13 +65,15 @@ class BearerTokenFilter extends OncePerRequestFilter {
         Optional<Resolved> resolved = tx.execute(status -> resolve(secret));
         if (resolved == null || resolved.isEmpty()) {
             SecurityContextHolder.clearContext();
-            entryPoint.commence(request, response,
+            entryPoint.commence(
+                    request,
+                    response,
                     new BadCredentialsException("The machine token is unknown, revoked, or its owner is disabled."));
             return;
         }
         Resolved r = resolved.get();
-        var auth = UsernamePasswordAuthenticationToken.authenticated(r.principal(), null,
-                AuthorityUtils.createAuthorityList(r.authorities()));
+        var auth = UsernamePasswordAuthenticationToken.authenticated(
+                r.principal(), null, AuthorityUtils.createAuthorityList(r.authorities()));
         var context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(auth);
         SecurityContextHolder.setContext(context);
@@ -82,31 +87,38 @@ class BearerTokenFilter extends OncePerRequestFilter {
     private Optional<Resolved> resolve(String secret) {
         if (secret.startsWith(CredentialResolver.JOB_PREFIX)) {
             CredentialResolver resolver = credentials.getIfAvailable();
-            return resolver == null ? Optional.empty() : resolver.resolve(secret)
-                    .filter(p -> p.scope() == TokenScope.JOB)
-                    .filter(p -> users.findByUsername(p.username()).filter(UserAccount::isEnabled).isPresent())
-                    .map(p -> new Resolved(p, List.of(TokenScope.JOB.authority())));
+            return resolver == null
+                    ? Optional.empty()
+                    : resolver.resolve(secret)
+                            .filter(p -> p.scope() == TokenScope.JOB)
+                            .filter(p -> users.findByUsername(p.username())
+                                    .filter(UserAccount::isEnabled)
+                                    .isPresent())
+                            .map(p -> new Resolved(p, List.of(TokenScope.JOB.authority())));
         }
         if (!secret.startsWith(TokenSecrets.PREFIX)) {
             return Optional.empty();
         }
-        return tokens.findByTokenHash(TokenSecrets.hash(secret)).filter(MachineToken::isActive).map(t -> {
-            Instant now = clock.instant();
-            if (t.getLastUsedAt() == null || t.getLastUsedAt().plus(TOUCH_EVERY).isBefore(now)) {
-                tokens.touch(t.getId(), now);
-            }
-            List<String> authorities = new ArrayList<>();
-            authorities.add(t.getScope().authority());
-            if (t.getScope() == TokenScope.API) {
-                authorities.addAll(t.getOwner().getRole().authorities());
-            } else {
-                authorities.add("ROLE_NODE");
-            }
-            return new Resolved(new ApiPrincipal(t.getOwner().getUsername(), t.getId(), t.getName(), t.getScope()),
-                    authorities);
-        });
+        return tokens.findByTokenHash(TokenSecrets.hash(secret))
+                .filter(MachineToken::isActive)
+                .map(t -> {
+                    Instant now = clock.instant();
+                    if (t.getLastUsedAt() == null
+                            || t.getLastUsedAt().plus(TOUCH_EVERY).isBefore(now)) {
+                        tokens.touch(t.getId(), now);
+                    }
+                    List<String> authorities = new ArrayList<>();
+                    authorities.add(t.getScope().authority());
+                    if (t.getScope() == TokenScope.API) {
+                        authorities.addAll(t.getOwner().getRole().authorities());
+                    } else {
+                        authorities.add("ROLE_NODE");
+                    }
+                    return new Resolved(
+                            new ApiPrincipal(t.getOwner().getUsername(), t.getId(), t.getName(), t.getScope()),
+                            authorities);
+                });
     }
 
-    private record Resolved(ApiPrincipal principal, List<String> authorities) {
-    }
+    private record Resolved(ApiPrincipal principal, List<String> authorities) {}
 }

@@ -19,8 +19,10 @@ class DatabaseUserDetails implements UserDetailsService {
     @Override
     @Transactional(readOnly = true)
     public UserDetails loadUserByUsername(String username) {
-        UserAccount u = users.findByUsername(username == null ? "" : username.trim().toLowerCase())
+        UserAccount u = users.findByUsername(
+                        username == null ? "" : username.trim().toLowerCase())
                 .orElseThrow(() -> new UsernameNotFoundException("No such user"));
-        return new SignedInUser(u, AuthorityUtils.createAuthorityList(u.getRole().authorities()));
+        return new SignedInUser(
+                u, AuthorityUtils.createAuthorityList(u.getRole().authorities()));
     }
 }

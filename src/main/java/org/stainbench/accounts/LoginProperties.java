@@ -1,7 +1,6 @@
 package org.stainbench.accounts;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -23,5 +22,4 @@ record LoginProperties(
         @DefaultValue("30s") Duration lockout,
         @DefaultValue("15m") Duration maxLockout,
         @DefaultValue("1h") Duration forgetAfter,
-        @DefaultValue("10000") int trackedKeys) {
-}
+        @DefaultValue("10000") int trackedKeys) {}

@@ -1,13 +1,11 @@
 package org.stainbench.accounts;
 
-import java.io.IOException;
-import java.time.Duration;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.time.Duration;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
@@ -19,11 +17,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Sign-in throttling on the form login: refuses {@code POST /login} while its user name or the client address is locked
  * ({@link LoginThrottle}), and counts the outcome of every other attempt. Refusals go to {@code /login?locked=SECONDS}.
  */
-class LoginThrottleFilter extends OncePerRequestFilter implements AuthenticationFailureHandler,
-        AuthenticationSuccessHandler {
+class LoginThrottleFilter extends OncePerRequestFilter
+        implements AuthenticationFailureHandler, AuthenticationSuccessHandler {
 
     private final LoginThrottle throttle;
-    private final SavedRequestAwareAuthenticationSuccessHandler success = new SavedRequestAwareAuthenticationSuccessHandler();
+    private final SavedRequestAwareAuthenticationSuccessHandler success =
+            new SavedRequestAwareAuthenticationSuccessHandler();
 
     LoginThrottleFilter(LoginThrottle throttle) {
         this.throttle = throttle;
@@ -48,8 +47,9 @@ class LoginThrottleFilter extends OncePerRequestFilter implements Authentication
     }
 
     @Override
-    public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-            AuthenticationException exception) throws IOException {
+    public void onAuthenticationFailure(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+            throws IOException {
         var locked = throttle.failed(request.getParameter("username"), request.getRemoteAddr());
         if (locked.isPresent()) {
             sendLocked(request, response, locked.get());
@@ -59,8 +59,9 @@ class LoginThrottleFilter extends OncePerRequestFilter implements Authentication
     }
 
     @Override
-    public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
-            Authentication authentication) throws IOException, ServletException {
+    public void onAuthenticationSuccess(
+            HttpServletRequest request, HttpServletResponse response, Authentication authentication)
+            throws IOException, ServletException {
         throttle.succeeded(authentication.getName());
         success.onAuthenticationSuccess(request, response, authentication);
     }

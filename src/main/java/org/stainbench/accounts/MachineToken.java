@@ -1,7 +1,5 @@
 package org.stainbench.accounts;
 
-import java.time.Instant;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -13,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
+import java.time.Instant;
 
 /** A machine token; only the SHA-256 of its secret is stored. */
 @Entity
@@ -50,11 +49,10 @@ class MachineToken {
     @Column(name = "revoked_at")
     private Instant revokedAt;
 
-    protected MachineToken() {
-    }
+    protected MachineToken() {}
 
-    MachineToken(String name, UserAccount owner, TokenScope scope, String tokenHash, String tokenPrefix,
-            Instant createdAt) {
+    MachineToken(
+            String name, UserAccount owner, TokenScope scope, String tokenHash, String tokenPrefix, Instant createdAt) {
         this.name = name;
         this.owner = owner;
         this.scope = scope;

@@ -2,7 +2,6 @@ package org.stainbench.accounts;
 
 import java.time.Instant;
 import java.util.Optional;
-
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;

@@ -21,8 +21,7 @@ final class PasswordRule {
 
     private static final Set<String> COMMON = load("/accounts/common-passwords.txt");
 
-    private PasswordRule() {
-    }
+    private PasswordRule() {}
 
     /** Why {@code password} is refused for {@code username}, or empty when it is fine. */
     static Optional<String> problem(String username, String password) {
@@ -30,7 +29,9 @@ final class PasswordRule {
             return Optional.of("Password must have at least " + MIN_LENGTH + " characters.");
         }
         String lower = password.toLowerCase(Locale.ROOT);
-        if (username != null && !username.isBlank() && lower.contains(username.trim().toLowerCase(Locale.ROOT))) {
+        if (username != null
+                && !username.isBlank()
+                && lower.contains(username.trim().toLowerCase(Locale.ROOT))) {
             return Optional.of("Password must not contain the user name.");
         }
         if (COMMON.contains(lower)) {

@@ -1,10 +1,8 @@
 package org.stainbench.accounts;
 
-import java.io.IOException;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
@@ -31,14 +29,16 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
         write(request, response, HttpStatus.FORBIDDEN, "This token may not do that.");
     }
 
-    private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
-            String detail) throws IOException {
+    private static void write(
+            HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+            throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase()
-                + "\",\"status\":" + status.value() + ",\"detail\":\"" + json(detail)
-                + "\",\"instance\":\"" + json(request.getRequestURI()) + "\"}");
+        response.getWriter()
+                .write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase()
+                        + "\",\"status\":" + status.value() + ",\"detail\":\"" + json(detail)
+                        + "\",\"instance\":\"" + json(request.getRequestURI()) + "\"}");
     }
 
     private static String json(String s) {

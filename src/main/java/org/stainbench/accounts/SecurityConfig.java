@@ -1,7 +1,6 @@
 package org.stainbench.accounts;
 
 import java.time.Clock;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,8 +15,8 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -42,9 +41,17 @@ class SecurityConfig {
             + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
     /** GET pages that are nothing but a form only a member may submit: a supervisor gets 403, not a dead form. */
-    static final String[] MEMBER_FORMS = {"/training/new", "/training/cpu", "/jobs/new", "/reports/new",
-        "/review/sessions/new", "/datasets/*/delete", "/checkpoints/*/delete", "/runs/*/delete",
-        "/runs/experiments/*/delete"};
+    static final String[] MEMBER_FORMS = {
+        "/training/new",
+        "/training/cpu",
+        "/jobs/new",
+        "/reports/new",
+        "/review/sessions/new",
+        "/datasets/*/delete",
+        "/checkpoints/*/delete",
+        "/runs/*/delete",
+        "/runs/experiments/*/delete"
+    };
 
     static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
             + "serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
@@ -57,25 +64,34 @@ class SecurityConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain apiChain(HttpSecurity http, MachineTokenRepository tokens, TransactionTemplate tx,
-            Clock clock, ObjectProvider<CredentialResolver> credentials, UserRepository users) throws Exception {
+    SecurityFilterChain apiChain(
+            HttpSecurity http,
+            MachineTokenRepository tokens,
+            TransactionTemplate tx,
+            Clock clock,
+            ObjectProvider<CredentialResolver> credentials,
+            UserRepository users)
+            throws Exception {
         ProblemResponses problems = new ProblemResponses();
         http.securityMatcher("/api/**")
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
-                .addFilterBefore(new BearerTokenFilter(tokens, problems, tx, clock, credentials, users),
+                .addFilterBefore(
+                        new BearerTokenFilter(tokens, problems, tx, clock, credentials, users),
                         AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers("/api/2.0/mlflow/**", "/api/2.0/mlflow-artifacts/**").authenticated()
+                .authorizeHttpRequests(a -> a.requestMatchers("/api/2.0/mlflow/**", "/api/2.0/mlflow-artifacts/**")
+                        .authenticated()
                         // a features job's own credential reads its work and uploads its features (issue 21); the
                         // controller lets that job's credential in and nobody else
-                        .requestMatchers("/api/evaluations/feature-jobs/**").authenticated()
+                        .requestMatchers("/api/evaluations/feature-jobs/**")
+                        .authenticated()
                         // a job credential (SCOPE_JOB) is for the MLflow API only
-                        .anyRequest().access(AuthorizationManagers.allOf(
+                        .anyRequest()
+                        .access(AuthorizationManagers.allOf(
                                 AuthenticatedAuthorizationManager.authenticated(),
-                                AuthorizationManagers.not(AuthorityAuthorizationManager.hasAuthority(
-                                        TokenScope.JOB.authority())))))
+                                AuthorizationManagers.not(
+                                        AuthorityAuthorizationManager.hasAuthority(TokenScope.JOB.authority())))))
                 .exceptionHandling(e -> e.authenticationEntryPoint(problems).accessDeniedHandler(problems));
         return http.build();
     }
@@ -86,18 +102,36 @@ class SecurityConfig {
         LoginThrottleFilter throttling = new LoginThrottleFilter(throttle);
         http.addFilterBefore(new StaleSessionFilter(users), AnonymousAuthenticationFilter.class)
                 .addFilterBefore(throttling, UsernamePasswordAuthenticationFilter.class)
-                .authorizeHttpRequests(a -> a
-                .requestMatchers("/login", "/error", "/css/**", "/js/**", "/img/**", "/webjars/**",
-                        "/favicon.ico", "/actuator/health", "/actuator/health/**").permitAll()
-                .requestMatchers("/admin/**").hasRole("ADMIN")
-                // pages that are only a form a supervisor could not submit (issue 18): members only
-                .requestMatchers(HttpMethod.GET, MEMBER_FORMS).hasRole("MEMBER")
-                .requestMatchers("/review/**").hasAnyRole("PATHOLOGIST", "SUPERVISOR")
-                .requestMatchers("/", "/account", "/account/**").authenticated()
-                .requestMatchers(HttpMethod.GET, "/**").hasRole("SUPERVISOR")
-                .anyRequest().hasRole("MEMBER"))
-                .formLogin(f -> f.loginPage("/login").successHandler(throttling).failureHandler(throttling).permitAll())
-                .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
+                .authorizeHttpRequests(a -> a.requestMatchers(
+                                "/login",
+                                "/error",
+                                "/css/**",
+                                "/js/**",
+                                "/img/**",
+                                "/webjars/**",
+                                "/favicon.ico",
+                                "/actuator/health",
+                                "/actuator/health/**")
+                        .permitAll()
+                        .requestMatchers("/admin/**")
+                        .hasRole("ADMIN")
+                        // pages that are only a form a supervisor could not submit (issue 18): members only
+                        .requestMatchers(HttpMethod.GET, MEMBER_FORMS)
+                        .hasRole("MEMBER")
+                        .requestMatchers("/review/**")
+                        .hasAnyRole("PATHOLOGIST", "SUPERVISOR")
+                        .requestMatchers("/", "/account", "/account/**")
+                        .authenticated()
+                        .requestMatchers(HttpMethod.GET, "/**")
+                        .hasRole("SUPERVISOR")
+                        .anyRequest()
+                        .hasRole("MEMBER"))
+                .formLogin(f -> f.loginPage("/login")
+                        .successHandler(throttling)
+                        .failureHandler(throttling)
+                        .permitAll())
+                .logout(l ->
+                        l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .headers(h -> h.frameOptions(f -> f.sameOrigin())
                         // written when the response commits, and only where the response has none of its own
                         // (artifact downloads and the report print document set a stricter one)

@@ -1,7 +1,6 @@
 package org.stainbench.accounts;
 
 import java.time.Duration;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -36,11 +35,13 @@ class SessionStore {
     }
 
     @Bean
-    CookieSerializer sessionCookie(@Value("${server.servlet.session.cookie.name:JSESSIONID}") String name,
-                                   @Value("${server.servlet.session.cookie.same-site:lax}") String sameSite) {
+    CookieSerializer sessionCookie(
+            @Value("${server.servlet.session.cookie.name:JSESSIONID}") String name,
+            @Value("${server.servlet.session.cookie.same-site:lax}") String sameSite) {
         DefaultCookieSerializer cookie = new DefaultCookieSerializer();
         cookie.setCookieName(name);
-        cookie.setSameSite(sameSite.substring(0, 1).toUpperCase() + sameSite.substring(1).toLowerCase());
+        cookie.setSameSite(
+                sameSite.substring(0, 1).toUpperCase() + sameSite.substring(1).toLowerCase());
         cookie.setUseHttpOnlyCookie(true);
         cookie.setUseBase64Encoding(false);
         cookie.setCookiePath("/");

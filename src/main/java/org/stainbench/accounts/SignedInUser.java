@@ -1,7 +1,6 @@
 package org.stainbench.accounts;
 
 import java.util.Collection;
-
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 

@@ -1,13 +1,11 @@
 package org.stainbench.accounts;
 
-import java.io.IOException;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-
+import java.io.IOException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -32,8 +30,11 @@ class StaleSessionFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        return path.startsWith("/css/") || path.startsWith("/js/") || path.startsWith("/img/")
-                || path.startsWith("/webjars/") || path.equals("/favicon.ico");
+        return path.startsWith("/css/")
+                || path.startsWith("/js/")
+                || path.startsWith("/img/")
+                || path.startsWith("/webjars/")
+                || path.equals("/favicon.ico");
     }
 
     @Override

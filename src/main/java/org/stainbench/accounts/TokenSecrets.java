@@ -13,8 +13,7 @@ final class TokenSecrets {
     static final String PREFIX = "sbt_";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TokenSecrets() {
-    }
+    private TokenSecrets() {}
 
     static String newSecret() {
         byte[] bytes = new byte[32];

@@ -1,7 +1,5 @@
 package org.stainbench.accounts;
 
-import java.time.Instant;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -10,6 +8,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.Instant;
 
 @Entity
 @Table(name = "app_user")
@@ -38,8 +37,7 @@ class UserAccount {
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
-    protected UserAccount() {
-    }
+    protected UserAccount() {}
 
     UserAccount(String username, String displayName, String passwordHash, Role role, Instant createdAt) {
         this.username = username;

@@ -1,7 +1,6 @@
 package org.stainbench.accounts;
 
 import java.util.Optional;
-
 import org.springframework.data.jpa.repository.JpaRepository;
 
 interface UserRepository extends JpaRepository<UserAccount, Long> {

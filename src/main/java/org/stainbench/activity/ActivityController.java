@@ -1,8 +1,7 @@
 package org.stainbench.activity;
 
-import java.time.LocalDate;
-
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import java.time.LocalDate;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.stereotype.Controller;
@@ -47,7 +46,10 @@ class ActivityController {
         model.addAttribute("query", p.query());
     }
 
-    record Params(String actor, String action, String type,
+    record Params(
+            String actor,
+            String action,
+            String type,
             @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
             @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
             Integer page) {
@@ -69,7 +71,10 @@ class ActivityController {
 
         private static void add(StringBuilder q, String k, String v) {
             if (v != null && !v.isBlank()) {
-                q.append('&').append(k).append('=').append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
+                q.append('&')
+                        .append(k)
+                        .append('=')
+                        .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
             }
         }
     }

@@ -7,7 +7,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.Pageable;
@@ -35,15 +34,27 @@ class ActivityTrail {
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void record(Activity a) {
         jdbc.sql("insert into activity (at, actor, action, subject_type, subject_id, summary, href)"
-                + " values (?, ?, ?, ?, ?, ?, ?)")
-                .params(Timestamp.from(clock.instant()), cut(a.actor(), 64), cut(a.action(), 32),
-                        cut(a.subjectType(), 32), cut(a.subjectId(), 64), cut(a.summary(), 1000), cut(a.href(), 500))
+                        + " values (?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        Timestamp.from(clock.instant()),
+                        cut(a.actor(), 64),
+                        cut(a.action(), 32),
+                        cut(a.subjectType(), 32),
+                        cut(a.subjectId(), 64),
+                        cut(a.summary(), 1000),
+                        cut(a.href(), 500))
                 .update();
     }
 
-    record Entry(long id, Instant at, String actor, String action, String subjectType, String subjectId,
-            String summary, String href) {
-    }
+    record Entry(
+            long id,
+            Instant at,
+            String actor,
+            String action,
+            String subjectType,
+            String subjectId,
+            String summary,
+            String href) {}
 
     record Filter(String actor, String action, String subjectType, LocalDate from, LocalDate to) {
 
@@ -74,17 +85,27 @@ class ActivityTrail {
         }
         if (f.to() != null) {
             where.append(" and at < ?");
-            args.add(Timestamp.from(f.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+            args.add(Timestamp.from(
+                    f.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
         }
-        long total = jdbc.sql("select count(*) from activity" + where).params(args).query(Long.class).single();
+        long total = jdbc.sql("select count(*) from activity" + where)
+                .params(args)
+                .query(Long.class)
+                .single();
         List<Object> pageArgs = new ArrayList<>(args);
         pageArgs.add(page.getPageSize());
         pageArgs.add(page.getOffset());
         List<Entry> rows = jdbc.sql("select * from activity" + where + " order by at desc, id desc limit ? offset ?")
                 .params(pageArgs)
-                .query((rs, i) -> new Entry(rs.getLong("id"), rs.getTimestamp("at").toInstant(), rs.getString("actor"),
-                        rs.getString("action"), rs.getString("subject_type"), rs.getString("subject_id"),
-                        rs.getString("summary"), rs.getString("href")))
+                .query((rs, i) -> new Entry(
+                        rs.getLong("id"),
+                        rs.getTimestamp("at").toInstant(),
+                        rs.getString("actor"),
+                        rs.getString("action"),
+                        rs.getString("subject_type"),
+                        rs.getString("subject_id"),
+                        rs.getString("summary"),
+                        rs.getString("href")))
                 .list();
         return new PageImpl<>(rows, page, total);
     }
@@ -94,7 +115,9 @@ class ActivityTrail {
         if (!List.of("actor", "action", "subject_type").contains(column)) {
             throw new IllegalArgumentException(column);
         }
-        return jdbc.sql("select distinct " + column + " from activity order by " + column).query(String.class).list();
+        return jdbc.sql("select distinct " + column + " from activity order by " + column)
+                .query(String.class)
+                .list();
     }
 
     private static boolean blank(String s) {

@@ -34,6 +34,7 @@ public final class ArtifactCache {
     private final LinkedHashMap<String, Long> entries = new LinkedHashMap<>(256, 0.75f, true);
     /** key → its entries' file names (for invalidation). */
     private final Map<String, Set<String>> byKey = new HashMap<>();
+
     private final Map<String, String> keyOf = new HashMap<>();
     private long total;
     private long hits;
@@ -145,7 +146,8 @@ public final class ArtifactCache {
         Path tmp = Files.createTempFile(dir, ".fill-", ".part");
         long n;
         try {
-            try (InputStream in = opener.open(); OutputStream out = Files.newOutputStream(tmp)) {
+            try (InputStream in = opener.open();
+                    OutputStream out = Files.newOutputStream(tmp)) {
                 n = in.transferTo(out);
             }
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -6,8 +6,7 @@ public final class ArtifactKeys {
     /** Longest key (S3 allows 1024 bytes; the prefix of the bucket's keys needs room too). */
     public static final int MAX_KEY_BYTES = 900;
 
-    private ArtifactKeys() {
-    }
+    private ArtifactKeys() {}
 
     /**
      * A key is relative, {@code /}-separated, without empty, {@code .} or {@code ..} parts, without backslashes or
@@ -22,7 +21,8 @@ public final class ArtifactKeys {
             throw new IllegalArgumentException("An artifact key is at most " + MAX_KEY_BYTES + " bytes long.");
         }
         if (key.startsWith("/") || key.endsWith("/") || key.contains("\\")) {
-            throw new IllegalArgumentException("An artifact key is a relative path without backslashes: '" + key + "'.");
+            throw new IllegalArgumentException(
+                    "An artifact key is a relative path without backslashes: '" + key + "'.");
         }
         for (int i = 0; i < key.length(); i++) {
             if (Character.isISOControl(key.charAt(i))) {

@@ -23,8 +23,7 @@ import java.util.OptionalLong;
 public interface ArtifactStore {
 
     /** What {@link #list} returns: one object, its key and size. */
-    record ArtifactObject(String key, long size) {
-    }
+    record ArtifactObject(String key, long size) {}
 
     /**
      * Writes the stream's bytes as the object {@code key}, replacing any object there.

@@ -1,7 +1,6 @@
 package org.stainbench.artifacts;
 
 import java.io.IOException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -32,8 +31,11 @@ class ArtifactsConfig {
     static ArtifactStore open(ArtifactsProperties props) {
         if (props.store() == ArtifactsProperties.Kind.S3) {
             ArtifactsProperties.S3 s3 = props.s3();
-            return new S3ArtifactStore(S3ArtifactStore.client(s3.endpoint(), s3.region(), s3.pathStyle(), null),
-                    s3.bucket(), s3.prefix(), Math.toIntExact(s3.partSize().toBytes()));
+            return new S3ArtifactStore(
+                    S3ArtifactStore.client(s3.endpoint(), s3.region(), s3.pathStyle(), null),
+                    s3.bucket(),
+                    s3.prefix(),
+                    Math.toIntExact(s3.partSize().toBytes()));
         }
         return new LocalArtifactStore(props.root());
     }

@@ -1,7 +1,6 @@
 package org.stainbench.artifacts;
 
 import java.nio.file.Path;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -16,13 +15,13 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("stainbench.artifacts")
 public record ArtifactsProperties(
-        Path root,
-        @DefaultValue("local") Kind store,
-        @DefaultValue S3 s3,
-        @DefaultValue Cache cache) {
+        Path root, @DefaultValue("local") Kind store, @DefaultValue S3 s3, @DefaultValue Cache cache) {
 
     /** Which store. */
-    public enum Kind { LOCAL, S3 }
+    public enum Kind {
+        LOCAL,
+        S3
+    }
 
     /**
      * @param endpoint  the S3 API's URL, e.g. {@code http://minio:9000}; empty for AWS S3 itself
@@ -33,20 +32,24 @@ public record ArtifactsProperties(
      * @param prefix    a key prefix inside the bucket (e.g. {@code stainbench/}), empty for none
      * @param partSize  bytes per multipart part, and the most one upload holds in memory (at least 5MB)
      */
-    public record S3(@DefaultValue("") String endpoint, @DefaultValue("") String bucket,
-            @DefaultValue("us-east-1") String region, @DefaultValue("false") boolean pathStyle,
-            @DefaultValue("") String prefix, @DefaultValue("8MB") DataSize partSize) {
-    }
+    public record S3(
+            @DefaultValue("") String endpoint,
+            @DefaultValue("") String bucket,
+            @DefaultValue("us-east-1") String region,
+            @DefaultValue("false") boolean pathStyle,
+            @DefaultValue("") String prefix,
+            @DefaultValue("8MB") DataSize partSize) {}
 
     /**
      * @param dir     the cache folder (default: {@code artifact-cache} beside the artifact folder)
      * @param maxSize the most bytes it holds; least recently used entries go first
      */
-    public record Cache(Path dir, @DefaultValue("2GB") DataSize maxSize) {
-    }
+    public record Cache(Path dir, @DefaultValue("2GB") DataSize maxSize) {}
 
     /** The cache folder, defaulted. */
     public Path cacheDir() {
-        return cache.dir() != null ? cache.dir() : root.toAbsolutePath().normalize().resolveSibling("artifact-cache");
+        return cache.dir() != null
+                ? cache.dir()
+                : root.toAbsolutePath().normalize().resolveSibling("artifact-cache");
     }
 }

@@ -11,8 +11,7 @@ import java.util.HexFormat;
 /** SHA-256 of streams (the artifacts module depends on no other module, so it has its own). */
 final class Hashes {
 
-    private Hashes() {
-    }
+    private Hashes() {}
 
     static MessageDigest sha256() {
         try {

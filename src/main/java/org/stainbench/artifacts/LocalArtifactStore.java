@@ -106,7 +106,8 @@ public final class LocalArtifactStore implements ArtifactStore {
         }
         List<ArtifactObject> out = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(PART_PREFIX))
+            files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().startsWith(PART_PREFIX))
                     .forEach(f -> {
                         String key = root.relativize(f).toString().replace(java.io.File.separatorChar, '/');
                         if (key.startsWith(p)) {

@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.stainbench.shell.CliCommand;
 
 /**
@@ -56,8 +55,7 @@ public final class MigrateArtifactsCommand implements CliCommand {
     }
 
     /** What one run did. */
-    record Summary(long copied, long skipped, long failed, long bytes) {
-    }
+    record Summary(long copied, long skipped, long failed, long bytes) {}
 
     @Override
     public int run(String[] args) throws Exception {
@@ -98,17 +96,25 @@ public final class MigrateArtifactsCommand implements CliCommand {
             System.err.println("--threads must be a number from 1 to 64.");
             return 2;
         }
-        boolean pathStyle = Boolean.parseBoolean(opt(opts, "--path-style", "STAINBENCH_ARTIFACTS_S3_PATH_STYLE", "false"));
+        boolean pathStyle =
+                Boolean.parseBoolean(opt(opts, "--path-style", "STAINBENCH_ARTIFACTS_S3_PATH_STYLE", "false"));
         try (S3ArtifactStore target = new S3ArtifactStore(
-                S3ArtifactStore.client(opt(opts, "--endpoint", "STAINBENCH_ARTIFACTS_S3_ENDPOINT", ""),
-                        opt(opts, "--region", "STAINBENCH_ARTIFACTS_S3_REGION", "us-east-1"), pathStyle, null),
-                bucket, opt(opts, "--prefix", "STAINBENCH_ARTIFACTS_S3_PREFIX", ""), 8 * 1024 * 1024)) {
+                S3ArtifactStore.client(
+                        opt(opts, "--endpoint", "STAINBENCH_ARTIFACTS_S3_ENDPOINT", ""),
+                        opt(opts, "--region", "STAINBENCH_ARTIFACTS_S3_REGION", "us-east-1"),
+                        pathStyle,
+                        null),
+                bucket,
+                opt(opts, "--prefix", "STAINBENCH_ARTIFACTS_S3_PREFIX", ""),
+                8 * 1024 * 1024)) {
             if (opts.containsKey("--create-bucket")) {
                 target.createBucketIfMissing();
             }
             Summary s = migrate(new LocalArtifactStore(Path.of(from)), target, threads);
-            out.printf("migrate-artifacts: %d copied, %d already there (same SHA-256), %d failed; %d bytes copied "
-                    + "into %s%n", s.copied(), s.skipped(), s.failed(), s.bytes(), target.describe());
+            out.printf(
+                    "migrate-artifacts: %d copied, %d already there (same SHA-256), %d failed; %d bytes copied "
+                            + "into %s%n",
+                    s.copied(), s.skipped(), s.failed(), s.bytes(), target.describe());
             return s.failed() == 0 ? 0 : 1;
         }
     }
@@ -157,7 +163,10 @@ public final class MigrateArtifactsCommand implements CliCommand {
         return new Summary(copied.get(), skipped.get(), failed.get(), bytes.get());
     }
 
-    private enum Outcome { COPIED, SKIPPED }
+    private enum Outcome {
+        COPIED,
+        SKIPPED
+    }
 
     private static Outcome copyOne(ArtifactStore from, ArtifactStore to, ArtifactStore.ArtifactObject o)
             throws IOException {

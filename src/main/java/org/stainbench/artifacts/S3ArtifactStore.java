@@ -8,12 +8,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
-
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -47,7 +46,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             throw new IllegalArgumentException("stainbench.artifacts.s3.bucket must be set for the S3 artifact store.");
         }
         if (partSize < MIN_PART_SIZE) {
-            throw new IllegalArgumentException("stainbench.artifacts.s3.part-size must be at least 5MB (S3's minimum).");
+            throw new IllegalArgumentException(
+                    "stainbench.artifacts.s3.part-size must be at least 5MB (S3's minimum).");
         }
         this.s3 = s3;
         this.bucket = bucket;
@@ -56,10 +56,14 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     }
 
     /** A client for an endpoint (empty: AWS itself), with the default credentials chain unless one is given. */
-    public static S3Client client(String endpoint, String region, boolean pathStyle, AwsCredentialsProvider credentials) {
+    public static S3Client client(
+            String endpoint, String region, boolean pathStyle, AwsCredentialsProvider credentials) {
         var b = S3Client.builder()
                 .region(Region.of(region == null || region.isBlank() ? "us-east-1" : region))
-                .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(
+                        credentials != null
+                                ? credentials
+                                : DefaultCredentialsProvider.builder().build())
                 .forcePathStyle(pathStyle)
                 // S3-compatible servers differ in their support of the newer default checksums: ask only when needed
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -107,7 +111,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 if (length >= 0 && n != length) {
                     throw ArtifactStore.lengthMismatch(key, length, n);
                 }
-                s3.putObject(b -> b.bucket(bucket).key(k).contentLength((long) n),
+                s3.putObject(
+                        b -> b.bucket(bucket).key(k).contentLength((long) n),
                         RequestBody.fromInputStream(new ByteArrayInputStream(buf, 0, n), n));
                 return n;
             }
@@ -128,15 +133,22 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             while (true) {
                 int pn = partNumber;
                 int l = len;
-                String etag = s3.uploadPart(b -> b.bucket(bucket).key(k).uploadId(uploadId).partNumber(pn)
-                        .contentLength((long) l), RequestBody.fromInputStream(new ByteArrayInputStream(buf, 0, l), l)).eTag();
+                String etag = s3.uploadPart(
+                                b -> b.bucket(bucket)
+                                        .key(k)
+                                        .uploadId(uploadId)
+                                        .partNumber(pn)
+                                        .contentLength((long) l),
+                                RequestBody.fromInputStream(new ByteArrayInputStream(buf, 0, l), l))
+                        .eTag();
                 parts.add(CompletedPart.builder().partNumber(pn).eTag(etag).build());
                 total += l;
                 if (next < 0) {
                     break;
                 }
                 if (partNumber == 10_000) {
-                    throw new IOException("'" + key + "' is larger than 10000 parts of stainbench.artifacts.s3.part-size.");
+                    throw new IOException(
+                            "'" + key + "' is larger than 10000 parts of stainbench.artifacts.s3.part-size.");
                 }
                 buf[0] = (byte) next;
                 len = 1 + in.readNBytes(buf, 1, partSize - 1);
@@ -146,8 +158,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             if (length >= 0 && total != length) {
                 throw ArtifactStore.lengthMismatch(key, length, total);
             }
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(k).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
+            s3.completeMultipartUpload(
+                    b -> b.bucket(bucket).key(k).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
             return total;
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -185,8 +197,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             return InputStream.nullInputStream();
         }
         try {
-            return s3.getObject(b -> b.bucket(bucket).key(objectKey(key))
-                    .range("bytes=" + offset + "-" + (offset + length - 1)));
+            return s3.getObject(
+                    b -> b.bucket(bucket).key(objectKey(key)).range("bytes=" + offset + "-" + (offset + length - 1)));
         } catch (NoSuchKeyException e) {
             throw ArtifactStore.missing(key);
         } catch (S3Exception e) {
@@ -202,7 +214,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     @Override
     public OptionalLong size(String key) throws IOException {
         try {
-            return OptionalLong.of(s3.headObject(b -> b.bucket(bucket).key(objectKey(key))).contentLength());
+            return OptionalLong.of(
+                    s3.headObject(b -> b.bucket(bucket).key(objectKey(key))).contentLength());
         } catch (NoSuchKeyException e) {
             return OptionalLong.empty();
         } catch (S3Exception e) {
@@ -220,7 +233,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         String p = prefix + ArtifactKeys.checkPrefix(listPrefix);
         List<ArtifactObject> out = new ArrayList<>();
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(p)).contents()) {
+            for (S3Object o :
+                    s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(p)).contents()) {
                 if (o.key().endsWith("/")) {
                     continue; // a folder marker (some servers list them), never an artifact key
                 }
@@ -256,8 +270,10 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             return;
         }
         try {
-            s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(objectKey(fromKey))
-                    .destinationBucket(bucket).destinationKey(objectKey(toKey)));
+            s3.copyObject(b -> b.sourceBucket(bucket)
+                    .sourceKey(objectKey(fromKey))
+                    .destinationBucket(bucket)
+                    .destinationKey(objectKey(toKey)));
         } catch (SdkException e) {
             throw new IOException("S3 copy of '" + fromKey + "' failed: " + e.getMessage(), e);
         }

@@ -4,11 +4,30 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** One registered archive of a dataset and the state of its ingest. */
-public record Archive(long id, long datasetId, String fileName, String stainCode, String patient, Integer replicate,
-                      String sha256, long sizeBytes, String source, String sourcePath, ArchiveStatus status,
-                      String error, Long jobId, String layout, int tilesTotal, int tilesDone, Integer tileWidth,
-                      Integer tileHeight, String splitSide, String createdBy, Instant createdAt, Instant startedAt,
-                      Instant ingestedAt) {
+public record Archive(
+        long id,
+        long datasetId,
+        String fileName,
+        String stainCode,
+        String patient,
+        Integer replicate,
+        String sha256,
+        long sizeBytes,
+        String source,
+        String sourcePath,
+        ArchiveStatus status,
+        String error,
+        Long jobId,
+        String layout,
+        int tilesTotal,
+        int tilesDone,
+        Integer tileWidth,
+        Integer tileHeight,
+        String splitSide,
+        String createdBy,
+        Instant createdAt,
+        Instant startedAt,
+        Instant ingestedAt) {
 
     /** Tiles per second so far while ingesting (or over the whole ingest once done). */
     public double rate(Instant now) {

@@ -23,8 +23,7 @@ final class ArchiveDamage {
     /** Inflating stops this far beyond an entry's declared size (a zip bomb is the decoder's to explain). */
     static final long SLACK = 16L << 20;
 
-    private ArchiveDamage() {
-    }
+    private ArchiveDamage() {}
 
     /** What is damaged ("entry 'arr_0.npy' …"), or empty when every entry inflates and matches its CRC. */
     static Optional<String> find(Path file) {

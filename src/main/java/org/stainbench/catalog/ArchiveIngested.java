@@ -1,5 +1,4 @@
 package org.stainbench.catalog;
 
 /** Published when an archive's tiles are indexed and listed. */
-public record ArchiveIngested(long datasetId, long archiveId, int tiles) {
-}
+public record ArchiveIngested(long datasetId, long archiveId, int tiles) {}

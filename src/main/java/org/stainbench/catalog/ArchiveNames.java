@@ -19,13 +19,12 @@ import org.stainbench.shell.Names;
  */
 final class ArchiveNames {
 
-    private static final Pattern NAME = Pattern.compile("([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9-]+?)(?:_(\\d{1,6}))?\\.npz",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern NAME =
+            Pattern.compile("([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9-]+?)(?:_(\\d{1,6}))?\\.npz", Pattern.CASE_INSENSITIVE);
     private static final Pattern MARKER_CODE = Pattern.compile("[a-z]+[0-9][a-z0-9]*");
     private static final Pattern PATIENT = Pattern.compile("[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*");
 
-    private ArchiveNames() {
-    }
+    private ArchiveNames() {}
 
     record Parsed(String stain, String patient, Integer replicate) {
 
@@ -44,7 +43,9 @@ final class ArchiveNames {
             return Parsed.NONE;
         }
         String stain = m.group(1).toLowerCase(Locale.ROOT);
-        boolean stainCode = stain.equals("he") || stain.equals("ihc") || MARKER_CODE.matcher(stain).matches()
+        boolean stainCode = stain.equals("he")
+                || stain.equals("ihc")
+                || MARKER_CODE.matcher(stain).matches()
                 || (marker != null && stain.equals(marker.trim().toLowerCase(Locale.ROOT)));
         if (!stainCode || !PATIENT.matcher(m.group(2)).matches()) {
             return Parsed.NONE;
@@ -61,12 +62,13 @@ final class ArchiveNames {
             return null;
         }
         String marker = d.marker() == null ? null : d.marker().trim().toLowerCase(Locale.ROOT);
-        boolean fits = d.stain() == Stain.HE ? stain.equals("he")
-                : stain.equals("ihc") || stain.equals(marker);
+        boolean fits = d.stain() == Stain.HE ? stain.equals("he") : stain.equals("ihc") || stain.equals(marker);
         if (fits) {
             return null;
         }
-        String named = stain.equals("he") ? "H&E" : stain.equals("ihc") ? "IHC" : "IHC (" + stain.toUpperCase(Locale.ROOT) + ")";
+        String named = stain.equals("he")
+                ? "H&E"
+                : stain.equals("ihc") ? "IHC" : "IHC (" + stain.toUpperCase(Locale.ROOT) + ")";
         return "'" + fileName + "' is named as an " + named + " archive (stain code '"
                 + stain + "'), but dataset '" + d.name() + "' is " + d.stainText()
                 + ". Register it in a dataset of its stain, or rename it if the name is wrong.";

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-
 import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.NpyFormatException;
 import org.stainbench.tiles.Npz;
@@ -24,8 +23,7 @@ import org.stainbench.tiles.TileArrays;
  */
 final class ArchiveProbe {
 
-    private ArchiveProbe() {
-    }
+    private ArchiveProbe() {}
 
     /** The layout of the tile array; throws {@link NpyFormatException} with the reason otherwise. */
     static String check(Path file, Npz.Limits limits) throws IOException {
@@ -81,8 +79,10 @@ final class ArchiveProbe {
                 Npz.checkDeclared(h, key, Math.max(0, sized.inflatable() - h.headerBytes()), sized);
             }
             if (layout == null) {
-                throw new NpyFormatException(skipped.isEmpty() ? "the archive holds no .npy arrays"
-                        : "the archive holds no tile array (" + String.join("; ", skipped) + ")");
+                throw new NpyFormatException(
+                        skipped.isEmpty()
+                                ? "the archive holds no .npy arrays"
+                                : "the archive holds no tile array (" + String.join("; ", skipped) + ")");
             }
             return layout;
         }

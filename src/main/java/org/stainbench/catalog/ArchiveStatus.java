@@ -2,7 +2,10 @@ package org.stainbench.catalog;
 
 /** An archive is listed (its tiles browsable) only when {@link #READY}. */
 public enum ArchiveStatus {
-    QUEUED, INGESTING, READY, FAILED;
+    QUEUED,
+    INGESTING,
+    READY,
+    FAILED;
 
     public boolean busy() {
         return this == QUEUED || this == INGESTING;

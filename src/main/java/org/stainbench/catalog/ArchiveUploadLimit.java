@@ -1,13 +1,11 @@
 package org.stainbench.catalog;
 
-import java.io.IOException;
-import java.util.regex.Pattern;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -34,7 +32,9 @@ class ArchiveUploadLimit extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod())
-                || !UPLOADS.matcher(request.getRequestURI().substring(request.getContextPath().length())).matches();
+                || !UPLOADS.matcher(request.getRequestURI()
+                                .substring(request.getContextPath().length()))
+                        .matches();
     }
 
     @Override
@@ -42,8 +42,9 @@ class ArchiveUploadLimit extends OncePerRequestFilter {
             throws ServletException, IOException {
         long limit = properties.maxUploadBytes().toBytes();
         if (request.getContentLengthLong() > limit) {
-            response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, new TooLarge(
-                    "The archive", limit, "stainbench.catalog.max-upload-bytes").getMessage());
+            response.sendError(
+                    HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    new TooLarge("The archive", limit, "stainbench.catalog.max-upload-bytes").getMessage());
             return;
         }
         chain.doFilter(request, response);

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
@@ -26,11 +25,11 @@ import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
 import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Dependants;
+import org.stainbench.shell.Names;
+import org.stainbench.shell.ServerPaths;
+import org.stainbench.shell.Sha256;
 import org.stainbench.tiles.NpyFormatException;
 import org.stainbench.tiles.Npz;
-import org.stainbench.shell.Sha256;
-import org.stainbench.shell.ServerPaths;
-import org.stainbench.shell.Names;
 
 /**
  * Catalog rules in one place: datasets, archive registration (checked before anything is kept), ingest
@@ -51,8 +50,15 @@ public class Catalog {
     private final ApplicationEventPublisher events;
     private final ObjectProvider<Dependants> dependants;
 
-    Catalog(CatalogStore store, CatalogFiles files, CatalogProperties properties, JobQueue jobs, TransactionTemplate tx,
-            Clock clock, ApplicationEventPublisher events, ObjectProvider<Dependants> dependants) {
+    Catalog(
+            CatalogStore store,
+            CatalogFiles files,
+            CatalogProperties properties,
+            JobQueue jobs,
+            TransactionTemplate tx,
+            Clock clock,
+            ApplicationEventPublisher events,
+            ObjectProvider<Dependants> dependants) {
         this.store = store;
         this.files = files;
         this.properties = properties;
@@ -69,8 +75,8 @@ public class Catalog {
 
     // datasets
 
-    public long createDataset(String name, Stain stain, String marker, String cohort, Integer tileSize,
-                              String description, String by) {
+    public long createDataset(
+            String name, Stain stain, String marker, String cohort, Integer tileSize, String description, String by) {
         String n = name == null ? "" : name.trim();
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the dataset a name of 1–200 characters.");
@@ -90,13 +96,27 @@ public class Catalog {
         }
         if (store.datasetNameTaken(n)) {
             throw new IllegalArgumentException("A dataset named '" + n + "' already exists"
-                    + (store.datasets(0, Integer.MAX_VALUE).stream().anyMatch(d -> d.name().equalsIgnoreCase(n)) ? "."
-                    : " (deleted; an admin can restore it)."));
+                    + (store.datasets(0, Integer.MAX_VALUE).stream()
+                                    .anyMatch(d -> d.name().equalsIgnoreCase(n))
+                            ? "."
+                            : " (deleted; an admin can restore it)."));
         }
         return tx.execute(s -> {
-            long id = store.insertDataset(n, stain, stain == Stain.IHC ? m : null, blankToNull(cohort), tileSize,
-                    blankToNull(description), by, clock.instant());
-            events.publishEvent(Activity.of(by, "registered", ActivitySubject.DATASET, id, "Registered dataset '" + n + "'",
+            long id = store.insertDataset(
+                    n,
+                    stain,
+                    stain == Stain.IHC ? m : null,
+                    blankToNull(cohort),
+                    tileSize,
+                    blankToNull(description),
+                    by,
+                    clock.instant());
+            events.publishEvent(Activity.of(
+                    by,
+                    "registered",
+                    ActivitySubject.DATASET,
+                    id,
+                    "Registered dataset '" + n + "'",
                     "/datasets/" + id));
             return id;
         });
@@ -106,8 +126,16 @@ public class Catalog {
      * Creates the dataset that holds a generated set: checkpoint {@code checkpointId} applied to dataset
      * {@code sourceDatasetId}. It is {@link DatasetKind#GENERATED} for good, so no place that needs real tiles takes it.
      */
-    public long createGeneratedDataset(String name, Stain stain, String marker, String cohort, Integer tileSize,
-                                       String description, long checkpointId, long sourceDatasetId, String by) {
+    public long createGeneratedDataset(
+            String name,
+            Stain stain,
+            String marker,
+            String cohort,
+            Integer tileSize,
+            String description,
+            long checkpointId,
+            long sourceDatasetId,
+            String by) {
         return tx.execute(s -> {
             long id = createDataset(name, stain, marker, cohort, tileSize, description, by);
             store.markGenerated(id, checkpointId, sourceDatasetId);
@@ -122,13 +150,21 @@ public class Catalog {
      * @param role what the dataset is being used as, e.g. "the real IHC target" (used in the message)
      */
     public Dataset requireReal(long datasetId, String role) {
-        Dataset d = dataset(datasetId).orElseThrow(() -> new NotRealData(datasetId, role,
-                "No dataset with id " + datasetId + " for " + role + "."));
+        Dataset d = dataset(datasetId)
+                .orElseThrow(() ->
+                        new NotRealData(datasetId, role, "No dataset with id " + datasetId + " for " + role + "."));
         if (!d.real()) {
-            String from = d.generatedSourceDatasetId() == null ? ""
-                    : " from '" + store.findDataset(d.generatedSourceDatasetId()).map(Dataset::name).orElse("?") + "'";
-            throw new NotRealData(datasetId, role, "'" + d.name() + "' is a generated set" + from + ", not real tiles: "
-                    + role + " must be a dataset of real tiles.");
+            String from = d.generatedSourceDatasetId() == null
+                    ? ""
+                    : " from '"
+                            + store.findDataset(d.generatedSourceDatasetId())
+                                    .map(Dataset::name)
+                                    .orElse("?") + "'";
+            throw new NotRealData(
+                    datasetId,
+                    role,
+                    "'" + d.name() + "' is a generated set" + from + ", not real tiles: " + role
+                            + " must be a dataset of real tiles.");
         }
         return d;
     }
@@ -191,7 +227,12 @@ public class Catalog {
             if (!store.softDelete(id, by, clock.instant())) {
                 throw new IllegalArgumentException("Dataset '" + d.name() + "' is already deleted.");
             }
-            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.DATASET, id, "Deleted dataset '" + d.name() + "'",
+            events.publishEvent(Activity.of(
+                    by,
+                    "deleted",
+                    ActivitySubject.DATASET,
+                    id,
+                    "Deleted dataset '" + d.name() + "'",
                     "/datasets/" + id));
         });
     }
@@ -220,8 +261,13 @@ public class Catalog {
             if (!store.restore(id)) {
                 throw new IllegalArgumentException("Dataset '" + d.name() + "' is not deleted.");
             }
-            events.publishEvent(Activity.of(by, "restored", ActivitySubject.DATASET, id, "Restored dataset '" + d.name()
-                    + "' (deleted by " + d.deletedBy() + ")", "/datasets/" + id));
+            events.publishEvent(Activity.of(
+                    by,
+                    "restored",
+                    ActivitySubject.DATASET,
+                    id,
+                    "Restored dataset '" + d.name() + "' (deleted by " + d.deletedBy() + ")",
+                    "/datasets/" + id));
         });
     }
 
@@ -294,7 +340,8 @@ public class Catalog {
     }
 
     Archive requireArchive(long datasetId, long archiveId) {
-        return store.findArchive(archiveId).filter(a -> a.datasetId() == datasetId)
+        return store.findArchive(archiveId)
+                .filter(a -> a.datasetId() == datasetId)
                 .orElseThrow(() -> new NotFound("No archive with id " + archiveId + " in dataset " + datasetId + "."));
     }
 
@@ -321,7 +368,11 @@ public class Catalog {
         CatalogFiles.Stored stored;
         try {
             // the limit is for what people send; archives the platform wrote itself are not uploads
-            stored = files.receive(content, elsewhereAllowed ? Long.MAX_VALUE : properties.maxUploadBytes().toBytes());
+            stored = files.receive(
+                    content,
+                    elsewhereAllowed
+                            ? Long.MAX_VALUE
+                            : properties.maxUploadBytes().toBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("The upload of '" + name + "' broke off: " + e.getMessage(), e);
         }
@@ -361,11 +412,17 @@ public class Catalog {
 
     /** The folders under which files may be registered by server path (none: registering by path is off). */
     public List<Path> allowedRoots() {
-        return properties.allowedRoots().stream().filter(r -> !r.toString().isBlank()).toList();
+        return properties.allowedRoots().stream()
+                .filter(r -> !r.toString().isBlank())
+                .toList();
     }
 
     Path allowedFile(String path) {
-        return ServerPaths.inside(path, allowedRoots(), false, "archive file",
+        return ServerPaths.inside(
+                path,
+                allowedRoots(),
+                false,
+                "archive file",
                 "Registering archives by server path is off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
     }
 
@@ -374,15 +431,21 @@ public class Catalog {
      * the dataset's stain, and no archive of that file name is in the dataset yet (names are compared ignoring case).
      */
     private void checkNameFits(Dataset d, String name) {
-        String mismatch = ArchiveNames.stainMismatch(name, ArchiveNames.parse(name, d.marker()).stain(), d);
+        String mismatch = ArchiveNames.stainMismatch(
+                name, ArchiveNames.parse(name, d.marker()).stain(), d);
         if (mismatch != null) {
             throw new IllegalArgumentException(mismatch);
         }
-        store.archives(d.id()).stream().filter(a -> a.fileName().equalsIgnoreCase(name)).findFirst().ifPresent(a -> {
-            throw new IllegalArgumentException("Dataset '" + d.name() + "' already holds an archive named '" + a.fileName()
-                    + "' (registered by " + a.createdBy() + "); a file name is used once per dataset. Rename the file, or"
-                    + " remove the registered one first.");
-        });
+        store.archives(d.id()).stream()
+                .filter(a -> a.fileName().equalsIgnoreCase(name))
+                .findFirst()
+                .ifPresent(a -> {
+                    throw new IllegalArgumentException(
+                            "Dataset '" + d.name() + "' already holds an archive named '" + a.fileName()
+                                    + "' (registered by " + a.createdBy()
+                                    + "); a file name is used once per dataset. Rename the file, or"
+                                    + " remove the registered one first.");
+                });
     }
 
     /** Refuses content already registered in {@code onlyIn}, or anywhere when that is null. */
@@ -406,11 +469,29 @@ public class Catalog {
         long id;
         try {
             id = tx.execute(s -> {
-                long a = store.insertArchive(datasetId, name, ArchiveNames.parse(name,
-                                store.findDataset(datasetId).map(Dataset::marker).orElse(null)), sha, size, source,
-                        file.toString(), by, clock.instant());
-                events.publishEvent(Activity.of(by, "registered", ActivitySubject.ARCHIVE, a, "Registered archive '" + name + "' in "
-                        + store.findDataset(datasetId).map(d -> "'" + d.name() + "'").orElse("dataset " + datasetId),
+                long a = store.insertArchive(
+                        datasetId,
+                        name,
+                        ArchiveNames.parse(
+                                name,
+                                store.findDataset(datasetId)
+                                        .map(Dataset::marker)
+                                        .orElse(null)),
+                        sha,
+                        size,
+                        source,
+                        file.toString(),
+                        by,
+                        clock.instant());
+                events.publishEvent(Activity.of(
+                        by,
+                        "registered",
+                        ActivitySubject.ARCHIVE,
+                        a,
+                        "Registered archive '" + name + "' in "
+                                + store.findDataset(datasetId)
+                                        .map(d -> "'" + d.name() + "'")
+                                        .orElse("dataset " + datasetId),
                         "/datasets/" + datasetId));
                 return a;
             });
@@ -430,8 +511,12 @@ public class Catalog {
         // status first: a small archive's ingest can finish (READY or FAILED) before submit() returns here, and
         // resetting the status afterwards left it QUEUED for ever
         store.markQueued(archiveId);
-        long job = jobs.submit(JobRequest.embedded(INGEST,
-                ingestTitle(name, store.findDataset(datasetId).map(Dataset::name).orElse(null)), Map.of("archiveId", Long.toString(archiveId)), by));
+        long job = jobs.submit(JobRequest.embedded(
+                INGEST,
+                ingestTitle(
+                        name, store.findDataset(datasetId).map(Dataset::name).orElse(null)),
+                Map.of("archiveId", Long.toString(archiveId)),
+                by));
         store.setJob(archiveId, job);
     }
 
@@ -441,7 +526,8 @@ public class Catalog {
      * (e.g. a slide tiling) to the tile browser.
      */
     public Optional<Long> tileId(long archiveId, int index) {
-        return store.findArchive(archiveId).filter(a -> a.status() == ArchiveStatus.READY)
+        return store.findArchive(archiveId)
+                .filter(a -> a.status() == ArchiveStatus.READY)
                 .flatMap(a -> store.tileId(archiveId, index));
     }
 
@@ -449,14 +535,19 @@ public class Catalog {
     public void retry(long datasetId, long archiveId, String by) {
         Archive a = requireArchive(datasetId, archiveId);
         if (a.status() != ArchiveStatus.FAILED) {
-            throw new IllegalArgumentException("'" + a.fileName() + "' is " + a.status().name().toLowerCase(Locale.ROOT)
-                    + "; only a failed ingest can be retried.");
+            throw new IllegalArgumentException("'" + a.fileName() + "' is "
+                    + a.status().name().toLowerCase(Locale.ROOT) + "; only a failed ingest can be retried.");
         }
         if (!Files.isRegularFile(Path.of(a.sourcePath()))) {
             throw new IllegalArgumentException("The file of '" + a.fileName() + "' is gone (" + a.sourcePath() + ").");
         }
         queueIngest(archiveId, datasetId, a.fileName(), by);
-        events.publishEvent(Activity.of(by, "launched", ActivitySubject.ARCHIVE, archiveId, "Retried the ingest of '" + a.fileName() + "'",
+        events.publishEvent(Activity.of(
+                by,
+                "launched",
+                ActivitySubject.ARCHIVE,
+                archiveId,
+                "Retried the ingest of '" + a.fileName() + "'",
                 "/datasets/" + datasetId));
     }
 
@@ -472,8 +563,13 @@ public class Catalog {
         }
         tx.executeWithoutResult(s -> {
             store.deleteArchive(archiveId);
-            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.ARCHIVE, archiveId, "Removed archive '" + a.fileName()
-                    + "' with its tiles", "/datasets/" + datasetId));
+            events.publishEvent(Activity.of(
+                    by,
+                    "deleted",
+                    ActivitySubject.ARCHIVE,
+                    archiveId,
+                    "Removed archive '" + a.fileName() + "' with its tiles",
+                    "/datasets/" + datasetId));
         });
         files.deleteOutput(archiveId);
         if (a.source().equals("UPLOAD")) {
@@ -492,8 +588,13 @@ public class Catalog {
         }
         tx.executeWithoutResult(s -> {
             store.setPatient(archiveId, p, replicate);
-            events.publishEvent(Activity.of(by, "edited", ActivitySubject.ARCHIVE, archiveId, "Set the patient of '" + a.fileName()
-                    + "' to " + (p == null ? "none" : p) + (replicate == null ? "" : " (replicate " + replicate + ")"),
+            events.publishEvent(Activity.of(
+                    by,
+                    "edited",
+                    ActivitySubject.ARCHIVE,
+                    archiveId,
+                    "Set the patient of '" + a.fileName() + "' to " + (p == null ? "none" : p)
+                            + (replicate == null ? "" : " (replicate " + replicate + ")"),
                     "/datasets/" + datasetId));
         });
     }
@@ -514,19 +615,29 @@ public class Catalog {
         if (trainPercent < 1 || trainPercent > 99) {
             throw new IllegalArgumentException("The train share must be between 1 and 99 %.");
         }
-        List<Archive> archives = store.archives(datasetId).stream().filter(a -> a.status() != ArchiveStatus.FAILED).toList();
+        List<Archive> archives = store.archives(datasetId).stream()
+                .filter(a -> a.status() != ArchiveStatus.FAILED)
+                .toList();
         if (archives.isEmpty()) {
             throw new IllegalArgumentException("The dataset has no archives to split.");
         }
-        Map<String, String> sides = assign(archives.stream().map(Catalog::patientKey).distinct().toList(), seed, trainPercent);
+        Map<String, String> sides =
+                assign(archives.stream().map(Catalog::patientKey).distinct().toList(), seed, trainPercent);
         tx.executeWithoutResult(s -> {
             for (Archive a : archives) {
                 store.setSide(a.id(), sides.get(patientKey(a)));
             }
             store.recordSplit(datasetId, seed, trainPercent, by, clock.instant());
-            events.publishEvent(Activity.of(by, "edited", ActivitySubject.DATASET, datasetId, "Split dataset '"
-                    + store.findDataset(datasetId).map(Dataset::name).orElse("?") + "' by patient (seed " + seed + ", "
-                    + trainPercent + " % train)", "/datasets/" + datasetId));
+            events.publishEvent(Activity.of(
+                    by,
+                    "edited",
+                    ActivitySubject.DATASET,
+                    datasetId,
+                    "Split dataset '"
+                            + store.findDataset(datasetId).map(Dataset::name).orElse("?") + "' by patient (seed " + seed
+                            + ", "
+                            + trainPercent + " % train)",
+                    "/datasets/" + datasetId));
         });
         return sides;
     }
@@ -554,23 +665,46 @@ public class Catalog {
     /** The split as CSV: one line per archive. */
     public String splitCsv(long datasetId) {
         Dataset d = requireDataset(datasetId);
-        StringBuilder b = new StringBuilder("# dataset=").append(csv(d.name())).append(" seed=").append(d.splitSeed())
-                .append(" train_percent=").append(d.splitTrainPercent()).append(" split_by=").append(d.splitBy())
-                .append(" split_at=").append(d.splitAt()).append('\n');
+        StringBuilder b = new StringBuilder("# dataset=")
+                .append(csv(d.name()))
+                .append(" seed=")
+                .append(d.splitSeed())
+                .append(" train_percent=")
+                .append(d.splitTrainPercent())
+                .append(" split_by=")
+                .append(d.splitBy())
+                .append(" split_at=")
+                .append(d.splitAt())
+                .append('\n');
         b.append("patient,archive,replicate,sha256,tiles,side\n");
-        store.archives(datasetId).stream().filter(a -> a.splitSide() != null)
+        store.archives(datasetId).stream()
+                .filter(a -> a.splitSide() != null)
                 .sorted(Comparator.comparing(Catalog::patientKey).thenComparing(Archive::fileName))
-                .forEach(a -> b.append(csv(a.patient() == null ? "" : a.patient())).append(',').append(csv(a.fileName()))
-                        .append(',').append(a.replicate() == null ? "" : a.replicate()).append(',').append(a.sha256())
-                        .append(',').append(a.tilesTotal()).append(',').append(a.splitSide()).append('\n'));
+                .forEach(a -> b.append(csv(a.patient() == null ? "" : a.patient()))
+                        .append(',')
+                        .append(csv(a.fileName()))
+                        .append(',')
+                        .append(a.replicate() == null ? "" : a.replicate())
+                        .append(',')
+                        .append(a.sha256())
+                        .append(',')
+                        .append(a.tilesTotal())
+                        .append(',')
+                        .append(a.splitSide())
+                        .append('\n'));
         return b.toString();
     }
 
     /** {@link #splitCsv} for a person downloading it: recorded in the activity trail as an export. */
     public String exportSplitCsv(long datasetId, String by) {
         String csv = splitCsv(datasetId);
-        events.publishEvent(Activity.of(by, "exported", ActivitySubject.DATASET, datasetId, "Exported the split of dataset '"
-                + requireDataset(datasetId).name() + "' as CSV", "/datasets/" + datasetId));
+        events.publishEvent(Activity.of(
+                by,
+                "exported",
+                ActivitySubject.DATASET,
+                datasetId,
+                "Exported the split of dataset '" + requireDataset(datasetId).name() + "' as CSV",
+                "/datasets/" + datasetId));
         return csv;
     }
 
@@ -581,8 +715,10 @@ public class Catalog {
     /** Patients of a dataset with their archives, in order. */
     public Map<String, List<Archive>> patients(long datasetId) {
         Map<String, List<Archive>> m = new LinkedHashMap<>();
-        store.archives(datasetId).stream().sorted(Comparator.comparing(Catalog::patientKey))
-                .forEach(a -> m.computeIfAbsent(patientKey(a), k -> new ArrayList<>()).add(a));
+        store.archives(datasetId).stream()
+                .sorted(Comparator.comparing(Catalog::patientKey))
+                .forEach(a ->
+                        m.computeIfAbsent(patientKey(a), k -> new ArrayList<>()).add(a));
         return m;
     }
 
@@ -602,5 +738,4 @@ public class Catalog {
     Optional<Archive> findArchive(long id) {
         return store.findArchive(id);
     }
-
 }

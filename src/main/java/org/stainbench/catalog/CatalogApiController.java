@@ -1,11 +1,11 @@
 package org.stainbench.catalog;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,8 +18,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
-
-import jakarta.servlet.http.HttpServletRequest;
 import org.stainbench.accounts.ApiAccess;
 import org.stainbench.accounts.ApiPrincipal;
 
@@ -90,14 +88,19 @@ class CatalogApiController {
         return catalog.datasets().stream().map(CatalogApiController::json).toList();
     }
 
-    record NewDataset(String name, Stain stain, String marker, String cohort, Integer tileSize, String description) {
-    }
+    record NewDataset(String name, Stain stain, String marker, String cohort, Integer tileSize, String description) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> create(@RequestBody NewDataset body, Authentication auth) {
         ApiAccess.requireRole(auth, "MEMBER");
-        long id = catalog.createDataset(body.name(), body.stain(), body.marker(), body.cohort(), body.tileSize(),
-                body.description(), who(auth));
+        long id = catalog.createDataset(
+                body.name(),
+                body.stain(),
+                body.marker(),
+                body.cohort(),
+                body.tileSize(),
+                body.description(),
+                who(auth));
         return ResponseEntity.status(HttpStatus.CREATED).body(json(catalog.requireDataset(id)));
     }
 
@@ -115,8 +118,8 @@ class CatalogApiController {
     }
 
     @PostMapping(value = "/{id}/archives", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<Map<String, Object>> upload(@PathVariable long id, @RequestParam("file") MultipartFile file,
-                                               Authentication auth) throws IOException {
+    ResponseEntity<Map<String, Object>> upload(
+            @PathVariable long id, @RequestParam("file") MultipartFile file, Authentication auth) throws IOException {
         ApiAccess.requireRole(auth, "MEMBER");
         Archive a = catalog.registerUpload(id, file.getOriginalFilename(), file.getInputStream(), who(auth));
         return ResponseEntity.status(HttpStatus.CREATED).body(json(a));
@@ -124,25 +127,25 @@ class CatalogApiController {
 
     /** The request body itself, streamed straight to the store (no multipart parsing, no temporary copy). */
     @PostMapping(value = "/{id}/archives", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    ResponseEntity<Map<String, Object>> uploadRaw(@PathVariable long id, @RequestParam String fileName,
-                                                  HttpServletRequest request, Authentication auth) throws IOException {
+    ResponseEntity<Map<String, Object>> uploadRaw(
+            @PathVariable long id, @RequestParam String fileName, HttpServletRequest request, Authentication auth)
+            throws IOException {
         ApiAccess.requireRole(auth, "MEMBER");
         Archive a = catalog.registerUpload(id, fileName, request.getInputStream(), who(auth));
         return ResponseEntity.status(HttpStatus.CREATED).body(json(a));
     }
 
-    record ServerPath(String path) {
-    }
+    record ServerPath(String path) {}
 
     @PostMapping(value = "/{id}/archives", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> byPath(@PathVariable long id, @RequestBody ServerPath body, Authentication auth) {
+    ResponseEntity<Map<String, Object>> byPath(
+            @PathVariable long id, @RequestBody ServerPath body, Authentication auth) {
         ApiAccess.requireRole(auth, "MEMBER");
         Archive a = catalog.registerPath(id, body.path(), who(auth));
         return ResponseEntity.status(HttpStatus.CREATED).body(json(a));
     }
 
-    record SplitRequest(Long seed, Integer trainPercent) {
-    }
+    record SplitRequest(Long seed, Integer trainPercent) {}
 
     @PostMapping(value = "/{id}/split", consumes = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> split(@PathVariable long id, @RequestBody SplitRequest body, Authentication auth) {
@@ -156,7 +159,8 @@ class CatalogApiController {
     @GetMapping(value = "/{id}/split.csv", produces = "text/csv")
     ResponseEntity<byte[]> splitCsv(@PathVariable long id, Authentication auth) {
         ApiAccess.requireRole(auth, "SUPERVISOR");
-        return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .body(catalog.exportSplitCsv(id, who(auth)).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -172,11 +176,16 @@ class CatalogApiController {
     }
 
     @GetMapping("/{id}/tiles")
-    Map<String, Object> tiles(@PathVariable long id, @RequestParam(required = false) Boolean informative,
-                              @RequestParam(required = false) Double minTissue, @RequestParam(required = false) Double label,
-                              @RequestParam(required = false) Long archive, @RequestParam(required = false) String side,
-                              @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "100") int size,
-                              Authentication auth) {
+    Map<String, Object> tiles(
+            @PathVariable long id,
+            @RequestParam(required = false) Boolean informative,
+            @RequestParam(required = false) Double minTissue,
+            @RequestParam(required = false) Double label,
+            @RequestParam(required = false) Long archive,
+            @RequestParam(required = false) String side,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "100") int size,
+            Authentication auth) {
         ApiAccess.requireRole(auth, "SUPERVISOR");
         catalog.requireDataset(id);
         TileFilter f = new TileFilter(informative, minTissue, label, archive, side);

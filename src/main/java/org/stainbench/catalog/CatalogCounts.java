@@ -15,7 +15,8 @@ class CatalogCounts {
 
     @Bean
     InventoryCount generatedSetCount(CatalogStore store) {
-        return InventoryCount.of("generated sets", () -> store.countDatasets(DatasetKind.GENERATED), "/datasets#generated-sets", 13);
+        return InventoryCount.of(
+                "generated sets", () -> store.countDatasets(DatasetKind.GENERATED), "/datasets#generated-sets", 13);
     }
 
     @Bean

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.FileSystemUtils;
@@ -39,8 +38,7 @@ class CatalogFiles {
         return root.resolve("archives").resolve(Long.toString(archiveId));
     }
 
-    record Stored(Path file, String sha256, long size) {
-    }
+    record Stored(Path file, String sha256, long size) {}
 
     /**
      * Streams {@code in} to a temporary file in the store, computing its SHA-256 on the way; more than
@@ -50,8 +48,8 @@ class CatalogFiles {
         Path tmp = root.resolve("incoming");
         Files.createDirectories(tmp);
         Path file = tmp.resolve(UUID.randomUUID() + ".part");
-        Sha256.Copied c = Sha256.copy(TooLarge.limit(in, maxBytes, "The archive",
-                "stainbench.catalog.max-upload-bytes"), file);
+        Sha256.Copied c =
+                Sha256.copy(TooLarge.limit(in, maxBytes, "The archive", "stainbench.catalog.max-upload-bytes"), file);
         return new Stored(c.file(), c.sha256(), c.size());
     }
 
@@ -62,7 +60,6 @@ class CatalogFiles {
         Files.move(s.file(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
     }
-
 
     void deleteOutput(long archiveId) {
         try {

@@ -2,7 +2,6 @@ package org.stainbench.catalog;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.stainbench.tiles.Npz;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.stainbench.tiles.RgbTile;
@@ -30,13 +29,20 @@ public class CatalogTiles {
     /** The tiles of an archive in index order; empty unless the archive is READY. */
     public List<TileInfo> tiles(long archiveId) {
         return jdbc.sql("select t.* from tile t join archive a on a.id = t.archive_id where t.archive_id = ?"
-                + " and a.status = 'READY' order by t.idx").param(archiveId).query(CatalogStore::tile).list();
+                        + " and a.status = 'READY' order by t.idx")
+                .param(archiveId)
+                .query(CatalogStore::tile)
+                .list();
     }
 
     /** Tile {@code index} of a READY archive. */
     public Optional<TileInfo> at(long archiveId, int index) {
-        return jdbc.sql("select t.* from tile t join archive a on a.id = t.archive_id where t.archive_id = ? and t.idx = ?"
-                + " and a.status = 'READY'").params(archiveId, index).query(CatalogStore::tile).optional();
+        return jdbc.sql(
+                        "select t.* from tile t join archive a on a.id = t.archive_id where t.archive_id = ? and t.idx = ?"
+                                + " and a.status = 'READY'")
+                .params(archiveId, index)
+                .query(CatalogStore::tile)
+                .optional();
     }
 
     /** The tiles with any of the indices in any of the READY archives, in one query (for galleries). */
@@ -47,8 +53,11 @@ public class CatalogTiles {
         List<Object> p = new java.util.ArrayList<>(archiveIds);
         p.addAll(indices);
         return jdbc.sql("select t.* from tile t join archive a on a.id = t.archive_id where t.archive_id in ("
-                        + marks(archiveIds.size()) + ") and t.idx in (" + marks(indices.size()) + ") and a.status = 'READY'")
-                .params(p).query(CatalogStore::tile).list();
+                        + marks(archiveIds.size()) + ") and t.idx in (" + marks(indices.size())
+                        + ") and a.status = 'READY'")
+                .params(p)
+                .query(CatalogStore::tile)
+                .list();
     }
 
     /** Which of the archives are READY. */
@@ -56,8 +65,11 @@ public class CatalogTiles {
         if (archiveIds.isEmpty()) {
             return java.util.Set.of();
         }
-        return new java.util.HashSet<>(jdbc.sql("select id from archive where status = 'READY' and id in (" + marks(archiveIds.size())
-                + ")").params(new java.util.ArrayList<Object>(archiveIds)).query(Long.class).list());
+        return new java.util.HashSet<>(
+                jdbc.sql("select id from archive where status = 'READY' and id in (" + marks(archiveIds.size()) + ")")
+                        .params(new java.util.ArrayList<Object>(archiveIds))
+                        .query(Long.class)
+                        .list());
     }
 
     /** The tiles of READY archives whose tissue fractions (whole tile, central crop) reach the thresholds, by archive and index. */
@@ -68,9 +80,13 @@ public class CatalogTiles {
         List<Object> p = new java.util.ArrayList<>(archiveIds);
         p.add(minTissue);
         p.add(minCenter);
-        return jdbc.sql("select t.* from tile t join archive a on a.id = t.archive_id where t.archive_id in (" + marks(archiveIds.size())
-                        + ") and t.tissue_fraction >= ? and t.tissue_center_fraction >= ? and a.status = 'READY' order by t.archive_id, t.idx")
-                .params(p).query(CatalogStore::tile).list();
+        return jdbc.sql(
+                        "select t.* from tile t join archive a on a.id = t.archive_id where t.archive_id in ("
+                                + marks(archiveIds.size())
+                                + ") and t.tissue_fraction >= ? and t.tissue_center_fraction >= ? and a.status = 'READY' order by t.archive_id, t.idx")
+                .params(p)
+                .query(CatalogStore::tile)
+                .list();
     }
 
     private static String marks(int n) {
@@ -83,7 +99,8 @@ public class CatalogTiles {
 
     /** The pixels of tile {@code index} of a READY archive. */
     public RgbTile read(long archiveId, int index) {
-        Archive a = store.findArchive(archiveId).filter(x -> x.status() == ArchiveStatus.READY)
+        Archive a = store.findArchive(archiveId)
+                .filter(x -> x.status() == ArchiveStatus.READY)
                 .orElseThrow(() -> new IllegalArgumentException("Archive " + archiveId + " is not ingested."));
         if (index < 0 || index >= a.tilesTotal()) {
             throw new IllegalArgumentException("Archive '" + a.fileName() + "' has no tile " + index + ".");

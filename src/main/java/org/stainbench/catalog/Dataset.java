@@ -7,10 +7,25 @@ import java.time.Instant;
  * are null unless the dataset was (soft) deleted. {@code kind} says whether it holds real tiles or a generated set;
  * a generated set names its checkpoint and source dataset (ids owned by the checkpoints module and the catalog).
  */
-public record Dataset(long id, String name, Stain stain, String marker, String cohort, int tileSize, String description,
-                      String createdBy, Instant createdAt, Long splitSeed, Integer splitTrainPercent, String splitBy,
-                      Instant splitAt, Instant deletedAt, String deletedBy, DatasetKind kind,
-                      Long generatedCheckpointId, Long generatedSourceDatasetId) {
+public record Dataset(
+        long id,
+        String name,
+        Stain stain,
+        String marker,
+        String cohort,
+        int tileSize,
+        String description,
+        String createdBy,
+        Instant createdAt,
+        Long splitSeed,
+        Integer splitTrainPercent,
+        String splitBy,
+        Instant splitAt,
+        Instant deletedAt,
+        String deletedBy,
+        DatasetKind kind,
+        Long generatedCheckpointId,
+        Long generatedSourceDatasetId) {
 
     public boolean real() {
         return kind == DatasetKind.REAL;

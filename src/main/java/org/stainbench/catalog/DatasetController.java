@@ -1,5 +1,7 @@
 package org.stainbench.catalog;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +9,6 @@ import java.security.Principal;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.ContentDisposition;
@@ -23,8 +23,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-
-import jakarta.servlet.http.HttpServletResponse;
 import org.stainbench.shell.Dependants;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,21 +38,23 @@ class DatasetController {
 
     private final org.springframework.beans.factory.ObjectProvider<CheckpointNames> checkpointNames;
 
-    DatasetController(Catalog catalog, DemoData demo, Clock clock,
-                      org.springframework.beans.factory.ObjectProvider<CheckpointNames> checkpointNames) {
+    DatasetController(
+            Catalog catalog,
+            DemoData demo,
+            Clock clock,
+            org.springframework.beans.factory.ObjectProvider<CheckpointNames> checkpointNames) {
         this.checkpointNames = checkpointNames;
         this.catalog = catalog;
         this.demo = demo;
         this.clock = clock;
     }
 
-    private record Figures(String version, long informative, String histograms) {
-    }
+    private record Figures(String version, long informative, String histograms) {}
 
-    private final java.util.concurrent.ConcurrentHashMap<Long, Figures> figures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<Long, Figures> figures =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    record Row(Dataset dataset, long archives, long tiles) {
-    }
+    record Row(Dataset dataset, long archives, long tiles) {}
 
     /** The generated sets of one checkpoint, for the Datasets page. */
     record CheckpointGroup(long checkpointId, String checkpointName, List<Row> sets) {
@@ -68,39 +68,64 @@ class DatasetController {
         int size = 25;
         int p = Math.max(0, page);
         Map<Long, long[]> counts = catalog.datasetCounts();
-        List<Row> rows = catalog.datasets(DatasetKind.REAL, p * size, size).stream().map(d -> {
-            long[] c = counts.getOrDefault(d.id(), new long[2]);
-            return new Row(d, c[0], c[1]);
-        }).toList();
-        model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, size), catalog.countDatasets(DatasetKind.REAL)));
+        List<Row> rows = catalog.datasets(DatasetKind.REAL, p * size, size).stream()
+                .map(d -> {
+                    long[] c = counts.getOrDefault(d.id(), new long[2]);
+                    return new Row(d, c[0], c[1]);
+                })
+                .toList();
+        model.addAttribute(
+                "page", new PageImpl<>(rows, PageRequest.of(p, size), catalog.countDatasets(DatasetKind.REAL)));
         // generated sets are not real data: listed apart, under the checkpoint that made them
         Map<Long, List<Row>> byCheckpoint = new java.util.TreeMap<>();
         for (Dataset d : catalog.datasets(DatasetKind.GENERATED, 0, Integer.MAX_VALUE)) {
             long[] c = counts.getOrDefault(d.id(), new long[2]);
-            byCheckpoint.computeIfAbsent(d.generatedCheckpointId() == null ? 0L : d.generatedCheckpointId(),
-                    k -> new java.util.ArrayList<>()).add(new Row(d, c[0], c[1]));
+            byCheckpoint
+                    .computeIfAbsent(
+                            d.generatedCheckpointId() == null ? 0L : d.generatedCheckpointId(),
+                            k -> new java.util.ArrayList<>())
+                    .add(new Row(d, c[0], c[1]));
         }
         CheckpointNames names = checkpointNames.getIfAvailable();
-        model.addAttribute("generatedGroups", byCheckpoint.entrySet().stream().map(e -> new CheckpointGroup(e.getKey(),
-                names == null ? null : names.checkpointName(e.getKey()).orElse(null), e.getValue())).toList());
+        model.addAttribute(
+                "generatedGroups",
+                byCheckpoint.entrySet().stream()
+                        .map(e -> new CheckpointGroup(
+                                e.getKey(),
+                                names == null
+                                        ? null
+                                        : names.checkpointName(e.getKey()).orElse(null),
+                                e.getValue()))
+                        .toList());
         model.addAttribute("stains", Stain.values());
-        model.addAttribute("demoLoaded", catalog.datasetNameTaken(DemoData.HE_NAME) || catalog.datasetNameTaken(DemoData.CK7_NAME));
-        model.addAttribute("realTissue", catalog.datasets().stream()
-                .filter(d -> d.name().equals(DemoData.REAL_HE_NAME) || d.name().equals(DemoData.REAL_IHC_NAME)).toList());
+        model.addAttribute(
+                "demoLoaded",
+                catalog.datasetNameTaken(DemoData.HE_NAME) || catalog.datasetNameTaken(DemoData.CK7_NAME));
+        model.addAttribute(
+                "realTissue",
+                catalog.datasets().stream()
+                        .filter(d -> d.name().equals(DemoData.REAL_HE_NAME)
+                                || d.name().equals(DemoData.REAL_IHC_NAME))
+                        .toList());
         if (!model.containsAttribute("form")) {
             model.addAttribute("form", new DatasetForm(null, Stain.HE, null, null, 1024, null));
         }
         return "datasets/list";
     }
 
-    record DatasetForm(String name, Stain stain, String marker, String cohort, Integer tileSize, String description) {
-    }
+    record DatasetForm(String name, Stain stain, String marker, String cohort, Integer tileSize, String description) {}
 
     @PostMapping("/datasets")
     String create(DatasetForm form, Principal who, Model model, RedirectAttributes flash) {
         try {
-            long id = catalog.createDataset(form.name(), form.stain(), form.marker(), form.cohort(), form.tileSize(),
-                    form.description(), who.getName());
+            long id = catalog.createDataset(
+                    form.name(),
+                    form.stain(),
+                    form.marker(),
+                    form.cohort(),
+                    form.tileSize(),
+                    form.description(),
+                    who.getName());
             flash.addFlashAttribute("message", "Dataset '" + form.name().trim() + "' created. Add its archives below.");
             return "redirect:/datasets/" + id;
         } catch (IllegalArgumentException e) {
@@ -114,9 +139,12 @@ class DatasetController {
     String loadDemo(Principal who, RedirectAttributes flash) {
         try {
             DemoData.Loaded n = demo.load(who.getName());
-            flash.addFlashAttribute("message", "Demo project loaded: " + n.synthetic() + " archives of synthetic tiles and "
-                    + n.real() + " of real tissue (\"" + DemoData.REAL_HE_NAME + "\", \"" + DemoData.REAL_IHC_NAME
-                    + "\") are being ingested.");
+            flash.addFlashAttribute(
+                    "message",
+                    "Demo project loaded: " + n.synthetic() + " archives of synthetic tiles and "
+                            + n.real() + " of real tissue (\"" + DemoData.REAL_HE_NAME + "\", \""
+                            + DemoData.REAL_IHC_NAME
+                            + "\") are being ingested.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
         }
@@ -126,7 +154,8 @@ class DatasetController {
     @GetMapping("/datasets/{id}")
     String detail(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
         // a deleted dataset's page opens for admins only, with the "deleted by … — restore" banner
-        Dataset d = catalog.datasetEvenDeleted(id).filter(x -> !x.deleted() || isAdmin(auth))
+        Dataset d = catalog.datasetEvenDeleted(id)
+                .filter(x -> !x.deleted() || isAdmin(auth))
                 .orElseThrow(() -> new Catalog.NotFound("No dataset with id " + id + "."));
         List<Archive> archives = catalog.archives(id);
         model.addAttribute("dataset", d);
@@ -134,13 +163,25 @@ class DatasetController {
         model.addAttribute("now", clock.instant());
         model.addAttribute("busy", archives.stream().anyMatch(a -> a.status().busy()));
         model.addAttribute("patients", catalog.patients(id));
-        model.addAttribute("tiles", archives.stream().filter(a -> a.status() == ArchiveStatus.READY)
-                .mapToLong(Archive::tilesTotal).sum());
+        model.addAttribute(
+                "tiles",
+                archives.stream()
+                        .filter(a -> a.status() == ArchiveStatus.READY)
+                        .mapToLong(Archive::tilesTotal)
+                        .sum());
         // the figures change only when an archive is (re)ingested or removed: cache them per dataset under that key
-        String version = archives.stream().filter(a -> a.status() == ArchiveStatus.READY)
-                .map(a -> a.id() + "@" + a.ingestedAt()).collect(java.util.stream.Collectors.joining(","));
-        Figures f = figures.compute(id, (k, old) -> old != null && old.version().equals(version) ? old
-                : new Figures(version, catalog.countInformative(id), JSON.writeValueAsString(catalog.histograms(id))));
+        String version = archives.stream()
+                .filter(a -> a.status() == ArchiveStatus.READY)
+                .map(a -> a.id() + "@" + a.ingestedAt())
+                .collect(java.util.stream.Collectors.joining(","));
+        Figures f = figures.compute(
+                id,
+                (k, old) -> old != null && old.version().equals(version)
+                        ? old
+                        : new Figures(
+                                version,
+                                catalog.countInformative(id),
+                                JSON.writeValueAsString(catalog.histograms(id))));
         model.addAttribute("informative", f.informative());
         model.addAttribute("histograms", f.histograms());
         return "datasets/detail";
@@ -151,7 +192,8 @@ class DatasetController {
     }
 
     static boolean has(org.springframework.security.core.Authentication auth, String authority) {
-        return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
+        return auth != null
+                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
     }
 
     /** The delete confirmation: lists what depends on the dataset (then no button), else one Delete button. */
@@ -172,8 +214,8 @@ class DatasetController {
     }
 
     @PostMapping("/datasets/{id}/delete")
-    String deleteDataset(@PathVariable long id, Principal who, Model model, HttpServletResponse response,
-                         RedirectAttributes flash) {
+    String deleteDataset(
+            @PathVariable long id, Principal who, Model model, HttpServletResponse response, RedirectAttributes flash) {
         Dataset d = catalog.requireDataset(id);
         try {
             catalog.deleteDataset(id, who.getName());
@@ -219,8 +261,11 @@ class DatasetController {
     }
 
     @PostMapping("/datasets/{id}/archives")
-    String upload(@PathVariable long id, @RequestParam(value = "file", required = false) MultipartFile file,
-                  Principal who, RedirectAttributes flash) {
+    String upload(
+            @PathVariable long id,
+            @RequestParam(value = "file", required = false) MultipartFile file,
+            Principal who,
+            RedirectAttributes flash) {
         catalog.requireDataset(id);
         if (file == null || file.isEmpty()) {
             flash.addFlashAttribute("error", "Choose an archive (.npz) to upload.");
@@ -238,8 +283,11 @@ class DatasetController {
     }
 
     @PostMapping("/datasets/{id}/archives/path")
-    String byPath(@PathVariable long id, @RequestParam(required = false) String path, Principal who,
-                  RedirectAttributes flash) {
+    String byPath(
+            @PathVariable long id,
+            @RequestParam(required = false) String path,
+            Principal who,
+            RedirectAttributes flash) {
         try {
             Archive a = catalog.registerPath(id, path, who.getName());
             flash.addFlashAttribute("message", "'" + a.fileName() + "' registered; its ingest is queued.");
@@ -272,8 +320,13 @@ class DatasetController {
     }
 
     @PostMapping("/datasets/{id}/archives/{archiveId}/patient")
-    String patient(@PathVariable long id, @PathVariable long archiveId, @RequestParam(required = false) String patient,
-                   @RequestParam(required = false) Integer replicate, Principal who, RedirectAttributes flash) {
+    String patient(
+            @PathVariable long id,
+            @PathVariable long archiveId,
+            @RequestParam(required = false) String patient,
+            @RequestParam(required = false) Integer replicate,
+            Principal who,
+            RedirectAttributes flash) {
         try {
             catalog.setPatient(id, archiveId, patient, replicate, who.getName());
             flash.addFlashAttribute("message", "Patient saved. Split the dataset again to place it.");
@@ -284,16 +337,23 @@ class DatasetController {
     }
 
     @PostMapping("/datasets/{id}/split")
-    String split(@PathVariable long id, @RequestParam(required = false) Long seed,
-                 @RequestParam(defaultValue = "70") int trainPercent, Principal who, RedirectAttributes flash) {
+    String split(
+            @PathVariable long id,
+            @RequestParam(required = false) Long seed,
+            @RequestParam(defaultValue = "70") int trainPercent,
+            Principal who,
+            RedirectAttributes flash) {
         try {
             if (seed == null) {
-                throw new IllegalArgumentException("Give the split a seed (any whole number); the same seed gives the same split.");
+                throw new IllegalArgumentException(
+                        "Give the split a seed (any whole number); the same seed gives the same split.");
             }
             Map<String, String> sides = catalog.split(id, seed, trainPercent, who.getName());
             long train = sides.values().stream().filter("train"::equals).count();
-            flash.addFlashAttribute("message", "Split by patient with seed " + seed + ": " + train + " patients train, "
-                    + (sides.size() - train) + " test.");
+            flash.addFlashAttribute(
+                    "message",
+                    "Split by patient with seed " + seed + ": " + train + " patients train, " + (sides.size() - train)
+                            + " test.");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
         }
@@ -304,8 +364,12 @@ class DatasetController {
     ResponseEntity<byte[]> splitCsv(@PathVariable long id, Principal who) {
         Dataset d = catalog.requireDataset(id);
         return ResponseEntity.ok()
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(d.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-split.csv").build().toString())
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename(d.name().replaceAll("[^A-Za-z0-9._-]", "_") + "-split.csv")
+                                .build()
+                                .toString())
                 .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .body(catalog.exportSplitCsv(id, who.getName()).getBytes(StandardCharsets.UTF_8));
     }

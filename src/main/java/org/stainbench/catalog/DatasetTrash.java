@@ -1,7 +1,6 @@
 package org.stainbench.catalog;
 
 import java.util.List;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.shell.Dependants;
 import org.stainbench.shell.Trash;
@@ -23,8 +22,9 @@ class DatasetTrash implements Trash {
 
     @Override
     public List<Deleted> deleted() {
-        return catalog.deletedDatasets().stream().map(d -> new Deleted(kind(), d.id(), d.name(), d.href(), d.deletedBy(),
-                d.deletedAt())).toList();
+        return catalog.deletedDatasets().stream()
+                .map(d -> new Deleted(kind(), d.id(), d.name(), d.href(), d.deletedBy(), d.deletedAt()))
+                .toList();
     }
 
     @Override

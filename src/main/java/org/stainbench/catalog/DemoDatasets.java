@@ -15,6 +15,5 @@ public final class DemoDatasets {
     /** Real IHC tissue, 256 px tiles. */
     public static final String REAL_IHC = "Real tissue IHC (demo)";
 
-    private DemoDatasets() {
-    }
+    private DemoDatasets() {}
 }

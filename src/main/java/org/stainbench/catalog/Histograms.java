@@ -11,8 +11,7 @@ final class Histograms {
 
     static final int BINS = 20;
 
-    private Histograms() {
-    }
+    private Histograms() {}
 
     /**
      * One map per measure: name, labels (bin starts), counts, and the threshold if the lab's filter has one.

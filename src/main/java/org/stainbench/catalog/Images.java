@@ -11,26 +11,29 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-
 import org.stainbench.tiles.RgbTile;
 
 /** Encodes tiles as JPEG or PNG without copying their pixels. */
 final class Images {
 
-    private Images() {
-    }
+    private Images() {}
 
     static BufferedImage image(RgbTile t) {
-        WritableRaster raster = Raster.createInterleavedRaster(new DataBufferByte(t.rgb(), t.rgb().length), t.width(),
-                t.height(), t.width() * 3, 3, new int[] {0, 1, 2}, null);
-        ComponentColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
-                Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = Raster.createInterleavedRaster(
+                new DataBufferByte(t.rgb(), t.rgb().length),
+                t.width(),
+                t.height(),
+                t.width() * 3,
+                3,
+                new int[] {0, 1, 2},
+                null);
+        ComponentColorModel cm = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         return new BufferedImage(cm, raster, false, null);
     }
 

@@ -8,7 +8,6 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-
 import org.springframework.util.FileSystemUtils;
 import org.stainbench.shell.CliCommand;
 import org.stainbench.tiles.Npz;
@@ -36,7 +35,8 @@ public class IngestBenchCommand implements CliCommand {
             System.err.println("usage: " + usage());
             return 2;
         }
-        int threads = args.length >= 3 && args[1].equals("--threads") ? Integer.parseInt(args[2])
+        int threads = args.length >= 3 && args[1].equals("--threads")
+                ? Integer.parseInt(args[2])
                 : Runtime.getRuntime().availableProcessors();
         Path file = Path.of(args[0]);
         Path out = Files.createTempDirectory("ingest-bench");
@@ -49,7 +49,7 @@ public class IngestBenchCommand implements CliCommand {
             long t0 = System.nanoTime();
             IngestPipeline.Result r;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-                r = IngestPipeline.run(in, out, Npz.Limits.DEFAULT, threads, new IngestPipeline.Listener() { });
+                r = IngestPipeline.run(in, out, Npz.Limits.DEFAULT, threads, new IngestPipeline.Listener() {});
             }
             double s = (System.nanoTime() - t0) / 1e9;
             long peak = 0;
@@ -59,12 +59,21 @@ public class IngestBenchCommand implements CliCommand {
                 }
             }
             long bytes = (long) r.tiles().size() * r.width() * r.height() * 3;
-            long informative = r.tiles().stream().filter(t -> t.measures().informative()).count();
-            System.out.println(String.format(Locale.ROOT,
+            long informative =
+                    r.tiles().stream().filter(t -> t.measures().informative()).count();
+            System.out.println(String.format(
+                    Locale.ROOT,
                     "{\"tiles\": %d, \"seconds\": %.3f, \"tiles_per_s\": %.2f, \"mb_per_s\": %.1f, \"informative\": %d, "
                             + "\"threads\": %d, \"peak_heap_mb\": %.1f, \"max_heap_mb\": %.0f, \"layout\": \"%s\"}",
-                    r.tiles().size(), s, r.tiles().size() / s, bytes / 1e6 / s, informative, threads, peak / 1e6,
-                    Runtime.getRuntime().maxMemory() / 1e6, r.header().layout()));
+                    r.tiles().size(),
+                    s,
+                    r.tiles().size() / s,
+                    bytes / 1e6 / s,
+                    informative,
+                    threads,
+                    peak / 1e6,
+                    Runtime.getRuntime().maxMemory() / 1e6,
+                    r.header().layout()));
             return 0;
         } finally {
             FileSystemUtils.deleteRecursively(out);

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,8 +31,13 @@ class IngestJob implements JobHandler {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    IngestJob(CatalogStore store, CatalogFiles files, CatalogProperties properties, TransactionTemplate tx,
-              ApplicationEventPublisher events, Clock clock) {
+    IngestJob(
+            CatalogStore store,
+            CatalogFiles files,
+            CatalogProperties properties,
+            TransactionTemplate tx,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.store = store;
         this.files = files;
         this.properties = properties;
@@ -71,40 +75,45 @@ class IngestJob implements JobHandler {
         });
         files.deleteOutput(archiveId);
         Path out = files.output(archiveId);
-        context.log("ingesting " + archive.fileName() + " (" + archive.sizeBytes() + " bytes, sha256 " + archive.sha256()
-                + ") from " + archive.sourcePath() + " with " + properties.ingestThreads() + " threads");
+        context.log(
+                "ingesting " + archive.fileName() + " (" + archive.sizeBytes() + " bytes, sha256 " + archive.sha256()
+                        + ") from " + archive.sourcePath() + " with " + properties.ingestThreads() + " threads");
         AtomicLong lastWrite = new AtomicLong();
         Dataset dataset = store.findDataset(archive.datasetId()).orElse(null);
         long t0 = System.nanoTime();
         IngestPipeline.Result result;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(archive.sourcePath())), 1 << 20)) {
-            result = IngestPipeline.run(in, out, properties.limits().forArchive(Files.size(Path.of(archive.sourcePath()))),
-                    properties.ingestThreads(), new IngestPipeline.Listener() {
-                @Override
-                public void header(TileArrayHeader h) {
-                    if (dataset != null && h.width() > 0) {
-                        requireTileSize(dataset, h.width(), h.height());
-                    }
-                    store.ingestHeader(archiveId, h.count(), h.layout());
-                    context.log("tile array '" + h.key() + "': " + h.layout() + ", " + h.count() + " tiles");
-                    context.progress(0, h.count(), "tiles");
-                }
+            result = IngestPipeline.run(
+                    in,
+                    out,
+                    properties.limits().forArchive(Files.size(Path.of(archive.sourcePath()))),
+                    properties.ingestThreads(),
+                    new IngestPipeline.Listener() {
+                        @Override
+                        public void header(TileArrayHeader h) {
+                            if (dataset != null && h.width() > 0) {
+                                requireTileSize(dataset, h.width(), h.height());
+                            }
+                            store.ingestHeader(archiveId, h.count(), h.layout());
+                            context.log("tile array '" + h.key() + "': " + h.layout() + ", " + h.count() + " tiles");
+                            context.progress(0, h.count(), "tiles");
+                        }
 
-                @Override
-                public void progress(int done, int total) {
-                    context.progress(done, total, "tiles");
-                    long now = System.nanoTime();
-                    long last = lastWrite.get();
-                    if ((now - last > 500_000_000L || done == total) && lastWrite.compareAndSet(last, now)) {
-                        store.ingestProgress(archiveId, done);
-                    }
-                }
+                        @Override
+                        public void progress(int done, int total) {
+                            context.progress(done, total, "tiles");
+                            long now = System.nanoTime();
+                            long last = lastWrite.get();
+                            if ((now - last > 500_000_000L || done == total) && lastWrite.compareAndSet(last, now)) {
+                                store.ingestProgress(archiveId, done);
+                            }
+                        }
 
-                @Override
-                public boolean cancelled() {
-                    return context.isCancelled();
-                }
-            });
+                        @Override
+                        public boolean cancelled() {
+                            return context.isCancelled();
+                        }
+                    });
         } catch (IngestPipeline.Cancelled e) {
             fail(archiveId, "The ingest was cancelled.");
             context.log("cancelled");
@@ -114,7 +123,9 @@ class IngestJob implements JobHandler {
             throw e;
         } catch (NpyFormatException e) {
             // a damaged compressed entry can inflate to garbage the decoder refuses before its CRC is checked
-            String reason = ArchiveDamage.find(Path.of(archive.sourcePath())).map(ArchiveDamage::reason).orElse(e.getMessage());
+            String reason = ArchiveDamage.find(Path.of(archive.sourcePath()))
+                    .map(ArchiveDamage::reason)
+                    .orElse(e.getMessage());
             fail(archiveId, reason);
             throw new IllegalArgumentException("'" + archive.fileName() + "' cannot be used: " + reason, e);
         } catch (Exception | Error e) {
@@ -138,13 +149,27 @@ class IngestJob implements JobHandler {
         double seconds = (System.nanoTime() - t0) / 1e9;
         tx.executeWithoutResult(s -> {
             store.insertTiles(archiveId, archive.datasetId(), result.tiles());
-            store.ready(archiveId, result.tiles().size(), result.width(), result.height(), result.header().layout(),
+            store.ready(
+                    archiveId,
+                    result.tiles().size(),
+                    result.width(),
+                    result.height(),
+                    result.header().layout(),
                     clock.instant());
         });
-        long informative = result.tiles().stream().filter(t -> t.measures().informative()).count();
-        context.log(String.format(Locale.ROOT, "%d tiles of %d x %d in %.1f s (%.1f tiles/s); %d informative",
-                result.tiles().size(), result.width(), result.height(), seconds, result.tiles().size() / seconds, informative));
-        events.publishEvent(new ArchiveIngested(archive.datasetId(), archiveId, result.tiles().size()));
+        long informative =
+                result.tiles().stream().filter(t -> t.measures().informative()).count();
+        context.log(String.format(
+                Locale.ROOT,
+                "%d tiles of %d x %d in %.1f s (%.1f tiles/s); %d informative",
+                result.tiles().size(),
+                result.width(),
+                result.height(),
+                seconds,
+                result.tiles().size() / seconds,
+                informative));
+        events.publishEvent(new ArchiveIngested(
+                archive.datasetId(), archiveId, result.tiles().size()));
     }
 
     /** Tiles of the dataset's size only: refused with the reason otherwise. */

@@ -17,14 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.stainbench.tiles.NpyFormatException;
-
 import org.stainbench.tiles.Npz;
 import org.stainbench.tiles.RgbTile;
+import org.stainbench.tiles.Thumbnails;
 import org.stainbench.tiles.TileArray;
 import org.stainbench.tiles.TileArrayHeader;
 import org.stainbench.tiles.TileMeasures;
 import org.stainbench.tiles.TileSink;
-import org.stainbench.tiles.Thumbnails;
 
 /**
  * One streaming pass over an archive: the reader thread decodes tiles one at a time while worker threads
@@ -45,15 +44,12 @@ final class IngestPipeline {
         }
     }
 
-    record Result(TileArrayHeader header, int width, int height, List<TileResult> tiles) {
-    }
+    record Result(TileArrayHeader header, int width, int height, List<TileResult> tiles) {}
 
     interface Listener {
-        default void header(TileArrayHeader header) {
-        }
+        default void header(TileArrayHeader header) {}
 
-        default void progress(int done, int total) {
-        }
+        default void progress(int done, int total) {}
 
         default boolean cancelled() {
             return false;
@@ -67,8 +63,7 @@ final class IngestPipeline {
         }
     }
 
-    private IngestPipeline() {
-    }
+    private IngestPipeline() {}
 
     static Result run(InputStream source, Path outDir, Npz.Limits limits, int threads, Listener listener)
             throws IOException {
@@ -87,10 +82,16 @@ final class IngestPipeline {
         AtomicInteger highest = new AtomicInteger(0);
         TileResult[][] results = new TileResult[1][];
         int[] total = new int[1];
-        try (FileChannel tiles = FileChannel.open(outDir.resolve(TILES_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-             FileChannel thumbs = FileChannel.open(outDir.resolve(THUMBS_FILE), StandardOpenOption.CREATE,
-                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+        try (FileChannel tiles = FileChannel.open(
+                        outDir.resolve(TILES_FILE),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
+                FileChannel thumbs = FileChannel.open(
+                        outDir.resolve(THUMBS_FILE),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE)) {
             TileSink sink = new TileSink() {
                 @Override
                 public void begin(TileArrayHeader header) {
@@ -181,8 +182,9 @@ final class IngestPipeline {
             hi = Math.max(hi, v);
         }
         if (hi == 1) {
-            throw new NpyFormatException("tile " + index + " holds only the values 0 and 1: this looks"
-                    + " like a mask or an image in [0, 1] stored as 8 bits, where 8-bit RGB values 0..255 are expected");
+            throw new NpyFormatException(
+                    "tile " + index + " holds only the values 0 and 1: this looks"
+                            + " like a mask or an image in [0, 1] stored as 8 bits, where 8-bit RGB values 0..255 are expected");
         }
         int l = lo;
         int h = hi;

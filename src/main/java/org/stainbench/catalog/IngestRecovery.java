@@ -39,17 +39,24 @@ class IngestRecovery {
         if (id == null) {
             return;
         }
-        store.findArchive(Long.parseLong(id)).filter(a -> a.status().busy() && a.jobId() != null && a.jobId() == e.jobId())
-                .ifPresent(a -> clean(a, "The ingest job ended " + e.state().name().toLowerCase()
-                        + (e.error() == null ? "" : ": " + e.error())));
+        store.findArchive(Long.parseLong(id))
+                .filter(a -> a.status().busy() && a.jobId() != null && a.jobId() == e.jobId())
+                .ifPresent(a -> clean(
+                        a,
+                        "The ingest job ended " + e.state().name().toLowerCase()
+                                + (e.error() == null ? "" : ": " + e.error())));
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void afterStart() {
         for (Archive a : store.archivesWithStatus(ArchiveStatus.QUEUED, ArchiveStatus.INGESTING)) {
-            boolean live = a.jobId() != null && jobs.find(a.jobId()).map(j -> !j.state().isFinal()).orElse(false);
+            boolean live = a.jobId() != null
+                    && jobs.find(a.jobId()).map(j -> !j.state().isFinal()).orElse(false);
             if (!live) {
-                log.info("Archive {} ({}) was interrupted during ingest; marked failed for a retry", a.id(), a.fileName());
+                log.info(
+                        "Archive {} ({}) was interrupted during ingest; marked failed for a retry",
+                        a.id(),
+                        a.fileName());
                 clean(a, "The ingest was interrupted (the server stopped); retry it.");
             }
         }

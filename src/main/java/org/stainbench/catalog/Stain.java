@@ -2,7 +2,8 @@ package org.stainbench.catalog;
 
 /** What a dataset's slides are stained with. IHC datasets name their marker (e.g. CK7). */
 public enum Stain {
-    HE("H&E"), IHC("IHC");
+    HE("H&E"),
+    IHC("IHC");
 
     private final String label;
 

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
 import org.stainbench.shell.CliCommand;
 import org.stainbench.shell.CliOptions;
 import org.stainbench.tiles.SyntheticTiles;
@@ -37,14 +36,26 @@ public class SynthCommand implements CliCommand {
         Path out = Path.of(args[0]);
         CliOptions o;
         try {
-            o = CliOptions.parse(args, 1, List.of("--stain", "--patients", "--replicates", "--tiles", "--size", "--seed",
-                    "--blurred", "--white", "--plain"), List.of("--stored"));
+            o = CliOptions.parse(
+                    args,
+                    1,
+                    List.of(
+                            "--stain",
+                            "--patients",
+                            "--replicates",
+                            "--tiles",
+                            "--size",
+                            "--seed",
+                            "--blurred",
+                            "--white",
+                            "--plain"),
+                    List.of("--stored"));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage() + "\nusage: " + usage());
             return 2;
         }
-        SyntheticTiles.Stain stain = o.get("--stain", "he").equalsIgnoreCase("ck7") ? SyntheticTiles.Stain.CK7
-                : SyntheticTiles.Stain.HE;
+        SyntheticTiles.Stain stain =
+                o.get("--stain", "he").equalsIgnoreCase("ck7") ? SyntheticTiles.Stain.CK7 : SyntheticTiles.Stain.HE;
         int patients = o.intOption("--patients", 3);
         int replicates = o.intOption("--replicates", 1);
         int tiles = o.intOption("--tiles", 20);
@@ -58,10 +69,12 @@ public class SynthCommand implements CliCommand {
         for (int p = 0; p < patients; p++) {
             for (int r = 1; r <= replicates; r++) {
                 long s = seed * 1_000_000L + p * 100L + r;
-                Path file = out.resolve(String.format(Locale.ROOT, "%s_%d_%d.npz", prefix, 1_000_000 + seed * 1000 + p, r));
+                Path file =
+                        out.resolve(String.format(Locale.ROOT, "%s_%d_%d.npz", prefix, 1_000_000 + seed * 1000 + p, r));
                 try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
                     if (o.has("--plain")) {
-                        SyntheticTiles.writePlainArchive(os, o.get("--plain", null), stain, tiles, size, s, blurred, white, compressed);
+                        SyntheticTiles.writePlainArchive(
+                                os, o.get("--plain", null), stain, tiles, size, s, blurred, white, compressed);
                     } else {
                         SyntheticTiles.writeLabArchive(os, stain, tiles, size, s, blurred, white, compressed);
                     }

@@ -1,10 +1,9 @@
 package org.stainbench.catalog;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.CacheControl;
@@ -66,20 +65,33 @@ class TileController {
     }
 
     @GetMapping("/datasets/{id}/tiles")
-    String browse(@PathVariable long id, TileFilterForm filter, @RequestParam(defaultValue = "0") int page, Model model,
-                  org.springframework.security.core.Authentication auth) {
+    String browse(
+            @PathVariable long id,
+            TileFilterForm filter,
+            @RequestParam(defaultValue = "0") int page,
+            Model model,
+            org.springframework.security.core.Authentication auth) {
         return browse(id, filter, page, model, auth, false);
     }
 
     @HxRequest
     @GetMapping("/datasets/{id}/tiles")
-    String browseFragment(@PathVariable long id, TileFilterForm filter, @RequestParam(defaultValue = "0") int page,
-                          Model model, org.springframework.security.core.Authentication auth) {
+    String browseFragment(
+            @PathVariable long id,
+            TileFilterForm filter,
+            @RequestParam(defaultValue = "0") int page,
+            Model model,
+            org.springframework.security.core.Authentication auth) {
         return browse(id, filter, page, model, auth, true);
     }
 
-    private String browse(long id, TileFilterForm filter, int page, Model model,
-                          org.springframework.security.core.Authentication auth, boolean hx) {
+    private String browse(
+            long id,
+            TileFilterForm filter,
+            int page,
+            Model model,
+            org.springframework.security.core.Authentication auth,
+            boolean hx) {
         Dataset d = visible(id, auth);
         TileFilter f;
         try {
@@ -92,23 +104,31 @@ class TileController {
         int p = Math.max(0, page);
         long total = catalog.countTiles(id, f);
         List<TileInfo> tiles = catalog.tiles(id, f, p * size, size);
-        List<Archive> archives = catalog.archives(id).stream().filter(a -> a.status() == ArchiveStatus.READY).toList();
+        List<Archive> archives = catalog.archives(id).stream()
+                .filter(a -> a.status() == ArchiveStatus.READY)
+                .toList();
         model.addAttribute("dataset", d);
         model.addAttribute("filter", f);
         model.addAttribute("query", query(f));
         model.addAttribute("qs", query(f).isEmpty() ? "" : "?" + query(f));
-        model.addAttribute("pageBase", "/datasets/" + id + "/tiles?" + (query(f).isEmpty() ? "" : query(f) + "&") + "page=");
+        model.addAttribute(
+                "pageBase", "/datasets/" + id + "/tiles?" + (query(f).isEmpty() ? "" : query(f) + "&") + "page=");
         model.addAttribute("page", new PageImpl<>(tiles, PageRequest.of(p, size), total));
         model.addAttribute("archives", archives);
-        model.addAttribute("names", archives.stream().collect(java.util.stream.Collectors.toMap(Archive::id, Archive::fileName)));
+        model.addAttribute(
+                "names", archives.stream().collect(java.util.stream.Collectors.toMap(Archive::id, Archive::fileName)));
         model.addAttribute("labels", catalog.labels(id));
         return hx ? "tiles/browse :: grid" : "tiles/browse";
     }
 
     @GetMapping("/tiles/{tileId}")
-    String view(@PathVariable long tileId, TileFilterForm filter, Model model,
-                org.springframework.security.core.Authentication auth) {
-        TileInfo t = catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
+    String view(
+            @PathVariable long tileId,
+            TileFilterForm filter,
+            Model model,
+            org.springframework.security.core.Authentication auth) {
+        TileInfo t =
+                catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
         Archive a = listed(t);
         TileFilter f = filter.filter();
         model.addAttribute("tile", t);
@@ -122,32 +142,39 @@ class TileController {
 
     /** A deleted dataset's tile pages open for admins only (with the deleted banner), like the dataset's own page. */
     private Dataset visible(long datasetId, org.springframework.security.core.Authentication auth) {
-        return catalog.datasetEvenDeleted(datasetId).filter(d -> !d.deleted() || DatasetController.isAdmin(auth))
+        return catalog.datasetEvenDeleted(datasetId)
+                .filter(d -> !d.deleted() || DatasetController.isAdmin(auth))
                 .orElseThrow(() -> new Catalog.NotFound("No dataset with id " + datasetId + "."));
     }
 
     private Archive listed(TileInfo t) {
-        return catalog.archive(t.archiveId()).filter(a -> a.status() == ArchiveStatus.READY)
+        return catalog.archive(t.archiveId())
+                .filter(a -> a.status() == ArchiveStatus.READY)
                 .orElseThrow(() -> new Catalog.NotFound("No tile with id " + t.id() + "."));
     }
 
     @GetMapping("/tiles/{tileId}/thumb")
     ResponseEntity<byte[]> thumb(@PathVariable long tileId) throws IOException {
-        TileInfo t = catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
+        TileInfo t =
+                catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
         listed(t);
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_JPEG)
-                .cacheControl(CacheControl.maxAge(Duration.ofDays(1)).cachePrivate()).body(tileFiles.thumbnail(t));
+        return ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_JPEG)
+                .cacheControl(CacheControl.maxAge(Duration.ofDays(1)).cachePrivate())
+                .body(tileFiles.thumbnail(t));
     }
 
     /** The full-resolution tile: JPEG (quality 0.92) by default, lossless PNG with {@code ?format=png}. */
     @GetMapping("/tiles/{tileId}/image")
     ResponseEntity<byte[]> image(@PathVariable long tileId, @RequestParam(defaultValue = "jpeg") String format)
             throws IOException {
-        TileInfo t = catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
+        TileInfo t =
+                catalog.findTile(tileId).orElseThrow(() -> new Catalog.NotFound("No tile with id " + tileId + "."));
         Archive a = listed(t);
         var tile = tileFiles.tile(a, t);
         boolean png = format.equalsIgnoreCase("png");
-        return ResponseEntity.ok().contentType(png ? MediaType.IMAGE_PNG : MediaType.IMAGE_JPEG)
+        return ResponseEntity.ok()
+                .contentType(png ? MediaType.IMAGE_PNG : MediaType.IMAGE_JPEG)
                 .cacheControl(CacheControl.maxAge(Duration.ofDays(1)).cachePrivate())
                 .body(png ? Images.png(tile) : Images.jpeg(tile, 0.92f));
     }

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.tiles.RgbTile;
 

@@ -1,5 +1,6 @@
 package org.stainbench.checkpoints;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.Principal;
@@ -8,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
@@ -40,7 +39,8 @@ class CheckpointController {
     private final JobQueue jobs;
     private final ObjectProvider<LineageContributor> lineage;
 
-    CheckpointController(Checkpoints checkpoints, Catalog catalog, JobQueue jobs, ObjectProvider<LineageContributor> lineage) {
+    CheckpointController(
+            Checkpoints checkpoints, Catalog catalog, JobQueue jobs, ObjectProvider<LineageContributor> lineage) {
         this.checkpoints = checkpoints;
         this.catalog = catalog;
         this.jobs = jobs;
@@ -74,13 +74,34 @@ class CheckpointController {
     }
 
     /** The register form: the checkpoint's fields, then the adapter as an upload or a server path. */
-    record RegisterForm(String name, String baseModel, String embeddingFlow, Integer loraRank, Double loraAlpha,
-                        String targetModules, String runUuid, Integer epoch, Long trainedOn, String notes, String tags,
-                        MultipartFile adapter, String adapterPath) {
+    record RegisterForm(
+            String name,
+            String baseModel,
+            String embeddingFlow,
+            Integer loraRank,
+            Double loraAlpha,
+            String targetModules,
+            String runUuid,
+            Integer epoch,
+            Long trainedOn,
+            String notes,
+            String tags,
+            MultipartFile adapter,
+            String adapterPath) {
 
         Checkpoints.NewCheckpoint checkpoint() {
-            return new Checkpoints.NewCheckpoint(name, baseModel, embeddingFlow, loraRank, loraAlpha, targetModules, runUuid,
-                    epoch, trainedOn, notes, tags);
+            return new Checkpoints.NewCheckpoint(
+                    name,
+                    baseModel,
+                    embeddingFlow,
+                    loraRank,
+                    loraAlpha,
+                    targetModules,
+                    runUuid,
+                    epoch,
+                    trainedOn,
+                    notes,
+                    tags);
         }
     }
 
@@ -89,10 +110,16 @@ class CheckpointController {
         MultipartFile adapter = form.adapter();
         boolean upload = adapter != null && !adapter.isEmpty();
         try (InputStream in = upload ? adapter.getInputStream() : null) {
-            Checkpoint c = checkpoints.register(form.checkpoint(), upload ? adapter.getOriginalFilename() : null, in,
-                    form.adapterPath(), who.getName());
-            flash.addFlashAttribute("message", "Checkpoint '" + c.name() + "' registered"
-                    + (c.adapterSha256() != null ? " (adapter SHA-256 " + c.shortSha() + "…)." : "."));
+            Checkpoint c = checkpoints.register(
+                    form.checkpoint(),
+                    upload ? adapter.getOriginalFilename() : null,
+                    in,
+                    form.adapterPath(),
+                    who.getName());
+            flash.addFlashAttribute(
+                    "message",
+                    "Checkpoint '" + c.name() + "' registered"
+                            + (c.adapterSha256() != null ? " (adapter SHA-256 " + c.shortSha() + "…)." : "."));
             return "redirect:/checkpoints/" + c.id();
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -101,15 +128,22 @@ class CheckpointController {
     }
 
     /** The baseline form: the kind, its name, and the kind's parameters (each kind uses some of them). */
-    record BaselineForm(CheckpointKind kind, String name, Long target, Double hematoxylinGain, Double dabGain, String notes) {
-    }
+    record BaselineForm(
+            CheckpointKind kind, String name, Long target, Double hematoxylinGain, Double dabGain, String notes) {}
 
     @PostMapping("/checkpoints/baselines")
     String baseline(BaselineForm form, Principal who, RedirectAttributes flash) {
         try {
-            Checkpoint c = checkpoints.createBaseline(form.kind(), form.name(), form.target(), form.hematoxylinGain(),
-                    form.dabGain(), form.notes(), who.getName());
-            flash.addFlashAttribute("message", "Baseline '" + c.name() + "' registered. Apply it to a source dataset below.");
+            Checkpoint c = checkpoints.createBaseline(
+                    form.kind(),
+                    form.name(),
+                    form.target(),
+                    form.hematoxylinGain(),
+                    form.dabGain(),
+                    form.notes(),
+                    who.getName());
+            flash.addFlashAttribute(
+                    "message", "Baseline '" + c.name() + "' registered. Apply it to a source dataset below.");
             return "redirect:/checkpoints/" + c.id();
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -117,11 +151,10 @@ class CheckpointController {
         }
     }
 
-    public record SetRow(GeneratedSet set, Dataset source, Dataset dataset, List<ArchiveRow> archives, JobSummary job) {
-    }
+    public record SetRow(
+            GeneratedSet set, Dataset source, Dataset dataset, List<ArchiveRow> archives, JobSummary job) {}
 
-    public record ArchiveRow(GeneratedArchive mapping, Archive archive, Archive source, long measured) {
-    }
+    public record ArchiveRow(GeneratedArchive mapping, Archive archive, Archive source, long measured) {}
 
     @GetMapping("/checkpoints/{id}")
     String detail(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
@@ -136,36 +169,61 @@ class CheckpointController {
 
     private String detail(long id, Model model, org.springframework.security.core.Authentication auth, boolean hx) {
         // a deleted checkpoint's page opens for admins only, with the "deleted by … — restore" banner
-        Checkpoint c = checkpoints.findEvenDeleted(id).filter(x -> !x.deleted() || has(auth, "ROLE_ADMIN"))
+        Checkpoint c = checkpoints
+                .findEvenDeleted(id)
+                .filter(x -> !x.deleted() || has(auth, "ROLE_ADMIN"))
                 .orElseThrow(() -> new Checkpoints.NotFound("No checkpoint with id " + id + "."));
         List<SetRow> rows = new ArrayList<>();
         for (GeneratedSet s : checkpoints.sets(id)) {
             List<ArchiveRow> ar = new ArrayList<>();
             for (GeneratedArchive g : checkpoints.archives(s.id())) {
-                ar.add(new ArchiveRow(g, catalog.archive(g.archiveId()).orElse(null),
-                        catalog.archive(g.sourceArchiveId()).orElse(null), checkpoints.measuredTiles(g.archiveId())));
+                ar.add(new ArchiveRow(
+                        g,
+                        catalog.archive(g.archiveId()).orElse(null),
+                        catalog.archive(g.sourceArchiveId()).orElse(null),
+                        checkpoints.measuredTiles(g.archiveId())));
             }
-            rows.add(new SetRow(s, catalog.dataset(s.sourceDatasetId()).orElse(null), catalog.dataset(s.datasetId()).orElse(null),
-                    ar, s.jobId() == null ? null : jobs.find(s.jobId()).orElse(null)));
+            rows.add(new SetRow(
+                    s,
+                    catalog.dataset(s.sourceDatasetId()).orElse(null),
+                    catalog.dataset(s.datasetId()).orElse(null),
+                    ar,
+                    s.jobId() == null ? null : jobs.find(s.jobId()).orElse(null)));
         }
         // each later module contributes its own edge (evaluations that compared it, review sessions that showed it)
         java.util.Map<String, List<LineageContributor.Entry>> later = new java.util.LinkedHashMap<>();
         LineageContributor.KINDS.forEach(k -> later.put(k, new ArrayList<>()));
-        lineage.orderedStream().forEach(l -> l.entries(id).forEach(e -> later.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e)));
+        lineage.orderedStream()
+                .forEach(l -> l.entries(id).forEach(e -> later.computeIfAbsent(e.kind(), k -> new ArrayList<>())
+                        .add(e)));
         model.addAttribute("checkpoint", c);
         model.addAttribute("colourMap", ColourMapView.rows(c.baselineParams()));
-        model.addAttribute("trainedOn", Optional.ofNullable(c.trainedOnDatasetId()).flatMap(catalog::dataset).orElse(null));
-        model.addAttribute("target", Optional.ofNullable(Checkpoints.params(c).get("target")).map(Long::parseLong)
-                .flatMap(catalog::dataset).orElse(null));
+        model.addAttribute(
+                "trainedOn",
+                Optional.ofNullable(c.trainedOnDatasetId())
+                        .flatMap(catalog::dataset)
+                        .orElse(null));
+        model.addAttribute(
+                "target",
+                Optional.ofNullable(Checkpoints.params(c).get("target"))
+                        .map(Long::parseLong)
+                        .flatMap(catalog::dataset)
+                        .orElse(null));
         model.addAttribute("sets", rows);
         model.addAttribute("lineage", later);
-        model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
-        model.addAttribute("busy", rows.stream().anyMatch(r -> Checkpoints.GENERATING.equals(r.set().status())));
+        model.addAttribute(
+                "sources",
+                catalog.datasets().stream().filter(d -> d.stain() == Stain.HE).toList());
+        model.addAttribute(
+                "busy",
+                rows.stream()
+                        .anyMatch(r -> Checkpoints.GENERATING.equals(r.set().status())));
         return hx ? "checkpoints/detail :: sets" : "checkpoints/detail";
     }
 
     static boolean has(org.springframework.security.core.Authentication auth, String authority) {
-        return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
+        return auth != null
+                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
     }
 
     /** The delete confirmation: lists what depends on the checkpoint (then no button), else one Delete button. */
@@ -182,14 +240,22 @@ class CheckpointController {
         model.addAttribute("dependants", dependants);
         model.addAttribute("action", c.href() + "/delete");
         int sets = checkpoints.sets(c.id()).size();
-        model.addAttribute("also", sets == 0 ? null : "Its " + sets + " generated set" + (sets == 1 ? " is" : "s are")
-                + " hidden with it and come back when it is restored.");
+        model.addAttribute(
+                "also",
+                sets == 0
+                        ? null
+                        : "Its " + sets + " generated set" + (sets == 1 ? " is" : "s are")
+                                + " hidden with it and come back when it is restored.");
         return "trash/confirm";
     }
 
     @PostMapping("/checkpoints/{id}/delete")
-    String delete(@PathVariable long id, Principal who, Model model, jakarta.servlet.http.HttpServletResponse response,
-                  RedirectAttributes flash) {
+    String delete(
+            @PathVariable long id,
+            Principal who,
+            Model model,
+            jakarta.servlet.http.HttpServletResponse response,
+            RedirectAttributes flash) {
         Checkpoint c = checkpoints.require(id);
         try {
             checkpoints.delete(id, who.getName());
@@ -206,7 +272,11 @@ class CheckpointController {
     }
 
     @PostMapping("/checkpoints/{id}/apply")
-    String apply(@PathVariable long id, @RequestParam(required = false) Long source, Principal who, RedirectAttributes flash) {
+    String apply(
+            @PathVariable long id,
+            @RequestParam(required = false) Long source,
+            Principal who,
+            RedirectAttributes flash) {
         try {
             if (source == null) {
                 throw new IllegalArgumentException("Choose the source dataset.");
@@ -220,8 +290,13 @@ class CheckpointController {
     }
 
     @PostMapping("/checkpoints/{id}/generated")
-    String generated(@PathVariable long id, @RequestParam(required = false) Long source, @RequestParam(required = false) String folder,
-                     @RequestParam(required = false) String samplingSeed, Principal who, RedirectAttributes flash) {
+    String generated(
+            @PathVariable long id,
+            @RequestParam(required = false) Long source,
+            @RequestParam(required = false) String folder,
+            @RequestParam(required = false) String samplingSeed,
+            Principal who,
+            RedirectAttributes flash) {
         try {
             if (source == null) {
                 throw new IllegalArgumentException("Choose the source dataset.");
@@ -231,8 +306,8 @@ class CheckpointController {
                 try {
                     seed = Long.parseLong(samplingSeed.trim());
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("Sampling seed: give a whole number, or leave it empty when the "
-                            + "generation had none.");
+                    throw new IllegalArgumentException(
+                            "Sampling seed: give a whole number, or leave it empty when the " + "generation had none.");
                 }
             }
             checkpoints.registerGenerated(id, source, folder, seed, who.getName());

@@ -1,7 +1,6 @@
 package org.stainbench.checkpoints;
 
 import java.util.List;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.shell.Dependants;
 import org.stainbench.shell.Trash;
@@ -31,8 +30,9 @@ class CheckpointDependants implements Dependants, Trash {
 
     @Override
     public List<Deleted> deleted() {
-        return checkpoints.deleted().stream().map(c -> new Deleted(kind(), c.id(), c.name(), c.href(), c.deletedBy(),
-                c.deletedAt())).toList();
+        return checkpoints.deleted().stream()
+                .map(c -> new Deleted(kind(), c.id(), c.name(), c.href(), c.deletedBy(), c.deletedAt()))
+                .toList();
     }
 
     @Override

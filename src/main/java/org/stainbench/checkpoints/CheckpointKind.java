@@ -5,7 +5,9 @@ package org.stainbench.checkpoints;
  * all but MODEL are applied on the CPU by the embedded baseline job.
  */
 public enum CheckpointKind {
-    MODEL("model"), REINHARD("Reinhard baseline"), STAIN_REMAP("stain-remap baseline"),
+    MODEL("model"),
+    REINHARD("Reinhard baseline"),
+    STAIN_REMAP("stain-remap baseline"),
     /** An epoch of the CPU-trainable colour map (training module), applied on the CPU like a baseline. */
     COLOUR_MAP("CPU colour map");
 

@@ -19,13 +19,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.transaction.support.TransactionTemplate;
-import org.stainbench.shell.Dependants;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
@@ -35,13 +33,14 @@ import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
 import org.stainbench.shell.Activity;
 import org.stainbench.shell.ActivitySubject;
+import org.stainbench.shell.Dependants;
+import org.stainbench.shell.Names;
+import org.stainbench.shell.ServerPaths;
+import org.stainbench.shell.Sha256;
 import org.stainbench.tiles.ColourMap;
 import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.QualityMeasures;
 import org.stainbench.tiles.TileArrays;
-import org.stainbench.shell.Sha256;
-import org.stainbench.shell.ServerPaths;
-import org.stainbench.shell.Names;
 
 /**
  * Checkpoint and generated-set rules in one place. Every rule violation is an {@link IllegalArgumentException}
@@ -66,9 +65,15 @@ public class Checkpoints {
     private final ObjectProvider<Dependants> dependants;
     private final TransactionTemplate tx;
 
-    Checkpoints(CheckpointStore store, Catalog catalog, JobQueue jobs, ApplicationEventPublisher events, Clock clock,
-                @Value("${stainbench.artifacts.root}") Path artifacts, ObjectProvider<Dependants> dependants,
-                TransactionTemplate tx) {
+    Checkpoints(
+            CheckpointStore store,
+            Catalog catalog,
+            JobQueue jobs,
+            ApplicationEventPublisher events,
+            Clock clock,
+            @Value("${stainbench.artifacts.root}") Path artifacts,
+            ObjectProvider<Dependants> dependants,
+            TransactionTemplate tx) {
         this.dependants = dependants;
         this.tx = tx;
         this.store = store;
@@ -80,10 +85,18 @@ public class Checkpoints {
     }
 
     /** What a person (or the training module) says about a model checkpoint. */
-    public record NewCheckpoint(String name, String baseModel, String embeddingFlow, Integer loraRank, Double loraAlpha,
-                                String targetModules, String runUuid, Integer epoch, Long trainedOnDatasetId,
-                                String notes, String tags) {
-    }
+    public record NewCheckpoint(
+            String name,
+            String baseModel,
+            String embeddingFlow,
+            Integer loraRank,
+            Double loraAlpha,
+            String targetModules,
+            String runUuid,
+            Integer epoch,
+            Long trainedOnDatasetId,
+            String notes,
+            String tags) {}
 
     // reading
 
@@ -126,9 +139,10 @@ public class Checkpoints {
             if (!store.softDelete(id, by, at)) {
                 throw new IllegalArgumentException("Checkpoint '" + c.name() + "' is already deleted.");
             }
-            catalog.deleteOwnedDatasets(store.setsOf(id).stream().map(GeneratedSet::datasetId).toList(), by, at);
-            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.CHECKPOINT, id, "Deleted checkpoint '" + c.name() + "'",
-                    c.href()));
+            catalog.deleteOwnedDatasets(
+                    store.setsOf(id).stream().map(GeneratedSet::datasetId).toList(), by, at);
+            events.publishEvent(Activity.of(
+                    by, "deleted", ActivitySubject.CHECKPOINT, id, "Deleted checkpoint '" + c.name() + "'", c.href()));
         });
     }
 
@@ -139,9 +153,15 @@ public class Checkpoints {
             if (!store.restore(id)) {
                 throw new IllegalArgumentException("Checkpoint '" + c.name() + "' is not deleted.");
             }
-            catalog.restoreOwnedDatasets(store.setsOf(id).stream().map(GeneratedSet::datasetId).toList(), c.deletedAt());
-            events.publishEvent(Activity.of(by, "restored", ActivitySubject.CHECKPOINT, id, "Restored checkpoint '" + c.name()
-                    + "' (deleted by " + c.deletedBy() + ")", c.href()));
+            catalog.restoreOwnedDatasets(
+                    store.setsOf(id).stream().map(GeneratedSet::datasetId).toList(), c.deletedAt());
+            events.publishEvent(Activity.of(
+                    by,
+                    "restored",
+                    ActivitySubject.CHECKPOINT,
+                    id,
+                    "Restored checkpoint '" + c.name() + "' (deleted by " + c.deletedBy() + ")",
+                    c.href()));
         });
     }
 
@@ -163,8 +183,10 @@ public class Checkpoints {
         }
         for (GeneratedSet g : store.liveSetsUsing(datasetId)) {
             String ck = store.find(g.checkpointId()).map(Checkpoint::name).orElse("checkpoint " + g.checkpointId());
-            out.add(new Dependants.Dependant("generated set", ck + (g.datasetId() == datasetId
-                    ? " (its generated tiles are this dataset)" : " applied to it"), "/checkpoints/" + g.checkpointId()));
+            out.add(new Dependants.Dependant(
+                    "generated set",
+                    ck + (g.datasetId() == datasetId ? " (its generated tiles are this dataset)" : " applied to it"),
+                    "/checkpoints/" + g.checkpointId()));
         }
         return out;
     }
@@ -229,10 +251,12 @@ public class Checkpoints {
      */
     public Checkpoint register(NewCheckpoint f, String uploadName, InputStream upload, String serverPath, String by) {
         String name = checkName(f.name());
-        String flow = f.embeddingFlow() == null || f.embeddingFlow().isBlank() ? "none"
+        String flow = f.embeddingFlow() == null || f.embeddingFlow().isBlank()
+                ? "none"
                 : f.embeddingFlow().trim().toLowerCase(Locale.ROOT);
         if (!FLOWS.contains(flow)) {
-            throw new IllegalArgumentException("The embedding flow is one of mist_pr, mist_er or none, not '" + f.embeddingFlow() + "'.");
+            throw new IllegalArgumentException(
+                    "The embedding flow is one of mist_pr, mist_er or none, not '" + f.embeddingFlow() + "'.");
         }
         if (f.loraRank() != null && (f.loraRank() < 1 || f.loraRank() > 4096)) {
             throw new IllegalArgumentException("The LoRA rank is between 1 and 4096.");
@@ -283,12 +307,37 @@ public class Checkpoints {
             source = "PATH";
             stored = p;
         }
-        Checkpoint c = new Checkpoint(0, name, CheckpointKind.MODEL, blankToNull(f.baseModel()), flow, fileName, sha,
-                size, source, stored == null ? null : stored.toString(), f.loraRank(), f.loraAlpha(),
-                blankToNull(f.targetModules()), run, f.epoch(), f.trainedOnDatasetId(), null, blankToNull(f.notes()),
-                tags(f.tags()), by, clock.instant(), null, null);
+        Checkpoint c = new Checkpoint(
+                0,
+                name,
+                CheckpointKind.MODEL,
+                blankToNull(f.baseModel()),
+                flow,
+                fileName,
+                sha,
+                size,
+                source,
+                stored == null ? null : stored.toString(),
+                f.loraRank(),
+                f.loraAlpha(),
+                blankToNull(f.targetModules()),
+                run,
+                f.epoch(),
+                f.trainedOnDatasetId(),
+                null,
+                blankToNull(f.notes()),
+                tags(f.tags()),
+                by,
+                clock.instant(),
+                null,
+                null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered checkpoint '" + name + "'",
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.CHECKPOINT,
+                id,
+                "Registered checkpoint '" + name + "'",
                 "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }
@@ -298,33 +347,70 @@ public class Checkpoints {
      * the server (under the allowed roots, or null), named {@code <runName>-epoch<k>}. Idempotent: the same
      * run and epoch give back the checkpoint registered first.
      */
-    public Checkpoint registerEpoch(String runUuid, String runName, int epoch, String baseModel, String embeddingFlow,
-                                    String adapterPath, String by) {
+    public Checkpoint registerEpoch(
+            String runUuid,
+            String runName,
+            int epoch,
+            String baseModel,
+            String embeddingFlow,
+            String adapterPath,
+            String by) {
         Optional<Checkpoint> existing = store.findByRunEpoch(runUuid, epoch);
         if (existing.isPresent()) {
             return existing.get();
         }
         String name = (runName == null || runName.isBlank() ? runUuid : runName.trim()) + "-epoch" + epoch;
-        return register(new NewCheckpoint(name, baseModel, embeddingFlow, null, null, null, runUuid, epoch, null, null,
-                "epoch"), null, null, adapterPath, by);
+        return register(
+                new NewCheckpoint(
+                        name, baseModel, embeddingFlow, null, null, null, runUuid, epoch, null, null, "epoch"),
+                null,
+                null,
+                adapterPath,
+                by);
     }
 
     /**
      * For the training module: epoch {@code epoch} of a CPU colour-map run ({@link ColourMap#toText()}), named
      * {@code <runName>-epoch<k>}, applied on the CPU like a baseline. Idempotent per run and epoch.
      */
-    public Checkpoint registerColourMapEpoch(String runUuid, String runName, int epoch, ColourMap map,
-                                             Long trainedOnDatasetId, String by) {
+    public Checkpoint registerColourMapEpoch(
+            String runUuid, String runName, int epoch, ColourMap map, Long trainedOnDatasetId, String by) {
         Optional<Checkpoint> existing = store.findByRunEpoch(runUuid, epoch);
         if (existing.isPresent()) {
             return existing.get();
         }
         String name = checkName((runName == null || runName.isBlank() ? runUuid : runName.trim()) + "-epoch" + epoch);
-        Checkpoint c = new Checkpoint(0, name, CheckpointKind.COLOUR_MAP, "colour map (CPU)", "none", null, null, null,
-                null, null, null, null, null, runUuid, epoch, trainedOnDatasetId, map.toText(), null, "epoch", by,
-                clock.instant(), null, null);
+        Checkpoint c = new Checkpoint(
+                0,
+                name,
+                CheckpointKind.COLOUR_MAP,
+                "colour map (CPU)",
+                "none",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                runUuid,
+                epoch,
+                trainedOnDatasetId,
+                map.toText(),
+                null,
+                "epoch",
+                by,
+                clock.instant(),
+                null,
+                null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered checkpoint '" + name + "'",
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.CHECKPOINT,
+                id,
+                "Registered checkpoint '" + name + "'",
                 "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }
@@ -334,11 +420,21 @@ public class Checkpoints {
      * name and artifact URI, the run and step that produced it, the weights file found among its artifacts (all four
      * null when none was found), what its params say of the model (null when unknown) and a line of its metrics.
      */
-    public record LoggedModelCheckpoint(String modelId, String name, String runUuid, Integer step, String artifactUri,
-                                        String weightsFileName, String weightsPath, String weightsSha256,
-                                        Long weightsSize, String baseModel, String embeddingFlow, Integer loraRank,
-                                        Double loraAlpha, String metrics) {
-    }
+    public record LoggedModelCheckpoint(
+            String modelId,
+            String name,
+            String runUuid,
+            Integer step,
+            String artifactUri,
+            String weightsFileName,
+            String weightsPath,
+            String weightsSha256,
+            Long weightsSize,
+            String baseModel,
+            String embeddingFlow,
+            Integer loraRank,
+            Double loraAlpha,
+            String metrics) {}
 
     /**
      * For the training module: an MLflow logged model finalized READY becomes a model checkpoint (kind MODEL, adapter
@@ -347,14 +443,16 @@ public class Checkpoints {
      * The caller keeps the returned id with the logged model: this method does not look for an earlier one.
      */
     public Checkpoint registerLoggedModel(LoggedModelCheckpoint m, String by) {
-        String base = (m.name() == null || m.name().isBlank() ? m.modelId() : m.name().trim());
+        String base =
+                (m.name() == null || m.name().isBlank() ? m.modelId() : m.name().trim());
         base = base.length() > 180 ? base.substring(0, 180) : base;
         String name = base;
         for (int i = 2; store.nameTaken(name); i++) {
             name = base + " (" + i + ")";
         }
         name = checkName(name);
-        String flow = m.embeddingFlow() == null ? "none" : m.embeddingFlow().trim().toLowerCase(Locale.ROOT);
+        String flow =
+                m.embeddingFlow() == null ? "none" : m.embeddingFlow().trim().toLowerCase(Locale.ROOT);
         if (!FLOWS.contains(flow)) {
             flow = "none";
         }
@@ -362,19 +460,46 @@ public class Checkpoints {
         Double alpha = m.loraAlpha() != null && m.loraAlpha() > 0 ? m.loraAlpha() : null;
         Integer epoch = m.step() != null && m.step() >= 0 ? m.step() : null;
         String notes = "MLflow logged model " + m.modelId() + " (" + m.artifactUri() + ")"
-                + (epoch == null ? "" : ", step " + epoch) + (m.metrics() == null || m.metrics().isBlank() ? ""
-                : ". Metrics: " + m.metrics());
+                + (epoch == null ? "" : ", step " + epoch)
+                + (m.metrics() == null || m.metrics().isBlank() ? "" : ". Metrics: " + m.metrics());
         if (notes.length() > 4000) {
             notes = notes.substring(0, 3999) + "…";
         }
-        String base200 = m.baseModel() == null || m.baseModel().isBlank() ? null
+        String base200 = m.baseModel() == null || m.baseModel().isBlank()
+                ? null
                 : m.baseModel().length() > 200 ? m.baseModel().substring(0, 200) : m.baseModel();
-        Checkpoint c = new Checkpoint(0, name, CheckpointKind.MODEL, base200, flow, m.weightsFileName(),
-                m.weightsSha256(), m.weightsSize(), "MLFLOW", m.weightsPath(), rank, alpha, null,
-                blankToNull(m.runUuid()), epoch, null, null, notes, "mlflow", by, clock.instant(), null, null);
+        Checkpoint c = new Checkpoint(
+                0,
+                name,
+                CheckpointKind.MODEL,
+                base200,
+                flow,
+                m.weightsFileName(),
+                m.weightsSha256(),
+                m.weightsSize(),
+                "MLFLOW",
+                m.weightsPath(),
+                rank,
+                alpha,
+                null,
+                blankToNull(m.runUuid()),
+                epoch,
+                null,
+                null,
+                notes,
+                "mlflow",
+                by,
+                clock.instant(),
+                null,
+                null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered checkpoint '" + name
-                + "' (MLflow logged model)", "/checkpoints/" + id));
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.CHECKPOINT,
+                id,
+                "Registered checkpoint '" + name + "' (MLflow logged model)",
+                "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }
 
@@ -384,8 +509,8 @@ public class Checkpoints {
      * that one (a version links to it); otherwise a new model checkpoint named {@code <model> v<version>} (made unique
      * with " (2)", " (3)"… when taken) with the run, the epoch and the version's source in its notes.
      */
-    public Checkpoint registerRegistryVersion(String modelName, int version, String runUuid, Integer epoch,
-                                              String source, String by) {
+    public Checkpoint registerRegistryVersion(
+            String modelName, int version, String runUuid, Integer epoch, String source, String by) {
         String run = blankToNull(runUuid);
         if (run != null && !run.matches("[A-Za-z0-9-]{1,64}")) {
             throw new IllegalArgumentException("A training run id has 1–64 letters, digits or '-'.");
@@ -407,27 +532,62 @@ public class Checkpoints {
         Names.check("The checkpoint name", name);
         String notes = "Registered model '" + modelName + "' version " + version
                 + (source == null ? "" : "; source " + source) + ".";
-        Checkpoint c = new Checkpoint(0, name, CheckpointKind.MODEL, null, "none", null, null, null, null, null,
-                null, null, null, run, epoch == null || epoch < 0 ? null : epoch, null, null,
-                notes.length() > 4000 ? notes.substring(0, 4000) : notes, "registry", by, clock.instant(), null, null);
+        Checkpoint c = new Checkpoint(
+                0,
+                name,
+                CheckpointKind.MODEL,
+                null,
+                "none",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                run,
+                epoch == null || epoch < 0 ? null : epoch,
+                null,
+                null,
+                notes.length() > 4000 ? notes.substring(0, 4000) : notes,
+                "registry",
+                by,
+                clock.instant(),
+                null,
+                null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered checkpoint '" + name
-                + "' (model registry)", "/checkpoints/" + id));
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.CHECKPOINT,
+                id,
+                "Registered checkpoint '" + name + "' (model registry)",
+                "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }
 
     /** A classical baseline: Reinhard to the Lab statistics of {@code targetDatasetId}, or stain remapping with gains. */
-    public Checkpoint createBaseline(CheckpointKind kind, String name, Long targetDatasetId, Double hematoxylinGain,
-                                     Double dabGain, String notes, String by) {
+    public Checkpoint createBaseline(
+            CheckpointKind kind,
+            String name,
+            Long targetDatasetId,
+            Double hematoxylinGain,
+            Double dabGain,
+            String notes,
+            String by) {
         if (kind == null || !(kind == CheckpointKind.REINHARD || kind == CheckpointKind.STAIN_REMAP)) {
             throw new IllegalArgumentException("Choose a baseline: Reinhard or stain remapping.");
         }
         String n = checkName(name);
         String params;
         if (kind == CheckpointKind.REINHARD) {
-            Dataset t = targetDatasetId == null ? null : catalog.requireReal(targetDatasetId, "the baseline's colour target");
+            Dataset t = targetDatasetId == null
+                    ? null
+                    : catalog.requireReal(targetDatasetId, "the baseline's colour target");
             if (t == null || t.stain() != Stain.IHC) {
-                throw new IllegalArgumentException("Reinhard transfer needs a target IHC dataset to take its colour statistics from.");
+                throw new IllegalArgumentException(
+                        "Reinhard transfer needs a target IHC dataset to take its colour statistics from.");
             }
             params = "target=" + t.id();
         } else {
@@ -438,10 +598,37 @@ public class Checkpoints {
             }
             params = String.format(Locale.ROOT, "h=%s;dab=%s", h, d);
         }
-        Checkpoint c = new Checkpoint(0, n, kind, "classical (CPU)", "none", null, null, null, null, null, null, null,
-                null, null, null, null, params, blankToNull(notes), "baseline", by, clock.instant(), null, null);
+        Checkpoint c = new Checkpoint(
+                0,
+                n,
+                kind,
+                "classical (CPU)",
+                "none",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                params,
+                blankToNull(notes),
+                "baseline",
+                by,
+                clock.instant(),
+                null,
+                null);
         long id = store.insert(c);
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, "Registered " + kind.label() + " '" + n + "'",
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.CHECKPOINT,
+                id,
+                "Registered " + kind.label() + " '" + n + "'",
                 "/checkpoints/" + id));
         return store.find(id).orElseThrow();
     }
@@ -450,7 +637,9 @@ public class Checkpoints {
         if (c.baselineParams() == null) {
             return Map.of();
         }
-        return Arrays.stream(c.baselineParams().split(";")).map(s -> s.split("=", 2)).filter(a -> a.length == 2)
+        return Arrays.stream(c.baselineParams().split(";"))
+                .map(s -> s.split("=", 2))
+                .filter(a -> a.length == 2)
                 .collect(Collectors.toMap(a -> a[0], a -> a[1]));
     }
 
@@ -460,27 +649,33 @@ public class Checkpoints {
     public GeneratedSet applyBaseline(long checkpointId, long sourceDatasetId, String by) {
         Checkpoint c = require(checkpointId);
         if (!c.kind().baseline()) {
-            throw new IllegalArgumentException("'" + c.name() + "' is a model checkpoint: its sets are generated on a GPU "
-                    + "and registered from their folder.");
+            throw new IllegalArgumentException(
+                    "'" + c.name() + "' is a model checkpoint: its sets are generated on a GPU "
+                            + "and registered from their folder.");
         }
         Dataset source = requireSource(sourceDatasetId);
         refuseExisting(c, source, null);
         if (catalog.archives(source.id()).stream().noneMatch(a -> a.status() == ArchiveStatus.READY)) {
-            throw new IllegalArgumentException("'" + source.name() + "' has no ingested archives to apply '" + c.name() + "' to.");
+            throw new IllegalArgumentException(
+                    "'" + source.name() + "' has no ingested archives to apply '" + c.name() + "' to.");
         }
         long datasetId = generatedDataset(c, source, by);
         long setId = store.insertSet(c.id(), source.id(), datasetId, GENERATING, by, clock.instant());
-        long job = jobs.submit(JobRequest.embedded(BASELINE_JOB, c.name() + " on " + source.name(),
-                Map.of("setId", Long.toString(setId)), by));
+        long job = jobs.submit(JobRequest.embedded(
+                BASELINE_JOB, c.name() + " on " + source.name(), Map.of("setId", Long.toString(setId)), by));
         store.setJob(setId, job);
-        events.publishEvent(Activity.of(by, "launched", ActivitySubject.GENERATED_SET, setId,
-                "Launched " + c.name() + " on '" + source.name() + "'", "/checkpoints/" + c.id()));
+        events.publishEvent(Activity.of(
+                by,
+                "launched",
+                ActivitySubject.GENERATED_SET,
+                setId,
+                "Launched " + c.name() + " on '" + source.name() + "'",
+                "/checkpoints/" + c.id()));
         return store.findSet(setId).orElseThrow();
     }
 
     /** A planned pairing of one generated archive with its source archive. */
-    record Pair(Path file, String fileName, Archive source, int rows) {
-    }
+    record Pair(Path file, String fileName, Archive source, int rows) {}
 
     /**
      * Registers a folder of generated archives ({@code ihc_<suffix>.npz}) on the server as "checkpoint applied to
@@ -495,8 +690,8 @@ public class Checkpoints {
      * As {@link #registerGenerated(long, long, String, String)}, recording the generation's sampling seed (null: none).
      * Sets of one checkpoint on one source must differ in their seed (at most one without a seed).
      */
-    public GeneratedSet registerGenerated(long checkpointId, long sourceDatasetId, String folder, Long samplingSeed,
-                                          String by) {
+    public GeneratedSet registerGenerated(
+            long checkpointId, long sourceDatasetId, String folder, Long samplingSeed, String by) {
         Checkpoint c = require(checkpointId);
         Dataset source = requireSource(sourceDatasetId);
         refuseExisting(c, source, samplingSeed);
@@ -511,7 +706,8 @@ public class Checkpoints {
         for (Pair p : pairs) {
             try {
                 Archive a = catalog.registerPath(datasetId, p.file().toString(), by);
-                store.insertArchive(new GeneratedArchive(a.id(), setId, p.source().id(), p.fileName(), p.rows()));
+                store.insertArchive(
+                        new GeneratedArchive(a.id(), setId, p.source().id(), p.fileName(), p.rows()));
                 done++;
             } catch (IllegalArgumentException e) {
                 String report = "Registered " + done + " of " + pairs.size() + " archives, then: " + e.getMessage();
@@ -520,18 +716,27 @@ public class Checkpoints {
             }
         }
         store.setStatus(setId, READY, pairs.size() + " archives paired with their sources by name and row count.");
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.GENERATED_SET, setId, "Registered " + pairs.size()
-                + " generated archives of " + c.name() + " on '" + source.name() + "'", "/checkpoints/" + c.id()));
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.GENERATED_SET,
+                setId,
+                "Registered " + pairs.size() + " generated archives of " + c.name() + " on '" + source.name() + "'",
+                "/checkpoints/" + c.id()));
         return store.findSet(setId).orElseThrow();
     }
 
     /** The pairing of a folder's {@code ihc_*.npz} with the sources, or the report of everything wrong with it. */
     static List<Pair> pair(Path dir, List<Archive> sourceArchives, String sourceName) {
-        Map<String, Archive> bySuffix = sourceArchives.stream().filter(a -> a.status() == ArchiveStatus.READY)
+        Map<String, Archive> bySuffix = sourceArchives.stream()
+                .filter(a -> a.status() == ArchiveStatus.READY)
                 .collect(Collectors.toMap(a -> suffix(a.fileName()), Function.identity(), (a, b) -> a));
         List<Path> files;
         try (var s = Files.list(dir)) {
-            files = s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(".npz")).sorted().toList();
+            files = s.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".npz"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -604,15 +809,19 @@ public class Checkpoints {
     }
 
     private Dataset requireSource(long id) {
-        return catalog.dataset(id).orElseThrow(() -> new IllegalArgumentException("No source dataset with id " + id + "."));
+        return catalog.dataset(id)
+                .orElseThrow(() -> new IllegalArgumentException("No source dataset with id " + id + "."));
     }
 
     private void refuseExisting(Checkpoint c, Dataset source, Long samplingSeed) {
         store.findSet(c.id(), source.id(), samplingSeed).ifPresent(s -> {
-            throw new IllegalArgumentException(samplingSeed == null
-                    ? "'" + c.name() + "' has already been applied to '" + source.name() + "' without a sampling seed."
-                    : "'" + c.name() + "' has already been applied to '" + source.name() + "' with sampling seed "
-                            + samplingSeed + ": give the sampling seed of this generation (each seed once).");
+            throw new IllegalArgumentException(
+                    samplingSeed == null
+                            ? "'" + c.name() + "' has already been applied to '" + source.name()
+                                    + "' without a sampling seed."
+                            : "'" + c.name() + "' has already been applied to '" + source.name()
+                                    + "' with sampling seed " + samplingSeed
+                                    + ": give the sampling seed of this generation (each seed once).");
         });
     }
 
@@ -622,7 +831,8 @@ public class Checkpoints {
 
     /** The catalog dataset of a generated set; its name carries the sampling seed when there is one. */
     private long generatedDataset(Checkpoint c, Dataset source, Long samplingSeed, String by) {
-        String base = c.name() + " on " + source.name() + (samplingSeed == null ? "" : ", sampling seed " + samplingSeed);
+        String base =
+                c.name() + " on " + source.name() + (samplingSeed == null ? "" : ", sampling seed " + samplingSeed);
         String name = base;
         for (int i = 2; catalog.datasetNameTaken(name); i++) {
             name = base + " (" + i + ")";
@@ -630,14 +840,21 @@ public class Checkpoints {
         if (name.length() > 200) {
             name = name.substring(0, 200);
         }
-        return catalog.createGeneratedDataset(name, Stain.IHC, "CK7", source.cohort(), source.tileSize(),
-                "Generated by checkpoint '" + c.name() + "' from '" + source.name() + "'.", c.id(), source.id(), by);
+        return catalog.createGeneratedDataset(
+                name,
+                Stain.IHC,
+                "CK7",
+                source.cohort(),
+                source.tileSize(),
+                "Generated by checkpoint '" + c.name() + "' from '" + source.name() + "'.",
+                c.id(),
+                source.id(),
+                by);
     }
 
     // files
 
-    record Received(Path file, String sha256, long size) {
-    }
+    record Received(Path file, String sha256, long size) {}
 
     private Received receive(InputStream in) {
         try {
@@ -677,7 +894,11 @@ public class Checkpoints {
 
     /** A file (or folder) under one of the allowed roots, resolved without following it out of them. */
     Path allowed(String path, boolean folder) {
-        return ServerPaths.inside(path, catalog.allowedRoots(), folder, folder ? "folder" : "file",
+        return ServerPaths.inside(
+                path,
+                catalog.allowedRoots(),
+                folder,
+                folder ? "folder" : "file",
                 "Server paths are off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
     }
 
@@ -706,7 +927,10 @@ public class Checkpoints {
         if (tags == null || tags.isBlank()) {
             return null;
         }
-        String t = Arrays.stream(tags.split(",")).map(String::trim).filter(s -> !s.isEmpty()).distinct()
+        String t = Arrays.stream(tags.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .distinct()
                 .collect(Collectors.joining(","));
         if (t.length() > 1000) {
             throw new IllegalArgumentException("Tags are at most 1000 characters together.");

@@ -3,7 +3,6 @@ package org.stainbench.checkpoints;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.stainbench.tiles.ColourMap;
 
 /**
@@ -12,8 +11,7 @@ import org.stainbench.tiles.ColourMap;
  */
 final class ColourMapView {
 
-    private ColourMapView() {
-    }
+    private ColourMapView() {}
 
     /** The rows (channel, then A's three entries and b), or null when {@code params} is no colour map. */
     static List<List<String>> rows(String params) {

@@ -2,7 +2,6 @@ package org.stainbench.checkpoints;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -54,8 +53,10 @@ class DemoBaselines {
             return;
         }
         for (String name : List.of(REINHARD, REMAP)) {
-            store.findByName(name).filter(c -> checkpoints.sets(c.id()).stream()
-                    .noneMatch(g -> g.sourceDatasetId() == real.get().id())).ifPresent(c -> {
+            store.findByName(name)
+                    .filter(c -> checkpoints.sets(c.id()).stream()
+                            .noneMatch(g -> g.sourceDatasetId() == real.get().id()))
+                    .ifPresent(c -> {
                         checkpoints.applyBaseline(c.id(), real.get().id(), "demo");
                         log.info("Demo baseline '{}' queued on '{}'", name, DemoDatasets.REAL_HE);
                     });
@@ -65,14 +66,30 @@ class DemoBaselines {
     private void registerBaselines(ArchiveIngested e) {
         Optional<Dataset> he = named(DemoDatasets.HE);
         Optional<Dataset> ck7 = named(DemoDatasets.CK7);
-        if (he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
-                || store.findByName(REINHARD).isPresent() || !allReady(he.get()) || !allReady(ck7.get())) {
+        if (he.isEmpty()
+                || ck7.isEmpty()
+                || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
+                || store.findByName(REINHARD).isPresent()
+                || !allReady(he.get())
+                || !allReady(ck7.get())) {
             return;
         }
-        Checkpoint r = checkpoints.createBaseline(CheckpointKind.REINHARD, REINHARD, ck7.get().id(), null, null,
-                "Reinhard colour transfer to the demo CK7 dataset's L*a*b* statistics.", "demo");
-        Checkpoint s = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, REMAP, null, 1.0, 1.0,
-                "Hematoxylin kept, eosin density mapped to DAB.", "demo");
+        Checkpoint r = checkpoints.createBaseline(
+                CheckpointKind.REINHARD,
+                REINHARD,
+                ck7.get().id(),
+                null,
+                null,
+                "Reinhard colour transfer to the demo CK7 dataset's L*a*b* statistics.",
+                "demo");
+        Checkpoint s = checkpoints.createBaseline(
+                CheckpointKind.STAIN_REMAP,
+                REMAP,
+                null,
+                1.0,
+                1.0,
+                "Hematoxylin kept, eosin density mapped to DAB.",
+                "demo");
         checkpoints.applyBaseline(r.id(), he.get().id(), "demo");
         checkpoints.applyBaseline(s.id(), he.get().id(), "demo");
         log.info("Demo baselines registered and queued on '{}'", DemoDatasets.HE);

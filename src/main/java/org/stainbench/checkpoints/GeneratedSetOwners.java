@@ -1,7 +1,6 @@
 package org.stainbench.checkpoints;
 
 import java.util.Optional;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.catalog.CheckpointNames;
 

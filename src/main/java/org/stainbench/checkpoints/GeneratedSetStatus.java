@@ -5,5 +5,7 @@ package org.stainbench.checkpoints;
  * {@code generated_set.status}; other modules compare with these constants, never with the strings.
  */
 public enum GeneratedSetStatus {
-    GENERATING, READY, FAILED
+    GENERATING,
+    READY,
+    FAILED
 }

@@ -11,8 +11,7 @@ import java.util.List;
 public interface LineageContributor {
 
     /** One thing derived from the checkpoint, e.g. an evaluation, with its page. */
-    record Entry(String kind, String label, String href) {
-    }
+    record Entry(String kind, String label, String href) {}
 
     /** The kinds the lineage always lists, singular, in order; the page adds any other kind after them. */
     List<String> KINDS = List.of("evaluation", "review session");

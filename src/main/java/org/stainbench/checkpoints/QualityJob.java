@@ -3,14 +3,13 @@ package org.stainbench.checkpoints;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveIngested;
 import org.stainbench.catalog.Catalog;
-import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.CatalogTiles;
+import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.TileInfo;
 import org.stainbench.jobs.JobContext;
 import org.stainbench.jobs.JobHandler;
@@ -32,8 +31,11 @@ class QualityJob implements JobHandler {
     private final org.springframework.beans.factory.ObjectProvider<Catalog> catalog;
     private final org.springframework.beans.factory.ObjectProvider<JobQueue> jobs;
 
-    QualityJob(CheckpointStore store, CatalogTiles tiles, org.springframework.beans.factory.ObjectProvider<Catalog> catalog,
-               org.springframework.beans.factory.ObjectProvider<JobQueue> jobs) {
+    QualityJob(
+            CheckpointStore store,
+            CatalogTiles tiles,
+            org.springframework.beans.factory.ObjectProvider<Catalog> catalog,
+            org.springframework.beans.factory.ObjectProvider<JobQueue> jobs) {
         this.catalog = catalog;
         this.store = store;
         this.tiles = tiles;
@@ -42,10 +44,20 @@ class QualityJob implements JobHandler {
 
     @EventListener
     void ingested(ArchiveIngested e) {
-        store.setOfDataset(e.datasetId()).ifPresent(s -> jobs.getObject().submit(JobRequest.embedded(type(),
-                title(catalog.getObject().archive(e.archiveId()).map(Archive::fileName).orElse("archive " + e.archiveId()),
-                        catalog.getObject().dataset(e.datasetId()).map(Dataset::name).orElse(null)),
-                Map.of("archiveId", Long.toString(e.archiveId())), "system")));
+        store.setOfDataset(e.datasetId()).ifPresent(s -> jobs.getObject()
+                .submit(JobRequest.embedded(
+                        type(),
+                        title(
+                                catalog.getObject()
+                                        .archive(e.archiveId())
+                                        .map(Archive::fileName)
+                                        .orElse("archive " + e.archiveId()),
+                                catalog.getObject()
+                                        .dataset(e.datasetId())
+                                        .map(Dataset::name)
+                                        .orElse(null)),
+                        Map.of("archiveId", Long.toString(e.archiveId())),
+                        "system")));
     }
 
     /** "Quality measures of ihc_1.npz in lora-r4-epoch3 on Demo H&amp;E": the archive and its generated set's dataset. */

@@ -17,7 +17,12 @@ public interface RegisteredVersions {
      * One registered model version of the checkpoint: its model's name, its number and stage, the aliases pointing at
      * it, the other versions of the same model (number → stage, newest first) and the latest metrics of its run.
      */
-    record Entry(String modelName, int version, String stage, List<String> aliases, Map<Integer, String> allVersions,
-                 Map<String, Double> metrics, String downloadUri) {
-    }
+    record Entry(
+            String modelName,
+            int version,
+            String stage,
+            List<String> aliases,
+            Map<Integer, String> allVersions,
+            Map<String, Double> metrics,
+            String downloadUri) {}
 }

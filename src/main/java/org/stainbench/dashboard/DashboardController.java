@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.stainbench.evaluation.Evaluations;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@code /dashboard}: the supervisors' home page (GET only; everyone from SUPERVISOR up may read it). */
@@ -62,8 +60,12 @@ class DashboardController {
                 m.put("y", p.value());
                 m.put("seed_invariant", p.holder().seedInvariant());
                 m.put("href", p.holder().evaluationHref());
-                m.put("label", (p.holder().checkpointName() == null ? p.holder().label() : p.holder().checkpointName())
-                        + " in " + p.holder().evaluationName());
+                m.put(
+                        "label",
+                        (p.holder().checkpointName() == null
+                                        ? p.holder().label()
+                                        : p.holder().checkpointName()) + " in "
+                                + p.holder().evaluationName());
                 steps.add(m);
             }
             st.put("overTime", steps);
@@ -74,8 +76,19 @@ class DashboardController {
                 m.put("href", r.evaluationHref());
                 m.put("runHref", r.runHref());
                 m.put("evaluations", r.evaluations());
-                m.put("points", r.points().stream().map(p -> Map.<String, Object>of("x", p.epoch(), "y", p.mean(),
-                        "href", p.evaluationHref(), "seed_invariant", p.seedInvariant())).toList());
+                m.put(
+                        "points",
+                        r.points().stream()
+                                .map(p -> Map.<String, Object>of(
+                                        "x",
+                                        p.epoch(),
+                                        "y",
+                                        p.mean(),
+                                        "href",
+                                        p.evaluationHref(),
+                                        "seed_invariant",
+                                        p.seedInvariant()))
+                                .toList());
                 runs.add(m);
             }
             st.put("epochs", runs);

@@ -17,17 +17,17 @@ import java.util.TreeMap;
  */
 final class GpuHours {
 
-    private GpuHours() {
-    }
+    private GpuHours() {}
 
-    record Span(long jobId, String title, String holder, int gpus, Instant start, Instant end) {
-    }
+    record Span(long jobId, String title, String holder, int gpus, Instant start, Instant end) {}
 
     /** The days (oldest first) and, per holder (sorted by name), the GPU-hours of each day; per job the total. */
     record Usage(List<LocalDate> days, Map<String, double[]> byHolder, Map<Long, Double> byJob) {
 
         public double total() {
-            return byHolder.values().stream().flatMapToDouble(java.util.Arrays::stream).sum();
+            return byHolder.values().stream()
+                    .flatMapToDouble(java.util.Arrays::stream)
+                    .sum();
         }
     }
 
@@ -44,7 +44,8 @@ final class GpuHours {
             Instant end = s.end() == null || s.end().isAfter(now) ? now : s.end();
             for (int d = 0; d < dates.size(); d++) {
                 Instant from = dates.get(d).atStartOfDay(ZoneOffset.UTC).toInstant();
-                Instant to = dates.get(d).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+                Instant to =
+                        dates.get(d).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
                 Instant a = s.start().isAfter(from) ? s.start() : from;
                 Instant b = end.isBefore(to) ? end : to;
                 if (b.isAfter(a)) {

@@ -15,16 +15,28 @@ import java.util.Map;
  */
 final class Standings {
 
-    private Standings() {
-    }
+    private Standings() {}
 
     /**
      * One compared thing of one finished evaluation: its mean ± std over n seeds of the ranking metric, under the
      * evaluation's protocol fingerprint; {@code seedInvariant}: every seed gave the same value (shown as one value).
      */
-    record Result(long evaluationId, long subjectId, String evaluationName, Instant finishedAt, String target, String fingerprint,
-                  String label, Long checkpointId, String checkpointName, String runUuid, Integer epoch, double mean, Double std,
-                  int n, boolean seedInvariant) {
+    record Result(
+            long evaluationId,
+            long subjectId,
+            String evaluationName,
+            Instant finishedAt,
+            String target,
+            String fingerprint,
+            String label,
+            Long checkpointId,
+            String checkpointName,
+            String runUuid,
+            Integer epoch,
+            double mean,
+            Double std,
+            int n,
+            boolean seedInvariant) {
 
         /** The standing it belongs to: its target and protocol fingerprint. */
         public String group() {
@@ -37,14 +49,14 @@ final class Standings {
     }
 
     /** The best so far right after an evaluation finished; {@code improved} when that evaluation set a new best. */
-    record Step(Instant at, double value, Result holder, boolean improved) {
-    }
+    record Step(Instant at, double value, Result holder, boolean improved) {}
 
     /**
      * A target stain's standing: the best result; the previous best (the best among evaluations finished before the
      * best's evaluation), null when the best came with the first evaluation; and the best-so-far series.
      */
-    record Standing(String target, String fingerprint, Result best, Result previous, List<Step> overTime, int evaluations) {
+    record Standing(
+            String target, String fingerprint, Result best, Result previous, List<Step> overTime, int evaluations) {
 
         /** Target and fingerprint: the key of this standing's figures. */
         public String group() {
@@ -58,13 +70,17 @@ final class Standings {
 
         /** The delta as a percentage of the previous best, or null (no previous, or a previous of 0). */
         public Double percent() {
-            return previous == null || previous.mean() == 0 ? null : 100 * (best.mean() - previous.mean()) / Math.abs(previous.mean());
+            return previous == null || previous.mean() == 0
+                    ? null
+                    : 100 * (best.mean() - previous.mean()) / Math.abs(previous.mean());
         }
     }
 
-    static final Comparator<Result> ORDER = Comparator.comparing(Result::finishedAt).thenComparingLong(Result::evaluationId);
+    static final Comparator<Result> ORDER =
+            Comparator.comparing(Result::finishedAt).thenComparingLong(Result::evaluationId);
     /** Lower mean first; ties go to the earlier evaluation, then the earlier compared thing in input order. */
-    static final Comparator<Result> RANK = Comparator.comparingDouble(Result::mean).thenComparing(ORDER);
+    static final Comparator<Result> RANK =
+            Comparator.comparingDouble(Result::mean).thenComparing(ORDER);
 
     static String group(String target, String fingerprint) {
         return target + " · " + fingerprint;
@@ -77,15 +93,20 @@ final class Standings {
     static List<Standing> of(List<Result> results) {
         Map<String, Map<String, List<Result>>> byTarget = new LinkedHashMap<>();
         results.stream().sorted(ORDER).forEach(r -> byTarget.computeIfAbsent(r.target(), k -> new LinkedHashMap<>())
-                .computeIfAbsent(r.fingerprint(), k -> new ArrayList<>()).add(r));
+                .computeIfAbsent(r.fingerprint(), k -> new ArrayList<>())
+                .add(r));
         List<Standing> out = new ArrayList<>();
-        byTarget.forEach((target, byFingerprint) -> byFingerprint.forEach((fp, rs) -> out.add(standing(target, fp, rs))));
+        byTarget.forEach(
+                (target, byFingerprint) -> byFingerprint.forEach((fp, rs) -> out.add(standing(target, fp, rs))));
         return out;
     }
 
     private static Standing standing(String target, String fingerprint, List<Result> ordered) {
         Result best = ordered.stream().min(RANK).orElseThrow();
-        Result previous = ordered.stream().filter(r -> ORDER.compare(r, best) < 0).min(RANK).orElse(null);
+        Result previous = ordered.stream()
+                .filter(r -> ORDER.compare(r, best) < 0)
+                .min(RANK)
+                .orElse(null);
         List<Step> steps = new ArrayList<>();
         Result sofar = null;
         int evaluations = 0;

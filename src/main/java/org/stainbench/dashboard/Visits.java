@@ -3,7 +3,6 @@ package org.stainbench.dashboard;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,15 +32,19 @@ class Visits {
      */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     Instant seen(String user, Instant now) {
-        record Row(Instant visited, Instant previous) {
-        }
-        Row row = jdbc.sql("select visited_at, previous_at from dashboard_visit where username = ?").param(user)
-                .query((rs, i) -> new Row(rs.getTimestamp(1).toInstant(),
-                        rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant())).optional().orElse(null);
+        record Row(Instant visited, Instant previous) {}
+        Row row = jdbc.sql("select visited_at, previous_at from dashboard_visit where username = ?")
+                .param(user)
+                .query((rs, i) -> new Row(
+                        rs.getTimestamp(1).toInstant(),
+                        rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant()))
+                .optional()
+                .orElse(null);
         if (row == null) {
             try {
                 jdbc.sql("insert into dashboard_visit (username, visited_at, previous_at) values (?, ?, null)")
-                        .params(user, Timestamp.from(now)).update();
+                        .params(user, Timestamp.from(now))
+                        .update();
             } catch (DuplicateKeyException raced) {
                 // a second tab of the same first visit: the other one recorded it
             }
@@ -50,10 +53,13 @@ class Visits {
         if (Duration.between(row.visited(), now).compareTo(gap) > 0) {
             // a new visit: the one before becomes the reference
             jdbc.sql("update dashboard_visit set previous_at = visited_at, visited_at = ? where username = ?")
-                    .params(Timestamp.from(now), user).update();
+                    .params(Timestamp.from(now), user)
+                    .update();
             return row.visited();
         }
-        jdbc.sql("update dashboard_visit set visited_at = ? where username = ?").params(Timestamp.from(now), user).update();
+        jdbc.sql("update dashboard_visit set visited_at = ? where username = ?")
+                .params(Timestamp.from(now), user)
+                .update();
         return row.previous();
     }
 }

@@ -7,7 +7,17 @@
  * reports, training) through their public APIs only and changes nothing but its own table of users' last visits
  * ({@link Visits}). The figures' arithmetic ({@link Standings}, {@link GpuHours}) imports no Spring or I/O.
  */
-@ApplicationModule(allowedDependencies = {"catalog", "checkpoints", "jobs", "evaluation", "galleries", "training", "review", "reports"})
+@ApplicationModule(
+        allowedDependencies = {
+            "catalog",
+            "checkpoints",
+            "jobs",
+            "evaluation",
+            "galleries",
+            "training",
+            "review",
+            "reports"
+        })
 package org.stainbench.dashboard;
 
 import org.springframework.modulith.ApplicationModule;

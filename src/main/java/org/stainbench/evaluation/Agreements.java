@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.springframework.stereotype.Service;
 import org.stainbench.evaluation.metrics.RankCorrelation;
 
@@ -27,15 +26,29 @@ public class Agreements {
     static final double LEVEL = 0.95;
 
     /** One metric against one outcome; rho, tau and their intervals oriented (+1: agrees); null: undefined. */
-    public record MetricAgreement(Metric metric, int n, Double rho, Double tau, RankCorrelation.Interval rhoInterval,
-                                  RankCorrelation.Interval tauInterval, Double rawRho, Double rawTau, String note) {
-    }
+    public record MetricAgreement(
+            Metric metric,
+            int n,
+            Double rho,
+            Double tau,
+            RankCorrelation.Interval rhoInterval,
+            RankCorrelation.Interval tauInterval,
+            Double rawRho,
+            Double rawTau,
+            String note) {}
 
     /** One outcome of one review session with its metrics ranked by agreement (best first). */
-    public record OutcomeAgreement(long sessionId, String session, String href, String mode, String outcome,
-                                   boolean higherIsBetter, int checkpoints, int raters, String note,
-                                   List<MetricAgreement> metrics) {
-    }
+    public record OutcomeAgreement(
+            long sessionId,
+            String session,
+            String href,
+            String mode,
+            String outcome,
+            boolean higherIsBetter,
+            int checkpoints,
+            int raters,
+            String note,
+            List<MetricAgreement> metrics) {}
 
     private final Evaluations evaluations;
     private final List<PathologistOutcomes> sources;
@@ -69,7 +82,8 @@ public class Agreements {
             checkpoints.add(ck);
             for (Metric m : c.metrics()) {
                 if (m.ranked() && r.mean(m) != null) {
-                    double[] acc = byMetric.computeIfAbsent(m, k -> new LinkedHashMap<>()).computeIfAbsent(ck, k -> new double[2]);
+                    double[] acc = byMetric.computeIfAbsent(m, k -> new LinkedHashMap<>())
+                            .computeIfAbsent(ck, k -> new double[2]);
                     acc[0] += r.mean(m);
                     acc[1]++;
                 }
@@ -87,40 +101,86 @@ public class Agreements {
         return out;
     }
 
-    OutcomeAgreement agreement(PathologistOutcomes.Outcome o, Set<Long> evaluated, Map<Metric, Map<Long, double[]>> byMetric) {
-        List<String> raters = o.answers().stream().map(PathologistOutcomes.Answer::rater).distinct().sorted().toList();
-        List<Long> shared = o.answers().stream().map(PathologistOutcomes.Answer::checkpointId)
-                .filter(ck -> ck != null && evaluated.contains(ck)).distinct().sorted().toList();
+    OutcomeAgreement agreement(
+            PathologistOutcomes.Outcome o, Set<Long> evaluated, Map<Metric, Map<Long, double[]>> byMetric) {
+        List<String> raters = o.answers().stream()
+                .map(PathologistOutcomes.Answer::rater)
+                .distinct()
+                .sorted()
+                .toList();
+        List<Long> shared = o.answers().stream()
+                .map(PathologistOutcomes.Answer::checkpointId)
+                .filter(ck -> ck != null && evaluated.contains(ck))
+                .distinct()
+                .sorted()
+                .toList();
         boolean reference = o.kind() == PathologistOutcomes.Kind.DISTANCE_TO_REAL;
         if (shared.size() < MIN_CHECKPOINTS) {
-            return new OutcomeAgreement(o.sessionId(), o.session(), o.href(), o.mode(), o.name(), o.kind().higherIsBetter(),
-                    shared.size(), raters.size(), "needs at least " + MIN_CHECKPOINTS + " checkpoints (" + shared.size()
-                    + " shared with this evaluation)", List.of());
+            return new OutcomeAgreement(
+                    o.sessionId(),
+                    o.session(),
+                    o.href(),
+                    o.mode(),
+                    o.name(),
+                    o.kind().higherIsBetter(),
+                    shared.size(),
+                    raters.size(),
+                    "needs at least " + MIN_CHECKPOINTS + " checkpoints (" + shared.size()
+                            + " shared with this evaluation)",
+                    List.of());
         }
         double sign = o.kind().higherIsBetter() ? -1 : 1;
         List<MetricAgreement> rows = new ArrayList<>();
         for (Map.Entry<Metric, Map<Long, double[]>> e : byMetric.entrySet()) {
             List<Long> cks = shared.stream().filter(e.getValue()::containsKey).toList();
             if (cks.size() < MIN_CHECKPOINTS) {
-                rows.add(new MetricAgreement(e.getKey(), cks.size(), null, null, null, null, null, null,
+                rows.add(new MetricAgreement(
+                        e.getKey(),
+                        cks.size(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
                         "needs at least " + MIN_CHECKPOINTS + " checkpoints with a value"));
                 continue;
             }
-            double[] metric = cks.stream().mapToDouble(ck -> e.getValue().get(ck)[0] / e.getValue().get(ck)[1]).toArray();
-            RankCorrelation.Result r = RankCorrelation.bootstrap(metric, answers(o, cks, raters, reference),
-                    properties.resamples(), LEVEL, properties.seed());
-            rows.add(new MetricAgreement(e.getKey(), r.n(), oriented(r.rho(), sign), oriented(r.tau(), sign),
-                    oriented(r.rhoInterval(), sign), oriented(r.tauInterval(), sign), defined(r.rho()), defined(r.tau()),
+            double[] metric = cks.stream()
+                    .mapToDouble(ck -> e.getValue().get(ck)[0] / e.getValue().get(ck)[1])
+                    .toArray();
+            RankCorrelation.Result r = RankCorrelation.bootstrap(
+                    metric, answers(o, cks, raters, reference), properties.resamples(), LEVEL, properties.seed());
+            rows.add(new MetricAgreement(
+                    e.getKey(),
+                    r.n(),
+                    oriented(r.rho(), sign),
+                    oriented(r.tau(), sign),
+                    oriented(r.rhoInterval(), sign),
+                    oriented(r.tauInterval(), sign),
+                    defined(r.rho()),
+                    defined(r.tau()),
                     Double.isNaN(r.rho()) ? "undefined: one side is constant" : null));
         }
         rows.sort(Comparator.comparing((MetricAgreement m) -> m.rho() == null ? Double.NEGATIVE_INFINITY : m.rho())
-                .reversed().thenComparing(m -> m.metric().ordinal()));
-        return new OutcomeAgreement(o.sessionId(), o.session(), o.href(), o.mode(), o.name(), o.kind().higherIsBetter(),
-                shared.size(), raters.size(), null, rows);
+                .reversed()
+                .thenComparing(m -> m.metric().ordinal()));
+        return new OutcomeAgreement(
+                o.sessionId(),
+                o.session(),
+                o.href(),
+                o.mode(),
+                o.name(),
+                o.kind().higherIsBetter(),
+                shared.size(),
+                raters.size(),
+                null,
+                rows);
     }
 
     /** Sums and counts per (checkpoint row, rater); a last row for the real control tiles when {@code reference}. */
-    static RankCorrelation.Answers answers(PathologistOutcomes.Outcome o, List<Long> cks, List<String> raters, boolean reference) {
+    static RankCorrelation.Answers answers(
+            PathologistOutcomes.Outcome o, List<Long> cks, List<String> raters, boolean reference) {
         int rows = cks.size() + (reference ? 1 : 0);
         double[][] sum = new double[rows][raters.size()];
         int[][] count = new int[rows][raters.size()];
@@ -129,7 +189,9 @@ public class Agreements {
             rowOf.put(cks.get(i), i);
         }
         for (PathologistOutcomes.Answer a : o.answers()) {
-            Integer row = a.checkpointId() == null ? (reference ? Integer.valueOf(cks.size()) : null) : rowOf.get(a.checkpointId());
+            Integer row = a.checkpointId() == null
+                    ? (reference ? Integer.valueOf(cks.size()) : null)
+                    : rowOf.get(a.checkpointId());
             if (row == null) {
                 continue;
             }

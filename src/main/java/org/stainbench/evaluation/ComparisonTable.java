@@ -13,8 +13,14 @@ import java.util.Map;
  * {@link Evaluations#csv(ComparisonTable)} and {@link Evaluations#latex(ComparisonTable)} export it exactly as the
  * evaluation's own exports.
  */
-public record ComparisonTable(long evaluationId, String evaluationName, String origin, String extractorSha256,
-                              List<Metric> metrics, List<Line> lines, List<Replicate> replicates) {
+public record ComparisonTable(
+        long evaluationId,
+        String evaluationName,
+        String origin,
+        String extractorSha256,
+        List<Metric> metrics,
+        List<Line> lines,
+        List<Replicate> replicates) {
 
     public ComparisonTable {
         metrics = List.copyOf(metrics);
@@ -24,8 +30,13 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
     }
 
     /** A table without replicate groups. */
-    public ComparisonTable(long evaluationId, String evaluationName, String origin, String extractorSha256,
-                           List<Metric> metrics, List<Line> lines) {
+    public ComparisonTable(
+            long evaluationId,
+            String evaluationName,
+            String origin,
+            String extractorSha256,
+            List<Metric> metrics,
+            List<Line> lines) {
         this(evaluationId, evaluationName, origin, extractorSha256, metrics, lines, List.of());
     }
 
@@ -35,8 +46,14 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
      * over generation seeds of each set's mean over its evaluation seeds; {@code min/maxEvaluationSeeds}: the
      * evaluation seeds behind each set's mean.
      */
-    public record Replicate(String label, Long checkpointId, Long sourceDatasetId, List<Long> generationSeeds,
-                            int minEvaluationSeeds, int maxEvaluationSeeds, Map<Metric, Spread> values) {
+    public record Replicate(
+            String label,
+            Long checkpointId,
+            Long sourceDatasetId,
+            List<Long> generationSeeds,
+            int minEvaluationSeeds,
+            int maxEvaluationSeeds,
+            Map<Metric, Spread> values) {
 
         public Replicate {
             generationSeeds = generationSeeds == null ? List.of() : List.copyOf(generationSeeds);
@@ -49,13 +66,15 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
 
         /** Evaluation seeds per set: "2", or "2-3" when a set lacks a seed. */
         public String evaluationSeedsText() {
-            return minEvaluationSeeds == maxEvaluationSeeds ? Integer.toString(minEvaluationSeeds)
+            return minEvaluationSeeds == maxEvaluationSeeds
+                    ? Integer.toString(minEvaluationSeeds)
                     : minEvaluationSeeds + "-" + maxEvaluationSeeds;
         }
 
         /** "n = 3 generation seeds × 2 evaluation seeds". */
         public String nText() {
-            String ev = minEvaluationSeeds == maxEvaluationSeeds ? Integer.toString(minEvaluationSeeds)
+            String ev = minEvaluationSeeds == maxEvaluationSeeds
+                    ? Integer.toString(minEvaluationSeeds)
                     : minEvaluationSeeds + "–" + maxEvaluationSeeds;
             return "n = " + generationSeeds.size() + " generation seeds × " + ev + " evaluation seed"
                     + (maxEvaluationSeeds == 1 ? "" : "s");
@@ -83,7 +102,8 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
     }
 
     /** One compared thing. {@code cells} maps a metric to its summary (absent: no value). */
-    public record Line(String group, String label, Long checkpointId, String runUuid, Integer epoch, Map<Metric, Cell> cells) {
+    public record Line(
+            String group, String label, Long checkpointId, String runUuid, Integer epoch, Map<Metric, Cell> cells) {
 
         public Cell get(Metric m) {
             return cells.get(m);
@@ -96,9 +116,21 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
      * snapshot kept before the flag existed gets it too); {@code ranked}: the column is a quality metric that is
      * ranked (false for a dispersion such as KID std, which is never best).
      */
-    public record Cell(int n, double mean, Double std, Double ciLow, Double ciHigh, boolean best, List<Long> seedIds,
-                       List<Double> seeds, boolean seedInvariant, boolean ranked, Double bootLow, Double bootHigh,
-                       Integer bootResamples, boolean withinNoiseOfBest) {
+    public record Cell(
+            int n,
+            double mean,
+            Double std,
+            Double ciLow,
+            Double ciHigh,
+            boolean best,
+            List<Long> seedIds,
+            List<Double> seeds,
+            boolean seedInvariant,
+            boolean ranked,
+            Double bootLow,
+            Double bootHigh,
+            Integer bootResamples,
+            boolean withinNoiseOfBest) {
 
         public Cell {
             seedIds = seedIds == null ? List.of() : List.copyOf(seedIds);
@@ -107,14 +139,24 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
         }
 
         /** A cell without a patient bootstrap. */
-        public Cell(int n, double mean, Double std, Double ciLow, Double ciHigh, boolean best, List<Long> seedIds,
-                    List<Double> seeds, boolean seedInvariant, boolean ranked) {
+        public Cell(
+                int n,
+                double mean,
+                Double std,
+                Double ciLow,
+                Double ciHigh,
+                boolean best,
+                List<Long> seedIds,
+                List<Double> seeds,
+                boolean seedInvariant,
+                boolean ranked) {
             this(n, mean, std, ciLow, ciHigh, best, seedIds, seeds, seedInvariant, ranked, null, null, null, false);
         }
 
         /** "[low, high]" of the patient bootstrap with the mean's decimals ("" without one). */
         public String bootInterval() {
-            return bootLow == null || bootHigh == null ? ""
+            return bootLow == null || bootHigh == null
+                    ? ""
                     : "[" + Evaluations.number(bootLow, mean) + ", " + Evaluations.number(bootHigh, mean) + "]";
         }
 
@@ -123,13 +165,20 @@ public record ComparisonTable(long evaluationId, String evaluationName, String o
             if (bootLow == null || bootHigh == null) {
                 return "";
             }
-            return "95 % patient bootstrap [" + Evaluations.number(bootLow, mean) + ", " + Evaluations.number(bootHigh, mean)
-                    + "], B = " + bootResamples;
+            return "95 % patient bootstrap [" + Evaluations.number(bootLow, mean) + ", "
+                    + Evaluations.number(bootHigh, mean) + "], B = " + bootResamples;
         }
 
         /** A cell of a ranked metric; seed-invariance from its per-seed values. */
-        public Cell(int n, double mean, Double std, Double ciLow, Double ciHigh, boolean best, List<Long> seedIds,
-                    List<Double> seeds) {
+        public Cell(
+                int n,
+                double mean,
+                Double std,
+                Double ciLow,
+                Double ciHigh,
+                boolean best,
+                List<Long> seedIds,
+                List<Double> seeds) {
             this(n, mean, std, ciLow, ciHigh, best, seedIds, seeds, false, true);
         }
 

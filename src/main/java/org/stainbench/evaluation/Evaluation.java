@@ -9,9 +9,22 @@ import java.util.Map;
  * same fingerprint are compared with each other (null only briefly, for a row made before fingerprints until the
  * startup backfill).
  */
-public record Evaluation(long id, String name, String origin, String status, Long realDatasetId, Long extractorId,
-                         String extractorSha256, String protocol, Long jobId, String error, String createdBy,
-                         Instant createdAt, Instant finishedAt, String fingerprint, String fingerprintText) {
+public record Evaluation(
+        long id,
+        String name,
+        String origin,
+        String status,
+        Long realDatasetId,
+        Long extractorId,
+        String extractorSha256,
+        String protocol,
+        Long jobId,
+        String error,
+        String createdBy,
+        Instant createdAt,
+        Instant finishedAt,
+        String fingerprint,
+        String fingerprintText) {
 
     static final String COMPUTED = "COMPUTED";
     static final String IMPORTED = "IMPORTED";

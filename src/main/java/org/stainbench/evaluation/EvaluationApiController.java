@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -22,9 +21,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiAccess;
 import org.stainbench.accounts.ApiPrincipal;
-
-import tools.jackson.databind.JsonNode;
 import org.stainbench.catalog.Catalog;
+import tools.jackson.databind.JsonNode;
 
 /**
  * JSON API of evaluations for scripts (API-scope tokens only; SUPERVISOR and up read, MEMBER and up create):
@@ -52,8 +50,10 @@ class EvaluationApiController {
 
     /** An API token (not a node's) whose owner has {@code role}. */
     @GetMapping
-    Map<String, Object> list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "30") int size,
-                             Authentication auth) {
+    Map<String, Object> list(
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "30") int size,
+            Authentication auth) {
         ApiAccess.requireApiToken(auth, "SUPERVISOR");
         if (page < 0) {
             throw new Refused("page", "page must be 0 or more.");
@@ -65,7 +65,11 @@ class EvaluationApiController {
         out.put("page", page);
         out.put("size", size);
         out.put("total", evaluations.count());
-        out.put("items", evaluations.list(page * size, size).stream().map(EvaluationApiController::summary).toList());
+        out.put(
+                "items",
+                evaluations.list(page * size, size).stream()
+                        .map(EvaluationApiController::summary)
+                        .toList());
         return out;
     }
 
@@ -96,8 +100,11 @@ class EvaluationApiController {
         m.put("protocol", e.protocolLines());
         m.put("protocol_summary", e.fingerprint() == null ? null : e.protocolSummary());
         m.put("fingerprint_text", e.fingerprintText());
-        m.put("metrics", c.metrics().stream().map(x -> Map.of("key", x.key(), "label", x.label(), "ranked", x.ranked()))
-                .toList());
+        m.put(
+                "metrics",
+                c.metrics().stream()
+                        .map(x -> Map.of("key", x.key(), "label", x.label(), "ranked", x.ranked()))
+                        .toList());
         List<Map<String, Object>> subjects = new ArrayList<>();
         for (Evaluations.Row r : c.rows()) {
             Subject s = r.subject();
@@ -127,11 +134,26 @@ class EvaluationApiController {
                 v.put("n", cell.n());
                 v.put("mean", cell.mean());
                 v.put("std", cell.std());
-                v.put("t_interval", cell.ciLow() == null ? null : Map.of("level", 0.95, "low", cell.ciLow(), "high", cell.ciHigh()));
+                v.put(
+                        "t_interval",
+                        cell.ciLow() == null
+                                ? null
+                                : Map.of("level", 0.95, "low", cell.ciLow(), "high", cell.ciHigh()));
                 v.put("seed_invariant", cell.seedInvariant());
                 v.put("best", cell.best());
-                v.put("bootstrap", cell.bootLow() == null ? null : Map.of("level", 0.95, "low", cell.bootLow(),
-                        "high", cell.bootHigh(), "resamples", cell.bootResamples()));
+                v.put(
+                        "bootstrap",
+                        cell.bootLow() == null
+                                ? null
+                                : Map.of(
+                                        "level",
+                                        0.95,
+                                        "low",
+                                        cell.bootLow(),
+                                        "high",
+                                        cell.bootHigh(),
+                                        "resamples",
+                                        cell.bootResamples()));
                 values.put(x.key(), v);
             }
             sm.put("metrics", values);
@@ -157,7 +179,9 @@ class EvaluationApiController {
                 vm.put("n", v.n());
                 vm.put("mean", v.mean());
                 vm.put("std", v.std());
-                vm.put("t_interval", v.ciLow() == null ? null : Map.of("level", 0.95, "low", v.ciLow(), "high", v.ciHigh()));
+                vm.put(
+                        "t_interval",
+                        v.ciLow() == null ? null : Map.of("level", 0.95, "low", v.ciLow(), "high", v.ciHigh()));
                 values.put(x.key(), vm);
             }
             gm.put("metrics", values);
@@ -168,11 +192,22 @@ class EvaluationApiController {
     }
 
     /** The body of {@code POST /api/evaluations}: the form's fields; {@code preset: "lab"} takes the lab's protocol. */
-    record NewEvaluation(String name, Long realDatasetId, List<Long> setIds, Long extractorId, String preset,
-                         Integer tilesPerSide, Integer archives, Integer cropSize, Integer cropsPerTile, JsonNode seeds,
-                         Integer kidSubsets, Integer kidSubsetSize, Integer batchSize, String tileRule,
-                         Integer bootstrapResamples) {
-    }
+    record NewEvaluation(
+            String name,
+            Long realDatasetId,
+            List<Long> setIds,
+            Long extractorId,
+            String preset,
+            Integer tilesPerSide,
+            Integer archives,
+            Integer cropSize,
+            Integer cropsPerTile,
+            JsonNode seeds,
+            Integer kidSubsets,
+            Integer kidSubsetSize,
+            Integer batchSize,
+            String tileRule,
+            Integer bootstrapResamples) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> create(@RequestBody NewEvaluation body, Authentication auth) {
@@ -180,7 +215,12 @@ class EvaluationApiController {
         Protocol p = forNew(body, protocol(body));
         Evaluation e;
         try {
-            e = evaluations.create(body.name(), body.realDatasetId(), body.setIds(), body.extractorId(), p,
+            e = evaluations.create(
+                    body.name(),
+                    body.realDatasetId(),
+                    body.setIds(),
+                    body.extractorId(),
+                    p,
                     ((ApiPrincipal) auth.getPrincipal()).username());
         } catch (Refused r) {
             throw r;
@@ -188,8 +228,11 @@ class EvaluationApiController {
             String field = fieldOf(x.getMessage());
             if (x.getMessage() != null && x.getMessage().endsWith("has no ingested archives.")) {
                 // about the real dataset or a generated set, whichever it names
-                String real = body.realDatasetId() == null ? null
-                        : catalog.dataset(body.realDatasetId()).map(d -> "'" + d.name() + "'").orElse(null);
+                String real = body.realDatasetId() == null
+                        ? null
+                        : catalog.dataset(body.realDatasetId())
+                                .map(d -> "'" + d.name() + "'")
+                                .orElse(null);
                 field = real != null && x.getMessage().startsWith(real) ? "realDatasetId" : "setIds";
             }
             throw new Refused(field, x.getMessage());
@@ -204,7 +247,8 @@ class EvaluationApiController {
     /** The form's defaults for a new evaluation: random patient-stratified tiles (the lab preset keeps its rule), B. */
     private Protocol forNew(NewEvaluation b, Protocol p) {
         String rule = "lab".equals(b.preset()) ? "first" : b.tileRule();
-        String resamples = b.bootstrapResamples() == null ? null : b.bootstrapResamples().toString();
+        String resamples =
+                b.bootstrapResamples() == null ? null : b.bootstrapResamples().toString();
         try {
             return evaluations.forNew(p, rule, resamples);
         } catch (IllegalArgumentException x) {
@@ -221,15 +265,25 @@ class EvaluationApiController {
             throw new Refused("preset", "preset must be \"lab\" or \"custom\".");
         }
         String[] names = {"tilesPerSide", "archives", "cropSize", "cropsPerTile", "kidSubsets", "kidSubsetSize"};
-        Integer[] values = {b.tilesPerSide(), b.archives(), b.cropSize(), b.cropsPerTile(), b.kidSubsets(), b.kidSubsetSize()};
+        Integer[] values = {
+            b.tilesPerSide(), b.archives(), b.cropSize(), b.cropsPerTile(), b.kidSubsets(), b.kidSubsetSize()
+        };
         for (int i = 0; i < names.length; i++) {
             if (values[i] == null) {
-                throw new Refused(names[i], "Fill in every protocol field (" + names[i] + " is missing), or choose the lab's preset.");
+                throw new Refused(
+                        names[i],
+                        "Fill in every protocol field (" + names[i] + " is missing), or choose the lab's preset.");
             }
         }
         try {
-            return new Protocol(b.tilesPerSide(), b.archives(), b.cropSize(), b.cropsPerTile(),
-                    Protocol.parseSeeds(seedText(b.seeds())), b.kidSubsets(), b.kidSubsetSize(),
+            return new Protocol(
+                    b.tilesPerSide(),
+                    b.archives(),
+                    b.cropSize(),
+                    b.cropsPerTile(),
+                    Protocol.parseSeeds(seedText(b.seeds())),
+                    b.kidSubsets(),
+                    b.kidSubsetSize(),
                     b.batchSize() == null ? 16 : b.batchSize());
         } catch (Refused r) {
             throw r;

@@ -1,5 +1,6 @@
 package org.stainbench.evaluation;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +8,6 @@ import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.ContentDisposition;
@@ -29,15 +28,14 @@ import org.stainbench.checkpoints.RunNames;
 import org.stainbench.evaluation.features.StandardExtractors;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.jobs.JobQueue;
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 
 /** Evaluation list and form, an evaluation's comparison table and charts, exports, extractors, sheet import. */
 @Controller
 class EvaluationController {
 
     static final int PAGE = 30;
-    static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+    static final tools.jackson.databind.json.JsonMapper JSON =
+            tools.jackson.databind.json.JsonMapper.builder().build();
 
     private final Evaluations evaluations;
     private final Extractors extractors;
@@ -46,8 +44,13 @@ class EvaluationController {
     private final Agreements agreements;
     private final RunNames runNames;
 
-    EvaluationController(Evaluations evaluations, Extractors extractors, Catalog catalog, JobQueue jobs,
-                         Agreements agreements, RunNames runNames) {
+    EvaluationController(
+            Evaluations evaluations,
+            Extractors extractors,
+            Catalog catalog,
+            JobQueue jobs,
+            Agreements agreements,
+            RunNames runNames) {
         this.runNames = runNames;
         this.agreements = agreements;
         this.evaluations = evaluations;
@@ -71,8 +74,12 @@ class EvaluationController {
         int p = Math.max(0, page);
         List<Evaluation> rows = evaluations.list(p * PAGE, PAGE);
         model.addAttribute("page", new PageImpl<>(rows, PageRequest.of(p, PAGE), evaluations.count()));
-        model.addAttribute("againstGenerated", rows.stream().filter(evaluations::againstGeneratedSet).map(Evaluation::id)
-                .collect(java.util.stream.Collectors.toSet()));
+        model.addAttribute(
+                "againstGenerated",
+                rows.stream()
+                        .filter(evaluations::againstGeneratedSet)
+                        .map(Evaluation::id)
+                        .collect(java.util.stream.Collectors.toSet()));
         model.addAttribute("ihcDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("sets", evaluations.readySets());
         model.addAttribute("extractors", extractors.all());
@@ -85,10 +92,22 @@ class EvaluationController {
      * The new-evaluation form: what to compare, then the protocol — the lab's preset ({@code preset=lab}) or every
      * field by hand.
      */
-    record NewEvaluationForm(String name, Long realDataset, List<Long> sets, Long extractor, String preset,
-                             Integer tilesPerSide, Integer archives, Integer cropSize, Integer cropsPerTile, String seeds,
-                             Integer kidSubsets, Integer kidSubsetSize, Integer batchSize, String tileRule,
-                             String bootstrapResamples) {
+    record NewEvaluationForm(
+            String name,
+            Long realDataset,
+            List<Long> sets,
+            Long extractor,
+            String preset,
+            Integer tilesPerSide,
+            Integer archives,
+            Integer cropSize,
+            Integer cropsPerTile,
+            String seeds,
+            Integer kidSubsets,
+            Integer kidSubsetSize,
+            Integer batchSize,
+            String tileRule,
+            String bootstrapResamples) {
 
         boolean lab() {
             return "lab".equals(preset);
@@ -96,21 +115,34 @@ class EvaluationController {
 
         /** The hand-filled protocol (before the facade's checks); every field but the batch size is needed. */
         Protocol protocol() {
-            if (tilesPerSide == null || archives == null || cropSize == null || cropsPerTile == null || kidSubsets == null
+            if (tilesPerSide == null
+                    || archives == null
+                    || cropSize == null
+                    || cropsPerTile == null
+                    || kidSubsets == null
                     || kidSubsetSize == null) {
                 throw new IllegalArgumentException("Fill in every protocol field, or choose the lab's preset.");
             }
-            return new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, Protocol.parseSeeds(seeds), kidSubsets,
-                    kidSubsetSize, batchSize == null ? 16 : batchSize);
+            return new Protocol(
+                    tilesPerSide,
+                    archives,
+                    cropSize,
+                    cropsPerTile,
+                    Protocol.parseSeeds(seeds),
+                    kidSubsets,
+                    kidSubsetSize,
+                    batchSize == null ? 16 : batchSize);
         }
     }
 
     @PostMapping("/evaluations")
     String create(NewEvaluationForm form, Principal who, RedirectAttributes flash) {
         try {
-            Protocol p = form.lab() ? evaluations.forNew(Protocol.lab(), "first", form.bootstrapResamples())
+            Protocol p = form.lab()
+                    ? evaluations.forNew(Protocol.lab(), "first", form.bootstrapResamples())
                     : evaluations.forNew(form.protocol(), form.tileRule(), form.bootstrapResamples());
-            Evaluation e = evaluations.create(form.name(), form.realDataset(), form.sets(), form.extractor(), p, who.getName());
+            Evaluation e = evaluations.create(
+                    form.name(), form.realDataset(), form.sets(), form.extractor(), p, who.getName());
             flash.addFlashAttribute("message", "Evaluation '" + e.name() + "' queued.");
             return "redirect:/evaluations/" + e.id();
         } catch (IllegalArgumentException e) {
@@ -128,7 +160,8 @@ class EvaluationController {
         }
         try (InputStream in = sheet.getInputStream()) {
             Evaluation e = evaluations.importSheet(sheet.getOriginalFilename(), in, who.getName());
-            flash.addFlashAttribute("message", "Imported '" + sheet.getOriginalFilename() + "' as an imported evaluation.");
+            flash.addFlashAttribute(
+                    "message", "Imported '" + sheet.getOriginalFilename() + "' as an imported evaluation.");
             return "redirect:/evaluations/" + e.id();
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
@@ -154,7 +187,11 @@ class EvaluationController {
         model.addAttribute("ev", c.evaluation());
         model.addAttribute("againstGenerated", evaluations.againstGeneratedSet(c.evaluation()));
         model.addAttribute("related", hx ? List.of() : evaluations.related(id));
-        model.addAttribute("job", c.evaluation().jobId() == null ? null : jobs.find(c.evaluation().jobId()).orElse(null));
+        model.addAttribute(
+                "job",
+                c.evaluation().jobId() == null
+                        ? null
+                        : jobs.find(c.evaluation().jobId()).orElse(null));
         model.addAttribute("featuresWhere", evaluations.featuresWhere(id).orElse(null));
         model.addAttribute("featuresJob", evaluations.featuresJob(id).orElse(null));
         model.addAttribute("chart", JSON.writeValueAsString(chartData(c, runNames)));
@@ -192,7 +229,9 @@ class EvaluationController {
                 std.add(s == null ? null : s.shownStd());
                 invariant.add(s != null && s.seedInvariant());
                 best.add(s != null && s.best());
-                seeds.add(r.seeds().getOrDefault(m, List.of()).stream().map(v -> v.value()).toList());
+                seeds.add(r.seeds().getOrDefault(m, List.of()).stream()
+                        .map(v -> v.value())
+                        .toList());
             }
             mm.put("ranked", m.ranked());
             mm.put("mean", mean);
@@ -212,7 +251,11 @@ class EvaluationController {
             r.put("epochs", rows.stream().map(x -> x.subject().epoch()).toList());
             Map<String, List<Double>> byMetric = new LinkedHashMap<>();
             for (Metric m : c.metrics()) {
-                byMetric.put(m.key(), rows.stream().map(x -> x.get(m) == null ? null : x.get(m).mean()).toList());
+                byMetric.put(
+                        m.key(),
+                        rows.stream()
+                                .map(x -> x.get(m) == null ? null : x.get(m).mean())
+                                .toList());
             }
             r.put("values", byMetric);
             runs.add(r);
@@ -235,7 +278,9 @@ class EvaluationController {
 
     private static ResponseEntity<byte[]> download(String body, String name, String type) {
         return ResponseEntity.ok()
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment().filename(name).build().toString())
                 .contentType(MediaType.parseMediaType(type + ";charset=UTF-8"))
                 .body(body.getBytes(StandardCharsets.UTF_8));
     }
@@ -257,12 +302,30 @@ class EvaluationController {
     }
 
     /** The register-extractor form: name, input geometry and normalisation, then the model as an upload or a path. */
-    record ExtractorForm(String name, Integer inputHeight, Integer inputWidth, ResizeFilter filter, Double scale,
-                         Double offset, String mean, String std, Integer outputDim, MultipartFile model, String modelPath) {
+    record ExtractorForm(
+            String name,
+            Integer inputHeight,
+            Integer inputWidth,
+            ResizeFilter filter,
+            Double scale,
+            Double offset,
+            String mean,
+            String std,
+            Integer outputDim,
+            MultipartFile model,
+            String modelPath) {
 
         Extractors.NewExtractor extractor() {
-            return new Extractors.NewExtractor(name, inputHeight, inputWidth, filter, scale, offset, triple(mean, "mean"),
-                    triple(std, "std"), outputDim);
+            return new Extractors.NewExtractor(
+                    name,
+                    inputHeight,
+                    inputWidth,
+                    filter,
+                    scale,
+                    offset,
+                    triple(mean, "mean"),
+                    triple(std, "std"),
+                    outputDim);
         }
     }
 
@@ -271,10 +334,12 @@ class EvaluationController {
         MultipartFile model = form.model();
         boolean upload = model != null && !model.isEmpty();
         try (InputStream in = upload ? model.getInputStream() : null) {
-            Extractor e = extractors.register(form.extractor(), upload ? model.getOriginalFilename() : null, in,
-                    form.modelPath(), who.getName());
-            flash.addFlashAttribute("message", "Extractor '" + e.name() + "' registered (sha256 " + e.shortSha() + "…"
-                    + e.standardName().map(s -> ", recognised as " + s).orElse("") + ").");
+            Extractor e = extractors.register(
+                    form.extractor(), upload ? model.getOriginalFilename() : null, in, form.modelPath(), who.getName());
+            flash.addFlashAttribute(
+                    "message",
+                    "Extractor '" + e.name() + "' registered (sha256 " + e.shortSha() + "…"
+                            + e.standardName().map(s -> ", recognised as " + s).orElse("") + ").");
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
         }
@@ -282,8 +347,12 @@ class EvaluationController {
     }
 
     @PostMapping("/evaluations/extractors/{id:\\d+}/features")
-    String uploadFeatures(@PathVariable long id, @RequestParam(required = false) MultipartFile features,
-                          @RequestParam(required = false) String tileIds, Principal who, RedirectAttributes flash)
+    String uploadFeatures(
+            @PathVariable long id,
+            @RequestParam(required = false) MultipartFile features,
+            @RequestParam(required = false) String tileIds,
+            Principal who,
+            RedirectAttributes flash)
             throws IOException {
         if (features == null || features.isEmpty()) {
             flash.addFlashAttribute("error", "Choose the .npy file of features.");

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.stainbench.accounts.Accounts;
@@ -65,11 +64,18 @@ class EvaluationJob implements JobHandler {
     private final JobQueue jobs;
     private final Accounts accounts;
 
-    EvaluationJob(EvaluationStore store, Extractors extractors, @org.springframework.context.annotation.Lazy Catalog catalog,
-                  CatalogTiles tiles, @org.springframework.context.annotation.Lazy Checkpoints checkpoints,
-                  TransactionTemplate tx, Clock clock, Fingerprints fingerprints, EvaluationProperties props,
-                  @org.springframework.context.annotation.Lazy JobQueue jobs,
-                  Accounts accounts) {
+    EvaluationJob(
+            EvaluationStore store,
+            Extractors extractors,
+            @org.springframework.context.annotation.Lazy Catalog catalog,
+            CatalogTiles tiles,
+            @org.springframework.context.annotation.Lazy Checkpoints checkpoints,
+            TransactionTemplate tx,
+            Clock clock,
+            Fingerprints fingerprints,
+            EvaluationProperties props,
+            @org.springframework.context.annotation.Lazy JobQueue jobs,
+            Accounts accounts) {
         this.accounts = accounts;
         this.jobs = jobs;
         this.props = props;
@@ -93,7 +99,8 @@ class EvaluationJob implements JobHandler {
      * key, and per seed the positions in {@code tiles} of that seed's tiles, in the seed's order (the lab's rule: all
      * tiles in order, for every seed).
      */
-    record Side(String name, List<TileInfo> tiles, int height, int width, List<String> patients, Map<Long, int[]> perSeed) {
+    record Side(
+            String name, List<TileInfo> tiles, int height, int width, List<String> patients, Map<Long, int[]> perSeed) {
 
         int[] of(long seed) {
             return perSeed.get(seed);
@@ -129,7 +136,8 @@ class EvaluationJob implements JobHandler {
         try {
             // features on a node agent (issue 21): the first run sends what the cache lacks to a node job and ends;
             // that job's end queues the evaluation again (param featuresJob), which then reads them from the cache
-            if (props.featuresOnNode() && !context.params().containsKey(NodeFeatures.FEATURES_JOB_PARAM)
+            if (props.featuresOnNode()
+                    && !context.params().containsKey(NodeFeatures.FEATURES_JOB_PARAM)
                     && sendToNode(ev, context)) {
                 return;
             }
@@ -148,8 +156,7 @@ class EvaluationJob implements JobHandler {
     }
 
     /** A tile whose features the cache lacks: the full tile ({@link Extractors#FULL}) and/or crops (their keys). */
-    record WorkTile(long tileId, long archiveId, int index, int height, int width, List<String> views) {
-    }
+    record WorkTile(long tileId, long archiveId, int index, int height, int width, List<String> views) {}
 
     /**
      * What phase 1 of this evaluation would compute now, side by side in the job's order: the work of a node job
@@ -157,12 +164,14 @@ class EvaluationJob implements JobHandler {
      */
     List<WorkTile> work(Evaluation ev) {
         Protocol p = Protocol.parse(ev.protocol());
-        Extractor e = extractors.find(ev.extractorId())
+        Extractor e = extractors
+                .find(ev.extractorId())
                 .orElseThrow(() -> new IllegalStateException("The extractor of this evaluation is gone."));
         List<Side> sides = new ArrayList<>();
         sides.add(select("real", ev.realDatasetId(), p));
         for (Subject s : store.subjects(ev.id())) {
-            GeneratedSet g = checkpoints.set(s.generatedSetId())
+            GeneratedSet g = checkpoints
+                    .set(s.generatedSetId())
                     .orElseThrow(() -> new IllegalStateException("The generated set of '" + s.label() + "' is gone."));
             sides.add(select(s.label(), g.datasetId(), p));
         }
@@ -209,9 +218,17 @@ class EvaluationJob implements JobHandler {
         }
         long views = work.stream().mapToLong(w -> w.views().size()).sum();
         Resources r = new Resources(props.featuresGpus(), 0, 1, 2048, java.time.Duration.ofHours(24));
-        long job = jobs.submitCommand(new CommandJob(NodeFeatures.JOB_TYPE,
-                "Features for evaluation '" + ev.name() + "' (" + work.size() + " tiles)", NodeFeatures.COMMAND,
-                Map.of(), List.of("evaluation " + ev.id()), List.of(), r, ev.createdBy(), null, false));
+        long job = jobs.submitCommand(new CommandJob(
+                NodeFeatures.JOB_TYPE,
+                "Features for evaluation '" + ev.name() + "' (" + work.size() + " tiles)",
+                NodeFeatures.COMMAND,
+                Map.of(),
+                List.of("evaluation " + ev.id()),
+                List.of(),
+                r,
+                ev.createdBy(),
+                null,
+                false));
         store.setFeaturesJob(ev.id(), job, "node job " + job + " (waiting for an agent)");
         ctx.log("Feature extraction of " + work.size() + " tiles (" + views + " views) sent to a node agent: job " + job
                 + "; this evaluation continues when it ends.");
@@ -220,22 +237,26 @@ class EvaluationJob implements JobHandler {
 
     private boolean evaluate(Evaluation ev, JobContext ctx) throws IOException {
         Protocol p = Protocol.parse(ev.protocol());
-        Extractor e = extractors.find(ev.extractorId())
+        Extractor e = extractors
+                .find(ev.extractorId())
                 .orElseThrow(() -> new IllegalStateException("The extractor of this evaluation is gone."));
         if (!e.sha256().equals(ev.extractorSha256())) {
             throw new IllegalStateException("The extractor's hash differs from the one recorded with the evaluation.");
         }
         List<Subject> subjects = store.subjects(ev.id());
-        Side real = select("real " + catalog.dataset(ev.realDatasetId()).map(d -> d.name()).orElse("?"), ev.realDatasetId(), p);
+        Side real = select(
+                "real " + catalog.dataset(ev.realDatasetId()).map(d -> d.name()).orElse("?"), ev.realDatasetId(), p);
         Map<Subject, Side> fakes = new LinkedHashMap<>();
         for (Subject s : subjects) {
-            GeneratedSet g = checkpoints.set(s.generatedSetId())
+            GeneratedSet g = checkpoints
+                    .set(s.generatedSetId())
                     .orElseThrow(() -> new IllegalStateException("The generated set of '" + s.label() + "' is gone."));
             fakes.put(s, select(s.label(), g.datasetId(), p));
         }
         // the tiles are chosen now: the fingerprint records this selection (archives may have come since it was queued)
         fingerprints.refresh(ev.id(), null);
-        long total = real.tiles().size() + fakes.values().stream().mapToLong(x -> x.tiles().size()).sum();
+        long total = real.tiles().size()
+                + fakes.values().stream().mapToLong(x -> x.tiles().size()).sum();
         long[] done = {0};
         long[] computed = {0};
         ctx.log("Protocol: " + p.toMap());
@@ -268,7 +289,8 @@ class EvaluationJob implements JobHandler {
                     double ksFrac = StainDistances.ksStatistic(r.dabFraction(), g.dabFraction());
                     double w1Mean = StainDistances.wasserstein1(r.meanDab(), g.meanDab());
                     double ksMean = StainDistances.ksStatistic(r.meanDab(), g.meanDab());
-                    Kid.Result kid = Kid.compute(r.full(), g.full(), new Kid.Params(p.kidSubsets(), p.kidSubsetSize(), seed));
+                    Kid.Result kid =
+                            Kid.compute(r.full(), g.full(), new Kid.Params(p.kidSubsets(), p.kidSubsetSize(), seed));
                     Fid.Result cropFid = Fid.compute(crops(real, p, e, seed), crops(fake, p, e, seed));
                     values.add(new EvaluationStore.SeedValue(s.id(), Metric.FID, seed, fid.value()));
                     values.add(new EvaluationStore.SeedValue(s.id(), Metric.KID_MEAN, seed, kid.mean()));
@@ -278,8 +300,8 @@ class EvaluationJob implements JobHandler {
                     values.add(new EvaluationStore.SeedValue(s.id(), Metric.KS_DAB_FRACTION, seed, ksFrac));
                     values.add(new EvaluationStore.SeedValue(s.id(), Metric.W1_MEAN_DAB, seed, w1Mean));
                     values.add(new EvaluationStore.SeedValue(s.id(), Metric.KS_MEAN_DAB, seed, ksMean));
-                    ctx.log(s.label() + " seed " + seed + ": FID " + fid.value() + ", KID " + kid.mean() + " ± " + kid.std()
-                            + ", CropFID " + cropFid.value());
+                    ctx.log(s.label() + " seed " + seed + ": FID " + fid.value() + ", KID " + kid.mean() + " ± "
+                            + kid.std() + ", CropFID " + cropFid.value());
                 }
                 if (boot != null && !bootstrap(boot, p, e, s, real, realData, fake, fakeData, ctx, bootstraps)) {
                     return false;
@@ -288,8 +310,11 @@ class EvaluationJob implements JobHandler {
         }
         // where the features were computed (issue 21): a node job's upload said so; the server adds itself when it
         // computed some too (a node job's leftovers, or every feature with stainbench.evaluation.features-on=server)
-        String before = store.featuresWhere(ev.id()).filter(w -> w.startsWith("node ") && !w.contains("waiting")).orElse(null);
-        String where = computed[0] == 0 ? (before != null ? before : "cache (computed earlier)")
+        String before = store.featuresWhere(ev.id())
+                .filter(w -> w.startsWith("node ") && !w.contains("waiting"))
+                .orElse(null);
+        String where = computed[0] == 0
+                ? (before != null ? before : "cache (computed earlier)")
                 : before != null ? before + " + server CPU" : "server CPU";
         store.setFeaturesWhere(ev.id(), where);
         ctx.log("Features: " + where + (computed[0] > 0 ? " (" + computed[0] + " computed by the server)" : ""));
@@ -299,10 +324,14 @@ class EvaluationJob implements JobHandler {
             Map<Long, Map<Metric, List<Double>>> by = new LinkedHashMap<>();
             for (EvaluationStore.SeedValue v : values) {
                 by.computeIfAbsent(v.subjectId(), k -> new EnumMap<>(Metric.class))
-                        .computeIfAbsent(v.metric(), k -> new ArrayList<>()).add(v.value());
+                        .computeIfAbsent(v.metric(), k -> new ArrayList<>())
+                        .add(v.value());
             }
-            by.forEach((subject, m) -> m.forEach((metric, list) ->
-                    store.insertSummary(subject, metric, SeedSummary.of(list.stream().mapToDouble(Double::doubleValue).toArray()))));
+            by.forEach((subject, m) -> m.forEach((metric, list) -> store.insertSummary(
+                    subject,
+                    metric,
+                    SeedSummary.of(
+                            list.stream().mapToDouble(Double::doubleValue).toArray()))));
             bootstraps.forEach(store::insertBootstrap);
             store.setStatus(ev.id(), "DONE", null, clock.instant());
         });
@@ -315,8 +344,10 @@ class EvaluationJob implements JobHandler {
      * archives ({@link TileSelection}); the side's tiles are the union in first-drawn order.
      */
     Side select(String name, long datasetId, Protocol p) {
-        List<Archive> archives = catalog.archives(datasetId).stream().filter(a -> a.status() == ArchiveStatus.READY)
-                .sorted(Comparator.comparing(Archive::fileName)).toList();
+        List<Archive> archives = catalog.archives(datasetId).stream()
+                .filter(a -> a.status() == ArchiveStatus.READY)
+                .sorted(Comparator.comparing(Archive::fileName))
+                .toList();
         if (archives.isEmpty()) {
             throw new IllegalArgumentException("'" + name + "' has no ingested archives.");
         }
@@ -331,7 +362,8 @@ class EvaluationJob implements JobHandler {
                 if (h == null) {
                     h = archive.tileHeight();
                     w = archive.tileWidth();
-                } else if (!java.util.Objects.equals(h, archive.tileHeight()) || !java.util.Objects.equals(w, archive.tileWidth())) {
+                } else if (!java.util.Objects.equals(h, archive.tileHeight())
+                        || !java.util.Objects.equals(w, archive.tileWidth())) {
                     throw new IllegalArgumentException("The archives of '" + name + "' have different tile sizes.");
                 }
             }
@@ -348,14 +380,16 @@ class EvaluationJob implements JobHandler {
                 int[] pos = new int[rows.size()];
                 for (int i = 0; i < pos.length; i++) {
                     TileSelection.Row r = rows.get(i);
-                    TileInfo t = byArchive.computeIfAbsent(r.archive().id(), id -> {
-                        Map<Integer, TileInfo> m = new HashMap<>();
-                        tiles.tiles(id).forEach(ti -> m.put(ti.index(), ti));
-                        return m;
-                    }).get(r.row());
+                    TileInfo t = byArchive
+                            .computeIfAbsent(r.archive().id(), id -> {
+                                Map<Integer, TileInfo> m = new HashMap<>();
+                                tiles.tiles(id).forEach(ti -> m.put(ti.index(), ti));
+                                return m;
+                            })
+                            .get(r.row());
                     if (t == null) {
-                        throw new IllegalArgumentException("Tile " + r.row() + " of archive " + r.archive().fileName()
-                                + " in '" + name + "' is missing.");
+                        throw new IllegalArgumentException("Tile " + r.row() + " of archive "
+                                + r.archive().fileName() + " in '" + name + "' is missing.");
                     }
                     pos[i] = position.computeIfAbsent(t.id(), k -> {
                         out.add(t);
@@ -369,9 +403,11 @@ class EvaluationJob implements JobHandler {
             for (int[] a : plan) {
                 Archive archive = archives.get(a[0]);
                 if (archive.tilesTotal() < a[1]) {
-                    throw new IllegalArgumentException("Too few tiles in '" + name + "': archive " + archive.fileName() + " has "
-                            + archive.tilesTotal() + " tiles, the protocol takes its first " + a[1] + " (" + p.tilesPerSide()
-                            + " tiles from " + plan.length + " archives).");
+                    throw new IllegalArgumentException(
+                            "Too few tiles in '" + name + "': archive " + archive.fileName() + " has "
+                                    + archive.tilesTotal() + " tiles, the protocol takes its first " + a[1] + " ("
+                                    + p.tilesPerSide()
+                                    + " tiles from " + plan.length + " archives).");
                 }
                 if (h == null) {
                     h = archive.tileHeight();
@@ -388,10 +424,11 @@ class EvaluationJob implements JobHandler {
             }
         }
         if (h == null || w == null || p.cropSize() > h || p.cropSize() > w) {
-            throw new IllegalArgumentException("Crops of " + p.cropSize() + " do not fit the " + w + " x " + h + " tiles of '"
-                    + name + "'.");
+            throw new IllegalArgumentException(
+                    "Crops of " + p.cropSize() + " do not fit the " + w + " x " + h + " tiles of '" + name + "'.");
         }
-        List<String> patients = out.stream().map(t -> patientOf.get(t.archiveId())).toList();
+        List<String> patients =
+                out.stream().map(t -> patientOf.get(t.archiveId())).toList();
         return new Side(name, out, h, w, patients, perSeed);
     }
 
@@ -400,8 +437,8 @@ class EvaluationJob implements JobHandler {
      * over the real side's patients and the union of the generated sides' patients (keys sorted), all on the first
      * seed's tiles; null when the protocol asks for none.
      */
-    record BootstrapPlan(long seed, PatientBootstrap.Plan plan, Map<String, Integer> real, Map<String, Integer> generated) {
-    }
+    record BootstrapPlan(
+            long seed, PatientBootstrap.Plan plan, Map<String, Integer> real, Map<String, Integer> generated) {}
 
     BootstrapPlan bootstrapPlan(Protocol p, Side real, java.util.Collection<Side> fakes) {
         if (p.bootstrapResamples() < 1 || fakes.isEmpty()) {
@@ -426,8 +463,17 @@ class EvaluationJob implements JobHandler {
     }
 
     /** Per metric (not KID std, a dispersion), the bootstrap of one compared set; false when cancelled. */
-    private boolean bootstrap(BootstrapPlan boot, Protocol p, Extractor e, Subject s, Side real, SideData realData, Side fake,
-                              SideData fakeData, JobContext ctx, List<EvaluationStore.Bootstrap> out) {
+    private boolean bootstrap(
+            BootstrapPlan boot,
+            Protocol p,
+            Extractor e,
+            Subject s,
+            Side real,
+            SideData realData,
+            Side fake,
+            SideData fakeData,
+            JobContext ctx,
+            List<EvaluationStore.Bootstrap> out) {
         long seed = boot.seed();
         int[] rp = real.of(seed);
         int[] gp = fake.of(seed);
@@ -461,8 +507,10 @@ class EvaluationJob implements JobHandler {
                     b = new PatientBootstrap.Side(crops(fake, p, e, seed), cropLabels(fake, p, seed, gl), ng);
                 }
                 case W1_DAB_FRACTION, KS_DAB_FRACTION -> {
-                    a = new PatientBootstrap.Side(Features.of("real DAB+ fraction", rl.length, 1, r.dabFraction()), rl, nr);
-                    b = new PatientBootstrap.Side(Features.of("generated DAB+ fraction", gl.length, 1, g.dabFraction()), gl, ng);
+                    a = new PatientBootstrap.Side(
+                            Features.of("real DAB+ fraction", rl.length, 1, r.dabFraction()), rl, nr);
+                    b = new PatientBootstrap.Side(
+                            Features.of("generated DAB+ fraction", gl.length, 1, g.dabFraction()), gl, ng);
                 }
                 default -> {
                     a = new PatientBootstrap.Side(Features.of("real mean DAB", rl.length, 1, r.meanDab()), rl, nr);
@@ -470,7 +518,8 @@ class EvaluationJob implements JobHandler {
                 }
             }
             try {
-                double[] v = PatientBootstrap.values(a, List.of(b), boot.plan(), m.getValue(), props.bootstrapThreads())[0];
+                double[] v =
+                        PatientBootstrap.values(a, List.of(b), boot.plan(), m.getValue(), props.bootstrapThreads())[0];
                 PatientBootstrap.Interval i = PatientBootstrap.percentile(v, PatientBootstrap.LEVEL);
                 out.add(new EvaluationStore.Bootstrap(s.id(), m.getKey(), v.length, seed, i.low(), i.high(), v));
                 ctx.log(s.label() + " " + m.getKey().label() + ": 95 % patient bootstrap interval [" + i.low() + ", "
@@ -492,8 +541,8 @@ class EvaluationJob implements JobHandler {
 
     /** The patient of each of the seed's crops (the crops of {@link #crops}, in order). */
     private static int[] cropLabels(Side side, Protocol p, long seed, int[] tileLabels) {
-        CropPositions.Crop[] c = CropPositions.draw(seed, tileLabels.length, side.height(), side.width(), p.cropSize(),
-                p.cropsPerTile());
+        CropPositions.Crop[] c = CropPositions.draw(
+                seed, tileLabels.length, side.height(), side.width(), p.cropSize(), p.cropsPerTile());
         int[] out = new int[c.length];
         for (int j = 0; j < c.length; j++) {
             out[j] = tileLabels[c[j].tile()];
@@ -506,8 +555,15 @@ class EvaluationJob implements JobHandler {
     }
 
     /** Phase 1 for one side: features the cache lacks, and stain measures; null when cancelled. */
-    private SideData prepare(Side side, Protocol p, Extractor e, OnnxFeatureExtractor x, JobContext ctx, long[] done,
-                             long total, long[] computed) {
+    private SideData prepare(
+            Side side,
+            Protocol p,
+            Extractor e,
+            OnnxFeatureExtractor x,
+            JobContext ctx,
+            long[] done,
+            long total,
+            long[] computed) {
         int n = side.tiles().size();
         List<Long> ids = side.tiles().stream().map(TileInfo::id).toList();
         Map<Long, float[]> full = new HashMap<>(store.features(e.id(), Extractors.FULL, ids));
@@ -525,8 +581,9 @@ class EvaluationJob implements JobHandler {
             TileInfo t = side.tiles().get(i);
             RgbTile rgb = tiles.read(t.archiveId(), t.index());
             if (rgb.height() != side.height() || rgb.width() != side.width()) {
-                throw new IllegalArgumentException("Tile " + t.index() + " of archive " + t.archiveId() + " in '" + side.name()
-                        + "' is " + rgb.width() + " x " + rgb.height() + ", not " + side.width() + " x " + side.height() + ".");
+                throw new IllegalArgumentException("Tile " + t.index() + " of archive " + t.archiveId() + " in '"
+                        + side.name() + "' is " + rgb.width() + " x " + rgb.height() + ", not " + side.width() + " x "
+                        + side.height() + ".");
             }
             QualityMeasures q = QualityMeasures.of(rgb);
             frac[i] = q.dabPositiveFraction();
@@ -540,7 +597,11 @@ class EvaluationJob implements JobHandler {
             for (CropPositions.Crop c : onTile.get(i)) {
                 String key = cropKey(c);
                 if (cached.add(t.id() + "/" + key)) {
-                    cropBatch.add(x, t.id(), key, what + " crop " + key,
+                    cropBatch.add(
+                            x,
+                            t.id(),
+                            key,
+                            what + " crop " + key,
                             CropPositions.cut(rgb.rgb(), side.height(), side.width(), 3, c));
                 }
             }
@@ -557,7 +618,8 @@ class EvaluationJob implements JobHandler {
         for (int i = 0; i < n; i++) {
             float[] v = full.get(ids.get(i));
             if (v == null || v.length != e.outputDim()) {
-                throw new IllegalStateException("Features of tile " + ids.get(i) + " are missing or have the wrong size.");
+                throw new IllegalStateException(
+                        "Features of tile " + ids.get(i) + " are missing or have the wrong size.");
             }
             for (int k = 0; k < v.length; k++) {
                 rows[i * v.length + k] = v[k];
@@ -574,8 +636,8 @@ class EvaluationJob implements JobHandler {
         }
         for (long seed : p.seeds()) {
             int[] pos = side.of(seed);
-            CropPositions.Crop[] seedCrops = CropPositions.draw(seed, pos.length, side.height(), side.width(), p.cropSize(),
-                    p.cropsPerTile());
+            CropPositions.Crop[] seedCrops =
+                    CropPositions.draw(seed, pos.length, side.height(), side.width(), p.cropSize(), p.cropsPerTile());
             for (CropPositions.Crop c : seedCrops) {
                 onTile.get(pos[c.tile()]).add(c);
             }
@@ -583,7 +645,8 @@ class EvaluationJob implements JobHandler {
         return onTile;
     }
 
-    private Set<String> cachedCropKeys(long extractorId, List<Long> ids, List<List<CropPositions.Crop>> onTile, Protocol p) {
+    private Set<String> cachedCropKeys(
+            long extractorId, List<Long> ids, List<List<CropPositions.Crop>> onTile, Protocol p) {
         Set<String> keys = new HashSet<>();
         for (List<CropPositions.Crop> tileCrops : onTile) {
             for (CropPositions.Crop c : tileCrops) {
@@ -596,11 +659,17 @@ class EvaluationJob implements JobHandler {
     /** The seed's crop features of a side, from the cache (filled in phase 1). */
     private Features crops(Side side, Protocol p, Extractor e, long seed) {
         int[] pos = side.of(seed);
-        CropPositions.Crop[] crops = CropPositions.draw(seed, pos.length, side.height(), side.width(), p.cropSize(),
-                p.cropsPerTile());
-        Map<String, float[]> got = store.cropFeatures(e.id(), java.util.Arrays.stream(pos).mapToObj(i -> side.tiles().get(i).id())
-                        .distinct().toList(),
-                java.util.Arrays.stream(crops).map(EvaluationJob::cropKey).collect(java.util.stream.Collectors.toSet()));
+        CropPositions.Crop[] crops =
+                CropPositions.draw(seed, pos.length, side.height(), side.width(), p.cropSize(), p.cropsPerTile());
+        Map<String, float[]> got = store.cropFeatures(
+                e.id(),
+                java.util.Arrays.stream(pos)
+                        .mapToObj(i -> side.tiles().get(i).id())
+                        .distinct()
+                        .toList(),
+                java.util.Arrays.stream(crops)
+                        .map(EvaluationJob::cropKey)
+                        .collect(java.util.stream.Collectors.toSet()));
         int d = e.outputDim();
         double[] rows = new double[crops.length * d];
         for (int j = 0; j < crops.length; j++) {
@@ -658,7 +727,8 @@ class EvaluationJob implements JobHandler {
                 }
                 byView.computeIfAbsent(views.get(i), k -> new LinkedHashMap<>()).put(tileIds.get(i), v);
             }
-            tx.executeWithoutResult(s -> byView.forEach((view, m) -> store.putFeatures(extractorId, view, m, "COMPUTED")));
+            tx.executeWithoutResult(
+                    s -> byView.forEach((view, m) -> store.putFeatures(extractorId, view, m, "COMPUTED")));
             computed += pixels.size();
             tileIds.clear();
             views.clear();

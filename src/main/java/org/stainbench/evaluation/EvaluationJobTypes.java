@@ -6,6 +6,5 @@ public final class EvaluationJobTypes {
     /** An evaluation's metrics over seeds ({@code EvaluationJob}). */
     public static final String EVALUATION = "evaluation";
 
-    private EvaluationJobTypes() {
-    }
+    private EvaluationJobTypes() {}
 }

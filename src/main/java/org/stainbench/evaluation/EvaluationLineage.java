@@ -2,7 +2,6 @@ package org.stainbench.evaluation;
 
 import java.util.List;
 import java.util.Locale;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.stainbench.checkpoints.LineageContributor;
@@ -24,8 +23,14 @@ class EvaluationLineage implements LineageContributor {
         return jdbc.sql("select e.id, e.name, e.status, e.origin from evaluation e where e.id in "
                         + "(select evaluation_id from evaluation_subject where checkpoint_id = ?) order by e.id")
                 .param(checkpointId)
-                .query((rs, i) -> new Entry(KIND, rs.getString("name") + " ("
-                        + (Evaluation.IMPORTED.equals(rs.getString("origin")) ? "imported" : rs.getString("status").toLowerCase(Locale.ROOT))
-                        + ")", "/evaluations/" + rs.getLong("id"))).list();
+                .query((rs, i) -> new Entry(
+                        KIND,
+                        rs.getString("name") + " ("
+                                + (Evaluation.IMPORTED.equals(rs.getString("origin"))
+                                        ? "imported"
+                                        : rs.getString("status").toLowerCase(Locale.ROOT))
+                                + ")",
+                        "/evaluations/" + rs.getLong("id")))
+                .list();
     }
 }

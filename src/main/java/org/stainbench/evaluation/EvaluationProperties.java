@@ -28,11 +28,12 @@ record EvaluationProperties(
 
     EvaluationProperties {
         if (bootstrapResamples < 0 || bootstrapResamples > Protocol.MAX_BOOTSTRAP) {
-            throw new IllegalArgumentException("stainbench.evaluation.bootstrap-resamples must be between 0 and "
-                    + Protocol.MAX_BOOTSTRAP);
+            throw new IllegalArgumentException(
+                    "stainbench.evaluation.bootstrap-resamples must be between 0 and " + Protocol.MAX_BOOTSTRAP);
         }
         if (!"server".equals(featuresOn) && !"node".equals(featuresOn)) {
-            throw new IllegalArgumentException("stainbench.evaluation.features-on must be server or node, not '" + featuresOn + "'");
+            throw new IllegalArgumentException(
+                    "stainbench.evaluation.features-on must be server or node, not '" + featuresOn + "'");
         }
         if (featuresGpus < 0 || featuresGpus > 16) {
             throw new IllegalArgumentException("stainbench.evaluation.features-gpus must be between 0 and 16");

@@ -2,7 +2,6 @@ package org.stainbench.evaluation;
 
 import java.util.List;
 import java.util.Locale;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.shell.LikePattern;
 import org.stainbench.shell.SearchSource;
@@ -25,8 +24,11 @@ class EvaluationSearch implements SearchSource {
     @Override
     public List<Hit> search(String query, int limit) {
         return store.searchEvaluations(LikePattern.contains(query), limit).stream()
-                .map(e -> new Hit(e.name(), (e.imported() ? "imported" : "computed") + " · " + e.status().toLowerCase(Locale.ROOT)
-                        + " · by " + e.createdBy(), e.href()))
+                .map(e -> new Hit(
+                        e.name(),
+                        (e.imported() ? "imported" : "computed") + " · "
+                                + e.status().toLowerCase(Locale.ROOT) + " · by " + e.createdBy(),
+                        e.href()))
                 .toList();
     }
 }

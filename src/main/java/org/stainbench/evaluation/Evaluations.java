@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -53,9 +52,17 @@ public class Evaluations {
     private final Fingerprints fingerprints;
     private final EvaluationProperties props;
 
-    Evaluations(EvaluationStore store, Extractors extractors, Catalog catalog, Checkpoints checkpoints, JobQueue jobs,
-                TransactionTemplate tx, ApplicationEventPublisher events, Clock clock, Fingerprints fingerprints,
-                EvaluationProperties props) {
+    Evaluations(
+            EvaluationStore store,
+            Extractors extractors,
+            Catalog catalog,
+            Checkpoints checkpoints,
+            JobQueue jobs,
+            TransactionTemplate tx,
+            ApplicationEventPublisher events,
+            Clock clock,
+            Fingerprints fingerprints,
+            EvaluationProperties props) {
         this.props = props;
         this.fingerprints = fingerprints;
         this.store = store;
@@ -109,7 +116,9 @@ public class Evaluations {
     /** Whether the evaluation's real target is a generated set (possible only for evaluations made before the rule). */
     public boolean againstGeneratedSet(Evaluation e) {
         return e.realDatasetId() != null
-                && catalog.kindOf(e.realDatasetId()).map(k -> k == DatasetKind.GENERATED).orElse(false);
+                && catalog.kindOf(e.realDatasetId())
+                        .map(k -> k == DatasetKind.GENERATED)
+                        .orElse(false);
     }
 
     public List<Subject> subjects(long evaluationId) {
@@ -132,16 +141,17 @@ public class Evaluations {
         switch (r) {
             case "", "random", "random_stratified" -> rule = Protocol.TileRule.RANDOM_STRATIFIED;
             case "first", "first_spread", "lab" -> rule = Protocol.TileRule.FIRST_SPREAD;
-            default -> throw new IllegalArgumentException("Tile rule: choose 'random' (patient-stratified random tiles per "
-                    + "seed) or 'first' (the lab's first tiles of each archive).");
+            default -> throw new IllegalArgumentException(
+                    "Tile rule: choose 'random' (patient-stratified random tiles per "
+                            + "seed) or 'first' (the lab's first tiles of each archive).");
         }
         int b = props.bootstrapResamples();
         if (bootstrapResamples != null && !bootstrapResamples.isBlank()) {
             try {
                 b = Integer.parseInt(bootstrapResamples.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Bootstrap resamples: give a whole number from 0 (none) to "
-                        + Protocol.MAX_BOOTSTRAP + ".");
+                throw new IllegalArgumentException(
+                        "Bootstrap resamples: give a whole number from 0 (none) to " + Protocol.MAX_BOOTSTRAP + ".");
             }
         }
         return p.with(rule, b);
@@ -151,7 +161,8 @@ public class Evaluations {
      * Records an evaluation of the generated sets against the real dataset and queues its job. Everything that can
      * be checked before running is checked here (and changes nothing when it fails).
      */
-    public Evaluation create(String name, Long realDatasetId, List<Long> setIds, Long extractorId, Protocol p, String by) {
+    public Evaluation create(
+            String name, Long realDatasetId, List<Long> setIds, Long extractorId, Protocol p, String by) {
         String n = name == null ? "" : name.trim();
         if (n.isEmpty() || n.length() > 200) {
             throw new IllegalArgumentException("Give the evaluation a name of 1–200 characters.");
@@ -162,7 +173,8 @@ public class Evaluations {
         }
         Dataset real = catalog.requireReal(realDatasetId, "the real IHC target");
         if (real.stain() != Stain.IHC) {
-            throw new IllegalArgumentException("The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
+            throw new IllegalArgumentException(
+                    "The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
         }
         if (setIds == null || setIds.isEmpty()) {
             throw new IllegalArgumentException("Choose at least one generated set to evaluate.");
@@ -170,9 +182,12 @@ public class Evaluations {
         Extractor e = checkTarget(real, extractorId, p);
         List<GeneratedSet> sets = new ArrayList<>();
         for (Long id : setIds.stream().distinct().toList()) {
-            GeneratedSet s = checkpoints.set(id).orElseThrow(() -> new IllegalArgumentException("No generated set with id " + id + "."));
+            GeneratedSet s = checkpoints
+                    .set(id)
+                    .orElseThrow(() -> new IllegalArgumentException("No generated set with id " + id + "."));
             if (s.status() != GeneratedSetStatus.READY) {
-                throw new IllegalArgumentException("Generated set " + id + " is not ready (" + s.status().name().toLowerCase(Locale.ROOT) + ").");
+                throw new IllegalArgumentException("Generated set " + id + " is not ready ("
+                        + s.status().name().toLowerCase(Locale.ROOT) + ").");
             }
             requireTiles(label(s), s.datasetId(), p);
             sets.add(s);
@@ -183,11 +198,13 @@ public class Evaluations {
         extra.put("extractor_sha256", e.sha256());
         extra.put("extractor_standard", e.standardName().orElse("no (not the known FID Inception export)"));
         extra.put("preprocessing", e.describePreprocessing());
-        extra.put("metrics", "FID, KID mean/std (unbiased MMD^2, (x.y/d+1)^3), CropFID, W1/KS of DAB+ fraction and mean DAB");
+        extra.put(
+                "metrics",
+                "FID, KID mean/std (unbiased MMD^2, (x.y/d+1)^3), CropFID, W1/KS of DAB+ fraction and mean DAB");
         String protocol = p.format(extra);
         long id = tx.execute(s -> {
-            long ev = store.insertEvaluation(n, Evaluation.COMPUTED, "QUEUED", real.id(), e.id(), e.sha256(), protocol, by,
-                    clock.instant());
+            long ev = store.insertEvaluation(
+                    n, Evaluation.COMPUTED, "QUEUED", real.id(), e.id(), e.sha256(), protocol, by, clock.instant());
             int pos = 0;
             for (GeneratedSet g : sets) {
                 Checkpoint c = checkpoints.find(g.checkpointId()).orElseThrow();
@@ -196,10 +213,17 @@ public class Evaluations {
             fingerprints.refresh(ev, null);
             return ev;
         });
-        long job = jobs.submit(JobRequest.embedded(EvaluationJob.TYPE, "Evaluate " + n, Map.of("evaluationId", Long.toString(id)), by));
+        long job = jobs.submit(JobRequest.embedded(
+                EvaluationJob.TYPE, "Evaluate " + n, Map.of("evaluationId", Long.toString(id)), by));
         store.setJob(id, job);
-        events.publishEvent(Activity.of(by, "launched", ActivitySubject.EVALUATION, id, "Launched evaluation '" + n + "' of " + sets.size()
-                + " generated set" + (sets.size() == 1 ? "" : "s") + " against '" + real.name() + "'", "/evaluations/" + id));
+        events.publishEvent(Activity.of(
+                by,
+                "launched",
+                ActivitySubject.EVALUATION,
+                id,
+                "Launched evaluation '" + n + "' of " + sets.size() + " generated set" + (sets.size() == 1 ? "" : "s")
+                        + " against '" + real.name() + "'",
+                "/evaluations/" + id));
         return store.findEvaluation(id).orElseThrow();
     }
 
@@ -214,7 +238,8 @@ public class Evaluations {
         }
         Dataset real = catalog.requireReal(realDatasetId, "the real IHC target");
         if (real.stain() != Stain.IHC) {
-            throw new IllegalArgumentException("The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
+            throw new IllegalArgumentException(
+                    "The real target must be an IHC dataset; '" + real.name() + "' is " + real.stainText() + ".");
         }
         checkTarget(real, extractorId, p);
         if (sourceDatasetId != null) {
@@ -228,11 +253,12 @@ public class Evaluations {
         if (extractorId == null) {
             throw new IllegalArgumentException("Choose a feature extractor.");
         }
-        Extractor e = extractors.find(extractorId)
+        Extractor e = extractors
+                .find(extractorId)
                 .orElseThrow(() -> new IllegalArgumentException("No feature extractor with id " + extractorId + "."));
         if (p.cropSize() > real.tileSize()) {
-            throw new IllegalArgumentException("Crops of " + p.cropSize() + " do not fit the " + real.tileSize() + " px tiles of '"
-                    + real.name() + "'.");
+            throw new IllegalArgumentException("Crops of " + p.cropSize() + " do not fit the " + real.tileSize()
+                    + " px tiles of '" + real.name() + "'.");
         }
         requireTiles(real.name(), real.id(), p);
         return e;
@@ -241,15 +267,16 @@ public class Evaluations {
     private void requireTiles(String name, long datasetId, Protocol p) {
         var archives = catalog.archives(datasetId).stream()
                 .filter(a -> a.status() == ArchiveStatus.READY)
-                .sorted(Comparator.comparing(Archive::fileName)).toList();
+                .sorted(Comparator.comparing(Archive::fileName))
+                .toList();
         if (archives.isEmpty()) {
             throw new IllegalArgumentException("'" + name + "' has no ingested archives.");
         }
         if (p.random()) {
             int available = archives.stream().mapToInt(x -> x.tilesTotal()).sum();
             if (available < p.tilesPerSide()) {
-                throw new IllegalArgumentException("Too few tiles in '" + name + "': the protocol draws " + p.tilesPerSide()
-                        + " tiles per seed, but " + available + " are eligible.");
+                throw new IllegalArgumentException("Too few tiles in '" + name + "': the protocol draws "
+                        + p.tilesPerSide() + " tiles per seed, but " + available + " are eligible.");
             }
             return;
         }
@@ -257,10 +284,12 @@ public class Evaluations {
         for (int[] a : plan) {
             if (archives.get(a[0]).tilesTotal() < a[1]) {
                 int available = archives.stream().mapToInt(x -> x.tilesTotal()).sum();
-                throw new IllegalArgumentException("Too few tiles in '" + name + "': the protocol takes " + p.tilesPerSide()
-                        + " tiles (" + a[1] + " from each of " + plan.length + " archives), but archive "
-                        + archives.get(a[0]).fileName() + " has " + archives.get(a[0]).tilesTotal() + " (" + available
-                        + " in all).");
+                throw new IllegalArgumentException(
+                        "Too few tiles in '" + name + "': the protocol takes " + p.tilesPerSide()
+                                + " tiles (" + a[1] + " from each of " + plan.length + " archives), but archive "
+                                + archives.get(a[0]).fileName() + " has "
+                                + archives.get(a[0]).tilesTotal() + " (" + available
+                                + " in all).");
             }
         }
     }
@@ -289,8 +318,12 @@ public class Evaluations {
      * One compared thing with its stored summaries, per-seed values and, per metric, the cell as shown (seed-invariant,
      * ranked, best).
      */
-    public record Row(Subject subject, String group, Map<Metric, SeedSummary> summary, Map<Metric, List<EvaluationStore.SeedValue>> seeds,
-                      Map<Metric, ComparisonTable.Cell> cells) {
+    public record Row(
+            Subject subject,
+            String group,
+            Map<Metric, SeedSummary> summary,
+            Map<Metric, List<EvaluationStore.SeedValue>> seeds,
+            Map<Metric, ComparisonTable.Cell> cells) {
 
         public SeedSummary get(Metric m) {
             return summary.get(m);
@@ -333,12 +366,20 @@ public class Evaluations {
         }
 
         public List<Long> seedList() {
-            return seeds.values().stream().flatMap(List::stream).map(EvaluationStore.SeedValue::seed).distinct().sorted().toList();
+            return seeds.values().stream()
+                    .flatMap(List::stream)
+                    .map(EvaluationStore.SeedValue::seed)
+                    .distinct()
+                    .sorted()
+                    .toList();
         }
 
         public Double value(Metric m, long seed) {
-            return seeds.getOrDefault(m, List.of()).stream().filter(v -> v.seed() == seed).map(EvaluationStore.SeedValue::value)
-                    .findFirst().orElse(null);
+            return seeds.getOrDefault(m, List.of()).stream()
+                    .filter(v -> v.seed() == seed)
+                    .map(EvaluationStore.SeedValue::value)
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -346,8 +387,12 @@ public class Evaluations {
      * The comparison table: rows grouped by training run, the metrics present, the best rows per ranked metric (every
      * row tied with the lowest mean within {@link SeedInvariance#TOLERANCE}; none for a dispersion column).
      */
-    public record Comparison(Evaluation evaluation, List<Metric> metrics, List<Row> rows, Map<Metric, java.util.Set<Long>> best,
-                             List<Difference> differences) {
+    public record Comparison(
+            Evaluation evaluation,
+            List<Metric> metrics,
+            List<Row> rows,
+            Map<Metric, java.util.Set<Long>> best,
+            List<Difference> differences) {
 
         /** The paired differences of one metric, in table order. */
         public List<Difference> differences(Metric m) {
@@ -370,21 +415,26 @@ public class Evaluations {
 
         /** Notes the table needs (KID's sign, dispersion columns), in display order. */
         public List<String> notes() {
-            return Evaluations.notes(metrics, rows.stream().flatMap(r -> r.cells().entrySet().stream())
-                    .anyMatch(e -> e.getKey() == Metric.KID_MEAN && e.getValue().mean() < 0));
+            return Evaluations.notes(
+                    metrics,
+                    rows.stream()
+                            .flatMap(r -> r.cells().entrySet().stream())
+                            .anyMatch(e -> e.getKey() == Metric.KID_MEAN
+                                    && e.getValue().mean() < 0));
         }
 
         /** Runs with at least one checkpoint that has an epoch: run uuid → rows ordered by epoch. */
         public Map<String, List<Row>> epochRuns() {
-            return rows.stream().filter(r -> r.subject().runUuid() != null && r.subject().epoch() != null)
+            return rows.stream()
+                    .filter(r -> r.subject().runUuid() != null && r.subject().epoch() != null)
                     .sorted(Comparator.comparing((Row r) -> r.subject().epoch()))
-                    .collect(Collectors.groupingBy(r -> r.subject().runUuid(), LinkedHashMap::new, Collectors.toList()));
+                    .collect(
+                            Collectors.groupingBy(r -> r.subject().runUuid(), LinkedHashMap::new, Collectors.toList()));
         }
     }
 
     /** An evaluation that compared checkpoints of one training run: that run's rows, by epoch. */
-    public record RunEpochs(Evaluation evaluation, List<Metric> metrics, List<Row> rows) {
-    }
+    public record RunEpochs(Evaluation evaluation, List<Metric> metrics, List<Row> rows) {}
 
     /**
      * Every evaluation that compared epochs of the training run (oldest first), with the run's rows ordered by
@@ -406,52 +456,79 @@ public class Evaluations {
      * Another evaluation that compared some of the same checkpoints: which (this evaluation's labels), and whether its
      * protocol fingerprint is the same, else which fields of the canonical protocol text differ.
      */
-    public record Related(Evaluation evaluation, List<String> shared, boolean sameProtocol,
-                          List<ProtocolFingerprint.Difference> differences) {
-    }
+    public record Related(
+            Evaluation evaluation,
+            List<String> shared,
+            boolean sameProtocol,
+            List<ProtocolFingerprint.Difference> differences) {}
 
     /** Other evaluations of this evaluation's checkpoints, newest first, each compared protocol by protocol. */
     public List<Related> related(long evaluationId) {
-        Evaluation ev = store.findEvaluation(evaluationId).orElseThrow(() -> new NotFound("No evaluation with id " + evaluationId + "."));
+        Evaluation ev = store.findEvaluation(evaluationId)
+                .orElseThrow(() -> new NotFound("No evaluation with id " + evaluationId + "."));
         List<Subject> mine = store.subjects(evaluationId);
         List<Related> out = new ArrayList<>();
         for (long other : store.evaluationsSharingCheckpoints(evaluationId)) {
             Evaluation o = store.findEvaluation(other).orElseThrow();
-            java.util.Set<Long> theirs = store.subjects(other).stream().map(Subject::checkpointId)
-                    .filter(java.util.Objects::nonNull).collect(Collectors.toSet());
-            List<String> shared = mine.stream().filter(s -> s.checkpointId() != null && theirs.contains(s.checkpointId()))
-                    .map(Subject::label).distinct().toList();
+            java.util.Set<Long> theirs = store.subjects(other).stream()
+                    .map(Subject::checkpointId)
+                    .filter(java.util.Objects::nonNull)
+                    .collect(Collectors.toSet());
+            List<String> shared = mine.stream()
+                    .filter(s -> s.checkpointId() != null && theirs.contains(s.checkpointId()))
+                    .map(Subject::label)
+                    .distinct()
+                    .toList();
             boolean same = ev.fingerprint() != null && ev.fingerprint().equals(o.fingerprint());
-            out.add(new Related(o, shared, same, same ? List.of()
-                    : ProtocolFingerprint.differences(ev.fingerprintText(), o.fingerprintText())));
+            out.add(new Related(
+                    o,
+                    shared,
+                    same,
+                    same ? List.of() : ProtocolFingerprint.differences(ev.fingerprintText(), o.fingerprintText())));
         }
         return out;
     }
 
     static final String NO_RUN = "no training run";
     /** The checkpoints module's status of a generated set whose archives are registered. */
-
     public Comparison comparison(long evaluationId) {
-        Evaluation ev = store.findEvaluation(evaluationId).orElseThrow(() -> new NotFound("No evaluation with id " + evaluationId + "."));
+        Evaluation ev = store.findEvaluation(evaluationId)
+                .orElseThrow(() -> new NotFound("No evaluation with id " + evaluationId + "."));
         Map<Long, Map<Metric, SeedSummary>> summaries = store.summaries(evaluationId);
         Map<Long, Map<Metric, List<EvaluationStore.SeedValue>>> seeds = new LinkedHashMap<>();
         for (EvaluationStore.SeedValue v : store.values(evaluationId)) {
-            seeds.computeIfAbsent(v.subjectId(), k -> new EnumMap<>(Metric.class)).computeIfAbsent(v.metric(), k -> new ArrayList<>()).add(v);
+            seeds.computeIfAbsent(v.subjectId(), k -> new EnumMap<>(Metric.class))
+                    .computeIfAbsent(v.metric(), k -> new ArrayList<>())
+                    .add(v);
         }
         List<Row> plain = store.subjects(evaluationId).stream()
-                .map(s -> new Row(s, s.runUuid() == null ? NO_RUN : s.runUuid(), summaries.getOrDefault(s.id(), Map.of()),
-                        seeds.getOrDefault(s.id(), Map.of()), Map.of()))
-                .sorted(Comparator.comparing((Row r) -> r.group().equals(NO_RUN) ? 1 : 0).thenComparing(Row::group)
-                        .thenComparing(r -> r.subject().epoch() == null ? Integer.MAX_VALUE : r.subject().epoch())
+                .map(s -> new Row(
+                        s,
+                        s.runUuid() == null ? NO_RUN : s.runUuid(),
+                        summaries.getOrDefault(s.id(), Map.of()),
+                        seeds.getOrDefault(s.id(), Map.of()),
+                        Map.of()))
+                .sorted(Comparator.comparing((Row r) -> r.group().equals(NO_RUN) ? 1 : 0)
+                        .thenComparing(Row::group)
+                        .thenComparing(r -> r.subject().epoch() == null
+                                ? Integer.MAX_VALUE
+                                : r.subject().epoch())
                         .thenComparing(r -> r.subject().position()))
                 .toList();
         List<Metric> metrics = java.util.Arrays.stream(Metric.values())
-                .filter(m -> plain.stream().anyMatch(r -> r.summary().containsKey(m))).toList();
+                .filter(m -> plain.stream().anyMatch(r -> r.summary().containsKey(m)))
+                .toList();
         Map<Metric, java.util.Set<Long>> best = best(metrics, plain);
         Map<Long, Map<Metric, EvaluationStore.Bootstrap>> boots = store.bootstraps(evaluationId);
         List<Difference> differences = differences(metrics, plain, boots);
-        List<Row> rows = plain.stream().map(r -> new Row(r.subject(), r.group(), r.summary(), r.seeds(),
-                cells(r, best, boots.getOrDefault(r.subject().id(), Map.of()), differences))).toList();
+        List<Row> rows = plain.stream()
+                .map(r -> new Row(
+                        r.subject(),
+                        r.group(),
+                        r.summary(),
+                        r.seeds(),
+                        cells(r, best, boots.getOrDefault(r.subject().id(), Map.of()), differences)))
+                .toList();
         return new Comparison(ev, metrics, rows, best, differences);
     }
 
@@ -461,9 +538,15 @@ public class Evaluations {
      * generation seeds of each set's mean over its evaluation seeds; {@code evaluationSeeds} the evaluation seeds
      * behind each set's mean (min and max, equal unless a set lacks a seed).
      */
-    public record Replicate(long checkpointId, long sourceDatasetId, String label, List<Long> subjectIds,
-                            List<Long> generationSeeds, int minEvaluationSeeds, int maxEvaluationSeeds,
-                            Map<Metric, SeedSummary> summary) {
+    public record Replicate(
+            long checkpointId,
+            long sourceDatasetId,
+            String label,
+            List<Long> subjectIds,
+            List<Long> generationSeeds,
+            int minEvaluationSeeds,
+            int maxEvaluationSeeds,
+            Map<Metric, SeedSummary> summary) {
 
         public SeedSummary get(Metric m) {
             return summary.get(m);
@@ -471,7 +554,8 @@ public class Evaluations {
 
         /** "n = 3 generation seeds × 2 evaluation seeds". */
         public String nText() {
-            String ev = minEvaluationSeeds == maxEvaluationSeeds ? Integer.toString(minEvaluationSeeds)
+            String ev = minEvaluationSeeds == maxEvaluationSeeds
+                    ? Integer.toString(minEvaluationSeeds)
                     : minEvaluationSeeds + "–" + maxEvaluationSeeds;
             return "n = " + generationSeeds.size() + " generation seeds × " + ev + " evaluation seed"
                     + (maxEvaluationSeeds == 1 ? "" : "s");
@@ -506,32 +590,55 @@ public class Evaluations {
                 continue;
             }
             sets.put(r.subject().id(), g.get());
-            groups.computeIfAbsent(g.get().checkpointId() + ":" + g.get().sourceDatasetId(), k -> new ArrayList<>()).add(r);
+            groups.computeIfAbsent(g.get().checkpointId() + ":" + g.get().sourceDatasetId(), k -> new ArrayList<>())
+                    .add(r);
         }
         List<Replicate> out = new ArrayList<>();
         for (List<Row> group : groups.values()) {
             // in generation-seed order, so subjectIds (and the per-set means of the exports) follow the seeds
-            List<Row> rows = group.stream().sorted(Comparator.comparingLong(r -> sets.get(r.subject().id()).samplingSeed()))
+            List<Row> rows = group.stream()
+                    .sorted(Comparator.comparingLong(
+                            r -> sets.get(r.subject().id()).samplingSeed()))
                     .toList();
-            List<Long> seeds = rows.stream().map(r -> sets.get(r.subject().id()).samplingSeed()).distinct().sorted().toList();
+            List<Long> seeds = rows.stream()
+                    .map(r -> sets.get(r.subject().id()).samplingSeed())
+                    .distinct()
+                    .sorted()
+                    .toList();
             if (seeds.size() < 2) {
                 continue;
             }
             GeneratedSet first = sets.get(rows.get(0).subject().id());
             Map<Metric, SeedSummary> summary = new EnumMap<>(Metric.class);
             for (Metric m : c.metrics()) {
-                double[] means = rows.stream().map(r -> r.mean(m)).filter(java.util.Objects::nonNull)
-                        .mapToDouble(Double::doubleValue).toArray();
+                double[] means = rows.stream()
+                        .map(r -> r.mean(m))
+                        .filter(java.util.Objects::nonNull)
+                        .mapToDouble(Double::doubleValue)
+                        .toArray();
                 if (means.length == rows.size()) {
                     summary.put(m, SeedSummary.of(means));
                 }
             }
             int min = rows.stream().mapToInt(r -> r.seedList().size()).min().orElse(0);
             int max = rows.stream().mapToInt(r -> r.seedList().size()).max().orElse(0);
-            String label = checkpoints.find(first.checkpointId()).map(Checkpoint::name).orElse("checkpoint " + first.checkpointId())
-                    + " on " + catalog.dataset(first.sourceDatasetId()).map(Dataset::name).orElse("dataset " + first.sourceDatasetId());
-            out.add(new Replicate(first.checkpointId(), first.sourceDatasetId(), label,
-                    rows.stream().map(r -> r.subject().id()).toList(), seeds, min, max, summary));
+            String label = checkpoints
+                            .find(first.checkpointId())
+                            .map(Checkpoint::name)
+                            .orElse("checkpoint " + first.checkpointId())
+                    + " on "
+                    + catalog.dataset(first.sourceDatasetId())
+                            .map(Dataset::name)
+                            .orElse("dataset " + first.sourceDatasetId());
+            out.add(new Replicate(
+                    first.checkpointId(),
+                    first.sourceDatasetId(),
+                    label,
+                    rows.stream().map(r -> r.subject().id()).toList(),
+                    seeds,
+                    min,
+                    max,
+                    summary));
         }
         return out;
     }
@@ -541,8 +648,16 @@ public class Evaluations {
      * percentile interval of the differences over the same patient-bootstrap resamples (paired). {@code withinNoise}:
      * the interval contains 0, so the evaluation cannot tell the two apart.
      */
-    public record Difference(Metric metric, long aId, String a, long bId, String b, double difference, double low,
-                             double high, int resamples) {
+    public record Difference(
+            Metric metric,
+            long aId,
+            String a,
+            long bId,
+            String b,
+            double difference,
+            double low,
+            double high,
+            int resamples) {
 
         public boolean withinNoise() {
             return low <= 0.0 && high >= 0.0;
@@ -559,8 +674,8 @@ public class Evaluations {
     }
 
     /** Every pair of rows (table order) of every ranked metric with bootstrap values on both, paired by resample. */
-    static List<Difference> differences(List<Metric> metrics, List<Row> rows,
-                                        Map<Long, Map<Metric, EvaluationStore.Bootstrap>> boots) {
+    static List<Difference> differences(
+            List<Metric> metrics, List<Row> rows, Map<Long, Map<Metric, EvaluationStore.Bootstrap>> boots) {
         List<Difference> out = new ArrayList<>();
         for (Metric m : metrics) {
             if (!m.ranked()) {
@@ -570,15 +685,31 @@ public class Evaluations {
                 for (int j = i + 1; j < rows.size(); j++) {
                     Row a = rows.get(i);
                     Row b = rows.get(j);
-                    EvaluationStore.Bootstrap x = boots.getOrDefault(a.subject().id(), Map.of()).get(m);
-                    EvaluationStore.Bootstrap y = boots.getOrDefault(b.subject().id(), Map.of()).get(m);
-                    if (x == null || y == null || x.seed() != y.seed() || x.values().length != y.values().length
-                            || a.get(m) == null || b.get(m) == null || !a.seedList().equals(b.seedList())) {
+                    EvaluationStore.Bootstrap x =
+                            boots.getOrDefault(a.subject().id(), Map.of()).get(m);
+                    EvaluationStore.Bootstrap y =
+                            boots.getOrDefault(b.subject().id(), Map.of()).get(m);
+                    if (x == null
+                            || y == null
+                            || x.seed() != y.seed()
+                            || x.values().length != y.values().length
+                            || a.get(m) == null
+                            || b.get(m) == null
+                            || !a.seedList().equals(b.seedList())) {
                         continue;
                     }
-                    PatientBootstrap.Interval d = PatientBootstrap.difference(x.values(), y.values(), PatientBootstrap.LEVEL);
-                    out.add(new Difference(m, a.subject().id(), a.subject().label(), b.subject().id(), b.subject().label(),
-                            a.get(m).mean() - b.get(m).mean(), d.low(), d.high(), d.resamples()));
+                    PatientBootstrap.Interval d =
+                            PatientBootstrap.difference(x.values(), y.values(), PatientBootstrap.LEVEL);
+                    out.add(new Difference(
+                            m,
+                            a.subject().id(),
+                            a.subject().label(),
+                            b.subject().id(),
+                            b.subject().label(),
+                            a.get(m).mean() - b.get(m).mean(),
+                            d.low(),
+                            d.high(),
+                            d.resamples()));
                 }
             }
         }
@@ -595,35 +726,62 @@ public class Evaluations {
             if (!m.ranked()) {
                 continue;
             }
-            rows.stream().filter(r -> r.summary().containsKey(m)).mapToDouble(r -> r.summary().get(m).mean()).min()
-                    .ifPresent(low -> best.put(m, rows.stream().filter(r -> r.summary().containsKey(m)
-                                    && SeedInvariance.same(r.summary().get(m).mean(), low)).map(r -> r.subject().id())
-                            .collect(Collectors.toCollection(java.util.LinkedHashSet::new))));
+            rows.stream()
+                    .filter(r -> r.summary().containsKey(m))
+                    .mapToDouble(r -> r.summary().get(m).mean())
+                    .min()
+                    .ifPresent(low -> best.put(
+                            m,
+                            rows.stream()
+                                    .filter(r -> r.summary().containsKey(m)
+                                            && SeedInvariance.same(
+                                                    r.summary().get(m).mean(), low))
+                                    .map(r -> r.subject().id())
+                                    .collect(Collectors.toCollection(java.util.LinkedHashSet::new))));
         }
         return best;
     }
 
     /** A row's cells as shown: its summaries with the per-seed values, seed-invariance, whether ranked and best. */
-    private static Map<Metric, ComparisonTable.Cell> cells(Row r, Map<Metric, java.util.Set<Long>> best,
-                                                           Map<Metric, EvaluationStore.Bootstrap> boots,
-                                                           List<Difference> differences) {
+    private static Map<Metric, ComparisonTable.Cell> cells(
+            Row r,
+            Map<Metric, java.util.Set<Long>> best,
+            Map<Metric, EvaluationStore.Bootstrap> boots,
+            List<Difference> differences) {
         Map<Metric, ComparisonTable.Cell> cells = new EnumMap<>(Metric.class);
         r.summary().forEach((m, x) -> {
             List<EvaluationStore.SeedValue> vs = r.seeds().getOrDefault(m, List.of()).stream()
-                    .sorted(Comparator.comparingLong(EvaluationStore.SeedValue::seed)).toList();
-            List<Double> values = vs.stream().map(EvaluationStore.SeedValue::value).toList();
+                    .sorted(Comparator.comparingLong(EvaluationStore.SeedValue::seed))
+                    .toList();
+            List<Double> values =
+                    vs.stream().map(EvaluationStore.SeedValue::value).toList();
             java.util.Set<Long> bestRows = best.getOrDefault(m, java.util.Set.of());
             boolean isBest = bestRows.contains(r.subject().id());
             long id = r.subject().id();
             // not best, but its paired difference to a best row lies within the noise
-            boolean withinNoise = !isBest && differences.stream().filter(d -> d.metric() == m && d.withinNoise())
-                    .anyMatch(d -> (d.aId() == id && bestRows.contains(d.bId())) || (d.bId() == id && bestRows.contains(d.aId())));
+            boolean withinNoise = !isBest
+                    && differences.stream()
+                            .filter(d -> d.metric() == m && d.withinNoise())
+                            .anyMatch(d -> (d.aId() == id && bestRows.contains(d.bId()))
+                                    || (d.bId() == id && bestRows.contains(d.aId())));
             EvaluationStore.Bootstrap bs = boots.get(m);
-            cells.put(m, new ComparisonTable.Cell(x.n(), x.mean(), x.std(), x.ciLow(), x.ciHigh(), isBest,
-                    vs.stream().map(EvaluationStore.SeedValue::seed).toList(), values,
-                    x.n() >= 2 && values.size() == x.n() && SeedInvariance.holds(values), m.ranked(),
-                    bs == null ? null : bs.low(), bs == null ? null : bs.high(), bs == null ? null : bs.resamples(),
-                    withinNoise));
+            cells.put(
+                    m,
+                    new ComparisonTable.Cell(
+                            x.n(),
+                            x.mean(),
+                            x.std(),
+                            x.ciLow(),
+                            x.ciHigh(),
+                            isBest,
+                            vs.stream().map(EvaluationStore.SeedValue::seed).toList(),
+                            values,
+                            x.n() >= 2 && values.size() == x.n() && SeedInvariance.holds(values),
+                            m.ranked(),
+                            bs == null ? null : bs.low(),
+                            bs == null ? null : bs.high(),
+                            bs == null ? null : bs.resamples(),
+                            withinNoise));
         });
         return cells;
     }
@@ -673,8 +831,13 @@ public class Evaluations {
     }
 
     private void exported(long id, String format, String by) {
-        events.publishEvent(Activity.of(by, "exported", ActivitySubject.EVALUATION, id,
-                "Exported the comparison table of evaluation " + id + " as " + format, "/evaluations/" + id));
+        events.publishEvent(Activity.of(
+                by,
+                "exported",
+                ActivitySubject.EVALUATION,
+                id,
+                "Exported the comparison table of evaluation " + id + " as " + format,
+                "/evaluations/" + id));
     }
 
     /** The table as CSV: one line per compared thing, mean/std/n/ci per metric. */
@@ -697,8 +860,8 @@ public class Evaluations {
             lines.add(new ComparisonTable.Line(r.group(), s.label(), s.checkpointId(), s.runUuid(), s.epoch(), cells));
         }
         Evaluation e = c.evaluation();
-        return new ComparisonTable(e.id(), e.name(), e.origin(), e.extractorSha256(), c.metrics(), lines,
-                replicateLines(c));
+        return new ComparisonTable(
+                e.id(), e.name(), e.origin(), e.extractorSha256(), c.metrics(), lines, replicateLines(c));
     }
 
     /** The replicate groups as plain values: per metric the summary over generation seeds and the per-set means. */
@@ -708,10 +871,26 @@ public class Evaluations {
         List<ComparisonTable.Replicate> out = new ArrayList<>();
         for (Replicate g : replicates(c)) {
             Map<Metric, ComparisonTable.Spread> values = new EnumMap<>(Metric.class);
-            g.summary().forEach((m, x) -> values.put(m, new ComparisonTable.Spread(x.n(), x.mean(), x.std(), x.ciLow(),
-                    x.ciHigh(), g.subjectIds().stream().map(id -> bySubject.get(id).mean(m)).toList())));
-            out.add(new ComparisonTable.Replicate(g.label(), g.checkpointId(), g.sourceDatasetId(), g.generationSeeds(),
-                    g.minEvaluationSeeds(), g.maxEvaluationSeeds(), values));
+            g.summary()
+                    .forEach((m, x) -> values.put(
+                            m,
+                            new ComparisonTable.Spread(
+                                    x.n(),
+                                    x.mean(),
+                                    x.std(),
+                                    x.ciLow(),
+                                    x.ciHigh(),
+                                    g.subjectIds().stream()
+                                            .map(id -> bySubject.get(id).mean(m))
+                                            .toList())));
+            out.add(new ComparisonTable.Replicate(
+                    g.label(),
+                    g.checkpointId(),
+                    g.sourceDatasetId(),
+                    g.generationSeeds(),
+                    g.minEvaluationSeeds(),
+                    g.maxEvaluationSeeds(),
+                    values));
         }
         return out;
     }
@@ -719,15 +898,35 @@ public class Evaluations {
     /** A comparison table (live or kept in a snapshot) as CSV, in the format of {@link #csv(long)}. */
     public static String csv(ComparisonTable c) {
         StringBuilder b = new StringBuilder();
-        b.append("# evaluation=").append(csvCell(c.evaluationName())).append(" origin=").append(c.origin())
-                .append(" extractor_sha256=").append(c.extractorSha256() == null ? "" : c.extractorSha256())
+        b.append("# evaluation=")
+                .append(csvCell(c.evaluationName()))
+                .append(" origin=")
+                .append(c.origin())
+                .append(" extractor_sha256=")
+                .append(c.extractorSha256() == null ? "" : c.extractorSha256())
                 .append('\n');
         b.append("group,subject,checkpoint_id,run_uuid,epoch");
         for (Metric m : c.metrics()) {
-            b.append(',').append(m.key()).append("_mean,").append(m.key()).append("_std,").append(m.key()).append("_n,")
-                    .append(m.key()).append("_ci95_low,").append(m.key()).append("_ci95_high,").append(m.key())
-                    .append("_seed_invariant,").append(m.key()).append("_boot95_low,").append(m.key())
-                    .append("_boot95_high,").append(m.key()).append("_boot_resamples,").append(m.key())
+            b.append(',')
+                    .append(m.key())
+                    .append("_mean,")
+                    .append(m.key())
+                    .append("_std,")
+                    .append(m.key())
+                    .append("_n,")
+                    .append(m.key())
+                    .append("_ci95_low,")
+                    .append(m.key())
+                    .append("_ci95_high,")
+                    .append(m.key())
+                    .append("_seed_invariant,")
+                    .append(m.key())
+                    .append("_boot95_low,")
+                    .append(m.key())
+                    .append("_boot95_high,")
+                    .append(m.key())
+                    .append("_boot_resamples,")
+                    .append(m.key())
                     .append("_within_noise_of_best");
         }
         boolean replicates = !c.replicates().isEmpty();
@@ -736,21 +935,40 @@ public class Evaluations {
         }
         b.append('\n');
         for (ComparisonTable.Line r : c.lines()) {
-            b.append(csvCell(r.group())).append(',').append(csvCell(r.label())).append(',')
-                    .append(r.checkpointId() == null ? "" : r.checkpointId()).append(',')
-                    .append(r.runUuid() == null ? "" : r.runUuid()).append(',').append(r.epoch() == null ? "" : r.epoch());
+            b.append(csvCell(r.group()))
+                    .append(',')
+                    .append(csvCell(r.label()))
+                    .append(',')
+                    .append(r.checkpointId() == null ? "" : r.checkpointId())
+                    .append(',')
+                    .append(r.runUuid() == null ? "" : r.runUuid())
+                    .append(',')
+                    .append(r.epoch() == null ? "" : r.epoch());
             for (Metric m : c.metrics()) {
                 ComparisonTable.Cell x = r.get(m);
                 if (x == null) {
                     b.append(",,,,,,,,,,");
                 } else {
-                    b.append(',').append(x.mean()).append(',').append(x.std() == null ? "" : x.std()).append(',').append(x.n())
-                            .append(',').append(x.ciLow() == null ? "" : x.ciLow()).append(',').append(x.ciHigh() == null ? "" : x.ciHigh())
-                            .append(',').append(x.seedInvariant())
-                            .append(',').append(x.bootLow() == null ? "" : x.bootLow())
-                            .append(',').append(x.bootHigh() == null ? "" : x.bootHigh())
-                            .append(',').append(x.bootResamples() == null ? "" : x.bootResamples())
-                            .append(',').append(x.withinNoiseOfBest());
+                    b.append(',')
+                            .append(x.mean())
+                            .append(',')
+                            .append(x.std() == null ? "" : x.std())
+                            .append(',')
+                            .append(x.n())
+                            .append(',')
+                            .append(x.ciLow() == null ? "" : x.ciLow())
+                            .append(',')
+                            .append(x.ciHigh() == null ? "" : x.ciHigh())
+                            .append(',')
+                            .append(x.seedInvariant())
+                            .append(',')
+                            .append(x.bootLow() == null ? "" : x.bootLow())
+                            .append(',')
+                            .append(x.bootHigh() == null ? "" : x.bootHigh())
+                            .append(',')
+                            .append(x.bootResamples() == null ? "" : x.bootResamples())
+                            .append(',')
+                            .append(x.withinNoiseOfBest());
                 }
             }
             if (replicates) {
@@ -760,20 +978,35 @@ public class Evaluations {
         }
         // replicates over generation seeds: the same columns, summarised over the generation seeds (n = their number)
         for (ComparisonTable.Replicate g : c.replicates()) {
-            b.append(REPLICATE_GROUP).append(',').append(csvCell(g.label())).append(',')
-                    .append(g.checkpointId() == null ? "" : g.checkpointId()).append(",,");
+            b.append(REPLICATE_GROUP)
+                    .append(',')
+                    .append(csvCell(g.label()))
+                    .append(',')
+                    .append(g.checkpointId() == null ? "" : g.checkpointId())
+                    .append(",,");
             for (Metric m : c.metrics()) {
                 ComparisonTable.Spread x = g.get(m);
                 if (x == null) {
                     b.append(",,,,,,,,,,");
                 } else {
-                    b.append(',').append(x.mean()).append(',').append(x.std() == null ? "" : x.std()).append(',').append(x.n())
-                            .append(',').append(x.ciLow() == null ? "" : x.ciLow()).append(',').append(x.ciHigh() == null ? "" : x.ciHigh())
+                    b.append(',')
+                            .append(x.mean())
+                            .append(',')
+                            .append(x.std() == null ? "" : x.std())
+                            .append(',')
+                            .append(x.n())
+                            .append(',')
+                            .append(x.ciLow() == null ? "" : x.ciLow())
+                            .append(',')
+                            .append(x.ciHigh() == null ? "" : x.ciHigh())
                             .append(",false,,,,");
                 }
             }
-            b.append(",replicate,").append(g.generationSeeds().stream().map(String::valueOf).collect(Collectors.joining(" ")))
-                    .append(',').append(g.evaluationSeedsText()).append('\n');
+            b.append(",replicate,")
+                    .append(g.generationSeeds().stream().map(String::valueOf).collect(Collectors.joining(" ")))
+                    .append(',')
+                    .append(g.evaluationSeedsText())
+                    .append('\n');
         }
         return b.toString();
     }
@@ -793,22 +1026,32 @@ public class Evaluations {
     /** A comparison table (live or kept in a snapshot) as LaTeX, in the format of {@link #latex(long)}. */
     public static String latex(ComparisonTable c) {
         StringBuilder b = new StringBuilder();
-        java.util.Set<Integer> ns = c.lines().stream().flatMap(r -> r.cells().values().stream()).map(ComparisonTable.Cell::n)
+        java.util.Set<Integer> ns = c.lines().stream()
+                .flatMap(r -> r.cells().values().stream())
+                .map(ComparisonTable.Cell::n)
                 .collect(Collectors.toSet());
         boolean sameN = ns.size() == 1;
-        b.append("% ").append(tex(c.evaluationName())).append(c.imported() ? " (imported from the lab's sheet)" : "")
-                .append(": mean $\\pm$ sample std (n - 1) over ").append(sameN ? ns.iterator().next() + " seeds" : "n seeds (given per cell)")
+        b.append("% ")
+                .append(tex(c.evaluationName()))
+                .append(c.imported() ? " (imported from the lab's sheet)" : "")
+                .append(": mean $\\pm$ sample std (n - 1) over ")
+                .append(sameN ? ns.iterator().next() + " seeds" : "n seeds (given per cell)")
                 .append("; lower is better, best in bold (ties all bold; dispersion columns not ranked)\n");
-        boolean invariant = c.lines().stream().flatMap(r -> r.cells().values().stream()).anyMatch(ComparisonTable.Cell::seedInvariant);
+        boolean invariant = c.lines().stream()
+                .flatMap(r -> r.cells().values().stream())
+                .anyMatch(ComparisonTable.Cell::seedInvariant);
         if (invariant) {
-            b.append("% $^\\dagger$ seed-invariant: every seed gave the same value, one measurement (no spread over seeds)\n");
+            b.append(
+                    "% $^\\dagger$ seed-invariant: every seed gave the same value, one measurement (no spread over seeds)\n");
         }
         if (!c.replicates().isEmpty()) {
-            b.append("% replicates over generation seeds (last rows, not ranked): mean $\\pm$ sample std (n - 1) over the ")
+            b.append(
+                            "% replicates over generation seeds (last rows, not ranked): mean $\\pm$ sample std (n - 1) over the ")
                     .append("$n_g$ generation seeds of each generated set's mean over its $n_e$ evaluation seeds\n");
         }
         if (c.metrics().contains(Metric.KID_MEAN)) {
-            b.append("% KID is unbiased and can be negative; a negative KID is not better than perfect (read it as 0)\n");
+            b.append(
+                    "% KID is unbiased and can be negative; a negative KID is not better than perfect (read it as 0)\n");
         }
         b.append("\\begin{tabular}{l").append("c".repeat(c.metrics().size())).append("}\n\\toprule\n");
         b.append("Model");
@@ -830,31 +1073,46 @@ public class Evaluations {
                     b.append("--");
                     continue;
                 }
-                String cell = x.seedInvariant() ? number(x.mean(), x.mean()) + "^{\\dagger}"
-                        : number(x.mean(), x.mean()) + (x.std() == null ? "" : " \\pm " + number(x.std(), x.mean()))
-                        + (sameN ? "" : "_{n=" + x.n() + "}");
+                String cell = x.seedInvariant()
+                        ? number(x.mean(), x.mean()) + "^{\\dagger}"
+                        : number(x.mean(), x.mean())
+                                + (x.std() == null ? "" : " \\pm " + number(x.std(), x.mean()))
+                                + (sameN ? "" : "_{n=" + x.n() + "}");
                 b.append(x.best() ? "$\\mathbf{" + cell + "}$" : "$" + cell + "$");
             }
             b.append(" \\\\\n");
         }
         if (!c.replicates().isEmpty()) {
-            b.append("\\midrule\n\\multicolumn{").append(c.metrics().size() + 1)
-                    .append("}{l}{\\emph{Replicates over generation seeds: mean $\\pm$ sample std of the sets' means}} \\\\\n");
+            b.append("\\midrule\n\\multicolumn{")
+                    .append(c.metrics().size() + 1)
+                    .append(
+                            "}{l}{\\emph{Replicates over generation seeds: mean $\\pm$ sample std of the sets' means}} \\\\\n");
             for (ComparisonTable.Replicate g : c.replicates()) {
-                b.append(tex(g.label())).append(" ($n_g = ").append(g.generationSeeds().size()).append("$, $n_e = ")
-                        .append(g.evaluationSeedsText()).append("$)");
+                b.append(tex(g.label()))
+                        .append(" ($n_g = ")
+                        .append(g.generationSeeds().size())
+                        .append("$, $n_e = ")
+                        .append(g.evaluationSeedsText())
+                        .append("$)");
                 for (Metric m : c.metrics()) {
                     ComparisonTable.Spread x = g.get(m);
-                    b.append(" & ").append(x == null ? "--" : "$" + number(x.mean(), x.mean())
-                            + (x.std() == null ? "" : " \\pm " + number(x.std(), x.mean())) + "$");
+                    b.append(" & ")
+                            .append(
+                                    x == null
+                                            ? "--"
+                                            : "$" + number(x.mean(), x.mean())
+                                                    + (x.std() == null ? "" : " \\pm " + number(x.std(), x.mean()))
+                                                    + "$");
                 }
                 b.append(" \\\\\n");
             }
         }
         b.append("\\bottomrule\n");
         if (invariant) {
-            b.append("\\multicolumn{").append(c.metrics().size() + 1)
-                    .append("}{l}{\\footnotesize $^\\dagger$ seed-invariant: the same value for every seed (one measurement)} \\\\\n");
+            b.append("\\multicolumn{")
+                    .append(c.metrics().size() + 1)
+                    .append(
+                            "}{l}{\\footnotesize $^\\dagger$ seed-invariant: the same value for every seed (one measurement)} \\\\\n");
         }
         b.append("\\end{tabular}\n");
         return b.toString();
@@ -885,21 +1143,43 @@ public class Evaluations {
             throw new UncheckedIOException(e);
         }
         String name = "Imported: " + (fileName == null || fileName.isBlank() ? "results sheet" : fileName);
-        Map<String, Checkpoint> byName = checkpoints.all().stream().collect(Collectors.toMap(Checkpoint::name, c -> c, (a, b) -> a));
+        Map<String, Checkpoint> byName =
+                checkpoints.all().stream().collect(Collectors.toMap(Checkpoint::name, c -> c, (a, b) -> a));
         long id = tx.execute(s -> {
             String protocol = sheet.protocol(fileName);
-            long ev = store.insertEvaluation(name.length() > 200 ? name.substring(0, 200) : name, Evaluation.IMPORTED, "DONE",
-                    null, null, null, protocol, by, clock.instant());
+            long ev = store.insertEvaluation(
+                    name.length() > 200 ? name.substring(0, 200) : name,
+                    Evaluation.IMPORTED,
+                    "DONE",
+                    null,
+                    null,
+                    null,
+                    protocol,
+                    by,
+                    clock.instant());
             int pos = 0;
             List<EvaluationStore.SeedValue> values = new ArrayList<>();
-            for (Map.Entry<String, Map<Metric, Map<Long, Double>>> model : sheet.seedValues().entrySet()) {
+            for (Map.Entry<String, Map<Metric, Map<Long, Double>>> model :
+                    sheet.seedValues().entrySet()) {
                 Checkpoint c = byName.get(model.getKey());
-                long subject = store.insertSubject(ev, pos++, model.getKey(), c == null ? null : c.id(), null,
-                        c == null ? null : c.runUuid(), c == null ? null : c.epoch());
+                long subject = store.insertSubject(
+                        ev,
+                        pos++,
+                        model.getKey(),
+                        c == null ? null : c.id(),
+                        null,
+                        c == null ? null : c.runUuid(),
+                        c == null ? null : c.epoch());
                 for (Map.Entry<Metric, Map<Long, Double>> m : model.getValue().entrySet()) {
-                    m.getValue().forEach((seed, v) -> values.add(new EvaluationStore.SeedValue(subject, m.getKey(), seed, v)));
-                    store.insertSummary(subject, m.getKey(),
-                            SeedSummary.of(m.getValue().values().stream().mapToDouble(Double::doubleValue).toArray()));
+                    m.getValue()
+                            .forEach((seed, v) ->
+                                    values.add(new EvaluationStore.SeedValue(subject, m.getKey(), seed, v)));
+                    store.insertSummary(
+                            subject,
+                            m.getKey(),
+                            SeedSummary.of(m.getValue().values().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .toArray()));
                 }
             }
             store.insertValues(values);
@@ -907,8 +1187,13 @@ public class Evaluations {
             fingerprints.refresh(ev, null);
             return ev;
         });
-        events.publishEvent(Activity.of(by, "imported", ActivitySubject.EVALUATION, id, "Imported the lab's results sheet ("
-                + sheet.seedValues().size() + " models)", "/evaluations/" + id));
+        events.publishEvent(Activity.of(
+                by,
+                "imported",
+                ActivitySubject.EVALUATION,
+                id,
+                "Imported the lab's results sheet (" + sheet.seedValues().size() + " models)",
+                "/evaluations/" + id));
         return store.findEvaluation(id).orElseThrow();
     }
 

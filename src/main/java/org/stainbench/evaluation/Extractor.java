@@ -7,9 +7,24 @@ import org.stainbench.evaluation.preprocess.Preprocessing;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 
 /** A registered feature extractor: an ONNX file (sha256 recorded), its declared preprocessing and output size. */
-public record Extractor(long id, String name, String fileName, String sha256, long sizeBytes, String source, String path,
-                        int inputHeight, int inputWidth, ResizeFilter filter, double scale, double offset, double[] mean,
-                        double[] std, int outputDim, String createdBy, Instant createdAt) {
+public record Extractor(
+        long id,
+        String name,
+        String fileName,
+        String sha256,
+        long sizeBytes,
+        String source,
+        String path,
+        int inputHeight,
+        int inputWidth,
+        ResizeFilter filter,
+        double scale,
+        double offset,
+        double[] mean,
+        double[] std,
+        int outputDim,
+        String createdBy,
+        Instant createdAt) {
 
     Preprocessing preprocessing() {
         return new Preprocessing(inputHeight, inputWidth, filter, scale, offset, mean, std);

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -27,11 +26,11 @@ import org.stainbench.evaluation.preprocess.Preprocessing;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.shell.Activity;
 import org.stainbench.shell.ActivitySubject;
+import org.stainbench.shell.Names;
+import org.stainbench.shell.ServerPaths;
+import org.stainbench.shell.Sha256;
 import org.stainbench.tiles.Npy;
 import org.stainbench.tiles.NpyFormatException;
-import org.stainbench.shell.Sha256;
-import org.stainbench.shell.ServerPaths;
-import org.stainbench.shell.Names;
 
 /**
  * Feature extractors and the feature cache. An extractor is an ONNX file — uploaded (streamed to the artifact
@@ -53,8 +52,14 @@ public class Extractors {
     private final Clock clock;
     private final Path root;
 
-    Extractors(EvaluationStore store, @org.springframework.context.annotation.Lazy Catalog catalog, CatalogTiles tiles, TransactionTemplate tx,
-               ApplicationEventPublisher events, Clock clock, @Value("${stainbench.artifacts.root}") Path artifacts) {
+    Extractors(
+            EvaluationStore store,
+            @org.springframework.context.annotation.Lazy Catalog catalog,
+            CatalogTiles tiles,
+            TransactionTemplate tx,
+            ApplicationEventPublisher events,
+            Clock clock,
+            @Value("${stainbench.artifacts.root}") Path artifacts) {
         this.store = store;
         this.catalog = catalog;
         this.tiles = tiles;
@@ -65,9 +70,16 @@ public class Extractors {
     }
 
     /** The declared form of a new extractor. */
-    public record NewExtractor(String name, Integer inputHeight, Integer inputWidth, ResizeFilter filter, Double scale,
-                               Double offset, double[] mean, double[] std, Integer outputDim) {
-    }
+    public record NewExtractor(
+            String name,
+            Integer inputHeight,
+            Integer inputWidth,
+            ResizeFilter filter,
+            Double scale,
+            Double offset,
+            double[] mean,
+            double[] std,
+            Integer outputDim) {}
 
     public List<Extractor> all() {
         return store.extractors();
@@ -90,14 +102,30 @@ public class Extractors {
      * numbers are not comparable with published FID.
      */
     public synchronized Extractor demo(String by) {
-        return store.extractors().stream().filter(e -> e.name().equals(DEMO_NAME)).findFirst().orElseGet(() -> {
-            try (InputStream in = Extractors.class.getResourceAsStream("/demo/random8.onnx")) {
-                return register(new NewExtractor(DEMO_NAME, 16, 16, ResizeFilter.BILINEAR_ANTIALIAS, 1.0 / 255, 0.0,
-                        new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in, null, by);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return store.extractors().stream()
+                .filter(e -> e.name().equals(DEMO_NAME))
+                .findFirst()
+                .orElseGet(() -> {
+                    try (InputStream in = Extractors.class.getResourceAsStream("/demo/random8.onnx")) {
+                        return register(
+                                new NewExtractor(
+                                        DEMO_NAME,
+                                        16,
+                                        16,
+                                        ResizeFilter.BILINEAR_ANTIALIAS,
+                                        1.0 / 255,
+                                        0.0,
+                                        new double[] {0.5, 0.5, 0.5},
+                                        new double[] {0.25, 0.25, 0.25},
+                                        8),
+                                "random8.onnx",
+                                in,
+                                null,
+                                by);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 
     /** Registers an uploaded ONNX file, or the file at {@code serverPath} (exactly one of the two). */
@@ -110,15 +138,25 @@ public class Extractors {
         if (store.extractorNameTaken(name)) {
             throw new IllegalArgumentException("An extractor named '" + name + "' already exists.");
         }
-        if (f.inputHeight() == null || f.inputWidth() == null || f.inputHeight() < 8 || f.inputWidth() < 8
-                || f.inputHeight() > 4096 || f.inputWidth() > 4096) {
+        if (f.inputHeight() == null
+                || f.inputWidth() == null
+                || f.inputHeight() < 8
+                || f.inputWidth() < 8
+                || f.inputHeight() > 4096
+                || f.inputWidth() > 4096) {
             throw new IllegalArgumentException("The input size must be between 8 and 4096 pixels per side.");
         }
         if (f.outputDim() == null || f.outputDim() < 1 || f.outputDim() > 65536) {
             throw new IllegalArgumentException("Give the output dimension (1–65536), e.g. 2048 for FID Inception.");
         }
-        Preprocessing pre = new Preprocessing(f.inputHeight(), f.inputWidth(), f.filter(),
-                f.scale() == null ? Double.NaN : f.scale(), f.offset() == null ? 0 : f.offset(), f.mean(), f.std());
+        Preprocessing pre = new Preprocessing(
+                f.inputHeight(),
+                f.inputWidth(),
+                f.filter(),
+                f.scale() == null ? Double.NaN : f.scale(),
+                f.offset() == null ? 0 : f.offset(),
+                f.mean(),
+                f.std());
         boolean hasUpload = upload != null && uploadName != null && !uploadName.isBlank();
         boolean hasPath = serverPath != null && !serverPath.isBlank();
         if (hasUpload == hasPath) {
@@ -152,8 +190,8 @@ public class Extractors {
             }
             int dim = probe(file, pre, fileName);
             if (dim != f.outputDim()) {
-                throw new IllegalArgumentException("'" + fileName + "' gives " + dim + " features per tile, not the declared "
-                        + f.outputDim() + ".");
+                throw new IllegalArgumentException("'" + fileName + "' gives " + dim
+                        + " features per tile, not the declared " + f.outputDim() + ".");
             }
             if (received != null) {
                 Path kept = root.resolve(sha + ".onnx");
@@ -172,11 +210,32 @@ public class Extractors {
                 }
             }
         }
-        Extractor e = new Extractor(0, name, fileName, sha, size, source, file.toString(), pre.height(), pre.width(),
-                pre.filter(), pre.scale(), pre.offset(), pre.mean(), pre.std(), f.outputDim(), by, clock.instant());
+        Extractor e = new Extractor(
+                0,
+                name,
+                fileName,
+                sha,
+                size,
+                source,
+                file.toString(),
+                pre.height(),
+                pre.width(),
+                pre.filter(),
+                pre.scale(),
+                pre.offset(),
+                pre.mean(),
+                pre.std(),
+                f.outputDim(),
+                by,
+                clock.instant());
         long id = store.insertExtractor(e);
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.FEATURE_EXTRACTOR, id, "Registered feature extractor '" + name
-                + "' (" + sha.substring(0, 12) + "…)", "/evaluations/extractors"));
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.FEATURE_EXTRACTOR,
+                id,
+                "Registered feature extractor '" + name + "' (" + sha.substring(0, 12) + "…)",
+                "/evaluations/extractors"));
         return store.findExtractor(id).orElseThrow();
     }
 
@@ -186,8 +245,10 @@ public class Extractors {
             float[] out = x.run(new float[pre.valuesPerTile()], 1);
             return out.length;
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("'" + name + "' cannot be used as an ONNX feature extractor with input 3 x "
-                    + pre.height() + " x " + pre.width() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "'" + name + "' cannot be used as an ONNX feature extractor with input 3 x " + pre.height() + " x "
+                            + pre.width() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -208,7 +269,8 @@ public class Extractors {
      * a wrong shape or unknown tiles refuse the whole file. Returns the number of stored rows.
      */
     public int uploadFeatures(long extractorId, InputStream npy, String tileIdsText, String by) {
-        Extractor e = find(extractorId).orElseThrow(() -> new IllegalArgumentException("No extractor with id " + extractorId + "."));
+        Extractor e = find(extractorId)
+                .orElseThrow(() -> new IllegalArgumentException("No extractor with id " + extractorId + "."));
         List<Long> ids = new ArrayList<>();
         for (String s : (tileIdsText == null ? "" : tileIdsText).split("[,\\s]+")) {
             if (!s.isBlank()) {
@@ -234,18 +296,20 @@ public class Extractors {
             throw new UncheckedIOException(x);
         }
         if (m.rows() != ids.size()) {
-            throw new IllegalArgumentException("The features file has " + m.rows() + " rows but " + ids.size() + " tile ids were given.");
+            throw new IllegalArgumentException(
+                    "The features file has " + m.rows() + " rows but " + ids.size() + " tile ids were given.");
         }
         if (m.cols() != e.outputDim()) {
-            throw new IllegalArgumentException("The features have " + m.cols() + " columns; '" + e.name() + "' gives "
-                    + e.outputDim() + ".");
+            throw new IllegalArgumentException(
+                    "The features have " + m.cols() + " columns; '" + e.name() + "' gives " + e.outputDim() + ".");
         }
         // the finiteness check of the metric code: NaN or infinite features are refused with the row named
         Features.of("uploaded features", m.rows(), m.cols(), m.data());
-        List<Long> missing = ids.stream().filter(id -> tiles.tile(id).isEmpty()).limit(5).toList();
+        List<Long> missing =
+                ids.stream().filter(id -> tiles.tile(id).isEmpty()).limit(5).toList();
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("No catalog tile with id " + missing.get(0)
-                    + (missing.size() > 1 ? " (and others)" : "") + ".");
+            throw new IllegalArgumentException(
+                    "No catalog tile with id " + missing.get(0) + (missing.size() > 1 ? " (and others)" : "") + ".");
         }
         Map<Long, float[]> vectors = new LinkedHashMap<>();
         for (int r = 0; r < m.rows(); r++) {
@@ -256,13 +320,22 @@ public class Extractors {
             vectors.put(ids.get(r), v);
         }
         tx.executeWithoutResult(s -> store.putFeatures(extractorId, FULL, vectors, "UPLOADED"));
-        events.publishEvent(Activity.of(by, "uploaded", ActivitySubject.FEATURES, extractorId, "Uploaded " + vectors.size()
-                + " feature vectors for '" + e.name() + "'", "/evaluations/extractors"));
+        events.publishEvent(Activity.of(
+                by,
+                "uploaded",
+                ActivitySubject.FEATURES,
+                extractorId,
+                "Uploaded " + vectors.size() + " feature vectors for '" + e.name() + "'",
+                "/evaluations/extractors"));
         return vectors.size();
     }
 
     private Path allowedFile(String path) {
-        Path real = ServerPaths.inside(path, catalog.allowedRoots(), false, "file",
+        Path real = ServerPaths.inside(
+                path,
+                catalog.allowedRoots(),
+                false,
+                "file",
                 "Server paths are off: no allowed roots are configured (stainbench.catalog.allowed-roots).");
         if (!real.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
             throw new IllegalArgumentException("'" + path + "' is not an .onnx file.");

@@ -1,13 +1,11 @@
 package org.stainbench.evaluation;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.Map;
-
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -57,8 +55,13 @@ class FeatureJobApiController {
     }
 
     @PutMapping("/features")
-    Map<String, Object> features(@PathVariable long job, @RequestParam String work, @RequestParam String provider,
-                                 Authentication auth, HttpServletRequest request) throws IOException {
+    Map<String, Object> features(
+            @PathVariable long job,
+            @RequestParam String work,
+            @RequestParam String provider,
+            Authentication auth,
+            HttpServletRequest request)
+            throws IOException {
         NodeFeatures.Caller c = nodes.authorise(auth == null ? null : auth.getPrincipal(), job);
         try (InputStream in = request.getInputStream()) {
             int rows = nodes.upload(c, work, provider, request.getContentLengthLong(), in);

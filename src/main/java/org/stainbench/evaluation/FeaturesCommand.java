@@ -81,16 +81,27 @@ public class FeaturesCommand implements CliCommand {
                     return FeaturesJobClient.run(o, out, err);
                 }
             }
-            CliOptions o = CliOptions.parse(args, List.of("--model", "--tiles", "--out", "--size", "--resize", "--scale",
-                    "--offset", "--mean", "--std", "--batch"));
+            CliOptions o = CliOptions.parse(
+                    args,
+                    List.of(
+                            "--model",
+                            "--tiles",
+                            "--out",
+                            "--size",
+                            "--resize",
+                            "--scale",
+                            "--offset",
+                            "--mean",
+                            "--std",
+                            "--batch"));
             Path model = Path.of(o.require("--model"));
             Path tilesFile = Path.of(o.require("--tiles"));
             int size = Integer.parseInt(o.get("--size", "299"));
             ResizeFilter filter = filter(o.get("--resize", "tf1-bilinear"));
             double scale = Double.parseDouble(o.get("--scale", Double.toString(1.0 / 128)));
             double offset = Double.parseDouble(o.get("--offset", "-1"));
-            Preprocessing pre = new Preprocessing(size, size, filter, scale, offset, triple(o.get("--mean", null)),
-                    triple(o.get("--std", null)));
+            Preprocessing pre = new Preprocessing(
+                    size, size, filter, scale, offset, triple(o.get("--mean", null)), triple(o.get("--std", null)));
             List<Integer> batches = new ArrayList<>();
             for (String b : o.get("--batch", "16").split(",")) {
                 batches.add(Integer.parseInt(b.trim()));
@@ -101,13 +112,16 @@ public class FeaturesCommand implements CliCommand {
             try (OnnxFeatureExtractor x = new OnnxFeatureExtractor(model, pre)) {
                 json.put("model", model.toString());
                 json.put("sha256", x.sha256());
-                json.put("recognised_as", StandardExtractors.recognise(x.sha256()).orElse(null));
+                json.put(
+                        "recognised_as",
+                        StandardExtractors.recognise(x.sha256()).orElse(null));
                 json.put("preprocessing", pre.describe());
                 json.put("tiles", tiles.list().size());
                 json.put("tile_size", tiles.h() + "x" + tiles.w());
                 List<Map<String, Object>> runs = new ArrayList<>();
                 for (int batch : batches) {
-                    x.extract(tiles.list().subList(0, Math.min(batch, tiles.list().size())), tiles.h(), tiles.w(), batch);
+                    x.extract(
+                            tiles.list().subList(0, Math.min(batch, tiles.list().size())), tiles.h(), tiles.w(), batch);
                     long t0 = System.nanoTime();
                     features = x.extract(tiles.list(), tiles.h(), tiles.w(), batch);
                     double s = (System.nanoTime() - t0) / 1e9;
@@ -124,7 +138,10 @@ public class FeaturesCommand implements CliCommand {
                 writeFloat32(Path.of(o.get("--out", null)), features);
                 json.put("out", o.get("--out", null));
             }
-            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            out.println(JsonMapper.builder()
+                    .build()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(json));
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("features: " + e.getMessage());
@@ -140,8 +157,7 @@ public class FeaturesCommand implements CliCommand {
         }
     }
 
-    record Tiles(List<byte[]> list, int h, int w) {
-    }
+    record Tiles(List<byte[]> list, int h, int w) {}
 
     static Tiles readTiles(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
@@ -185,8 +201,8 @@ public class FeaturesCommand implements CliCommand {
             case "tf1-bilinear" -> ResizeFilter.TF1_BILINEAR;
             case "bilinear-antialias" -> ResizeFilter.BILINEAR_ANTIALIAS;
             case "pil-bicubic" -> ResizeFilter.PIL_BICUBIC;
-            default -> throw new IllegalArgumentException("unknown resize filter '" + s
-                    + "' (none, tf1-bilinear, bilinear-antialias, pil-bicubic)");
+            default -> throw new IllegalArgumentException(
+                    "unknown resize filter '" + s + "' (none, tf1-bilinear, bilinear-antialias, pil-bicubic)");
         };
     }
 

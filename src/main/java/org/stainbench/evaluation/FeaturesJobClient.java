@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.stainbench.evaluation.features.OnnxFeatureExtractor;
 import org.stainbench.evaluation.metrics.CropPositions;
 import org.stainbench.evaluation.metrics.Features;
@@ -50,7 +49,8 @@ final class FeaturesJobClient {
 
     private final String server;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
 
     FeaturesJobClient(String server, String token) {
         this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
@@ -61,10 +61,12 @@ final class FeaturesJobClient {
         String server = o.getOrDefault("--server", firstSet("STAINBENCH_SERVER", "MLFLOW_TRACKING_URI"));
         String token = System.getenv("MLFLOW_TRACKING_TOKEN");
         if (server == null || server.isBlank()) {
-            throw new IllegalArgumentException("no server: give --server or run under a node agent (STAINBENCH_SERVER)");
+            throw new IllegalArgumentException(
+                    "no server: give --server or run under a node agent (STAINBENCH_SERVER)");
         }
         if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("no credential: MLFLOW_TRACKING_TOKEN is not set (a node agent sets it per job)");
+            throw new IllegalArgumentException(
+                    "no credential: MLFLOW_TRACKING_TOKEN is not set (a node agent sets it per job)");
         }
         long job = Long.parseLong(o.get("--job"));
         int batch = Integer.parseInt(o.getOrDefault("--batch", "16"));
@@ -82,19 +84,27 @@ final class FeaturesJobClient {
         return null;
     }
 
-    int run(long job, int batch, boolean preferCuda, Path folder, PrintStream out) throws IOException, InterruptedException {
+    int run(long job, int batch, boolean preferCuda, Path folder, PrintStream out)
+            throws IOException, InterruptedException {
         String base = "/api/evaluations/feature-jobs/" + job;
-        JsonNode work = JSON.readTree(get(base + "/work", HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode work = JSON.readTree(
+                get(base + "/work", HttpResponse.BodyHandlers.ofString()).body());
         JsonNode x = work.get("extractor");
         Path model = folder.resolve("model.onnx");
         get(base + "/model", HttpResponse.BodyHandlers.ofFile(model));
         String sha = Sha256.of(model);
         if (!sha.equals(x.get("sha256").asString())) {
-            throw new IllegalStateException("the model file's sha256 is " + sha + ", the extractor's " + x.get("sha256").asString());
+            throw new IllegalStateException("the model file's sha256 is " + sha + ", the extractor's "
+                    + x.get("sha256").asString());
         }
-        Preprocessing pre = new Preprocessing(x.get("input_height").asInt(), x.get("input_width").asInt(),
-                ResizeFilter.valueOf(x.get("filter").asString()), Double.parseDouble(x.get("scale").asString()),
-                Double.parseDouble(x.get("offset").asString()), triple(x.get("mean")), triple(x.get("std")));
+        Preprocessing pre = new Preprocessing(
+                x.get("input_height").asInt(),
+                x.get("input_width").asInt(),
+                ResizeFilter.valueOf(x.get("filter").asString()),
+                Double.parseDouble(x.get("scale").asString()),
+                Double.parseDouble(x.get("offset").asString()),
+                triple(x.get("mean")),
+                triple(x.get("std")));
         int dim = x.get("output_dim").asInt();
         long views = work.get("views").asLong();
         int tilesTotal = work.get("tiles").size();
@@ -105,8 +115,9 @@ final class FeaturesJobClient {
         long t0 = System.nanoTime();
         Map<String, Object> report = new LinkedHashMap<>();
         try (OnnxFeatureExtractor onnx = new OnnxFeatureExtractor(model, pre, preferCuda);
-             InputStream raw = get(base + "/tiles", HttpResponse.BodyHandlers.ofInputStream()).body();
-             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 20))) {
+                InputStream raw = get(base + "/tiles", HttpResponse.BodyHandlers.ofInputStream())
+                        .body();
+                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 20))) {
             out.println("features: ONNX Runtime on " + onnx.provider() + " (" + onnx.providerNote() + ")");
             report.put("provider", onnx.provider().name());
             report.put("provider_note", onnx.providerNote());
@@ -133,8 +144,13 @@ final class FeaturesJobClient {
                             throw new IllegalArgumentException("unknown view '" + view + "'");
                         }
                         int size = Integer.parseInt(m.group(1));
-                        pixels = CropPositions.cut(rgb, h, w, 3, new CropPositions.Crop(0, 0, Integer.parseInt(m.group(2)),
-                                Integer.parseInt(m.group(3)), size));
+                        pixels = CropPositions.cut(
+                                rgb,
+                                h,
+                                w,
+                                3,
+                                new CropPositions.Crop(
+                                        0, 0, Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), size));
                         ph = size;
                         pw = size;
                     }
@@ -169,10 +185,13 @@ final class FeaturesJobClient {
                 o.write(b.array());
             }
         }
-        HttpResponse<String> put = http.send(authorised(base + "/features?work=" + work.get("work").asString()
-                        + "&provider=" + report.get("provider"))
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofFile(npy)).timeout(Duration.ofMinutes(30)).build(),
+        HttpResponse<String> put = http.send(
+                authorised(base + "/features?work=" + work.get("work").asString() + "&provider="
+                                + report.get("provider"))
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.ofFile(npy))
+                        .timeout(Duration.ofMinutes(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (put.statusCode() != 200) {
             throw new IOException("the server refused the features (" + put.statusCode() + "): " + put.body());
@@ -212,7 +231,8 @@ final class FeaturesJobClient {
             }
             Features f = onnx.extract(pixels, h, w, batch);
             if (f.dimension() != dim) {
-                throw new IllegalStateException("the model gives " + f.dimension() + " features, the extractor declares " + dim);
+                throw new IllegalStateException(
+                        "the model gives " + f.dimension() + " features, the extractor declares " + dim);
             }
             for (int i = 0; i < rowsOf.size(); i++) {
                 int r = rowsOf.get(i);
@@ -225,8 +245,10 @@ final class FeaturesJobClient {
         }
     }
 
-    private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
-        HttpResponse<T> r = http.send(authorised(path).GET().timeout(Duration.ofMinutes(30)).build(), handler);
+    private <T> HttpResponse<T> get(String path, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        HttpResponse<T> r =
+                http.send(authorised(path).GET().timeout(Duration.ofMinutes(30)).build(), handler);
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + r.statusCode());
         }

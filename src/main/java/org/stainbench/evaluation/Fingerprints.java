@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -48,18 +47,23 @@ class Fingerprints {
         Map<String, String> lines = Protocol.lines(ev.protocol());
         List<Subject> subjects = store.subjects(ev.id());
         if (ev.imported()) {
-            List<Long> seeds = store.values(ev.id()).stream().map(EvaluationStore.SeedValue::seed).distinct().toList();
+            List<Long> seeds = store.values(ev.id()).stream()
+                    .map(EvaluationStore.SeedValue::seed)
+                    .distinct()
+                    .toList();
             return ProtocolFingerprint.imported(lines, seeds);
         }
         Protocol p = Protocol.parse(ev.protocol());
         String real = ev.realDatasetId() == null ? null : tiles(ev.realDatasetId(), p, asOf, Map.of());
         List<String> generated = new ArrayList<>();
         for (Subject s : subjects) {
-            Optional<GeneratedSet> g = s.generatedSetId() == null ? Optional.empty() : checkpoints.set(s.generatedSetId());
-            generated.add(g.map(set -> tiles(set.datasetId(), p, asOf, sources(set))).orElse(null));
+            Optional<GeneratedSet> g =
+                    s.generatedSetId() == null ? Optional.empty() : checkpoints.set(s.generatedSetId());
+            generated.add(
+                    g.map(set -> tiles(set.datasetId(), p, asOf, sources(set))).orElse(null));
         }
-        return ProtocolFingerprint.computed(p, real, ProtocolFingerprint.combine(generated), ev.extractorSha256(),
-                lines.get("preprocessing"));
+        return ProtocolFingerprint.computed(
+                p, real, ProtocolFingerprint.combine(generated), ev.extractorSha256(), lines.get("preprocessing"));
     }
 
     /** Computes and stores the fingerprint; returns it. */
@@ -73,9 +77,13 @@ class Fingerprints {
 
     /** Generated archive id → its source archive's SHA-256. */
     private Map<Long, String> sources(GeneratedSet set) {
-        return checkpoints.archives(set.id()).stream().collect(Collectors.toMap(GeneratedArchive::archiveId,
-                g -> catalog.archive(g.sourceArchiveId()).map(a -> "source " + a.sha256()).orElse("source archive "
-                        + g.sourceArchiveId()), (a, b) -> a));
+        return checkpoints.archives(set.id()).stream()
+                .collect(Collectors.toMap(
+                        GeneratedArchive::archiveId,
+                        g -> catalog.archive(g.sourceArchiveId())
+                                .map(a -> "source " + a.sha256())
+                                .orElse("source archive " + g.sourceArchiveId()),
+                        (a, b) -> a));
     }
 
     /**
@@ -83,17 +91,24 @@ class Fingerprints {
      * computable: too few tiles, or ({@code asOf} given) an archive ingested after it, so the selection then may differ.
      */
     private String tiles(long datasetId, Protocol p, Instant asOf, Map<Long, String> sourceOf) {
-        List<Archive> archives = catalog.archives(datasetId).stream().filter(a -> a.status() == ArchiveStatus.READY)
-                .sorted(Comparator.comparing(Archive::fileName)).toList();
-        if (archives.isEmpty() || (asOf != null && archives.stream()
-                .anyMatch(a -> a.ingestedAt() == null || a.ingestedAt().isAfter(asOf)))) {
+        List<Archive> archives = catalog.archives(datasetId).stream()
+                .filter(a -> a.status() == ArchiveStatus.READY)
+                .sorted(Comparator.comparing(Archive::fileName))
+                .toList();
+        if (archives.isEmpty()
+                || (asOf != null
+                        && archives.stream()
+                                .anyMatch(a ->
+                                        a.ingestedAt() == null || a.ingestedAt().isAfter(asOf)))) {
             return null;
         }
         List<String> out = new ArrayList<>();
         if (p.random()) {
             // the eligible tiles in the draw's order; the seeds and the recorded stream then decide each seed's tiles
-            TileSelection.eligible(archives).forEach((patient, rows) -> rows.forEach(r ->
-                    out.add(patient + " " + sourceOf.getOrDefault(r.archive().id(), r.archive().sha256()) + ":" + r.row())));
+            TileSelection.eligible(archives)
+                    .forEach((patient, rows) -> rows.forEach(r -> out.add(patient + " "
+                            + sourceOf.getOrDefault(
+                                    r.archive().id(), r.archive().sha256()) + ":" + r.row())));
             return out.size() < p.tilesPerSide() ? null : ProtocolFingerprint.tileListHash(out);
         }
         for (int[] a : Protocol.plan(archives.size(), p.archives(), p.tilesPerSide())) {

@@ -43,6 +43,8 @@ public enum Metric {
     }
 
     static Optional<Metric> ofKey(String key) {
-        return Arrays.stream(values()).filter(m -> m.key().equalsIgnoreCase(key) || m.name().equalsIgnoreCase(key)).findFirst();
+        return Arrays.stream(values())
+                .filter(m -> m.key().equalsIgnoreCase(key) || m.name().equalsIgnoreCase(key))
+                .findFirst();
     }
 }

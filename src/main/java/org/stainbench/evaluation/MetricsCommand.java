@@ -46,7 +46,8 @@ public class MetricsCommand implements CliCommand {
 
     int run(String[] args, PrintStream out, PrintStream err) {
         try {
-            CliOptions opts = CliOptions.parse(args, Set.of("--real", "--fake", "--kid-subsets", "--kid-subset-size", "--seed"));
+            CliOptions opts =
+                    CliOptions.parse(args, Set.of("--real", "--fake", "--kid-subsets", "--kid-subset-size", "--seed"));
             Path real = Path.of(opts.require("--real"));
             Path fake = Path.of(opts.require("--fake"));
             int subsets = opts.intOption("--kid-subsets", Kid.DEFAULT_SUBSETS);
@@ -70,8 +71,9 @@ public class MetricsCommand implements CliCommand {
             kidJson.put("subset_size", subsetSize);
             kidJson.put("seed", seed);
             kidJson.put("kernel", "(x.y/d + 1)^3, unbiased MMD^2");
-            kidJson.put("subset_draw", "SplitMix64(seed): per subset, real then fake, first subset_size of a "
-                    + "Fisher-Yates shuffle");
+            kidJson.put(
+                    "subset_draw",
+                    "SplitMix64(seed): per subset, real then fake, first subset_size of a " + "Fisher-Yates shuffle");
             json.put("kid", kidJson);
             json.put("n_real", r.samples());
             json.put("n_fake", f.samples());
@@ -88,7 +90,10 @@ public class MetricsCommand implements CliCommand {
             timing.put("kid_seconds", (t2 - t1) / 1e9);
             timing.put("kernels", VectorSupport.describe());
             json.put("timing", timing);
-            out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            out.println(JsonMapper.builder()
+                    .build()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(json));
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("metrics: " + e.getMessage());
@@ -108,12 +113,12 @@ public class MetricsCommand implements CliCommand {
             in.mark(1 << 20);
             Npy.Header h = Npy.readHeader(in);
             if (h.dtype().kind() != Npy.Kind.FLOAT) {
-                throw new IllegalArgumentException(what + " features " + file + " have dtype " + h.dtype().descr()
-                        + "; expected float32 or float64");
+                throw new IllegalArgumentException(what + " features " + file + " have dtype "
+                        + h.dtype().descr() + "; expected float32 or float64");
             }
             if (h.shape().length != 2) {
-                throw new IllegalArgumentException(what + " features " + file + " have shape "
-                        + Npy.shapeText(h.shape()) + "; expected N x d");
+                throw new IllegalArgumentException(
+                        what + " features " + file + " have shape " + Npy.shapeText(h.shape()) + "; expected N x d");
             }
             in.reset();
             Npy.Matrix m = Npy.readMatrix(in);

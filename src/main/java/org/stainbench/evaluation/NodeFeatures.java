@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Lazy;
@@ -48,8 +47,9 @@ class NodeFeatures {
     /** The evaluation job's parameter naming the node job whose features it continues from. */
     static final String FEATURES_JOB_PARAM = "featuresJob";
     /** What the agent runs: the jar's own features command, with the agent's java and jar, server and credential. */
-    static final String COMMAND = "\"${STAINBENCH_JAVA:-java}\" -Xmx1g -jar \"${STAINBENCH_JAR:?the agent runs from no jar}\""
-            + " features --job \"$STAINBENCH_JOB_ID\"";
+    static final String COMMAND =
+            "\"${STAINBENCH_JAVA:-java}\" -Xmx1g -jar \"${STAINBENCH_JAR:?the agent runs from no jar}\""
+                    + " features --job \"$STAINBENCH_JOB_ID\"";
 
     private final EvaluationStore store;
     private final EvaluationJob evaluationJob;
@@ -61,9 +61,16 @@ class NodeFeatures {
     private final EvaluationProperties props;
     private final java.time.Clock clock;
 
-    NodeFeatures(EvaluationStore store, EvaluationJob evaluationJob, Extractors extractors, CatalogTiles tiles,
-                 RunHolders holders, @Lazy JobQueue jobs, TransactionTemplate tx, EvaluationProperties props,
-                 java.time.Clock clock) {
+    NodeFeatures(
+            EvaluationStore store,
+            EvaluationJob evaluationJob,
+            Extractors extractors,
+            CatalogTiles tiles,
+            RunHolders holders,
+            @Lazy JobQueue jobs,
+            TransactionTemplate tx,
+            EvaluationProperties props,
+            java.time.Clock clock) {
         this.clock = clock;
         this.store = store;
         this.evaluationJob = evaluationJob;
@@ -83,15 +90,16 @@ class NodeFeatures {
     }
 
     /** The job's evaluation and the node running it; {@link NotThisJob} for any caller but the job's credential. */
-    record Caller(long jobId, long evaluationId, String node) {
-    }
+    record Caller(long jobId, long evaluationId, String node) {}
 
     Caller authorise(Object principal, long jobId) {
         if (!(principal instanceof ApiPrincipal p)) {
             throw new NotThisJob("Only the credential of features job " + jobId + " may call this.");
         }
-        RunHolders.HeldJob held = holders.jobOf(p).filter(h -> h.jobId() == jobId && JOB_TYPE.equals(h.type()))
-                .orElseThrow(() -> new NotThisJob("Only the credential of features job " + jobId + "'s current attempt may call this."));
+        RunHolders.HeldJob held = holders.jobOf(p)
+                .filter(h -> h.jobId() == jobId && JOB_TYPE.equals(h.type()))
+                .orElseThrow(() -> new NotThisJob(
+                        "Only the credential of features job " + jobId + "'s current attempt may call this."));
         long evaluation = store.evaluationOfFeaturesJob(jobId)
                 .orElseThrow(() -> new NotThisJob("Job " + jobId + " computes no evaluation's features."));
         return new Caller(jobId, evaluation, held.holder());
@@ -114,14 +122,27 @@ class NodeFeatures {
         x.put("filter", e.filter().name());
         x.put("scale", Double.toString(e.scale()));
         x.put("offset", Double.toString(e.offset()));
-        x.put("mean", e.mean() == null ? null : java.util.Arrays.stream(e.mean()).mapToObj(Double::toString).toList());
-        x.put("std", e.std() == null ? null : java.util.Arrays.stream(e.std()).mapToObj(Double::toString).toList());
+        x.put(
+                "mean",
+                e.mean() == null
+                        ? null
+                        : java.util.Arrays.stream(e.mean())
+                                .mapToObj(Double::toString)
+                                .toList());
+        x.put(
+                "std",
+                e.std() == null
+                        ? null
+                        : java.util.Arrays.stream(e.std())
+                                .mapToObj(Double::toString)
+                                .toList());
         x.put("output_dim", e.outputDim());
         out.put("extractor", x);
         List<Map<String, Object>> items = new ArrayList<>();
         long views = 0;
         for (EvaluationJob.WorkTile w : work) {
-            items.add(Map.<String, Object>of("tile", w.tileId(), "height", w.height(), "width", w.width(), "views", w.views()));
+            items.add(Map.<String, Object>of(
+                    "tile", w.tileId(), "height", w.height(), "width", w.width(), "views", w.views()));
             views += w.views().size();
         }
         out.put("tiles", items);
@@ -172,7 +193,8 @@ class NodeFeatures {
         Npy.Matrix m;
         try {
             // the header is at most a few hundred bytes: anything longer than that and the payload is refused unread
-            m = Npy.readMatrix(TooLarge.limit(body, payload + 4096, "Features upload", "stainbench.evaluation.features-upload-max-bytes"));
+            m = Npy.readMatrix(TooLarge.limit(
+                    body, payload + 4096, "Features upload", "stainbench.evaluation.features-upload-max-bytes"));
         } catch (NpyFormatException x) {
             throw new IllegalArgumentException("The features file is not a usable .npy: " + x.getMessage() + ".");
         } catch (IOException x) {
@@ -200,7 +222,12 @@ class NodeFeatures {
             byView.forEach((view, vectors) -> store.putFeatures(e.id(), view, vectors, "NODE"));
             store.setFeaturesWhere(ev.id(), where);
         });
-        log.info("Features job {}: {} feature rows of evaluation {} stored, computed on {}", c.jobId(), rows, ev.id(), where);
+        log.info(
+                "Features job {}: {} feature rows of evaluation {} stored, computed on {}",
+                c.jobId(),
+                rows,
+                ev.id(),
+                where);
         return (int) rows;
     }
 
@@ -234,14 +261,21 @@ class NodeFeatures {
             return;
         }
         if (f.state() == JobState.SUCCEEDED) {
-            long job = jobs.submit(JobRequest.embedded(EvaluationJob.TYPE, "Evaluate " + ev.get().name() + " (features from job "
-                    + f.jobId() + ")", Map.of("evaluationId", Long.toString(id.get()), FEATURES_JOB_PARAM,
-                    Long.toString(f.jobId())), ev.get().createdBy()));
+            long job = jobs.submit(JobRequest.embedded(
+                    EvaluationJob.TYPE,
+                    "Evaluate " + ev.get().name() + " (features from job " + f.jobId() + ")",
+                    Map.of("evaluationId", Long.toString(id.get()), FEATURES_JOB_PARAM, Long.toString(f.jobId())),
+                    ev.get().createdBy()));
             store.setJob(id.get(), job);
         } else {
-            store.setFeaturesWhere(id.get(), "node job " + f.jobId() + " " + f.state().name().toLowerCase(java.util.Locale.ROOT));
-            store.setStatus(id.get(), "FAILED", "Feature extraction on the node failed (job " + f.jobId() + ", "
-                    + f.state().name().toLowerCase(java.util.Locale.ROOT) + (f.error() == null ? "" : ": " + f.error()) + ").",
+            store.setFeaturesWhere(
+                    id.get(), "node job " + f.jobId() + " " + f.state().name().toLowerCase(java.util.Locale.ROOT));
+            store.setStatus(
+                    id.get(),
+                    "FAILED",
+                    "Feature extraction on the node failed (job " + f.jobId() + ", "
+                            + f.state().name().toLowerCase(java.util.Locale.ROOT)
+                            + (f.error() == null ? "" : ": " + f.error()) + ").",
                     clock.instant());
         }
     }

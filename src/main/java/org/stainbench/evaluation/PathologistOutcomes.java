@@ -35,11 +35,11 @@ public interface PathologistOutcomes {
     }
 
     /** One first-showing answer: on a generated tile of {@code checkpointId}, or (null) on a real control tile. */
-    record Answer(Long checkpointId, String rater, double value) {
-    }
+    record Answer(Long checkpointId, String rater, double value) {}
 
     /** One outcome of a session, e.g. "share of raters fooled" or a Likert criterion's mean score. */
-    record Outcome(long sessionId, String session, String href, String mode, String name, Kind kind, List<Answer> answers) {
+    record Outcome(
+            long sessionId, String session, String href, String mode, String name, Kind kind, List<Answer> answers) {
 
         public Outcome {
             answers = List.copyOf(answers);

@@ -18,8 +18,17 @@ import org.stainbench.evaluation.metrics.StratifiedDraw;
  * {@code kidSubsets} subsets of {@code kidSubsetSize} drawn with each seed. Inputs are 8-bit RGB 0..255, checked
  * before the extractor sees them, and go through the extractor's declared preprocessing (no silent inversion).
  */
-public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPerTile, List<Long> seeds, int kidSubsets,
-                int kidSubsetSize, int batchSize, TileRule tileRule, int bootstrapResamples) {
+public record Protocol(
+        int tilesPerSide,
+        int archives,
+        int cropSize,
+        int cropsPerTile,
+        List<Long> seeds,
+        int kidSubsets,
+        int kidSubsetSize,
+        int batchSize,
+        TileRule tileRule,
+        int bootstrapResamples) {
 
     static final String RULE = "first tiles of each archive, archives spread evenly";
     static final String RANDOM_RULE = "random patient-stratified tiles per seed";
@@ -35,7 +44,8 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
      * the seed; {@code archives} is not used.
      */
     public enum TileRule {
-        FIRST_SPREAD, RANDOM_STRATIFIED;
+        FIRST_SPREAD,
+        RANDOM_STRATIFIED;
 
         public String text() {
             return this == FIRST_SPREAD ? RULE : RANDOM_RULE;
@@ -46,16 +56,41 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
     public static final int MAX_BOOTSTRAP = 2000;
 
     /** The lab's rule and no bootstrap (protocols recorded before either option existed read back as this). */
-    public Protocol(int tilesPerSide, int archives, int cropSize, int cropsPerTile, List<Long> seeds, int kidSubsets,
-                    int kidSubsetSize, int batchSize) {
-        this(tilesPerSide, archives, cropSize, cropsPerTile, seeds, kidSubsets, kidSubsetSize, batchSize,
-                TileRule.FIRST_SPREAD, 0);
+    public Protocol(
+            int tilesPerSide,
+            int archives,
+            int cropSize,
+            int cropsPerTile,
+            List<Long> seeds,
+            int kidSubsets,
+            int kidSubsetSize,
+            int batchSize) {
+        this(
+                tilesPerSide,
+                archives,
+                cropSize,
+                cropsPerTile,
+                seeds,
+                kidSubsets,
+                kidSubsetSize,
+                batchSize,
+                TileRule.FIRST_SPREAD,
+                0);
     }
 
     /** The same protocol with another tile rule and number of bootstrap resamples. */
     public Protocol with(TileRule rule, int resamples) {
-        return new Protocol(tilesPerSide, archives, cropSize, cropsPerTile, seeds, kidSubsets, kidSubsetSize, batchSize,
-                rule, resamples);
+        return new Protocol(
+                tilesPerSide,
+                archives,
+                cropSize,
+                cropsPerTile,
+                seeds,
+                kidSubsets,
+                kidSubsetSize,
+                batchSize,
+                rule,
+                resamples);
     }
 
     public boolean random() {
@@ -67,10 +102,12 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
             throw new IllegalArgumentException("Choose a tile rule.");
         }
         if (bootstrapResamples < 0 || bootstrapResamples > MAX_BOOTSTRAP) {
-            throw new IllegalArgumentException("Bootstrap resamples must be between 0 (none) and " + MAX_BOOTSTRAP + ".");
+            throw new IllegalArgumentException(
+                    "Bootstrap resamples must be between 0 (none) and " + MAX_BOOTSTRAP + ".");
         }
         if (tilesPerSide < 2) {
-            throw new IllegalArgumentException("An evaluation needs at least 2 tiles per side (FID fits a covariance).");
+            throw new IllegalArgumentException(
+                    "An evaluation needs at least 2 tiles per side (FID fits a covariance).");
         }
         if (archives < 1) {
             throw new IllegalArgumentException("Take tiles from at least 1 archive per side.");
@@ -95,8 +132,9 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
             throw new IllegalArgumentException("KID subsets need at least 2 tiles.");
         }
         if (kidSubsetSize > tilesPerSide) {
-            throw new IllegalArgumentException("Too few tiles for KID: a subset of " + kidSubsetSize + " needs at least "
-                    + kidSubsetSize + " tiles per side, but the protocol takes " + tilesPerSide + ".");
+            throw new IllegalArgumentException(
+                    "Too few tiles for KID: a subset of " + kidSubsetSize + " needs at least " + kidSubsetSize
+                            + " tiles per side, but the protocol takes " + tilesPerSide + ".");
         }
         if (batchSize < 1 || batchSize > 512) {
             throw new IllegalArgumentException("The batch size must be between 1 and 512.");
@@ -156,8 +194,10 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
         m.put("batch_size", Integer.toString(batchSize));
         m.put("inputs", "8-bit RGB 0..255, checked; extractor's declared preprocessing");
         if (bootstrapResamples > 0) {
-            m.put("bootstrap", bootstrapResamples + " patient resamples, 95 % percentile interval, "
-                    + "PatientBootstrap stream SplitMix64(first seed)");
+            m.put(
+                    "bootstrap",
+                    bootstrapResamples + " patient resamples, 95 % percentile interval, "
+                            + "PatientBootstrap stream SplitMix64(first seed)");
             m.put("bootstrap_resamples", Integer.toString(bootstrapResamples));
         }
         return m;
@@ -188,11 +228,18 @@ public record Protocol(int tilesPerSide, int archives, int cropSize, int cropsPe
     /** Reads a recorded protocol back (the lines this record wrote; other lines are ignored). */
     public static Protocol parse(String text) {
         Map<String, String> m = lines(text);
-        TileRule rule = RANDOM_RULE.equals(m.get("tile_selection")) ? TileRule.RANDOM_STRATIFIED : TileRule.FIRST_SPREAD;
-        return new Protocol(Integer.parseInt(m.get("tiles_per_side")), Integer.parseInt(m.get("archives_per_side")),
-                Integer.parseInt(m.get("crop_size")), Integer.parseInt(m.get("crops_per_tile")),
-                parseSeeds(m.get("seeds")), Integer.parseInt(m.get("kid_subsets")),
-                Integer.parseInt(m.get("kid_subset_size")), Integer.parseInt(m.get("batch_size")), rule,
+        TileRule rule =
+                RANDOM_RULE.equals(m.get("tile_selection")) ? TileRule.RANDOM_STRATIFIED : TileRule.FIRST_SPREAD;
+        return new Protocol(
+                Integer.parseInt(m.get("tiles_per_side")),
+                Integer.parseInt(m.get("archives_per_side")),
+                Integer.parseInt(m.get("crop_size")),
+                Integer.parseInt(m.get("crops_per_tile")),
+                parseSeeds(m.get("seeds")),
+                Integer.parseInt(m.get("kid_subsets")),
+                Integer.parseInt(m.get("kid_subset_size")),
+                Integer.parseInt(m.get("batch_size")),
+                rule,
                 Integer.parseInt(m.getOrDefault("bootstrap_resamples", "0")));
     }
 

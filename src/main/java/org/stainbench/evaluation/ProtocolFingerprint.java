@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.stainbench.shell.Sha256;
 
 /**
@@ -27,11 +26,11 @@ public final class ProtocolFingerprint {
     /** The keys of an imported sheet's protocol columns that enter its fingerprint. */
     static final List<String> IMPORTED_KEYS = ResultsSheet.PROTOCOL;
 
-    private ProtocolFingerprint() {
-    }
+    private ProtocolFingerprint() {}
 
     /** The canonical text of a computed evaluation. */
-    static String computed(Protocol p, String realTiles, String generatedTiles, String extractorSha256, String preprocessing) {
+    static String computed(
+            Protocol p, String realTiles, String generatedTiles, String extractorSha256, String preprocessing) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("fingerprint_version", VERSION);
         m.put("origin", "computed by Stainbench");
@@ -67,8 +66,10 @@ public final class ProtocolFingerprint {
     }
 
     private static String text(Map<String, String> m) {
-        return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().replace('\n', ' '))
-                .collect(Collectors.joining("\n")) + "\n";
+        return m.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue().replace('\n', ' '))
+                        .collect(Collectors.joining("\n"))
+                + "\n";
     }
 
     /** The fingerprint of a canonical text: SHA-256 of its UTF-8 bytes, lower-case hex. */
@@ -107,7 +108,8 @@ public final class ProtocolFingerprint {
         if (!m.containsKey("tiles_per_side")) {
             List<String> parts = new ArrayList<>();
             parts.add("imported sheet");
-            for (String k : List.of("n_real", "n_fake", "crop_size", "crops_per_image", "kid_subsets", "kid_subset_size")) {
+            for (String k :
+                    List.of("n_real", "n_fake", "crop_size", "crops_per_image", "kid_subsets", "kid_subset_size")) {
                 if (m.containsKey(k) && !NOT_RECORDED.equals(m.get(k))) {
                     parts.add(k + " " + m.get(k));
                 }
@@ -117,7 +119,8 @@ public final class ProtocolFingerprint {
         }
         String ex = m.getOrDefault("extractor_sha256", NOT_RECORDED);
         return m.get("tiles_per_side") + " tiles per side from " + m.get("archives_per_side") + " archives, "
-                + m.get("crops_per_tile") + " crops of " + m.get("crop_size") + " px per tile, KID " + m.get("kid_subsets")
+                + m.get("crops_per_tile") + " crops of " + m.get("crop_size") + " px per tile, KID "
+                + m.get("kid_subsets")
                 + " subsets of " + m.get("kid_subset_size") + ", seeds " + m.get("seeds") + ", extractor "
                 + (ex.length() > 8 ? ex.substring(0, 8) : ex);
     }

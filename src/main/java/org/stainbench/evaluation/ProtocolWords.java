@@ -13,24 +13,33 @@ import java.util.regex.Pattern;
 public final class ProtocolWords {
 
     private static final Map<String, String> LABELS = Map.ofEntries(
-            Map.entry("tile_selection", "Tile selection"), Map.entry("tile_stream", "Random stream of the tile draw"),
+            Map.entry("tile_selection", "Tile selection"),
+            Map.entry("tile_stream", "Random stream of the tile draw"),
             Map.entry("tiles_per_side", "Tiles per side (real and generated)"),
-            Map.entry("archives_per_side", "Archives per side"), Map.entry("crop_size", "Crop size (px)"),
-            Map.entry("crops_per_tile", "Crops per tile (CropFID)"), Map.entry("seeds", "Evaluation seeds"),
-            Map.entry("kid_subsets", "KID subsets"), Map.entry("kid_subset_size", "Tiles per KID subset"),
-            Map.entry("batch_size", "Feature batch size"), Map.entry("inputs", "Inputs"),
-            Map.entry("bootstrap", "Patient bootstrap"), Map.entry("bootstrap_resamples", "Bootstrap resamples"),
-            Map.entry("real_dataset", "Real IHC dataset"), Map.entry("extractor", "Feature extractor"),
+            Map.entry("archives_per_side", "Archives per side"),
+            Map.entry("crop_size", "Crop size (px)"),
+            Map.entry("crops_per_tile", "Crops per tile (CropFID)"),
+            Map.entry("seeds", "Evaluation seeds"),
+            Map.entry("kid_subsets", "KID subsets"),
+            Map.entry("kid_subset_size", "Tiles per KID subset"),
+            Map.entry("batch_size", "Feature batch size"),
+            Map.entry("inputs", "Inputs"),
+            Map.entry("bootstrap", "Patient bootstrap"),
+            Map.entry("bootstrap_resamples", "Bootstrap resamples"),
+            Map.entry("real_dataset", "Real IHC dataset"),
+            Map.entry("extractor", "Feature extractor"),
             Map.entry("extractor_sha256", "Extractor file SHA-256"),
-            Map.entry("extractor_standard", "Standard FID network?"), Map.entry("preprocessing", "Preprocessing"),
-            Map.entry("metrics", "Metrics"), Map.entry("n_real", "Real tiles"), Map.entry("n_fake", "Generated tiles"),
+            Map.entry("extractor_standard", "Standard FID network?"),
+            Map.entry("preprocessing", "Preprocessing"),
+            Map.entry("metrics", "Metrics"),
+            Map.entry("n_real", "Real tiles"),
+            Map.entry("n_fake", "Generated tiles"),
             Map.entry("crops_per_image", "Crops per tile (CropFID)"));
 
     private static final Pattern SCALE = Pattern.compile("value\\*([-0-9.Ee]+)([+-][-0-9.Ee]+)");
     private static final Pattern SIZE = Pattern.compile("^(\\d+)x(\\d+), ");
 
-    private ProtocolWords() {
-    }
+    private ProtocolWords() {}
 
     /** The label of a recorded key; an unknown key with its underscores as spaces, capitalised. */
     public static String label(String key) {
@@ -52,10 +61,11 @@ public final class ProtocolWords {
         if (m.find()) {
             double scale = Double.parseDouble(m.group(1));
             double offset = Double.parseDouble(m.group(2));
-            out = out.substring(0, m.start()) + "each 0..255 value × " + fraction(scale) + " " + (offset < 0 ? "− " : "+ ")
-                    + number(Math.abs(offset)) + out.substring(m.end());
+            out = out.substring(0, m.start()) + "each 0..255 value × " + fraction(scale) + " "
+                    + (offset < 0 ? "− " : "+ ") + number(Math.abs(offset)) + out.substring(m.end());
         }
-        return out.replace(", mean ", ", then minus the channel mean ").replace(", std ", ", divided by the channel std ");
+        return out.replace(", mean ", ", then minus the channel mean ")
+                .replace(", std ", ", divided by the channel std ");
     }
 
     /** 1/255, 1/128 … when the scale is the reciprocal of a whole number, else the number. */
@@ -71,7 +81,8 @@ public final class ProtocolWords {
     }
 
     private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+        return v == Math.rint(v) && Math.abs(v) < 1e15
+                ? Long.toString((long) v)
                 : java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

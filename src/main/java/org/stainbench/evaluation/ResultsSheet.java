@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.poi.ss.usermodel.Cell;
 import org.apache.poi.ss.usermodel.CellType;
 import org.apache.poi.ss.usermodel.DataFormatter;
@@ -25,14 +24,28 @@ import org.stainbench.evaluation.metrics.SeedSummary;
  * {@code summary_mean} / {@code summary_std} rows. Seed rows become values; the summaries are recomputed from
  * them and every disagreement with the sheet's own summary rows is noted in the imported protocol.
  */
-record ResultsSheet(Map<String, Map<Metric, Map<Long, Double>>> seedValues, Map<String, String> protocolColumns,
-                    List<String> notes) {
+record ResultsSheet(
+        Map<String, Map<Metric, Map<Long, Double>>> seedValues,
+        Map<String, String> protocolColumns,
+        List<String> notes) {
 
-    static final List<String> REQUIRED = List.of("model_folder", "seed", "FID", "CropFID", "KID_mean", "KID_std", "row_type");
-    static final Map<String, Metric> METRICS = Map.of("FID", Metric.FID, "CropFID", Metric.CROP_FID, "KID_mean", Metric.KID_MEAN,
-            "KID_std", Metric.KID_STD);
-    static final List<String> PROTOCOL = List.of("real_path", "fake_path", "target_total", "n_real", "n_fake", "npz_key",
-            "real_npz_files_used", "fake_npz_files_used", "crop_size", "crops_per_image", "kid_subsets", "kid_subset_size");
+    static final List<String> REQUIRED =
+            List.of("model_folder", "seed", "FID", "CropFID", "KID_mean", "KID_std", "row_type");
+    static final Map<String, Metric> METRICS = Map.of(
+            "FID", Metric.FID, "CropFID", Metric.CROP_FID, "KID_mean", Metric.KID_MEAN, "KID_std", Metric.KID_STD);
+    static final List<String> PROTOCOL = List.of(
+            "real_path",
+            "fake_path",
+            "target_total",
+            "n_real",
+            "n_fake",
+            "npz_key",
+            "real_npz_files_used",
+            "fake_npz_files_used",
+            "crop_size",
+            "crops_per_image",
+            "kid_subsets",
+            "kid_subset_size");
     /** Relative difference above which a sheet summary is reported as disagreeing with the recomputed one. */
     static final double SUMMARY_REL = 1e-6;
 
@@ -54,7 +67,8 @@ record ResultsSheet(Map<String, Map<Metric, Map<Long, Double>>> seedValues, Map<
             for (Cell c : header) {
                 col.put(fmt.formatCellValue(c).trim(), c.getColumnIndex());
             }
-            List<String> missing = REQUIRED.stream().filter(r -> !col.containsKey(r)).toList();
+            List<String> missing =
+                    REQUIRED.stream().filter(r -> !col.containsKey(r)).toList();
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("The sheet lacks the column" + (missing.size() == 1 ? " " : "s ")
                         + String.join(", ", missing) + " (expected the lab's quantitative_results layout).");
@@ -91,10 +105,12 @@ record ResultsSheet(Map<String, Map<Metric, Map<Long, Double>>> seedValues, Map<
                         for (Map.Entry<String, Metric> m : METRICS.entrySet()) {
                             Double v = number(row, col.get(m.getKey()));
                             if (v == null || !Double.isFinite(v)) {
-                                throw new IllegalArgumentException("Row " + (r + 1) + ": " + m.getKey() + " is not a finite number.");
+                                throw new IllegalArgumentException(
+                                        "Row " + (r + 1) + ": " + m.getKey() + " is not a finite number.");
                             }
                             seeds.computeIfAbsent(model, k -> new EnumMap<>(Metric.class))
-                                    .computeIfAbsent(m.getValue(), k -> new TreeMap<>()).put(seed, v);
+                                    .computeIfAbsent(m.getValue(), k -> new TreeMap<>())
+                                    .put(seed, v);
                         }
                     }
                     case "summary_mean", "summary_std" -> {
@@ -102,7 +118,8 @@ record ResultsSheet(Map<String, Map<Metric, Map<Long, Double>>> seedValues, Map<
                         for (Map.Entry<String, Metric> m : METRICS.entrySet()) {
                             Double v = number(row, col.get(m.getKey()));
                             if (v != null) {
-                                target.computeIfAbsent(model, k -> new EnumMap<>(Metric.class)).put(m.getValue(), v);
+                                target.computeIfAbsent(model, k -> new EnumMap<>(Metric.class))
+                                        .put(m.getValue(), v);
                             }
                         }
                     }
@@ -116,14 +133,18 @@ record ResultsSheet(Map<String, Map<Metric, Map<Long, Double>>> seedValues, Map<
             List<String> notes = new ArrayList<>();
             for (Map.Entry<String, Map<Metric, Map<Long, Double>>> e : seeds.entrySet()) {
                 for (Map.Entry<Metric, Map<Long, Double>> m : e.getValue().entrySet()) {
-                    SeedSummary s = SeedSummary.of(m.getValue().values().stream().mapToDouble(Double::doubleValue).toArray());
+                    SeedSummary s = SeedSummary.of(m.getValue().values().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .toArray());
                     Double mean = sheetMean.getOrDefault(e.getKey(), Map.of()).get(m.getKey());
                     Double std = sheetStd.getOrDefault(e.getKey(), Map.of()).get(m.getKey());
                     if (mean != null && differs(mean, s.mean())) {
-                        notes.add(e.getKey() + " " + m.getKey().label() + ": sheet mean " + mean + ", recomputed " + s.mean());
+                        notes.add(e.getKey() + " " + m.getKey().label() + ": sheet mean " + mean + ", recomputed "
+                                + s.mean());
                     }
                     if (std != null && s.std() != null && differs(std, s.std())) {
-                        notes.add(e.getKey() + " " + m.getKey().label() + ": sheet std " + std + ", recomputed (n-1) " + s.std());
+                        notes.add(e.getKey() + " " + m.getKey().label() + ": sheet std " + std + ", recomputed (n-1) "
+                                + s.std());
                     }
                 }
             }
@@ -137,8 +158,10 @@ record ResultsSheet(Map<String, Map<Metric, Map<Long, Double>>> seedValues, Map<
 
     String protocol(String fileName) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("origin", "IMPORTED from the lab's results sheet " + (fileName == null ? "" : fileName)
-                + "; not computed by Stainbench (the lab's scripts fed colour-inverted inputs and drew KID subsets unseeded)");
+        m.put(
+                "origin",
+                "IMPORTED from the lab's results sheet " + (fileName == null ? "" : fileName)
+                        + "; not computed by Stainbench (the lab's scripts fed colour-inverted inputs and drew KID subsets unseeded)");
         m.putAll(protocolColumns);
         m.put("summaries", "recomputed from the seed rows (mean, sample std n-1, 95 % t interval)");
         m.put("sheet_summary_disagreements", notes.isEmpty() ? "none" : String.join("; ", notes));
@@ -163,8 +186,8 @@ record ResultsSheet(Map<String, Map<Metric, Map<Long, Double>>> seedValues, Map<
         if (c == null) {
             return null;
         }
-        if (c.getCellType() == CellType.NUMERIC || (c.getCellType() == CellType.FORMULA
-                && c.getCachedFormulaResultType() == CellType.NUMERIC)) {
+        if (c.getCellType() == CellType.NUMERIC
+                || (c.getCellType() == CellType.FORMULA && c.getCachedFormulaResultType() == CellType.NUMERIC)) {
             return c.getNumericCellValue();
         }
         String s = c.getCellType() == CellType.STRING ? c.getStringCellValue().trim() : "";

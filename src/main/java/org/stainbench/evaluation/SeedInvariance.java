@@ -16,12 +16,12 @@ public final class SeedInvariance {
     public static final double TOLERANCE = 1e-9;
 
     /** What the "seed-invariant" mark means, for its tooltip and the tables' notes. */
-    public static final String HELP = "Every seed gave the same value (within a relative " + TOLERANCE + "): under this "
-            + "protocol the seed does not change what this metric sees (the tiles are fixed; seeds only draw crops and KID "
-            + "subsets). It is one measurement, so no spread over seeds is shown.";
+    public static final String HELP =
+            "Every seed gave the same value (within a relative " + TOLERANCE + "): under this "
+                    + "protocol the seed does not change what this metric sees (the tiles are fixed; seeds only draw crops and KID "
+                    + "subsets). It is one measurement, so no spread over seeds is shown.";
 
-    private SeedInvariance() {
-    }
+    private SeedInvariance() {}
 
     /** True for at least two values that are all equal within {@link #TOLERANCE}. */
     public static boolean holds(List<Double> values) {

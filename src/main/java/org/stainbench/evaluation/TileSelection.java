@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.stainbench.catalog.Archive;
 import org.stainbench.evaluation.metrics.StratifiedDraw;
 
@@ -16,12 +15,10 @@ import org.stainbench.evaluation.metrics.StratifiedDraw;
  */
 final class TileSelection {
 
-    private TileSelection() {
-    }
+    private TileSelection() {}
 
     /** One eligible tile: an archive and a row of it. */
-    record Row(Archive archive, int row) {
-    }
+    record Row(Archive archive, int row) {}
 
     static String patientKey(Archive a) {
         return a.patient() == null || a.patient().isBlank() ? "archive " + a.fileName() : a.patient();
@@ -45,8 +42,8 @@ final class TileSelection {
         int[] per = groups.stream().mapToInt(List::size).toArray();
         long total = java.util.Arrays.stream(per).asLongStream().sum();
         if (total < k) {
-            throw new IllegalArgumentException("the protocol draws " + k + " tiles per side, but only " + total
-                    + " are eligible");
+            throw new IllegalArgumentException(
+                    "the protocol draws " + k + " tiles per side, but only " + total + " are eligible");
         }
         int[][] d = StratifiedDraw.draw(seed, per, k);
         List<Row> out = new ArrayList<>(k);

@@ -9,10 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.stainbench.catalog.Archive;
@@ -48,8 +46,12 @@ public class Galleries {
     private final GalleryExport export;
     private final ApplicationEventPublisher events;
 
-    Galleries(Catalog catalog, CatalogTiles tiles, Checkpoints checkpoints, GalleryExport export,
-              ApplicationEventPublisher events) {
+    Galleries(
+            Catalog catalog,
+            CatalogTiles tiles,
+            Checkpoints checkpoints,
+            GalleryExport export,
+            ApplicationEventPublisher events) {
         this.catalog = catalog;
         this.tiles = tiles;
         this.checkpoints = checkpoints;
@@ -62,10 +64,16 @@ public class Galleries {
      * before the gallery is built or drawn. The export is recorded in the activity trail.
      */
     byte[] figure(String mode, GalleryQuery q, int cell, String by) {
-        export.checkFigureSize(BEST_WORST.equals(mode) ? 2 * q.k() : q.rows(), q.checkpoints().size() + 1, cell);
+        export.checkFigureSize(
+                BEST_WORST.equals(mode) ? 2 * q.k() : q.rows(), q.checkpoints().size() + 1, cell);
         Gallery g = build(mode, q);
         byte[] png = export.figure(g, cell);
-        events.publishEvent(Activity.of(by, "exported", ActivitySubject.GALLERY, null, "Exported the " + mode + " gallery as a figure",
+        events.publishEvent(Activity.of(
+                by,
+                "exported",
+                ActivitySubject.GALLERY,
+                null,
+                "Exported the " + mode + " gallery as a figure",
                 g.permalink()));
         return png;
     }
@@ -73,7 +81,12 @@ public class Galleries {
     /** The gallery whose tiles {@link #zip} writes; the export is recorded in the activity trail. */
     Gallery forZip(String mode, GalleryQuery q, String by) {
         Gallery g = build(mode, q);
-        events.publishEvent(Activity.of(by, "exported", ActivitySubject.GALLERY, null, "Exported the " + mode + " gallery's tiles",
+        events.publishEvent(Activity.of(
+                by,
+                "exported",
+                ActivitySubject.GALLERY,
+                null,
+                "Exported the " + mode + " gallery's tiles",
                 g.permalink()));
         return g;
     }
@@ -83,8 +96,7 @@ public class Galleries {
         export.zip(g, out);
     }
 
-    public record Column(String title, Long checkpointId, String href) {
-    }
+    public record Column(String title, Long checkpointId, String href) {}
 
     /** One tile of a row; {@code quality} is null for the source and for generated tiles not yet measured. */
     public record Cell(long tileId, long archiveId, int index, QualityMeasures quality, Double badness) {
@@ -93,10 +105,18 @@ public class Galleries {
             if (quality == null) {
                 return "tile " + index;
             }
-            return String.format(Locale.ROOT, "tile %d · saturation std %.4f · autocorrelation(16) %.4f · Laplacian var %.6f"
-                            + " · DAB+ %.1f %% · mean DAB %.4f · mean H %.4f%s", index, quality.saturationStd(),
-                    quality.autocorrelation16(), quality.laplacianVariance709(), 100 * quality.dabPositiveFraction(),
-                    quality.meanDab(), quality.meanHematoxylin(), badness == null ? "" : String.format(Locale.ROOT, " · badness %.3f", badness));
+            return String.format(
+                    Locale.ROOT,
+                    "tile %d · saturation std %.4f · autocorrelation(16) %.4f · Laplacian var %.6f"
+                            + " · DAB+ %.1f %% · mean DAB %.4f · mean H %.4f%s",
+                    index,
+                    quality.saturationStd(),
+                    quality.autocorrelation16(),
+                    quality.laplacianVariance709(),
+                    100 * quality.dabPositiveFraction(),
+                    quality.meanDab(),
+                    quality.meanHematoxylin(),
+                    badness == null ? "" : String.format(Locale.ROOT, " · badness %.3f", badness));
         }
 
         public String title() {
@@ -104,11 +124,19 @@ public class Galleries {
         }
     }
 
-    public record Row(String label, long sourceArchiveId, String sourceArchiveName, int index, List<Cell> cells) {
-    }
+    public record Row(String label, long sourceArchiveId, String sourceArchiveName, int index, List<Cell> cells) {}
 
-    public record Gallery(String mode, GalleryQuery query, Dataset source, List<Column> columns, List<Row> rows, List<String> notes,
-                   int usableArchives, int candidates, List<Checkpoint> available, List<Dataset> sources) {
+    public record Gallery(
+            String mode,
+            GalleryQuery query,
+            Dataset source,
+            List<Column> columns,
+            List<Row> rows,
+            List<String> notes,
+            int usableArchives,
+            int candidates,
+            List<Checkpoint> available,
+            List<Dataset> sources) {
 
         public String permalink() {
             return "/galleries/" + mode + "?" + query.query(mode);
@@ -116,10 +144,15 @@ public class Galleries {
     }
 
     /** The source dataset, chosen checkpoints and, per usable source archive, the paired generated archives. */
-    public record Context(GalleryQuery query, Dataset source, List<Checkpoint> chosen, List<Archive> usable,
-                   Map<Long, Map<Long, GeneratedArchive>> generated, List<String> notes, List<Checkpoint> available,
-                   List<Dataset> sources) {
-    }
+    public record Context(
+            GalleryQuery query,
+            Dataset source,
+            List<Checkpoint> chosen,
+            List<Archive> usable,
+            Map<Long, Map<Long, GeneratedArchive>> generated,
+            List<String> notes,
+            List<Checkpoint> available,
+            List<Dataset> sources) {}
 
     /** A dataset of procedurally drawn tiles (the demo's synthetic cohort), not tissue. */
     public static boolean synthetic(Dataset d) {
@@ -127,22 +160,35 @@ public class Galleries {
     }
 
     Context context(GalleryQuery q) {
-        List<Dataset> sources = catalog.datasets().stream().filter(d -> d.stain() == Stain.HE)
-                .filter(d -> !checkpoints.setsOnSource(d.id()).isEmpty()).toList();
-        // with no source chosen, real tissue first: a procedurally drawn ("synthetic" cohort) dataset only when no other
+        List<Dataset> sources = catalog.datasets().stream()
+                .filter(d -> d.stain() == Stain.HE)
+                .filter(d -> !checkpoints.setsOnSource(d.id()).isEmpty())
+                .toList();
+        // with no source chosen, real tissue first: a procedurally drawn ("synthetic" cohort) dataset only when no
+        // other
         // H&E dataset has generated tiles (the demo's first gallery shows pathology, issue 18)
-        Long sourceId = q.source() != null ? q.source() : sources.stream().filter(d -> !synthetic(d)).findFirst()
-                .or(() -> sources.stream().findFirst()).map(Dataset::id).orElse(null);
+        Long sourceId = q.source() != null
+                ? q.source()
+                : sources.stream()
+                        .filter(d -> !synthetic(d))
+                        .findFirst()
+                        .or(() -> sources.stream().findFirst())
+                        .map(Dataset::id)
+                        .orElse(null);
         List<String> notes = new ArrayList<>();
         if (sourceId == null) {
             notes.add("No checkpoint has generated tiles yet: register a checkpoint and apply it to a source dataset.");
             return new Context(q, null, List.of(), List.of(), Map.of(), notes, List.of(), sources);
         }
-        Dataset source = catalog.dataset(sourceId).orElseThrow(() -> new IllegalArgumentException("No source dataset with id " + sourceId + "."));
+        Dataset source = catalog.dataset(sourceId)
+                .orElseThrow(() -> new IllegalArgumentException("No source dataset with id " + sourceId + "."));
         Map<Long, GeneratedSet> setByCheckpoint = checkpoints.setsOnSource(source.id()).stream()
                 .collect(Collectors.toMap(GeneratedSet::checkpointId, s -> s, (a, b) -> a, LinkedHashMap::new));
         Map<Long, Checkpoint> byId = checkpoints.all().stream().collect(Collectors.toMap(Checkpoint::id, x -> x));
-        List<Checkpoint> available = setByCheckpoint.keySet().stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+        List<Checkpoint> available = setByCheckpoint.keySet().stream()
+                .map(byId::get)
+                .filter(java.util.Objects::nonNull)
+                .toList();
         List<Long> ids = q.checkpointsOr(available.stream().map(Checkpoint::id).toList());
         List<Checkpoint> chosen = new ArrayList<>();
         for (Long id : ids) {
@@ -160,7 +206,8 @@ public class Galleries {
             checkpointOfSet.put(setByCheckpoint.get(c.id()).id(), c.id());
         }
         List<GeneratedArchive> gen = checkpoints.archivesOfSets(checkpointOfSet.keySet());
-        java.util.Set<Long> ready = tiles.ready(gen.stream().map(GeneratedArchive::archiveId).toList());
+        java.util.Set<Long> ready =
+                tiles.ready(gen.stream().map(GeneratedArchive::archiveId).toList());
         Map<Long, Map<Long, GeneratedArchive>> generated = new HashMap<>();
         for (Checkpoint c : chosen) {
             generated.put(c.id(), new HashMap<>());
@@ -170,12 +217,16 @@ public class Galleries {
                 generated.get(checkpointOfSet.get(g.generatedSetId())).put(g.sourceArchiveId(), g);
             }
         }
-        List<Archive> all = catalog.archives(source.id()).stream().filter(a -> a.status() == ArchiveStatus.READY)
-                .sorted(Comparator.comparingLong(Archive::id)).toList();
-        List<Archive> usable = all.stream().filter(a -> chosen.stream().allMatch(c -> generated.get(c.id()).containsKey(a.id())))
+        List<Archive> all = catalog.archives(source.id()).stream()
+                .filter(a -> a.status() == ArchiveStatus.READY)
+                .sorted(Comparator.comparingLong(Archive::id))
+                .toList();
+        List<Archive> usable = all.stream()
+                .filter(a -> chosen.stream().allMatch(c -> generated.get(c.id()).containsKey(a.id())))
                 .toList();
         if (usable.size() < all.size()) {
-            notes.add((all.size() - usable.size()) + " of " + all.size() + " source archives are left out: not every chosen "
+            notes.add((all.size() - usable.size()) + " of " + all.size()
+                    + " source archives are left out: not every chosen "
                     + "checkpoint has an ingested generated archive for them yet.");
         }
         return new Context(q, source, chosen, usable, generated, notes, available, sources);
@@ -196,7 +247,8 @@ public class Galleries {
             limit.put(a.id(), rows);
             out.put(a.id(), new ArrayList<>());
         }
-        for (TileInfo t : tiles.withTissue(limit.keySet(), c.query().minTissue(), c.query().minCenter())) {
+        for (TileInfo t : tiles.withTissue(
+                limit.keySet(), c.query().minTissue(), c.query().minCenter())) {
             if (t.index() < limit.get(t.archiveId())) {
                 out.get(t.archiveId()).add(t);
             }
@@ -252,10 +304,20 @@ public class Galleries {
             notes.add("Only " + rows.size() + " tiles pass the tissue filter in the usable archives.");
         }
         if (pass > 1) {
-            notes.add("There are fewer usable source archives (" + order.size() + ") than rows; some archives give more than one row.");
+            notes.add("There are fewer usable source archives (" + order.size()
+                    + ") than rows; some archives give more than one row.");
         }
-        return new Gallery(RANDOM, pin(q, c, q.rank()), c.source(), columns(c), rows, notes, order.size(), candidates,
-                c.available(), c.sources());
+        return new Gallery(
+                RANDOM,
+                pin(q, c, q.rank()),
+                c.source(),
+                columns(c),
+                rows,
+                notes,
+                order.size(),
+                candidates,
+                c.available(),
+                c.sources());
     }
 
     /**
@@ -274,8 +336,7 @@ public class Galleries {
     }
 
     /** A scanned tile of the ranked checkpoint. */
-    public record Scanned(Archive source, TileInfo sourceTile, QualityMeasures quality) {
-    }
+    public record Scanned(Archive source, TileInfo sourceTile, QualityMeasures quality) {}
 
     /**
      * Best/worst gallery: the first {@code scan} eligible tiles of each usable source archive (by index) are scored by
@@ -284,7 +345,9 @@ public class Galleries {
     public Gallery bestWorst(GalleryQuery q) {
         Context c = context(q);
         List<String> notes = new ArrayList<>(c.notes());
-        Checkpoint ranked = c.chosen().stream().filter(x -> x.id() == (q.rank() == null ? -1 : q.rank())).findFirst()
+        Checkpoint ranked = c.chosen().stream()
+                .filter(x -> x.id() == (q.rank() == null ? -1 : q.rank()))
+                .findFirst()
                 .orElse(c.chosen().isEmpty() ? null : c.chosen().get(0));
         GalleryQuery rq = pin(q, c, ranked == null ? q.rank() : ranked.id());
         List<Scanned> scanned = scan(c, ranked, notes);
@@ -302,9 +365,19 @@ public class Galleries {
             picks.add(new Pick("worst " + (i + 1), s.source(), s.sourceTile(), badness[o]));
         }
         List<Row> rows = rows(c, picks, ranked);
-        Context rc = new Context(rq, c.source(), c.chosen(), c.usable(), c.generated(), notes, c.available(), c.sources());
-        return new Gallery(BEST_WORST, rq, c.source(), columns(rc), rows, notes, c.usable().size(), scanned.size(),
-                c.available(), c.sources());
+        Context rc =
+                new Context(rq, c.source(), c.chosen(), c.usable(), c.generated(), notes, c.available(), c.sources());
+        return new Gallery(
+                BEST_WORST,
+                rq,
+                c.source(),
+                columns(rc),
+                rows,
+                notes,
+                c.usable().size(),
+                scanned.size(),
+                c.available(),
+                c.sources());
     }
 
     List<Scanned> scan(Context c, Checkpoint ranked, List<String> notes) {
@@ -337,20 +410,29 @@ public class Galleries {
             }
         }
         if (unmeasured > 0) {
-            notes.add(unmeasured + " scanned tiles of '" + ranked.name() + "' have no quality measures yet and are not ranked.");
+            notes.add(unmeasured + " scanned tiles of '" + ranked.name()
+                    + "' have no quality measures yet and are not ranked.");
         }
         return out;
     }
 
     static double[] badness(List<Scanned> scanned) {
-        return Badness.scores(scanned.stream().mapToDouble(s -> s.quality().saturationStd()).toArray(),
-                scanned.stream().mapToDouble(s -> s.quality().autocorrelation16()).toArray(),
-                scanned.stream().mapToDouble(s -> s.quality().laplacianVariance709()).toArray());
+        return Badness.scores(
+                scanned.stream().mapToDouble(s -> s.quality().saturationStd()).toArray(),
+                scanned.stream()
+                        .mapToDouble(s -> s.quality().autocorrelation16())
+                        .toArray(),
+                scanned.stream()
+                        .mapToDouble(s -> s.quality().laplacianVariance709())
+                        .toArray());
     }
 
     private List<Column> columns(Context c) {
         List<Column> cols = new ArrayList<>();
-        cols.add(new Column(c.source() == null ? "H&E" : "H&E source", null, c.source() == null ? null : "/datasets/" + c.source().id()));
+        cols.add(new Column(
+                c.source() == null ? "H&E" : "H&E source",
+                null,
+                c.source() == null ? null : "/datasets/" + c.source().id()));
         for (Checkpoint ck : c.chosen()) {
             boolean ranked = c.query().rank() != null && c.query().rank() == ck.id();
             cols.add(new Column(ck.name() + (ranked ? " (ranked)" : ""), ck.id(), ck.href()));
@@ -359,8 +441,7 @@ public class Galleries {
     }
 
     /** A chosen source tile and, in the best/worst gallery, its badness under the ranked checkpoint. */
-    record Pick(String label, Archive source, TileInfo sourceTile, Double badness) {
-    }
+    record Pick(String label, Archive source, TileInfo sourceTile, Double badness) {}
 
     /** The cells of the picked rows: tile ids and measures of all generated tiles in two queries. */
     private List<Row> rows(Context c, List<Pick> picks, Checkpoint ranked) {
@@ -388,7 +469,11 @@ public class Galleries {
                 if (t == null) {
                     throw new IllegalStateException("generated archive " + g + " has no tile " + index);
                 }
-                cells.add(new Cell(t.id(), g, index, quality.getOrDefault(g, Map.of()).get(index),
+                cells.add(new Cell(
+                        t.id(),
+                        g,
+                        index,
+                        quality.getOrDefault(g, Map.of()).get(index),
                         ranked != null && ranked.id() == ck.id() ? p.badness() : null));
             }
             rows.add(new Row(p.label(), p.source().id(), p.source().fileName(), index, cells));

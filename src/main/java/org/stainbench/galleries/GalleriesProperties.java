@@ -10,5 +10,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        (16 Mpx by default, about 64 MB while the figure is drawn); larger requests get a 400
  */
 @ConfigurationProperties("stainbench.galleries")
-record GalleriesProperties(@DefaultValue("16777216") long figureMaxPixels) {
-}
+record GalleriesProperties(@DefaultValue("16777216") long figureMaxPixels) {}

@@ -1,10 +1,9 @@
 package org.stainbench.galleries;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import java.security.Principal;
 import java.time.Clock;
 import java.util.List;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -17,8 +16,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 
 /**
  * The galleries (full page, and the gallery alone for htmx), the compare view, and the exports. A random gallery
@@ -48,20 +45,30 @@ class GalleryController {
     }
 
     @GetMapping({"/galleries/random", "/galleries/best-worst"})
-    String gallery(GalleryForm form, jakarta.servlet.http.HttpServletRequest request,
-                   jakarta.servlet.http.HttpServletResponse response, Model model) {
+    String gallery(
+            GalleryForm form,
+            jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response,
+            Model model) {
         return gallery(form, request, response, model, false);
     }
 
     @HxRequest
     @GetMapping({"/galleries/random", "/galleries/best-worst"})
-    String galleryFragment(GalleryForm form, jakarta.servlet.http.HttpServletRequest request,
-                           jakarta.servlet.http.HttpServletResponse response, Model model) {
+    String galleryFragment(
+            GalleryForm form,
+            jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response,
+            Model model) {
         return gallery(form, request, response, model, true);
     }
 
-    private String gallery(GalleryForm form, jakarta.servlet.http.HttpServletRequest request,
-                           jakarta.servlet.http.HttpServletResponse response, Model model, boolean hx) {
+    private String gallery(
+            GalleryForm form,
+            jakarta.servlet.http.HttpServletRequest request,
+            jakarta.servlet.http.HttpServletResponse response,
+            Model model,
+            boolean hx) {
         String mode = request.getRequestURI().endsWith(Galleries.BEST_WORST) ? Galleries.BEST_WORST : Galleries.RANDOM;
         GalleryQuery q;
         try {
@@ -89,26 +96,33 @@ class GalleryController {
         model.addAttribute("g", g);
         model.addAttribute("mode", mode);
         model.addAttribute("query", g.query().query(mode));
-        // tabs keep the source and checkpoints (never an empty "source="); the random tab keeps the seed when it has one
+        // tabs keep the source and checkpoints (never an empty "source="); the random tab keeps the seed when it has
+        // one
         model.addAttribute("tabRandom", "/galleries/random?" + g.query().query(Galleries.RANDOM));
         model.addAttribute("tabBestWorst", "/galleries/best-worst?" + g.query().query(Galleries.BEST_WORST));
         if (hx && response != null) {
             // the address bar shows the pinned permalink, not the form's fields as sent
             response.setHeader("HX-Push-Url", g.permalink());
         }
-        model.addAttribute("reshuffle", Galleries.RANDOM.equals(mode)
-                ? "/galleries/random?" + g.query().withSeed(g.query().nextSeed()).query(mode) : null);
+        model.addAttribute(
+                "reshuffle",
+                Galleries.RANDOM.equals(mode)
+                        ? "/galleries/random?"
+                                + g.query().withSeed(g.query().nextSeed()).query(mode)
+                        : null);
         return hx ? "galleries/gallery :: gallery" : "galleries/gallery";
     }
 
     @GetMapping("/galleries/{mode}/compare")
-    String compare(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "0") int row, Model model) {
+    String compare(
+            @PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "0") int row, Model model) {
         return compare(mode, form, row, model, false);
     }
 
     @HxRequest
     @GetMapping("/galleries/{mode}/compare")
-    String compareFragment(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "0") int row, Model model) {
+    String compareFragment(
+            @PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "0") int row, Model model) {
         return compare(mode, form, row, model, true);
     }
 
@@ -117,7 +131,8 @@ class GalleryController {
         GalleryQuery q = form.pinned();
         Galleries.Gallery g = galleries.build(m, q);
         if (g.rows().isEmpty()) {
-            throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "The gallery has no tiles to compare.");
+            throw new ResponseStatusException(
+                    org.springframework.http.HttpStatus.NOT_FOUND, "The gallery has no tiles to compare.");
         }
         int r = Math.floorMod(row, g.rows().size());
         String base = "/galleries/" + m + "/compare?" + g.query().query(m) + "&row=";
@@ -132,8 +147,8 @@ class GalleryController {
     }
 
     @GetMapping("/galleries/{mode}/figure.png")
-    ResponseEntity<byte[]> figure(@PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "256") int cell,
-                                  Principal who) {
+    ResponseEntity<byte[]> figure(
+            @PathVariable String mode, GalleryForm form, @RequestParam(defaultValue = "256") int cell, Principal who) {
         String m = mode(mode);
         byte[] png;
         try {
@@ -141,8 +156,15 @@ class GalleryController {
         } catch (IllegalArgumentException e) {
             throw new ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST, e.getMessage(), e);
         }
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).cacheControl(CacheControl.noStore())
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".png").build().toString())
+        return ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_PNG)
+                .cacheControl(CacheControl.noStore())
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename("gallery-" + m + ".png")
+                                .build()
+                                .toString())
                 .body(png);
     }
 
@@ -150,8 +172,14 @@ class GalleryController {
     ResponseEntity<StreamingResponseBody> zip(@PathVariable String mode, GalleryForm form, Principal who) {
         String m = mode(mode);
         Galleries.Gallery g = galleries.forZip(m, form.pinned(), who.getName());
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/zip"))
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename("gallery-" + m + ".zip").build().toString())
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("application/zip"))
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename("gallery-" + m + ".zip")
+                                .build()
+                                .toString())
                 .body(out -> galleries.zip(g, out));
     }
 }

@@ -14,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import javax.imageio.ImageIO;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.tiles.QualityMeasures;
@@ -52,10 +50,15 @@ class GalleryExport {
         int c = cellSize(cell);
         long pixels = (long) Math.max(rows, 0) * Math.max(cols, 0) * c * c;
         if (pixels > maxPixels) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            throw new IllegalArgumentException(String.format(
+                    java.util.Locale.ROOT,
                     "The figure would hold %d rows × %d columns of %d px cells = %.1f Mpx, more than the limit of %.1f Mpx "
-                    + "(stainbench.galleries.figure-max-pixels): choose fewer rows or checkpoints, or a smaller cell.",
-                    rows, cols, c, pixels / 1e6, maxPixels / 1e6));
+                            + "(stainbench.galleries.figure-max-pixels): choose fewer rows or checkpoints, or a smaller cell.",
+                    rows,
+                    cols,
+                    c,
+                    pixels / 1e6,
+                    maxPixels / 1e6));
         }
     }
 
@@ -139,7 +142,8 @@ class GalleryExport {
 
     /** Full-resolution PNG tiles named {@code r<row>_c<column>_<name>.png} and {@code gallery.csv}. */
     void zip(Galleries.Gallery g, OutputStream os) throws IOException {
-        StringBuilder csv = new StringBuilder("# ").append(g.permalink()).append('\n').append(CSV_HEADER);
+        StringBuilder csv =
+                new StringBuilder("# ").append(g.permalink()).append('\n').append(CSV_HEADER);
         try (ZipOutputStream zip = new ZipOutputStream(os)) {
             for (int i = 0; i < g.rows().size(); i++) {
                 Galleries.Row r = g.rows().get(i);
@@ -151,18 +155,37 @@ class GalleryExport {
                     ImageIO.write(image(tiles.read(cell.archiveId(), cell.index())), "png", zip);
                     zip.closeEntry();
                     QualityMeasures q = cell.quality();
-                    csv.append(i + 1).append(',').append(csv(r.label())).append(',').append(csv(col.title())).append(',')
-                            .append(col.checkpointId() == null ? "" : col.checkpointId()).append(',')
-                            .append(csv(r.sourceArchiveName())).append(',').append(cell.archiveId()).append(',')
-                            .append(cell.index()).append(',').append(file).append(',');
+                    csv.append(i + 1)
+                            .append(',')
+                            .append(csv(r.label()))
+                            .append(',')
+                            .append(csv(col.title()))
+                            .append(',')
+                            .append(col.checkpointId() == null ? "" : col.checkpointId())
+                            .append(',')
+                            .append(csv(r.sourceArchiveName()))
+                            .append(',')
+                            .append(cell.archiveId())
+                            .append(',')
+                            .append(cell.index())
+                            .append(',')
+                            .append(file)
+                            .append(',');
                     if (q != null) {
-                        csv.append(String.format(Locale.ROOT, "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g", q.saturationStd(),
-                                q.autocorrelation16(), q.laplacianVariance709(), q.dabPositiveFraction(), q.meanDab(),
+                        csv.append(String.format(
+                                Locale.ROOT,
+                                "%.9g,%.9g,%.9g,%.9g,%.9g,%.9g",
+                                q.saturationStd(),
+                                q.autocorrelation16(),
+                                q.laplacianVariance709(),
+                                q.dabPositiveFraction(),
+                                q.meanDab(),
                                 q.meanHematoxylin()));
                     } else {
                         csv.append(",,,,,");
                     }
-                    csv.append(',').append(cell.badness() == null ? "" : String.format(Locale.ROOT, "%.9g", cell.badness()))
+                    csv.append(',')
+                            .append(cell.badness() == null ? "" : String.format(Locale.ROOT, "%.9g", cell.badness()))
                             .append('\n');
                 }
             }

@@ -6,8 +6,16 @@ import java.util.List;
  * The gallery form's fields as the pages, permalinks and exports send them (all optional), bound as one record by
  * every gallery endpoint; {@link GalleryQuery} checks them and fills the defaults.
  */
-record GalleryForm(Long source, List<Long> ck, Integer rows, Long seed, Double minTissue, Double minCenter, Long rank,
-                   Integer scan, Integer k) {
+record GalleryForm(
+        Long source,
+        List<Long> ck,
+        Integer rows,
+        Long seed,
+        Double minTissue,
+        Double minCenter,
+        Long rank,
+        Integer scan,
+        Integer k) {
 
     /** The query as sent (a random gallery without a seed is redirected to a seeded permalink). */
     GalleryQuery query() {

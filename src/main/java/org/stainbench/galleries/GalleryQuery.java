@@ -3,7 +3,6 @@ package org.stainbench.galleries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -19,8 +18,16 @@ import org.springframework.web.util.UriComponentsBuilder;
  * @param scan       tissue-filtered tiles scanned per source archive (best/worst)
  * @param k          best k and worst k
  */
-public record GalleryQuery(Long source, List<Long> checkpoints, int rows, Long seed, double minTissue, double minCenter, Long rank,
-                    int scan, int k) {
+public record GalleryQuery(
+        Long source,
+        List<Long> checkpoints,
+        int rows,
+        Long seed,
+        double minTissue,
+        double minCenter,
+        Long rank,
+        int scan,
+        int k) {
 
     static final int DEFAULT_ROWS = 6;
     static final double DEFAULT_TISSUE = 0.6;
@@ -44,11 +51,26 @@ public record GalleryQuery(Long source, List<Long> checkpoints, int rows, Long s
         }
     }
 
-    static GalleryQuery of(Long source, List<Long> ck, Integer rows, Long seed, Double minTissue, Double minCenter,
-                           Long rank, Integer scan, Integer k) {
-        return new GalleryQuery(source, ck, rows == null ? DEFAULT_ROWS : rows, seed,
-                minTissue == null ? DEFAULT_TISSUE : minTissue, minCenter == null ? DEFAULT_TISSUE : minCenter, rank,
-                scan == null ? DEFAULT_SCAN : scan, k == null ? DEFAULT_K : k);
+    static GalleryQuery of(
+            Long source,
+            List<Long> ck,
+            Integer rows,
+            Long seed,
+            Double minTissue,
+            Double minCenter,
+            Long rank,
+            Integer scan,
+            Integer k) {
+        return new GalleryQuery(
+                source,
+                ck,
+                rows == null ? DEFAULT_ROWS : rows,
+                seed,
+                minTissue == null ? DEFAULT_TISSUE : minTissue,
+                minCenter == null ? DEFAULT_TISSUE : minCenter,
+                rank,
+                scan == null ? DEFAULT_SCAN : scan,
+                k == null ? DEFAULT_K : k);
     }
 
     GalleryQuery withSeed(long s) {

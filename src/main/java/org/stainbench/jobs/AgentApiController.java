@@ -1,7 +1,7 @@
 package org.stainbench.jobs;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -16,8 +16,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
 import org.stainbench.accounts.TokenScope;
 import org.stainbench.jobs.agent.Protocol;
-
-import jakarta.servlet.http.HttpServletRequest;
 
 /** The node agent API. Only NODE-scope tokens; a node works only on the jobs it holds. */
 @RestController
@@ -42,8 +40,10 @@ class AgentApiController {
     }
 
     @PostMapping("/api/nodes/{name}/heartbeat")
-    Protocol.HeartbeatReply heartbeat(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable String name,
-                                      @RequestBody Protocol.Heartbeat beat) {
+    Protocol.HeartbeatReply heartbeat(
+            @AuthenticationPrincipal ApiPrincipal caller,
+            @PathVariable String name,
+            @RequestBody Protocol.Heartbeat beat) {
         return agents.heartbeat(node(caller), name, beat);
     }
 
@@ -56,44 +56,52 @@ class AgentApiController {
 
     /** Long poll: 200 with an assignment (already claimed for this node) or 204 when nothing came in time. */
     @PostMapping("/api/nodes/{name}/poll")
-    ResponseEntity<Protocol.Assignment> poll(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable String name,
-                                             @RequestParam(defaultValue = "20000") long waitMs)
+    ResponseEntity<Protocol.Assignment> poll(
+            @AuthenticationPrincipal ApiPrincipal caller,
+            @PathVariable String name,
+            @RequestParam(defaultValue = "20000") long waitMs)
             throws InterruptedException {
-        return agents.poll(node(caller), name, waitMs).map(ResponseEntity::ok)
+        return agents.poll(node(caller), name, waitMs)
+                .map(ResponseEntity::ok)
                 .orElseGet(() -> ResponseEntity.noContent().build());
     }
 
     @PostMapping("/api/jobs/{id}/start")
-    ResponseEntity<Void> start(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id,
-                               @RequestBody Protocol.Start start) {
+    ResponseEntity<Void> start(
+            @AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id, @RequestBody Protocol.Start start) {
         agents.start(node(caller), id, start);
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/api/jobs/{id}/adopt")
-    Protocol.Assignment adopt(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id,
-                              @RequestBody Protocol.Start start) {
+    Protocol.Assignment adopt(
+            @AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id, @RequestBody Protocol.Start start) {
         return agents.adopt(node(caller), id, start);
     }
 
     @PostMapping("/api/jobs/{id}/log")
-    ResponseEntity<Void> log(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id,
-                             @RequestBody Protocol.LogChunk chunk) {
+    ResponseEntity<Void> log(
+            @AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id, @RequestBody Protocol.LogChunk chunk) {
         agents.log(node(caller), id, chunk);
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/api/jobs/{id}/progress")
-    ResponseEntity<Void> progress(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id,
-                                  @RequestBody Protocol.Progress progress) {
+    ResponseEntity<Void> progress(
+            @AuthenticationPrincipal ApiPrincipal caller,
+            @PathVariable long id,
+            @RequestBody Protocol.Progress progress) {
         agents.progress(node(caller), id, progress);
         return ResponseEntity.noContent().build();
     }
 
     @PutMapping("/api/jobs/{id}/outputs/**")
-    ResponseEntity<Void> output(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id,
-                                @RequestHeader("X-Stainbench-Node") String nodeName,
-                                @RequestHeader("X-Stainbench-Attempt") String token, HttpServletRequest request)
+    ResponseEntity<Void> output(
+            @AuthenticationPrincipal ApiPrincipal caller,
+            @PathVariable long id,
+            @RequestHeader("X-Stainbench-Node") String nodeName,
+            @RequestHeader("X-Stainbench-Attempt") String token,
+            HttpServletRequest request)
             throws IOException {
         String prefix = "/api/jobs/" + id + "/outputs/";
         String uri = java.net.URLDecoder.decode(request.getRequestURI(), java.nio.charset.StandardCharsets.UTF_8);
@@ -103,8 +111,8 @@ class AgentApiController {
     }
 
     @PostMapping("/api/jobs/{id}/finish")
-    ResponseEntity<Void> finish(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id,
-                                @RequestBody Protocol.Finish finish) {
+    ResponseEntity<Void> finish(
+            @AuthenticationPrincipal ApiPrincipal caller, @PathVariable long id, @RequestBody Protocol.Finish finish) {
         agents.finish(node(caller), id, finish);
         return ResponseEntity.noContent().build();
     }
@@ -112,7 +120,7 @@ class AgentApiController {
     @GetMapping("/api/nodes/{name}")
     Protocol.Registration describe(@AuthenticationPrincipal ApiPrincipal caller, @PathVariable String name) {
         NodeRow n = agents.own(node(caller), name);
-        return new Protocol.Registration(n.name(), n.hostname(), n.cpus(), n.memoryMb(), n.gpus(), n.oneJob(),
-                n.agentVersion());
+        return new Protocol.Registration(
+                n.name(), n.hostname(), n.cpus(), n.memoryMb(), n.gpus(), n.oneJob(), n.agentVersion());
     }
 }

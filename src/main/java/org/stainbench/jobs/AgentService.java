@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -43,9 +42,17 @@ class AgentService {
     private final SlurmExecutor slurm;
     private final JobCredentials credentials;
 
-    AgentService(JobStore store, JdbcClient jdbc, JobLogs logs, JobEvents events, QueueSignal signal,
-                 JobsProperties properties, Clock clock, @Value("${stainbench.artifacts.root}") String artifacts,
-                 SlurmExecutor slurm, JobCredentials credentials) {
+    AgentService(
+            JobStore store,
+            JdbcClient jdbc,
+            JobLogs logs,
+            JobEvents events,
+            QueueSignal signal,
+            JobsProperties properties,
+            Clock clock,
+            @Value("${stainbench.artifacts.root}") String artifacts,
+            SlurmExecutor slurm,
+            JobCredentials credentials) {
         this.slurm = slurm;
         this.credentials = credentials;
         this.store = store;
@@ -68,30 +75,61 @@ class AgentService {
         Instant now = clock.instant();
         Optional<NodeRow> existing = node(name);
         if (existing.isPresent() && existing.get().tokenId() != tokenId && online(existing.get(), now)) {
-            throw new ResponseStatusException(HttpStatus.CONFLICT,
-                    "Node '" + name + "' is registered and online with another token.");
+            throw new ResponseStatusException(
+                    HttpStatus.CONFLICT, "Node '" + name + "' is registered and online with another token.");
         }
         if (existing.isPresent()) {
-            jdbc.sql("""
+            jdbc.sql(
+                            """
                     update node set token_id = ?, hostname = ?, cpus = ?, memory_mb = ?, gpu_count = ?, gpu_memory_mb = ?,
                       gpus = ?, one_job = ?, agent_version = ?, last_heartbeat = ?, deregistered_at = null
                     where name = ?""")
-                    .params(tokenId, r.hostname(), r.cpus(), r.memoryMb(), gpus.size(), gpuMemory, Json.write(gpus),
-                            r.oneJob(), r.version(), JobStore.ts(now), name).update();
+                    .params(
+                            tokenId,
+                            r.hostname(),
+                            r.cpus(),
+                            r.memoryMb(),
+                            gpus.size(),
+                            gpuMemory,
+                            Json.write(gpus),
+                            r.oneJob(),
+                            r.version(),
+                            JobStore.ts(now),
+                            name)
+                    .update();
         } else {
-            jdbc.sql("""
+            jdbc.sql(
+                            """
                     insert into node (name, token_id, hostname, cpus, memory_mb, gpu_count, gpu_memory_mb, gpus, one_job,
                       agent_version, registered_at, last_heartbeat) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(name, tokenId, r.hostname() == null ? name : r.hostname(), Math.max(1, r.cpus()),
-                            Math.max(1, r.memoryMb()), gpus.size(), gpuMemory, Json.write(gpus), r.oneJob(),
-                            r.version(), JobStore.ts(now), JobStore.ts(now)).update();
+                    .params(
+                            name,
+                            tokenId,
+                            r.hostname() == null ? name : r.hostname(),
+                            Math.max(1, r.cpus()),
+                            Math.max(1, r.memoryMb()),
+                            gpus.size(),
+                            gpuMemory,
+                            Json.write(gpus),
+                            r.oneJob(),
+                            r.version(),
+                            JobStore.ts(now),
+                            JobStore.ts(now))
+                    .update();
         }
-        return new Protocol.Registered(name, properties.heartbeat().toMillis(), properties.lease().toMillis(),
-                properties.pollWait().toMillis(), properties.cancelGrace().toMillis());
+        return new Protocol.Registered(
+                name,
+                properties.heartbeat().toMillis(),
+                properties.lease().toMillis(),
+                properties.pollWait().toMillis(),
+                properties.cancelGrace().toMillis());
     }
 
     Optional<NodeRow> node(String name) {
-        return jdbc.sql("select * from node where name = ?").param(name).query(NodeRow::map).optional();
+        return jdbc.sql("select * from node where name = ?")
+                .param(name)
+                .query(NodeRow::map)
+                .optional();
     }
 
     List<NodeRow> nodes() {
@@ -99,7 +137,8 @@ class AgentService {
     }
 
     boolean online(NodeRow node, Instant now) {
-        return node.deregisteredAt() == null && node.lastHeartbeat().plus(properties.nodeOffline()).isAfter(now);
+        return node.deregisteredAt() == null
+                && node.lastHeartbeat().plus(properties.nodeOffline()).isAfter(now);
     }
 
     /** The node of this name, if the calling token owns it. */
@@ -115,14 +154,20 @@ class AgentService {
     Protocol.HeartbeatReply heartbeat(long tokenId, String name, Protocol.Heartbeat beat) {
         NodeRow node = own(tokenId, name);
         Instant now = clock.instant();
-        jdbc.sql("update node set last_heartbeat = ? where id = ?").params(JobStore.ts(now), node.id()).update();
+        jdbc.sql("update node set last_heartbeat = ? where id = ?")
+                .params(JobStore.ts(now), node.id())
+                .update();
         Map<Long, String> reply = new LinkedHashMap<>();
         for (Protocol.Held held : beat.jobs() == null ? List.<Protocol.Held>of() : beat.jobs()) {
             Optional<JobRow> job = store.find(held.jobId());
-            boolean holds = job.isPresent() && node.name().equals(job.get().holder())
-                    && held.token() != null && held.token().equals(job.get().attemptToken())
+            boolean holds = job.isPresent()
+                    && node.name().equals(job.get().holder())
+                    && held.token() != null
+                    && held.token().equals(job.get().attemptToken())
                     && store.extendLease(held.jobId(), held.token(), now.plus(properties.lease()));
-            reply.put(held.jobId(), !holds ? "lost" : job.get().cancelRequested() && agentMayStop(job.get()) ? "cancel" : "ok");
+            reply.put(
+                    held.jobId(),
+                    !holds ? "lost" : job.get().cancelRequested() && agentMayStop(job.get()) ? "cancel" : "ok");
         }
         return new Protocol.HeartbeatReply(reply);
     }
@@ -134,8 +179,11 @@ class AgentService {
 
     /** Whether the node's agent deregistered (or the node is gone); read afresh on every round of a long poll. */
     private boolean deregistered(long nodeId) {
-        return jdbc.sql("select deregistered_at from node where id = ?").param(nodeId).query(
-                (rs, row) -> rs.getObject(1) != null).optional().orElse(true);
+        return jdbc.sql("select deregistered_at from node where id = ?")
+                .param(nodeId)
+                .query((rs, row) -> rs.getObject(1) != null)
+                .optional()
+                .orElse(true);
     }
 
     /**
@@ -146,15 +194,23 @@ class AgentService {
     void deregister(long tokenId, String name) {
         NodeRow node = own(tokenId, name);
         Instant now = clock.instant();
-        jdbc.sql("update node set deregistered_at = ? where id = ?").params(JobStore.ts(now), node.id()).update();
+        jdbc.sql("update node set deregistered_at = ? where id = ?")
+                .params(JobStore.ts(now), node.id())
+                .update();
         int n = 0;
         for (JobRow job : store.heldBy(node.name())) {
             if (job.state() == JobState.ASSIGNED && job.executor() == Executor.AGENT) {
                 n += store.unclaim(job.id(), job.attemptToken(), node.name() + " deregistered before starting it", now)
-                        ? 1 : 0;
-            } else if (!node.oneJob() && job.executor() == Executor.AGENT && store.requeueOrLose(job.id(),
-                    job.attemptToken(), node.name() + " deregistered (its agent shut down)",
-                    now.plus(properties.backoffFor(job.attempt())), now)) {
+                        ? 1
+                        : 0;
+            } else if (!node.oneJob()
+                    && job.executor() == Executor.AGENT
+                    && store.requeueOrLose(
+                            job.id(),
+                            job.attemptToken(),
+                            node.name() + " deregistered (its agent shut down)",
+                            now.plus(properties.backoffFor(job.attempt())),
+                            now)) {
                 events.finished(job.id());
                 n++;
             }
@@ -170,16 +226,19 @@ class AgentService {
         if (deregistered(node.id())) {
             throw new IllegalArgumentException("Node '" + name + "' is deregistered; register it again first.");
         }
-        long deadline = System.nanoTime() + Math.min(waitMs, properties.pollWait().toMillis()) * 1_000_000L;
+        long deadline =
+                System.nanoTime() + Math.min(waitMs, properties.pollWait().toMillis()) * 1_000_000L;
         while (true) {
             if (deregistered(node.id())) {
-                return Optional.empty();   // the agent shut down while this poll waited
+                return Optional.empty(); // the agent shut down while this poll waited
             }
             long seen = signal.version();
             Instant now = clock.instant();
-            jdbc.sql("update node set last_heartbeat = ? where id = ?").params(JobStore.ts(now), node.id()).update();
-            List<Long> ids = store.satisfiableIds(node.gpuCount(), node.gpuMemoryMb(), node.cpus(), node.memoryMb(),
-                    now, 32);
+            jdbc.sql("update node set last_heartbeat = ? where id = ?")
+                    .params(JobStore.ts(now), node.id())
+                    .update();
+            List<Long> ids =
+                    store.satisfiableIds(node.gpuCount(), node.gpuMemoryMb(), node.cpus(), node.memoryMb(), now, 32);
             // Nodes start at different places in the oldest few, so concurrent polls rarely race for one row.
             int start = ids.isEmpty() ? 0 : (int) (node.id() % Math.min(ids.size(), 8));
             for (int k = 0; k < ids.size(); k++) {
@@ -202,9 +261,19 @@ class AgentService {
         if (spec == null) {
             spec = new CommandSpec("", Map.of(), List.of(), List.of(), null, null, null, null);
         }
-        return new Protocol.Assignment(job.id(), claim.attempt(), claim.token(), job.title(), spec.command(),
-                spec.environment(), spec.inputs(), spec.outputs(), job.resources().gpus(),
-                job.resources().timeLimit().toSeconds(), properties.mlflowTrackingUri(), spec.mlflowRunId(),
+        return new Protocol.Assignment(
+                job.id(),
+                claim.attempt(),
+                claim.token(),
+                job.title(),
+                spec.command(),
+                spec.environment(),
+                spec.inputs(),
+                spec.outputs(),
+                job.resources().gpus(),
+                job.resources().timeLimit().toSeconds(),
+                properties.mlflowTrackingUri(),
+                spec.mlflowRunId(),
                 credentials.mint(claim.token()));
     }
 
@@ -212,7 +281,9 @@ class AgentService {
     JobRow held(long tokenId, String nodeName, long jobId, String token) {
         NodeRow node = own(tokenId, nodeName);
         JobRow job = store.find(jobId).orElseThrow(() -> new IllegalArgumentException("No job " + jobId + "."));
-        if (!node.name().equals(job.holder()) || token == null || !token.equals(job.attemptToken())
+        if (!node.name().equals(job.holder())
+                || token == null
+                || !token.equals(job.attemptToken())
                 || job.state().isFinal()) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
         }
@@ -238,7 +309,9 @@ class AgentService {
     Protocol.Assignment adopt(long tokenId, long jobId, Protocol.Start start) {
         NodeRow node = own(tokenId, start.node());
         JobRow job = store.find(jobId).orElseThrow(() -> new IllegalArgumentException("No job " + jobId + "."));
-        if (job.executor() != Executor.SLURM || start.token() == null || !start.token().equals(job.attemptToken())) {
+        if (job.executor() != Executor.SLURM
+                || start.token() == null
+                || !start.token().equals(job.attemptToken())) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
         }
         Instant now = clock.instant();
@@ -246,8 +319,10 @@ class AgentService {
             if (!store.markRunning(jobId, start.token(), node.name(), now.plus(properties.lease()), now)) {
                 throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);
             }
-            logs.append(jobId, "--- attempt " + job.attempt() + " on " + node.name() + " (Slurm job "
-                    + job.externalId() + ") at " + now);
+            logs.append(
+                    jobId,
+                    "--- attempt " + job.attempt() + " on " + node.name() + " (Slurm job " + job.externalId() + ") at "
+                            + now);
         }
         return assignment(job, new Claim(jobId, job.attempt(), start.token()));
     }
@@ -273,16 +348,28 @@ class AgentService {
         if (clean.isBlank() || clean.startsWith("/") || clean.contains("..")) {
             throw new IllegalArgumentException("Bad output name '" + name + "'.");
         }
-        Path target = artifacts.resolve("jobs").resolve(Long.toString(jobId)).resolve("attempt-" + job.attempt())
-                .resolve(clean).normalize();
+        Path target = artifacts
+                .resolve("jobs")
+                .resolve(Long.toString(jobId))
+                .resolve("attempt-" + job.attempt())
+                .resolve(clean)
+                .normalize();
         try {
             Files.createDirectories(target.getParent());
             Sha256.Copied c = Sha256.copy(body, target);
-            jdbc.sql("""
+            jdbc.sql(
+                            """
                     insert into job_output (job_id, attempt, name, size_bytes, sha256, path, created_at)
                     values (?, ?, ?, ?, ?, ?, ?)""")
-                    .params(jobId, job.attempt(), clean, c.size(), c.sha256(),
-                            artifacts.relativize(target).toString(), JobStore.ts(clock.instant())).update();
+                    .params(
+                            jobId,
+                            job.attempt(),
+                            clean,
+                            c.size(),
+                            c.sha256(),
+                            artifacts.relativize(target).toString(),
+                            JobStore.ts(clock.instant()))
+                    .update();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -290,9 +377,11 @@ class AgentService {
 
     void finish(long tokenId, long jobId, Protocol.Finish f) {
         JobRow job = held(tokenId, f.node(), jobId, f.token());
-        JobState state = f.cancelled() || (job.cancelRequested() && f.exitCode() != 0) ? JobState.CANCELLED
+        JobState state = f.cancelled() || (job.cancelRequested() && f.exitCode() != 0)
+                ? JobState.CANCELLED
                 : f.exitCode() == 0 ? JobState.SUCCEEDED : JobState.FAILED;
-        String error = state == JobState.FAILED ? (f.error() == null ? "exit code " + f.exitCode() : f.error())
+        String error = state == JobState.FAILED
+                ? (f.error() == null ? "exit code " + f.exitCode() : f.error())
                 : state == JobState.CANCELLED ? "cancelled" : null;
         if (!store.finish(jobId, f.token(), state, f.exitCode(), error, clock.instant())) {
             throw new ResponseStatusException(HttpStatus.CONFLICT, STALE);

@@ -14,9 +14,17 @@ import java.util.Map;
  * @param outputs     file names, relative to the work folder, the agent uploads when the job ends
  * @param mlflowRunId given to the job as {@code MLFLOW_RUN_ID} when not null
  */
-public record CommandJob(String type, String title, String command, Map<String, String> environment,
-                         List<String> inputs, List<String> outputs, Resources resources, String submittedBy,
-                         String mlflowRunId, boolean slurm) {
+public record CommandJob(
+        String type,
+        String title,
+        String command,
+        Map<String, String> environment,
+        List<String> inputs,
+        List<String> outputs,
+        Resources resources,
+        String submittedBy,
+        String mlflowRunId,
+        boolean slurm) {
 
     public CommandJob {
         environment = environment == null ? Map.of() : Map.copyOf(environment);
@@ -28,7 +36,7 @@ public record CommandJob(String type, String title, String command, Map<String, 
 
     /** A shell command for any node agent with the given resources. */
     public static CommandJob shell(String title, String command, Resources resources, String submittedBy) {
-        return new CommandJob("command", title, command, Map.of(), List.of(), List.of(), resources, submittedBy,
-                null, false);
+        return new CommandJob(
+                "command", title, command, Map.of(), List.of(), List.of(), resources, submittedBy, null, false);
     }
 }

@@ -8,8 +8,15 @@ import java.util.Map;
  * environment, input artifacts, declared outputs (file names relative to the job's work folder),
  * the MLflow run it reports to, and Slurm placement.
  */
-record CommandSpec(String command, Map<String, String> environment, List<String> inputs, List<String> outputs,
-                   String mlflowRunId, String partition, String account, String template) {
+record CommandSpec(
+        String command,
+        Map<String, String> environment,
+        List<String> inputs,
+        List<String> outputs,
+        String mlflowRunId,
+        String partition,
+        String account,
+        String template) {
 
     CommandSpec {
         environment = environment == null ? Map.of() : Map.copyOf(environment);

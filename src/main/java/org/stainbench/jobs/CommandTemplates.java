@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -24,13 +23,20 @@ import org.stainbench.shell.ActivitySubject;
 class CommandTemplates {
 
     /** A declared parameter; a null default means the launcher must give a value. */
-    record Parameter(String name, String defaultValue) {
-    }
+    record Parameter(String name, String defaultValue) {}
 
-    record Template(long id, String name, String description, String command, List<Parameter> parameters,
-                    Map<String, String> environment, List<String> inputs, List<String> outputs, Resources resources,
-                    String updatedBy, java.time.Instant updatedAt) {
-    }
+    record Template(
+            long id,
+            String name,
+            String description,
+            String command,
+            List<Parameter> parameters,
+            Map<String, String> environment,
+            List<String> inputs,
+            List<String> outputs,
+            Resources resources,
+            String updatedBy,
+            java.time.Instant updatedAt) {}
 
     private final JdbcClient jdbc;
     private final JobQueue queue;
@@ -45,29 +51,55 @@ class CommandTemplates {
     }
 
     List<Template> all() {
-        return jdbc.sql("select * from command_template order by name").query(this::map).list();
+        return jdbc.sql("select * from command_template order by name")
+                .query(this::map)
+                .list();
     }
 
     Optional<Template> find(long id) {
-        return jdbc.sql("select * from command_template where id = ?").param(id).query(this::map).optional();
+        return jdbc.sql("select * from command_template where id = ?")
+                .param(id)
+                .query(this::map)
+                .optional();
     }
 
     /**
      * Checks and saves (id null: new), recorded in the activity trail. Every problem is an IllegalArgumentException
      * with a clear message.
      */
-    long save(Long id, String name, String description, String command, List<Parameter> parameters,
-              Map<String, String> environment, List<String> inputs, List<String> outputs, Resources resources,
-              String by) {
+    long save(
+            Long id,
+            String name,
+            String description,
+            String command,
+            List<Parameter> parameters,
+            Map<String, String> environment,
+            List<String> inputs,
+            List<String> outputs,
+            Resources resources,
+            String by) {
         long saved = write(id, name, description, command, parameters, environment, inputs, outputs, resources, by);
-        activity.publishEvent(Activity.of(by, id == null ? "registered" : "edited", "command template", saved,
-                (id == null ? "Created" : "Edited") + " command template '" + name.trim() + "'", "/jobs/templates/" + saved));
+        activity.publishEvent(Activity.of(
+                by,
+                id == null ? "registered" : "edited",
+                "command template",
+                saved,
+                (id == null ? "Created" : "Edited") + " command template '" + name.trim() + "'",
+                "/jobs/templates/" + saved));
         return saved;
     }
 
-    private long write(Long id, String name, String description, String command, List<Parameter> parameters,
-                       Map<String, String> environment, List<String> inputs, List<String> outputs, Resources resources,
-                       String by) {
+    private long write(
+            Long id,
+            String name,
+            String description,
+            String command,
+            List<Parameter> parameters,
+            Map<String, String> environment,
+            List<String> inputs,
+            List<String> outputs,
+            Resources resources,
+            String by) {
         String n = name == null ? "" : name.trim();
         if (!n.matches("[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}")) {
             throw new IllegalArgumentException("A template name is 1–128 letters, digits, spaces, '.', '_' or '-'.");
@@ -78,7 +110,8 @@ class CommandTemplates {
         Set<String> declared = new java.util.LinkedHashSet<>();
         for (Parameter p : parameters) {
             if (!TemplateText.NAME.matcher(p.name()).matches()) {
-                throw new IllegalArgumentException("'" + p.name() + "' is not a valid parameter name (letters, digits, '_').");
+                throw new IllegalArgumentException(
+                        "'" + p.name() + "' is not a valid parameter name (letters, digits, '_').");
             }
             if (!declared.add(p.name())) {
                 throw new IllegalArgumentException("Parameter '" + p.name() + "' is declared twice.");
@@ -95,34 +128,57 @@ class CommandTemplates {
         for (String o : outputs) {
             checkUses("output " + o, o, declared);
             if (o.startsWith("/") || o.contains("..")) {
-                throw new IllegalArgumentException("Output '" + o + "' must be a file name inside the job's work folder.");
+                throw new IllegalArgumentException(
+                        "Output '" + o + "' must be a file name inside the job's work folder.");
             }
         }
         for (String i : inputs) {
             checkUses("input " + i, i, declared);
         }
-        Long other = jdbc.sql("select id from command_template where name = ?").param(n).query(Long.class)
-                .optional().orElse(null);
+        Long other = jdbc.sql("select id from command_template where name = ?")
+                .param(n)
+                .query(Long.class)
+                .optional()
+                .orElse(null);
         if (other != null && !other.equals(id)) {
             throw new IllegalArgumentException("A template named '" + n + "' already exists.");
         }
-        Object[] values = {n, blankToNull(description), command, Json.write(parameters), Json.write(environment),
-                Json.write(inputs), Json.write(outputs), resources.gpus(), resources.gpuMemoryMb(), resources.cpus(),
-                resources.memoryMb(), resources.timeLimit().toSeconds(), by, JobStore.ts(clock.instant())};
+        Object[] values = {
+            n,
+            blankToNull(description),
+            command,
+            Json.write(parameters),
+            Json.write(environment),
+            Json.write(inputs),
+            Json.write(outputs),
+            resources.gpus(),
+            resources.gpuMemoryMb(),
+            resources.cpus(),
+            resources.memoryMb(),
+            resources.timeLimit().toSeconds(),
+            by,
+            JobStore.ts(clock.instant())
+        };
         if (id == null) {
             var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
-            jdbc.sql("""
+            jdbc.sql(
+                            """
                     insert into command_template (name, description, command, parameters, environment, inputs, outputs,
                       gpus, gpu_memory_mb, cpus, memory_mb, time_limit_s, updated_by, updated_at)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""").params(values).update(keys, "id");
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    .params(values)
+                    .update(keys, "id");
             return keys.getKey().longValue();
         }
         List<Object> args = new ArrayList<>(java.util.Arrays.asList(values)); // values may hold nulls (no description)
         args.add(id);
-        int n2 = jdbc.sql("""
+        int n2 = jdbc.sql(
+                        """
                 update command_template set name = ?, description = ?, command = ?, parameters = ?, environment = ?,
                   inputs = ?, outputs = ?, gpus = ?, gpu_memory_mb = ?, cpus = ?, memory_mb = ?, time_limit_s = ?,
-                  updated_by = ?, updated_at = ? where id = ?""").params(args).update();
+                  updated_by = ?, updated_at = ? where id = ?""")
+                .params(args)
+                .update();
         if (n2 != 1) {
             throw new IllegalArgumentException("No template with id " + id + ".");
         }
@@ -150,14 +206,37 @@ class CommandTemplates {
         }
         Map<String, String> env = new LinkedHashMap<>();
         t.environment().forEach((k, v) -> env.put(k, TemplateText.render(v, values, false)));
-        List<String> outputs = t.outputs().stream().map(o -> TemplateText.render(o, values, false)).toList();
-        List<String> inputs = t.inputs().stream().map(o -> TemplateText.render(o, values, false)).toList();
-        String title = t.name() + " " + values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .reduce((a, b) -> a + " " + b).orElse("");
-        long job = queue.submitCommand(new CommandJob("command", title.trim(),
-                TemplateText.render(t.command(), values, true), env, inputs, outputs, t.resources(), by, mlflowRunId,
-                slurm), t.name(), values);
-        activity.publishEvent(Activity.of(by, "launched", ActivitySubject.JOB, job, "Launched job " + job + " from command template " + id,
+        List<String> outputs = t.outputs().stream()
+                .map(o -> TemplateText.render(o, values, false))
+                .toList();
+        List<String> inputs = t.inputs().stream()
+                .map(o -> TemplateText.render(o, values, false))
+                .toList();
+        String title = t.name() + " "
+                + values.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .reduce((a, b) -> a + " " + b)
+                        .orElse("");
+        long job = queue.submitCommand(
+                new CommandJob(
+                        "command",
+                        title.trim(),
+                        TemplateText.render(t.command(), values, true),
+                        env,
+                        inputs,
+                        outputs,
+                        t.resources(),
+                        by,
+                        mlflowRunId,
+                        slurm),
+                t.name(),
+                values);
+        activity.publishEvent(Activity.of(
+                by,
+                "launched",
+                ActivitySubject.JOB,
+                job,
+                "Launched job " + job + " from command template " + id,
                 "/jobs/" + job));
         return job;
     }
@@ -176,13 +255,22 @@ class CommandTemplates {
     }
 
     private Template map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
-        return new Template(rs.getLong("id"), rs.getString("name"), rs.getString("description"),
+        return new Template(
+                rs.getLong("id"),
+                rs.getString("name"),
+                rs.getString("description"),
                 rs.getString("command"),
                 List.of(Json.read(rs.getString("parameters"), Parameter[].class)),
-                Json.stringMap(rs.getString("environment")), Json.stringList(rs.getString("inputs")),
+                Json.stringMap(rs.getString("environment")),
+                Json.stringList(rs.getString("inputs")),
                 Json.stringList(rs.getString("outputs")),
-                new Resources(rs.getInt("gpus"), rs.getLong("gpu_memory_mb"), rs.getInt("cpus"), rs.getLong("memory_mb"),
-                        Duration.ofSeconds(rs.getLong("time_limit_s"))), rs.getString("updated_by"),
+                new Resources(
+                        rs.getInt("gpus"),
+                        rs.getLong("gpu_memory_mb"),
+                        rs.getInt("cpus"),
+                        rs.getLong("memory_mb"),
+                        Duration.ofSeconds(rs.getLong("time_limit_s"))),
+                rs.getString("updated_by"),
                 JobRow.instant(rs, "updated_at"));
     }
 }

@@ -9,8 +9,7 @@ import java.util.Set;
  */
 public final class CommandText {
 
-    private CommandText() {
-    }
+    private CommandText() {}
 
     /** The parameter names a template uses, in order of first appearance. */
     public static Set<String> parameters(String template) {

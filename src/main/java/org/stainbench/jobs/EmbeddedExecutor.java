@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -42,11 +41,19 @@ class EmbeddedExecutor implements SmartLifecycle {
     private final List<Thread> workers = new ArrayList<>();
     /** Attempts running here (job id → attempt token), whose leases the heartbeat renews. */
     final Map<Long, String> held = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Periodic heartbeat = new Periodic("embedded-lease-heartbeat", log);
     private volatile boolean running;
 
-    EmbeddedExecutor(JobStore store, JobQueue queue, JobLogs logs, JobEvents events, QueueSignal signal,
-                     JobsProperties properties, Clock clock, JobInstance instance) {
+    EmbeddedExecutor(
+            JobStore store,
+            JobQueue queue,
+            JobLogs logs,
+            JobEvents events,
+            QueueSignal signal,
+            JobsProperties properties,
+            Clock clock,
+            JobInstance instance) {
         this.store = store;
         this.queue = queue;
         this.logs = logs;
@@ -65,7 +72,11 @@ class EmbeddedExecutor implements SmartLifecycle {
         }
         running = true;
         if (instance.several()) {
-            long every = Math.max(100, Math.min(properties.heartbeat().toMillis(), properties.lease().toMillis() / 3));
+            long every = Math.max(
+                    100,
+                    Math.min(
+                            properties.heartbeat().toMillis(),
+                            properties.lease().toMillis() / 3));
             heartbeat.start(Duration.ofMillis(every), this::renewLeases);
         }
         for (int i = 0; i < properties.embeddedWorkers(); i++) {
@@ -80,7 +91,8 @@ class EmbeddedExecutor implements SmartLifecycle {
     int requeueOrphans(String why) {
         int n = 0;
         Instant now = clock.instant();
-        List<JobRow> orphans = instance.several() ? store.embeddedToRecover(now, instance.holderPrefix())
+        List<JobRow> orphans = instance.several()
+                ? store.embeddedToRecover(now, instance.holderPrefix())
                 : store.active(Executor.EMBEDDED);
         for (JobRow job : orphans) {
             if (store.requeueOrLose(job.id(), job.attemptToken(), why, now, now)) {
@@ -101,10 +113,13 @@ class EmbeddedExecutor implements SmartLifecycle {
         for (Map.Entry<Long, String> e : held.entrySet()) {
             if (store.extendLease(e.getKey(), e.getValue(), until)) {
                 n++;
-            } else if (held.containsKey(e.getKey()) && store.find(e.getKey())
-                    .filter(j -> !j.state().isFinal() && !e.getValue().equals(j.attemptToken())).isPresent()) {
+            } else if (held.containsKey(e.getKey())
+                    && store.find(e.getKey())
+                            .filter(j -> !j.state().isFinal() && !e.getValue().equals(j.attemptToken()))
+                            .isPresent()) {
                 // not merely finished a moment ago: the lease ran out (this instance stalled) and another took it
-                log.warn("Embedded job {}: this attempt's lease was taken back (another instance re-queued it)",
+                log.warn(
+                        "Embedded job {}: this attempt's lease was taken back (another instance re-queued it)",
                         e.getKey());
             }
         }
@@ -200,7 +215,9 @@ class EmbeddedExecutor implements SmartLifecycle {
         try {
             handler.get().run(context);
             context.flushProgress();
-            finish(claim, context.isCancelled() ? JobState.CANCELLED : JobState.SUCCEEDED,
+            finish(
+                    claim,
+                    context.isCancelled() ? JobState.CANCELLED : JobState.SUCCEEDED,
                     context.isCancelled() ? "cancelled" : null);
         } catch (Exception | Error e) {
             if (!running) {
@@ -210,7 +227,8 @@ class EmbeddedExecutor implements SmartLifecycle {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
             logs.append(id, trace.toString());
-            String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+            String message = e.getMessage() == null || e.getMessage().isBlank()
+                    ? e.getClass().getSimpleName()
                     : e.getMessage();
             finish(claim, context.isCancelled() ? JobState.CANCELLED : JobState.FAILED, message);
         }
@@ -274,7 +292,11 @@ class EmbeddedExecutor implements SmartLifecycle {
 
         synchronized void flushProgress() {
             if (pending != null) {
-                store.progress(claim.jobId(), claim.token(), pending[0], pending[1],
+                store.progress(
+                        claim.jobId(),
+                        claim.token(),
+                        pending[0],
+                        pending[1],
                         pendingUnit == null ? null : pendingUnit.substring(0, Math.min(32, pendingUnit.length())));
                 pending = null;
             }
@@ -293,7 +315,8 @@ class EmbeddedExecutor implements SmartLifecycle {
             long now = System.currentTimeMillis();
             if (now - lastCancelCheck >= CANCEL_CHECK_EVERY_MS) {
                 lastCancelCheck = now;
-                cancelled = store.find(claim.jobId()).map(JobRow::cancelRequested).orElse(true);
+                cancelled =
+                        store.find(claim.jobId()).map(JobRow::cancelRequested).orElse(true);
             }
             return cancelled;
         }

@@ -10,7 +10,8 @@ class JobCounts {
 
     @Bean
     InventoryCount jobsRunning(JobViews views) {
-        return InventoryCount.of("jobs running", () -> views.countIn("ASSIGNED", "SUBMITTED", "RUNNING"), "/jobs?state=RUNNING", 60);
+        return InventoryCount.of(
+                "jobs running", () -> views.countIn("ASSIGNED", "SUBMITTED", "RUNNING"), "/jobs?state=RUNNING", 60);
     }
 
     @Bean

@@ -3,7 +3,6 @@ package org.stainbench.jobs;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.stainbench.accounts.ApiPrincipal;
@@ -38,7 +37,8 @@ class JobCredentials implements CredentialResolver {
         RANDOM.nextBytes(bytes);
         String secret = JOB_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         int n = jdbc.sql("update job_attempt set credential_hash = ? where token = ?")
-                .params(hash(secret), attemptToken).update();
+                .params(hash(secret), attemptToken)
+                .update();
         if (n != 1) {
             throw new IllegalStateException("No attempt to mint a credential for.");
         }
@@ -50,13 +50,17 @@ class JobCredentials implements CredentialResolver {
         if (secret == null || !secret.startsWith(JOB_PREFIX)) {
             return Optional.empty();
         }
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                 select a.id, a.job_id, a.attempt, j.submitted_by from job_attempt a join job j on j.id = a.job_id
                 where a.credential_hash = ? and a.ended_at is null and j.attempt_token = a.token
                   and j.state in ('ASSIGNED','RUNNING')""")
                 .param(hash(secret))
-                .query((rs, row) -> new ApiPrincipal(rs.getString("submitted_by"), rs.getLong("id"),
-                        "job " + rs.getLong("job_id") + " attempt " + rs.getInt("attempt"), TokenScope.JOB))
+                .query((rs, row) -> new ApiPrincipal(
+                        rs.getString("submitted_by"),
+                        rs.getLong("id"),
+                        "job " + rs.getLong("job_id") + " attempt " + rs.getInt("attempt"),
+                        TokenScope.JOB))
                 .optional();
     }
 

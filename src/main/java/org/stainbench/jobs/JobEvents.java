@@ -42,7 +42,9 @@ class JobEvents {
     }
 
     private void publish(long jobId) {
-        store.find(jobId).filter(j -> j.state().isFinal()).ifPresent(j -> fresh.executeWithoutResult(s ->
-                publisher.publishEvent(new JobFinished(j.id(), j.type(), j.state(), j.params(), j.error()))));
+        store.find(jobId)
+                .filter(j -> j.state().isFinal())
+                .ifPresent(j -> fresh.executeWithoutResult(s ->
+                        publisher.publishEvent(new JobFinished(j.id(), j.type(), j.state(), j.params(), j.error()))));
     }
 }

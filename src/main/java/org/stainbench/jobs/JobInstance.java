@@ -2,7 +2,6 @@ package org.stainbench.jobs;
 
 import java.net.InetAddress;
 import java.util.UUID;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -25,8 +24,9 @@ final class JobInstance {
     private final boolean several;
     private final String id;
 
-    JobInstance(@Value("${stainbench.jobs.several-instances:false}") boolean several,
-                @Value("${stainbench.jobs.instance-id:}") String configured) {
+    JobInstance(
+            @Value("${stainbench.jobs.several-instances:false}") boolean several,
+            @Value("${stainbench.jobs.instance-id:}") String configured) {
         this.several = several;
         this.id = configured == null || configured.isBlank() ? generated() : configured.strip();
     }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -74,7 +73,8 @@ class JobLogs {
             try {
                 byte[] current = readTail(current(jobId), maxBytesWanted);
                 byte[] older = current.length < maxBytesWanted
-                        ? readTail(rotated(jobId), maxBytesWanted - current.length) : new byte[0];
+                        ? readTail(rotated(jobId), maxBytesWanted - current.length)
+                        : new byte[0];
                 byte[] all = new byte[older.length + current.length];
                 System.arraycopy(older, 0, all, 0, older.length);
                 System.arraycopy(current, 0, all, older.length, current.length);

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.stainbench.shell.Activity;
@@ -26,8 +25,14 @@ public class JobQueue {
     private final Clock clock;
     private final ApplicationEventPublisher activity;
 
-    JobQueue(JobStore store, List<JobHandler> handlers, JobsProperties properties, QueueSignal signal,
-             JobEvents events, Clock clock, ApplicationEventPublisher activity) {
+    JobQueue(
+            JobStore store,
+            List<JobHandler> handlers,
+            JobsProperties properties,
+            QueueSignal signal,
+            JobEvents events,
+            Clock clock,
+            ApplicationEventPublisher activity) {
         this.activity = activity;
         this.store = store;
         this.handlers = handlers.stream().collect(Collectors.toMap(JobHandler::type, Function.identity(), (a, b) -> {
@@ -61,11 +66,13 @@ public class JobQueue {
             throw new IllegalArgumentException("A command job needs a command.");
         }
         if (handlers.containsKey(job.type())) {
-            throw new IllegalArgumentException("Job type '" + job.type() + "' is embedded work; submit it with submit().");
+            throw new IllegalArgumentException(
+                    "Job type '" + job.type() + "' is embedded work; submit it with submit().");
         }
         for (String out : job.outputs()) {
             if (out.isBlank() || out.startsWith("/") || out.contains("..")) {
-                throw new IllegalArgumentException("Output '" + out + "' must be a file name inside the job's work folder.");
+                throw new IllegalArgumentException(
+                        "Output '" + out + "' must be a file name inside the job's work folder.");
             }
         }
         for (String name : job.environment().keySet()) {
@@ -73,10 +80,12 @@ public class JobQueue {
                 throw new IllegalArgumentException("'" + name + "' is not a valid environment variable name.");
             }
         }
-        CommandSpec spec = new CommandSpec(job.command(), job.environment(), job.inputs(), job.outputs(),
-                job.mlflowRunId(), null, null, template);
-        return enqueue(normalise(new JobRequest(job.type(), job.title(), params, job.submittedBy(), job.resources())),
-                job.slurm() ? Executor.SLURM : Executor.AGENT, Json.write(spec));
+        CommandSpec spec = new CommandSpec(
+                job.command(), job.environment(), job.inputs(), job.outputs(), job.mlflowRunId(), null, null, template);
+        return enqueue(
+                normalise(new JobRequest(job.type(), job.title(), params, job.submittedBy(), job.resources())),
+                job.slurm() ? Executor.SLURM : Executor.AGENT,
+                Json.write(spec));
     }
 
     public Optional<JobSummary> find(long id) {
@@ -85,7 +94,8 @@ public class JobQueue {
 
     /** Cancels a job: at once when queued, otherwise its executor stops it. A final job stays as it is. */
     public void cancel(long id, String by) {
-        JobState before = store.find(id).map(JobRow::state)
+        JobState before = store.find(id)
+                .map(JobRow::state)
                 .orElseThrow(() -> new IllegalArgumentException("No job with id " + id + "."));
         JobRow job = store.requestCancel(id, by, clock.instant()).orElseThrow();
         if (before == JobState.QUEUED && job.state() == JobState.CANCELLED) {
@@ -101,8 +111,13 @@ public class JobQueue {
     /** A member's cancel from the job page: {@link #cancel(long, String)}, recorded in the activity trail. */
     void cancel(JobRow job, String by) {
         cancel(job.id(), by);
-        activity.publishEvent(Activity.of(by, "cancelled", ActivitySubject.JOB, job.id(), "Cancelled job " + job.id() + " '" + job.title()
-                + "'", "/jobs/" + job.id()));
+        activity.publishEvent(Activity.of(
+                by,
+                "cancelled",
+                ActivitySubject.JOB,
+                job.id(),
+                "Cancelled job " + job.id() + " '" + job.title() + "'",
+                "/jobs/" + job.id()));
     }
 
     /** Queues an ended job again (false when it can no longer be retried), recorded in the activity trail. */
@@ -111,19 +126,35 @@ public class JobQueue {
             return false;
         }
         signal.changed();
-        activity.publishEvent(Activity.of(by, "retried", ActivitySubject.JOB, job.id(), "Retried job " + job.id() + " '" + job.title()
-                + "'", "/jobs/" + job.id()));
+        activity.publishEvent(Activity.of(
+                by,
+                "retried",
+                ActivitySubject.JOB,
+                job.id(),
+                "Retried job " + job.id() + " '" + job.title() + "'",
+                "/jobs/" + job.id()));
         return true;
     }
 
     /** A command job launched from the page ({@code from}: the job it was cloned from, or null), recorded. */
     long launch(CommandJob job, Long from) {
         long id = submitCommand(job);
-        activity.publishEvent(from == null
-                ? Activity.of(job.submittedBy(), "launched", ActivitySubject.JOB, id, "Launched job " + id + " '" + job.title() + "'",
-                        "/jobs/" + id)
-                : Activity.of(job.submittedBy(), "cloned", ActivitySubject.JOB, id, "Launched job " + id + " '" + job.title()
-                        + "', cloned from job " + from, "/jobs/" + id));
+        activity.publishEvent(
+                from == null
+                        ? Activity.of(
+                                job.submittedBy(),
+                                "launched",
+                                ActivitySubject.JOB,
+                                id,
+                                "Launched job " + id + " '" + job.title() + "'",
+                                "/jobs/" + id)
+                        : Activity.of(
+                                job.submittedBy(),
+                                "cloned",
+                                ActivitySubject.JOB,
+                                id,
+                                "Launched job " + id + " '" + job.title() + "', cloned from job " + from,
+                                "/jobs/" + id));
         return id;
     }
 
@@ -139,7 +170,11 @@ public class JobQueue {
 
     /** The job types that are queued automatically ({@link JobHandler#automatic()}), sorted. */
     java.util.List<String> automaticTypes() {
-        return handlers.values().stream().filter(JobHandler::automatic).map(JobHandler::type).sorted().toList();
+        return handlers.values().stream()
+                .filter(JobHandler::automatic)
+                .map(JobHandler::type)
+                .sorted()
+                .toList();
     }
 
     boolean handles(String type) {
@@ -151,7 +186,8 @@ public class JobQueue {
     }
 
     private static JobRequest normalise(JobRequest r) {
-        String title = r.title() == null || r.title().isBlank() ? r.type() : r.title().trim();
+        String title =
+                r.title() == null || r.title().isBlank() ? r.type() : r.title().trim();
         if (title.length() > 256) {
             title = title.substring(0, 253) + "...";
         }

@@ -2,7 +2,14 @@ package org.stainbench.jobs;
 
 /** queued → assigned (agent) / submitted (Slurm) → running → succeeded / failed / cancelled / lost. */
 public enum JobState {
-    QUEUED, ASSIGNED, SUBMITTED, RUNNING, SUCCEEDED, FAILED, CANCELLED, LOST;
+    QUEUED,
+    ASSIGNED,
+    SUBMITTED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED,
+    LOST;
 
     public boolean isFinal() {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED || this == LOST;

@@ -7,7 +7,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -35,7 +34,8 @@ class JobStore {
 
     /** Timestamps are stored to the microsecond (both databases); truncating here keeps comparisons exact. */
     static SqlParameterValue ts(Instant instant) {
-        return new SqlParameterValue(Types.TIMESTAMP_WITH_TIMEZONE,
+        return new SqlParameterValue(
+                Types.TIMESTAMP_WITH_TIMEZONE,
                 instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
     }
 
@@ -43,14 +43,26 @@ class JobStore {
         return tx.execute(s -> {
             GeneratedKeyHolder keys = new GeneratedKeyHolder();
             Resources r = request.resources();
-            jdbc.sql("""
+            jdbc.sql(
+                            """
                     insert into job (type, title, executor, state, params, spec, gpus, gpu_memory_mb, cpus, memory_mb,
                       time_limit_s, submitted_by, attempt, max_attempts, cancel_requested, progress_done,
                       progress_total, log_seq, created_at)
                     values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, false, 0, 0, 0, ?)""")
-                    .params(request.type(), request.title(), executor.name(), Json.write(request.params()), spec,
-                            r.gpus(), r.gpuMemoryMb(), r.cpus(), r.memoryMb(), r.timeLimit().toSeconds(),
-                            request.submittedBy(), maxAttempts, ts(now))
+                    .params(
+                            request.type(),
+                            request.title(),
+                            executor.name(),
+                            Json.write(request.params()),
+                            spec,
+                            r.gpus(),
+                            r.gpuMemoryMb(),
+                            r.cpus(),
+                            r.memoryMb(),
+                            r.timeLimit().toSeconds(),
+                            request.submittedBy(),
+                            maxAttempts,
+                            ts(now))
                     .update(keys, "id");
             long id = keys.getKey().longValue();
             event(id, JobState.QUEUED, 0, "submitted by " + request.submittedBy(), now);
@@ -59,24 +71,33 @@ class JobStore {
     }
 
     Optional<JobRow> find(long id) {
-        return jdbc.sql("select * from job where id = ?").param(id).query(JobRow::map).optional();
+        return jdbc.sql("select * from job where id = ?")
+                .param(id)
+                .query(JobRow::map)
+                .optional();
     }
 
     /** Ids of queued jobs of an executor that may start now, oldest first. */
     List<Long> queuedIds(Executor executor, Instant now, int limit) {
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                 select id from job where state = 'QUEUED' and executor = ? and cancel_requested = false
                   and (not_before is null or not_before <= ?) order by id limit ?""")
-                .params(executor.name(), ts(now), limit).query(Long.class).list();
+                .params(executor.name(), ts(now), limit)
+                .query(Long.class)
+                .list();
     }
 
     /** Queued agent jobs a machine with these resources can run, oldest first. */
     List<Long> satisfiableIds(int gpus, long gpuMemoryMb, int cpus, long memoryMb, Instant now, int limit) {
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                 select id from job where state = 'QUEUED' and executor = 'AGENT' and cancel_requested = false
                   and (not_before is null or not_before <= ?) and gpus <= ? and (gpus = 0 or gpu_memory_mb <= ?)
                   and cpus <= ? and memory_mb <= ? order by id limit ?""")
-                .params(ts(now), gpus, gpuMemoryMb, cpus, memoryMb, limit).query(Long.class).list();
+                .params(ts(now), gpus, gpuMemoryMb, cpus, memoryMb, limit)
+                .query(Long.class)
+                .list();
     }
 
     /**
@@ -95,19 +116,25 @@ class JobStore {
     private Optional<Claim> tryTake(long id, JobState to, String holder, Instant leaseUntil, String note, Instant now) {
         String token = UUID.randomUUID().toString();
         return Optional.ofNullable(tx.execute(s -> {
-            int n = jdbc.sql("""
+            int n = jdbc.sql(
+                            """
                     update job set state = ?, holder = ?, attempt_token = ?, lease_until = ?, assigned_at = ?,
                       attempt = attempt + 1, exit_code = null, error = null, progress_done = 0, progress_total = 0,
                       log_seq = 0
                     where id = ? and state = 'QUEUED' and cancel_requested = false
                       and not exists (select 1 from node n where n.name = ? and n.deregistered_at is not null)""")
-                    .params(to.name(), holder, token, ts(leaseUntil), ts(now), id, holder).update();
+                    .params(to.name(), holder, token, ts(leaseUntil), ts(now), id, holder)
+                    .update();
             if (n != 1) {
                 return null;
             }
-            int attempt = jdbc.sql("select attempt from job where id = ?").param(id).query(Integer.class).single();
+            int attempt = jdbc.sql("select attempt from job where id = ?")
+                    .param(id)
+                    .query(Integer.class)
+                    .single();
             jdbc.sql("insert into job_attempt (job_id, attempt, token, holder, started_at) values (?, ?, ?, ?, ?)")
-                    .params(id, attempt, token, holder, ts(now)).update();
+                    .params(id, attempt, token, holder, ts(now))
+                    .update();
             event(id, to, attempt, note == null ? "by " + holder : note, now);
             return new Claim(id, attempt, token);
         }));
@@ -116,12 +143,16 @@ class JobStore {
     /** ASSIGNED/SUBMITTED → RUNNING for the current attempt; the holder may change (a Slurm one-job agent). */
     boolean markRunning(long id, String token, String holder, Instant leaseUntil, Instant now) {
         return Boolean.TRUE.equals(tx.execute(s -> {
-            int n = jdbc.sql("""
+            int n = jdbc.sql(
+                            """
                     update job set state = 'RUNNING', started_at = ?, holder = ?, lease_until = ?
                     where id = ? and attempt_token = ? and state in ('ASSIGNED','SUBMITTED')""")
-                    .params(ts(now), holder, ts(leaseUntil), id, token).update();
+                    .params(ts(now), holder, ts(leaseUntil), id, token)
+                    .update();
             if (n == 1) {
-                jdbc.sql("update job_attempt set holder = ? where token = ?").params(holder, token).update();
+                jdbc.sql("update job_attempt set holder = ? where token = ?")
+                        .params(holder, token)
+                        .update();
                 event(id, JobState.RUNNING, attemptOf(id), "on " + holder, now);
             }
             return n == 1;
@@ -131,33 +162,50 @@ class JobStore {
     /** Extends the lease of the current attempt; false when the attempt was superseded or finished. */
     boolean extendLease(long id, String token, Instant leaseUntil) {
         return jdbc.sql("update job set lease_until = ? where id = ? and attempt_token = ? and state in " + ACTIVE)
-                .params(ts(leaseUntil), id, token).update() == 1;
+                        .params(ts(leaseUntil), id, token)
+                        .update()
+                == 1;
     }
 
     boolean progress(long id, String token, long done, long total, String unit) {
-        return jdbc.sql("""
+        return jdbc.sql(
+                                """
                 update job set progress_done = ?, progress_total = ?, progress_unit = ?
-                where id = ? and attempt_token = ? and state in """ + ACTIVE)
-                .params(done, total, unit, id, token).update() == 1;
+                where id = ? and attempt_token = ? and state in """
+                                        + ACTIVE)
+                        .params(done, total, unit, id, token)
+                        .update()
+                == 1;
     }
 
     /** Records the highest log chunk accepted for the attempt; false for a stale attempt. */
     boolean advanceLogSeq(long id, String token, long seq) {
         return jdbc.sql("update job set log_seq = ? where id = ? and attempt_token = ? and log_seq < ?")
-                .params(seq, id, token, seq).update() == 1;
+                        .params(seq, id, token, seq)
+                        .update()
+                == 1;
     }
 
     /** Ends the current attempt in a final state; false when the token no longer holds the job. */
     boolean finish(long id, String token, JobState state, Integer exitCode, String error, Instant now) {
         return Boolean.TRUE.equals(tx.execute(s -> {
-            int n = jdbc.sql("""
+            int n = jdbc.sql(
+                            """
                     update job set state = ?, exit_code = ?, error = ?, finished_at = ?, lease_until = null
-                    where id = ? and attempt_token = ? and state in """ + ACTIVE)
-                    .params(state.name(), exitCode, clip(error), ts(now), id, token).update();
+                    where id = ? and attempt_token = ? and state in """
+                                    + ACTIVE)
+                    .params(state.name(), exitCode, clip(error), ts(now), id, token)
+                    .update();
             if (n == 1) {
                 endAttempt(token, state.name(), exitCode, error, now);
-                event(id, state, attemptOf(id), exitCode == null ? clip(error) : "exit code " + exitCode
-                        + (error == null ? "" : ": " + clip(error)), now);
+                event(
+                        id,
+                        state,
+                        attemptOf(id),
+                        exitCode == null
+                                ? clip(error)
+                                : "exit code " + exitCode + (error == null ? "" : ": " + clip(error)),
+                        now);
             }
             return n == 1;
         }));
@@ -167,19 +215,29 @@ class JobStore {
     boolean requeueOrLose(long id, String token, String why, Instant notBefore, Instant now) {
         return Boolean.TRUE.equals(tx.execute(s -> {
             JobRow job = find(id).orElse(null);
-            if (job == null || !token.equals(job.attemptToken()) || job.state().isFinal()
+            if (job == null
+                    || !token.equals(job.attemptToken())
+                    || job.state().isFinal()
                     || job.state() == JobState.QUEUED) {
                 return false;
             }
-            JobState to = job.cancelRequested() ? JobState.CANCELLED
+            JobState to = job.cancelRequested()
+                    ? JobState.CANCELLED
                     : job.attempt() >= job.maxAttempts() ? JobState.LOST : JobState.QUEUED;
-            int n = jdbc.sql("""
+            int n = jdbc.sql(
+                            """
                     update job set state = ?, holder = null, attempt_token = null, lease_until = null, not_before = ?,
                       finished_at = ?, error = ?
-                    where id = ? and attempt_token = ? and state in """ + ACTIVE)
-                    .params(to.name(), ts(to == JobState.QUEUED ? notBefore : null),
-                            ts(to.isFinal() ? now : null), to == JobState.LOST ? clip(why + " after "
-                                    + job.attempt() + " attempts") : null, id, token).update();
+                    where id = ? and attempt_token = ? and state in """
+                                    + ACTIVE)
+                    .params(
+                            to.name(),
+                            ts(to == JobState.QUEUED ? notBefore : null),
+                            ts(to.isFinal() ? now : null),
+                            to == JobState.LOST ? clip(why + " after " + job.attempt() + " attempts") : null,
+                            id,
+                            token)
+                    .update();
             if (n == 1) {
                 endAttempt(token, "ABANDONED", null, why, now);
                 event(id, to, job.attempt(), why, now);
@@ -194,11 +252,13 @@ class JobStore {
      */
     boolean unclaim(long id, String token, String why, Instant now) {
         return Boolean.TRUE.equals(tx.execute(s -> {
-            int n = jdbc.sql("""
+            int n = jdbc.sql(
+                            """
                     update job set state = 'QUEUED', holder = null, attempt_token = null, lease_until = null,
                       assigned_at = null, attempt = attempt - 1
                     where id = ? and attempt_token = ? and state = 'ASSIGNED'""")
-                    .params(id, token).update();
+                    .params(id, token)
+                    .update();
             if (n == 1) {
                 jdbc.sql("delete from job_attempt where token = ?").param(token).update();
                 event(id, JobState.QUEUED, attemptOf(id), why, now);
@@ -210,21 +270,26 @@ class JobStore {
     /** Agent jobs handed out before {@code before} and still not started. */
     List<JobRow> unacknowledged(Instant before) {
         return jdbc.sql("select * from job where state = 'ASSIGNED' and executor = 'AGENT' and assigned_at < ?")
-                .param(ts(before)).query(JobRow::map).list();
+                .param(ts(before))
+                .query(JobRow::map)
+                .list();
     }
 
     /** Start-up grace: every agent/Slurm lease that ends before {@code until} is moved to {@code until}. */
     int extendLeasesTo(Instant until) {
         return jdbc.sql("update job set lease_until = ? where state in " + ACTIVE
-                + " and executor <> 'EMBEDDED' and lease_until is not null and lease_until < ?")
-                .params(ts(until), ts(until)).update();
+                        + " and executor <> 'EMBEDDED' and lease_until is not null and lease_until < ?")
+                .params(ts(until), ts(until))
+                .update();
     }
 
     /** Active agent/Slurm attempts whose lease ran out. */
     List<JobRow> expired(Instant now) {
         return jdbc.sql("select * from job where state in " + ACTIVE
-                + " and executor <> 'EMBEDDED' and lease_until is not null and lease_until < ?")
-                .param(ts(now)).query(JobRow::map).list();
+                        + " and executor <> 'EMBEDDED' and lease_until is not null and lease_until < ?")
+                .param(ts(now))
+                .query(JobRow::map)
+                .list();
     }
 
     /**
@@ -233,25 +298,33 @@ class JobStore {
      */
     List<JobRow> embeddedToRecover(Instant now, String ownPrefix) {
         return jdbc.sql("select * from job where state in " + ACTIVE + " and executor = 'EMBEDDED'"
-                + " and (lease_until is null or lease_until < ? or holder like ?)")
-                .params(ts(now), ownPrefix.replace("%", "").replace("_", "\\_") + "%").query(JobRow::map).list();
+                        + " and (lease_until is null or lease_until < ? or holder like ?)")
+                .params(ts(now), ownPrefix.replace("%", "").replace("_", "\\_") + "%")
+                .query(JobRow::map)
+                .list();
     }
 
     /** Several instances: active embedded attempts whose lease ran out (their instance stopped renewing it). */
     List<JobRow> expiredEmbedded(Instant now) {
         return jdbc.sql("select * from job where state in " + ACTIVE
-                + " and executor = 'EMBEDDED' and lease_until is not null and lease_until < ?")
-                .param(ts(now)).query(JobRow::map).list();
+                        + " and executor = 'EMBEDDED' and lease_until is not null and lease_until < ?")
+                .param(ts(now))
+                .query(JobRow::map)
+                .list();
     }
 
     List<JobRow> active(Executor executor) {
         return jdbc.sql("select * from job where state in " + ACTIVE + " and executor = ?")
-                .param(executor.name()).query(JobRow::map).list();
+                .param(executor.name())
+                .query(JobRow::map)
+                .list();
     }
 
     List<JobRow> heldBy(String holder) {
         return jdbc.sql("select * from job where state in " + ACTIVE + " and holder = ? order by id")
-                .param(holder).query(JobRow::map).list();
+                .param(holder)
+                .query(JobRow::map)
+                .list();
     }
 
     /** Sets the cancel flag; a queued job is cancelled at once. Returns the row after the change. */
@@ -261,14 +334,19 @@ class JobStore {
             if (job == null || job.state().isFinal()) {
                 return Optional.ofNullable(job);
             }
-            int queued = jdbc.sql("""
+            int queued = jdbc.sql(
+                            """
                     update job set state = 'CANCELLED', cancel_requested = true, finished_at = ?
-                    where id = ? and state = 'QUEUED'""").params(ts(now), id).update();
+                    where id = ? and state = 'QUEUED'""")
+                    .params(ts(now), id)
+                    .update();
             if (queued == 1) {
                 event(id, JobState.CANCELLED, job.attempt(), "cancelled by " + by + " while queued", now);
             } else {
                 int n = jdbc.sql("update job set cancel_requested = true where id = ? and state in " + ACTIVE
-                        + " and cancel_requested = false").param(id).update();
+                                + " and cancel_requested = false")
+                        .param(id)
+                        .update();
                 if (n == 1) {
                     event(id, job.state(), job.attempt(), "cancel requested by " + by, now);
                 }
@@ -280,12 +358,14 @@ class JobStore {
     /** A failed, cancelled or lost job goes back to the queue for a fresh set of attempts (a succeeded one does not). */
     boolean retry(long id, String by, int extraAttempts, Instant now) {
         return Boolean.TRUE.equals(tx.execute(s -> {
-            int n = jdbc.sql("""
+            int n = jdbc.sql(
+                            """
                     update job set state = 'QUEUED', cancel_requested = false, holder = null, attempt_token = null,
                       lease_until = null, not_before = null, finished_at = null, error = null, exit_code = null,
                       max_attempts = attempt + ?
                     where id = ? and state in ('FAILED','CANCELLED','LOST')""")
-                    .params(extraAttempts, id).update();
+                    .params(extraAttempts, id)
+                    .update();
             if (n == 1) {
                 event(id, JobState.QUEUED, attemptOf(id), "retried by " + by, now);
             }
@@ -295,21 +375,27 @@ class JobStore {
 
     void setExternalId(long id, String token, String externalId) {
         jdbc.sql("update job set external_id = ? where id = ? and attempt_token = ?")
-                .params(externalId, id, token).update();
+                .params(externalId, id, token)
+                .update();
     }
 
     void event(long jobId, JobState state, int attempt, String note, Instant now) {
         jdbc.sql("insert into job_event (job_id, at, state, attempt, note) values (?, ?, ?, ?, ?)")
-                .params(jobId, ts(now), state.name(), attempt, clip(note)).update();
+                .params(jobId, ts(now), state.name(), attempt, clip(note))
+                .update();
     }
 
     private void endAttempt(String token, String outcome, Integer exitCode, String note, Instant now) {
         jdbc.sql("update job_attempt set ended_at = ?, outcome = ?, exit_code = ?, note = ? where token = ?")
-                .params(ts(now), outcome, exitCode, clip(note), token).update();
+                .params(ts(now), outcome, exitCode, clip(note), token)
+                .update();
     }
 
     private int attemptOf(long id) {
-        return jdbc.sql("select attempt from job where id = ?").param(id).query(Integer.class).single();
+        return jdbc.sql("select attempt from job where id = ?")
+                .param(id)
+                .query(Integer.class)
+                .single();
     }
 
     static String clip(String text) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
@@ -17,18 +16,20 @@ import org.springframework.stereotype.Component;
 @Component
 class JobViews {
 
-    record Event(Instant at, String state, int attempt, String note) {
-    }
+    record Event(Instant at, String state, int attempt, String note) {}
 
-    record Attempt(int attempt, String holder, Instant startedAt, Instant endedAt, String outcome, Integer exitCode,
-                   String note) {
-    }
+    record Attempt(
+            int attempt,
+            String holder,
+            Instant startedAt,
+            Instant endedAt,
+            String outcome,
+            Integer exitCode,
+            String note) {}
 
-    record Output(long id, int attempt, String name, long sizeBytes, String sha256, String path, Instant createdAt) {
-    }
+    record Output(long id, int attempt, String name, long sizeBytes, String sha256, String path, Instant createdAt) {}
 
-    record NodeView(NodeRow node, String status, List<JobRow> jobs) {
-    }
+    record NodeView(NodeRow node, String status, List<JobRow> jobs) {}
 
     private final JdbcClient jdbc;
     private final AgentService agents;
@@ -56,7 +57,8 @@ class JobViews {
             args.add(submittedBy);
         }
         if (!hiddenTypes.isEmpty() && (type == null || type.isBlank())) {
-            where.append(" and type not in (").append(String.join(",", java.util.Collections.nCopies(hiddenTypes.size(), "?")))
+            where.append(" and type not in (")
+                    .append(String.join(",", java.util.Collections.nCopies(hiddenTypes.size(), "?")))
                     .append(")");
             args.addAll(hiddenTypes);
         }
@@ -68,46 +70,71 @@ class JobViews {
             where.append(" and type = ?");
             args.add(type);
         }
-        long total = jdbc.sql("select count(*) from job" + where).params(args).query(Long.class).single();
+        long total = jdbc.sql("select count(*) from job" + where)
+                .params(args)
+                .query(Long.class)
+                .single();
         List<Object> pageArgs = new ArrayList<>(args);
         pageArgs.add(size);
         pageArgs.add((long) page * size);
         List<JobRow> rows = jdbc.sql("select * from job" + where + " order by id desc limit ? offset ?")
-                .params(pageArgs).query(JobRow::map).list();
+                .params(pageArgs)
+                .query(JobRow::map)
+                .list();
         return new PageImpl<>(rows, PageRequest.of(page, size), total);
     }
 
     List<String> types() {
-        return jdbc.sql("select distinct type from job order by type").query(String.class).list();
+        return jdbc.sql("select distinct type from job order by type")
+                .query(String.class)
+                .list();
     }
 
     long countIn(String... states) {
         String in = String.join(",", java.util.Collections.nCopies(states.length, "?"));
-        return jdbc.sql("select count(*) from job where state in (" + in + ")").params((Object[]) states)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from job where state in (" + in + ")")
+                .params((Object[]) states)
+                .query(Long.class)
+                .single();
     }
 
     List<Event> events(long jobId) {
-        return jdbc.sql("select * from job_event where job_id = ? order by id").param(jobId)
-                .query((rs, i) -> new Event(JobRow.instant(rs, "at"), rs.getString("state"), rs.getInt("attempt"),
-                        rs.getString("note"))).list();
+        return jdbc.sql("select * from job_event where job_id = ? order by id")
+                .param(jobId)
+                .query((rs, i) -> new Event(
+                        JobRow.instant(rs, "at"), rs.getString("state"), rs.getInt("attempt"), rs.getString("note")))
+                .list();
     }
 
     List<Attempt> attempts(long jobId) {
-        return jdbc.sql("select * from job_attempt where job_id = ? order by attempt").param(jobId)
+        return jdbc.sql("select * from job_attempt where job_id = ? order by attempt")
+                .param(jobId)
                 .query((rs, i) -> {
                     int exit = rs.getInt("exit_code");
-                    return new Attempt(rs.getInt("attempt"), rs.getString("holder"), JobRow.instant(rs, "started_at"),
-                            JobRow.instant(rs, "ended_at"), rs.getString("outcome"), rs.wasNull() ? null : exit,
+                    return new Attempt(
+                            rs.getInt("attempt"),
+                            rs.getString("holder"),
+                            JobRow.instant(rs, "started_at"),
+                            JobRow.instant(rs, "ended_at"),
+                            rs.getString("outcome"),
+                            rs.wasNull() ? null : exit,
                             rs.getString("note"));
-                }).list();
+                })
+                .list();
     }
 
     List<Output> outputs(long jobId) {
-        return jdbc.sql("select * from job_output where job_id = ? order by id").param(jobId)
-                .query((rs, i) -> new Output(rs.getLong("id"), rs.getInt("attempt"), rs.getString("name"),
-                        rs.getLong("size_bytes"), rs.getString("sha256"), rs.getString("path"),
-                        JobRow.instant(rs, "created_at"))).list();
+        return jdbc.sql("select * from job_output where job_id = ? order by id")
+                .param(jobId)
+                .query((rs, i) -> new Output(
+                        rs.getLong("id"),
+                        rs.getInt("attempt"),
+                        rs.getString("name"),
+                        rs.getLong("size_bytes"),
+                        rs.getString("sha256"),
+                        rs.getString("path"),
+                        JobRow.instant(rs, "created_at")))
+                .list();
     }
 
     Optional<Output> output(long jobId, long outputId) {
@@ -119,10 +146,12 @@ class JobViews {
         List<NodeView> views = new ArrayList<>();
         for (NodeRow n : agents.nodes()) {
             List<JobRow> jobs = jdbc.sql("select * from job where holder = ? and state in " + JobStore.ACTIVE)
-                    .param(n.name()).query(JobRow::map).list();
+                    .param(n.name())
+                    .query(JobRow::map)
+                    .list();
             String status = !agents.online(n, now) ? "offline" : jobs.isEmpty() ? "idle" : "busy";
             if (n.oneJob() && "offline".equals(status)) {
-                continue;   // a Slurm one-job agent that has finished
+                continue; // a Slurm one-job agent that has finished
             }
             views.add(new NodeView(n, status, jobs));
         }
@@ -150,7 +179,8 @@ class JobViews {
      */
     Optional<String> noNodeFor(Resources r, String what) {
         Instant now = clock.instant();
-        List<NodeRow> online = agents.nodes().stream().filter(n -> agents.online(n, now)).toList();
+        List<NodeRow> online =
+                agents.nodes().stream().filter(n -> agents.online(n, now)).toList();
         if (online.isEmpty()) {
             return Optional.of("No node agent is online.");
         }
@@ -161,8 +191,10 @@ class JobViews {
         int maxGpus = online.stream().mapToInt(NodeRow::gpuCount).max().orElse(0);
         if (r.gpus() > maxGpus) {
             reasons.add("it needs " + r.gpus() + " GPU(s); the most any online node has is " + maxGpus);
-        } else if (r.gpus() > 0 && online.stream().filter(n -> n.gpuCount() >= r.gpus())
-                .noneMatch(n -> n.gpuMemoryMb() >= r.gpuMemoryMb())) {
+        } else if (r.gpus() > 0
+                && online.stream()
+                        .filter(n -> n.gpuCount() >= r.gpus())
+                        .noneMatch(n -> n.gpuMemoryMb() >= r.gpuMemoryMb())) {
             reasons.add("it needs " + r.gpuMemoryMb() + " MB per GPU; no online node with " + r.gpus()
                     + " GPU(s) has that much");
         }
@@ -172,7 +204,8 @@ class JobViews {
         }
         long maxMem = online.stream().mapToLong(NodeRow::memoryMb).max().orElse(0);
         if (r.memoryMb() > maxMem) {
-            reasons.add("it needs " + r.memoryMb() + " MB of memory; the most any online node has is " + maxMem + " MB");
+            reasons.add(
+                    "it needs " + r.memoryMb() + " MB of memory; the most any online node has is " + maxMem + " MB");
         }
         if (reasons.isEmpty()) {
             reasons.add("no single online node has all of " + r.gpus() + " GPU(s), " + r.cpus() + " CPUs and "
@@ -186,10 +219,12 @@ class JobViews {
         for (JobState s : JobState.values()) {
             counts.put(s.name(), 0L);
         }
-        jdbc.sql("select state, count(*) n from job group by state").query((rs, i) -> {
-            counts.put(rs.getString("state"), rs.getLong("n"));
-            return null;
-        }).list();
+        jdbc.sql("select state, count(*) n from job group by state")
+                .query((rs, i) -> {
+                    counts.put(rs.getString("state"), rs.getLong("n"));
+                    return null;
+                })
+                .list();
         return counts;
     }
 }

@@ -1,5 +1,6 @@
 package org.stainbench.jobs;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
@@ -8,8 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -22,8 +21,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 
 /**
  * Pages: the queue ({@code /jobs}, filters and paging), a job ({@code /jobs/{id}}: spec, timeline, attempts,
@@ -43,8 +40,13 @@ class JobsController {
     private final AgentService agents;
     private final SlurmClusters slurm;
 
-    JobsController(JobQueue queue, JobViews views, JobLogs logs, CommandTemplates templates, AgentService agents,
-                   SlurmClusters slurm) {
+    JobsController(
+            JobQueue queue,
+            JobViews views,
+            JobLogs logs,
+            CommandTemplates templates,
+            AgentService agents,
+            SlurmClusters slurm) {
         this.queue = queue;
         this.views = views;
         this.logs = logs;
@@ -54,13 +56,27 @@ class JobsController {
     }
 
     /** The form behind "new job" and "clone and edit". */
-    record JobForm(String title, String command, String environment, String outputs, String inputs, Integer gpus,
-                   Long gpuMemoryMb, Integer cpus, Long memoryMb, Long timeLimitMinutes, String mlflowRunId,
-                   String executor) {
+    record JobForm(
+            String title,
+            String command,
+            String environment,
+            String outputs,
+            String inputs,
+            Integer gpus,
+            Long gpuMemoryMb,
+            Integer cpus,
+            Long memoryMb,
+            Long timeLimitMinutes,
+            String mlflowRunId,
+            String executor) {
 
         Resources resources() {
-            return new Resources(gpus == null ? 0 : gpus, gpuMemoryMb == null ? 0 : gpuMemoryMb, cpus == null ? 1 : cpus,
-                    memoryMb == null ? 1024 : memoryMb, Duration.ofMinutes(timeLimitMinutes == null ? 60 : timeLimitMinutes));
+            return new Resources(
+                    gpus == null ? 0 : gpus,
+                    gpuMemoryMb == null ? 0 : gpuMemoryMb,
+                    cpus == null ? 1 : cpus,
+                    memoryMb == null ? 1024 : memoryMb,
+                    Duration.ofMinutes(timeLimitMinutes == null ? 60 : timeLimitMinutes));
         }
     }
 
@@ -68,11 +84,17 @@ class JobsController {
     static final List<String> SHOW = List.of("launched", "mine", "all");
 
     @GetMapping("/jobs")
-    String list(@RequestParam(required = false) String state, @RequestParam(required = false) String type,
-                @RequestParam(required = false) String show, @RequestParam(defaultValue = "0") int page,
-                Principal who, Model model) {
-        if (state != null && !state.isBlank() && java.util.Arrays.stream(JobState.values())
-                .noneMatch(s -> s.name().equals(state))) {
+    String list(
+            @RequestParam(required = false) String state,
+            @RequestParam(required = false) String type,
+            @RequestParam(required = false) String show,
+            @RequestParam(defaultValue = "0") int page,
+            Principal who,
+            Model model) {
+        if (state != null
+                && !state.isBlank()
+                && java.util.Arrays.stream(JobState.values())
+                        .noneMatch(s -> s.name().equals(state))) {
             model.addAttribute("error", "Unknown state '" + state + "'.");
             return list(null, type, show, 0, who, model);
         }
@@ -82,8 +104,15 @@ class JobsController {
             return list(state, type, null, 0, who, model);
         }
         List<String> automatic = queue.automaticTypes();
-        model.addAttribute("jobs", views.page(state, type, "mine".equals(whose) ? who.getName() : null,
-                "all".equals(whose) ? List.of() : automatic, Math.max(0, page), PAGE_SIZE));
+        model.addAttribute(
+                "jobs",
+                views.page(
+                        state,
+                        type,
+                        "mine".equals(whose) ? who.getName() : null,
+                        "all".equals(whose) ? List.of() : automatic,
+                        Math.max(0, page),
+                        PAGE_SIZE));
         model.addAttribute("show", whose);
         model.addAttribute("automaticTypes", automatic);
         model.addAttribute("state", state == null ? "" : state);
@@ -127,14 +156,17 @@ class JobsController {
 
     @GetMapping("/jobs/{id:\\d+}/outputs/{outputId:\\d+}")
     ResponseEntity<FileSystemResource> output(@PathVariable long id, @PathVariable long outputId) {
-        JobViews.Output o = views.output(id, outputId).orElseThrow(() ->
-                new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No such output."));
+        JobViews.Output o = views.output(id, outputId)
+                .orElseThrow(() ->
+                        new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No such output."));
         Path file = agents.artifactsRoot().resolve(o.path()).normalize();
         if (!file.startsWith(agents.artifactsRoot()) || !Files.isRegularFile(file)) {
-            throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "The output file is gone.");
+            throw new ResponseStatusException(
+                    org.springframework.http.HttpStatus.NOT_FOUND, "The output file is gone.");
         }
         String name = Path.of(o.name()).getFileName().toString();
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name.replace("\"", "") + "\"")
                 .body(new FileSystemResource(file));
     }
@@ -157,8 +189,10 @@ class JobsController {
         if (!job.state().isFinal()) {
             flash.addFlashAttribute("error", "Job " + id + " has not ended; only an ended job can be retried.");
         } else if (!job.state().retryable()) {
-            flash.addFlashAttribute("error", "Job " + id + " succeeded; only a failed, cancelled or lost job can be "
-                    + "retried (clone it to run it again).");
+            flash.addFlashAttribute(
+                    "error",
+                    "Job " + id + " succeeded; only a failed, cancelled or lost job can be "
+                            + "retried (clone it to run it again).");
         } else if (queue.retry(job, who.getName())) {
             flash.addFlashAttribute("message", "Job " + id + " is queued again.");
         }
@@ -176,9 +210,17 @@ class JobsController {
                     model.addAttribute("error", "Job " + from + " is embedded work; only command jobs can be cloned.");
                 } else {
                     Resources r = job.resources();
-                    form = new JobForm(job.title(), spec.command(), lines(spec.environment()),
-                            String.join("\n", spec.outputs()), String.join("\n", spec.inputs()), r.gpus(),
-                            r.gpuMemoryMb(), r.cpus(), r.memoryMb(), Math.max(1L, r.timeLimit().toMinutes()),
+                    form = new JobForm(
+                            job.title(),
+                            spec.command(),
+                            lines(spec.environment()),
+                            String.join("\n", spec.outputs()),
+                            String.join("\n", spec.inputs()),
+                            r.gpus(),
+                            r.gpuMemoryMb(),
+                            r.cpus(),
+                            r.memoryMb(),
+                            Math.max(1L, r.timeLimit().toMinutes()),
                             spec.mlflowRunId() == null ? "" : spec.mlflowRunId(),
                             job.executor() == Executor.SLURM ? "slurm" : "agent");
                 }
@@ -198,10 +240,21 @@ class JobsController {
             if (useSlurm && !slurm.enabled()) {
                 throw new IllegalArgumentException("No Slurm cluster is configured (stainbench.slurm.mode).");
             }
-            long id = queue.launch(new CommandJob("command", form.title(), form.command(),
-                    parseEnv(form.environment()), split(form.inputs()), split(form.outputs()), resources,
-                    who.getName(), form.mlflowRunId() == null || form.mlflowRunId().isBlank() ? null
-                            : form.mlflowRunId().trim(), useSlurm), from);
+            long id = queue.launch(
+                    new CommandJob(
+                            "command",
+                            form.title(),
+                            form.command(),
+                            parseEnv(form.environment()),
+                            split(form.inputs()),
+                            split(form.outputs()),
+                            resources,
+                            who.getName(),
+                            form.mlflowRunId() == null || form.mlflowRunId().isBlank()
+                                    ? null
+                                    : form.mlflowRunId().trim(),
+                            useSlurm),
+                    from);
             flash.addFlashAttribute("message", "Job " + id + " queued.");
             return "redirect:/jobs/" + id;
         } catch (IllegalArgumentException e) {
@@ -220,8 +273,9 @@ class JobsController {
     }
 
     private JobRow job(long id) {
-        return queue.row(id).orElseThrow(() ->
-                new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No job " + id + "."));
+        return queue.row(id)
+                .orElseThrow(() -> new ResponseStatusException(
+                        org.springframework.http.HttpStatus.NOT_FOUND, "No job " + id + "."));
     }
 
     static String lines(Map<String, String> env) {

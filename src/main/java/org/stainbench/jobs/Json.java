@@ -3,7 +3,6 @@ package org.stainbench.jobs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,8 +11,7 @@ final class Json {
 
     static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private Json() {
-    }
+    private Json() {}
 
     static String write(Object value) {
         return MAPPER.writeValueAsString(value);
@@ -23,14 +21,14 @@ final class Json {
         if (json == null || json.isBlank()) {
             return Map.of();
         }
-        return MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, String>>() { });
+        return MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, String>>() {});
     }
 
     static List<String> stringList(String json) {
         if (json == null || json.isBlank()) {
             return List.of();
         }
-        return MAPPER.readValue(json, new TypeReference<List<String>>() { });
+        return MAPPER.readValue(json, new TypeReference<List<String>>() {});
     }
 
     static <T> T read(String json, Class<T> type) {

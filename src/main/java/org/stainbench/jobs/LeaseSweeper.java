@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -38,8 +37,13 @@ class LeaseSweeper implements SmartLifecycle {
     private final JobInstance instance;
     private final Periodic timer = new Periodic("job-lease-sweeper", log);
 
-    LeaseSweeper(JobStore store, JobsProperties properties, JobEvents events, QueueSignal signal, Clock clock,
-                 JobInstance instance) {
+    LeaseSweeper(
+            JobStore store,
+            JobsProperties properties,
+            JobEvents events,
+            QueueSignal signal,
+            Clock clock,
+            JobInstance instance) {
         this.store = store;
         this.properties = properties;
         this.events = events;
@@ -58,18 +62,22 @@ class LeaseSweeper implements SmartLifecycle {
             expired.addAll(store.expiredEmbedded(now));
         }
         for (JobRow job : expired) {
-            String why = "lease expired: " + job.holder() + " sent no heartbeat since " + job.leaseUntil()
-                    .minus(properties.lease());
-            if (store.requeueOrLose(job.id(), job.attemptToken(), why, now.plus(properties.backoffFor(job.attempt())),
-                    now)) {
+            String why = "lease expired: " + job.holder() + " sent no heartbeat since "
+                    + job.leaseUntil().minus(properties.lease());
+            if (store.requeueOrLose(
+                    job.id(), job.attemptToken(), why, now.plus(properties.backoffFor(job.attempt())), now)) {
                 n++;
                 events.finished(job.id());
             }
         }
         if (properties.assignAck() != null && !properties.assignAck().isZero()) {
             for (JobRow job : store.unacknowledged(now.minus(properties.assignAck()))) {
-                if (store.unclaim(job.id(), job.attemptToken(), job.holder() + " did not acknowledge the assignment"
-                        + " within " + properties.assignAck().toMillis() + " ms; back in the queue", now)) {
+                if (store.unclaim(
+                        job.id(),
+                        job.attemptToken(),
+                        job.holder() + " did not acknowledge the assignment" + " within "
+                                + properties.assignAck().toMillis() + " ms; back in the queue",
+                        now)) {
                     n++;
                 }
             }
@@ -85,7 +93,9 @@ class LeaseSweeper implements SmartLifecycle {
     int grantStartupGrace() {
         int n = store.extendLeasesTo(clock.instant().plus(properties.startupGraceOrLease()));
         if (n > 0) {
-            log.info("Start-up grace: {} job lease(s) extended by {} s so their agents can report back", n,
+            log.info(
+                    "Start-up grace: {} job lease(s) extended by {} s so their agents can report back",
+                    n,
                     properties.startupGraceOrLease().toSeconds());
         }
         return n;

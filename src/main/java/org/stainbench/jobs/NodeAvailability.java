@@ -1,7 +1,6 @@
 package org.stainbench.jobs;
 
 import java.util.Optional;
-
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,8 +36,10 @@ public class NodeAvailability {
             if (j.executor() != Executor.AGENT) {
                 return "queued — waiting for " + j.executor().name().toLowerCase(java.util.Locale.ROOT);
             }
-            return views.whyWaiting(j).map(w -> w.startsWith("No node agent is online")
-                    ? "queued — no node online" : "queued — " + lowerFirst(w.replaceAll("\\.$", "")))
+            return views.whyWaiting(j)
+                    .map(w -> w.startsWith("No node agent is online")
+                            ? "queued — no node online"
+                            : "queued — " + lowerFirst(w.replaceAll("\\.$", "")))
                     .orElse("queued — waiting for a free node");
         });
     }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 
 /**
@@ -32,13 +31,17 @@ final class Periodic {
             return t;
         });
         long ms = every.toMillis();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                round.run();
-            } catch (RuntimeException e) {
-                log.warn("{} round failed: {}", threadName, e.toString());
-            }
-        }, ms, ms, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        round.run();
+                    } catch (RuntimeException e) {
+                        log.warn("{} round failed: {}", threadName, e.toString());
+                    }
+                },
+                ms,
+                ms,
+                TimeUnit.MILLISECONDS);
     }
 
     synchronized void stop() {

@@ -7,7 +7,8 @@ public record Resources(int gpus, long gpuMemoryMb, int cpus, long memoryMb, Dur
 
     public Resources {
         if (gpus < 0 || gpuMemoryMb < 0 || cpus < 1 || memoryMb < 1) {
-            throw new IllegalArgumentException("Resources need at least 1 CPU and 1 MB of memory; GPU figures cannot be negative.");
+            throw new IllegalArgumentException(
+                    "Resources need at least 1 CPU and 1 MB of memory; GPU figures cannot be negative.");
         }
         if (timeLimit == null || timeLimit.isNegative() || timeLimit.isZero()) {
             throw new IllegalArgumentException("A time limit must be positive.");

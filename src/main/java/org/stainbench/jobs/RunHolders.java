@@ -1,7 +1,6 @@
 package org.stainbench.jobs;
 
 import java.util.List;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.stainbench.accounts.ApiPrincipal;
@@ -33,8 +32,7 @@ public class RunHolders {
     }
 
     /** The job a job credential belongs to, and the node running it ({@code holder}), issue 21. */
-    public record HeldJob(long jobId, String type, String holder) {
-    }
+    public record HeldJob(long jobId, String type, String holder) {}
 
     /**
      * The job whose current attempt {@code caller} is the credential of ({@link JobCredentials}), while that job is
@@ -44,7 +42,8 @@ public class RunHolders {
         if (caller == null || caller.scope() != TokenScope.JOB) {
             return java.util.Optional.empty();
         }
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                 select j.id, j.type, j.holder from job_attempt a join job j on j.id = a.job_id
                 where a.id = ? and a.ended_at is null and j.attempt_token = a.token
                   and j.state in ('ASSIGNED','RUNNING')""")
@@ -60,17 +59,23 @@ public class RunHolders {
         }
         List<String> specs;
         if (caller.scope() == TokenScope.NODE) {
-            specs = jdbc.sql("""
+            specs = jdbc.sql(
+                            """
                     select j.spec from job j join node n on n.name = j.holder
                     where n.token_id = ? and n.deregistered_at is null and j.state in ('ASSIGNED','RUNNING')
                       and j.executor <> 'EMBEDDED' and j.attempt_token is not null""")
-                    .param(caller.tokenId()).query(String.class).list();
+                    .param(caller.tokenId())
+                    .query(String.class)
+                    .list();
         } else if (caller.scope() == TokenScope.JOB) {
-            specs = jdbc.sql("""
+            specs = jdbc.sql(
+                            """
                     select j.spec from job_attempt a join job j on j.id = a.job_id
                     where a.id = ? and a.ended_at is null and j.attempt_token = a.token
                       and j.state in ('ASSIGNED','RUNNING')""")
-                    .param(caller.tokenId()).query(String.class).list();
+                    .param(caller.tokenId())
+                    .query(String.class)
+                    .list();
         } else {
             return false;
         }
@@ -79,7 +84,7 @@ public class RunHolders {
             try {
                 spec = json == null ? null : CommandSpec.of(json);
             } catch (RuntimeException e) {
-                continue;   // not a command job's spec
+                continue; // not a command job's spec
             }
             if (spec != null && runUuid.equals(spec.mlflowRunId())) {
                 return true;

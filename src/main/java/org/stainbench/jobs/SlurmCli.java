@@ -17,8 +17,7 @@ class SlurmCli implements SlurmGateway {
     private static final Pattern JOB_STATE = Pattern.compile("\\bJobState=(\\S+)");
     private static final Pattern EXIT_CODE = Pattern.compile("\\bExitCode=(\\d+):(\\d+)");
 
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     static Result exec(List<String> command, Map<String, String> env) {
         try {
@@ -31,7 +30,9 @@ class SlurmCli implements SlurmGateway {
                 p.destroyForcibly();
                 throw new IllegalStateException(command.get(0) + " did not answer within 60 s");
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8).trim(),
+            return new Result(
+                    p.exitValue(),
+                    new String(out, StandardCharsets.UTF_8).trim(),
                     new String(err, StandardCharsets.UTF_8).trim());
         } catch (IOException e) {
             throw new IllegalStateException("Cannot run " + command.get(0) + ": " + e.getMessage(), e);
@@ -50,7 +51,8 @@ class SlurmCli implements SlurmGateway {
             // Options are in the script's #SBATCH lines; the environment (with the tokens) is exported from here.
             Result r = exec(List.of("sbatch", "--parsable", "--export=ALL", script.toString()), s.environment());
             if (r.exit() != 0) {
-                throw new IllegalStateException("sbatch refused the job: " + (r.err().isEmpty() ? r.out() : r.err()));
+                throw new IllegalStateException(
+                        "sbatch refused the job: " + (r.err().isEmpty() ? r.out() : r.err()));
             }
             return r.out().split(";")[0].trim();
         } catch (IOException e) {
@@ -95,8 +97,8 @@ class SlurmCli implements SlurmGateway {
                 continue;
             }
             int nodes = Integer.parseInt(f[1].trim());
-            out.add(new SlurmClusters.Partition(f[0].replace("*", ""), nodes, SlurmRestMapping.gpusIn(f[2]) * nodes,
-                    f[3]));
+            out.add(new SlurmClusters.Partition(
+                    f[0].replace("*", ""), nodes, SlurmRestMapping.gpusIn(f[2]) * nodes, f[3]));
         }
         return out;
     }

@@ -1,15 +1,13 @@
 package org.stainbench.jobs;
 
 import java.util.List;
-
 import org.springframework.stereotype.Component;
 
 /** What the pages show of the configured Slurm cluster. */
 @Component
 class SlurmClusters {
 
-    record Partition(String name, int nodes, int gpus, String state) {
-    }
+    record Partition(String name, int nodes, int gpus, String state) {}
 
     private final SlurmProperties properties;
     private final SlurmGateway gateway;

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -61,16 +60,27 @@ class SlurmExecutor implements SmartLifecycle {
     private final Map<String, Instant> cancelTried = new ConcurrentHashMap<>();
     /** Name of the NODE token this server issues for its one-job agents (with the time after it). */
     static final String TOKEN_NAME = "slurm one-job agents";
+
     private volatile String issuedToken;
     /** When this server started: one-job agent tokens issued before belong to earlier starts. */
     private final Instant since;
+
     private volatile boolean earlierTokensRevoked;
     private final Periodic timer = new Periodic("slurm-executor", log);
     private final JobInstance instance;
 
-    SlurmExecutor(SlurmProperties props, SlurmGateway gateway, JobStore store, JobLogs logs, JobEvents events,
-                  QueueSignal signal, Accounts accounts, Clock clock, @Value("${stainbench.data-dir}") String dataDir,
-                  @Value("${server.port:8080}") int serverPort, JobInstance instance) {
+    SlurmExecutor(
+            SlurmProperties props,
+            SlurmGateway gateway,
+            JobStore store,
+            JobLogs logs,
+            JobEvents events,
+            QueueSignal signal,
+            Accounts accounts,
+            Clock clock,
+            @Value("${stainbench.data-dir}") String dataDir,
+            @Value("${server.port:8080}") int serverPort,
+            JobInstance instance) {
         this.props = props;
         this.gateway = gateway;
         this.store = store;
@@ -128,7 +138,8 @@ class SlurmExecutor implements SmartLifecycle {
      */
     void revokeEarlierTokens(List<JobRow> active) {
         if (earlierTokensRevoked
-                || active.stream().anyMatch(j -> j.assignedAt() == null || j.assignedAt().isBefore(since))) {
+                || active.stream()
+                        .anyMatch(j -> j.assignedAt() == null || j.assignedAt().isBefore(since))) {
             return;
         }
         int n = accounts.revokeNodeTokens(tokenPrefix(), since);
@@ -149,13 +160,22 @@ class SlurmExecutor implements SmartLifecycle {
             SlurmSubmission s = SlurmSubmission.of(job, props, java(), jar(), serverUrl(), workdir, env);
             String slurmId = gateway.submit(s);
             store.setExternalId(job.id(), claim.token(), slurmId);
-            store.event(job.id(), JobState.SUBMITTED, claim.attempt(), "Slurm job " + slurmId + " ("
-                    + props.mode().name().toLowerCase() + ")", clock.instant());
+            store.event(
+                    job.id(),
+                    JobState.SUBMITTED,
+                    claim.attempt(),
+                    "Slurm job " + slurmId + " (" + props.mode().name().toLowerCase() + ")",
+                    clock.instant());
             logs.append(job.id(), "--- attempt " + claim.attempt() + " submitted to Slurm as job " + slurmId);
         } catch (RuntimeException e) {
             log.warn("Slurm submission of job {} failed: {}", job.id(), e.getMessage());
-            if (store.finish(job.id(), claim.token(), JobState.FAILED, null,
-                    "Slurm submission failed: " + e.getMessage(), clock.instant())) {
+            if (store.finish(
+                    job.id(),
+                    claim.token(),
+                    JobState.FAILED,
+                    null,
+                    "Slurm submission failed: " + e.getMessage(),
+                    clock.instant())) {
                 events.finished(job.id());
             }
         }
@@ -171,7 +191,8 @@ class SlurmExecutor implements SmartLifecycle {
             try {
                 gateway.cancel(slurmId);
                 cancelled.add(job.attemptToken());
-                store.event(job.id(), job.state(), job.attempt(), "Slurm job " + slurmId + " cancelled", clock.instant());
+                store.event(
+                        job.id(), job.state(), job.attempt(), "Slurm job " + slurmId + " cancelled", clock.instant());
             } catch (RuntimeException e) {
                 log.warn("Cancelling Slurm job {} failed: {}", slurmId, e.getMessage());
             }
@@ -190,15 +211,17 @@ class SlurmExecutor implements SmartLifecycle {
         long now = System.currentTimeMillis();
         long seen = endedSeenAt.computeIfAbsent(job.id(), k -> now);
         if (now - seen < REPORT_GRACE_MS) {
-            return;   // the agent's own final report may still be on its way
+            return; // the agent's own final report may still be on its way
         }
         endedSeenAt.remove(job.id());
         cancelled.remove(job.attemptToken());
         cancelTried.remove(job.attemptToken());
         String state = status.state() == null ? "gone from Slurm" : status.state();
-        JobState to = job.cancelRequested() || "CANCELLED".equals(status.state()) ? JobState.CANCELLED : JobState.FAILED;
-        String error = "Slurm job " + slurmId + " ended (" + state + (status.exitCode() == null ? ""
-                : ", exit code " + status.exitCode()) + ") without a report from its agent";
+        JobState to =
+                job.cancelRequested() || "CANCELLED".equals(status.state()) ? JobState.CANCELLED : JobState.FAILED;
+        String error = "Slurm job " + slurmId + " ended (" + state
+                + (status.exitCode() == null ? "" : ", exit code " + status.exitCode())
+                + ") without a report from its agent";
         if (store.finish(job.id(), job.attemptToken(), to, status.exitCode(), error, clock.instant())) {
             logs.append(job.id(), "--- " + to + ": " + error);
             events.finished(job.id());
@@ -211,7 +234,8 @@ class SlurmExecutor implements SmartLifecycle {
      * {@link #AGENT_CANCEL_FALLBACK}.
      */
     boolean agentMayStop(JobRow job) {
-        if (props.mode() == SlurmProperties.Mode.NONE || job.attemptToken() == null
+        if (props.mode() == SlurmProperties.Mode.NONE
+                || job.attemptToken() == null
                 || cancelled.contains(job.attemptToken())) {
             return true;
         }
@@ -252,8 +276,7 @@ class SlurmExecutor implements SmartLifecycle {
         if (issuedToken == null) {
             synchronized (this) {
                 if (issuedToken == null) {
-                    issuedToken = accounts.issueNodeToken(tokenPrefix() + clock.instant() + ")",
-                            props.tokenOwner());
+                    issuedToken = accounts.issueNodeToken(tokenPrefix() + clock.instant() + ")", props.tokenOwner());
                 }
             }
         }
@@ -301,8 +324,7 @@ class SlurmExecutor implements SmartLifecycle {
                     }
 
                     @Override
-                    public void cancel(String id) {
-                    }
+                    public void cancel(String id) {}
 
                     @Override
                     public List<SlurmClusters.Partition> partitions() {

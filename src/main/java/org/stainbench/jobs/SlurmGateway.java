@@ -9,11 +9,23 @@ interface SlurmGateway {
     record Status(String state, Integer exitCode) {
 
         boolean isFinal() {
-            return state == null || switch (state) {
-                case "PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "SUSPENDED", "REQUEUED", "RESIZING",
-                     "SIGNALING", "STAGE_OUT", "STOPPED", "RESV_DEL_HOLD", "REQUEUE_FED", "REQUEUE_HOLD" -> false;
-                default -> true;
-            };
+            return state == null
+                    || switch (state) {
+                        case "PENDING",
+                                "RUNNING",
+                                "CONFIGURING",
+                                "COMPLETING",
+                                "SUSPENDED",
+                                "REQUEUED",
+                                "RESIZING",
+                                "SIGNALING",
+                                "STAGE_OUT",
+                                "STOPPED",
+                                "RESV_DEL_HOLD",
+                                "REQUEUE_FED",
+                                "REQUEUE_HOLD" -> false;
+                        default -> true;
+                    };
         }
     }
 

@@ -1,7 +1,6 @@
 package org.stainbench.jobs;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -40,5 +39,9 @@ record SlurmProperties(
         @DefaultValue("") String workdir,
         @DefaultValue("2s") Duration pollInterval) {
 
-    enum Mode { NONE, CLI, REST }
+    enum Mode {
+        NONE,
+        CLI,
+        REST
+    }
 }

@@ -7,15 +7,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-
 import tools.jackson.databind.JsonNode;
 
 /** Slurm through slurmrestd with JWT authentication; the JSON shapes live in {@link SlurmRestMapping}. */
 class SlurmRest implements SlurmGateway {
 
     // HTTP/1.1 only: slurmrestd 22.05 answers an h2c upgrade request with headers the JDK client cannot parse.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final SlurmProperties props;
 
     SlurmRest(SlurmProperties props) {
@@ -26,11 +27,14 @@ class SlurmRest implements SlurmGateway {
     }
 
     private JsonNode call(String method, String path, Object body) {
-        String base = props.restUrl().endsWith("/") ? props.restUrl().substring(0, props.restUrl().length() - 1)
+        String base = props.restUrl().endsWith("/")
+                ? props.restUrl().substring(0, props.restUrl().length() - 1)
                 : props.restUrl();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/slurm/" + props.restApiVersion() + path))
-                .timeout(Duration.ofSeconds(30)).header("X-SLURM-USER-NAME", props.restUser())
-                .header("X-SLURM-USER-TOKEN", props.restToken()).header("Accept", "application/json");
+                .timeout(Duration.ofSeconds(30))
+                .header("X-SLURM-USER-NAME", props.restUser())
+                .header("X-SLURM-USER-TOKEN", props.restToken())
+                .header("Accept", "application/json");
         if (body != null) {
             b.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
@@ -58,8 +62,8 @@ class SlurmRest implements SlurmGateway {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create " + s.workdir() + ": " + e.getMessage(), e);
         }
-        return SlurmRestMapping.jobId(call("POST", "/job/submit",
-                SlurmRestMapping.submitBody(s, props.restApiVersion())));
+        return SlurmRestMapping.jobId(
+                call("POST", "/job/submit", SlurmRestMapping.submitBody(s, props.restApiVersion())));
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,8 +18,7 @@ final class SlurmRestMapping {
 
     private static final Pattern GPUS = Pattern.compile("gpu(?::[^:,()]+)?:(\\d+)");
 
-    private SlurmRestMapping() {
-    }
+    private SlurmRestMapping() {}
 
     static boolean modern(String version) {
         Matcher m = Pattern.compile("v0\\.0\\.(\\d+)").matcher(version);
@@ -91,7 +89,7 @@ final class SlurmRestMapping {
             JsonNode rc = exit.path("return_code");
             code = rc.isObject() ? rc.path("number").asInt() : rc.isMissingNode() ? null : rc.asInt();
         } else if (exit.isNumber()) {
-            code = exit.asInt() >> 8;   // v0.0.38: the raw wait status
+            code = exit.asInt() >> 8; // v0.0.38: the raw wait status
         }
         return new SlurmGateway.Status(s, code);
     }
@@ -99,15 +97,20 @@ final class SlurmRestMapping {
     static List<SlurmClusters.Partition> partitions(JsonNode response) {
         List<SlurmClusters.Partition> out = new ArrayList<>();
         for (JsonNode p : response.path("partitions")) {
-            JsonNode nodes = p.path("total_nodes").isObject() ? p.path("total_nodes").path("number")
-                    : p.path("total_nodes");
+            JsonNode nodes =
+                    p.path("total_nodes").isObject() ? p.path("total_nodes").path("number") : p.path("total_nodes");
             if (nodes.isMissingNode()) {
                 nodes = p.path("nodes").path("total");
             }
-            String tres = p.path("tres").isObject() ? p.path("tres").path("configured").asString("")
+            String tres = p.path("tres").isObject()
+                    ? p.path("tres").path("configured").asString("")
                     : p.path("tres").asString("");
-            JsonNode state = p.path("state").isMissingNode() ? p.path("partition").path("state") : p.path("state");
-            out.add(new SlurmClusters.Partition(p.path("name").asString(), nodes.asInt(), gpusIn(tres.replace("gres/", "")),
+            JsonNode state =
+                    p.path("state").isMissingNode() ? p.path("partition").path("state") : p.path("state");
+            out.add(new SlurmClusters.Partition(
+                    p.path("name").asString(),
+                    nodes.asInt(),
+                    gpusIn(tres.replace("gres/", "")),
                     state.isArray() ? state.get(0).asString() : state.asString("")));
         }
         return out;

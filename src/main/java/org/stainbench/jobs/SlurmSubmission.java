@@ -6,16 +6,33 @@ import java.util.Map;
  * One Slurm submission, derived from a job's spec: the options (as {@code #SBATCH} lines for sbatch and as
  * JSON fields for slurmrestd) and a batch script that runs the agent in one-job mode.
  */
-record SlurmSubmission(String name, int gpus, int cpus, long memoryMb, long timeMinutes, String partition,
-                       String account, String workdir, String output, String script, Map<String, String> environment) {
+record SlurmSubmission(
+        String name,
+        int gpus,
+        int cpus,
+        long memoryMb,
+        long timeMinutes,
+        String partition,
+        String account,
+        String workdir,
+        String output,
+        String script,
+        Map<String, String> environment) {
 
-    static SlurmSubmission of(JobRow job, SlurmProperties props, String java, String jar, String serverUrl,
-                              String workdir, Map<String, String> environment) {
+    static SlurmSubmission of(
+            JobRow job,
+            SlurmProperties props,
+            String java,
+            String jar,
+            String serverUrl,
+            String workdir,
+            Map<String, String> environment) {
         Resources r = job.resources();
         long minutes = Math.max(1, (r.timeLimit().toSeconds() + 59) / 60);
         String output = workdir + "/slurm-" + job.id() + "-attempt" + job.attempt() + "-%j.out";
         String script = "#!/bin/bash\n"
-                + "# Stainbench job " + job.id() + " attempt " + job.attempt() + ": " + job.title().replace('\n', ' ') + "\n"
+                + "# Stainbench job " + job.id() + " attempt " + job.attempt() + ": "
+                + job.title().replace('\n', ' ') + "\n"
                 + "#SBATCH --job-name=stainbench-" + job.id() + "\n"
                 + "#SBATCH --output=" + output + "\n"
                 + "#SBATCH --chdir=" + workdir + "\n"
@@ -30,7 +47,17 @@ record SlurmSubmission(String name, int gpus, int cpus, long memoryMb, long time
                 + "exec " + TemplateText.quote(java) + " -Xmx256m -jar " + TemplateText.quote(jar) + " agent --server "
                 + TemplateText.quote(serverUrl) + " --workdir " + TemplateText.quote(workdir) + " --one-job " + job.id()
                 + "\n";
-        return new SlurmSubmission("stainbench-" + job.id(), r.gpus(), r.cpus(), r.memoryMb(), minutes,
-                props.partition(), props.account(), workdir, output, script, environment);
+        return new SlurmSubmission(
+                "stainbench-" + job.id(),
+                r.gpus(),
+                r.cpus(),
+                r.memoryMb(),
+                minutes,
+                props.partition(),
+                props.account(),
+                workdir,
+                output,
+                script,
+                environment);
     }
 }

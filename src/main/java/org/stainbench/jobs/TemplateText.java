@@ -26,8 +26,7 @@ final class TemplateText {
     static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_./:=,@+%-]+");
 
-    private TemplateText() {
-    }
+    private TemplateText() {}
 
     static Set<String> parameters(String text) {
         Set<String> names = new LinkedHashSet<>();
@@ -41,13 +40,26 @@ final class TemplateText {
     }
 
     /** Where a parameter stands in the shell text. */
-    enum Context { WORD, DOUBLE_QUOTED, SINGLE_QUOTED, REFUSED }
-
-    /** One parameter occurrence: its match and the context, with the reason when refused. */
-    record Use(int start, int end, String name, Context context, String reason) {
+    enum Context {
+        WORD,
+        DOUBLE_QUOTED,
+        SINGLE_QUOTED,
+        REFUSED
     }
 
-    private enum Frame { TOP, SUB, DQ, SQ, BACKTICK, BRACE, ARITH, COMMENT }
+    /** One parameter occurrence: its match and the context, with the reason when refused. */
+    record Use(int start, int end, String name, Context context, String reason) {}
+
+    private enum Frame {
+        TOP,
+        SUB,
+        DQ,
+        SQ,
+        BACKTICK,
+        BRACE,
+        ARITH,
+        COMMENT
+    }
 
     private static final class State {
         final Frame frame;
@@ -175,7 +187,9 @@ final class TemplateText {
                 } else {
                     s.parens--;
                 }
-            } else if (f == Frame.SUB && text.startsWith("case", i) && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))
+            } else if (f == Frame.SUB
+                    && text.startsWith("case", i)
+                    && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))
                     && (i + 4 >= n || !Character.isLetterOrDigit(text.charAt(i + 4)))) {
                 unknown = unknown != null ? unknown : "after a 'case' inside $(…)";
             }
@@ -190,22 +204,24 @@ final class TemplateText {
             return new Use(m.start(), m.end(), name, Context.REFUSED, unknown);
         }
         for (State s : stack) {
-            String why = switch (s.frame) {
-                case BACKTICK -> "inside backticks (`…`)";
-                case BRACE -> "inside a ${…} expansion";
-                case ARITH -> "inside an arithmetic expansion $((…))";
-                case COMMENT -> "inside a comment";
-                default -> null;
-            };
+            String why =
+                    switch (s.frame) {
+                        case BACKTICK -> "inside backticks (`…`)";
+                        case BRACE -> "inside a ${…} expansion";
+                        case ARITH -> "inside an arithmetic expansion $((…))";
+                        case COMMENT -> "inside a comment";
+                        default -> null;
+                    };
             if (why != null) {
                 return new Use(m.start(), m.end(), name, Context.REFUSED, why);
             }
         }
-        Context c = switch (stack.peek().frame) {
-            case DQ -> Context.DOUBLE_QUOTED;
-            case SQ -> Context.SINGLE_QUOTED;
-            default -> Context.WORD;
-        };
+        Context c =
+                switch (stack.peek().frame) {
+                    case DQ -> Context.DOUBLE_QUOTED;
+                    case SQ -> Context.SINGLE_QUOTED;
+                    default -> Context.WORD;
+                };
         return new Use(m.start(), m.end(), name, c, null);
     }
 
@@ -221,7 +237,8 @@ final class TemplateText {
             if (u.context() == Context.REFUSED) {
                 throw new IllegalArgumentException("Parameter {" + u.name() + "} stands " + u.reason()
                         + " in the command, where its value could run as shell code: put it in a plain word or inside "
-                        + "quotes (\"…{" + u.name() + "}…\" or '…{" + u.name() + "}…'), or pass it through an environment variable.");
+                        + "quotes (\"…{" + u.name() + "}…\" or '…{" + u.name()
+                        + "}…'), or pass it through an environment variable.");
             }
         }
     }
@@ -241,11 +258,13 @@ final class TemplateText {
         int at = 0;
         for (Use u : uses(text)) {
             String v = value(values, u.name());
-            out.append(text, at, u.start()).append(switch (u.context()) {
-                case DOUBLE_QUOTED -> inDoubleQuotes(v);
-                case SINGLE_QUOTED -> v.replace("'", "'\\''");
-                default -> quote(v);
-            });
+            out.append(text, at, u.start())
+                    .append(
+                            switch (u.context()) {
+                                case DOUBLE_QUOTED -> inDoubleQuotes(v);
+                                case SINGLE_QUOTED -> v.replace("'", "'\\''");
+                                default -> quote(v);
+                            });
             at = u.end();
         }
         return out.append(text, at, text.length()).toString();

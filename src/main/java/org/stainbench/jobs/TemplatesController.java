@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,20 +14,32 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 
 /** Command templates: list, create, edit (members), launch with parameter values (members). */
 @Controller
 class TemplatesController {
 
-    record TemplateForm(String name, String description, String command, String parameters, String environment,
-                        String inputs, String outputs, Integer gpus, Long gpuMemoryMb, Integer cpus, Long memoryMb,
-                        Long timeLimitMinutes) {
+    record TemplateForm(
+            String name,
+            String description,
+            String command,
+            String parameters,
+            String environment,
+            String inputs,
+            String outputs,
+            Integer gpus,
+            Long gpuMemoryMb,
+            Integer cpus,
+            Long memoryMb,
+            Long timeLimitMinutes) {
 
         Resources resources() {
-            return new Resources(gpus == null ? 0 : gpus, gpuMemoryMb == null ? 0 : gpuMemoryMb, cpus == null ? 1 : cpus,
-                    memoryMb == null ? 1024 : memoryMb, Duration.ofMinutes(timeLimitMinutes == null ? 60 : timeLimitMinutes));
+            return new Resources(
+                    gpus == null ? 0 : gpus,
+                    gpuMemoryMb == null ? 0 : gpuMemoryMb,
+                    cpus == null ? 1 : cpus,
+                    memoryMb == null ? 1024 : memoryMb,
+                    Duration.ofMinutes(timeLimitMinutes == null ? 60 : timeLimitMinutes));
         }
     }
 
@@ -51,15 +62,28 @@ class TemplatesController {
 
     @GetMapping("/jobs/templates/{id:\\d+}")
     String show(@PathVariable long id, Model model) {
-        CommandTemplates.Template t = templates.find(id).orElseThrow(() ->
-                new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No template " + id + "."));
+        CommandTemplates.Template t = templates
+                .find(id)
+                .orElseThrow(() -> new ResponseStatusException(
+                        org.springframework.http.HttpStatus.NOT_FOUND, "No template " + id + "."));
         model.addAttribute("template", t);
         if (!model.containsAttribute("form")) {
             Resources r = t.resources();
-            model.addAttribute("form", new TemplateForm(t.name(), t.description(), t.command(),
-                    parameterLines(t.parameters()), JobsController.lines(t.environment()), String.join("\n", t.inputs()),
-                    String.join("\n", t.outputs()), r.gpus(), r.gpuMemoryMb(), r.cpus(), r.memoryMb(),
-                    Math.max(1L, r.timeLimit().toMinutes())));
+            model.addAttribute(
+                    "form",
+                    new TemplateForm(
+                            t.name(),
+                            t.description(),
+                            t.command(),
+                            parameterLines(t.parameters()),
+                            JobsController.lines(t.environment()),
+                            String.join("\n", t.inputs()),
+                            String.join("\n", t.outputs()),
+                            r.gpus(),
+                            r.gpuMemoryMb(),
+                            r.cpus(),
+                            r.memoryMb(),
+                            Math.max(1L, r.timeLimit().toMinutes())));
         }
         model.addAttribute("slurmEnabled", slurm.enabled());
         return "jobs/template";
@@ -77,10 +101,17 @@ class TemplatesController {
 
     private String save(Long id, TemplateForm form, Principal who, RedirectAttributes flash) {
         try {
-            long saved = templates.save(id, form.name(), form.description(), form.command(),
-                    parseParameters(form.parameters()), JobsController.parseEnv(form.environment()),
-                    JobsController.split(form.inputs()), JobsController.split(form.outputs()),
-                    form.resources(), who.getName());
+            long saved = templates.save(
+                    id,
+                    form.name(),
+                    form.description(),
+                    form.command(),
+                    parseParameters(form.parameters()),
+                    JobsController.parseEnv(form.environment()),
+                    JobsController.split(form.inputs()),
+                    JobsController.split(form.outputs()),
+                    form.resources(),
+                    who.getName());
             flash.addFlashAttribute("message", "Saved template '" + form.name().trim() + "'.");
             return "redirect:/jobs/templates/" + saved;
         } catch (IllegalArgumentException e) {
@@ -91,8 +122,8 @@ class TemplatesController {
     }
 
     @PostMapping("/jobs/templates/{id:\\d+}/launch")
-    String launch(@PathVariable long id, @RequestParam Map<String, String> all, Principal who,
-                  RedirectAttributes flash) {
+    String launch(
+            @PathVariable long id, @RequestParam Map<String, String> all, Principal who, RedirectAttributes flash) {
         Map<String, String> values = new LinkedHashMap<>();
         all.forEach((k, v) -> {
             if (k.startsWith("p.")) {
@@ -101,8 +132,12 @@ class TemplatesController {
         });
         try {
             String runId = all.getOrDefault("mlflowRunId", "");
-            long job = templates.launch(id, values, "slurm".equals(all.get("executor")),
-                    runId.isBlank() ? null : runId.trim(), who.getName());
+            long job = templates.launch(
+                    id,
+                    values,
+                    "slurm".equals(all.get("executor")),
+                    runId.isBlank() ? null : runId.trim(),
+                    who.getName());
             flash.addFlashAttribute("message", "Job " + job + " queued.");
             return "redirect:/jobs/" + job;
         } catch (IllegalArgumentException e) {
@@ -128,8 +163,12 @@ class TemplatesController {
         List<CommandTemplates.Parameter> out = new ArrayList<>();
         for (String line : JobsController.split(text)) {
             int eq = line.indexOf('=');
-            out.add(eq < 0 ? new CommandTemplates.Parameter(line, null)
-                    : new CommandTemplates.Parameter(line.substring(0, eq).trim(), line.substring(eq + 1).trim()));
+            out.add(
+                    eq < 0
+                            ? new CommandTemplates.Parameter(line, null)
+                            : new CommandTemplates.Parameter(
+                                    line.substring(0, eq).trim(),
+                                    line.substring(eq + 1).trim()));
         }
         return out;
     }

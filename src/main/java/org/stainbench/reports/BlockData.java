@@ -1,7 +1,6 @@
 package org.stainbench.reports;
 
 import java.util.List;
-
 import org.stainbench.evaluation.ComparisonTable;
 import org.stainbench.review.ReviewHeadlines;
 
@@ -20,17 +19,20 @@ record BlockData(ComparisonTable table, GallerySnap gallery, ReviewHeadlines.Hea
     }
 
     /** A gallery as shown: column titles and rows of cells aligned with them. */
-    record GallerySnap(String mode, String sourceName, Long seed, String permalink, List<String> columns, List<GalleryRow> rows,
-                       List<String> notes) {
-    }
+    record GallerySnap(
+            String mode,
+            String sourceName,
+            Long seed,
+            String permalink,
+            List<String> columns,
+            List<GalleryRow> rows,
+            List<String> notes) {}
 
-    record GalleryRow(String label, List<GalleryCell> cells) {
-    }
+    record GalleryRow(String label, List<GalleryCell> cells) {}
 
     /**
      * @param tileId the catalog tile (its live thumbnail)
      * @param sha256 the kept JPEG of a frozen report (null while live)
      */
-    record GalleryCell(long tileId, String title, String sha256) {
-    }
+    record GalleryCell(long tileId, String title, String sha256) {}
 }

@@ -28,6 +28,7 @@ enum BlockKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("Unknown kind of block '" + s + "': choose text, table, chart, gallery or review.");
+        throw new IllegalArgumentException(
+                "Unknown kind of block '" + s + "': choose text, table, chart, gallery or review.");
     }
 }

@@ -16,8 +16,17 @@ import java.util.List;
  * @param rows         GALLERY: rows (random) or best k and worst k (best/worst)
  * @param sessionId    REVIEW: the review session
  */
-record BlockSettings(String markdown, Long evaluationId, List<String> metrics, String chart, String gallery, Long sourceId,
-                     List<Long> checkpoints, Long seed, Integer rows, Long sessionId) {
+record BlockSettings(
+        String markdown,
+        Long evaluationId,
+        List<String> metrics,
+        String chart,
+        String gallery,
+        Long sourceId,
+        List<Long> checkpoints,
+        Long seed,
+        Integer rows,
+        Long sessionId) {
 
     BlockSettings {
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
@@ -33,8 +42,17 @@ record BlockSettings(String markdown, Long evaluationId, List<String> metrics, S
     }
 
     static BlockSettings chart(long evaluationId, String metric, String chart) {
-        return new BlockSettings(null, evaluationId, metric == null ? List.of() : List.of(metric), chart, null, null, null, null,
-                null, null);
+        return new BlockSettings(
+                null,
+                evaluationId,
+                metric == null ? List.of() : List.of(metric),
+                chart,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     static BlockSettings gallery(String mode, Long sourceId, List<Long> checkpoints, Long seed, Integer rows) {

@@ -1,7 +1,6 @@
 package org.stainbench.reports;
 
 import java.util.List;
-
 import org.springframework.web.util.HtmlUtils;
 
 /**
@@ -10,8 +9,15 @@ import org.springframework.web.util.HtmlUtils;
  * height / width (from the first tile's image; 1 when unknown), so a tile is drawn at its true aspect ratio;
  * {@code print}: for the print document.
  */
-record BlockView(Block block, int number, BlockData data, String html, List<String> charts, List<List<String>> cells,
-                 double tileAspect, boolean print) {
+record BlockView(
+        Block block,
+        int number,
+        BlockData data,
+        String html,
+        List<String> charts,
+        List<List<String>> cells,
+        double tileAspect,
+        boolean print) {
 
     BlockView(Block block, int number, BlockData data, String html, List<String> charts, List<List<String>> cells) {
         this(block, number, data, html, charts, cells, 1.0, false);
@@ -41,7 +47,10 @@ record BlockView(Block block, int number, BlockData data, String html, List<Stri
 
     /** A gallery column's title as shown: a random gallery ranks nothing (older snapshots said "(ranked)"). */
     public String column(String title) {
-        if (title != null && data.gallery() != null && "random".equals(data.gallery().mode()) && title.endsWith(" (ranked)")) {
+        if (title != null
+                && data.gallery() != null
+                && "random".equals(data.gallery().mode())
+                && title.endsWith(" (ranked)")) {
             return title.substring(0, title.length() - " (ranked)".length());
         }
         return title;

@@ -19,9 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import javax.imageio.ImageIO;
-
 import org.stainbench.evaluation.ComparisonTable;
 import org.stainbench.evaluation.Metric;
 
@@ -37,11 +35,16 @@ final class ChartImages {
     private static final Color BAR = new Color(0x4C, 0x78, 0xA8);
     private static final Color SEED = new Color(0xE4, 0x57, 0x56);
     private static final Color GRID = new Color(0xDD, 0xDD, 0xDD);
-    private static final Color[] RUNS = {new Color(0x4C, 0x78, 0xA8), new Color(0xF5, 0x85, 0x18), new Color(0x54, 0xA2, 0x4B),
-            new Color(0xB2, 0x79, 0xA2), new Color(0x9D, 0x75, 0x5D), new Color(0xE4, 0x57, 0x56)};
+    private static final Color[] RUNS = {
+        new Color(0x4C, 0x78, 0xA8),
+        new Color(0xF5, 0x85, 0x18),
+        new Color(0x54, 0xA2, 0x4B),
+        new Color(0xB2, 0x79, 0xA2),
+        new Color(0x9D, 0x75, 0x5D),
+        new Color(0xE4, 0x57, 0x56)
+    };
 
-    private ChartImages() {
-    }
+    private ChartImages() {}
 
     static Metric metric(ComparisonTable t, String key) {
         for (Metric m : t.metrics()) {
@@ -55,20 +58,26 @@ final class ChartImages {
     /** Bars of the metric per compared thing. */
     static byte[] bars(ComparisonTable t, String metricKey) {
         Metric m = metric(t, metricKey);
-        List<ComparisonTable.Line> lines = m == null ? List.of() : t.lines().stream().filter(l -> l.get(m) != null).toList();
+        List<ComparisonTable.Line> lines = m == null
+                ? List.of()
+                : t.lines().stream().filter(l -> l.get(m) != null).toList();
         int rowH = 30;
         int top = 46;
         int height = top + Math.max(1, lines.size()) * rowH + 40;
         BufferedImage img = new BufferedImage(WIDTH * SCALE, height * SCALE, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = start(img);
-        title(g, (m == null ? "no metric" : m.label()) + " per checkpoint (mean, ± std, seeds) · " + t.evaluationName());
+        title(
+                g,
+                (m == null ? "no metric" : m.label()) + " per checkpoint (mean, ± std, seeds) · " + t.evaluationName());
         if (lines.isEmpty()) {
             g.drawString("No values.", 20, top + 20);
             return finish(g, img);
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         FontMetrics fm = g.getFontMetrics();
-        int labelW = Math.min(320, lines.stream().mapToInt(l -> fm.stringWidth(l.label())).max().orElse(100) + 16);
+        int labelW = Math.min(
+                320,
+                lines.stream().mapToInt(l -> fm.stringWidth(l.label())).max().orElse(100) + 16);
         double max = 0;
         for (ComparisonTable.Line l : lines) {
             ComparisonTable.Cell c = l.get(m);
@@ -124,7 +133,8 @@ final class ChartImages {
         if (m != null) {
             for (ComparisonTable.Line l : t.lines()) {
                 if (l.runUuid() != null && l.epoch() != null && l.get(m) != null) {
-                    runs.computeIfAbsent(l.runUuid(), k -> new ArrayList<>()).add(new double[] {l.epoch(), l.get(m).mean()});
+                    runs.computeIfAbsent(l.runUuid(), k -> new ArrayList<>())
+                            .add(new double[] {l.epoch(), l.get(m).mean()});
                 }
             }
         }

@@ -3,7 +3,6 @@ package org.stainbench.reports;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -56,13 +55,21 @@ class DemoReport {
     Optional<Report> compose(long evaluationId) {
         Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         Optional<Evaluation> ev = evaluations.find(evaluationId);
-        if (ck7.isEmpty() || ev.isEmpty() || !"DONE".equals(ev.get().status())
-                || !Objects.equals(ev.get().realDatasetId(), ck7.get().id()) || reports.byTitle(TITLE).isPresent()) {
+        if (ck7.isEmpty()
+                || ev.isEmpty()
+                || !"DONE".equals(ev.get().status())
+                || !Objects.equals(ev.get().realDatasetId(), ck7.get().id())
+                || reports.byTitle(TITLE).isPresent()) {
             return Optional.empty();
         }
-        List<Long> checkpoints = evaluations.subjects(evaluationId).stream().map(Subject::checkpointId).filter(Objects::nonNull)
-                .distinct().toList();
-        Report r = reports.create(TITLE, """
+        List<Long> checkpoints = evaluations.subjects(evaluationId).stream()
+                .map(Subject::checkpointId)
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
+        Report r = reports.create(
+                TITLE,
+                """
                 How close do the demo project's checkpoints get to CK7? The generated sets of each compared checkpoint
                 (classical baselines such as Reinhard colour transfer and stain remapping, or epochs of the demo's CPU
                 colour-map run) were compared with the demo CK7 tiles under the evaluation *%s*: lower is better for
@@ -70,12 +77,18 @@ class DemoReport {
                 they are not comparable with published FID.
 
                 This report was composed when the evaluation finished; it shows live data until a member freezes it.
-                """.formatted(ev.get().name()), "demo");
+                """
+                        .formatted(ev.get().name()),
+                "demo");
         reports.addBlock(r.id(), BlockKind.TABLE, BlockSettings.table(evaluationId, List.of()), "demo");
         reports.addBlock(r.id(), BlockKind.CHART, BlockSettings.chart(evaluationId, "fid", "bar"), "demo");
         if (!checkpoints.isEmpty()) {
-            reports.addBlock(r.id(), BlockKind.GALLERY, BlockSettings.gallery("random", named(DemoDatasets.HE).map(Dataset::id).orElse(null),
-                    checkpoints, 1L, 4), "demo");
+            reports.addBlock(
+                    r.id(),
+                    BlockKind.GALLERY,
+                    BlockSettings.gallery(
+                            "random", named(DemoDatasets.HE).map(Dataset::id).orElse(null), checkpoints, 1L, 4),
+                    "demo");
         }
         log.info("Demo report '{}' composed from evaluation {}", TITLE, evaluationId);
         return Optional.of(r);

@@ -1,7 +1,6 @@
 package org.stainbench.reports;
 
 import java.util.Locale;
-
 import org.commonmark.node.AbstractVisitor;
 import org.commonmark.node.Image;
 import org.commonmark.node.Link;
@@ -22,10 +21,10 @@ final class Markdown {
     static final String IMAGE_REMOVED = "[external image removed]";
 
     private static final Parser PARSER = Parser.builder().build();
-    private static final HtmlRenderer RENDERER = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+    private static final HtmlRenderer RENDERER =
+            HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
 
-    private Markdown() {
-    }
+    private Markdown() {}
 
     static String html(String markdown) {
         Node doc = PARSER.parse(markdown == null ? "" : markdown);
@@ -44,7 +43,8 @@ final class Markdown {
                 return false;
             }
         }
-        return (d.startsWith("http://") || d.startsWith("https://")) && d.length() > 8 || d.startsWith("mailto:") && d.length() > 7;
+        return (d.startsWith("http://") || d.startsWith("https://")) && d.length() > 8
+                || d.startsWith("mailto:") && d.length() > 7;
     }
 
     /** Replaces images by their alt text and unwraps links with a disallowed target. */

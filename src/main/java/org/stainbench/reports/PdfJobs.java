@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -68,9 +67,15 @@ class PdfJobs implements DisposableBean {
     }
 
     /** What the page shows: the stage in words, a percentage, the seconds since the start; the file's name when ready. */
-    record Status(String token, String stage, String message, int percent, long seconds, boolean ready, boolean failed,
-                  String fileName) {
-    }
+    record Status(
+            String token,
+            String stage,
+            String message,
+            int percent,
+            long seconds,
+            boolean ready,
+            boolean failed,
+            String fileName) {}
 
     /** Too many prints held at once. */
     static final class Full extends RuntimeException {
@@ -133,13 +138,18 @@ class PdfJobs implements DisposableBean {
             });
             Instant end = clock.instant();
             if (j.printingSince != null) {
-                expectedMs = 0.5 * expectedMs + 0.5 * Math.max(1, Duration.between(j.printingSince, end).toMillis());
+                expectedMs = 0.5 * expectedMs
+                        + 0.5
+                                * Math.max(
+                                        1,
+                                        Duration.between(j.printingSince, end).toMillis());
             }
             j.pdf = pdf;
             j.finishedAt = end;
             j.stage = Stage.READY;
         } catch (RuntimeException e) {
-            j.error = e instanceof PdfPrinter.PrintFailed || e instanceof PdfPrinter.Busy ? e.getMessage()
+            j.error = e instanceof PdfPrinter.PrintFailed || e instanceof PdfPrinter.Busy
+                    ? e.getMessage()
                     : "The PDF could not be made.";
             if (!(e instanceof PdfPrinter.PrintFailed || e instanceof PdfPrinter.Busy)) {
                 log.warn("PDF of report {} failed", j.reportId, e);
@@ -158,25 +168,36 @@ class PdfJobs implements DisposableBean {
 
     Status status(Job j) {
         Instant now = clock.instant();
-        long seconds = Duration.between(j.createdAt, j.finishedAt != null ? j.finishedAt : now).toSeconds();
-        int percent = switch (j.stage) {
-            case QUEUED -> 2;
-            case COMPOSING -> 10;
-            case WAITING -> 20;
-            case PRINTING -> {
-                Instant since = j.printingSince;
-                double share = since == null ? 0 : Duration.between(since, now).toMillis() / expectedMs;
-                yield 25 + (int) Math.round(70 * Math.min(1.0, share));
-            }
-            case READY, FAILED -> 100;
-        };
-        String message = switch (j.stage) {
-            case READY -> "PDF ready: " + j.fileName;
-            case FAILED -> j.error;
-            default -> "Rendering the PDF… " + percent + " % — " + j.stage.words + " (" + seconds + " s)";
-        };
-        return new Status(j.token, j.stage.name().toLowerCase(java.util.Locale.ROOT), message, percent, seconds,
-                j.stage == Stage.READY, j.stage == Stage.FAILED, j.stage == Stage.READY ? j.fileName : null);
+        long seconds = Duration.between(j.createdAt, j.finishedAt != null ? j.finishedAt : now)
+                .toSeconds();
+        int percent =
+                switch (j.stage) {
+                    case QUEUED -> 2;
+                    case COMPOSING -> 10;
+                    case WAITING -> 20;
+                    case PRINTING -> {
+                        Instant since = j.printingSince;
+                        double share =
+                                since == null ? 0 : Duration.between(since, now).toMillis() / expectedMs;
+                        yield 25 + (int) Math.round(70 * Math.min(1.0, share));
+                    }
+                    case READY, FAILED -> 100;
+                };
+        String message =
+                switch (j.stage) {
+                    case READY -> "PDF ready: " + j.fileName;
+                    case FAILED -> j.error;
+                    default -> "Rendering the PDF… " + percent + " % — " + j.stage.words + " (" + seconds + " s)";
+                };
+        return new Status(
+                j.token,
+                j.stage.name().toLowerCase(java.util.Locale.ROOT),
+                message,
+                percent,
+                seconds,
+                j.stage == Stage.READY,
+                j.stage == Stage.FAILED,
+                j.stage == Stage.READY ? j.fileName : null);
     }
 
     /** The finished PDF, handed out once: the print is dropped. */

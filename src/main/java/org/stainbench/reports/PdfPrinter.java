@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,6 +55,7 @@ class PdfPrinter {
     /** The print document's policy: inline styles, images only as data URIs, nothing else (no network, no files). */
     static final String CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
             + "form-action 'none'; base-uri 'none'";
+
     static final String CSP_META = "<meta http-equiv=\"Content-Security-Policy\" content=\"" + CSP + "\">";
     private static final Pattern HEAD = Pattern.compile("<head(\\s[^>]*)?>", Pattern.CASE_INSENSITIVE);
 
@@ -72,8 +72,10 @@ class PdfPrinter {
     }
 
     @Autowired
-    PdfPrinter(@Value("${stainbench.reports.chromium:}") String configured,
-               @Value("${stainbench.reports.pdf-timeout:90s}") Duration limit, ReportsProperties properties) {
+    PdfPrinter(
+            @Value("${stainbench.reports.chromium:}") String configured,
+            @Value("${stainbench.reports.pdf-timeout:90s}") Duration limit,
+            ReportsProperties properties) {
         this(configured, limit, properties.pdfQueueWait());
     }
 
@@ -144,8 +146,7 @@ class PdfPrinter {
     }
 
     byte[] print(String html) {
-        return print(html, () -> {
-        });
+        return print(html, () -> {});
     }
 
     /** As {@link #print(String)}; {@code started} runs once this print has the slot and Chromium starts. */
@@ -176,10 +177,12 @@ class PdfPrinter {
     }
 
     private PrintFailed missing() {
-        return new PrintFailed(configured.isEmpty()
-                ? "No Chromium to print with: install chromium (or chromium-browser, google-chrome) on the server's PATH, or "
-                + "set stainbench.reports.chromium to its path."
-                : "The configured Chromium '" + configured + "' (stainbench.reports.chromium) is not an executable file.");
+        return new PrintFailed(
+                configured.isEmpty()
+                        ? "No Chromium to print with: install chromium (or chromium-browser, google-chrome) on the server's PATH, or "
+                                + "set stainbench.reports.chromium to its path."
+                        : "The configured Chromium '" + configured
+                                + "' (stainbench.reports.chromium) is not an executable file.");
     }
 
     private byte[] printNow(String html) {
@@ -190,14 +193,27 @@ class PdfPrinter {
             Path page = dir.resolve("report.html");
             Path pdf = dir.resolve("report.pdf");
             Files.writeString(page, locked(html), StandardCharsets.UTF_8);
-            ProcessBuilder pb = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-extensions", "--disable-plugins", "--disable-features=Translate,MediaRouter",
+            ProcessBuilder pb = new ProcessBuilder(
+                    chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-extensions",
+                    "--disable-plugins",
+                    "--disable-features=Translate,MediaRouter",
                     // no network: every request goes to a dead proxy, loopback included, and no name resolves
-                    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                    "--proxy-server=127.0.0.1:9",
+                    "--proxy-bypass-list=<-loopback>",
                     "--host-resolver-rules=MAP * ~NOTFOUND",
-                    "--user-data-dir=" + dir.resolve("profile"), "--no-pdf-header-footer",
-                    "--print-to-pdf=" + pdf, page.toUri().toString());
+                    "--user-data-dir=" + dir.resolve("profile"),
+                    "--no-pdf-header-footer",
+                    "--print-to-pdf=" + pdf,
+                    page.toUri().toString());
             pb.redirectErrorStream(true);
             pb.redirectOutput(dir.resolve("chromium.log").toFile());
             Process p = pb.start();

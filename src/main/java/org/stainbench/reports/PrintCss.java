@@ -12,10 +12,10 @@ import java.time.format.DateTimeFormatter;
 final class PrintCss {
 
     static final String CSS = read();
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    private PrintCss() {
-    }
+    private PrintCss() {}
 
     private static String read() {
         try (InputStream in = PrintCss.class.getResourceAsStream("/reports/print.css")) {

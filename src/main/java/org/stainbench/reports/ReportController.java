@@ -1,5 +1,6 @@
 package org.stainbench.reports;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayList;
@@ -10,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.CacheControl;
@@ -51,7 +50,8 @@ class ReportController {
     private final ITemplateEngine templates;
     private final java.time.Clock clock;
 
-    ReportController(Reports reports, PdfPrinter printer, PdfJobs pdfJobs, ITemplateEngine templates, java.time.Clock clock) {
+    ReportController(
+            Reports reports, PdfPrinter printer, PdfJobs pdfJobs, ITemplateEngine templates, java.time.Clock clock) {
         this.reports = reports;
         this.printer = printer;
         this.pdfJobs = pdfJobs;
@@ -72,7 +72,8 @@ class ReportController {
 
     private String list(int page, Model model, boolean hx) {
         int p = Math.max(0, page);
-        model.addAttribute("page", new PageImpl<>(reports.list(p * PAGE, PAGE), PageRequest.of(p, PAGE), reports.count()));
+        model.addAttribute(
+                "page", new PageImpl<>(reports.list(p * PAGE, PAGE), PageRequest.of(p, PAGE), reports.count()));
         return hx ? "reports/list :: table" : "reports/list";
     }
 
@@ -82,8 +83,11 @@ class ReportController {
     }
 
     @PostMapping("/reports")
-    String create(@RequestParam(required = false) String title, @RequestParam(required = false) String markdown, Principal who,
-                  RedirectAttributes flash) {
+    String create(
+            @RequestParam(required = false) String title,
+            @RequestParam(required = false) String markdown,
+            Principal who,
+            RedirectAttributes flash) {
         try {
             Report r = reports.create(title, markdown, who.getName());
             flash.addFlashAttribute("message", "Report '" + r.title() + "' created: add blocks below.");
@@ -114,9 +118,15 @@ class ReportController {
 
     void fill(Model model, Report r) {
         model.addAttribute("report", r);
-        model.addAttribute("views", views(r, (b, kind) -> "/reports/" + r.id() + "/blocks/" + b.id() + "/chart.png?kind=" + kind
-                        + "&v=" + r.updatedAt().toEpochMilli(),
-                c -> c.sha256() != null ? "/reports/" + r.id() + "/images/" + c.sha256() + ".jpg" : "/tiles/" + c.tileId() + "/thumb"));
+        model.addAttribute(
+                "views",
+                views(
+                        r,
+                        (b, kind) -> "/reports/" + r.id() + "/blocks/" + b.id() + "/chart.png?kind=" + kind + "&v="
+                                + r.updatedAt().toEpochMilli(),
+                        c -> c.sha256() != null
+                                ? "/reports/" + r.id() + "/images/" + c.sha256() + ".jpg"
+                                : "/tiles/" + c.tileId() + "/thumb"));
         if (!r.frozen()) {
             model.addAttribute("evaluations", reports.evaluationChoices());
             model.addAttribute("metrics", Metric.values());
@@ -126,17 +136,22 @@ class ReportController {
         }
     }
 
-    List<BlockView> views(Report r, BiFunction<Block, String, String> chart, Function<BlockData.GalleryCell, String> cell) {
+    List<BlockView> views(
+            Report r, BiFunction<Block, String, String> chart, Function<BlockData.GalleryCell, String> cell) {
         return views(r, chart, cell, false);
     }
 
-    List<BlockView> views(Report r, BiFunction<Block, String, String> chart, Function<BlockData.GalleryCell, String> cell,
-                          boolean print) {
+    List<BlockView> views(
+            Report r,
+            BiFunction<Block, String, String> chart,
+            Function<BlockData.GalleryCell, String> cell,
+            boolean print) {
         List<BlockView> out = new ArrayList<>();
         int n = 1;
         for (Block b : reports.blocks(r.id())) {
             BlockData d = reports.data(r, b);
-            String html = b.kind() == BlockKind.TEXT ? Markdown.html(b.settings().markdown()) : null;
+            String html =
+                    b.kind() == BlockKind.TEXT ? Markdown.html(b.settings().markdown()) : null;
             List<String> charts = new ArrayList<>();
             if (b.kind() == BlockKind.CHART && d.table() != null) {
                 String c = b.settings().chart() == null ? "bar" : b.settings().chart();
@@ -147,23 +162,37 @@ class ReportController {
                     charts.add(chart.apply(b, "epoch"));
                 }
             }
-            List<List<String>> cells = d.gallery() == null ? List.of()
-                    : d.gallery().rows().stream().map(row -> row.cells().stream().map(cell).toList()).toList();
-            out.add(new BlockView(b, n++, d, html, charts, cells, d.gallery() == null ? 1.0 : tileAspect(d.gallery()), print));
+            List<List<String>> cells = d.gallery() == null
+                    ? List.of()
+                    : d.gallery().rows().stream()
+                            .map(row -> row.cells().stream().map(cell).toList())
+                            .toList();
+            out.add(new BlockView(
+                    b, n++, d, html, charts, cells, d.gallery() == null ? 1.0 : tileAspect(d.gallery()), print));
         }
         return out;
     }
 
     /** Height / width of the gallery's first tile image (its header only is read); 1 when there is none. */
     double tileAspect(BlockData.GallerySnap g) {
-        return g.rows().stream().flatMap(r -> r.cells().stream()).findFirst().flatMap(reports::image)
-                .map(ReportImages::aspect).orElse(1.0);
+        return g.rows().stream()
+                .flatMap(r -> r.cells().stream())
+                .findFirst()
+                .flatMap(reports::image)
+                .map(ReportImages::aspect)
+                .orElse(1.0);
     }
 
     // changes
 
     /** Runs a change; answers htmx with the blocks fragment, anything else with a redirect and a flash. */
-    private String change(long id, boolean hx, Model model, RedirectAttributes flash, Principal who, Function<String, String> action) {
+    private String change(
+            long id,
+            boolean hx,
+            Model model,
+            RedirectAttributes flash,
+            Principal who,
+            Function<String, String> action) {
         String message = null;
         String error = null;
         try {
@@ -186,15 +215,23 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/title")
-    String rename(@PathVariable long id, @RequestParam(required = false) String title, Model model,
-                  RedirectAttributes flash, Principal who) {
+    String rename(
+            @PathVariable long id,
+            @RequestParam(required = false) String title,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return rename(id, title, model, flash, who, false);
     }
 
     @HxRequest
     @PostMapping("/reports/{id}/title")
-    String renameFragment(@PathVariable long id, @RequestParam(required = false) String title, Model model,
-                          RedirectAttributes flash, Principal who) {
+    String renameFragment(
+            @PathVariable long id,
+            @RequestParam(required = false) String title,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return rename(id, title, model, flash, who, true);
     }
 
@@ -206,25 +243,43 @@ class ReportController {
     }
 
     /** The fields of the add/edit block forms (each kind uses some of them); {@link #settings()} checks them. */
-    record BlockForm(String kind, String markdown, String evaluation, List<String> metrics, String chart, String gallery,
-                     String source, List<String> checkpoints, String seed, String rows, String session) {
+    record BlockForm(
+            String kind,
+            String markdown,
+            String evaluation,
+            List<String> metrics,
+            String chart,
+            String gallery,
+            String source,
+            List<String> checkpoints,
+            String seed,
+            String rows,
+            String session) {
 
         BlockSettings settings() {
-            return ReportController.settings(markdown, evaluation, metrics, chart, gallery, source, checkpoints, seed, rows,
-                    session);
+            return ReportController.settings(
+                    markdown, evaluation, metrics, chart, gallery, source, checkpoints, seed, rows, session);
         }
     }
 
     @PostMapping("/reports/{id}/blocks")
-    String add(@PathVariable long id, @ModelAttribute BlockForm form, Model model, RedirectAttributes flash,
-               Principal who) {
+    String add(
+            @PathVariable long id,
+            @ModelAttribute BlockForm form,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return add(id, form, model, flash, who, false);
     }
 
     @HxRequest
     @PostMapping("/reports/{id}/blocks")
-    String addFragment(@PathVariable long id, @ModelAttribute BlockForm form, Model model, RedirectAttributes flash,
-                       Principal who) {
+    String addFragment(
+            @PathVariable long id,
+            @ModelAttribute BlockForm form,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return add(id, form, model, flash, who, true);
     }
 
@@ -237,20 +292,30 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/blocks/{blockId}")
-    String edit(@PathVariable long id, @PathVariable long blockId, @ModelAttribute BlockForm form, Model model,
-                RedirectAttributes flash, Principal who) {
+    String edit(
+            @PathVariable long id,
+            @PathVariable long blockId,
+            @ModelAttribute BlockForm form,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return edit(id, blockId, form, model, flash, who, false);
     }
 
     @HxRequest
     @PostMapping("/reports/{id}/blocks/{blockId}")
-    String editFragment(@PathVariable long id, @PathVariable long blockId, @ModelAttribute BlockForm form, Model model,
-                        RedirectAttributes flash, Principal who) {
+    String editFragment(
+            @PathVariable long id,
+            @PathVariable long blockId,
+            @ModelAttribute BlockForm form,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return edit(id, blockId, form, model, flash, who, true);
     }
 
-    private String edit(long id, long blockId, BlockForm form, Model model, RedirectAttributes flash, Principal who,
-                        boolean hx) {
+    private String edit(
+            long id, long blockId, BlockForm form, Model model, RedirectAttributes flash, Principal who, boolean hx) {
         return change(id, hx, model, flash, who, by -> {
             reports.editBlock(id, blockId, form.settings(), by);
             return "Block saved.";
@@ -258,15 +323,15 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/blocks/{blockId}/delete")
-    String remove(@PathVariable long id, @PathVariable long blockId, Model model, RedirectAttributes flash,
-                  Principal who) {
+    String remove(
+            @PathVariable long id, @PathVariable long blockId, Model model, RedirectAttributes flash, Principal who) {
         return remove(id, blockId, model, flash, who, false);
     }
 
     @HxRequest
     @PostMapping("/reports/{id}/blocks/{blockId}/delete")
-    String removeFragment(@PathVariable long id, @PathVariable long blockId, Model model, RedirectAttributes flash,
-                          Principal who) {
+    String removeFragment(
+            @PathVariable long id, @PathVariable long blockId, Model model, RedirectAttributes flash, Principal who) {
         return remove(id, blockId, model, flash, who, true);
     }
 
@@ -278,20 +343,30 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/blocks/{blockId}/move")
-    String move(@PathVariable long id, @PathVariable long blockId, @RequestParam(required = false) String dir,
-                Model model, RedirectAttributes flash, Principal who) {
+    String move(
+            @PathVariable long id,
+            @PathVariable long blockId,
+            @RequestParam(required = false) String dir,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return move(id, blockId, dir, model, flash, who, false);
     }
 
     @HxRequest
     @PostMapping("/reports/{id}/blocks/{blockId}/move")
-    String moveFragment(@PathVariable long id, @PathVariable long blockId, @RequestParam(required = false) String dir,
-                        Model model, RedirectAttributes flash, Principal who) {
+    String moveFragment(
+            @PathVariable long id,
+            @PathVariable long blockId,
+            @RequestParam(required = false) String dir,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return move(id, blockId, dir, model, flash, who, true);
     }
 
-    private String move(long id, long blockId, String dir, Model model, RedirectAttributes flash, Principal who,
-                        boolean hx) {
+    private String move(
+            long id, long blockId, String dir, Model model, RedirectAttributes flash, Principal who, boolean hx) {
         return change(id, hx, model, flash, who, by -> {
             if (!"up".equals(dir) && !"down".equals(dir)) {
                 throw new IllegalArgumentException("Move a block up or down.");
@@ -302,22 +377,31 @@ class ReportController {
     }
 
     @PostMapping("/reports/{id}/freeze")
-    String freeze(@PathVariable long id, @RequestParam(required = false) String confirm, Model model,
-                  RedirectAttributes flash, Principal who) {
+    String freeze(
+            @PathVariable long id,
+            @RequestParam(required = false) String confirm,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return freeze(id, confirm, model, flash, who, false);
     }
 
     @HxRequest
     @PostMapping("/reports/{id}/freeze")
-    String freezeFragment(@PathVariable long id, @RequestParam(required = false) String confirm, Model model,
-                          RedirectAttributes flash, Principal who) {
+    String freezeFragment(
+            @PathVariable long id,
+            @RequestParam(required = false) String confirm,
+            Model model,
+            RedirectAttributes flash,
+            Principal who) {
         return freeze(id, confirm, model, flash, who, true);
     }
 
     private String freeze(long id, String confirm, Model model, RedirectAttributes flash, Principal who, boolean hx) {
         return change(id, hx, model, flash, who, by -> {
             if (!"yes".equals(confirm)) {
-                throw new IllegalArgumentException("Confirm freezing: a frozen report keeps its numbers and images and cannot be edited.");
+                throw new IllegalArgumentException(
+                        "Confirm freezing: a frozen report keeps its numbers and images and cannot be edited.");
             }
             Report r = reports.freeze(id, by);
             return "Report frozen at " + r.frozenAt() + ": it keeps these numbers and images.";
@@ -331,8 +415,17 @@ class ReportController {
         return "redirect:/reports/" + copy.id();
     }
 
-    static BlockSettings settings(String markdown, String evaluation, List<String> metrics, String chart, String gallery,
-                                  String source, List<String> checkpoints, String seed, String rows, String session) {
+    static BlockSettings settings(
+            String markdown,
+            String evaluation,
+            List<String> metrics,
+            String chart,
+            String gallery,
+            String source,
+            List<String> checkpoints,
+            String seed,
+            String rows,
+            String session) {
         List<Long> cks = new ArrayList<>();
         if (checkpoints != null) {
             for (String c : checkpoints) {
@@ -341,9 +434,20 @@ class ReportController {
                 }
             }
         }
-        return new BlockSettings(markdown, optional(evaluation, "The evaluation"), metrics, chart, gallery, optional(source, "The source dataset"),
-                cks, optional(seed, "The seed"), rows == null || rows.isBlank() ? null : Math.toIntExact(Math.min(Integer.MAX_VALUE,
-                Math.max(Integer.MIN_VALUE, number(rows, "Rows")))), optional(session, "The review session"));
+        return new BlockSettings(
+                markdown,
+                optional(evaluation, "The evaluation"),
+                metrics,
+                chart,
+                gallery,
+                optional(source, "The source dataset"),
+                cks,
+                optional(seed, "The seed"),
+                rows == null || rows.isBlank()
+                        ? null
+                        : Math.toIntExact(
+                                Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, number(rows, "Rows")))),
+                optional(session, "The review session"));
     }
 
     private static Long optional(String s, String what) {
@@ -364,21 +468,32 @@ class ReportController {
     ResponseEntity<byte[]> image(@PathVariable long id, @PathVariable String sha) {
         reports.require(id);
         byte[] b = reports.image(new BlockData.GalleryCell(0, null, sha))
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No kept image " + sha + " (missing or altered)."));
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_JPEG).cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(365)))
+                .orElseThrow(() -> new ResponseStatusException(
+                        HttpStatus.NOT_FOUND, "No kept image " + sha + " (missing or altered)."));
+        return ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_JPEG)
+                .cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(365)))
                 .body(b);
     }
 
     @GetMapping("/reports/{id}/blocks/{blockId}/chart.png")
-    ResponseEntity<byte[]> chart(@PathVariable long id, @PathVariable long blockId, @RequestParam(defaultValue = "bar") String kind,
-                                 @RequestParam(required = false) String download) {
+    ResponseEntity<byte[]> chart(
+            @PathVariable long id,
+            @PathVariable long blockId,
+            @RequestParam(defaultValue = "bar") String kind,
+            @RequestParam(required = false) String download) {
         Report r = reports.require(id);
         Block b = reports.block(id, blockId);
         byte[] png = chartPng(r, b, kind);
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.IMAGE_PNG);
         if (download != null) {
-            ok.header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                    .filename(fileBase(r) + "-chart-" + b.position() + "-" + ("epoch".equals(kind) ? "epoch" : "bar") + ".png").build().toString());
+            ok.header(
+                    HttpHeaders.CONTENT_DISPOSITION,
+                    ContentDisposition.attachment()
+                            .filename(fileBase(r) + "-chart-" + b.position() + "-"
+                                    + ("epoch".equals(kind) ? "epoch" : "bar") + ".png")
+                            .build()
+                            .toString());
         }
         return ok.body(png);
     }
@@ -388,7 +503,9 @@ class ReportController {
         if (t == null) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "This block has no chart data.");
         }
-        return "epoch".equals(kind) ? ChartImages.epochs(t, b.settings().metric()) : ChartImages.bars(t, b.settings().metric());
+        return "epoch".equals(kind)
+                ? ChartImages.epochs(t, b.settings().metric())
+                : ChartImages.bars(t, b.settings().metric());
     }
 
     @GetMapping("/reports/{id}/blocks/{blockId}/table.csv")
@@ -411,14 +528,20 @@ class ReportController {
         String body = "csv".equals(format) ? Evaluations.csv(t) : Evaluations.latex(t);
         reports.exported(r, "csv".equals(format) ? "CSV" : "LaTeX", who.getName());
         return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType("csv".equals(format) ? "text/csv;charset=UTF-8" : "application/x-tex;charset=UTF-8"))
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
-                        .filename(fileBase(r) + "-table-" + (b.position() + 1) + "." + format).build().toString())
+                .contentType(MediaType.parseMediaType(
+                        "csv".equals(format) ? "text/csv;charset=UTF-8" : "application/x-tex;charset=UTF-8"))
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename(fileBase(r) + "-table-" + (b.position() + 1) + "." + format)
+                                .build()
+                                .toString())
                 .body(body.getBytes(StandardCharsets.UTF_8));
     }
 
     static String fileBase(Report r) {
-        String s = r.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        String s =
+                r.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
         return "report-" + r.id() + (s.isEmpty() ? "" : "-" + (s.length() > 60 ? s.substring(0, 60) : s));
     }
 
@@ -426,11 +549,21 @@ class ReportController {
     String printHtml(Report r) {
         Context c = new Context(Locale.ROOT);
         c.setVariable("report", r);
-        c.setVariable("views", views(r, (b, kind) -> dataUri("image/png", chartPng(r, b, kind)),
-                cell -> reports.image(cell).map(bytes -> dataUri("image/jpeg", bytes)).orElse(""), true));
+        c.setVariable(
+                "views",
+                views(
+                        r,
+                        (b, kind) -> dataUri("image/png", chartPng(r, b, kind)),
+                        cell -> reports.image(cell)
+                                .map(bytes -> dataUri("image/jpeg", bytes))
+                                .orElse(""),
+                        true));
         c.setVariable("css", PrintCss.CSS);
-        c.setVariable("state", r.frozen() ? "frozen at " + PrintCss.time(r.frozenAt()) + " by " + r.frozenBy()
-                : "live (draft), printed " + PrintCss.time(clock.instant()));
+        c.setVariable(
+                "state",
+                r.frozen()
+                        ? "frozen at " + PrintCss.time(r.frozenAt()) + " by " + r.frozenBy()
+                        : "live (draft), printed " + PrintCss.time(clock.instant()));
         return templates.process("reports/print", c);
     }
 
@@ -450,14 +583,21 @@ class ReportController {
         try {
             byte[] pdf = printer.print(printHtml(r));
             reports.exported(r, "PDF", who.getName());
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
-                    .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(fileBase(r) + ".pdf").build().toString())
+            return ResponseEntity.ok()
+                    .contentType(MediaType.APPLICATION_PDF)
+                    .header(
+                            HttpHeaders.CONTENT_DISPOSITION,
+                            ContentDisposition.attachment()
+                                    .filename(fileBase(r) + ".pdf")
+                                    .build()
+                                    .toString())
                     .body(pdf);
         } catch (PdfPrinter.PrintFailed | PdfPrinter.Busy e) {
             model.addAttribute("report", r);
             model.addAttribute("reason", e.getMessage());
             model.addAttribute("busy", e instanceof PdfPrinter.Busy);
-            return new org.springframework.web.servlet.ModelAndView("reports/pdf-failed", model.asMap(), HttpStatus.SERVICE_UNAVAILABLE);
+            return new org.springframework.web.servlet.ModelAndView(
+                    "reports/pdf-failed", model.asMap(), HttpStatus.SERVICE_UNAVAILABLE);
         }
     }
 
@@ -468,13 +608,17 @@ class ReportController {
     ResponseEntity<?> startPdf(@PathVariable long id, Principal who) {
         Report r = reports.require(id);
         if (printer.binary().isEmpty()) {
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "No Chromium to print with on the server: install chromium, or set "
-                    + "stainbench.reports.chromium to its path.");
+            return problem(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "No Chromium to print with on the server: install chromium, or set "
+                            + "stainbench.reports.chromium to its path.");
         }
         try {
-            PdfJobs.Job j = pdfJobs.start(id, who.getName(), fileBase(r) + ".pdf", () -> printHtml(reports.require(id)),
-                    printer::print);
-            return ResponseEntity.status(HttpStatus.ACCEPTED).cacheControl(CacheControl.noStore()).body(pdfJobs.status(j));
+            PdfJobs.Job j = pdfJobs.start(
+                    id, who.getName(), fileBase(r) + ".pdf", () -> printHtml(reports.require(id)), printer::print);
+            return ResponseEntity.status(HttpStatus.ACCEPTED)
+                    .cacheControl(CacheControl.noStore())
+                    .body(pdfJobs.status(j));
         } catch (PdfJobs.Full e) {
             return problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         }
@@ -482,7 +626,9 @@ class ReportController {
 
     /** A JSON answer the page shows as is: {@code {"failed": true, "message": …}}. */
     private static ResponseEntity<Map<String, Object>> problem(HttpStatus status, String message) {
-        return ResponseEntity.status(status).cacheControl(CacheControl.noStore()).contentType(MediaType.APPLICATION_JSON)
+        return ResponseEntity.status(status)
+                .cacheControl(CacheControl.noStore())
+                .contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("failed", true, "message", message));
     }
 
@@ -495,7 +641,8 @@ class ReportController {
     ResponseEntity<?> pdfStatus(@PathVariable long id, @PathVariable String token, Principal who) {
         reports.require(id);
         return pdfJobs.find(token, id, who.getName())
-                .<ResponseEntity<?>>map(j -> ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(pdfJobs.status(j)))
+                .<ResponseEntity<?>>map(j ->
+                        ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(pdfJobs.status(j)))
                 .orElseGet(() -> problem(HttpStatus.NOT_FOUND, gone(id, token)));
     }
 
@@ -509,11 +656,20 @@ class ReportController {
         PdfJobs.Job j = found.get();
         Optional<byte[]> pdf = pdfJobs.take(j);
         if (pdf.isEmpty()) {
-            return problem(HttpStatus.CONFLICT, "The PDF is not ready yet: " + pdfJobs.status(j).message());
+            return problem(
+                    HttpStatus.CONFLICT,
+                    "The PDF is not ready yet: " + pdfJobs.status(j).message());
         }
         reports.exported(r, "PDF", who.getName());
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF).cacheControl(CacheControl.noStore())
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(j.fileName).build().toString())
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_PDF)
+                .cacheControl(CacheControl.noStore())
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment()
+                                .filename(j.fileName)
+                                .build()
+                                .toString())
                 .body(pdf.get());
     }
 }

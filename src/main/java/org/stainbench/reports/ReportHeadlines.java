@@ -3,7 +3,6 @@ package org.stainbench.reports;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
 import org.springframework.stereotype.Component;
 
 /** Frozen reports for other modules' overviews (the dashboard): the latest, and those frozen since a moment. Reads only. */
@@ -11,8 +10,7 @@ import org.springframework.stereotype.Component;
 public class ReportHeadlines {
 
     /** A frozen report as an overview links it. */
-    public record FrozenReport(long id, String title, Instant frozenAt, String frozenBy, String href, String pdfHref) {
-    }
+    public record FrozenReport(long id, String title, Instant frozenAt, String frozenBy, String href, String pdfHref) {}
 
     private final ReportStore store;
 

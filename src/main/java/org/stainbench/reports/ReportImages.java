@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.stainbench.shell.Sha256;
@@ -60,9 +59,10 @@ class ReportImages {
 
     /** Height / width of an image from its header (1 when it cannot be read). */
     static double aspect(byte[] image) {
-        try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(image))) {
-            java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? java.util.Collections.emptyIterator()
-                    : javax.imageio.ImageIO.getImageReaders(in);
+        try (javax.imageio.stream.ImageInputStream in =
+                javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(image))) {
+            java.util.Iterator<javax.imageio.ImageReader> readers =
+                    in == null ? java.util.Collections.emptyIterator() : javax.imageio.ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 return 1.0;
             }

@@ -1,7 +1,6 @@
 package org.stainbench.reports;
 
 import java.util.List;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.shell.SearchSource;
 
@@ -23,7 +22,8 @@ class ReportSearch implements SearchSource {
     @Override
     public List<Hit> search(String query, int limit) {
         return store.search(query, limit).stream()
-                .map(r -> new Hit(r.title(), (r.frozen() ? "frozen" : "live draft") + " · by " + r.createdBy(), r.href()))
+                .map(r ->
+                        new Hit(r.title(), (r.frozen() ? "frozen" : "live draft") + " · by " + r.createdBy(), r.href()))
                 .toList();
     }
 }

@@ -10,11 +10,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /** SQL for reports and their blocks. */
@@ -30,45 +28,72 @@ class ReportStore {
     }
 
     static Report report(ResultSet rs, int row) throws SQLException {
-        return new Report(rs.getLong("id"), rs.getString("title"), rs.getString("status"), longOrNull(rs, "copied_from"),
-                rs.getString("created_by"), instant(rs, "created_at"), instant(rs, "updated_at"), rs.getString("frozen_by"),
+        return new Report(
+                rs.getLong("id"),
+                rs.getString("title"),
+                rs.getString("status"),
+                longOrNull(rs, "copied_from"),
+                rs.getString("created_by"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                rs.getString("frozen_by"),
                 instant(rs, "frozen_at"));
     }
 
     static Block block(ResultSet rs, int row) throws SQLException {
-        return new Block(rs.getLong("id"), rs.getLong("report_id"), rs.getInt("position"), BlockKind.valueOf(rs.getString("kind")),
-                JSON.readValue(rs.getString("settings"), BlockSettings.class), rs.getString("snapshot"));
+        return new Block(
+                rs.getLong("id"),
+                rs.getLong("report_id"),
+                rs.getInt("position"),
+                BlockKind.valueOf(rs.getString("kind")),
+                JSON.readValue(rs.getString("settings"), BlockSettings.class),
+                rs.getString("snapshot"));
     }
 
     long insertReport(String title, Long copiedFrom, String by, Instant at) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("insert into report (title, status, copied_from, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?)")
+        jdbc.sql(
+                        "insert into report (title, status, copied_from, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?)")
                 .params(title, Report.DRAFT, copiedFrom, by, Timestamp.from(at), Timestamp.from(at))
                 .update(keys, "id");
         return keys.getKey().longValue();
     }
 
     Optional<Report> find(long id) {
-        return jdbc.sql("select * from report where id = ?").param(id).query(ReportStore::report).optional();
+        return jdbc.sql("select * from report where id = ?")
+                .param(id)
+                .query(ReportStore::report)
+                .optional();
     }
 
     Optional<Report> findByTitle(String title) {
-        return jdbc.sql("select * from report where title = ? order by id fetch first 1 rows only").param(title)
-                .query(ReportStore::report).optional();
+        return jdbc.sql("select * from report where title = ? order by id fetch first 1 rows only")
+                .param(title)
+                .query(ReportStore::report)
+                .optional();
     }
 
     List<Report> list(int offset, int limit) {
         return jdbc.sql("select * from report order by updated_at desc, id desc offset ? rows fetch next ? rows only")
-                .params(offset, limit).query(ReportStore::report).list();
+                .params(offset, limit)
+                .query(ReportStore::report)
+                .list();
     }
 
     /** Frozen reports, the newest freeze first; with {@code since}, only those frozen after it. */
     List<Report> frozen(java.time.Instant since, int limit) {
         return since == null
-                ? jdbc.sql("select * from report where status = ? order by frozen_at desc, id desc fetch first " + Math.max(1, limit)
-                + " rows only").param(Report.FROZEN).query(ReportStore::report).list()
-                : jdbc.sql("select * from report where status = ? and frozen_at > ? order by frozen_at desc, id desc fetch first "
-                + Math.max(1, limit) + " rows only").params(Report.FROZEN, Timestamp.from(since)).query(ReportStore::report).list();
+                ? jdbc.sql("select * from report where status = ? order by frozen_at desc, id desc fetch first "
+                                + Math.max(1, limit) + " rows only")
+                        .param(Report.FROZEN)
+                        .query(ReportStore::report)
+                        .list()
+                : jdbc.sql(
+                                "select * from report where status = ? and frozen_at > ? order by frozen_at desc, id desc fetch first "
+                                        + Math.max(1, limit) + " rows only")
+                        .params(Report.FROZEN, Timestamp.from(since))
+                        .query(ReportStore::report)
+                        .list();
     }
 
     long count() {
@@ -77,59 +102,86 @@ class ReportStore {
 
     /** Reports whose title or a text block contains {@code q} (case-insensitive), newest first. */
     List<Report> search(String q, int limit) {
-        String like = "%" + q.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return jdbc.sql("select * from report where lower(title) like ? escape '\\' or id in (select report_id from report_block"
-                        + " where kind = 'TEXT' and lower(settings) like ? escape '\\') order by updated_at desc, id desc"
-                        + " fetch first " + Math.max(1, limit) + " rows only")
-                .params(like, like).query(ReportStore::report).list();
+        String like = "%"
+                + q.toLowerCase(Locale.ROOT)
+                        .replace("\\", "\\\\")
+                        .replace("%", "\\%")
+                        .replace("_", "\\_") + "%";
+        return jdbc.sql(
+                        "select * from report where lower(title) like ? escape '\\' or id in (select report_id from report_block"
+                                + " where kind = 'TEXT' and lower(settings) like ? escape '\\') order by updated_at desc, id desc"
+                                + " fetch first " + Math.max(1, limit) + " rows only")
+                .params(like, like)
+                .query(ReportStore::report)
+                .list();
     }
 
     void rename(long id, String title, Instant at) {
-        jdbc.sql("update report set title = ?, updated_at = ? where id = ?").params(title, Timestamp.from(at), id).update();
+        jdbc.sql("update report set title = ?, updated_at = ? where id = ?")
+                .params(title, Timestamp.from(at), id)
+                .update();
     }
 
     void touch(long id, Instant at) {
-        jdbc.sql("update report set updated_at = ? where id = ?").params(Timestamp.from(at), id).update();
+        jdbc.sql("update report set updated_at = ? where id = ?")
+                .params(Timestamp.from(at), id)
+                .update();
     }
 
     /** Marks a draft frozen; false when it was not a draft any more (frozen meanwhile). */
     boolean freeze(long id, String by, Instant at) {
-        return jdbc.sql("update report set status = ?, frozen_by = ?, frozen_at = ?, updated_at = ? where id = ? and status = ?")
-                .params(Report.FROZEN, by, Timestamp.from(at), Timestamp.from(at), id, Report.DRAFT).update() == 1;
+        return jdbc.sql(
+                                "update report set status = ?, frozen_by = ?, frozen_at = ?, updated_at = ? where id = ? and status = ?")
+                        .params(Report.FROZEN, by, Timestamp.from(at), Timestamp.from(at), id, Report.DRAFT)
+                        .update()
+                == 1;
     }
 
     List<Block> blocks(long reportId) {
-        return jdbc.sql("select * from report_block where report_id = ? order by position, id").param(reportId)
-                .query(ReportStore::block).list();
+        return jdbc.sql("select * from report_block where report_id = ? order by position, id")
+                .param(reportId)
+                .query(ReportStore::block)
+                .list();
     }
 
     Optional<Block> block(long reportId, long blockId) {
-        return jdbc.sql("select * from report_block where report_id = ? and id = ?").params(reportId, blockId)
-                .query(ReportStore::block).optional();
+        return jdbc.sql("select * from report_block where report_id = ? and id = ?")
+                .params(reportId, blockId)
+                .query(ReportStore::block)
+                .optional();
     }
 
     long insertBlock(long reportId, int position, BlockKind kind, BlockSettings settings, String snapshot) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("insert into report_block (report_id, position, kind, settings, snapshot) values (?, ?, ?, ?, ?)")
-                .params(reportId, position, kind.name(), JSON.writeValueAsString(settings), snapshot).update(keys, "id");
+                .params(reportId, position, kind.name(), JSON.writeValueAsString(settings), snapshot)
+                .update(keys, "id");
         return keys.getKey().longValue();
     }
 
     int nextPosition(long reportId) {
-        return jdbc.sql("select coalesce(max(position), -1) + 1 from report_block where report_id = ?").param(reportId)
-                .query(Integer.class).single();
+        return jdbc.sql("select coalesce(max(position), -1) + 1 from report_block where report_id = ?")
+                .param(reportId)
+                .query(Integer.class)
+                .single();
     }
 
     void updateSettings(long blockId, BlockSettings settings) {
-        jdbc.sql("update report_block set settings = ? where id = ?").params(JSON.writeValueAsString(settings), blockId).update();
+        jdbc.sql("update report_block set settings = ? where id = ?")
+                .params(JSON.writeValueAsString(settings), blockId)
+                .update();
     }
 
     void setPosition(long blockId, int position) {
-        jdbc.sql("update report_block set position = ? where id = ?").params(position, blockId).update();
+        jdbc.sql("update report_block set position = ? where id = ?")
+                .params(position, blockId)
+                .update();
     }
 
     void setSnapshot(long blockId, String snapshot) {
-        jdbc.sql("update report_block set snapshot = ? where id = ?").params(snapshot, blockId).update();
+        jdbc.sql("update report_block set snapshot = ? where id = ?")
+                .params(snapshot, blockId)
+                .update();
     }
 
     void deleteBlock(long blockId) {

@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -65,9 +64,18 @@ class Reports {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    Reports(ReportStore store, Evaluations evaluations, Galleries galleries, ReviewHeadlines reviews, Catalog catalog,
-            CatalogTiles tiles, Checkpoints checkpoints, ReportImages images, TransactionTemplate tx,
-            ApplicationEventPublisher events, Clock clock) {
+    Reports(
+            ReportStore store,
+            Evaluations evaluations,
+            Galleries galleries,
+            ReviewHeadlines reviews,
+            Catalog catalog,
+            CatalogTiles tiles,
+            Checkpoints checkpoints,
+            ReportImages images,
+            TransactionTemplate tx,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.store = store;
         this.evaluations = evaluations;
         this.galleries = galleries;
@@ -82,7 +90,8 @@ class Reports {
     }
 
     Report require(long id) {
-        return store.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No report with id " + id + "."));
+        return store.find(id)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No report with id " + id + "."));
     }
 
     Optional<Report> byTitle(String title) {
@@ -103,7 +112,8 @@ class Reports {
 
     Block block(long reportId, long blockId) {
         return store.block(reportId, blockId)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "Report " + reportId + " has no block " + blockId + "."));
+                .orElseThrow(() -> new ResponseStatusException(
+                        HttpStatus.NOT_FOUND, "Report " + reportId + " has no block " + blockId + "."));
     }
 
     static String title(String t) {
@@ -113,7 +123,8 @@ class Reports {
         }
         Names.check("The report title", t);
         if (s.length() > MAX_TITLE) {
-            throw new IllegalArgumentException("The title is " + s.length() + " characters long; at most " + MAX_TITLE + ".");
+            throw new IllegalArgumentException(
+                    "The title is " + s.length() + " characters long; at most " + MAX_TITLE + ".");
         }
         return s;
     }
@@ -121,7 +132,8 @@ class Reports {
     /** A new draft; with {@code markdown}, its first block is that text. */
     Report create(String title, String markdown, String by) {
         String t = title(title);
-        BlockSettings text = markdown == null || markdown.isBlank() ? null : validate(BlockKind.TEXT, BlockSettings.text(markdown));
+        BlockSettings text =
+                markdown == null || markdown.isBlank() ? null : validate(BlockKind.TEXT, BlockSettings.text(markdown));
         long id = tx.execute(s -> {
             long r = store.insertReport(t, null, by, clock.instant());
             if (text != null) {
@@ -129,7 +141,8 @@ class Reports {
             }
             return r;
         });
-        events.publishEvent(Activity.of(by, "created", ActivitySubject.REPORT, id, "Created report '" + t + "'", "/reports/" + id));
+        events.publishEvent(
+                Activity.of(by, "created", ActivitySubject.REPORT, id, "Created report '" + t + "'", "/reports/" + id));
         return require(id);
     }
 
@@ -144,14 +157,21 @@ class Reports {
 
     private void edited(Report r, String by, String what) {
         store.touch(r.id(), clock.instant());
-        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REPORT, r.id(), what + " in report '" + r.title() + "'", r.href()));
+        events.publishEvent(Activity.of(
+                by, "edited", ActivitySubject.REPORT, r.id(), what + " in report '" + r.title() + "'", r.href()));
     }
 
     void rename(long id, String title, String by) {
         Report r = draft(id);
         String t = title(title);
         store.rename(id, t, clock.instant());
-        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REPORT, id, "Renamed report '" + r.title() + "' to '" + t + "'", r.href()));
+        events.publishEvent(Activity.of(
+                by,
+                "edited",
+                ActivitySubject.REPORT,
+                id,
+                "Renamed report '" + r.title() + "' to '" + t + "'",
+                r.href()));
     }
 
     long addBlock(long id, BlockKind kind, BlockSettings settings, String by) {
@@ -236,8 +256,9 @@ class Reports {
             Block b = blocks.get(i);
             BlockData d = live(b);
             if (d.problem() != null) {
-                throw new IllegalArgumentException("Block " + (i + 1) + " (" + b.kind().title().toLowerCase(Locale.ROOT)
-                        + ") cannot be frozen: " + d.problem() + " The report stays a draft.");
+                throw new IllegalArgumentException(
+                        "Block " + (i + 1) + " (" + b.kind().title().toLowerCase(Locale.ROOT) + ") cannot be frozen: "
+                                + d.problem() + " The report stays a draft.");
             }
             snapshots.put(b.id(), ReportStore.JSON.writeValueAsString(keepImages(d)));
         }
@@ -248,8 +269,13 @@ class Reports {
             }
             snapshots.forEach(store::setSnapshot);
         });
-        events.publishEvent(Activity.of(by, "frozen", ActivitySubject.REPORT, id, "Froze report '" + r.title() + "' (" + blocks.size()
-                + " block" + (blocks.size() == 1 ? "" : "s") + ")", r.href()));
+        events.publishEvent(Activity.of(
+                by,
+                "frozen",
+                ActivitySubject.REPORT,
+                id,
+                "Froze report '" + r.title() + "' (" + blocks.size() + " block" + (blocks.size() == 1 ? "" : "s") + ")",
+                r.href()));
         return require(id);
     }
 
@@ -263,13 +289,18 @@ class Reports {
             List<BlockData.GalleryCell> cells = new ArrayList<>();
             for (BlockData.GalleryCell c : row.cells()) {
                 byte[] jpeg = liveImage(c.tileId())
-                        .orElseThrow(() -> new IllegalArgumentException("Tile " + c.tileId() + " of the gallery has no image any more."));
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "Tile " + c.tileId() + " of the gallery has no image any more."));
                 cells.add(new BlockData.GalleryCell(c.tileId(), c.title(), images.put(jpeg)));
             }
             rows.add(new BlockData.GalleryRow(row.label(), cells));
         }
-        return new BlockData(d.table(), new BlockData.GallerySnap(g.mode(), g.sourceName(), g.seed(), g.permalink(), g.columns(),
-                rows, g.notes()), d.review(), null);
+        return new BlockData(
+                d.table(),
+                new BlockData.GallerySnap(
+                        g.mode(), g.sourceName(), g.seed(), g.permalink(), g.columns(), rows, g.notes()),
+                d.review(),
+                null);
     }
 
     Optional<byte[]> liveImage(long tileId) {
@@ -294,13 +325,24 @@ class Reports {
             }
             return c;
         });
-        events.publishEvent(Activity.of(by, "created", ActivitySubject.REPORT, copy, "Created report '" + title + "' as a copy of '" + r.title()
-                + "'", "/reports/" + copy));
+        events.publishEvent(Activity.of(
+                by,
+                "created",
+                ActivitySubject.REPORT,
+                copy,
+                "Created report '" + title + "' as a copy of '" + r.title() + "'",
+                "/reports/" + copy));
         return require(copy);
     }
 
     void exported(Report r, String format, String by) {
-        events.publishEvent(Activity.of(by, "exported", ActivitySubject.REPORT, r.id(), "Exported report '" + r.title() + "' as " + format, r.href()));
+        events.publishEvent(Activity.of(
+                by,
+                "exported",
+                ActivitySubject.REPORT,
+                r.id(),
+                "Exported report '" + r.title() + "' as " + format,
+                r.href()));
     }
 
     // block data
@@ -321,7 +363,8 @@ class Reports {
                 case TABLE -> table(s.evaluationId(), s.metrics());
                 case CHART -> table(s.evaluationId(), List.of());
                 case GALLERY -> gallery(s);
-                case REVIEW -> reviews.headline(s.sessionId()).map(h -> new BlockData(null, null, h, null))
+                case REVIEW -> reviews.headline(s.sessionId())
+                        .map(h -> new BlockData(null, null, h, null))
                         .orElse(BlockData.problem("Review session " + s.sessionId() + " no longer exists."));
             };
         } catch (IllegalArgumentException | ResponseStatusException e) {
@@ -335,13 +378,20 @@ class Reports {
             return BlockData.problem("Evaluation " + evaluationId + " no longer exists.");
         }
         if (!"DONE".equals(e.get().status())) {
-            return BlockData.problem("Evaluation '" + e.get().name() + "' has no results yet (" + e.get().status().toLowerCase(Locale.ROOT)
-                    + ").");
+            return BlockData.problem("Evaluation '" + e.get().name() + "' has no results yet ("
+                    + e.get().status().toLowerCase(Locale.ROOT) + ").");
         }
         ComparisonTable t = evaluations.table(evaluationId);
         if (!metrics.isEmpty()) {
-            List<Metric> chosen = t.metrics().stream().filter(m -> metrics.contains(m.key())).toList();
-            t = new ComparisonTable(t.evaluationId(), t.evaluationName(), t.origin(), t.extractorSha256(), chosen, t.lines(),
+            List<Metric> chosen =
+                    t.metrics().stream().filter(m -> metrics.contains(m.key())).toList();
+            t = new ComparisonTable(
+                    t.evaluationId(),
+                    t.evaluationName(),
+                    t.origin(),
+                    t.extractorSha256(),
+                    chosen,
+                    t.lines(),
                     t.replicates());
         }
         return new BlockData(t, null, null, null);
@@ -351,8 +401,16 @@ class Reports {
         int rows = s.rows() == null ? 4 : s.rows();
         boolean random = !"best-worst".equals(s.gallery());
         // a random gallery ranks nothing: only best/worst names the checkpoint it ranks by (its column says "(ranked)")
-        return new GalleryQuery(s.sourceId(), s.checkpoints(), random ? rows : 6, s.seed() == null ? 1L : s.seed(), TISSUE, TISSUE,
-                random || s.checkpoints().isEmpty() ? null : s.checkpoints().get(0), 200, random ? 3 : rows);
+        return new GalleryQuery(
+                s.sourceId(),
+                s.checkpoints(),
+                random ? rows : 6,
+                s.seed() == null ? 1L : s.seed(),
+                TISSUE,
+                TISSUE,
+                random || s.checkpoints().isEmpty() ? null : s.checkpoints().get(0),
+                200,
+                random ? 3 : rows);
     }
 
     private BlockData gallery(BlockSettings s) {
@@ -362,13 +420,28 @@ class Reports {
             return BlockData.problem(String.join(" ", g.notes()));
         }
         List<String> columns = g.columns().stream().map(Galleries.Column::title).toList();
-        List<BlockData.GalleryRow> rows = g.rows().stream().map(r -> new BlockData.GalleryRow(r.label(),
-                r.cells().stream().map(c -> new BlockData.GalleryCell(c.tileId(), c.title(), null)).toList())).toList();
+        List<BlockData.GalleryRow> rows = g.rows().stream()
+                .map(r -> new BlockData.GalleryRow(
+                        r.label(),
+                        r.cells().stream()
+                                .map(c -> new BlockData.GalleryCell(c.tileId(), c.title(), null))
+                                .toList()))
+                .toList();
         if (rows.isEmpty()) {
             return BlockData.problem("The gallery has no rows: " + String.join(" ", g.notes()));
         }
-        return new BlockData(null, new BlockData.GallerySnap(random ? "random" : "best-worst", g.source().name(),
-                random ? g.query().seed() : null, g.permalink(), columns, rows, g.notes()), null, null);
+        return new BlockData(
+                null,
+                new BlockData.GallerySnap(
+                        random ? "random" : "best-worst",
+                        g.source().name(),
+                        random ? g.query().seed() : null,
+                        g.permalink(),
+                        columns,
+                        rows,
+                        g.notes()),
+                null,
+                null);
     }
 
     // validation
@@ -381,7 +454,8 @@ class Reports {
                     throw new IllegalArgumentException("The text block is empty: write some Markdown.");
                 }
                 if (md.length() > MAX_TEXT) {
-                    throw new IllegalArgumentException("The text is " + md.length() + " characters long; at most " + MAX_TEXT + ".");
+                    throw new IllegalArgumentException(
+                            "The text is " + md.length() + " characters long; at most " + MAX_TEXT + ".");
                 }
                 yield BlockSettings.text(md);
             }
@@ -389,14 +463,18 @@ class Reports {
             case CHART -> {
                 long e = evaluation(s.evaluationId());
                 List<String> m = metricKeys(s.metrics());
-                String chart = s.chart() == null || s.chart().isBlank() ? "bar" : s.chart().trim().toLowerCase(Locale.ROOT);
+                String chart = s.chart() == null || s.chart().isBlank()
+                        ? "bar"
+                        : s.chart().trim().toLowerCase(Locale.ROOT);
                 if (!List.of("bar", "epoch", "both").contains(chart)) {
                     throw new IllegalArgumentException("Unknown chart '" + s.chart() + "': choose bar, epoch or both.");
                 }
                 yield BlockSettings.chart(e, m.isEmpty() ? null : m.get(0), chart);
             }
             case GALLERY -> {
-                String mode = s.gallery() == null || s.gallery().isBlank() ? "random" : s.gallery().trim();
+                String mode = s.gallery() == null || s.gallery().isBlank()
+                        ? "random"
+                        : s.gallery().trim();
                 if (!mode.equals("random") && !mode.equals("best-worst")) {
                     throw new IllegalArgumentException("Unknown gallery '" + mode + "': choose random or best-worst.");
                 }
@@ -413,9 +491,11 @@ class Reports {
                 }
                 int rows = s.rows() == null ? 4 : s.rows();
                 if (rows < 1 || rows > MAX_ROWS) {
-                    throw new IllegalArgumentException("Rows (or best/worst k) must be between 1 and " + MAX_ROWS + ".");
+                    throw new IllegalArgumentException(
+                            "Rows (or best/worst k) must be between 1 and " + MAX_ROWS + ".");
                 }
-                yield BlockSettings.gallery(mode, s.sourceId(), s.checkpoints(), s.seed() == null ? 1L : s.seed(), rows);
+                yield BlockSettings.gallery(
+                        mode, s.sourceId(), s.checkpoints(), s.seed() == null ? 1L : s.seed(), rows);
             }
             case REVIEW -> {
                 if (s.sessionId() == null) {
@@ -445,9 +525,14 @@ class Reports {
             if (k == null || k.isBlank()) {
                 continue;
             }
-            Metric m = java.util.Arrays.stream(Metric.values()).filter(x -> x.key().equalsIgnoreCase(k.trim())).findFirst()
+            Metric m = java.util.Arrays.stream(Metric.values())
+                    .filter(x -> x.key().equalsIgnoreCase(k.trim()))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("Unknown metric '" + k.trim() + "'; known: "
-                            + java.util.Arrays.stream(Metric.values()).map(Metric::key).collect(Collectors.joining(", ")) + "."));
+                            + java.util.Arrays.stream(Metric.values())
+                                    .map(Metric::key)
+                                    .collect(Collectors.joining(", "))
+                            + "."));
             if (!out.contains(m.key())) {
                 out.add(m.key());
             }

@@ -1,7 +1,6 @@
 package org.stainbench.reports;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pdfKeep      how long a finished PDF waits to be fetched before it is dropped
  */
 @ConfigurationProperties("stainbench.reports")
-record ReportsProperties(@DefaultValue("60s") Duration pdfQueueWait, @DefaultValue("8") int pdfJobs,
-                         @DefaultValue("10m") Duration pdfKeep) {
-}
+record ReportsProperties(
+        @DefaultValue("60s") Duration pdfQueueWait,
+        @DefaultValue("8") int pdfJobs,
+        @DefaultValue("10m") Duration pdfKeep) {}

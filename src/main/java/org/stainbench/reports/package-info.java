@@ -6,7 +6,8 @@
  * modules through their public APIs; the dashboard reads its frozen reports through {@link org.stainbench.reports.ReportHeadlines}.
  * PDFs started from the page print with progress ({@code PdfJobs}).
  */
-@ApplicationModule(allowedDependencies = {"shell", "catalog", "checkpoints", "jobs", "evaluation", "galleries", "review"})
+@ApplicationModule(
+        allowedDependencies = {"shell", "catalog", "checkpoints", "jobs", "evaluation", "galleries", "review"})
 package org.stainbench.reports;
 
 import org.springframework.modulith.ApplicationModule;

@@ -10,7 +10,8 @@ import java.util.Locale;
  */
 record AnswerInput(String choice, Integer confidence, String scores, Double fraction) {
 
-    static AnswerInput check(ReviewSession s, String choice, Integer confidence, List<Integer> scores, Double fraction) {
+    static AnswerInput check(
+            ReviewSession s, String choice, Integer confidence, List<Integer> scores, Double fraction) {
         String c = choice == null ? null : choice.trim().toUpperCase(Locale.ROOT);
         return switch (s.mode()) {
             case TWO_AFC -> {
@@ -30,10 +31,16 @@ record AnswerInput(String choice, Integer confidence, String scores, Double frac
             }
             case LIKERT -> {
                 int n = s.criteriaList().size();
-                if (scores == null || scores.size() != n || scores.stream().anyMatch(v -> v == null || v < 1 || v > 5)) {
+                if (scores == null
+                        || scores.size() != n
+                        || scores.stream().anyMatch(v -> v == null || v < 1 || v > 5)) {
                     throw new IllegalArgumentException("Score each of the " + n + " criteria from 1 to 5.");
                 }
-                yield new AnswerInput(null, null, String.join(",", scores.stream().map(String::valueOf).toList()), null);
+                yield new AnswerInput(
+                        null,
+                        null,
+                        String.join(",", scores.stream().map(String::valueOf).toList()),
+                        null);
             }
             case MARKER -> {
                 if (c == null || !ReviewMode.MARKER_SCORES.contains(c)) {

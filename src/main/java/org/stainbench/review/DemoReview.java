@@ -3,7 +3,6 @@ package org.stainbench.review;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -63,22 +62,45 @@ class DemoReview {
         Optional<Dataset> he = named(DemoDatasets.HE);
         Optional<Dataset> ck7 = named(DemoDatasets.CK7);
         Optional<Evaluation> ev = evaluations.find(evaluationId);
-        if (he.isEmpty() || ck7.isEmpty() || ev.isEmpty() || !"DONE".equals(ev.get().status())
-                || !DEMO_USER.equals(ev.get().createdBy()) || !Objects.equals(ev.get().realDatasetId(), ck7.get().id())
+        if (he.isEmpty()
+                || ck7.isEmpty()
+                || ev.isEmpty()
+                || !"DONE".equals(ev.get().status())
+                || !DEMO_USER.equals(ev.get().createdBy())
+                || !Objects.equals(ev.get().realDatasetId(), ck7.get().id())
                 || store.nameTaken(NAME)) {
             return Optional.empty();
         }
-        List<Long> checkpoints = evaluations.subjects(evaluationId).stream().map(Subject::checkpointId)
-                .filter(Objects::nonNull).distinct().toList();
+        List<Long> checkpoints = evaluations.subjects(evaluationId).stream()
+                .map(Subject::checkpointId)
+                .filter(Objects::nonNull)
+                .distinct()
+                .toList();
         if (checkpoints.isEmpty()) {
             return Optional.empty();
         }
-        ReviewSession s = reviews.create(new Reviews.NewSession(NAME, ReviewMode.TWO_AFC,
-                "A real CK7 tile and a generated one side by side: pick the real one (the arrow keys work). "
-                        + "The demo's tiles are synthetic, so this session shows the workflow, not a study.",
-                null, false, ReviewSession.RANDOM, he.get().id(), checkpoints, PER_CHECKPOINT, ck7.get().id(), 0, 0, 1L,
-                List.of()), DEMO_USER);
-        log.info("Demo review session '{}' created over {} checkpoints of evaluation {}", NAME, checkpoints.size(),
+        ReviewSession s = reviews.create(
+                new Reviews.NewSession(
+                        NAME,
+                        ReviewMode.TWO_AFC,
+                        "A real CK7 tile and a generated one side by side: pick the real one (the arrow keys work). "
+                                + "The demo's tiles are synthetic, so this session shows the workflow, not a study.",
+                        null,
+                        false,
+                        ReviewSession.RANDOM,
+                        he.get().id(),
+                        checkpoints,
+                        PER_CHECKPOINT,
+                        ck7.get().id(),
+                        0,
+                        0,
+                        1L,
+                        List.of()),
+                DEMO_USER);
+        log.info(
+                "Demo review session '{}' created over {} checkpoints of evaluation {}",
+                NAME,
+                checkpoints.size(),
                 evaluationId);
         return Optional.of(s);
     }

@@ -1,7 +1,6 @@
 package org.stainbench.review;
 
 import java.util.Locale;
-
 import org.stainbench.catalog.TileInfo;
 import org.stainbench.tiles.TileMeasures;
 
@@ -23,16 +22,19 @@ record Eligibility(boolean informativeOnly, double minTissue, double minCenter) 
 
     Eligibility {
         if (!(minTissue >= 0 && minTissue <= 1)) {
-            throw new IllegalArgumentException("The minimum tissue fraction (minTissue) is a fraction between 0 and 1.");
+            throw new IllegalArgumentException(
+                    "The minimum tissue fraction (minTissue) is a fraction between 0 and 1.");
         }
         if (!(minCenter >= 0 && minCenter <= 1)) {
-            throw new IllegalArgumentException("The minimum tissue fraction of the central crop (minCenter) is a fraction"
-                    + " between 0 and 1.");
+            throw new IllegalArgumentException(
+                    "The minimum tissue fraction of the central crop (minCenter) is a fraction" + " between 0 and 1.");
         }
     }
 
     boolean passes(TileInfo t) {
-        return t != null && (!informativeOnly || t.informative()) && t.tissueFraction() >= minTissue
+        return t != null
+                && (!informativeOnly || t.informative())
+                && t.tissueFraction() >= minTissue
                 && t.tissueCenterFraction() >= minCenter;
     }
 
@@ -40,14 +42,22 @@ record Eligibility(boolean informativeOnly, double minTissue, double minCenter) 
     public String text() {
         StringBuilder b = new StringBuilder();
         if (informativeOnly) {
-            b.append(String.format(Locale.ROOT, "informative tiles only (Laplacian variance ≥ %.0f, saturated fraction ≥ %.2f,"
-                    + " white fraction ≤ %.2f), ", TileMeasures.MIN_LAPLACIAN_VARIANCE, TileMeasures.MIN_SATURATED_FRACTION,
+            b.append(String.format(
+                    Locale.ROOT,
+                    "informative tiles only (Laplacian variance ≥ %.0f, saturated fraction ≥ %.2f,"
+                            + " white fraction ≤ %.2f), ",
+                    TileMeasures.MIN_LAPLACIAN_VARIANCE,
+                    TileMeasures.MIN_SATURATED_FRACTION,
                     TileMeasures.MAX_WHITE_FRACTION));
         } else {
             b.append("informative or not, ");
         }
-        b.append(String.format(Locale.ROOT, "tissue ≥ %.0f %% of the tile and ≥ %.0f %% of its central %d px crop",
-                100 * minTissue, 100 * minCenter, TileMeasures.CENTER_CROP));
+        b.append(String.format(
+                Locale.ROOT,
+                "tissue ≥ %.0f %% of the tile and ≥ %.0f %% of its central %d px crop",
+                100 * minTissue,
+                100 * minCenter,
+                TileMeasures.CENTER_CROP));
         return b.toString();
     }
 }

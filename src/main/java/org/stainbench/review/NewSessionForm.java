@@ -9,11 +9,29 @@ import java.util.Map;
  * stay text until {@link #session()} / {@link #design()} read them, so a wrong one is an
  * {@link IllegalArgumentException} naming the field, shown above the re-rendered form (see {@link #echo()}).
  */
-record NewSessionForm(String name, String mode, String instructions, String criteria, String showSource,
-                      String selection, String source, List<Long> ck, String perCheckpoint, String realDataset,
-                      String realCount, String repeatPercent, String seed, List<String> rater, String informativeOnly,
-                      String minTissue, String minCenter, String matchTissue, String navigation, String itemsPerRater,
-                      String overlap, String practiceCount) {
+record NewSessionForm(
+        String name,
+        String mode,
+        String instructions,
+        String criteria,
+        String showSource,
+        String selection,
+        String source,
+        List<Long> ck,
+        String perCheckpoint,
+        String realDataset,
+        String realCount,
+        String repeatPercent,
+        String seed,
+        List<String> rater,
+        String informativeOnly,
+        String minTissue,
+        String minCenter,
+        String matchTissue,
+        String navigation,
+        String itemsPerRater,
+        String overlap,
+        String practiceCount) {
 
     /** The session the form asks for; absent numbers take the form's defaults. */
     Reviews.NewSession session() {
@@ -24,17 +42,32 @@ record NewSessionForm(String name, String mode, String instructions, String crit
             throw new IllegalArgumentException("Choose a mode.");
         }
         Long s = longOrNull(seed, "seed");
-        return new Reviews.NewSession(name, m, instructions, criteria, checked(showSource),
-                selection == null ? ReviewSession.RANDOM : selection, longOrNull(source, "source dataset"), ck,
-                intOr(perCheckpoint, 10, "tiles per checkpoint"), longOrNull(realDataset, "real dataset"),
-                intOr(realCount, 0, "real controls"), intOr(repeatPercent, 10, "repeated items"), s == null ? 1 : s, rater,
-                eligibility(), checked(matchTissue));
+        return new Reviews.NewSession(
+                name,
+                m,
+                instructions,
+                criteria,
+                checked(showSource),
+                selection == null ? ReviewSession.RANDOM : selection,
+                longOrNull(source, "source dataset"),
+                ck,
+                intOr(perCheckpoint, 10, "tiles per checkpoint"),
+                longOrNull(realDataset, "real dataset"),
+                intOr(realCount, 0, "real controls"),
+                intOr(repeatPercent, 10, "repeated items"),
+                s == null ? 1 : s,
+                rater,
+                eligibility(),
+                checked(matchTissue));
     }
 
     /** The study design the form asks for. */
     StudyDesign design() {
-        return StudyDesign.of(StudyDesign.Navigation.parse(navigation), intOr(itemsPerRater, 0, "items per rater"),
-                intOr(overlap, 0, "overlap"), intOr(practiceCount, 0, "practice items"));
+        return StudyDesign.of(
+                StudyDesign.Navigation.parse(navigation),
+                intOr(itemsPerRater, 0, "items per rater"),
+                intOr(overlap, 0, "overlap"),
+                intOr(practiceCount, 0, "practice items"));
     }
 
     /**
@@ -44,9 +77,13 @@ record NewSessionForm(String name, String mode, String instructions, String crit
      */
     Eligibility eligibility() {
         boolean rows = ReviewSession.GALLERY.equals(selection);
-        return new Eligibility(checked(informativeOnly),
+        return new Eligibility(
+                checked(informativeOnly),
                 fraction(minTissue, rows ? Eligibility.DEFAULT.minTissue() : 0, "minTissue", "minimum tissue fraction"),
-                fraction(minCenter, rows ? Eligibility.DEFAULT.minCenter() : 0, "minCenter",
+                fraction(
+                        minCenter,
+                        rows ? Eligibility.DEFAULT.minCenter() : 0,
+                        "minCenter",
                         "minimum tissue fraction of the central crop"));
     }
 
@@ -99,7 +136,8 @@ record NewSessionForm(String name, String mode, String instructions, String crit
             }
             return d;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("The " + what + " (" + field + ") is a fraction between 0 and 1, not '" + v + "'.");
+            throw new IllegalArgumentException(
+                    "The " + what + " (" + field + ") is a fraction between 0 and 1, not '" + v + "'.");
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
@@ -30,10 +29,25 @@ class NewSessionRules {
     static final int MAX_REAL = 1000;
 
     /** A new session that passed every rule, with what the draw needs. */
-    record Checked(String name, ReviewMode mode, String instructions, String criteria, boolean showSource, String selection,
-                   Dataset source, List<Long> checkpointIds, Map<Long, GeneratedSet> sets, Map<Long, String> checkpointNames,
-                   int perCheckpoint, Long realDatasetId, int realCount, int repeatPercent, long seed, List<String> raters,
-                   Eligibility rule, boolean matchTissue) {
+    record Checked(
+            String name,
+            ReviewMode mode,
+            String instructions,
+            String criteria,
+            boolean showSource,
+            String selection,
+            Dataset source,
+            List<Long> checkpointIds,
+            Map<Long, GeneratedSet> sets,
+            Map<Long, String> checkpointNames,
+            int perCheckpoint,
+            Long realDatasetId,
+            int realCount,
+            int repeatPercent,
+            long seed,
+            List<String> raters,
+            Eligibility rule,
+            boolean matchTissue) {
 
         boolean pairs() {
             return mode == ReviewMode.TWO_AFC;
@@ -41,14 +55,39 @@ class NewSessionRules {
 
         /** What {@link ReviewDraws} draws for this session. */
         ReviewDraws.Request drawRequest() {
-            return new ReviewDraws.Request(selection, source.id(), checkpointIds, sets, perCheckpoint, realDatasetId,
-                    realCount, pairs(), rule, matchTissue, seed, checkpointNames);
+            return new ReviewDraws.Request(
+                    selection,
+                    source.id(),
+                    checkpointIds,
+                    sets,
+                    perCheckpoint,
+                    realDatasetId,
+                    realCount,
+                    pairs(),
+                    rule,
+                    matchTissue,
+                    seed,
+                    checkpointNames);
         }
 
         /** The session row, created {@code at} by {@code by}. */
         ReviewSession session(String by, Instant at) {
-            return new ReviewSession(0, name, mode, instructions, criteria, showSource, selection, source.id(),
-                    realDatasetId, perCheckpoint, realCount, repeatPercent, seed, by, at);
+            return new ReviewSession(
+                    0,
+                    name,
+                    mode,
+                    instructions,
+                    criteria,
+                    showSource,
+                    selection,
+                    source.id(),
+                    realDatasetId,
+                    perCheckpoint,
+                    realCount,
+                    repeatPercent,
+                    seed,
+                    by,
+                    at);
         }
     }
 
@@ -76,7 +115,8 @@ class NewSessionRules {
         String criteria = f.mode() == ReviewMode.LIKERT ? normaliseCriteria(f.criteria()) : null;
         String selection = f.selection() == null ? ReviewSession.GALLERY : f.selection();
         if (!selection.equals(ReviewSession.RANDOM) && !selection.equals(ReviewSession.GALLERY)) {
-            throw new IllegalArgumentException("Tiles come from matched rows (GALLERY) or a random sample per checkpoint (RANDOM).");
+            throw new IllegalArgumentException(
+                    "Tiles come from matched rows (GALLERY) or a random sample per checkpoint (RANDOM).");
         }
         if (f.sourceDatasetId() == null) {
             throw new IllegalArgumentException("Choose the H&E source dataset of the generated sets.");
@@ -90,17 +130,22 @@ class NewSessionRules {
         Map<Long, GeneratedSet> sets = new HashMap<>();
         Map<Long, String> names = new LinkedHashMap<>();
         for (long ck : cks) {
-            String ckName = checkpoints.find(ck).orElseThrow(() -> new IllegalArgumentException("No checkpoint " + ck + "."))
+            String ckName = checkpoints
+                    .find(ck)
+                    .orElseThrow(() -> new IllegalArgumentException("No checkpoint " + ck + "."))
                     .name();
             names.put(ck, ckName);
-            GeneratedSet set = checkpoints.sets(ck).stream().filter(s -> s.sourceDatasetId() == source.id())
-                    .filter(s -> s.status() == GeneratedSetStatus.READY).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("Checkpoint '" + ckName + "' has no ready generated set on '"
-                            + source.name() + "'."));
+            GeneratedSet set = checkpoints.sets(ck).stream()
+                    .filter(s -> s.sourceDatasetId() == source.id())
+                    .filter(s -> s.status() == GeneratedSetStatus.READY)
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "Checkpoint '" + ckName + "' has no ready generated set on '" + source.name() + "'."));
             sets.put(ck, set);
         }
         if (f.perCheckpoint() < 1 || f.perCheckpoint() > MAX_PER_CHECKPOINT) {
-            throw new IllegalArgumentException("Tiles per checkpoint must be between 1 and " + MAX_PER_CHECKPOINT + ".");
+            throw new IllegalArgumentException(
+                    "Tiles per checkpoint must be between 1 and " + MAX_PER_CHECKPOINT + ".");
         }
         if (f.repeatPercent() < 0 || f.repeatPercent() > 50) {
             throw new IllegalArgumentException("Repeated items must be between 0 and 50 %.");
@@ -115,10 +160,28 @@ class NewSessionRules {
         List<String> raters = raters(f.raters());
         Eligibility rule = f.rule() == null ? Eligibility.DEFAULT : f.rule();
         if (f.matchTissue() && !pairs && realCount == 0) {
-            throw new IllegalArgumentException("Matching on tissue fraction needs real controls (2AFC, or real control tiles > 0).");
+            throw new IllegalArgumentException(
+                    "Matching on tissue fraction needs real controls (2AFC, or real control tiles > 0).");
         }
-        return new Checked(name, f.mode(), instructions, criteria, f.showSource(), selection, source, cks, sets, names,
-                f.perCheckpoint(), realDataset, realCount, f.repeatPercent(), f.seed(), raters, rule, f.matchTissue());
+        return new Checked(
+                name,
+                f.mode(),
+                instructions,
+                criteria,
+                f.showSource(),
+                selection,
+                source,
+                cks,
+                sets,
+                names,
+                f.perCheckpoint(),
+                realDataset,
+                realCount,
+                f.repeatPercent(),
+                f.seed(),
+                raters,
+                rule,
+                f.matchTissue());
     }
 
     private String name(String raw) {
@@ -136,13 +199,16 @@ class NewSessionRules {
     private Long realDataset(Reviews.NewSession f, boolean pairs, int realCount) {
         Long realDataset = f.realDatasetId();
         if ((pairs || realCount > 0) && realDataset == null) {
-            throw new IllegalArgumentException(pairs ? "Two-alternative forced choice needs a real IHC dataset."
-                    : "Choose the real IHC dataset the controls come from.");
+            throw new IllegalArgumentException(
+                    pairs
+                            ? "Two-alternative forced choice needs a real IHC dataset."
+                            : "Choose the real IHC dataset the controls come from.");
         }
         if (realDataset != null) {
             Dataset real = catalog.requireReal(realDataset, "the real controls");
             if (real.stain() != Stain.IHC) {
-                throw new IllegalArgumentException("Real controls must come from an IHC dataset; '" + real.name() + "' is H&E.");
+                throw new IllegalArgumentException(
+                        "Real controls must come from an IHC dataset; '" + real.name() + "' is H&E.");
             }
         }
         return realDataset;
@@ -175,7 +241,8 @@ class NewSessionRules {
 
     /** Likert criteria, one per line: 1–12 distinct lines of at most 200 characters without commas. */
     static String normaliseCriteria(String text) {
-        List<String> list = text == null ? List.of()
+        List<String> list = text == null
+                ? List.of()
                 : text.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
         if (list.isEmpty()) {
             throw new IllegalArgumentException("Likert sessions need at least one criterion (one per line).");
@@ -185,7 +252,8 @@ class NewSessionRules {
         }
         for (String c : list) {
             if (c.length() > 200 || c.contains(",")) {
-                throw new IllegalArgumentException("A criterion is at most 200 characters, without commas: '" + c + "'.");
+                throw new IllegalArgumentException(
+                        "A criterion is at most 200 characters, without commas: '" + c + "'.");
             }
         }
         if (new LinkedHashSet<>(list).size() != list.size()) {

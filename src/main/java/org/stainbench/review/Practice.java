@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -40,21 +39,39 @@ import org.stainbench.tiles.RgbTile;
 @Transactional
 class Practice {
 
-    record Item(long id, long sessionId, int position, String kind, Long checkpointId, long archiveId, int tileIndex,
-                Long realArchiveId, Integer realIndex, Boolean realLeft, String imageA, String imageB) {
-    }
+    record Item(
+            long id,
+            long sessionId,
+            int position,
+            String kind,
+            Long checkpointId,
+            long archiveId,
+            int tileIndex,
+            Long realArchiveId,
+            Integer realIndex,
+            Boolean realLeft,
+            String imageA,
+            String imageB) {}
 
-    record Answer(long itemId, String rater, String choice, Integer confidence, String scores, Double fraction,
-                  Instant answeredAt) {
+    record Answer(
+            long itemId,
+            String rater,
+            String choice,
+            Integer confidence,
+            String scores,
+            Double fraction,
+            Instant answeredAt) {
         public List<Integer> scoreList() {
-            return scores == null || scores.isBlank() ? List.of()
-                    : java.util.Arrays.stream(scores.split(",")).map(Integer::valueOf).toList();
+            return scores == null || scores.isBlank()
+                    ? List.of()
+                    : java.util.Arrays.stream(scores.split(","))
+                            .map(Integer::valueOf)
+                            .toList();
         }
     }
 
     /** What the rater learns after a practice answer. {@code correct} is null where the mode has no right answer. */
-    record Feedback(String truth, Boolean correct) {
-    }
+    record Feedback(String truth, Boolean correct) {}
 
     private final JdbcClient jdbc;
     private final CatalogTiles tiles;
@@ -75,8 +92,7 @@ class Practice {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    private record Tile(Long checkpointId, long archiveId, int index) {
-    }
+    private record Tile(Long checkpointId, long archiveId, int index) {}
 
     /** Draws {@code n} practice items for a session whose study items are stored already. */
     void draw(ReviewSession s, List<ReviewItem> study, int n) {
@@ -125,10 +141,12 @@ class Practice {
             boolean real = withReal && k % 2 == 1;
             if (real) {
                 if (realsTaken >= reals.size()) {
-                    throw new IllegalArgumentException("Not enough real tiles outside the study for " + n + " practice items.");
+                    throw new IllegalArgumentException(
+                            "Not enough real tiles outside the study for " + n + " practice items.");
                 }
                 Tile r = reals.get(realsTaken++);
-                rows.add(new Object[] {ReviewItem.REAL, null, r.archiveId(), r.index(), null, null, null, token(), null});
+                rows.add(new Object[] {ReviewItem.REAL, null, r.archiveId(), r.index(), null, null, null, token(), null
+                });
                 continue;
             }
             Tile g = null;
@@ -139,26 +157,40 @@ class Practice {
                 }
             }
             if (g == null) {
-                throw new IllegalArgumentException("Not enough generated tiles outside the study for " + n + " practice items.");
+                throw new IllegalArgumentException(
+                        "Not enough generated tiles outside the study for " + n + " practice items.");
             }
             gen.add(g);
             if (pairs) {
                 if (realsTaken >= reals.size()) {
-                    throw new IllegalArgumentException("Not enough real tiles outside the study for " + n + " practice items.");
+                    throw new IllegalArgumentException(
+                            "Not enough real tiles outside the study for " + n + " practice items.");
                 }
                 Tile r = reals.get(realsTaken++);
-                rows.add(new Object[] {ReviewItem.PAIR, g.checkpointId(), g.archiveId(), g.index(), r.archiveId(), r.index(),
-                        rnd.nextBoolean(), token(), token()});
+                rows.add(new Object[] {
+                    ReviewItem.PAIR,
+                    g.checkpointId(),
+                    g.archiveId(),
+                    g.index(),
+                    r.archiveId(),
+                    r.index(),
+                    rnd.nextBoolean(),
+                    token(),
+                    token()
+                });
             } else {
-                rows.add(new Object[] {ReviewItem.GENERATED, g.checkpointId(), g.archiveId(), g.index(), null, null, null,
-                        token(), null});
+                rows.add(new Object[] {
+                    ReviewItem.GENERATED, g.checkpointId(), g.archiveId(), g.index(), null, null, null, token(), null
+                });
             }
         }
         for (int k = 0; k < rows.size(); k++) {
             Object[] r = rows.get(k);
-            jdbc.sql("insert into review_practice_item (session_id, position, kind, checkpoint_id, archive_id, tile_index,"
-                            + " real_archive_id, real_index, real_left, image_a, image_b) values (?,?,?,?,?,?,?,?,?,?,?)")
-                    .params(s.id(), k, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]).update();
+            jdbc.sql(
+                            "insert into review_practice_item (session_id, position, kind, checkpoint_id, archive_id, tile_index,"
+                                    + " real_archive_id, real_index, real_left, image_a, image_b) values (?,?,?,?,?,?,?,?,?,?,?)")
+                    .params(s.id(), k, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+                    .update();
         }
     }
 
@@ -191,44 +223,68 @@ class Practice {
     static Item item(ResultSet rs, int row) throws SQLException {
         boolean rl = rs.getBoolean("real_left");
         Boolean realLeft = rs.wasNull() ? null : rl;
-        return new Item(rs.getLong("id"), rs.getLong("session_id"), rs.getInt("position"), rs.getString("kind"),
-                longOrNull(rs, "checkpoint_id"), rs.getLong("archive_id"), rs.getInt("tile_index"),
-                longOrNull(rs, "real_archive_id"), intOrNull(rs, "real_index"), realLeft, rs.getString("image_a"),
+        return new Item(
+                rs.getLong("id"),
+                rs.getLong("session_id"),
+                rs.getInt("position"),
+                rs.getString("kind"),
+                longOrNull(rs, "checkpoint_id"),
+                rs.getLong("archive_id"),
+                rs.getInt("tile_index"),
+                longOrNull(rs, "real_archive_id"),
+                intOrNull(rs, "real_index"),
+                realLeft,
+                rs.getString("image_a"),
                 rs.getString("image_b"));
     }
 
     static Answer answer(ResultSet rs, int row) throws SQLException {
         double f = rs.getDouble("fraction");
         Double fraction = rs.wasNull() ? null : f;
-        return new Answer(rs.getLong("item_id"), rs.getString("rater"), rs.getString("choice"), intOrNull(rs, "confidence"),
-                rs.getString("scores"), fraction, instant(rs, "answered_at"));
+        return new Answer(
+                rs.getLong("item_id"),
+                rs.getString("rater"),
+                rs.getString("choice"),
+                intOrNull(rs, "confidence"),
+                rs.getString("scores"),
+                fraction,
+                instant(rs, "answered_at"));
     }
 
     @Transactional(readOnly = true)
     List<Item> items(long sessionId) {
-        return jdbc.sql("select * from review_practice_item where session_id = ? order by position").param(sessionId)
-                .query(Practice::item).list();
+        return jdbc.sql("select * from review_practice_item where session_id = ? order by position")
+                .param(sessionId)
+                .query(Practice::item)
+                .list();
     }
 
     @Transactional(readOnly = true)
     Map<Long, Answer> answers(long sessionId, String rater) {
         Map<Long, Answer> out = new LinkedHashMap<>();
         jdbc.sql("select * from review_practice_answer where session_id = ? and rater = ? order by item_id")
-                .params(sessionId, rater).query(Practice::answer).list().forEach(a -> out.put(a.itemId(), a));
+                .params(sessionId, rater)
+                .query(Practice::answer)
+                .list()
+                .forEach(a -> out.put(a.itemId(), a));
         return out;
     }
 
     @Transactional(readOnly = true)
     long answered(long sessionId, String rater) {
         return jdbc.sql("select count(*) from review_practice_answer where session_id = ? and rater = ?")
-                .params(sessionId, rater).query(Long.class).single();
+                .params(sessionId, rater)
+                .query(Long.class)
+                .single();
     }
 
     /** True while the rater has practice items without an answer. */
     @Transactional(readOnly = true)
     boolean pending(long sessionId, String rater) {
-        long items = jdbc.sql("select count(*) from review_practice_item where session_id = ?").param(sessionId)
-                .query(Long.class).single();
+        long items = jdbc.sql("select count(*) from review_practice_item where session_id = ?")
+                .param(sessionId)
+                .query(Long.class)
+                .single();
         return items > 0 && answered(sessionId, rater) < items;
     }
 
@@ -246,35 +302,54 @@ class Practice {
     }
 
     /** Saves the one answer to practice step {@code step}; a practice answer is not revised. */
-    void answer(ReviewSession s, String rater, int step, String choice, Integer confidence, List<Integer> scores,
-                Double fraction) {
+    void answer(
+            ReviewSession s,
+            String rater,
+            int step,
+            String choice,
+            Integer confidence,
+            List<Integer> scores,
+            Double fraction) {
         List<Item> items = items(s.id());
         if (step < 0 || step >= items.size()) {
             throw new Reviews.NotFound("No practice item " + (step + 1) + " in this session.");
         }
         Item it = items.get(step);
         if (answers(s.id(), rater).containsKey(it.id())) {
-            throw new StudyDesigns.Refused("Practice item " + (step + 1) + " is answered already; its feedback is below.");
+            throw new StudyDesigns.Refused(
+                    "Practice item " + (step + 1) + " is answered already; its feedback is below.");
         }
         AnswerInput in = AnswerInput.check(s, choice, confidence, scores, fraction);
         jdbc.sql("insert into review_practice_answer (session_id, item_id, rater, choice, confidence, scores, fraction,"
                         + " answered_at) values (?,?,?,?,?,?,?,?)")
-                .params(s.id(), it.id(), rater, in.choice(), in.confidence(), in.scores(), in.fraction(),
-                        Timestamp.from(clock.instant())).update();
+                .params(
+                        s.id(),
+                        it.id(),
+                        rater,
+                        in.choice(),
+                        in.confidence(),
+                        in.scores(),
+                        in.fraction(),
+                        Timestamp.from(clock.instant()))
+                .update();
     }
 
     /** The provenance of a practice item, and whether the answer was right (2AFC and real-or-virtual). */
     @Transactional(readOnly = true)
     Feedback feedback(ReviewSession s, Item it, Answer a) {
-        String ck = it.checkpointId() == null ? null
+        String ck = it.checkpointId() == null
+                ? null
                 : checkpoints.find(it.checkpointId()).map(Checkpoint::name).orElse("checkpoint " + it.checkpointId());
         return switch (it.kind()) {
-            case ReviewItem.PAIR -> new Feedback("The real tile was on the " + (it.realLeft() ? "left" : "right")
-                    + "; the " + (it.realLeft() ? "right" : "left") + " one was generated by checkpoint '" + ck + "'.",
+            case ReviewItem.PAIR -> new Feedback(
+                    "The real tile was on the " + (it.realLeft() ? "left" : "right") + "; the "
+                            + (it.realLeft() ? "right" : "left") + " one was generated by checkpoint '" + ck + "'.",
                     a == null ? null : "LEFT".equals(a.choice()) == it.realLeft());
-            case ReviewItem.REAL -> new Feedback("A real IHC tile.",
+            case ReviewItem.REAL -> new Feedback(
+                    "A real IHC tile.",
                     s.mode() == ReviewMode.REAL_OR_VIRTUAL && a != null ? "REAL".equals(a.choice()) : null);
-            default -> new Feedback("Generated by checkpoint '" + ck + "'.",
+            default -> new Feedback(
+                    "Generated by checkpoint '" + ck + "'.",
                     s.mode() == ReviewMode.REAL_OR_VIRTUAL && a != null ? "VIRTUAL".equals(a.choice()) : null);
         };
     }
@@ -282,23 +357,33 @@ class Practice {
     /** The tile behind a practice image token (the caller checks the rater). */
     @Transactional(readOnly = true)
     Optional<Map.Entry<Long, RgbTile>> image(String token) {
-        return jdbc.sql("select * from review_practice_item where image_a = ? or image_b = ?").params(token, token)
-                .query(Practice::item).optional().map(it -> {
+        return jdbc.sql("select * from review_practice_item where image_a = ? or image_b = ?")
+                .params(token, token)
+                .query(Practice::item)
+                .optional()
+                .map(it -> {
                     boolean left = token.equals(it.imageA());
                     boolean real = ReviewItem.REAL.equals(it.kind())
                             || ReviewItem.PAIR.equals(it.kind()) && left == it.realLeft();
-                    RgbTile t = ReviewItem.PAIR.equals(it.kind()) && real ? tiles.read(it.realArchiveId(), it.realIndex())
+                    RgbTile t = ReviewItem.PAIR.equals(it.kind()) && real
+                            ? tiles.read(it.realArchiveId(), it.realIndex())
                             : tiles.read(it.archiveId(), it.tileIndex());
                     return Map.entry(it.sessionId(), t);
                 });
     }
 
     void deleteFor(long sessionId) {
-        jdbc.sql("delete from review_practice_answer where session_id = ?").param(sessionId).update();
-        jdbc.sql("delete from review_practice_item where session_id = ?").param(sessionId).update();
+        jdbc.sql("delete from review_practice_answer where session_id = ?")
+                .param(sessionId)
+                .update();
+        jdbc.sql("delete from review_practice_item where session_id = ?")
+                .param(sessionId)
+                .update();
     }
 
     void forgetRater(long sessionId, String rater) {
-        jdbc.sql("delete from review_practice_answer where session_id = ? and rater = ?").params(sessionId, rater).update();
+        jdbc.sql("delete from review_practice_answer where session_id = ? and rater = ?")
+                .params(sessionId, rater)
+                .update();
     }
 }

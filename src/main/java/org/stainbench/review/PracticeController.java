@@ -1,12 +1,10 @@
 package org.stainbench.review;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -55,15 +53,23 @@ class PracticeController {
     }
 
     @GetMapping("/review/sessions/{id}/practice/{step}")
-    String step(@PathVariable long id, @PathVariable int step, Authentication auth, Model model,
-                HttpServletResponse response) {
+    String step(
+            @PathVariable long id,
+            @PathVariable int step,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response) {
         return step(id, step, false, auth, model, response);
     }
 
     @HxRequest
     @GetMapping("/review/sessions/{id}/practice/{step}")
-    String stepFragment(@PathVariable long id, @PathVariable int step, Authentication auth, Model model,
-                        HttpServletResponse response) {
+    String stepFragment(
+            @PathVariable long id,
+            @PathVariable int step,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response) {
         return step(id, step, true, auth, model, response);
     }
 
@@ -75,8 +81,8 @@ class PracticeController {
         return show(s, step - 1, hx, auth, model, response);
     }
 
-    private String show(ReviewSession s, Integer step, boolean hx, Authentication auth, Model model,
-                        HttpServletResponse response) {
+    private String show(
+            ReviewSession s, Integer step, boolean hx, Authentication auth, Model model, HttpServletResponse response) {
         List<Practice.Item> items = practice.items(s.id());
         Map<Long, Practice.Answer> answers = practice.answers(s.id(), auth.getName());
         screens.common(model, s, items.size(), answers.size(), response);
@@ -88,31 +94,59 @@ class PracticeController {
             model.addAttribute("answer", a);
             model.addAttribute("scores", a == null ? List.of() : a.scoreList());
             model.addAttribute("feedback", a == null ? null : practice.feedback(s, it, a));
-            model.addAttribute("nextHref", step + 1 < items.size()
-                    ? "/review/sessions/" + s.id() + "/practice/" + (step + 2) : "/review/sessions/" + s.id() + "/practice");
+            model.addAttribute(
+                    "nextHref",
+                    step + 1 < items.size()
+                            ? "/review/sessions/" + s.id() + "/practice/" + (step + 2)
+                            : "/review/sessions/" + s.id() + "/practice");
         }
         return hx ? "review/practice :: rater" : "review/practice";
     }
 
     @PostMapping("/review/sessions/{id}/practice/{step}")
-    String answer(@PathVariable long id, @PathVariable int step, AnswerForm form, Authentication auth, Model model,
-                  HttpServletResponse response, RedirectAttributes flash) {
+    String answer(
+            @PathVariable long id,
+            @PathVariable int step,
+            AnswerForm form,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         return answer(id, step, form, false, auth, model, response, flash);
     }
 
     @HxRequest
     @PostMapping("/review/sessions/{id}/practice/{step}")
-    String answerFragment(@PathVariable long id, @PathVariable int step, AnswerForm form, Authentication auth,
-                          Model model, HttpServletResponse response, RedirectAttributes flash) {
+    String answerFragment(
+            @PathVariable long id,
+            @PathVariable int step,
+            AnswerForm form,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         return answer(id, step, form, true, auth, model, response, flash);
     }
 
-    private String answer(long id, int step, AnswerForm form, boolean hx, Authentication auth, Model model,
-                          HttpServletResponse response, RedirectAttributes flash) {
+    private String answer(
+            long id,
+            int step,
+            AnswerForm form,
+            boolean hx,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         ReviewSession s = assigned(id, auth);
         try {
-            practice.answer(s, auth.getName(), step - 1, form.choice(), form.confidenceValue(),
-                    form.scoreValues(s.criteriaList().size()), form.fractionValue());
+            practice.answer(
+                    s,
+                    auth.getName(),
+                    step - 1,
+                    form.choice(),
+                    form.confidenceValue(),
+                    form.scoreValues(s.criteriaList().size()),
+                    form.fractionValue());
         } catch (IllegalArgumentException e) {
             if (hx) {
                 return RaterScreens.refused(e.getMessage(), model, response);
@@ -129,11 +163,16 @@ class PracticeController {
     @GetMapping("/review/practice/images/{token}")
     ResponseEntity<byte[]> image(@PathVariable String token, Authentication auth) {
         Optional<Map.Entry<Long, RgbTile>> found = practice.image(token);
-        if (found.isEmpty() || !ReviewAccess.has(auth, "SUPERVISOR") && (!reviews.isRater(found.get().getKey(), auth.getName())
-                || designs.disabledAt(found.get().getKey(), auth.getName()).isPresent())) {
+        if (found.isEmpty()
+                || !ReviewAccess.has(auth, "SUPERVISOR")
+                        && (!reviews.isRater(found.get().getKey(), auth.getName())
+                                || designs.disabledAt(found.get().getKey(), auth.getName())
+                                        .isPresent())) {
             return ResponseEntity.notFound().build();
         }
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
-                .cacheControl(CacheControl.noStore().cachePrivate()).body(ReviewImages.png(found.get().getValue()));
+        return ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_PNG)
+                .cacheControl(CacheControl.noStore().cachePrivate())
+                .body(ReviewImages.png(found.get().getValue()));
     }
 }

@@ -24,16 +24,19 @@ final class RaterAssignment {
 
     private static final long SALT = 0x5AB5E7L;
 
-    private RaterAssignment() {
-    }
+    private RaterAssignment() {}
 
     /** The session's items in the assignment order (grouped shuffle, interleaved). */
     static List<ReviewItem> order(List<ReviewItem> items, long seed) {
         Map<String, List<ReviewItem>> groups = new LinkedHashMap<>();
-        items.stream().sorted(Comparator.comparing((ReviewItem i) -> i.real() ? Long.MAX_VALUE : i.checkpointId() == null
-                        ? Long.MAX_VALUE - 1 : i.checkpointId()).thenComparingLong(ReviewItem::id))
-                .forEach(i -> groups.computeIfAbsent(i.real() ? "real" : String.valueOf(i.checkpointId()),
-                        g -> new ArrayList<>()).add(i));
+        items.stream()
+                .sorted(Comparator.comparing((ReviewItem i) -> i.real()
+                                ? Long.MAX_VALUE
+                                : i.checkpointId() == null ? Long.MAX_VALUE - 1 : i.checkpointId())
+                        .thenComparingLong(ReviewItem::id))
+                .forEach(i -> groups.computeIfAbsent(
+                                i.real() ? "real" : String.valueOf(i.checkpointId()), g -> new ArrayList<>())
+                        .add(i));
         SplittableRandom rnd = new SplittableRandom(seed ^ SALT);
         List<List<ReviewItem>> shuffled = new ArrayList<>();
         for (List<ReviewItem> g : groups.values()) {

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -18,8 +17,18 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional(readOnly = true)
 class RaterProgress {
 
-    record Row(String username, int slot, Instant disabledAt, long practiceAnswered, int practiceTotal, long answered,
-               int total, int timed, Double medianSeconds, Double meanSeconds, Instant lastAnswer) {
+    record Row(
+            String username,
+            int slot,
+            Instant disabledAt,
+            long practiceAnswered,
+            int practiceTotal,
+            long answered,
+            int total,
+            int timed,
+            Double medianSeconds,
+            Double meanSeconds,
+            Instant lastAnswer) {
 
         public boolean disabled() {
             return disabledAt != null;
@@ -56,7 +65,8 @@ class RaterProgress {
     List<Row> of(ReviewSession s) {
         Map<String, List<Double>> seconds = new HashMap<>();
         for (StudyDesigns.Timing t : designs.timings(s.id())) {
-            t.duration().ifPresent(d -> seconds.computeIfAbsent(t.rater(), r -> new ArrayList<>()).add(d.toNanos() / 1e9));
+            t.duration().ifPresent(d -> seconds.computeIfAbsent(t.rater(), r -> new ArrayList<>())
+                    .add(d.toNanos() / 1e9));
         }
         Map<String, Instant> last = new HashMap<>();
         for (ReviewAnswer a : store.answers(s.id())) {
@@ -66,13 +76,24 @@ class RaterProgress {
         List<Row> rows = new ArrayList<>();
         for (ReviewStore.Rater r : store.raters(s.id())) {
             List<Double> xs = seconds.getOrDefault(r.username(), List.of());
-            rows.add(new Row(r.username(), designs.slot(s.id(), r.username()),
-                    designs.disabledAt(s.id(), r.username()).orElse(null), practice.answered(s.id(), r.username()),
-                    practiceTotal, store.answerCount(s.id(), r.username()), reviews.steps(s, r.username()).size(), xs.size(),
-                    xs.isEmpty() ? null : median(xs), xs.isEmpty() ? null : xs.stream().mapToDouble(Double::doubleValue).average()
-                    .orElseThrow(), last.get(r.username())));
+            rows.add(new Row(
+                    r.username(),
+                    designs.slot(s.id(), r.username()),
+                    designs.disabledAt(s.id(), r.username()).orElse(null),
+                    practice.answered(s.id(), r.username()),
+                    practiceTotal,
+                    store.answerCount(s.id(), r.username()),
+                    reviews.steps(s, r.username()).size(),
+                    xs.size(),
+                    xs.isEmpty() ? null : median(xs),
+                    xs.isEmpty()
+                            ? null
+                            : xs.stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .average()
+                                    .orElseThrow(),
+                    last.get(r.username())));
         }
         return rows;
     }
-
 }

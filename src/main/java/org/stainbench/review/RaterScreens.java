@@ -1,9 +1,7 @@
 package org.stainbench.review;
 
-import java.util.Optional;
-
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.util.Optional;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
@@ -40,8 +38,9 @@ class RaterScreens {
             throw new Reviews.NotFound("No review session " + id + " is assigned to you.");
         }
         if (designs.disabledAt(id, auth.getName()).isPresent()) {
-            throw new StudyDesigns.RaterDisabled("A team member has disabled you as a rater of this session; your answers"
-                    + " are kept." + disabledHint);
+            throw new StudyDesigns.RaterDisabled(
+                    "A team member has disabled you as a rater of this session; your answers" + " are kept."
+                            + disabledHint);
         }
         return s.get();
     }

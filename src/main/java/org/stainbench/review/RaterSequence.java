@@ -12,11 +12,9 @@ import java.util.SplittableRandom;
  */
 final class RaterSequence {
 
-    record Step(long itemId, int repeatNo) {
-    }
+    record Step(long itemId, int repeatNo) {}
 
-    private RaterSequence() {
-    }
+    private RaterSequence() {}
 
     static int repeats(int items, int repeatPercent) {
         if (items == 0 || repeatPercent <= 0) {

@@ -6,11 +6,11 @@ import org.springframework.security.core.Authentication;
 /** Review's own rules on top of the URL rules: managing needs MEMBER, results SUPERVISOR, rating an assignment. */
 final class ReviewAccess {
 
-    private ReviewAccess() {
-    }
+    private ReviewAccess() {}
 
     static boolean has(Authentication auth, String role) {
-        return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_" + role));
+        return auth != null
+                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_" + role));
     }
 
     static void requireMember(Authentication auth) {

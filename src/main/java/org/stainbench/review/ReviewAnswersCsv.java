@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
@@ -32,8 +31,12 @@ class ReviewAnswersCsv {
     private final Checkpoints checkpoints;
     private final ApplicationEventPublisher events;
 
-    ReviewAnswersCsv(Reviews reviews, ReviewStore store, Catalog catalog, Checkpoints checkpoints,
-                     ApplicationEventPublisher events) {
+    ReviewAnswersCsv(
+            Reviews reviews,
+            ReviewStore store,
+            Catalog catalog,
+            Checkpoints checkpoints,
+            ApplicationEventPublisher events) {
         this.reviews = reviews;
         this.store = store;
         this.catalog = catalog;
@@ -51,8 +54,10 @@ class ReviewAnswersCsv {
             items.put(i.id(), i);
         }
         Map<Long, String> files = new HashMap<>();
-        Function<Long, String> file = a -> a == null ? "" : files.computeIfAbsent(a,
-                x -> catalog.archive(x).map(Archive::fileName).orElse("archive " + x));
+        Function<Long, String> file = a -> a == null
+                ? ""
+                : files.computeIfAbsent(
+                        a, x -> catalog.archive(x).map(Archive::fileName).orElse("archive " + x));
         Map<String, Map<String, Integer>> stepOf = new HashMap<>();
         for (ReviewStore.Rater r : store.raters(id)) {
             List<RaterSequence.Step> steps = reviews.steps(s, r.username());
@@ -64,14 +69,36 @@ class ReviewAnswersCsv {
         }
         List<String> crit = s.criteriaList();
         StringBuilder out = new StringBuilder();
-        List<String> head = new ArrayList<>(List.of("session_id", "session", "mode", "rater", "step", "repeat", "item_token",
-                "item_kind", "checkpoint_id", "checkpoint", "archive_id", "archive_file", "tile_index", "tile_id",
-                "source_archive_id", "source_archive_file", "source_index", "real_archive_id", "real_archive_file",
-                "real_index", "real_side", "choice", "correct", "confidence"));
+        List<String> head = new ArrayList<>(List.of(
+                "session_id",
+                "session",
+                "mode",
+                "rater",
+                "step",
+                "repeat",
+                "item_token",
+                "item_kind",
+                "checkpoint_id",
+                "checkpoint",
+                "archive_id",
+                "archive_file",
+                "tile_index",
+                "tile_id",
+                "source_archive_id",
+                "source_archive_file",
+                "source_index",
+                "real_archive_id",
+                "real_archive_file",
+                "real_index",
+                "real_side",
+                "choice",
+                "correct",
+                "confidence"));
         for (int c = 0; c < crit.size(); c++) {
             head.add("score_" + (c + 1));
         }
-        head.addAll(List.of("marker_score", "positive_fraction", "note", "answered_at", "shown_at", "seconds", "time_source"));
+        head.addAll(List.of(
+                "marker_score", "positive_fraction", "note", "answered_at", "shown_at", "seconds", "time_source"));
         List<ReviewAnswer> all = store.answers(id);
         Map<Long, Instant> shown = store.shownAt(id);
         Map<Long, ReviewResults.Timed> timed = ReviewResults.timing(all, shown);
@@ -83,7 +110,8 @@ class ReviewAnswersCsv {
             row.add(s.name());
             row.add(s.mode().name());
             row.add(a.rater());
-            row.add(String.valueOf(stepOf.getOrDefault(a.rater(), Map.of()).getOrDefault(a.itemId() + ":" + a.repeatNo(), 0)));
+            row.add(String.valueOf(
+                    stepOf.getOrDefault(a.rater(), Map.of()).getOrDefault(a.itemId() + ":" + a.repeatNo(), 0)));
             row.add("" + a.repeatNo());
             row.add(i.token());
             row.add(i.kind());
@@ -92,7 +120,12 @@ class ReviewAnswersCsv {
             row.add(i.archiveId() == null ? "" : "" + i.archiveId());
             row.add(file.apply(i.archiveId()));
             row.add(i.tileIndex() == null ? "" : "" + i.tileIndex());
-            row.add(i.archiveId() == null ? "" : catalog.tileId(i.archiveId(), i.tileIndex()).map(String::valueOf).orElse(""));
+            row.add(
+                    i.archiveId() == null
+                            ? ""
+                            : catalog.tileId(i.archiveId(), i.tileIndex())
+                                    .map(String::valueOf)
+                                    .orElse(""));
             row.add(i.sourceArchiveId() == null ? "" : "" + i.sourceArchiveId());
             row.add(file.apply(i.sourceArchiveId()));
             row.add(i.sourceIndex() == null ? "" : "" + i.sourceIndex());
@@ -113,7 +146,10 @@ class ReviewAnswersCsv {
             for (int c = 0; c < crit.size(); c++) {
                 row.add(c < sc.size() ? "" + sc.get(c) : "");
             }
-            row.add(s.mode() == ReviewMode.MARKER && a.choice() != null ? "" + ReviewMode.MARKER_SCORES.indexOf(a.choice()) : "");
+            row.add(
+                    s.mode() == ReviewMode.MARKER && a.choice() != null
+                            ? "" + ReviewMode.MARKER_SCORES.indexOf(a.choice())
+                            : "");
             row.add(a.fraction() == null ? "" : "" + a.fraction());
             row.add(a.note() == null ? "" : a.note());
             row.add(a.answeredAt().toString());
@@ -121,10 +157,17 @@ class ReviewAnswersCsv {
             ReviewResults.Timed t = timed.get(a.id());
             row.add(t == null || t.isBreak() ? "" : String.valueOf(t.seconds()));
             row.add(t == null ? "" : t.isBreak() ? "break (left out)" : t.source());
-            out.append(String.join(",", row.stream().map(ReviewAnswersCsv::csvField).toList())).append('\n');
+            out.append(String.join(
+                            ",", row.stream().map(ReviewAnswersCsv::csvField).toList()))
+                    .append('\n');
         }
-        events.publishEvent(Activity.of(by, "exported", ActivitySubject.REVIEW_SESSION, id,
-                "Exported the answers of review session '" + s.name() + "' as CSV", "/review/sessions/" + id + "/results"));
+        events.publishEvent(Activity.of(
+                by,
+                "exported",
+                ActivitySubject.REVIEW_SESSION,
+                id,
+                "Exported the answers of review session '" + s.name() + "' as CSV",
+                "/review/sessions/" + id + "/results"));
         return out.toString();
     }
 

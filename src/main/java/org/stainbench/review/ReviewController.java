@@ -1,15 +1,12 @@
 package org.stainbench.review;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.security.core.Authentication;
@@ -43,14 +40,16 @@ class ReviewController {
         this.screens = screens;
     }
 
-    record Assigned(ReviewSession session, long answered, int total) {
-    }
+    record Assigned(ReviewSession session, long answered, int total) {}
 
     @GetMapping("/review")
     String landing(@RequestParam(defaultValue = "0") int page, Authentication auth, Model model) {
         List<Assigned> mine = new ArrayList<>();
         for (ReviewSession s : reviews.sessionsOf(auth.getName())) {
-            mine.add(new Assigned(s, reviews.answered(s.id(), auth.getName()), reviews.steps(s, auth.getName()).size()));
+            mine.add(new Assigned(
+                    s,
+                    reviews.answered(s.id(), auth.getName()),
+                    reviews.steps(s, auth.getName()).size()));
         }
         model.addAttribute("assigned", mine);
         if (ReviewAccess.has(auth, "SUPERVISOR")) {
@@ -95,20 +94,36 @@ class ReviewController {
     }
 
     @GetMapping("/review/sessions/{id}/rate/{step}")
-    String step(@PathVariable long id, @PathVariable int step, Authentication auth, Model model,
-                HttpServletResponse response, RedirectAttributes flash) {
+    String step(
+            @PathVariable long id,
+            @PathVariable int step,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         return step(id, step, false, auth, model, response, flash);
     }
 
     @HxRequest
     @GetMapping("/review/sessions/{id}/rate/{step}")
-    String stepFragment(@PathVariable long id, @PathVariable int step, Authentication auth, Model model,
-                        HttpServletResponse response, RedirectAttributes flash) {
+    String stepFragment(
+            @PathVariable long id,
+            @PathVariable int step,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         return step(id, step, true, auth, model, response, flash);
     }
 
-    private String step(long id, int step, boolean hx, Authentication auth, Model model, HttpServletResponse response,
-                        RedirectAttributes flash) {
+    private String step(
+            long id,
+            int step,
+            boolean hx,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         ReviewSession s = assigned(id, auth);
         if (practice.pending(id, auth.getName())) {
             return "redirect:/review/sessions/" + id + "/practice";
@@ -127,43 +142,71 @@ class ReviewController {
         }
     }
 
-    private String show(ReviewSession s, Optional<Reviews.Showing> showing, boolean hx, Authentication auth, Model model,
-                        HttpServletResponse response) {
-        screens.common(model, s, reviews.steps(s, auth.getName()).size(), reviews.answered(s.id(), auth.getName()), response);
+    private String show(
+            ReviewSession s,
+            Optional<Reviews.Showing> showing,
+            boolean hx,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response) {
+        screens.common(
+                model, s, reviews.steps(s, auth.getName()).size(), reviews.answered(s.id(), auth.getName()), response);
         model.addAttribute("showing", showing.orElse(null));
         StudyDesign design = designs.design(s.id());
         model.addAttribute("allowBack", design.allowBack());
         model.addAttribute("allowChange", design.allowChange());
         showing.filter(x -> x.answer() == null)
                 .ifPresent(x -> designs.shown(s.id(), auth.getName(), x.item().id(), x.repeatNo()));
-        model.addAttribute("scores", showing.flatMap(x -> Optional.ofNullable(x.answer())).map(ReviewAnswer::scoreList)
-                .orElse(List.of()));
+        model.addAttribute(
+                "scores",
+                showing.flatMap(x -> Optional.ofNullable(x.answer()))
+                        .map(ReviewAnswer::scoreList)
+                        .orElse(List.of()));
         return hx ? "review/rate :: rater" : "review/rate";
     }
 
     /** What a rater may know of the session: name, mode, instructions, criteria, whether a source is shown. */
-    record Rated(long id, String name, ReviewMode mode, String instructions, List<String> criteria, boolean showSource) {
-    }
+    record Rated(
+            long id, String name, ReviewMode mode, String instructions, List<String> criteria, boolean showSource) {}
 
     static Rated rated(ReviewSession s) {
         return new Rated(s.id(), s.name(), s.mode(), s.instructions(), s.criteriaList(), s.showSource());
     }
 
     @PostMapping("/review/sessions/{id}/rate/{step}")
-    String answer(@PathVariable long id, @PathVariable int step, AnswerForm form, Authentication auth, Model model,
-                  HttpServletResponse response, RedirectAttributes flash) {
+    String answer(
+            @PathVariable long id,
+            @PathVariable int step,
+            AnswerForm form,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         return answer(id, step, form, false, auth, model, response, flash);
     }
 
     @HxRequest
     @PostMapping("/review/sessions/{id}/rate/{step}")
-    String answerFragment(@PathVariable long id, @PathVariable int step, AnswerForm form, Authentication auth,
-                          Model model, HttpServletResponse response, RedirectAttributes flash) {
+    String answerFragment(
+            @PathVariable long id,
+            @PathVariable int step,
+            AnswerForm form,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         return answer(id, step, form, true, auth, model, response, flash);
     }
 
-    private String answer(long id, int step, AnswerForm form, boolean hx, Authentication auth, Model model,
-                          HttpServletResponse response, RedirectAttributes flash) {
+    private String answer(
+            long id,
+            int step,
+            AnswerForm form,
+            boolean hx,
+            Authentication auth,
+            Model model,
+            HttpServletResponse response,
+            RedirectAttributes flash) {
         ReviewSession s = assigned(id, auth);
         List<Integer> scores = form.scoreValues(s.criteriaList().size());
         Optional<Integer> next;
@@ -171,8 +214,15 @@ class ReviewController {
             if (practice.pending(id, auth.getName())) {
                 throw new IllegalArgumentException("Finish the practice block first: its answers are not counted.");
             }
-            next = reviews.answer(s, auth.getName(), step - 1, form.choice(), form.confidenceValue(), scores,
-                    form.fractionValue(), form.note());
+            next = reviews.answer(
+                    s,
+                    auth.getName(),
+                    step - 1,
+                    form.choice(),
+                    form.confidenceValue(),
+                    scores,
+                    form.fractionValue(),
+                    form.note());
         } catch (IllegalArgumentException e) {
             if (hx) {
                 return RaterScreens.refused(e.getMessage(), model, response);
@@ -180,11 +230,17 @@ class ReviewController {
             flash.addFlashAttribute("error", e.getMessage());
             return "redirect:/review/sessions/" + id + "/rate/" + step;
         }
-        String to = next.map(n -> "/review/sessions/" + id + "/rate/" + (n + 1)).orElse("/review/sessions/" + id + "/rate");
+        String to =
+                next.map(n -> "/review/sessions/" + id + "/rate/" + (n + 1)).orElse("/review/sessions/" + id + "/rate");
         if (hx) {
             response.setHeader("HX-Push-Url", to);
-            return show(s, next.isEmpty() ? Optional.empty() : reviews.showing(s, auth.getName(), next.get()), hx, auth,
-                    model, response);
+            return show(
+                    s,
+                    next.isEmpty() ? Optional.empty() : reviews.showing(s, auth.getName(), next.get()),
+                    hx,
+                    auth,
+                    model,
+                    response);
         }
         return "redirect:" + to;
     }

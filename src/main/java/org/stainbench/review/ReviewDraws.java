@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveStatus;
@@ -39,30 +38,51 @@ import org.stainbench.review.ReviewItem.TileRef;
 class ReviewDraws {
 
     /** A generated tile drawn for a session. */
-    record Drawn(long checkpointId, TileRef tile, TileRef source, double tissue) {
-    }
+    record Drawn(long checkpointId, TileRef tile, TileRef source, double tissue) {}
 
     /** A real control drawn for a session. */
-    record Real(TileRef tile, double tissue) {
-    }
+    record Real(TileRef tile, double tissue) {}
 
     /** What the draw produced: generated tiles, real controls (aligned with the generated ones in 2AFC) and pools. */
-    record Draw(List<Drawn> generated, List<Real> reals, List<ReviewSampling.Pool> pools, int imageWidth,
-                int imageHeight, Double generatedTissue, Double realTissue) {
+    record Draw(
+            List<Drawn> generated,
+            List<Real> reals,
+            List<ReviewSampling.Pool> pools,
+            int imageWidth,
+            int imageHeight,
+            Double generatedTissue,
+            Double realTissue) {
 
         /** How this draw was made and is shown, as stored with session {@code sessionId}. */
         ReviewSampling sampling(long sessionId, Eligibility rule, boolean matchTissue, int repeatMinDistance) {
-            return new ReviewSampling(sessionId, rule, matchTissue, repeatMinDistance, imageWidth, imageHeight,
-                    generatedTissue, realTissue, pools);
+            return new ReviewSampling(
+                    sessionId,
+                    rule,
+                    matchTissue,
+                    repeatMinDistance,
+                    imageWidth,
+                    imageHeight,
+                    generatedTissue,
+                    realTissue,
+                    pools);
         }
     }
 
     /** What to draw. */
-    record Request(String selection, long sourceDatasetId, List<Long> checkpointIds, Map<Long, GeneratedSet> sets,
-                   int perCheckpoint, Long realDatasetId, int realNeeded, boolean pairs, Eligibility rule,
-                   // realNeeded: real controls of a single-tile session (2AFC: one per generated tile, whatever it says)
-                   boolean matchTissue, long seed, Map<Long, String> checkpointNames) {
-    }
+    record Request(
+            String selection,
+            long sourceDatasetId,
+            List<Long> checkpointIds,
+            Map<Long, GeneratedSet> sets,
+            int perCheckpoint,
+            Long realDatasetId,
+            int realNeeded,
+            boolean pairs,
+            Eligibility rule,
+            // realNeeded: real controls of a single-tile session (2AFC: one per generated tile, whatever it says)
+            boolean matchTissue,
+            long seed,
+            Map<Long, String> checkpointNames) {}
 
     private final Catalog catalog;
     private final CatalogTiles tiles;
@@ -76,11 +96,17 @@ class ReviewDraws {
 
     Draw draw(Request q) {
         List<ReviewSampling.Pool> pools = new ArrayList<>();
-        List<Drawn> generated = ReviewSession.GALLERY.equals(q.selection()) ? sameIndex(q, pools) : perCheckpoint(q, pools);
+        List<Drawn> generated =
+                ReviewSession.GALLERY.equals(q.selection()) ? sameIndex(q, pools) : perCheckpoint(q, pools);
         int need = q.pairs() ? generated.size() : q.realNeeded();
         List<Real> reals = need == 0 ? List.of() : reals(q, generated, need, pools);
         int[] size = imageSize(generated);
-        return new Draw(generated, reals, pools, size[0], size[1],
+        return new Draw(
+                generated,
+                reals,
+                pools,
+                size[0],
+                size[1],
                 mean(generated.stream().mapToDouble(Drawn::tissue).toArray()),
                 mean(reals.stream().mapToDouble(Real::tissue).toArray()));
     }
@@ -121,14 +147,18 @@ class ReviewDraws {
                 for (TileInfo t : tiles.tiles(g.archiveId())) {
                     total++;
                     if (q.rule().passes(t) && q.rule().passes(src.get(t.index()))) {
-                        pool.add(new Drawn(ck, new TileRef(g.archiveId(), t.index()), new TileRef(g.sourceArchiveId(), t.index()),
+                        pool.add(new Drawn(
+                                ck,
+                                new TileRef(g.archiveId(), t.index()),
+                                new TileRef(g.sourceArchiveId(), t.index()),
                                 t.tissueFraction()));
                     }
                 }
             }
             pools.add(new ReviewSampling.Pool(ReviewSampling.POOL_GENERATED, ck, pool.size(), total));
             if (pool.size() < q.perCheckpoint()) {
-                throw new IllegalArgumentException("Checkpoint " + name(q, ck) + " has only " + pool.size() + " eligible of "
+                throw new IllegalArgumentException("Checkpoint " + name(q, ck) + " has only " + pool.size()
+                        + " eligible of "
                         + total + " ingested generated tiles (" + q.rule().text() + "); asked for " + q.perCheckpoint()
                         + ". Relax the eligibility rule or ask for fewer.");
             }
@@ -149,9 +179,11 @@ class ReviewDraws {
             }
             generated.put(ck, m);
         }
-        List<Archive> usable = catalog.archives(q.sourceDatasetId()).stream().filter(a -> a.status() == ArchiveStatus.READY)
+        List<Archive> usable = catalog.archives(q.sourceDatasetId()).stream()
+                .filter(a -> a.status() == ArchiveStatus.READY)
                 .filter(a -> cks.stream().allMatch(ck -> generated.get(ck).containsKey(a.id())))
-                .sorted(Comparator.comparingLong(Archive::id)).toList();
+                .sorted(Comparator.comparingLong(Archive::id))
+                .toList();
         Map<Long, List<Integer>> eligible = new LinkedHashMap<>();
         Map<String, TileInfo> genInfo = new HashMap<>(); // "ck:source archive:index" -> generated tile
         Map<Long, int[]> perCk = new LinkedHashMap<>(); // eligible, total generated tiles of the usable archives
@@ -167,18 +199,24 @@ class ReviewDraws {
                 gen.put(ck, m);
                 int[] c = perCk.get(ck);
                 c[1] += m.size();
-                c[0] += (int) m.values().stream().filter(t -> q.rule().passes(t)).count();
+                c[0] += (int)
+                        m.values().stream().filter(t -> q.rule().passes(t)).count();
             }
             List<Integer> rows = new ArrayList<>();
-            for (TileInfo s : src.values().stream().sorted(Comparator.comparingInt(TileInfo::index)).toList()) {
+            for (TileInfo s : src.values().stream()
+                    .sorted(Comparator.comparingInt(TileInfo::index))
+                    .toList()) {
                 if (cks.stream().anyMatch(ck -> !gen.get(ck).containsKey(s.index()))) {
                     continue;
                 }
                 totalRows++;
-                if (q.rule().passes(s) && cks.stream().allMatch(ck -> q.rule().passes(gen.get(ck).get(s.index())))) {
+                if (q.rule().passes(s)
+                        && cks.stream()
+                                .allMatch(ck -> q.rule().passes(gen.get(ck).get(s.index())))) {
                     rows.add(s.index());
                     for (long ck : cks) {
-                        genInfo.put(ck + ":" + a.id() + ":" + s.index(), gen.get(ck).get(s.index()));
+                        genInfo.put(
+                                ck + ":" + a.id() + ":" + s.index(), gen.get(ck).get(s.index()));
                     }
                 }
             }
@@ -188,9 +226,10 @@ class ReviewDraws {
         pools.add(new ReviewSampling.Pool(ReviewSampling.POOL_ROWS, null, poolRows, totalRows));
         perCk.forEach((ck, c) -> pools.add(new ReviewSampling.Pool(ReviewSampling.POOL_GENERATED, ck, c[0], c[1])));
         if (poolRows < q.perCheckpoint()) {
-            throw new IllegalArgumentException("Only " + poolRows + " of " + totalRows + " source tiles have an eligible tile in"
-                    + " every chosen checkpoint (" + q.rule().text() + "); asked for " + q.perCheckpoint()
-                    + " rows. Relax the eligibility rule, choose fewer checkpoints or ask for fewer.");
+            throw new IllegalArgumentException(
+                    "Only " + poolRows + " of " + totalRows + " source tiles have an eligible tile in"
+                            + " every chosen checkpoint (" + q.rule().text() + "); asked for " + q.perCheckpoint()
+                            + " rows. Relax the eligibility rule, choose fewer checkpoints or ask for fewer.");
         }
         // the galleries' order: archives shuffled with the seed, then one random eligible index per archive in turn
         SplittableRandom rnd = new SplittableRandom(q.seed());
@@ -215,7 +254,10 @@ class ReviewDraws {
                 picked++;
                 for (long ck : cks) {
                     TileInfo t = genInfo.get(ck + ":" + a + ":" + index);
-                    out.add(new Drawn(ck, new TileRef(generated.get(ck).get(a).archiveId(), index), new TileRef(a, index),
+                    out.add(new Drawn(
+                            ck,
+                            new TileRef(generated.get(ck).get(a).archiveId(), index),
+                            new TileRef(a, index),
                             t.tissueFraction()));
                 }
             }
@@ -242,7 +284,8 @@ class ReviewDraws {
         pools.add(new ReviewSampling.Pool(ReviewSampling.POOL_REAL, null, pool.size(), total));
         if (pool.size() < n) {
             throw new IllegalArgumentException("The real IHC dataset has only " + pool.size() + " eligible of " + total
-                    + " ingested tiles (" + q.rule().text() + "); " + n + " are needed. Relax the eligibility rule or ask for"
+                    + " ingested tiles (" + q.rule().text() + "); " + n
+                    + " are needed. Relax the eligibility rule or ask for"
                     + " fewer.");
         }
         SplittableRandom rnd = new SplittableRandom(q.seed() * 17 + 3);
@@ -329,8 +372,11 @@ class ReviewDraws {
                     .orElseThrow(() -> new IllegalArgumentException("Archive " + id + " has no tile size.")));
             count.merge(s[0] + "x" + s[1], 1, Integer::sum);
         }
-        String best = count.entrySet().stream().max(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
-                .thenComparingLong(e -> area(e.getKey()))).map(Map.Entry::getKey).orElse("512x512");
+        String best = count.entrySet().stream()
+                .max(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
+                        .thenComparingLong(e -> area(e.getKey())))
+                .map(Map.Entry::getKey)
+                .orElse("512x512");
         String[] wh = best.split("x");
         return new int[] {Integer.parseInt(wh[0]), Integer.parseInt(wh[1])};
     }

@@ -2,7 +2,6 @@ package org.stainbench.review;
 
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
-
 import org.stainbench.tiles.RgbTile;
 
 /**
@@ -19,8 +18,7 @@ final class ReviewImages {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    private ReviewImages() {
-    }
+    private ReviewImages() {}
 
     /** Byte length of {@link #png} for a width × height RGB image. */
     static long pngLength(int width, int height) {
@@ -155,8 +153,7 @@ final class ReviewImages {
     }
 
     /** Per output position, the source positions {@code index[start[o]..start[o+1])} and their weights (sum 1). */
-    private record Weights(int[] start, int[] index, float[] weight) {
-    }
+    private record Weights(int[] start, int[] index, float[] weight) {}
 
     private static Weights weights(int n, int m) {
         int[] start = new int[m + 1];

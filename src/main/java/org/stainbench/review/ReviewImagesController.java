@@ -2,7 +2,6 @@ package org.stainbench.review;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,16 +32,22 @@ class ReviewImagesController {
     @GetMapping("/review/images/{token}")
     ResponseEntity<byte[]> image(@PathVariable String token, Authentication auth) throws InterruptedException {
         long start = System.nanoTime();
-        Optional<byte[]> png = token.length() > 64 ? Optional.empty()
+        Optional<byte[]> png = token.length() > 64
+                ? Optional.empty()
                 : reviews.image(token, auth.getName(), ReviewAccess.has(auth, "SUPERVISOR"));
         long left = TimeUnit.MILLISECONDS.toNanos(properties.imageMinMillis()) - (System.nanoTime() - start);
         if (left > 0) {
             TimeUnit.NANOSECONDS.sleep(left);
         }
         if (png.isEmpty()) {
-            return ResponseEntity.notFound().cacheControl(CacheControl.noStore()).build();
+            return ResponseEntity.notFound()
+                    .cacheControl(CacheControl.noStore())
+                    .build();
         }
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).contentLength(png.get().length)
-                .cacheControl(CacheControl.noStore()).body(png.get());
+        return ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_PNG)
+                .contentLength(png.get().length)
+                .cacheControl(CacheControl.noStore())
+                .body(png.get());
     }
 }

@@ -8,17 +8,30 @@ package org.stainbench.review;
  * opaque {@code token} and image tokens. New items are made with {@link #builder()} (named steps, not sixteen
  * positional values); the canonical constructor is for reading rows.
  */
-record ReviewItem(long id, long sessionId, int position, String token, String kind, Long checkpointId, Long archiveId,
-                  Integer tileIndex, Long sourceArchiveId, Integer sourceIndex, Long realArchiveId, Integer realIndex,
-                  Boolean realLeft, String imageA, String imageB, String imageSource) {
+record ReviewItem(
+        long id,
+        long sessionId,
+        int position,
+        String token,
+        String kind,
+        Long checkpointId,
+        Long archiveId,
+        Integer tileIndex,
+        Long sourceArchiveId,
+        Integer sourceIndex,
+        Long realArchiveId,
+        Integer realIndex,
+        Boolean realLeft,
+        String imageA,
+        String imageB,
+        String imageSource) {
 
     static final String GENERATED = "GENERATED";
     static final String REAL = "REAL";
     static final String PAIR = "PAIR";
 
     /** A tile of an ingested archive. */
-    record TileRef(long archiveId, int index) {
-    }
+    record TileRef(long archiveId, int index) {}
 
     /** True when the item's (single) tile is a real control. */
     public boolean real() {
@@ -31,14 +44,44 @@ record ReviewItem(long id, long sessionId, int position, String token, String ki
 
     /** The same item at another position of the session. */
     ReviewItem atPosition(int p) {
-        return new ReviewItem(id, sessionId, p, token, kind, checkpointId, archiveId, tileIndex, sourceArchiveId, sourceIndex,
-                realArchiveId, realIndex, realLeft, imageA, imageB, imageSource);
+        return new ReviewItem(
+                id,
+                sessionId,
+                p,
+                token,
+                kind,
+                checkpointId,
+                archiveId,
+                tileIndex,
+                sourceArchiveId,
+                sourceIndex,
+                realArchiveId,
+                realIndex,
+                realLeft,
+                imageA,
+                imageB,
+                imageSource);
     }
 
     /** The item as one rater's repeat showing presents it: the repeat's own token, image tokens and sides. */
     ReviewItem asShownIn(ReviewStore.Repeat r) {
-        return new ReviewItem(id, sessionId, position, r.token(), kind, checkpointId, archiveId, tileIndex, sourceArchiveId,
-                sourceIndex, realArchiveId, realIndex, r.realLeft(), r.imageA(), r.imageB(), r.imageSource());
+        return new ReviewItem(
+                id,
+                sessionId,
+                position,
+                r.token(),
+                kind,
+                checkpointId,
+                archiveId,
+                tileIndex,
+                sourceArchiveId,
+                sourceIndex,
+                realArchiveId,
+                realIndex,
+                r.realLeft(),
+                r.imageA(),
+                r.imageB(),
+                r.imageSource());
     }
 
     /** Builds a new item: session, token, one of generated / real / pair, then its image tokens. */
@@ -108,9 +151,22 @@ record ReviewItem(long id, long sessionId, int position, String token, String ki
             if (kind == null || token == null || imageA == null || (PAIR.equals(kind) && imageB == null)) {
                 throw new IllegalStateException("an item needs a kind, a token and its image tokens");
             }
-            return new ReviewItem(0, sessionId, position, token, kind, checkpointId, tile.archiveId(), tile.index(),
-                    source == null ? null : source.archiveId(), source == null ? null : source.index(),
-                    real == null ? null : real.archiveId(), real == null ? null : real.index(), realLeft, imageA, imageB,
+            return new ReviewItem(
+                    0,
+                    sessionId,
+                    position,
+                    token,
+                    kind,
+                    checkpointId,
+                    tile.archiveId(),
+                    tile.index(),
+                    source == null ? null : source.archiveId(),
+                    source == null ? null : source.index(),
+                    real == null ? null : real.archiveId(),
+                    real == null ? null : real.index(),
+                    realLeft,
+                    imageA,
+                    imageB,
                     imageSource);
         }
     }

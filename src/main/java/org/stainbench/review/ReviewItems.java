@@ -12,19 +12,25 @@ import java.util.function.Supplier;
  */
 final class ReviewItems {
 
-    private ReviewItems() {
-    }
+    private ReviewItems() {}
 
     /** The items of session {@code sessionId}, built from the draw; {@code tokens} makes every opaque token. */
-    static List<ReviewItem> of(long sessionId, boolean pairs, boolean showSource, long seed, ReviewDraws.Draw draw,
-                               Supplier<String> tokens) {
+    static List<ReviewItem> of(
+            long sessionId,
+            boolean pairs,
+            boolean showSource,
+            long seed,
+            ReviewDraws.Draw draw,
+            Supplier<String> tokens) {
         SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
         List<ReviewItem.Builder> items = new ArrayList<>();
         List<ReviewDraws.Drawn> gen = draw.generated();
         for (int i = 0; i < gen.size(); i++) {
             ReviewItem.Builder b = ReviewItem.builder().session(sessionId).token(tokens.get());
-            items.add(pairs ? pair(b, gen.get(i), draw.reals().get(i), rnd.nextBoolean(), tokens)
-                    : generated(b, gen.get(i), showSource, tokens));
+            items.add(
+                    pairs
+                            ? pair(b, gen.get(i), draw.reals().get(i), rnd.nextBoolean(), tokens)
+                            : generated(b, gen.get(i), showSource, tokens));
         }
         if (!pairs) {
             for (ReviewDraws.Real r : draw.reals()) {
@@ -40,15 +46,21 @@ final class ReviewItems {
     }
 
     /** A 2AFC pair: the generated tile and its real control, the real one on the left when {@code realLeft}. */
-    private static ReviewItem.Builder pair(ReviewItem.Builder b, ReviewDraws.Drawn d, ReviewDraws.Real real,
-                                           boolean realLeft, Supplier<String> tokens) {
-        return b.pair(d.checkpointId(), d.tile(), d.source(), real.tile(), realLeft).images(tokens.get(), tokens.get(), null);
+    private static ReviewItem.Builder pair(
+            ReviewItem.Builder b,
+            ReviewDraws.Drawn d,
+            ReviewDraws.Real real,
+            boolean realLeft,
+            Supplier<String> tokens) {
+        return b.pair(d.checkpointId(), d.tile(), d.source(), real.tile(), realLeft)
+                .images(tokens.get(), tokens.get(), null);
     }
 
     /** A generated tile on its own, with its H&amp;E source image when the session shows it. */
-    private static ReviewItem.Builder generated(ReviewItem.Builder b, ReviewDraws.Drawn d, boolean showSource,
-                                                Supplier<String> tokens) {
-        return b.generated(d.checkpointId(), d.tile(), d.source()).images(tokens.get(), null, showSource ? tokens.get() : null);
+    private static ReviewItem.Builder generated(
+            ReviewItem.Builder b, ReviewDraws.Drawn d, boolean showSource, Supplier<String> tokens) {
+        return b.generated(d.checkpointId(), d.tile(), d.source())
+                .images(tokens.get(), null, showSource ? tokens.get() : null);
     }
 
     /** A real control tile on its own. */

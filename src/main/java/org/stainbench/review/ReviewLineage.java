@@ -1,7 +1,6 @@
 package org.stainbench.review;
 
 import java.util.List;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.stainbench.checkpoints.LineageContributor;
@@ -23,8 +22,11 @@ class ReviewLineage implements LineageContributor {
         return jdbc.sql("select id, name, mode from review_session where id in "
                         + "(select session_id from review_item where checkpoint_id = ?) order by id")
                 .param(checkpointId)
-                .query((rs, i) -> new Entry(KIND, rs.getString("name") + " (" + modeTitle(rs.getString("mode")) + ")",
-                        "/review/sessions/" + rs.getLong("id"))).list();
+                .query((rs, i) -> new Entry(
+                        KIND,
+                        rs.getString("name") + " (" + modeTitle(rs.getString("mode")) + ")",
+                        "/review/sessions/" + rs.getLong("id")))
+                .list();
     }
 
     private static String modeTitle(String mode) {

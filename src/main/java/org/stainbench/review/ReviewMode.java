@@ -5,7 +5,9 @@ enum ReviewMode {
     TWO_AFC("Two-alternative forced choice", "A real and a generated tile side by side: which is real?"),
     REAL_OR_VIRTUAL("Real or virtual", "One tile: real or virtual, with a confidence from 1 to 5."),
     LIKERT("Likert criteria", "One tile: each criterion scored 1 (poor) to 5 (excellent), with a free-text note."),
-    MARKER("Marker score", "One tile: CK7 score negative / weak / moderate / strong and the estimated positive fraction.");
+    MARKER(
+            "Marker score",
+            "One tile: CK7 score negative / weak / moderate / strong and the estimated positive fraction.");
 
     private final String title;
     private final String description;

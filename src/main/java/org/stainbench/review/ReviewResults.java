@@ -1,16 +1,14 @@
 package org.stainbench.review;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
-
 import org.stainbench.review.stats.Agreement;
 import org.stainbench.review.stats.Bootstrap;
 import org.stainbench.review.stats.BootstrapInterval;
@@ -34,9 +32,11 @@ final class ReviewResults {
 
     /** B: resamples of every bootstrap of the results (documented in the methods paragraph). */
     static final int RESAMPLES = 2000;
+
     static final double LEVEL = 0.95;
     /** A time per item above this is a break, not reading time, and is left out. */
     static final Duration BREAK = Duration.ofMinutes(10);
+
     static final String TIME_SHOWN = "shown → answered";
     static final String TIME_GAP = "between successive answers";
 
@@ -56,8 +56,10 @@ final class ReviewResults {
         }
 
         /** The point value with, when asked for, its interval from {@code ci} (only when the point value is defined). */
-        static Stat of(boolean interval, java.util.function.DoubleSupplier f,
-                       java.util.function.Supplier<BootstrapInterval> ci) {
+        static Stat of(
+                boolean interval,
+                java.util.function.DoubleSupplier f,
+                java.util.function.Supplier<BootstrapInterval> ci) {
             Stat s = of(f);
             return s.value() == null || !interval ? s : new Stat(s.value(), null, ci.get());
         }
@@ -68,13 +70,14 @@ final class ReviewResults {
 
         /** "0.123 – 0.456", or "–" when there is no defined interval. */
         public String ciText() {
-            return ci == null || !ci.isDefined() ? "–" : String.format(java.util.Locale.ROOT, "%.3f – %.3f", ci.low(), ci.high());
+            return ci == null || !ci.isDefined()
+                    ? "–"
+                    : String.format(java.util.Locale.ROOT, "%.3f – %.3f", ci.low(), ci.high());
         }
     }
 
-    record GroupRow(String group, Long checkpointId, String variable, int n, double mean, Double sd, double low,
-                    double high) {
-    }
+    record GroupRow(
+            String group, Long checkpointId, String variable, int n, double mean, Double sd, double low, double high) {}
 
     /**
      * Accuracy of one rater (Wilson interval in low/high) or pooled over raters ({@code rater} "pooled"; low/high
@@ -82,9 +85,20 @@ final class ReviewResults {
      * interval over {@code clusterRaters} raters and {@code clusterItems} items); {@code group} "all items" or one
      * checkpoint (or the real controls).
      */
-    record AccuracyRow(String rater, String group, long correct, long n, double accuracy, double low, double high,
-                       double p, BootstrapInterval cluster, int clusterRaters, int clusterItems) {
-        AccuracyRow(String rater, String group, long correct, long n, double accuracy, double low, double high, double p) {
+    record AccuracyRow(
+            String rater,
+            String group,
+            long correct,
+            long n,
+            double accuracy,
+            double low,
+            double high,
+            double p,
+            BootstrapInterval cluster,
+            int clusterRaters,
+            int clusterItems) {
+        AccuracyRow(
+                String rater, String group, long correct, long n, double accuracy, double low, double high, double p) {
             this(rater, group, correct, n, accuracy, low, high, p, null, 0, 0);
         }
 
@@ -93,13 +107,23 @@ final class ReviewResults {
         }
 
         public String clusterText() {
-            return cluster == null || !cluster.isDefined() ? "–"
+            return cluster == null || !cluster.isDefined()
+                    ? "–"
                     : String.format(java.util.Locale.ROOT, "%.3f – %.3f", cluster.low(), cluster.high());
         }
     }
 
-    record AgreementRow(String variable, boolean ordinal, int raters, int items, int completeItems, Stat cohen,
-                        Stat weighted, Stat fleiss, Stat alphaNominal, Stat alphaOrdinal) {
+    record AgreementRow(
+            String variable,
+            boolean ordinal,
+            int raters,
+            int items,
+            int completeItems,
+            Stat cohen,
+            Stat weighted,
+            Stat fleiss,
+            Stat alphaNominal,
+            Stat alphaOrdinal) {
 
         /** The coefficients with their intervals, in table order, for the interval table and the methods text. */
         public List<Coefficient> coefficients() {
@@ -118,29 +142,30 @@ final class ReviewResults {
     }
 
     /** One agreement coefficient of a rating, over {@code items} resampled items. */
-    record Coefficient(String name, Stat stat, int items) {
-    }
+    record Coefficient(String name, Stat stat, int items) {}
 
-    record IntraRow(String rater, String variable, int pairs, Stat exact, Stat kappa) {
-    }
+    record IntraRow(String rater, String variable, int pairs, Stat exact, Stat kappa) {}
 
     /**
      * Time per item of one rater (or "all raters"): median and quartiles (numpy linear) of {@code n} times in
      * seconds; {@code source} says how they were measured; {@code breaks} times above {@link #BREAK} left out.
      */
-    record TimeRow(String rater, int n, double median, double q1, double q3, String source, int breaks) {
-    }
+    record TimeRow(String rater, int n, double median, double q1, double q3, String source, int breaks) {}
 
-    record Results(List<GroupRow> groups, List<AccuracyRow> accuracy, List<AgreementRow> agreement, List<IntraRow> intra,
-                   int answers, List<TimeRow> times, int resamples, long seed) {
-    }
+    record Results(
+            List<GroupRow> groups,
+            List<AccuracyRow> accuracy,
+            List<AgreementRow> agreement,
+            List<IntraRow> intra,
+            int answers,
+            List<TimeRow> times,
+            int resamples,
+            long seed) {}
 
     /** A rated variable: its name, categories (in order) and how to read it off an answer. */
-    record Variable(String name, int[] categories, boolean ordinal, Function<ReviewAnswer, Integer> value) {
-    }
+    record Variable(String name, int[] categories, boolean ordinal, Function<ReviewAnswer, Integer> value) {}
 
-    private ReviewResults() {
-    }
+    private ReviewResults() {}
 
     static List<Variable> variables(ReviewSession s, Map<Long, ReviewItem> items) {
         List<Variable> out = new ArrayList<>();
@@ -150,8 +175,8 @@ final class ReviewResults {
                 boolean left = "LEFT".equals(a.choice());
                 return left == a.realWasLeft(i) ? 1 : 0;
             }));
-            case REAL_OR_VIRTUAL -> out.add(new Variable("answered real", new int[] {0, 1}, false,
-                    a -> "REAL".equals(a.choice()) ? 1 : 0));
+            case REAL_OR_VIRTUAL -> out.add(
+                    new Variable("answered real", new int[] {0, 1}, false, a -> "REAL".equals(a.choice()) ? 1 : 0));
             case LIKERT -> {
                 List<String> crit = s.criteriaList();
                 for (int c = 0; c < crit.size(); c++) {
@@ -162,15 +187,22 @@ final class ReviewResults {
                     }));
                 }
             }
-            case MARKER -> out.add(new Variable("marker score (0 negative – 3 strong)", new int[] {0, 1, 2, 3}, true,
+            case MARKER -> out.add(new Variable(
+                    "marker score (0 negative – 3 strong)",
+                    new int[] {0, 1, 2, 3},
+                    true,
                     a -> ReviewMode.MARKER_SCORES.indexOf(a.choice())));
             default -> throw new IllegalStateException();
         }
         return out;
     }
 
-    static Results compute(ReviewSession s, List<ReviewItem> itemList, List<String> raters, List<ReviewAnswer> answers,
-                           Function<Long, String> checkpointName) {
+    static Results compute(
+            ReviewSession s,
+            List<ReviewItem> itemList,
+            List<String> raters,
+            List<ReviewAnswer> answers,
+            Function<Long, String> checkpointName) {
         return compute(s, itemList, raters, answers, checkpointName, Map.of(), false);
     }
 
@@ -179,14 +211,21 @@ final class ReviewResults {
      * {@code intervals}: also the bootstrap intervals of the agreement coefficients and of pooled accuracy (the
      * results page; the dashboard and reports use only point values, Wilson and the group means' intervals).
      */
-    static Results compute(ReviewSession s, List<ReviewItem> itemList, List<String> raters, List<ReviewAnswer> answers,
-                           Function<Long, String> checkpointName, Map<Long, Instant> shownAt, boolean intervals) {
+    static Results compute(
+            ReviewSession s,
+            List<ReviewItem> itemList,
+            List<String> raters,
+            List<ReviewAnswer> answers,
+            Function<Long, String> checkpointName,
+            Map<Long, Instant> shownAt,
+            boolean intervals) {
         int resamples = RESAMPLES;
         Map<Long, ReviewItem> items = new LinkedHashMap<>();
         for (ReviewItem i : itemList) {
             items.put(i.id(), i);
         }
-        List<ReviewAnswer> first = answers.stream().filter(a -> a.repeatNo() == 0).toList();
+        List<ReviewAnswer> first =
+                answers.stream().filter(a -> a.repeatNo() == 0).toList();
         List<Variable> vars = variables(s, items);
 
         // per group (checkpoint, or real controls) and variable: mean ± SD with a bootstrap interval
@@ -197,8 +236,9 @@ final class ReviewResults {
         }
         List<Variable> groupVars = new ArrayList<>(vars);
         if (s.mode() == ReviewMode.MARKER) {
-            groupVars.add(new Variable("positive fraction (%)", null, false,
-                    a -> a.fraction() == null ? null : (int) Math.round(a.fraction() * 1000)));
+            groupVars.add(new Variable(
+                    "positive fraction (%)",
+                    null, false, a -> a.fraction() == null ? null : (int) Math.round(a.fraction() * 1000)));
         }
         if (s.mode() == ReviewMode.REAL_OR_VIRTUAL) {
             groupVars.add(new Variable("confidence (1–5)", null, false, ReviewAnswer::confidence));
@@ -254,7 +294,14 @@ final class ReviewResults {
                 }
                 if (n > 0) {
                     Proportions.Interval w = Proportions.wilson(k, n);
-                    accuracy.add(new AccuracyRow(r, "all items", k, n, (double) k / n, w.low(), w.high(),
+                    accuracy.add(new AccuracyRow(
+                            r,
+                            "all items",
+                            k,
+                            n,
+                            (double) k / n,
+                            w.low(),
+                            w.high(),
                             Proportions.binomialTestHalf(k, n)));
                 }
             }
@@ -264,10 +311,12 @@ final class ReviewResults {
                 groupNames.addAll(groupKeys.keySet());
             }
             for (String g : groupNames) {
-                List<Long> ids = itemList.stream().filter(i -> g == null || groupOf(i, checkpointName).equals(g))
-                        .map(ReviewItem::id).toList();
-                AccuracyRow row = pooled(g == null ? "all items" : g, ids, raters, first, correct, s.seed(), resamples,
-                        intervals);
+                List<Long> ids = itemList.stream()
+                        .filter(i -> g == null || groupOf(i, checkpointName).equals(g))
+                        .map(ReviewItem::id)
+                        .toList();
+                AccuracyRow row = pooled(
+                        g == null ? "all items" : g, ids, raters, first, correct, s.seed(), resamples, intervals);
                 if (row != null) {
                     accuracy.add(row);
                 }
@@ -305,14 +354,17 @@ final class ReviewResults {
             if (active.size() == 2 && !complete.isEmpty()) {
                 int[] a = complete.stream().mapToInt(u -> data[0][u]).toArray();
                 int[] b = complete.stream().mapToInt(u -> data[1][u]).toArray();
-                cohen = Stat.of(intervals, () -> Agreement.cohenKappa(a, b),
-                        () -> ItemBootstrap.weightedKappa(a, b, v.categories(), Agreement.Weights.NONE, s.seed(),
-                                resamples, LEVEL));
+                cohen = Stat.of(
+                        intervals,
+                        () -> Agreement.cohenKappa(a, b),
+                        () -> ItemBootstrap.weightedKappa(
+                                a, b, v.categories(), Agreement.Weights.NONE, s.seed(), resamples, LEVEL));
                 if (v.ordinal()) {
-                    weighted = Stat.of(intervals,
+                    weighted = Stat.of(
+                            intervals,
                             () -> Agreement.weightedKappa(a, b, v.categories(), Agreement.Weights.LINEAR),
-                            () -> ItemBootstrap.weightedKappa(a, b, v.categories(), Agreement.Weights.LINEAR, s.seed(),
-                                    resamples, LEVEL));
+                            () -> ItemBootstrap.weightedKappa(
+                                    a, b, v.categories(), Agreement.Weights.LINEAR, s.seed(), resamples, LEVEL));
                 }
             } else if (active.size() == 2) {
                 cohen = new Stat(null, "no item rated by both");
@@ -325,28 +377,45 @@ final class ReviewResults {
                         counts[k][java.util.Arrays.binarySearch(v.categories(), data[r][complete.get(k)])]++;
                     }
                 }
-                fleiss = Stat.of(intervals, () -> Agreement.fleissKappa(counts),
+                fleiss = Stat.of(
+                        intervals,
+                        () -> Agreement.fleissKappa(counts),
                         () -> ItemBootstrap.fleissKappa(counts, s.seed(), resamples, LEVEL));
             }
             Stat nominal = new Stat(null, "needs two or more raters");
             Stat ordinal = new Stat(null, "needs two or more raters");
             if (active.size() >= 2) {
-                nominal = Stat.of(intervals, () -> Krippendorff.alpha(data, Krippendorff.Level.NOMINAL),
+                nominal = Stat.of(
+                        intervals,
+                        () -> Krippendorff.alpha(data, Krippendorff.Level.NOMINAL),
                         () -> ItemBootstrap.alpha(data, Krippendorff.Level.NOMINAL, s.seed(), resamples, LEVEL));
                 ordinal = v.ordinal()
-                        ? Stat.of(intervals, () -> Krippendorff.alpha(data, Krippendorff.Level.ORDINAL),
+                        ? Stat.of(
+                                intervals,
+                                () -> Krippendorff.alpha(data, Krippendorff.Level.ORDINAL),
                                 () -> ItemBootstrap.alpha(data, Krippendorff.Level.ORDINAL, s.seed(), resamples, LEVEL))
                         : Stat.of(() -> Krippendorff.alpha(data, Krippendorff.Level.ORDINAL));
             }
-            agreement.add(new AgreementRow(v.name(), v.ordinal(), active.size(), itemIds.size(), complete.size(), cohen,
-                    weighted, fleiss, nominal, ordinal));
+            agreement.add(new AgreementRow(
+                    v.name(),
+                    v.ordinal(),
+                    active.size(),
+                    itemIds.size(),
+                    complete.size(),
+                    cohen,
+                    weighted,
+                    fleiss,
+                    nominal,
+                    ordinal));
         }
 
         // intra-rater consistency: each repeat against its first showing
         List<IntraRow> intra = new ArrayList<>();
         for (String r : raters) {
             Map<Long, ReviewAnswer> firsts = byRater.getOrDefault(r, Map.of());
-            List<ReviewAnswer> repeats = answers.stream().filter(a -> a.repeatNo() == 1 && a.rater().equals(r)).toList();
+            List<ReviewAnswer> repeats = answers.stream()
+                    .filter(a -> a.repeatNo() == 1 && a.rater().equals(r))
+                    .toList();
             for (Variable v : vars) {
                 List<int[]> pairs = new ArrayList<>();
                 for (ReviewAnswer rep : repeats) {
@@ -362,12 +431,20 @@ final class ReviewResults {
                 int[] b = pairs.stream().mapToInt(p -> p[1]).toArray();
                 long same = pairs.stream().filter(p -> p[0] == p[1]).count();
                 Stat exact = new Stat((double) same / pairs.size(), null);
-                Stat kappa = v.ordinal() ? Stat.of(() -> Agreement.weightedKappa(a, b, v.categories(), Agreement.Weights.LINEAR))
+                Stat kappa = v.ordinal()
+                        ? Stat.of(() -> Agreement.weightedKappa(a, b, v.categories(), Agreement.Weights.LINEAR))
                         : Stat.of(() -> Agreement.cohenKappa(a, b));
                 intra.add(new IntraRow(r, v.name(), pairs.size(), exact, kappa));
             }
         }
-        return new Results(groups, accuracy, agreement, intra, answers.size(), times(raters, answers, shownAt), resamples,
+        return new Results(
+                groups,
+                accuracy,
+                agreement,
+                intra,
+                answers.size(),
+                times(raters, answers, shownAt),
+                resamples,
                 s.seed());
     }
 
@@ -375,9 +452,15 @@ final class ReviewResults {
      * Pooled accuracy over the items {@code ids}: the raters with at least one first-showing answer among them (in
      * session order) x the items in session order, with the two-way cluster bootstrap; null without answers.
      */
-    private static AccuracyRow pooled(String group, List<Long> ids, List<String> raters, List<ReviewAnswer> first,
-                                      Function<ReviewAnswer, Boolean> correct, long seed, int resamples,
-                                      boolean interval) {
+    private static AccuracyRow pooled(
+            String group,
+            List<Long> ids,
+            List<String> raters,
+            List<ReviewAnswer> first,
+            Function<ReviewAnswer, Boolean> correct,
+            long seed,
+            int resamples,
+            boolean interval) {
         Map<Long, Integer> col = new HashMap<>();
         for (int u = 0; u < ids.size(); u++) {
             col.put(ids.get(u), u);
@@ -397,7 +480,8 @@ final class ReviewResults {
                 row[u] = correct.apply(a);
             }
         }
-        Boolean[][] table = rows.values().stream().filter(java.util.Objects::nonNull).toArray(Boolean[][]::new);
+        Boolean[][] table =
+                rows.values().stream().filter(java.util.Objects::nonNull).toArray(Boolean[][]::new);
         if (table.length == 0) {
             return null;
         }
@@ -409,16 +493,26 @@ final class ReviewResults {
                 k += Boolean.TRUE.equals(b) ? 1 : 0;
             }
         }
-        BootstrapInterval ci = interval ? ClusterBootstrap.accuracy(table, seed, resamples, LEVEL).interval()
+        BootstrapInterval ci = interval
+                ? ClusterBootstrap.accuracy(table, seed, resamples, LEVEL).interval()
                 : new BootstrapInterval(Double.NaN, Double.NaN, 0, 0, LEVEL);
         Proportions.Interval w = Proportions.wilson(k, n);
-        return new AccuracyRow("pooled", group, k, n, (double) k / n, w.low(), w.high(), Proportions.binomialTestHalf(k, n),
-                ci, table.length, ids.size());
+        return new AccuracyRow(
+                "pooled",
+                group,
+                k,
+                n,
+                (double) k / n,
+                w.low(),
+                w.high(),
+                Proportions.binomialTestHalf(k, n),
+                ci,
+                table.length,
+                ids.size());
     }
 
     /** How long one answer took: seconds, how it was measured, and whether it counts as a break (left out). */
-    record Timed(double seconds, String source, boolean isBreak) {
-    }
+    record Timed(double seconds, String source, boolean isBreak) {}
 
     /**
      * Time per answer (every showing). Where the item's shown-at time is recorded, answered-at minus shown-at;
@@ -480,9 +574,16 @@ final class ReviewResults {
             if (xs.isEmpty()) {
                 continue;
             }
-            Quantiles.Summary q = Quantiles.summary(xs.stream().mapToDouble(Double::doubleValue).toArray());
-            out.add(new TimeRow(r == null ? "all raters" : r, q.n(), q.median(), q.q1(), q.q3(),
-                    sources.size() == 1 ? sources.iterator().next() : "mixed: " + String.join(" / ", sources), breaks));
+            Quantiles.Summary q = Quantiles.summary(
+                    xs.stream().mapToDouble(Double::doubleValue).toArray());
+            out.add(new TimeRow(
+                    r == null ? "all raters" : r,
+                    q.n(),
+                    q.median(),
+                    q.q1(),
+                    q.q3(),
+                    sources.size() == 1 ? sources.iterator().next() : "mixed: " + String.join(" / ", sources),
+                    breaks));
         }
         return out;
     }

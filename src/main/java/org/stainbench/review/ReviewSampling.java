@@ -8,16 +8,23 @@ import java.util.List;
  * distance between an item and its repeat, the mean tissue fraction of the drawn tiles by kind and the pools drawn from.
  * Sessions created before it have none.
  */
-record ReviewSampling(long sessionId, Eligibility rule, boolean matchTissue, int repeatMinDistance, int imageWidth,
-                      int imageHeight, Double generatedTissue, Double realTissue, List<Pool> pools) {
+record ReviewSampling(
+        long sessionId,
+        Eligibility rule,
+        boolean matchTissue,
+        int repeatMinDistance,
+        int imageWidth,
+        int imageHeight,
+        Double generatedTissue,
+        Double realTissue,
+        List<Pool> pools) {
 
     static final String POOL_GENERATED = "GENERATED";
     static final String POOL_ROWS = "ROWS";
     static final String POOL_REAL = "REAL";
 
     /** One pool: {@code eligible} of {@code total} tiles (or rows) passed the rule. */
-    record Pool(String kind, Long checkpointId, int eligible, int total) {
-    }
+    record Pool(String kind, Long checkpointId, int eligible, int total) {}
 
     public String imageSize() {
         return imageWidth + " × " + imageHeight + " px";

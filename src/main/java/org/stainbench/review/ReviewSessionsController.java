@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -29,8 +28,6 @@ import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedSet;
 import org.stainbench.checkpoints.GeneratedSetStatus;
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 
 /** The team's side of review: create and edit sessions (members), session page and results with CSV (supervisors). */
 @Controller
@@ -45,8 +42,14 @@ class ReviewSessionsController {
     private final RaterProgress progress;
     private final ReviewAnswersCsv answersCsv;
 
-    ReviewSessionsController(Reviews reviews, Catalog catalog, Checkpoints checkpoints, Accounts accounts,
-                             StudyDesigns designs, RaterProgress progress, ReviewAnswersCsv answersCsv) {
+    ReviewSessionsController(
+            Reviews reviews,
+            Catalog catalog,
+            Checkpoints checkpoints,
+            Accounts accounts,
+            StudyDesigns designs,
+            RaterProgress progress,
+            ReviewAnswersCsv answersCsv) {
         this.designs = designs;
         this.progress = progress;
         this.answersCsv = answersCsv;
@@ -57,8 +60,7 @@ class ReviewSessionsController {
     }
 
     /** A checkpoint with a ready generated set on a source dataset, for the form. */
-    record Choice(Checkpoint checkpoint, long sourceDatasetId, String sourceName) {
-    }
+    record Choice(Checkpoint checkpoint, long sourceDatasetId, String sourceName) {}
 
     @GetMapping("/review/sessions/new")
     String form(Authentication auth, Model model) {
@@ -75,8 +77,10 @@ class ReviewSessionsController {
             f.put("informativeOnly", "on");
             f.put("minTissue", Eligibility.DEFAULT.minTissue());
             f.put("minCenter", Eligibility.DEFAULT.minCenter());
-            f.put("instructions", "Judge each tile as you would a CK7 slide. Answer with the keyboard; every answer is"
-                    + " saved at once and you can stop and resume at any time.");
+            f.put(
+                    "instructions",
+                    "Judge each tile as you would a CK7 slide. Answer with the keyboard; every answer is"
+                            + " saved at once and you can stop and resume at any time.");
             model.addAttribute("f", f);
         }
         formModel(model);
@@ -91,13 +95,21 @@ class ReviewSessionsController {
         }
         for (GeneratedSet s : checkpoints.allSets()) {
             if (s.status() == GeneratedSetStatus.READY) {
-                checkpoints.find(s.checkpointId()).ifPresent(c -> choices.add(new Choice(c, s.sourceDatasetId(),
-                        names.getOrDefault(s.sourceDatasetId(), "dataset " + s.sourceDatasetId()))));
+                checkpoints
+                        .find(s.checkpointId())
+                        .ifPresent(c -> choices.add(new Choice(
+                                c,
+                                s.sourceDatasetId(),
+                                names.getOrDefault(s.sourceDatasetId(), "dataset " + s.sourceDatasetId()))));
             }
         }
         model.addAttribute("choices", choices);
-        model.addAttribute("sources", catalog.datasets().stream().filter(d -> d.stain() == Stain.HE)
-                .filter(d -> choices.stream().anyMatch(c -> c.sourceDatasetId() == d.id())).toList());
+        model.addAttribute(
+                "sources",
+                catalog.datasets().stream()
+                        .filter(d -> d.stain() == Stain.HE)
+                        .filter(d -> choices.stream().anyMatch(c -> c.sourceDatasetId() == d.id()))
+                        .toList());
         model.addAttribute("realDatasets", catalog.realDatasets(Stain.IHC));
         model.addAttribute("pathologists", accounts.usernamesWithRole(Role.PATHOLOGIST));
         model.addAttribute("modes", ReviewMode.values());
@@ -118,15 +130,12 @@ class ReviewSessionsController {
     }
 
     /** The session-settings form: name, instructions, Likert criteria. */
-    record EditForm(String name, String instructions, String criteria) {
-    }
+    record EditForm(String name, String instructions, String criteria) {}
 
-    record RaterRow(String username, long answered, int total) {
-    }
+    record RaterRow(String username, long answered, int total) {}
 
     /** One pool of the draw, for the session page: eligible of total. */
-    record PoolRow(String label, int eligible, int total) {
-    }
+    record PoolRow(String label, int eligible, int total) {}
 
     @GetMapping("/review/sessions/{id}")
     String session(@PathVariable long id, Authentication auth, Model model) {
@@ -134,7 +143,10 @@ class ReviewSessionsController {
         List<ReviewItem> items = reviews.items(id);
         List<RaterRow> raters = new ArrayList<>();
         for (ReviewStore.Rater r : reviews.raters(id)) {
-            raters.add(new RaterRow(r.username(), reviews.answered(id, r.username()), reviews.steps(s, r.username()).size()));
+            raters.add(new RaterRow(
+                    r.username(),
+                    reviews.answered(id, r.username()),
+                    reviews.steps(s, r.username()).size()));
         }
         long answers = reviews.answerCount(id);
         model.addAttribute("s", s);
@@ -144,9 +156,16 @@ class ReviewSessionsController {
         model.addAttribute("answers", answers);
         model.addAttribute("locked", answers > 0);
         model.addAttribute("source", catalog.dataset(s.sourceDatasetId()).orElse(null));
-        model.addAttribute("real", s.realDatasetId() == null ? null : catalog.dataset(s.realDatasetId()).orElse(null));
-        model.addAttribute("candidates", accounts.usernamesWithRole(Role.PATHOLOGIST).stream()
-                .filter(u -> raters.stream().noneMatch(r -> r.username().equals(u))).toList());
+        model.addAttribute(
+                "real",
+                s.realDatasetId() == null
+                        ? null
+                        : catalog.dataset(s.realDatasetId()).orElse(null));
+        model.addAttribute(
+                "candidates",
+                accounts.usernamesWithRole(Role.PATHOLOGIST).stream()
+                        .filter(u -> raters.stream().noneMatch(r -> r.username().equals(u)))
+                        .toList());
         Map<Long, Long> perCheckpoint = new LinkedHashMap<>();
         for (ReviewItem i : items) {
             if (!i.real()) {
@@ -161,12 +180,21 @@ class ReviewSessionsController {
         model.addAttribute("realItems", items.stream().filter(ReviewItem::real).count());
         ReviewSampling sampling = reviews.sampling(id).orElse(null);
         model.addAttribute("sampling", sampling);
-        model.addAttribute("pools", sampling == null ? List.of() : sampling.pools().stream().map(p -> new PoolRow(
-                switch (p.kind()) {
-                    case ReviewSampling.POOL_ROWS -> "source indices with a tile in every checkpoint";
-                    case ReviewSampling.POOL_REAL -> "real IHC tiles";
-                    default -> "generated by " + checkpointName(p.checkpointId());
-                }, p.eligible(), p.total())).toList());
+        model.addAttribute(
+                "pools",
+                sampling == null
+                        ? List.of()
+                        : sampling.pools().stream()
+                                .map(p -> new PoolRow(
+                                        switch (p.kind()) {
+                                            case ReviewSampling
+                                                    .POOL_ROWS -> "source indices with a tile in every checkpoint";
+                                            case ReviewSampling.POOL_REAL -> "real IHC tiles";
+                                            default -> "generated by " + checkpointName(p.checkpointId());
+                                        },
+                                        p.eligible(),
+                                        p.total()))
+                                .toList());
         return "review/session";
     }
 
@@ -186,8 +214,11 @@ class ReviewSessionsController {
     }
 
     @PostMapping("/review/sessions/{id}/raters")
-    String addRater(@PathVariable long id, @RequestParam(required = false) String username, Authentication auth,
-                    RedirectAttributes flash) {
+    String addRater(
+            @PathVariable long id,
+            @RequestParam(required = false) String username,
+            Authentication auth,
+            RedirectAttributes flash) {
         try {
             reviews.addRater(id, username, auth);
             flash.addFlashAttribute("message", "Added rater '" + username + "'.");
@@ -198,7 +229,8 @@ class ReviewSessionsController {
     }
 
     @PostMapping("/review/sessions/{id}/raters/{username}/remove")
-    String removeRater(@PathVariable long id, @PathVariable String username, Authentication auth, RedirectAttributes flash) {
+    String removeRater(
+            @PathVariable long id, @PathVariable String username, Authentication auth, RedirectAttributes flash) {
         try {
             reviews.removeRater(id, username, auth);
             flash.addFlashAttribute("message", "Removed rater '" + username + "'.");
@@ -221,28 +253,53 @@ class ReviewSessionsController {
     }
 
     /** One item in the results table: what it was, with links back to tiles and checkpoint. */
-    record ItemRow(int position, String token, String kind, String group, Long checkpointId, Long tileId, Long realTileId,
-                   Long sourceTileId, String realSide, long answers) {
-    }
+    record ItemRow(
+            int position,
+            String token,
+            String kind,
+            String group,
+            Long checkpointId,
+            Long tileId,
+            Long realTileId,
+            Long sourceTileId,
+            String realSide,
+            long answers) {}
 
     /** Everything the results page, its methods paragraph and the methods text are computed from. */
-    private record Computed(ReviewSession s, List<ReviewItem> items, List<String> raters, List<ReviewAnswer> answers,
-                            Function<Long, String> name, ReviewResults.Results r, ReviewMethods.Context methods) {
-    }
+    private record Computed(
+            ReviewSession s,
+            List<ReviewItem> items,
+            List<String> raters,
+            List<ReviewAnswer> answers,
+            Function<Long, String> name,
+            ReviewResults.Results r,
+            ReviewMethods.Context methods) {}
 
     private Computed compute(long id) {
         ReviewSession s = reviews.require(id);
         List<ReviewItem> items = reviews.items(id);
-        List<String> raters = reviews.raters(id).stream().map(ReviewStore.Rater::username).toList();
+        List<String> raters =
+                reviews.raters(id).stream().map(ReviewStore.Rater::username).toList();
         List<ReviewAnswer> answers = reviews.answers(id);
         Map<Long, String> names = new HashMap<>();
         Function<Long, String> name = ck -> names.computeIfAbsent(ck, this::checkpointName);
         ReviewResults.Results r = ReviewResults.compute(s, items, raters, answers, name, reviews.shownAt(id), true);
-        String source = catalog.dataset(s.sourceDatasetId()).map(Dataset::name).orElse("dataset " + s.sourceDatasetId());
-        String real = s.realDatasetId() == null ? "–"
+        String source =
+                catalog.dataset(s.sourceDatasetId()).map(Dataset::name).orElse("dataset " + s.sourceDatasetId());
+        String real = s.realDatasetId() == null
+                ? "–"
                 : catalog.dataset(s.realDatasetId()).map(Dataset::name).orElse("dataset " + s.realDatasetId());
-        ReviewMethods.Context methods = new ReviewMethods.Context(s, items, raters, answers, r, name, source, real,
-                RaterSequence.repeats(items.size(), s.repeatPercent()), reviews.sampling(id).orElse(null),
+        ReviewMethods.Context methods = new ReviewMethods.Context(
+                s,
+                items,
+                raters,
+                answers,
+                r,
+                name,
+                source,
+                real,
+                RaterSequence.repeats(items.size(), s.repeatPercent()),
+                reviews.sampling(id).orElse(null),
                 designs.design(id));
         return new Computed(s, items, raters, answers, name, r, methods);
     }
@@ -264,11 +321,24 @@ class ReviewSessionsController {
         }
         List<ItemRow> rows = new ArrayList<>();
         for (ReviewItem i : items) {
-            rows.add(new ItemRow(i.position() + 1, i.token(), i.kind(), ReviewResults.groupOf(i, name), i.checkpointId(),
-                    i.archiveId() == null ? null : catalog.tileId(i.archiveId(), i.tileIndex()).orElse(null),
-                    i.realArchiveId() == null ? null : catalog.tileId(i.realArchiveId(), i.realIndex()).orElse(null),
-                    i.sourceArchiveId() == null ? null : catalog.tileId(i.sourceArchiveId(), i.sourceIndex()).orElse(null),
-                    i.realLeft() == null ? null : i.realLeft() ? "left" : "right", answerCounts.getOrDefault(i.id(), 0L)));
+            rows.add(new ItemRow(
+                    i.position() + 1,
+                    i.token(),
+                    i.kind(),
+                    ReviewResults.groupOf(i, name),
+                    i.checkpointId(),
+                    i.archiveId() == null
+                            ? null
+                            : catalog.tileId(i.archiveId(), i.tileIndex()).orElse(null),
+                    i.realArchiveId() == null
+                            ? null
+                            : catalog.tileId(i.realArchiveId(), i.realIndex()).orElse(null),
+                    i.sourceArchiveId() == null
+                            ? null
+                            : catalog.tileId(i.sourceArchiveId(), i.sourceIndex())
+                                    .orElse(null),
+                    i.realLeft() == null ? null : i.realLeft() ? "left" : "right",
+                    answerCounts.getOrDefault(i.id(), 0L)));
         }
         model.addAttribute("items", rows);
         model.addAttribute("raters", c.raters());
@@ -280,7 +350,8 @@ class ReviewSessionsController {
     ResponseEntity<byte[]> methods(@PathVariable long id, Authentication auth) {
         reviews.requireForTeam(id, auth);
         Computed c = compute(id);
-        return ResponseEntity.ok().contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "inline; filename=\"review-" + id + "-methods.txt\"")
                 .body(ReviewMethods.text(c.methods()).getBytes(StandardCharsets.UTF_8));
     }
@@ -288,7 +359,8 @@ class ReviewSessionsController {
     @GetMapping("/review/sessions/{id}/answers.csv")
     ResponseEntity<byte[]> csv(@PathVariable long id, Authentication auth) {
         byte[] csv = answersCsv.export(id, auth).getBytes(StandardCharsets.UTF_8);
-        return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"review-" + id + "-answers.csv\"")
                 .body(csv);
     }

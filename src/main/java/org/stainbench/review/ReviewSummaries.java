@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
@@ -21,13 +20,18 @@ import org.stainbench.checkpoints.Checkpoints;
 public class ReviewSummaries {
 
     /** One headline: what it is ("pooled accuracy", "Reinhard (demo): mean Likert") and its value as text. */
-    public record Figure(String label, String value) {
-    }
+    public record Figure(String label, String value) {}
 
     /** A session with its headline figures; {@code resultsHref} is its results page. */
-    public record Summary(long id, String name, String mode, Instant createdAt, int raters, int answers, List<Figure> figures,
-                          String resultsHref) {
-    }
+    public record Summary(
+            long id,
+            String name,
+            String mode,
+            Instant createdAt,
+            int raters,
+            int answers,
+            List<Figure> figures,
+            String resultsHref) {}
 
     private final ReviewStore store;
     private final Checkpoints checkpoints;
@@ -42,19 +46,33 @@ public class ReviewSummaries {
         List<Summary> out = new ArrayList<>();
         for (ReviewSession s : store.sessions(0, limit)) {
             List<ReviewItem> items = store.items(s.id());
-            List<String> raters = store.raters(s.id()).stream().map(ReviewStore.Rater::username).toList();
+            List<String> raters = store.raters(s.id()).stream()
+                    .map(ReviewStore.Rater::username)
+                    .toList();
             List<ReviewAnswer> answers = store.answers(s.id());
             Map<Long, String> names = new HashMap<>();
-            Function<Long, String> name = ck -> names.computeIfAbsent(ck,
-                    id -> id == null ? "–" : checkpoints.find(id).map(Checkpoint::name).orElse("checkpoint " + id));
+            Function<Long, String> name = ck -> names.computeIfAbsent(
+                    ck,
+                    id -> id == null
+                            ? "–"
+                            : checkpoints.find(id).map(Checkpoint::name).orElse("checkpoint " + id));
             List<Figure> figures = new ArrayList<>();
             if (!answers.isEmpty()) {
                 ReviewResults.Results r = ReviewResults.compute(s, items, raters, answers, name);
                 switch (s.mode()) {
-                    case TWO_AFC, REAL_OR_VIRTUAL -> r.accuracy().stream().filter(a -> a.rater().equals("pooled")).findFirst()
-                            .ifPresent(a -> figures.add(new Figure(s.mode() == ReviewMode.TWO_AFC ? "picked the real tile"
-                                    : "answered correctly", String.format(Locale.ROOT, "%.1f %% (95 %% Wilson %.1f–%.1f %%, %d of %d)",
-                                    100 * a.accuracy(), 100 * a.low(), 100 * a.high(), a.correct(), a.n()))));
+                    case TWO_AFC, REAL_OR_VIRTUAL -> r.accuracy().stream()
+                            .filter(a -> a.rater().equals("pooled"))
+                            .findFirst()
+                            .ifPresent(a -> figures.add(new Figure(
+                                    s.mode() == ReviewMode.TWO_AFC ? "picked the real tile" : "answered correctly",
+                                    String.format(
+                                            Locale.ROOT,
+                                            "%.1f %% (95 %% Wilson %.1f–%.1f %%, %d of %d)",
+                                            100 * a.accuracy(),
+                                            100 * a.low(),
+                                            100 * a.high(),
+                                            a.correct(),
+                                            a.n()))));
                     case LIKERT, MARKER -> {
                         Map<String, double[]> byGroup = new java.util.LinkedHashMap<>();
                         for (ReviewResults.GroupRow g : r.groups()) {
@@ -66,14 +84,21 @@ public class ReviewSummaries {
                             acc[1] += g.n();
                         }
                         String what = s.mode() == ReviewMode.LIKERT ? "mean Likert (1–5)" : "mean marker score (0–3)";
-                        byGroup.forEach((g, acc) -> figures.add(new Figure(g + ": " + what,
+                        byGroup.forEach((g, acc) -> figures.add(new Figure(
+                                g + ": " + what,
                                 String.format(Locale.ROOT, "%.2f (%d ratings)", acc[0] / acc[1], (long) acc[1]))));
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
-            out.add(new Summary(s.id(), s.name(), s.mode().title(), s.createdAt(), raters.size(), answers.size(), figures,
+            out.add(new Summary(
+                    s.id(),
+                    s.name(),
+                    s.mode().title(),
+                    s.createdAt(),
+                    raters.size(),
+                    answers.size(),
+                    figures,
                     s.href() + "/results"));
         }
         return out;

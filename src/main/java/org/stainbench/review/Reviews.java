@@ -3,7 +3,6 @@ package org.stainbench.review;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -23,8 +21,8 @@ import org.stainbench.accounts.Role;
 import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.shell.Activity;
 import org.stainbench.shell.ActivitySubject;
-import org.stainbench.tiles.RgbTile;
 import org.stainbench.shell.Names;
+import org.stainbench.tiles.RgbTile;
 
 /**
  * Review session rules: creating a session (validated by {@link NewSessionRules}, tiles drawn by {@link ReviewDraws}
@@ -43,26 +41,65 @@ class Reviews {
      * A new session as the form gives it. {@code rule}: the eligibility rule every tile passes (null: the default);
      * {@code matchTissue}: real controls matched to the generated tiles on tissue fraction.
      */
-    record NewSession(String name, ReviewMode mode, String instructions, String criteria, boolean showSource,
-                      String selection, Long sourceDatasetId, List<Long> checkpointIds, int perCheckpoint,
-                      Long realDatasetId, int realCount, int repeatPercent, long seed, List<String> raters,
-                      Eligibility rule, boolean matchTissue) {
+    record NewSession(
+            String name,
+            ReviewMode mode,
+            String instructions,
+            String criteria,
+            boolean showSource,
+            String selection,
+            Long sourceDatasetId,
+            List<Long> checkpointIds,
+            int perCheckpoint,
+            Long realDatasetId,
+            int realCount,
+            int repeatPercent,
+            long seed,
+            List<String> raters,
+            Eligibility rule,
+            boolean matchTissue) {
 
         /**
          * Without a rule (programmatic callers, the demo): no filter, for every kind alike — the rule stays matched
          * between generated tiles and real controls; the form always states one.
          */
-        NewSession(String name, ReviewMode mode, String instructions, String criteria, boolean showSource,
-                   String selection, Long sourceDatasetId, List<Long> checkpointIds, int perCheckpoint,
-                   Long realDatasetId, int realCount, int repeatPercent, long seed, List<String> raters) {
-            this(name, mode, instructions, criteria, showSource, selection, sourceDatasetId, checkpointIds, perCheckpoint,
-                    realDatasetId, realCount, repeatPercent, seed, raters, Eligibility.NONE, false);
+        NewSession(
+                String name,
+                ReviewMode mode,
+                String instructions,
+                String criteria,
+                boolean showSource,
+                String selection,
+                Long sourceDatasetId,
+                List<Long> checkpointIds,
+                int perCheckpoint,
+                Long realDatasetId,
+                int realCount,
+                int repeatPercent,
+                long seed,
+                List<String> raters) {
+            this(
+                    name,
+                    mode,
+                    instructions,
+                    criteria,
+                    showSource,
+                    selection,
+                    sourceDatasetId,
+                    checkpointIds,
+                    perCheckpoint,
+                    realDatasetId,
+                    realCount,
+                    repeatPercent,
+                    seed,
+                    raters,
+                    Eligibility.NONE,
+                    false);
         }
     }
 
     /** One showing in a rater's sequence, with its answer when there is one. */
-    record Showing(int step, int total, ReviewItem item, int repeatNo, ReviewAnswer answer) {
-    }
+    record Showing(int step, int total, ReviewItem item, int repeatNo, ReviewAnswer answer) {}
 
     private final ReviewStore store;
     private final CatalogTiles tiles;
@@ -76,9 +113,17 @@ class Reviews {
     private final Practice practice;
     private final SecureRandom tokens = new SecureRandom();
 
-    Reviews(ReviewStore store, CatalogTiles tiles, NewSessionRules rules, ReviewDraws draws,
-            ReviewSamplingProperties sampling, Accounts accounts, ApplicationEventPublisher events, Clock clock,
-            StudyDesigns designs, Practice practice) {
+    Reviews(
+            ReviewStore store,
+            CatalogTiles tiles,
+            NewSessionRules rules,
+            ReviewDraws draws,
+            ReviewSamplingProperties sampling,
+            Accounts accounts,
+            ApplicationEventPublisher events,
+            Clock clock,
+            StudyDesigns designs,
+            Practice practice) {
         this.designs = designs;
         this.practice = practice;
         this.store = store;
@@ -133,9 +178,14 @@ class Reviews {
         for (String r : c.raters()) {
             addRaterRow(saved, r);
         }
-        events.publishEvent(Activity.of(by, "created", ActivitySubject.REVIEW_SESSION, id,
+        events.publishEvent(Activity.of(
+                by,
+                "created",
+                ActivitySubject.REVIEW_SESSION,
+                id,
                 "Created review session '" + c.name() + "' (" + c.mode().title() + ", " + items.size() + " items, "
-                        + c.raters().size() + " raters)", "/review/sessions/" + id));
+                        + c.raters().size() + " raters)",
+                "/review/sessions/" + id));
         return saved;
     }
 
@@ -214,7 +264,12 @@ class Reviews {
         }
         String crit = s.mode() == ReviewMode.LIKERT ? NewSessionRules.normaliseCriteria(criteria) : null;
         store.updateSettings(id, n, text, crit);
-        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Edited review session '" + n + "'",
+        events.publishEvent(Activity.of(
+                by,
+                "edited",
+                ActivitySubject.REVIEW_SESSION,
+                id,
+                "Edited review session '" + n + "'",
                 "/review/sessions/" + id));
     }
 
@@ -230,12 +285,19 @@ class Reviews {
             throw new IllegalArgumentException("'" + username + "' already rates this session.");
         }
         addRaterRow(s, username);
-        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Added rater '" + username + "' to '"
-                + s.name() + "'", "/review/sessions/" + id));
+        events.publishEvent(Activity.of(
+                by,
+                "edited",
+                ActivitySubject.REVIEW_SESSION,
+                id,
+                "Added rater '" + username + "' to '" + s.name() + "'",
+                "/review/sessions/" + id));
     }
 
     private void addRaterRow(ReviewSession s, String username) {
-        long seed = new SplittableRandom(s.seed() + 0x9E3779B97F4A7C15L * (store.raters(s.id()).size() + 1)).nextLong();
+        long seed = new SplittableRandom(
+                        s.seed() + 0x9E3779B97F4A7C15L * (store.raters(s.id()).size() + 1))
+                .nextLong();
         store.insertRater(s.id(), username, seed, clock.instant());
         designs.assignSlot(s.id(), username);
         addRepeats(s, username, seed);
@@ -261,8 +323,17 @@ class Reviews {
             }
             ReviewItem i = items.get(st.itemId());
             boolean pair = ReviewItem.PAIR.equals(i.kind());
-            store.insertRepeat(new ReviewStore.Repeat(0, s.id(), i.id(), username, st.repeatNo(), newToken(), newToken(),
-                    pair ? newToken() : null, i.imageSource() != null ? newToken() : null, pair ? sides.nextBoolean() : null));
+            store.insertRepeat(new ReviewStore.Repeat(
+                    0,
+                    s.id(),
+                    i.id(),
+                    username,
+                    st.repeatNo(),
+                    newToken(),
+                    newToken(),
+                    pair ? newToken() : null,
+                    i.imageSource() != null ? newToken() : null,
+                    pair ? sides.nextBoolean() : null));
         }
     }
 
@@ -275,8 +346,13 @@ class Reviews {
         store.deleteRater(id, username);
         designs.forgetRater(id, username);
         practice.forgetRater(id, username);
-        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, id, "Removed rater '" + username + "' from '"
-                + s.name() + "'", "/review/sessions/" + id));
+        events.publishEvent(Activity.of(
+                by,
+                "edited",
+                ActivitySubject.REVIEW_SESSION,
+                id,
+                "Removed rater '" + username + "' from '" + s.name() + "'",
+                "/review/sessions/" + id));
     }
 
     void delete(long id, String by) {
@@ -285,7 +361,8 @@ class Reviews {
         designs.deleteFor(id);
         practice.deleteFor(id);
         store.deleteSession(id);
-        events.publishEvent(Activity.of(by, "deleted", ActivitySubject.REVIEW_SESSION, id, "Deleted review session '" + s.name() + "'", null));
+        events.publishEvent(Activity.of(
+                by, "deleted", ActivitySubject.REVIEW_SESSION, id, "Deleted review session '" + s.name() + "'", null));
     }
 
     // the team's actions as the pages ask for them: the role rule (ReviewAccess) checked here, before anything else
@@ -344,10 +421,11 @@ class Reviews {
 
     @Transactional(readOnly = true)
     List<RaterSequence.Step> steps(ReviewSession s, String username) {
-        ReviewStore.Rater r = store.rater(s.id(), username)
-                .orElseThrow(() -> new NotFound("No review session " + s.id() + "."));
+        ReviewStore.Rater r =
+                store.rater(s.id(), username).orElseThrow(() -> new NotFound("No review session " + s.id() + "."));
         List<Long> ids = designs.itemIds(s, username, store.items(s.id()));
-        int distance = store.sampling(s.id()).map(ReviewSampling::repeatMinDistance).orElse(0);
+        int distance =
+                store.sampling(s.id()).map(ReviewSampling::repeatMinDistance).orElse(0);
         return RaterSequence.of(ids, s.repeatPercent(), r.seed(), distance);
     }
 
@@ -363,7 +441,8 @@ class Reviews {
         if (step == null) {
             at = -1;
             for (int i = 0; i < steps.size(); i++) {
-                if (!answers.containsKey(steps.get(i).itemId() + ":" + steps.get(i).repeatNo())) {
+                if (!answers.containsKey(
+                        steps.get(i).itemId() + ":" + steps.get(i).repeatNo())) {
                     at = i;
                     break;
                 }
@@ -380,17 +459,22 @@ class Reviews {
         }
         RaterSequence.Step st = steps.get(at);
         ReviewItem item = shown(s, username, st);
-        return Optional.of(new Showing(at, steps.size(), item, st.repeatNo(), answers.get(st.itemId() + ":" + st.repeatNo())));
+        return Optional.of(
+                new Showing(at, steps.size(), item, st.repeatNo(), answers.get(st.itemId() + ":" + st.repeatNo())));
     }
 
     /** The item as this showing presents it: a repeat with its own tokens and sides, a first showing as stored. */
     private ReviewItem shown(ReviewSession s, String username, RaterSequence.Step st) {
-        ReviewItem item = store.item(st.itemId()).filter(i -> i.sessionId() == s.id()).orElseThrow();
+        ReviewItem item =
+                store.item(st.itemId()).filter(i -> i.sessionId() == s.id()).orElseThrow();
         if (st.repeatNo() == 0) {
             return item;
         }
-        return store.repeats(s.id(), username).stream().filter(r -> r.itemId() == st.itemId() && r.repeatNo() == st.repeatNo())
-                .findFirst().map(item::asShownIn).orElse(item);
+        return store.repeats(s.id(), username).stream()
+                .filter(r -> r.itemId() == st.itemId() && r.repeatNo() == st.repeatNo())
+                .findFirst()
+                .map(item::asShownIn)
+                .orElse(item);
     }
 
     @Transactional(readOnly = true)
@@ -399,8 +483,15 @@ class Reviews {
     }
 
     /** Saves (or revises) the rater's answer at {@code step}; returns the next unanswered step or empty when done. */
-    Optional<Integer> answer(ReviewSession s, String username, int step, String choice, Integer confidence,
-                             List<Integer> scores, Double fraction, String note) {
+    Optional<Integer> answer(
+            ReviewSession s,
+            String username,
+            int step,
+            String choice,
+            Integer confidence,
+            List<Integer> scores,
+            Double fraction,
+            String note) {
         List<RaterSequence.Step> steps = steps(s, username);
         if (step < 0 || step >= steps.size()) {
             throw new NotFound("No item " + (step + 1) + " in this session.");
@@ -415,10 +506,21 @@ class Reviews {
             }
             nt = note.trim();
         }
-        Boolean realLeft = s.mode() == ReviewMode.TWO_AFC ? shown(s, username, st).realLeft() : null;
-        store.saveAnswer(new ReviewAnswer(0, s.id(), st.itemId(), username, st.repeatNo(), in.choice(), in.confidence(),
-                in.scores(), in.fraction(), nt,
-                clock.instant(), realLeft));
+        Boolean realLeft =
+                s.mode() == ReviewMode.TWO_AFC ? shown(s, username, st).realLeft() : null;
+        store.saveAnswer(new ReviewAnswer(
+                0,
+                s.id(),
+                st.itemId(),
+                username,
+                st.repeatNo(),
+                in.choice(),
+                in.confidence(),
+                in.scores(),
+                in.fraction(),
+                nt,
+                clock.instant(),
+                realLeft));
         designs.answered(s.id(), username, st.itemId(), st.repeatNo());
         Set<String> done = new java.util.HashSet<>();
         for (ReviewAnswer a : store.answers(s.id(), username)) {
@@ -448,12 +550,16 @@ class Reviews {
         if (first.isPresent()) {
             i = first.get();
         } else if (repeat.isPresent() && (supervisor || repeat.get().rater().equals(username))) {
-            i = store.item(repeat.get().itemId()).map(x -> x.asShownIn(repeat.get())).orElse(null);
+            i = store.item(repeat.get().itemId())
+                    .map(x -> x.asShownIn(repeat.get()))
+                    .orElse(null);
         } else {
             return Optional.empty();
         }
-        if (i == null || !supervisor && (store.rater(i.sessionId(), username).isEmpty()
-                || designs.disabledAt(i.sessionId(), username).isPresent())) {
+        if (i == null
+                || !supervisor
+                        && (store.rater(i.sessionId(), username).isEmpty()
+                                || designs.disabledAt(i.sessionId(), username).isPresent())) {
             return Optional.empty(); // not a rater of the session, or a disabled one: like an unknown token
         }
         ReviewItem.TileRef ref;

@@ -44,8 +44,12 @@ record StudyDesign(boolean allowBack, boolean allowChange, Integer itemsPerRater
     }
 
     static StudyDesign of(Navigation nav, Integer itemsPerRater, Integer overlap, Integer practiceCount) {
-        return new StudyDesign(nav.back, nav.change, itemsPerRater == null || itemsPerRater == 0 ? null : itemsPerRater,
-                overlap == null ? 0 : overlap, practiceCount == null ? 0 : practiceCount);
+        return new StudyDesign(
+                nav.back,
+                nav.change,
+                itemsPerRater == null || itemsPerRater == 0 ? null : itemsPerRater,
+                overlap == null ? 0 : overlap,
+                practiceCount == null ? 0 : practiceCount);
     }
 
     public Navigation navigation() {

@@ -19,7 +19,8 @@ class StudyDesignController {
     }
 
     @PostMapping("/review/sessions/{id}/raters/{username}/disable")
-    String disable(@PathVariable long id, @PathVariable String username, Authentication auth, RedirectAttributes flash) {
+    String disable(
+            @PathVariable long id, @PathVariable String username, Authentication auth, RedirectAttributes flash) {
         return set(id, username, true, auth, flash);
     }
 
@@ -32,8 +33,10 @@ class StudyDesignController {
         ReviewSession s = reviews.requireToChange(id, auth);
         try {
             designs.setDisabled(s, username, disabled, auth.getName());
-            flash.addFlashAttribute("message", (disabled ? "Disabled" : "Enabled") + " rater '" + username + "'"
-                    + (disabled ? "; their answers are kept." : "."));
+            flash.addFlashAttribute(
+                    "message",
+                    (disabled ? "Disabled" : "Enabled") + " rater '" + username + "'"
+                            + (disabled ? "; their answers are kept." : "."));
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
         }

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -45,7 +44,9 @@ class StudyDesigns {
     /** One showing's time: on screen from {@code shownAt} to its first answer {@code answeredAt}. */
     record Timing(long itemId, String rater, int repeatNo, Instant shownAt, Instant answeredAt) {
         Optional<Duration> duration() {
-            return shownAt == null || answeredAt == null ? Optional.empty() : Optional.of(Duration.between(shownAt, answeredAt));
+            return shownAt == null || answeredAt == null
+                    ? Optional.empty()
+                    : Optional.of(Duration.between(shownAt, answeredAt));
         }
     }
 
@@ -61,10 +62,16 @@ class StudyDesigns {
 
     @Transactional(readOnly = true)
     StudyDesign design(long sessionId) {
-        return jdbc.sql("select * from review_design where session_id = ?").param(sessionId)
-                .query((rs, n) -> new StudyDesign(rs.getBoolean("allow_back"), rs.getBoolean("allow_change"),
-                        intOrNull(rs, "items_per_rater"), rs.getInt("overlap"), rs.getInt("practice_count")))
-                .optional().orElse(StudyDesign.DEFAULT);
+        return jdbc.sql("select * from review_design where session_id = ?")
+                .param(sessionId)
+                .query((rs, n) -> new StudyDesign(
+                        rs.getBoolean("allow_back"),
+                        rs.getBoolean("allow_change"),
+                        intOrNull(rs, "items_per_rater"),
+                        rs.getInt("overlap"),
+                        rs.getInt("practice_count")))
+                .optional()
+                .orElse(StudyDesign.DEFAULT);
     }
 
     /** Checks the design against the session's {@code items} and stores it; a bad value is refused naming the field. */
@@ -87,62 +94,92 @@ class StudyDesigns {
             }
         }
         if (d.practiceCount() < 0 || d.practiceCount() > StudyDesign.MAX_PRACTICE) {
-            throw new IllegalArgumentException("Practice items must be between 0 and " + StudyDesign.MAX_PRACTICE + ".");
+            throw new IllegalArgumentException(
+                    "Practice items must be between 0 and " + StudyDesign.MAX_PRACTICE + ".");
         }
         if (d.allowChange() && !d.allowBack()) {
             throw new IllegalArgumentException("Changing an answer needs going back: choose another navigation.");
         }
         StudyDesign saved = new StudyDesign(d.allowBack(), d.allowChange(), k, overlap, d.practiceCount());
-        jdbc.sql("insert into review_design (session_id, allow_back, allow_change, items_per_rater, overlap, practice_count)"
-                        + " values (?,?,?,?,?,?)")
-                .params(s.id(), saved.allowBack(), saved.allowChange(), saved.itemsPerRater(), saved.overlap(),
+        jdbc.sql(
+                        "insert into review_design (session_id, allow_back, allow_change, items_per_rater, overlap, practice_count)"
+                                + " values (?,?,?,?,?,?)")
+                .params(
+                        s.id(),
+                        saved.allowBack(),
+                        saved.allowChange(),
+                        saved.itemsPerRater(),
+                        saved.overlap(),
                         saved.practiceCount())
                 .update();
         return saved;
     }
 
     void deleteFor(long sessionId) {
-        jdbc.sql("delete from review_timing where session_id = ?").param(sessionId).update();
-        jdbc.sql("delete from review_design where session_id = ?").param(sessionId).update();
+        jdbc.sql("delete from review_timing where session_id = ?")
+                .param(sessionId)
+                .update();
+        jdbc.sql("delete from review_design where session_id = ?")
+                .param(sessionId)
+                .update();
     }
 
     // raters: slots and disabling
 
     /** Gives a newly added rater the next slot (slots are never reused, so subsets stay stable). */
     void assignSlot(long sessionId, String username) {
-        Integer max = jdbc.sql("select max(slot) from review_rater where session_id = ?").param(sessionId)
-                .query(Integer.class).optional().orElse(null);
+        Integer max = jdbc.sql("select max(slot) from review_rater where session_id = ?")
+                .param(sessionId)
+                .query(Integer.class)
+                .optional()
+                .orElse(null);
         jdbc.sql("update review_rater set slot = ? where session_id = ? and username = ?")
-                .params(max == null ? 0 : max + 1, sessionId, username).update();
+                .params(max == null ? 0 : max + 1, sessionId, username)
+                .update();
     }
 
     @Transactional(readOnly = true)
     int slot(long sessionId, String username) {
-        Integer slot = jdbc.sql("select slot from review_rater where session_id = ? and username = ?").params(sessionId, username)
-                .query(Integer.class).optional().orElse(null);
+        Integer slot = jdbc.sql("select slot from review_rater where session_id = ? and username = ?")
+                .params(sessionId, username)
+                .query(Integer.class)
+                .optional()
+                .orElse(null);
         return slot == null ? 0 : slot;
     }
 
     @Transactional(readOnly = true)
     Optional<Instant> disabledAt(long sessionId, String username) {
-        return jdbc.sql("select disabled_at from review_rater where session_id = ? and username = ? and disabled_at is not null")
-                .params(sessionId, username).query((rs, n) -> instant(rs, "disabled_at")).optional();
+        return jdbc.sql(
+                        "select disabled_at from review_rater where session_id = ? and username = ? and disabled_at is not null")
+                .params(sessionId, username)
+                .query((rs, n) -> instant(rs, "disabled_at"))
+                .optional();
     }
 
     void setDisabled(ReviewSession s, String username, boolean disabled, String by) {
         boolean now = disabledAt(s.id(), username).isPresent();
-        int n = jdbc.sql("select count(*) from review_rater where session_id = ? and username = ?").params(s.id(), username)
-                .query(Integer.class).single();
+        int n = jdbc.sql("select count(*) from review_rater where session_id = ? and username = ?")
+                .params(s.id(), username)
+                .query(Integer.class)
+                .single();
         if (n == 0) {
             throw new IllegalArgumentException("'" + username + "' does not rate this session.");
         }
         if (now == disabled) {
-            throw new IllegalArgumentException("'" + username + "' is already " + (disabled ? "disabled" : "enabled") + ".");
+            throw new IllegalArgumentException(
+                    "'" + username + "' is already " + (disabled ? "disabled" : "enabled") + ".");
         }
         jdbc.sql("update review_rater set disabled_at = ? where session_id = ? and username = ?")
-                .params(disabled ? Timestamp.from(clock.instant()) : null, s.id(), username).update();
-        events.publishEvent(Activity.of(by, "edited", ActivitySubject.REVIEW_SESSION, s.id(), (disabled ? "Disabled" : "Enabled")
-                + " rater '" + username + "' of '" + s.name() + "' (answers kept)", "/review/sessions/" + s.id()));
+                .params(disabled ? Timestamp.from(clock.instant()) : null, s.id(), username)
+                .update();
+        events.publishEvent(Activity.of(
+                by,
+                "edited",
+                ActivitySubject.REVIEW_SESSION,
+                s.id(),
+                (disabled ? "Disabled" : "Enabled") + " rater '" + username + "' of '" + s.name() + "' (answers kept)",
+                "/review/sessions/" + s.id()));
     }
 
     /** The ids of the items this rater gets: all of them, or their subset. */
@@ -199,7 +236,8 @@ class StudyDesigns {
 
     static void checkAnswer(StudyDesign d, List<RaterSequence.Step> steps, Set<String> answered, int step) {
         if (!d.allowChange() && answered.contains(key(steps.get(step)))) {
-            throw new Refused("This session does not allow changing an answer: item " + (step + 1) + " keeps its first answer.");
+            throw new Refused(
+                    "This session does not allow changing an answer: item " + (step + 1) + " keeps its first answer.");
         }
         checkView(d, steps, answered, step);
     }
@@ -211,10 +249,12 @@ class StudyDesigns {
         Timestamp now = Timestamp.from(clock.instant());
         int n = jdbc.sql("update review_timing set shown_at = ? where item_id = ? and rater = ? and repeat_no = ?"
                         + " and answered_at is null")
-                .params(now, itemId, rater, repeatNo).update();
+                .params(now, itemId, rater, repeatNo)
+                .update();
         if (n == 0 && !exists(itemId, rater, repeatNo)) {
             jdbc.sql("insert into review_timing (session_id, item_id, rater, repeat_no, shown_at) values (?,?,?,?,?)")
-                    .params(sessionId, itemId, rater, repeatNo, now).update();
+                    .params(sessionId, itemId, rater, repeatNo, now)
+                    .update();
         }
     }
 
@@ -223,28 +263,41 @@ class StudyDesigns {
         Timestamp now = Timestamp.from(clock.instant());
         int n = jdbc.sql("update review_timing set answered_at = ? where item_id = ? and rater = ? and repeat_no = ?"
                         + " and answered_at is null")
-                .params(now, itemId, rater, repeatNo).update();
+                .params(now, itemId, rater, repeatNo)
+                .update();
         if (n == 0 && !exists(itemId, rater, repeatNo)) {
-            jdbc.sql("insert into review_timing (session_id, item_id, rater, repeat_no, answered_at) values (?,?,?,?,?)")
-                    .params(sessionId, itemId, rater, repeatNo, now).update();
+            jdbc.sql(
+                            "insert into review_timing (session_id, item_id, rater, repeat_no, answered_at) values (?,?,?,?,?)")
+                    .params(sessionId, itemId, rater, repeatNo, now)
+                    .update();
         }
     }
 
     private boolean exists(long itemId, String rater, int repeatNo) {
         return jdbc.sql("select count(*) from review_timing where item_id = ? and rater = ? and repeat_no = ?")
-                .params(itemId, rater, repeatNo).query(Integer.class).single() > 0;
+                        .params(itemId, rater, repeatNo)
+                        .query(Integer.class)
+                        .single()
+                > 0;
     }
 
     /** Every showing's time in a session (for the session page, and for results: time per item). */
     @Transactional(readOnly = true)
     List<Timing> timings(long sessionId) {
-        return jdbc.sql("select * from review_timing where session_id = ? order by rater, item_id, repeat_no").param(sessionId)
-                .query((rs, n) -> new Timing(rs.getLong("item_id"), rs.getString("rater"), rs.getInt("repeat_no"),
-                        instant(rs, "shown_at"), instant(rs, "answered_at")))
+        return jdbc.sql("select * from review_timing where session_id = ? order by rater, item_id, repeat_no")
+                .param(sessionId)
+                .query((rs, n) -> new Timing(
+                        rs.getLong("item_id"),
+                        rs.getString("rater"),
+                        rs.getInt("repeat_no"),
+                        instant(rs, "shown_at"),
+                        instant(rs, "answered_at")))
                 .list();
     }
 
     void forgetRater(long sessionId, String username) {
-        jdbc.sql("delete from review_timing where session_id = ? and rater = ?").params(sessionId, username).update();
+        jdbc.sql("delete from review_timing where session_id = ? and rater = ?")
+                .params(sessionId, username)
+                .update();
     }
 }

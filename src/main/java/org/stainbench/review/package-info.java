@@ -5,7 +5,17 @@
  * pathologists?" ({@link org.stainbench.review.ReviewOutcomes} implements
  * {@link org.stainbench.evaluation.PathologistOutcomes}); so review depends on evaluation, never the reverse.
  */
-@ApplicationModule(allowedDependencies = {"shell", "accounts", "catalog", "checkpoints", "jobs", "evaluation", "evaluation :: metrics", "tiles"})
+@ApplicationModule(
+        allowedDependencies = {
+            "shell",
+            "accounts",
+            "catalog",
+            "checkpoints",
+            "jobs",
+            "evaluation",
+            "evaluation :: metrics",
+            "tiles"
+        })
 package org.stainbench.review;
 
 import org.springframework.modulith.ApplicationModule;

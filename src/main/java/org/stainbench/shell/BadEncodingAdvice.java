@@ -1,7 +1,6 @@
 package org.stainbench.shell;
 
 import jakarta.servlet.http.HttpServletRequest;
-
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

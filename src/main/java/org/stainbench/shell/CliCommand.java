@@ -20,7 +20,9 @@ public interface CliCommand {
     int run(String[] args) throws Exception;
 
     static Optional<CliCommand> find(String name) {
-        return ServiceLoader.load(CliCommand.class).stream().map(ServiceLoader.Provider::get)
-                .filter(c -> c.name().equals(name)).findFirst();
+        return ServiceLoader.load(CliCommand.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(c -> c.name().equals(name))
+                .findFirst();
     }
 }

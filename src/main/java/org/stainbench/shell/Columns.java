@@ -8,8 +8,7 @@ import java.time.Instant;
 /** Nullable column reads for the modules' JDBC row mappers (JDBC returns 0 for SQL NULL numbers). */
 public final class Columns {
 
-    private Columns() {
-    }
+    private Columns() {}
 
     public static Long longOrNull(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);

@@ -12,6 +12,7 @@ public interface Dependants {
 
     /** The kinds of thing that can be deleted and asked about. */
     String DATASET = "dataset";
+
     String CHECKPOINT = "checkpoint";
 
     /**
@@ -26,8 +27,7 @@ public interface Dependants {
      * @param title its name as shown
      * @param href  its page, or null
      */
-    record Dependant(String kind, String title, String href) {
-    }
+    record Dependant(String kind, String title, String href) {}
 
     /** A deletion refused because live things depend on the subject; nothing was changed. */
     final class Blocked extends RuntimeException {
@@ -36,8 +36,12 @@ public interface Dependants {
 
         public Blocked(String subject, List<Dependant> dependants) {
             super(subject + " is used by " + dependants.size() + (dependants.size() == 1 ? " thing" : " things")
-                    + " and was not deleted: " + String.join(", ",
-                    dependants.stream().map(d -> d.kind() + " '" + d.title() + "'").toList()) + ".");
+                    + " and was not deleted: "
+                    + String.join(
+                            ", ",
+                            dependants.stream()
+                                    .map(d -> d.kind() + " '" + d.title() + "'")
+                                    .toList()) + ".");
             this.dependants = List.copyOf(dependants);
         }
 

@@ -1,11 +1,9 @@
 package org.stainbench.shell;
 
-import java.net.URI;
-import java.util.Map;
-
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
-
+import java.net.URI;
+import java.util.Map;
 import org.springframework.boot.web.error.ErrorAttributeOptions;
 import org.springframework.boot.webmvc.autoconfigure.error.AbstractErrorController;
 import org.springframework.boot.webmvc.error.ErrorAttributes;
@@ -34,22 +32,27 @@ class ErrorPages extends AbstractErrorController {
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String path = uri != null ? uri.toString() : request.getRequestURI();
         if (wantsProblem(request, path)) {
-            Map<String, Object> attrs = getErrorAttributes(request,
-                    ErrorAttributeOptions.of(ErrorAttributeOptions.Include.MESSAGE));
+            Map<String, Object> attrs =
+                    getErrorAttributes(request, ErrorAttributeOptions.of(ErrorAttributeOptions.Include.MESSAGE));
             ProblemDetail problem = ProblemDetail.forStatus(status);
             Object message = attrs.get("message");
             // a 5xx never tells why: its exception's text can hold SQL or paths (the log has it)
-            if (!status.is5xxServerError() && message != null && !message.toString().isBlank()
+            if (!status.is5xxServerError()
+                    && message != null
+                    && !message.toString().isBlank()
                     && !"No message available".equals(message)) {
                 problem.setDetail(message.toString());
             }
             problem.setInstance(URI.create(path));
-            return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+            return ResponseEntity.status(status)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(problem);
         }
-        String view = switch (status.value()) {
-            case 403, 404 -> "error/" + status.value();
-            default -> status.is4xxClientError() ? "error/4xx" : "error/500";
-        };
+        String view =
+                switch (status.value()) {
+                    case 403, 404 -> "error/" + status.value();
+                    default -> status.is4xxClientError() ? "error/4xx" : "error/500";
+                };
         ModelAndView mav = new ModelAndView(view, status);
         mav.addObject("status", status.value());
         mav.addObject("reason", status.getReasonPhrase());
@@ -62,7 +65,8 @@ class ErrorPages extends AbstractErrorController {
             return true;
         }
         String accept = request.getHeader("Accept");
-        return accept != null && !accept.contains("text/html")
+        return accept != null
+                && !accept.contains("text/html")
                 && (accept.contains("json") || accept.contains("problem"));
     }
 }

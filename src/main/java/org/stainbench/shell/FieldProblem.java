@@ -11,7 +11,12 @@ public record FieldProblem(String field, String message) {
 
     /** The messages of the problems about {@code field}. */
     public static List<String> of(List<FieldProblem> problems, String field) {
-        return problems == null ? List.of() : problems.stream().filter(p -> field.equals(p.field())).map(FieldProblem::message).toList();
+        return problems == null
+                ? List.of()
+                : problems.stream()
+                        .filter(p -> field.equals(p.field()))
+                        .map(FieldProblem::message)
+                        .toList();
     }
 
     /** The messages, in order. */

@@ -2,7 +2,6 @@ package org.stainbench.shell;
 
 import java.util.Comparator;
 import java.util.List;
-
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -14,25 +13,30 @@ class HomeController {
     private final List<InventoryCount> counts;
 
     HomeController(List<InventoryCount> counts) {
-        this.counts = counts.stream().sorted(Comparator.comparingInt(InventoryCount::order)).toList();
+        this.counts = counts.stream()
+                .sorted(Comparator.comparingInt(InventoryCount::order))
+                .toList();
     }
 
     @GetMapping("/")
     String home(Authentication auth, Model model) {
-        boolean pathologistOnly = auth.getAuthorities().stream()
-                .noneMatch(a -> a.getAuthority().equals("ROLE_SUPERVISOR"));
+        boolean pathologistOnly =
+                auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_SUPERVISOR"));
         if (pathologistOnly) {
             return "redirect:/review";
         }
-        boolean supervisorOnly = auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"));
+        boolean supervisorOnly =
+                auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"));
         if (supervisorOnly) {
-            return "redirect:/dashboard";   // supervisors' home page
+            return "redirect:/dashboard"; // supervisors' home page
         }
-        model.addAttribute("counts", counts.stream()
-                .map(c -> new Tile(c.label(), c.count(), c.href())).toList());
+        model.addAttribute(
+                "counts",
+                counts.stream()
+                        .map(c -> new Tile(c.label(), c.count(), c.href()))
+                        .toList());
         return "home";
     }
 
-    record Tile(String label, long count, String href) {
-    }
+    record Tile(String label, long count, String href) {}
 }

@@ -23,6 +23,7 @@ public final class LikePattern {
 
     /** Pattern tokens: a code point, {@link #ANY_ONE} or {@link #ANY_MANY}; consecutive {@code %} are one. */
     private final int[] tokens;
+
     private final boolean ignoreCase;
 
     private LikePattern(int[] tokens, boolean ignoreCase) {
@@ -55,8 +56,8 @@ public final class LikePattern {
             int c = cps[i];
             if (c == escape) {
                 if (i + 1 >= cps.length) {
-                    throw new IllegalArgumentException("A LIKE pattern must not end with the escape character '"
-                            + escape + "'.");
+                    throw new IllegalArgumentException(
+                            "A LIKE pattern must not end with the escape character '" + escape + "'.");
                 }
                 out[n++] = fold(cps[++i], ignoreCase);
             } else if (c == '%') {

@@ -12,8 +12,7 @@ import java.util.function.Function;
  */
 public final class Names {
 
-    private Names() {
-    }
+    private Names() {}
 
     /**
      * Refuses {@code value} (null passes: whether a name is required is the caller's rule) with an
@@ -33,10 +32,14 @@ public final class Names {
             int cp = value.codePointAt(i);
             if (refused(cp)) {
                 String name = Character.getName(cp);
-                throw error.apply(field + " contains " + (Character.getType(cp) == Character.CONTROL ? "a control character"
-                        : "an invisible formatting or text-direction character") + " (U+"
+                throw error.apply(field + " contains "
+                        + (Character.getType(cp) == Character.CONTROL
+                                ? "a control character"
+                                : "an invisible formatting or text-direction character")
+                        + " (U+"
                         + String.format(Locale.ROOT, "%04X", cp) + (name == null ? "" : " " + name) + ") at position "
-                        + (value.codePointCount(0, i) + 1) + ": remove it (names may not hold control, bidi or invisible characters).");
+                        + (value.codePointCount(0, i) + 1)
+                        + ": remove it (names may not hold control, bidi or invisible characters).");
             }
             i += Character.charCount(cp);
         }
@@ -46,7 +49,11 @@ public final class Names {
     /** Whether a name may not hold this code point. */
     public static boolean refused(int cp) {
         int t = Character.getType(cp);
-        return t == Character.CONTROL || t == Character.FORMAT || t == Character.LINE_SEPARATOR
-                || t == Character.PARAGRAPH_SEPARATOR || t == Character.SURROGATE || t == Character.UNASSIGNED && cp > 0x10FFFF;
+        return t == Character.CONTROL
+                || t == Character.FORMAT
+                || t == Character.LINE_SEPARATOR
+                || t == Character.PARAGRAPH_SEPARATOR
+                || t == Character.SURROGATE
+                || t == Character.UNASSIGNED && cp > 0x10FFFF;
     }
 }

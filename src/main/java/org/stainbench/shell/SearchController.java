@@ -1,9 +1,8 @@
 package org.stainbench.shell;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,8 +20,7 @@ class SearchController {
     static final int MAX_QUERY = 200;
 
     /** The hits of one kind. */
-    record Group(String kind, List<SearchSource.Hit> hits) {
-    }
+    record Group(String kind, List<SearchSource.Hit> hits) {}
 
     private final List<SearchSource> sources;
 
@@ -48,10 +46,13 @@ class SearchController {
         model.addAttribute("live", live);
         model.addAttribute("kinds", sources.stream().map(SearchSource::kind).toList());
         if (query.isEmpty()) {
-            model.addAttribute("note", "Type part of a name, a tag or a patient id to search datasets, archives, checkpoints, "
-                    + "runs and evaluations.");
+            model.addAttribute(
+                    "note",
+                    "Type part of a name, a tag or a patient id to search datasets, archives, checkpoints, "
+                            + "runs and evaluations.");
         } else if (query.length() > MAX_QUERY) {
-            model.addAttribute("note", "A search is at most " + MAX_QUERY + " characters; this one has " + query.length() + ".");
+            model.addAttribute(
+                    "note", "A search is at most " + MAX_QUERY + " characters; this one has " + query.length() + ".");
         } else {
             List<Group> groups = new ArrayList<>();
             for (SearchSource s : sources) {
@@ -62,8 +63,10 @@ class SearchController {
             }
             model.addAttribute("groups", groups);
             if (groups.isEmpty()) {
-                model.addAttribute("note", "Nothing matches '" + query + "'. Search looks at names, descriptions, tags, notes, "
-                        + "parameters and patient ids; try a shorter part of the name.");
+                model.addAttribute(
+                        "note",
+                        "Nothing matches '" + query + "'. Search looks at names, descriptions, tags, notes, "
+                                + "parameters and patient ids; try a shorter part of the name.");
             }
         }
         model.addAttribute("limit", live ? LIVE_LIMIT : PAGE_LIMIT);

@@ -23,6 +23,5 @@ public interface SearchSource {
      * @param detail one line of context (what matched, owner, date…), or null
      * @param href   the page of the thing found
      */
-    record Hit(String title, String detail, String href) {
-    }
+    record Hit(String title, String detail, String href) {}
 }

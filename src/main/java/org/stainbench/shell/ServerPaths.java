@@ -14,8 +14,7 @@ import java.util.stream.Collectors;
  */
 public final class ServerPaths {
 
-    private ServerPaths() {
-    }
+    private ServerPaths() {}
 
     /**
      * The real path of the readable file (or folder, when {@code folder}) at {@code path}, which must lie under one of

@@ -13,8 +13,7 @@ import java.util.HexFormat;
 /** SHA-256 as lower-case hex, the way artifacts (archives, checkpoints, extractors, outputs) are named and checked. */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** A fresh digest (every JVM has SHA-256). */
     public static MessageDigest digest() {
@@ -39,8 +38,7 @@ public final class Sha256 {
     }
 
     /** What {@link #copy} wrote: the file, its hash and its size. */
-    public record Copied(Path file, String sha256, long size) {
-    }
+    public record Copied(Path file, String sha256, long size) {}
 
     /**
      * Streams {@code in} to {@code file} (created), computing the hash on the way; when the copy fails the partial
@@ -49,7 +47,8 @@ public final class Sha256 {
     public static Copied copy(InputStream in, Path file) throws IOException {
         MessageDigest sha = digest();
         long size;
-        try (DigestInputStream d = new DigestInputStream(in, sha); OutputStream out = Files.newOutputStream(file)) {
+        try (DigestInputStream d = new DigestInputStream(in, sha);
+                OutputStream out = Files.newOutputStream(file)) {
             size = d.transferTo(out);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);

@@ -12,18 +12,22 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 public final class SoftDelete {
 
-    private SoftDelete() {
-    }
+    private SoftDelete() {}
 
     /** Marks a live row deleted; false when it is gone or already deleted. */
     public static boolean mark(JdbcClient jdbc, String table, long id, String by, Instant at) {
         return jdbc.sql("update " + table + " set deleted_at = ?, deleted_by = ? where id = ? and deleted_at is null")
-                .params(Timestamp.from(at), by, id).update() == 1;
+                        .params(Timestamp.from(at), by, id)
+                        .update()
+                == 1;
     }
 
     /** Brings a deleted row back; false when it is not deleted. */
     public static boolean restore(JdbcClient jdbc, String table, long id) {
-        return jdbc.sql("update " + table + " set deleted_at = null, deleted_by = null where id = ? and deleted_at is not null")
-                .param(id).update() == 1;
+        return jdbc.sql("update " + table
+                                + " set deleted_at = null, deleted_by = null where id = ? and deleted_at is not null")
+                        .param(id)
+                        .update()
+                == 1;
     }
 }

@@ -22,6 +22,5 @@ public interface Trash {
      */
     void restore(long id, String by);
 
-    record Deleted(String kind, long id, String title, String href, String deletedBy, Instant deletedAt) {
-    }
+    record Deleted(String kind, long id, String title, String href, String deletedBy, Instant deletedAt) {}
 }

@@ -2,9 +2,7 @@ package org.stainbench.slides;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.stainbench.slides.tiling.Regions;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,8 +17,7 @@ final class GeoJson {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
-    private GeoJson() {
-    }
+    private GeoJson() {}
 
     static List<Regions.Polygon> parse(String text) {
         JsonNode root;
@@ -40,8 +37,9 @@ final class GeoJson {
         } else if ("Feature".equals(root.path("type").asString(""))) {
             features.add(root);
         } else {
-            throw new IllegalArgumentException("The annotations are not GeoJSON features (expected a FeatureCollection or Feature, got type '"
-                    + root.path("type").asString("none") + "').");
+            throw new IllegalArgumentException(
+                    "The annotations are not GeoJSON features (expected a FeatureCollection or Feature, got type '"
+                            + root.path("type").asString("none") + "').");
         }
         if (features.isEmpty()) {
             throw new IllegalArgumentException("The annotations hold no features.");
@@ -63,8 +61,9 @@ final class GeoJson {
                         out.add(polygon(cls, p, i));
                     }
                 }
-                default -> throw new IllegalArgumentException("Feature " + i + " is a " + (type.isEmpty() ? "feature without geometry" : type)
-                        + ", not a Polygon or MultiPolygon: only polygons can be imported.");
+                default -> throw new IllegalArgumentException(
+                        "Feature " + i + " is a " + (type.isEmpty() ? "feature without geometry" : type)
+                                + ", not a Polygon or MultiPolygon: only polygons can be imported.");
             }
         }
         return out;
@@ -91,7 +90,10 @@ final class GeoJson {
             double[] r = new double[ring.size() * 2];
             int k = 0;
             for (JsonNode pt : ring) {
-                if (!pt.isArray() || pt.size() < 2 || !pt.get(0).isNumber() || !pt.get(1).isNumber()) {
+                if (!pt.isArray()
+                        || pt.size() < 2
+                        || !pt.get(0).isNumber()
+                        || !pt.get(1).isNumber()) {
                     throw new IllegalArgumentException("Feature " + feature + " has a position that is not [x, y].");
                 }
                 r[k++] = pt.get(0).asDouble();

@@ -1,5 +1,9 @@
 package org.stainbench.slides;
 
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,12 +11,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.sun.jna.Library;
-import com.sun.jna.Memory;
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
-
 import org.stainbench.tiles.RgbTile;
 
 /**
@@ -103,8 +101,7 @@ final class OpenSlide implements AutoCloseable {
         return lib().openslide_get_version();
     }
 
-    record Level(long width, long height, double downsample) {
-    }
+    record Level(long width, long height, double downsample) {}
 
     private final Lib l;
     private final String name;
@@ -156,8 +153,9 @@ final class OpenSlide implements AutoCloseable {
         String error = l.openslide_get_error(osr);
         if (error != null) {
             l.openslide_close(osr);
-            throw new IllegalArgumentException("OpenSlide cannot read '" + name + "' (" + (vendor == null ? "unknown format" : vendor)
-                    + "): " + error + ". The file may be damaged or incomplete.");
+            throw new IllegalArgumentException(
+                    "OpenSlide cannot read '" + name + "' (" + (vendor == null ? "unknown format" : vendor) + "): "
+                            + error + ". The file may be damaged or incomplete.");
         }
         try {
             return new OpenSlide(l, osr, name, vendor);
@@ -177,7 +175,8 @@ final class OpenSlide implements AutoCloseable {
 
     Level level(int i) {
         if (i < 0 || i >= levels.size()) {
-            throw new IllegalArgumentException("'" + name + "' has levels 0–" + (levels.size() - 1) + ", not " + i + ".");
+            throw new IllegalArgumentException(
+                    "'" + name + "' has levels 0–" + (levels.size() - 1) + ", not " + i + ".");
         }
         return levels.get(i);
     }
@@ -279,8 +278,8 @@ final class OpenSlide implements AutoCloseable {
     private void failOnError(String what) {
         String error = l.openslide_get_error(handle());
         if (error != null) {
-            throw new IllegalArgumentException("OpenSlide could not " + what + " of '" + name + "': " + error
-                    + ". The file may be damaged.");
+            throw new IllegalArgumentException(
+                    "OpenSlide could not " + what + " of '" + name + "': " + error + ". The file may be damaged.");
         }
     }
 

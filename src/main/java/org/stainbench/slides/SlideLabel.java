@@ -7,8 +7,14 @@ import java.util.Locale;
  * archive's {@code [tile, label]} rows (Stainbench's codes: the order of this list).
  */
 public enum SlideLabel {
-    CCRCC("ccRCC"), PRCC("pRCC"), CHROMOPHOBE("chromophobe"), ONCOCYTOMA("oncocytoma"), NORMAL("normal"),
-    NECROSIS("necrosis"), FIBER("fiber"), DEFAULT("default");
+    CCRCC("ccRCC"),
+    PRCC("pRCC"),
+    CHROMOPHOBE("chromophobe"),
+    ONCOCYTOMA("oncocytoma"),
+    NORMAL("normal"),
+    NECROSIS("necrosis"),
+    FIBER("fiber"),
+    DEFAULT("default");
 
     private final String text;
 
@@ -33,7 +39,8 @@ public enum SlideLabel {
                 return l;
             }
         }
-        throw new IllegalArgumentException("Unknown slide label '" + s + "': use one of ccRCC, pRCC, chromophobe, oncocytoma, normal, necrosis, fiber, default.");
+        throw new IllegalArgumentException("Unknown slide label '" + s
+                + "': use one of ccRCC, pRCC, chromophobe, oncocytoma, normal, necrosis, fiber, default.");
     }
 
     static String lower(String s) {

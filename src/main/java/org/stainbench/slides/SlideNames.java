@@ -8,20 +8,22 @@ import org.stainbench.shell.Names;
 /** Slide file names as the lab names archives: {@code stain_patientID[_replicate].<ext>}, e.g. {@code he_1811474_3.svs}. */
 final class SlideNames {
 
-    private static final Pattern NAME = Pattern.compile("([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9-]+?)(?:_(\\d{1,6}))?\\.[A-Za-z0-9]{2,5}");
+    private static final Pattern NAME =
+            Pattern.compile("([A-Za-z][A-Za-z0-9]*)_([A-Za-z0-9-]+?)(?:_(\\d{1,6}))?\\.[A-Za-z0-9]{2,5}");
 
-    private SlideNames() {
-    }
+    private SlideNames() {}
 
-    record Parsed(String stain, String patient, Integer replicate) {
-    }
+    record Parsed(String stain, String patient, Integer replicate) {}
 
     static Parsed parse(String fileName) {
         Matcher m = NAME.matcher(fileName == null ? "" : fileName);
         if (!m.matches()) {
             return new Parsed(null, null, null);
         }
-        return new Parsed(m.group(1).toLowerCase(Locale.ROOT), m.group(2), m.group(3) == null ? null : Integer.valueOf(m.group(3)));
+        return new Parsed(
+                m.group(1).toLowerCase(Locale.ROOT),
+                m.group(2),
+                m.group(3) == null ? null : Integer.valueOf(m.group(3)));
     }
 
     /** The archive name of a tiling: {@code stain_patient[_replicate].npz} when the slide's name parses, else its base name. */

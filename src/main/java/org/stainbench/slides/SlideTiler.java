@@ -8,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-
 import org.stainbench.slides.tiling.ColourCast;
 import org.stainbench.slides.tiling.FilterSettings;
 import org.stainbench.slides.tiling.Regions;
@@ -32,19 +31,35 @@ final class SlideTiler {
      * @param regions       annotations (may be empty)
      * @param excludeOutside drop tiles covered by no polygon (never read)
      */
-    record Options(int level, Double magnification, int size, int overlap, FilterSettings filter,
-                   double maskMinTissue, Regions regions, boolean excludeOutside, int threads) {
+    record Options(
+            int level,
+            Double magnification,
+            int size,
+            int overlap,
+            FilterSettings filter,
+            double maskMinTissue,
+            Regions regions,
+            boolean excludeOutside,
+            int threads) {
 
         static final double DEFAULT_MASK_MIN_TISSUE = 0.01;
         /** Mask pixels per tile side at least (the coarsest level giving this many is used). */
         static final int MASK_PIXELS_PER_TILE = 16;
+
         static final long MAX_MASK_PIXELS = 64L << 20;
     }
 
     /** Outcome for one grid position. x/y are level-0 coordinates; measures null when never read. */
-    record Tile(int index, long x, long y, boolean read, TileMeasures measures, double colourCast,
-                Regions.Coverage coverage, boolean kept, int slot) {
-    }
+    record Tile(
+            int index,
+            long x,
+            long y,
+            boolean read,
+            TileMeasures measures,
+            double colourCast,
+            Regions.Coverage coverage,
+            boolean kept,
+            int slot) {}
 
     record Result(int level, double downsample, TileGrid grid, int maskLevel, List<Tile> tiles) {
 
@@ -61,8 +76,7 @@ final class SlideTiler {
         void update(long done, long total);
     }
 
-    private SlideTiler() {
-    }
+    private SlideTiler() {}
 
     static int chooseLevel(OpenSlide slide, Options o) {
         if (o.level() >= 0) {
@@ -74,7 +88,8 @@ final class SlideTiler {
         }
         Double power = slide.objectivePower();
         if (power == null) {
-            throw new IllegalArgumentException("The slide does not say its objective power: choose a level instead of a magnification.");
+            throw new IllegalArgumentException(
+                    "The slide does not say its objective power: choose a level instead of a magnification.");
         }
         List<String> mags = new ArrayList<>();
         for (int i = 0; i < slide.levels().size(); i++) {
@@ -84,7 +99,8 @@ final class SlideTiler {
             }
             mags.add(String.format(java.util.Locale.ROOT, "%.3g×", m));
         }
-        throw new IllegalArgumentException("No level at " + o.magnification() + "×: the slide's levels are at " + String.join(", ", mags) + ".");
+        throw new IllegalArgumentException(
+                "No level at " + o.magnification() + "×: the slide's levels are at " + String.join(", ", mags) + ".");
     }
 
     static Result run(OpenSlide slide, Options o, TileSpool spool, Progress progress, BooleanSupplier cancelled)
@@ -110,7 +126,8 @@ final class SlideTiler {
         for (int i = 0; i < n; i++) {
             long x = Math.round(grid.x(i) * d);
             long y = Math.round(grid.y(i) * d);
-            Regions.Coverage cov = o.regions().isEmpty() ? Regions.Coverage.NONE : o.regions().coverage(x, y, span, span);
+            Regions.Coverage cov =
+                    o.regions().isEmpty() ? Regions.Coverage.NONE : o.regions().coverage(x, y, span, span);
             boolean skip = o.excludeOutside() && !o.regions().isEmpty() && cov.coveredFraction() <= 0;
             if (!skip && mask != null) {
                 skip = tissue(mask, x / maskDown, y / maskDown, span / maskDown) < o.maskMinTissue();
@@ -168,7 +185,8 @@ final class SlideTiler {
         int best = -1;
         for (int i = level + 1; i < slide.levels().size(); i++) {
             OpenSlide.Level l = slide.levels().get(i);
-            if (size * d / l.downsample() >= Options.MASK_PIXELS_PER_TILE && l.width() * l.height() <= Options.MAX_MASK_PIXELS) {
+            if (size * d / l.downsample() >= Options.MASK_PIXELS_PER_TILE
+                    && l.width() * l.height() <= Options.MAX_MASK_PIXELS) {
                 best = i;
             }
         }

@@ -14,25 +14,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
 import javax.imageio.ImageIO;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
+import org.stainbench.shell.Activity;
+import org.stainbench.shell.ActivitySubject;
+import org.stainbench.shell.ServerPaths;
 import org.stainbench.slides.tiling.FilterSettings;
 import org.stainbench.slides.tiling.Regions;
 import org.stainbench.slides.tiling.TileGrid;
 import org.stainbench.tiles.RgbTile;
 import org.stainbench.tiles.Thumbnails;
-import org.stainbench.shell.ServerPaths;
 
 /**
  * The slides module's service: registers slides (upload or server path under the allowed roots), imports
@@ -45,10 +42,18 @@ public class Slides {
     static final int THUMB_SIDE = 1024;
 
     /** What a tiling should do; null fields take the defaults (level 0, 1024 px, no overlap, the lab's thresholds). */
-    public record TilingRequest(long datasetId, Integer level, Double magnification, Integer tileSize, Integer overlap,
-                                Double minLaplacian, Double minSaturated, Double maxWhite, boolean colourCast,
-                                boolean excludeOutside, boolean plain) {
-    }
+    public record TilingRequest(
+            long datasetId,
+            Integer level,
+            Double magnification,
+            Integer tileSize,
+            Integer overlap,
+            Double minLaplacian,
+            Double minSaturated,
+            Double maxWhite,
+            boolean colourCast,
+            boolean excludeOutside,
+            boolean plain) {}
 
     /** A slide or tiling that does not exist: 404. */
     public static final class NotFound extends org.springframework.web.server.ResponseStatusException {
@@ -66,10 +71,15 @@ public class Slides {
     private final List<Path> allowedRoots;
     private final ApplicationEventPublisher events;
 
-    Slides(SlideStore store, Catalog catalog, JobQueue jobs, Clock clock, TransactionTemplate tx,
-           @Value("${stainbench.artifacts.root}") Path artifacts,
-           @Value("${stainbench.slides.allowed-roots:${stainbench.catalog.allowed-roots:}}") String allowedRoots,
-           ApplicationEventPublisher events) {
+    Slides(
+            SlideStore store,
+            Catalog catalog,
+            JobQueue jobs,
+            Clock clock,
+            TransactionTemplate tx,
+            @Value("${stainbench.artifacts.root}") Path artifacts,
+            @Value("${stainbench.slides.allowed-roots:${stainbench.catalog.allowed-roots:}}") String allowedRoots,
+            ApplicationEventPublisher events) {
         this.events = events;
         this.store = store;
         this.catalog = catalog;
@@ -77,7 +87,11 @@ public class Slides {
         this.clock = clock;
         this.tx = tx;
         this.root = artifacts.resolve("slides");
-        this.allowedRoots = Arrays.stream(allowedRoots.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+        this.allowedRoots = Arrays.stream(allowedRoots.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(Path::of)
+                .toList();
     }
 
     List<Path> allowedRoots() {
@@ -131,7 +145,12 @@ public class Slides {
     }
 
     private Slide registered(Slide s, String by) {
-        events.publishEvent(Activity.of(by, "registered", ActivitySubject.SLIDE, s.id(), "Registered slide '" + s.name() + "'",
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.SLIDE,
+                s.id(),
+                "Registered slide '" + s.name() + "'",
                 "/slides/" + s.id()));
         return s;
     }
@@ -166,8 +185,21 @@ public class Slides {
             }
             RgbTile thumb = thumbnail(s);
             long size = Files.size(file);
-            long id = tx.execute(st -> store.insertSlide(name, source, file.toString(), size, s.vendor(), s.width(), s.height(),
-                    String.join("; ", levels), s.mppX(), s.mppY(), s.objectivePower(), label, SlideNames.parse(name), by,
+            long id = tx.execute(st -> store.insertSlide(
+                    name,
+                    source,
+                    file.toString(),
+                    size,
+                    s.vendor(),
+                    s.width(),
+                    s.height(),
+                    String.join("; ", levels),
+                    s.mppX(),
+                    s.mppY(),
+                    s.objectivePower(),
+                    label,
+                    SlideNames.parse(name),
+                    by,
                     clock.instant()));
             if (thumb != null) {
                 Path t = thumbFile(id);
@@ -211,8 +243,13 @@ public class Slides {
     public void setLabel(long slideId, String label, String by) {
         Slide s = requireSlide(slideId);
         store.setLabel(slideId, SlideLabel.parse(label));
-        events.publishEvent(Activity.of(by, "edited", ActivitySubject.SLIDE, slideId, "Labelled slide '" + s.name() + "' "
-                + (label == null || label.isBlank() ? "(none)" : label), "/slides/" + slideId));
+        events.publishEvent(Activity.of(
+                by,
+                "edited",
+                ActivitySubject.SLIDE,
+                slideId,
+                "Labelled slide '" + s.name() + "' " + (label == null || label.isBlank() ? "(none)" : label),
+                "/slides/" + slideId));
     }
 
     /** Replaces the slide's annotations with the polygons of a QuPath GeoJSON export; returns how many. */
@@ -220,8 +257,13 @@ public class Slides {
         Slide s = requireSlide(slideId);
         List<Regions.Polygon> polygons = GeoJson.parse(geojson);
         tx.executeWithoutResult(st -> store.replaceRegions(slideId, polygons));
-        events.publishEvent(Activity.of(by, "edited", ActivitySubject.SLIDE, slideId, "Imported " + polygons.size()
-                + " annotation polygons into slide '" + s.name() + "'", "/slides/" + slideId));
+        events.publishEvent(Activity.of(
+                by,
+                "edited",
+                ActivitySubject.SLIDE,
+                slideId,
+                "Imported " + polygons.size() + " annotation polygons into slide '" + s.name() + "'",
+                "/slides/" + slideId));
         return polygons.size();
     }
 
@@ -251,30 +293,57 @@ public class Slides {
         FilterSettings f = new FilterSettings(
                 r.minLaplacian() == null ? FilterSettings.LAB.minLaplacianVariance() : r.minLaplacian(),
                 r.minSaturated() == null ? FilterSettings.LAB.minSaturatedFraction() : r.minSaturated(),
-                r.maxWhite() == null ? FilterSettings.LAB.maxWhiteFraction() : r.maxWhite(), r.colourCast(),
+                r.maxWhite() == null ? FilterSettings.LAB.maxWhiteFraction() : r.maxWhite(),
+                r.colourCast(),
                 FilterSettings.LAB.maxColourCast());
         if (r.excludeOutside() && store.regions(slideId).isEmpty()) {
-            throw new IllegalArgumentException("The slide has no annotations: import a GeoJSON before excluding tiles outside them.");
+            throw new IllegalArgumentException(
+                    "The slide has no annotations: import a GeoJSON before excluding tiles outside them.");
         }
-        long id = store.insertTiling(slideId, r.datasetId(), level, level == -1 ? r.magnification() : null, size, overlap,
-                f.minLaplacianVariance(), f.minSaturatedFraction(), f.maxWhiteFraction(), r.colourCast(), r.excludeOutside(),
-                r.plain(), by, clock.instant());
-        long job = jobs.submit(JobRequest.embedded(JOB_TYPE, "Tile " + s.name(), Map.of("tilingId", Long.toString(id)), by));
+        long id = store.insertTiling(
+                slideId,
+                r.datasetId(),
+                level,
+                level == -1 ? r.magnification() : null,
+                size,
+                overlap,
+                f.minLaplacianVariance(),
+                f.minSaturatedFraction(),
+                f.maxWhiteFraction(),
+                r.colourCast(),
+                r.excludeOutside(),
+                r.plain(),
+                by,
+                clock.instant());
+        long job = jobs.submit(
+                JobRequest.embedded(JOB_TYPE, "Tile " + s.name(), Map.of("tilingId", Long.toString(id)), by));
         store.setJob(id, job);
-        events.publishEvent(Activity.of(by, "launched", ActivitySubject.SLIDE, slideId, "Launched tiling " + id + " of slide " + slideId
-                + " into dataset " + r.datasetId(), "/slides/" + slideId + "?tiling=" + id));
+        events.publishEvent(Activity.of(
+                by,
+                "launched",
+                ActivitySubject.SLIDE,
+                slideId,
+                "Launched tiling " + id + " of slide " + slideId + " into dataset " + r.datasetId(),
+                "/slides/" + slideId + "?tiling=" + id));
         return id;
     }
 
     /** The tile browser's page of row {@code row} of a tiling's archive, once the catalog has indexed it. */
     public Optional<String> tileHref(long tilingId, int row) {
-        return store.findTiling(tilingId).filter(t -> t.archiveId() != null)
-                .flatMap(t -> catalog.tileId(t.archiveId(), row)).map(id -> "/tiles/" + id);
+        return store.findTiling(tilingId)
+                .filter(t -> t.archiveId() != null)
+                .flatMap(t -> catalog.tileId(t.archiveId(), row))
+                .map(id -> "/tiles/" + id);
     }
 
     Path allowedFile(String path) {
-        return ServerPaths.inside(path, allowedRoots, false, "slide file", "Registering slides by server path is off: no"
-                + " allowed roots are configured (stainbench.slides.allowed-roots, default stainbench.catalog.allowed-roots).");
+        return ServerPaths.inside(
+                path,
+                allowedRoots,
+                false,
+                "slide file",
+                "Registering slides by server path is off: no"
+                        + " allowed roots are configured (stainbench.slides.allowed-roots, default stainbench.catalog.allowed-roots).");
     }
 
     static void deleteQuietly(Path f) {
@@ -287,12 +356,11 @@ public class Slides {
 
     /** PNG encoding of an RGB tile. */
     static final class Png {
-        private Png() {
-        }
+        private Png() {}
 
         static byte[] encode(RgbTile t) throws IOException {
-            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(t.width(), t.height(),
-                    java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(
+                    t.width(), t.height(), java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
             byte[] dst = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
             byte[] src = t.rgb();
             for (int i = 0; i < src.length; i += 3) {

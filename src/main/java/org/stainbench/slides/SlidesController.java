@@ -1,5 +1,7 @@
 package org.stainbench.slides;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.MediaType;
@@ -29,13 +27,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobSummary;
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 
 /** Slide list, registration, slide page with the tile map, annotations import and tiling. */
 @Controller
@@ -58,14 +53,18 @@ class SlidesController {
     String list(@RequestParam(defaultValue = "0") int page, Model model) {
         int p = Math.max(0, page);
         long total = slides.count();
-        model.addAttribute("slides", new PageImpl<>(slides.slides(p * PAGE_SIZE, PAGE_SIZE), PageRequest.of(p, PAGE_SIZE), total));
+        model.addAttribute(
+                "slides", new PageImpl<>(slides.slides(p * PAGE_SIZE, PAGE_SIZE), PageRequest.of(p, PAGE_SIZE), total));
         model.addAttribute("labels", SlideLabel.values());
         return "slides/list";
     }
 
     @PostMapping("/slides")
-    String upload(@RequestParam(value = "file", required = false) MultipartFile file,
-                  @RequestParam(required = false) String label, Principal who, RedirectAttributes flash) {
+    String upload(
+            @RequestParam(value = "file", required = false) MultipartFile file,
+            @RequestParam(required = false) String label,
+            Principal who,
+            RedirectAttributes flash) {
         if (file == null || file.isEmpty()) {
             flash.addFlashAttribute("error", "Choose a slide file to upload.");
             return "redirect:/slides";
@@ -83,8 +82,11 @@ class SlidesController {
     }
 
     @PostMapping("/slides/path")
-    String byPath(@RequestParam(required = false) String path, @RequestParam(required = false) String label,
-                  Principal who, RedirectAttributes flash) {
+    String byPath(
+            @RequestParam(required = false) String path,
+            @RequestParam(required = false) String label,
+            Principal who,
+            RedirectAttributes flash) {
         try {
             Slide s = slides.registerPath(path, label, who.getName());
             flash.addFlashAttribute("message", "'" + s.name() + "' registered.");
@@ -96,12 +98,14 @@ class SlidesController {
     }
 
     /** A kept tile drawn on the map: its rectangle on the slide, colour and link. */
-    record MapTile(int row, long x, long y, String colour, String title, String href) {
-    }
+    record MapTile(int row, long x, long y, String colour, String title, String href) {}
 
     @GetMapping("/slides/{id}")
-    String slide(@PathVariable long id, @RequestParam(required = false) Long tiling,
-                 @RequestParam(defaultValue = "laplacian") String colour, Model model) {
+    String slide(
+            @PathVariable long id,
+            @RequestParam(required = false) Long tiling,
+            @RequestParam(defaultValue = "laplacian") String colour,
+            Model model) {
         Slide s = slides.requireSlide(id);
         List<Tiling> tilings = slides.tilings(id);
         model.addAttribute("slide", s);
@@ -115,19 +119,22 @@ class SlidesController {
         model.addAttribute("colour", c);
         model.addAttribute("jobs", jobSummaries(tilings));
         model.addAttribute("busy", tilings.stream().anyMatch(SlidesController::busy));
-        Tiling shown = tilings.stream().filter(t -> tiling == null ? "DONE".equals(t.state()) : t.id() == tiling)
-                .findFirst().orElse(null);
+        Tiling shown = tilings.stream()
+                .filter(t -> tiling == null ? "DONE".equals(t.state()) : t.id() == tiling)
+                .findFirst()
+                .orElse(null);
         model.addAttribute("shown", shown);
         List<MapTile> map = new ArrayList<>();
         Map<String, String> legend = new LinkedHashMap<>();
         if (shown != null) {
             List<SlideTile> tiles = slides.tiles(shown.id());
-            ToDoubleFunction<SlideTile> f = switch (c) {
-                case "saturated" -> SlideTile::saturatedFraction;
-                case "white" -> SlideTile::whiteFraction;
-                case "tissue" -> SlideTile::tissueFraction;
-                default -> SlideTile::laplacianVariance;
-            };
+            ToDoubleFunction<SlideTile> f =
+                    switch (c) {
+                        case "saturated" -> SlideTile::saturatedFraction;
+                        case "white" -> SlideTile::whiteFraction;
+                        case "tissue" -> SlideTile::tissueFraction;
+                        default -> SlideTile::laplacianVariance;
+                    };
             DoubleSummaryStatistics st = tiles.stream().mapToDouble(f).summaryStatistics();
             double span = shown.tileSize() * levelDownsample(s, shown.usedLevel() == null ? 0 : shown.usedLevel());
             model.addAttribute("span", Math.round(span));
@@ -142,10 +149,22 @@ class SlidesController {
                     double u = st.getMax() > st.getMin() ? (v - st.getMin()) / (st.getMax() - st.getMin()) : 0.5;
                     col = String.format(Locale.ROOT, "hsl(%d, 90%%, 45%%)", Math.round(240 * (1 - u)));
                 }
-                String title = String.format(Locale.ROOT, "row %d at (%d, %d): Laplacian variance %.1f, saturated %.3f, white %.3f%s",
-                        t.row(), t.x(), t.y(), t.laplacianVariance(), t.saturatedFraction(), t.whiteFraction(),
+                String title = String.format(
+                        Locale.ROOT,
+                        "row %d at (%d, %d): Laplacian variance %.1f, saturated %.3f, white %.3f%s",
+                        t.row(),
+                        t.x(),
+                        t.y(),
+                        t.laplacianVariance(),
+                        t.saturatedFraction(),
+                        t.whiteFraction(),
                         t.className() == null ? "" : ", " + t.className());
-                map.add(new MapTile(t.row(), t.x(), t.y(), col, title,
+                map.add(new MapTile(
+                        t.row(),
+                        t.x(),
+                        t.y(),
+                        col,
+                        title,
                         "/slides/" + id + "/tilings/" + shown.id() + "/tiles/" + t.row()));
             }
             if (!c.equals("class") && !tiles.isEmpty()) {
@@ -227,8 +246,11 @@ class SlidesController {
     }
 
     @PostMapping("/slides/{id}/label")
-    String label(@PathVariable long id, @RequestParam(required = false) String label, Principal who,
-                 RedirectAttributes flash) {
+    String label(
+            @PathVariable long id,
+            @RequestParam(required = false) String label,
+            Principal who,
+            RedirectAttributes flash) {
         try {
             slides.setLabel(id, label, who.getName());
             flash.addFlashAttribute("message", "Label saved.");
@@ -239,8 +261,12 @@ class SlidesController {
     }
 
     @PostMapping("/slides/{id}/annotations")
-    String annotations(@PathVariable long id, @RequestParam(value = "file", required = false) MultipartFile file,
-                       Principal who, RedirectAttributes flash) throws IOException {
+    String annotations(
+            @PathVariable long id,
+            @RequestParam(value = "file", required = false) MultipartFile file,
+            Principal who,
+            RedirectAttributes flash)
+            throws IOException {
         slides.requireSlide(id);
         if (file == null || file.isEmpty()) {
             flash.addFlashAttribute("error", "Choose a GeoJSON file exported from QuPath.");
@@ -256,17 +282,35 @@ class SlidesController {
     }
 
     /** The tiling form: the receiving dataset, the level (or a magnification), the tile grid and the tissue rules. */
-    record TilingForm(Long dataset, Integer level, Double magnification, Integer tileSize, Integer overlap,
-                      Double minLaplacian, Double minSaturated, Double maxWhite, Boolean colourCast, Boolean excludeOutside,
-                      Boolean plain) {
+    record TilingForm(
+            Long dataset,
+            Integer level,
+            Double magnification,
+            Integer tileSize,
+            Integer overlap,
+            Double minLaplacian,
+            Double minSaturated,
+            Double maxWhite,
+            Boolean colourCast,
+            Boolean excludeOutside,
+            Boolean plain) {
 
         Slides.TilingRequest request() {
             if (dataset == null) {
                 throw new IllegalArgumentException("Choose the dataset that receives the tiles.");
             }
-            return new Slides.TilingRequest(dataset, magnification != null && level == null ? null : level, magnification,
-                    tileSize, overlap, minLaplacian, minSaturated, maxWhite, Boolean.TRUE.equals(colourCast),
-                    Boolean.TRUE.equals(excludeOutside), Boolean.TRUE.equals(plain));
+            return new Slides.TilingRequest(
+                    dataset,
+                    magnification != null && level == null ? null : level,
+                    magnification,
+                    tileSize,
+                    overlap,
+                    minLaplacian,
+                    minSaturated,
+                    maxWhite,
+                    Boolean.TRUE.equals(colourCast),
+                    Boolean.TRUE.equals(excludeOutside),
+                    Boolean.TRUE.equals(plain));
         }
     }
 
@@ -285,10 +329,14 @@ class SlidesController {
     /** A kept tile of the map → the catalog's tile browser (once the archive is indexed). */
     @GetMapping("/slides/{id}/tilings/{tilingId}/tiles/{row}")
     String tile(@PathVariable long id, @PathVariable long tilingId, @PathVariable int row, RedirectAttributes flash) {
-        Tiling t = slides.tiling(tilingId).filter(x -> x.slideId() == id)
+        Tiling t = slides.tiling(tilingId)
+                .filter(x -> x.slideId() == id)
                 .orElseThrow(() -> new Slides.NotFound("No tiling " + tilingId + " of slide " + id + "."));
         return slides.tileHref(t.id(), row).map(h -> "redirect:" + h).orElseGet(() -> {
-            flash.addFlashAttribute("error", "Tile " + row + " is not in the tile browser yet: its archive is still being indexed (or was removed).");
+            flash.addFlashAttribute(
+                    "error",
+                    "Tile " + row
+                            + " is not in the tile browser yet: its archive is still being indexed (or was removed).");
             return "redirect:/slides/" + id + "?tiling=" + tilingId;
         });
     }

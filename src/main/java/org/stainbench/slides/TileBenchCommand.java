@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
 import org.stainbench.shell.CliCommand;
 import org.stainbench.slides.tiling.FilterSettings;
 import org.stainbench.slides.tiling.Regions;
@@ -50,17 +49,37 @@ public class TileBenchCommand implements CliCommand {
         long t0 = System.nanoTime();
         SlideTiler.Result r;
         try (OpenSlide slide = OpenSlide.open(Path.of(args[0]));
-             TileSpool spool = new TileSpool(out.getParent(), size, size)) {
-            r = SlideTiler.run(slide, new SlideTiler.Options(0, null, size, 0, FilterSettings.LAB,
-                    mask ? SlideTiler.Options.DEFAULT_MASK_MIN_TISSUE : -1, new Regions(List.of()), false, threads),
-                    spool, (d, n) -> { }, () -> false);
+                TileSpool spool = new TileSpool(out.getParent(), size, size)) {
+            r = SlideTiler.run(
+                    slide,
+                    new SlideTiler.Options(
+                            0,
+                            null,
+                            size,
+                            0,
+                            FilterSettings.LAB,
+                            mask ? SlideTiler.Options.DEFAULT_MASK_MIN_TISSUE : -1,
+                            new Regions(List.of()),
+                            false,
+                            threads),
+                    spool,
+                    (d, n) -> {},
+                    () -> false);
             List<SlideTiler.Tile> kept = r.kept();
             TileSlideJob.writeArchive(out, kept, spool, size, false, SlideLabel.DEFAULT.code());
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.println(String.format(Locale.ROOT,
+        System.out.println(String.format(
+                Locale.ROOT,
                 "{\"tiles\": %d, \"read\": %d, \"kept\": %d, \"mask_level\": %d, \"threads\": %d, \"seconds\": %.3f, \"tiles_per_s\": %.2f, \"archive_bytes\": %d}",
-                r.tiles().size(), r.read(), r.kept().size(), r.maskLevel(), threads, s, r.tiles().size() / s, Files.size(out)));
+                r.tiles().size(),
+                r.read(),
+                r.kept().size(),
+                r.maskLevel(),
+                threads,
+                s,
+                r.tiles().size() / s,
+                Files.size(out)));
         return 0;
     }
 }

@@ -9,11 +9,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.jobs.JobContext;
@@ -34,11 +32,16 @@ class TileSlideJob implements JobHandler {
     private final ObjectProvider<Slides> slides;
     /** Looked up when a job runs: the catalog itself needs the job queue, which needs every handler. */
     private final ObjectProvider<Catalog> catalog;
+
     private final Clock clock;
     private final int threads;
 
-    TileSlideJob(SlideStore store, ObjectProvider<Slides> slides, ObjectProvider<Catalog> catalog, Clock clock,
-                 @Value("${stainbench.slides.threads:0}") int threads) {
+    TileSlideJob(
+            SlideStore store,
+            ObjectProvider<Slides> slides,
+            ObjectProvider<Catalog> catalog,
+            Clock clock,
+            @Value("${stainbench.slides.threads:0}") int threads) {
         this.store = store;
         this.slides = slides;
         this.catalog = catalog;
@@ -54,7 +57,14 @@ class TileSlideJob implements JobHandler {
             throws java.io.IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             if (plain) {
-                NpzWriter.writePlain(out, "arr_0", kept.size(), size, size, i -> spool.get(kept.get(i).slot()), false);
+                NpzWriter.writePlain(
+                        out,
+                        "arr_0",
+                        kept.size(),
+                        size,
+                        size,
+                        i -> spool.get(kept.get(i).slot()),
+                        false);
             } else {
                 NpzWriter.writeLab(out, kept.size(), i -> spool.get(kept.get(i).slot()), i -> label, false);
             }
@@ -74,7 +84,8 @@ class TileSlideJob implements JobHandler {
             ctx.log("tiling " + id + " is already done");
             return;
         }
-        Slide s = store.findSlide(t.slideId()).orElseThrow(() -> new IllegalArgumentException("The slide of tiling " + id + " is gone."));
+        Slide s = store.findSlide(t.slideId())
+                .orElseThrow(() -> new IllegalArgumentException("The slide of tiling " + id + " is gone."));
         store.startTiling(id);
         try {
             runTiling(ctx, t, s);
@@ -87,32 +98,70 @@ class TileSlideJob implements JobHandler {
     private void runTiling(JobContext ctx, Tiling t, Slide s) throws Exception {
         long start = System.nanoTime();
         Regions regions = new Regions(store.regions(s.id()));
-        SlideTiler.Options o = new SlideTiler.Options(t.level(), t.magnification(), t.tileSize(), t.overlap(),
-                new FilterSettings(t.minLaplacian(), t.minSaturated(), t.maxWhite(), t.colourCast(), FilterSettings.LAB.maxColourCast()),
-                SlideTiler.Options.DEFAULT_MASK_MIN_TISSUE, regions, t.excludeOutside(), threads);
-        Path dir = slides.getObject().root().resolve(Long.toString(s.id())).resolve("tilings").resolve(Long.toString(t.id()));
+        SlideTiler.Options o = new SlideTiler.Options(
+                t.level(),
+                t.magnification(),
+                t.tileSize(),
+                t.overlap(),
+                new FilterSettings(
+                        t.minLaplacian(),
+                        t.minSaturated(),
+                        t.maxWhite(),
+                        t.colourCast(),
+                        FilterSettings.LAB.maxColourCast()),
+                SlideTiler.Options.DEFAULT_MASK_MIN_TISSUE,
+                regions,
+                t.excludeOutside(),
+                threads);
+        Path dir = slides.getObject()
+                .root()
+                .resolve(Long.toString(s.id()))
+                .resolve("tilings")
+                .resolve(Long.toString(t.id()));
         Files.createDirectories(dir);
         String name = SlideNames.archiveName(s.name());
         ctx.log("tiling " + s.name() + " (" + s.width() + " x " + s.height() + ") with " + threads + " threads");
         SlideTiler.Result r;
         List<SlideTile> rows = new ArrayList<>();
         Long archiveId = null;
-        try (OpenSlide slide = OpenSlide.open(Path.of(s.path())); TileSpool spool = new TileSpool(dir, t.tileSize(), t.tileSize())) {
+        try (OpenSlide slide = OpenSlide.open(Path.of(s.path()));
+                TileSpool spool = new TileSpool(dir, t.tileSize(), t.tileSize())) {
             r = SlideTiler.run(slide, o, spool, (done, total) -> ctx.progress(done, total, "tiles"), ctx::isCancelled);
             if (ctx.isCancelled()) {
                 store.failTiling(t.id(), "cancelled", clock.instant());
                 return;
             }
             List<SlideTiler.Tile> kept = r.kept();
-            ctx.log(String.format(Locale.ROOT, "level %d (downsample %.3g), grid %d x %d = %d tiles, mask level %d, read %d, kept %d",
-                    r.level(), r.downsample(), r.grid().columns(), r.grid().rows(), r.grid().count(), r.maskLevel(), r.read(), kept.size()));
+            ctx.log(String.format(
+                    Locale.ROOT,
+                    "level %d (downsample %.3g), grid %d x %d = %d tiles, mask level %d, read %d, kept %d",
+                    r.level(),
+                    r.downsample(),
+                    r.grid().columns(),
+                    r.grid().rows(),
+                    r.grid().count(),
+                    r.maskLevel(),
+                    r.read(),
+                    kept.size()));
             for (int i = 0; i < kept.size(); i++) {
                 SlideTiler.Tile k = kept.get(i);
-                rows.add(new SlideTile(t.id(), i, k.x(), k.y(), k.measures().laplacianVariance(), k.measures().saturatedFraction(),
-                        k.measures().whiteFraction(), k.measures().tissueFraction(), k.colourCast(), k.coverage().className(),
+                rows.add(new SlideTile(
+                        t.id(),
+                        i,
+                        k.x(),
+                        k.y(),
+                        k.measures().laplacianVariance(),
+                        k.measures().saturatedFraction(),
+                        k.measures().whiteFraction(),
+                        k.measures().tissueFraction(),
+                        k.colourCast(),
+                        k.coverage().className(),
                         k.coverage().classFraction()));
             }
-            Long registered = t.archiveId() != null && catalog.getObject().archive(t.archiveId()).isPresent() ? t.archiveId() : null;
+            Long registered = t.archiveId() != null
+                            && catalog.getObject().archive(t.archiveId()).isPresent()
+                    ? t.archiveId()
+                    : null;
             if (registered != null) {
                 // a re-run after the archive was registered (the server stopped before the tiling was marked done):
                 // the tiling is deterministic, so the registered archive holds exactly these tiles
@@ -136,7 +185,16 @@ class TileSlideJob implements JobHandler {
         }
         store.insertTiles(t.id(), rows);
         double seconds = (System.nanoTime() - start) / 1e9;
-        store.finishTiling(t.id(), r.level(), r.maskLevel(), r.grid().count(), (int) r.read(), rows.size(), name, archiveId, seconds,
+        store.finishTiling(
+                t.id(),
+                r.level(),
+                r.maskLevel(),
+                r.grid().count(),
+                (int) r.read(),
+                rows.size(),
+                name,
+                archiveId,
+                seconds,
                 clock.instant());
         ctx.progress(r.grid().count(), r.grid().count(), "tiles");
     }

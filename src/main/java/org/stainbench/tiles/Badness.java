@@ -12,8 +12,7 @@ import java.util.stream.IntStream;
  */
 public final class Badness {
 
-    private Badness() {
-    }
+    private Badness() {}
 
     public static double[] scores(double[] saturationStd, double[] autocorrelation, double[] laplacianVariance) {
         int n = saturationStd.length;
@@ -32,9 +31,11 @@ public final class Badness {
 
     /** Indices from best (lowest badness) to worst; ties keep the lower index first. */
     public static int[] bestFirst(double[] badness) {
-        return IntStream.range(0, badness.length).boxed()
+        return IntStream.range(0, badness.length)
+                .boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> badness[i]).thenComparingInt(i -> i))
-                .mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     static double[] zscore(double[] v) {

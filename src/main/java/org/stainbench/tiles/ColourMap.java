@@ -3,7 +3,6 @@ package org.stainbench.tiles;
 import java.util.Arrays;
 import java.util.Locale;
 
-
 /**
  * A colour mapping in optical-density space: {@code od = −ln((rgb + 1) / 256)} per channel,
  * {@code od' = A · od + b}, {@code rgb' = 256 · exp(−od') − 1} (clipped to 0–255). The identity

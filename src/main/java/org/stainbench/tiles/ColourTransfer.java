@@ -14,13 +14,14 @@ package org.stainbench.tiles;
 public final class ColourTransfer {
 
     private static final double[][] XYZ_FROM_RGB = {
-            {0.412453, 0.357580, 0.180423},
-            {0.212671, 0.715160, 0.072169},
-            {0.019334, 0.119193, 0.950227},
+        {0.412453, 0.357580, 0.180423},
+        {0.212671, 0.715160, 0.072169},
+        {0.019334, 0.119193, 0.950227},
     };
     private static final double[][] RGB_FROM_XYZ = StainSeparation.invert(XYZ_FROM_RGB);
     /** D65, 2° observer, as skimage's {@code xyz_ref_white}. */
     private static final double[] WHITE = {0.95047, 1.0, 1.08883};
+
     private static final double[] LINEAR = new double[256];
 
     static {
@@ -30,8 +31,7 @@ public final class ColourTransfer {
         }
     }
 
-    private ColourTransfer() {
-    }
+    private ColourTransfer() {}
 
     /** Per-channel mean and population standard deviation of L*, a*, b* over many pixels. */
     public record LabStats(double[] mean, double[] std, long pixels) {

@@ -29,11 +29,16 @@ public final class Npy {
     /** numpy refuses headers above this size unless asked; so do we. */
     private static final int MAX_HEADER = 1 << 20;
 
-    private Npy() {
-    }
+    private Npy() {}
 
     /** Element types this codec understands. {@code OBJECT} is a pickled object array. */
-    public enum Kind { BOOL, INT, UINT, FLOAT, OBJECT }
+    public enum Kind {
+        BOOL,
+        INT,
+        UINT,
+        FLOAT,
+        OBJECT
+    }
 
     /** A parsed dtype descriptor such as {@code <f4}, {@code |u1} or {@code |O}. */
     public record DType(String descr, Kind kind, int size, ByteOrder order) {
@@ -44,22 +49,25 @@ public final class Npy {
             }
             Matcher m = Pattern.compile("([<>|=])([biuf])(\\d+)").matcher(descr);
             if (!m.matches()) {
-                throw new NpyFormatException("unsupported dtype '" + descr + "' (expected bool, integer, float or object)");
+                throw new NpyFormatException(
+                        "unsupported dtype '" + descr + "' (expected bool, integer, float or object)");
             }
             ByteOrder order = m.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             int size = Integer.parseInt(m.group(3));
-            Kind kind = switch (m.group(2)) {
-                case "b" -> Kind.BOOL;
-                case "i" -> Kind.INT;
-                case "u" -> Kind.UINT;
-                default -> Kind.FLOAT;
-            };
-            boolean ok = switch (kind) {
-                case BOOL -> size == 1;
-                case INT, UINT -> size == 1 || size == 2 || size == 4 || size == 8;
-                case FLOAT -> size == 4 || size == 8;
-                default -> false;
-            };
+            Kind kind =
+                    switch (m.group(2)) {
+                        case "b" -> Kind.BOOL;
+                        case "i" -> Kind.INT;
+                        case "u" -> Kind.UINT;
+                        default -> Kind.FLOAT;
+                    };
+            boolean ok =
+                    switch (kind) {
+                        case BOOL -> size == 1;
+                        case INT, UINT -> size == 1 || size == 2 || size == 4 || size == 8;
+                        case FLOAT -> size == 4 || size == 8;
+                        default -> false;
+                    };
             if (!ok) {
                 throw new NpyFormatException("unsupported dtype '" + descr + "'");
             }
@@ -170,7 +178,8 @@ public final class Npy {
     }
 
     private static String field(String header, String key, String valuePattern) {
-        Matcher m = Pattern.compile("['\"]" + key + "['\"]\\s*:\\s*" + valuePattern).matcher(header);
+        Matcher m =
+                Pattern.compile("['\"]" + key + "['\"]\\s*:\\s*" + valuePattern).matcher(header);
         if (!m.find()) {
             throw new NpyFormatException("header has no '" + key + "': " + header.trim());
         }
@@ -184,8 +193,8 @@ public final class Npy {
             throw new NpyFormatException("expected a numeric array, found an object array");
         }
         if (h.shape().length < 1 || h.shape().length > 2) {
-            throw new NpyFormatException("expected a 2-D array (rows x features), found shape "
-                    + Arrays.toString(h.shape()));
+            throw new NpyFormatException(
+                    "expected a 2-D array (rows x features), found shape " + Arrays.toString(h.shape()));
         }
         long rows = h.shape()[0];
         long cols = h.shape().length == 2 ? h.shape()[1] : 1;
@@ -205,7 +214,8 @@ public final class Npy {
             } catch (EOFException e) {
                 throw new NpyFormatException("truncated array data: expected " + n + " values, found " + done);
             }
-            ByteBuffer bb = ByteBuffer.wrap(chunk, 0, take * size).order(h.dtype().order());
+            ByteBuffer bb =
+                    ByteBuffer.wrap(chunk, 0, take * size).order(h.dtype().order());
             for (int i = 0; i < take; i++) {
                 out[done + i] = readValue(bb, h.dtype());
             }
@@ -248,7 +258,8 @@ public final class Npy {
 
     /** Writes a version 1.0 (or 2.0 when needed) header for a C-order array. */
     public static void writeHeader(OutputStream out, String descr, long... shape) throws IOException {
-        StringBuilder s = new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': (");
+        StringBuilder s =
+                new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': (");
         for (int i = 0; i < shape.length; i++) {
             s.append(shape[i]);
             if (shape.length == 1 || i < shape.length - 1) {
@@ -270,7 +281,10 @@ public final class Npy {
             b.write(len & 0xff);
             b.write((len >> 8) & 0xff);
         } else {
-            b.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(len).array());
+            b.write(ByteBuffer.allocate(4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(len)
+                    .array());
         }
         b.write(s.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.write(b.toByteArray());

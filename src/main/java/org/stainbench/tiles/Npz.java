@@ -20,8 +20,7 @@ public final class Npz {
 
     private static final int MIN_BYTES_FOR_RATIO = 64 << 20;
 
-    private Npz() {
-    }
+    private Npz() {}
 
     /**
      * @param maxEntryBytes  largest uncompressed entry accepted
@@ -77,7 +76,8 @@ public final class Npz {
      * @param available bytes that can follow the header (-1: unknown, only the limits apply)
      */
     public static void checkDeclared(Npy.Header h, String key, long available, Limits limits) {
-        String what = (key == null || key.isEmpty() ? "the array" : "array '" + key + "'") + " of shape " + Npy.shapeText(h.shape());
+        String what = (key == null || key.isEmpty() ? "the array" : "array '" + key + "'") + " of shape "
+                + Npy.shapeText(h.shape());
         long[] s = h.shape();
         if (s.length == 0) {
             return;
@@ -85,8 +85,8 @@ public final class Npz {
         boolean object = h.dtype().kind() == Npy.Kind.OBJECT;
         long count = object || s.length == 4 ? s[0] : 1;
         if (count > limits.maxTiles()) {
-            throw new NpyFormatException(what + " declares " + count + " tiles, more than the limit of " + limits.maxTiles()
-                    + " (stainbench.catalog.max-tiles)");
+            throw new NpyFormatException(what + " declares " + count + " tiles, more than the limit of "
+                    + limits.maxTiles() + " (stainbench.catalog.max-tiles)");
         }
         if (object) {
             // every pickled row takes well over 16 bytes, so a count the data cannot hold is refused before reading it
@@ -100,8 +100,9 @@ public final class Npz {
             long height = s[s.length - 3];
             long width = s[s.length - 2];
             if (height > limits.maxTileSide() || width > limits.maxTileSide()) {
-                throw new NpyFormatException(what + " declares tiles of " + width + " x " + height + " pixels, above the limit of "
-                        + limits.maxTileSide() + " pixels a side (stainbench.catalog.max-tile-side)");
+                throw new NpyFormatException(
+                        what + " declares tiles of " + width + " x " + height + " pixels, above the limit of "
+                                + limits.maxTileSide() + " pixels a side (stainbench.catalog.max-tile-side)");
             }
         }
         long bytes;
@@ -119,15 +120,15 @@ public final class Npz {
     /** Rejects entry names that are absolute or climb out of the archive's folder ("zip slip"). */
     public static void checkEntryName(String name) {
         String n = name.replace('\\', '/');
-        boolean bad = n.isEmpty() || n.startsWith("/") || n.indexOf('\0') >= 0
-                || n.matches("^[A-Za-z]:.*");
+        boolean bad = n.isEmpty() || n.startsWith("/") || n.indexOf('\0') >= 0 || n.matches("^[A-Za-z]:.*");
         for (String part : n.split("/")) {
             if (part.equals("..")) {
                 bad = true;
             }
         }
         if (bad) {
-            throw new NpyFormatException("unsafe entry name '" + name + "' in the archive: it tries to leave its folder");
+            throw new NpyFormatException(
+                    "unsafe entry name '" + name + "' in the archive: it tries to leave its folder");
         }
     }
 
@@ -138,28 +139,37 @@ public final class Npz {
                     + limits.maxEntryBytes() + " bytes");
         }
         if (size > MIN_BYTES_FOR_RATIO && compressedSize > 0 && size / (double) compressedSize > limits.maxRatio()) {
-            throw new NpyFormatException(String.format(Locale.ROOT,
+            throw new NpyFormatException(String.format(
+                    Locale.ROOT,
                     "entry '%s' declares a compression ratio of %.0f:1, above the limit of %.0f:1 (a zip bomb?)",
-                    name, size / (double) compressedSize, limits.maxRatio()));
+                    name,
+                    size / (double) compressedSize,
+                    limits.maxRatio()));
         }
     }
 
     /** Reads the tile array of a zip (or bare .npy) stream. */
     public static TileArray readTiles(InputStream raw, Limits limits, TileSink sink) throws IOException {
-        CountingInputStream counted = new CountingInputStream(raw instanceof BufferedInputStream ? raw
-                : new BufferedInputStream(raw, 1 << 16));
+        CountingInputStream counted = new CountingInputStream(
+                raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 1 << 16));
         counted.mark(8);
         byte[] magic = counted.readNBytes(6);
         counted.reset();
         if (magic.length >= 6 && (magic[0] & 0xff) == 0x93 && magic[1] == 'N' && magic[2] == 'U') {
             Npy.Header h = Npy.readHeader(counted);
             TileArrays.layout(h);
-            checkDeclared(h, "", limits.archiveBytes() < 0 ? -1 : Math.max(0, limits.archiveBytes() - h.headerBytes()), limits);
+            checkDeclared(
+                    h,
+                    "",
+                    limits.archiveBytes() < 0 ? -1 : Math.max(0, limits.archiveBytes() - h.headerBytes()),
+                    limits);
             return TileArrays.read(counted, "", h, sink, limits);
         }
         if (magic.length < 4 || magic[0] != 'P' || magic[1] != 'K' || magic[2] != 3 || magic[3] != 4) {
-            throw new NpyFormatException(magic.length >= 4 && magic[0] == 'P' && magic[1] == 'K'
-                    ? "the zip archive has no entries" : "not a zip archive (.npz) or .npy file");
+            throw new NpyFormatException(
+                    magic.length >= 4 && magic[0] == 'P' && magic[1] == 'K'
+                            ? "the zip archive has no entries"
+                            : "not a zip archive (.npz) or .npy file");
         }
         TileArray found = null;
         List<String> skipped = new ArrayList<>();
@@ -178,9 +188,11 @@ public final class Npz {
                 String key = name.substring(0, name.length() - 4);
                 if (TileArrays.isTileArray(h)) {
                     checkDeclared(h, key, Math.max(0, limits.inflatable() - h.headerBytes()), limits);
-                    if (e.header.size() >= 0 && h.dtype().kind() != Npy.Kind.OBJECT
+                    if (e.header.size() >= 0
+                            && h.dtype().kind() != Npy.Kind.OBJECT
                             && h.dataBytes() > e.header.size() - h.headerBytes()) {
-                        throw new NpyFormatException("entry '" + name + "' holds an array of shape " + Npy.shapeText(h.shape())
+                        throw new NpyFormatException("entry '" + name + "' holds an array of shape "
+                                + Npy.shapeText(h.shape())
                                 + " that needs " + h.dataBytes() + " bytes: it inflates beyond its declared size of "
                                 + e.header.size() + " bytes (a damaged archive or a zip bomb?)");
                     }
@@ -192,13 +204,17 @@ public final class Npz {
             }
         } catch (ZipException | java.io.EOFException e) {
             String m = String.valueOf(e.getMessage());
-            throw new NpyFormatException(m.contains("invalid entry size") || m.contains("invalid entry compressed size")
-                    ? "an entry inflates to a size other than it declares (" + m + "): a damaged archive or a zip bomb"
-                    : "the archive is truncated or damaged: " + m);
+            throw new NpyFormatException(
+                    m.contains("invalid entry size") || m.contains("invalid entry compressed size")
+                            ? "an entry inflates to a size other than it declares (" + m
+                                    + "): a damaged archive or a zip bomb"
+                            : "the archive is truncated or damaged: " + m);
         }
         if (found == null) {
-            throw new NpyFormatException(skipped.isEmpty() ? "the archive holds no .npy arrays"
-                    : "the archive holds no tile array: " + String.join("; ", skipped));
+            throw new NpyFormatException(
+                    skipped.isEmpty()
+                            ? "the archive holds no .npy arrays"
+                            : "the archive holds no tile array: " + String.join("; ", skipped));
         }
         return found;
     }
@@ -319,16 +335,19 @@ public final class Npz {
                         + " bytes (a zip bomb?)");
             }
             if (inflated > limits.maxEntryBytes()) {
-                throw new NpyFormatException("entry '" + name + "' inflates beyond the limit of " + limits.maxEntryBytes()
-                        + " bytes");
+                throw new NpyFormatException(
+                        "entry '" + name + "' inflates beyond the limit of " + limits.maxEntryBytes() + " bytes");
             }
             if (inflated > MIN_BYTES_FOR_RATIO) {
                 long c = Math.max(1, compressed.count - compressedStart);
                 double ratio = inflated / (double) c;
                 if (ratio > limits.maxRatio()) {
-                    throw new NpyFormatException(String.format(Locale.ROOT,
+                    throw new NpyFormatException(String.format(
+                            Locale.ROOT,
                             "entry '%s' inflates at a compression ratio of %.0f:1, above the limit of %.0f:1 (a zip bomb?)",
-                            name, ratio, limits.maxRatio()));
+                            name,
+                            ratio,
+                            limits.maxRatio()));
                 }
             }
         }

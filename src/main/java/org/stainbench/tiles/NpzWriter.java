@@ -23,12 +23,18 @@ public final class NpzWriter {
 
     private static final int BATCH = 1000;
 
-    private NpzWriter() {
-    }
+    private NpzWriter() {}
 
     /** Writes key {@code key} as a plain uint8 array of {@code count} tiles of {@code width x height}. */
-    public static void writePlain(OutputStream out, String key, int count, int width, int height,
-                                  IntFunction<RgbTile> tiles, boolean compressed) throws IOException {
+    public static void writePlain(
+            OutputStream out,
+            String key,
+            int count,
+            int width,
+            int height,
+            IntFunction<RgbTile> tiles,
+            boolean compressed)
+            throws IOException {
         Npz.checkEntryName(key);
         try (ZipOutputStream zip = new ZipOutputStream(new NonClosing(out))) {
             entry(zip, key + ".npy", compressed, o -> {
@@ -43,8 +49,9 @@ public final class NpzWriter {
     }
 
     /** Writes the lab's layout: {@code arr_0}, an object array of {@code [tile, label]} rows. */
-    public static void writeLab(OutputStream out, int count, IntFunction<RgbTile> tiles, IntFunction<Number> labels,
-                                boolean compressed) throws IOException {
+    public static void writeLab(
+            OutputStream out, int count, IntFunction<RgbTile> tiles, IntFunction<Number> labels, boolean compressed)
+            throws IOException {
         try (ZipOutputStream zip = new ZipOutputStream(new NonClosing(out))) {
             entry(zip, "arr_0.npy", compressed, o -> {
                 Npy.writeHeader(o, "|O", count, 2);
@@ -78,8 +85,8 @@ public final class NpzWriter {
 
     private static void check(RgbTile t, int i, int width, int height) {
         if (t.width() != width || t.height() != height) {
-            throw new IllegalArgumentException("tile " + i + " is " + t.width() + " x " + t.height() + ", expected "
-                    + width + " x " + height);
+            throw new IllegalArgumentException(
+                    "tile " + i + " is " + t.width() + " x " + t.height() + ", expected " + width + " x " + height);
         }
     }
 
@@ -102,7 +109,12 @@ public final class NpzWriter {
                     RgbTile t = tiles.apply(row);
                     p.global("numpy.core.multiarray", "_reconstruct").global("numpy", "ndarray");
                     p.int1(0).op(0x85).shortBytes(new byte[] {'b'}).op(0x87).op('R');
-                    p.op('(').int1(1).bigInt(t.height()).bigInt(t.width()).int1(3).op(0x87);
+                    p.op('(')
+                            .int1(1)
+                            .bigInt(t.height())
+                            .bigInt(t.width())
+                            .int1(3)
+                            .op(0x87);
                     p.dtype("u1", 0);
                     p.op(0x89).bytes(t.rgb()).op('t').op('b');
                 } else {
@@ -110,7 +122,11 @@ public final class NpzWriter {
                     if (label == null) {
                         p.op('N');
                     } else if (label instanceof Double || label instanceof Float) {
-                        p.op('G').raw(ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putDouble(label.doubleValue()).array());
+                        p.op('G')
+                                .raw(ByteBuffer.allocate(8)
+                                        .order(ByteOrder.BIG_ENDIAN)
+                                        .putDouble(label.doubleValue())
+                                        .array());
                     } else {
                         p.bigInt(label.intValue());
                     }
@@ -148,7 +164,10 @@ public final class NpzWriter {
         }
 
         P bigInt(int v) throws IOException {
-            return op('J').raw(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
+            return op('J').raw(ByteBuffer.allocate(4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(v)
+                    .array());
         }
 
         P shortBytes(byte[] b) throws IOException {
@@ -156,18 +175,35 @@ public final class NpzWriter {
         }
 
         P bytes(byte[] b) throws IOException {
-            return op('B').raw(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array()).raw(b);
+            return op('B').raw(ByteBuffer.allocate(4)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putInt(b.length)
+                            .array())
+                    .raw(b);
         }
 
         P unicode(String s) throws IOException {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            return op('X').raw(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array()).raw(b);
+            return op('X').raw(ByteBuffer.allocate(4)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putInt(b.length)
+                            .array())
+                    .raw(b);
         }
 
         /** numpy.dtype(type, False, True) with state (3, '|', None, None, None, -1, -1, flags). */
         P dtype(String type, int flags) throws IOException {
             global("numpy", "dtype").unicode(type).op(0x89).op(0x88).op(0x87).op('R');
-            op('(').int1(3).unicode("|").op('N').op('N').op('N').bigInt(-1).bigInt(-1).int1(flags).op('t').op('b');
+            op('(').int1(3)
+                    .unicode("|")
+                    .op('N')
+                    .op('N')
+                    .op('N')
+                    .bigInt(-1)
+                    .bigInt(-1)
+                    .int1(flags)
+                    .op('t')
+                    .op('b');
             return this;
         }
     }

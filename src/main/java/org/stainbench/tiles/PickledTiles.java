@@ -3,14 +3,11 @@ package org.stainbench.tiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-
 import net.razorvine.pickle.IObjectConstructor;
 import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.Unpickler;
@@ -28,6 +25,7 @@ final class PickledTiles {
     private static final int LARGE = 64 * 1024;
     /** A non-tile array inside an object array may hold at most this many bytes. */
     private static final int MAX_SMALL_ARRAY = 1 << 20;
+
     private static final Object TOMBSTONE = new Object();
 
     static {
@@ -40,8 +38,7 @@ final class PickledTiles {
         Unpickler.registerConstructor("numpy", "ndarray", args -> "ndarray");
     }
 
-    private PickledTiles() {
-    }
+    private PickledTiles() {}
 
     /** A numpy ndarray as rebuilt from a pickle; {@code data} is null once its tile went to the sink. */
     static final class NdArray {
@@ -51,7 +48,8 @@ final class PickledTiles {
         int tileSeq = -1;
 
         String describe() {
-            return (dtype == null ? "?" : dtype.descr()) + " array of shape " + Npy.shapeText(shape == null ? new long[0] : shape);
+            return (dtype == null ? "?" : dtype.descr()) + " array of shape "
+                    + Npy.shapeText(shape == null ? new long[0] : shape);
         }
     }
 
@@ -85,7 +83,8 @@ final class PickledTiles {
 
     private static Number decode(Npy.DType t, byte[] raw) {
         if (raw == null || raw.length < t.size()) {
-            throw new NpyFormatException("numpy scalar of type " + t.descr() + " has " + (raw == null ? 0 : raw.length) + " bytes");
+            throw new NpyFormatException(
+                    "numpy scalar of type " + t.descr() + " has " + (raw == null ? 0 : raw.length) + " bytes");
         }
         ByteBuffer bb = ByteBuffer.wrap(raw).order(t.order());
         return switch (t.kind()) {
@@ -121,7 +120,8 @@ final class PickledTiles {
         return read(in, header, columns, sink, Npz.Limits.DEFAULT);
     }
 
-    static TileArray read(InputStream in, TileArrayHeader header, int columns, TileSink sink, Npz.Limits limits) throws IOException {
+    static TileArray read(InputStream in, TileArrayHeader header, int columns, TileSink sink, Npz.Limits limits)
+            throws IOException {
         Reader reader = new Reader(header, sink, limits);
         Object top;
         try {
@@ -135,8 +135,8 @@ final class PickledTiles {
         } catch (NpyFormatException e) {
             throw e;
         } catch (java.io.EOFException e) {
-            throw new NpyFormatException("the archive is truncated: the pickled object array ends after "
-                    + reader.tiles + " of " + header.count() + " tiles");
+            throw new NpyFormatException("the archive is truncated: the pickled object array ends after " + reader.tiles
+                    + " of " + header.count() + " tiles");
         } catch (PickleException | ClassCastException | IndexOutOfBoundsException e) {
             throw new NpyFormatException("the pickled object array cannot be read: " + e.getMessage());
         } catch (IOException e) {
@@ -154,7 +154,8 @@ final class PickledTiles {
         }
         int n = header.count();
         if (items.size() != (long) n * columns) {
-            throw new NpyFormatException("the object array holds " + items.size() + " values, expected " + n + " x " + columns);
+            throw new NpyFormatException(
+                    "the object array holds " + items.size() + " values, expected " + n + " x " + columns);
         }
         List<TileRow> rows = new ArrayList<>(n);
         for (int r = 0; r < n; r++) {
@@ -166,13 +167,16 @@ final class PickledTiles {
             for (int c = 1; c < columns; c++) {
                 Object o = items.get(r * columns + c);
                 if (o instanceof NdArray a2 && a2.tileSeq >= 0) {
-                    throw new NpyFormatException("row " + r + ", column " + c + " holds an image where a value is expected");
+                    throw new NpyFormatException(
+                            "row " + r + ", column " + c + " holds an image where a value is expected");
                 }
             }
             if (columns == 2) {
                 rows.add(new TileRow(number(items.get(r * 2 + 1), r, "label"), null, null));
             } else {
-                rows.add(new TileRow(number(items.get(r * 4 + 3), r, "label"), longs(items.get(r * 4 + 1)),
+                rows.add(new TileRow(
+                        number(items.get(r * 4 + 3), r, "label"),
+                        longs(items.get(r * 4 + 1)),
                         number(items.get(r * 4 + 2), r, "ratio")));
             }
         }
@@ -205,7 +209,10 @@ final class PickledTiles {
         if (o instanceof Number n) {
             return n.doubleValue();
         }
-        if (o instanceof NdArray a && a.data instanceof byte[] raw && a.dtype != null && a.dtype.parsed().kind() != Npy.Kind.OBJECT
+        if (o instanceof NdArray a
+                && a.data instanceof byte[] raw
+                && a.dtype != null
+                && a.dtype.parsed().kind() != Npy.Kind.OBJECT
                 && raw.length == a.dtype.parsed().size()) {
             return decode(a.dtype.parsed(), raw).doubleValue();
         }
@@ -220,7 +227,8 @@ final class PickledTiles {
             }
             long[] v = new long[raw.length / t.size()];
             for (int i = 0; i < v.length; i++) {
-                v[i] = decode(t, Arrays.copyOfRange(raw, i * t.size(), (i + 1) * t.size())).longValue();
+                v[i] = decode(t, Arrays.copyOfRange(raw, i * t.size(), (i + 1) * t.size()))
+                        .longValue();
             }
             return v;
         }
@@ -297,11 +305,12 @@ final class PickledTiles {
          * a tile may be is refused before the unpickler allocates it.
          */
         private void checkLength(short key) throws IOException {
-            int width = switch (key) {
-                case 'B', 'T', 'X' -> 4; // BINBYTES, BINSTRING, BINUNICODE
-                case 0x8d, 0x8e, 0x96 -> 8; // BINUNICODE8, BINBYTES8, BYTEARRAY8
-                default -> 0;
-            };
+            int width =
+                    switch (key) {
+                        case 'B', 'T', 'X' -> 4; // BINBYTES, BINSTRING, BINUNICODE
+                        case 0x8d, 0x8e, 0x96 -> 8; // BINUNICODE8, BINBYTES8, BYTEARRAY8
+                        default -> 0;
+                    };
             if (width == 0) {
                 return;
             }
@@ -319,9 +328,10 @@ final class PickledTiles {
                 len = (int) len; // signed
             }
             if (len < 0 || len > limits.maxValueBytes()) {
-                throw new NpyFormatException("the pickled object array declares a value of " + (len < 0 ? Long.toUnsignedString(len) : len)
-                        + " bytes, more than a tile of " + limits.maxTileSide() + " x " + limits.maxTileSide()
-                        + " pixels may hold (stainbench.catalog.max-tile-side)");
+                throw new NpyFormatException(
+                        "the pickled object array declares a value of " + (len < 0 ? Long.toUnsignedString(len) : len)
+                                + " bytes, more than a tile of " + limits.maxTileSide() + " x " + limits.maxTileSide()
+                                + " pixels may hold (stainbench.catalog.max-tile-side)");
             }
         }
 
@@ -363,7 +373,11 @@ final class PickledTiles {
                 throw new NpyFormatException("unexpected ndarray state in the pickle");
             }
             Object[] shape = tuple(s[1]);
-            a.shape = shape == null ? new long[0] : Arrays.stream(shape).mapToLong(x -> ((Number) x).longValue()).toArray();
+            a.shape = shape == null
+                    ? new long[0]
+                    : Arrays.stream(shape)
+                            .mapToLong(x -> ((Number) x).longValue())
+                            .toArray();
             a.dtype = s[2] instanceof PickledDType d ? d : null;
             if (a.dtype == null) {
                 throw new NpyFormatException("ndarray without a dtype in the pickle");
@@ -385,7 +399,8 @@ final class PickledTiles {
             if (image && uint8) {
                 if (a.shape[0] > limits.maxTileSide() || a.shape[1] > limits.maxTileSide()) {
                     throw new NpyFormatException("tile " + tiles + " declares " + a.shape[1] + " x " + a.shape[0]
-                            + " pixels, above the limit of " + limits.maxTileSide() + " pixels a side (stainbench.catalog.max-tile-side)");
+                            + " pixels, above the limit of " + limits.maxTileSide()
+                            + " pixels a side (stainbench.catalog.max-tile-side)");
                 }
                 int h = (int) a.shape[0];
                 int w = (int) a.shape[1];

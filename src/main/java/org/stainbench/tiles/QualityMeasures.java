@@ -16,11 +16,17 @@ package org.stainbench.tiles;
  * <li>{@code meanDab}, {@code meanHematoxylin}: mean DAB and hematoxylin amounts over all pixels.</li>
  * </ul>
  */
-public record QualityMeasures(double saturationStd, double autocorrelation16, double laplacianVariance709,
-                              double dabPositiveFraction, double meanDab, double meanHematoxylin) {
+public record QualityMeasures(
+        double saturationStd,
+        double autocorrelation16,
+        double laplacianVariance709,
+        double dabPositiveFraction,
+        double meanDab,
+        double meanHematoxylin) {
 
     /** Default DAB-positive threshold, in {@code rgb2hed} units. */
     public static final double DEFAULT_DAB_THRESHOLD = 0.15;
+
     public static final int AUTOCORRELATION_SHIFT = 16;
 
     public static QualityMeasures of(RgbTile tile) {
@@ -71,8 +77,13 @@ public record QualityMeasures(double saturationStd, double autocorrelation16, do
                 }
             }
         }
-        return new QualityMeasures(satStd, autocorrelation(luma, w, h, AUTOCORRELATION_SHIFT),
-                laplacianVarianceEdge(luma, w, h), tissue == 0 ? 0 : positive / (double) tissue, dabSum / n, hSum / n);
+        return new QualityMeasures(
+                satStd,
+                autocorrelation(luma, w, h, AUTOCORRELATION_SHIFT),
+                laplacianVarianceEdge(luma, w, h),
+                tissue == 0 ? 0 : positive / (double) tissue,
+                dabSum / n,
+                hSum / n);
     }
 
     /** ½ (horizontal + vertical) Pearson correlation at the given shift; 0 for a flat image. */

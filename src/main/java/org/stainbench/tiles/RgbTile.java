@@ -14,8 +14,8 @@ public record RgbTile(int width, int height, byte[] rgb) {
             throw new IllegalArgumentException("tile of " + width + " x " + height + " pixels");
         }
         if ((long) width * height * 3 != rgb.length) {
-            throw new IllegalArgumentException("tile of " + width + " x " + height + " needs " + (long) width * height * 3
-                    + " bytes, got " + rgb.length);
+            throw new IllegalArgumentException("tile of " + width + " x " + height + " needs "
+                    + (long) width * height * 3 + " bytes, got " + rgb.length);
         }
     }
 

@@ -13,9 +13,9 @@ public final class StainSeparation {
 
     /** scikit-image's {@code rgb_from_hed}: rows are the H, E and DAB optical-density vectors. */
     public static final double[][] RGB_FROM_HED = {
-            {0.65, 0.70, 0.29},
-            {0.07, 0.99, 0.11},
-            {0.27, 0.57, 0.78},
+        {0.65, 0.70, 0.29},
+        {0.07, 0.99, 0.11},
+        {0.27, 0.57, 0.78},
     };
 
     /** scikit-image's {@code hed_from_rgb = linalg.inv(rgb_from_hed)}. */
@@ -32,8 +32,7 @@ public final class StainSeparation {
         }
     }
 
-    private StainSeparation() {
-    }
+    private StainSeparation() {}
 
     /** H, E and DAB amounts of every pixel, interleaved (3 values per pixel), as {@code rgb2hed}. */
     public static double[] rgbToHed(RgbTile tile) {

@@ -11,12 +11,18 @@ import java.util.SplittableRandom;
  */
 public final class SyntheticTiles {
 
-    public enum Stain { HE, CK7 }
-
-    public enum Variant { NORMAL, BLURRED, MOSTLY_WHITE }
-
-    private SyntheticTiles() {
+    public enum Stain {
+        HE,
+        CK7
     }
+
+    public enum Variant {
+        NORMAL,
+        BLURRED,
+        MOSTLY_WHITE
+    }
+
+    private SyntheticTiles() {}
 
     /** The variant of tile {@code index} when a share of tiles is blurred and a share mostly white. */
     public static Variant variant(long seed, int index, double blurredShare, double whiteShare) {
@@ -49,7 +55,8 @@ public final class SyntheticTiles {
                 int i = y * size + x;
                 double u = x / (double) size;
                 double v = y / (double) size;
-                double field = 0.5 + 0.25 * Math.sin(u * fx * 6.28 + px) * Math.cos(v * fy * 6.28 + py)
+                double field = 0.5
+                        + 0.25 * Math.sin(u * fx * 6.28 + px) * Math.cos(v * fy * 6.28 + py)
                         + 0.25 * Math.sin((u + v) * 9.0 + px);
                 if (field < whiteCut) {
                     r[i] = bg[0];
@@ -89,8 +96,8 @@ public final class SyntheticTiles {
         return variant == Variant.BLURRED ? blur(tile, Math.max(2, size / 128)) : tile;
     }
 
-    private static void ellipse(int[] r, int[] g, int[] b, int size, int cx, int cy, double ax, double ay, int[] colour,
-                                double opacity) {
+    private static void ellipse(
+            int[] r, int[] g, int[] b, int size, int cx, int cy, double ax, double ay, int[] colour, double opacity) {
         int x0 = Math.max(0, (int) (cx - ax));
         int x1 = Math.min(size - 1, (int) (cx + ax));
         int y0 = Math.max(0, (int) (cy - ay));
@@ -168,18 +175,44 @@ public final class SyntheticTiles {
      * with procedurally drawn tiles; label 1 for a normal tissue tile, 0 for a blurred or mostly white one.
      * {@code compressed}: like {@code np.savez_compressed} (real tiles); otherwise like {@code np.savez}.
      */
-    public static void writeLabArchive(java.io.OutputStream out, Stain stain, int count, int size, long seed,
-                                       double blurredShare, double whiteShare, boolean compressed) throws java.io.IOException {
-        NpzWriter.writeLab(out, count,
+    public static void writeLabArchive(
+            java.io.OutputStream out,
+            Stain stain,
+            int count,
+            int size,
+            long seed,
+            double blurredShare,
+            double whiteShare,
+            boolean compressed)
+            throws java.io.IOException {
+        NpzWriter.writeLab(
+                out,
+                count,
                 i -> draw(stain, variant(seed, i, blurredShare, whiteShare), size, seed * 100_003L + i),
-                i -> variant(seed, i, blurredShare, whiteShare) == Variant.NORMAL ? 1 : 0, compressed);
+                i -> variant(seed, i, blurredShare, whiteShare) == Variant.NORMAL ? 1 : 0,
+                compressed);
     }
 
     /** The same tiles as a plain uint8 (N, H, W, 3) array under {@code key}. */
-    public static void writePlainArchive(java.io.OutputStream out, String key, Stain stain, int count, int size, long seed,
-                                         double blurredShare, double whiteShare, boolean compressed) throws java.io.IOException {
-        NpzWriter.writePlain(out, key, count, size, size,
-                i -> draw(stain, variant(seed, i, blurredShare, whiteShare), size, seed * 100_003L + i), compressed);
+    public static void writePlainArchive(
+            java.io.OutputStream out,
+            String key,
+            Stain stain,
+            int count,
+            int size,
+            long seed,
+            double blurredShare,
+            double whiteShare,
+            boolean compressed)
+            throws java.io.IOException {
+        NpzWriter.writePlain(
+                out,
+                key,
+                count,
+                size,
+                size,
+                i -> draw(stain, variant(seed, i, blurredShare, whiteShare), size, seed * 100_003L + i),
+                compressed);
     }
 
     private static byte clamp(int v) {

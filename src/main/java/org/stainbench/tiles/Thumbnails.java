@@ -5,8 +5,7 @@ public final class Thumbnails {
 
     public static final int SIZE = 256;
 
-    private Thumbnails() {
-    }
+    private Thumbnails() {}
 
     /**
      * Scales so that the longer side is {@code maxSide} (never up). Output pixel (x, y) averages the source

@@ -18,8 +18,7 @@ import java.util.List;
  */
 public final class TileArrays {
 
-    private TileArrays() {
-    }
+    private TileArrays() {}
 
     /** Whether an array with this header is something {@link #read} accepts (used to pick an npz entry). */
     public static boolean isTileArray(Npy.Header h) {
@@ -79,7 +78,8 @@ public final class TileArrays {
     }
 
     /** Reads the data that follows an already parsed header; pickled values beyond the tile size limit are refused. */
-    public static TileArray read(InputStream in, String key, Npy.Header h, TileSink sink, Npz.Limits limits) throws IOException {
+    public static TileArray read(InputStream in, String key, Npy.Header h, TileSink sink, Npz.Limits limits)
+            throws IOException {
         String layout = layout(h);
         long[] s = h.shape();
         if (s[0] > Integer.MAX_VALUE - 8) {

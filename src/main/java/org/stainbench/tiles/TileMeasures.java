@@ -16,8 +16,13 @@ package org.stainbench.tiles;
  * tile when it is smaller).</li>
  * </ul>
  */
-public record TileMeasures(double laplacianVariance, double saturatedFraction, double whiteFraction,
-                           boolean informative, double tissueFraction, double tissueCenterFraction) {
+public record TileMeasures(
+        double laplacianVariance,
+        double saturatedFraction,
+        double whiteFraction,
+        boolean informative,
+        double tissueFraction,
+        double tissueCenterFraction) {
 
     public static final double MIN_LAPLACIAN_VARIANCE = 100;
     public static final double MIN_SATURATED_FRACTION = 0.10;
@@ -61,7 +66,8 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
 
     /** Whether the lab's filter keeps a tile with these values. */
     public static boolean passes(double laplacianVariance, double saturatedFraction, double whiteFraction) {
-        return laplacianVariance >= MIN_LAPLACIAN_VARIANCE && saturatedFraction >= MIN_SATURATED_FRACTION
+        return laplacianVariance >= MIN_LAPLACIAN_VARIANCE
+                && saturatedFraction >= MIN_SATURATED_FRACTION
                 && whiteFraction <= MAX_WHITE_FRACTION;
     }
 
@@ -110,8 +116,8 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
         double lap = laplacianVariance(grey, w, h);
         double sat = saturated / (double) n;
         double wf = white / (double) n;
-        return new TileMeasures(lap, sat, wf, passes(lap, sat, wf), tissue / (double) n,
-                tissueCenter / (double) (cw * ch));
+        return new TileMeasures(
+                lap, sat, wf, passes(lap, sat, wf), tissue / (double) n, tissueCenter / (double) (cw * ch));
     }
 
     /** Population variance of the 4-neighbour Laplacian with reflect-101 borders (OpenCV's default). */
@@ -126,7 +132,10 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
             for (int x : w == 1 ? new int[] {0} : new int[] {0, w - 1}) {
                 int left = reflect101(x - 1, w);
                 int right = reflect101(x + 1, w);
-                int v = (g[up + x] & 0xff) + (g[down + x] & 0xff) + (g[row + left] & 0xff) + (g[row + right] & 0xff)
+                int v = (g[up + x] & 0xff)
+                        + (g[down + x] & 0xff)
+                        + (g[row + left] & 0xff)
+                        + (g[row + right] & 0xff)
                         - 4 * (g[row + x] & 0xff);
                 sum += v;
                 sumSq += (long) v * v;
@@ -135,7 +144,10 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
             long s = 0;
             long sq = 0;
             for (int x = 1; x < w - 1; x++) {
-                int v = (g[up + x] & 0xff) + (g[down + x] & 0xff) + (g[row + x - 1] & 0xff) + (g[row + x + 1] & 0xff)
+                int v = (g[up + x] & 0xff)
+                        + (g[down + x] & 0xff)
+                        + (g[row + x - 1] & 0xff)
+                        + (g[row + x + 1] & 0xff)
                         - 4 * (g[row + x] & 0xff);
                 s += v;
                 sq += v * v;
@@ -145,7 +157,8 @@ public record TileMeasures(double laplacianVariance, double saturatedFraction, d
         }
         long n = (long) w * h;
         // exact in integers, then one rounding to double
-        java.math.BigInteger num = java.math.BigInteger.valueOf(n).multiply(java.math.BigInteger.valueOf(sumSq))
+        java.math.BigInteger num = java.math.BigInteger.valueOf(n)
+                .multiply(java.math.BigInteger.valueOf(sumSq))
                 .subtract(java.math.BigInteger.valueOf(sum).multiply(java.math.BigInteger.valueOf(sum)));
         return num.doubleValue() / ((double) n * n);
     }

@@ -5,8 +5,7 @@ package org.stainbench.tiles;
 public interface TileSink {
 
     /** Called once, before the first tile, with what the array's header says. */
-    default void begin(TileArrayHeader header) throws Exception {
-    }
+    default void begin(TileArrayHeader header) throws Exception {}
 
     /** Tile {@code index} (0-based row of the array). The tile's bytes may be reused after this returns. */
     void accept(int index, RgbTile tile) throws Exception;

@@ -33,8 +33,8 @@ final class ZipStream implements AutoCloseable {
     }
 
     /** A zip entry as its local header declares it; sizes are -1 when only a data descriptor has them. */
-    record Header(String name, int method, long size, long compressedSize, long crc, boolean descriptor, boolean zip64) {
-    }
+    record Header(
+            String name, int method, long size, long compressedSize, long crc, boolean descriptor, boolean zip64) {}
 
     /** The next entry, or null at the central directory. The previous entry is skipped if not fully read. */
     Entry next() throws IOException {
@@ -90,8 +90,14 @@ final class ZipStream implements AutoCloseable {
             throw new java.util.zip.ZipException("a stored entry without its size cannot be streamed");
         }
         String n = new String(name, (flags & 0x800) != 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Header h = new Header(n, method, descriptor && method == 8 && size == 0 ? -1 : size,
-                descriptor && method == 8 && csize == 0 ? -1 : csize, crc, descriptor, zip64);
+        Header h = new Header(
+                n,
+                method,
+                descriptor && method == 8 && size == 0 ? -1 : size,
+                descriptor && method == 8 && csize == 0 ? -1 : csize,
+                crc,
+                descriptor,
+                zip64);
         current = new Entry(h);
         return current;
     }
@@ -197,11 +203,12 @@ final class ZipStream implements AutoCloseable {
                 }
             }
             if (expectSize >= 0 && produced != expectSize) {
-                throw new java.util.zip.ZipException("invalid entry size of '" + header.name() + "' (expected " + expectSize
-                        + " but got " + produced + " bytes)");
+                throw new java.util.zip.ZipException("invalid entry size of '" + header.name() + "' (expected "
+                        + expectSize + " but got " + produced + " bytes)");
             }
             if (crc.getValue() != expectCrc) {
-                throw new java.util.zip.ZipException("CRC mismatch in entry '" + header.name() + "': the archive is damaged");
+                throw new java.util.zip.ZipException(
+                        "CRC mismatch in entry '" + header.name() + "': the archive is damaged");
             }
         }
 

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 import org.stainbench.catalog.Archive;
@@ -35,6 +34,7 @@ class ColourMapJob implements JobHandler {
     static final String TYPE = "train-colour-map";
     /** Tissue tiles sampled per side, pixels kept per tile. */
     static final int MAX_TILES = 48;
+
     static final int PIXELS_PER_TILE = 4096;
     static final double MIN_TISSUE = 0.6;
 
@@ -45,8 +45,13 @@ class ColourMapJob implements JobHandler {
     private final Checkpoints checkpoints;
     private final java.time.Clock clock;
 
-    ColourMapJob(TrackingStore store, MlflowArtifacts artifacts, @Lazy Catalog catalog, CatalogTiles tiles,
-            @Lazy Checkpoints checkpoints, java.time.Clock clock) {
+    ColourMapJob(
+            TrackingStore store,
+            MlflowArtifacts artifacts,
+            @Lazy Catalog catalog,
+            CatalogTiles tiles,
+            @Lazy Checkpoints checkpoints,
+            java.time.Clock clock) {
         this.clock = clock;
         this.store = store;
         this.artifacts = artifacts;
@@ -78,14 +83,18 @@ class ColourMapJob implements JobHandler {
         Dataset target = catalog.requireReal(Long.parseLong(p.get("target")), "the real IHC target");
         String side = p.getOrDefault("split", "all");
         long seed = Long.parseLong(p.getOrDefault("seed", "0"));
-        var config = new ColourMapTrainer.Config(Integer.parseInt(p.get("epochs")), Integer.parseInt(p.get("steps")),
-                Integer.parseInt(p.get("batch")), Integer.parseInt(p.get("projections")),
-                Double.parseDouble(p.get("lr")), seed);
+        var config = new ColourMapTrainer.Config(
+                Integer.parseInt(p.get("epochs")),
+                Integer.parseInt(p.get("steps")),
+                Integer.parseInt(p.get("batch")),
+                Integer.parseInt(p.get("projections")),
+                Double.parseDouble(p.get("lr")),
+                seed);
         SplittableRandom sampling = new SplittableRandom(seed ^ 0x5DEECE66DL);
         double[] sourcePixels = pixels(source, side, sampling, true, context);
         double[] targetPixels = pixels(target, "all", sampling, false, context);
-        context.log(String.format("sampled %d source and %d target pixels", sourcePixels.length / 3,
-                targetPixels.length / 3));
+        context.log(String.format(
+                "sampled %d source and %d target pixels", sourcePixels.length / 3, targetPixels.length / 3));
         long total = (long) config.epochs() * config.stepsPerEpoch();
         Long applyTo = p.containsKey("applyTo") ? Long.parseLong(p.get("applyTo")) : null;
         String by = p.getOrDefault("by", "system");
@@ -114,15 +123,21 @@ class ColourMapJob implements JobHandler {
             public void epochEnd(int epoch, ColourMap model, double meanLoss) {
                 flush();
                 // epoch_loss by epoch; "epoch" at the step where it ended (the run page draws epoch markers from it)
-                store.logBatch(run.uuid(), List.of(new Tracking.Metric("epoch_loss", meanLoss, clock.millis(), epoch),
-                        new Tracking.Metric("epoch", epoch, clock.millis(), step)), Map.of(), Map.of());
+                store.logBatch(
+                        run.uuid(),
+                        List.of(
+                                new Tracking.Metric("epoch_loss", meanLoss, clock.millis(), epoch),
+                                new Tracking.Metric("epoch", epoch, clock.millis(), step)),
+                        Map.of(),
+                        Map.of());
                 String file = "checkpoints/" + source.name() + "_" + stain + "_colourmap_" + epoch + ".txt";
                 try {
                     artifacts.write(run, file, (model.toText() + "\n").getBytes(StandardCharsets.UTF_8));
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                Checkpoint c = checkpoints.registerColourMapEpoch(run.uuid(), run.name(), epoch, model, source.id(), by);
+                Checkpoint c =
+                        checkpoints.registerColourMapEpoch(run.uuid(), run.name(), epoch, model, source.id(), by);
                 context.log(String.format("epoch %d: mean loss %.6g, checkpoint '%s'", epoch, meanLoss, c.name()));
                 if (applyTo != null) {
                     try {
@@ -145,10 +160,12 @@ class ColourMapJob implements JobHandler {
      * given split side, spread evenly over the archives; optical densities for the source, 0–1 colours for
      * the target.
      */
-    private double[] pixels(Dataset d, String side, SplittableRandom random, boolean opticalDensity,
-            JobContext context) {
-        List<Archive> archives = catalog.archives(d.id()).stream().filter(a -> a.status() == ArchiveStatus.READY)
-                .filter(a -> side.equals("all") || side.equals(a.splitSide())).toList();
+    private double[] pixels(
+            Dataset d, String side, SplittableRandom random, boolean opticalDensity, JobContext context) {
+        List<Archive> archives = catalog.archives(d.id()).stream()
+                .filter(a -> a.status() == ArchiveStatus.READY)
+                .filter(a -> side.equals("all") || side.equals(a.splitSide()))
+                .toList();
         if (archives.isEmpty()) {
             throw new IllegalArgumentException("Dataset '" + d.name() + "' has no ingested archives"
                     + (side.equals("all") ? "" : " on the " + side + " side") + ".");
@@ -157,9 +174,14 @@ class ColourMapJob implements JobHandler {
         List<double[]> chunks = new ArrayList<>();
         for (Archive a : archives) {
             // tissue tiles (≥ 60 %) first; an archive without any lends its most tissue-rich tiles (≥ 10 %)
-            List<TileInfo> ranked = tiles.tiles(a.id()).stream().filter(t -> t.tissueFraction() >= 0.1)
-                    .sorted(java.util.Comparator.comparingDouble(TileInfo::tissueFraction).reversed()).toList();
-            List<TileInfo> tissue = ranked.stream().filter(t -> t.tissueFraction() >= MIN_TISSUE).toList();
+            List<TileInfo> ranked = tiles.tiles(a.id()).stream()
+                    .filter(t -> t.tissueFraction() >= 0.1)
+                    .sorted(java.util.Comparator.comparingDouble(TileInfo::tissueFraction)
+                            .reversed())
+                    .toList();
+            List<TileInfo> tissue = ranked.stream()
+                    .filter(t -> t.tissueFraction() >= MIN_TISSUE)
+                    .toList();
             List<TileInfo> pool = tissue.isEmpty() ? ranked : tissue;
             int take = Math.min(perArchive, pool.size());
             for (int k = 0; k < take; k++) {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -39,8 +38,18 @@ class CpuTrainingController {
         this.events = events;
     }
 
-    record Form(String experiment, String runName, Long sourceDatasetId, Long targetDatasetId, String split,
-            Integer epochs, Integer steps, Integer batch, Integer projections, Double learningRate, Long seed,
+    record Form(
+            String experiment,
+            String runName,
+            Long sourceDatasetId,
+            Long targetDatasetId,
+            String split,
+            Integer epochs,
+            Integer steps,
+            Integer batch,
+            Integer projections,
+            Double learningRate,
+            Long seed,
             Long applyToDatasetId) {
 
         static Form defaults() {
@@ -61,8 +70,12 @@ class CpuTrainingController {
             }
             LoraForm.tooLong(p, "The experiment name", experiment, Runs.MAX_EXPERIMENT_NAME);
             LoraForm.tooLong(p, "The run name", runName, Runs.MAX_RUN_NAME);
-            Dataset s = sourceDatasetId == null ? null : catalog.dataset(sourceDatasetId).orElse(null);
-            Dataset t = targetDatasetId == null ? null : catalog.dataset(targetDatasetId).orElse(null);
+            Dataset s = sourceDatasetId == null
+                    ? null
+                    : catalog.dataset(sourceDatasetId).orElse(null);
+            Dataset t = targetDatasetId == null
+                    ? null
+                    : catalog.dataset(targetDatasetId).orElse(null);
             if (s == null || s.stain() != Stain.HE) {
                 p.add("Choose the H&E dataset to learn from.");
             }
@@ -121,9 +134,13 @@ class CpuTrainingController {
         Dataset source = catalog.dataset(form.sourceDatasetId()).orElseThrow();
         Dataset target = catalog.dataset(form.targetDatasetId()).orElseThrow();
         long experimentId = runs.experimentNamed(form.experiment().trim());
-        String name = form.runName() == null || form.runName().isBlank() ? "colour-map-seed" + form.seed()
+        String name = form.runName() == null || form.runName().isBlank()
+                ? "colour-map-seed" + form.seed()
                 : form.runName().trim();
-        Tracking.RunInfo run = runs.createRun(experimentId, me.getName(), name,
+        Tracking.RunInfo run = runs.createRun(
+                experimentId,
+                me.getName(),
+                name,
                 Map.of("stainbench.kind", "colour-map", "stainbench.dataset_id", String.valueOf(source.id())));
         Map<String, String> params = new LinkedHashMap<>();
         params.put("method", "colour map (OD-space linear), Adam on sliced Wasserstein-2");
@@ -134,7 +151,11 @@ class CpuTrainingController {
         params.put("steps_per_epoch", String.valueOf(form.steps()));
         params.put("pixels_per_step", String.valueOf(form.batch()));
         params.put("projections", String.valueOf(form.projections()));
-        params.put("lr", java.math.BigDecimal.valueOf(form.learningRate()).stripTrailingZeros().toPlainString());
+        params.put(
+                "lr",
+                java.math.BigDecimal.valueOf(form.learningRate())
+                        .stripTrailingZeros()
+                        .toPlainString());
         params.put("seed", String.valueOf(form.seed()));
         runs.log(run, params, Map.of());
         Map<String, String> job = new LinkedHashMap<>();
@@ -152,11 +173,16 @@ class CpuTrainingController {
         if (form.applyToDatasetId() != null) {
             job.put("applyTo", String.valueOf(form.applyToDatasetId()));
         }
-        long jobId = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + name + " on " + source.name(),
-                job, me.getName()));
+        long jobId = jobs.submit(JobRequest.embedded(
+                ColourMapJob.TYPE, "Colour map " + name + " on " + source.name(), job, me.getName()));
         runs.log(run, Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
-        events.publishEvent(Activity.of(me.getName(), "launched", ActivitySubject.RUN, run.uuid(),
-                "Launched CPU colour-map training '" + name + "' (job #" + jobId + ")", "/runs/" + run.uuid()));
+        events.publishEvent(Activity.of(
+                me.getName(),
+                "launched",
+                ActivitySubject.RUN,
+                run.uuid(),
+                "Launched CPU colour-map training '" + name + "' (job #" + jobId + ")",
+                "/runs/" + run.uuid()));
         flash.addFlashAttribute("message", "Training '" + name + "' queued as job #" + jobId + ".");
         return "redirect:/runs/" + run.uuid();
     }

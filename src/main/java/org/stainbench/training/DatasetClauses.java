@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,8 +23,7 @@ class DatasetClauses {
     private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'");
 
     /** The filter without its dataset clauses, and the runs those allow (null: no dataset clause). */
-    record Split(String rest, Set<String> allowedRuns) {
-    }
+    record Split(String rest, Set<String> allowedRuns) {}
 
     private final RunInputStore inputs;
 
@@ -46,8 +44,8 @@ class DatasetClauses {
             }
             Matcher m = CLAUSE.matcher(part);
             if (!m.matches()) {
-                throw MlflowException.invalid("Invalid dataset clause '" + part.trim() + "'; use e.g. datasets.name = 'x'"
-                        + " or datasets.context IN ('training', 'eval').");
+                throw MlflowException.invalid("Invalid dataset clause '" + part.trim()
+                        + "'; use e.g. datasets.name = 'x'" + " or datasets.context IN ('training', 'eval').");
             }
             String field = m.group(1).replaceAll("^[`\"]|[`\"]$", "");
             String op = m.group(2).toUpperCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");

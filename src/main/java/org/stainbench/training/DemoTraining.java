@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -47,8 +46,13 @@ class DemoTraining {
     private final boolean enabled;
     private final Checkpoints checkpoints;
 
-    DemoTraining(Catalog catalog, TrackingStore store, JobQueue jobs, EpochEvaluations epochEvaluations,
-            EpochSection section, @org.springframework.context.annotation.Lazy Extractors extractors,
+    DemoTraining(
+            Catalog catalog,
+            TrackingStore store,
+            JobQueue jobs,
+            EpochEvaluations epochEvaluations,
+            EpochSection section,
+            @org.springframework.context.annotation.Lazy Extractors extractors,
             @org.springframework.beans.factory.annotation.Value("${stainbench.demo.training:true}") boolean enabled,
             Checkpoints checkpoints) {
         this.checkpoints = checkpoints;
@@ -74,20 +78,31 @@ class DemoTraining {
         Optional<Tracking.RunInfo> run = store.run(e.params().get("run")).filter(r -> RUN.equals(r.name()));
         Optional<Dataset> he = named(DemoDatasets.HE);
         Optional<Dataset> ck7 = named(DemoDatasets.CK7);
-        if (run.isEmpty() || he.isEmpty() || ck7.isEmpty() || !epochEvaluations.ofRun(run.get().uuid()).isEmpty()) {
+        if (run.isEmpty()
+                || he.isEmpty()
+                || ck7.isEmpty()
+                || !epochEvaluations.ofRun(run.get().uuid()).isEmpty()) {
             return;
         }
         try {
             Tracking.Run full = store.full(run.get());
             var extractor = extractors.demo("demo");
             var epochs = epochEvaluations.epochCheckpoints(run.get().uuid());
-            EpochSection.Form f = section.defaults(full, epochs, List.of(he.get()), List.of(ck7.get()), List.of(extractor));
+            EpochSection.Form f =
+                    section.defaults(full, epochs, List.of(he.get()), List.of(ck7.get()), List.of(extractor));
             // three seeds instead of the form's five: the demo should finish quickly; the lab's tile rule chosen
             // explicitly (with the patient bootstrap of new evaluations), so the demo's page shows both kinds of value:
             // seed-invariant ones (FID, stain distances: the same tiles for every seed) and bootstrap intervals
             EpochSection.Form demo = f.withSeeds("0-2").withTileRule("first");
-            epochEvaluations.request(run.get().uuid(), demo.epochs(), he.get().id(), ck7.get().id(), extractor.id(),
-                    section.protocol(demo), null, "demo");
+            epochEvaluations.request(
+                    run.get().uuid(),
+                    demo.epochs(),
+                    he.get().id(),
+                    ck7.get().id(),
+                    extractor.id(),
+                    section.protocol(demo),
+                    null,
+                    "demo");
             log.info("Demo run's epochs {} queued for evaluation", f.epochs());
         } catch (IllegalArgumentException ex) {
             log.warn("The demo run's epochs were not evaluated: {}", ex.getMessage());
@@ -101,13 +116,16 @@ class DemoTraining {
      */
     private void applyEpochsToRealTissue() {
         Optional<Dataset> real = named(DemoDatasets.REAL_HE).filter(this::allReady);
-        Optional<Tracking.RunInfo> run = store.experimentByName(EXPERIMENT).flatMap(x -> store.activeRuns(x.id()).stream()
-                .filter(r -> RUN.equals(r.name())).findFirst());
+        Optional<Tracking.RunInfo> run = store.experimentByName(EXPERIMENT)
+                .flatMap(x -> store.activeRuns(x.id()).stream()
+                        .filter(r -> RUN.equals(r.name()))
+                        .findFirst());
         if (!enabled || real.isEmpty() || run.isEmpty()) {
             return;
         }
         for (var c : epochEvaluations.epochCheckpoints(run.get().uuid()).values()) {
-            if (checkpoints.sets(c.id()).stream().anyMatch(g -> g.sourceDatasetId() == real.get().id())) {
+            if (checkpoints.sets(c.id()).stream()
+                    .anyMatch(g -> g.sourceDatasetId() == real.get().id())) {
                 continue;
             }
             try {
@@ -125,13 +143,26 @@ class DemoTraining {
         }
         Optional<Dataset> he = named(DemoDatasets.HE);
         Optional<Dataset> ck7 = named(DemoDatasets.CK7);
-        if (!enabled || he.isEmpty() || ck7.isEmpty() || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
-                || !allReady(he.get()) || !allReady(ck7.get()) || store.experimentByName(EXPERIMENT).isPresent()) {
+        if (!enabled
+                || he.isEmpty()
+                || ck7.isEmpty()
+                || (e.datasetId() != he.get().id() && e.datasetId() != ck7.get().id())
+                || !allReady(he.get())
+                || !allReady(ck7.get())
+                || store.experimentByName(EXPERIMENT).isPresent()) {
             return;
         }
         long experiment = store.createExperiment(EXPERIMENT, null, Map.of());
-        Tracking.RunInfo run = store.createRun(experiment, "demo", null, RUN,
-                Map.of("stainbench.kind", "colour-map", "stainbench.dataset_id", String.valueOf(he.get().id())));
+        Tracking.RunInfo run = store.createRun(
+                experiment,
+                "demo",
+                null,
+                RUN,
+                Map.of(
+                        "stainbench.kind",
+                        "colour-map",
+                        "stainbench.dataset_id",
+                        String.valueOf(he.get().id())));
         Map<String, String> params = new LinkedHashMap<>();
         params.put("method", "colour map (OD-space linear), Adam on sliced Wasserstein-2");
         params.put("source_dataset", DemoDatasets.HE);
@@ -144,13 +175,32 @@ class DemoTraining {
         params.put("lr", "0.03");
         params.put("seed", "0");
         store.logBatch(run.uuid(), List.of(), params, Map.of());
-        Map<String, String> job = Map.of("run", run.uuid(), "source", String.valueOf(he.get().id()), "target",
-                String.valueOf(ck7.get().id()), "split", "all", "epochs", Integer.toString(EPOCHS), "steps", "20", "batch", "1024",
-                "projections", "16", "lr", "0.03", "seed", "0");
+        Map<String, String> job = Map.of(
+                "run",
+                run.uuid(),
+                "source",
+                String.valueOf(he.get().id()),
+                "target",
+                String.valueOf(ck7.get().id()),
+                "split",
+                "all",
+                "epochs",
+                Integer.toString(EPOCHS),
+                "steps",
+                "20",
+                "batch",
+                "1024",
+                "projections",
+                "16",
+                "lr",
+                "0.03",
+                "seed",
+                "0");
         Map<String, String> withApply = new LinkedHashMap<>(job);
         withApply.put("applyTo", String.valueOf(he.get().id()));
         withApply.put("by", "demo");
-        long id = jobs.submit(JobRequest.embedded(ColourMapJob.TYPE, "Colour map " + RUN + " on " + DemoDatasets.HE, withApply, "demo"));
+        long id = jobs.submit(JobRequest.embedded(
+                ColourMapJob.TYPE, "Colour map " + RUN + " on " + DemoDatasets.HE, withApply, "demo"));
         store.logBatch(run.uuid(), List.of(), Map.of(), Map.of("stainbench.job_id", String.valueOf(id)));
         log.info("Demo colour-map training queued as job {}", id);
     }

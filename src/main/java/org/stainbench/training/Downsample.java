@@ -15,8 +15,7 @@ final class Downsample {
     /** The widest chart asked for, in pixels (buckets): at most {@code 2 × MAX_WIDTH} points per curve. */
     static final int MAX_WIDTH = 1000;
 
-    private Downsample() {
-    }
+    private Downsample() {}
 
     /** A curve as parallel arrays, in step order; {@code values} NaN for a logged NaN. */
     record Series(long[] steps, double[] values) {

@@ -1,7 +1,6 @@
 package org.stainbench.training;
 
 import java.security.Principal;
-
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,15 +28,26 @@ class EpochEvaluationController {
     }
 
     @PostMapping("/runs/{uuid}/evaluate-epochs")
-    String request(@PathVariable String uuid, @ModelAttribute EpochSection.Form form, Principal me,
-            RedirectAttributes flash) {
+    String request(
+            @PathVariable String uuid, @ModelAttribute EpochSection.Form form, Principal me, RedirectAttributes flash) {
         runs.run(uuid).orElseThrow(RunsController.NotFound::new);
         try {
-            EpochEvaluations.Request r = requests.request(uuid, form.epochs(), form.sourceDatasetId(),
-                    form.realDatasetId(), form.extractorId(), section.protocol(form), form.name(), me.getName());
-            flash.addFlashAttribute("message", "Evaluation of epoch" + (r.epochs().size() == 1 ? " " : "s ")
-                    + r.epochsText() + " requested: " + (r.state().equals(EpochEvaluations.LAUNCHED)
-                    ? "the evaluation is queued." : "it starts once every generated set is ready."));
+            EpochEvaluations.Request r = requests.request(
+                    uuid,
+                    form.epochs(),
+                    form.sourceDatasetId(),
+                    form.realDatasetId(),
+                    form.extractorId(),
+                    section.protocol(form),
+                    form.name(),
+                    me.getName());
+            flash.addFlashAttribute(
+                    "message",
+                    "Evaluation of epoch" + (r.epochs().size() == 1 ? " " : "s ")
+                            + r.epochsText() + " requested: "
+                            + (r.state().equals(EpochEvaluations.LAUNCHED)
+                                    ? "the evaluation is queued."
+                                    : "it starts once every generated set is ready."));
         } catch (IllegalArgumentException e) {
             flash.addFlashAttribute("error", e.getMessage());
             flash.addFlashAttribute("epochForm", form);
@@ -47,12 +57,17 @@ class EpochEvaluationController {
 
     /** The live part (requests and chart): a fragment for htmx polling, the whole run page without it. */
     @GetMapping("/runs/{uuid}/by-epoch")
-    String live(@PathVariable String uuid, @RequestHeader(value = "HX-Request", required = false) String hx,
-            Model model, org.springframework.security.core.Authentication auth) throws java.io.IOException {
+    String live(
+            @PathVariable String uuid,
+            @RequestHeader(value = "HX-Request", required = false) String hx,
+            Model model,
+            org.springframework.security.core.Authentication auth)
+            throws java.io.IOException {
         if (hx == null) {
             return page.fill(uuid, model, auth);
         }
-        Tracking.RunInfo info = runs.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted"))
+        Tracking.RunInfo info = runs.run(uuid)
+                .filter(r -> !r.lifecycleStage().equals("deleted"))
                 .orElseThrow(RunsController.NotFound::new);
         Tracking.Run run = runs.full(info);
         model.addAttribute("run", run);

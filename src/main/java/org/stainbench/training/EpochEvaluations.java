@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -54,11 +53,22 @@ class EpochEvaluations {
     static final String LAUNCHED = "LAUNCHED";
     static final String FAILED = "FAILED";
 
-
     /** One request as stored. */
-    record Request(long id, String runUuid, String name, List<Integer> epochs, List<Long> setIds,
-            long sourceDatasetId, long realDatasetId, long extractorId, String protocol, String state, String message,
-            Long evaluationId, String createdBy, java.time.Instant createdAt) {
+    record Request(
+            long id,
+            String runUuid,
+            String name,
+            List<Integer> epochs,
+            List<Long> setIds,
+            long sourceDatasetId,
+            long realDatasetId,
+            long extractorId,
+            String protocol,
+            String state,
+            String message,
+            Long evaluationId,
+            String createdBy,
+            java.time.Instant createdAt) {
 
         boolean active() {
             return WAITING.equals(state) || LAUNCHING.equals(state);
@@ -70,8 +80,7 @@ class EpochEvaluations {
     }
 
     /** Where a request stands, for the run page. */
-    record Status(Request request, int setsReady, Optional<Evaluation> evaluation, String epochs) {
-    }
+    record Status(Request request, int setsReady, Optional<Evaluation> evaluation, String epochs) {}
 
     private final JdbcClient jdbc;
     private final TrackingStore runs;
@@ -81,8 +90,14 @@ class EpochEvaluations {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    EpochEvaluations(JdbcClient jdbc, TrackingStore runs, @Lazy Catalog catalog, @Lazy Checkpoints checkpoints,
-            @Lazy Evaluations evaluations, ApplicationEventPublisher events, Clock clock) {
+    EpochEvaluations(
+            JdbcClient jdbc,
+            TrackingStore runs,
+            @Lazy Catalog catalog,
+            @Lazy Checkpoints checkpoints,
+            @Lazy Evaluations evaluations,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.jdbc = jdbc;
         this.runs = runs;
         this.catalog = catalog;
@@ -107,8 +122,15 @@ class EpochEvaluations {
      * Checks everything that can be checked now, queues generation for epochs without a set on the source dataset,
      * and records the request; nothing is queued or recorded when a check fails.
      */
-    Request request(String runUuid, List<Integer> epochs, Long sourceDatasetId, Long realDatasetId, Long extractorId,
-            Protocol protocol, String name, String by) {
+    Request request(
+            String runUuid,
+            List<Integer> epochs,
+            Long sourceDatasetId,
+            Long realDatasetId,
+            Long extractorId,
+            Protocol protocol,
+            String name,
+            String by) {
         Tracking.RunInfo run = runs.run(runUuid)
                 .orElseThrow(() -> new IllegalArgumentException("No training run with id " + runUuid + "."));
         Map<Integer, Checkpoint> byEpoch = epochCheckpoints(runUuid);
@@ -122,8 +144,8 @@ class EpochEvaluations {
         for (int e : chosen) {
             if (!byEpoch.containsKey(e)) {
                 throw new IllegalArgumentException("Epoch " + e + " has no checkpoint in run '" + run.name()
-                        + "' (epochs with checkpoints: " + byEpoch.keySet().stream().map(String::valueOf)
-                        .collect(Collectors.joining(", ")) + ").");
+                        + "' (epochs with checkpoints: "
+                        + byEpoch.keySet().stream().map(String::valueOf).collect(Collectors.joining(", ")) + ").");
             }
         }
         if (sourceDatasetId == null) {
@@ -132,8 +154,8 @@ class EpochEvaluations {
         Dataset source = catalog.dataset(sourceDatasetId)
                 .orElseThrow(() -> new IllegalArgumentException("No dataset with id " + sourceDatasetId + "."));
         if (source.stain() != Stain.HE) {
-            throw new IllegalArgumentException("Generate on an H&E dataset; '" + source.name() + "' is "
-                    + source.stainText() + ".");
+            throw new IllegalArgumentException(
+                    "Generate on an H&E dataset; '" + source.name() + "' is " + source.stainText() + ".");
         }
         if (protocol == null) {
             throw new IllegalArgumentException("Give the evaluation protocol.");
@@ -152,7 +174,8 @@ class EpochEvaluations {
         for (int e : chosen) {
             Checkpoint c = byEpoch.get(e);
             Optional<GeneratedSet> set = checkpoints.sets(c.id()).stream()
-                    .filter(s -> s.sourceDatasetId() == source.id()).findFirst();
+                    .filter(s -> s.sourceDatasetId() == source.id())
+                    .findFirst();
             if (set.isPresent()) {
                 if (set.get().status() == GeneratedSetStatus.FAILED) {
                     throw new IllegalArgumentException("Generation of epoch " + e + " ('" + c.name() + "') on '"
@@ -177,29 +200,56 @@ class EpochEvaluations {
         jdbc.sql("insert into epoch_evaluation (run_uuid, name, epochs, set_ids, source_dataset_id, real_dataset_id, "
                         + "extractor_id, protocol, state, created_by, created_at, updated_at) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(runUuid, n, join(chosen), join(setIds), source.id(), real.id(), extractorId, protocol.text(),
-                        WAITING, by, now, now)
+                .params(
+                        runUuid,
+                        n,
+                        join(chosen),
+                        join(setIds),
+                        source.id(),
+                        real.id(),
+                        extractorId,
+                        protocol.text(),
+                        WAITING,
+                        by,
+                        now,
+                        now)
                 .update(keys, "id");
         long id = keys.getKey().longValue();
-        events.publishEvent(Activity.of(by, "launched", ActivitySubject.RUN, runUuid, "Requested evaluation of epoch"
-                + (chosen.size() == 1 ? " " : "s ") + range(chosen) + " of '" + run.name() + "' against '"
-                + real.name() + "'", "/runs/" + runUuid));
+        events.publishEvent(Activity.of(
+                by,
+                "launched",
+                ActivitySubject.RUN,
+                runUuid,
+                "Requested evaluation of epoch"
+                        + (chosen.size() == 1 ? " " : "s ") + range(chosen) + " of '" + run.name() + "' against '"
+                        + real.name() + "'",
+                "/runs/" + runUuid));
         advance();
         return find(id).orElseThrow();
     }
 
     Optional<Request> find(long id) {
-        return jdbc.sql("select * from epoch_evaluation where id = ?").param(id).query(EpochEvaluations::row).optional();
+        return jdbc.sql("select * from epoch_evaluation where id = ?")
+                .param(id)
+                .query(EpochEvaluations::row)
+                .optional();
     }
 
     List<Request> ofRun(String runUuid) {
-        return jdbc.sql("select * from epoch_evaluation where run_uuid = ? order by id desc").param(runUuid)
-                .query(EpochEvaluations::row).list();
+        return jdbc.sql("select * from epoch_evaluation where run_uuid = ? order by id desc")
+                .param(runUuid)
+                .query(EpochEvaluations::row)
+                .list();
     }
 
     List<Status> statusOfRun(String runUuid) {
-        return ofRun(runUuid).stream().map(r -> new Status(r, (int) r.setIds().stream().filter(this::ready).count(),
-                r.evaluationId() == null ? Optional.empty() : evaluations.find(r.evaluationId()), r.epochsText())).toList();
+        return ofRun(runUuid).stream()
+                .map(r -> new Status(
+                        r,
+                        (int) r.setIds().stream().filter(this::ready).count(),
+                        r.evaluationId() == null ? Optional.empty() : evaluations.find(r.evaluationId()),
+                        r.epochsText()))
+                .toList();
     }
 
     @EventListener
@@ -223,9 +273,12 @@ class EpochEvaluations {
     /** Launches every waiting request whose sets are all ready; fails those with a failed set. */
     void advance() {
         jdbc.sql("update epoch_evaluation set state = ? where state = ? and evaluation_id is null and updated_at < ?")
-                .params(WAITING, LAUNCHING, Timestamp.from(clock.instant().minus(STALE_LAUNCH))).update();
-        List<Request> waiting = jdbc.sql("select * from epoch_evaluation where state = ? order by id").param(WAITING)
-                .query(EpochEvaluations::row).list();
+                .params(WAITING, LAUNCHING, Timestamp.from(clock.instant().minus(STALE_LAUNCH)))
+                .update();
+        List<Request> waiting = jdbc.sql("select * from epoch_evaluation where state = ? order by id")
+                .param(WAITING)
+                .query(EpochEvaluations::row)
+                .list();
         for (Request r : waiting) {
             try {
                 advance(r);
@@ -255,15 +308,23 @@ class EpochEvaluations {
             return;
         }
         int claimed = jdbc.sql("update epoch_evaluation set state = ?, updated_at = ? where id = ? and state = ?")
-                .params(LAUNCHING, Timestamp.from(clock.instant()), r.id(), WAITING).update();
+                .params(LAUNCHING, Timestamp.from(clock.instant()), r.id(), WAITING)
+                .update();
         if (claimed == 0) {
             return;
         }
         try {
-            Evaluation ev = evaluations.create(r.name(), r.realDatasetId(), r.setIds(), r.extractorId(),
-                    Protocol.parse(r.protocol()), r.createdBy());
-            jdbc.sql("update epoch_evaluation set state = ?, evaluation_id = ?, message = null, updated_at = ? where id = ?")
-                    .params(LAUNCHED, ev.id(), Timestamp.from(clock.instant()), r.id()).update();
+            Evaluation ev = evaluations.create(
+                    r.name(),
+                    r.realDatasetId(),
+                    r.setIds(),
+                    r.extractorId(),
+                    Protocol.parse(r.protocol()),
+                    r.createdBy());
+            jdbc.sql(
+                            "update epoch_evaluation set state = ?, evaluation_id = ?, message = null, updated_at = ? where id = ?")
+                    .params(LAUNCHED, ev.id(), Timestamp.from(clock.instant()), r.id())
+                    .update();
         } catch (IllegalArgumentException ex) {
             fail(r, ex.getMessage());
         }
@@ -281,7 +342,8 @@ class EpochEvaluations {
     private void fail(Request r, String message) {
         String m = message == null ? "failed" : message.length() > 3900 ? message.substring(0, 3900) : message;
         jdbc.sql("update epoch_evaluation set state = ?, message = ?, updated_at = ? where id = ? and state in (?, ?)")
-                .params(FAILED, m, Timestamp.from(clock.instant()), r.id(), WAITING, LAUNCHING).update();
+                .params(FAILED, m, Timestamp.from(clock.instant()), r.id(), WAITING, LAUNCHING)
+                .update();
     }
 
     /** "1–3" for consecutive epochs, "1, 3, 5" otherwise. */
@@ -290,7 +352,8 @@ class EpochEvaluations {
         for (int i = 1; i < sorted.size() && consecutive; i++) {
             consecutive = sorted.get(i) == sorted.get(i - 1) + 1;
         }
-        return consecutive ? sorted.get(0) + "–" + sorted.get(sorted.size() - 1)
+        return consecutive
+                ? sorted.get(0) + "–" + sorted.get(sorted.size() - 1)
                 : sorted.stream().map(String::valueOf).collect(Collectors.joining(", "));
     }
 
@@ -299,15 +362,26 @@ class EpochEvaluations {
     }
 
     private static <T> List<T> split(String s, java.util.function.Function<String, T> f) {
-        return s == null || s.isBlank() ? List.of() : Arrays.stream(s.split(",")).map(String::trim).map(f).toList();
+        return s == null || s.isBlank()
+                ? List.of()
+                : Arrays.stream(s.split(",")).map(String::trim).map(f).toList();
     }
 
     private static Request row(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
-        return new Request(rs.getLong("id"), rs.getString("run_uuid"), rs.getString("name"),
-                split(rs.getString("epochs"), Integer::valueOf), split(rs.getString("set_ids"), Long::valueOf),
-                rs.getLong("source_dataset_id"), rs.getLong("real_dataset_id"), rs.getLong("extractor_id"),
-                rs.getString("protocol"), rs.getString("state"), rs.getString("message"),
-                Columns.longOrNull(rs, "evaluation_id"), rs.getString("created_by"),
+        return new Request(
+                rs.getLong("id"),
+                rs.getString("run_uuid"),
+                rs.getString("name"),
+                split(rs.getString("epochs"), Integer::valueOf),
+                split(rs.getString("set_ids"), Long::valueOf),
+                rs.getLong("source_dataset_id"),
+                rs.getLong("real_dataset_id"),
+                rs.getLong("extractor_id"),
+                rs.getString("protocol"),
+                rs.getString("state"),
+                rs.getString("message"),
+                Columns.longOrNull(rs, "evaluation_id"),
+                rs.getString("created_by"),
                 rs.getTimestamp("created_at").toInstant());
     }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
@@ -39,7 +38,10 @@ class LoggedModelCheckpoints {
     private final TrackingStore store;
     private final Path root;
 
-    LoggedModelCheckpoints(@Lazy Checkpoints checkpoints, LoggedModelStore models, TrackingStore store,
+    LoggedModelCheckpoints(
+            @Lazy Checkpoints checkpoints,
+            LoggedModelStore models,
+            TrackingStore store,
             @Value("${stainbench.artifacts.root}") String artifactsRoot) {
         this.checkpoints = checkpoints;
         this.models = models;
@@ -50,12 +52,15 @@ class LoggedModelCheckpoints {
     /** Registers the checkpoint of a READY model and records its id with the model; empty when refused. */
     Optional<Checkpoint> register(LoggedModelStore.Model m, String by) {
         Optional<Tracking.RunInfo> run = Optional.ofNullable(m.sourceRunId()).flatMap(store::run);
-        Integer step = run.flatMap(r -> models.outputStep(m, r.id())).map(Long::intValue).orElse(null);
+        Integer step = run.flatMap(r -> models.outputStep(m, r.id()))
+                .map(Long::intValue)
+                .orElse(null);
         Map<String, String> params = new LinkedHashMap<>();
         run.map(store::full).ifPresent(r -> params.putAll(r.params()));
         params.putAll(m.params());
         String metrics = models.metrics(m, store).stream()
-                .map(x -> x.key() + "=" + (Double.isNaN(x.value()) ? "NaN" : String.format(Locale.ROOT, "%.6g", x.value())))
+                .map(x -> x.key() + "="
+                        + (Double.isNaN(x.value()) ? "NaN" : String.format(Locale.ROOT, "%.6g", x.value())))
                 .collect(Collectors.joining(", "));
         Path weights = weights(m).orElse(null);
         String sha = null;
@@ -69,12 +74,21 @@ class LoggedModelCheckpoints {
             }
         }
         String name = run.map(r -> r.name() + "-" + m.name()).orElse(m.name());
-        var request = new Checkpoints.LoggedModelCheckpoint(m.modelId(), name, m.sourceRunId(), step,
-                m.artifactLocation(), weights == null ? null : weights.getFileName().toString(),
-                weights == null ? null : weights.toString(), sha, size,
+        var request = new Checkpoints.LoggedModelCheckpoint(
+                m.modelId(),
+                name,
+                m.sourceRunId(),
+                step,
+                m.artifactLocation(),
+                weights == null ? null : weights.getFileName().toString(),
+                weights == null ? null : weights.toString(),
+                sha,
+                size,
                 first(params, "base_model", "base_model_name", "model_name_or_path"),
-                first(params, "embedding_flow", "flow"), integer(first(params, "lora_rank", "rank", "r")),
-                number(first(params, "lora_alpha", "alpha")), metrics);
+                first(params, "embedding_flow", "flow"),
+                integer(first(params, "lora_rank", "rank", "r")),
+                number(first(params, "lora_alpha", "alpha")),
+                metrics);
         try {
             Checkpoint c = checkpoints.registerLoggedModel(request, by);
             models.setCheckpoint(m, c.id());
@@ -87,8 +101,11 @@ class LoggedModelCheckpoints {
 
     /** The model's weights file in the artifact folder, if the artifacts are stored there. */
     Optional<Path> weights(LoggedModelStore.Model m) {
-        Path folder = root.resolve(Long.toString(m.experimentId())).resolve("models").resolve(m.modelId())
-                .resolve("artifacts").normalize();
+        Path folder = root.resolve(Long.toString(m.experimentId()))
+                .resolve("models")
+                .resolve(m.modelId())
+                .resolve("artifacts")
+                .normalize();
         if (!folder.startsWith(root) || !Files.isDirectory(folder)) {
             return Optional.empty();
         }
@@ -98,7 +115,9 @@ class LoggedModelCheckpoints {
         }
         try (Stream<Path> files = Files.walk(folder, 4)) {
             return files.filter(Files::isRegularFile)
-                    .filter(p -> WEIGHTS.stream().anyMatch(ext -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+                    .filter(p -> WEIGHTS.stream().anyMatch(ext -> p.getFileName()
+                            .toString()
+                            .toLowerCase(Locale.ROOT)
                             .endsWith(ext)))
                     .min(Comparator.comparing(Path::toString));
         } catch (IOException e) {

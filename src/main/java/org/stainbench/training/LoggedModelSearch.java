@@ -9,7 +9,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.stainbench.shell.LikePattern;
 
 /**
@@ -22,12 +21,10 @@ import org.stainbench.shell.LikePattern;
  */
 final class LoggedModelSearch {
 
-    private LoggedModelSearch() {
-    }
+    private LoggedModelSearch() {}
 
     /** A model with the metric values (latest per key) searches compare. */
-    record Row(LoggedModelStore.Model model, Map<String, Double> metrics) {
-    }
+    record Row(LoggedModelStore.Model model, Map<String, Double> metrics) {}
 
     private static final Pattern CLAUSE = Pattern.compile("(?is)\\s*(?:(attributes?|metrics|params|tags)\\.)?"
             + "(`[^`]+`|\"[^\"]+\"|[A-Za-z0-9_.\\-/ :]+?)\\s*(<=|>=|!=|=|<|>|NOT\\s+IN|IN|ILIKE|LIKE)\\s*"
@@ -94,12 +91,13 @@ final class LoggedModelSearch {
         if (entity.equals("attribute")) {
             entity = "attributes";
         }
-        Function<Row, Object> value = switch (entity) {
-            case "metrics" -> r -> r.metrics().get(key);
-            case "params" -> r -> r.model().params().get(key);
-            case "tags" -> r -> r.model().tags().get(key);
-            default -> attribute(key);
-        };
+        Function<Row, Object> value =
+                switch (entity) {
+                    case "metrics" -> r -> r.metrics().get(key);
+                    case "params" -> r -> r.model().params().get(key);
+                    case "tags" -> r -> r.model().tags().get(key);
+                    default -> attribute(key);
+                };
         boolean numeric = entity.equals("metrics") || isTimeAttribute(entity, key);
         if (numeric) {
             double number;
@@ -108,16 +106,17 @@ final class LoggedModelSearch {
             } catch (NumberFormatException e) {
                 throw MlflowException.invalid("'" + key + "' must be compared with a number in '" + whole + "'.");
             }
-            Predicate<Double> test = switch (op) {
-                case "<" -> v -> v < number;
-                case "<=" -> v -> v <= number;
-                case ">" -> v -> v > number;
-                case ">=" -> v -> v >= number;
-                case "=" -> v -> v == number;
-                case "!=" -> v -> v != number;
-                default -> throw MlflowException.invalid("Invalid comparator '" + op + "' for '" + key
-                        + "' in '" + whole + "'; numbers take < <= > >= = !=.");
-            };
+            Predicate<Double> test =
+                    switch (op) {
+                        case "<" -> v -> v < number;
+                        case "<=" -> v -> v <= number;
+                        case ">" -> v -> v > number;
+                        case ">=" -> v -> v >= number;
+                        case "=" -> v -> v == number;
+                        case "!=" -> v -> v != number;
+                        default -> throw MlflowException.invalid("Invalid comparator '" + op + "' for '" + key
+                                + "' in '" + whole + "'; numbers take < <= > >= = !=.");
+                    };
             return r -> value.apply(r) instanceof Number n && test.test(n.doubleValue());
         }
         if (op.contains("IN")) {
@@ -148,14 +147,20 @@ final class LoggedModelSearch {
                 }
                 yield r -> value.apply(r) instanceof String s && like.matches(s);
             }
-            default -> throw MlflowException.invalid("Invalid comparator '" + op + "' for '" + key + "' in '"
-                    + whole + "'; strings take = != LIKE ILIKE IN NOT IN.");
+            default -> throw MlflowException.invalid("Invalid comparator '" + op + "' for '" + key + "' in '" + whole
+                    + "'; strings take = != LIKE ILIKE IN NOT IN.");
         };
     }
 
     private static boolean isTimeAttribute(String entity, String key) {
-        return entity.equals("attributes") && List.of("creation_time", "creation_timestamp", "creation_timestamp_ms",
-                "last_updated_timestamp", "last_updated_timestamp_ms").contains(key.toLowerCase(Locale.ROOT));
+        return entity.equals("attributes")
+                && List.of(
+                                "creation_time",
+                                "creation_timestamp",
+                                "creation_timestamp_ms",
+                                "last_updated_timestamp",
+                                "last_updated_timestamp_ms")
+                        .contains(key.toLowerCase(Locale.ROOT));
     }
 
     private static Function<Row, Object> attribute(String key) {
@@ -165,16 +170,17 @@ final class LoggedModelSearch {
             case "model_type" -> r -> r.model().modelType();
             case "status" -> r -> r.model().status();
             case "source_run_id" -> r -> r.model().sourceRunId();
-            case "creation_time", "creation_timestamp", "creation_timestamp_ms" -> r -> r.model().creationTime();
-            case "last_updated_timestamp", "last_updated_timestamp_ms" -> r -> r.model().lastUpdateTime();
+            case "creation_time", "creation_timestamp", "creation_timestamp_ms" -> r ->
+                    r.model().creationTime();
+            case "last_updated_timestamp", "last_updated_timestamp_ms" -> r ->
+                    r.model().lastUpdateTime();
             default -> throw MlflowException.invalid("Invalid attribute '" + key + "'; logged models have name,"
                     + " model_id, model_type, status, source_run_id, creation_time and last_updated_timestamp.");
         };
     }
 
     /** One {@code order_by} entry: {@code {"field_name": "metrics.fid", "ascending": false}}. */
-    record Order(String field, boolean ascending) {
-    }
+    record Order(String field, boolean ascending) {}
 
     /** Ordered by the entries, then newest first and by id (MLflow's default), models without a value last. */
     static Comparator<Row> order(List<Order> orders) {
@@ -195,10 +201,12 @@ final class LoggedModelSearch {
                 value = attribute(f.replaceFirst("(?i)^attributes?\\.", ""));
             }
             Comparator<Object> values = LoggedModelSearch::compare;
-            Comparator<Row> c = Comparator.comparing(value, Comparator.nullsLast(o.ascending() ? values : values.reversed()));
+            Comparator<Row> c =
+                    Comparator.comparing(value, Comparator.nullsLast(o.ascending() ? values : values.reversed()));
             cmp = cmp == null ? c : cmp.thenComparing(c);
         }
-        Comparator<Row> tail = Comparator.comparingLong((Row r) -> r.model().creationTime()).reversed()
+        Comparator<Row> tail = Comparator.comparingLong((Row r) -> r.model().creationTime())
+                .reversed()
                 .thenComparing(r -> r.model().modelId());
         return cmp == null ? tail : cmp.thenComparing(tail);
     }
@@ -211,7 +219,8 @@ final class LoggedModelSearch {
     }
 
     private static String unquote(String key) {
-        if (key.length() >= 2 && (key.startsWith("`") && key.endsWith("`") || key.startsWith("\"") && key.endsWith("\""))) {
+        if (key.length() >= 2
+                && (key.startsWith("`") && key.endsWith("`") || key.startsWith("\"") && key.endsWith("\""))) {
             return key.substring(1, key.length() - 1);
         }
         return key;

@@ -1,12 +1,11 @@
 package org.stainbench.training;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -41,8 +40,8 @@ class LoraController {
     private final ApplicationEventPublisher events;
     private final NodeAvailability nodes;
 
-    LoraController(Catalog catalog, Runs runs, JobQueue jobs, ApplicationEventPublisher events,
-                   NodeAvailability nodes) {
+    LoraController(
+            Catalog catalog, Runs runs, JobQueue jobs, ApplicationEventPublisher events, NodeAvailability nodes) {
         this.nodes = nodes;
         this.catalog = catalog;
         this.runs = runs;
@@ -93,8 +92,10 @@ class LoraController {
             }
         }
         if (!"all".equals(form.split()) && !dataset.hasSplit()) {
-            return List.of(new FieldProblem("split", "Dataset '" + dataset.name() + "' has no train/test split yet: "
-                    + "split it on its page, or choose split side “all”."));
+            return List.of(new FieldProblem(
+                    "split",
+                    "Dataset '" + dataset.name() + "' has no train/test split yet: "
+                            + "split it on its page, or choose split side “all”."));
         }
         return problems;
     }
@@ -104,26 +105,46 @@ class LoraController {
         List<FieldProblem> problems = problems(form);
         String command = problems.isEmpty() ? render(form) : null;
         if (!problems.isEmpty() || command == null) {
-            return page(form, problems.isEmpty() ? List.of(new FieldProblem("commandTemplate",
-                    "The command could not be rendered.")) : problems, command, model);
+            return page(
+                    form,
+                    problems.isEmpty()
+                            ? List.of(new FieldProblem("commandTemplate", "The command could not be rendered."))
+                            : problems,
+                    command,
+                    model);
         }
         Dataset dataset = catalog.dataset(form.datasetId()).orElseThrow();
         String stain = stainCode(dataset);
         long experimentId = runs.experimentNamed(form.experiment().trim());
         String runName = form.runName() == null || form.runName().isBlank()
-                ? "lora-r" + form.rank() + "-seed" + form.seed() : form.runName().trim();
-        Tracking.RunInfo run = runs.createRun(experimentId, me.getName(), runName,
+                ? "lora-r" + form.rank() + "-seed" + form.seed()
+                : form.runName().trim();
+        Tracking.RunInfo run = runs.createRun(
+                experimentId,
+                me.getName(),
+                runName,
                 Map.of("stainbench.kind", "lora", "stainbench.dataset_id", String.valueOf(dataset.id())));
         Map<String, String> params = form.parameters(dataset.name(), stain);
         runs.log(run, params, Map.of());
-        Resources resources = new Resources(form.gpus(), 0, form.cpus(), form.memoryGb() * 1024L,
-                Duration.ofHours(form.hours()));
-        long jobId = jobs.submitCommand(new CommandJob("train", "LoRA " + runName + " on " + dataset.name(), command,
+        Resources resources =
+                new Resources(form.gpus(), 0, form.cpus(), form.memoryGb() * 1024L, Duration.ofHours(form.hours()));
+        long jobId = jobs.submitCommand(new CommandJob(
+                "train",
+                "LoRA " + runName + " on " + dataset.name(),
+                command,
                 Map.of("STAINBENCH_DATASET_ID", String.valueOf(dataset.id()), "STAINBENCH_SPLIT", form.split()),
-                List.of(), form.checkpointFiles(dataset.name(), stain), resources, me.getName(), run.uuid(),
+                List.of(),
+                form.checkpointFiles(dataset.name(), stain),
+                resources,
+                me.getName(),
+                run.uuid(),
                 "slurm".equals(form.executor())));
         runs.log(run, Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
-        events.publishEvent(Activity.of(me.getName(), "launched", ActivitySubject.RUN, run.uuid(),
+        events.publishEvent(Activity.of(
+                me.getName(),
+                "launched",
+                ActivitySubject.RUN,
+                run.uuid(),
                 "Launched LoRA training '" + runName + "' on " + dataset.name() + " (job #" + jobId + ")",
                 "/runs/" + run.uuid()));
         flash.addFlashAttribute("message", "Launched '" + runName + "' as job #" + jobId + ".");
@@ -135,9 +156,17 @@ class LoraController {
         model.addAttribute("problems", FieldProblem.messages(problems));
         model.addAttribute("fieldProblems", problems);
         // warn before queueing GPU work that no online node agent can take (Slurm queues it on the cluster)
-        model.addAttribute("noNode", "slurm".equals(form.executor()) ? null : nodes.whyNoNode(new Resources(
-                form.gpus() == null ? 0 : Math.max(0, form.gpus()), 0, form.cpus() == null ? 1 : Math.max(1, form.cpus()),
-                (form.memoryGb() == null ? 1 : Math.max(1, form.memoryGb())) * 1024L, Duration.ofHours(1))).orElse(null));
+        model.addAttribute(
+                "noNode",
+                "slurm".equals(form.executor())
+                        ? null
+                        : nodes.whyNoNode(new Resources(
+                                        form.gpus() == null ? 0 : Math.max(0, form.gpus()),
+                                        0,
+                                        form.cpus() == null ? 1 : Math.max(1, form.cpus()),
+                                        (form.memoryGb() == null ? 1 : Math.max(1, form.memoryGb())) * 1024L,
+                                        Duration.ofHours(1)))
+                                .orElse(null));
         model.addAttribute("command", command);
         model.addAttribute("datasets", catalog.realDatasets());
         model.addAttribute("flows", LoraForm.FLOWS);
@@ -147,9 +176,12 @@ class LoraController {
 
     /** The rendered command, with placeholder dataset values until a dataset is chosen. */
     private String render(LoraForm form) {
-        Dataset d = form.datasetId() == null ? null : catalog.dataset(form.datasetId()).orElse(null);
+        Dataset d = form.datasetId() == null
+                ? null
+                : catalog.dataset(form.datasetId()).orElse(null);
         try {
-            return CommandText.render(form.commandTemplate() == null ? "" : form.commandTemplate(),
+            return CommandText.render(
+                    form.commandTemplate() == null ? "" : form.commandTemplate(),
                     form.parameters(d == null ? "DATASET" : d.name(), d == null ? "STAIN" : stainCode(d)));
         } catch (IllegalArgumentException e) {
             return null;
@@ -158,6 +190,7 @@ class LoraController {
 
     static String stainCode(Dataset d) {
         return d.stain() == Stain.IHC && d.marker() != null && !d.marker().isBlank()
-                ? d.marker().toLowerCase(Locale.ROOT) : d.stain() == Stain.HE ? "he" : "ihc";
+                ? d.marker().toLowerCase(Locale.ROOT)
+                : d.stain() == Stain.HE ? "he" : "ihc";
     }
 }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.stainbench.jobs.CommandText;
 import org.stainbench.shell.FieldProblem;
 import org.stainbench.shell.Names;
@@ -14,16 +13,39 @@ import org.stainbench.shell.Names;
  * The LoRA training form with the team's defaults (DESIGN.md "LoRA training"), its checks, and the
  * parameters a command template is rendered from.
  */
-record LoraForm(String experiment, String runName, Long datasetId, String split, String baseModel, String flow,
-                Integer rank, Double alpha, String targetModules, Double learningRate, Integer batchSize,
-                Integer epochs, Integer gradientAccumulation, Double uncondDropout, Double gradientClip,
-                Integer maxTilesPerArchive, String mixedPrecision, Boolean tf32, Long seed, String checkpointPattern,
-                String commandTemplate, Integer gpus, Integer cpus, Integer memoryGb, Integer hours, String executor) {
+record LoraForm(
+        String experiment,
+        String runName,
+        Long datasetId,
+        String split,
+        String baseModel,
+        String flow,
+        Integer rank,
+        Double alpha,
+        String targetModules,
+        Double learningRate,
+        Integer batchSize,
+        Integer epochs,
+        Integer gradientAccumulation,
+        Double uncondDropout,
+        Double gradientClip,
+        Integer maxTilesPerArchive,
+        String mixedPrecision,
+        Boolean tf32,
+        Long seed,
+        String checkpointPattern,
+        String commandTemplate,
+        Integer gpus,
+        Integer cpus,
+        Integer memoryGb,
+        Integer hours,
+        String executor) {
 
     static final String TARGET_MODULES =
             "attn2.to_q,attn2.to_k,attn2.to_v,attn2.to_out.0,attn2.add_q_proj,attn2.add_k_proj,attn2.add_v_proj,attn2.to_add_out";
 
-    static final String DEFAULT_TEMPLATE = """
+    static final String DEFAULT_TEMPLATE =
+            """
             accelerate launch --mixed_precision {mixed_precision} train_lora.py \\
               --base_model {base_model} --flow {flow} --dataset {dataset} --split {split} \\
               --rank {rank} --alpha {alpha} --target_modules {target_modules} \\
@@ -36,16 +58,64 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
     static final List<String> PRECISIONS = List.of("bf16", "fp16", "no");
 
     static LoraForm defaults() {
-        return new LoraForm("lora", "", null, "train", "PixCell-1024", "mist_pr", 4, 4.0, TARGET_MODULES, 1e-4, 4, 20,
-                1, 0.1, 1.0, 300, "bf16", true, 0L, "{dataset}_{stain}_lora_{epoch}.pth", DEFAULT_TEMPLATE, 1, 16, 48,
-                48, "agent");
+        return new LoraForm(
+                "lora",
+                "",
+                null,
+                "train",
+                "PixCell-1024",
+                "mist_pr",
+                4,
+                4.0,
+                TARGET_MODULES,
+                1e-4,
+                4,
+                20,
+                1,
+                0.1,
+                1.0,
+                300,
+                "bf16",
+                true,
+                0L,
+                "{dataset}_{stain}_lora_{epoch}.pth",
+                DEFAULT_TEMPLATE,
+                1,
+                16,
+                48,
+                48,
+                "agent");
     }
 
     /** The same form with another split side. */
     LoraForm withSplit(String side) {
-        return new LoraForm(experiment, runName, datasetId, side, baseModel, flow, rank, alpha, targetModules, learningRate,
-                batchSize, epochs, gradientAccumulation, uncondDropout, gradientClip, maxTilesPerArchive, mixedPrecision,
-                tf32, seed, checkpointPattern, commandTemplate, gpus, cpus, memoryGb, hours, executor);
+        return new LoraForm(
+                experiment,
+                runName,
+                datasetId,
+                side,
+                baseModel,
+                flow,
+                rank,
+                alpha,
+                targetModules,
+                learningRate,
+                batchSize,
+                epochs,
+                gradientAccumulation,
+                uncondDropout,
+                gradientClip,
+                maxTilesPerArchive,
+                mixedPrecision,
+                tf32,
+                seed,
+                checkpointPattern,
+                commandTemplate,
+                gpus,
+                cpus,
+                memoryGb,
+                hours,
+                executor);
     }
 
     /** Every problem with the form, as messages for the person; empty when it can be launched. */
@@ -59,7 +129,9 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
         if (blank(experiment)) {
             p.add(new FieldProblem("experiment", "Give the experiment a name."));
         }
-        for (String[] n : new String[][] {{"experiment", "The experiment name", experiment}, {"runName", "The run name", runName}}) {
+        for (String[] n :
+                new String[][] {{"experiment", "The experiment name", experiment}, {"runName", "The run name", runName}
+                }) {
             try {
                 Names.check(n[1], n[2]);
             } catch (IllegalArgumentException e) {
@@ -73,7 +145,12 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
         tooLong(p, "runName", "The run name", runName, TrackingStore.MAX_RUN_NAME);
         tooLong(p, "baseModel", "The base model", baseModel, TrackingStore.MAX_PARAM_VALUE);
         tooLong(p, "targetModules", "The target modules", targetModules, TrackingStore.MAX_PARAM_VALUE);
-        tooLong(p, "checkpointPattern", "The checkpoint file pattern", checkpointPattern, TrackingStore.MAX_PARAM_VALUE);
+        tooLong(
+                p,
+                "checkpointPattern",
+                "The checkpoint file pattern",
+                checkpointPattern,
+                TrackingStore.MAX_PARAM_VALUE);
         if (!List.of("train", "test", "all").contains(split == null ? "" : split)) {
             p.add(new FieldProblem("split", "Split side must be train, test or all."));
         }
@@ -119,8 +196,10 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
             Set<String> known = parameters("x", "x").keySet();
             for (String name : CommandText.parameters(commandTemplate)) {
                 if (!known.contains(name)) {
-                    p.add(new FieldProblem("commandTemplate", "The command template uses {" + name
-                            + "}, which is not a parameter of this form (known: " + String.join(", ", known) + ")."));
+                    p.add(new FieldProblem(
+                            "commandTemplate",
+                            "The command template uses {" + name + "}, which is not a parameter of this form (known: "
+                                    + String.join(", ", known) + ")."));
                 }
             }
         }
@@ -156,7 +235,9 @@ record LoraForm(String experiment, String runName, Long datasetId, String split,
     List<String> checkpointFiles(String datasetName, String stain) {
         List<String> files = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) {
-            files.add(checkpointPattern.replace("{dataset}", datasetName).replace("{stain}", stain)
+            files.add(checkpointPattern
+                    .replace("{dataset}", datasetName)
+                    .replace("{stain}", stain)
                     .replace("{epoch}", String.valueOf(e)));
         }
         return files;

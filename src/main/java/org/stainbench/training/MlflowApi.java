@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -15,7 +14,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
 import org.stainbench.shell.Activity;
 import org.stainbench.shell.Dependants;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -54,8 +52,12 @@ class MlflowApi {
     @org.springframework.beans.factory.annotation.Autowired
     private DatasetClauses datasetClauses;
 
-    MlflowApi(TrackingStore store, org.springframework.context.ApplicationEventPublisher events, Runs runs,
-            TrackingAccess access, TrackingProperties limits) {
+    MlflowApi(
+            TrackingStore store,
+            org.springframework.context.ApplicationEventPublisher events,
+            Runs runs,
+            TrackingAccess access,
+            TrackingProperties limits) {
         this.store = store;
         this.events = events;
         this.runs = runs;
@@ -68,32 +70,35 @@ class MlflowApi {
     @PostMapping("/experiments/create")
     ObjectNode createExperiment(@RequestBody JsonNode body, Authentication auth) {
         access.manage(auth);
-        long id = store.createExperiment(text(body, "name", true), text(body, "artifact_location", false),
-                keyValues(body.get("tags")));
-        events.publishEvent(Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
-                "registered", "experiment", id, "Created experiment '" + text(body, "name", true) + "' (API)",
+        long id = store.createExperiment(
+                text(body, "name", true), text(body, "artifact_location", false), keyValues(body.get("tags")));
+        events.publishEvent(Activity.of(
+                ((ApiPrincipal) auth.getPrincipal()).username(),
+                "registered",
+                "experiment",
+                id,
+                "Created experiment '" + text(body, "name", true) + "' (API)",
                 "/runs?experiment=" + id));
         return JSON.objectNode().put("experiment_id", Long.toString(id));
     }
 
     @GetMapping("/experiments/get")
-    ObjectNode getExperiment(@RequestParam(name = "experiment_id", required = false) String id,
-            Authentication auth) {
+    ObjectNode getExperiment(@RequestParam(name = "experiment_id", required = false) String id, Authentication auth) {
         long experimentId = experimentId(id);
         access.readExperiment(auth, experimentId);
         return JSON.objectNode().set("experiment", experimentJson(store.requireExperiment(experimentId)));
     }
 
     @GetMapping("/experiments/get-by-name")
-    ObjectNode getExperimentByName(@RequestParam(name = "experiment_name", required = false) String name,
-            Authentication auth) {
+    ObjectNode getExperimentByName(
+            @RequestParam(name = "experiment_name", required = false) String name, Authentication auth) {
         if (name == null || name.isBlank()) {
             throw MlflowException.invalid("Missing value for required parameter 'experiment_name'.");
         }
         java.util.Optional<Tracking.Experiment> found = store.experimentByName(name);
         access.readExperiment(auth, found.map(Tracking.Experiment::id).orElse(null));
-        Tracking.Experiment e = found
-                .orElseThrow(() -> MlflowException.notFound("Could not find experiment with name '" + name + "'"));
+        Tracking.Experiment e =
+                found.orElseThrow(() -> MlflowException.notFound("Could not find experiment with name '" + name + "'"));
         return JSON.objectNode().set("experiment", experimentJson(e));
     }
 
@@ -103,8 +108,11 @@ class MlflowApi {
         JsonNode b = body == null ? JSON.objectNode() : body;
         String viewType = b.path("view_type").asString("ACTIVE_ONLY");
         int max = maxResults(b);
-        TrackingSearch.Page<Tracking.Experiment> page = runs.searchExperiments(viewType.equals("ALL") ? null
-                : viewType.equals("DELETED_ONLY") ? "deleted" : "active", filter(b), orderBy(b), max,
+        TrackingSearch.Page<Tracking.Experiment> page = runs.searchExperiments(
+                viewType.equals("ALL") ? null : viewType.equals("DELETED_ONLY") ? "deleted" : "active",
+                filter(b),
+                orderBy(b),
+                max,
                 b.path("page_token").asString(""));
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("experiments");
@@ -134,7 +142,8 @@ class MlflowApi {
     @PostMapping("/experiments/restore")
     ObjectNode restoreExperiment(@RequestBody JsonNode body, Authentication auth) {
         access.manage(auth);
-        runs.restoreExperiment(store.requireExperiment(experimentId(text(body, "experiment_id", true))),
+        runs.restoreExperiment(
+                store.requireExperiment(experimentId(text(body, "experiment_id", true))),
                 ((ApiPrincipal) auth.getPrincipal()).username());
         return JSON.objectNode();
     }
@@ -142,8 +151,8 @@ class MlflowApi {
     @PostMapping("/experiments/set-experiment-tag")
     ObjectNode setExperimentTag(@RequestBody JsonNode body, Authentication auth) {
         access.manage(auth);
-        store.setExperimentTag(experimentId(text(body, "experiment_id", true)), text(body, "key", true),
-                text(body, "value", false));
+        store.setExperimentTag(
+                experimentId(text(body, "experiment_id", true)), text(body, "key", true), text(body, "value", false));
         return JSON.objectNode();
     }
 
@@ -159,16 +168,23 @@ class MlflowApi {
         if (user == null || user.isBlank()) {
             user = ((ApiPrincipal) auth.getPrincipal()).username();
         }
-        Tracking.RunInfo info = store.createRun(exp, user, start, text(body, "run_name", false),
-                keyValues(body.get("tags")));
-        events.publishEvent(Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
-                "launched", "run", info.uuid(), "Started run '" + info.name() + "' (API)", "/runs/" + info.uuid()));
+        Tracking.RunInfo info =
+                store.createRun(exp, user, start, text(body, "run_name", false), keyValues(body.get("tags")));
+        events.publishEvent(Activity.of(
+                ((ApiPrincipal) auth.getPrincipal()).username(),
+                "launched",
+                "run",
+                info.uuid(),
+                "Started run '" + info.name() + "' (API)",
+                "/runs/" + info.uuid()));
         return JSON.objectNode().set("run", runJson(store.full(info)));
     }
 
     @GetMapping("/runs/get")
-    ObjectNode getRun(@RequestParam(name = "run_id", required = false) String runId,
-            @RequestParam(name = "run_uuid", required = false) String runUuid, Authentication auth) {
+    ObjectNode getRun(
+            @RequestParam(name = "run_id", required = false) String runId,
+            @RequestParam(name = "run_uuid", required = false) String runUuid,
+            Authentication auth) {
         String uuid = runId != null ? runId : runUuid;
         access.read(auth, uuid);
         Tracking.RunInfo info = store.requireRun(uuid);
@@ -179,8 +195,8 @@ class MlflowApi {
     ObjectNode updateRun(@RequestBody JsonNode body, Authentication auth) {
         access.write(auth, runId(body));
         Long end = body.hasNonNull("end_time") ? body.get("end_time").asLong() : null;
-        Tracking.RunInfo info = store.updateRun(runId(body), text(body, "status", false), end,
-                text(body, "run_name", false));
+        Tracking.RunInfo info =
+                store.updateRun(runId(body), text(body, "status", false), end, text(body, "run_name", false));
         return JSON.objectNode().set("run_info", runInfoJson(info));
     }
 
@@ -211,16 +227,24 @@ class MlflowApi {
         List<Long> experiments = new ArrayList<>();
         b.path("experiment_ids").forEach(e -> experiments.add(experimentId(e.asString())));
         String view = b.path("run_view_type").asString("ACTIVE_ONLY");
-        String lifecycle = switch (view) {
-            case "ALL" -> null;
-            case "DELETED_ONLY" -> "deleted";
-            default -> "active";
-        };
+        String lifecycle =
+                switch (view) {
+                    case "ALL" -> null;
+                    case "DELETED_ONLY" -> "deleted";
+                    default -> "active";
+                };
         int max = maxResults(b);
         RunSearch.Budget budget = new RunSearch.Budget(limits.maxSearchWork(), "stainbench.tracking.max-search-work");
         DatasetClauses.Split datasets = datasetClauses.split(filter(b), experiments);
-        TrackingSearch.Page<Tracking.Run> page = runs.search(experiments, lifecycle, datasets.rest(), orderBy(b), max,
-                b.path("page_token").asString(""), budget, datasets.allowedRuns());
+        TrackingSearch.Page<Tracking.Run> page = runs.search(
+                experiments,
+                lifecycle,
+                datasets.rest(),
+                orderBy(b),
+                max,
+                b.path("page_token").asString(""),
+                budget,
+                datasets.allowedRuns());
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("runs");
         page.items().forEach(r -> list.add(runJson(r)));
@@ -298,11 +322,13 @@ class MlflowApi {
     }
 
     @GetMapping("/metrics/get-history")
-    ObjectNode metricHistory(@RequestParam(name = "run_id", required = false) String runId,
+    ObjectNode metricHistory(
+            @RequestParam(name = "run_id", required = false) String runId,
             @RequestParam(name = "run_uuid", required = false) String runUuid,
             @RequestParam(name = "metric_key", required = false) String key,
             @RequestParam(name = "max_results", required = false) String maxResults,
-            @RequestParam(name = "page_token", required = false) String pageToken, Authentication auth) {
+            @RequestParam(name = "page_token", required = false) String pageToken,
+            Authentication auth) {
         String uuid = runId != null ? runId : runUuid;
         access.read(auth, uuid);
         if (key == null || key.isBlank()) {
@@ -398,7 +424,9 @@ class MlflowApi {
      */
     private int maxResults(JsonNode b) {
         JsonNode n = b.path("max_results");
-        int max = n.isMissingNode() || n.isNull() ? Math.min(DEFAULT_MAX_RESULTS, limits.maxSearchResults()) : n.asInt(-1);
+        int max = n.isMissingNode() || n.isNull()
+                ? Math.min(DEFAULT_MAX_RESULTS, limits.maxSearchResults())
+                : n.asInt(-1);
         if (max < 0 || max > limits.maxSearchResults()) {
             throw MlflowException.invalid("max_results must be between 0 and " + limits.maxSearchResults()
                     + " (stainbench.tracking.max-search-results), got " + n.asString() + ".");
@@ -466,7 +494,8 @@ class MlflowApi {
                     try {
                         yield Double.parseDouble(v.asString());
                     } catch (NumberFormatException e) {
-                        throw MlflowException.invalid("Metric '" + key + "' has a non-numeric value '" + v.asString() + "'.");
+                        throw MlflowException.invalid(
+                                "Metric '" + key + "' has a non-numeric value '" + v.asString() + "'.");
                     }
                 }
             };
@@ -474,7 +503,8 @@ class MlflowApi {
         if (!m.hasNonNull("timestamp")) {
             throw MlflowException.invalid("Missing value for required parameter 'timestamp' of metric '" + key + "'.");
         }
-        return new Tracking.Metric(key, value, m.get("timestamp").asLong(), m.path("step").asLong(0));
+        return new Tracking.Metric(
+                key, value, m.get("timestamp").asLong(), m.path("step").asLong(0));
     }
 
     private static Map<String, String> keyValues(JsonNode array) {

@@ -1,5 +1,6 @@
 package org.stainbench.training;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -20,9 +21,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
@@ -42,7 +40,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 import org.stainbench.artifacts.ArtifactStore;
 import org.stainbench.shell.Sha256;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -74,20 +71,31 @@ import tools.jackson.databind.node.ObjectNode;
 class MlflowArtifacts {
 
     /** Extensions served inline, with their (raster image) types; everything else is an attachment. */
-    static final Map<String, MediaType> INLINE = Map.of("png", MediaType.IMAGE_PNG, "jpg", MediaType.IMAGE_JPEG,
-            "jpeg", MediaType.IMAGE_JPEG, "gif", MediaType.IMAGE_GIF, "webp", MediaType.parseMediaType("image/webp"));
+    static final Map<String, MediaType> INLINE = Map.of(
+            "png",
+            MediaType.IMAGE_PNG,
+            "jpg",
+            MediaType.IMAGE_JPEG,
+            "jpeg",
+            MediaType.IMAGE_JPEG,
+            "gif",
+            MediaType.IMAGE_GIF,
+            "webp",
+            MediaType.parseMediaType("image/webp"));
 
     /** The policy of every artifact answer: nothing in it may load anything or run script, even when opened. */
     static final String CSP = "default-src 'none'; sandbox";
 
     /** Longest artifact path below a run's folder, and longest file or folder name in it. */
     static final int MAX_PATH = 1000;
+
     static final int MAX_NAME = 255;
     /** Most parts of one multipart upload (S3's own limit). */
     static final int MAX_PARTS = 10_000;
 
     /** Keys of the store: MLflow's artifacts, and the parts of multipart uploads in progress. */
     static final String PREFIX = "mlflow/";
+
     static final String MPU_PREFIX = "mlflow-mpu/";
 
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -159,8 +167,8 @@ class MlflowArtifacts {
     }
 
     private static MlflowException tooLarge(long limit, String setting, String what) {
-        return MlflowException.tooLarge("The upload is larger than " + setting + " allows for " + what + " ("
-                + limit + " bytes).");
+        return MlflowException.tooLarge(
+                "The upload is larger than " + setting + " allows for " + what + " (" + limit + " bytes).");
     }
 
     /** A request body that refuses (413) as soon as it delivers more than a limit allows. */
@@ -199,19 +207,26 @@ class MlflowArtifacts {
                 throw tooLarge(perFile, "stainbench.tracking.max-artifact-bytes", "an artifact");
             }
             if (n > room) {
-                throw tooLarge(limits.maxRunArtifactBytes().toBytes(), "stainbench.tracking.max-run-artifact-bytes",
+                throw tooLarge(
+                        limits.maxRunArtifactBytes().toBytes(),
+                        "stainbench.tracking.max-run-artifact-bytes",
                         "the artifacts of a run");
             }
         }
     }
 
     private long sizeOf(String scope) throws IOException {
-        return store.list(scope + "/").stream().mapToLong(ArtifactStore.ArtifactObject::size).sum();
+        return store.list(scope + "/").stream()
+                .mapToLong(ArtifactStore.ArtifactObject::size)
+                .sum();
     }
 
     @GetMapping("/artifacts/{*path}")
-    ResponseEntity<?> downloadOrList(@PathVariable String path,
-            @RequestParam(name = "path", required = false) String listPath, Authentication auth) throws IOException {
+    ResponseEntity<?> downloadOrList(
+            @PathVariable String path,
+            @RequestParam(name = "path", required = false) String listPath,
+            Authentication auth)
+            throws IOException {
         if (path == null || path.isBlank() || path.equals("/")) {
             if (listPath == null || listPath.isBlank()) {
                 access.readAll(auth);
@@ -244,8 +259,11 @@ class MlflowArtifacts {
      */
     static ResponseEntity<Resource> serve(String name, long size, InputStream body) {
         MediaType inline = inlineType(name);
-        ContentDisposition disposition = (inline != null ? ContentDisposition.inline() : ContentDisposition.attachment())
-                .filename(name, StandardCharsets.UTF_8).build();
+        ContentDisposition disposition = (inline != null
+                        ? ContentDisposition.inline()
+                        : ContentDisposition.attachment())
+                .filename(name, StandardCharsets.UTF_8)
+                .build();
         return ResponseEntity.ok()
                 .contentType(inline != null ? inline : MediaType.APPLICATION_OCTET_STREAM)
                 .contentLength(size)
@@ -297,8 +315,9 @@ class MlflowArtifacts {
      * given (the caller's own Authorization).
      */
     @PostMapping("/mpu/create/{*path}")
-    ObjectNode createMultipart(@PathVariable String path, @RequestBody JsonNode body, HttpServletRequest request,
-            Authentication auth) throws IOException {
+    ObjectNode createMultipart(
+            @PathVariable String path, @RequestBody JsonNode body, HttpServletRequest request, Authentication auth)
+            throws IOException {
         String file = fileName(body);
         int numParts = body.path("num_parts").asInt(0);
         if (numParts < 1 || numParts > MAX_PARTS) {
@@ -307,11 +326,15 @@ class MlflowArtifacts {
         Target t = target(join(path, file), auth, true);
         checkPath(t.mlflowPath());
         String uploadId = UUID.randomUUID().toString();
-        store.put(MPU_PREFIX + uploadId + "/target", (t.mlflowPath() + "\n" + numParts).getBytes(StandardCharsets.UTF_8));
+        store.put(
+                MPU_PREFIX + uploadId + "/target", (t.mlflowPath() + "\n" + numParts).getBytes(StandardCharsets.UTF_8));
         ObjectNode out = JsonNodeFactory.instance.objectNode().put("upload_id", uploadId);
         ArrayNode credentials = out.putArray("credentials");
-        String base = ServletUriComponentsBuilder.fromContextPath(request).path("/api/2.0/mlflow-artifacts/mpu/part/")
-                .path(uploadId).build().toUriString();
+        String base = ServletUriComponentsBuilder.fromContextPath(request)
+                .path("/api/2.0/mlflow-artifacts/mpu/part/")
+                .path(uploadId)
+                .build()
+                .toUriString();
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         for (int i = 1; i <= numParts; i++) {
             ObjectNode c = credentials.addObject().put("url", base + "/" + i).put("part_number", i);
@@ -325,8 +348,12 @@ class MlflowArtifacts {
 
     /** One part of a multipart upload; answers its ETag (the SHA-256 of the part). */
     @PutMapping("/mpu/part/{uploadId}/{partNumber}")
-    ResponseEntity<ObjectNode> uploadPart(@PathVariable String uploadId, @PathVariable int partNumber,
-            HttpServletRequest request, Authentication auth) throws IOException {
+    ResponseEntity<ObjectNode> uploadPart(
+            @PathVariable String uploadId,
+            @PathVariable int partNumber,
+            HttpServletRequest request,
+            Authentication auth)
+            throws IOException {
         Upload u = upload(uploadId, auth);
         if (partNumber < 1 || partNumber > u.numParts()) {
             throw MlflowException.invalid("part_number must be between 1 and " + u.numParts() + " for this upload.");
@@ -334,7 +361,8 @@ class MlflowArtifacts {
         long perFile = limits.maxArtifactBytes().toBytes();
         checkSize(request.getContentLengthLong(), perFile, Long.MAX_VALUE, Long.MAX_VALUE);
         var sha = Sha256.digest();
-        try (InputStream in = new DigestInputStream(new Limited(request.getInputStream(), perFile, Long.MAX_VALUE), sha)) {
+        try (InputStream in =
+                new DigestInputStream(new Limited(request.getInputStream(), perFile, Long.MAX_VALUE), sha)) {
             store.put(partKey(uploadId, partNumber), in, -1);
         }
         String etag = "\"" + HexFormat.of().formatHex(sha.digest()) + "\"";
@@ -367,8 +395,8 @@ class MlflowArtifacts {
         for (JsonNode p : sorted) {
             int n = p.path("part_number").asInt(0);
             if (n != expected++) {
-                throw MlflowException.invalid("parts must be numbered 1, 2, … without gaps; part " + (expected - 1)
-                        + " is missing.");
+                throw MlflowException.invalid(
+                        "parts must be numbered 1, 2, … without gaps; part " + (expected - 1) + " is missing.");
             }
             String key = partKey(uploadId, n);
             total += store.size(key).orElseThrow(() -> MlflowException.invalid("Part " + n + " was not uploaded."));
@@ -397,8 +425,7 @@ class MlflowArtifacts {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    private record Upload(Target target, int numParts) {
-    }
+    private record Upload(Target target, int numParts) {}
 
     /** A multipart upload in progress, the caller allowed to write its target. */
     private Upload upload(String uploadId, Authentication auth) throws IOException {
@@ -477,8 +504,8 @@ class MlflowArtifacts {
                     + "<experiment_id>/models/<model_id>/artifacts/<file>, not '" + abbreviate(path) + "'.");
         }
         if (!EXPERIMENT_ID.matcher(parts[0]).matches()) {
-            throw MlflowException.invalid("The experiment id of an artifact path is a number, not '"
-                    + abbreviate(parts[0]) + "'.");
+            throw MlflowException.invalid(
+                    "The experiment id of an artifact path is a number, not '" + abbreviate(parts[0]) + "'.");
         }
         long experimentId = Long.parseLong(parts[0]);
         String scope;
@@ -518,8 +545,8 @@ class MlflowArtifacts {
             }
             if (p.equals("..")) {
                 if (rest.isEmpty()) {
-                    throw MlflowException.invalid("Artifact path '" + abbreviate(path)
-                            + "' leaves the run's artifact folder.");
+                    throw MlflowException.invalid(
+                            "Artifact path '" + abbreviate(path) + "' leaves the run's artifact folder.");
                 }
                 rest.removeLast();
                 continue;
@@ -536,8 +563,8 @@ class MlflowArtifacts {
     private static void checkPath(String path) {
         String p = strip(path);
         if (p.length() > MAX_PATH) {
-            throw MlflowException.invalid("The artifact path is " + p.length() + " characters long; the limit is "
-                    + MAX_PATH + ".");
+            throw MlflowException.invalid(
+                    "The artifact path is " + p.length() + " characters long; the limit is " + MAX_PATH + ".");
         }
         for (String part : p.split("/")) {
             if (part.getBytes(StandardCharsets.UTF_8).length > MAX_NAME) {
@@ -574,8 +601,8 @@ class MlflowArtifacts {
     /** One artifact file of the run for the run page ({@link #serve}), empty when there is none at that path. */
     Optional<ResponseEntity<Resource>> download(Tracking.RunInfo run, String relativePath) throws IOException {
         String rel = relativePath == null ? "" : strip(relativePath);
-        if (rel.isEmpty() || List.of(rel.split("/", -1)).stream().anyMatch(p -> p.isEmpty() || p.equals("..")
-                || p.equals("."))) {
+        if (rel.isEmpty()
+                || List.of(rel.split("/", -1)).stream().anyMatch(p -> p.isEmpty() || p.equals("..") || p.equals("."))) {
             return Optional.empty();
         }
         String key = runScope(run) + "/" + rel;

@@ -7,13 +7,19 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Errors of the MLflow-compatible API in MLflow's own format, which its client parses. */
-@RestControllerAdvice(assignableTypes = {MlflowApi.class, MlflowArtifacts.class,
-        MlflowLoggedModels.class, MlflowInputs.class, MlflowExperimentUpdate.class, MlflowFallback.class})
+@RestControllerAdvice(
+        assignableTypes = {
+            MlflowApi.class,
+            MlflowArtifacts.class,
+            MlflowLoggedModels.class,
+            MlflowInputs.class,
+            MlflowExperimentUpdate.class,
+            MlflowFallback.class
+        })
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class MlflowErrors {
 
@@ -36,23 +42,30 @@ class MlflowErrors {
      */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ObjectNode> unexpected(Exception e) {
-        if (e instanceof org.springframework.web.ErrorResponse r && r.getStatusCode().value() < 500) {
+        if (e instanceof org.springframework.web.ErrorResponse r
+                && r.getStatusCode().value() < 500) {
             HttpStatus status = HttpStatus.valueOf(r.getStatusCode().value());
-            String code = switch (status) {
-                case NOT_FOUND, METHOD_NOT_ALLOWED -> "ENDPOINT_NOT_FOUND";
-                case CONTENT_TOO_LARGE -> "RESOURCE_LIMIT_EXCEEDED";
-                default -> "BAD_REQUEST";
-            };
+            String code =
+                    switch (status) {
+                        case NOT_FOUND, METHOD_NOT_ALLOWED -> "ENDPOINT_NOT_FOUND";
+                        case CONTENT_TOO_LARGE -> "RESOURCE_LIMIT_EXCEEDED";
+                        default -> "BAD_REQUEST";
+                    };
             String detail = r.getBody().getDetail();
             return body(status, code, detail == null ? status.getReasonPhrase() : detail);
         }
         LOG.error("MLflow API request failed", e);
-        return body(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
+        return body(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "INTERNAL_ERROR",
                 "The server could not complete the request; its log has the details.");
     }
 
     static ResponseEntity<ObjectNode> body(HttpStatus status, String code, String message) {
-        return ResponseEntity.status(status).body(JsonNodeFactory.instance.objectNode()
-                .put("error_code", code).put("message", message));
+        return ResponseEntity.status(status)
+                .body(JsonNodeFactory.instance
+                        .objectNode()
+                        .put("error_code", code)
+                        .put("message", message));
     }
 }

@@ -11,7 +11,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
 import org.stainbench.shell.Activity;
 import org.stainbench.shell.Names;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -31,7 +30,11 @@ class MlflowExperimentUpdate {
     private final java.time.Clock clock;
     private final org.springframework.context.ApplicationEventPublisher events;
 
-    MlflowExperimentUpdate(TrackingStore store, TrackingAccess access, JdbcClient jdbc, java.time.Clock clock,
+    MlflowExperimentUpdate(
+            TrackingStore store,
+            TrackingAccess access,
+            JdbcClient jdbc,
+            java.time.Clock clock,
             org.springframework.context.ApplicationEventPublisher events) {
         this.store = store;
         this.access = access;
@@ -63,12 +66,17 @@ class MlflowExperimentUpdate {
         }
         try {
             jdbc.sql("update experiment set name = ?, last_update_time = ? where id = ?")
-                    .params(name, clock.millis(), id).update();
+                    .params(name, clock.millis(), id)
+                    .update();
         } catch (DuplicateKeyException x) {
             throw MlflowException.exists("Experiment '" + name + "' already exists.");
         }
-        events.publishEvent(Activity.of(((ApiPrincipal) auth.getPrincipal()).username(),
-                "renamed", "experiment", id, "Renamed experiment '" + e.name() + "' to '" + name + "' (API)",
+        events.publishEvent(Activity.of(
+                ((ApiPrincipal) auth.getPrincipal()).username(),
+                "renamed",
+                "experiment",
+                id,
+                "Renamed experiment '" + e.name() + "' to '" + name + "' (API)",
                 "/runs?experiment=" + id));
         return JsonNodeFactory.instance.objectNode();
     }

@@ -1,9 +1,8 @@
 package org.stainbench.training;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Any other path under {@code /api/2.0/mlflow/}: 404 with MLflow's {@code ENDPOINT_NOT_FOUND} (as MLflow's server

@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,8 +44,8 @@ class MlflowInputs {
         Tracking.RunInfo run = store.requireActiveRun(runId);
         JsonNode datasets = body.path("datasets");
         if (datasets.size() > MAX_DATASETS_PER_REQUEST) {
-            throw MlflowException.invalid("At most " + MAX_DATASETS_PER_REQUEST + " datasets per request; got "
-                    + datasets.size() + ".");
+            throw MlflowException.invalid(
+                    "At most " + MAX_DATASETS_PER_REQUEST + " datasets per request; got " + datasets.size() + ".");
         }
         List<RunInputStore.DatasetInput> list = new ArrayList<>();
         for (JsonNode in : datasets) {
@@ -59,10 +57,15 @@ class MlflowInputs {
             for (JsonNode t : in.path("tags")) {
                 tags.put(MlflowApi.text(t, "key", true), MlflowApi.text(t, "value", false));
             }
-            list.add(new RunInputStore.DatasetInput(new RunInputStore.Dataset(MlflowApi.text(d, "name", false),
-                    MlflowApi.text(d, "digest", false), MlflowApi.text(d, "source_type", false),
-                    MlflowApi.text(d, "source", false), MlflowApi.text(d, "schema", false),
-                    MlflowApi.text(d, "profile", false)), tags));
+            list.add(new RunInputStore.DatasetInput(
+                    new RunInputStore.Dataset(
+                            MlflowApi.text(d, "name", false),
+                            MlflowApi.text(d, "digest", false),
+                            MlflowApi.text(d, "source_type", false),
+                            MlflowApi.text(d, "source", false),
+                            MlflowApi.text(d, "schema", false),
+                            MlflowApi.text(d, "profile", false)),
+                    tags));
         }
         List<LoggedModelStore.Model> used = new ArrayList<>();
         for (JsonNode m : body.path("models")) {

@@ -6,7 +6,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,7 +16,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -50,7 +48,11 @@ class MlflowLoggedModels {
     private final TrackingProperties limits;
     private final LoggedModelCheckpoints checkpoints;
 
-    MlflowLoggedModels(LoggedModelStore models, TrackingStore store, TrackingAccess access, TrackingProperties limits,
+    MlflowLoggedModels(
+            LoggedModelStore models,
+            TrackingStore store,
+            TrackingAccess access,
+            TrackingProperties limits,
             LoggedModelCheckpoints checkpoints) {
         this.models = models;
         this.store = store;
@@ -70,8 +72,8 @@ class MlflowLoggedModels {
             access.manage(auth);
         }
         Tracking.RunInfo run = runId == null ? null : store.requireActiveRun(runId);
-        long experimentId = expText == null || expText.isBlank()
-                ? (run != null ? run.experimentId() : 0) : experimentId(expText);
+        long experimentId =
+                expText == null || expText.isBlank() ? (run != null ? run.experimentId() : 0) : experimentId(expText);
         Tracking.Experiment exp = store.requireExperiment(experimentId);
         if (!exp.lifecycleStage().equals("active")) {
             throw MlflowException.invalid("Experiment " + experimentId + " is deleted.");
@@ -82,8 +84,14 @@ class MlflowLoggedModels {
         }
         Map<String, String> params = keyValues(body.get("params"), "params", MAX_PARAMS_PER_REQUEST);
         Map<String, String> tags = keyValues(body.get("tags"), "tags", MAX_TAGS_PER_REQUEST);
-        LoggedModelStore.Model m = models.create(experimentId, MlflowApi.text(body, "name", false),
-                MlflowApi.text(body, "model_type", false), runId, username(auth), params, tags);
+        LoggedModelStore.Model m = models.create(
+                experimentId,
+                MlflowApi.text(body, "name", false),
+                MlflowApi.text(body, "model_type", false),
+                runId,
+                username(auth),
+                params,
+                tags);
         return JSON.objectNode().set("model", json(m));
     }
 
@@ -95,8 +103,8 @@ class MlflowLoggedModels {
 
     /** {@code FinalizeLoggedModel}: status LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED (READY/FAILED accepted). */
     @PatchMapping("/logged-models/{modelId}")
-    ObjectNode finalizeModel(@PathVariable String modelId, @RequestBody(required = false) JsonNode body,
-            Authentication auth) {
+    ObjectNode finalizeModel(
+            @PathVariable String modelId, @RequestBody(required = false) JsonNode body, Authentication auth) {
         LoggedModelStore.Model m = writable(modelId, auth);
         String status = status(body == null ? null : body.get("status"));
         models.finalize(m, status, body == null ? null : MlflowApi.text(body, "status_message", false));
@@ -176,11 +184,13 @@ class MlflowLoggedModels {
         }
         var predicate = LoggedModelSearch.filter(filter);
         var order = LoggedModelSearch.order(orders);
-        boolean metrics = LoggedModelSearch.needsMetrics(filter,
-                orders.stream().map(LoggedModelSearch.Order::field).toList());
+        boolean metrics = LoggedModelSearch.needsMetrics(
+                filter, orders.stream().map(LoggedModelSearch.Order::field).toList());
         List<LoggedModelSearch.Row> rows = models.ofExperiments(experiments).stream()
                 .map(m -> new LoggedModelSearch.Row(m, metrics ? latest(m) : Map.of()))
-                .filter(predicate).sorted(order).toList();
+                .filter(predicate)
+                .sorted(order)
+                .toList();
         int offset = decodeToken(b.path("page_token").asString(""));
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("models");
@@ -243,7 +253,8 @@ class MlflowLoggedModels {
         m.params().forEach((k, v) -> params.add(JSON.objectNode().put("key", k).put("value", v)));
         ArrayNode metrics = data.putArray("metrics");
         for (Tracking.Metric metric : models.metrics(m, store)) {
-            metrics.add(MlflowApi.metricJson(metric).put("model_id", m.modelId()).put("run_id", m.sourceRunId()));
+            metrics.add(
+                    MlflowApi.metricJson(metric).put("model_id", m.modelId()).put("run_id", m.sourceRunId()));
         }
         return model;
     }
@@ -344,7 +355,8 @@ class MlflowLoggedModels {
     }
 
     private static String encodeToken(int offset) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(Integer.toString(offset).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,17 +1,15 @@
 package org.stainbench.training;
 
-import java.io.IOException;
-
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * A tracking URI with a trailing slash ({@code MLFLOW_TRACKING_URI=http://host:8080/}) makes the MLflow client ask for
@@ -34,33 +32,37 @@ class MlflowPaths extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        chain.doFilter(new HttpServletRequestWrapper(request) {
-            @Override
-            public String getRequestURI() {
-                return context + clean;
-            }
+        chain.doFilter(
+                new HttpServletRequestWrapper(request) {
+                    @Override
+                    public String getRequestURI() {
+                        return context + clean;
+                    }
 
-            @Override
-            public StringBuffer getRequestURL() {
-                StringBuffer url = new StringBuffer();
-                url.append(getScheme()).append("://").append(getServerName());
-                int port = getServerPort();
-                if (port > 0 && !(getScheme().equals("http") && port == 80 || getScheme().equals("https") && port == 443)) {
-                    url.append(':').append(port);
-                }
-                return url.append(context).append(clean);
-            }
+                    @Override
+                    public StringBuffer getRequestURL() {
+                        StringBuffer url = new StringBuffer();
+                        url.append(getScheme()).append("://").append(getServerName());
+                        int port = getServerPort();
+                        if (port > 0
+                                && !(getScheme().equals("http") && port == 80
+                                        || getScheme().equals("https") && port == 443)) {
+                            url.append(':').append(port);
+                        }
+                        return url.append(context).append(clean);
+                    }
 
-            @Override
-            public String getServletPath() {
-                return clean;
-            }
+                    @Override
+                    public String getServletPath() {
+                        return clean;
+                    }
 
-            @Override
-            public String getPathInfo() {
-                return null;
-            }
-        }, response);
+                    @Override
+                    public String getPathInfo() {
+                        return null;
+                    }
+                },
+                response);
     }
 
     /** The MLflow API path meant by {@code path}, or null when it is none. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-
 import org.springframework.security.core.Authentication;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -22,7 +21,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
 import org.stainbench.shell.Activity;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -48,6 +46,7 @@ class MlflowRegistry {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** MLflow's defaults (mlflow/store/model_registry/__init__.py). */
     static final int MODELS_DEFAULT_MAX_RESULTS = 100;
+
     static final int MODELS_MAX_RESULTS = 1000;
     static final int VERSIONS_DEFAULT_MAX_RESULTS = 10000;
 
@@ -59,8 +58,11 @@ class MlflowRegistry {
     private final TrackingProperties limits;
     private final org.springframework.context.ApplicationEventPublisher events;
 
-    MlflowRegistry(ModelRegistry registry, TrackingAccess access, TrackingProperties limits,
-                   org.springframework.context.ApplicationEventPublisher events) {
+    MlflowRegistry(
+            ModelRegistry registry,
+            TrackingAccess access,
+            TrackingProperties limits,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.registry = registry;
         this.access = access;
         this.limits = limits;
@@ -98,7 +100,8 @@ class MlflowRegistry {
                 return false;
             }
             if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                throw MlflowException.invalid("Parameter '" + field + "' is true or false, not '" + ModelRegistry.abbreviate(v) + "'.");
+                throw MlflowException.invalid(
+                        "Parameter '" + field + "' is true or false, not '" + ModelRegistry.abbreviate(v) + "'.");
             }
             return Boolean.parseBoolean(v);
         }
@@ -131,14 +134,21 @@ class MlflowRegistry {
     // ---- registered models -------------------------------------------------------------------
 
     @PostMapping("/registered-models/create")
-    ObjectNode createModel(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                           Authentication auth) {
+    ObjectNode createModel(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
-        ModelRegistry.Model m = registry.createModel(a.text("name", true), a.text("description", false), a.tags(),
-                user(auth));
-        events.publishEvent(Activity.of(user(auth), "registered", "registered model", m.id(),
-                "Registered model '" + m.name() + "' (API)", "/checkpoints"));
+        ModelRegistry.Model m =
+                registry.createModel(a.text("name", true), a.text("description", false), a.tags(), user(auth));
+        events.publishEvent(Activity.of(
+                user(auth),
+                "registered",
+                "registered model",
+                m.id(),
+                "Registered model '" + m.name() + "' (API)",
+                "/checkpoints"));
         return JSON.objectNode().set("registered_model", modelJson(m, List.of()));
     }
 
@@ -150,8 +160,10 @@ class MlflowRegistry {
     }
 
     @PostMapping("/registered-models/rename")
-    ObjectNode renameModel(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                           Authentication auth) {
+    ObjectNode renameModel(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
         ModelRegistry.Model m = registry.rename(a.text("name", true), a.text("new_name", true));
@@ -159,8 +171,10 @@ class MlflowRegistry {
     }
 
     @PatchMapping("/registered-models/update")
-    ObjectNode updateModel(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                           Authentication auth) {
+    ObjectNode updateModel(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
         ModelRegistry.Model m = registry.updateModel(a.text("name", true), a.text("description", false));
@@ -168,8 +182,10 @@ class MlflowRegistry {
     }
 
     @DeleteMapping("/registered-models/delete")
-    ObjectNode deleteModel(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                           Authentication auth) {
+    ObjectNode deleteModel(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         registry.deleteModel(args(body, q).text("name", true));
         return JSON.objectNode();
@@ -181,15 +197,16 @@ class MlflowRegistry {
         Args a = args(null, q);
         int max = maxResults(a, MODELS_DEFAULT_MAX_RESULTS, Math.min(MODELS_MAX_RESULTS, limits.maxSearchResults()));
         var clauses = RegistrySearch.parse(filter(a), MODEL_KEYS);
-        var matches = RegistrySearch.<ModelRegistry.Model>predicate(clauses, (m, key) -> key.equals("name") ? m.name()
-                : m.tags().get(key.substring("tags.".length())));
+        var matches = RegistrySearch.<ModelRegistry.Model>predicate(
+                clauses, (m, key) -> key.equals("name") ? m.name() : m.tags().get(key.substring("tags.".length())));
         Map<String, Function<ModelRegistry.Model, Comparable<?>>> keys = new LinkedHashMap<>();
         keys.put("name", ModelRegistry.Model::name);
         keys.put("timestamp", ModelRegistry.Model::lastUpdatedTime);
         keys.put("last_updated_timestamp", ModelRegistry.Model::lastUpdatedTime);
         keys.put("creation_timestamp", ModelRegistry.Model::creationTime);
         var order = RegistrySearch.order(orderBy(a), keys, Comparator.comparing(ModelRegistry.Model::name));
-        List<ModelRegistry.Model> all = registry.models().stream().filter(matches).sorted(order).toList();
+        List<ModelRegistry.Model> all =
+                registry.models().stream().filter(matches).sorted(order).toList();
         int offset = decodeToken(a.text("page_token", false));
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("registered_models");
@@ -201,8 +218,10 @@ class MlflowRegistry {
     }
 
     @PostMapping("/registered-models/get-latest-versions")
-    ObjectNode latestVersionsPost(@RequestBody(required = false) JsonNode body,
-                                  @RequestParam MultiValueMap<String, String> q, Authentication auth) {
+    ObjectNode latestVersionsPost(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         return latestVersions(args(body, q), auth);
     }
 
@@ -220,8 +239,10 @@ class MlflowRegistry {
     }
 
     @PostMapping("/registered-models/set-tag")
-    ObjectNode setModelTag(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                           Authentication auth) {
+    ObjectNode setModelTag(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
         registry.setModelTag(a.text("name", true), a.text("key", true), a.text("value", false));
@@ -229,8 +250,10 @@ class MlflowRegistry {
     }
 
     @DeleteMapping("/registered-models/delete-tag")
-    ObjectNode deleteModelTag(@RequestBody(required = false) JsonNode body,
-                              @RequestParam MultiValueMap<String, String> q, Authentication auth) {
+    ObjectNode deleteModelTag(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
         registry.deleteModelTag(a.text("name", true), a.text("key", true));
@@ -238,8 +261,10 @@ class MlflowRegistry {
     }
 
     @PostMapping("/registered-models/alias")
-    ObjectNode setAlias(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                        Authentication auth) {
+    ObjectNode setAlias(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
         registry.setAlias(a.text("name", true), a.text("alias", true), a.text("version", true));
@@ -247,8 +272,10 @@ class MlflowRegistry {
     }
 
     @DeleteMapping("/registered-models/alias")
-    ObjectNode deleteAlias(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                           Authentication auth) {
+    ObjectNode deleteAlias(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
         registry.deleteAlias(a.text("name", true), a.text("alias", true));
@@ -259,21 +286,33 @@ class MlflowRegistry {
     ObjectNode getByAlias(@RequestParam MultiValueMap<String, String> q, Authentication auth) {
         access.readAll(auth);
         Args a = args(null, q);
-        return JSON.objectNode().set("model_version", versionJson(registry.byAlias(a.text("name", true),
-                a.text("alias", true))));
+        return JSON.objectNode()
+                .set("model_version", versionJson(registry.byAlias(a.text("name", true), a.text("alias", true))));
     }
 
     // ---- model versions ----------------------------------------------------------------------
 
     @PostMapping("/model-versions/create")
-    ObjectNode createVersion(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                             Authentication auth) {
+    ObjectNode createVersion(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
-        ModelRegistry.Version v = registry.createVersion(a.text("name", true), a.text("source", true),
-                a.text("run_id", false), a.text("run_link", false), a.text("description", false), a.tags(),
-                a.text("model_id", false), user(auth));
-        events.publishEvent(Activity.of(user(auth), "registered", "model version", v.id(),
+        ModelRegistry.Version v = registry.createVersion(
+                a.text("name", true),
+                a.text("source", true),
+                a.text("run_id", false),
+                a.text("run_link", false),
+                a.text("description", false),
+                a.tags(),
+                a.text("model_id", false),
+                user(auth));
+        events.publishEvent(Activity.of(
+                user(auth),
+                "registered",
+                "model version",
+                v.id(),
                 "Registered version " + v.version() + " of model '" + v.name() + "' (API)",
                 v.checkpointId() == null ? "/checkpoints" : "/checkpoints/" + v.checkpointId()));
         return JSON.objectNode().set("model_version", versionJson(v));
@@ -283,22 +322,31 @@ class MlflowRegistry {
     ObjectNode getVersion(@RequestParam MultiValueMap<String, String> q, Authentication auth) {
         access.readAll(auth);
         Args a = args(null, q);
-        return JSON.objectNode().set("model_version", versionJson(registry.requireVersion(a.text("name", true),
-                a.text("version", true))));
+        return JSON.objectNode()
+                .set(
+                        "model_version",
+                        versionJson(registry.requireVersion(a.text("name", true), a.text("version", true))));
     }
 
     @PatchMapping("/model-versions/update")
-    ObjectNode updateVersion(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                             Authentication auth) {
+    ObjectNode updateVersion(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
-        return JSON.objectNode().set("model_version", versionJson(registry.updateVersion(a.text("name", true),
-                a.text("version", true), a.text("description", false))));
+        return JSON.objectNode()
+                .set(
+                        "model_version",
+                        versionJson(registry.updateVersion(
+                                a.text("name", true), a.text("version", true), a.text("description", false))));
     }
 
     @DeleteMapping("/model-versions/delete")
-    ObjectNode deleteVersion(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                             Authentication auth) {
+    ObjectNode deleteVersion(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
         registry.deleteVersion(a.text("name", true), a.text("version", true));
@@ -306,26 +354,39 @@ class MlflowRegistry {
     }
 
     @PostMapping("/model-versions/transition-stage")
-    ObjectNode transition(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                          Authentication auth) {
+    ObjectNode transition(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
-        return JSON.objectNode().set("model_version", versionJson(registry.transition(a.text("name", true),
-                a.text("version", true), a.text("stage", true), a.bool("archive_existing_versions"))));
+        return JSON.objectNode()
+                .set(
+                        "model_version",
+                        versionJson(registry.transition(
+                                a.text("name", true),
+                                a.text("version", true),
+                                a.text("stage", true),
+                                a.bool("archive_existing_versions"))));
     }
 
     @PostMapping("/model-versions/set-tag")
-    ObjectNode setVersionTag(@RequestBody(required = false) JsonNode body, @RequestParam MultiValueMap<String, String> q,
-                             Authentication auth) {
+    ObjectNode setVersionTag(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
-        registry.setVersionTag(a.text("name", true), a.text("version", true), a.text("key", true), a.text("value", false));
+        registry.setVersionTag(
+                a.text("name", true), a.text("version", true), a.text("key", true), a.text("value", false));
         return JSON.objectNode();
     }
 
     @DeleteMapping("/model-versions/delete-tag")
-    ObjectNode deleteVersionTag(@RequestBody(required = false) JsonNode body,
-                                @RequestParam MultiValueMap<String, String> q, Authentication auth) {
+    ObjectNode deleteVersionTag(
+            @RequestBody(required = false) JsonNode body,
+            @RequestParam MultiValueMap<String, String> q,
+            Authentication auth) {
         access.manage(auth);
         Args a = args(body, q);
         registry.deleteVersionTag(a.text("name", true), a.text("version", true), a.text("key", true));
@@ -336,14 +397,16 @@ class MlflowRegistry {
     ObjectNode downloadUri(@RequestParam MultiValueMap<String, String> q, Authentication auth) {
         access.readAll(auth);
         Args a = args(null, q);
-        return JSON.objectNode().put("artifact_uri", registry.downloadUri(a.text("name", true), a.text("version", true)));
+        return JSON.objectNode()
+                .put("artifact_uri", registry.downloadUri(a.text("name", true), a.text("version", true)));
     }
 
     @GetMapping("/model-versions/search")
     ObjectNode searchVersions(@RequestParam MultiValueMap<String, String> q, Authentication auth) {
         access.readAll(auth);
         Args a = args(null, q);
-        int max = maxResults(a, Math.min(VERSIONS_DEFAULT_MAX_RESULTS, limits.maxSearchResults()), limits.maxSearchResults());
+        int max = maxResults(
+                a, Math.min(VERSIONS_DEFAULT_MAX_RESULTS, limits.maxSearchResults()), limits.maxSearchResults());
         var clauses = RegistrySearch.parse(filter(a), VERSION_KEYS);
         var matches = RegistrySearch.<ModelRegistry.Version>predicate(clauses, (v, key) -> switch (key) {
             case "name" -> v.name();
@@ -359,9 +422,14 @@ class MlflowRegistry {
         keys.put("last_updated_timestamp", ModelRegistry.Version::lastUpdatedTime);
         keys.put("timestamp", ModelRegistry.Version::lastUpdatedTime);
         keys.put("run_id", v -> v.runUuid() == null ? "" : v.runUuid());
-        var order = RegistrySearch.order(orderBy(a), keys, Comparator.comparing(ModelRegistry.Version::name)
-                .thenComparing(Comparator.comparingInt(ModelRegistry.Version::version).reversed()));
-        List<ModelRegistry.Version> all = registry.versions(null).stream().filter(matches).sorted(order).toList();
+        var order = RegistrySearch.order(
+                orderBy(a),
+                keys,
+                Comparator.comparing(ModelRegistry.Version::name)
+                        .thenComparing(Comparator.comparingInt(ModelRegistry.Version::version)
+                                .reversed()));
+        List<ModelRegistry.Version> all =
+                registry.versions(null).stream().filter(matches).sorted(order).toList();
         int offset = decodeToken(a.text("page_token", false));
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("model_versions");
@@ -375,7 +443,9 @@ class MlflowRegistry {
     // ---- JSON shapes (model_registry.proto) --------------------------------------------------
 
     static ObjectNode modelJson(ModelRegistry.Model m, List<ModelRegistry.Version> latest) {
-        ObjectNode o = JSON.objectNode().put("name", m.name()).put("creation_timestamp", m.creationTime())
+        ObjectNode o = JSON.objectNode()
+                .put("name", m.name())
+                .put("creation_timestamp", m.creationTime())
                 .put("last_updated_timestamp", m.lastUpdatedTime());
         if (m.userId() != null) {
             o.put("user_id", m.userId());
@@ -393,15 +463,21 @@ class MlflowRegistry {
             }
         });
         ArrayNode aliases = o.putArray("aliases");
-        m.aliases().forEach((alias, version) -> aliases.addObject().put("alias", alias).put("version",
-                Integer.toString(version)));
+        m.aliases()
+                .forEach((alias, version) ->
+                        aliases.addObject().put("alias", alias).put("version", Integer.toString(version)));
         return o;
     }
 
     static ObjectNode versionJson(ModelRegistry.Version v) {
-        ObjectNode o = JSON.objectNode().put("name", v.name()).put("version", Integer.toString(v.version()))
-                .put("creation_timestamp", v.creationTime()).put("last_updated_timestamp", v.lastUpdatedTime())
-                .put("current_stage", v.stage()).put("source", v.source()).put("status", "READY");
+        ObjectNode o = JSON.objectNode()
+                .put("name", v.name())
+                .put("version", Integer.toString(v.version()))
+                .put("creation_timestamp", v.creationTime())
+                .put("last_updated_timestamp", v.lastUpdatedTime())
+                .put("current_stage", v.stage())
+                .put("source", v.source())
+                .put("status", "READY");
         if (v.userId() != null) {
             o.put("user_id", v.userId());
         }
@@ -443,8 +519,8 @@ class MlflowRegistry {
             max = -1;
         }
         if (max < 1 || max > cap) {
-            throw MlflowException.invalid("max_results must be between 1 and " + cap + ", got "
-                    + ModelRegistry.abbreviate(v) + ".");
+            throw MlflowException.invalid(
+                    "max_results must be between 1 and " + cap + ", got " + ModelRegistry.abbreviate(v) + ".");
         }
         return max;
     }
@@ -472,7 +548,8 @@ class MlflowRegistry {
             return 0;
         }
         try {
-            int offset = Integer.parseInt(new String(Base64.getUrlDecoder().decode(token.trim()), StandardCharsets.UTF_8));
+            int offset =
+                    Integer.parseInt(new String(Base64.getUrlDecoder().decode(token.trim()), StandardCharsets.UTF_8));
             if (offset < 0) {
                 throw new NumberFormatException();
             }
@@ -483,7 +560,8 @@ class MlflowRegistry {
     }
 
     static String encodeToken(int offset) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(Integer.toString(offset).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -10,5 +10,4 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  */
 @RestControllerAdvice(assignableTypes = MlflowRegistry.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class MlflowRegistryErrors extends MlflowErrors {
-}
+class MlflowRegistryErrors extends MlflowErrors {}

@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.dao.DuplicateKeyException;
@@ -51,16 +50,35 @@ class ModelRegistry {
     static final List<String> STAGES = List.of("None", "Staging", "Production", "Archived");
 
     /** A registered model with its tags and aliases (alias → version). */
-    record Model(long id, String name, String description, String userId, long creationTime, long lastUpdatedTime,
-                 Map<String, String> tags, Map<String, Integer> aliases) {
-    }
+    record Model(
+            long id,
+            String name,
+            String description,
+            String userId,
+            long creationTime,
+            long lastUpdatedTime,
+            Map<String, String> tags,
+            Map<String, Integer> aliases) {}
 
     /** A model version with its tags and the aliases that point at it. */
-    record Version(long id, long modelId, String name, int version, String source, String runUuid, String runLink,
-                   String loggedModelId, String storageLocation, String description, String stage, String userId,
-                   long creationTime, long lastUpdatedTime, Long checkpointId, Map<String, String> tags,
-                   List<String> aliases) {
-    }
+    record Version(
+            long id,
+            long modelId,
+            String name,
+            int version,
+            String source,
+            String runUuid,
+            String runLink,
+            String loggedModelId,
+            String storageLocation,
+            String description,
+            String stage,
+            String userId,
+            long creationTime,
+            long lastUpdatedTime,
+            Long checkpointId,
+            Map<String, String> tags,
+            List<String> aliases) {}
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -68,8 +86,12 @@ class ModelRegistry {
     private final Checkpoints checkpoints;
     private final ObjectProvider<LoggedModelLocations> loggedModels;
 
-    ModelRegistry(JdbcClient jdbc, Clock clock, TrackingStore tracking, @Lazy Checkpoints checkpoints,
-                  ObjectProvider<LoggedModelLocations> loggedModels) {
+    ModelRegistry(
+            JdbcClient jdbc,
+            Clock clock,
+            TrackingStore tracking,
+            @Lazy Checkpoints checkpoints,
+            ObjectProvider<LoggedModelLocations> loggedModels) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.tracking = tracking;
@@ -90,14 +112,17 @@ class ModelRegistry {
         var keys = new GeneratedKeyHolder();
         try {
             jdbc.sql("insert into registered_model (name, description, user_id, creation_time, last_updated_time,"
-                    + " last_version) values (?, ?, ?, ?, ?, 0)").params(name, description, user, now, now)
+                            + " last_version) values (?, ?, ?, ?, ?, 0)")
+                    .params(name, description, user, now, now)
                     .update(keys, "id");
         } catch (DuplicateKeyException e) {
             throw MlflowException.exists("Registered Model (name=" + name + ") already exists.");
         }
         long id = keys.getKey().longValue();
-        tags.forEach((k, v) -> jdbc.sql("insert into registered_model_tag (model_id, tag_key, tag_value) values (?, ?, ?)")
-                .params(id, k, v).update());
+        tags.forEach(
+                (k, v) -> jdbc.sql("insert into registered_model_tag (model_id, tag_key, tag_value) values (?, ?, ?)")
+                        .params(id, k, v)
+                        .update());
         return requireModel(name);
     }
 
@@ -106,7 +131,10 @@ class ModelRegistry {
         if (name == null) {
             return Optional.empty();
         }
-        return jdbc.sql("select * from registered_model where name = ?").param(name).query(this::modelRow).optional()
+        return jdbc.sql("select * from registered_model where name = ?")
+                .param(name)
+                .query(this::modelRow)
+                .optional()
                 .map(this::withTagsAndAliases);
     }
 
@@ -115,24 +143,35 @@ class ModelRegistry {
         if (name == null || name.isEmpty()) {
             throw MlflowException.invalid("Missing value for required parameter 'name'.");
         }
-        return modelByName(name).orElseThrow(() -> MlflowException.notFound("Registered Model with name=" + name
-                + " not found"));
+        return modelByName(name)
+                .orElseThrow(() -> MlflowException.notFound("Registered Model with name=" + name + " not found"));
     }
 
     /** Every registered model with its tags and aliases: three queries whatever their number. */
     @Transactional(readOnly = true)
     List<Model> models() {
         Map<Long, Map<String, String>> tags = new TreeMap<>();
-        jdbc.sql("select model_id, tag_key, tag_value from registered_model_tag order by tag_key").query(rs -> {
-            tags.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
-        });
+        jdbc.sql("select model_id, tag_key, tag_value from registered_model_tag order by tag_key")
+                .query(rs -> {
+                    tags.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
+                });
         Map<Long, Map<String, Integer>> aliases = new TreeMap<>();
-        jdbc.sql("select model_id, alias, version from registered_model_alias order by alias").query(rs -> {
-            aliases.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getInt(3));
-        });
+        jdbc.sql("select model_id, alias, version from registered_model_alias order by alias")
+                .query(rs -> {
+                    aliases.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getInt(3));
+                });
         return jdbc.sql("select * from registered_model order by name").query(this::modelRow).list().stream()
-                .map(m -> new Model(m.id(), m.name(), m.description(), m.userId(), m.creationTime(), m.lastUpdatedTime(),
-                        tags.getOrDefault(m.id(), Map.of()), aliases.getOrDefault(m.id(), Map.of())))
+                .map(m -> new Model(
+                        m.id(),
+                        m.name(),
+                        m.description(),
+                        m.userId(),
+                        m.creationTime(),
+                        m.lastUpdatedTime(),
+                        tags.getOrDefault(m.id(), Map.of()),
+                        aliases.getOrDefault(m.id(), Map.of())))
                 .toList();
     }
 
@@ -144,7 +183,8 @@ class ModelRegistry {
         }
         try {
             jdbc.sql("update registered_model set name = ?, last_updated_time = ? where id = ?")
-                    .params(newName, clock.millis(), m.id()).update();
+                    .params(newName, clock.millis(), m.id())
+                    .update();
         } catch (DuplicateKeyException e) {
             throw MlflowException.exists("Registered Model (name=" + newName + ") already exists.");
         }
@@ -155,7 +195,8 @@ class ModelRegistry {
         Model m = requireModel(name);
         checkLength("description", description, MAX_DESCRIPTION);
         jdbc.sql("update registered_model set description = ?, last_updated_time = ? where id = ?")
-                .params(description, clock.millis(), m.id()).update();
+                .params(description, clock.millis(), m.id())
+                .update();
         return requireModel(name);
     }
 
@@ -163,10 +204,15 @@ class ModelRegistry {
     void deleteModel(String name) {
         Model m = requireModel(name);
         jdbc.sql("delete from model_version_tag where version_id in (select id from model_version where model_id = ?)")
-                .param(m.id()).update();
+                .param(m.id())
+                .update();
         jdbc.sql("delete from model_version where model_id = ?").param(m.id()).update();
-        jdbc.sql("delete from registered_model_alias where model_id = ?").param(m.id()).update();
-        jdbc.sql("delete from registered_model_tag where model_id = ?").param(m.id()).update();
+        jdbc.sql("delete from registered_model_alias where model_id = ?")
+                .param(m.id())
+                .update();
+        jdbc.sql("delete from registered_model_tag where model_id = ?")
+                .param(m.id())
+                .update();
         jdbc.sql("delete from registered_model where id = ?").param(m.id()).update();
     }
 
@@ -174,17 +220,22 @@ class ModelRegistry {
         Model m = requireModel(name);
         checkTag(key, value);
         if (jdbc.sql("update registered_model_tag set tag_value = ? where model_id = ? and tag_key = ?")
-                .params(value, m.id(), key).update() == 0) {
+                        .params(value, m.id(), key)
+                        .update()
+                == 0) {
             jdbc.sql("insert into registered_model_tag (model_id, tag_key, tag_value) values (?, ?, ?)")
-                    .params(m.id(), key, value).update();
+                    .params(m.id(), key, value)
+                    .update();
         }
     }
 
     void deleteModelTag(String name, String key) {
         Model m = requireModel(name);
         requireKey(key);
-        if (jdbc.sql("delete from registered_model_tag where model_id = ? and tag_key = ?").params(m.id(), key)
-                .update() == 0) {
+        if (jdbc.sql("delete from registered_model_tag where model_id = ? and tag_key = ?")
+                        .params(m.id(), key)
+                        .update()
+                == 0) {
             throw MlflowException.notFound("No tag with name: " + key + " in registered model " + name + ".");
         }
     }
@@ -196,9 +247,12 @@ class ModelRegistry {
         checkAlias(alias);
         Version v = requireVersion(name, version);
         if (jdbc.sql("update registered_model_alias set version = ? where model_id = ? and alias = ?")
-                .params(v.version(), m.id(), alias).update() == 0) {
+                        .params(v.version(), m.id(), alias)
+                        .update()
+                == 0) {
             jdbc.sql("insert into registered_model_alias (model_id, alias, version) values (?, ?, ?)")
-                    .params(m.id(), alias, v.version()).update();
+                    .params(m.id(), alias, v.version())
+                    .update();
         }
         touch(m.id());
     }
@@ -208,8 +262,10 @@ class ModelRegistry {
         if (alias == null || alias.isEmpty()) {
             throw MlflowException.invalid("Missing value for required parameter 'alias'.");
         }
-        if (jdbc.sql("delete from registered_model_alias where model_id = ? and alias = ?").params(m.id(), alias)
-                .update() == 0) {
+        if (jdbc.sql("delete from registered_model_alias where model_id = ? and alias = ?")
+                        .params(m.id(), alias)
+                        .update()
+                == 0) {
             throw MlflowException.notFound("Registered model alias " + alias + " not found.");
         }
         touch(m.id());
@@ -234,8 +290,15 @@ class ModelRegistry {
      * A new version of model {@code name} (in stage None) and the checkpoint it is. Its epoch (for the checkpoint) is
      * the version's {@code epoch} tag, else the latest value of its run's {@code epoch} metric, else none.
      */
-    Version createVersion(String name, String source, String runId, String runLink, String description,
-                          Map<String, String> tags, String loggedModelId, String user) {
+    Version createVersion(
+            String name,
+            String source,
+            String runId,
+            String runLink,
+            String description,
+            Map<String, String> tags,
+            String loggedModelId,
+            String user) {
         Model m = requireModel(name);
         if (source == null || source.isBlank()) {
             throw MlflowException.invalid("Missing value for required parameter 'source'.");
@@ -248,8 +311,8 @@ class ModelRegistry {
         String run = runId == null || runId.isBlank() ? null : runId.trim();
         Tracking.RunInfo runInfo = null;
         if (run != null) {
-            runInfo = tracking.run(run).orElseThrow(() -> MlflowException.invalid(
-                    "run_id: no run with id '" + abbreviate(runId) + "'."));
+            runInfo = tracking.run(run)
+                    .orElseThrow(() -> MlflowException.invalid("run_id: no run with id '" + abbreviate(runId) + "'."));
         }
         String model = loggedModelId == null || loggedModelId.isBlank() ? null : loggedModelId.trim();
         if (model != null && !model.matches("m-[A-Za-z0-9]{1,62}")) {
@@ -257,31 +320,50 @@ class ModelRegistry {
         }
         String storage = storageLocation(source.trim(), runInfo, model);
         if (runInfo == null && source.trim().startsWith("runs:/")) {
-            runInfo = tracking.run(source.trim().substring("runs:/".length()).split("/", 2)[0]).orElse(null);
+            runInfo = tracking.run(source.trim().substring("runs:/".length()).split("/", 2)[0])
+                    .orElse(null);
         }
         long now = clock.millis();
         jdbc.sql("update registered_model set last_version = last_version + 1, last_updated_time = ? where id = ?")
-                .params(now, m.id()).update();
-        int number = jdbc.sql("select last_version from registered_model where id = ?").param(m.id())
-                .query(Integer.class).single();
+                .params(now, m.id())
+                .update();
+        int number = jdbc.sql("select last_version from registered_model where id = ?")
+                .param(m.id())
+                .query(Integer.class)
+                .single();
         var keys = new GeneratedKeyHolder();
         jdbc.sql("insert into model_version (model_id, version, source, run_uuid, run_link, logged_model_id,"
-                + " storage_location, description, current_stage, user_id, creation_time, last_updated_time)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, 'None', ?, ?, ?)")
-                .params(m.id(), number, source.trim(), runInfo == null ? null : runInfo.uuid(), runLink, model, storage,
-                        description, user, now, now).update(keys, "id");
+                        + " storage_location, description, current_stage, user_id, creation_time, last_updated_time)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, 'None', ?, ?, ?)")
+                .params(
+                        m.id(),
+                        number,
+                        source.trim(),
+                        runInfo == null ? null : runInfo.uuid(),
+                        runLink,
+                        model,
+                        storage,
+                        description,
+                        user,
+                        now,
+                        now)
+                .update(keys, "id");
         long id = keys.getKey().longValue();
-        tags.forEach((k, v) -> jdbc.sql("insert into model_version_tag (version_id, tag_key, tag_value) values (?, ?, ?)")
-                .params(id, k, v).update());
+        tags.forEach(
+                (k, v) -> jdbc.sql("insert into model_version_tag (version_id, tag_key, tag_value) values (?, ?, ?)")
+                        .params(id, k, v)
+                        .update());
         Integer epoch = epoch(tags.get("epoch"), runInfo);
         Checkpoint c;
         try {
-            c = checkpoints.registerRegistryVersion(name, number, runInfo == null ? null : runInfo.uuid(), epoch,
-                    source.trim(), user);
+            c = checkpoints.registerRegistryVersion(
+                    name, number, runInfo == null ? null : runInfo.uuid(), epoch, source.trim(), user);
         } catch (IllegalArgumentException e) {
             throw MlflowException.invalid(e.getMessage());
         }
-        jdbc.sql("update model_version set checkpoint_id = ? where id = ?").params(c.id(), id).update();
+        jdbc.sql("update model_version set checkpoint_id = ? where id = ?")
+                .params(c.id(), id)
+                .update();
         return requireVersion(name, Integer.toString(number));
     }
 
@@ -290,18 +372,24 @@ class ModelRegistry {
         Model m = requireModel(name);
         int number = versionNumber(version);
         return jdbc.sql("select v.*, m.name from model_version v join registered_model m on m.id = v.model_id"
-                        + " where v.model_id = ? and v.version = ?").params(m.id(), number).query(this::versionRow)
-                .optional().map(v -> withTags(List.of(v)).get(0))
-                .orElseThrow(() -> MlflowException.notFound("Model Version (name=" + name + ", version=" + number
-                        + ") not found"));
+                        + " where v.model_id = ? and v.version = ?")
+                .params(m.id(), number)
+                .query(this::versionRow)
+                .optional()
+                .map(v -> withTags(List.of(v)).get(0))
+                .orElseThrow(() -> MlflowException.notFound(
+                        "Model Version (name=" + name + ", version=" + number + ") not found"));
     }
 
     /** Versions of one model (or of all models, {@code modelId} null) with their tags and aliases. */
     @Transactional(readOnly = true)
     List<Version> versions(Long modelId) {
-        List<Version> rows = jdbc.sql("select v.*, m.name from model_version v join registered_model m on m.id = v.model_id"
-                        + (modelId == null ? "" : " where v.model_id = ?") + " order by m.name, v.version desc")
-                .params(modelId == null ? List.of() : List.of(modelId)).query(this::versionRow).list();
+        List<Version> rows = jdbc.sql(
+                        "select v.*, m.name from model_version v join registered_model m on m.id = v.model_id"
+                                + (modelId == null ? "" : " where v.model_id = ?") + " order by m.name, v.version desc")
+                .params(modelId == null ? List.of() : List.of(modelId))
+                .query(this::versionRow)
+                .list();
         return withTags(rows);
     }
 
@@ -309,29 +397,36 @@ class ModelRegistry {
     @Transactional(readOnly = true)
     List<Version> versionsOfCheckpoint(long checkpointId) {
         return withTags(jdbc.sql("select v.*, m.name from model_version v join registered_model m on m.id = v.model_id"
-                + " where v.checkpoint_id = ? order by v.creation_time, v.id").param(checkpointId)
-                .query(this::versionRow).list());
+                        + " where v.checkpoint_id = ? order by v.creation_time, v.id")
+                .param(checkpointId)
+                .query(this::versionRow)
+                .list());
     }
 
     /** For each stage asked for (all four when none), the highest version in it. */
     @Transactional(readOnly = true)
     List<Version> latest(String name, List<String> stages) {
         Model m = requireModel(name);
-        List<String> wanted = stages == null || stages.isEmpty() ? STAGES : stages.stream().map(ModelRegistry::stage).toList();
+        List<String> wanted = stages == null || stages.isEmpty()
+                ? STAGES
+                : stages.stream().map(ModelRegistry::stage).toList();
         Map<String, Version> byStage = new LinkedHashMap<>();
         for (Version v : versions(m.id())) {
             if (wanted.contains(v.stage())) {
                 byStage.merge(v.stage(), v, (a, b) -> a.version() >= b.version() ? a : b);
             }
         }
-        return byStage.values().stream().sorted(Comparator.comparingInt(Version::version)).toList();
+        return byStage.values().stream()
+                .sorted(Comparator.comparingInt(Version::version))
+                .toList();
     }
 
     Version updateVersion(String name, String version, String description) {
         Version v = requireVersion(name, version);
         checkLength("description", description, MAX_DESCRIPTION);
         jdbc.sql("update model_version set description = ?, last_updated_time = ? where id = ?")
-                .params(description, clock.millis(), v.id()).update();
+                .params(description, clock.millis(), v.id())
+                .update();
         return requireVersion(name, version);
     }
 
@@ -348,11 +443,13 @@ class ModelRegistry {
         long now = clock.millis();
         if (archiveExisting) {
             jdbc.sql("update model_version set current_stage = 'Archived', last_updated_time = ?"
-                    + " where model_id = ? and current_stage = ? and id <> ?").params(now, v.modelId(), target, v.id())
+                            + " where model_id = ? and current_stage = ? and id <> ?")
+                    .params(now, v.modelId(), target, v.id())
                     .update();
         }
         jdbc.sql("update model_version set current_stage = ?, last_updated_time = ? where id = ?")
-                .params(target, now, v.id()).update();
+                .params(target, now, v.id())
+                .update();
         touch(v.modelId());
         return requireVersion(name, version);
     }
@@ -360,8 +457,11 @@ class ModelRegistry {
     /** Deletes the version, its tags and the aliases pointing at it; its checkpoint stays. */
     void deleteVersion(String name, String version) {
         Version v = requireVersion(name, version);
-        jdbc.sql("delete from model_version_tag where version_id = ?").param(v.id()).update();
-        jdbc.sql("delete from registered_model_alias where model_id = ? and version = ?").params(v.modelId(), v.version())
+        jdbc.sql("delete from model_version_tag where version_id = ?")
+                .param(v.id())
+                .update();
+        jdbc.sql("delete from registered_model_alias where model_id = ? and version = ?")
+                .params(v.modelId(), v.version())
                 .update();
         jdbc.sql("delete from model_version where id = ?").param(v.id()).update();
         touch(v.modelId());
@@ -371,19 +471,24 @@ class ModelRegistry {
         Version v = requireVersion(name, version);
         checkTag(key, value);
         if (jdbc.sql("update model_version_tag set tag_value = ? where version_id = ? and tag_key = ?")
-                .params(value, v.id(), key).update() == 0) {
+                        .params(value, v.id(), key)
+                        .update()
+                == 0) {
             jdbc.sql("insert into model_version_tag (version_id, tag_key, tag_value) values (?, ?, ?)")
-                    .params(v.id(), key, value).update();
+                    .params(v.id(), key, value)
+                    .update();
         }
     }
 
     void deleteVersionTag(String name, String version, String key) {
         Version v = requireVersion(name, version);
         requireKey(key);
-        if (jdbc.sql("delete from model_version_tag where version_id = ? and tag_key = ?").params(v.id(), key)
-                .update() == 0) {
-            throw MlflowException.notFound("No tag with name: " + key + " for model version " + name + " version "
-                    + v.version() + ".");
+        if (jdbc.sql("delete from model_version_tag where version_id = ? and tag_key = ?")
+                        .params(v.id(), key)
+                        .update()
+                == 0) {
+            throw MlflowException.notFound(
+                    "No tag with name: " + key + " for model version " + name + " version " + v.version() + ".");
         }
     }
 
@@ -405,8 +510,9 @@ class ModelRegistry {
         }
         if (source.startsWith("runs:/")) {
             String[] parts = source.substring("runs:/".length()).split("/", 2);
-            Tracking.RunInfo r = tracking.run(parts[0]).orElseThrow(() -> MlflowException.invalid(
-                    "source: no run with id '" + abbreviate(parts[0]) + "' (" + abbreviate(source) + ")."));
+            Tracking.RunInfo r = tracking.run(parts[0])
+                    .orElseThrow(() -> MlflowException.invalid(
+                            "source: no run with id '" + abbreviate(parts[0]) + "' (" + abbreviate(source) + ")."));
             if (run != null && !run.uuid().equals(r.uuid())) {
                 throw MlflowException.invalid("source names run " + r.uuid() + " but run_id is " + run.uuid() + ".");
             }
@@ -436,7 +542,8 @@ class ModelRegistry {
             return found.get();
         }
         if (run != null) {
-            String experimentLocation = tracking.requireExperiment(run.experimentId()).artifactLocation();
+            String experimentLocation =
+                    tracking.requireExperiment(run.experimentId()).artifactLocation();
             return experimentLocation + "/models/" + modelId + "/artifacts";
         }
         throw MlflowException.invalid("source: logged model '" + modelId + "' is unknown; give its run_id.");
@@ -459,8 +566,10 @@ class ModelRegistry {
             return requireVersion(name, which);
         }
         List<Version> found = which.equalsIgnoreCase("latest") ? latest(name, List.of()) : latest(name, List.of(which));
-        return found.stream().max(Comparator.comparingInt(Version::version)).orElseThrow(() -> MlflowException.notFound(
-                "No versions of model with name '" + name + "' and stage '" + which + "' found"));
+        return found.stream()
+                .max(Comparator.comparingInt(Version::version))
+                .orElseThrow(() -> MlflowException.notFound(
+                        "No versions of model with name '" + name + "' and stage '" + which + "' found"));
     }
 
     // ---- rows and rules ----------------------------------------------------------------------
@@ -477,35 +586,60 @@ class ModelRegistry {
     }
 
     private void touch(long modelId) {
-        jdbc.sql("update registered_model set last_updated_time = ? where id = ?").params(clock.millis(), modelId).update();
+        jdbc.sql("update registered_model set last_updated_time = ? where id = ?")
+                .params(clock.millis(), modelId)
+                .update();
     }
 
     private Model modelRow(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        return new Model(rs.getLong("id"), rs.getString("name"), rs.getString("description"), rs.getString("user_id"),
-                rs.getLong("creation_time"), rs.getLong("last_updated_time"), Map.of(), Map.of());
+        return new Model(
+                rs.getLong("id"),
+                rs.getString("name"),
+                rs.getString("description"),
+                rs.getString("user_id"),
+                rs.getLong("creation_time"),
+                rs.getLong("last_updated_time"),
+                Map.of(),
+                Map.of());
     }
 
     private Model withTagsAndAliases(Model m) {
         Map<String, String> tags = new LinkedHashMap<>();
-        jdbc.sql("select tag_key, tag_value from registered_model_tag where model_id = ? order by tag_key").param(m.id())
+        jdbc.sql("select tag_key, tag_value from registered_model_tag where model_id = ? order by tag_key")
+                .param(m.id())
                 .query(rs -> {
                     tags.put(rs.getString(1), rs.getString(2));
                 });
         Map<String, Integer> aliases = new LinkedHashMap<>();
-        jdbc.sql("select alias, version from registered_model_alias where model_id = ? order by alias").param(m.id())
+        jdbc.sql("select alias, version from registered_model_alias where model_id = ? order by alias")
+                .param(m.id())
                 .query(rs -> {
                     aliases.put(rs.getString(1), rs.getInt(2));
                 });
-        return new Model(m.id(), m.name(), m.description(), m.userId(), m.creationTime(), m.lastUpdatedTime(), tags, aliases);
+        return new Model(
+                m.id(), m.name(), m.description(), m.userId(), m.creationTime(), m.lastUpdatedTime(), tags, aliases);
     }
 
     private Version versionRow(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         long checkpoint = rs.getLong("checkpoint_id");
-        return new Version(rs.getLong("id"), rs.getLong("model_id"), rs.getString("name"), rs.getInt("version"),
-                rs.getString("source"), rs.getString("run_uuid"), rs.getString("run_link"),
-                rs.getString("logged_model_id"), rs.getString("storage_location"), rs.getString("description"),
-                rs.getString("current_stage"), rs.getString("user_id"), rs.getLong("creation_time"),
-                rs.getLong("last_updated_time"), rs.wasNull() ? null : checkpoint, Map.of(), List.of());
+        return new Version(
+                rs.getLong("id"),
+                rs.getLong("model_id"),
+                rs.getString("name"),
+                rs.getInt("version"),
+                rs.getString("source"),
+                rs.getString("run_uuid"),
+                rs.getString("run_link"),
+                rs.getString("logged_model_id"),
+                rs.getString("storage_location"),
+                rs.getString("description"),
+                rs.getString("current_stage"),
+                rs.getString("user_id"),
+                rs.getLong("creation_time"),
+                rs.getLong("last_updated_time"),
+                rs.wasNull() ? null : checkpoint,
+                Map.of(),
+                List.of());
     }
 
     /** The versions with their tags and aliases: two queries for any number of versions. */
@@ -517,19 +651,40 @@ class ModelRegistry {
         Map<Long, Map<Integer, List<String>>> aliases = new TreeMap<>();
         List<Long> ids = rows.stream().map(Version::id).toList();
         List<Long> models = rows.stream().map(Version::modelId).distinct().toList();
-        jdbc.sql("select version_id, tag_key, tag_value from model_version_tag where version_id in (:ids) order by tag_key")
-                .param("ids", ids).query(rs -> {
-                    tags.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+        jdbc.sql(
+                        "select version_id, tag_key, tag_value from model_version_tag where version_id in (:ids) order by tag_key")
+                .param("ids", ids)
+                .query(rs -> {
+                    tags.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
                 });
         jdbc.sql("select model_id, version, alias from registered_model_alias where model_id in (:ids) order by alias")
-                .param("ids", models).query(rs -> {
+                .param("ids", models)
+                .query(rs -> {
                     aliases.computeIfAbsent(rs.getLong(1), k -> new TreeMap<>())
-                            .computeIfAbsent(rs.getInt(2), k -> new ArrayList<>()).add(rs.getString(3));
+                            .computeIfAbsent(rs.getInt(2), k -> new ArrayList<>())
+                            .add(rs.getString(3));
                 });
-        return rows.stream().map(v -> new Version(v.id(), v.modelId(), v.name(), v.version(), v.source(), v.runUuid(),
-                v.runLink(), v.loggedModelId(), v.storageLocation(), v.description(), v.stage(), v.userId(),
-                v.creationTime(), v.lastUpdatedTime(), v.checkpointId(), tags.getOrDefault(v.id(), Map.of()),
-                aliases.getOrDefault(v.modelId(), Map.of()).getOrDefault(v.version(), List.of()))).toList();
+        return rows.stream()
+                .map(v -> new Version(
+                        v.id(),
+                        v.modelId(),
+                        v.name(),
+                        v.version(),
+                        v.source(),
+                        v.runUuid(),
+                        v.runLink(),
+                        v.loggedModelId(),
+                        v.storageLocation(),
+                        v.description(),
+                        v.stage(),
+                        v.userId(),
+                        v.creationTime(),
+                        v.lastUpdatedTime(),
+                        v.checkpointId(),
+                        tags.getOrDefault(v.id(), Map.of()),
+                        aliases.getOrDefault(v.modelId(), Map.of()).getOrDefault(v.version(), List.of())))
+                .toList();
     }
 
     /** MLflow's stage names, matched without regard to case ("production" is Production). */
@@ -556,8 +711,8 @@ class ModelRegistry {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw MlflowException.invalid("Parameter 'version' must be a positive integer, got '"
-                    + abbreviate(version) + "'.");
+            throw MlflowException.invalid(
+                    "Parameter 'version' must be a positive integer, got '" + abbreviate(version) + "'.");
         }
     }
 
@@ -580,8 +735,9 @@ class ModelRegistry {
         checkLength("alias", alias, MAX_ALIAS);
         Names.check("The alias", alias, MlflowException::invalid);
         if (alias.equalsIgnoreCase("latest") || alias.matches("(?i)v\\d+") || !alias.matches("[\\w-]+")) {
-            throw MlflowException.invalid("Invalid alias name '" + abbreviate(alias) + "': an alias has letters, digits,"
-                    + " '_' and '-', and is neither 'latest' nor v<number> (reserved by models:/ URIs).");
+            throw MlflowException.invalid(
+                    "Invalid alias name '" + abbreviate(alias) + "': an alias has letters, digits,"
+                            + " '_' and '-', and is neither 'latest' nor v<number> (reserved by models:/ URIs).");
         }
     }
 
@@ -601,7 +757,8 @@ class ModelRegistry {
     private static void checkRelative(String path, String source) {
         for (String part : path.split("/")) {
             if (part.equals("..") || part.equals(".")) {
-                throw MlflowException.invalid("source: '" + abbreviate(source) + "' may not hold '.' or '..' segments.");
+                throw MlflowException.invalid(
+                        "source: '" + abbreviate(source) + "' may not hold '.' or '..' segments.");
             }
         }
     }
@@ -620,8 +777,8 @@ class ModelRegistry {
 
     static void checkLength(String field, String value, int max) {
         if (value != null && value.length() > max) {
-            throw MlflowException.invalid("Parameter '" + field + "' is " + value.length() + " characters long; the limit is "
-                    + max + ".");
+            throw MlflowException.invalid(
+                    "Parameter '" + field + "' is " + value.length() + " characters long; the limit is " + max + ".");
         }
     }
 

@@ -1,13 +1,11 @@
 package org.stainbench.training;
 
-import java.io.IOException;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
@@ -33,30 +31,33 @@ class RawArtifactBodies extends OncePerRequestFilter {
                 || !(uri.startsWith("/api/2.0/mlflow-artifacts/artifacts/")
                         || uri.startsWith("/api/2.0/mlflow-artifacts/mpu/part/"))
                 || request.getContentType() == null
-                || !request.getContentType().toLowerCase(java.util.Locale.ROOT)
+                || !request.getContentType()
+                        .toLowerCase(java.util.Locale.ROOT)
                         .startsWith(MediaType.APPLICATION_FORM_URLENCODED_VALUE);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        chain.doFilter(new HttpServletRequestWrapper(request) {
-            @Override
-            public String getContentType() {
-                return MediaType.APPLICATION_OCTET_STREAM_VALUE;
-            }
+        chain.doFilter(
+                new HttpServletRequestWrapper(request) {
+                    @Override
+                    public String getContentType() {
+                        return MediaType.APPLICATION_OCTET_STREAM_VALUE;
+                    }
 
-            @Override
-            public String getHeader(String name) {
-                return "content-type".equalsIgnoreCase(name) ? getContentType() : super.getHeader(name);
-            }
+                    @Override
+                    public String getHeader(String name) {
+                        return "content-type".equalsIgnoreCase(name) ? getContentType() : super.getHeader(name);
+                    }
 
-            @Override
-            public java.util.Enumeration<String> getHeaders(String name) {
-                return "content-type".equalsIgnoreCase(name)
-                        ? java.util.Collections.enumeration(java.util.List.of(getContentType()))
-                        : super.getHeaders(name);
-            }
-        }, response);
+                    @Override
+                    public java.util.Enumeration<String> getHeaders(String name) {
+                        return "content-type".equalsIgnoreCase(name)
+                                ? java.util.Collections.enumeration(java.util.List.of(getContentType()))
+                                : super.getHeaders(name);
+                    }
+                },
+                response);
     }
 }

@@ -1,7 +1,6 @@
 package org.stainbench.training;
 
 import java.util.List;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.stainbench.shell.Dependants;
@@ -25,8 +24,10 @@ class RegistryDependants implements Dependants {
             return List.of();
         }
         return jdbc.sql("select m.name, v.version from model_version v join registered_model m on m.id = v.model_id"
-                        + " where v.checkpoint_id = ? order by m.name, v.version").param(id)
-                .query((rs, i) -> new Dependant("registered model version", rs.getString(1) + " version " + rs.getInt(2),
-                        "/checkpoints/" + id)).list();
+                        + " where v.checkpoint_id = ? order by m.name, v.version")
+                .param(id)
+                .query((rs, i) -> new Dependant(
+                        "registered model version", rs.getString(1) + " version " + rs.getInt(2), "/checkpoints/" + id))
+                .list();
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.checkpoints.RegisteredVersions;
 
@@ -34,10 +33,17 @@ class RegistryEntries implements RegisteredVersions {
             registry.versions(v.modelId()).forEach(o -> all.put(o.version(), o.stage()));
             Map<String, Double> metrics = new LinkedHashMap<>();
             if (v.runUuid() != null) {
-                tracking.run(v.runUuid()).ifPresent(r -> tracking.full(r).latestMetrics().stream().limit(MAX_METRICS)
+                tracking.run(v.runUuid()).ifPresent(r -> tracking.full(r).latestMetrics().stream()
+                        .limit(MAX_METRICS)
                         .forEach(m -> metrics.put(m.key(), m.value())));
             }
-            out.add(new Entry(v.name(), v.version(), v.stage(), v.aliases(), all, metrics,
+            out.add(new Entry(
+                    v.name(),
+                    v.version(),
+                    v.stage(),
+                    v.aliases(),
+                    all,
+                    metrics,
                     v.storageLocation() != null ? v.storageLocation() : v.source()));
         }
         return out;

@@ -10,7 +10,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.stainbench.shell.LikePattern;
 
 /**
@@ -23,12 +22,10 @@ import org.stainbench.shell.LikePattern;
  */
 final class RegistrySearch {
 
-    private RegistrySearch() {
-    }
+    private RegistrySearch() {}
 
     /** One clause: an identifier ({@code name}, {@code tags.k}, …), its comparator and its values. */
-    record Clause(String key, String op, List<String> values) {
-    }
+    record Clause(String key, String op, List<String> values) {}
 
     private static final Pattern CLAUSE = Pattern.compile(
             "\\s*((?:tags?|attributes?|attribute)\\.(?:`[^`]+`|\"[^\"]+\"|[\\w.-]+)|[A-Za-z_]+)\\s*"
@@ -50,7 +47,8 @@ final class RegistrySearch {
             String lower = key.toLowerCase(Locale.ROOT);
             if (lower.startsWith("tag.") || lower.startsWith("tags.")) {
                 String k = key.substring(key.indexOf('.') + 1);
-                if (k.length() > 1 && (k.startsWith("`") && k.endsWith("`") || k.startsWith("\"") && k.endsWith("\""))) {
+                if (k.length() > 1
+                        && (k.startsWith("`") && k.endsWith("`") || k.startsWith("\"") && k.endsWith("\""))) {
                     k = k.substring(1, k.length() - 1);
                 }
                 key = "tags." + k;
@@ -58,11 +56,14 @@ final class RegistrySearch {
                 key = lower.startsWith("attribute") ? lower.substring(lower.indexOf('.') + 1) : lower;
                 if (!attributes.contains(key)) {
                     throw MlflowException.invalid("Invalid attribute key '" + ModelRegistry.abbreviate(m.group(1))
-                            + "' in filter; valid keys are " + String.join(", ", attributes.stream().sorted().toList())
+                            + "' in filter; valid keys are "
+                            + String.join(", ", attributes.stream().sorted().toList())
                             + " and tags.<key>.");
                 }
             }
-            String op = m.group(2).toUpperCase(Locale.ROOT).equals("<>") ? "!=" : m.group(2).toUpperCase(Locale.ROOT);
+            String op = m.group(2).toUpperCase(Locale.ROOT).equals("<>")
+                    ? "!="
+                    : m.group(2).toUpperCase(Locale.ROOT);
             String raw = m.group(3);
             List<String> values;
             if (op.equals("IN")) {
@@ -70,7 +71,8 @@ final class RegistrySearch {
                     throw MlflowException.invalid("IN is supported for run_id only, not for '" + key + "'.");
                 }
                 if (!raw.startsWith("(") || !raw.endsWith(")")) {
-                    throw MlflowException.invalid("IN needs a list of quoted values in parentheses: " + ModelRegistry.abbreviate(raw));
+                    throw MlflowException.invalid(
+                            "IN needs a list of quoted values in parentheses: " + ModelRegistry.abbreviate(raw));
                 }
                 values = new ArrayList<>();
                 for (String v : splitList(raw.substring(1, raw.length() - 1))) {
@@ -78,7 +80,8 @@ final class RegistrySearch {
                 }
             } else if (key.equals("version_number")) {
                 if (!raw.matches("'?\\d{1,9}'?")) {
-                    throw MlflowException.invalid("version_number is compared with a whole number, not " + ModelRegistry.abbreviate(raw) + ".");
+                    throw MlflowException.invalid("version_number is compared with a whole number, not "
+                            + ModelRegistry.abbreviate(raw) + ".");
                 }
                 if (op.contains("LIKE")) {
                     throw MlflowException.invalid("version_number cannot be compared with " + op + ".");
@@ -86,7 +89,8 @@ final class RegistrySearch {
                 values = List.of(raw.replace("'", ""));
             } else {
                 if (op.startsWith("<") || op.startsWith(">")) {
-                    throw MlflowException.invalid("'" + key + "' is compared with =, !=, LIKE or ILIKE, not " + op + ".");
+                    throw MlflowException.invalid(
+                            "'" + key + "' is compared with =, !=, LIKE or ILIKE, not " + op + ".");
                 }
                 values = List.of(unquote(raw, key));
             }
@@ -109,9 +113,12 @@ final class RegistrySearch {
         String v = c.values().isEmpty() ? "" : c.values().get(0);
         switch (c.op()) {
             case "=":
-                return c.key().equals("version_number") ? s -> s != null && Long.parseLong(s) == Long.parseLong(v) : v::equals;
+                return c.key().equals("version_number")
+                        ? s -> s != null && Long.parseLong(s) == Long.parseLong(v)
+                        : v::equals;
             case "!=":
-                return c.key().equals("version_number") ? s -> s != null && Long.parseLong(s) != Long.parseLong(v)
+                return c.key().equals("version_number")
+                        ? s -> s != null && Long.parseLong(s) != Long.parseLong(v)
                         : s -> s != null && !s.equals(v);
             case "IN":
                 return s -> s != null && c.values().contains(s);
@@ -139,8 +146,8 @@ final class RegistrySearch {
      * {@code order_by}: each {@code <key> [ASC|DESC]} with a key of {@code keys} (name → value extractor); the given
      * tie-breaker comes last so pages are stable.
      */
-    static <T> Comparator<T> order(List<String> orderBy, Map<String, Function<T, Comparable<?>>> keys,
-                                   Comparator<T> tieBreak) {
+    static <T> Comparator<T> order(
+            List<String> orderBy, Map<String, Function<T, Comparable<?>>> keys, Comparator<T> tieBreak) {
         Comparator<T> order = null;
         for (String o : orderBy) {
             String[] words = o.trim().split("\\s+");
@@ -148,11 +155,14 @@ final class RegistrySearch {
                 throw MlflowException.invalid("Invalid order_by clause '" + ModelRegistry.abbreviate(o) + "'.");
             }
             String key = words[0].toLowerCase(Locale.ROOT);
-            key = key.startsWith("attribute.") || key.startsWith("attributes.") ? key.substring(key.indexOf('.') + 1) : key;
+            key = key.startsWith("attribute.") || key.startsWith("attributes.")
+                    ? key.substring(key.indexOf('.') + 1)
+                    : key;
             Function<T, Comparable<?>> f = keys.get(key);
             if (f == null) {
                 throw MlflowException.invalid("Invalid order by key '" + ModelRegistry.abbreviate(words[0])
-                        + "' specified. Valid keys are " + String.join(", ", keys.keySet().stream().sorted().toList()) + ".");
+                        + "' specified. Valid keys are "
+                        + String.join(", ", keys.keySet().stream().sorted().toList()) + ".");
             }
             boolean desc = false;
             if (words.length == 2) {
@@ -214,15 +224,19 @@ final class RegistrySearch {
                 depth++;
             } else if (ch == ')') {
                 depth--;
-            } else if (depth == 0 && Character.isWhitespace(ch) && i + 4 < filter.length()
-                    && filter.regionMatches(true, i + 1, "AND", 0, 3) && Character.isWhitespace(filter.charAt(i + 4))) {
+            } else if (depth == 0
+                    && Character.isWhitespace(ch)
+                    && i + 4 < filter.length()
+                    && filter.regionMatches(true, i + 1, "AND", 0, 3)
+                    && Character.isWhitespace(filter.charAt(i + 4))) {
                 out.add(filter.substring(start, i));
                 start = i + 5;
                 i += 4;
             }
         }
         if (quote != 0) {
-            throw MlflowException.invalid("Invalid filter '" + ModelRegistry.abbreviate(filter) + "': a quote is not closed.");
+            throw MlflowException.invalid(
+                    "Invalid filter '" + ModelRegistry.abbreviate(filter) + "': a quote is not closed.");
         }
         out.add(filter.substring(start));
         return out;

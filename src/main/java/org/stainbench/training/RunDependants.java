@@ -1,7 +1,6 @@
 package org.stainbench.training;
 
 import java.util.List;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.stainbench.shell.Dependants;
@@ -25,7 +24,10 @@ class RunDependants implements Dependants {
                         + "where t.tag_key = 'stainbench.dataset_id' and t.tag_value = ? and r.lifecycle_stage = 'active' "
                         + "order by r.id")
                 .param(Long.toString(id))
-                .query((rs, i) -> new Dependant("training run", rs.getString("run_name") == null ? rs.getString("run_uuid")
-                        : rs.getString("run_name"), "/runs/" + rs.getString("run_uuid"))).list();
+                .query((rs, i) -> new Dependant(
+                        "training run",
+                        rs.getString("run_name") == null ? rs.getString("run_uuid") : rs.getString("run_name"),
+                        "/runs/" + rs.getString("run_uuid")))
+                .list();
     }
 }

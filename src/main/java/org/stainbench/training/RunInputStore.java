@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -34,11 +33,9 @@ class RunInputStore {
     /** The tag the client sets for {@code mlflow.log_input(..., context=...)}. */
     static final String CONTEXT_TAG = "mlflow.data.context";
 
-    record Dataset(String name, String digest, String sourceType, String source, String schema, String profile) {
-    }
+    record Dataset(String name, String digest, String sourceType, String source, String schema, String profile) {}
 
-    record DatasetInput(Dataset dataset, Map<String, String> tags) {
-    }
+    record DatasetInput(Dataset dataset, Map<String, String> tags) {}
 
     private final JdbcClient jdbc;
 
@@ -52,34 +49,58 @@ class RunInputStore {
         for (DatasetInput in : inputs) {
             Dataset d = in.dataset();
             Long id = jdbc.sql("select id from run_dataset where experiment_id = ? and name = ? and digest = ?")
-                    .params(run.experimentId(), d.name(), d.digest()).query(Long.class).optional().orElse(null);
+                    .params(run.experimentId(), d.name(), d.digest())
+                    .query(Long.class)
+                    .optional()
+                    .orElse(null);
             if (id == null) {
                 var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
                 jdbc.sql("insert into run_dataset (experiment_id, name, digest, source_type, dataset_source,"
-                        + " dataset_schema, profile) values (?, ?, ?, ?, ?, ?, ?)")
-                        .params(run.experimentId(), d.name(), d.digest(), d.sourceType(), d.source(), d.schema(),
-                                d.profile()).update(keys, "id");
+                                + " dataset_schema, profile) values (?, ?, ?, ?, ?, ?, ?)")
+                        .params(
+                                run.experimentId(),
+                                d.name(),
+                                d.digest(),
+                                d.sourceType(),
+                                d.source(),
+                                d.schema(),
+                                d.profile())
+                        .update(keys, "id");
                 id = keys.getKey().longValue();
             }
             long datasetId = id;
             if (jdbc.sql("select count(*) from run_input where run_id = ? and dataset_id = ?")
-                    .params(run.id(), datasetId).query(Long.class).single() == 0) {
-                jdbc.sql("insert into run_input (run_id, dataset_id) values (?, ?)").params(run.id(), datasetId).update();
+                            .params(run.id(), datasetId)
+                            .query(Long.class)
+                            .single()
+                    == 0) {
+                jdbc.sql("insert into run_input (run_id, dataset_id) values (?, ?)")
+                        .params(run.id(), datasetId)
+                        .update();
             }
             in.tags().forEach((k, v) -> {
-                if (jdbc.sql("update run_input_tag set tag_value = ? where run_id = ? and dataset_id = ? and tag_key = ?")
-                        .params(v, run.id(), datasetId, k).update() == 0) {
+                if (jdbc.sql(
+                                        "update run_input_tag set tag_value = ? where run_id = ? and dataset_id = ? and tag_key = ?")
+                                .params(v, run.id(), datasetId, k)
+                                .update()
+                        == 0) {
                     jdbc.sql("insert into run_input_tag (run_id, dataset_id, tag_key, tag_value) values (?, ?, ?, ?)")
-                            .params(run.id(), datasetId, k, v).update();
+                            .params(run.id(), datasetId, k, v)
+                            .update();
                 }
             });
         }
     }
 
     void logModelInput(Tracking.RunInfo run, LoggedModelStore.Model m) {
-        if (jdbc.sql("select count(*) from run_input_model where run_id = ? and model_pk = ?").params(run.id(), m.pk())
-                .query(Long.class).single() == 0) {
-            jdbc.sql("insert into run_input_model (run_id, model_pk) values (?, ?)").params(run.id(), m.pk()).update();
+        if (jdbc.sql("select count(*) from run_input_model where run_id = ? and model_pk = ?")
+                        .params(run.id(), m.pk())
+                        .query(Long.class)
+                        .single()
+                == 0) {
+            jdbc.sql("insert into run_input_model (run_id, model_pk) values (?, ?)")
+                    .params(run.id(), m.pk())
+                    .update();
         }
     }
 
@@ -87,16 +108,26 @@ class RunInputStore {
     @Transactional(readOnly = true)
     List<DatasetInput> datasets(long runId) {
         Map<Long, Dataset> byId = new LinkedHashMap<>();
-        jdbc.sql("select d.* from run_input i join run_dataset d on d.id = i.dataset_id where i.run_id = ? order by d.id")
-                .param(runId).query(rs -> {
-                    byId.put(rs.getLong("id"), new Dataset(rs.getString("name"), rs.getString("digest"),
-                            rs.getString("source_type"), rs.getString("dataset_source"), rs.getString("dataset_schema"),
-                            rs.getString("profile")));
+        jdbc.sql(
+                        "select d.* from run_input i join run_dataset d on d.id = i.dataset_id where i.run_id = ? order by d.id")
+                .param(runId)
+                .query(rs -> {
+                    byId.put(
+                            rs.getLong("id"),
+                            new Dataset(
+                                    rs.getString("name"),
+                                    rs.getString("digest"),
+                                    rs.getString("source_type"),
+                                    rs.getString("dataset_source"),
+                                    rs.getString("dataset_schema"),
+                                    rs.getString("profile")));
                 });
         Map<Long, Map<String, String>> tags = new LinkedHashMap<>();
         jdbc.sql("select dataset_id, tag_key, tag_value from run_input_tag where run_id = ? order by tag_key")
-                .param(runId).query(rs -> {
-                    tags.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+                .param(runId)
+                .query(rs -> {
+                    tags.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
                 });
         List<DatasetInput> out = new ArrayList<>();
         byId.forEach((id, d) -> out.add(new DatasetInput(d, tags.getOrDefault(id, Map.of()))));
@@ -107,7 +138,10 @@ class RunInputStore {
     @Transactional(readOnly = true)
     List<String> modelInputs(long runId) {
         return jdbc.sql("select m.model_id from run_input_model i join logged_model m on m.id = i.model_pk"
-                + " where i.run_id = ? order by m.id").param(runId).query(String.class).list();
+                        + " where i.run_id = ? order by m.id")
+                .param(runId)
+                .query(String.class)
+                .list();
     }
 
     /**
@@ -121,28 +155,35 @@ class RunInputStore {
         if (experimentIds.isEmpty() || values.isEmpty()) {
             return Set.of();
         }
-        String column = switch (field.toLowerCase(java.util.Locale.ROOT)) {
-            case "name" -> "d.name";
-            case "digest" -> "d.digest";
-            case "context" -> "(select t.tag_value from run_input_tag t where t.run_id = i.run_id"
-                    + " and t.dataset_id = i.dataset_id and t.tag_key = '" + CONTEXT_TAG + "')";
-            default -> throw MlflowException.invalid("Invalid dataset attribute '" + field
-                    + "'; valid ones are name, digest and context.");
-        };
-        String condition = switch (op.toUpperCase(java.util.Locale.ROOT)) {
-            case "=" -> column + " = :v";
-            case "!=" -> column + " <> :v";
-            case "IN" -> column + " in (:vs)";
-            case "NOT IN" -> column + " not in (:vs)";
-            case "LIKE" -> column + " like :v escape '" + RunSearch.LIKE_ESCAPE + "'";
-            case "ILIKE" -> "lower(" + column + ") like lower(:v) escape '" + RunSearch.LIKE_ESCAPE + "'";
-            default -> throw MlflowException.invalid("Invalid comparator '" + op + "' for datasets." + field
-                    + "; use =, !=, IN, NOT IN, LIKE or ILIKE.");
-        };
-        return new TreeSet<>(jdbc.sql("select distinct r.run_uuid from run_input i join run_dataset d on d.id = i.dataset_id"
-                + " join tracked_run r on r.id = i.run_id where r.experiment_id in (:ids) and " + condition)
-                .param("ids", experimentIds).param("v", values.get(0)).param("vs", values)
-                .query(String.class).list());
+        String column =
+                switch (field.toLowerCase(java.util.Locale.ROOT)) {
+                    case "name" -> "d.name";
+                    case "digest" -> "d.digest";
+                    case "context" -> "(select t.tag_value from run_input_tag t where t.run_id = i.run_id"
+                            + " and t.dataset_id = i.dataset_id and t.tag_key = '" + CONTEXT_TAG + "')";
+                    default -> throw MlflowException.invalid(
+                            "Invalid dataset attribute '" + field + "'; valid ones are name, digest and context.");
+                };
+        String condition =
+                switch (op.toUpperCase(java.util.Locale.ROOT)) {
+                    case "=" -> column + " = :v";
+                    case "!=" -> column + " <> :v";
+                    case "IN" -> column + " in (:vs)";
+                    case "NOT IN" -> column + " not in (:vs)";
+                    case "LIKE" -> column + " like :v escape '" + RunSearch.LIKE_ESCAPE + "'";
+                    case "ILIKE" -> "lower(" + column + ") like lower(:v) escape '" + RunSearch.LIKE_ESCAPE + "'";
+                    default -> throw MlflowException.invalid("Invalid comparator '" + op + "' for datasets." + field
+                            + "; use =, !=, IN, NOT IN, LIKE or ILIKE.");
+                };
+        return new TreeSet<>(
+                jdbc.sql("select distinct r.run_uuid from run_input i join run_dataset d on d.id = i.dataset_id"
+                                + " join tracked_run r on r.id = i.run_id where r.experiment_id in (:ids) and "
+                                + condition)
+                        .param("ids", experimentIds)
+                        .param("v", values.get(0))
+                        .param("vs", values)
+                        .query(String.class)
+                        .list());
     }
 
     private static void check(DatasetInput in) {

@@ -1,7 +1,6 @@
 package org.stainbench.training;
 
 import org.springframework.stereotype.Component;
-
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -31,8 +30,11 @@ class RunInputsJson {
             ObjectNode di = datasets.addObject();
             ArrayNode tags = di.putArray("tags");
             d.tags().forEach((k, v) -> tags.add(JSON.objectNode().put("key", k).put("value", v)));
-            ObjectNode ds = di.putObject("dataset").put("name", d.dataset().name()).put("digest", d.dataset().digest())
-                    .put("source_type", d.dataset().sourceType()).put("source", d.dataset().source());
+            ObjectNode ds = di.putObject("dataset")
+                    .put("name", d.dataset().name())
+                    .put("digest", d.dataset().digest())
+                    .put("source_type", d.dataset().sourceType())
+                    .put("source", d.dataset().source());
             if (d.dataset().schema() != null) {
                 ds.put("schema", d.dataset().schema());
             }
@@ -41,10 +43,12 @@ class RunInputsJson {
             }
         }
         ArrayNode modelInputs = in.putArray("model_inputs");
-        inputs.modelInputs(info.id()).forEach(id -> modelInputs.add(JSON.objectNode().put("model_id", id)));
+        inputs.modelInputs(info.id())
+                .forEach(id -> modelInputs.add(JSON.objectNode().put("model_id", id)));
         ArrayNode outputs = run.putObject("outputs").putArray("model_outputs");
-        models.outputs(info.id()).forEach(o -> outputs.add(JSON.objectNode().put("model_id", o.modelId())
-                .put("step", o.step())));
+        models.outputs(info.id())
+                .forEach(o -> outputs.add(
+                        JSON.objectNode().put("model_id", o.modelId()).put("step", o.step())));
         return run;
     }
 }

@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
-
 import org.stainbench.shell.LikePattern;
 
 /**
@@ -21,15 +20,13 @@ import org.stainbench.shell.LikePattern;
  */
 final class RunSearch {
 
-    private RunSearch() {
-    }
+    private RunSearch() {}
 
     /** The escape character of LIKE patterns in filters (PostgreSQL's default). */
     static final char LIKE_ESCAPE = '\\';
 
     /** One comparison; {@code like} is the compiled pattern of a LIKE/ILIKE clause, else null. */
-    record Clause(String entity, String key, String op, Object value, LikePattern like) {
-    }
+    record Clause(String entity, String key, String op, Object value, LikePattern like) {}
 
     /**
      * The work one search may do, in steps: each run × clause costs one, each LIKE/ILIKE match its steps.
@@ -83,13 +80,15 @@ final class RunSearch {
             Object value = op.endsWith("IN") ? lx.list() : lx.value();
             String entity = ident[0];
             if (op.endsWith("IN") && !(entity.equals("attributes") && ident[1].equals("run_id"))) {
-                throw MlflowException.invalid("IN and NOT IN are only supported for attributes.run_id, in '" + text + "'");
+                throw MlflowException.invalid(
+                        "IN and NOT IN are only supported for attributes.run_id, in '" + text + "'");
             }
             if (!op.equals("=") && !op.equals("!=") && (op.contains("LIKE")) && !(value instanceof String)) {
                 throw MlflowException.invalid("LIKE needs a string value in '" + text + "'");
             }
             if (entity.equals("metrics") && !(value instanceof Double)) {
-                throw MlflowException.invalid("Metric '" + ident[1] + "' must be compared with a number in '" + text + "'");
+                throw MlflowException.invalid(
+                        "Metric '" + ident[1] + "' must be compared with a number in '" + text + "'");
             }
             if ((entity.equals("params") || entity.equals("tags")) && !(value instanceof String)) {
                 throw MlflowException.invalid("Parameter/tag values must be quoted strings in '" + text + "'");
@@ -127,18 +126,21 @@ final class RunSearch {
         for (String clause : orderBy == null ? List.<String>of() : orderBy) {
             String[] parts = clause.trim().split("\\s+");
             boolean desc = parts.length > 1 && parts[parts.length - 1].equalsIgnoreCase("DESC");
-            String identText = parts.length > 1 && (parts[parts.length - 1].equalsIgnoreCase("DESC")
-                    || parts[parts.length - 1].equalsIgnoreCase("ASC"))
-                    ? clause.trim().substring(0, clause.trim().lastIndexOf(' ')).trim() : clause.trim();
+            String identText = parts.length > 1
+                            && (parts[parts.length - 1].equalsIgnoreCase("DESC")
+                                    || parts[parts.length - 1].equalsIgnoreCase("ASC"))
+                    ? clause.trim().substring(0, clause.trim().lastIndexOf(' ')).trim()
+                    : clause.trim();
             String[] ident = new Lexer(identText).identifier();
             // Runs without the value come last in either direction, as in MLflow.
             Comparator<Object> values = RunSearch::compareValues;
-            Comparator<Tracking.Run> c = Comparator.comparing(r -> sortKey(r, ident[0], ident[1]),
-                    Comparator.nullsLast(desc ? values.reversed() : values));
+            Comparator<Tracking.Run> c = Comparator.comparing(
+                    r -> sortKey(r, ident[0], ident[1]), Comparator.nullsLast(desc ? values.reversed() : values));
             cmp = cmp == null ? c : cmp.thenComparing(c);
         }
-        Comparator<Tracking.Run> tail = Comparator
-                .comparing((Tracking.Run r) -> r.info().startTime() == null ? 0L : r.info().startTime()).reversed()
+        Comparator<Tracking.Run> tail = Comparator.comparing((Tracking.Run r) ->
+                        r.info().startTime() == null ? 0L : r.info().startTime())
+                .reversed()
                 .thenComparing(r -> r.info().uuid());
         return cmp == null ? tail : cmp.thenComparing(tail);
     }
@@ -242,14 +244,15 @@ final class RunSearch {
             String first = word(false);
             if (i < s.length() && s.charAt(i) == '.') {
                 i++;
-                String entity = switch (first.toLowerCase(Locale.ROOT)) {
-                    case "metric", "metrics" -> "metrics";
-                    case "param", "params", "parameter", "parameters" -> "params";
-                    case "tag", "tags" -> "tags";
-                    case "attribute", "attributes", "attr", "run" -> "attributes";
-                    default -> throw MlflowException.invalid("Invalid entity type '" + first
-                            + "'. Valid values are ['metric', 'parameter', 'tag', 'attribute']");
-                };
+                String entity =
+                        switch (first.toLowerCase(Locale.ROOT)) {
+                            case "metric", "metrics" -> "metrics";
+                            case "param", "params", "parameter", "parameters" -> "params";
+                            case "tag", "tags" -> "tags";
+                            case "attribute", "attributes", "attr", "run" -> "attributes";
+                            default -> throw MlflowException.invalid("Invalid entity type '" + first
+                                    + "'. Valid values are ['metric', 'parameter', 'tag', 'attribute']");
+                        };
                 boolean quotedKey = i < s.length() && "\"`'".indexOf(s.charAt(i)) >= 0;
                 String key = quotedKey ? quoted() : word(true);
                 return new String[] {entity, entity.equals("attributes") ? alias(key) : key};
@@ -269,8 +272,10 @@ final class RunSearch {
         /** Letters, digits and _-/: (and dots, for keys after the entity prefix). */
         private String word(boolean dots) {
             int start = i;
-            while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || "_-/:".indexOf(s.charAt(i)) >= 0
-                    || (dots && s.charAt(i) == '.'))) {
+            while (i < s.length()
+                    && (Character.isLetterOrDigit(s.charAt(i))
+                            || "_-/:".indexOf(s.charAt(i)) >= 0
+                            || (dots && s.charAt(i) == '.'))) {
                 i++;
             }
             if (start == i) {
@@ -300,8 +305,8 @@ final class RunSearch {
                 }
             }
             for (String op : List.of("ILIKE", "LIKE", "IN", "NOT IN")) {
-                if (s.regionMatches(true, i, op, 0, op.length()) && (i + op.length() >= s.length()
-                        || !Character.isLetterOrDigit(s.charAt(i + op.length())))) {
+                if (s.regionMatches(true, i, op, 0, op.length())
+                        && (i + op.length() >= s.length() || !Character.isLetterOrDigit(s.charAt(i + op.length())))) {
                     i += op.length();
                     return op;
                 }
@@ -348,7 +353,8 @@ final class RunSearch {
             try {
                 return Double.parseDouble(num);
             } catch (NumberFormatException e) {
-                throw MlflowException.invalid("Expected a number or a quoted string, found '" + num + "' in '" + s + "'");
+                throw MlflowException.invalid(
+                        "Expected a number or a quoted string, found '" + num + "' in '" + s + "'");
             }
         }
 

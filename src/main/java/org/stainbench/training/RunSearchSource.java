@@ -2,7 +2,6 @@ package org.stainbench.training;
 
 import java.util.List;
 import java.util.Locale;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.stainbench.shell.LikePattern;
@@ -26,7 +25,8 @@ class RunSearchSource implements SearchSource {
     @Override
     public List<Hit> search(String query, int limit) {
         String p = LikePattern.contains(query);
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                 select r.run_uuid, r.run_name, r.status, e.name experiment from tracked_run r join experiment e on e.id = r.experiment_id
                 where r.lifecycle_stage <> 'deleted' and (
                       lower(coalesce(r.run_name, '')) like ? escape '!' or lower(r.run_uuid) like ? escape '!'
@@ -39,9 +39,13 @@ class RunSearchSource implements SearchSource {
                 .query((rs, i) -> {
                     String name = rs.getString("run_name");
                     String uuid = rs.getString("run_uuid");
-                    return new Hit(name == null || name.isBlank() ? uuid : name, "experiment " + rs.getString("experiment") + " · "
-                            + rs.getString("status").toLowerCase(Locale.ROOT) + " · run " + uuid.substring(0, Math.min(8, uuid.length())),
+                    return new Hit(
+                            name == null || name.isBlank() ? uuid : name,
+                            "experiment " + rs.getString("experiment") + " · "
+                                    + rs.getString("status").toLowerCase(Locale.ROOT) + " · run "
+                                    + uuid.substring(0, Math.min(8, uuid.length())),
                             "/runs/" + uuid);
-                }).list();
+                })
+                .list();
     }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-
 import org.stainbench.shell.LikePattern;
 
 /**
@@ -26,8 +25,7 @@ final class RunSql {
     /** The most {@code %} (after merging runs of them) one LIKE pattern may hold. */
     static final int MAX_LIKE_WILDCARDS = 4;
 
-    private RunSql() {
-    }
+    private RunSql() {}
 
     /** Attribute → column of {@code tracked_run r}. */
     static final Map<String, String> ATTRIBUTES = new LinkedHashMap<>();
@@ -76,13 +74,17 @@ final class RunSql {
      * One clause as an SQL condition; {@code likes} turns a LIKE pattern (MLflow syntax) into an SQL one with
      * {@link LikePattern#ESCAPE}.
      */
-    static String condition(RunSearch.Clause c, int i, Map<String, Object> params,
+    static String condition(
+            RunSearch.Clause c,
+            int i,
+            Map<String, Object> params,
             java.util.function.BiFunction<String, Boolean, String> likes) {
         String expr = value(c.entity(), c.key(), String.valueOf(i), params);
         String v = "v" + i;
         if (c.value() instanceof List<?> values) {
             params.put(v, values.isEmpty() ? List.of("") : values);
-            return c.op().equals("IN") ? (values.isEmpty() ? "1 = 0" : expr + " in (:" + v + ")")
+            return c.op().equals("IN")
+                    ? (values.isEmpty() ? "1 = 0" : expr + " in (:" + v + ")")
                     : (values.isEmpty() ? "1 = 1" : expr + " not in (:" + v + ")");
         }
         boolean numeric = c.entity().equals("metrics")
@@ -164,9 +166,11 @@ final class RunSql {
             String last = words[words.length - 1];
             boolean hasDir = words.length > 1 && (last.equalsIgnoreCase("DESC") || last.equalsIgnoreCase("ASC"));
             boolean desc = hasDir && last.equalsIgnoreCase("DESC");
-            String identText = hasDir ? text.substring(0, text.length() - last.length()).trim() : text;
+            String identText =
+                    hasDir ? text.substring(0, text.length() - last.length()).trim() : text;
             RunSearch.Clause ident = RunSearch.identifier(identText);
-            parts.add(value(ident.entity(), ident.key(), "o" + i++, params) + (desc ? " desc" : " asc") + " nulls last");
+            parts.add(
+                    value(ident.entity(), ident.key(), "o" + i++, params) + (desc ? " desc" : " asc") + " nulls last");
         }
         parts.add("r.start_time desc");
         parts.add("r.run_uuid");

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,7 +31,6 @@ class RunTable {
     /** The most param and metric keys the column chooser offers. */
     static final int MAX_KEYS = 200;
 
-
     /** A sortable column: {@code entity} "metrics", "params", "tags" or "attributes". */
     record Column(String entity, String key) {
 
@@ -48,14 +46,19 @@ class RunTable {
             int dot = text.indexOf('.');
             String entity = dot < 0 ? "attributes" : text.substring(0, dot);
             String key = dot < 0 ? text : text.substring(dot + 1);
-            if (!List.of("metrics", "params", "tags", "attributes").contains(entity) || key.isBlank()
+            if (!List.of("metrics", "params", "tags", "attributes").contains(entity)
+                    || key.isBlank()
                     || key.length() > TrackingStore.MAX_KEY) {
-                throw new Invalid(field, "'" + abbreviate(text) + "' is not a column: use metrics.<key>, params.<key>, "
-                        + "tags.<key> or one of " + String.join(", ", ATTRIBUTES.keySet()) + ".");
+                throw new Invalid(
+                        field,
+                        "'" + abbreviate(text) + "' is not a column: use metrics.<key>, params.<key>, "
+                                + "tags.<key> or one of " + String.join(", ", ATTRIBUTES.keySet()) + ".");
             }
             if (entity.equals("attributes") && !ATTRIBUTES.containsKey(key)) {
-                throw new Invalid(field, "'" + abbreviate(text) + "' is not a run attribute; use one of "
-                        + String.join(", ", ATTRIBUTES.keySet()) + ".");
+                throw new Invalid(
+                        field,
+                        "'" + abbreviate(text) + "' is not a run attribute; use one of "
+                                + String.join(", ", ATTRIBUTES.keySet()) + ".");
             }
             return new Column(entity, key);
         }
@@ -114,7 +117,9 @@ class RunTable {
         /** The view sorted by {@code column}: descending first for metrics, then the other way on a second click. */
         public String sortHref(String column) {
             Column c = Column.parse(column, "sort");
-            boolean d = c.equals(sort) ? !desc : c.entity().equals("metrics") || c.key().endsWith("_time");
+            boolean d = c.equals(sort)
+                    ? !desc
+                    : c.entity().equals("metrics") || c.key().endsWith("_time");
             return href(Map.of("sort", c, "desc", d));
         }
 
@@ -129,13 +134,14 @@ class RunTable {
 
         /** The view without column {@code column}. */
         public String withoutHref(String column) {
-            return href(Map.of("columns", columns.stream().filter(c -> !c.id().equals(column)).toList()));
+            return href(Map.of(
+                    "columns",
+                    columns.stream().filter(c -> !c.id().equals(column)).toList()));
         }
     }
 
     /** One page of runs and how many match in all. */
-    record Page(List<Tracking.RunInfo> runs, long total) {
-    }
+    record Page(List<Tracking.RunInfo> runs, long total) {}
 
     private final JdbcClient jdbc;
 
@@ -146,8 +152,9 @@ class RunTable {
     /** Reads the URL's parameters; {@link Invalid} names the one that is wrong. */
     static View view(Long experiment, String filter, String sort, String dir, List<String> cols, int page) {
         if (filter != null && filter.length() > MAX_FILTER) {
-            throw new Invalid("filter", "The filter is " + filter.length() + " characters long; the limit is "
-                    + MAX_FILTER + ".");
+            throw new Invalid(
+                    "filter",
+                    "The filter is " + filter.length() + " characters long; the limit is " + MAX_FILTER + ".");
         }
         if (dir != null && !dir.isBlank() && !dir.equalsIgnoreCase("asc") && !dir.equalsIgnoreCase("desc")) {
             throw new Invalid("dir", "Sort direction is 'asc' or 'desc'.");
@@ -163,9 +170,11 @@ class RunTable {
             throw new Invalid("col", "Choose at most " + MAX_COLUMNS + " columns (" + columns.size() + " chosen).");
         }
         Column s = sort == null || sort.isBlank() ? null : Column.parse(sort, "sort");
-        boolean desc = s == null || dir == null || dir.isBlank() ? s == null || s.entity().equals("metrics")
+        boolean desc = s == null || dir == null || dir.isBlank()
+                ? s == null || s.entity().equals("metrics")
                 : dir.equalsIgnoreCase("desc");
-        return new View(experiment, filter == null ? "" : filter.trim(), s, desc, List.copyOf(columns), Math.max(0, page));
+        return new View(
+                experiment, filter == null ? "" : filter.trim(), s, desc, List.copyOf(columns), Math.max(0, page));
     }
 
     /** The runs of the view's page: active runs of {@code experimentIds}, filtered and sorted in SQL. */
@@ -184,23 +193,31 @@ class RunTable {
             throw new Invalid("filter", e.getMessage());
         }
         if (clauses.size() > MAX_CLAUSES) {
-            throw new Invalid("filter", "The filter has " + clauses.size() + " clauses; the limit is " + MAX_CLAUSES + ".");
+            throw new Invalid(
+                    "filter", "The filter has " + clauses.size() + " clauses; the limit is " + MAX_CLAUSES + ".");
         }
         int i = 0;
         for (RunSearch.Clause c : clauses) {
             where.append(" and ").append(condition(c, i++, params));
         }
-        long total = jdbc.sql("select count(*) from tracked_run r where " + where).params(params).query(Long.class)
+        long total = jdbc.sql("select count(*) from tracked_run r where " + where)
+                .params(params)
+                .query(Long.class)
                 .single();
         StringBuilder order = new StringBuilder(" order by ");
         if (view.sort() != null) {
-            order.append(value(view.sort(), "s", params)).append(view.desc() ? " desc" : " asc").append(" nulls last, ");
+            order.append(value(view.sort(), "s", params))
+                    .append(view.desc() ? " desc" : " asc")
+                    .append(" nulls last, ");
         }
         order.append("r.start_time desc, r.run_uuid");
         params.put("limit", PAGE_SIZE);
         params.put("offset", (long) view.page() * PAGE_SIZE);
-        List<Tracking.RunInfo> runs = jdbc.sql("select r.* from tracked_run r where " + where + order
-                + " limit :limit offset :offset").params(params).query(RunTable::runRow).list();
+        List<Tracking.RunInfo> runs = jdbc.sql(
+                        "select r.* from tracked_run r where " + where + order + " limit :limit offset :offset")
+                .params(params)
+                .query(RunTable::runRow)
+                .list();
         return new Page(runs, total);
     }
 
@@ -213,12 +230,24 @@ class RunTable {
             out.put("metrics", List.of());
             return out;
         }
-        out.put("params", jdbc.sql("select distinct p.param_key from run_param p join tracked_run r on r.id = p.run_id "
-                + "where r.lifecycle_stage = 'active' and r.experiment_id in (:ids) order by p.param_key limit :n")
-                .param("ids", experimentIds).param("n", MAX_KEYS).query(String.class).list());
-        out.put("metrics", jdbc.sql("select distinct m.metric_key from run_latest_metric m join tracked_run r on r.id = m.run_id "
-                + "where r.lifecycle_stage = 'active' and r.experiment_id in (:ids) order by m.metric_key limit :n")
-                .param("ids", experimentIds).param("n", MAX_KEYS).query(String.class).list());
+        out.put(
+                "params",
+                jdbc.sql(
+                                "select distinct p.param_key from run_param p join tracked_run r on r.id = p.run_id "
+                                        + "where r.lifecycle_stage = 'active' and r.experiment_id in (:ids) order by p.param_key limit :n")
+                        .param("ids", experimentIds)
+                        .param("n", MAX_KEYS)
+                        .query(String.class)
+                        .list());
+        out.put(
+                "metrics",
+                jdbc.sql(
+                                "select distinct m.metric_key from run_latest_metric m join tracked_run r on r.id = m.run_id "
+                                        + "where r.lifecycle_stage = 'active' and r.experiment_id in (:ids) order by m.metric_key limit :n")
+                        .param("ids", experimentIds)
+                        .param("n", MAX_KEYS)
+                        .query(String.class)
+                        .list());
         return out;
     }
 
@@ -229,8 +258,10 @@ class RunTable {
 
     private static String condition(RunSearch.Clause c, int i, Map<String, Object> params) {
         if (c.entity().equals("attributes") && !ATTRIBUTES.containsKey(c.key())) {
-            throw new Invalid("filter", "'" + abbreviate(c.key()) + "' is not a run attribute; use one of "
-                    + String.join(", ", ATTRIBUTES.keySet()) + ".");
+            throw new Invalid(
+                    "filter",
+                    "'" + abbreviate(c.key()) + "' is not a run attribute; use one of "
+                            + String.join(", ", ATTRIBUTES.keySet()) + ".");
         }
         try {
             return RunSql.condition(c, i, params, RunTable::likePattern);
@@ -260,8 +291,11 @@ class RunTable {
             } else if (ch == '%' && i == n - 1) {
                 trailing = true;
             } else if (ch == '%' || ch == '_') {
-                throw new Invalid("filter", "In the runs table a LIKE pattern is 'text', 'text%', '%text' or '%text%' "
-                        + "('" + abbreviate(pattern) + "' has a wildcard inside; escape it as \\" + ch + " to match it).");
+                throw new Invalid(
+                        "filter",
+                        "In the runs table a LIKE pattern is 'text', 'text%', '%text' or '%text%' " + "('"
+                                + abbreviate(pattern) + "' has a wildcard inside; escape it as \\" + ch
+                                + " to match it).");
             } else {
                 literal.append(ch);
             }
@@ -283,15 +317,18 @@ class RunTable {
         for (Tracking.Run r : runs) {
             Map<String, String> row = new LinkedHashMap<>();
             for (Column c : columns) {
-                String text = switch (c.entity()) {
-                    case "metrics" -> {
-                        Double v = r.latest(c.key());
-                        yield v == null ? null : Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.4g", v);
-                    }
-                    case "params" -> r.params().get(c.key());
-                    case "tags" -> r.tags().get(c.key());
-                    default -> null;
-                };
+                String text =
+                        switch (c.entity()) {
+                            case "metrics" -> {
+                                Double v = r.latest(c.key());
+                                yield v == null
+                                        ? null
+                                        : Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.4g", v);
+                            }
+                            case "params" -> r.params().get(c.key());
+                            case "tags" -> r.tags().get(c.key());
+                            default -> null;
+                        };
                 row.put(c.id(), text == null ? "—" : text);
             }
             out.put(r.info().uuid(), row);
@@ -308,8 +345,16 @@ class RunTable {
         Long endTime = rs.wasNull() ? null : end;
         long start = rs.getLong("start_time");
         Long startTime = rs.wasNull() ? null : start;
-        return new Tracking.RunInfo(rs.getLong("id"), rs.getString("run_uuid"), rs.getLong("experiment_id"),
-                rs.getString("run_name"), rs.getString("user_id"), rs.getString("status"), startTime, endTime,
-                rs.getString("lifecycle_stage"), rs.getString("artifact_uri"));
+        return new Tracking.RunInfo(
+                rs.getLong("id"),
+                rs.getString("run_uuid"),
+                rs.getLong("experiment_id"),
+                rs.getString("run_name"),
+                rs.getString("user_id"),
+                rs.getString("status"),
+                startTime,
+                endTime,
+                rs.getString("lifecycle_stage"),
+                rs.getString("artifact_uri"));
     }
 }

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -30,6 +29,7 @@ public class Runs {
 
     /** Longest experiment and run names (MLflow's limits), for the forms that name them. */
     static final int MAX_EXPERIMENT_NAME = TrackingStore.MAX_EXPERIMENT_NAME;
+
     static final int MAX_RUN_NAME = TrackingStore.MAX_RUN_NAME;
 
     private final TrackingStore store;
@@ -39,7 +39,12 @@ public class Runs {
     private final RunTable table;
     private final TrackingSearch search;
 
-    Runs(TrackingStore store, JobQueue jobs, ApplicationEventPublisher events, Clock clock, RunTable table,
+    Runs(
+            TrackingStore store,
+            JobQueue jobs,
+            ApplicationEventPublisher events,
+            Clock clock,
+            RunTable table,
             TrackingSearch search) {
         this.store = store;
         this.jobs = jobs;
@@ -109,23 +114,35 @@ public class Runs {
 
     /** MLflow's {@code runs/search}: one page in SQL. */
     @Transactional(readOnly = true)
-    TrackingSearch.Page<Tracking.Run> search(List<Long> experimentIds, String lifecycle, String filter,
-            List<String> orderBy, int max, String pageToken, RunSearch.Budget budget) {
+    TrackingSearch.Page<Tracking.Run> search(
+            List<Long> experimentIds,
+            String lifecycle,
+            String filter,
+            List<String> orderBy,
+            int max,
+            String pageToken,
+            RunSearch.Budget budget) {
         return search.runs(experimentIds, lifecycle, filter, orderBy, max, pageToken, budget, null);
     }
 
     /** As above, limited to the runs whose uuid is in {@code allowedRunUuids} (null: no limit), e.g. a datasets.* clause. */
     @Transactional(readOnly = true)
-    TrackingSearch.Page<Tracking.Run> search(List<Long> experimentIds, String lifecycle, String filter,
-            List<String> orderBy, int max, String pageToken, RunSearch.Budget budget,
+    TrackingSearch.Page<Tracking.Run> search(
+            List<Long> experimentIds,
+            String lifecycle,
+            String filter,
+            List<String> orderBy,
+            int max,
+            String pageToken,
+            RunSearch.Budget budget,
             Collection<String> allowedRunUuids) {
         return search.runs(experimentIds, lifecycle, filter, orderBy, max, pageToken, budget, allowedRunUuids);
     }
 
     /** MLflow's {@code experiments/search}: one page in SQL. */
     @Transactional(readOnly = true)
-    TrackingSearch.Page<Tracking.Experiment> searchExperiments(String stage, String filter, List<String> orderBy, int max,
-            String pageToken) {
+    TrackingSearch.Page<Tracking.Experiment> searchExperiments(
+            String stage, String filter, List<String> orderBy, int max, String pageToken) {
         return search.experiments(stage, filter, orderBy, max, pageToken);
     }
 
@@ -138,15 +155,14 @@ public class Runs {
         }
         List<Tracking.Metric> points = store.metricHistory(run, key, offset, max + 1);
         boolean more = points.size() > max;
-        return new TrackingSearch.Page<>(more ? points.subList(0, max) : points,
-                more ? TrackingSearch.encodeToken(offset + max) : null);
+        return new TrackingSearch.Page<>(
+                more ? points.subList(0, max) : points, more ? TrackingSearch.encodeToken(offset + max) : null);
     }
 
     // ---- charts ---------------------------------------------------------------------------------
 
     /** One curve of a chart: the points drawn, how many the range holds, and whether all of them are drawn. */
-    record Curve(long[] steps, double[] values, long total, boolean exact) {
-    }
+    record Curve(long[] steps, double[] values, long total, boolean exact) {}
 
     /**
      * The run's curves for a chart {@code width} pixels wide over steps [from, to] (null: all), each reduced to at
@@ -165,9 +181,13 @@ public class Runs {
                 out.put(key, new Curve(new long[0], new double[0], all.size(), false));
                 continue;
             }
-            Downsample.Series drawn = all.size() == 0 || after != null ? all
-                    : Downsample.reduce(all, from != null ? from : all.steps()[0],
-                            to != null ? to : all.steps()[all.size() - 1], width);
+            Downsample.Series drawn = all.size() == 0 || after != null
+                    ? all
+                    : Downsample.reduce(
+                            all,
+                            from != null ? from : all.steps()[0],
+                            to != null ? to : all.steps()[all.size() - 1],
+                            width);
             out.put(key, new Curve(drawn.steps(), drawn.values(), all.size(), drawn.size() == all.size()));
         }
         return out;
@@ -189,7 +209,8 @@ public class Runs {
 
     /** The experiment of that name, created when missing. */
     long experimentNamed(String name) {
-        return store.experimentByName(name).map(Tracking.Experiment::id)
+        return store.experimentByName(name)
+                .map(Tracking.Experiment::id)
                 .orElseGet(() -> store.createExperiment(name, null, java.util.Map.of()));
     }
 
@@ -214,9 +235,12 @@ public class Runs {
         if (jobId == null || !jobId.matches("\\d+")) {
             return List.of();
         }
-        return jobs.find(Long.parseLong(jobId)).filter(j -> !j.state().isFinal())
-                .map(j -> List.of(new Dependants.Dependant("job", "#" + j.id() + " (" + j.state().name().toLowerCase(java.util.Locale.ROOT)
-                        + ")", "/jobs/" + j.id())))
+        return jobs.find(Long.parseLong(jobId))
+                .filter(j -> !j.state().isFinal())
+                .map(j -> List.of(new Dependants.Dependant(
+                        "job",
+                        "#" + j.id() + " (" + j.state().name().toLowerCase(java.util.Locale.ROOT) + ")",
+                        "/jobs/" + j.id())))
                 .orElse(List.of());
     }
 
@@ -231,14 +255,24 @@ public class Runs {
             throw new Dependants.Blocked("Run '" + run.name() + "'", blocking);
         }
         if (store.markDeleted(run, by, clock.instant())) {
-            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.RUN, run.uuid(), "Deleted run '" + run.name() + "'",
+            events.publishEvent(Activity.of(
+                    by,
+                    "deleted",
+                    ActivitySubject.RUN,
+                    run.uuid(),
+                    "Deleted run '" + run.name() + "'",
                     "/runs/" + run.uuid()));
         }
     }
 
     void restore(Tracking.RunInfo run, String by) {
         if (store.markRestored(run)) {
-            events.publishEvent(Activity.of(by, "restored", ActivitySubject.RUN, run.uuid(), "Restored run '" + run.name() + "'",
+            events.publishEvent(Activity.of(
+                    by,
+                    "restored",
+                    ActivitySubject.RUN,
+                    run.uuid(),
+                    "Restored run '" + run.name() + "'",
                     "/runs/" + run.uuid()));
         }
     }
@@ -248,7 +282,9 @@ public class Runs {
     /** What keeps the experiment from being deleted: the queued or running jobs of its live runs. */
     @Transactional(readOnly = true)
     List<Dependants.Dependant> dependantsOf(Tracking.Experiment experiment) {
-        return store.activeRuns(experiment.id()).stream().flatMap(r -> dependantsOf(r).stream()).toList();
+        return store.activeRuns(experiment.id()).stream()
+                .flatMap(r -> dependantsOf(r).stream())
+                .toList();
     }
 
     /**
@@ -266,26 +302,44 @@ public class Runs {
             throw new Dependants.Blocked("Experiment '" + experiment.name() + "'", blocking);
         }
         if (store.markExperimentDeleted(experiment.id(), by, clock.instant())) {
-            events.publishEvent(Activity.of(by, "deleted", ActivitySubject.EXPERIMENT, experiment.id(), "Deleted experiment '"
-                    + experiment.name() + "' and its runs", "/runs?experiment=" + experiment.id()));
+            events.publishEvent(Activity.of(
+                    by,
+                    "deleted",
+                    ActivitySubject.EXPERIMENT,
+                    experiment.id(),
+                    "Deleted experiment '" + experiment.name() + "' and its runs",
+                    "/runs?experiment=" + experiment.id()));
         }
     }
 
     void restoreExperiment(Tracking.Experiment experiment, String by) {
         if (store.markExperimentRestored(experiment.id())) {
-            events.publishEvent(Activity.of(by, "restored", ActivitySubject.EXPERIMENT, experiment.id(), "Restored experiment '"
-                    + experiment.name() + "' and the runs deleted with it", "/runs?experiment=" + experiment.id()));
+            events.publishEvent(Activity.of(
+                    by,
+                    "restored",
+                    ActivitySubject.EXPERIMENT,
+                    experiment.id(),
+                    "Restored experiment '" + experiment.name() + "' and the runs deleted with it",
+                    "/runs?experiment=" + experiment.id()));
         }
     }
 
     @Transactional(readOnly = true)
     List<Trash.Deleted> deletedExperiments() {
-        return store.deletedExperiments().stream().map(e -> new Trash.Deleted("experiment", e.id(), e.name(),
-                "/runs?experiment=" + e.id(), e.deletion().by(), e.deletion().at())).toList();
+        return store.deletedExperiments().stream()
+                .map(e -> new Trash.Deleted(
+                        "experiment",
+                        e.id(),
+                        e.name(),
+                        "/runs?experiment=" + e.id(),
+                        e.deletion().by(),
+                        e.deletion().at()))
+                .toList();
     }
 
     void restoreExperiment(long id, String by) {
-        Tracking.Experiment e = store.experiment(id).filter(x -> x.lifecycleStage().equals("deleted"))
+        Tracking.Experiment e = store.experiment(id)
+                .filter(x -> x.lifecycleStage().equals("deleted"))
                 .orElseThrow(() -> new IllegalArgumentException("No deleted experiment with id " + id + "."));
         restoreExperiment(e, by);
     }
@@ -293,13 +347,20 @@ public class Runs {
     /** Deleted runs, newest first, as the admins' trash lists them. */
     @Transactional(readOnly = true)
     List<Trash.Deleted> deleted() {
-        return store.deletedRuns().stream().map(d -> new Trash.Deleted("run", d.run().id(),
-                d.run().name() == null ? d.run().uuid() : d.run().name(), "/runs/" + d.run().uuid(), d.deletion().by(),
-                d.deletion().at())).toList();
+        return store.deletedRuns().stream()
+                .map(d -> new Trash.Deleted(
+                        "run",
+                        d.run().id(),
+                        d.run().name() == null ? d.run().uuid() : d.run().name(),
+                        "/runs/" + d.run().uuid(),
+                        d.deletion().by(),
+                        d.deletion().at()))
+                .toList();
     }
 
     void restore(long id, String by) {
-        Tracking.RunInfo run = store.runById(id).filter(r -> r.lifecycleStage().equals("deleted"))
+        Tracking.RunInfo run = store.runById(id)
+                .filter(r -> r.lifecycleStage().equals("deleted"))
                 .orElseThrow(() -> new IllegalArgumentException("No deleted run with id " + id + "."));
         restore(run, by);
     }

@@ -1,14 +1,11 @@
 package org.stainbench.training;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
@@ -49,12 +46,19 @@ class RunsController {
      * unfiltered with the message next to its field (400).
      */
     @GetMapping("/runs")
-    String runs(@RequestParam(required = false) Long experiment, @RequestParam(defaultValue = "0") int page,
-            @RequestParam(required = false) String filter, @RequestParam(required = false) String sort,
-            @RequestParam(required = false) String dir, @RequestParam(name = "col", required = false) List<String> cols,
-            Model model, HttpServletResponse response) {
+    String runs(
+            @RequestParam(required = false) Long experiment,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(required = false) String filter,
+            @RequestParam(required = false) String sort,
+            @RequestParam(required = false) String dir,
+            @RequestParam(name = "col", required = false) List<String> cols,
+            Model model,
+            HttpServletResponse response) {
         List<Tracking.Experiment> experiments = lifecycle.activeExperiments();
-        List<Long> ids = experiment != null ? List.of(experiment) : experiments.stream().map(Tracking.Experiment::id).toList();
+        List<Long> ids = experiment != null
+                ? List.of(experiment)
+                : experiments.stream().map(Tracking.Experiment::id).toList();
         RunTable.View view;
         RunTable.Page found;
         try {
@@ -108,13 +112,20 @@ class RunsController {
     }
 
     private static String confirm(Tracking.RunInfo run, List<Dependants.Dependant> dependants, Model model) {
-        return confirmPage(model, new Dependants.Dependant("run", run.name(), "/runs/" + run.uuid()), dependants,
+        return confirmPage(
+                model,
+                new Dependants.Dependant("run", run.name(), "/runs/" + run.uuid()),
+                dependants,
                 "/runs/" + run.uuid() + "/delete",
                 "Its metrics, artifacts and images are kept; its epoch checkpoints stay registered.");
     }
 
     @PostMapping("/runs/{uuid}/delete")
-    String delete(@PathVariable String uuid, Principal who, Model model, HttpServletResponse response,
+    String delete(
+            @PathVariable String uuid,
+            Principal who,
+            Model model,
+            HttpServletResponse response,
             RedirectAttributes flash) {
         Tracking.RunInfo info = activeRun(uuid);
         try {
@@ -136,14 +147,17 @@ class RunsController {
 
     private String confirm(Tracking.Experiment e, List<Dependants.Dependant> dependants, Model model) {
         int n = lifecycle.activeRunCount(e.id());
-        return confirmPage(model, new Dependants.Dependant("experiment", e.name(), "/runs?experiment=" + e.id()),
-                dependants, "/runs/experiments/" + e.id() + "/delete",
+        return confirmPage(
+                model,
+                new Dependants.Dependant("experiment", e.name(), "/runs?experiment=" + e.id()),
+                dependants,
+                "/runs/experiments/" + e.id() + "/delete",
                 "Its " + n + (n == 1 ? " run is" : " runs are") + " deleted with it and come back with it.");
     }
 
     @PostMapping("/runs/experiments/{id}/delete")
-    String deleteExperiment(@PathVariable long id, Principal who, Model model, HttpServletResponse response,
-            RedirectAttributes flash) {
+    String deleteExperiment(
+            @PathVariable long id, Principal who, Model model, HttpServletResponse response, RedirectAttributes flash) {
         Tracking.Experiment e = activeExperiment(id);
         try {
             lifecycle.deleteExperiment(e, who.getName());
@@ -153,13 +167,18 @@ class RunsController {
             flash.addFlashAttribute("error", x.getMessage());
             return "redirect:/runs";
         }
-        flash.addFlashAttribute("message", "Experiment '" + e.name() + "' and its runs deleted. An admin can restore them.");
+        flash.addFlashAttribute(
+                "message", "Experiment '" + e.name() + "' and its runs deleted. An admin can restore them.");
         return "redirect:/runs";
     }
 
     /** The shared confirmation page ({@code trash/confirm}) of every "delete …" here. */
-    private static String confirmPage(Model model, Dependants.Dependant subject, List<Dependants.Dependant> dependants,
-            String action, String also) {
+    private static String confirmPage(
+            Model model,
+            Dependants.Dependant subject,
+            List<Dependants.Dependant> dependants,
+            String action,
+            String also) {
         model.addAttribute("subject", subject);
         model.addAttribute("dependants", dependants);
         model.addAttribute("action", action);
@@ -175,17 +194,25 @@ class RunsController {
     }
 
     private static void requireMember(Authentication auth) {
-        if (auth == null || auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
+        if (auth == null
+                || auth.getAuthorities().stream()
+                        .noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
             throw new AccessDeniedException("Deleting needs the member role.");
         }
     }
 
     private Tracking.Experiment activeExperiment(long id) {
-        return lifecycle.experiment(id).filter(e -> e.lifecycleStage().equals("active")).orElseThrow(NotFound::new);
+        return lifecycle
+                .experiment(id)
+                .filter(e -> e.lifecycleStage().equals("active"))
+                .orElseThrow(NotFound::new);
     }
 
     private Tracking.RunInfo activeRun(String uuid) {
-        return lifecycle.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted")).orElseThrow(NotFound::new);
+        return lifecycle
+                .run(uuid)
+                .filter(r -> !r.lifecycleStage().equals("deleted"))
+                .orElseThrow(NotFound::new);
     }
 
     /** The run page's chart width in buckets when the page does not say ({@link Downsample}). */
@@ -200,14 +227,17 @@ class RunsController {
      */
     @GetMapping("/runs/{uuid}/metrics.json")
     @ResponseBody
-    Map<String, Map<String, Object>> metrics(@PathVariable String uuid, @RequestParam(required = false) Long from,
-            @RequestParam(required = false) Long to, @RequestParam(required = false) Integer width,
+    Map<String, Map<String, Object>> metrics(
+            @PathVariable String uuid,
+            @RequestParam(required = false) Long from,
+            @RequestParam(required = false) Long to,
+            @RequestParam(required = false) Integer width,
             @RequestParam(required = false) Long after) {
         Tracking.RunInfo info = lifecycle.run(uuid).orElseThrow(NotFound::new);
         int w = chartWidth(width);
         if (from != null && to != null && from > to) {
-            throw new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST,
-                    "from must not be larger than to");
+            throw new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.BAD_REQUEST, "from must not be larger than to");
         }
         Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
         lifecycle.curves(info, from, to, w, after).forEach((k, c) -> {
@@ -227,7 +257,8 @@ class RunsController {
             return CHART_WIDTH;
         }
         if (width < 1 || width > Downsample.MAX_WIDTH) {
-            throw new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST,
+            throw new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.BAD_REQUEST,
                     "width must be between 1 and " + Downsample.MAX_WIDTH + " pixels");
         }
         return width;
@@ -251,36 +282,52 @@ class RunsController {
 
     /** Any number of runs side by side: differing params, final metrics, overlaid curves; or seed groups. */
     @GetMapping("/runs/compare")
-    String compare(@RequestParam(name = "run", required = false) List<String> ids,
-            @RequestParam(defaultValue = "false") boolean seeds, Model model) {
+    String compare(
+            @RequestParam(name = "run", required = false) List<String> ids,
+            @RequestParam(defaultValue = "false") boolean seeds,
+            Model model) {
         List<Tracking.Run> runs = load(ids);
         model.addAttribute("runs", runs);
         model.addAttribute("seeds", seeds);
         model.addAttribute("differing", SeedGroups.differingParams(runs));
-        List<List<Tracking.Run>> groups = seeds ? SeedGroups.group(runs) : runs.stream().map(List::of).toList();
+        List<List<Tracking.Run>> groups =
+                seeds ? SeedGroups.group(runs) : runs.stream().map(List::of).toList();
         List<GroupRow> rows = new java.util.ArrayList<>();
         for (List<Tracking.Run> g : groups) {
-            rows.add(new GroupRow(label(g, seeds), g.stream().map(r -> r.info().uuid()).toList(), SeedGroups.finals(g)));
+            rows.add(new GroupRow(
+                    label(g, seeds), g.stream().map(r -> r.info().uuid()).toList(), SeedGroups.finals(g)));
         }
         java.util.Set<String> keys = new java.util.TreeSet<>();
         rows.forEach(r -> keys.addAll(r.finals().keySet()));
         model.addAttribute("rows", rows);
         model.addAttribute("metricKeys", keys);
-        model.addAttribute("query", ids == null ? "" : String.join("&", ids.stream().map(i -> "run=" + i).toList()));
+        model.addAttribute(
+                "query",
+                ids == null
+                        ? ""
+                        : String.join("&", ids.stream().map(i -> "run=" + i).toList()));
         List<EvalTable> evals = evaluationTables(runs);
         model.addAttribute("evalTables", evals);
         return "runs/compare";
     }
 
     /** The evaluated epochs of the compared runs under one protocol fingerprint: one row per run and epoch. */
-    record EvalTable(String fingerprint, String shortFingerprint, List<Map<String, String>> metrics, List<EvalRow> rows,
-            List<Map<String, String>> evaluations) {
-    }
+    record EvalTable(
+            String fingerprint,
+            String shortFingerprint,
+            List<Map<String, String>> metrics,
+            List<EvalRow> rows,
+            List<Map<String, String>> evaluations) {}
 
     /** {@code cells}: metric key → "mean ± std"; {@code best}: the metric keys where this row is the table's best. */
-    record EvalRow(String run, String runUuid, int epoch, String checkpoint, String href, Map<String, String> cells,
-            java.util.Set<String> best) {
-    }
+    record EvalRow(
+            String run,
+            String runUuid,
+            int epoch,
+            String checkpoint,
+            String href,
+            Map<String, String> cells,
+            java.util.Set<String> best) {}
 
     /**
      * The evaluation metrics (FID, KID, …) of every evaluated epoch checkpoint of the runs, one table per protocol
@@ -293,9 +340,14 @@ class RunsController {
         for (Tracking.Run r : runs) {
             EpochSection.Chart chart = epochs.chart(r.info().uuid());
             for (EpochSection.Series s : chart.series()) {
-                EvalTable t = byFingerprint.computeIfAbsent(s.fingerprint(), fp -> new EvalTable(fp,
-                        fp.startsWith("unrecorded-") ? "unrecorded" : ProtocolFingerprint.shortOf(fp),
-                        new java.util.ArrayList<>(), new java.util.ArrayList<>(), new java.util.ArrayList<>()));
+                EvalTable t = byFingerprint.computeIfAbsent(
+                        s.fingerprint(),
+                        fp -> new EvalTable(
+                                fp,
+                                fp.startsWith("unrecorded-") ? "unrecorded" : ProtocolFingerprint.shortOf(fp),
+                                new java.util.ArrayList<>(),
+                                new java.util.ArrayList<>(),
+                                new java.util.ArrayList<>()));
                 for (Map<String, String> m : chart.metrics()) {
                     if (t.metrics().stream().noneMatch(x -> x.get("key").equals(m.get("key")))
                             && s.points().stream().anyMatch(p -> p.values().containsKey(m.get("key")))) {
@@ -314,16 +366,29 @@ class RunsController {
                     Map<String, String> cells = new TreeMap<>();
                     String rowKey = t.fingerprint() + "|" + t.rows().size();
                     p.values().forEach((k, v) -> {
-                        cells.put(k, String.format(java.util.Locale.ROOT, "%.4g", v[0])
-                                + (v.length > 2 && v[2] > 1 ? String.format(java.util.Locale.ROOT, " ± %.2g", v[1]) : ""));
-                        means.computeIfAbsent(rowKey, x -> new java.util.HashMap<>()).put(k, v[0]);
+                        cells.put(
+                                k,
+                                String.format(java.util.Locale.ROOT, "%.4g", v[0])
+                                        + (v.length > 2 && v[2] > 1
+                                                ? String.format(java.util.Locale.ROOT, " ± %.2g", v[1])
+                                                : ""));
+                        means.computeIfAbsent(rowKey, x -> new java.util.HashMap<>())
+                                .put(k, v[0]);
                     });
-                    t.rows().add(new EvalRow(r.info().name(), r.info().uuid(), p.epoch(), p.checkpoint(), p.href(), cells,
-                            new java.util.HashSet<>()));
+                    t.rows()
+                            .add(new EvalRow(
+                                    r.info().name(),
+                                    r.info().uuid(),
+                                    p.epoch(),
+                                    p.checkpoint(),
+                                    p.href(),
+                                    cells,
+                                    new java.util.HashSet<>()));
                 }
             }
         }
-        List<EvalTable> out = byFingerprint.values().stream().filter(t -> !t.rows().isEmpty()).toList();
+        List<EvalTable> out =
+                byFingerprint.values().stream().filter(t -> !t.rows().isEmpty()).toList();
         for (EvalTable t : out) {
             for (Map<String, String> m : t.metrics()) {
                 String k = m.get("key");
@@ -333,7 +398,8 @@ class RunsController {
                 double best = Double.POSITIVE_INFINITY;
                 int at = -1;
                 for (int i = 0; i < t.rows().size(); i++) {
-                    Double v = means.getOrDefault(t.fingerprint() + "|" + i, Map.of()).get(k);
+                    Double v = means.getOrDefault(t.fingerprint() + "|" + i, Map.of())
+                            .get(k);
                     if (v != null && v < best) {
                         best = v;
                         at = i;
@@ -350,26 +416,33 @@ class RunsController {
     /** Curves for the compare page: per run, or per seed group as mean with a std or min–max band. */
     @GetMapping("/runs/compare/curves.json")
     @ResponseBody
-    Map<String, List<Series>> curves(@RequestParam(name = "run", required = false) List<String> ids,
-            @RequestParam(defaultValue = "false") boolean seeds, @RequestParam(defaultValue = "std") String band,
+    Map<String, List<Series>> curves(
+            @RequestParam(name = "run", required = false) List<String> ids,
+            @RequestParam(defaultValue = "false") boolean seeds,
+            @RequestParam(defaultValue = "std") String band,
             @RequestParam(required = false) Integer width) {
         int w = chartWidth(width);
         List<Tracking.Run> runs = load(ids);
-        List<List<Tracking.Run>> groups = seeds ? SeedGroups.group(runs) : runs.stream().map(List::of).toList();
+        List<List<Tracking.Run>> groups =
+                seeds ? SeedGroups.group(runs) : runs.stream().map(List::of).toList();
         Map<String, List<Series>> out = new TreeMap<>();
         for (List<Tracking.Run> g : groups) {
             Map<String, List<List<Tracking.Metric>>> byKey = new TreeMap<>();
             for (Tracking.Run r : g) {
-                lifecycle.histories(r.info()).forEach((k, h) -> byKey.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(h));
+                lifecycle.histories(r.info()).forEach((k, h) -> byKey.computeIfAbsent(
+                                k, x -> new java.util.ArrayList<>())
+                        .add(h));
             }
             String label = label(g, seeds);
             byKey.forEach((k, histories) -> {
-                List<double[]> points = SeedGroups.curve(histories).stream().map(p -> {
-                    SeedGroups.Summary sm = p.summary();
-                    double lo = band.equals("minmax") ? sm.min() : sm.mean() - sm.std();
-                    double hi = band.equals("minmax") ? sm.max() : sm.mean() + sm.std();
-                    return new double[] {p.step(), sm.mean(), lo, hi, sm.n()};
-                }).toList();
+                List<double[]> points = SeedGroups.curve(histories).stream()
+                        .map(p -> {
+                            SeedGroups.Summary sm = p.summary();
+                            double lo = band.equals("minmax") ? sm.min() : sm.mean() - sm.std();
+                            double hi = band.equals("minmax") ? sm.max() : sm.mean() + sm.std();
+                            return new double[] {p.step(), sm.mean(), lo, hi, sm.n()};
+                        })
+                        .toList();
                 out.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(new Series(label, reduce(points, w)));
             });
         }
@@ -380,7 +453,10 @@ class RunsController {
         if (ids == null) {
             return List.of();
         }
-        return lifecycle.full(ids.stream().distinct().map(id -> lifecycle.run(id).orElseThrow(NotFound::new)).toList());
+        return lifecycle.full(ids.stream()
+                .distinct()
+                .map(id -> lifecycle.run(id).orElseThrow(NotFound::new))
+                .toList());
     }
 
     /** A compare series ([step, mean, low, high, n] points) reduced per pixel on its mean ({@link Downsample}). */
@@ -408,11 +484,9 @@ class RunsController {
     }
 
     /** One line of the compare chart: points are [step, mean, low, high, n]. */
-    record Series(String label, List<double[]> points) {
-    }
+    record Series(String label, List<double[]> points) {}
 
-    record GroupRow(String label, List<String> runIds, Map<String, SeedGroups.Summary> finals) {
-    }
+    record GroupRow(String label, List<String> runIds, Map<String, SeedGroups.Summary> finals) {}
 
     /** The images of the run's gallery: the types artifacts are served inline as ({@link MlflowArtifacts#serve}). */
     static boolean isImage(String name) {

@@ -18,8 +18,7 @@ final class SeedGroups {
     /** Parameter names that hold a seed. */
     static final Set<String> SEED_KEYS = Set.of("seed", "random_seed", "train_seed");
 
-    private SeedGroups() {
-    }
+    private SeedGroups() {}
 
     /** The parameters that define a group: every parameter but the seed. */
     static Map<String, String> groupKey(Map<String, String> params) {
@@ -68,8 +67,7 @@ final class SeedGroups {
         }
     }
 
-    record Point(long step, Summary summary) {
-    }
+    record Point(long step, Summary summary) {}
 
     /**
      * One metric's curves across runs, aligned by step: at each step where any run has a value, the
@@ -80,14 +78,18 @@ final class SeedGroups {
         Set<Long> steps = new TreeSet<>();
         for (List<Tracking.Metric> h : histories) {
             Map<Long, Double> byStep = new TreeMap<>();
-            h.stream().sorted((a, b) -> Long.compare(a.timestamp(), b.timestamp()))
+            h.stream()
+                    .sorted((a, b) -> Long.compare(a.timestamp(), b.timestamp()))
                     .forEach(m -> byStep.put(m.step(), m.value()));
             perRun.add(byStep);
             steps.addAll(byStep.keySet());
         }
         List<Point> out = new ArrayList<>();
         for (long step : steps) {
-            double[] values = perRun.stream().filter(m -> m.containsKey(step)).mapToDouble(m -> m.get(step)).toArray();
+            double[] values = perRun.stream()
+                    .filter(m -> m.containsKey(step))
+                    .mapToDouble(m -> m.get(step))
+                    .toArray();
             out.add(new Point(step, Summary.of(values)));
         }
         return out;
@@ -99,8 +101,13 @@ final class SeedGroups {
         runs.forEach(r -> r.latestMetrics().forEach(m -> keys.add(m.key())));
         Map<String, Summary> out = new LinkedHashMap<>();
         for (String k : keys) {
-            out.put(k, Summary.of(runs.stream().map(r -> r.latest(k)).filter(v -> v != null)
-                    .mapToDouble(Double::doubleValue).toArray()));
+            out.put(
+                    k,
+                    Summary.of(runs.stream()
+                            .map(r -> r.latest(k))
+                            .filter(v -> v != null)
+                            .mapToDouble(Double::doubleValue)
+                            .toArray()));
         }
         return out;
     }

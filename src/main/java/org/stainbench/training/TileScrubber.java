@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-
 import org.springframework.stereotype.Component;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.CatalogTiles;
@@ -45,7 +44,9 @@ class TileScrubber {
     record Scrubber(Dataset source, List<Long> sourceTiles, List<Frame> frames) {
 
         public String epochList() {
-            return frames.stream().map(f -> String.valueOf(f.epoch())).collect(java.util.stream.Collectors.joining(","));
+            return frames.stream()
+                    .map(f -> String.valueOf(f.epoch()))
+                    .collect(java.util.stream.Collectors.joining(","));
         }
     }
 
@@ -65,8 +66,8 @@ class TileScrubber {
     Scrubber of(String runUuid) {
         Map<Integer, Checkpoint> byEpoch = epochs.epochCheckpoints(runUuid);
         if (byEpoch.size() > MAX_FRAMES) {
-            byEpoch = new TreeMap<>(((TreeMap<Integer, Checkpoint>) byEpoch).tailMap(
-                    new ArrayList<>(byEpoch.keySet()).get(byEpoch.size() - MAX_FRAMES)));
+            byEpoch = new TreeMap<>(((TreeMap<Integer, Checkpoint>) byEpoch)
+                    .tailMap(new ArrayList<>(byEpoch.keySet()).get(byEpoch.size() - MAX_FRAMES)));
         }
         // epoch -> (source dataset -> ready set)
         Map<Integer, Map<Long, GeneratedSet>> sets = new TreeMap<>();
@@ -83,7 +84,8 @@ class TileScrubber {
         });
         Long source = epochsOnSource.entrySet().stream()
                 .max(Comparator.comparing(Map.Entry<Long, Integer>::getValue).thenComparing(e -> -e.getKey()))
-                .map(Map.Entry::getKey).orElse(null);
+                .map(Map.Entry::getKey)
+                .orElse(null);
         if (source == null) {
             return null;
         }
@@ -96,14 +98,16 @@ class TileScrubber {
         List<GeneratedArchive> all = new ArrayList<>();
         sets.forEach((epoch, m) -> {
             if (m.containsKey(source)) {
-                List<GeneratedArchive> g = checkpoints.archivesOfSets(List.of(m.get(source).id()));
+                List<GeneratedArchive> g =
+                        checkpoints.archivesOfSets(List.of(m.get(source).id()));
                 all.addAll(g);
                 Map<Long, GeneratedArchive> bySource = new HashMap<>();
                 g.forEach(a -> bySource.put(a.sourceArchiveId(), a));
                 generated.put(epoch, bySource);
             }
         });
-        Set<Long> ready = tiles.ready(all.stream().map(GeneratedArchive::archiveId).toList());
+        Set<Long> ready =
+                tiles.ready(all.stream().map(GeneratedArchive::archiveId).toList());
         generated.values().forEach(m -> m.values().removeIf(a -> !ready.contains(a.archiveId())));
         generated.values().removeIf(Map::isEmpty);
         if (generated.isEmpty()) {
@@ -115,8 +119,9 @@ class TileScrubber {
             Map<Long, Integer> next = new TreeMap<>();
             for (GeneratedArchive a : m.values()) {
                 if (common == null || common.containsKey(a.sourceArchiveId())) {
-                    next.put(a.sourceArchiveId(), Math.min(a.rows(), common == null ? Integer.MAX_VALUE
-                            : common.get(a.sourceArchiveId())));
+                    next.put(
+                            a.sourceArchiveId(),
+                            Math.min(a.rows(), common == null ? Integer.MAX_VALUE : common.get(a.sourceArchiveId())));
                 }
             }
             common = next;
@@ -144,14 +149,17 @@ class TileScrubber {
         for (TileInfo t : tiles.at(archives, indices)) {
             tileId.put(t.archiveId() + ":" + t.index(), t.id());
         }
-        List<Long> sourceTiles = picked.stream().map(p -> tileId.get(p[0] + ":" + p[1])).toList();
+        List<Long> sourceTiles =
+                picked.stream().map(p -> tileId.get(p[0] + ":" + p[1])).toList();
         if (sourceTiles.contains(null)) {
             return null;
         }
         List<Frame> frames = new ArrayList<>();
         Map<Integer, Checkpoint> byEpochFinal = byEpoch;
         generated.forEach((epoch, m) -> {
-            List<Long> ids = picked.stream().map(p -> tileId.get(m.get(p[0]).archiveId() + ":" + p[1])).toList();
+            List<Long> ids = picked.stream()
+                    .map(p -> tileId.get(m.get(p[0]).archiveId() + ":" + p[1]))
+                    .toList();
             if (!ids.contains(null)) {
                 Checkpoint c = byEpochFinal.get(epoch);
                 frames.add(new Frame(epoch, c.name(), c.href(), ids));

@@ -18,7 +18,9 @@ class TrackedRunNames implements RunNames {
         if (runUuid == null) {
             return null;
         }
-        return store.run(runUuid).map(Tracking.RunInfo::name).filter(n -> n != null && !n.isBlank())
+        return store.run(runUuid)
+                .map(Tracking.RunInfo::name)
+                .filter(n -> n != null && !n.isBlank())
                 .orElse(runUuid.length() > 8 ? runUuid.substring(0, 8) : runUuid);
     }
 }

@@ -127,6 +127,7 @@ class TrackingAccess {
     }
 
     private static boolean has(Authentication auth, String authority) {
-        return auth != null && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
+        return auth != null
+                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
     }
 }

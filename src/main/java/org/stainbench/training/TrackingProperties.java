@@ -20,5 +20,4 @@ record TrackingProperties(
         @DefaultValue("50000") int maxSearchResults,
         @DefaultValue("50000000") long maxSearchWork,
         @DefaultValue("1GB") DataSize maxArtifactBytes,
-        @DefaultValue("20GB") DataSize maxRunArtifactBytes) {
-}
+        @DefaultValue("20GB") DataSize maxRunArtifactBytes) {}

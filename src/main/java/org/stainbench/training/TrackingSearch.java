@@ -7,7 +7,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -33,11 +32,17 @@ class TrackingSearch {
     }
 
     /** One page and the token of the next (null after the last). */
-    record Page<T>(List<T> items, String nextPageToken) {
-    }
+    record Page<T>(List<T> items, String nextPageToken) {}
 
-    Page<Tracking.Run> runs(List<Long> experimentIds, String lifecycle, String filter, List<String> orderBy, int max,
-            String pageToken, RunSearch.Budget budget, Collection<String> allowedRunUuids) {
+    Page<Tracking.Run> runs(
+            List<Long> experimentIds,
+            String lifecycle,
+            String filter,
+            List<String> orderBy,
+            int max,
+            String pageToken,
+            RunSearch.Budget budget,
+            Collection<String> allowedRunUuids) {
         long offset = decodeToken(pageToken);
         List<RunSearch.Clause> clauses = RunSearch.parse(filter);
         Map<String, Object> params = new LinkedHashMap<>();
@@ -77,8 +82,11 @@ class TrackingSearch {
         }
         params.put("limit", max + 1);
         params.put("offset", offset);
-        List<Tracking.RunInfo> infos = jdbc.sql("select r.* from tracked_run r where " + where + order
-                + " limit :limit offset :offset").params(params).query(TrackingSearch::runRow).list();
+        List<Tracking.RunInfo> infos = jdbc.sql(
+                        "select r.* from tracked_run r where " + where + order + " limit :limit offset :offset")
+                .params(params)
+                .query(TrackingSearch::runRow)
+                .list();
         boolean more = infos.size() > max;
         List<Tracking.Run> runs = store.fullMany(more ? infos.subList(0, max) : infos);
         return new Page<>(runs, more ? encodeToken(offset + max) : null);
@@ -91,38 +99,49 @@ class TrackingSearch {
      * The ids of the candidate runs whose value matches a LIKE clause with many wildcards, matched by
      * {@link LikePattern} (its steps spent from the budget) rather than by the database.
      */
-    private List<Long> matching(RunSearch.Clause c, int i, String base, Map<String, Object> baseParams,
-            RunSearch.Budget budget) {
+    private List<Long> matching(
+            RunSearch.Clause c, int i, String base, Map<String, Object> baseParams, RunSearch.Budget budget) {
         Map<String, Object> params = new LinkedHashMap<>(baseParams);
         String expr = RunSql.value(c.entity(), c.key(), "j" + i, params);
         List<Long> ids = new ArrayList<>();
-        jdbc.sql("select r.id, " + expr + " from tracked_run r where " + base).params(params).query(rs -> {
-            budget.spend(1);
-            String v = rs.getString(2);
-            if (v != null) {
-                long steps = c.like().steps(v);
-                budget.spend(Math.abs(steps));
-                if (steps > 0) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-        });
+        jdbc.sql("select r.id, " + expr + " from tracked_run r where " + base)
+                .params(params)
+                .query(rs -> {
+                    budget.spend(1);
+                    String v = rs.getString(2);
+                    if (v != null) {
+                        long steps = c.like().steps(v);
+                        budget.spend(Math.abs(steps));
+                        if (steps > 0) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                });
         if (ids.size() > MAX_JAVA_MATCHES) {
-            throw MlflowException.invalid("A LIKE pattern with more than " + RunSql.MAX_LIKE_WILDCARDS + " '%' wildcards"
-                    + " may select at most " + MAX_JAVA_MATCHES + " runs; this one selects " + ids.size() + ".");
+            throw MlflowException.invalid("A LIKE pattern with more than " + RunSql.MAX_LIKE_WILDCARDS
+                    + " '%' wildcards" + " may select at most " + MAX_JAVA_MATCHES + " runs; this one selects "
+                    + ids.size() + ".");
         }
         return ids.isEmpty() ? List.of(-1L) : ids;
     }
 
-    private static final Map<String, String> EXPERIMENT_COLUMNS = Map.of("name", "e.name", "experiment_id", "e.id",
-            "creation_time", "e.creation_time", "last_update_time", "e.last_update_time");
+    private static final Map<String, String> EXPERIMENT_COLUMNS = Map.of(
+            "name",
+            "e.name",
+            "experiment_id",
+            "e.id",
+            "creation_time",
+            "e.creation_time",
+            "last_update_time",
+            "e.last_update_time");
 
     /**
      * Experiments of one lifecycle stage (null: all) matching {@code filter} (clauses on {@code name},
      * {@code creation_time}, {@code last_update_time} and {@code tags.<key>} joined by AND), newest first unless
      * {@code orderBy} says otherwise (MLflow's default: creation time descending, then id).
      */
-    Page<Tracking.Experiment> experiments(String stage, String filter, List<String> orderBy, int max, String pageToken) {
+    Page<Tracking.Experiment> experiments(
+            String stage, String filter, List<String> orderBy, int max, String pageToken) {
         long offset = decodeToken(pageToken);
         Map<String, Object> params = new LinkedHashMap<>();
         StringBuilder where = new StringBuilder("1 = 1");
@@ -141,8 +160,8 @@ class TrackingSearch {
             String[] words = text.split("\\s+");
             String last = words[words.length - 1];
             boolean hasDir = words.length > 1 && (last.equalsIgnoreCase("DESC") || last.equalsIgnoreCase("ASC"));
-            RunSearch.Clause ident = RunSearch.identifier(hasDir ? text.substring(0, text.length() - last.length()).trim()
-                    : text);
+            RunSearch.Clause ident = RunSearch.identifier(
+                    hasDir ? text.substring(0, text.length() - last.length()).trim() : text);
             String column = ident.entity().equals("attributes") ? EXPERIMENT_COLUMNS.get(ident.key()) : null;
             if (column == null) {
                 throw MlflowException.invalid("Invalid order_by clause '" + RunSql.abbreviate(text) + "': experiments"
@@ -162,11 +181,14 @@ class TrackingSearch {
         }
         params.put("limit", max + 1);
         params.put("offset", offset);
-        List<Long> ids = jdbc.sql("select e.id from experiment e where " + where + " order by " + String.join(", ", order)
-                + " limit :limit offset :offset").params(params).query(Long.class).list();
+        List<Long> ids = jdbc.sql("select e.id from experiment e where " + where + " order by "
+                        + String.join(", ", order) + " limit :limit offset :offset")
+                .params(params)
+                .query(Long.class)
+                .list();
         boolean more = ids.size() > max;
-        List<Tracking.Experiment> page = (more ? ids.subList(0, max) : ids).stream()
-                .map(id -> store.experiment(id).orElseThrow()).toList();
+        List<Tracking.Experiment> page = (more ? ids.subList(0, max) : ids)
+                .stream().map(id -> store.experiment(id).orElseThrow()).toList();
         return new Page<>(page, more ? encodeToken(offset + max) : null);
     }
 
@@ -176,15 +198,18 @@ class TrackingSearch {
         boolean numeric;
         if (c.entity().equals("tags")) {
             params.put("k" + i, c.key());
-            expr = "(select t.tag_value from experiment_tag t where t.experiment_id = e.id and t.tag_key = :k" + i + ")";
+            expr = "(select t.tag_value from experiment_tag t where t.experiment_id = e.id and t.tag_key = :k" + i
+                    + ")";
             numeric = false;
-        } else if (c.entity().equals("attributes") && EXPERIMENT_COLUMNS.containsKey(c.key())
+        } else if (c.entity().equals("attributes")
+                && EXPERIMENT_COLUMNS.containsKey(c.key())
                 && !c.key().equals("experiment_id")) {
             expr = EXPERIMENT_COLUMNS.get(c.key());
             numeric = !c.key().equals("name");
         } else {
-            throw MlflowException.invalid("Invalid experiment filter on '" + RunSql.abbreviate(c.entity() + "." + c.key())
-                    + "': use name, creation_time, last_update_time or tags.<key>.");
+            throw MlflowException.invalid(
+                    "Invalid experiment filter on '" + RunSql.abbreviate(c.entity() + "." + c.key())
+                            + "': use name, creation_time, last_update_time or tags.<key>.");
         }
         if (c.value() instanceof List<?> || numeric != (c.value() instanceof Number)) {
             throw MlflowException.invalid("'" + RunSql.abbreviate(c.key()) + "' must be compared with "
@@ -193,8 +218,7 @@ class TrackingSearch {
         if (c.like() != null) {
             boolean ignoreCase = c.op().equals("ILIKE");
             params.put(v, RunSql.likePattern((String) c.value(), ignoreCase));
-            return (ignoreCase ? "lower(" + expr + ")" : expr) + " like :" + v + " escape '"
-                    + LikePattern.ESCAPE + "'";
+            return (ignoreCase ? "lower(" + expr + ")" : expr) + " like :" + v + " escape '" + LikePattern.ESCAPE + "'";
         }
         params.put(v, numeric ? ((Number) c.value()).longValue() : c.value());
         return expr + " " + (c.op().equals("!=") ? "<>" : c.op()) + " :" + v;
@@ -216,7 +240,9 @@ class TrackingSearch {
     }
 
     static String encodeToken(long offset) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Long.toString(offset).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Long.toString(offset).getBytes(StandardCharsets.UTF_8));
     }
 
     private static Tracking.RunInfo runRow(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
@@ -224,8 +250,16 @@ class TrackingSearch {
         Long endTime = rs.wasNull() ? null : end;
         long start = rs.getLong("start_time");
         Long startTime = rs.wasNull() ? null : start;
-        return new Tracking.RunInfo(rs.getLong("id"), rs.getString("run_uuid"), rs.getLong("experiment_id"),
-                rs.getString("run_name"), rs.getString("user_id"), rs.getString("status"), startTime, endTime,
-                rs.getString("lifecycle_stage"), rs.getString("artifact_uri"));
+        return new Tracking.RunInfo(
+                rs.getLong("id"),
+                rs.getString("run_uuid"),
+                rs.getLong("experiment_id"),
+                rs.getString("run_name"),
+                rs.getString("user_id"),
+                rs.getString("status"),
+                startTime,
+                endTime,
+                rs.getString("lifecycle_stage"),
+                rs.getString("artifact_uri"));
     }
 }

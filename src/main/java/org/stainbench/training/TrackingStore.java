@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -65,28 +64,39 @@ class TrackingStore {
         long now = clock.millis();
         var keys = new GeneratedKeyHolder();
         try {
-            jdbc.sql("insert into experiment (name, artifact_location, lifecycle_stage, creation_time, last_update_time)"
-                    + " values (?, '', 'active', ?, ?)").params(name, now, now).update(keys, "id");
+            jdbc.sql(
+                            "insert into experiment (name, artifact_location, lifecycle_stage, creation_time, last_update_time)"
+                                    + " values (?, '', 'active', ?, ?)")
+                    .params(name, now, now)
+                    .update(keys, "id");
         } catch (DuplicateKeyException e) {
             throw MlflowException.exists("Experiment '" + name + "' already exists.");
         }
         long id = keys.getKey().longValue();
-        String location = artifactLocation == null || artifactLocation.isBlank() ? "mlflow-artifacts:/" + id
-                : artifactLocation;
-        jdbc.sql("update experiment set artifact_location = ? where id = ?").params(location, id).update();
+        String location =
+                artifactLocation == null || artifactLocation.isBlank() ? "mlflow-artifacts:/" + id : artifactLocation;
+        jdbc.sql("update experiment set artifact_location = ? where id = ?")
+                .params(location, id)
+                .update();
         tags.forEach((k, v) -> setExperimentTag(id, k, v));
         return id;
     }
 
     @Transactional(readOnly = true)
     Optional<Tracking.Experiment> experiment(long id) {
-        return jdbc.sql("select * from experiment where id = ?").param(id).query(this::experimentRow).optional()
+        return jdbc.sql("select * from experiment where id = ?")
+                .param(id)
+                .query(this::experimentRow)
+                .optional()
                 .map(this::withTags);
     }
 
     @Transactional(readOnly = true)
     Optional<Tracking.Experiment> experimentByName(String name) {
-        return jdbc.sql("select * from experiment where name = ?").param(name).query(this::experimentRow).optional()
+        return jdbc.sql("select * from experiment where name = ?")
+                .param(name)
+                .query(this::experimentRow)
+                .optional()
                 .map(this::withTags);
     }
 
@@ -98,9 +108,14 @@ class TrackingStore {
     /** Experiments of one lifecycle stage ("active", "deleted"), or all for null. */
     @Transactional(readOnly = true)
     List<Tracking.Experiment> experiments(String stage) {
-        return jdbc.sql("select * from experiment" + (stage != null ? " where lifecycle_stage = ?" : "") + " order by id")
-                .params(stage == null ? List.of() : List.of(stage)).query(this::experimentRow).list().stream()
-                .map(this::withTags).toList();
+        return jdbc
+                .sql("select * from experiment" + (stage != null ? " where lifecycle_stage = ?" : "") + " order by id")
+                .params(stage == null ? List.of() : List.of(stage))
+                .query(this::experimentRow)
+                .list()
+                .stream()
+                .map(this::withTags)
+                .toList();
     }
 
     void setExperimentTag(long experimentId, String key, String value) {
@@ -108,10 +123,12 @@ class TrackingStore {
         checkKey("experiment tag key", key);
         checkLength("value of experiment tag '" + abbreviate(key) + "'", value, MAX_EXPERIMENT_TAG_VALUE);
         int updated = jdbc.sql("update experiment_tag set tag_value = ? where experiment_id = ? and tag_key = ?")
-                .params(value, experimentId, key).update();
+                .params(value, experimentId, key)
+                .update();
         if (updated == 0) {
             jdbc.sql("insert into experiment_tag (experiment_id, tag_key, tag_value) values (?, ?, ?)")
-                    .params(experimentId, key, value).update();
+                    .params(experimentId, key, value)
+                    .update();
         }
     }
 
@@ -120,31 +137,38 @@ class TrackingStore {
     }
 
     private Tracking.Experiment experimentRow(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-        return new Tracking.Experiment(rs.getLong("id"), rs.getString("name"), rs.getString("artifact_location"),
-                rs.getString("lifecycle_stage"), rs.getLong("creation_time"), rs.getLong("last_update_time"),
+        return new Tracking.Experiment(
+                rs.getLong("id"),
+                rs.getString("name"),
+                rs.getString("artifact_location"),
+                rs.getString("lifecycle_stage"),
+                rs.getLong("creation_time"),
+                rs.getLong("last_update_time"),
                 Map.of());
     }
 
     private Tracking.Experiment withTags(Tracking.Experiment e) {
         Map<String, String> tags = new LinkedHashMap<>();
         jdbc.sql("select tag_key, tag_value from experiment_tag where experiment_id = ? order by tag_key")
-                .param(e.id()).query(rs -> {
+                .param(e.id())
+                .query(rs -> {
                     tags.put(rs.getString(1), rs.getString(2));
                 });
-        return new Tracking.Experiment(e.id(), e.name(), e.artifactLocation(), e.lifecycleStage(), e.creationTime(),
-                e.lastUpdateTime(), tags);
+        return new Tracking.Experiment(
+                e.id(), e.name(), e.artifactLocation(), e.lifecycleStage(), e.creationTime(), e.lastUpdateTime(), tags);
     }
 
     // ---- runs --------------------------------------------------------------------------------
 
-    Tracking.RunInfo createRun(long experimentId, String userId, Long startTime, String runName,
-            Map<String, String> tags) {
+    Tracking.RunInfo createRun(
+            long experimentId, String userId, Long startTime, String runName, Map<String, String> tags) {
         Tracking.Experiment exp = requireExperiment(experimentId);
         if (!exp.lifecycleStage().equals("active")) {
             throw MlflowException.invalid("Experiment " + experimentId + " is deleted.");
         }
         String uuid = UUID.randomUUID().toString().replace("-", "");
-        String name = runName != null && !runName.isBlank() ? runName
+        String name = runName != null && !runName.isBlank()
+                ? runName
                 : tags.getOrDefault("mlflow.runName", "run-" + uuid.substring(0, 8));
         Names.check("The run name", name, MlflowException::invalid);
         checkLength("run_name", name, MAX_RUN_NAME);
@@ -152,8 +176,9 @@ class TrackingStore {
         String artifactUri = exp.artifactLocation() + "/" + uuid + "/artifacts";
         long start = startTime != null ? startTime : clock.millis();
         jdbc.sql("insert into tracked_run (run_uuid, experiment_id, run_name, user_id, status, start_time,"
-                + " lifecycle_stage, artifact_uri) values (?, ?, ?, ?, 'RUNNING', ?, 'active', ?)")
-                .params(uuid, experimentId, name, userId, start, artifactUri).update();
+                        + " lifecycle_stage, artifact_uri) values (?, ?, ?, ?, 'RUNNING', ?, 'active', ?)")
+                .params(uuid, experimentId, name, userId, start, artifactUri)
+                .update();
         Tracking.RunInfo info = requireRun(uuid);
         Map<String, String> all = new LinkedHashMap<>(tags);
         all.put("mlflow.runName", name);
@@ -166,7 +191,10 @@ class TrackingStore {
         if (uuid == null) {
             return Optional.empty();
         }
-        return jdbc.sql("select * from tracked_run where run_uuid = ?").param(uuid).query(this::runRow).optional();
+        return jdbc.sql("select * from tracked_run where run_uuid = ?")
+                .param(uuid)
+                .query(this::runRow)
+                .optional();
     }
 
     Tracking.RunInfo requireRun(String uuid) {
@@ -193,8 +221,9 @@ class TrackingStore {
         }
         checkLength("run_name", runName, MAX_RUN_NAME);
         jdbc.sql("update tracked_run set status = coalesce(?, status), end_time = ?, run_name = coalesce(?, run_name)"
-                + " where id = ?")
-                .params(status, endTime != null ? endTime : info.endTime(), blankToNull(runName), info.id()).update();
+                        + " where id = ?")
+                .params(status, endTime != null ? endTime : info.endTime(), blankToNull(runName), info.id())
+                .update();
         if (runName != null && !runName.isBlank()) {
             setTag(info, "mlflow.runName", runName);
         }
@@ -207,20 +236,25 @@ class TrackingStore {
             return List.of();
         }
         return jdbc.sql("select * from tracked_run where experiment_id in (:ids)"
-                + (lifecycle == null ? "" : " and lifecycle_stage = :stage") + " order by start_time desc, run_uuid")
-                .param("ids", experimentIds).param("stage", lifecycle == null ? "active" : lifecycle)
-                .query(this::runRow).list();
+                        + (lifecycle == null ? "" : " and lifecycle_stage = :stage")
+                        + " order by start_time desc, run_uuid")
+                .param("ids", experimentIds)
+                .param("stage", lifecycle == null ? "active" : lifecycle)
+                .query(this::runRow)
+                .list();
     }
 
     @Transactional(readOnly = true)
     Tracking.Run full(Tracking.RunInfo info) {
         Map<String, String> params = new LinkedHashMap<>();
-        jdbc.sql("select param_key, param_value from run_param where run_id = ? order by param_key").param(info.id())
+        jdbc.sql("select param_key, param_value from run_param where run_id = ? order by param_key")
+                .param(info.id())
                 .query(rs -> {
                     params.put(rs.getString(1), rs.getString(2));
                 });
         Map<String, String> tags = new LinkedHashMap<>();
-        jdbc.sql("select tag_key, tag_value from run_tag where run_id = ? order by tag_key").param(info.id())
+        jdbc.sql("select tag_key, tag_value from run_tag where run_id = ? order by tag_key")
+                .param(info.id())
                 .query(rs -> {
                     tags.put(rs.getString(1), rs.getString(2));
                 });
@@ -233,7 +267,10 @@ class TrackingStore {
      */
     private List<Tracking.Metric> latestMetrics(long runId) {
         return jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_latest_metric where run_id = ?"
-                + " order by metric_key").param(runId).query((rs, i) -> metricRow(rs)).list();
+                        + " order by metric_key")
+                .param(runId)
+                .query((rs, i) -> metricRow(rs))
+                .list();
     }
 
     /** {@link #full} of many runs in four queries (a search page), in the order given. */
@@ -244,22 +281,36 @@ class TrackingStore {
         }
         List<Long> ids = infos.stream().map(Tracking.RunInfo::id).toList();
         Map<Long, Map<String, String>> params = new HashMap<>();
-        jdbc.sql("select run_id, param_key, param_value from run_param where run_id in (:ids) order by run_id, param_key")
-                .param("ids", ids).query(rs -> {
-                    params.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+        jdbc.sql(
+                        "select run_id, param_key, param_value from run_param where run_id in (:ids) order by run_id, param_key")
+                .param("ids", ids)
+                .query(rs -> {
+                    params.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
                 });
         Map<Long, Map<String, String>> tags = new HashMap<>();
         jdbc.sql("select run_id, tag_key, tag_value from run_tag where run_id in (:ids) order by run_id, tag_key")
-                .param("ids", ids).query(rs -> {
-                    tags.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+                .param("ids", ids)
+                .query(rs -> {
+                    tags.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
                 });
         Map<Long, List<Tracking.Metric>> latest = new HashMap<>();
-        jdbc.sql("select run_id, metric_key, metric_value, is_nan, ts, step from run_latest_metric where run_id in (:ids)"
-                + " order by run_id, metric_key").param("ids", ids).query(rs -> {
-                    latest.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(metricRow(rs));
+        jdbc.sql(
+                        "select run_id, metric_key, metric_value, is_nan, ts, step from run_latest_metric where run_id in (:ids)"
+                                + " order by run_id, metric_key")
+                .param("ids", ids)
+                .query(rs -> {
+                    latest.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                            .add(metricRow(rs));
                 });
-        return infos.stream().map(i -> new Tracking.Run(i, params.getOrDefault(i.id(), Map.of()),
-                tags.getOrDefault(i.id(), Map.of()), latest.getOrDefault(i.id(), List.of()))).toList();
+        return infos.stream()
+                .map(i -> new Tracking.Run(
+                        i,
+                        params.getOrDefault(i.id(), Map.of()),
+                        tags.getOrDefault(i.id(), Map.of()),
+                        latest.getOrDefault(i.id(), List.of())))
+                .toList();
     }
 
     private static Tracking.Metric metricRow(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -272,34 +323,48 @@ class TrackingStore {
         Long endTime = rs.wasNull() ? null : end;
         long start = rs.getLong("start_time");
         Long startTime = rs.wasNull() ? null : start;
-        return new Tracking.RunInfo(rs.getLong("id"), rs.getString("run_uuid"), rs.getLong("experiment_id"),
-                rs.getString("run_name"), rs.getString("user_id"), rs.getString("status"), startTime, endTime,
-                rs.getString("lifecycle_stage"), rs.getString("artifact_uri"));
+        return new Tracking.RunInfo(
+                rs.getLong("id"),
+                rs.getString("run_uuid"),
+                rs.getLong("experiment_id"),
+                rs.getString("run_name"),
+                rs.getString("user_id"),
+                rs.getString("status"),
+                startTime,
+                endTime,
+                rs.getString("lifecycle_stage"),
+                rs.getString("artifact_uri"));
     }
 
     // ---- soft deletion -----------------------------------------------------------------------
 
     /** Who deleted a run and when. */
-    record Deletion(String by, java.time.Instant at) {
-    }
+    record Deletion(String by, java.time.Instant at) {}
 
     /** Marks the run deleted (MLflow's lifecycle stage); false when it already was. */
     boolean markDeleted(Tracking.RunInfo run, String by, java.time.Instant at) {
         return jdbc.sql("update tracked_run set lifecycle_stage = 'deleted', deleted_at = ?, deleted_by = ? "
-                        + "where id = ? and lifecycle_stage <> 'deleted'")
-                .params(java.sql.Timestamp.from(at), by, run.id()).update() == 1;
+                                + "where id = ? and lifecycle_stage <> 'deleted'")
+                        .params(java.sql.Timestamp.from(at), by, run.id())
+                        .update()
+                == 1;
     }
 
     /** Marks the run active again; false when it was not deleted. */
     boolean markRestored(Tracking.RunInfo run) {
         return jdbc.sql("update tracked_run set lifecycle_stage = 'active', deleted_at = null, deleted_by = null "
-                        + "where id = ? and lifecycle_stage = 'deleted'").param(run.id()).update() == 1;
+                                + "where id = ? and lifecycle_stage = 'deleted'")
+                        .param(run.id())
+                        .update()
+                == 1;
     }
 
     @Transactional(readOnly = true)
     Optional<Deletion> deletion(long runId) {
         return jdbc.sql("select deleted_by, deleted_at from tracked_run where id = ? and lifecycle_stage = 'deleted'")
-                .param(runId).query((rs, i) -> deletion(rs)).optional();
+                .param(runId)
+                .query((rs, i) -> deletion(rs))
+                .optional();
     }
 
     private static Deletion deletion(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -307,23 +372,26 @@ class TrackingStore {
         return new Deletion(rs.getString("deleted_by"), at == null ? null : at.toInstant());
     }
 
-    record DeletedRun(Tracking.RunInfo run, Deletion deletion) {
-    }
+    record DeletedRun(Tracking.RunInfo run, Deletion deletion) {}
 
-    record DeletedExperiment(long id, String name, Deletion deletion) {
-    }
+    record DeletedExperiment(long id, String name, Deletion deletion) {}
 
     @Transactional(readOnly = true)
     Optional<Tracking.RunInfo> runById(long id) {
-        return jdbc.sql("select * from tracked_run where id = ?").param(id).query(this::runRow).optional();
+        return jdbc.sql("select * from tracked_run where id = ?")
+                .param(id)
+                .query(this::runRow)
+                .optional();
     }
 
     /** Deleted runs whose experiment is live (the runs of a deleted experiment come back with it), newest first. */
     @Transactional(readOnly = true)
     List<DeletedRun> deletedRuns() {
-        return jdbc.sql("select r.* from tracked_run r join experiment e on e.id = r.experiment_id "
-                        + "where r.lifecycle_stage = 'deleted' and e.lifecycle_stage = 'active' order by r.deleted_at desc, r.id")
-                .query((rs, i) -> new DeletedRun(runRow(rs, i), deletion(rs))).list();
+        return jdbc.sql(
+                        "select r.* from tracked_run r join experiment e on e.id = r.experiment_id "
+                                + "where r.lifecycle_stage = 'deleted' and e.lifecycle_stage = 'active' order by r.deleted_at desc, r.id")
+                .query((rs, i) -> new DeletedRun(runRow(rs, i), deletion(rs)))
+                .list();
     }
 
     /** Deleted experiments, newest first. */
@@ -331,40 +399,58 @@ class TrackingStore {
     List<DeletedExperiment> deletedExperiments() {
         return jdbc.sql("select id, name, deleted_by, deleted_at from experiment where lifecycle_stage = 'deleted' "
                         + "order by deleted_at desc, id")
-                .query((rs, i) -> new DeletedExperiment(rs.getLong("id"), rs.getString("name"), deletion(rs))).list();
+                .query((rs, i) -> new DeletedExperiment(rs.getLong("id"), rs.getString("name"), deletion(rs)))
+                .list();
     }
 
     /** Marks the experiment and its live runs deleted at the same instant; false when it already was deleted. */
     boolean markExperimentDeleted(long experimentId, String by, java.time.Instant at) {
         java.sql.Timestamp ts = java.sql.Timestamp.from(at);
-        if (jdbc.sql("update experiment set lifecycle_stage = 'deleted', deleted_at = ?, deleted_by = ?, last_update_time = ? "
-                + "where id = ? and lifecycle_stage <> 'deleted'").params(ts, by, at.toEpochMilli(), experimentId).update() != 1) {
+        if (jdbc.sql(
+                                "update experiment set lifecycle_stage = 'deleted', deleted_at = ?, deleted_by = ?, last_update_time = ? "
+                                        + "where id = ? and lifecycle_stage <> 'deleted'")
+                        .params(ts, by, at.toEpochMilli(), experimentId)
+                        .update()
+                != 1) {
             return false;
         }
         jdbc.sql("update tracked_run set lifecycle_stage = 'deleted', deleted_at = ?, deleted_by = ? "
-                + "where experiment_id = ? and lifecycle_stage <> 'deleted'").params(ts, by, experimentId).update();
+                        + "where experiment_id = ? and lifecycle_stage <> 'deleted'")
+                .params(ts, by, experimentId)
+                .update();
         return true;
     }
 
     /** Marks the experiment active again with the runs its deletion took; false when it was not deleted. */
     boolean markExperimentRestored(long experimentId) {
-        java.sql.Timestamp at = jdbc.sql("select deleted_at from experiment where id = ? and lifecycle_stage = 'deleted'")
-                .param(experimentId).query(java.sql.Timestamp.class).optional().orElse(null);
-        if (at == null || jdbc.sql("update experiment set lifecycle_stage = 'active', deleted_at = null, deleted_by = null "
-                + "where id = ? and lifecycle_stage = 'deleted'").param(experimentId).update() != 1) {
+        java.sql.Timestamp at = jdbc.sql(
+                        "select deleted_at from experiment where id = ? and lifecycle_stage = 'deleted'")
+                .param(experimentId)
+                .query(java.sql.Timestamp.class)
+                .optional()
+                .orElse(null);
+        if (at == null
+                || jdbc.sql("update experiment set lifecycle_stage = 'active', deleted_at = null, deleted_by = null "
+                                        + "where id = ? and lifecycle_stage = 'deleted'")
+                                .param(experimentId)
+                                .update()
+                        != 1) {
             return false;
         }
         jdbc.sql("update tracked_run set lifecycle_stage = 'active', deleted_at = null, deleted_by = null "
-                + "where experiment_id = ? and lifecycle_stage = 'deleted' and deleted_at = ?").params(experimentId, at).update();
+                        + "where experiment_id = ? and lifecycle_stage = 'deleted' and deleted_at = ?")
+                .params(experimentId, at)
+                .update();
         return true;
     }
-
 
     /** Live runs of the experiment. */
     @Transactional(readOnly = true)
     List<Tracking.RunInfo> activeRuns(long experimentId) {
         return jdbc.sql("select * from tracked_run where experiment_id = ? and lifecycle_stage = 'active' order by id")
-                .param(experimentId).query(this::runRow).list();
+                .param(experimentId)
+                .query(this::runRow)
+                .list();
     }
 
     // ---- params, tags, metrics ---------------------------------------------------------------
@@ -374,7 +460,9 @@ class TrackingStore {
         String v = value == null ? "" : value;
         checkLength("value of param '" + key + "'", v, MAX_PARAM_VALUE);
         Optional<String> existing = jdbc.sql("select param_value from run_param where run_id = ? and param_key = ?")
-                .params(run.id(), key).query(String.class).optional();
+                .params(run.id(), key)
+                .query(String.class)
+                .optional();
         if (existing.isPresent()) {
             if (!existing.get().equals(v)) {
                 throw MlflowException.invalid("Changing param values is not allowed. Param with key='" + key
@@ -383,7 +471,8 @@ class TrackingStore {
             }
             return;
         }
-        jdbc.sql("insert into run_param (run_id, param_key, param_value) values (?, ?, ?)").params(run.id(), key, v)
+        jdbc.sql("insert into run_param (run_id, param_key, param_value) values (?, ?, ?)")
+                .params(run.id(), key, v)
                 .update();
     }
 
@@ -392,26 +481,33 @@ class TrackingStore {
         Names.check("The run name", "mlflow.runName".equals(key) ? value : null, MlflowException::invalid);
         checkLength("value of tag '" + key + "'", value, key.equals("mlflow.runName") ? MAX_RUN_NAME : MAX_TAG_VALUE);
         int updated = jdbc.sql("update run_tag set tag_value = ? where run_id = ? and tag_key = ?")
-                .params(value, run.id(), key).update();
+                .params(value, run.id(), key)
+                .update();
         if (updated == 0) {
-            jdbc.sql("insert into run_tag (run_id, tag_key, tag_value) values (?, ?, ?)").params(run.id(), key, value)
+            jdbc.sql("insert into run_tag (run_id, tag_key, tag_value) values (?, ?, ?)")
+                    .params(run.id(), key, value)
                     .update();
         }
         if (key.equals("mlflow.runName") && value != null) {
-            jdbc.sql("update tracked_run set run_name = ? where id = ?").params(value, run.id()).update();
+            jdbc.sql("update tracked_run set run_name = ? where id = ?")
+                    .params(value, run.id())
+                    .update();
         }
     }
 
     void deleteTag(Tracking.RunInfo run, String key) {
-        int n = jdbc.sql("delete from run_tag where run_id = ? and tag_key = ?").params(run.id(), key).update();
+        int n = jdbc.sql("delete from run_tag where run_id = ? and tag_key = ?")
+                .params(run.id(), key)
+                .update();
         if (n == 0) {
             throw MlflowException.notFound("No tag with name: " + key + " in run with id " + run.uuid());
         }
     }
 
-    private static final String INSERT_POINT = "insert into run_metric (run_id, metric_key, metric_value, is_nan, ts, step)"
-            + " select ?, ?, ?, ?, ?, ? where not exists (select 1 from run_metric where run_id = ? and metric_key = ?"
-            + " and metric_value = ? and is_nan = ? and ts = ? and step = ?)";
+    private static final String INSERT_POINT =
+            "insert into run_metric (run_id, metric_key, metric_value, is_nan, ts, step)"
+                    + " select ?, ?, ?, ?, ?, ? where not exists (select 1 from run_metric where run_id = ? and metric_key = ?"
+                    + " and metric_value = ? and is_nan = ? and ts = ? and step = ?)";
 
     /** Stores a point unless the very same point is already stored (a retried write), and keeps the latest. */
     void logMetric(Tracking.RunInfo run, Tracking.Metric m) {
@@ -431,7 +527,9 @@ class TrackingStore {
         }
         metrics.forEach(m -> checkKey("metric key", m.key()));
         lock(run);
-        batch.batchUpdate(INSERT_POINT, metrics.stream().map(m -> pointArgs(run, m)).collect(java.util.stream.Collectors.toList()));
+        batch.batchUpdate(
+                INSERT_POINT,
+                metrics.stream().map(m -> pointArgs(run, m)).collect(java.util.stream.Collectors.toList()));
         Map<String, Tracking.Metric> newest = new LinkedHashMap<>();
         for (Tracking.Metric m : metrics) {
             newest.merge(m.key(), m, (a, b) -> LATEST.compare(a, b) >= 0 ? a : b);
@@ -440,20 +538,36 @@ class TrackingStore {
     }
 
     /** MLflow's order of "latest": step, then timestamp, then value (NaN the smallest). */
-    private static final java.util.Comparator<Tracking.Metric> LATEST = java.util.Comparator
-            .comparingLong(Tracking.Metric::step).thenComparingLong(Tracking.Metric::timestamp)
+    private static final java.util.Comparator<Tracking.Metric> LATEST = java.util.Comparator.comparingLong(
+                    Tracking.Metric::step)
+            .thenComparingLong(Tracking.Metric::timestamp)
             .thenComparingDouble(m -> Double.isNaN(m.value()) ? Double.NEGATIVE_INFINITY : m.value());
 
     private static Object[] pointArgs(Tracking.RunInfo run, Tracking.Metric m) {
         boolean nan = Double.isNaN(m.value());
         double stored = nan ? 0.0 : m.value();
-        return new Object[] {run.id(), m.key(), stored, nan, m.timestamp(), m.step(),
-                run.id(), m.key(), stored, nan, m.timestamp(), m.step()};
+        return new Object[] {
+            run.id(),
+            m.key(),
+            stored,
+            nan,
+            m.timestamp(),
+            m.step(),
+            run.id(),
+            m.key(),
+            stored,
+            nan,
+            m.timestamp(),
+            m.step()
+        };
     }
 
     /** Writers of one run take its row lock, so two writers never race to insert its latest-metric row. */
     private void lock(Tracking.RunInfo run) {
-        jdbc.sql("select id from tracked_run where id = ? for update").param(run.id()).query(Long.class).list();
+        jdbc.sql("select id from tracked_run where id = ? for update")
+                .param(run.id())
+                .query(Long.class)
+                .list();
     }
 
     /** Makes {@code m} the run's latest point of its key unless a later one (step, timestamp, value) is there. */
@@ -463,14 +577,24 @@ class TrackingStore {
         int updated = jdbc.sql("update run_latest_metric set metric_value = :v, is_nan = :nan, ts = :ts, step = :step"
                         + " where run_id = :run and metric_key = :key and (step < :step or (step = :step and (ts < :ts"
                         + " or (ts = :ts and (is_nan and not :nan or (is_nan = :nan and metric_value < :v))))))")
-                .param("v", stored).param("nan", nan).param("ts", m.timestamp()).param("step", m.step())
-                .param("run", run.id()).param("key", m.key()).update();
+                .param("v", stored)
+                .param("nan", nan)
+                .param("ts", m.timestamp())
+                .param("step", m.step())
+                .param("run", run.id())
+                .param("key", m.key())
+                .update();
         if (updated == 0) {
             jdbc.sql("insert into run_latest_metric (run_id, metric_key, metric_value, is_nan, ts, step)"
                             + " select :run, :key, :v, :nan, :ts, :step where not exists"
                             + " (select 1 from run_latest_metric where run_id = :run and metric_key = :key)")
-                    .param("v", stored).param("nan", nan).param("ts", m.timestamp()).param("step", m.step())
-                    .param("run", run.id()).param("key", m.key()).update();
+                    .param("v", stored)
+                    .param("nan", nan)
+                    .param("ts", m.timestamp())
+                    .param("step", m.step())
+                    .param("run", run.id())
+                    .param("key", m.key())
+                    .update();
         }
     }
 
@@ -482,36 +606,50 @@ class TrackingStore {
     List<Tracking.Metric> metricHistory(Tracking.RunInfo run, String key, long offset, int limit) {
         return jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = :run"
                         + " and metric_key = :key order by step, ts, metric_value limit :limit offset :offset")
-                .param("run", run.id()).param("key", key).param("limit", limit).param("offset", offset)
-                .query((rs, i) -> metricRow(rs)).list();
+                .param("run", run.id())
+                .param("key", key)
+                .param("limit", limit)
+                .param("offset", offset)
+                .query((rs, i) -> metricRow(rs))
+                .list();
     }
 
     /** The first and last point of the key with the largest latest step (empty without two points). */
     @Transactional(readOnly = true)
     Optional<Tracking.Metric[]> progressPoints(Tracking.RunInfo run) {
-        Optional<Tracking.Metric> last = jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_latest_metric"
-                + " where run_id = ? order by step desc, metric_key limit 1").param(run.id())
-                .query((rs, i) -> metricRow(rs)).optional();
+        Optional<Tracking.Metric> last = jdbc.sql(
+                        "select metric_key, metric_value, is_nan, ts, step from run_latest_metric"
+                                + " where run_id = ? order by step desc, metric_key limit 1")
+                .param(run.id())
+                .query((rs, i) -> metricRow(rs))
+                .optional();
         if (last.isEmpty()) {
             return Optional.empty();
         }
         return jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = ?"
-                        + " and metric_key = ? order by step, ts limit 1").params(run.id(), last.get().key())
-                .query((rs, i) -> metricRow(rs)).optional().map(first -> new Tracking.Metric[] {first, last.get()});
+                        + " and metric_key = ? order by step, ts limit 1")
+                .params(run.id(), last.get().key())
+                .query((rs, i) -> metricRow(rs))
+                .optional()
+                .map(first -> new Tracking.Metric[] {first, last.get()});
     }
 
     /** The metric keys the run has logged. */
     @Transactional(readOnly = true)
     List<String> metricKeys(Tracking.RunInfo run) {
-        return jdbc.sql("select metric_key from run_latest_metric where run_id = ? order by metric_key").param(run.id())
-                .query(String.class).list();
+        return jdbc.sql("select metric_key from run_latest_metric where run_id = ? order by metric_key")
+                .param(run.id())
+                .query(String.class)
+                .list();
     }
 
     /** How many points of {@code key} lie in the step range [from, to]. */
     @Transactional(readOnly = true)
     long pointCount(Tracking.RunInfo run, String key, long from, long to) {
         return jdbc.sql("select count(*) from run_metric where run_id = ? and metric_key = ? and step between ? and ?")
-                .params(run.id(), key, from, to).query(Long.class).single();
+                .params(run.id(), key, from, to)
+                .query(Long.class)
+                .single();
     }
 
     /** The points of {@code key} with a step in [from, to], as parallel arrays in (step, timestamp) order. */
@@ -519,7 +657,8 @@ class TrackingStore {
     Downsample.Series series(Tracking.RunInfo run, String key, long from, long to) {
         Downsample.Builder b = new Downsample.Builder();
         jdbc.sql("select step, metric_value, is_nan from run_metric where run_id = ? and metric_key = ?"
-                        + " and step between ? and ? order by step, ts").params(run.id(), key, from, to)
+                        + " and step between ? and ? order by step, ts")
+                .params(run.id(), key, from, to)
                 .query(rs -> {
                     b.add(rs.getLong(1), rs.getBoolean(3) ? Double.NaN : rs.getDouble(2));
                 });
@@ -529,15 +668,19 @@ class TrackingStore {
     @Transactional(readOnly = true)
     List<Tracking.Metric> metricHistory(Tracking.RunInfo run, String key) {
         return jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = ?"
-                + " and metric_key = ? order by step, ts").params(run.id(), key)
-                .query((rs, i) -> metricRow(rs)).list();
+                        + " and metric_key = ? order by step, ts")
+                .params(run.id(), key)
+                .query((rs, i) -> metricRow(rs))
+                .list();
     }
 
     @Transactional(readOnly = true)
     Map<String, List<Tracking.Metric>> allHistories(Tracking.RunInfo run) {
         Map<String, List<Tracking.Metric>> out = new HashMap<>();
         jdbc.sql("select metric_key, metric_value, is_nan, ts, step from run_metric where run_id = ?"
-                + " order by metric_key, step, ts").param(run.id()).query(rs -> {
+                        + " order by metric_key, step, ts")
+                .param(run.id())
+                .query(rs -> {
                     Tracking.Metric m = metricRow(rs);
                     out.computeIfAbsent(m.key(), k -> new ArrayList<>()).add(m);
                 });
@@ -546,7 +689,9 @@ class TrackingStore {
 
     @Transactional(readOnly = true)
     long runCount() {
-        return jdbc.sql("select count(*) from tracked_run where lifecycle_stage = 'active'").query(Long.class).single();
+        return jdbc.sql("select count(*) from tracked_run where lifecycle_stage = 'active'")
+                .query(Long.class)
+                .single();
     }
 
     /** 400 naming the field and its limit when {@code value} is longer than {@code max} characters. */

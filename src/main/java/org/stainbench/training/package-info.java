@@ -3,7 +3,9 @@
  * {@code /api/2.0/mlflow-artifacts/}) so that the team's unmodified {@code mlflow} client logs into
  * Stainbench, and pages for the runs it records.
  */
-@ApplicationModule(allowedDependencies = {"shell", "artifacts", "accounts", "catalog", "checkpoints", "jobs", "evaluation", "tiles"})
+@ApplicationModule(
+        allowedDependencies = {"shell", "artifacts", "accounts", "catalog", "checkpoints", "jobs", "evaluation", "tiles"
+        })
 package org.stainbench.training;
 
 import org.springframework.modulith.ApplicationModule;

@@ -40,8 +40,9 @@ class AccessRulesTest {
     UserRepository users;
 
     static UserRequestPostProcessor as(Role role) {
-        return user(role.name().toLowerCase()).authorities(
-                role.authorities().stream().map(org.springframework.security.core.authority.SimpleGrantedAuthority::new)
+        return user(role.name().toLowerCase())
+                .authorities(role.authorities().stream()
+                        .map(org.springframework.security.core.authority.SimpleGrantedAuthority::new)
                         .toList());
     }
 
@@ -49,15 +50,19 @@ class AccessRulesTest {
     void anonymousVisitorsAreSentToTheLoginPage() throws Exception {
         mvc.perform(get("/")).andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/login"));
         mvc.perform(get("/admin/users")).andExpect(status().is3xxRedirection());
-        mvc.perform(get("/login")).andExpect(status().isOk())
+        mvc.perform(get("/login"))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("Sign in")));
         mvc.perform(get("/actuator/health")).andExpect(status().isOk());
     }
 
     @ParameterizedTest
-    @EnumSource(value = Role.class, names = {"ADMIN", "MEMBER"})
+    @EnumSource(
+            value = Role.class,
+            names = {"ADMIN", "MEMBER"})
     void teamRolesSeeTheOverview(Role role) throws Exception {
-        mvc.perform(get("/").with(as(role))).andExpect(status().isOk())
+        mvc.perform(get("/").with(as(role)))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("What this Stainbench holds")));
     }
 
@@ -73,7 +78,9 @@ class AccessRulesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Role.class, names = {"MEMBER", "SUPERVISOR", "PATHOLOGIST"})
+    @EnumSource(
+            value = Role.class,
+            names = {"MEMBER", "SUPERVISOR", "PATHOLOGIST"})
     void onlyAdminsOpenAdminPages(Role role) throws Exception {
         mvc.perform(get("/admin/users").with(as(role))).andExpect(status().isForbidden());
         mvc.perform(get("/admin/tokens").with(as(role))).andExpect(status().isForbidden());
@@ -89,8 +96,18 @@ class AccessRulesTest {
 
     /** Issue 18: a supervisor is not shown a form that only a member can submit; it is a 403, as its POST is. */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"/training/new", "/training/cpu", "/jobs/new", "/reports/new",
-        "/review/sessions/new", "/datasets/1/delete", "/checkpoints/1/delete", "/runs/abc/delete", "/runs/experiments/1/delete"})
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "/training/new",
+                "/training/cpu",
+                "/jobs/new",
+                "/reports/new",
+                "/review/sessions/new",
+                "/datasets/1/delete",
+                "/checkpoints/1/delete",
+                "/runs/abc/delete",
+                "/runs/experiments/1/delete"
+            })
     void supervisorsGetNoFormTheyCannotSubmit(String page) throws Exception {
         mvc.perform(get(page).with(as(Role.SUPERVISOR))).andExpect(status().isForbidden());
         mvc.perform(get(page).with(as(Role.PATHOLOGIST))).andExpect(status().isForbidden());
@@ -98,40 +115,59 @@ class AccessRulesTest {
 
     @Test
     void membersStillOpenTheForms() throws Exception {
-        for (String page : new String[] {"/training/new", "/training/cpu", "/jobs/new", "/reports/new", "/review/sessions/new"}) {
+        for (String page :
+                new String[] {"/training/new", "/training/cpu", "/jobs/new", "/reports/new", "/review/sessions/new"}) {
             mvc.perform(get(page).with(as(Role.MEMBER))).andExpect(status().isOk());
         }
     }
 
     @Test
     void supervisorsAreReadOnly() throws Exception {
-        mvc.perform(post("/no-such-page").with(csrf()).with(as(Role.SUPERVISOR))).andExpect(status().isForbidden());
+        mvc.perform(post("/no-such-page").with(csrf()).with(as(Role.SUPERVISOR)))
+                .andExpect(status().isForbidden());
         // A member passes security (and then finds no such handler).
         mvc.perform(post("/no-such-page").with(csrf()).with(as(Role.MEMBER))).andExpect(status().isNotFound());
     }
 
     @Test
     void formsNeedTheCsrfToken() throws Exception {
-        mvc.perform(post("/admin/users").with(as(Role.ADMIN)).param("username", "nocsrf")
-                .param("role", "MEMBER").param("password", "long-enough-1")).andExpect(status().isForbidden());
+        mvc.perform(post("/admin/users")
+                        .with(as(Role.ADMIN))
+                        .param("username", "nocsrf")
+                        .param("role", "MEMBER")
+                        .param("password", "long-enough-1"))
+                .andExpect(status().isForbidden());
         assertThat(users.existsByUsername("nocsrf")).isFalse();
     }
 
     @Test
     void adminCreatesAUserWhoCanThenSignIn() throws Exception {
-        mvc.perform(post("/admin/users").with(csrf()).with(as(Role.ADMIN)).param("username", "Path.One")
-                .param("displayName", "Dr One").param("role", "PATHOLOGIST").param("password", "pathologist-pw"))
+        mvc.perform(post("/admin/users")
+                        .with(csrf())
+                        .with(as(Role.ADMIN))
+                        .param("username", "Path.One")
+                        .param("displayName", "Dr One")
+                        .param("role", "PATHOLOGIST")
+                        .param("password", "pathologist-pw"))
                 .andExpect(redirectedUrl("/admin/users"));
-        assertThat(users.findByUsername("path.one")).get().extracting(UserAccount::getRole).isEqualTo(Role.PATHOLOGIST);
-        mvc.perform(formLogin("/login").user("path.one").password("pathologist-pw")).andExpect(redirectedUrl("/"));
+        assertThat(users.findByUsername("path.one"))
+                .get()
+                .extracting(UserAccount::getRole)
+                .isEqualTo(Role.PATHOLOGIST);
+        mvc.perform(formLogin("/login").user("path.one").password("pathologist-pw"))
+                .andExpect(redirectedUrl("/"));
         mvc.perform(formLogin("/login").user("path.one").password("wrong-password"))
                 .andExpect(redirectedUrl("/login?error"));
     }
 
     @Test
     void aRejectedUserFormKeepsTheInputAndSaysWhy() throws Exception {
-        mvc.perform(post("/admin/users").with(csrf()).with(as(Role.ADMIN)).param("username", "shortpw")
-                .param("role", "MEMBER").param("password", "short"))
+        mvc.perform(post("/admin/users")
+                        .with(csrf())
+                        .with(as(Role.ADMIN))
+                        .param("username", "shortpw")
+                        .param("role", "MEMBER")
+                        .param("password", "short"))
                 .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("at least 10 characters")))
                 .andExpect(content().string(Matchers.containsString("value=\"shortpw\"")));
@@ -141,19 +177,29 @@ class AccessRulesTest {
     @Test
     void everyRoleChangesItsOwnPassword() throws Exception {
         accounts.createUser("pw.path", null, Role.PATHOLOGIST, "first-password");
-        var pathologist = user("pw.path").authorities(
-                new org.springframework.security.core.authority.SimpleGrantedAuthority("ROLE_PATHOLOGIST"));
+        var pathologist = user("pw.path")
+                .authorities(
+                        new org.springframework.security.core.authority.SimpleGrantedAuthority("ROLE_PATHOLOGIST"));
         mvc.perform(get("/account").with(pathologist)).andExpect(status().isOk());
-        mvc.perform(post("/account/password").with(csrf()).with(pathologist).param("current", "wrong-password")
-                .param("password", "second-password").param("repeat", "second-password"))
+        mvc.perform(post("/account/password")
+                        .with(csrf())
+                        .with(pathologist)
+                        .param("current", "wrong-password")
+                        .param("password", "second-password")
+                        .param("repeat", "second-password"))
                 .andExpect(redirectedUrl("/account"))
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
                         .attribute("error", "The current password is wrong."));
-        mvc.perform(post("/account/password").with(csrf()).with(pathologist).param("current", "first-password")
-                .param("password", "second-password").param("repeat", "second-password"))
+        mvc.perform(post("/account/password")
+                        .with(csrf())
+                        .with(pathologist)
+                        .param("current", "first-password")
+                        .param("password", "second-password")
+                        .param("repeat", "second-password"))
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
                         .attribute("message", "Password changed."));
-        mvc.perform(formLogin("/login").user("pw.path").password("second-password")).andExpect(redirectedUrl("/"));
+        mvc.perform(formLogin("/login").user("pw.path").password("second-password"))
+                .andExpect(redirectedUrl("/"));
         mvc.perform(formLogin("/login").user("pw.path").password("first-password"))
                 .andExpect(redirectedUrl("/login?error"));
     }
@@ -161,7 +207,8 @@ class AccessRulesTest {
     @Test
     void tokenOnTheApiActsForItsOwner() throws Exception {
         accounts.createUser("script-owner", null, Role.MEMBER, "member-password");
-        String secret = accounts.issueToken("trainer", "script-owner", TokenScope.API).secret();
+        String secret =
+                accounts.issueToken("trainer", "script-owner", TokenScope.API).secret();
         mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + secret))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.username").value("script-owner"))
@@ -192,8 +239,10 @@ class AccessRulesTest {
                 .andExpect(jsonPath("$.detail").value(Matchers.containsString("unknown, revoked")));
         // A signed-in browser session does not open the token API either.
         var login = mvc.perform(formLogin("/login").user("admin").password("admin-test-pw"))
-                .andExpect(redirectedUrl("/")).andReturn();
-        var session = (org.springframework.mock.web.MockHttpSession) login.getRequest().getSession();
+                .andExpect(redirectedUrl("/"))
+                .andReturn();
+        var session = (org.springframework.mock.web.MockHttpSession)
+                login.getRequest().getSession();
         mvc.perform(get("/").session(session)).andExpect(status().isOk());
         mvc.perform(get("/api/whoami").session(session).accept(MediaType.APPLICATION_JSON))
                 .andExpect(status().isUnauthorized());
@@ -202,7 +251,8 @@ class AccessRulesTest {
     @Test
     void revokedTokensStopWorking() throws Exception {
         Accounts.IssuedToken t = accounts.issueToken("short-lived", "admin", TokenScope.API);
-        mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + t.secret())).andExpect(status().isOk());
+        mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + t.secret()))
+                .andExpect(status().isOk());
         mvc.perform(post("/admin/tokens/{id}/revoke", t.id()).with(csrf()).with(as(Role.ADMIN)))
                 .andExpect(redirectedUrl("/admin/tokens"));
         mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + t.secret()))
@@ -211,7 +261,8 @@ class AccessRulesTest {
 
     @Test
     void tokensDoNotOpenPages() throws Exception {
-        String secret = accounts.issueToken("page-prober", "admin", TokenScope.API).secret();
+        String secret =
+                accounts.issueToken("page-prober", "admin", TokenScope.API).secret();
         mvc.perform(get("/admin/users").header("Authorization", "Bearer " + secret))
                 .andExpect(status().is3xxRedirection());
     }
@@ -225,10 +276,16 @@ class AccessRulesTest {
 
     @Test
     void adminPageShowsANewTokenOnceAndStoresOnlyItsHash() throws Exception {
-        var result = mvc.perform(post("/admin/tokens").with(csrf()).with(as(Role.ADMIN))
-                .param("name", "agent-7").param("owner", "admin").param("scope", "NODE"))
-                .andExpect(redirectedUrl("/admin/tokens")).andReturn();
-        Accounts.IssuedToken issued = (Accounts.IssuedToken) result.getFlashMap().get("issuedToken");
+        var result = mvc.perform(post("/admin/tokens")
+                        .with(csrf())
+                        .with(as(Role.ADMIN))
+                        .param("name", "agent-7")
+                        .param("owner", "admin")
+                        .param("scope", "NODE"))
+                .andExpect(redirectedUrl("/admin/tokens"))
+                .andReturn();
+        Accounts.IssuedToken issued =
+                (Accounts.IssuedToken) result.getFlashMap().get("issuedToken");
         assertThat(issued.secret()).startsWith("sbt_");
         mvc.perform(get("/admin/tokens").with(as(Role.ADMIN)))
                 .andExpect(content().string(Matchers.not(Matchers.containsString(issued.secret()))))

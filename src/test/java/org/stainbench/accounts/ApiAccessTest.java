@@ -16,10 +16,13 @@ class ApiAccessTest {
 
     @Test
     void roleCheckAcceptsAnyTokenOfAUserWithTheRole() {
-        assertThatCode(() -> ApiAccess.requireRole(token(TokenScope.API, "ROLE_MEMBER"), "MEMBER")).doesNotThrowAnyException();
-        assertThatCode(() -> ApiAccess.requireRole(token(TokenScope.NODE, "ROLE_MEMBER"), "MEMBER")).doesNotThrowAnyException();
+        assertThatCode(() -> ApiAccess.requireRole(token(TokenScope.API, "ROLE_MEMBER"), "MEMBER"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> ApiAccess.requireRole(token(TokenScope.NODE, "ROLE_MEMBER"), "MEMBER"))
+                .doesNotThrowAnyException();
         assertThatThrownBy(() -> ApiAccess.requireRole(token(TokenScope.API, "ROLE_SUPERVISOR"), "MEMBER"))
-                .isInstanceOf(AccessDeniedException.class).hasMessage("This needs the member role.");
+                .isInstanceOf(AccessDeniedException.class)
+                .hasMessage("This needs the member role.");
         assertThatThrownBy(() -> ApiAccess.requireRole(null, "MEMBER")).isInstanceOf(AccessDeniedException.class);
     }
 
@@ -32,7 +35,8 @@ class ApiAccessTest {
                 .hasMessage("This needs an API token of a user with the supervisor role.");
         assertThatThrownBy(() -> ApiAccess.requireApiToken(token(TokenScope.API, "ROLE_SUPERVISOR"), "MEMBER"))
                 .isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> ApiAccess.requireApiToken(new TestingAuthenticationToken("ann", null, "ROLE_MEMBER"),
-                "MEMBER")).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() ->
+                        ApiAccess.requireApiToken(new TestingAuthenticationToken("ann", null, "ROLE_MEMBER"), "MEMBER"))
+                .isInstanceOf(AccessDeniedException.class);
     }
 }

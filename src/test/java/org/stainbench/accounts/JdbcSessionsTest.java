@@ -3,7 +3,6 @@ package org.stainbench.accounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,7 +17,8 @@ import org.stainbench.support.WebClient;
  * at sign-in, and a session ends when its user is disabled, re-roled or given a new password. Over real HTTP with a
  * cookie jar (MockMvc's mock sessions bypass the session repository).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "stainbench.sessions.store=jdbc")
 @ActiveProfiles("test")
 class JdbcSessionsTest {
@@ -44,8 +44,10 @@ class JdbcSessionsTest {
     }
 
     private long rows(String sessionId) {
-        return jdbc.sql("select count(*) from spring_session where session_id = ?").param(sessionId)
-                .query(Long.class).single();
+        return jdbc.sql("select count(*) from spring_session where session_id = ?")
+                .param(sessionId)
+                .query(Long.class)
+                .single();
     }
 
     private WebClient signedIn(String user, String password) throws Exception {
@@ -67,18 +69,24 @@ class JdbcSessionsTest {
         WebClient b = browser();
         b.get("/login");
         String before = b.cookie("JSESSIONID").orElseThrow();
-        assertThat(rows(before)).isEqualTo(1);   // the anonymous session holding the CSRF token
+        assertThat(rows(before)).isEqualTo(1); // the anonymous session holding the CSRF token
 
         assertThat(b.signIn("js-ann", "Tulip-Quarry-4471")).endsWith("/");
         String after = b.cookie("JSESSIONID").orElseThrow();
-        assertThat(after).isNotEqualTo(before);   // session fixation: a new id at sign-in
+        assertThat(after).isNotEqualTo(before); // session fixation: a new id at sign-in
         assertThat(rows(before)).isZero();
-        assertThat(jdbc.sql("select principal_name from spring_session where session_id = ?").param(after)
-                .query(String.class).single()).isEqualTo("js-ann");
+        assertThat(jdbc.sql("select principal_name from spring_session where session_id = ?")
+                        .param(after)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("js-ann");
         assertThat(b.get("/dashboard").statusCode()).isEqualTo(200);
         // the repository's idle timeout is the container's (server.servlet.session.timeout, 30 min by default)
-        assertThat(jdbc.sql("select max_inactive_interval from spring_session where session_id = ?").param(after)
-                .query(Integer.class).single()).isEqualTo(30 * 60);
+        assertThat(jdbc.sql("select max_inactive_interval from spring_session where session_id = ?")
+                        .param(after)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(30 * 60);
     }
 
     @Test
@@ -114,8 +122,16 @@ class JdbcSessionsTest {
         WebClient elsewhere = signedIn("js-own", "Velvet-Canyon-8842");
         String old = here.cookie("JSESSIONID").orElseThrow();
 
-        var r = here.postForm("/account", "/account/password", Map.of("current", "Velvet-Canyon-8842",
-                "password", "Nimbus-Trellis-1937", "repeat", "Nimbus-Trellis-1937"));
+        var r = here.postForm(
+                "/account",
+                "/account/password",
+                Map.of(
+                        "current",
+                        "Velvet-Canyon-8842",
+                        "password",
+                        "Nimbus-Trellis-1937",
+                        "repeat",
+                        "Nimbus-Trellis-1937"));
         assertThat(WebClient.location(r)).endsWith("/account");
 
         assertThat(here.cookie("JSESSIONID").orElseThrow()).isNotEqualTo(old);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 import org.stainbench.support.MutableClock;
 
@@ -12,8 +11,9 @@ import org.stainbench.support.MutableClock;
 class LoginThrottleTest {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-    final LoginThrottle throttle = new LoginThrottle(new LoginProperties(5, 20, Duration.ofSeconds(30),
-            Duration.ofMinutes(15), Duration.ofHours(1), 1000), clock);
+    final LoginThrottle throttle = new LoginThrottle(
+            new LoginProperties(5, 20, Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofHours(1), 1000),
+            clock);
 
     @Test
     void theFifthFailureLocksTheUserNameAndEachFurtherOneDoublesTheLock() {
@@ -68,8 +68,9 @@ class LoginThrottleTest {
 
     @Test
     void memoryIsBounded() {
-        LoginThrottle small = new LoginThrottle(new LoginProperties(5, 20, Duration.ofSeconds(30),
-                Duration.ofMinutes(15), Duration.ofHours(1), 10), clock);
+        LoginThrottle small = new LoginThrottle(
+                new LoginProperties(5, 20, Duration.ofSeconds(30), Duration.ofMinutes(15), Duration.ofHours(1), 10),
+                clock);
         for (int i = 0; i < 5; i++) {
             small.failed("flood", "10.0.3.1");
         }

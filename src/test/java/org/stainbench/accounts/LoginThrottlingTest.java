@@ -33,7 +33,10 @@ class LoginThrottlingTest {
     Accounts accounts;
 
     private ResultActions signIn(String user, String password, String address) throws Exception {
-        return mvc.perform(post("/login").with(csrf()).param("username", user).param("password", password)
+        return mvc.perform(post("/login")
+                .with(csrf())
+                .param("username", user)
+                .param("password", password)
                 .with(r -> {
                     r.setRemoteAddr(address);
                     return r;
@@ -48,7 +51,8 @@ class LoginThrottlingTest {
         }
         signIn("lt-lou", "Wrong-Guess-0005", "10.77.0.5").andExpect(redirectedUrlPattern("/login?locked=*"));
         signIn("lt-lou", "Tundra-Whistle-3381", "10.77.0.6").andExpect(redirectedUrlPattern("/login?locked=*"));
-        mvc.perform(get("/login").param("locked", "30")).andExpect(status().isOk())
+        mvc.perform(get("/login").param("locked", "30"))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("Too many failed sign-ins")))
                 .andExpect(content().string(Matchers.containsString("try again in 30 seconds")));
         // another account is not affected
@@ -69,7 +73,8 @@ class LoginThrottlingTest {
 
     @Test
     void aBadLockParameterStillShowsTheLoginPage() throws Exception {
-        mvc.perform(get("/login").param("locked", "<script>")).andExpect(status().isOk())
+        mvc.perform(get("/login").param("locked", "<script>"))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("try again in a while")));
     }
 }

@@ -36,7 +36,8 @@ class PasswordRuleTest {
     @Test
     void theRule() {
         assertThat(PasswordRule.problem("nora", "short")).contains("Password must have at least 10 characters.");
-        assertThat(PasswordRule.problem("nora", "xx-NORA-2026-yy")).contains("Password must not contain the user name.");
+        assertThat(PasswordRule.problem("nora", "xx-NORA-2026-yy"))
+                .contains("Password must not contain the user name.");
         assertThat(PasswordRule.problem("nora", "Qwertyuiop")).get().asString().contains("common passwords");
         assertThat(PasswordRule.problem("nora", "password123")).isPresent();
         assertThat(PasswordRule.problem("nora", "Tulip-Quarry-4471")).isEmpty();
@@ -48,8 +49,12 @@ class PasswordRuleTest {
                 .hasMessage("Password must not contain the user name.");
         assertThatThrownBy(() -> accounts.createUser("pr-otto", null, Role.MEMBER, "1234567890"))
                 .hasMessageContaining("common passwords");
-        mvc.perform(post("/admin/users").with(csrf()).with(AccessRulesTest.as(Role.ADMIN)).param("username", "pr-otto")
-                        .param("role", "MEMBER").param("password", "Password123"))
+        mvc.perform(post("/admin/users")
+                        .with(csrf())
+                        .with(AccessRulesTest.as(Role.ADMIN))
+                        .param("username", "pr-otto")
+                        .param("role", "MEMBER")
+                        .param("password", "Password123"))
                 .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("list of common passwords")));
         assertThat(users.findByUsername("pr-otto")).isEmpty();
@@ -59,16 +64,25 @@ class PasswordRuleTest {
     void resetAndOwnChangeFollowTheRule() throws Exception {
         accounts.createUser("pr-uma", null, Role.SUPERVISOR, "Sorrel-Beacon-6620");
         long id = users.findByUsername("pr-uma").orElseThrow().getId();
-        mvc.perform(post("/admin/users/{id}/password", id).with(csrf()).with(AccessRulesTest.as(Role.ADMIN))
+        mvc.perform(post("/admin/users/{id}/password", id)
+                        .with(csrf())
+                        .with(AccessRulesTest.as(Role.ADMIN))
                         .param("password", "pr-uma-2026!"))
                 .andExpect(flash().attribute("error", "Password must not contain the user name."));
         var session = mvc.perform(formLogin("/login").user("pr-uma").password("Sorrel-Beacon-6620"))
-                .andExpect(redirectedUrl("/")).andReturn().getRequest().getSession();
-        mvc.perform(post("/account/password").session((org.springframework.mock.web.MockHttpSession) session)
-                        .with(csrf()).param("current", "Sorrel-Beacon-6620").param("password", "welcome123")
+                .andExpect(redirectedUrl("/"))
+                .andReturn()
+                .getRequest()
+                .getSession();
+        mvc.perform(post("/account/password")
+                        .session((org.springframework.mock.web.MockHttpSession) session)
+                        .with(csrf())
+                        .param("current", "Sorrel-Beacon-6620")
+                        .param("password", "welcome123")
                         .param("repeat", "welcome123"))
                 .andExpect(flash().attribute("error", Matchers.containsString("common passwords")));
-        mvc.perform(formLogin("/login").user("pr-uma").password("Sorrel-Beacon-6620")).andExpect(redirectedUrl("/"));
+        mvc.perform(formLogin("/login").user("pr-uma").password("Sorrel-Beacon-6620"))
+                .andExpect(redirectedUrl("/"));
     }
 
     @Test

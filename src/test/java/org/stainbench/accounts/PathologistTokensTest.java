@@ -39,18 +39,24 @@ class PathologistTokensTest {
 
     private long tokensOf(String owner) {
         return tokens.findAllByOrderByCreatedAtDesc(Pageable.unpaged()).stream()
-                .filter(t -> t.getOwner().getUsername().equals(owner)).count();
+                .filter(t -> t.getOwner().getUsername().equals(owner))
+                .count();
     }
 
     @Test
     void theAdminTokenFormRefusesAPathologistNextToTheOwnerField() throws Exception {
         accounts.createUser("pt-petra", null, Role.PATHOLOGIST, "Juniper-Socket-5521");
-        var flashed = mvc.perform(post("/admin/tokens").with(csrf()).with(AccessRulesTest.as(Role.ADMIN))
-                        .param("name", "petra-laptop").param("owner", "pt-petra").param("scope", "API"))
+        var flashed = mvc.perform(post("/admin/tokens")
+                        .with(csrf())
+                        .with(AccessRulesTest.as(Role.ADMIN))
+                        .param("name", "petra-laptop")
+                        .param("owner", "pt-petra")
+                        .param("scope", "API"))
                 .andExpect(redirectedUrl("/admin/tokens"))
                 .andExpect(flash().attribute("ownerError", Matchers.containsString("pathologists cannot hold")))
                 .andExpect(flash().attributeCount(2))
-                .andReturn().getFlashMap();
+                .andReturn()
+                .getFlashMap();
         assertThat(tokensOf("pt-petra")).isZero();
         mvc.perform(get("/admin/tokens").with(AccessRulesTest.as(Role.ADMIN)).flashAttrs(flashed))
                 .andExpect(status().isOk())
@@ -77,12 +83,14 @@ class PathologistTokensTest {
         String api = accounts.issueApiToken("dora-script", "pt-dora");
         String node = accounts.issueNodeToken("dora-node", "pt-dora");
         mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + api)).andExpect(status().isOk());
-        mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + node)).andExpect(status().isOk());
+        mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + node))
+                .andExpect(status().isOk());
 
         accounts.changeRole(users.findByUsername("pt-dora").orElseThrow().getId(), Role.PATHOLOGIST, "admin");
 
         mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + api)).andExpect(status().isUnauthorized());
-        mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + node)).andExpect(status().isUnauthorized());
+        mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + node))
+                .andExpect(status().isUnauthorized());
         // the demotion revoked them for good: promoting the user back does not bring them back
         accounts.changeRole(users.findByUsername("pt-dora").orElseThrow().getId(), Role.MEMBER, "admin");
         mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + api)).andExpect(status().isUnauthorized());

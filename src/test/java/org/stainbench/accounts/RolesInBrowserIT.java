@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,7 +33,8 @@ class RolesInBrowserIT extends WithBrowser {
 
     private List<String> navigation() {
         return browser.driver.findElements(By.cssSelector("#nav a[data-nav]")).stream()
-                .map(WebElement::getText).toList();
+                .map(WebElement::getText)
+                .toList();
     }
 
     @Test
@@ -98,8 +98,11 @@ class RolesInBrowserIT extends WithBrowser {
                 .selectByValue("PATHOLOGIST");
         browser.driver.findElement(By.id("new-password")).sendKeys("lee-password-1");
         browser.driver.findElement(By.id("create-user")).click();
-        assertThat(browser.driver.findElement(By.cssSelector(".flash.ok")).getText()).contains("dr.lee");
-        assertThat(browser.driver.findElement(By.cssSelector("tr[data-user='dr.lee']")).getText())
+        assertThat(browser.driver.findElement(By.cssSelector(".flash.ok")).getText())
+                .contains("dr.lee");
+        assertThat(browser.driver
+                        .findElement(By.cssSelector("tr[data-user='dr.lee']"))
+                        .getText())
                 .contains("Dr Lee");
 
         browser.go("/admin/tokens");

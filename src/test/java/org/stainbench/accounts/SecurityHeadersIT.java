@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -30,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
  * session cookie is SameSite=Lax and HttpOnly, and Secure when the proxy says the request came over TLS; pages carry
  * Content-Security-Policy, Referrer-Policy and Permissions-Policy; a response with a policy of its own keeps it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "server.forward-headers-strategy=native")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -42,7 +42,9 @@ class SecurityHeadersIT {
     static class OwnPolicy {
         @GetMapping("/test-own-policy")
         ResponseEntity<String> own() {
-            return ResponseEntity.ok().header("Content-Security-Policy", "sandbox").body("own");
+            return ResponseEntity.ok()
+                    .header("Content-Security-Policy", "sandbox")
+                    .body("own");
         }
     }
 
@@ -62,12 +64,16 @@ class SecurityHeadersIT {
     }
 
     private HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET();
     }
 
     private static String sessionCookie(HttpResponse<?> r) {
-        return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID=")).findFirst()
-                .orElseThrow(() -> new AssertionError("no session cookie in " + r.headers().map()));
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("JSESSIONID="))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError("no session cookie in " + r.headers().map()));
     }
 
     @Test
@@ -75,8 +81,16 @@ class SecurityHeadersIT {
         HttpResponse<String> login = send(HttpClient.newHttpClient(), get("/login"));
         assertThat(login.statusCode()).isEqualTo(200);
         String csp = login.headers().firstValue("Content-Security-Policy").orElseThrow();
-        assertThat(csp).contains("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",
-                "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "img-src 'self' data: blob:");
+        assertThat(csp)
+                .contains(
+                        "default-src 'self'",
+                        "script-src 'self'",
+                        "style-src 'self'",
+                        "object-src 'none'",
+                        "frame-ancestors 'none'",
+                        "base-uri 'self'",
+                        "form-action 'self'",
+                        "img-src 'self' data: blob:");
         assertThat(csp).doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
         assertThat(login.headers().firstValue("Referrer-Policy")).contains("same-origin");
         assertThat(login.headers().firstValue("Permissions-Policy").orElseThrow())
@@ -87,26 +101,33 @@ class SecurityHeadersIT {
     @Test
     void theSessionCookieIsLaxAndHttpOnlyAndSecureBehindTls() throws Exception {
         String plain = sessionCookie(send(HttpClient.newHttpClient(), get("/login")));
-        assertThat(plain).containsIgnoringCase("SameSite=Lax").containsIgnoringCase("HttpOnly")
+        assertThat(plain)
+                .containsIgnoringCase("SameSite=Lax")
+                .containsIgnoringCase("HttpOnly")
                 .doesNotContainIgnoringCase("Secure");
 
-        HttpResponse<String> viaProxy = send(HttpClient.newHttpClient(),
+        HttpResponse<String> viaProxy = send(
+                HttpClient.newHttpClient(),
                 get("/login").header("X-Forwarded-Proto", "https").header("X-Forwarded-For", "203.0.113.9"));
         assertThat(sessionCookie(viaProxy)).containsIgnoringCase("SameSite=Lax").containsIgnoringCase("Secure");
     }
 
     @Test
     void aResponseWithItsOwnPolicyKeepsIt() throws Exception {
-        HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient client = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         HttpResponse<String> page = send(client, get("/login"));
         Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.body());
         assertThat(csrf.find()).isTrue();
         String form = "username=sh-vic&password=" + URLEncoder.encode("Mosaic-Pelican-3057", StandardCharsets.UTF_8)
                 + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
-        HttpResponse<String> signedIn = send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)));
+        HttpResponse<String> signedIn = send(
+                client,
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)));
         assertThat(signedIn.headers().firstValue("Location").orElseThrow()).doesNotContain("error");
 
         HttpResponse<String> own = send(client, get("/test-own-policy"));

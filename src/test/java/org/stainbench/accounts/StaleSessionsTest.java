@@ -43,7 +43,8 @@ class StaleSessionsTest {
 
     private MockHttpSession signIn(String user, String password) throws Exception {
         var login = mvc.perform(formLogin("/login").user(user).password(password))
-                .andExpect(redirectedUrl("/")).andReturn();
+                .andExpect(redirectedUrl("/"))
+                .andReturn();
         return (MockHttpSession) login.getRequest().getSession();
     }
 
@@ -59,8 +60,12 @@ class StaleSessionsTest {
 
         accounts.changeRole(id("ss-ada"), Role.SUPERVISOR, "admin");
 
-        mvc.perform(post("/admin/users").session(session).with(csrf()).param("username", "ss-mallory")
-                        .param("role", "ADMIN").param("password", "Granite-Otter-9915"))
+        mvc.perform(post("/admin/users")
+                        .session(session)
+                        .with(csrf())
+                        .param("username", "ss-mallory")
+                        .param("role", "ADMIN")
+                        .param("password", "Granite-Otter-9915"))
                 .andExpect(redirectedUrl(StaleSessionFilter.EXPIRED_URL));
         assertThat(users.findByUsername("ss-mallory")).isEmpty();
         assertThat(session.isInvalid()).isTrue();
@@ -74,13 +79,19 @@ class StaleSessionsTest {
     void aDisabledMembersOldSessionCannotCreateADataset() throws Exception {
         accounts.createUser("ss-mo", null, Role.MEMBER, "Cobalt-Heron-2290");
         MockHttpSession session = signIn("ss-mo", "Cobalt-Heron-2290");
-        String token = accounts.issueToken("ss-mo-script", "ss-mo", TokenScope.API).secret();
-        mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + token)).andExpect(status().isOk());
+        String token =
+                accounts.issueToken("ss-mo-script", "ss-mo", TokenScope.API).secret();
+        mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + token))
+                .andExpect(status().isOk());
 
         accounts.setEnabled(id("ss-mo"), false, "admin");
 
-        mvc.perform(post("/datasets").session(session).with(csrf()).param("name", "SS stale dataset")
-                        .param("stain", "HE").param("tileSize", "64"))
+        mvc.perform(post("/datasets")
+                        .session(session)
+                        .with(csrf())
+                        .param("name", "SS stale dataset")
+                        .param("stain", "HE")
+                        .param("tileSize", "64"))
                 .andExpect(redirectedUrl(StaleSessionFilter.EXPIRED_URL));
         assertThat(catalog.datasets()).noneMatch(d -> d.name().equals("SS stale dataset"));
         mvc.perform(get("/api/whoami").header("Authorization", "Bearer " + token))
@@ -115,8 +126,12 @@ class StaleSessionsTest {
         MockHttpSession here = signIn("ss-own", "Velvet-Canyon-8842");
         MockHttpSession elsewhere = signIn("ss-own", "Velvet-Canyon-8842");
 
-        mvc.perform(post("/account/password").session(here).with(csrf()).param("current", "Velvet-Canyon-8842")
-                        .param("password", "Nimbus-Trellis-1937").param("repeat", "Nimbus-Trellis-1937"))
+        mvc.perform(post("/account/password")
+                        .session(here)
+                        .with(csrf())
+                        .param("current", "Velvet-Canyon-8842")
+                        .param("password", "Nimbus-Trellis-1937")
+                        .param("repeat", "Nimbus-Trellis-1937"))
                 .andExpect(redirectedUrl("/account"));
 
         mvc.perform(get("/dashboard").session(here)).andExpect(status().isOk());

@@ -10,7 +10,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -67,8 +66,8 @@ class ActivityTrailTest {
         return page.getContent().get(0);
     }
 
-    private static void assertEntry(ActivityTrail.Entry e, String actor, String action, String type, Object subject,
-                                    String href) {
+    private static void assertEntry(
+            ActivityTrail.Entry e, String actor, String action, String type, Object subject, String href) {
         assertThat(e.actor()).isEqualTo(actor);
         assertThat(e.action()).isEqualTo(action);
         assertThat(e.subjectType()).isEqualTo(type);
@@ -77,20 +76,38 @@ class ActivityTrailTest {
     }
 
     private long submitJob(String who, String title, Long from) throws Exception {
-        var req = post("/jobs").with(member(who)).with(csrf()).param("title", title).param("command", "echo trail")
-                .param("cpus", "1").param("memoryMb", "100").param("timeLimitMinutes", "5").param("executor", "agent");
+        var req = post("/jobs")
+                .with(member(who))
+                .with(csrf())
+                .param("title", title)
+                .param("command", "echo trail")
+                .param("cpus", "1")
+                .param("memoryMb", "100")
+                .param("timeLimitMinutes", "5")
+                .param("executor", "agent");
         if (from != null) {
             req = req.param("from", from.toString());
         }
-        String url = mvc.perform(req).andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        String url = mvc.perform(req)
+                .andExpect(status().is3xxRedirection())
+                .andReturn()
+                .getResponse()
+                .getRedirectedUrl();
         return Long.parseLong(url.replace("/jobs/", ""));
     }
 
     @Test
     void registeringADatasetIsRecorded() throws Exception {
-        String url = mvc.perform(post("/datasets").with(member("tr-reg")).with(csrf()).param("name", "Trail registered")
-                        .param("stain", "HE").param("tileSize", "64"))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        String url = mvc.perform(post("/datasets")
+                        .with(member("tr-reg"))
+                        .with(csrf())
+                        .param("name", "Trail registered")
+                        .param("stain", "HE")
+                        .param("tileSize", "64"))
+                .andExpect(status().is3xxRedirection())
+                .andReturn()
+                .getResponse()
+                .getRedirectedUrl();
         long id = Long.parseLong(url.replace("/datasets/", ""));
         ActivityTrail.Entry e = last("tr-reg", "registered");
         assertEntry(e, "tr-reg", "registered", "dataset", id, "/datasets/" + id);
@@ -119,15 +136,36 @@ class ActivityTrailTest {
 
     @Test
     void editingACommandTemplateIsRecorded() throws Exception {
-        String url = mvc.perform(post("/jobs/templates").with(member("tr-edit")).with(csrf()).param("name", "trail-template")
-                        .param("command", "echo {x}").param("parameters", "x=1").param("cpus", "1")
-                        .param("memoryMb", "100").param("timeLimitMinutes", "5"))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        String url = mvc.perform(post("/jobs/templates")
+                        .with(member("tr-edit"))
+                        .with(csrf())
+                        .param("name", "trail-template")
+                        .param("command", "echo {x}")
+                        .param("parameters", "x=1")
+                        .param("cpus", "1")
+                        .param("memoryMb", "100")
+                        .param("timeLimitMinutes", "5"))
+                .andExpect(status().is3xxRedirection())
+                .andReturn()
+                .getResponse()
+                .getRedirectedUrl();
         long id = Long.parseLong(url.replace("/jobs/templates/", ""));
-        assertEntry(last("tr-edit", "registered"), "tr-edit", "registered", "command template", id, "/jobs/templates/" + id);
-        mvc.perform(post("/jobs/templates/" + id).with(member("tr-edit")).with(csrf()).param("name", "trail-template")
-                        .param("command", "echo {x} {x}").param("parameters", "x=2").param("cpus", "1")
-                        .param("memoryMb", "100").param("timeLimitMinutes", "5"))
+        assertEntry(
+                last("tr-edit", "registered"),
+                "tr-edit",
+                "registered",
+                "command template",
+                id,
+                "/jobs/templates/" + id);
+        mvc.perform(post("/jobs/templates/" + id)
+                        .with(member("tr-edit"))
+                        .with(csrf())
+                        .param("name", "trail-template")
+                        .param("command", "echo {x} {x}")
+                        .param("parameters", "x=2")
+                        .param("cpus", "1")
+                        .param("memoryMb", "100")
+                        .param("timeLimitMinutes", "5"))
                 .andExpect(status().is3xxRedirection());
         assertEntry(last("tr-edit", "edited"), "tr-edit", "edited", "command template", id, "/jobs/templates/" + id);
     }
@@ -138,8 +176,10 @@ class ActivityTrailTest {
         mvc.perform(post("/datasets/" + id + "/delete").with(member("tr-del")).with(csrf()))
                 .andExpect(status().is3xxRedirection());
         assertEntry(last("tr-del", "deleted"), "tr-del", "deleted", "dataset", id, "/datasets/" + id);
-        mvc.perform(post("/admin/deleted/dataset/" + id + "/restore").with(user("tr-admin").roles("ADMIN", "MEMBER", "SUPERVISOR"))
-                .with(csrf())).andExpect(status().is3xxRedirection());
+        mvc.perform(post("/admin/deleted/dataset/" + id + "/restore")
+                        .with(user("tr-admin").roles("ADMIN", "MEMBER", "SUPERVISOR"))
+                        .with(csrf()))
+                .andExpect(status().is3xxRedirection());
         ActivityTrail.Entry e = last("tr-admin", "restored");
         assertEntry(e, "tr-admin", "restored", "dataset", id, "/datasets/" + id);
         assertThat(e.summary()).contains("deleted by tr-del");
@@ -158,14 +198,18 @@ class ActivityTrailTest {
         java.nio.file.Path sheet = java.nio.file.Path.of("..", "shared", "data", "lab", "quantitative_results.xlsx");
         long id;
         try (var in = java.nio.file.Files.newInputStream(sheet)) {
-            id = evaluations.importSheet("quantitative_results.xlsx", in, "tr-imp").id();
+            id = evaluations
+                    .importSheet("quantitative_results.xlsx", in, "tr-imp")
+                    .id();
         }
-        mvc.perform(get("/evaluations/" + id + "/export.csv").with(user("tr-csv").roles("SUPERVISOR")))
+        mvc.perform(get("/evaluations/" + id + "/export.csv")
+                        .with(user("tr-csv").roles("SUPERVISOR")))
                 .andExpect(status().isOk());
         ActivityTrail.Entry csv = last("tr-csv", "exported");
         assertEntry(csv, "tr-csv", "exported", "evaluation", id, "/evaluations/" + id);
         assertThat(csv.summary()).endsWith("as CSV");
-        mvc.perform(get("/evaluations/" + id + "/export.tex").with(user("tr-csv").roles("SUPERVISOR")))
+        mvc.perform(get("/evaluations/" + id + "/export.tex")
+                        .with(user("tr-csv").roles("SUPERVISOR")))
                 .andExpect(status().isOk());
         assertThat(last("tr-csv", "exported").summary()).endsWith("as LaTeX");
     }
@@ -175,20 +219,36 @@ class ActivityTrailTest {
         long before = trail.find(new ActivityTrail.Filter("tr-none", null, null, null, null), PageRequest.of(0, 1))
                 .getTotalElements();
         // bad input: the job is not queued, the dataset not created
-        mvc.perform(post("/jobs").with(member("tr-none")).with(csrf()).param("title", "x").param("command", " ")
-                .param("executor", "agent")).andExpect(status().is3xxRedirection());
-        mvc.perform(post("/datasets").with(member("tr-none")).with(csrf()).param("name", "").param("stain", "HE")
-                .param("tileSize", "64")).andExpect(status().isOk());
+        mvc.perform(post("/jobs")
+                        .with(member("tr-none"))
+                        .with(csrf())
+                        .param("title", "x")
+                        .param("command", " ")
+                        .param("executor", "agent"))
+                .andExpect(status().is3xxRedirection());
+        mvc.perform(post("/datasets")
+                        .with(member("tr-none"))
+                        .with(csrf())
+                        .param("name", "")
+                        .param("stain", "HE")
+                        .param("tileSize", "64"))
+                .andExpect(status().isOk());
         // a deletion refused inside its transaction: a checkpoint trained on the dataset depends on it
         long id = catalog.createDataset("Trail blocked", Stain.HE, null, null, 64, null, "tr-other");
-        checkpoints.register(new Checkpoints.NewCheckpoint("trail-blocker", null, "none", null, null, null, null, null,
-                id, null, null), null, null, null, "tr-other");
+        checkpoints.register(
+                new Checkpoints.NewCheckpoint(
+                        "trail-blocker", null, "none", null, null, null, null, null, id, null, null),
+                null,
+                null,
+                null,
+                "tr-other");
         mvc.perform(post("/datasets/" + id + "/delete").with(member("tr-none")).with(csrf()))
                 .andExpect(status().isConflict())
                 .andExpect(content().string(Matchers.containsString("trail-blocker")));
         assertThat(catalog.dataset(id)).isPresent();
         assertThat(trail.find(new ActivityTrail.Filter("tr-none", null, null, null, null), PageRequest.of(0, 1))
-                .getTotalElements()).isEqualTo(before);
+                        .getTotalElements())
+                .isEqualTo(before);
     }
 
     @Test
@@ -197,16 +257,24 @@ class ActivityTrailTest {
             events.publishEvent(Activity.of("tr-many", "edited", "widget", i, "Edited widget " + i, "/widgets/" + i));
         }
         events.publishEvent(Activity.of("tr-many", "edited", "gadget", 1, "Edited gadget 1", "/gadgets/1"));
-        var widgets = trail.find(new ActivityTrail.Filter("tr-many", null, "widget", null, null), PageRequest.of(0, 100));
+        var widgets =
+                trail.find(new ActivityTrail.Filter("tr-many", null, "widget", null, null), PageRequest.of(0, 100));
         assertThat(widgets.getTotalElements()).isEqualTo(55);
         assertThat(widgets.getContent()).allMatch(e -> e.subjectType().equals("widget"));
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         assertThat(trail.find(new ActivityTrail.Filter("tr-many", null, null, today, today), PageRequest.of(0, 100))
-                .getTotalElements()).isEqualTo(56);
-        assertThat(trail.find(new ActivityTrail.Filter("tr-many", null, null, today.plusDays(1), null), PageRequest.of(0, 100))
-                .getTotalElements()).isZero();
-        assertThat(trail.find(new ActivityTrail.Filter("tr-many", null, null, null, today.minusDays(1)), PageRequest.of(0, 100))
-                .getTotalElements()).isZero();
+                        .getTotalElements())
+                .isEqualTo(56);
+        assertThat(trail.find(
+                                new ActivityTrail.Filter("tr-many", null, null, today.plusDays(1), null),
+                                PageRequest.of(0, 100))
+                        .getTotalElements())
+                .isZero();
+        assertThat(trail.find(
+                                new ActivityTrail.Filter("tr-many", null, null, null, today.minusDays(1)),
+                                PageRequest.of(0, 100))
+                        .getTotalElements())
+                .isZero();
         var supervisor = user("sue").roles("SUPERVISOR");
         mvc.perform(get("/activity").with(supervisor).param("actor", "tr-many").param("type", "gadget"))
                 .andExpect(status().isOk())
@@ -216,7 +284,11 @@ class ActivityTrailTest {
         mvc.perform(get("/activity").with(supervisor).param("actor", "tr-many").param("type", "widget"))
                 .andExpect(content().string(Matchers.containsString("Edited widget 54")))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("Edited widget 0<"))));
-        mvc.perform(get("/activity").with(supervisor).param("actor", "tr-many").param("type", "widget").param("page", "1"))
+        mvc.perform(get("/activity")
+                        .with(supervisor)
+                        .param("actor", "tr-many")
+                        .param("type", "widget")
+                        .param("page", "1"))
                 .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("Edited widget 0<")))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("Edited widget 54<"))));
@@ -230,12 +302,23 @@ class ActivityTrailTest {
     @Test
     void adminActionsAreRecordedWithTheirActor() throws Exception {
         var admin = user("admin").roles("ADMIN", "MEMBER", "SUPERVISOR");
-        mvc.perform(post("/admin/users").with(csrf()).with(admin).param("username", "trail.user")
-                .param("role", "MEMBER").param("password", "trail-password")).andExpect(status().is3xxRedirection());
-        mvc.perform(post("/admin/tokens").with(csrf()).with(admin).param("name", "trail-token")
-                .param("owner", "trail.user").param("scope", "API")).andExpect(status().is3xxRedirection());
+        mvc.perform(post("/admin/users")
+                        .with(csrf())
+                        .with(admin)
+                        .param("username", "trail.user")
+                        .param("role", "MEMBER")
+                        .param("password", "trail-password"))
+                .andExpect(status().is3xxRedirection());
+        mvc.perform(post("/admin/tokens")
+                        .with(csrf())
+                        .with(admin)
+                        .param("name", "trail-token")
+                        .param("owner", "trail.user")
+                        .param("scope", "API"))
+                .andExpect(status().is3xxRedirection());
         var page = trail.find(new ActivityTrail.Filter("admin", null, null, null, null), PageRequest.of(0, 10));
-        assertThat(page.getContent()).extracting(ActivityTrail.Entry::summary)
+        assertThat(page.getContent())
+                .extracting(ActivityTrail.Entry::summary)
                 .contains("Created user 'trail.user' (MEMBER)", "Created API token 'trail-token' for trail.user");
     }
 
@@ -251,8 +334,8 @@ class ActivityTrailTest {
             // the transaction rolled back
         }
         assertThat(count("ghost", null)).isEqualTo(before);
-        tx.executeWithoutResult(s -> events.publishEvent(
-                Activity.of("ghost", "deleted", "dataset", 2, "Deleted dataset 'y'", null)));
+        tx.executeWithoutResult(
+                s -> events.publishEvent(Activity.of("ghost", "deleted", "dataset", 2, "Deleted dataset 'y'", null)));
         assertThat(count("ghost", "deleted")).isEqualTo(before + 1);
     }
 
@@ -261,16 +344,23 @@ class ActivityTrailTest {
         events.publishEvent(Activity.of("zoe", "exported", "report", 3, "Exported report Q3", "/reports/3"));
         events.publishEvent(Activity.of("yan", "cancelled", "job", 4, "Cancelled job #4", "/jobs/4"));
         var supervisor = user("sue").roles("SUPERVISOR");
-        mvc.perform(get("/activity").with(supervisor).param("actor", "zoe")).andExpect(status().isOk())
+        mvc.perform(get("/activity").with(supervisor).param("actor", "zoe"))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("Exported report Q3")))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("Cancelled job #4"))))
                 .andExpect(content().string(Matchers.containsString("<title>Activity")));
-        mvc.perform(get("/activity").with(supervisor).param("action", "cancelled").header("HX-Request", "true"))
+        mvc.perform(get("/activity")
+                        .with(supervisor)
+                        .param("action", "cancelled")
+                        .header("HX-Request", "true"))
                 .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("Cancelled job #4")))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("<title>"))));
         mvc.perform(get("/activity").with(user("pat").roles("PATHOLOGIST"))).andExpect(status().isForbidden());
-        mvc.perform(get("/activity").with(user("ada").roles("ADMIN", "MEMBER", "SUPERVISOR")).param("actor", "zoe"))
-                .andExpect(status().isOk()).andExpect(content().string(Matchers.containsString("Exported report Q3")));
+        mvc.perform(get("/activity")
+                        .with(user("ada").roles("ADMIN", "MEMBER", "SUPERVISOR"))
+                        .param("actor", "zoe"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(Matchers.containsString("Exported report Q3")));
     }
 }

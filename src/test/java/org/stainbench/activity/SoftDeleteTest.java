@@ -13,7 +13,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,14 +50,19 @@ class SoftDeleteTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     ActivityTrail trail;
+
     @Autowired
     List<InventoryCount> counts;
 
@@ -86,36 +90,58 @@ class SoftDeleteTest {
     }
 
     long count(String label) {
-        return counts.stream().filter(c -> c.label().equals(label)).findFirst().orElseThrow().count();
+        return counts.stream()
+                .filter(c -> c.label().equals(label))
+                .findFirst()
+                .orElseThrow()
+                .count();
     }
 
     String page(String url, RequestPostProcessor who) throws Exception {
-        return mvc.perform(get(url).with(who)).andExpect(status().isOk()).andReturn().getResponse()
+        return mvc.perform(get(url).with(who))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
     }
 
     long activities(String action, String type, Object subject) {
-        return trail.find(new ActivityTrail.Filter(null, action, type, null, null), PageRequest.of(0, 1000)).getContent()
-                .stream().filter(e -> String.valueOf(subject).equals(e.subjectId())).count();
+        return trail
+                .find(new ActivityTrail.Filter(null, action, type, null, null), PageRequest.of(0, 1000))
+                .getContent()
+                .stream()
+                .filter(e -> String.valueOf(subject).equals(e.subjectId()))
+                .count();
     }
 
     @Test
     void aDatasetThatAGeneratedSetUsesIsNotDeletedAndNothingChanges() throws Exception {
         long datasetsBefore = count("real datasets");
-        String html = mvc.perform(post("/datasets/" + he + "/delete").with(member()).with(csrf()))
-                .andExpect(status().isConflict()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
-        assertThat(html).contains("id=\"dependants\"").contains("data-dependant=\"generated set\"")
-                .contains("href=\"/checkpoints/" + remap.id() + "\"").contains("sd-remap")
+        String html = mvc.perform(
+                        post("/datasets/" + he + "/delete").with(member()).with(csrf()))
+                .andExpect(status().isConflict())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(html)
+                .contains("id=\"dependants\"")
+                .contains("data-dependant=\"generated set\"")
+                .contains("href=\"/checkpoints/" + remap.id() + "\"")
+                .contains("sd-remap")
                 .doesNotContain("id=\"confirm-delete\"");
         assertThat(catalog.dataset(he)).get().extracting(Dataset::deletedAt).isNull();
         assertThat(count("real datasets")).isEqualTo(datasetsBefore);
         assertThat(activities("deleted", "dataset", he)).isZero();
 
         // the confirmation page shows the same list and no button
-        assertThat(page("/datasets/" + he + "/delete", member())).contains("sd-remap").doesNotContain("confirm-delete");
+        assertThat(page("/datasets/" + he + "/delete", member()))
+                .contains("sd-remap")
+                .doesNotContain("confirm-delete");
 
         // the generated set's own dataset is blocked by its set as well
-        assertThat(catalog.dependantsOf(set.datasetId())).extracting(d -> d.kind()).contains("generated set");
+        assertThat(catalog.dependantsOf(set.datasetId()))
+                .extracting(d -> d.kind())
+                .contains("generated set");
 
         // the JSON API: 409 problem details naming the dependant, nothing changed
         mvc.perform(delete("/api/datasets/" + he).header("Authorization", "Bearer " + token))
@@ -130,24 +156,33 @@ class SoftDeleteTest {
     @Test
     void aDeletedCheckpointHidesItsSetsNoLongerBlocksAndComesBackWithThem() throws Exception {
         long checkpointsBefore = count("checkpoints");
-        mvc.perform(post("/checkpoints/" + remap.id() + "/delete").with(member()).with(csrf()))
-                .andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/checkpoints"));
+        mvc.perform(post("/checkpoints/" + remap.id() + "/delete")
+                        .with(member())
+                        .with(csrf()))
+                .andExpect(status().is3xxRedirection())
+                .andExpect(redirectedUrl("/checkpoints"));
         try {
             assertThat(count("checkpoints")).isEqualTo(checkpointsBefore - 1);
             assertThat(checkpoints.find(remap.id())).isEmpty();
             assertThat(checkpoints.all()).extracting(Checkpoint::id).doesNotContain(remap.id());
             // galleries and evaluation set choices read these: the set is hidden with its checkpoint
-            assertThat(checkpoints.setsOnSource(he)).extracting(GeneratedSet::id).doesNotContain(set.id());
+            assertThat(checkpoints.setsOnSource(he))
+                    .extracting(GeneratedSet::id)
+                    .doesNotContain(set.id());
             assertThat(checkpoints.allSets()).extracting(GeneratedSet::id).doesNotContain(set.id());
             assertThat(catalog.dataset(set.datasetId())).isEmpty();
             assertThat(page("/checkpoints", member())).doesNotContain("href=\"/checkpoints/" + remap.id() + "\"");
             mvc.perform(get("/checkpoints/" + remap.id()).with(member())).andExpect(status().isNotFound());
-            assertThat(page("/checkpoints/" + remap.id(), admin())).contains("id=\"deleted-banner\"").contains("sd-mia");
+            assertThat(page("/checkpoints/" + remap.id(), admin()))
+                    .contains("id=\"deleted-banner\"")
+                    .contains("sd-mia");
             // only deleted things use the source dataset now
             assertThat(catalog.dependantsOf(he)).isEmpty();
             assertThat(page("/datasets/" + he + "/delete", member())).contains("id=\"confirm-delete\"");
         } finally {
-            mvc.perform(post("/admin/deleted/checkpoint/" + remap.id() + "/restore").with(admin()).with(csrf()))
+            mvc.perform(post("/admin/deleted/checkpoint/" + remap.id() + "/restore")
+                            .with(admin())
+                            .with(csrf()))
                     .andExpect(status().is3xxRedirection());
         }
         assertThat(count("checkpoints")).isEqualTo(checkpointsBefore);
@@ -167,7 +202,8 @@ class SoftDeleteTest {
         String confirm = page("/datasets/" + id + "/delete", member());
         assertThat(confirm).contains("id=\"confirm-delete\"").contains("autofocus");
         mvc.perform(post("/datasets/" + id + "/delete").with(member()).with(csrf()))
-                .andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/datasets"));
+                .andExpect(status().is3xxRedirection())
+                .andExpect(redirectedUrl("/datasets"));
 
         assertThat(count("real datasets")).isEqualTo(datasetsBefore - 1);
         assertThat(catalog.dataset(id)).isEmpty();
@@ -175,28 +211,42 @@ class SoftDeleteTest {
         assertThat(page("/datasets", member())).doesNotContain("0 SD lonely IHC");
         assertThat(page("/training/cpu", member())).doesNotContain("0 SD lonely IHC");
         assertThat(page("/checkpoints", member())).doesNotContain("0 SD lonely IHC");
-        mvc.perform(get("/api/datasets").header("Authorization", "Bearer " + token)).andExpect(status().isOk())
+        mvc.perform(get("/api/datasets").header("Authorization", "Bearer " + token))
+                .andExpect(status().isOk())
                 .andExpect(jsonPath("$[?(@.id == " + id + ")]").isEmpty());
         mvc.perform(get("/datasets/" + id).with(member())).andExpect(status().isNotFound());
-        assertThat(page("/datasets/" + id, admin())).contains("id=\"deleted-banner\"").contains("sd-mia")
+        assertThat(page("/datasets/" + id, admin()))
+                .contains("id=\"deleted-banner\"")
+                .contains("sd-mia")
                 .contains("/admin/deleted/dataset/" + id + "/restore");
         // its tile browser too: not found for members, with the banner for admins
         mvc.perform(get("/datasets/" + id + "/tiles").with(member())).andExpect(status().isNotFound());
-        assertThat(page("/datasets/" + id + "/tiles", admin())).contains("id=\"deleted-banner\"")
+        assertThat(page("/datasets/" + id + "/tiles", admin()))
+                .contains("id=\"deleted-banner\"")
                 .contains("/admin/deleted/dataset/" + id + "/restore");
         assertThat(page("/admin/deleted", admin())).contains("data-deleted=\"dataset:" + id + "\"");
         assertThat(activities("deleted", "dataset", id)).isEqualTo(1);
         // the name stays taken while deleted
-        mvc.perform(post("/datasets").with(member()).with(csrf()).param("name", "0 SD lonely IHC").param("stain", "IHC")
-                        .param("marker", "CK7").param("tileSize", "64"))
+        mvc.perform(post("/datasets")
+                        .with(member())
+                        .with(csrf())
+                        .param("name", "0 SD lonely IHC")
+                        .param("stain", "IHC")
+                        .param("marker", "CK7")
+                        .param("tileSize", "64"))
                 .andExpect(status().isOk())
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content()
                         .string(Matchers.containsString("an admin can restore it")));
 
-        mvc.perform(post("/admin/deleted/dataset/" + id + "/restore").with(admin()).with(csrf()))
-                .andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/admin/deleted"));
+        mvc.perform(post("/admin/deleted/dataset/" + id + "/restore")
+                        .with(admin())
+                        .with(csrf()))
+                .andExpect(status().is3xxRedirection())
+                .andExpect(redirectedUrl("/admin/deleted"));
         assertThat(count("real datasets")).isEqualTo(datasetsBefore);
-        assertThat(catalog.dataset(id)).get().extracting(Dataset::deletedAt, Dataset::deletedBy)
+        assertThat(catalog.dataset(id))
+                .get()
+                .extracting(Dataset::deletedAt, Dataset::deletedBy)
                 .containsExactly(null, null);
         assertThat(page("/datasets", member())).contains("0 SD lonely IHC");
         assertThat(page("/datasets/" + id, member())).doesNotContain("deleted-banner");
@@ -213,26 +263,36 @@ class SoftDeleteTest {
         assertThat(catalog.dataset(id)).isEmpty();
         mvc.perform(delete("/api/datasets/" + id).header("Authorization", "Bearer " + token))
                 .andExpect(status().isNotFound());
-        assertThat(trail.find(new ActivityTrail.Filter("sd-api", "deleted", "dataset", null, null), PageRequest.of(0, 5))
-                .getContent()).extracting(ActivityTrail.Entry::subjectId).contains(Long.toString(id));
+        assertThat(trail.find(
+                                new ActivityTrail.Filter("sd-api", "deleted", "dataset", null, null),
+                                PageRequest.of(0, 5))
+                        .getContent())
+                .extracting(ActivityTrail.Entry::subjectId)
+                .contains(Long.toString(id));
     }
 
     @Test
     void supervisorsCannotDeleteAndOnlyAdminsSeeTheTrash() throws Exception {
         long id = catalog.createDataset("SD guarded", Stain.HE, null, "sd", 64, null, "sd-mia");
         RequestPostProcessor supervisor = user("sd-sue").roles("SUPERVISOR");
-        mvc.perform(post("/datasets/" + id + "/delete").with(supervisor).with(csrf())).andExpect(status().isForbidden());
+        mvc.perform(post("/datasets/" + id + "/delete").with(supervisor).with(csrf()))
+                .andExpect(status().isForbidden());
         mvc.perform(get("/datasets/" + id + "/delete").with(supervisor)).andExpect(status().isForbidden());
-        mvc.perform(post("/checkpoints/" + remap.id() + "/delete").with(supervisor).with(csrf()))
+        mvc.perform(post("/checkpoints/" + remap.id() + "/delete")
+                        .with(supervisor)
+                        .with(csrf()))
                 .andExpect(status().isForbidden());
         assertThat(catalog.dataset(id)).isPresent();
         assertThat(page("/datasets/" + id, supervisor)).doesNotContain("id=\"delete-dataset\"");
         assertThat(page("/datasets/" + id, member())).contains("id=\"delete-dataset\"");
 
-        mvc.perform(get("/admin/deleted").with(user("sd-pat").roles("PATHOLOGIST"))).andExpect(status().isForbidden());
+        mvc.perform(get("/admin/deleted").with(user("sd-pat").roles("PATHOLOGIST")))
+                .andExpect(status().isForbidden());
         mvc.perform(get("/admin/deleted").with(member())).andExpect(status().isForbidden());
         mvc.perform(get("/admin/deleted").with(supervisor)).andExpect(status().isForbidden());
-        mvc.perform(post("/admin/deleted/dataset/" + id + "/restore").with(member()).with(csrf()))
+        mvc.perform(post("/admin/deleted/dataset/" + id + "/restore")
+                        .with(member())
+                        .with(csrf()))
                 .andExpect(status().isForbidden());
     }
 

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.stainbench.support.S3Server;
 
@@ -47,11 +46,15 @@ class ArtifactCacheBenchmark {
             cold[i] = page(s3, null, tiles);
             warm[i] = page(s3, cache, tiles);
         }
-        String md = "| reads of one gallery page (72 thumbnails + 72 tile ranges), s3proxy on loopback | median ms | p95 ms |\n"
-                + "|---|---|---|\n"
-                + "| cold: every read a GET / range GET to the bucket | " + fmt(pct(cold, 50)) + " | " + fmt(pct(cold, 95)) + " |\n"
-                + "| warm: through the local disk cache | " + fmt(pct(warm, 50)) + " | " + fmt(pct(warm, 95)) + " |\n"
-                + "\n" + Runtime.getRuntime().availableProcessors() + " CPUs; " + rounds + " rounds each, interleaved.\n";
+        String md =
+                "| reads of one gallery page (72 thumbnails + 72 tile ranges), s3proxy on loopback | median ms | p95 ms |\n"
+                        + "|---|---|---|\n"
+                        + "| cold: every read a GET / range GET to the bucket | " + fmt(pct(cold, 50)) + " | "
+                        + fmt(pct(cold, 95)) + " |\n"
+                        + "| warm: through the local disk cache | " + fmt(pct(warm, 50)) + " | " + fmt(pct(warm, 95))
+                        + " |\n"
+                        + "\n" + Runtime.getRuntime().availableProcessors() + " CPUs; " + rounds
+                        + " rounds each, interleaved.\n";
         Files.createDirectories(Path.of("target/bench"));
         Files.writeString(Path.of("target/bench/artifact-cache.md"), md);
         System.out.println(md);

@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +56,8 @@ abstract class ArtifactStoreContract {
 
         // larger than one part, known length: multipart on S3
         byte[] big = random(12 * 1024 * 1024 + 17, 1);
-        assertThat(store.put("a/b/c.txt", new ByteArrayInputStream(big), big.length)).isEqualTo(big.length);
+        assertThat(store.put("a/b/c.txt", new ByteArrayInputStream(big), big.length))
+                .isEqualTo(big.length);
         assertThat(store.readAllBytes("a/b/c.txt")).isEqualTo(big);
         // exactly one part long, unknown length
         byte[] onePart = random(S3ArtifactStore.MIN_PART_SIZE, 2);
@@ -76,13 +76,15 @@ abstract class ArtifactStoreContract {
         ArtifactStore store = store();
         byte[] data = random(300_000, 3);
         store.put("tiles/x.npy", data);
-        long[][] ranges = {{0, 1}, {0, 128}, {1000, 49152}, {299_990, 10}, {299_990, 100}, {12_345, 0}, {300_000, 5},
-            {400_000, 5}};
+        long[][] ranges = {
+            {0, 1}, {0, 128}, {1000, 49152}, {299_990, 10}, {299_990, 100}, {12_345, 0}, {300_000, 5}, {400_000, 5}
+        };
         for (long[] r : ranges) {
             int from = (int) Math.min(r[0], data.length);
             int to = (int) Math.min(r[0] + r[1], data.length);
             try (InputStream in = store.getRange("tiles/x.npy", r[0], r[1])) {
-                assertThat(in.readAllBytes()).as("range %d+%d", r[0], r[1])
+                assertThat(in.readAllBytes())
+                        .as("range %d+%d", r[0], r[1])
                         .isEqualTo(Arrays.copyOfRange(data, from, to));
             }
         }
@@ -93,8 +95,12 @@ abstract class ArtifactStoreContract {
     void largeStreamingUploadInASmallHeap() throws Exception {
         ArtifactStore store = store();
         long bytes = 64L * 1024 * 1024;
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx40m", "-cp", classPath(), LargeUploadMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx40m",
+                "-cp",
+                classPath(),
+                LargeUploadMain.class.getName()));
         cmd.addAll(childArgs("big/generated.bin", bytes));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(childEnv());
@@ -104,7 +110,11 @@ abstract class ArtifactStoreContract {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("stored " + bytes);
         assertThat(maxHeap(out)).isLessThan(bytes);
-        String sha = out.lines().filter(l -> l.startsWith("sha256 ")).findFirst().orElseThrow().substring(7);
+        String sha = out.lines()
+                .filter(l -> l.startsWith("sha256 "))
+                .findFirst()
+                .orElseThrow()
+                .substring(7);
         assertThat(store.size("big/generated.bin")).hasValue(bytes);
         assertThat(Hashes.of(store.get("big/generated.bin"))).isEqualTo(sha);
         // a range in the middle of a part boundary
@@ -116,7 +126,11 @@ abstract class ArtifactStoreContract {
     }
 
     private static long maxHeap(String out) {
-        return Long.parseLong(out.lines().filter(l -> l.startsWith("max-heap ")).findFirst().orElseThrow().substring(9));
+        return Long.parseLong(out.lines()
+                .filter(l -> l.startsWith("max-heap "))
+                .findFirst()
+                .orElseThrow()
+                .substring(9));
     }
 
     private static String classPath() {
@@ -184,9 +198,13 @@ abstract class ArtifactStoreContract {
         store.put("a/b/3", new byte[] {1, 2, 3});
         store.put("ab/4", new byte[] {1, 2, 3, 4});
         store.put("z", new byte[0]);
-        assertThat(store.list("a/")).containsExactly(new ArtifactStore.ArtifactObject("a/1", 1),
-                new ArtifactStore.ArtifactObject("a/2", 2), new ArtifactStore.ArtifactObject("a/b/3", 3));
-        assertThat(store.list("a")).extracting(ArtifactStore.ArtifactObject::key)
+        assertThat(store.list("a/"))
+                .containsExactly(
+                        new ArtifactStore.ArtifactObject("a/1", 1),
+                        new ArtifactStore.ArtifactObject("a/2", 2),
+                        new ArtifactStore.ArtifactObject("a/b/3", 3));
+        assertThat(store.list("a"))
+                .extracting(ArtifactStore.ArtifactObject::key)
                 .containsExactly("a/1", "a/2", "a/b/3", "ab/4");
         assertThat(store.list("")).hasSize(5);
         assertThat(store.list("nothing/")).isEmpty();
@@ -199,14 +217,18 @@ abstract class ArtifactStoreContract {
         assertThat(store.delete("a/1")).isTrue();
         assertThat(store.delete("a/1")).isFalse();
         assertThat(store.deletePrefix("a/")).isEqualTo(2);
-        assertThat(store.list("")).extracting(ArtifactStore.ArtifactObject::key).containsExactly("ab/4", "c/copied", "z");
+        assertThat(store.list(""))
+                .extracting(ArtifactStore.ArtifactObject::key)
+                .containsExactly("ab/4", "c/copied", "z");
     }
 
     @Test
     void keysMayNotLeaveTheStore() {
         ArtifactStore store = store();
         for (String bad : new String[] {"../x", "a/../../x", "/abs", "a//b", "a/./b", "a\\b", "", "dir/"}) {
-            assertThatThrownBy(() -> store.put(bad, new byte[] {1})).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.put(bad, new byte[] {1}))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
@@ -243,7 +265,9 @@ abstract class ArtifactStoreContract {
         assertThat(store.readAllBytes("own/3/4")).isEqualTo("w3k4".getBytes(StandardCharsets.UTF_8));
         // the shared key holds one writer's complete object, never a mix
         assertThat(hashes).contains(Hashes.of(store.get("shared.bin")));
-        assertThat(store.list("")).extracting(ArtifactStore.ArtifactObject::key).doesNotContain(".upload-")
+        assertThat(store.list(""))
+                .extracting(ArtifactStore.ArtifactObject::key)
+                .doesNotContain(".upload-")
                 .hasSize(writers * 5 + 1);
     }
 
@@ -258,7 +282,8 @@ abstract class ArtifactStoreContract {
         assertThat(cache.read("t/thumb.png")).isEqualTo(data);
         assertThat(cache.read("t/thumb.png")).isEqualTo(data);
         assertThat(cache.readRange("t/thumb.png", 100, 50)).isEqualTo(Arrays.copyOfRange(data, 100, 150));
-        assertThat(java.nio.file.Files.readAllBytes(cache.localFile("t/thumb.png"))).isEqualTo(data);
+        assertThat(java.nio.file.Files.readAllBytes(cache.localFile("t/thumb.png")))
+                .isEqualTo(data);
         byte[] changed = random(60_000, 7);
         store.put("t/thumb.png", changed);
         assertThat(cache.read("t/thumb.png")).isEqualTo(changed);

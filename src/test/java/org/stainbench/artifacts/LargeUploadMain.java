@@ -22,7 +22,10 @@ public final class LargeUploadMain {
             key = args[2];
             bytes = Long.parseLong(args[3]);
         } else {
-            store = new S3ArtifactStore(S3ArtifactStore.client(args[1], "us-east-1", true, null), args[2], "",
+            store = new S3ArtifactStore(
+                    S3ArtifactStore.client(args[1], "us-east-1", true, null),
+                    args[2],
+                    "",
                     S3ArtifactStore.MIN_PART_SIZE);
             key = args[3];
             bytes = Long.parseLong(args[4]);

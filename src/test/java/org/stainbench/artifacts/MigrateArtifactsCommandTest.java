@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stainbench.support.S3Server;
@@ -54,14 +53,19 @@ class MigrateArtifactsCommandTest {
         return root;
     }
 
-    private record Run(int exit, String out) {
-    }
+    private record Run(int exit, String out) {}
 
     private Run migrate(Path from, String bucket, String... more) throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        var cmd = new MigrateArtifactsCommand(Map.of("STAINBENCH_ARTIFACTS_S3_ENDPOINT", S3Server.get().endpoint(),
-                "STAINBENCH_ARTIFACTS_S3_PATH_STYLE", "true"), new PrintStream(buf, true, StandardCharsets.UTF_8));
-        List<String> args = new java.util.ArrayList<>(List.of("--from", from.toString(), "--to", "s3", "--bucket", bucket));
+        var cmd = new MigrateArtifactsCommand(
+                Map.of(
+                        "STAINBENCH_ARTIFACTS_S3_ENDPOINT",
+                        S3Server.get().endpoint(),
+                        "STAINBENCH_ARTIFACTS_S3_PATH_STYLE",
+                        "true"),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        List<String> args =
+                new java.util.ArrayList<>(List.of("--from", from.toString(), "--to", "s3", "--bucket", bucket));
         args.addAll(List.of(more));
         int exit = cmd.run(args.toArray(String[]::new));
         return new Run(exit, buf.toString(StandardCharsets.UTF_8));
@@ -107,8 +111,10 @@ class MigrateArtifactsCommandTest {
     void badArgumentsChangeNothing() throws Exception {
         assertThat(migrate(tmp.resolve("no-such-folder"), "x").exit()).isEqualTo(2);
         var cmd = new MigrateArtifactsCommand(Map.of(), new PrintStream(new ByteArrayOutputStream()));
-        assertThat(cmd.run(new String[] {"--from", tmp.toString(), "--to", "gcs", "--bucket", "b"})).isEqualTo(2);
-        assertThat(cmd.run(new String[] {"--from", tmp.toString(), "--to", "s3"})).isEqualTo(2);
+        assertThat(cmd.run(new String[] {"--from", tmp.toString(), "--to", "gcs", "--bucket", "b"}))
+                .isEqualTo(2);
+        assertThat(cmd.run(new String[] {"--from", tmp.toString(), "--to", "s3"}))
+                .isEqualTo(2);
         assertThat(cmd.run(new String[] {"--from", tmp.toString(), "--to", "s3", "--bucket", "b", "--threads", "0"}))
                 .isEqualTo(2);
     }

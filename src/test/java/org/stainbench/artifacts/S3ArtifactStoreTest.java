@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.stainbench.support.S3Server;
 
@@ -29,8 +28,13 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
     @Override
     Map<String, String> childEnv() {
         // the child's store takes its credentials from the environment (the SDK's default chain)
-        return Map.of("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY,
-                "AWS_REGION", "us-east-1");
+        return Map.of(
+                "AWS_ACCESS_KEY_ID",
+                S3Server.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY",
+                S3Server.SECRET_KEY,
+                "AWS_REGION",
+                "us-east-1");
     }
 
     @Test
@@ -42,17 +46,20 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
         } catch (java.io.IOException expected) {
             // the stream failed after two parts were uploaded
         }
-        assertThat(store.client().listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+        assertThat(store.client().listMultipartUploads(b -> b.bucket(bucket)).uploads())
+                .isEmpty();
     }
 
     @Test
     void aKeyPrefixKeepsTheStoreInsideItsPartOfTheBucket() throws Exception {
         store();
-        S3ArtifactStore prefixed = new S3ArtifactStore(S3Server.get().client(), bucket, "stainbench",
-                S3ArtifactStore.MIN_PART_SIZE);
+        S3ArtifactStore prefixed =
+                new S3ArtifactStore(S3Server.get().client(), bucket, "stainbench", S3ArtifactStore.MIN_PART_SIZE);
         prefixed.put("a/b", new byte[] {4, 2});
         assertThat(store.list("")).extracting(ArtifactStore.ArtifactObject::key).containsExactly("stainbench/a/b");
-        assertThat(prefixed.list("")).extracting(ArtifactStore.ArtifactObject::key).containsExactly("a/b");
+        assertThat(prefixed.list(""))
+                .extracting(ArtifactStore.ArtifactObject::key)
+                .containsExactly("a/b");
         assertThat(prefixed.describe()).isEqualTo("s3://" + bucket + "/stainbench/");
     }
 }

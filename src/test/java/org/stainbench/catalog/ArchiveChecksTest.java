@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -33,10 +32,13 @@ class ArchiveChecksTest {
 
     @Autowired
     Catalog catalog;
+
     @Autowired
     CatalogStore store;
+
     @Autowired
     JobQueue jobs;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -68,22 +70,30 @@ class ArchiveChecksTest {
     }
 
     long tilesOf(long archiveId) {
-        return jdbc.sql("select count(*) from tile where archive_id = ?").param(archiveId).query(Long.class).single();
+        return jdbc.sql("select count(*) from tile where archive_id = ?")
+                .param(archiveId)
+                .query(Long.class)
+                .single();
     }
 
     @Test
     void theStainInTheFileNameMustBeTheDatasets() throws Exception {
         long rows = archiveRows();
-        assertThatThrownBy(() -> upload(ck7, "he_5555555.npz", "tissue64.npz")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("'he_5555555.npz' is named as an H&E archive (stain code 'he'), but dataset 'AC CK7' is IHC (CK7)."
-                        + " Register it in a dataset of its stain, or rename it if the name is wrong.");
+        assertThatThrownBy(() -> upload(ck7, "he_5555555.npz", "tissue64.npz"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "'he_5555555.npz' is named as an H&E archive (stain code 'he'), but dataset 'AC CK7' is IHC (CK7)."
+                                + " Register it in a dataset of its stain, or rename it if the name is wrong.");
         assertThatThrownBy(() -> upload(he, "ck7_5555555.npz", "tissue64.npz"))
-                .hasMessageStartingWith("'ck7_5555555.npz' is named as an IHC (CK7) archive (stain code 'ck7'), but dataset 'AC H&E' is H&E.");
+                .hasMessageStartingWith(
+                        "'ck7_5555555.npz' is named as an IHC (CK7) archive (stain code 'ck7'), but dataset 'AC H&E' is H&E.");
         assertThatThrownBy(() -> upload(he, "ihc_5555555_2.npz", "tissue64.npz"))
-                .hasMessageStartingWith("'ihc_5555555_2.npz' is named as an IHC archive (stain code 'ihc'), but dataset 'AC H&E' is H&E.");
+                .hasMessageStartingWith(
+                        "'ihc_5555555_2.npz' is named as an IHC archive (stain code 'ihc'), but dataset 'AC H&E' is H&E.");
         long her2 = catalog.createDataset("AC HER2", Stain.IHC, "HER2", "test", 64, null, "ac");
         assertThatThrownBy(() -> upload(her2, "ck7_5555555.npz", "tissue64.npz"))
-                .hasMessageStartingWith("'ck7_5555555.npz' is named as an IHC (CK7) archive (stain code 'ck7'), but dataset 'AC HER2' is IHC (HER2).");
+                .hasMessageStartingWith(
+                        "'ck7_5555555.npz' is named as an IHC (CK7) archive (stain code 'ck7'), but dataset 'AC HER2' is IHC (HER2).");
         assertThat(archiveRows()).isEqualTo(rows);
         // the dataset's own marker, and the generic ihc, fit an IHC dataset
         Archive a = ingested(upload(ck7, "ck7_5555555.npz", "tissue64.npz"));
@@ -115,9 +125,11 @@ class ArchiveChecksTest {
         Archive first = upload(ds, "ihc_7003_1.npz", "tissue64_c.npz");
         long rows = archiveRows();
         // other content under the same name (any case) is refused; nothing is kept
-        assertThatThrownBy(() -> upload(ds, "ihc_7003_1.npz", "tissue64_d.npz")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Dataset 'AC names' already holds an archive named 'ihc_7003_1.npz' (registered by ac); a file name"
-                        + " is used once per dataset. Rename the file, or remove the registered one first.");
+        assertThatThrownBy(() -> upload(ds, "ihc_7003_1.npz", "tissue64_d.npz"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Dataset 'AC names' already holds an archive named 'ihc_7003_1.npz' (registered by ac); a file name"
+                                + " is used once per dataset. Rename the file, or remove the registered one first.");
         assertThatThrownBy(() -> upload(ds, "IHC_7003_1.NPZ", "tissue64_d.npz"))
                 .hasMessageStartingWith("Dataset 'AC names' already holds an archive named 'ihc_7003_1.npz'");
         assertThat(archiveRows()).isEqualTo(rows);
@@ -138,12 +150,14 @@ class ArchiveChecksTest {
     void tilesOfOnlyZeroAndOneOrOfOneValueAreRefusedAtIngestWithTheReason() throws Exception {
         Archive binary = ingested(upload(he, "he_7004_1.npz", "binary.npz"));
         assertThat(binary.status()).isEqualTo(ArchiveStatus.FAILED);
-        assertThat(binary.error()).matches("tile \\d holds only the values 0 and 1: this looks like a mask or an image in \\[0, 1\\]"
-                + " stored as 8 bits, where 8-bit RGB values 0\\.\\.255 are expected");
+        assertThat(binary.error())
+                .matches("tile \\d holds only the values 0 and 1: this looks like a mask or an image in \\[0, 1\\]"
+                        + " stored as 8 bits, where 8-bit RGB values 0\\.\\.255 are expected");
         assertThat(tilesOf(binary.id())).isZero();
         Archive constant = ingested(upload(he, "he_7004_2.npz", "constant.npz"));
         assertThat(constant.status()).isEqualTo(ArchiveStatus.FAILED);
-        assertThat(constant.error()).isEqualTo("every pixel of every tile has the value 7: the archive holds no image content");
+        assertThat(constant.error())
+                .isEqualTo("every pixel of every tile has the value 7: the archive holds no image content");
         assertThat(tilesOf(constant.id())).isZero();
     }
 
@@ -152,8 +166,12 @@ class ArchiveChecksTest {
         for (String fixture : new String[] {"damaged_plain.npz", "damaged_lab.npz"}) {
             Archive a = ingested(upload(he, "he_7005_" + (fixture.contains("lab") ? 2 : 1) + ".npz", fixture));
             assertThat(a.status()).as(fixture).isEqualTo(ArchiveStatus.FAILED);
-            assertThat(a.error()).as(fixture).startsWith("the archive is damaged: entry '")
-                    .contains("cannot be decompressed intact").doesNotContain("Exception").doesNotContain("java.")
+            assertThat(a.error())
+                    .as(fixture)
+                    .startsWith("the archive is damaged: entry '")
+                    .contains("cannot be decompressed intact")
+                    .doesNotContain("Exception")
+                    .doesNotContain("java.")
                     .doesNotContain("class ");
             assertThat(tilesOf(a.id())).isZero();
         }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stainbench.tiles.Npy;
@@ -52,12 +51,16 @@ class ArchiveProbeLimitsTest {
     void declaredShapesBeyondTheLimitsOrTheFileAreRefusedBeforeRegistration() throws Exception {
         long n = (1L << 31) - 10;
         assertThatThrownBy(() -> ArchiveProbe.check(write("a.npy", npy("|u1", 1, 26000, 26000, 3)), LIMITS))
-                .isInstanceOf(NpyFormatException.class).hasMessageContaining("stainbench.catalog.max-tile-side");
+                .isInstanceOf(NpyFormatException.class)
+                .hasMessageContaining("stainbench.catalog.max-tile-side");
         assertThatThrownBy(() -> ArchiveProbe.check(write("b.npz", zip(npy("|u1", 1, 26000, 26000, 3))), LIMITS))
-                .isInstanceOf(NpyFormatException.class).hasMessageContaining("stainbench.catalog.max-tile-side");
+                .isInstanceOf(NpyFormatException.class)
+                .hasMessageContaining("stainbench.catalog.max-tile-side");
         assertThatThrownBy(() -> ArchiveProbe.check(write("c.npz", zip(npy("|O", n, 2))), LIMITS))
-                .isInstanceOf(NpyFormatException.class).hasMessageContaining("stainbench.catalog.max-tiles");
+                .isInstanceOf(NpyFormatException.class)
+                .hasMessageContaining("stainbench.catalog.max-tiles");
         assertThatThrownBy(() -> ArchiveProbe.check(write("d.npy", npy("|u1", 1000, 256, 256, 3)), LIMITS))
-                .isInstanceOf(NpyFormatException.class).hasMessageContaining("bytes follow its header");
+                .isInstanceOf(NpyFormatException.class)
+                .hasMessageContaining("bytes follow its header");
     }
 }

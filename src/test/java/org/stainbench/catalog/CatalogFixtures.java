@@ -1,6 +1,5 @@
 package org.stainbench.catalog;
 
-import org.stainbench.support.Waits;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,16 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobSummary;
+import org.stainbench.support.Waits;
 import org.stainbench.tiles.SyntheticTiles;
 
 /** Synthetic archives in the lab's format, and waiting for ingest jobs. */
 final class CatalogFixtures {
 
-    private CatalogFixtures() {
-    }
+    private CatalogFixtures() {}
 
     static Path labArchive(Path dir, String name, SyntheticTiles.Stain stain, int tiles, int size, long seed) {
         try {

@@ -7,9 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import javax.sql.DataSource;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,10 +37,13 @@ class CatalogPostgresIT {
 
     @Autowired
     Catalog catalog;
+
     @Autowired
     CatalogStore store;
+
     @Autowired
     JobQueue jobs;
+
     @Autowired
     DataSource dataSource;
 
@@ -53,7 +54,8 @@ class CatalogPostgresIT {
         }
         long ds = catalog.createDataset("PG CK7", Stain.IHC, "CK7", "pg", 64, null, "pg");
         for (int p = 0; p < 3; p++) {
-            Path f = CatalogFixtures.labArchive(dir, "ihc_" + (900 + p) + "_1.npz", SyntheticTiles.Stain.CK7, 6, 64, 70 + p);
+            Path f = CatalogFixtures.labArchive(
+                    dir, "ihc_" + (900 + p) + "_1.npz", SyntheticTiles.Stain.CK7, 6, 64, 70 + p);
             Archive a;
             try (InputStream in = Files.newInputStream(f)) {
                 a = catalog.registerUpload(ds, f.getFileName().toString(), in, "pg");
@@ -65,7 +67,9 @@ class CatalogPostgresIT {
         long informative = store.countTiles(ds, new TileFilter(true, null, null, null, null));
         assertThat(informative).isEqualTo(store.countInformative(ds)).isBetween(1L, 17L);
         assertThat(store.countTiles(ds, new TileFilter(null, 0.0, 1.0, null, null)))
-                .isEqualTo(store.tiles(ds, TileFilter.NONE, 0, 100).stream().filter(t -> Double.valueOf(1.0).equals(t.label())).count());
+                .isEqualTo(store.tiles(ds, TileFilter.NONE, 0, 100).stream()
+                        .filter(t -> Double.valueOf(1.0).equals(t.label()))
+                        .count());
         List<TileInfo> all = store.tiles(ds, TileFilter.NONE, 0, 100);
         assertThat(store.neighbour(all.get(5), TileFilter.NONE, true)).get().isEqualTo(all.get(6));
         assertThat(store.neighbour(all.get(6), TileFilter.NONE, false)).get().isEqualTo(all.get(5));
@@ -76,10 +80,11 @@ class CatalogPostgresIT {
         assertThat(store.datasetCounts().get(ds)).containsExactly(3, 18);
         Path again = dir.resolve("ihc_900_1.npz");
         assertThatThrownBy(() -> {
-            try (InputStream in = Files.newInputStream(again)) {
-                catalog.registerUpload(ds, "copy.npz", in, "pg");
-            }
-        }).hasMessageContaining("is already registered");
+                    try (InputStream in = Files.newInputStream(again)) {
+                        catalog.registerUpload(ds, "copy.npz", in, "pg");
+                    }
+                })
+                .hasMessageContaining("is already registered");
         List<java.util.Map<String, Object>> h = Histograms.of(store, ds);
         assertThat(h).hasSize(5);
         for (java.util.Map<String, Object> m : h) {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,9 +43,18 @@ class DatasetFiguresAcrossInstancesTest {
         for (int i = 0; i < n; i++) {
             boolean keep = i < informative;
             double lap = keep ? 300 : 5;
-            rows.add(new IngestPipeline.TileResult(i, new TileMeasures(lap, keep ? 0.5 : 0.0, keep ? 0.1 : 0.9,
-                    TileMeasures.passes(lap, keep ? 0.5 : 0.0, keep ? 0.1 : 0.9), keep ? 0.9 : 0.1, keep ? 0.9 : 0.1),
-                    0, 1, 0.0));
+            rows.add(new IngestPipeline.TileResult(
+                    i,
+                    new TileMeasures(
+                            lap,
+                            keep ? 0.5 : 0.0,
+                            keep ? 0.1 : 0.9,
+                            TileMeasures.passes(lap, keep ? 0.5 : 0.0, keep ? 0.1 : 0.9),
+                            keep ? 0.9 : 0.1,
+                            keep ? 0.9 : 0.1),
+                    0,
+                    1,
+                    0.0));
         }
         return rows;
     }
@@ -54,19 +62,28 @@ class DatasetFiguresAcrossInstancesTest {
     private void page(long ds, int informative) throws Exception {
         mvc.perform(get("/datasets/" + ds).with(user("fig-member").roles("MEMBER", "SUPERVISOR")))
                 .andExpect(status().isOk())
-                .andExpect(content().string(Matchers.containsString("<strong>" + informative + "</strong><span>informative")));
+                .andExpect(content()
+                        .string(Matchers.containsString("<strong>" + informative + "</strong><span>informative")));
     }
 
     @Test
     void aReIngestThroughAnotherInstanceShowsOnTheNextView() throws Exception {
         long ds = catalog.createDataset("Figures across instances", Stain.HE, null, "test", 128, null, "fig-member");
-        long archive = store.insertArchive(ds, "he_7100001_1.npz", ArchiveNames.parse("he_7100001_1.npz"),
-                "7".repeat(64), 1, "PATH", "/nowhere", "fig-member", Instant.now());
+        long archive = store.insertArchive(
+                ds,
+                "he_7100001_1.npz",
+                ArchiveNames.parse("he_7100001_1.npz"),
+                "7".repeat(64),
+                1,
+                "PATH",
+                "/nowhere",
+                "fig-member",
+                Instant.now());
         Instant first = Instant.now().minus(Duration.ofMinutes(5));
         store.insertTiles(archive, ds, tiles(20, 12));
         store.ready(archive, 20, 128, 128, "object (N, 2)", first);
         page(ds, 12);
-        page(ds, 12);   // cached
+        page(ds, 12); // cached
 
         // another instance re-ingests the archive: new tiles, a new ingest time
         store.deleteTiles(archive);

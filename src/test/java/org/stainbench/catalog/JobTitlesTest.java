@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,14 +23,17 @@ class JobTitlesTest {
 
     @Autowired
     Catalog catalog;
+
     @Autowired
     JobQueue jobs;
 
     @Test
     void theIngestTitleNamesTheArchiveAndItsDataset(@TempDir Path tmp) throws Exception {
         // the same name, other content (the catalog refuses the same content twice)
-        Path file = CatalogFixtures.labArchive(tmp.resolve("a"), "ihc_2517730_1.npz", SyntheticTiles.Stain.CK7, 2, 64, 7);
-        Path other = CatalogFixtures.labArchive(tmp.resolve("b"), "ihc_2517730_1.npz", SyntheticTiles.Stain.CK7, 2, 64, 8);
+        Path file =
+                CatalogFixtures.labArchive(tmp.resolve("a"), "ihc_2517730_1.npz", SyntheticTiles.Stain.CK7, 2, 64, 7);
+        Path other =
+                CatalogFixtures.labArchive(tmp.resolve("b"), "ihc_2517730_1.npz", SyntheticTiles.Stain.CK7, 2, 64, 8);
         long a = catalog.createDataset("Titles CK7 one", Stain.IHC, "CK7", null, 64, null, "ti-ann");
         long b = catalog.createDataset("Titles CK7 two", Stain.IHC, "CK7", null, 64, null, "ti-ann");
         Archive x;

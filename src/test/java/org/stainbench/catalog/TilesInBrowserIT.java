@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,7 +20,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
-import org.stainbench.support.Browser;
 import org.stainbench.support.WithBrowser;
 import org.stainbench.tiles.SyntheticTiles;
 
@@ -56,21 +54,30 @@ class TilesInBrowserIT extends WithBrowser {
         WebElement size = browser.driver.findElement(By.name("tileSize"));
         size.clear();
         size.sendKeys("512");
-        browser.driver.findElement(By.cssSelector("#new-dataset button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#new-dataset button[type=submit]"))
+                .click();
         browser.waitFor(By.id("upload"));
-        assertThat(browser.driver.findElement(By.cssSelector(".flash.ok")).getText()).contains("created");
+        assertThat(browser.driver.findElement(By.cssSelector(".flash.ok")).getText())
+                .contains("created");
 
-        browser.driver.findElement(By.cssSelector("#upload input[type=file]")).sendKeys(archive.toAbsolutePath().toString());
-        browser.driver.findElement(By.cssSelector("#upload button[type=submit]")).click();
+        browser.driver
+                .findElement(By.cssSelector("#upload input[type=file]"))
+                .sendKeys(archive.toAbsolutePath().toString());
+        browser.driver
+                .findElement(By.cssSelector("#upload button[type=submit]"))
+                .click();
         browser.waitFor(By.cssSelector("#archives tr[data-archive='he_1811474_3.npz']"));
         // htmx polls the progress and reloads the page when the ingest is done
-        browser.waiting(Duration.ofSeconds(60)).until(ExpectedConditions.textToBe(
-                By.cssSelector("#archives tr[data-archive='he_1811474_3.npz'] .pill"), "ready"));
+        browser.waiting(Duration.ofSeconds(60))
+                .until(ExpectedConditions.textToBe(
+                        By.cssSelector("#archives tr[data-archive='he_1811474_3.npz'] .pill"), "ready"));
         WebElement row = browser.driver.findElement(By.cssSelector("#archives tr[data-archive='he_1811474_3.npz']"));
         assertThat(row.getText()).contains("1811474").contains("14");
         assertThat(browser.driver.findElement(By.id("tile-count")).getText()).contains("14");
         // Chart.js drew the histograms
-        browser.waiting(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#histograms canvas")).size() == 5);
+        browser.waiting(Duration.ofSeconds(10))
+                .until(d -> d.findElements(By.cssSelector("#histograms canvas")).size() == 5);
         browser.screenshot("dataset-detail");
 
         browser.driver.findElement(By.id("browse-tiles")).click();
@@ -95,20 +102,26 @@ class TilesInBrowserIT extends WithBrowser {
 
         browser.driver.findElements(By.cssSelector("#tile-grid a.tile")).get(0).click();
         browser.waitFor(By.id("full-tile"));
-        browser.waiting(Duration.ofSeconds(10)).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
-                "var i = document.getElementById('full-tile'); return i.complete && i.naturalWidth === 512;"));
-        assertThat(browser.driver.findElement(By.id("measures")).getText()).contains("Laplacian variance").contains("yes");
+        browser.waiting(Duration.ofSeconds(10)).until(d -> (Boolean) ((JavascriptExecutor) d)
+                .executeScript(
+                        "var i = document.getElementById('full-tile'); return i.complete && i.naturalWidth === 512;"));
+        assertThat(browser.driver.findElement(By.id("measures")).getText())
+                .contains("Laplacian variance")
+                .contains("yes");
         String first = browser.driver.findElement(By.id("tile-index")).getText();
         new Actions(browser.driver).sendKeys(Keys.ARROW_RIGHT).perform();
-        browser.waiting(Duration.ofSeconds(10)).until(d -> !d.findElement(By.id("tile-index")).getText().equals(first));
+        browser.waiting(Duration.ofSeconds(10))
+                .until(d -> !d.findElement(By.id("tile-index")).getText().equals(first));
         assertThat(browser.driver.findElement(By.id("measures")).getText()).contains("yes"); // still within the filter
         browser.screenshot("tile-view");
         new Actions(browser.driver).sendKeys(Keys.ARROW_LEFT).perform();
-        browser.waiting(Duration.ofSeconds(10)).until(d -> d.findElement(By.id("tile-index")).getText().equals(first));
+        browser.waiting(Duration.ofSeconds(10))
+                .until(d -> d.findElement(By.id("tile-index")).getText().equals(first));
     }
 
     private boolean thumbnailsLoaded() {
-        return (Boolean) js().executeScript(
-                "return Array.from(document.querySelectorAll('#tile-grid img')).every(i => i.complete && i.naturalWidth === 256);");
+        return (Boolean)
+                js().executeScript(
+                                "return Array.from(document.querySelectorAll('#tile-grid img')).every(i => i.complete && i.naturalWidth === 256);");
     }
 }

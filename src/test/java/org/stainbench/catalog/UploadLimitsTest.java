@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,8 @@ import org.stainbench.accounts.Role;
  * {@code stainbench.catalog.max-upload-bytes} is refused with 413 by its declared length before it is read (raw or
  * multipart), while it streams in (raw body without a length) and on the dataset page, and leaves nothing behind.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "stainbench.catalog.max-upload-bytes=64KB")
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
@@ -44,14 +44,19 @@ class UploadLimitsTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     CatalogFiles files;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -69,8 +74,11 @@ class UploadLimitsTest {
     }
 
     private void nothingKept() {
-        assertThat(jdbc.sql("select count(*) from archive where dataset_id = ?").param(dataset).query(Long.class)
-                .single()).isZero();
+        assertThat(jdbc.sql("select count(*) from archive where dataset_id = ?")
+                        .param(dataset)
+                        .query(Long.class)
+                        .single())
+                .isZero();
         assertThat(CatalogFixtures.filesUnder(files.root().resolve("incoming"))).isEmpty();
         assertThat(CatalogFixtures.filesUnder(files.uploads())).isEmpty();
     }
@@ -78,10 +86,12 @@ class UploadLimitsTest {
     @Test
     void aStreamedArchiveOverTheLimitIs413AsItArrives() throws Exception {
         // no Content-Length: the server can only count while it reads
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/datasets/" + dataset
-                        + "/archives?fileName=big.npz"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + port + "/api/datasets/" + dataset + "/archives?fileName=big.npz"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
@@ -91,10 +101,12 @@ class UploadLimitsTest {
 
     @Test
     void aDeclaredLengthOverTheLimitIsRefusedBeforeReading() throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/datasets/" + dataset
-                        + "/archives?fileName=big.npz"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + port + "/api/datasets/" + dataset + "/archives?fileName=big.npz"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("stainbench.catalog.max-upload-bytes");
@@ -105,17 +117,19 @@ class UploadLimitsTest {
     void aMultipartArchiveOverTheLimitIs413() throws Exception {
         String boundary = "----sb" + System.nanoTime();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.npz\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] body = new byte[head.length + big.length + tail.length];
         System.arraycopy(head, 0, body, 0, head.length);
         System.arraycopy(big, 0, body, head.length, big.length);
         System.arraycopy(tail, 0, body, head.length + big.length, tail.length);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/datasets/" + dataset
-                        + "/archives"))
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/datasets/" + dataset + "/archives"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("stainbench.catalog.max-upload-bytes");
@@ -126,7 +140,8 @@ class UploadLimitsTest {
     void theDatasetPageSaysTheLimit() throws Exception {
         mvc.perform(multipart("/datasets/" + dataset + "/archives")
                         .file(new MockMultipartFile("file", "big.npz", "application/octet-stream", big))
-                        .with(csrf()).with(user("upl-member").roles("MEMBER", "SUPERVISOR")))
+                        .with(csrf())
+                        .with(user("upl-member").roles("MEMBER", "SUPERVISOR")))
                 .andExpect(status().is3xxRedirection())
                 .andExpect(flash().attribute("error", Matchers.containsString("stainbench.catalog.max-upload-bytes")));
         nothingKept();
@@ -135,16 +150,19 @@ class UploadLimitsTest {
     /** Item 13: an API 500 (here a forced database error) says nothing of SQL. */
     @Test
     void anApi500HasAGenericBody() throws Exception {
-        jdbc.sql("alter table dataset add constraint upl_no_boom check (name <> 'boom')").update();
+        jdbc.sql("alter table dataset add constraint upl_no_boom check (name <> 'boom')")
+                .update();
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/datasets"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(
                             "{\"name\": \"boom\", \"stain\": \"HE\", \"cohort\": \"c\", \"tileSize\": 128}"))
                     .build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(500);
-            assertThat(response.body().toLowerCase()).contains("internal server error")
+            assertThat(response.body().toLowerCase())
+                    .contains("internal server error")
                     .doesNotContain("sql", "insert", "upl_no_boom", "constraint", "dataset (", "exception");
         } finally {
             jdbc.sql("alter table dataset drop constraint upl_no_boom").update();

@@ -10,19 +10,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-
-import org.stainbench.support.Waits;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
+import org.stainbench.support.Waits;
 import org.stainbench.tiles.SyntheticTiles;
 
 /** Test data for checkpoints and galleries: small synthetic source datasets, baselines applied, waiting for it all. */
 public final class GeneratedFixtures {
 
-    private GeneratedFixtures() {
-    }
+    private GeneratedFixtures() {}
 
     public static Path archive(Path dir, String name, SyntheticTiles.Stain stain, int tiles, int size, long seed) {
         try {
@@ -38,12 +36,17 @@ public final class GeneratedFixtures {
     }
 
     /** A dataset of the given archives (uploaded), waiting until they are ingested. */
-    public static long dataset(Catalog catalog, String name, Stain stain, Path dir, List<String> names, int tiles, int size,
-                               long seed) {
+    public static long dataset(
+            Catalog catalog, String name, Stain stain, Path dir, List<String> names, int tiles, int size, long seed) {
         long id = catalog.createDataset(name, stain, stain == Stain.IHC ? "CK7" : null, "test", size, null, "test");
         int i = 0;
         for (String n : names) {
-            Path f = archive(dir, n, stain == Stain.HE ? SyntheticTiles.Stain.HE : SyntheticTiles.Stain.CK7, tiles, size,
+            Path f = archive(
+                    dir,
+                    n,
+                    stain == Stain.HE ? SyntheticTiles.Stain.HE : SyntheticTiles.Stain.CK7,
+                    tiles,
+                    size,
                     seed + i++);
             try (InputStream in = Files.newInputStream(f)) {
                 catalog.registerUpload(id, n, in, "test");
@@ -51,7 +54,8 @@ public final class GeneratedFixtures {
                 throw new UncheckedIOException(e);
             }
         }
-        await("ingest of " + name, () -> catalog.archives(id).stream().allMatch(a -> a.status() == ArchiveStatus.READY));
+        await("ingest of " + name, () -> catalog.archives(id).stream()
+                .allMatch(a -> a.status() == ArchiveStatus.READY));
         return id;
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** The dashboard's arithmetic on explicit inputs: best per stain, previous best, best so far; GPU-hours per day. */
@@ -21,9 +20,24 @@ class DashboardFiguresTest {
         return r(ev, subject, minutes, target, "fp-a", ck, mean);
     }
 
-    static Standings.Result r(long ev, long subject, int minutes, String target, String fingerprint, String ck, double mean) {
-        return new Standings.Result(ev, subject, "ev" + ev, T0.plusSeconds(60L * minutes), target, fingerprint, ck, null, ck, null,
-                null, mean, 1.0, 3, false);
+    static Standings.Result r(
+            long ev, long subject, int minutes, String target, String fingerprint, String ck, double mean) {
+        return new Standings.Result(
+                ev,
+                subject,
+                "ev" + ev,
+                T0.plusSeconds(60L * minutes),
+                target,
+                fingerprint,
+                ck,
+                null,
+                ck,
+                null,
+                null,
+                mean,
+                1.0,
+                3,
+                false);
     }
 
     @Test
@@ -64,7 +78,8 @@ class DashboardFiguresTest {
         Standings.Standing ck7 = s.get(0);
         assertThat(ck7.best().label()).isEqualTo("lora20");
         assertThat(ck7.best().evaluationId()).isEqualTo(3);
-        // previous best: the best among evaluations 1 and 2 (finished before evaluation 3), not evaluation 3's runner-up
+        // previous best: the best among evaluations 1 and 2 (finished before evaluation 3), not evaluation 3's
+        // runner-up
         assertThat(ck7.previous().label()).isEqualTo("mist_pr");
         assertThat(ck7.previous().evaluationId()).isEqualTo(2);
         assertThat(ck7.delta()).isCloseTo(150.0 - 182.0, within(EPS));
@@ -83,7 +98,8 @@ class DashboardFiguresTest {
 
     @Test
     void aLaterWorseEvaluationKeepsTheBestAndItsStep() {
-        List<Standings.Standing> s = Standings.of(List.of(r(1, 1, 0, "CK7", "a", 100.0), r(2, 2, 10, "CK7", "b", 120.0)));
+        List<Standings.Standing> s =
+                Standings.of(List.of(r(1, 1, 0, "CK7", "a", 100.0), r(2, 2, 10, "CK7", "b", 120.0)));
         Standings.Standing ck7 = s.get(0);
         assertThat(ck7.best().label()).isEqualTo("a");
         assertThat(ck7.previous()).isNull();
@@ -97,16 +113,42 @@ class DashboardFiguresTest {
         Instant now = Instant.parse("2026-11-27T12:00:00Z");
         List<GpuHours.Span> spans = List.of(
                 // 2 GPUs from 22:00 on the 25th to 02:30 on the 26th: 2 h + 2.5 h, times 2
-                new GpuHours.Span(1, "lora", "gpu-a", 2, Instant.parse("2026-11-25T22:00:00Z"), Instant.parse("2026-11-26T02:30:00Z")),
+                new GpuHours.Span(
+                        1,
+                        "lora",
+                        "gpu-a",
+                        2,
+                        Instant.parse("2026-11-25T22:00:00Z"),
+                        Instant.parse("2026-11-26T02:30:00Z")),
                 // still running since 09:15 today on 1 GPU: 2.75 h until now
                 new GpuHours.Span(2, "gen", "gpu-b", 1, Instant.parse("2026-11-27T09:15:00Z"), null),
-                // began 8 days ago, ended 6 days ago at 06:00: only the 21st's first 6 hours are in the window (21st–27th)
-                new GpuHours.Span(3, "old", "gpu-a", 4, Instant.parse("2026-11-19T00:00:00Z"), Instant.parse("2026-11-21T06:00:00Z")),
+                // began 8 days ago, ended 6 days ago at 06:00: only the 21st's first 6 hours are in the window
+                // (21st–27th)
+                new GpuHours.Span(
+                        3,
+                        "old",
+                        "gpu-a",
+                        4,
+                        Instant.parse("2026-11-19T00:00:00Z"),
+                        Instant.parse("2026-11-21T06:00:00Z")),
                 // entirely before the window
-                new GpuHours.Span(4, "older", "gpu-c", 8, Instant.parse("2026-11-10T00:00:00Z"), Instant.parse("2026-11-11T00:00:00Z")));
+                new GpuHours.Span(
+                        4,
+                        "older",
+                        "gpu-c",
+                        8,
+                        Instant.parse("2026-11-10T00:00:00Z"),
+                        Instant.parse("2026-11-11T00:00:00Z")));
         GpuHours.Usage u = GpuHours.perDay(spans, now, 7);
-        assertThat(u.days()).containsExactly(LocalDate.parse("2026-11-21"), LocalDate.parse("2026-11-22"), LocalDate.parse("2026-11-23"),
-                LocalDate.parse("2026-11-24"), LocalDate.parse("2026-11-25"), LocalDate.parse("2026-11-26"), LocalDate.parse("2026-11-27"));
+        assertThat(u.days())
+                .containsExactly(
+                        LocalDate.parse("2026-11-21"),
+                        LocalDate.parse("2026-11-22"),
+                        LocalDate.parse("2026-11-23"),
+                        LocalDate.parse("2026-11-24"),
+                        LocalDate.parse("2026-11-25"),
+                        LocalDate.parse("2026-11-26"),
+                        LocalDate.parse("2026-11-27"));
         assertThat(u.byHolder().keySet()).containsExactly("gpu-a", "gpu-b");
         double[] a = u.byHolder().get("gpu-a");
         assertThat(a[0]).isCloseTo(4 * 6.0, within(EPS));
@@ -121,7 +163,8 @@ class DashboardFiguresTest {
 
     @Test
     void runLabelsComeFromEpochCheckpointNames() {
-        assertThat(Dashboard.runLabel("colour-map-demo-epoch3", "0123456789abcdef")).isEqualTo("colour-map-demo");
+        assertThat(Dashboard.runLabel("colour-map-demo-epoch3", "0123456789abcdef"))
+                .isEqualTo("colour-map-demo");
         assertThat(Dashboard.runLabel("lora20", "0123456789abcdef")).isEqualTo("run 01234567");
     }
 }

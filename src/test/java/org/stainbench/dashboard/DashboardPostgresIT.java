@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,58 +56,94 @@ class DashboardPostgresIT {
 
     @Autowired
     List<SearchSource> sources;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Evaluations evaluations;
+
     @Autowired
     JobQueue queue;
+
     @Autowired
     JobUsage usage;
+
     @Autowired
     Dashboard dashboard;
 
     List<SearchSource.Hit> search(String kind, String q) {
-        return sources.stream().filter(s -> s.kind().equals(kind)).findFirst().orElseThrow().search(q, 10);
+        return sources.stream()
+                .filter(s -> s.kind().equals(kind))
+                .findFirst()
+                .orElseThrow()
+                .search(q, 10);
     }
 
     @Test
     void searchSourcesJobReadsAndTheViewRunOnPostgres(@TempDir Path tmp) throws Exception {
-        Map<String, Long> kinds = sources.stream().collect(Collectors.groupingBy(SearchSource::kind, Collectors.counting()));
+        Map<String, Long> kinds =
+                sources.stream().collect(Collectors.groupingBy(SearchSource::kind, Collectors.counting()));
         assertThat(kinds).containsKeys("datasets", "archives", "checkpoints", "runs", "evaluations");
 
-        long dataset = catalog.createDataset("PG Search Set", Stain.IHC, "CK7", "pg-cohort", 64, "pg description", "test");
+        long dataset =
+                catalog.createDataset("PG Search Set", Stain.IHC, "CK7", "pg-cohort", 64, "pg description", "test");
         Path f = GeneratedFixtures.archive(tmp, "ihc_5550001_1.npz", SyntheticTiles.Stain.CK7, 3, 64, 9);
         Archive a;
         try (InputStream in = Files.newInputStream(f)) {
             a = catalog.registerUpload(dataset, "ihc_5550001_1.npz", in, "test");
         }
-        GeneratedFixtures.await("ingest", () -> catalog.archive(a.id()).orElseThrow().status() == ArchiveStatus.READY);
-        Checkpoint under = checkpoints.register(new Checkpoints.NewCheckpoint("pg_under", null, "none", null, null, null, null, null,
-                null, "a note", "pg-tag"), null, null, null, "test");
-        checkpoints.register(new Checkpoints.NewCheckpoint("pgXunder", null, "none", null, null, null, null, null, null, null, null),
-                null, null, null, "test");
+        GeneratedFixtures.await(
+                "ingest", () -> catalog.archive(a.id()).orElseThrow().status() == ArchiveStatus.READY);
+        Checkpoint under = checkpoints.register(
+                new Checkpoints.NewCheckpoint(
+                        "pg_under", null, "none", null, null, null, null, null, null, "a note", "pg-tag"),
+                null,
+                null,
+                null,
+                "test");
+        checkpoints.register(
+                new Checkpoints.NewCheckpoint("pgXunder", null, "none", null, null, null, null, null, null, null, null),
+                null,
+                null,
+                null,
+                "test");
         Evaluation e;
-        try (InputStream in = Files.newInputStream(Path.of("..", "shared", "data", "lab", "quantitative_results.xlsx"))) {
+        try (InputStream in =
+                Files.newInputStream(Path.of("..", "shared", "data", "lab", "quantitative_results.xlsx"))) {
             e = evaluations.importSheet("pg sheet.xlsx", in, "test");
         }
 
-        assertThat(search("datasets", "PG SEARCH")).extracting(SearchSource.Hit::href).containsExactly("/datasets/" + dataset);
-        assertThat(search("datasets", "5550001")).extracting(SearchSource.Hit::href).containsExactly("/datasets/" + dataset);
-        assertThat(search("archives", "5550001")).extracting(SearchSource.Hit::href)
+        assertThat(search("datasets", "PG SEARCH"))
+                .extracting(SearchSource.Hit::href)
+                .containsExactly("/datasets/" + dataset);
+        assertThat(search("datasets", "5550001"))
+                .extracting(SearchSource.Hit::href)
+                .containsExactly("/datasets/" + dataset);
+        assertThat(search("archives", "5550001"))
+                .extracting(SearchSource.Hit::href)
                 .containsExactly("/datasets/" + dataset + "/tiles?archive=" + a.id());
-        assertThat(search("checkpoints", "pg_under")).extracting(SearchSource.Hit::href).containsExactly(under.href());
-        assertThat(search("checkpoints", "PG-TAG")).extracting(SearchSource.Hit::href).containsExactly(under.href());
+        assertThat(search("checkpoints", "pg_under"))
+                .extracting(SearchSource.Hit::href)
+                .containsExactly(under.href());
+        assertThat(search("checkpoints", "PG-TAG"))
+                .extracting(SearchSource.Hit::href)
+                .containsExactly(under.href());
         assertThat(search("checkpoints", "%")).isEmpty();
         assertThat(search("runs", "pg' or '1'='1")).isEmpty();
-        assertThat(search("evaluations", "pg sheet")).extracting(SearchSource.Hit::href).containsExactly(e.href());
+        assertThat(search("evaluations", "pg sheet"))
+                .extracting(SearchSource.Hit::href)
+                .containsExactly(e.href());
 
-        long job = queue.submitCommand(CommandJob.shell("pg gpu", "true", new Resources(4, 1, 1, 1, Duration.ofMinutes(1)), "test"));
+        long job = queue.submitCommand(
+                CommandJob.shell("pg gpu", "true", new Resources(4, 1, 1, 1, Duration.ofMinutes(1)), "test"));
         assertThat(usage.active(10)).extracting(s -> s.id()).contains(job);
         assertThat(usage.count(JobState.QUEUED)).isGreaterThanOrEqualTo(1);
-        assertThat(usage.gpuSpans(Instant.now().minus(Duration.ofDays(7)), Instant.now())).isEmpty();
+        assertThat(usage.gpuSpans(Instant.now().minus(Duration.ofDays(7)), Instant.now()))
+                .isEmpty();
         assertThat(usage.nodes()).isEmpty();
         queue.cancel(job, "test");
 

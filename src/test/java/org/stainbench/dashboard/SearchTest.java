@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,7 +36,6 @@ import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.evaluation.Evaluation;
 import org.stainbench.evaluation.Evaluations;
 import org.stainbench.tiles.SyntheticTiles;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -54,12 +52,16 @@ class SearchTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Evaluations evaluations;
+
     @Autowired
     Accounts accounts;
 
@@ -82,26 +84,41 @@ class SearchTest {
 
     @BeforeAll
     void data(@TempDir Path tmp) throws Exception {
-        dataset = catalog.createDataset("QzSearch CK7 set", Stain.IHC, "CK7", "qz-cohort", 64, "tiles of qzdescribed slides", "test");
+        dataset = catalog.createDataset(
+                "QzSearch CK7 set", Stain.IHC, "CK7", "qz-cohort", 64, "tiles of qzdescribed slides", "test");
         Path f = GeneratedFixtures.archive(tmp, "ihc_7731234_2.npz", SyntheticTiles.Stain.CK7, 3, 64, 5);
         try (InputStream in = Files.newInputStream(f)) {
             archive = catalog.registerUpload(dataset, "ihc_7731234_2.npz", in, "test");
         }
-        GeneratedFixtures.await("ingest", () -> catalog.archive(archive.id()).orElseThrow().status() == ArchiveStatus.READY);
+        GeneratedFixtures.await(
+                "ingest", () -> catalog.archive(archive.id()).orElseThrow().status() == ArchiveStatus.READY);
         underscore = checkpoints.register(checkpoint("qz_under", null, null), null, null, null, "test");
         lookalike = checkpoints.register(checkpoint("qzXunder", null, null), null, null, null, "test");
         percent = checkpoints.register(checkpoint("100%qz", null, null), null, null, null, "test");
-        tagged = checkpoints.register(checkpoint("plain name", "qznote in the notes", "qz-tagged, best"), null, null, null, "test");
+        tagged = checkpoints.register(
+                checkpoint("plain name", "qznote in the notes", "qz-tagged, best"), null, null, null, "test");
 
         // a tracked run through the MLflow-compatible API, with a tag and a parameter
         accounts.createAccount("srch-mem", Role.MEMBER, "member-password-1");
         String token = accounts.newToken("srch", "srch-mem", TokenScope.API);
         JsonMapper json = JsonMapper.builder().build();
-        String exp = json.readTree(mlflow(token, "/experiments/create", "{\"name\": \"qz-experiment\"}")).get("experiment_id").asString();
-        runUuid = json.readTree(mlflow(token, "/runs/create", "{\"experiment_id\": \"" + exp + "\", \"run_name\": \"qzrun-lora\", "
-                + "\"start_time\": 1700000000000, \"tags\": [{\"key\": \"cohort\", \"value\": \"qz-runtag\"}]}"))
-                .get("run").get("info").get("run_id").asString();
-        mlflow(token, "/runs/log-parameter", "{\"run_id\": \"" + runUuid + "\", \"key\": \"lr\", \"value\": \"qz-param-1e-4\"}");
+        String exp = json.readTree(mlflow(token, "/experiments/create", "{\"name\": \"qz-experiment\"}"))
+                .get("experiment_id")
+                .asString();
+        runUuid = json.readTree(
+                        mlflow(
+                                token,
+                                "/runs/create",
+                                "{\"experiment_id\": \"" + exp + "\", \"run_name\": \"qzrun-lora\", "
+                                        + "\"start_time\": 1700000000000, \"tags\": [{\"key\": \"cohort\", \"value\": \"qz-runtag\"}]}"))
+                .get("run")
+                .get("info")
+                .get("run_id")
+                .asString();
+        mlflow(
+                token,
+                "/runs/log-parameter",
+                "{\"run_id\": \"" + runUuid + "\", \"key\": \"lr\", \"value\": \"qz-param-1e-4\"}");
 
         Path sheet = Path.of("..", "shared", "data", "lab", "quantitative_results.xlsx");
         try (InputStream in = Files.newInputStream(sheet)) {
@@ -110,8 +127,13 @@ class SearchTest {
     }
 
     String mlflow(String token, String path, String body) throws Exception {
-        return mvc.perform(post("/api/2.0/mlflow" + path).header("Authorization", "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON).content(body)).andExpect(status().isOk()).andReturn().getResponse()
+        return mvc.perform(post("/api/2.0/mlflow" + path)
+                        .header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
                 .getContentAsString();
     }
 
@@ -120,23 +142,33 @@ class SearchTest {
         if (htmx) {
             request.header("HX-Request", "true");
         }
-        return mvc.perform(request).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        return mvc.perform(request)
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
     }
 
     /** The hits' links of one kind, in order. */
     static List<String> hrefs(String html, String kind) {
-        Matcher group = Pattern.compile("data-kind=\"" + kind + "\">(.*?)</div>", Pattern.DOTALL).matcher(html);
+        Matcher group = Pattern.compile("data-kind=\"" + kind + "\">(.*?)</div>", Pattern.DOTALL)
+                .matcher(html);
         if (!group.find()) {
             return List.of();
         }
-        return Pattern.compile("<a href=\"([^\"]+)\"").matcher(group.group(1)).results().map(m -> m.group(1)).toList();
+        return Pattern.compile("<a href=\"([^\"]+)\"")
+                .matcher(group.group(1))
+                .results()
+                .map(m -> m.group(1))
+                .toList();
     }
 
     @Test
     void eachKindIsFoundByNameWhateverTheCase() throws Exception {
         String html = search("QZ", false);
         assertThat(hrefs(html, "datasets")).contains("/datasets/" + dataset);
-        assertThat(hrefs(html, "checkpoints")).contains("/checkpoints/" + underscore.id(), "/checkpoints/" + tagged.id());
+        assertThat(hrefs(html, "checkpoints"))
+                .contains("/checkpoints/" + underscore.id(), "/checkpoints/" + tagged.id());
         assertThat(hrefs(html, "runs")).contains("/runs/" + runUuid);
         assertThat(hrefs(html, "evaluations")).contains("/evaluations/" + imported.id());
         assertThat(search("qzsearch ck7", false)).contains("QzSearch CK7 set");
@@ -164,7 +196,8 @@ class SearchTest {
         try (InputStream in = Files.newInputStream(f)) {
             a = catalog.registerUpload(gone, "ihc_8842_1.npz", in, "test");
         }
-        GeneratedFixtures.await("ingest", () -> catalog.archive(a.id()).orElseThrow().status() == ArchiveStatus.READY);
+        GeneratedFixtures.await(
+                "ingest", () -> catalog.archive(a.id()).orElseThrow().status() == ArchiveStatus.READY);
         Checkpoint c = checkpoints.register(checkpoint("qzgone-checkpoint", null, null), null, null, null, "test");
         assertThat(hrefs(search("qzgone", false), "datasets")).containsExactly("/datasets/" + gone);
         assertThat(hrefs(search("8842", false), "archives")).hasSize(1);
@@ -204,24 +237,36 @@ class SearchTest {
     @Test
     void htmxGetsTheHitsAloneTheFullPageHasTheLayout() throws Exception {
         String fragment = search("qz_under", true);
-        assertThat(fragment).contains("id=\"search-live-results\"").contains("/checkpoints/" + underscore.id())
-                .doesNotContain("<html").doesNotContain("id=\"nav\"");
+        assertThat(fragment)
+                .contains("id=\"search-live-results\"")
+                .contains("/checkpoints/" + underscore.id())
+                .doesNotContain("<html")
+                .doesNotContain("id=\"nav\"");
         String page = search("qz_under", false);
-        assertThat(page).contains("<html").contains("id=\"nav\"").contains("id=\"search-results\"")
-                .contains("/checkpoints/" + underscore.id()).contains("id=\"search-input\"");
+        assertThat(page)
+                .contains("<html")
+                .contains("id=\"nav\"")
+                .contains("id=\"search-results\"")
+                .contains("/checkpoints/" + underscore.id())
+                .contains("id=\"search-input\"");
     }
 
     @Test
     void anEmptyQueryAndNoHitsExplainThemselves() throws Exception {
         assertThat(search("   ", false)).contains("Type part of a name, a tag or a patient id");
         assertThat(search("", true)).contains("Type part of a name, a tag or a patient id");
-        assertThat(mvc.perform(get("/search").with(supervisor())).andExpect(status().isOk()).andReturn().getResponse()
-                .getContentAsString()).contains("Type part of a name");
+        assertThat(mvc.perform(get("/search").with(supervisor()))
+                        .andExpect(status().isOk())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString())
+                .contains("Type part of a name");
         assertThat(search("qz-nothing-like-this", false)).contains("Nothing matches &#39;qz-nothing-like-this&#39;");
     }
 
     @Test
     void pathologistsCannotSearch() throws Exception {
-        mvc.perform(get("/search").param("q", "qz").with(user("srch-path").roles("PATHOLOGIST"))).andExpect(status().isForbidden());
+        mvc.perform(get("/search").param("q", "qz").with(user("srch-path").roles("PATHOLOGIST")))
+                .andExpect(status().isForbidden());
     }
 }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -36,7 +35,6 @@ import org.stainbench.checkpoints.CheckpointKind;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,16 +52,22 @@ class EvaluationApiTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Extractors extractors;
+
     @Autowired
     Evaluations evaluations;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -80,19 +84,41 @@ class EvaluationApiTest {
 
     @BeforeAll
     void data(@TempDir Path tmp) throws IOException {
-        ck7 = GeneratedFixtures.dataset(catalog, "Api CK7", Stain.IHC, tmp.resolve("ck7"), List.of("ihc_931_1.npz", "ihc_932_1.npz"),
-                8, 64, 930);
-        he = GeneratedFixtures.dataset(catalog, "Api H&E", Stain.HE, tmp.resolve("he"), List.of("he_941_1.npz", "he_942_1.npz"),
-                8, 64, 940);
-        Checkpoint c = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "api remap", null, 1.0, 1.1, null, "test");
+        ck7 = GeneratedFixtures.dataset(
+                catalog,
+                "Api CK7",
+                Stain.IHC,
+                tmp.resolve("ck7"),
+                List.of("ihc_931_1.npz", "ihc_932_1.npz"),
+                8,
+                64,
+                930);
+        he = GeneratedFixtures.dataset(
+                catalog, "Api H&E", Stain.HE, tmp.resolve("he"), List.of("he_941_1.npz", "he_942_1.npz"), 8, 64, 940);
+        Checkpoint c =
+                checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "api remap", null, 1.0, 1.1, null, "test");
         checkpoints.applyBaseline(c.id(), he, "test");
         GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
         set = checkpoints.sets(c.id()).get(0).id();
         generatedDataset = checkpoints.sets(c.id()).get(0).datasetId();
         try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
-            extractor = extractors.register(new Extractors.NewExtractor("api-random8", 16, 16, ResizeFilter.BILINEAR_ANTIALIAS,
-                    1.0 / 255, 0.0, new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in,
-                    null, "test").id();
+            extractor = extractors
+                    .register(
+                            new Extractors.NewExtractor(
+                                    "api-random8",
+                                    16,
+                                    16,
+                                    ResizeFilter.BILINEAR_ANTIALIAS,
+                                    1.0 / 255,
+                                    0.0,
+                                    new double[] {0.5, 0.5, 0.5},
+                                    new double[] {0.25, 0.25, 0.25},
+                                    8),
+                            "random8.onnx",
+                            in,
+                            null,
+                            "test")
+                    .id();
         }
         accounts.createAccount("evapi-mem", Role.MEMBER, "Tulip-Quarry-4471");
         accounts.createAccount("evapi-sup", Role.SUPERVISOR, "Heron-Basalt-2290");
@@ -102,7 +128,8 @@ class EvaluationApiTest {
         supervisor = accounts.issueApiToken("evapi reader", "evapi-sup");
         // pathologists cannot be issued tokens: one made before a demotion (as an old database may hold) is refused
         pathologist = accounts.issueApiToken("evapi pathologist", "evapi-pat");
-        jdbc.sql("update app_user set role = 'PATHOLOGIST' where username = 'evapi-pat'").update();
+        jdbc.sql("update app_user set role = 'PATHOLOGIST' where username = 'evapi-pat'")
+                .update();
         node = accounts.issueNodeToken("evapi node", "evapi-adm");
     }
 
@@ -141,18 +168,26 @@ class EvaluationApiTest {
     @Test
     void featureJobEndpointsRefuseEveryoneButTheJobsCredential() throws Exception {
         long before = jobs();
-        for (String path : List.of("/api/evaluations/feature-jobs/1/work", "/api/evaluations/feature-jobs/1/model",
+        for (String path : List.of(
+                "/api/evaluations/feature-jobs/1/work",
+                "/api/evaluations/feature-jobs/1/model",
                 "/api/evaluations/feature-jobs/1/tiles")) {
             mvc.perform(get(path)).andExpect(status().isUnauthorized());
-            mvc.perform(get(path).with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors
-                    .user("evapi-mem").roles("MEMBER"))).andExpect(r -> assertThat(r.getResponse().getStatus()).isIn(401, 403));
+            mvc.perform(get(path)
+                            .with(org.springframework.security.test.web.servlet.request
+                                    .SecurityMockMvcRequestPostProcessors.user("evapi-mem")
+                                    .roles("MEMBER")))
+                    .andExpect(r -> assertThat(r.getResponse().getStatus()).isIn(401, 403));
             for (String token : List.of(member, supervisor, node)) {
-                mvc.perform(get(path).header("Authorization", "Bearer " + token)).andExpect(status().isForbidden());
+                mvc.perform(get(path).header("Authorization", "Bearer " + token))
+                        .andExpect(status().isForbidden());
             }
         }
-        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
-                        .put("/api/evaluations/feature-jobs/1/features?work=x&provider=CPU").content(new byte[64])
-                        .header("Authorization", "Bearer " + member)).andExpect(status().isForbidden());
+        mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put(
+                                "/api/evaluations/feature-jobs/1/features?work=x&provider=CPU")
+                        .content(new byte[64])
+                        .header("Authorization", "Bearer " + member))
+                .andExpect(status().isForbidden());
         assertThat(jobs()).isEqualTo(before);
     }
 
@@ -187,12 +222,14 @@ class EvaluationApiTest {
         for (Map.Entry<String, Object[]> c : cases.entrySet()) {
             Map<String, Object> body = valid();
             body.put((String) c.getValue()[0], c.getValue()[1]);
-            create(body, member).andExpect(status().isBadRequest())
+            create(body, member)
+                    .andExpect(status().isBadRequest())
                     .andExpect(header().string("Content-Type", startsWith("application/problem+json")))
                     .andExpect(jsonPath("$.field").value((String) c.getValue()[0]))
                     .andExpect(jsonPath("$.detail").isNotEmpty());
         }
-        create(Map.of("preset", "weird", "name", "x"), member).andExpect(status().isBadRequest())
+        create(Map.of("preset", "weird", "name", "x"), member)
+                .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.field").value("preset"));
         // the roles that may not create, and no token at all
         create(valid(), supervisor).andExpect(status().isForbidden());
@@ -206,7 +243,10 @@ class EvaluationApiTest {
     @Test
     void aMemberCreatesSupervisorsReadAndTheDetailCarriesEveryValue() throws Exception {
         long queued = jobs();
-        var res = create(valid(), member).andExpect(status().isCreated()).andReturn().getResponse();
+        var res = create(valid(), member)
+                .andExpect(status().isCreated())
+                .andReturn()
+                .getResponse();
         JsonNode created = json.readTree(res.getContentAsString());
         long id = created.get("id").asLong();
         assertThat(res.getHeader("Location")).endsWith("/api/evaluations/" + id);
@@ -214,28 +254,43 @@ class EvaluationApiTest {
         assertThat(created.get("status").asString()).isIn("QUEUED", "RUNNING", "DONE");
         assertThat(jobs()).isEqualTo(queued + 1);
         assertThat(evaluations.find(id).orElseThrow().createdBy()).isEqualTo("evapi-mem");
-        GeneratedFixtures.await("api evaluation", () -> List.of("DONE", "FAILED").contains(evaluations.find(id).orElseThrow().status()));
+        GeneratedFixtures.await("api evaluation", () -> List.of("DONE", "FAILED")
+                .contains(evaluations.find(id).orElseThrow().status()));
 
-        mvc.perform(get("/api/evaluations").header("Authorization", "Bearer " + pathologist)).andExpect(status().isUnauthorized());
-        mvc.perform(get("/api/evaluations").header("Authorization", "Bearer " + node)).andExpect(status().isForbidden());
-        mvc.perform(get("/api/evaluations/" + id).header("Authorization", "Bearer " + node)).andExpect(status().isForbidden());
-        JsonNode page = json.readTree(mvc.perform(get("/api/evaluations").param("size", "100")
-                .header("Authorization", "Bearer " + supervisor)).andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+        mvc.perform(get("/api/evaluations").header("Authorization", "Bearer " + pathologist))
+                .andExpect(status().isUnauthorized());
+        mvc.perform(get("/api/evaluations").header("Authorization", "Bearer " + node))
+                .andExpect(status().isForbidden());
+        mvc.perform(get("/api/evaluations/" + id).header("Authorization", "Bearer " + node))
+                .andExpect(status().isForbidden());
+        JsonNode page = json.readTree(mvc.perform(
+                        get("/api/evaluations").param("size", "100").header("Authorization", "Bearer " + supervisor))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString());
         assertThat(page.get("total").asLong()).isEqualTo(evaluations.count());
         assertThat(page.get("items").findValuesAsString("name")).contains("api eval");
         mvc.perform(get("/api/evaluations").param("size", "0").header("Authorization", "Bearer " + supervisor))
-                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("size"));
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("size"));
         mvc.perform(get("/api/evaluations/987654").header("Authorization", "Bearer " + supervisor))
                 .andExpect(status().isNotFound());
 
-        JsonNode d = json.readTree(mvc.perform(get("/api/evaluations/" + id).header("Authorization", "Bearer " + member))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+        JsonNode d =
+                json.readTree(mvc.perform(get("/api/evaluations/" + id).header("Authorization", "Bearer " + member))
+                        .andExpect(status().isOk())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString());
         Evaluation ev = evaluations.find(id).orElseThrow();
         assertThat(d.get("status").asString()).isEqualTo("DONE");
         assertThat(d.get("fingerprint").asString()).isEqualTo(ev.fingerprint()).hasSize(64);
         assertThat(d.get("fingerprint_text").asString()).isEqualTo(ev.fingerprintText());
         assertThat(d.get("protocol").get("tiles_per_side")).isNotNull();
-        assertThat(c0(id).rows().get(0).cell(Metric.FID).bootLow()).as("FID has a bootstrap interval").isNotNull();
+        assertThat(c0(id).rows().get(0).cell(Metric.FID).bootLow())
+                .as("FID has a bootstrap interval")
+                .isNotNull();
         Evaluations.Comparison c = evaluations.comparison(id);
         JsonNode subject = d.get("subjects").get(0);
         assertThat(subject.get("generated_set_id").asLong()).isEqualTo(set);
@@ -246,7 +301,8 @@ class EvaluationApiTest {
             assertThat(v.get("mean").asDouble()).isEqualTo(cell.mean());
             assertThat(v.get("seeds")).hasSize(2);
             assertThat(v.get("seeds").get(1).get("seed").asLong()).isEqualTo(1);
-            assertThat(v.get("seeds").get(1).get("value").asDouble()).isEqualTo(cell.seeds().get(1));
+            assertThat(v.get("seeds").get(1).get("value").asDouble())
+                    .isEqualTo(cell.seeds().get(1));
             assertThat(v.get("seed_invariant").asBoolean()).isEqualTo(cell.seedInvariant());
             // the API's new evaluations take the form's defaults: random tiles per seed, here B = 20 resamples
             if (cell.bootLow() == null) {

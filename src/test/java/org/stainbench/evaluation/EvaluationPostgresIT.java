@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,12 +41,16 @@ class EvaluationPostgresIT {
 
     @Autowired
     Evaluations evaluations;
+
     @Autowired
     Extractors extractors;
+
     @Autowired
     EvaluationStore store;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     CatalogTiles tiles;
 
@@ -61,17 +64,30 @@ class EvaluationPostgresIT {
         }
         Extractor x;
         try (InputStream in = Files.newInputStream(model)) {
-            x = extractors.register(new Extractors.NewExtractor("pg random8", 16, 16, ResizeFilter.NONE, 1.0, 0.0, null, null, 8),
-                    "random8.onnx", in, null, "pg");
+            x = extractors.register(
+                    new Extractors.NewExtractor("pg random8", 16, 16, ResizeFilter.NONE, 1.0, 0.0, null, null, 8),
+                    "random8.onnx",
+                    in,
+                    null,
+                    "pg");
         }
         float[][] rows = {{1.5f, 2, 3, 4, 5, 6, 7, -8}, {8, 7, 6, 5, 4, 3, 2, 1e-7f}};
-        assertThat(extractors.uploadFeatures(x.id(), new ByteArrayInputStream(EvaluationsTest.npy(rows)),
-                two.get(0).id() + " " + two.get(1).id(), "pg")).isEqualTo(2);
-        assertThat(store.features(x.id(), "full", List.of(two.get(0).id(), two.get(1).id())).get(two.get(1).id()))
+        assertThat(extractors.uploadFeatures(
+                        x.id(),
+                        new ByteArrayInputStream(EvaluationsTest.npy(rows)),
+                        two.get(0).id() + " " + two.get(1).id(),
+                        "pg"))
+                .isEqualTo(2);
+        assertThat(store.features(
+                                x.id(),
+                                "full",
+                                List.of(two.get(0).id(), two.get(1).id()))
+                        .get(two.get(1).id()))
                 .containsExactly(rows[1]);
 
         Evaluation e;
-        try (InputStream in = Files.newInputStream(Path.of("..", "shared", "data", "lab", "quantitative_results.xlsx"))) {
+        try (InputStream in =
+                Files.newInputStream(Path.of("..", "shared", "data", "lab", "quantitative_results.xlsx"))) {
             e = evaluations.importSheet("quantitative_results.xlsx", in, "pg");
         }
         Evaluations.Comparison c = evaluations.comparison(e.id());

@@ -42,14 +42,36 @@ class FeaturesCommandTest {
         Path outFile = dir.resolve("f.npy");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new FeaturesCommand().run(new String[] {"--model", dir.resolve("tiny.onnx").toString(),
-            "--tiles", dir.resolve("tiles.npy").toString(), "--out", outFile.toString(), "--size", "8",
-            "--resize", "none", "--scale", "0.0078125", "--offset", "-1", "--mean", "0.1,-0.2,0.05",
-            "--std", "0.5,0.8,1.2", "--batch", "1,3"},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = new FeaturesCommand()
+                .run(
+                        new String[] {
+                            "--model",
+                            dir.resolve("tiny.onnx").toString(),
+                            "--tiles",
+                            dir.resolve("tiles.npy").toString(),
+                            "--out",
+                            outFile.toString(),
+                            "--size",
+                            "8",
+                            "--resize",
+                            "none",
+                            "--scale",
+                            "0.0078125",
+                            "--offset",
+                            "-1",
+                            "--mean",
+                            "0.1,-0.2,0.05",
+                            "--std",
+                            "0.5,0.8,1.2",
+                            "--batch",
+                            "1,3"
+                        },
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         JsonNode report = json.readTree(out.toString(StandardCharsets.UTF_8));
-        assertThat(report.get("sha256").asString()).isEqualTo(expected.get("model_sha256").asString());
+        assertThat(report.get("sha256").asString())
+                .isEqualTo(expected.get("model_sha256").asString());
         assertThat(report.get("runs")).hasSize(2);
         assertThat(report.get("runs").get(1).get("tiles_per_second").asDouble()).isPositive();
         try (InputStream in = Files.newInputStream(outFile)) {
@@ -64,7 +86,8 @@ class FeaturesCommandTest {
         assertThat(f.cols()).isEqualTo(4);
         for (int t = 0; t < 5; t++) {
             for (int k = 0; k < 4; k++) {
-                assertThat(f.get(t, k)).isCloseTo(m.get("features").get(t).get(k).asDouble(), within(FEATURE_ABS));
+                assertThat(f.get(t, k))
+                        .isCloseTo(m.get("features").get(t).get(k).asDouble(), within(FEATURE_ABS));
             }
         }
     }
@@ -78,16 +101,16 @@ class FeaturesCommandTest {
         try (InputStream in = getClass().getResourceAsStream("/features/tiny.onnx")) {
             Files.copy(in, dir.resolve("tiny.onnx"));
         }
-        var pre = new Preprocessing(8, 8, ResizeFilter.NONE,
-                1.0 / 128, -1, null, null);
+        var pre = new Preprocessing(8, 8, ResizeFilter.NONE, 1.0 / 128, -1, null, null);
         byte[] tile = new byte[8 * 8 * 3];
         for (int i = 0; i < tile.length; i++) {
             tile[i] = (byte) (i * 7);
         }
         try (var cuda = new OnnxFeatureExtractor(dir.resolve("tiny.onnx"), pre, true);
-             var cpu = new OnnxFeatureExtractor(dir.resolve("tiny.onnx"), pre)) {
+                var cpu = new OnnxFeatureExtractor(dir.resolve("tiny.onnx"), pre)) {
             assertThat(cuda.provider()).isEqualTo(OnnxFeatureExtractor.Provider.CPU);
-            assertThat(cuda.providerNote()).containsAnyOf("no CUDA execution provider", "no GPU visible", "CUDA session failed");
+            assertThat(cuda.providerNote())
+                    .containsAnyOf("no CUDA execution provider", "no GPU visible", "CUDA session failed");
             assertThat(cpu.provider()).isEqualTo(OnnxFeatureExtractor.Provider.CPU);
             var a = cuda.extract(java.util.List.of(tile), 8, 8, 1);
             var b = cpu.extract(java.util.List.of(tile), 8, 8, 1);
@@ -100,14 +123,20 @@ class FeaturesCommandTest {
     @Test
     void theJobModeNeedsAServerAndTheAgentsCredentialAndRefusesOtherOptions() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new FeaturesCommand().run(new String[] {"--job", "7", "--model", "x.onnx"},
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = new FeaturesCommand()
+                .run(
+                        new String[] {"--job", "7", "--model", "x.onnx"},
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown option --model with --job");
         if (System.getenv("MLFLOW_TRACKING_TOKEN") == null) {
             err.reset();
-            code = new FeaturesCommand().run(new String[] {"--job", "7", "--server", "http://127.0.0.1:9"},
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = new FeaturesCommand()
+                    .run(
+                            new String[] {"--job", "7", "--server", "http://127.0.0.1:9"},
+                            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(code).isEqualTo(2);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("MLFLOW_TRACKING_TOKEN is not set");
         }

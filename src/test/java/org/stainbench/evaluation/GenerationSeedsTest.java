@@ -7,7 +7,6 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,7 +32,6 @@ import org.stainbench.checkpoints.GeneratedSet;
 import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.tiles.SyntheticTiles;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,32 +48,62 @@ class GenerationSeedsTest {
 
     @Autowired
     Evaluations evaluations;
+
     @Autowired
     Extractors extractors;
+
     @Autowired
     EvaluationStore store;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Accounts accounts;
 
     @Test
     void setsWithDifferentSamplingSeedsAreReplicatesOfTheirCheckpoint(@TempDir Path tmp) throws Exception {
-        long real = GeneratedFixtures.dataset(catalog, "Seeds CK7", Stain.IHC, tmp.resolve("ck7"),
-                List.of("ihc_31_1.npz", "ihc_32_1.npz"), 8, 64, 170);
-        long he = GeneratedFixtures.dataset(catalog, "Seeds H&E", Stain.HE, tmp.resolve("he"),
-                List.of("he_41_1.npz", "he_42_1.npz", "he_43_1.npz"), 6, 64, 180);
-        Checkpoint m = checkpoints.register(new Checkpoints.NewCheckpoint("seeded-ck", null, "none", null, null, null, null,
-                null, null, null, null), null, null, null, "mo");
+        long real = GeneratedFixtures.dataset(
+                catalog,
+                "Seeds CK7",
+                Stain.IHC,
+                tmp.resolve("ck7"),
+                List.of("ihc_31_1.npz", "ihc_32_1.npz"),
+                8,
+                64,
+                170);
+        long he = GeneratedFixtures.dataset(
+                catalog,
+                "Seeds H&E",
+                Stain.HE,
+                tmp.resolve("he"),
+                List.of("he_41_1.npz", "he_42_1.npz", "he_43_1.npz"),
+                6,
+                64,
+                180);
+        Checkpoint m = checkpoints.register(
+                new Checkpoints.NewCheckpoint(
+                        "seeded-ck", null, "none", null, null, null, null, null, null, null, null),
+                null,
+                null,
+                null,
+                "mo");
         List<GeneratedSet> sets = new ArrayList<>();
         for (long seed = 1; seed <= 3; seed++) {
             Path folder = catalog.allowedRoots().get(0).resolve("seeded-" + seed);
             for (String sfx : List.of("41_1", "42_1", "43_1")) {
-                GeneratedFixtures.archive(folder, "ihc_" + sfx + ".npz", SyntheticTiles.Stain.CK7, 6, 64,
+                GeneratedFixtures.archive(
+                        folder,
+                        "ihc_" + sfx + ".npz",
+                        SyntheticTiles.Stain.CK7,
+                        6,
+                        64,
                         1000 * seed + sfx.hashCode() % 100);
             }
             sets.add(checkpoints.registerGenerated(m.id(), he, folder.toString(), seed, "mo"));
@@ -99,12 +126,29 @@ class GenerationSeedsTest {
         }
         Extractor extractor;
         try (InputStream in = Files.newInputStream(model)) {
-            extractor = extractors.register(new Extractors.NewExtractor("random8-seeds", 16, 16,
-                    ResizeFilter.BILINEAR_ANTIALIAS, 1.0 / 255, 0.0, new double[] {0.5, 0.5, 0.5},
-                    new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in, null, "test");
+            extractor = extractors.register(
+                    new Extractors.NewExtractor(
+                            "random8-seeds",
+                            16,
+                            16,
+                            ResizeFilter.BILINEAR_ANTIALIAS,
+                            1.0 / 255,
+                            0.0,
+                            new double[] {0.5, 0.5, 0.5},
+                            new double[] {0.25, 0.25, 0.25},
+                            8),
+                    "random8.onnx",
+                    in,
+                    null,
+                    "test");
         }
-        Evaluation e = evaluations.create("generation seeds", real, sets.stream().map(GeneratedSet::id).toList(),
-                extractor.id(), EvaluationsTest.small(0, 1), "test");
+        Evaluation e = evaluations.create(
+                "generation seeds",
+                real,
+                sets.stream().map(GeneratedSet::id).toList(),
+                extractor.id(),
+                EvaluationsTest.small(0, 1),
+                "test");
         GeneratedFixtures.await("evaluation generation seeds", () -> List.of("DONE", "FAILED")
                 .contains(evaluations.find(e.id()).orElseThrow().status()));
         Evaluation done = evaluations.find(e.id()).orElseThrow();
@@ -121,11 +165,19 @@ class GenerationSeedsTest {
         Map<Long, Map<Metric, SeedSummary>> stored = store.summaries(e.id());
         List<Subject> subjects = store.subjects(e.id());
         assertThat(subjects).hasSize(3);
-        assertThat(subjects).extracting(Subject::label).containsExactly("seeded-ck on Seeds H&E (sampling seed 1)",
-                "seeded-ck on Seeds H&E (sampling seed 2)", "seeded-ck on Seeds H&E (sampling seed 3)");
+        assertThat(subjects)
+                .extracting(Subject::label)
+                .containsExactly(
+                        "seeded-ck on Seeds H&E (sampling seed 1)",
+                        "seeded-ck on Seeds H&E (sampling seed 2)",
+                        "seeded-ck on Seeds H&E (sampling seed 3)");
         for (Metric metric : List.of(Metric.FID, Metric.KID_MEAN)) {
-            double[] means = subjects.stream().mapToDouble(s -> stored.get(s.id()).get(metric).mean()).toArray();
-            assertThat(subjects).allSatisfy(s -> assertThat(stored.get(s.id()).get(metric).n()).isEqualTo(2));
+            double[] means = subjects.stream()
+                    .mapToDouble(s -> stored.get(s.id()).get(metric).mean())
+                    .toArray();
+            assertThat(subjects)
+                    .allSatisfy(
+                            s -> assertThat(stored.get(s.id()).get(metric).n()).isEqualTo(2));
             double mean = (means[0] + means[1] + means[2]) / 3;
             double ss = 0;
             for (double x : means) {
@@ -140,12 +192,21 @@ class GenerationSeedsTest {
         }
 
         String page = mvc.perform(get("/evaluations/" + e.id()).with(user("sue").roles("SUPERVISOR")))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
-        assertThat(page).contains("id=\"replicates\"").contains("n = 3 generation seeds × 2 evaluation seeds")
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(page)
+                .contains("id=\"replicates\"")
+                .contains("n = 3 generation seeds × 2 evaluation seeds")
                 .contains(r.text(Metric.FID));
         // the exports carry the replicate row: CSV (same columns, n = generation seeds, per-level n in its own columns)
-        String csv = mvc.perform(get("/evaluations/" + e.id() + "/export.csv").with(user("sue").roles("SUPERVISOR")))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        String csv = mvc.perform(get("/evaluations/" + e.id() + "/export.csv")
+                        .with(user("sue").roles("SUPERVISOR")))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
         assertThat(csv).isEqualTo(evaluations.csv(e.id()));
         List<String> lines = csv.lines().filter(l -> !l.startsWith("#")).toList();
         List<String> head = List.of(lines.get(0).split(",", -1));
@@ -162,28 +223,46 @@ class GenerationSeedsTest {
         assertThat(rep.get(head.indexOf("evaluation_seeds_per_set"))).isEqualTo("2");
         for (Metric metric : List.of(Metric.FID, Metric.KID_MEAN)) {
             SeedSummary g = r.get(metric);
-            assertThat(Double.parseDouble(rep.get(head.indexOf(metric.key() + "_mean")))).isEqualTo(g.mean());
-            assertThat(Double.parseDouble(rep.get(head.indexOf(metric.key() + "_std")))).isEqualTo(g.std());
+            assertThat(Double.parseDouble(rep.get(head.indexOf(metric.key() + "_mean"))))
+                    .isEqualTo(g.mean());
+            assertThat(Double.parseDouble(rep.get(head.indexOf(metric.key() + "_std"))))
+                    .isEqualTo(g.std());
             assertThat(rep.get(head.indexOf(metric.key() + "_n"))).isEqualTo("3");
-            assertThat(Double.parseDouble(rep.get(head.indexOf(metric.key() + "_ci95_low")))).isEqualTo(g.ciLow());
+            assertThat(Double.parseDouble(rep.get(head.indexOf(metric.key() + "_ci95_low"))))
+                    .isEqualTo(g.ciLow());
         }
         // LaTeX: a replicate block after the sets' rows with n per level, never bold
-        String tex = mvc.perform(get("/evaluations/" + e.id() + "/export.tex").with(user("sue").roles("SUPERVISOR")))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
-        String fidCell = Evaluations.number(r.get(Metric.FID).mean(), r.get(Metric.FID).mean()) + " \\pm "
+        String tex = mvc.perform(get("/evaluations/" + e.id() + "/export.tex")
+                        .with(user("sue").roles("SUPERVISOR")))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        String fidCell = Evaluations.number(
+                        r.get(Metric.FID).mean(), r.get(Metric.FID).mean()) + " \\pm "
                 + Evaluations.number(r.get(Metric.FID).std(), r.get(Metric.FID).mean());
-        String texRow = tex.lines().filter(l -> l.startsWith("seeded-ck on Seeds H\\&E ($n_g = 3$")).findFirst().orElseThrow();
-        assertThat(texRow).startsWith("seeded-ck on Seeds H\\&E ($n_g = 3$, $n_e = 2$)").contains("$" + fidCell + "$")
+        String texRow = tex.lines()
+                .filter(l -> l.startsWith("seeded-ck on Seeds H\\&E ($n_g = 3$"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(texRow)
+                .startsWith("seeded-ck on Seeds H\\&E ($n_g = 3$, $n_e = 2$)")
+                .contains("$" + fidCell + "$")
                 .doesNotContain("mathbf");
-        assertThat(tex.indexOf("Replicates over generation seeds")).isGreaterThan(tex.indexOf("(sampling seed 3)"))
+        assertThat(tex.indexOf("Replicates over generation seeds"))
+                .isGreaterThan(tex.indexOf("(sampling seed 3)"))
                 .isLessThan(tex.indexOf("\\bottomrule"));
 
         // the API detail: the replicate with per-set means in seed order and the summary over generation seeds
         accounts.createAccount("seeds-sup", Role.SUPERVISOR, "Heron-Quartz-7741");
         String token = accounts.issueApiToken("seeds reader", "seeds-sup");
-        JsonNode d = JsonMapper.builder().build().readTree(mvc.perform(get("/api/evaluations/" + e.id())
-                .header("Authorization", "Bearer " + token)).andExpect(status().isOk()).andReturn().getResponse()
-                .getContentAsString());
+        JsonNode d = JsonMapper.builder()
+                .build()
+                .readTree(mvc.perform(get("/api/evaluations/" + e.id()).header("Authorization", "Bearer " + token))
+                        .andExpect(status().isOk())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString());
         assertThat(d.get("replicates")).hasSize(1);
         JsonNode jr = d.get("replicates").get(0);
         assertThat(jr.get("checkpoint_id").asLong()).isEqualTo(m.id());
@@ -195,13 +274,18 @@ class GenerationSeedsTest {
         assertThat(fid.get("n").asInt()).isEqualTo(3);
         assertThat(fid.get("mean").asDouble()).isEqualTo(r.get(Metric.FID).mean());
         assertThat(fid.get("std").asDouble()).isEqualTo(r.get(Metric.FID).std());
-        assertThat(fid.get("t_interval").get("high").asDouble()).isEqualTo(r.get(Metric.FID).ciHigh());
+        assertThat(fid.get("t_interval").get("high").asDouble())
+                .isEqualTo(r.get(Metric.FID).ciHigh());
         for (int k = 0; k < 3; k++) {
-            assertThat(fid.get("set_means").get(k).asDouble()).isEqualTo(stored.get(subjects.get(k).id()).get(Metric.FID).mean());
+            assertThat(fid.get("set_means").get(k).asDouble())
+                    .isEqualTo(stored.get(subjects.get(k).id()).get(Metric.FID).mean());
         }
 
         String ck = mvc.perform(get("/checkpoints/" + m.id()).with(user("sue").roles("SUPERVISOR")))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
         assertThat(ck).contains("seed 1").contains("seed 2").contains("seed 3");
     }
 }

@@ -24,17 +24,28 @@ class GlossaryAndHelpTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Glossary glossary;
 
     @Test
     void everyMetricHasAnEntryWithItsLabel() {
         for (Metric m : Metric.values()) {
-            assertThat(glossary.term(m.key())).as(m.key()).hasValueSatisfying(t -> assertThat(t.name()).isEqualTo(m.label()));
+            assertThat(glossary.term(m.key())).as(m.key()).hasValueSatisfying(t -> assertThat(t.name())
+                    .isEqualTo(m.label()));
             assertThat(glossary.hint(m.key())).as(m.key()).isNotBlank();
         }
-        for (String term : new String[] {"split-side", "embedding-flow", "best-worst", "tile-caption", "label",
-            "seed-invariant", "within-noise", "fingerprint", "tile-selection"}) {
+        for (String term : new String[] {
+            "split-side",
+            "embedding-flow",
+            "best-worst",
+            "tile-caption",
+            "label",
+            "seed-invariant",
+            "within-noise",
+            "fingerprint",
+            "tile-selection"
+        }) {
             assertThat(glossary.hint(term)).as(term).isNotBlank();
         }
         assertThat(glossary.hint("no-such-term")).isNull();
@@ -42,17 +53,29 @@ class GlossaryAndHelpTest {
 
     @Test
     void theHelpPageDefinesEveryTermWithAnAnchor() throws Exception {
-        String page = mvc.perform(get("/help/metrics").with(user("gh-sue").roles("SUPERVISOR"))).andExpect(status().isOk())
-                .andReturn().getResponse().getContentAsString();
+        String page = mvc.perform(get("/help/metrics").with(user("gh-sue").roles("SUPERVISOR")))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         for (Glossary.Term t : glossary.terms()) {
             assertThat(page).contains("id=\"" + t.key() + "\"");
         }
-        assertThat(page).contains(">W1 DAB+ fraction</dt>").contains(">KS mean DAB</dt>").contains(">CropFID</dt>")
-                .contains(">Split side</dt>").contains("mist_pr").contains("−z(HSV saturation std)");
+        assertThat(page)
+                .contains(">W1 DAB+ fraction</dt>")
+                .contains(">KS mean DAB</dt>")
+                .contains(">CropFID</dt>")
+                .contains(">Split side</dt>")
+                .contains("mist_pr")
+                .contains("−z(HSV saturation std)");
         // pathologists see only review pages
-        mvc.perform(get("/help/metrics").with(user("gh-pat").roles("PATHOLOGIST"))).andExpect(status().isForbidden());
+        mvc.perform(get("/help/metrics").with(user("gh-pat").roles("PATHOLOGIST")))
+                .andExpect(status().isForbidden());
         // the footer links to it
-        assertThat(mvc.perform(get("/evaluations").with(user("gh-sue").roles("SUPERVISOR"))).andReturn().getResponse()
-                .getContentAsString()).contains("id=\"help-link\"");
+        assertThat(mvc.perform(get("/evaluations").with(user("gh-sue").roles("SUPERVISOR")))
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsString())
+                .contains("id=\"help-link\"");
     }
 }

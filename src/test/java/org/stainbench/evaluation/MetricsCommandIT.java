@@ -41,21 +41,36 @@ class MetricsCommandIT {
             expected = json.readTree(in).get("singular");
         }
         JsonNode kidExpected = expected.get("kid");
-        List<String> args = List.of("metrics", "--real", real.toString(), "--fake", fake.toString(),
-                "--kid-subsets", "5", "--kid-subset-size", "30", "--seed", "11");
+        List<String> args = List.of(
+                "metrics",
+                "--real",
+                real.toString(),
+                "--fake",
+                fake.toString(),
+                "--kid-subsets",
+                "5",
+                "--kid-subset-size",
+                "30",
+                "--seed",
+                "11");
         JsonNode simd = runJar(List.of("--add-modules", "jdk.incubator.vector"), args);
         JsonNode scalar = runJar(List.of(), args);
         assertThat(simd.get("timing").get("kernels").asString()).contains("Vector API");
         assertThat(scalar.get("timing").get("kernels").asString()).contains("scalar");
         for (JsonNode out : List.of(simd, scalar)) {
-            assertThat(out.get("fid").asDouble()).isCloseTo(expected.get("fid").asDouble(),
-                    within(FID_RELATIVE * expected.get("fid").asDouble()));
-            assertThat(out.get("kid").get("mean").asDouble()).isCloseTo(kidExpected.get("mean").asDouble(),
-                    within(KID_RELATIVE * kidExpected.get("mean").asDouble()));
+            assertThat(out.get("fid").asDouble())
+                    .isCloseTo(
+                            expected.get("fid").asDouble(),
+                            within(FID_RELATIVE * expected.get("fid").asDouble()));
+            assertThat(out.get("kid").get("mean").asDouble())
+                    .isCloseTo(
+                            kidExpected.get("mean").asDouble(),
+                            within(KID_RELATIVE * kidExpected.get("mean").asDouble()));
             assertThat(out.get("fid_parts").get("rank_real_covariance").asInt()).isEqualTo(39);
         }
         assertThat(scalar.get("fid").asDouble()).isEqualTo(simd.get("fid").asDouble());
-        assertThat(scalar.get("kid").get("mean").asDouble()).isEqualTo(simd.get("kid").get("mean").asDouble());
+        assertThat(scalar.get("kid").get("mean").asDouble())
+                .isEqualTo(simd.get("kid").get("mean").asDouble());
     }
 
     private Path copy(String name) throws IOException {
@@ -67,8 +82,11 @@ class MetricsCommandIT {
     }
 
     private JsonNode runJar(List<String> jvm, List<String> args) throws Exception {
-        File[] jars = new File("target").listFiles((d, n) -> n.startsWith("stainbench-") && n.endsWith(".jar")
-                && !n.endsWith("-plain.jar") && !n.endsWith(".original"));
+        File[] jars = new File("target")
+                .listFiles((d, n) -> n.startsWith("stainbench-")
+                        && n.endsWith(".jar")
+                        && !n.endsWith("-plain.jar")
+                        && !n.endsWith(".original"));
         assertThat(jars).as("packaged jar under target/").isNotEmpty();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -78,7 +96,10 @@ class MetricsCommandIT {
         cmd.addAll(args);
         Path outFile = dir.resolve("out-" + jvm.size() + ".json");
         Path errFile = dir.resolve("err-" + jvm.size() + ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(outFile.toFile())
+                .redirectError(errFile.toFile())
+                .start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("metrics finished").isTrue();
         String err = Files.readString(errFile, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(err).isZero();

@@ -38,14 +38,16 @@ class MetricsCommandTest {
         return p;
     }
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new MetricsCommand().run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = new MetricsCommand()
+                .run(
+                        args,
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -57,17 +59,32 @@ class MetricsCommandTest {
             expected = json.readTree(in).get("full");
         }
         JsonNode kidExpected = expected.get("kid");
-        Run r = run("--real", fixture("full_real.npy").toString(), "--fake", fixture("full_fake.npy").toString(),
-                "--kid-subsets", "10", "--kid-subset-size", "50", "--seed", "7");
+        Run r = run(
+                "--real",
+                fixture("full_real.npy").toString(),
+                "--fake",
+                fixture("full_fake.npy").toString(),
+                "--kid-subsets",
+                "10",
+                "--kid-subset-size",
+                "50",
+                "--seed",
+                "7");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode out = json.readTree(r.out());
-        assertThat(out.get("fid").asDouble()).isCloseTo(expected.get("fid").asDouble(),
-                within(FID_RELATIVE * expected.get("fid").asDouble()));
+        assertThat(out.get("fid").asDouble())
+                .isCloseTo(
+                        expected.get("fid").asDouble(),
+                        within(FID_RELATIVE * expected.get("fid").asDouble()));
         JsonNode kid = out.get("kid");
-        assertThat(kid.get("mean").asDouble()).isCloseTo(kidExpected.get("mean").asDouble(),
-                within(KID_RELATIVE * kidExpected.get("mean").asDouble()));
-        assertThat(kid.get("std").asDouble()).isCloseTo(kidExpected.get("std").asDouble(),
-                within(KID_RELATIVE * kidExpected.get("std").asDouble()));
+        assertThat(kid.get("mean").asDouble())
+                .isCloseTo(
+                        kidExpected.get("mean").asDouble(),
+                        within(KID_RELATIVE * kidExpected.get("mean").asDouble()));
+        assertThat(kid.get("std").asDouble())
+                .isCloseTo(
+                        kidExpected.get("std").asDouble(),
+                        within(KID_RELATIVE * kidExpected.get("std").asDouble()));
         assertThat(kid.get("subsets").asInt()).isEqualTo(10);
         assertThat(kid.get("subset_size").asInt()).isEqualTo(50);
         assertThat(kid.get("seed").asLong()).isEqualTo(7);
@@ -92,13 +109,20 @@ class MetricsCommandTest {
         assertThat(withNan.out()).isEmpty();
         assertThat(withNan.err()).contains("NaN").contains("sample 1, dimension 1");
 
-        Run other = run("--real", real.toString(), "--fake", fixture("singular_fake.npy").toString(),
-                "--kid-subset-size", "10");
+        Run other = run(
+                "--real",
+                real.toString(),
+                "--fake",
+                fixture("singular_fake.npy").toString(),
+                "--kid-subset-size",
+                "10");
         assertThat(other.err()).contains("dimensions differ");
         assertThat(run("--real", real.toString()).err()).contains("missing --fake");
-        assertThat(run("--real", dir.resolve("none.npy").toString(), "--fake", fake.toString()).err())
+        assertThat(run("--real", dir.resolve("none.npy").toString(), "--fake", fake.toString())
+                        .err())
                 .contains("no such file");
-        assertThat(run("--real", real.toString(), "--fake", fake.toString(), "--kid-subsets", "x").err())
+        assertThat(run("--real", real.toString(), "--fake", fake.toString(), "--kid-subsets", "x")
+                        .err())
                 .contains("--kid-subsets needs a whole number");
     }
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -35,7 +34,9 @@ import org.stainbench.support.WithBrowser;
  */
 // an application of its own (the property makes a separate test context): this test counts what the demo project
 // creates, which other browser tests sharing an application would add to
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=galleries")
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "stainbench.test.application=galleries")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GalleriesInBrowserIT extends WithBrowser {
@@ -44,8 +45,10 @@ class GalleriesInBrowserIT extends WithBrowser {
 
     @Autowired
     Accounts accounts;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
 
@@ -59,12 +62,24 @@ class GalleriesInBrowserIT extends WithBrowser {
         browser.signIn("gil", "member-password");
         Demo.load(browser, catalog);
         GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
-        long he = catalog.datasets().stream().filter(d -> d.name().startsWith("Demo H&E")).map(Dataset::id).findFirst().orElseThrow();
+        long he = catalog.datasets().stream()
+                .filter(d -> d.name().startsWith("Demo H&E"))
+                .map(Dataset::id)
+                .findFirst()
+                .orElseThrow();
         List<Checkpoint> all = new ArrayList<>(checkpoints.all());
-        assertThat(all).extracting(Checkpoint::kind).containsExactlyInAnyOrder(CheckpointKind.REINHARD, CheckpointKind.STAIN_REMAP);
+        assertThat(all)
+                .extracting(Checkpoint::kind)
+                .containsExactlyInAnyOrder(CheckpointKind.REINHARD, CheckpointKind.STAIN_REMAP);
         for (int i = 0; i < CHECKPOINTS - 2; i++) {
-            Checkpoint c = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "remap h" + (0.6 + 0.1 * i), null,
-                    0.6 + 0.1 * i, 0.5 + 0.15 * i, null, "gil");
+            Checkpoint c = checkpoints.createBaseline(
+                    CheckpointKind.STAIN_REMAP,
+                    "remap h" + (0.6 + 0.1 * i),
+                    null,
+                    0.6 + 0.1 * i,
+                    0.5 + 0.15 * i,
+                    null,
+                    "gil");
             checkpoints.applyBaseline(c.id(), he, "gil");
         }
         Demo.awaitGenerated(checkpoints, catalog, "the twelve checkpoints", CHECKPOINTS);
@@ -80,20 +95,31 @@ class GalleriesInBrowserIT extends WithBrowser {
                 box.click();
             }
         }
-        browser.driver.findElement(By.cssSelector("#gallery-form button[type=submit]")).click();
-        browser.waiting(Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("#gallery-table thead th")).size() == CHECKPOINTS + 2);
-        assertThat(browser.driver.findElements(By.cssSelector("#gallery-table tr.gallery-row"))).hasSize(6);
-        assertThat(browser.driver.findElements(By.cssSelector("#gallery-table td img"))).hasSize(6 * (CHECKPOINTS + 1));
+        browser.driver
+                .findElement(By.cssSelector("#gallery-form button[type=submit]"))
+                .click();
+        browser.waiting(Duration.ofSeconds(20))
+                .until(d -> d.findElements(By.cssSelector("#gallery-table thead th"))
+                                .size()
+                        == CHECKPOINTS + 2);
+        assertThat(browser.driver.findElements(By.cssSelector("#gallery-table tr.gallery-row")))
+                .hasSize(6);
+        assertThat(browser.driver.findElements(By.cssSelector("#gallery-table td img")))
+                .hasSize(6 * (CHECKPOINTS + 1));
         assertThat(browser.url()).contains("seed=").contains("ck=");
         String seed = browser.driver.findElement(By.id("seed")).getText();
-        browser.waiting(Duration.ofSeconds(20)).until(d -> (Boolean) js().executeScript(
-                "return Array.from(document.querySelectorAll('#gallery-table td img')).every(i => i.complete && i.naturalWidth > 0);"));
+        browser.waiting(Duration.ofSeconds(20))
+                .until(
+                        d -> (Boolean)
+                                js().executeScript(
+                                                "return Array.from(document.querySelectorAll('#gallery-table td img')).every(i => i.complete && i.naturalWidth > 0);"));
         assertThat(fullImagesFetched()).isZero();
         browser.screenshot("gallery-random-12");
         String permalink = browser.driver.findElement(By.id("permalink")).getAttribute("href");
         List<String> cells = cellSources();
         browser.driver.findElement(By.id("reshuffle")).click();
-        browser.waiting(Duration.ofSeconds(10)).until(d -> !d.findElement(By.id("seed")).getText().equals(seed));
+        browser.waiting(Duration.ofSeconds(10))
+                .until(d -> !d.findElement(By.id("seed")).getText().equals(seed));
         browser.driver.get(permalink);
         browser.waitFor(By.id("gallery-table"));
         assertThat(cellSources()).isEqualTo(cells);
@@ -102,10 +128,10 @@ class GalleriesInBrowserIT extends WithBrowser {
         String figure = browser.driver.findElement(By.id("figure")).getAttribute("href");
         @SuppressWarnings("unchecked")
         Map<String, Object> png = (Map<String, Object>) js().executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                        + "fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done({status: r.status, type: r.headers.get('content-type'),"
-                        + " disposition: r.headers.get('content-disposition'), size: b.byteLength, magic: Array.from(new Uint8Array(b.slice(0, 4)))})));",
-                figure);
+                        "const done = arguments[arguments.length - 1];"
+                                + "fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done({status: r.status, type: r.headers.get('content-type'),"
+                                + " disposition: r.headers.get('content-disposition'), size: b.byteLength, magic: Array.from(new Uint8Array(b.slice(0, 4)))})));",
+                        figure);
         assertThat(png.get("status")).isEqualTo(200L);
         assertThat(png.get("type")).isEqualTo("image/png");
         assertThat((String) png.get("disposition")).contains("attachment");
@@ -113,29 +139,40 @@ class GalleriesInBrowserIT extends WithBrowser {
 
         // compare view: single view first, so only the focused panel's full-resolution tile may be fetched
         js().executeScript("sessionStorage.setItem('sb-compare', JSON.stringify({view: 'single', focus: 0}));");
-        browser.driver.findElements(By.cssSelector("#gallery-table tr.gallery-row")).get(0).findElements(By.cssSelector("a.to-compare"))
-                .get(3).click();
+        browser.driver
+                .findElements(By.cssSelector("#gallery-table tr.gallery-row"))
+                .get(0)
+                .findElements(By.cssSelector("a.to-compare"))
+                .get(3)
+                .click();
         browser.waitFor(By.id("compare"));
-        assertThat(browser.driver.findElements(By.cssSelector("#compare .panel"))).hasSize(CHECKPOINTS + 1);
+        assertThat(browser.driver.findElements(By.cssSelector("#compare .panel")))
+                .hasSize(CHECKPOINTS + 1);
         browser.waiting(Duration.ofSeconds(20)).until(d -> fullImagesFetched() == 1);
         assertThat(fullImagesFetched()).isEqualTo(1);
         // next checkpoint with the keyboard: its full tile is fetched now, and only it
         new Actions(browser.driver).sendKeys(Keys.ARROW_DOWN).perform();
         browser.waiting(Duration.ofSeconds(20)).until(d -> fullImagesFetched() == 2);
-        assertThat(browser.driver.findElement(By.cssSelector("#compare .panel.focus")).getAttribute("data-col")).isEqualTo("1");
+        assertThat(browser.driver
+                        .findElement(By.cssSelector("#compare .panel.focus"))
+                        .getAttribute("data-col"))
+                .isEqualTo("1");
         // grid view: all visible panels load; zoom applies to all of them
         browser.driver.findElement(By.id("view-grid")).click();
         browser.waiting(Duration.ofSeconds(30)).until(d -> (Boolean) js().executeScript(
-                "return Array.from(document.querySelectorAll('#compare .panel img')).filter(i => i.getBoundingClientRect().top < innerHeight)"
-                        + ".every(i => i.dataset.loaded === 'yes');"));
-        js().executeScript("document.getElementById('compare').dispatchEvent(new WheelEvent('wheel', {deltaY: -100, bubbles: true, cancelable: true}));");
-        List<?> transforms = (List<?>) js().executeScript(
-                "return Array.from(document.querySelectorAll('#compare .panel img')).map(i => i.style.transform);");
+                        "return Array.from(document.querySelectorAll('#compare .panel img')).filter(i => i.getBoundingClientRect().top < innerHeight)"
+                                + ".every(i => i.dataset.loaded === 'yes');"));
+        js().executeScript(
+                        "document.getElementById('compare').dispatchEvent(new WheelEvent('wheel', {deltaY: -100, bubbles: true, cancelable: true}));");
+        List<?> transforms = (List<?>)
+                js().executeScript(
+                                "return Array.from(document.querySelectorAll('#compare .panel img')).map(i => i.style.transform);");
         assertThat(transforms).allSatisfy(t -> assertThat(t.toString()).contains("scale(1.25)"));
         browser.screenshot("compare-grid");
         // overlay mode between source and one checkpoint
         new Actions(browser.driver).sendKeys("o").perform();
-        browser.waiting(Duration.ofSeconds(10)).until(d -> d.findElement(By.cssSelector(".overlay-stage")).isDisplayed());
+        browser.waiting(Duration.ofSeconds(10))
+                .until(d -> d.findElement(By.cssSelector(".overlay-stage")).isDisplayed());
         browser.screenshot("compare-overlay");
         // next tile with the keyboard
         String index = browser.driver.findElement(By.id("compare-index")).getText();
@@ -157,20 +194,30 @@ class GalleriesInBrowserIT extends WithBrowser {
         assertThat(rows).hasSize(6);
         assertThat(rows.get(0).getText()).contains("best 1");
         assertThat(rows.get(5).getText()).contains("worst 3");
-        assertThat(browser.driver.findElements(By.cssSelector("#gallery-table thead th"))).hasSize(CHECKPOINTS + 2);
-        assertThat(browser.driver.findElement(By.cssSelector("#gallery-table thead")).getText()).contains("(ranked)");
-        String title = String.join(" ", browser.driver.findElements(By.cssSelector("#gallery-table tr.gallery-row:first-child img"))
-                .stream().map(i -> i.getAttribute("title")).toList());
+        assertThat(browser.driver.findElements(By.cssSelector("#gallery-table thead th")))
+                .hasSize(CHECKPOINTS + 2);
+        assertThat(browser.driver
+                        .findElement(By.cssSelector("#gallery-table thead"))
+                        .getText())
+                .contains("(ranked)");
+        String title = String.join(
+                " ",
+                browser.driver.findElements(By.cssSelector("#gallery-table tr.gallery-row:first-child img")).stream()
+                        .map(i -> i.getAttribute("title"))
+                        .toList());
         assertThat(title).contains("badness").contains("saturation std");
         browser.screenshot("gallery-best-worst-12");
     }
 
     long fullImagesFetched() {
-        return (Long) js().executeScript(
-                "return performance.getEntriesByType('resource').filter(e => /\\/tiles\\/\\d+\\/image/.test(e.name)).length;");
+        return (Long)
+                js().executeScript(
+                                "return performance.getEntriesByType('resource').filter(e => /\\/tiles\\/\\d+\\/image/.test(e.name)).length;");
     }
 
     List<String> cellSources() {
-        return browser.driver.findElements(By.cssSelector("#gallery-table td img")).stream().map(i -> i.getAttribute("src")).toList();
+        return browser.driver.findElements(By.cssSelector("#gallery-table td img")).stream()
+                .map(i -> i.getAttribute("src"))
+                .toList();
     }
 }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,33 +46,44 @@ class GalleryBenchmark {
 
     @LocalServerPort
     int port;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Galleries galleries;
 
     HttpClient http;
 
-    record Timing(String what, double medianMs, double p95Ms, long pageBytes, long imageBytes, int images, int fullImages) {
-    }
+    record Timing(
+            String what, double medianMs, double p95Ms, long pageBytes, long imageBytes, int images, int fullImages) {}
 
     @Test
     void galleryPageServerTimeAndBytes() throws Exception {
         accounts.createAccount("bench", Role.MEMBER, "Ochre-Pylon-7392");
-        http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        http = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
         String login = get("/login").body();
         post("/login", "username=bench&password=Ochre-Pylon-7392&_csrf=" + csrf(login, "name=\"_csrf\" value=\""));
         String datasets = get("/datasets").body();
         post("/datasets/demo", "_csrf=" + csrf(datasets, "name=\"_csrf\" content=\""));
         GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
-        long he = catalog.datasets().stream().filter(d -> d.name().startsWith("Demo H&E")).map(Dataset::id).findFirst().orElseThrow();
+        long he = catalog.datasets().stream()
+                .filter(d -> d.name().startsWith("Demo H&E"))
+                .map(Dataset::id)
+                .findFirst()
+                .orElseThrow();
         for (int i = 0; i < 10; i++) {
-            Checkpoint c = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "bench remap " + i, null, 0.6 + 0.1 * i,
-                    0.5 + 0.15 * i, null, "bench");
+            Checkpoint c = checkpoints.createBaseline(
+                    CheckpointKind.STAIN_REMAP, "bench remap " + i, null, 0.6 + 0.1 * i, 0.5 + 0.15 * i, null, "bench");
             checkpoints.applyBaseline(c.id(), he, "bench");
         }
         for (Checkpoint c : checkpoints.all()) {
@@ -84,8 +94,12 @@ class GalleryBenchmark {
         List<Timing> out = new ArrayList<>();
         List<Long> ids = checkpoints.all().stream().map(Checkpoint::id).toList();
         // one warm-up phase for everything, interleaved, so that no row is measured colder than another
-        String[] paths = {"/galleries/random?source=" + he + ck + "&rows=6&seed=42", "/galleries/best-worst?source=" + he + ck + "&k=3",
-                "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0", "/datasets/" + he + "/tiles"};
+        String[] paths = {
+            "/galleries/random?source=" + he + ck + "&rows=6&seed=42",
+            "/galleries/best-worst?source=" + he + ck + "&k=3",
+            "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0",
+            "/datasets/" + he + "/tiles"
+        };
         for (int i = 0; i < WARMUP; i++) {
             for (String p : paths) {
                 get(p);
@@ -94,19 +108,40 @@ class GalleryBenchmark {
             galleries.random(GalleryQuery.of(he, ids, 6, 42L, null, null, null, null, null));
             galleries.bestWorst(GalleryQuery.of(he, ids, null, null, null, null, null, null, 3));
         }
-        out.add(measure("random gallery, 6 rows x 12 checkpoints", "/galleries/random?source=" + he + ck + "&rows=6&seed=42", 6 * 13));
-        out.add(measure("random gallery, htmx fragment", "/galleries/random?source=" + he + ck + "&rows=6&seed=42&hx", 6 * 13));
-        out.add(measure("best/worst gallery, k=3 (6 rows) x 12 checkpoints", "/galleries/best-worst?source=" + he + ck + "&k=3", 6 * 13));
-        out.add(measure("compare view, 13 panels", "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0", 13));
+        out.add(measure(
+                "random gallery, 6 rows x 12 checkpoints",
+                "/galleries/random?source=" + he + ck + "&rows=6&seed=42",
+                6 * 13));
+        out.add(measure(
+                "random gallery, htmx fragment", "/galleries/random?source=" + he + ck + "&rows=6&seed=42&hx", 6 * 13));
+        out.add(measure(
+                "best/worst gallery, k=3 (6 rows) x 12 checkpoints",
+                "/galleries/best-worst?source=" + he + ck + "&k=3",
+                6 * 13));
+        out.add(measure(
+                "compare view, 13 panels",
+                "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0",
+                13));
         out.add(measure("reference: catalog tile browser (60 tiles)", "/datasets/" + he + "/tiles", -1));
-        out.add(inProcess("random gallery, building it only (in process, no HTTP or template)",
+        out.add(inProcess(
+                "random gallery, building it only (in process, no HTTP or template)",
                 () -> galleries.random(GalleryQuery.of(he, ids, 6, 42L, null, null, null, null, null))));
-        out.add(inProcess("best/worst gallery, building it only (in process)",
+        out.add(inProcess(
+                "best/worst gallery, building it only (in process)",
                 () -> galleries.bestWorst(GalleryQuery.of(he, ids, null, null, null, null, null, null, 3))));
-        StringBuilder b = new StringBuilder("| page (demo data, 512 px tiles) | median ms | p95 ms | page bytes | thumbnails referenced | their bytes | full-resolution images referenced as src |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder b = new StringBuilder(
+                "| page (demo data, 512 px tiles) | median ms | p95 ms | page bytes | thumbnails referenced | their bytes | full-resolution images referenced as src |\n|---|---|---|---|---|---|---|\n");
         for (Timing t : out) {
-            b.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %d | %d | %d | %d |%n", t.what(), t.medianMs(), t.p95Ms(),
-                    t.pageBytes(), t.images(), t.imageBytes(), t.fullImages()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f | %.1f | %d | %d | %d | %d |%n",
+                    t.what(),
+                    t.medianMs(),
+                    t.p95Ms(),
+                    t.pageBytes(),
+                    t.images(),
+                    t.imageBytes(),
+                    t.fullImages()));
         }
         System.out.println("GALLERY-BENCH\n" + b);
         Path report = Path.of("target", "bench", "gallery.md");
@@ -154,7 +189,9 @@ class GalleryBenchmark {
         int images = 0;
         while (thumbs.find()) {
             images++;
-            imageBytes += http.send(request(thumbs.group(1), false), HttpResponse.BodyHandlers.ofByteArray()).body().length;
+            imageBytes += http.send(request(thumbs.group(1), false), HttpResponse.BodyHandlers.ofByteArray())
+                    .body()
+                    .length;
         }
         int full = 0;
         Matcher fm = Pattern.compile("src=\"/tiles/\\d+/image").matcher(first.body());
@@ -168,7 +205,8 @@ class GalleryBenchmark {
     }
 
     HttpRequest request(String path, boolean hx) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET();
         if (hx) {
             b.header("HX-Request", "true");
         }
@@ -184,8 +222,11 @@ class GalleryBenchmark {
     }
 
     void post(String path, String form) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         Assertions.assertTrue(r.statusCode() < 400, path + " -> " + r.statusCode());
     }

@@ -7,7 +7,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +35,7 @@ class GalleryFigureLimitTest {
 
     @Autowired
     Catalog catalog;
+
     @Autowired
     MockMvc mvc;
 
@@ -43,7 +43,8 @@ class GalleryFigureLimitTest {
 
     @BeforeAll
     void data(@TempDir Path tmp) {
-        he = GeneratedFixtures.dataset(catalog, "Figure limit H&E", Stain.HE, tmp.resolve("he"), List.of("he_500_1.npz"), 10, 64, 77);
+        he = GeneratedFixtures.dataset(
+                catalog, "Figure limit H&E", Stain.HE, tmp.resolve("he"), List.of("he_500_1.npz"), 10, 64, 77);
     }
 
     @Test
@@ -51,11 +52,16 @@ class GalleryFigureLimitTest {
         for (String q : List.of("rows=100&cell=1024", "rows=17&cell=1024", "k=50&cell=1024")) {
             String mode = q.startsWith("k=") ? "best-worst" : "random";
             long t0 = System.nanoTime();
-            mvc.perform(get("/galleries/" + mode + "/figure.png?seed=3&source=" + he + "&" + q).with(user("viewer").roles("SUPERVISOR")))
+            mvc.perform(get("/galleries/" + mode + "/figure.png?seed=3&source=" + he + "&" + q)
+                            .with(user("viewer").roles("SUPERVISOR")))
                     .andExpect(status().isBadRequest())
-                    .andExpect(MockMvcResultMatchers.status().reason(Matchers.allOf(
-                            Matchers.containsString("stainbench.galleries.figure-max-pixels"), Matchers.containsString("Mpx"))));
-            assertThat((System.nanoTime() - t0) / 1_000_000).as(q + " answered without drawing (ms)").isLessThan(2_000);
+                    .andExpect(MockMvcResultMatchers.status()
+                            .reason(Matchers.allOf(
+                                    Matchers.containsString("stainbench.galleries.figure-max-pixels"),
+                                    Matchers.containsString("Mpx"))));
+            assertThat((System.nanoTime() - t0) / 1_000_000)
+                    .as(q + " answered without drawing (ms)")
+                    .isLessThan(2_000);
         }
     }
 
@@ -63,7 +69,10 @@ class GalleryFigureLimitTest {
     void aFigureWithinTheLimitIsStillMade() throws Exception {
         byte[] png = mvc.perform(get("/galleries/random/figure.png?seed=3&rows=4&cell=128&source=" + he)
                         .with(user("viewer").roles("SUPERVISOR")))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsByteArray();
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsByteArray();
         assertThat(png).isNotEmpty();
     }
 }

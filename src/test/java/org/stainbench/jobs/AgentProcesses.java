@@ -27,24 +27,39 @@ public final class AgentProcesses {
     public static Path fakeNvidiaSmi(Path dir) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("fake-bin"));
         for (String f : new String[] {"nvidia-smi", "recorded.csv"}) {
-            Files.copy(Path.of("src/test/resources/nvidia-smi", f), bin.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    Path.of("src/test/resources/nvidia-smi", f), bin.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         bin.resolve("nvidia-smi").toFile().setExecutable(true);
         return bin;
     }
 
     /** How a started agent gets its NODE token. */
-    public enum TokenVia { ENV, FILE, STDIN }
+    public enum TokenVia {
+        ENV,
+        FILE,
+        STDIN
+    }
 
     public Process start(String server, String token, Path workdir, String name, Path pathFirst, String... extra)
             throws IOException {
         return start(TokenVia.ENV, server, token, workdir, name, pathFirst, extra);
     }
 
-    public Process start(TokenVia via, String server, String token, Path workdir, String name, Path pathFirst,
-                  String... extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:TieredStopAtLevel=1", "-jar",
-                JAR.toAbsolutePath().toString(), "agent", "--server", server, "--workdir", workdir.toString()));
+    public Process start(
+            TokenVia via, String server, String token, Path workdir, String name, Path pathFirst, String... extra)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                java(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "agent",
+                "--server",
+                server,
+                "--workdir",
+                workdir.toString()));
         if (via == TokenVia.FILE) {
             Path file = workdir.resolveSibling(workdir.getFileName() + ".token");
             Files.writeString(file, token + "\n");
@@ -56,8 +71,10 @@ public final class AgentProcesses {
             cmd.addAll(List.of("--name", name));
         }
         cmd.addAll(List.of(extra));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(workdir.resolveSibling(workdir.getFileName() + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        workdir.resolveSibling(workdir.getFileName() + ".log").toFile());
         Files.createDirectories(workdir);
         Map<String, String> env = pb.environment();
         if (via == TokenVia.ENV) {

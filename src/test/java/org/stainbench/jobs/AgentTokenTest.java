@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stainbench.jobs.agent.AgentCommand;
@@ -35,8 +34,14 @@ class AgentTokenTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = run(err, "--server", "http://127.0.0.1:9", "--token", "sbt_secret", "--workdir", dir.toString());
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--token is refused", "/proc/PID/cmdline",
-                "--token-file", "--token-stdin", "STAINBENCH_NODE_TOKEN").doesNotContain("sbt_secret");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "--token is refused",
+                        "/proc/PID/cmdline",
+                        "--token-file",
+                        "--token-stdin",
+                        "STAINBENCH_NODE_TOKEN")
+                .doesNotContain("sbt_secret");
 
         ByteArrayOutputStream err2 = new ByteArrayOutputStream();
         assertThat(run(err2, "--server", "http://127.0.0.1:9", "--token=sbt_secret", "--workdir", dir.toString()))
@@ -49,8 +54,15 @@ class AgentTokenTest {
         Path empty = dir.resolve("empty.token");
         java.nio.file.Files.writeString(empty, "\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertThat(run(err, "--server", "http://127.0.0.1:9", "--token-file", empty.toString(), "--workdir",
-                dir.toString())).isEqualTo(2);
+        assertThat(run(
+                        err,
+                        "--server",
+                        "http://127.0.0.1:9",
+                        "--token-file",
+                        empty.toString(),
+                        "--workdir",
+                        dir.toString()))
+                .isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("A NODE token is required");
     }
 }

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** 8 claimers race over 500 queued agent jobs through the real claim path; shared by the H2 and PostgreSQL tests. */
@@ -21,8 +20,7 @@ final class ClaimRace {
     static final int CLAIMERS = 8;
     static final int JOBS = 500;
 
-    private ClaimRace() {
-    }
+    private ClaimRace() {}
 
     static void run(JobStore store, JdbcClient jdbc) throws Exception {
         run(List.of(store), jdbc);
@@ -39,8 +37,8 @@ final class ClaimRace {
         Resources odd = new Resources(0, 0, 3, 1234, java.time.Duration.ofHours(1));
         Set<Long> ids = new HashSet<>();
         for (int i = 0; i < JOBS; i++) {
-            ids.add(store.insert(new JobRequest("command", "race " + i, Map.of(), "race", odd), Executor.AGENT,
-                    null, 3, now));
+            ids.add(store.insert(
+                    new JobRequest("command", "race " + i, Map.of(), "race", odd), Executor.AGENT, null, 3, now));
         }
         Map<Long, List<String>> winners = new ConcurrentHashMap<>();
         AtomicInteger conflicts = new AtomicInteger();
@@ -57,7 +55,8 @@ final class ClaimRace {
                     while (true) {
                         // Exactly the memory/CPU shape of the race jobs: nothing else qualifies.
                         List<Long> candidates = mine.satisfiableIds(0, 0, 3, 1234, Instant.now(), 16).stream()
-                                .filter(ids::contains).toList();
+                                .filter(ids::contains)
+                                .toList();
                         if (candidates.isEmpty()) {
                             return;
                         }
@@ -86,11 +85,16 @@ final class ClaimRace {
         assertThat(winners.keySet()).isEqualTo(ids);
         assertThat(winners.values()).allSatisfy(w -> assertThat(w).hasSize(1));
         // The database agrees: one attempt per job, every job assigned.
-        String in = ids.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
-        assertThat(jdbc.sql("select count(*) from job_attempt where job_id in (" + in + ")").query(Long.class)
-                .single()).isEqualTo(JOBS);
+        String in =
+                ids.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
+        assertThat(jdbc.sql("select count(*) from job_attempt where job_id in (" + in + ")")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(JOBS);
         assertThat(jdbc.sql("select count(*) from job where state = 'ASSIGNED' and attempt = 1 and id in (" + in + ")")
-                .query(Long.class).single()).isEqualTo(JOBS);
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(JOBS);
         // The race was real: claimers did collide on the same rows.
         assertThat(conflicts.get()).isPositive();
     }

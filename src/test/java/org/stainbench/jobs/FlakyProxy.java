@@ -65,22 +65,25 @@ final class FlakyProxy implements AutoCloseable {
     }
 
     private void pipe(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                // cut
-            } finally {
-                try {
-                    from.close();
-                    to.close();
-                } catch (IOException e) {
-                    // ignore
-                }
-                open.remove(from);
-                open.remove(to);
-            }
-        }, "flaky-pipe");
+        Thread t = new Thread(
+                () -> {
+                    try (InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream()) {
+                        in.transferTo(out);
+                    } catch (IOException e) {
+                        // cut
+                    } finally {
+                        try {
+                            from.close();
+                            to.close();
+                        } catch (IOException e) {
+                            // ignore
+                        }
+                        open.remove(from);
+                        open.remove(to);
+                    }
+                },
+                "flaky-pipe");
         t.setDaemon(true);
         t.start();
     }

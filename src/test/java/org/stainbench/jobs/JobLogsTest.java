@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,9 +18,20 @@ class JobLogsTest {
 
     @Test
     void logsRotateAtTheCapAndTheTailShowsTheLatestLines() throws Exception {
-        JobsProperties props = new JobsProperties(1, Duration.ofSeconds(60), Duration.ofSeconds(10),
-                Duration.ofSeconds(5), 3, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(20),
-                Duration.ofSeconds(10), CAP, "", Duration.ofSeconds(60), Duration.ofSeconds(15));
+        JobsProperties props = new JobsProperties(
+                1,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                3,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(10),
+                CAP,
+                "",
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(15));
         JobLogs logs = new JobLogs(dir.toString(), props);
         long written = 0;
         for (int i = 0; i < 5000; i++) {

@@ -17,10 +17,13 @@ class JobsBenchH2 {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JobQueue queue;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     Accounts accounts;
 

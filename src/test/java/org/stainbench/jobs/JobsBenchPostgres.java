@@ -31,10 +31,13 @@ class JobsBenchPostgres {
 
     @LocalServerPort
     int port;
+
     @Autowired
     JobQueue queue;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     Accounts accounts;
 

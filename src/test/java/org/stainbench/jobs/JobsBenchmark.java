@@ -16,11 +16,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.jobs.agent.Protocol;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,7 +39,8 @@ final class JobsBenchmark {
     private final JobQueue queue;
     private final JdbcClient jdbc;
     private final Accounts accounts;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     JobsBenchmark(int port, JobQueue queue, JdbcClient jdbc, Accounts accounts) {
         this.server = "http://127.0.0.1:" + port;
@@ -50,17 +49,31 @@ final class JobsBenchmark {
         this.accounts = accounts;
     }
 
-    record Result(String database, double[] latencyMs, double[] floorMs, int jobs, double seconds, long attempts,
-                  long doubleClaims) {
+    record Result(
+            String database,
+            double[] latencyMs,
+            double[] floorMs,
+            int jobs,
+            double seconds,
+            long attempts,
+            long doubleClaims) {
 
         double claimsPerSecond() {
             return jobs / seconds;
         }
 
         String line() {
-            return String.format(java.util.Locale.ROOT,
-                    "| %s | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %.0f | %d |", database, pct(latencyMs, 50),
-                    pct(latencyMs, 95), pct(floorMs, 50), pct(floorMs, 95), jobs, seconds, claimsPerSecond(),
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "| %s | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %.0f | %d |",
+                    database,
+                    pct(latencyMs, 50),
+                    pct(latencyMs, 95),
+                    pct(floorMs, 50),
+                    pct(floorMs, 95),
+                    jobs,
+                    seconds,
+                    claimsPerSecond(),
                     doubleClaims);
         }
     }
@@ -71,9 +84,12 @@ final class JobsBenchmark {
     }
 
     private <T> T post(String token, String path, Object body, Class<T> type) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(server + path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300) {
             throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
@@ -82,30 +98,48 @@ final class JobsBenchmark {
     }
 
     /** One simulated agent: poll (claims), start, finish — until told to stop. */
-    private Thread agent(String name, String token, long waitMs, Set<Long> claimed, AtomicInteger done,
-                         List<Long> doubles, java.util.function.BooleanSupplier stop) {
-        Thread t = new Thread(() -> {
-            try {
-                while (!stop.getAsBoolean()) {
-                    Protocol.Assignment a = post(token, "/api/nodes/" + name + "/poll?waitMs=" + waitMs, Map.of(),
-                            Protocol.Assignment.class);
-                    if (a == null) {
-                        continue;
+    private Thread agent(
+            String name,
+            String token,
+            long waitMs,
+            Set<Long> claimed,
+            AtomicInteger done,
+            List<Long> doubles,
+            java.util.function.BooleanSupplier stop) {
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (!stop.getAsBoolean()) {
+                            Protocol.Assignment a = post(
+                                    token,
+                                    "/api/nodes/" + name + "/poll?waitMs=" + waitMs,
+                                    Map.of(),
+                                    Protocol.Assignment.class);
+                            if (a == null) {
+                                continue;
+                            }
+                            if (!claimed.add(a.jobId())) {
+                                doubles.add(a.jobId());
+                            }
+                            post(
+                                    token,
+                                    "/api/jobs/" + a.jobId() + "/start",
+                                    new Protocol.Start(name, a.token()),
+                                    Void.class);
+                            post(
+                                    token,
+                                    "/api/jobs/" + a.jobId() + "/finish",
+                                    new Protocol.Finish(name, a.token(), 0, null, false),
+                                    Void.class);
+                            done.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        if (!stop.getAsBoolean()) {
+                            throw new IllegalStateException(e);
+                        }
                     }
-                    if (!claimed.add(a.jobId())) {
-                        doubles.add(a.jobId());
-                    }
-                    post(token, "/api/jobs/" + a.jobId() + "/start", new Protocol.Start(name, a.token()), Void.class);
-                    post(token, "/api/jobs/" + a.jobId() + "/finish", new Protocol.Finish(name, a.token(), 0, null,
-                            false), Void.class);
-                    done.incrementAndGet();
-                }
-            } catch (Exception e) {
-                if (!stop.getAsBoolean()) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }, "bench-" + name);
+                },
+                "bench-" + name);
         t.setDaemon(true);
         return t;
     }
@@ -116,7 +150,10 @@ final class JobsBenchmark {
         for (int i = 0; i < AGENTS; i++) {
             String name = prefix + "-agent-" + i;
             String token = accounts.issueNodeToken(name, "admin");
-            post(token, "/api/nodes/register", new Protocol.Registration(name, name, 4, 8000, List.of(), false, "bench"),
+            post(
+                    token,
+                    "/api/nodes/register",
+                    new Protocol.Registration(name, name, 4, 8000, List.of(), false, "bench"),
                     Protocol.Registered.class);
             names.add(name);
             tokens.add(token);
@@ -125,8 +162,11 @@ final class JobsBenchmark {
         double[] floor = new double[LATENCY_JOBS];
         for (int i = 0; i < LATENCY_JOBS; i++) {
             long t0 = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server + "/api/whoami"))
-                    .header("Authorization", "Bearer " + tokens.get(0)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(server + "/api/whoami"))
+                            .header("Authorization", "Bearer " + tokens.get(0))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             floor[i] = (System.nanoTime() - t0) / 1e6;
         }
@@ -142,7 +182,7 @@ final class JobsBenchmark {
             threads.add(agent(names.get(i), tokens.get(i), 20_000, claimed, done, doubles, () -> stop[0]));
         }
         threads.forEach(Thread::start);
-        Thread.sleep(500);   // all agents are waiting in their long poll
+        Thread.sleep(500); // all agents are waiting in their long poll
         double[] latency = new double[LATENCY_JOBS];
         Resources small = new Resources(0, 0, 1, 100, Duration.ofMinutes(5));
         for (int i = 0; i < LATENCY_JOBS; i++) {
@@ -151,7 +191,9 @@ final class JobsBenchmark {
             while (done.get() == before) {
                 Thread.onSpinWait();
             }
-            Map<String, Object> row = jdbc.sql("select created_at, started_at from job where id = ?").param(id).query()
+            Map<String, Object> row = jdbc.sql("select created_at, started_at from job where id = ?")
+                    .param(id)
+                    .query()
                     .singleRow();
             latency[i] = micros(row.get("created_at"), row.get("started_at")) / 1000.0;
         }
@@ -161,8 +203,8 @@ final class JobsBenchmark {
         // Claim throughput: 2,000 queued jobs, then 8 agents drain them.
         String marker = prefix + "-tp";
         for (int i = 0; i < THROUGHPUT_JOBS; i++) {
-            queue.submitCommand(new CommandJob(marker, "tp " + i, "true", Map.of(), List.of(), List.of(), small, "bench",
-                    null, false));
+            queue.submitCommand(new CommandJob(
+                    marker, "tp " + i, "true", Map.of(), List.of(), List.of(), small, "bench", null, false));
         }
         Set<Long> claimed2 = ConcurrentHashMap.newKeySet();
         List<Long> doubles2 = Collections.synchronizedList(new ArrayList<>());
@@ -175,16 +217,27 @@ final class JobsBenchmark {
         // The latency-phase agents may still sit in a long poll: they just take part.
         long t0 = System.nanoTime();
         drainers.forEach(Thread::start);
-        org.awaitility.Awaitility.await("the queue drained").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
-                .until(() -> jdbc.sql("select count(*) from job where type = ? and state = 'SUCCEEDED'").param(marker)
-                        .query(Long.class).single() >= THROUGHPUT_JOBS);
+        org.awaitility.Awaitility.await("the queue drained")
+                .atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> jdbc.sql("select count(*) from job where type = ? and state = 'SUCCEEDED'")
+                                .param(marker)
+                                .query(Long.class)
+                                .single()
+                        >= THROUGHPUT_JOBS);
         double seconds = (System.nanoTime() - t0) / 1e9;
         stop2[0] = true;
         long attempts = jdbc.sql("select count(*) from job_attempt a join job j on j.id = a.job_id where j.type = ?")
-                .param(marker).query(Long.class).single();
-        long doubleClaims = jdbc.sql("""
+                .param(marker)
+                .query(Long.class)
+                .single();
+        long doubleClaims = jdbc.sql(
+                        """
                 select count(*) from (select a.job_id from job_attempt a join job j on j.id = a.job_id
-                where j.type = ? group by a.job_id having count(*) > 1) d""").param(marker).query(Long.class).single();
+                where j.type = ? group by a.job_id having count(*) > 1) d""")
+                .param(marker)
+                .query(Long.class)
+                .single();
         assertThat(doubles).isEmpty();
         assertThat(doubles2).isEmpty();
         return new Result(database, latency, floor, THROUGHPUT_JOBS, seconds, attempts, doubleClaims);
@@ -207,7 +260,8 @@ final class JobsBenchmark {
     static void write(Result r) throws Exception {
         Path dir = Files.createDirectories(Path.of("target/bench"));
         String text = "| database | dispatch p50 (ms) | dispatch p95 (ms) | API floor p50 (ms) | API floor p95 (ms) |"
-                + " jobs | drain (s) | claims/s | double claims |\n|---|---|---|---|---|---|---|---|---|\n" + r.line() + "\n";
+                + " jobs | drain (s) | claims/s | double claims |\n|---|---|---|---|---|---|---|---|---|\n" + r.line()
+                + "\n";
         Files.writeString(dir.resolve("jobs-" + r.database().toLowerCase() + ".md"), text);
         System.out.println(text);
     }

@@ -7,9 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-
-import org.stainbench.support.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.web.server.ResponseStatusException;
 import org.stainbench.jobs.agent.Protocol;
+import org.stainbench.support.MutableClock;
 
 /**
  * Leases, heartbeats, the sweeper, backoff, the retry limit and stale attempts, with a clock the test
@@ -34,20 +32,28 @@ class LeasesTest {
 
     @Autowired
     JobStore store;
+
     @Autowired
     JobQueue queue;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     JobLogs logs;
+
     @Autowired
     JobEvents events;
+
     @Autowired
     QueueSignal signal;
+
     @Autowired
     TestHandlers.Finished finished;
+
     @Value("${stainbench.artifacts.root}")
     String artifacts;
+
     @Autowired
     SlurmExecutor slurm;
 
@@ -62,11 +68,22 @@ class LeasesTest {
     @BeforeEach
     void setUp() {
         clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
-        JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofSeconds(5), 3, BACKOFF,
-                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "", LEASE,
+        JobsProperties props = new JobsProperties(
+                2,
+                LEASE,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                3,
+                BACKOFF,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                100_000,
+                "",
+                LEASE,
                 Duration.ofHours(1));
-        agents = new AgentService(store, jdbc, logs, events, signal, props, clock, artifacts, slurm,
-                new JobCredentials(jdbc));
+        agents = new AgentService(
+                store, jdbc, logs, events, signal, props, clock, artifacts, slurm, new JobCredentials(jdbc));
         sweeper = new LeaseSweeper(store, props, events, signal, clock, new JobInstance(false, "test"));
         node = "lease-node-" + (++nodeCounter);
         tokenId = 9000 + nodeCounter;
@@ -76,8 +93,8 @@ class LeasesTest {
     }
 
     long submit() {
-        return queue.submitCommand(CommandJob.shell("sleepy", "sleep 1",
-                new Resources(0, 0, 2, memoryMb, Duration.ofHours(1)), "alice"));
+        return queue.submitCommand(
+                CommandJob.shell("sleepy", "sleep 1", new Resources(0, 0, 2, memoryMb, Duration.ofHours(1)), "alice"));
     }
 
     Protocol.Assignment poll() throws InterruptedException {
@@ -95,7 +112,8 @@ class LeasesTest {
 
         // A heartbeat at +20 s moves the lease to +50 s: a sweep at +40 s leaves the job alone.
         clock.advance(Duration.ofSeconds(20));
-        var beat = agents.heartbeat(tokenId, node, new Protocol.Heartbeat(List.of(new Protocol.Held(id, first.token()))));
+        var beat =
+                agents.heartbeat(tokenId, node, new Protocol.Heartbeat(List.of(new Protocol.Held(id, first.token()))));
         assertThat(beat.jobs()).containsEntry(id, "ok");
         clock.advance(Duration.ofSeconds(20));
         sweeper.sweep();
@@ -106,7 +124,8 @@ class LeasesTest {
         assertThat(sweeper.sweep()).isPositive();
         JobRow requeued = store.find(id).orElseThrow();
         assertThat(requeued.state()).isEqualTo(JobState.QUEUED);
-        assertThat(requeued.notBefore()).isCloseTo(clock.instant().plus(BACKOFF), within(1, java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(requeued.notBefore())
+                .isCloseTo(clock.instant().plus(BACKOFF), within(1, java.time.temporal.ChronoUnit.MILLIS));
         assertThat(poll()).as("nothing claimable during the backoff").isNull();
         clock.advance(BACKOFF);
         Protocol.Assignment second = poll();
@@ -115,17 +134,21 @@ class LeasesTest {
 
         // The first attempt's late reports are refused: log, progress, finish; its heartbeat says "lost".
         assertThatThrownBy(() -> agents.finish(tokenId, id, new Protocol.Finish(node, first.token(), 0, null, false)))
-                .isInstanceOf(ResponseStatusException.class).hasMessageContaining("no longer holds");
+                .isInstanceOf(ResponseStatusException.class)
+                .hasMessageContaining("no longer holds");
         assertThatThrownBy(() -> agents.log(tokenId, id, new Protocol.LogChunk(node, first.token(), 1, "late")))
                 .isInstanceOf(ResponseStatusException.class);
-        assertThat(agents.heartbeat(tokenId, node, new Protocol.Heartbeat(List.of(new Protocol.Held(id, first.token()))))
-                .jobs()).containsEntry(id, "lost");
+        assertThat(agents.heartbeat(
+                                tokenId, node, new Protocol.Heartbeat(List.of(new Protocol.Held(id, first.token()))))
+                        .jobs())
+                .containsEntry(id, "lost");
 
         // The second attempt also vanishes: queued again, now with twice the backoff.
         clock.advance(LEASE.plusSeconds(1));
         assertThat(sweeper.sweep()).isPositive();
         assertThat(store.find(id).orElseThrow().notBefore())
-                .isCloseTo(clock.instant().plus(BACKOFF.multipliedBy(2)), within(1, java.time.temporal.ChronoUnit.MILLIS));
+                .isCloseTo(
+                        clock.instant().plus(BACKOFF.multipliedBy(2)), within(1, java.time.temporal.ChronoUnit.MILLIS));
         clock.advance(BACKOFF);
         assertThat(poll()).isNull();
         clock.advance(BACKOFF);
@@ -143,7 +166,10 @@ class LeasesTest {
             assertThat(e.state()).isEqualTo(JobState.LOST);
         });
         assertThat(jdbc.sql("select count(*) from job_attempt where job_id = ? and outcome = 'ABANDONED'")
-                .param(id).query(Long.class).single()).isEqualTo(3);
+                        .param(id)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
     }
 
     @Test
@@ -152,13 +178,15 @@ class LeasesTest {
         Protocol.Assignment a = poll();
         agents.start(tokenId, id, new Protocol.Start(node, a.token()));
         agents.log(tokenId, id, new Protocol.LogChunk(node, a.token(), 1, "hello\n"));
-        agents.log(tokenId, id, new Protocol.LogChunk(node, a.token(), 1, "hello\n"));  // re-sent after a lost reply
+        agents.log(tokenId, id, new Protocol.LogChunk(node, a.token(), 1, "hello\n")); // re-sent after a lost reply
         agents.log(tokenId, id, new Protocol.LogChunk(node, a.token(), 2, "world\n"));
         agents.finish(tokenId, id, new Protocol.Finish(node, a.token(), 0, null, false));
         JobRow done = store.find(id).orElseThrow();
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.exitCode()).isZero();
-        assertThat(logs.tail(id, 10_000)).contains("--- attempt 1 on " + node, "hello\nworld\n").containsOnlyOnce("hello");
+        assertThat(logs.tail(id, 10_000))
+                .contains("--- attempt 1 on " + node, "hello\nworld\n")
+                .containsOnlyOnce("hello");
         // A second finish (e.g. a retried request) is refused and changes nothing.
         assertThatThrownBy(() -> agents.finish(tokenId, id, new Protocol.Finish(node, a.token(), 1, "x", false)))
                 .isInstanceOf(ResponseStatusException.class);
@@ -171,7 +199,8 @@ class LeasesTest {
         Protocol.Assignment a = poll();
         String other = node + "-other";
         agents.register(tokenId + 500, new Protocol.Registration(other, "h", 1, 1, List.of(), false, "test"));
-        assertThatThrownBy(() -> agents.finish(tokenId + 500, id, new Protocol.Finish(other, a.token(), 0, null, false)))
+        assertThatThrownBy(
+                        () -> agents.finish(tokenId + 500, id, new Protocol.Finish(other, a.token(), 0, null, false)))
                 .isInstanceOf(ResponseStatusException.class);
         // Nor speak for a node registered with another token.
         assertThatThrownBy(() -> agents.finish(tokenId + 500, id, new Protocol.Finish(node, a.token(), 0, null, false)))
@@ -192,20 +221,36 @@ class LeasesTest {
         agents.start(tokenId, id, new Protocol.Start(node, a.token()));
         // The server is down for longer than the lease: nobody sweeps, nobody heartbeats.
         clock.advance(LEASE.plusSeconds(23));
-        JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofHours(1), 3, BACKOFF,
-                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "", Duration.ZERO,
+        JobsProperties props = new JobsProperties(
+                2,
+                LEASE,
+                Duration.ofSeconds(10),
+                Duration.ofHours(1),
+                3,
+                BACKOFF,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                100_000,
+                "",
+                Duration.ZERO,
                 Duration.ofHours(1));
         LeaseSweeper restarted = new LeaseSweeper(store, props, events, signal, clock, new JobInstance(false, "test"));
         restarted.start();
         try {
             restarted.sweep();
             JobRow job = store.find(id).orElseThrow();
-            assertThat(job.state()).as("not taken back at once after the restart").isEqualTo(JobState.RUNNING);
-            assertThat(job.leaseUntil()).isAfterOrEqualTo(clock.instant().plus(LEASE).minusMillis(1));
+            assertThat(job.state())
+                    .as("not taken back at once after the restart")
+                    .isEqualTo(JobState.RUNNING);
+            assertThat(job.leaseUntil())
+                    .isAfterOrEqualTo(clock.instant().plus(LEASE).minusMillis(1));
             // The agent's heartbeat comes back within the grace: the job stays with it.
             clock.advance(LEASE.minusSeconds(1));
-            assertThat(agents.heartbeat(tokenId, node, new Protocol.Heartbeat(List.of(new Protocol.Held(id,
-                    a.token())))).jobs()).containsEntry(id, "ok");
+            assertThat(agents.heartbeat(
+                                    tokenId, node, new Protocol.Heartbeat(List.of(new Protocol.Held(id, a.token()))))
+                            .jobs())
+                    .containsEntry(id, "ok");
             clock.advance(LEASE.minusSeconds(1));
             restarted.sweep();
             assertThat(store.find(id).orElseThrow().state()).isEqualTo(JobState.RUNNING);
@@ -228,8 +273,19 @@ class LeasesTest {
         long id = submit();
         Protocol.Assignment a = poll();
         assertThat(a.attempt()).isEqualTo(1);
-        JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofHours(1), 3, BACKOFF,
-                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "", Duration.ZERO,
+        JobsProperties props = new JobsProperties(
+                2,
+                LEASE,
+                Duration.ofSeconds(10),
+                Duration.ofHours(1),
+                3,
+                BACKOFF,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                100_000,
+                "",
+                Duration.ZERO,
                 Duration.ofSeconds(5));
         LeaseSweeper acks = new LeaseSweeper(store, props, events, signal, clock, new JobInstance(false, "test"));
         clock.advance(Duration.ofSeconds(4));
@@ -250,8 +306,13 @@ class LeasesTest {
         agents.start(tokenId, id, new Protocol.Start(node, again.token()));
         clock.advance(Duration.ofSeconds(10));
         acks.sweep();
-        assertThat(store.find(id).orElseThrow().state()).as("a started job is not touched").isEqualTo(JobState.RUNNING);
-        assertThat(jdbc.sql("select count(*) from job_attempt where job_id = ?").param(id).query(Long.class).single())
+        assertThat(store.find(id).orElseThrow().state())
+                .as("a started job is not touched")
+                .isEqualTo(JobState.RUNNING);
+        assertThat(jdbc.sql("select count(*) from job_attempt where job_id = ?")
+                        .param(id)
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(1);
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,31 +27,52 @@ class SeveralInstancesJobsTest {
 
     @Autowired
     JobStore store;
+
     @Autowired
     JobQueue queue;
+
     @Autowired
     JobLogs logs;
+
     @Autowired
     JobEvents events;
+
     @Autowired
     QueueSignal signal;
+
     @Autowired
     TransactionTemplate tx;
 
     final MutableClock clock = new MutableClock(Instant.now().plus(Duration.ofHours(1)));
-    final JobsProperties props = new JobsProperties(2, LEASE, Duration.ofSeconds(10), Duration.ofSeconds(5), 3,
-            Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(1), 100_000, "",
-            LEASE, Duration.ofHours(1));
+    final JobsProperties props = new JobsProperties(
+            2,
+            LEASE,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(5),
+            3,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            100_000,
+            "",
+            LEASE,
+            Duration.ofHours(1));
 
     /** An embedded job claimed and started by {@code holder} with a lease until {@code leaseUntil}, never queued. */
     private Claim running(String holder, Instant leaseUntil) {
         Instant now = clock.instant();
         Claim c = tx.execute(s -> {
-            long id = store.insert(JobRequest.embedded("test-count", "several " + holder, Map.of("n", "2"), "alice"),
-                    Executor.EMBEDDED, null, 3, now);
+            long id = store.insert(
+                    JobRequest.embedded("test-count", "several " + holder, Map.of("n", "2"), "alice"),
+                    Executor.EMBEDDED,
+                    null,
+                    3,
+                    now);
             return store.tryClaim(id, holder, leaseUntil, now).orElseThrow();
         });
-        assertThat(store.markRunning(c.jobId(), c.token(), holder, leaseUntil, now)).isTrue();
+        assertThat(store.markRunning(c.jobId(), c.token(), holder, leaseUntil, now))
+                .isTrue();
         return c;
     }
 
@@ -78,8 +98,8 @@ class SeveralInstancesJobsTest {
         Claim ownEarlierRun = running("node-a/embedded-2", future);
         Claim deadInstance = running("node-c/embedded-1", clock.instant().minusSeconds(1));
         Claim singleServer = running("embedded-1", null);
-        EmbeddedExecutor a = new EmbeddedExecutor(store, queue, logs, events, signal, props, clock,
-                new JobInstance(true, "node-a"));
+        EmbeddedExecutor a =
+                new EmbeddedExecutor(store, queue, logs, events, signal, props, clock, new JobInstance(true, "node-a"));
         try {
             a.requeueOrphans("instance node-a started");
 
@@ -87,7 +107,8 @@ class SeveralInstancesJobsTest {
             assertThat(row(otherLive).attemptToken()).isEqualTo(otherLive.token());
             for (Claim c : new Claim[] {ownEarlierRun, deadInstance, singleServer}) {
                 assertThat(row(c).state()).as("job %d", c.jobId()).isEqualTo(JobState.QUEUED);
-                assertThat(store.finish(c.jobId(), c.token(), JobState.FAILED, null, "late", clock.instant())).isFalse();
+                assertThat(store.finish(c.jobId(), c.token(), JobState.FAILED, null, "late", clock.instant()))
+                        .isFalse();
             }
         } finally {
             cleanUp(otherLive, ownEarlierRun, deadInstance, singleServer);
@@ -98,18 +119,20 @@ class SeveralInstancesJobsTest {
     void anySweeperTakesBackTheEmbeddedJobOfAnInstanceThatStoppedRenewingItsLease() {
         Claim dead = running("node-d/embedded-1", clock.instant().plusSeconds(10));
         Claim live = running("node-e/embedded-1", clock.instant().plusSeconds(10));
-        EmbeddedExecutor e = new EmbeddedExecutor(store, queue, logs, events, signal, props, clock,
-                new JobInstance(true, "node-e"));
-        LeaseSweeper sweeperOfA = new LeaseSweeper(store, props, events, signal, clock, new JobInstance(true, "node-a"));
-        LeaseSweeper sweeperOfB = new LeaseSweeper(store, props, events, signal, clock, new JobInstance(true, "node-b"));
+        EmbeddedExecutor e =
+                new EmbeddedExecutor(store, queue, logs, events, signal, props, clock, new JobInstance(true, "node-e"));
+        LeaseSweeper sweeperOfA =
+                new LeaseSweeper(store, props, events, signal, clock, new JobInstance(true, "node-a"));
+        LeaseSweeper sweeperOfB =
+                new LeaseSweeper(store, props, events, signal, clock, new JobInstance(true, "node-b"));
         try {
             e.held.put(live.jobId(), live.token());
             clock.advance(Duration.ofSeconds(8));
-            assertThat(e.renewLeases()).isEqualTo(1);   // node-e's heartbeat: now + 30 s
-            clock.advance(Duration.ofSeconds(5));       // node-d's lease ran out 3 s ago
+            assertThat(e.renewLeases()).isEqualTo(1); // node-e's heartbeat: now + 30 s
+            clock.advance(Duration.ofSeconds(5)); // node-d's lease ran out 3 s ago
 
             int a = sweeperOfA.sweep();
-            int b = sweeperOfB.sweep();                 // every instance sweeps: the job is taken back once
+            int b = sweeperOfB.sweep(); // every instance sweeps: the job is taken back once
             assertThat(a + b).isGreaterThanOrEqualTo(1);
             assertThat(row(dead).state()).isEqualTo(JobState.QUEUED);
             assertThat(row(dead).attempt()).isEqualTo(1);

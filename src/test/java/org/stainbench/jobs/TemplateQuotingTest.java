@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,17 +38,33 @@ class TemplateQuotingTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     CommandTemplates templates;
+
     @TempDir
     Path tmp;
 
-    static final List<String> HOSTILE = List.of("$(touch PWNED)", "`touch PWNED`", "\"; touch PWNED; \"", "'; touch PWNED; '",
-            "a\\\"b\\", "$HOME ${HOME} $((1+1))", "two  words * ?", "line1\nline2", "it's \"quoted\"", "-n", "!x", "\\$(touch PWNED)");
+    static final List<String> HOSTILE = List.of(
+            "$(touch PWNED)",
+            "`touch PWNED`",
+            "\"; touch PWNED; \"",
+            "'; touch PWNED; '",
+            "a\\\"b\\",
+            "$HOME ${HOME} $((1+1))",
+            "two  words * ?",
+            "line1\nline2",
+            "it's \"quoted\"",
+            "-n",
+            "!x",
+            "\\$(touch PWNED)");
 
     /** Runs the command with bash in {@code dir}; returns its NUL-separated output fields. */
     static List<String> bash(String command, Path dir) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", command).directory(dir.toFile()).redirectErrorStream(false).start();
+        Process p = new ProcessBuilder("bash", "-c", command)
+                .directory(dir.toFile())
+                .redirectErrorStream(false)
+                .start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         p.getInputStream().transferTo(out);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -66,19 +81,43 @@ class TemplateQuotingTest {
         for (String v : HOSTILE) {
             String command = TemplateText.render(template, Map.of("v", v), true);
             List<String> args = bash(command, tmp);
-            assertThat(args).as("value %s rendered as %s", v, command).containsExactly("--run-name", v, v, v, "pre " + v + " post",
-                    "x" + v + "y", v + v, v, v, "--home", System.getenv("HOME") == null ? "" : System.getenv("HOME"));
-            assertThat(Files.exists(tmp.resolve("PWNED"))).as("value %s ran a command", v).isFalse();
+            assertThat(args)
+                    .as("value %s rendered as %s", v, command)
+                    .containsExactly(
+                            "--run-name",
+                            v,
+                            v,
+                            v,
+                            "pre " + v + " post",
+                            "x" + v + "y",
+                            v + v,
+                            v,
+                            v,
+                            "--home",
+                            System.getenv("HOME") == null ? "" : System.getenv("HOME"));
+            assertThat(Files.exists(tmp.resolve("PWNED")))
+                    .as("value %s ran a command", v)
+                    .isFalse();
         }
     }
 
     @Test
     void placesWhereQuotingCannotBeMadeSafeAreRefused() {
-        for (String t : List.of("echo `echo {v}`", "echo \"`echo {v}`\"", "echo ${X:-{v}}", "echo $(( {v} + 1 ))",
-                "true # {v}", "cat <<EOF\n{v}\nEOF", "echo $(case a in a) echo ;; esac; echo {v})")) {
-            assertThatThrownBy(() -> TemplateText.checkPlacement(t)).as(t).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("{v}").hasMessageContaining("could run as shell code");
-            assertThatThrownBy(() -> TemplateText.render(t, Map.of("v", "x"), true)).isInstanceOf(IllegalArgumentException.class);
+        for (String t : List.of(
+                "echo `echo {v}`",
+                "echo \"`echo {v}`\"",
+                "echo ${X:-{v}}",
+                "echo $(( {v} + 1 ))",
+                "true # {v}",
+                "cat <<EOF\n{v}\nEOF",
+                "echo $(case a in a) echo ;; esac; echo {v})")) {
+            assertThatThrownBy(() -> TemplateText.checkPlacement(t))
+                    .as(t)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("{v}")
+                    .hasMessageContaining("could run as shell code");
+            assertThatThrownBy(() -> TemplateText.render(t, Map.of("v", "x"), true))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
         // a brace expansion of the shell and ${NAME} are not parameters; these are fine
         TemplateText.checkPlacement("echo ${HOME} \"$(date)\" {v} && echo '#{v}' \"#{v}\"");
@@ -86,9 +125,15 @@ class TemplateQuotingTest {
 
     @Test
     void aTemplateWithAParameterInBackticksIsRefusedWhenSaved() throws Exception {
-        mvc.perform(post("/jobs/templates").with(user("tq-mem").roles("MEMBER", "SUPERVISOR")).with(csrf())
-                        .param("name", "tq-backticks").param("command", "python train.py --run-name \"`echo {name}`\"")
-                        .param("parameters", "name").param("cpus", "1").param("memoryMb", "100").param("timeLimitMinutes", "10"))
+        mvc.perform(post("/jobs/templates")
+                        .with(user("tq-mem").roles("MEMBER", "SUPERVISOR"))
+                        .with(csrf())
+                        .param("name", "tq-backticks")
+                        .param("command", "python train.py --run-name \"`echo {name}`\"")
+                        .param("parameters", "name")
+                        .param("cpus", "1")
+                        .param("memoryMb", "100")
+                        .param("timeLimitMinutes", "10"))
                 .andExpect(status().is3xxRedirection())
                 .andExpect(flash().attribute("error", containsString("Parameter {name} stands inside backticks")));
         assertThat(templates.all()).noneMatch(t -> t.name().equals("tq-backticks"));

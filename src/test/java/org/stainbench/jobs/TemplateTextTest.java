@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.stainbench.jobs.agent.GpuDiscovery;
 
@@ -12,12 +11,14 @@ class TemplateTextTest {
 
     @Test
     void parametersAreBracedNamesButShellExpansionsAreNot() {
-        assertThat(TemplateText.parameters("run {a} {b_2} ${HOME} {a} {not-a-name}")).containsExactly("a", "b_2");
+        assertThat(TemplateText.parameters("run {a} {b_2} ${HOME} {a} {not-a-name}"))
+                .containsExactly("a", "b_2");
     }
 
     @Test
     void valuesAreShellQuotedInCommandsWhenNeeded() {
-        assertThat(TemplateText.render("x {a} {b} {c}", Map.of("a", "plain/path.npz", "b", "two words", "c", "it's"), true))
+        assertThat(TemplateText.render(
+                        "x {a} {b} {c}", Map.of("a", "plain/path.npz", "b", "two words", "c", "it's"), true))
                 .isEqualTo("x plain/path.npz 'two words' 'it'\"'\"'s'");
         assertThat(TemplateText.render("{a}", Map.of("a", "two words"), false)).isEqualTo("two words");
         assertThatThrownBy(() -> TemplateText.render("{missing}", Map.of(), true))

@@ -2,7 +2,6 @@ package org.stainbench.jobs;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 

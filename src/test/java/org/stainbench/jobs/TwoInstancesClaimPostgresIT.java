@@ -2,11 +2,9 @@ package org.stainbench.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.List;
 import javax.sql.DataSource;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -57,8 +55,8 @@ class TwoInstancesClaimPostgresIT {
             try (var c = second.getConnection()) {
                 assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
             }
-            JobStore other = new JobStore(JdbcClient.create(second),
-                    new TransactionTemplate(new DataSourceTransactionManager(second)));
+            JobStore other = new JobStore(
+                    JdbcClient.create(second), new TransactionTemplate(new DataSourceTransactionManager(second)));
             ClaimRace.run(List.of(store, other), jdbc);
         }
     }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -39,12 +38,16 @@ class ReportPdfTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Reports reports;
+
     @Autowired
     Evaluations evaluations;
+
     @Autowired
     PdfPrinter printer;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -56,7 +59,8 @@ class ReportPdfTest {
 
     static long tempFolders() throws Exception {
         try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("stainbench-pdf-")).count();
+            return s.filter(p -> p.getFileName().toString().startsWith("stainbench-pdf-"))
+                    .count();
         }
     }
 
@@ -77,34 +81,57 @@ class ReportPdfTest {
         reports.addBlock(r.id(), BlockKind.CHART, BlockSettings.chart(ev, "crop_fid", "bar"), "pdf-mem");
         long before = tempFolders();
 
-        byte[] pdf = mvc.perform(get("/reports/" + r.id() + "/pdf").with(user("pdf-sup").roles("SUPERVISOR")))
-                .andExpect(status().isOk()).andExpect(header().string("Content-Type", "application/pdf"))
+        byte[] pdf = mvc.perform(
+                        get("/reports/" + r.id() + "/pdf").with(user("pdf-sup").roles("SUPERVISOR")))
+                .andExpect(status().isOk())
+                .andExpect(header().string("Content-Type", "application/pdf"))
                 .andExpect(header().string("Content-Disposition", org.hamcrest.Matchers.containsString(".pdf")))
-                .andReturn().getResponse().getContentAsByteArray();
-        assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("%PDF-");
+                .andReturn()
+                .getResponse()
+                .getContentAsByteArray();
+        assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .isEqualTo("%PDF-");
         Files.createDirectories(Path.of("target", "reports"));
         Files.write(Path.of("target", "reports", "report.pdf"), pdf);
         String text = text(pdf);
         // a long model name may wrap inside its table cell (seed-invariant cells are wider): join wrapped lines
         assertThat(text.replace("\n", "")).contains("CUSTOM_NPZ_CK7_lora_20");
-        assertThat(text).contains("Virtual CK7 report for the PDF").contains("mist_pr")
-                .contains("mist_er").contains("116.56").contains("Lower is better").contains("live");
+        assertThat(text)
+                .contains("Virtual CK7 report for the PDF")
+                .contains("mist_pr")
+                .contains("mist_er")
+                .contains("116.56")
+                .contains("Lower is better")
+                .contains("live");
         assertThat(tempFolders()).isLessThanOrEqualTo(before);
-        assertThat(jdbc.sql("select count(*) from activity where subject_type = 'report' and action = 'exported' and subject_id = ?")
-                .param("" + r.id()).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql(
+                                "select count(*) from activity where subject_type = 'report' and action = 'exported' and subject_id = ?")
+                        .param("" + r.id())
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
 
         // frozen, the PDF says so and keeps the numbers
         reports.freeze(r.id(), "pdf-mem");
-        String frozen = text(mvc.perform(get("/reports/" + r.id() + "/pdf").with(user("pdf-sup").roles("SUPERVISOR")))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsByteArray());
-        assertThat(frozen.replace("\n", "")).contains("frozen at").contains("116.56").contains("CUSTOM_NPZ_CK7_lora_20");
+        String frozen = text(mvc.perform(
+                        get("/reports/" + r.id() + "/pdf").with(user("pdf-sup").roles("SUPERVISOR")))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsByteArray());
+        assertThat(frozen.replace("\n", ""))
+                .contains("frozen at")
+                .contains("116.56")
+                .contains("CUSTOM_NPZ_CK7_lora_20");
     }
 
     @Test
     void aMissingChromiumGivesAClearReason() {
         PdfPrinter missing = new PdfPrinter("/nonexistent/bin/chromium", Duration.ofSeconds(5));
         assertThat(missing.binary()).isEmpty();
-        assertThatThrownBy(() -> missing.print("<html><body>x</body></html>")).isInstanceOf(PdfPrinter.PrintFailed.class)
-                .hasMessageContaining("/nonexistent/bin/chromium").hasMessageContaining("stainbench.reports.chromium");
+        assertThatThrownBy(() -> missing.print("<html><body>x</body></html>"))
+                .isInstanceOf(PdfPrinter.PrintFailed.class)
+                .hasMessageContaining("/nonexistent/bin/chromium")
+                .hasMessageContaining("stainbench.reports.chromium");
     }
 }

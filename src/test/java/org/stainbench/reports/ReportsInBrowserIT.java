@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -33,17 +32,22 @@ import org.stainbench.support.WithBrowser;
  */
 // the demo application shared by the browser tests that need only the demo's datasets and baselines (evaluation,
 // reports, review: same properties, so one Spring context and one demo load); each counts relative to what it finds
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=demo")
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "stainbench.test.application=demo")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReportsInBrowserIT extends WithBrowser {
 
     @Autowired
     Accounts accounts;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Reports reports;
 
@@ -63,7 +67,10 @@ class ReportsInBrowserIT extends WithBrowser {
     }
 
     void waitForBlocks(int n) {
-        browser.waiting(Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector("#blocks article.report-block")).size() == n);
+        browser.waiting(Duration.ofSeconds(30))
+                .until(d -> d.findElements(By.cssSelector("#blocks article.report-block"))
+                                .size()
+                        == n);
     }
 
     @Test
@@ -76,9 +83,11 @@ class ReportsInBrowserIT extends WithBrowser {
         browser.go("/evaluations/extractors");
         Demo.registerExtractor(browser, "random8 (reports)");
         Demo.startEvaluation(browser, "demo baselines vs CK7", label -> true);
-        GeneratedFixtures.await("the demo report", () -> reports.byTitle(DemoReport.TITLE).isPresent());
+        GeneratedFixtures.await(
+                "the demo report", () -> reports.byTitle(DemoReport.TITLE).isPresent());
         Report demo = reports.byTitle(DemoReport.TITLE).orElseThrow();
-        assertThat(reports.blocks(demo.id())).extracting(Block::kind)
+        assertThat(reports.blocks(demo.id()))
+                .extracting(Block::kind)
                 .containsExactly(BlockKind.TEXT, BlockKind.TABLE, BlockKind.CHART, BlockKind.GALLERY);
 
         // a member composes a report in the browser: text, table, chart
@@ -107,29 +116,45 @@ class ReportsInBrowserIT extends WithBrowser {
         waitForBlocks(3);
         // htmx swapped the blocks in place: the page did not reload
         assertThat(browser.path()).isEqualTo(path);
-        assertThat(browser.driver.findElement(By.cssSelector("#blocks .flash.ok")).getText()).isEqualTo("Chart block added.");
+        assertThat(browser.driver
+                        .findElement(By.cssSelector("#blocks .flash.ok"))
+                        .getText())
+                .isEqualTo("Chart block added.");
         List<WebElement> rows = browser.driver.findElements(By.cssSelector("article[data-kind=table] tr.report-row"));
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(0).getText() + rows.get(1).getText()).contains("Reinhard (demo)").contains("Stain remap (demo)");
+        assertThat(rows.get(0).getText() + rows.get(1).getText())
+                .contains("Reinhard (demo)")
+                .contains("Stain remap (demo)");
         WebElement img = browser.driver.findElement(By.cssSelector("article[data-kind=chart] img.chart"));
-        browser.waiting(Duration.ofSeconds(10)).until(d -> (Boolean) js().executeScript(
-                "return arguments[0].complete && arguments[0].naturalWidth > 0", img));
+        browser.waiting(Duration.ofSeconds(10)).until(d ->
+                (Boolean) js().executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", img));
         // move the chart above the table
-        browser.driver.findElements(By.cssSelector("article[data-kind=chart] button.move-up")).get(0).click();
-        browser.waiting(Duration.ofSeconds(15)).until(d -> d.findElements(By.cssSelector("#blocks article.report-block")).get(1)
-                .getAttribute("data-kind").equals("chart"));
+        browser.driver
+                .findElements(By.cssSelector("article[data-kind=chart] button.move-up"))
+                .get(0)
+                .click();
+        browser.waiting(Duration.ofSeconds(15))
+                .until(d -> d.findElements(By.cssSelector("#blocks article.report-block"))
+                        .get(1)
+                        .getAttribute("data-kind")
+                        .equals("chart"));
 
         // freeze, confirmed
         browser.driver.findElement(By.id("freeze-confirm")).click();
         browser.driver.findElement(By.id("freeze")).click();
-        browser.waiting(Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
-        browser.waiting(Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("frozen-badge")).isEmpty());
-        assertThat(browser.driver.findElement(By.id("frozen-badge")).getText()).startsWith("frozen at").contains("rb-mem");
+        browser.waiting(Duration.ofSeconds(10))
+                .until(ExpectedConditions.alertIsPresent())
+                .accept();
+        browser.waiting(Duration.ofSeconds(30))
+                .until(d -> !d.findElements(By.id("frozen-badge")).isEmpty());
+        assertThat(browser.driver.findElement(By.id("frozen-badge")).getText())
+                .startsWith("frozen at")
+                .contains("rb-mem");
         assertThat(browser.driver.findElements(By.id("add-blocks"))).isEmpty();
         // the frozen chart is drawn from the snapshot
         WebElement frozenChart = browser.driver.findElement(By.cssSelector("article[data-kind=chart] img.chart"));
-        browser.waiting(Duration.ofSeconds(15)).until(d -> (Boolean) js().executeScript(
-                "return arguments[0].complete && arguments[0].naturalWidth > 0", frozenChart));
+        browser.waiting(Duration.ofSeconds(15)).until(d -> (Boolean)
+                js().executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", frozenChart));
         js().executeScript("window.scrollTo(0, 0)");
         browser.screenshot("report");
 
@@ -138,16 +163,21 @@ class ReportsInBrowserIT extends WithBrowser {
                 + "new MutationObserver(function () { window.__pdfStates.push(s.hidden ? '' : s.textContent); })"
                 + ".observe(s, {childList: true, characterData: true, subtree: true, attributes: true});");
         browser.driver.findElement(By.id("download-pdf")).click();
-        browser.waiting(Duration.ofSeconds(60)).until(d -> d.findElement(By.id("pdf-state")).getText().startsWith("PDF ready"));
+        browser.waiting(Duration.ofSeconds(60))
+                .until(d -> d.findElement(By.id("pdf-state")).getText().startsWith("PDF ready"));
         @SuppressWarnings("unchecked")
         List<Object> states = (List<Object>) js().executeScript("return window.__pdfStates");
         assertThat(states).anySatisfy(s -> assertThat(s.toString()).startsWith("Rendering the PDF"));
-        assertThat(browser.driver.findElement(By.id("download-pdf")).getAttribute("aria-busy")).isNull();
+        assertThat(browser.driver.findElement(By.id("download-pdf")).getAttribute("aria-busy"))
+                .isNull();
 
         // the PDF through the page's link
         String pdfLink = browser.driver.findElement(By.id("download-pdf")).getAttribute("href");
         String text = pdfText(download(pdfLink));
-        assertThat(text).contains("Browser report: baselines").contains("Reinhard (demo)").contains("Stain remap (demo)")
+        assertThat(text)
+                .contains("Browser report: baselines")
+                .contains("Reinhard (demo)")
+                .contains("Stain remap (demo)")
                 .contains("frozen at");
         browser.signOut();
 
@@ -158,17 +188,29 @@ class ReportsInBrowserIT extends WithBrowser {
         browser.driver.findElement(By.linkText(DemoReport.TITLE)).click();
         browser.waitFor(By.id("report-title"));
         assertThat(browser.driver.findElements(By.cssSelector("#blocks article.report-block")).stream()
-                .map(a -> a.getAttribute("data-kind")).toList()).containsExactly("text", "table", "chart", "gallery");
-        assertThat(browser.driver.findElements(By.cssSelector("article[data-kind=gallery] img"))).isNotEmpty();
+                        .map(a -> a.getAttribute("data-kind"))
+                        .toList())
+                .containsExactly("text", "table", "chart", "gallery");
+        assertThat(browser.driver.findElements(By.cssSelector("article[data-kind=gallery] img")))
+                .isNotEmpty();
         // forms that send something (the navigation's search box only reads)
         List<WebElement> forms = browser.driver.findElements(By.cssSelector("form")).stream()
-                .filter(f -> !"get".equalsIgnoreCase(f.getAttribute("method"))).toList();
+                .filter(f -> !"get".equalsIgnoreCase(f.getAttribute("method")))
+                .toList();
         assertThat(forms).isNotEmpty().allMatch(f -> f.getAttribute("action").endsWith("/logout"));
-        assertThat(browser.driver.findElements(By.cssSelector("[hx-post], [hx-delete], [hx-put]"))).isEmpty();
-        assertThat(browser.driver.findElements(By.cssSelector("button")).stream().map(b -> b.getAttribute("id")).toList())
+        assertThat(browser.driver.findElements(By.cssSelector("[hx-post], [hx-delete], [hx-put]")))
+                .isEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector("button")).stream()
+                        .map(b -> b.getAttribute("id"))
+                        .toList())
                 .containsExactly("logout");
-        String demoText = pdfText(download(browser.driver.findElement(By.id("download-pdf")).getAttribute("href")));
-        assertThat(demoText).contains(DemoReport.TITLE).contains("Reinhard (demo)").contains("Stain remap (demo)").contains("FID");
+        String demoText = pdfText(
+                download(browser.driver.findElement(By.id("download-pdf")).getAttribute("href")));
+        assertThat(demoText)
+                .contains(DemoReport.TITLE)
+                .contains("Reinhard (demo)")
+                .contains("Stain remap (demo)")
+                .contains("FID");
     }
 
     /** The demo report, composed once an evaluation of the demo baselines against the demo CK7 finished (started here if none did). */
@@ -180,7 +222,8 @@ class ReportsInBrowserIT extends WithBrowser {
             browser.go("/evaluations/extractors");
             Demo.registerExtractor(browser, "random8 (reports print)");
             Demo.startEvaluation(browser, "demo baselines vs CK7 (print)", label -> true);
-            GeneratedFixtures.await("the demo report", () -> reports.byTitle(DemoReport.TITLE).isPresent());
+            GeneratedFixtures.await(
+                    "the demo report", () -> reports.byTitle(DemoReport.TITLE).isPresent());
             browser.go("/reports");
             browser.signOut();
         }
@@ -188,7 +231,15 @@ class ReportsInBrowserIT extends WithBrowser {
     }
 
     /** Where an image is drawn on a PDF page (points, from the bottom left) and its pixel size. */
-    record Placed(int page, double cx, double cy, double width, double height, int pixelWidth, int pixelHeight, String suffix) {
+    record Placed(
+            int page,
+            double cx,
+            double cy,
+            double width,
+            double height,
+            int pixelWidth,
+            int pixelHeight,
+            String suffix) {
 
         /** A gallery tile: a JPEG thumbnail (tiles are at most 256 px a side; the charts are wider PNGs). */
         boolean tile() {
@@ -206,32 +257,39 @@ class ReportsInBrowserIT extends WithBrowser {
                     @Override
                     public void drawImage(org.apache.pdfbox.pdmodel.graphics.image.PDImage image) {
                         org.apache.pdfbox.util.Matrix m = getGraphicsState().getCurrentTransformationMatrix();
-                        String suffix = image instanceof org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject x ? x.getSuffix() : "";
+                        String suffix = image instanceof org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject x
+                                ? x.getSuffix()
+                                : "";
                         java.awt.geom.Point2D.Float c = m.transformPoint(0.5f, 0.5f);
-                        out.add(new Placed(page, c.x, c.y, m.getScalingFactorX(), m.getScalingFactorY(),
-                                image.getWidth(), image.getHeight(), suffix == null ? "" : suffix));
+                        out.add(new Placed(
+                                page,
+                                c.x,
+                                c.y,
+                                m.getScalingFactorX(),
+                                m.getScalingFactorY(),
+                                image.getWidth(),
+                                image.getHeight(),
+                                suffix == null ? "" : suffix));
                     }
 
                     @Override
-                    public void appendRectangle(java.awt.geom.Point2D p0, java.awt.geom.Point2D p1, java.awt.geom.Point2D p2,
-                                                java.awt.geom.Point2D p3) {
-                    }
+                    public void appendRectangle(
+                            java.awt.geom.Point2D p0,
+                            java.awt.geom.Point2D p1,
+                            java.awt.geom.Point2D p2,
+                            java.awt.geom.Point2D p3) {}
 
                     @Override
-                    public void clip(int windingRule) {
-                    }
+                    public void clip(int windingRule) {}
 
                     @Override
-                    public void moveTo(float x, float y) {
-                    }
+                    public void moveTo(float x, float y) {}
 
                     @Override
-                    public void lineTo(float x, float y) {
-                    }
+                    public void lineTo(float x, float y) {}
 
                     @Override
-                    public void curveTo(float x1, float y1, float x2, float y2, float x3, float y3) {
-                    }
+                    public void curveTo(float x1, float y1, float x2, float y2, float x3, float y3) {}
 
                     @Override
                     public java.awt.geom.Point2D getCurrentPoint() {
@@ -239,28 +297,22 @@ class ReportsInBrowserIT extends WithBrowser {
                     }
 
                     @Override
-                    public void closePath() {
-                    }
+                    public void closePath() {}
 
                     @Override
-                    public void endPath() {
-                    }
+                    public void endPath() {}
 
                     @Override
-                    public void strokePath() {
-                    }
+                    public void strokePath() {}
 
                     @Override
-                    public void fillPath(int windingRule) {
-                    }
+                    public void fillPath(int windingRule) {}
 
                     @Override
-                    public void fillAndStrokePath(int windingRule) {
-                    }
+                    public void fillAndStrokePath(int windingRule) {}
 
                     @Override
-                    public void shadingFill(org.apache.pdfbox.cos.COSName shadingName) {
-                    }
+                    public void shadingFill(org.apache.pdfbox.cos.COSName shadingName) {}
 
                     void run() throws java.io.IOException {
                         processPage(getPage());
@@ -272,9 +324,14 @@ class ReportsInBrowserIT extends WithBrowser {
     }
 
     static String run(java.nio.file.Path dir, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                .as(String.join(" ", command))
+                .isTrue();
         assertThat(p.exitValue()).as(String.join(" ", command) + ": " + out).isZero();
         return out;
     }
@@ -294,7 +351,8 @@ class ReportsInBrowserIT extends WithBrowser {
         if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/pdftoppm"))
                 || !java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/pdftotext"))) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                org.junit.jupiter.api.Assertions.fail("pdftoppm/pdftotext missing under CI: .ci/run must install poppler-utils");
+                org.junit.jupiter.api.Assertions.fail(
+                        "pdftoppm/pdftotext missing under CI: .ci/run must install poppler-utils");
             }
             org.junit.jupiter.api.Assumptions.abort("PDF raster test skipped: apt-get install poppler-utils");
         }
@@ -303,21 +361,29 @@ class ReportsInBrowserIT extends WithBrowser {
         browser.signIn("rb-sup", "supervisor-password");
         browser.go("/reports/" + demo.id());
         browser.waitFor(By.id("report-title"));
-        List<WebElement> tiles = browser.driver.findElements(By.cssSelector("article[data-kind=gallery] table.report-gallery img"));
+        List<WebElement> tiles =
+                browser.driver.findElements(By.cssSelector("article[data-kind=gallery] table.report-gallery img"));
         assertThat(tiles).isNotEmpty();
         for (WebElement img : tiles) {
-            browser.waiting(Duration.ofSeconds(15)).until(d -> (Boolean) js().executeScript(
-                    "return arguments[0].complete && arguments[0].naturalWidth > 0", img));
+            browser.waiting(Duration.ofSeconds(15)).until(d ->
+                    (Boolean) js().executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", img));
             @SuppressWarnings("unchecked")
-            List<Number> box = (List<Number>) js().executeScript("var r = arguments[0].getBoundingClientRect();"
-                    + "return [r.width, r.height, arguments[0].naturalWidth, arguments[0].naturalHeight];", img);
+            List<Number> box = (List<Number>) js().executeScript(
+                            "var r = arguments[0].getBoundingClientRect();"
+                                    + "return [r.width, r.height, arguments[0].naturalWidth, arguments[0].naturalHeight];",
+                            img);
             double w = box.get(0).doubleValue();
             double h = box.get(1).doubleValue();
             assertThat(w).as("tile width on the page").isGreaterThanOrEqualTo(100);
-            assertThat(h / w).as("tile aspect on the page").isCloseTo(box.get(3).doubleValue() / box.get(2).doubleValue(),
-                    org.assertj.core.api.Assertions.within(0.02));
+            assertThat(h / w)
+                    .as("tile aspect on the page")
+                    .isCloseTo(
+                            box.get(3).doubleValue() / box.get(2).doubleValue(),
+                            org.assertj.core.api.Assertions.within(0.02));
         }
-        String columns = browser.driver.findElement(By.cssSelector("article[data-kind=gallery] table.report-gallery thead")).getText();
+        String columns = browser.driver
+                .findElement(By.cssSelector("article[data-kind=gallery] table.report-gallery thead"))
+                .getText();
         assertThat(columns).isNotBlank().doesNotContain("(ranked)");
         // the column titles stand over their tiles (a table, not the head beside the body)
         @SuppressWarnings("unchecked")
@@ -329,9 +395,12 @@ class ReportsInBrowserIT extends WithBrowser {
                 + " return [a.left, a.right, b.left, b.right, a.bottom, b.top]; });");
         assertThat(cols).hasSizeGreaterThanOrEqualTo(2);
         for (List<Number> c : cols) {
-            assertThat(c.get(0).doubleValue()).as("column title over its tiles " + c).isCloseTo(c.get(2).doubleValue(),
-                    org.assertj.core.api.Assertions.within(1.0));
-            assertThat(c.get(4).doubleValue()).as("title above the first row " + c).isLessThanOrEqualTo(c.get(5).doubleValue() + 1);
+            assertThat(c.get(0).doubleValue())
+                    .as("column title over its tiles " + c)
+                    .isCloseTo(c.get(2).doubleValue(), org.assertj.core.api.Assertions.within(1.0));
+            assertThat(c.get(4).doubleValue())
+                    .as("title above the first row " + c)
+                    .isLessThanOrEqualTo(c.get(5).doubleValue() + 1);
         }
         js().executeScript("window.scrollTo(0, 0)");
         browser.screenshot("report-demo");
@@ -340,28 +409,39 @@ class ReportsInBrowserIT extends WithBrowser {
         js().executeScript("window.scrollTo(0, 0)");
 
         // Download PDF: the stage and a percentage while the server composes and prints, then the file
-        js().executeScript("window.__pdfStates = []; var s = document.getElementById('pdf-state');"
-                + "var bar = document.getElementById('pdf-progress');"
-                + "new MutationObserver(function () { window.__pdfStates.push((s.hidden ? '' : s.textContent) + ' | ' + bar.value"
-                + " + ' | ' + bar.hidden); }).observe(s, {childList: true, characterData: true, subtree: true, attributes: true});");
+        js().executeScript(
+                        "window.__pdfStates = []; var s = document.getElementById('pdf-state');"
+                                + "var bar = document.getElementById('pdf-progress');"
+                                + "new MutationObserver(function () { window.__pdfStates.push((s.hidden ? '' : s.textContent) + ' | ' + bar.value"
+                                + " + ' | ' + bar.hidden); }).observe(s, {childList: true, characterData: true, subtree: true, attributes: true});");
         browser.driver.findElement(By.id("download-pdf")).click();
-        browser.waiting(Duration.ofSeconds(120)).until(d -> d.findElement(By.id("pdf-state")).getText().startsWith("PDF ready"));
+        browser.waiting(Duration.ofSeconds(120))
+                .until(d -> d.findElement(By.id("pdf-state")).getText().startsWith("PDF ready"));
         @SuppressWarnings("unchecked")
         List<Object> states = (List<Object>) js().executeScript("return window.__pdfStates");
-        assertThat(states).anySatisfy(x -> assertThat(x.toString()).matches("(?s)Rendering the PDF… \\d+ % — .* \\(\\d+ s\\) \\| \\d+(\\.\\d+)? \\| false"));
-        assertThat(browser.driver.findElement(By.id("pdf-progress")).isDisplayed()).isFalse();
+        assertThat(states).anySatisfy(x -> assertThat(x.toString())
+                .matches("(?s)Rendering the PDF… \\d+ % — .* \\(\\d+ s\\) \\| \\d+(\\.\\d+)? \\| false"));
+        assertThat(browser.driver.findElement(By.id("pdf-progress")).isDisplayed())
+                .isFalse();
 
         byte[] pdf = download(browser.driver.findElement(By.id("download-pdf")).getAttribute("href"));
-        java.nio.file.Path dir = java.nio.file.Path.of("target", "reports", "demo-pdf").toAbsolutePath();
+        java.nio.file.Path dir =
+                java.nio.file.Path.of("target", "reports", "demo-pdf").toAbsolutePath();
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.write(dir.resolve("demo-report.pdf"), pdf);
 
         // the table's text runs horizontally: each compared checkpoint's name whole on a line of the layout
         String layout = run(dir, "pdftotext", "-layout", "demo-report.pdf", "-");
-        // (a row's label is "<checkpoint> on <source>": the checkpoint's name is the model name, the rest may wrap at spaces)
-        List<String> names = reports.blocks(demo.id()).stream().filter(b -> b.kind() == BlockKind.TABLE).findFirst()
-                .map(b -> reports.data(demo, b).table().lines().stream().map(l -> checkpoints.find(l.checkpointId()).orElseThrow().name())
-                        .toList()).orElseThrow();
+        // (a row's label is "<checkpoint> on <source>": the checkpoint's name is the model name, the rest may wrap at
+        // spaces)
+        List<String> names = reports.blocks(demo.id()).stream()
+                .filter(b -> b.kind() == BlockKind.TABLE)
+                .findFirst()
+                .map(b -> reports.data(demo, b).table().lines().stream()
+                        .map(l ->
+                                checkpoints.find(l.checkpointId()).orElseThrow().name())
+                        .toList())
+                .orElseThrow();
         assertThat(names).isNotEmpty();
         List<String> lines = List.of(layout.split("\n"));
         for (String name : names) {
@@ -383,11 +463,12 @@ class ReportsInBrowserIT extends WithBrowser {
         List<Placed> tilesPlaced = placed.stream().filter(Placed::tile).toList();
         assertThat(tilesPlaced).as("tiles in the PDF: " + placed).hasSizeGreaterThanOrEqualTo(4);
         for (Placed x : placed) {
-            assertThat(x.height() / x.width()).as("aspect of " + x).isCloseTo((double) x.pixelHeight() / x.pixelWidth(),
-                    org.assertj.core.api.Assertions.within(0.02));
+            assertThat(x.height() / x.width())
+                    .as("aspect of " + x)
+                    .isCloseTo((double) x.pixelHeight() / x.pixelWidth(), org.assertj.core.api.Assertions.within(0.02));
         }
         for (Placed x : tilesPlaced) {
-            assertThat(x.width()).as("tile width in points " + x).isGreaterThan(56);   // 2 cm
+            assertThat(x.width()).as("tile width in points " + x).isGreaterThan(56); // 2 cm
         }
 
         // the raster: painted where the tiles are drawn; the first page and the gallery's page as screenshots
@@ -399,13 +480,19 @@ class ReportsInBrowserIT extends WithBrowser {
         for (int pg : new java.util.TreeSet<>(List.of(0, galleryPage))) {
             java.nio.file.Path png;
             try (var list = java.nio.file.Files.list(dir)) {
-                png = list.filter(f -> f.getFileName().toString().matches("page-0*" + (pg + 1) + "\\.png")).findFirst().orElseThrow();
+                png = list.filter(f -> f.getFileName().toString().matches("page-0*" + (pg + 1) + "\\.png"))
+                        .findFirst()
+                        .orElseThrow();
             }
-            java.nio.file.Files.copy(png, shots.resolve("report-demo-pdf-page" + (pg + 1) + ".png"),
+            java.nio.file.Files.copy(
+                    png,
+                    shots.resolve("report-demo-pdf-page" + (pg + 1) + ".png"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             if (pg == galleryPage) {
                 java.awt.image.BufferedImage raster = javax.imageio.ImageIO.read(png.toFile());
-                for (Placed x : tilesPlaced.stream().filter(t -> t.page() == galleryPage).toList()) {
+                for (Placed x : tilesPlaced.stream()
+                        .filter(t -> t.page() == galleryPage)
+                        .toList()) {
                     int cx = (int) Math.round(x.cx() * dpi / 72.0);
                     int cy = raster.getHeight() - (int) Math.round(x.cy() * dpi / 72.0);
                     long sum = 0;
@@ -417,7 +504,9 @@ class ReportsInBrowserIT extends WithBrowser {
                             n += 3;
                         }
                     }
-                    assertThat((double) sum / n).as("the raster is painted at the tile " + x).isLessThan(245);
+                    assertThat((double) sum / n)
+                            .as("the raster is painted at the tile " + x)
+                            .isLessThan(245);
                 }
             }
         }

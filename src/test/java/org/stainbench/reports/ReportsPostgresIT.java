@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,9 +55,14 @@ class ReportsPostgresIT {
 
         String longText = "Ünïcode & <b>raw</b> " + "x".repeat(15_000) + " needle_word";
         long text = store.insertBlock(id, store.nextPosition(id), BlockKind.TEXT, BlockSettings.text(longText), null);
-        long table = store.insertBlock(id, store.nextPosition(id), BlockKind.TABLE, BlockSettings.table(7, List.of("fid")), null);
-        long gallery = store.insertBlock(id, store.nextPosition(id), BlockKind.GALLERY,
-                BlockSettings.gallery("random", null, List.of(3L, 4L), 11L, 4), null);
+        long table = store.insertBlock(
+                id, store.nextPosition(id), BlockKind.TABLE, BlockSettings.table(7, List.of("fid")), null);
+        long gallery = store.insertBlock(
+                id,
+                store.nextPosition(id),
+                BlockKind.GALLERY,
+                BlockSettings.gallery("random", null, List.of(3L, 4L), 11L, 4),
+                null);
         assertThat(store.blocks(id)).extracting(Block::id).containsExactly(text, table, gallery);
         assertThat(store.blocks(id)).extracting(Block::position).containsExactly(0, 1, 2);
         assertThat(store.block(id, text).orElseThrow().settings().markdown()).isEqualTo(longText);
@@ -72,16 +76,37 @@ class ReportsPostgresIT {
         assertThat(store.blocks(id)).extracting(Block::id).containsExactly(gallery, table, text);
 
         // a snapshot (the block's data as JSON) round-trips
-        ComparisonTable t = new ComparisonTable(7, "ev", "IMPORTED", null, List.of(Metric.FID), List.of(new ComparisonTable.Line(
-                "run-1", "ck 1", 3L, "run-1", 5, Map.of(Metric.FID, new ComparisonTable.Cell(3, 12.5, 0.5, 11.3, 13.7, true,
-                List.of(0L, 1L, 2L), List.of(12.0, 12.5, 13.0))))));
+        ComparisonTable t = new ComparisonTable(
+                7,
+                "ev",
+                "IMPORTED",
+                null,
+                List.of(Metric.FID),
+                List.of(new ComparisonTable.Line(
+                        "run-1",
+                        "ck 1",
+                        3L,
+                        "run-1",
+                        5,
+                        Map.of(
+                                Metric.FID,
+                                new ComparisonTable.Cell(
+                                        3,
+                                        12.5,
+                                        0.5,
+                                        11.3,
+                                        13.7,
+                                        true,
+                                        List.of(0L, 1L, 2L),
+                                        List.of(12.0, 12.5, 13.0))))));
         store.setSnapshot(table, ReportStore.JSON.writeValueAsString(new BlockData(t, null, null, null)));
         assertThat(store.freeze(id, "pg", now.plusSeconds(60))).isTrue();
         assertThat(store.freeze(id, "pg", now.plusSeconds(61))).isFalse();
         Report frozen = store.find(id).orElseThrow();
         assertThat(frozen.frozen()).isTrue();
         assertThat(frozen.frozenAt()).isEqualTo(now.plusSeconds(60));
-        BlockData back = ReportStore.JSON.readValue(store.block(id, table).orElseThrow().snapshot(), BlockData.class);
+        BlockData back =
+                ReportStore.JSON.readValue(store.block(id, table).orElseThrow().snapshot(), BlockData.class);
         assertThat(back.table()).isEqualTo(t);
 
         // search: title, text block, wildcards taken literally

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -42,7 +41,9 @@ import org.stainbench.support.WithBrowser;
  */
 // the application of DashboardInBrowserIT (same properties: one Spring context, one demo load and one demo training run
 // for both); this test adds raters and answers only, and counts nothing the dashboard test counts
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {"stainbench.test.application=dashboard", "stainbench.demo.training=true"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"stainbench.test.application=dashboard", "stainbench.demo.training=true"})
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoAgreementInBrowserIT extends WithBrowser {
@@ -55,16 +56,22 @@ class DemoAgreementInBrowserIT extends WithBrowser {
 
     @Autowired
     Accounts accounts;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Evaluations evaluations;
+
     @Autowired
     Agreements agreements;
+
     @Autowired
     ReviewStore store;
+
     @Autowired
     ReviewSummaries summaries;
 
@@ -76,11 +83,15 @@ class DemoAgreementInBrowserIT extends WithBrowser {
     }
 
     Optional<Evaluation> demoEvaluation() {
-        return evaluations.finished().stream().filter(e -> "demo".equals(e.createdBy())).findFirst();
+        return evaluations.finished().stream()
+                .filter(e -> "demo".equals(e.createdBy()))
+                .findFirst();
     }
 
     Optional<Long> demoSession() {
-        return summaries.latest(50).stream().filter(s -> s.name().equals(DemoReview.NAME)).map(ReviewSummaries.Summary::id)
+        return summaries.latest(50).stream()
+                .filter(s -> s.name().equals(DemoReview.NAME))
+                .map(ReviewSummaries.Summary::id)
                 .findFirst();
     }
 
@@ -93,31 +104,48 @@ class DemoAgreementInBrowserIT extends WithBrowser {
         GeneratedFixtures.await("the demo's review session", () -> demoSession().isPresent());
         Evaluation demo = demoEvaluation().orElseThrow();
         long session = demoSession().orElseThrow();
-        List<Long> evaluated = evaluations.subjects(demo.id()).stream().map(Subject::checkpointId).distinct().sorted().toList();
+        List<Long> evaluated = evaluations.subjects(demo.id()).stream()
+                .map(Subject::checkpointId)
+                .distinct()
+                .sorted()
+                .toList();
         assertThat(evaluated).hasSize(4);
         List<ReviewItem> items = store.items(session);
-        assertThat(items).extracting(ReviewItem::checkpointId).containsOnlyElementsOf(evaluated)
+        assertThat(items)
+                .extracting(ReviewItem::checkpointId)
+                .containsOnlyElementsOf(evaluated)
                 .hasSize(evaluated.size() * DemoReview.PER_CHECKPOINT);
-        assertThat(store.answerCount(session)).as("the demo makes up no answers").isZero();
+        assertThat(store.answerCount(session))
+                .as("the demo makes up no answers")
+                .isZero();
 
         // before any answer: the values, and the section saying what it lacks
         browser.go("/evaluations/" + demo.id());
         browser.waitFor(By.id("comparison"));
-        assertThat(browser.driver.findElements(By.cssSelector("#comparison tr.comparison-row"))).hasSize(4);
-        assertThat(browser.driver.findElements(By.cssSelector("#comparison td[data-metric-key=fid] .seed-invariant"))).hasSize(4);
+        assertThat(browser.driver.findElements(By.cssSelector("#comparison tr.comparison-row")))
+                .hasSize(4);
+        assertThat(browser.driver.findElements(By.cssSelector("#comparison td[data-metric-key=fid] .seed-invariant")))
+                .hasSize(4);
         assertThat(browser.driver.findElement(By.id("comparison")).getText()).doesNotContain("± 0.0000");
-        assertThat(browser.driver.findElements(By.cssSelector("#comparison td[data-metric-key=fid] .boot-interval"))).hasSize(4);
-        assertThat(browser.driver.findElement(By.id("bootstrap-note")).getText()).contains("patient-bootstrap");
-        WebElement waiting = browser.driver.findElement(By.cssSelector("#agreement article[data-session='" + session + "']"));
-        assertThat(waiting.findElement(By.cssSelector(".agreement-note")).getText()).startsWith("needs at least 4 checkpoints");
+        assertThat(browser.driver.findElements(By.cssSelector("#comparison td[data-metric-key=fid] .boot-interval")))
+                .hasSize(4);
+        assertThat(browser.driver.findElement(By.id("bootstrap-note")).getText())
+                .contains("patient-bootstrap");
+        WebElement waiting =
+                browser.driver.findElement(By.cssSelector("#agreement article[data-session='" + session + "']"));
+        assertThat(waiting.findElement(By.cssSelector(".agreement-note")).getText())
+                .startsWith("needs at least 4 checkpoints");
 
         // the member adds the two pathologists on the session's page
         for (String p : List.of(PAT_ONE, PAT_TWO)) {
             browser.go("/review/sessions/" + session);
             browser.waitFor(By.id("add-rater"));
             new Select(browser.driver.findElement(By.cssSelector("#add-rater select[name=username]"))).selectByValue(p);
-            browser.driver.findElement(By.cssSelector("#add-rater button[type=submit]")).click();
-            browser.waiting(Duration.ofSeconds(15)).until(d -> store.rater(session, p).isPresent());
+            browser.driver
+                    .findElement(By.cssSelector("#add-rater button[type=submit]"))
+                    .click();
+            browser.waiting(Duration.ofSeconds(15))
+                    .until(d -> store.rater(session, p).isPresent());
         }
         browser.signOut();
 
@@ -125,9 +153,12 @@ class DemoAgreementInBrowserIT extends WithBrowser {
         for (String p : List.of(PAT_ONE, PAT_TWO)) {
             browser.signIn(p, PAT_PW);
             browser.waitFor(By.id("assigned"));
-            browser.driver.findElement(By.cssSelector(".rate-link[data-session='" + session + "']")).click();
+            browser.driver
+                    .findElement(By.cssSelector(".rate-link[data-session='" + session + "']"))
+                    .click();
             browser.waitFor(By.id("answer-form"));
-            int total = Integer.parseInt(browser.driver.findElement(By.id("answer-form")).getAttribute("data-total"));
+            int total = Integer.parseInt(
+                    browser.driver.findElement(By.id("answer-form")).getAttribute("data-total"));
             assertThat(answerAll(p, evaluated)).isEqualTo(total);
             browser.waitFor(By.id("done"));
             browser.signOut();
@@ -138,12 +169,15 @@ class DemoAgreementInBrowserIT extends WithBrowser {
         browser.signIn(MEMBER, MEMBER_PW);
         browser.go("/evaluations/" + demo.id());
         browser.waitFor(By.id("agreement"));
-        WebElement section = browser.driver.findElement(By.cssSelector("#agreement article[data-session='" + session + "']"));
+        WebElement section =
+                browser.driver.findElement(By.cssSelector("#agreement article[data-session='" + session + "']"));
         assertThat(section.getAttribute("data-checkpoints")).isEqualTo("4");
         assertThat(section.getText()).contains("share of raters fooled").contains("4 checkpoints, 2 raters");
         assertThat(section.findElements(By.cssSelector(".agreement-note"))).isEmpty();
-        Agreements.OutcomeAgreement expected = agreements.of(demo.id()).stream().filter(a -> a.sessionId() == session)
-                .findFirst().orElseThrow();
+        Agreements.OutcomeAgreement expected = agreements.of(demo.id()).stream()
+                .filter(a -> a.sessionId() == session)
+                .findFirst()
+                .orElseThrow();
         List<WebElement> rows = section.findElements(By.cssSelector(".agreement-table tbody tr"));
         assertThat(rows).isNotEmpty().hasSize(expected.metrics().size());
         for (int i = 0; i < rows.size(); i++) {
@@ -153,13 +187,19 @@ class DemoAgreementInBrowserIT extends WithBrowser {
             if (m.rho() != null) {
                 assertThat(Double.parseDouble(row.getAttribute("data-rho"))).isEqualTo(m.rho());
                 assertThat(Double.parseDouble(row.getAttribute("data-tau"))).isEqualTo(m.tau());
-                assertThat(row.getText()).contains(String.format(java.util.Locale.ROOT, "%.3f", m.rho())).contains("[");
+                assertThat(row.getText())
+                        .contains(String.format(java.util.Locale.ROOT, "%.3f", m.rho()))
+                        .contains("[");
             }
         }
-        Agreements.MetricAgreement fid = expected.metrics().stream().filter(m -> m.metric() == Metric.FID).findFirst()
+        Agreements.MetricAgreement fid = expected.metrics().stream()
+                .filter(m -> m.metric() == Metric.FID)
+                .findFirst()
                 .orElseThrow();
         assertThat(fid.n()).isEqualTo(4);
-        assertThat(fid.rho()).as("the outcome varies over the checkpoints, so rho is defined").isNotNull();
+        assertThat(fid.rho())
+                .as("the outcome varies over the checkpoints, so rho is defined")
+                .isNotNull();
         assertThat(fid.rhoInterval()).isNotNull();
         js().executeScript("document.getElementById('comparison').scrollIntoView();");
         browser.screenshot("demo-evaluation-seed-invariant-and-bootstrap");
@@ -187,9 +227,11 @@ class DemoAgreementInBrowserIT extends WithBrowser {
             int n = seen.merge(item.checkpointId(), 1, Integer::sum);
             boolean fooled = n <= k;
             boolean left = !fooled == item.realLeft();
-            new Actions(browser.driver).sendKeys(left ? Keys.ARROW_LEFT : Keys.ARROW_RIGHT).perform();
-            browser.waiting(Duration.ofSeconds(10)).until(d -> !("" + step).equals(js().executeScript(
-                    "const f = document.getElementById('answer-form');"
+            new Actions(browser.driver)
+                    .sendKeys(left ? Keys.ARROW_LEFT : Keys.ARROW_RIGHT)
+                    .perform();
+            browser.waiting(Duration.ofSeconds(10)).until(d -> !("" + step)
+                    .equals(js().executeScript("const f = document.getElementById('answer-form');"
                             + " return document.getElementById('done') ? 'done' : (f ? f.dataset.step : null);")));
             given++;
         }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -54,20 +53,28 @@ class MetricAgreementTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Extractors extractors;
+
     @Autowired
     Evaluations evaluations;
+
     @Autowired
     Agreements agreements;
+
     @Autowired
     Reviews reviews;
+
     @Autowired
     ReviewStore store;
+
     @Autowired
     Accounts accounts;
 
@@ -79,14 +86,28 @@ class MetricAgreementTest {
 
     @BeforeAll
     void data(@TempDir Path tmp) throws IOException {
-        he = GeneratedFixtures.dataset(catalog, "Agree H&E", Stain.HE, tmp.resolve("he"),
-                List.of("he_710_1.npz", "he_720_1.npz", "he_730_1.npz"), 6, 64, 1700);
-        ck7 = GeneratedFixtures.dataset(catalog, "Agree CK7", Stain.IHC, tmp.resolve("ck7"),
-                List.of("ihc_810_1.npz", "ihc_820_1.npz"), 8, 64, 1800);
+        he = GeneratedFixtures.dataset(
+                catalog,
+                "Agree H&E",
+                Stain.HE,
+                tmp.resolve("he"),
+                List.of("he_710_1.npz", "he_720_1.npz", "he_730_1.npz"),
+                6,
+                64,
+                1700);
+        ck7 = GeneratedFixtures.dataset(
+                catalog,
+                "Agree CK7",
+                Stain.IHC,
+                tmp.resolve("ck7"),
+                List.of("ihc_810_1.npz", "ihc_820_1.npz"),
+                8,
+                64,
+                1800);
         double[][] gains = {{1.0, 1.0}, {1.0, 1.3}, {0.8, 1.0}, {1.2, 0.7}};
         for (int i = 0; i < gains.length; i++) {
-            Checkpoint c = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "agree remap " + i, null, gains[i][0],
-                    gains[i][1], null, "test");
+            Checkpoint c = checkpoints.createBaseline(
+                    CheckpointKind.STAIN_REMAP, "agree remap " + i, null, gains[i][0], gains[i][1], null, "test");
             checkpoints.applyBaseline(c.id(), he, "test");
             cks.add(c.id());
         }
@@ -95,9 +116,21 @@ class MetricAgreementTest {
             sets.add(checkpoints.sets(id).get(0).id());
         }
         try (InputStream in = getClass().getResourceAsStream("/evaluation/random8.onnx")) {
-            extractor = extractors.register(new Extractors.NewExtractor("agree-random8", 16, 16, ResizeFilter.BILINEAR_ANTIALIAS,
-                    1.0 / 255, 0.0, new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25}, 8), "random8.onnx", in,
-                    null, "test");
+            extractor = extractors.register(
+                    new Extractors.NewExtractor(
+                            "agree-random8",
+                            16,
+                            16,
+                            ResizeFilter.BILINEAR_ANTIALIAS,
+                            1.0 / 255,
+                            0.0,
+                            new double[] {0.5, 0.5, 0.5},
+                            new double[] {0.25, 0.25, 0.25},
+                            8),
+                    "random8.onnx",
+                    in,
+                    null,
+                    "test");
         }
         for (String u : List.of("ag-ana", "ag-ben")) {
             accounts.createAccount(u, Role.PATHOLOGIST, "Tulip-Quarry-4471");
@@ -106,15 +139,31 @@ class MetricAgreementTest {
 
     @Test
     void theEvaluationPageRanksTheMetricsByTheirAgreementWithThePathologists() throws Exception {
-        Evaluation e = evaluations.create("agree eval", ck7, sets, extractor.id(),
-                new Protocol(12, 2, 32, 2, List.of(0L, 1L), 4, 6, 5), "test");
-        GeneratedFixtures.await("evaluation", () -> List.of("DONE", "FAILED").contains(evaluations.find(e.id()).orElseThrow().status()));
+        Evaluation e = evaluations.create(
+                "agree eval", ck7, sets, extractor.id(), new Protocol(12, 2, 32, 2, List.of(0L, 1L), 4, 6, 5), "test");
+        GeneratedFixtures.await("evaluation", () -> List.of("DONE", "FAILED")
+                .contains(evaluations.find(e.id()).orElseThrow().status()));
         assertThat(evaluations.find(e.id()).orElseThrow().status()).isEqualTo("DONE");
 
         // 2AFC, 3 pairs per checkpoint: checkpoint j fools ag-ana on j of its pairs and ag-ben on min(j + 1, 3) - 1
         List<String> raters = List.of("ag-ana", "ag-ben");
-        ReviewSession s = reviews.create(new Reviews.NewSession("agree afc", ReviewMode.TWO_AFC, "Which is real?", null, false,
-                ReviewSession.RANDOM, he, cks, 3, ck7, 0, 0, 21L, raters), "test");
+        ReviewSession s = reviews.create(
+                new Reviews.NewSession(
+                        "agree afc",
+                        ReviewMode.TWO_AFC,
+                        "Which is real?",
+                        null,
+                        false,
+                        ReviewSession.RANDOM,
+                        he,
+                        cks,
+                        3,
+                        ck7,
+                        0,
+                        0,
+                        21L,
+                        raters),
+                "test");
         java.util.Map<Long, ReviewItem> items = new java.util.HashMap<>();
         store.items(s.id()).forEach(i -> items.put(i.id(), i));
         double[][] fooled = new double[4][2];
@@ -131,8 +180,23 @@ class MetricAgreementTest {
             }
         }
         // Likert over three checkpoints only: too few to rank
-        ReviewSession few = reviews.create(new Reviews.NewSession("agree likert", ReviewMode.LIKERT, "Score.", "Pattern",
-                false, ReviewSession.RANDOM, he, cks.subList(0, 3), 2, ck7, 0, 0, 22L, raters), "test");
+        ReviewSession few = reviews.create(
+                new Reviews.NewSession(
+                        "agree likert",
+                        ReviewMode.LIKERT,
+                        "Score.",
+                        "Pattern",
+                        false,
+                        ReviewSession.RANDOM,
+                        he,
+                        cks.subList(0, 3),
+                        2,
+                        ck7,
+                        0,
+                        0,
+                        22L,
+                        raters),
+                "test");
         for (int k = 0; k < reviews.steps(few, "ag-ana").size(); k++) {
             reviews.answer(few, "ag-ana", k, null, null, List.of(1 + k % 5), null, null);
         }
@@ -148,7 +212,8 @@ class MetricAgreementTest {
         assertThat(likert.note()).isEqualTo("needs at least 4 checkpoints (3 shared with this evaluation)");
         assertThat(likert.metrics()).isEmpty();
 
-        // each metric: rho / tau-b of its per-checkpoint means against the pooled share fooled, negated (higher is better)
+        // each metric: rho / tau-b of its per-checkpoint means against the pooled share fooled, negated (higher is
+        // better)
         Evaluations.Comparison c = evaluations.comparison(e.id());
         double[] share = new double[4];
         for (int j = 0; j < 4; j++) {
@@ -156,12 +221,18 @@ class MetricAgreementTest {
         }
         assertThat(share).containsExactly(new double[] {0, 1 / 6.0, 3 / 6.0, 1}, within(1e-12));
         List<Metric> ranked = c.metrics().stream().filter(Metric::ranked).toList();
-        assertThat(afc.metrics()).extracting(Agreements.MetricAgreement::metric).containsExactlyInAnyOrderElementsOf(ranked);
+        assertThat(afc.metrics())
+                .extracting(Agreements.MetricAgreement::metric)
+                .containsExactlyInAnyOrderElementsOf(ranked);
         for (Agreements.MetricAgreement m : afc.metrics()) {
             double[] metric = new double[4];
             for (int j = 0; j < 4; j++) {
                 long ck = cks.get(j);
-                metric[j] = c.rows().stream().filter(r -> r.subject().checkpointId() == ck).findFirst().orElseThrow().mean(m.metric());
+                metric[j] = c.rows().stream()
+                        .filter(r -> r.subject().checkpointId() == ck)
+                        .findFirst()
+                        .orElseThrow()
+                        .mean(m.metric());
             }
             double rho = RankCorrelation.spearman(metric, share);
             if (Double.isNaN(rho)) {
@@ -171,19 +242,27 @@ class MetricAgreementTest {
             assertThat(m.rawRho()).isEqualTo(rho);
             assertThat(m.rho()).isCloseTo(-rho, within(0.0));
             assertThat(m.tau()).isCloseTo(-RankCorrelation.kendallTauB(metric, share), within(0.0));
-            assertThat(m.rhoInterval().low()).isLessThanOrEqualTo(m.rhoInterval().high());
+            assertThat(m.rhoInterval().low())
+                    .isLessThanOrEqualTo(m.rhoInterval().high());
         }
         for (int k = 1; k < afc.metrics().size(); k++) {
             Double prev = afc.metrics().get(k - 1).rho();
             Double cur = afc.metrics().get(k).rho();
-            assertThat(cur == null || (prev != null && prev >= cur)).as("ranked best first").isTrue();
+            assertThat(cur == null || (prev != null && prev >= cur))
+                    .as("ranked best first")
+                    .isTrue();
         }
         // same seed, same intervals
         assertThat(agreements.of(e.id())).isEqualTo(section);
 
         String html = mvc.perform(get("/evaluations/" + e.id()).with(user("sue").roles("SUPERVISOR")))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
-        assertThat(html).contains("Which metric agrees with the pathologists?").contains("id=\"agreement\"")
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(html)
+                .contains("Which metric agrees with the pathologists?")
+                .contains("id=\"agreement\"")
                 .contains("href=\"/review/sessions/" + s.id() + "\"")
                 .contains("needs at least 4 checkpoints (3 shared with this evaluation)")
                 .contains("data-metric=\"" + afc.metrics().get(0).metric().key() + "\"");

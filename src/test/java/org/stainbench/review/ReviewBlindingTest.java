@@ -25,9 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -51,7 +49,6 @@ import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.support.Python;
 import org.stainbench.tiles.RgbTile;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -74,23 +71,31 @@ class ReviewBlindingTest {
 
     @Autowired
     Catalog catalog;
+
     @Autowired
     CatalogTiles tiles;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     Reviews reviews;
+
     @Autowired
     ReviewStore store;
+
     @Autowired
     ReviewSamplingProperties properties;
+
     @Autowired
     MockMvc mvc;
 
     @TempDir
     Path tmp;
+
     long he;
     long synthReal;
     long numpyReal;
@@ -99,10 +104,24 @@ class ReviewBlindingTest {
 
     @BeforeAll
     void data(@TempDir Path dir) throws IOException {
-        he = GeneratedFixtures.dataset(catalog, "Blind H&E", Stain.HE, dir.resolve("he"),
-                List.of("he_511_1.npz", "he_521_1.npz", "he_531_1.npz"), TILES, SIZE, 1800);
-        synthReal = GeneratedFixtures.dataset(catalog, "Blind CK7 synthetic", Stain.IHC, dir.resolve("ck7"),
-                List.of("ihc_611_1.npz", "ihc_621_1.npz"), TILES, SIZE, 1900);
+        he = GeneratedFixtures.dataset(
+                catalog,
+                "Blind H&E",
+                Stain.HE,
+                dir.resolve("he"),
+                List.of("he_511_1.npz", "he_521_1.npz", "he_531_1.npz"),
+                TILES,
+                SIZE,
+                1800);
+        synthReal = GeneratedFixtures.dataset(
+                catalog,
+                "Blind CK7 synthetic",
+                Stain.IHC,
+                dir.resolve("ck7"),
+                List.of("ihc_611_1.npz", "ihc_621_1.npz"),
+                TILES,
+                SIZE,
+                1900);
         // real IHC tiles written by numpy: noise, flat colour, gradients, stripes, checkerboard, blobs; 128 px
         Path npy = dir.resolve("numpy");
         Python.run("review_blinding.py", "write", npy);
@@ -113,7 +132,8 @@ class ReviewBlindingTest {
         }
         GeneratedFixtures.await("numpy real tiles", () -> catalog.archives(numpyReal).stream()
                 .allMatch(a -> a.status() == ArchiveStatus.READY));
-        Checkpoint r = checkpoints.createBaseline(CheckpointKind.REINHARD, "B-reinhard", synthReal, null, null, null, "test");
+        Checkpoint r =
+                checkpoints.createBaseline(CheckpointKind.REINHARD, "B-reinhard", synthReal, null, null, null, "test");
         Checkpoint s = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, "B-remap", null, 1.0, 1.1, null, "test");
         checkpoints.applyBaseline(r.id(), he, "test");
         checkpoints.applyBaseline(s.id(), he, "test");
@@ -129,14 +149,27 @@ class ReviewBlindingTest {
 
     static final Eligibility ALL = new Eligibility(false, 0, 0);
 
-    Reviews.NewSession session(String name, ReviewMode mode, String selection, int per, long real, int realCount, int repeat,
-                               long seed, List<String> raters, Eligibility rule, boolean match) {
-        return new Reviews.NewSession(name, mode, "Judge.", null, false, selection, he, cks, per, real, realCount, repeat, seed,
-                raters, rule, match);
+    Reviews.NewSession session(
+            String name,
+            ReviewMode mode,
+            String selection,
+            int per,
+            long real,
+            int realCount,
+            int repeat,
+            long seed,
+            List<String> raters,
+            Eligibility rule,
+            boolean match) {
+        return new Reviews.NewSession(
+                name, mode, "Judge.", null, false, selection, he, cks, per, real, realCount, repeat, seed, raters, rule,
+                match);
     }
 
     MockHttpServletResponse fetch(String url, String who) throws Exception {
-        return mvc.perform(get(url).with(user(who).roles("PATHOLOGIST"))).andReturn().getResponse();
+        return mvc.perform(get(url).with(user(who).roles("PATHOLOGIST")))
+                .andReturn()
+                .getResponse();
     }
 
     static List<String> images(String html) {
@@ -167,8 +200,20 @@ class ReviewBlindingTest {
 
     @Test
     void everyImageOfA2afcSessionHasTheSameByteLengthDimensionsAndHeadersWhateverItsKindAndTexture() throws Exception {
-        ReviewSession s = reviews.create(session("blind bytes", ReviewMode.TWO_AFC, ReviewSession.GALLERY, 4, numpyReal, 0, 25,
-                21L, List.of("bl-ana"), ALL, false), "bl-mem");
+        ReviewSession s = reviews.create(
+                session(
+                        "blind bytes",
+                        ReviewMode.TWO_AFC,
+                        ReviewSession.GALLERY,
+                        4,
+                        numpyReal,
+                        0,
+                        25,
+                        21L,
+                        List.of("bl-ana"),
+                        ALL,
+                        false),
+                "bl-mem");
         ReviewSampling sampling = reviews.sampling(s.id()).orElseThrow();
         assertThat(sampling.imageWidth()).isEqualTo(SIZE);
         assertThat(sampling.imageHeight()).isEqualTo(SIZE);
@@ -176,7 +221,8 @@ class ReviewBlindingTest {
         Map<String, Boolean> realByToken = new LinkedHashMap<>();
         Map<String, ReviewItem> itemByImage = new HashMap<>();
         for (int step = 1; step <= total; step++) {
-            String html = fetch("/review/sessions/" + s.id() + "/rate/" + step, "bl-ana").getContentAsString(StandardCharsets.UTF_8);
+            String html = fetch("/review/sessions/" + s.id() + "/rate/" + step, "bl-ana")
+                    .getContentAsString(StandardCharsets.UTF_8);
             ReviewItem shown = store.itemByToken(dataItem(html)).orElseThrow();
             List<String> imgs = images(html);
             assertThat(imgs).hasSize(2);
@@ -200,11 +246,15 @@ class ReviewBlindingTest {
             Map<String, List<String>> h = headers(r);
             if (first == null) {
                 first = h;
-                assertThat(h).containsEntry("content-type", List.of("image/png")).containsEntry("cache-control", List.of("no-store"))
+                assertThat(h)
+                        .containsEntry("content-type", List.of("image/png"))
+                        .containsEntry("cache-control", List.of("no-store"))
                         .containsEntry("content-length", List.of("" + ReviewImages.pngLength(SIZE, SIZE)))
                         .doesNotContainKeys("etag", "last-modified", "content-disposition", "expires", "pragma");
             }
-            assertThat(h).as("headers of %s image %s", e.getValue() ? "real" : "generated", e.getKey()).isEqualTo(first);
+            assertThat(h)
+                    .as("headers of %s image %s", e.getValue() ? "real" : "generated", e.getKey())
+                    .isEqualTo(first);
             assertThat(png.length).isEqualTo((int) ReviewImages.pngLength(SIZE, SIZE));
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
             assertThat(img.getWidth()).isEqualTo(SIZE);
@@ -228,12 +278,15 @@ class ReviewBlindingTest {
         assertThat(realIndices.stream().map(x -> x % 6).distinct().count()).isGreaterThanOrEqualTo(3);
         // numpy: only IHDR/IDAT/IEND, W x H RGB, every deflate block stored, the length formula, reals resampled right
         Path json = tmp.resolve("manifest.json");
-        new ObjectMapper().writeValue(json.toFile(), Map.of("width", SIZE, "height", SIZE, "npz", numpyArchive.toString(),
-                "images", manifest));
+        new ObjectMapper()
+                .writeValue(
+                        json.toFile(),
+                        Map.of("width", SIZE, "height", SIZE, "npz", numpyArchive.toString(), "images", manifest));
         JsonNode check = new ObjectMapper().readTree(Python.run("review_blinding.py", "check", json));
         assertThat(check.get("images").asInt()).isEqualTo(realByToken.size());
         assertThat(check.get("lengths")).hasSize(1);
-        assertThat(check.get("lengths").get(0).asLong()).isEqualTo(check.get("expected").asLong())
+        assertThat(check.get("lengths").get(0).asLong())
+                .isEqualTo(check.get("expected").asLong())
                 .isEqualTo(ReviewImages.pngLength(SIZE, SIZE));
         assertThat(check.get("worstRealDiff").asDouble()).isLessThanOrEqualTo(1.0);
         // an unknown token costs the same time and carries no cache hints either
@@ -250,16 +303,31 @@ class ReviewBlindingTest {
             byte[] noise = new byte[wh[0] * wh[1] * 3];
             new java.util.SplittableRandom(wh[0]).nextBytes(noise);
             byte[] flat = new byte[noise.length];
-            assertThat(ReviewImages.png(new RgbTile(wh[0], wh[1], noise))).hasSize((int) ReviewImages.pngLength(wh[0], wh[1]));
-            assertThat(ReviewImages.png(new RgbTile(wh[0], wh[1], flat))).hasSize((int) ReviewImages.pngLength(wh[0], wh[1]));
+            assertThat(ReviewImages.png(new RgbTile(wh[0], wh[1], noise)))
+                    .hasSize((int) ReviewImages.pngLength(wh[0], wh[1]));
+            assertThat(ReviewImages.png(new RgbTile(wh[0], wh[1], flat)))
+                    .hasSize((int) ReviewImages.pngLength(wh[0], wh[1]));
         }
     }
 
     @Test
-    void aRepeatHasItsOwnTokenImagesAndSidesAndComesAtLeastTheConfiguredDistanceAfterItsFirstShowing() throws Exception {
+    void aRepeatHasItsOwnTokenImagesAndSidesAndComesAtLeastTheConfiguredDistanceAfterItsFirstShowing()
+            throws Exception {
         int distance = properties.repeatMinDistance();
-        ReviewSession s = reviews.create(session("blind repeats", ReviewMode.TWO_AFC, ReviewSession.RANDOM, 8, synthReal, 0, 50,
-                33L, List.of("bl-ana", "bl-ben"), ALL, false), "bl-mem");
+        ReviewSession s = reviews.create(
+                session(
+                        "blind repeats",
+                        ReviewMode.TWO_AFC,
+                        ReviewSession.RANDOM,
+                        8,
+                        synthReal,
+                        0,
+                        50,
+                        33L,
+                        List.of("bl-ana", "bl-ben"),
+                        ALL,
+                        false),
+                "bl-mem");
         assertThat(reviews.sampling(s.id()).orElseThrow().repeatMinDistance()).isEqualTo(distance);
         int sidesRedrawn = 0;
         int repeats = 0;
@@ -272,7 +340,8 @@ class ReviewBlindingTest {
             Set<String> everyUrl = new HashSet<>();
             for (int k = 0; k < steps.size(); k++) {
                 RaterSequence.Step st = steps.get(k);
-                String html = fetch("/review/sessions/" + s.id() + "/rate/" + (k + 1), rater).getContentAsString(StandardCharsets.UTF_8);
+                String html = fetch("/review/sessions/" + s.id() + "/rate/" + (k + 1), rater)
+                        .getContentAsString(StandardCharsets.UTF_8);
                 String token = dataItem(html);
                 List<String> imgs = images(html);
                 ReviewItem shown = store.itemByToken(token).orElseThrow();
@@ -284,7 +353,8 @@ class ReviewBlindingTest {
                     firstSide.put(st.itemId(), shown.realLeft());
                 } else {
                     repeats++;
-                    assertThat(k - firstStep.get(st.itemId())).as("%s: distance of the repeat at step %d", rater, k + 1)
+                    assertThat(k - firstStep.get(st.itemId()))
+                            .as("%s: distance of the repeat at step %d", rater, k + 1)
                             .isGreaterThanOrEqualTo(distance);
                     assertThat(token).isNotEqualTo(firstToken.get(st.itemId()));
                     assertThat(imgs).doesNotContainAnyElementsOf(firstImages.get(st.itemId()));
@@ -294,24 +364,38 @@ class ReviewBlindingTest {
                     // the images behind the new URLs are the same two tiles, on the repeat's own sides
                     byte[] left = fetch("/review/images/" + imgs.get(0), rater).getContentAsByteArray();
                     RgbTile real = tiles.read(shown.realArchiveId(), shown.realIndex());
-                    assertThat(ReviewTest.meanAbsDiff(ImageIO.read(new ByteArrayInputStream(left)), shown.realLeft() ? real
-                            : tiles.read(shown.archiveId(), shown.tileIndex()))).isZero();
+                    assertThat(ReviewTest.meanAbsDiff(
+                                    ImageIO.read(new ByteArrayInputStream(left)),
+                                    shown.realLeft() ? real : tiles.read(shown.archiveId(), shown.tileIndex())))
+                            .isZero();
                     // answering it records the side the rater saw: "picked the real tile" follows the repeat's sides
                     reviews.answer(s, rater, k, shown.realLeft() ? "LEFT" : "RIGHT", null, null, null, null);
                     ReviewAnswer a = store.answers(s.id(), rater).stream()
-                            .filter(x -> x.itemId() == st.itemId() && x.repeatNo() == st.repeatNo()).findFirst().orElseThrow();
+                            .filter(x -> x.itemId() == st.itemId() && x.repeatNo() == st.repeatNo())
+                            .findFirst()
+                            .orElseThrow();
                     assertThat(a.realLeft()).isEqualTo(shown.realLeft());
-                    ReviewItem stored = store.items(s.id()).stream().filter(i -> i.id() == st.itemId()).findFirst().orElseThrow();
-                    assertThat(ReviewResults.variables(s, Map.of(stored.id(), stored)).get(0).value().apply(a)).isEqualTo(1);
+                    ReviewItem stored = store.items(s.id()).stream()
+                            .filter(i -> i.id() == st.itemId())
+                            .findFirst()
+                            .orElseThrow();
+                    assertThat(ReviewResults.variables(s, Map.of(stored.id(), stored))
+                                    .get(0)
+                                    .value()
+                                    .apply(a))
+                            .isEqualTo(1);
                 }
                 for (String u : imgs) {
-                    assertThat(everyUrl.add(u)).as("image URL %s shown twice", u).isTrue();
+                    assertThat(everyUrl.add(u))
+                            .as("image URL %s shown twice", u)
+                            .isTrue();
                 }
             }
             // a repeat token opens nothing for another rater
             ReviewStore.Repeat other = store.repeats(s.id(), rater).get(0);
             String stranger = rater.equals("bl-ana") ? "bl-ben" : "bl-ana";
-            assertThat(fetch("/review/images/" + other.imageA(), stranger).getStatus()).isEqualTo(404);
+            assertThat(fetch("/review/images/" + other.imageA(), stranger).getStatus())
+                    .isEqualTo(404);
         }
         assertThat(repeats).isEqualTo(2 * RaterSequence.repeats(16, 50));
         assertThat(sidesRedrawn).as("sides drawn again for the repeats").isPositive();
@@ -336,10 +420,15 @@ class ReviewBlindingTest {
                         } else {
                             int gap = k - first.get(st.itemId());
                             // the largest possible distance when the session is shorter than asked
-                            assertThat(gap).as("n %d, distance %d, seed %d", n, d, seed).isGreaterThanOrEqualTo(Math.min(d, n));
+                            assertThat(gap)
+                                    .as("n %d, distance %d, seed %d", n, d, seed)
+                                    .isGreaterThanOrEqualTo(Math.min(d, n));
                         }
                     }
-                    assertThat(steps.subList(0, n).stream().map(RaterSequence.Step::itemId).distinct()).hasSize(n);
+                    assertThat(steps.subList(0, n).stream()
+                                    .map(RaterSequence.Step::itemId)
+                                    .distinct())
+                            .hasSize(n);
                     assertThat(RaterSequence.of(ids, 50, seed, d)).isEqualTo(steps);
                 }
             }
@@ -350,17 +439,50 @@ class ReviewBlindingTest {
     void theEligibilityRuleAppliesToGeneratedTilesTheirSourcesAndRealControlsAlike() throws Exception {
         Eligibility rule = Eligibility.DEFAULT;
         for (String selection : List.of(ReviewSession.GALLERY, ReviewSession.RANDOM)) {
-            // ask for every eligible tile (row): a draw that ignored the rule for generated tiles would take ineligible ones
-            ReviewSession probe = reviews.create(session("probe " + selection, ReviewMode.REAL_OR_VIRTUAL, selection, 1,
-                    synthReal, 5, 0, 5L, List.of(), rule, false), "bl-mem");
-            List<ReviewSampling.Pool> pools = reviews.sampling(probe.id()).orElseThrow().pools();
+            // ask for every eligible tile (row): a draw that ignored the rule for generated tiles would take ineligible
+            // ones
+            ReviewSession probe = reviews.create(
+                    session(
+                            "probe " + selection,
+                            ReviewMode.REAL_OR_VIRTUAL,
+                            selection,
+                            1,
+                            synthReal,
+                            5,
+                            0,
+                            5L,
+                            List.of(),
+                            rule,
+                            false),
+                    "bl-mem");
+            List<ReviewSampling.Pool> pools =
+                    reviews.sampling(probe.id()).orElseThrow().pools();
             int per = selection.equals(ReviewSession.GALLERY)
-                    ? pools.stream().filter(p -> p.kind().equals(ReviewSampling.POOL_ROWS)).findFirst().orElseThrow().eligible()
-                    : pools.stream().filter(p -> p.kind().equals(ReviewSampling.POOL_GENERATED)).mapToInt(ReviewSampling.Pool::eligible)
-                    .min().orElseThrow();
+                    ? pools.stream()
+                            .filter(p -> p.kind().equals(ReviewSampling.POOL_ROWS))
+                            .findFirst()
+                            .orElseThrow()
+                            .eligible()
+                    : pools.stream()
+                            .filter(p -> p.kind().equals(ReviewSampling.POOL_GENERATED))
+                            .mapToInt(ReviewSampling.Pool::eligible)
+                            .min()
+                            .orElseThrow();
             assertThat(per).isPositive();
-            ReviewSession s = reviews.create(session("eligible " + selection, ReviewMode.REAL_OR_VIRTUAL, selection, per,
-                    synthReal, 5, 0, 5L, List.of(), rule, false), "bl-mem");
+            ReviewSession s = reviews.create(
+                    session(
+                            "eligible " + selection,
+                            ReviewMode.REAL_OR_VIRTUAL,
+                            selection,
+                            per,
+                            synthReal,
+                            5,
+                            0,
+                            5L,
+                            List.of(),
+                            rule,
+                            false),
+                    "bl-mem");
             ReviewSampling sampling = reviews.sampling(s.id()).orElseThrow();
             assertThat(sampling.rule()).isEqualTo(rule);
             List<ReviewItem> items = store.items(s.id());
@@ -369,56 +491,115 @@ class ReviewBlindingTest {
                 TileInfo t = tiles.at(i.archiveId(), i.tileIndex()).orElseThrow();
                 assertThat(rule.passes(t)).as("%s tile %s", i.kind(), t).isTrue();
                 if (!i.real()) {
-                    assertThat(rule.passes(tiles.at(i.sourceArchiveId(), i.sourceIndex()).orElseThrow())).isTrue();
+                    assertThat(rule.passes(tiles.at(i.sourceArchiveId(), i.sourceIndex())
+                                    .orElseThrow()))
+                            .isTrue();
                 }
             }
             if (selection.equals(ReviewSession.GALLERY)) {
                 // the galleries' rule: every source index once per checkpoint
                 Map<String, Set<Long>> byRow = new HashMap<>();
-                items.stream().filter(i -> !i.real()).forEach(i -> byRow.computeIfAbsent(i.sourceArchiveId() + ":" + i.sourceIndex(),
-                        x -> new HashSet<>()).add(i.checkpointId()));
-                assertThat(byRow).hasSize(per).allSatisfy((row, c) -> assertThat(c).containsExactlyInAnyOrderElementsOf(cks));
+                items.stream().filter(i -> !i.real()).forEach(i -> byRow.computeIfAbsent(
+                                i.sourceArchiveId() + ":" + i.sourceIndex(), x -> new HashSet<>())
+                        .add(i.checkpointId()));
+                assertThat(byRow).hasSize(per).allSatisfy((row, c) -> assertThat(c)
+                        .containsExactlyInAnyOrderElementsOf(cks));
             }
             // pools: the rule removed tiles of both kinds (the synthetic data has blurred and mostly white tiles)
-            ReviewSampling.Pool real = sampling.pools().stream().filter(p -> p.kind().equals(ReviewSampling.POOL_REAL)).findFirst()
+            ReviewSampling.Pool real = sampling.pools().stream()
+                    .filter(p -> p.kind().equals(ReviewSampling.POOL_REAL))
+                    .findFirst()
                     .orElseThrow();
             assertThat(real.eligible()).isLessThan(real.total()).isEqualTo(countPassing(synthReal, rule));
             assertThat(sampling.pools().stream().filter(p -> p.kind().equals(ReviewSampling.POOL_GENERATED)))
-                    .hasSize(2).allMatch(p -> p.eligible() < p.total());
+                    .hasSize(2)
+                    .allMatch(p -> p.eligible() < p.total());
             // the session page shows the rule and the pools
-            String page = mvc.perform(get("/review/sessions/" + s.id()).with(user("bl-sup").roles("SUPERVISOR")))
-                    .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
-            assertThat(page).contains("id=\"eligibility-rule\"").contains("informative tiles only")
-                    .contains("tissue ≥ 60 % of the tile").contains("real IHC tiles: " + real.eligible() + " eligible of " + real.total())
-                    .contains("generated by B-reinhard: ").contains(SIZE + " × " + SIZE + " px");
+            String page = mvc.perform(get("/review/sessions/" + s.id())
+                            .with(user("bl-sup").roles("SUPERVISOR")))
+                    .andExpect(status().isOk())
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString(StandardCharsets.UTF_8);
+            assertThat(page)
+                    .contains("id=\"eligibility-rule\"")
+                    .contains("informative tiles only")
+                    .contains("tissue ≥ 60 % of the tile")
+                    .contains("real IHC tiles: " + real.eligible() + " eligible of " + real.total())
+                    .contains("generated by B-reinhard: ")
+                    .contains(SIZE + " × " + SIZE + " px");
         }
         // too few eligible tiles: a clear message with the counts, nothing created
         long before = store.count();
-        assertThatThrownBy(() -> reviews.create(session("too many", ReviewMode.REAL_OR_VIRTUAL, ReviewSession.RANDOM, 2,
-                synthReal, 1000, 0, 5L, List.of(), rule, false), "bl-mem"))
-                .hasMessageContaining("eligible of 16 ingested tiles").hasMessageContaining("informative tiles only");
-        assertThatThrownBy(() -> reviews.create(session("too many rows", ReviewMode.LIKERT, ReviewSession.GALLERY, 200,
-                synthReal, 0, 0, 5L, List.of(), rule, false), "bl-mem")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> reviews.create(
+                        session(
+                                "too many",
+                                ReviewMode.REAL_OR_VIRTUAL,
+                                ReviewSession.RANDOM,
+                                2,
+                                synthReal,
+                                1000,
+                                0,
+                                5L,
+                                List.of(),
+                                rule,
+                                false),
+                        "bl-mem"))
+                .hasMessageContaining("eligible of 16 ingested tiles")
+                .hasMessageContaining("informative tiles only");
+        assertThatThrownBy(() -> reviews.create(
+                        session(
+                                "too many rows",
+                                ReviewMode.LIKERT,
+                                ReviewSession.GALLERY,
+                                200,
+                                synthReal,
+                                0,
+                                0,
+                                5L,
+                                List.of(),
+                                rule,
+                                false),
+                        "bl-mem"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(store.count()).isEqualTo(before);
     }
 
     long countPassing(long dataset, Eligibility rule) {
-        return catalog.archives(dataset).stream().flatMap(a -> tiles.tiles(a.id()).stream()).filter(rule::passes).count();
+        return catalog.archives(dataset).stream()
+                .flatMap(a -> tiles.tiles(a.id()).stream())
+                .filter(rule::passes)
+                .count();
     }
 
     @Test
     void matchingOnTissueFractionBringsTheRealControlsCloserToTheGeneratedTiles() {
         double[] gaps = new double[2];
         for (int m = 0; m < 2; m++) {
-            ReviewSession s = reviews.create(session("matched " + m, ReviewMode.TWO_AFC, ReviewSession.RANDOM, 4, synthReal, 0, 0,
-                    8L, List.of(), ALL, m == 1), "bl-mem");
+            ReviewSession s = reviews.create(
+                    session(
+                            "matched " + m,
+                            ReviewMode.TWO_AFC,
+                            ReviewSession.RANDOM,
+                            4,
+                            synthReal,
+                            0,
+                            0,
+                            8L,
+                            List.of(),
+                            ALL,
+                            m == 1),
+                    "bl-mem");
             double gap = 0;
             Set<String> used = new HashSet<>();
             for (ReviewItem i : store.items(s.id())) {
                 double g = tiles.at(i.archiveId(), i.tileIndex()).orElseThrow().tissueFraction();
-                double r = tiles.at(i.realArchiveId(), i.realIndex()).orElseThrow().tissueFraction();
+                double r =
+                        tiles.at(i.realArchiveId(), i.realIndex()).orElseThrow().tissueFraction();
                 gap += Math.abs(g - r);
-                assertThat(used.add(i.realArchiveId() + ":" + i.realIndex())).as("a real tile used once").isTrue();
+                assertThat(used.add(i.realArchiveId() + ":" + i.realIndex()))
+                        .as("a real tile used once")
+                        .isTrue();
             }
             gaps[m] = gap;
             ReviewSampling sampling = reviews.sampling(s.id()).orElseThrow();
@@ -430,21 +611,41 @@ class ReviewBlindingTest {
 
     @Test
     void theFormShowsTheRuleWithItsDefaultsAndRefusesABadThreshold() throws Exception {
-        String form = mvc.perform(get("/review/sessions/new").with(user("bl-mem").roles("MEMBER", "SUPERVISOR")))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
-        assertThat(form).contains("id=\"eligibility\"").containsPattern("name=\"informativeOnly\"[^>]*checked")
-                .containsPattern("id=\"minTissue\"[^>]*value=\"0.6\"").containsPattern("id=\"minCenter\"[^>]*value=\"0.6\"")
+        String form = mvc.perform(
+                        get("/review/sessions/new").with(user("bl-mem").roles("MEMBER", "SUPERVISOR")))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+        assertThat(form)
+                .contains("id=\"eligibility\"")
+                .containsPattern("name=\"informativeOnly\"[^>]*checked")
+                .containsPattern("id=\"minTissue\"[^>]*value=\"0.6\"")
+                .containsPattern("id=\"minCenter\"[^>]*value=\"0.6\"")
                 .containsPattern("<option value=\"GALLERY\" selected");
         long before = store.count();
-        String flash = mvc.perform(post("/review/sessions").with(user("bl-mem").roles("MEMBER", "SUPERVISOR")).with(csrf())
-                        .param("name", "bad rule").param("mode", "TWO_AFC").param("source", "" + he)
-                        .param("ck", "" + cks.get(0)).param("realDataset", "" + synthReal).param("perCheckpoint", "2")
+        String flash = mvc.perform(post("/review/sessions")
+                        .with(user("bl-mem").roles("MEMBER", "SUPERVISOR"))
+                        .with(csrf())
+                        .param("name", "bad rule")
+                        .param("mode", "TWO_AFC")
+                        .param("source", "" + he)
+                        .param("ck", "" + cks.get(0))
+                        .param("realDataset", "" + synthReal)
+                        .param("perCheckpoint", "2")
                         .param("minTissue", "1.5"))
-                .andExpect(status().is3xxRedirection()).andReturn().getFlashMap().get("error").toString();
+                .andExpect(status().is3xxRedirection())
+                .andReturn()
+                .getFlashMap()
+                .get("error")
+                .toString();
         assertThat(flash).contains("minTissue");
         assertThat(store.count()).isEqualTo(before);
         // a pathologist cannot create sessions
-        mvc.perform(post("/review/sessions").with(user("bl-ana").roles("PATHOLOGIST")).with(csrf()).param("name", "x"))
+        mvc.perform(post("/review/sessions")
+                        .with(user("bl-ana").roles("PATHOLOGIST"))
+                        .with(csrf())
+                        .param("name", "x"))
                 .andExpect(status().isForbidden());
     }
 }

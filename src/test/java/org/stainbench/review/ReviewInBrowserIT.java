@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,7 +36,9 @@ import org.stainbench.support.WithBrowser;
  */
 // the demo application shared by the browser tests that need only the demo's datasets and baselines (evaluation,
 // reports, review: same properties, so one Spring context and one demo load); each counts relative to what it finds
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "stainbench.test.application=demo")
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "stainbench.test.application=demo")
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReviewInBrowserIT extends WithBrowser {
@@ -46,10 +47,13 @@ class ReviewInBrowserIT extends WithBrowser {
 
     @Autowired
     Accounts accounts;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     ReviewStore store;
 
@@ -61,7 +65,9 @@ class ReviewInBrowserIT extends WithBrowser {
     }
 
     List<Checkpoint> demoBaselines() {
-        return checkpoints.all().stream().filter(c -> c.name().endsWith("(demo)")).toList();
+        return checkpoints.all().stream()
+                .filter(c -> c.name().endsWith("(demo)"))
+                .toList();
     }
 
     /** Rater one picks the real tile except on every third step; rater two on even steps only. */
@@ -78,10 +84,12 @@ class ReviewInBrowserIT extends WithBrowser {
             ReviewItem item = store.itemByToken(form.getAttribute("data-item")).orElseThrow();
             boolean correct = wantsCorrect(rater, step);
             boolean left = correct == item.realLeft();
-            new Actions(browser.driver).sendKeys(left ? Keys.ARROW_LEFT : Keys.ARROW_RIGHT).perform();
+            new Actions(browser.driver)
+                    .sendKeys(left ? Keys.ARROW_LEFT : Keys.ARROW_RIGHT)
+                    .perform();
             // read the swapped fragment in one script: no element handle that htmx could replace under us
-            browser.waiting(Duration.ofSeconds(10)).until(d -> !("" + step).equals(js().executeScript(
-                    "const f = document.getElementById('answer-form');"
+            browser.waiting(Duration.ofSeconds(10)).until(d -> !("" + step)
+                    .equals(js().executeScript("const f = document.getElementById('answer-form');"
                             + " return document.getElementById('done') ? 'done' : (f ? f.dataset.step : null);")));
             given++;
         }
@@ -107,10 +115,14 @@ class ReviewInBrowserIT extends WithBrowser {
         new Select(browser.driver.findElement(By.id("realDataset"))).selectByVisibleText("Demo CK7 (synthetic)");
         // tick exactly the demo's two baselines and this test's two pathologists
         for (Checkpoint c : demoBaselines()) {
-            browser.driver.findElement(By.cssSelector(".checkpoint-choice input[value='" + c.id() + "']")).click();
+            browser.driver
+                    .findElement(By.cssSelector(".checkpoint-choice input[value='" + c.id() + "']"))
+                    .click();
         }
         for (String p : List.of("pat-one", "pat-two")) {
-            browser.driver.findElement(By.cssSelector(".rater-choice input[value='" + p + "']")).click();
+            browser.driver
+                    .findElement(By.cssSelector(".rater-choice input[value='" + p + "']"))
+                    .click();
         }
         browser.driver.findElement(By.id("create-session")).click();
         browser.waitFor(By.id("session-name"));
@@ -129,9 +141,13 @@ class ReviewInBrowserIT extends WithBrowser {
         browser.waitFor(By.id("answer-form"));
         assertThat(browser.driver.findElements(By.cssSelector("#rater img"))).hasSize(2);
         assertThat((Boolean) js().executeScript("return document.documentElement.scrollWidth <= window.innerWidth;"))
-                .as("no horizontal scrolling on a tablet").isTrue();
-        browser.waiting(Duration.ofSeconds(10)).until(d -> (Boolean) js().executeScript(
-                "return Array.from(document.querySelectorAll('#rater img')).every(i => i.complete && i.naturalWidth > 0);"));
+                .as("no horizontal scrolling on a tablet")
+                .isTrue();
+        browser.waiting(Duration.ofSeconds(10))
+                .until(
+                        d -> (Boolean)
+                                js().executeScript(
+                                                "return Array.from(document.querySelectorAll('#rater img')).every(i => i.complete && i.naturalWidth > 0);"));
         browser.driver.findElement(By.id("image-left")).click();
         assertThat(browser.driver.findElement(By.cssSelector(".zoom.zoomed"))).isNotNull();
         browser.driver.findElement(By.id("image-left")).click();
@@ -145,7 +161,8 @@ class ReviewInBrowserIT extends WithBrowser {
         browser.waitFor(By.id("assigned"));
         browser.driver.findElement(By.cssSelector(".rate-link")).click();
         browser.waitFor(By.id("answer-form"));
-        int total = Integer.parseInt(browser.driver.findElement(By.id("answer-form")).getAttribute("data-total"));
+        int total = Integer.parseInt(
+                browser.driver.findElement(By.id("answer-form")).getAttribute("data-total"));
         assertThat(total).isEqualTo(2 * PER_CHECKPOINT + 1);
         assertThat(score("pat-two", 100)).isEqualTo(total);
         browser.waitFor(By.id("done"));
@@ -158,7 +175,8 @@ class ReviewInBrowserIT extends WithBrowser {
         assertThat(resume.getText()).isEqualTo("Resume");
         resume.click();
         browser.waitFor(By.id("answer-form"));
-        assertThat(browser.driver.findElement(By.id("answer-form")).getAttribute("data-step")).isEqualTo("5");
+        assertThat(browser.driver.findElement(By.id("answer-form")).getAttribute("data-step"))
+                .isEqualTo("5");
         assertThat(score("pat-one", 100)).isEqualTo(total - 4);
         browser.waitFor(By.id("done"));
         browser.signOut();
@@ -169,8 +187,10 @@ class ReviewInBrowserIT extends WithBrowser {
         browser.go("/review/sessions/" + id + "/results");
         browser.waitFor(By.id("agreement"));
         browser.screenshot("review-results");
-        String csv = (String) js().executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + "fetch(arguments[0]).then(r => r.text()).then(done);", "/review/sessions/" + id + "/answers.csv");
+        String csv = (String) js().executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "fetch(arguments[0]).then(r => r.text()).then(done);",
+                        "/review/sessions/" + id + "/answers.csv");
         List<String> lines = csv.lines().toList();
         List<String> head = List.of(lines.get(0).split(","));
         int rater = head.indexOf("rater");
@@ -182,7 +202,8 @@ class ReviewInBrowserIT extends WithBrowser {
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);
             if (f[repeat].equals("0")) {
-                first.computeIfAbsent(f[rater], k -> new HashMap<>()).put(f[token], Boolean.parseBoolean(f[correct]) ? 1 : 0);
+                first.computeIfAbsent(f[rater], k -> new HashMap<>())
+                        .put(f[token], Boolean.parseBoolean(f[correct]) ? 1 : 0);
             }
         }
         List<String> tokens = new ArrayList<>(first.get("pat-one").keySet());
@@ -212,7 +233,8 @@ class ReviewInBrowserIT extends WithBrowser {
         double p1 = (a1 + b1) / (2.0 * n);
         double peF = p1 * p1 + (1 - p1) * (1 - p1);
         double fleiss = (pBar - peF) / (1 - peF);
-        // Krippendorff's alpha, nominal, two coders, no missing: 1 - (m - 1) * disagreements / (n_0 * n_1), m = 2n values
+        // Krippendorff's alpha, nominal, two coders, no missing: 1 - (m - 1) * disagreements / (n_0 * n_1), m = 2n
+        // values
         double ones = a1 + b1;
         double zeros = 2.0 * n - ones;
         double alpha = 1 - (2.0 * n - 1) * (n - agree) / (zeros * ones);
@@ -235,17 +257,26 @@ class ReviewInBrowserIT extends WithBrowser {
         assertThat(row.findElement(By.cssSelector(".alpha-nominal")).getText()).isEqualTo(f3(alpha));
         WebElement pooled = browser.driver.findElement(By.cssSelector("#accuracy tr[data-rater=pooled]"));
         assertThat(pooled.findElement(By.cssSelector(".acc")).getText()).isEqualTo(f3(p));
-        assertThat(pooled.findElement(By.cssSelector(".wilson")).getText()).isEqualTo(f3(centre - half) + " – " + f3(centre + half));
-        assertThat(pooled.findElement(By.cssSelector(".p")).getText()).isEqualTo(String.format(Locale.ROOT, "%.4f", pValue));
+        assertThat(pooled.findElement(By.cssSelector(".wilson")).getText())
+                .isEqualTo(f3(centre - half) + " – " + f3(centre + half));
+        assertThat(pooled.findElement(By.cssSelector(".p")).getText())
+                .isEqualTo(String.format(Locale.ROOT, "%.4f", pValue));
         // both raters' repeats are in the intra-rater table
-        assertThat(browser.driver.findElements(By.cssSelector("#intra tbody tr"))).hasSize(2);
+        assertThat(browser.driver.findElements(By.cssSelector("#intra tbody tr")))
+                .hasSize(2);
         // and the page links back to the checkpoints and tiles
-        assertThat(browser.driver.findElements(By.cssSelector("#items a[href^='/tiles/']"))).hasSizeGreaterThanOrEqualTo(2 * n);
-        assertThat(browser.driver.findElements(By.cssSelector("#items a[href^='/checkpoints/']"))).hasSize(n);
+        assertThat(browser.driver.findElements(By.cssSelector("#items a[href^='/tiles/']")))
+                .hasSizeGreaterThanOrEqualTo(2 * n);
+        assertThat(browser.driver.findElements(By.cssSelector("#items a[href^='/checkpoints/']")))
+                .hasSize(n);
         // the methods paragraph states the CSV's counts and the pooled accuracy
         String methods = browser.driver.findElement(By.id("methods-text")).getText();
-        long firsts = lines.stream().skip(1).filter(l -> l.split(",", -1)[repeat].equals("0")).count();
-        assertThat(methods).contains("giving " + (lines.size() - 1) + " answers: " + firsts + " first showings")
+        long firsts = lines.stream()
+                .skip(1)
+                .filter(l -> l.split(",", -1)[repeat].equals("0"))
+                .count();
+        assertThat(methods)
+                .contains("giving " + (lines.size() - 1) + " answers: " + firsts + " first showings")
                 .contains("was " + f3(p) + " (" + k + " of " + m + " answers");
 
         // the session's pages keep to the window's width at 1440 and 1024 px (the layout walk has no session to visit)

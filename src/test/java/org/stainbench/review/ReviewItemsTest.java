@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
 import org.junit.jupiter.api.Test;
 import org.stainbench.review.ReviewItem.TileRef;
 
@@ -42,8 +41,12 @@ class ReviewItemsTest {
         assertThat(pairs).extracting(ReviewItem::position).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
         // the same seed draws the same sides and positions (the tokens are the only random part)
         List<ReviewItem> again = ReviewItems.of(7, true, false, 42, draw(6), counter());
-        assertThat(again).extracting(ReviewItem::realLeft).isEqualTo(pairs.stream().map(ReviewItem::realLeft).toList());
-        assertThat(again).extracting(ReviewItem::position).isEqualTo(pairs.stream().map(ReviewItem::position).toList());
+        assertThat(again)
+                .extracting(ReviewItem::realLeft)
+                .isEqualTo(pairs.stream().map(ReviewItem::realLeft).toList());
+        assertThat(again)
+                .extracting(ReviewItem::position)
+                .isEqualTo(pairs.stream().map(ReviewItem::position).toList());
         // sides and positions as the seed draws them: one boolean per pair, then a Fisher–Yates shuffle
         SplittableRandom rnd = new SplittableRandom(42 ^ 0x5DEECE66DL);
         List<Boolean> sides = new ArrayList<>();
@@ -55,7 +58,8 @@ class ReviewItemsTest {
 
         List<ReviewItem> singles = ReviewItems.of(8, false, true, 42, draw(3), counter());
         assertThat(singles).hasSize(6);
-        assertThat(singles).filteredOn(ReviewItem::real).hasSize(3).allSatisfy(i -> assertThat(i.imageSource()).isNull());
+        assertThat(singles).filteredOn(ReviewItem::real).hasSize(3).allSatisfy(i -> assertThat(i.imageSource())
+                .isNull());
         assertThat(singles).filteredOn(i -> !i.real()).hasSize(3).allSatisfy(i -> {
             assertThat(i.kind()).isEqualTo(ReviewItem.GENERATED);
             assertThat(i.imageSource()).isNotNull();

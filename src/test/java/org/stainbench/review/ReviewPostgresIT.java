@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,12 +34,56 @@ class ReviewPostgresIT {
     @Test
     void sessionsItemsRatersAndAnswersRoundTrip() {
         Instant now = Instant.parse("2026-11-27T10:00:00Z");
-        long id = store.insertSession(new ReviewSession(0, "pg session", ReviewMode.LIKERT, "Score.", "A\nB", false,
-                ReviewSession.RANDOM, 1, null, 2, 1, 10, 42, "pg", now));
-        store.insertItem(new ReviewItem(0, id, 1, "tok-gen", ReviewItem.GENERATED, 7L, 11L, 3, 5L, 3, null, null, null,
-                "img-gen", null, "img-src"));
-        store.insertItem(new ReviewItem(0, id, 0, "tok-real", ReviewItem.REAL, null, 12L, 4, null, null, null, null, null,
-                "img-real", null, null));
+        long id = store.insertSession(new ReviewSession(
+                0,
+                "pg session",
+                ReviewMode.LIKERT,
+                "Score.",
+                "A\nB",
+                false,
+                ReviewSession.RANDOM,
+                1,
+                null,
+                2,
+                1,
+                10,
+                42,
+                "pg",
+                now));
+        store.insertItem(new ReviewItem(
+                0,
+                id,
+                1,
+                "tok-gen",
+                ReviewItem.GENERATED,
+                7L,
+                11L,
+                3,
+                5L,
+                3,
+                null,
+                null,
+                null,
+                "img-gen",
+                null,
+                "img-src"));
+        store.insertItem(new ReviewItem(
+                0,
+                id,
+                0,
+                "tok-real",
+                ReviewItem.REAL,
+                null,
+                12L,
+                4,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "img-real",
+                null,
+                null));
         store.insertRater(id, "pat", 99L, now);
         List<ReviewItem> items = store.items(id);
         assertThat(items).extracting(ReviewItem::token).containsExactly("tok-real", "tok-gen");
@@ -67,24 +110,58 @@ class ReviewPostgresIT {
     @Test
     void samplingPoolsRepeatsAndTheAnswersSideRoundTrip() {
         Instant now = Instant.parse("2026-12-06T10:00:00Z");
-        long id = store.insertSession(new ReviewSession(0, "pg sampling", ReviewMode.TWO_AFC, "Which?", null, false,
-                ReviewSession.GALLERY, 1, 2L, 2, 0, 50, 43, "pg", now));
-        store.insertSampling(new ReviewSampling(id, new Eligibility(true, 0.6, 0.55), true, 5, 96, 80, 0.71, null,
-                List.of(new ReviewSampling.Pool(ReviewSampling.POOL_ROWS, null, 7, 24),
+        long id = store.insertSession(new ReviewSession(
+                0,
+                "pg sampling",
+                ReviewMode.TWO_AFC,
+                "Which?",
+                null,
+                false,
+                ReviewSession.GALLERY,
+                1,
+                2L,
+                2,
+                0,
+                50,
+                43,
+                "pg",
+                now));
+        store.insertSampling(new ReviewSampling(
+                id,
+                new Eligibility(true, 0.6, 0.55),
+                true,
+                5,
+                96,
+                80,
+                0.71,
+                null,
+                List.of(
+                        new ReviewSampling.Pool(ReviewSampling.POOL_ROWS, null, 7, 24),
                         new ReviewSampling.Pool(ReviewSampling.POOL_GENERATED, 9L, 11, 24))));
-        store.insertItem(ReviewItem.builder().session(id).position(0).token("pg-pair")
-                .pair(9L, new ReviewItem.TileRef(11L, 3), new ReviewItem.TileRef(5L, 3), new ReviewItem.TileRef(12L, 4), true)
-                .images("pg-a", "pg-b", null).build());
+        store.insertItem(ReviewItem.builder()
+                .session(id)
+                .position(0)
+                .token("pg-pair")
+                .pair(
+                        9L,
+                        new ReviewItem.TileRef(11L, 3),
+                        new ReviewItem.TileRef(5L, 3),
+                        new ReviewItem.TileRef(12L, 4),
+                        true)
+                .images("pg-a", "pg-b", null)
+                .build());
         store.insertRater(id, "pat", 99L, now);
         long item = store.items(id).get(0).id();
-        store.insertRepeat(new ReviewStore.Repeat(0, id, item, "pat", 1, "pg-rep", "pg-rep-a", "pg-rep-b", null, false));
+        store.insertRepeat(
+                new ReviewStore.Repeat(0, id, item, "pat", 1, "pg-rep", "pg-rep-a", "pg-rep-b", null, false));
         ReviewSampling back = store.sampling(id).orElseThrow();
         assertThat(back.rule()).isEqualTo(new Eligibility(true, 0.6, 0.55));
         assertThat(back.matchTissue()).isTrue();
         assertThat(back.generatedTissue()).isEqualTo(0.71);
         assertThat(back.realTissue()).isNull();
-        assertThat(back.pools()).extracting(ReviewSampling.Pool::kind).containsExactly(ReviewSampling.POOL_ROWS,
-                ReviewSampling.POOL_GENERATED);
+        assertThat(back.pools())
+                .extracting(ReviewSampling.Pool::kind)
+                .containsExactly(ReviewSampling.POOL_ROWS, ReviewSampling.POOL_GENERATED);
         assertThat(back.pools().get(0).checkpointId()).isNull();
         assertThat(store.imageSize(id).orElseThrow()).containsExactly(96, 80);
         assertThat(store.repeatByImage("pg-rep-b").orElseThrow().realLeft()).isFalse();

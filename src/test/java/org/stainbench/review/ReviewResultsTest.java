@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -58,18 +57,24 @@ class ReviewResultsTest {
 
     /** Same formula, different summation order (numpy versus loops). */
     static final double NUMPY = 1e-12;
+
     static final List<String> RATERS = List.of("rr-ana", "rr-ben", "rr-cai");
 
     @Autowired
     Catalog catalog;
+
     @Autowired
     Checkpoints checkpoints;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     Reviews reviews;
+
     @Autowired
     ReviewStore store;
+
     @Autowired
     MockMvc mvc;
 
@@ -80,11 +85,14 @@ class ReviewResultsTest {
 
     @BeforeAll
     void data(@TempDir Path tmp) {
-        he = GeneratedFixtures.dataset(catalog, "RR H&E", Stain.HE, tmp.resolve("he"), List.of("he_710_1.npz", "he_720_1.npz"),
-                8, 96, 1800);
-        ck7 = GeneratedFixtures.dataset(catalog, "RR CK7", Stain.IHC, tmp.resolve("ck7"), List.of("ihc_810_1.npz"), 12, 96, 1900);
-        Checkpoint r = checkpoints.createBaseline(CheckpointKind.REINHARD, ckNames.get(0), ck7, null, null, null, "test");
-        Checkpoint s = checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, ckNames.get(1), null, 1.0, 1.1, null, "test");
+        he = GeneratedFixtures.dataset(
+                catalog, "RR H&E", Stain.HE, tmp.resolve("he"), List.of("he_710_1.npz", "he_720_1.npz"), 8, 96, 1800);
+        ck7 = GeneratedFixtures.dataset(
+                catalog, "RR CK7", Stain.IHC, tmp.resolve("ck7"), List.of("ihc_810_1.npz"), 12, 96, 1900);
+        Checkpoint r =
+                checkpoints.createBaseline(CheckpointKind.REINHARD, ckNames.get(0), ck7, null, null, null, "test");
+        Checkpoint s =
+                checkpoints.createBaseline(CheckpointKind.STAIN_REMAP, ckNames.get(1), null, 1.0, 1.1, null, "test");
         checkpoints.applyBaseline(r.id(), he, "test");
         checkpoints.applyBaseline(s.id(), he, "test");
         cks = List.of(r.id(), s.id());
@@ -98,11 +106,18 @@ class ReviewResultsTest {
     }
 
     static MockHttpServletRequestBuilder as(MockHttpServletRequestBuilder b, String who, String role) {
-        return b.with(role.equals("MEMBER") ? user(who).roles("MEMBER", "SUPERVISOR") : user(who).roles(role));
+        return b.with(
+                role.equals("MEMBER")
+                        ? user(who).roles("MEMBER", "SUPERVISOR")
+                        : user(who).roles(role));
     }
 
     String page(MockHttpServletRequestBuilder b) throws Exception {
-        return mvc.perform(b).andExpect(status().isOk()).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+        return mvc.perform(b)
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
     }
 
     /**
@@ -110,8 +125,23 @@ class ReviewResultsTest {
      * 20-minute break; correctness varies by rater and item.
      */
     ReviewSession answered(String name) {
-        ReviewSession s = reviews.create(new Reviews.NewSession(name, ReviewMode.TWO_AFC, "Which is real?", null, false,
-                ReviewSession.RANDOM, he, cks, 5, ck7, 0, 25, 11L, RATERS), "rr-mem");
+        ReviewSession s = reviews.create(
+                new Reviews.NewSession(
+                        name,
+                        ReviewMode.TWO_AFC,
+                        "Which is real?",
+                        null,
+                        false,
+                        ReviewSession.RANDOM,
+                        he,
+                        cks,
+                        5,
+                        ck7,
+                        0,
+                        25,
+                        11L,
+                        RATERS),
+                "rr-mem");
         List<ReviewItem> items = store.items(s.id());
         Map<Long, ReviewItem> byId = new HashMap<>();
         for (ReviewItem i : items) {
@@ -132,8 +162,8 @@ class ReviewResultsTest {
                 if (r == 1 && k == 3) {
                     at = at.plus(Duration.ofMinutes(20));
                 }
-                store.saveAnswer(new ReviewAnswer(0, s.id(), i.id(), RATERS.get(r), st.repeatNo(), choice, null, null, null,
-                        null, at));
+                store.saveAnswer(new ReviewAnswer(
+                        0, s.id(), i.id(), RATERS.get(r), st.repeatNo(), choice, null, null, null, null, at));
             }
         }
         return s;
@@ -168,7 +198,9 @@ class ReviewResultsTest {
         long breaks = 0;
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);
-            tokensPerCheckpoint.computeIfAbsent(f[checkpoint], x -> new java.util.TreeSet<>()).add(f[token]);
+            tokensPerCheckpoint
+                    .computeIfAbsent(f[checkpoint], x -> new java.util.TreeSet<>())
+                    .add(f[token]);
             if (!f[seconds].isEmpty()) {
                 secs.computeIfAbsent(f[rater], x -> new ArrayList<>()).add(Double.parseDouble(f[seconds]));
             }
@@ -191,45 +223,66 @@ class ReviewResultsTest {
         in.put("seed", s.seed());
         in.put("resamples", ReviewResults.RESAMPLES);
         in.put("correct", rows);
-        in.put("ratings", rows.stream().map(r -> r.stream().map(b -> b == null ? null : b ? 1 : 0).toList()).toList());
+        in.put(
+                "ratings",
+                rows.stream()
+                        .map(r -> r.stream()
+                                .map(b -> b == null ? null : b ? 1 : 0)
+                                .toList())
+                        .toList());
         in.put("seconds", secs);
         Path json = tmp.resolve("session.json");
         Files.writeString(json, JsonMapper.builder().build().writeValueAsString(in));
-        JsonNode ref = JsonMapper.builder().build().readTree(Python.run("review_bootstrap_reference.py", "--session", json));
+        JsonNode ref =
+                JsonMapper.builder().build().readTree(Python.run("review_bootstrap_reference.py", "--session", json));
 
-        ReviewResults.Results res = ReviewResults.compute(s, items, RATERS, store.answers(s.id()), ck -> "ck" + ck,
-                store.shownAt(s.id()), true);
+        ReviewResults.Results res = ReviewResults.compute(
+                s, items, RATERS, store.answers(s.id()), ck -> "ck" + ck, store.shownAt(s.id()), true);
         // pooled accuracy and its two-way cluster bootstrap interval
-        ReviewResults.AccuracyRow pooled = res.accuracy().stream().filter(a -> a.pooled() && a.group().equals("all items"))
-                .findFirst().orElseThrow();
+        ReviewResults.AccuracyRow pooled = res.accuracy().stream()
+                .filter(a -> a.pooled() && a.group().equals("all items"))
+                .findFirst()
+                .orElseThrow();
         JsonNode c = ref.get("cluster");
         assertThat(pooled.correct()).isEqualTo(c.get("correct").asLong());
         assertThat(pooled.n()).isEqualTo(c.get("answered").asLong());
         assertThat(pooled.accuracy()).isCloseTo(c.get("point").asDouble(), within(NUMPY));
         assertThat(pooled.cluster().resamples()).isEqualTo(ReviewResults.RESAMPLES);
-        assertThat(pooled.cluster().defined()).isEqualTo(c.get("interval").get("defined").asInt());
-        assertThat(pooled.cluster().low()).isCloseTo(c.get("interval").get("low").asDouble(), within(NUMPY));
-        assertThat(pooled.cluster().high()).isCloseTo(c.get("interval").get("high").asDouble(), within(NUMPY));
+        assertThat(pooled.cluster().defined())
+                .isEqualTo(c.get("interval").get("defined").asInt());
+        assertThat(pooled.cluster().low())
+                .isCloseTo(c.get("interval").get("low").asDouble(), within(NUMPY));
+        assertThat(pooled.cluster().high())
+                .isCloseTo(c.get("interval").get("high").asDouble(), within(NUMPY));
         assertThat(pooled.clusterRaters()).isEqualTo(3);
         // per checkpoint rows carry their own cluster intervals
-        assertThat(res.accuracy().stream().filter(a -> a.pooled() && !a.group().equals("all items"))).hasSize(2)
+        assertThat(res.accuracy().stream().filter(a -> a.pooled() && !a.group().equals("all items")))
+                .hasSize(2)
                 .allMatch(a -> a.cluster().isDefined());
         // agreement: Fleiss' kappa over complete items and nominal alpha over all items, each with its interval
         ReviewResults.AgreementRow ag = res.agreement().get(0);
         JsonNode fl = ref.get("fleiss");
         assertThat(ag.completeItems()).isEqualTo(fl.get("items").asInt());
         assertThat(ag.fleiss().value()).isCloseTo(fl.get("point").asDouble(), within(NUMPY));
-        assertThat(ag.fleiss().ci().low()).isCloseTo(fl.get("interval").get("low").asDouble(), within(NUMPY));
-        assertThat(ag.fleiss().ci().high()).isCloseTo(fl.get("interval").get("high").asDouble(), within(NUMPY));
-        assertThat(ag.fleiss().ci().defined()).isEqualTo(fl.get("interval").get("defined").asInt());
+        assertThat(ag.fleiss().ci().low())
+                .isCloseTo(fl.get("interval").get("low").asDouble(), within(NUMPY));
+        assertThat(ag.fleiss().ci().high())
+                .isCloseTo(fl.get("interval").get("high").asDouble(), within(NUMPY));
+        assertThat(ag.fleiss().ci().defined())
+                .isEqualTo(fl.get("interval").get("defined").asInt());
         JsonNode al = ref.get("alpha");
         assertThat(ag.alphaNominal().value()).isCloseTo(al.get("point").asDouble(), within(NUMPY));
-        assertThat(ag.alphaNominal().ci().low()).isCloseTo(al.get("interval").get("low").asDouble(), within(NUMPY));
-        assertThat(ag.alphaNominal().ci().high()).isCloseTo(al.get("interval").get("high").asDouble(), within(NUMPY));
+        assertThat(ag.alphaNominal().ci().low())
+                .isCloseTo(al.get("interval").get("low").asDouble(), within(NUMPY));
+        assertThat(ag.alphaNominal().ci().high())
+                .isCloseTo(al.get("interval").get("high").asDouble(), within(NUMPY));
         assertThat(ag.cohen().value()).as("three raters: no Cohen").isNull();
         // time per item: per rater median and quartiles of the CSV's seconds
         for (String r : RATERS) {
-            ReviewResults.TimeRow t = res.times().stream().filter(x -> x.rater().equals(r)).findFirst().orElseThrow();
+            ReviewResults.TimeRow t = res.times().stream()
+                    .filter(x -> x.rater().equals(r))
+                    .findFirst()
+                    .orElseThrow();
             JsonNode e = ref.get("times").get(r);
             assertThat(t.n()).isEqualTo(e.get("n").asInt());
             assertThat(t.median()).isCloseTo(e.get("median").asDouble(), within(NUMPY));
@@ -241,32 +294,62 @@ class ReviewResultsTest {
         // the page shows these, and the methods paragraph states the CSV's counts and the same numbers
         String html = page(as(get("/review/sessions/" + s.id() + "/results"), "rr-mem", "MEMBER"));
         String methods = page(as(get("/review/sessions/" + s.id() + "/methods.txt"), "rr-mem", "MEMBER"));
-        assertThat(html).contains("id=\"methods-text\"").contains(pooled.clusterText()).contains(ag.fleiss().ciText());
+        assertThat(html)
+                .contains("id=\"methods-text\"")
+                .contains(pooled.clusterText())
+                .contains(ag.fleiss().ciText());
         for (String paragraph : methods.split("\n\n")) {
             String text = paragraph.substring(paragraph.indexOf(". ") + 2).trim();
-            assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(html)).contains(text);
+            assertThat(org.springframework.web.util.HtmlUtils.htmlUnescape(html))
+                    .contains(text);
         }
         long answers = lines.size() - 1;
-        assertThat(methods).contains("3 pathologists were assigned; " + table.size() + " answered, giving " + answers
-                + " answers: " + first + " first showings and " + (answers - first) + " repeated showings.");
-        String itemsLine = items.size() + " items: " + tokensPerCheckpoint.get(ckNames.get(0)).size() + " of checkpoint \""
-                + ckNames.get(0) + "\", " + tokensPerCheckpoint.get(ckNames.get(1)).size() + " of checkpoint \"" + ckNames.get(1) + "\"";
+        assertThat(methods)
+                .contains("3 pathologists were assigned; " + table.size() + " answered, giving " + answers
+                        + " answers: " + first + " first showings and " + (answers - first) + " repeated showings.");
+        String itemsLine = items.size() + " items: "
+                + tokensPerCheckpoint.get(ckNames.get(0)).size() + " of checkpoint \"" + ckNames.get(0) + "\", "
+                + tokensPerCheckpoint.get(ckNames.get(1)).size() + " of checkpoint \"" + ckNames.get(1) + "\"";
         assertThat(methods).contains(itemsLine);
-        assertThat(methods).contains(String.format(Locale.ROOT, "Pooled accuracy (picked the real tile) was %.3f (%d of %d"
-                        + " answers; 95 %% CI %.3f to %.3f", c.get("point").asDouble(), c.get("correct").asLong(),
-                c.get("answered").asLong(), c.get("interval").get("low").asDouble(), c.get("interval").get("high").asDouble()));
+        assertThat(methods)
+                .contains(String.format(
+                        Locale.ROOT,
+                        "Pooled accuracy (picked the real tile) was %.3f (%d of %d" + " answers; 95 %% CI %.3f to %.3f",
+                        c.get("point").asDouble(),
+                        c.get("correct").asLong(),
+                        c.get("answered").asLong(),
+                        c.get("interval").get("low").asDouble(),
+                        c.get("interval").get("high").asDouble()));
         assertThat(methods).contains("B = " + ReviewResults.RESAMPLES + " resamples, seed " + s.seed());
         for (String r : RATERS) {
             long[] kn = perRater.get(r);
-            assertThat(methods).contains(String.format(Locale.ROOT, "%s %.3f (%d/%d, ", r, (double) kn[0] / kn[1], kn[0], kn[1]));
+            assertThat(methods)
+                    .contains(String.format(Locale.ROOT, "%s %.3f (%d/%d, ", r, (double) kn[0] / kn[1], kn[0], kn[1]));
             JsonNode e = ref.get("times").get(r);
-            assertThat(methods).contains(String.format(Locale.ROOT, "%s: median %.1f s (IQR %.1f to %.1f s, %d showings", r,
-                    e.get("median").asDouble(), e.get("q1").asDouble(), e.get("q3").asDouble(), e.get("n").asInt()));
+            assertThat(methods)
+                    .contains(String.format(
+                            Locale.ROOT,
+                            "%s: median %.1f s (IQR %.1f to %.1f s, %d showings",
+                            r,
+                            e.get("median").asDouble(),
+                            e.get("q1").asDouble(),
+                            e.get("q3").asDouble(),
+                            e.get("n").asInt()));
         }
-        assertThat(methods).contains(String.format(Locale.ROOT, "Fleiss' κ %.3f (95 %% CI %.3f to %.3f)", fl.get("point").asDouble(),
-                fl.get("interval").get("low").asDouble(), fl.get("interval").get("high").asDouble()));
-        assertThat(methods).contains(String.format(Locale.ROOT, "Krippendorff's α (nominal) %.3f (95 %% CI %.3f to %.3f)",
-                al.get("point").asDouble(), al.get("interval").get("low").asDouble(), al.get("interval").get("high").asDouble()));
+        assertThat(methods)
+                .contains(String.format(
+                        Locale.ROOT,
+                        "Fleiss' κ %.3f (95 %% CI %.3f to %.3f)",
+                        fl.get("point").asDouble(),
+                        fl.get("interval").get("low").asDouble(),
+                        fl.get("interval").get("high").asDouble()));
+        assertThat(methods)
+                .contains(String.format(
+                        Locale.ROOT,
+                        "Krippendorff's α (nominal) %.3f (95 %% CI %.3f to %.3f)",
+                        al.get("point").asDouble(),
+                        al.get("interval").get("low").asDouble(),
+                        al.get("interval").get("high").asDouble()));
         assertThat(methods).contains("1 longer than 10 min left out as breaks").contains("random sample (seed 11)");
     }
 
@@ -285,7 +368,8 @@ class ReviewResultsTest {
         // a rater (even one of this session) gets neither the thumbnails nor the results, methods or CSV
         mvc.perform(as(get(thumbs.get(0)), "rr-ana", "PATHOLOGIST")).andExpect(status().isForbidden());
         for (String path : List.of("/results", "/methods.txt", "/answers.csv")) {
-            mvc.perform(as(get("/review/sessions/" + s.id() + path), "rr-ana", "PATHOLOGIST")).andExpect(status().isForbidden());
+            mvc.perform(as(get("/review/sessions/" + s.id() + path), "rr-ana", "PATHOLOGIST"))
+                    .andExpect(status().isForbidden());
         }
         String text = page(as(get("/review/sessions/" + s.id() + "/methods.txt"), "rr-sup", "SUPERVISOR"));
         assertThat(text).startsWith("Design. We ran a blinded reader study").contains("Randomisation and blinding.");
@@ -318,6 +402,7 @@ class ReviewResultsTest {
         assertThat(timed.get(4L).seconds()).isEqualTo(5.0);
         assertThat(timed.get(4L).source()).isEqualTo(ReviewResults.TIME_SHOWN);
         assertThat(timed.get(2L).source()).isEqualTo(ReviewResults.TIME_GAP);
-        assertThat(ReviewResults.times(List.of("a", "b"), answers, shown).get(0).source()).startsWith("mixed");
+        assertThat(ReviewResults.times(List.of("a", "b"), answers, shown).get(0).source())
+                .startsWith("mixed");
     }
 }

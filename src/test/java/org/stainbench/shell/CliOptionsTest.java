@@ -25,16 +25,20 @@ class CliOptionsTest {
 
     @Test
     void flagsTakeNoValue() {
-        CliOptions o = CliOptions.parse(new String[] {"out.npz", "--stored", "--seed", "2"}, 1, KNOWN, List.of("--stored"));
+        CliOptions o =
+                CliOptions.parse(new String[] {"out.npz", "--stored", "--seed", "2"}, 1, KNOWN, List.of("--stored"));
         assertThat(o.has("--stored")).isTrue();
         assertThat(o.intOption("--seed", 0)).isEqualTo(2);
     }
 
     @Test
     void badInputNamesTheOption() {
-        assertThatThrownBy(() -> CliOptions.parse(new String[] {"a.npy"}, KNOWN)).hasMessage("unexpected argument 'a.npy'");
-        assertThatThrownBy(() -> CliOptions.parse(new String[] {"--real"}, KNOWN)).hasMessage("option --real needs a value");
-        assertThatThrownBy(() -> CliOptions.parse(new String[] {"--fake", "b"}, KNOWN)).hasMessage("unknown option --fake");
+        assertThatThrownBy(() -> CliOptions.parse(new String[] {"a.npy"}, KNOWN))
+                .hasMessage("unexpected argument 'a.npy'");
+        assertThatThrownBy(() -> CliOptions.parse(new String[] {"--real"}, KNOWN))
+                .hasMessage("option --real needs a value");
+        assertThatThrownBy(() -> CliOptions.parse(new String[] {"--fake", "b"}, KNOWN))
+                .hasMessage("unknown option --fake");
         CliOptions o = CliOptions.parse(new String[] {"--seed", "x"}, KNOWN);
         assertThatThrownBy(() -> o.require("--real")).hasMessage("missing --real");
         assertThatThrownBy(() -> o.intOption("--seed", 0)).hasMessage("--seed needs a whole number, got 'x'");

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.time.Duration;
 import java.util.Random;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,43 +19,49 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LikePatternTest {
 
     @ParameterizedTest(name = "{0} LIKE {1} (ilike={2}) -> {3}")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "mist_er|mist%|false|true",
-            "lora20|mist%|false|false",
-            "abc|abc|false|true",
-            "abc|ab|false|false",
-            "abc|a_c|false|true",
-            "abbc|a_c|false|false",
-            "abc|%|false|true",
-            "\"\"|%|false|true",
-            "\"\"|_|false|false",
-            "\"\"|\"\"|false|true",
-            "abc|%%%c|false|true",
-            "abc|%b%|false|true",
-            "abc|%d%|false|false",
-            "a%c|a\\%c|false|true",
-            "abc|a\\%c|false|false",
-            "a_c|a\\_c|false|true",
-            "abc|a\\_c|false|false",
-            "a\\c|a\\\\c|false|true",
-            "a.c|a.c|false|true",
-            "abc|a.c|false|false",
-            "a*c|a*c|false|true",
-            "MiSt_ER|mist%|false|false",
-            "MiSt_ER|mist%|true|true",
-            "MIST|m_s_|true|true",
-            "Straße|STRASSE|true|false",
-            "ÄÖÜ|äöü|true|true",
-            "ÄÖÜ|äöü|false|false",
-            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaab|%a%a%a%a%a%a%a%a%a%b|false|true",
-            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|%a%a%a%a%a%a%a%a%a%b|false|false",
-            "0123456789abcdef0123456789abcdef|%%%%%%%%%%%%%%%%%%%%!|false|false",
-            "0123456789abcdef0123456789abcde!|%%%%%%%%%%%%%%%%%%%%!|false|true",
-            "x😀y|x_y|false|true"})
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "mist_er|mist%|false|true",
+                "lora20|mist%|false|false",
+                "abc|abc|false|true",
+                "abc|ab|false|false",
+                "abc|a_c|false|true",
+                "abbc|a_c|false|false",
+                "abc|%|false|true",
+                "\"\"|%|false|true",
+                "\"\"|_|false|false",
+                "\"\"|\"\"|false|true",
+                "abc|%%%c|false|true",
+                "abc|%b%|false|true",
+                "abc|%d%|false|false",
+                "a%c|a\\%c|false|true",
+                "abc|a\\%c|false|false",
+                "a_c|a\\_c|false|true",
+                "abc|a\\_c|false|false",
+                "a\\c|a\\\\c|false|true",
+                "a.c|a.c|false|true",
+                "abc|a.c|false|false",
+                "a*c|a*c|false|true",
+                "MiSt_ER|mist%|false|false",
+                "MiSt_ER|mist%|true|true",
+                "MIST|m_s_|true|true",
+                "Straße|STRASSE|true|false",
+                "ÄÖÜ|äöü|true|true",
+                "ÄÖÜ|äöü|false|false",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaab|%a%a%a%a%a%a%a%a%a%b|false|true",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|%a%a%a%a%a%a%a%a%a%b|false|false",
+                "0123456789abcdef0123456789abcdef|%%%%%%%%%%%%%%%%%%%%!|false|false",
+                "0123456789abcdef0123456789abcde!|%%%%%%%%%%%%%%%%%%%%!|false|true",
+                "x😀y|x_y|false|true"
+            })
     void matchesLikeSql(String text, String pattern, boolean ignoreCase, boolean expected) {
         assertThat(LikePattern.compile(pattern, '\\', ignoreCase).matches(text)).isEqualTo(expected);
         if (text.length() < 20) { // the reference backtracks: only on short texts
-            assertThat(reference(pattern, '\\', ignoreCase).matcher(text).matches()).as("reference").isEqualTo(expected);
+            assertThat(reference(pattern, '\\', ignoreCase).matcher(text).matches())
+                    .as("reference")
+                    .isEqualTo(expected);
         }
     }
 
@@ -78,27 +83,33 @@ class LikePatternTest {
             } catch (IllegalArgumentException e) {
                 continue; // an odd number of trailing escapes
             }
-            assertThat(like.matches(text)).as("'%s' LIKE '%s' (ilike=%s)", text, pattern, ignoreCase)
-                    .isEqualTo(reference(pattern, '\\', ignoreCase).matcher(text).matches());
+            assertThat(like.matches(text))
+                    .as("'%s' LIKE '%s' (ilike=%s)", text, pattern, ignoreCase)
+                    .isEqualTo(
+                            reference(pattern, '\\', ignoreCase).matcher(text).matches());
         }
     }
 
     @Test
     void aPatternEndingInTheEscapeIsRefused() {
         assertThatThrownBy(() -> LikePattern.compile("abc\\", '\\', false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("escape");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("escape");
     }
 
     @Test
     void patternsThatExplodeABacktrackingMatcherStayCheap() {
         String text = "a".repeat(8000);
         String pattern = "%a".repeat(200) + "!";
-        long steps = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                () -> LikePattern.compile(pattern, '\\', true).steps(text));
-        assertThat(steps).as("no match, and at most (text + 1) x (pattern + 1) steps").isNegative();
+        long steps = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> LikePattern.compile(pattern, '\\', true)
+                .steps(text));
+        assertThat(steps)
+                .as("no match, and at most (text + 1) x (pattern + 1) steps")
+                .isNegative();
         assertThat(-steps).isLessThanOrEqualTo((text.length() + 1L) * (pattern.length() + 1L));
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThat(
-                LikePattern.compile("%".repeat(20) + "!", '\\', false).matches("0123456789abcdef".repeat(2))).isFalse());
+                        LikePattern.compile("%".repeat(20) + "!", '\\', false).matches("0123456789abcdef".repeat(2)))
+                .isFalse());
     }
 
     private static String randomString(Random random, String alphabet, int maxLength) {

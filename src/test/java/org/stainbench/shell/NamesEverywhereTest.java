@@ -40,10 +40,13 @@ class NamesEverywhereTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     JdbcClient jdbc;
 
@@ -62,8 +65,12 @@ class NamesEverywhereTest {
     @Test
     void theWebFormsRefuseControlAndBidiCharactersInNames() throws Exception {
         long datasets = count("select count(*) from dataset");
-        mvc.perform(post("/datasets").with(user("nm-ann").roles("MEMBER", "SUPERVISOR")).with(csrf())
-                        .param("name", "scans\u202Egpj.exe").param("stain", "HE").param("tileSize", "256"))
+        mvc.perform(post("/datasets")
+                        .with(user("nm-ann").roles("MEMBER", "SUPERVISOR"))
+                        .with(csrf())
+                        .param("name", "scans\u202Egpj.exe")
+                        .param("stain", "HE")
+                        .param("tileSize", "256"))
                 .andExpect(content().string(containsString("The dataset name contains")))
                 .andExpect(content().string(containsString("U+202E")));
         assertThat(count("select count(*) from dataset")).isEqualTo(datasets);
@@ -71,7 +78,9 @@ class NamesEverywhereTest {
                 .hasMessageContaining("control character");
 
         long reports = count("select count(*) from report");
-        mvc.perform(post("/reports").with(user("nm-ann").roles("MEMBER", "SUPERVISOR")).with(csrf())
+        mvc.perform(post("/reports")
+                        .with(user("nm-ann").roles("MEMBER", "SUPERVISOR"))
+                        .with(csrf())
                         .param("title", "Quarterly \u2066report\u2069"))
                 .andExpect(status().is3xxRedirection())
                 .andExpect(flash().attribute("error", containsString("The report title contains")));
@@ -84,39 +93,65 @@ class NamesEverywhereTest {
     @Test
     void theMlflowApiRefusesThemForExperimentsAndRuns() throws Exception {
         long experiments = count("select count(*) from experiment");
-        mvc.perform(post(API + "/experiments/create").header("Authorization", "Bearer " + token)
-                        .contentType(MediaType.APPLICATION_JSON).content("{\"name\": \"nm-exp\\u202Ecod\"}"))
-                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"))
+        mvc.perform(post(API + "/experiments/create")
+                        .header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"nm-exp\\u202Ecod\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"))
                 .andExpect(jsonPath("$.message", containsString("The experiment name contains")));
         assertThat(count("select count(*) from experiment")).isEqualTo(experiments);
 
-        String created = mvc.perform(post(API + "/experiments/create").header("Authorization", "Bearer " + token)
-                        .contentType(MediaType.APPLICATION_JSON).content("{\"name\": \"nm-exp Färbung λ\"}"))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String created = mvc.perform(post(API + "/experiments/create")
+                        .header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"nm-exp Färbung λ\"}"))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         String exp = created.replaceAll("(?s).*\"experiment_id\"\\s*:\\s*\"?(\\d+)\"?.*", "$1");
 
         long runs = count("select count(*) from tracked_run");
-        for (String body : new String[] {"{\"experiment_id\": \"" + exp + "\", \"run_name\": \"r\\u0000n\"}",
-                "{\"experiment_id\": \"" + exp + "\", \"tags\": [{\"key\": \"mlflow.runName\", \"value\": \"x\\u200Fy\"}]}"}) {
-            mvc.perform(post(API + "/runs/create").header("Authorization", "Bearer " + token)
-                            .contentType(MediaType.APPLICATION_JSON).content(body))
-                    .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"))
+        for (String body : new String[] {
+            "{\"experiment_id\": \"" + exp + "\", \"run_name\": \"r\\u0000n\"}",
+            "{\"experiment_id\": \"" + exp + "\", \"tags\": [{\"key\": \"mlflow.runName\", \"value\": \"x\\u200Fy\"}]}"
+        }) {
+            mvc.perform(post(API + "/runs/create")
+                            .header("Authorization", "Bearer " + token)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content(body))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"))
                     .andExpect(jsonPath("$.message", containsString("The run name contains")));
         }
         assertThat(count("select count(*) from tracked_run")).isEqualTo(runs);
 
-        String run = mvc.perform(post(API + "/runs/create").header("Authorization", "Bearer " + token)
-                        .contentType(MediaType.APPLICATION_JSON).content("{\"experiment_id\": \"" + exp + "\", \"run_name\": \"ok run\"}"))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String run = mvc.perform(post(API + "/runs/create")
+                        .header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"experiment_id\": \"" + exp + "\", \"run_name\": \"ok run\"}"))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         String uuid = run.replaceAll("(?s).*\"run_id\"\\s*:\\s*\"([0-9a-f]+)\".*", "$1");
-        mvc.perform(post(API + "/runs/update").header("Authorization", "Bearer " + token)
-                        .contentType(MediaType.APPLICATION_JSON).content("{\"run_id\": \"" + uuid + "\", \"run_name\": \"evil\\u202Eexe\"}"))
-                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.message", containsString("U+202E")));
-        mvc.perform(post(API + "/runs/set-tag").header("Authorization", "Bearer " + token)
+        mvc.perform(post(API + "/runs/update")
+                        .header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"run_id\": \"" + uuid + "\", \"run_name\": \"evil\\u202Eexe\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.message", containsString("U+202E")));
+        mvc.perform(post(API + "/runs/set-tag")
+                        .header("Authorization", "Bearer " + token)
                         .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"run_id\": \"" + uuid + "\", \"key\": \"mlflow.runName\", \"value\": \"a\\nb\"}"))
-                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.message", containsString("control character")));
-        assertThat(jdbc.sql("select run_name from tracked_run where run_uuid = ?").param(uuid).query(String.class).single())
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.message", containsString("control character")));
+        assertThat(jdbc.sql("select run_name from tracked_run where run_uuid = ?")
+                        .param(uuid)
+                        .query(String.class)
+                        .single())
                 .isEqualTo("ok run");
     }
 }

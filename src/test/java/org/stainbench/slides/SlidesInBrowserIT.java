@@ -1,12 +1,10 @@
 package org.stainbench.slides;
 
-import org.stainbench.support.Waits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -18,10 +16,10 @@ import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
-
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
+import org.stainbench.support.Waits;
 import org.stainbench.support.WithBrowser;
 
 /**
@@ -35,6 +33,7 @@ class SlidesInBrowserIT extends WithBrowser {
 
     @Autowired
     Slides slides;
+
     @Autowired
     Catalog catalog;
 
@@ -54,29 +53,39 @@ class SlidesInBrowserIT extends WithBrowser {
         browser.signIn("admin", "admin-test-pw");
         browser.go("/");
         browser.driver.findElement(By.cssSelector("a[data-nav='slides']")).click();
-        browser.driver.findElement(By.cssSelector("#slide-by-path input[name=path]")).sendKeys(tif.toString());
-        new Select(browser.driver.findElement(By.cssSelector("#slide-by-path select[name=label]"))).selectByVisibleText("ccRCC");
+        browser.driver
+                .findElement(By.cssSelector("#slide-by-path input[name=path]"))
+                .sendKeys(tif.toString());
+        new Select(browser.driver.findElement(By.cssSelector("#slide-by-path select[name=label]")))
+                .selectByVisibleText("ccRCC");
         browser.driver.findElement(By.cssSelector("#slide-by-path button")).click();
         browser.waitFor(By.id("slide-label"));
         assertThat(browser.driver.findElement(By.id("slide-label")).getText()).isEqualTo("ccRCC");
         assertThat(browser.driver.findElement(By.tagName("hgroup")).getText()).contains("1700 × 1500", "generic-tiff");
 
-        new Select(browser.driver.findElement(By.cssSelector("#tile-form select[name=dataset]"))).selectByVisibleText("browser-slides");
+        new Select(browser.driver.findElement(By.cssSelector("#tile-form select[name=dataset]")))
+                .selectByVisibleText("browser-slides");
         WebElement size = browser.driver.findElement(By.cssSelector("#tile-form input[name=tileSize]"));
         size.clear();
         size.sendKeys("256");
         browser.driver.findElement(By.id("start-tiling")).click();
         // the tilings table polls until the job is done, then the page reloads with the map
-        browser.waiting(Duration.ofSeconds(90)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("a.show-map")));
-        Tiling t = slides.tilings(slides.slides(0, 10).stream().filter(s -> s.name().equals("he_2200511_1.tif")).findFirst()
-                .orElseThrow().id()).get(0);
+        browser.waiting(Duration.ofSeconds(90))
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("a.show-map")));
+        Tiling t = slides.tilings(slides.slides(0, 10).stream()
+                        .filter(s -> s.name().equals("he_2200511_1.tif"))
+                        .findFirst()
+                        .orElseThrow()
+                        .id())
+                .get(0);
         assertThat(t.tilesKept()).isGreaterThan(0);
         // the catalog indexes the archive with its own ingest job
         Waits.upTo(Duration.ofSeconds(90), "the tiled archive is ingested")
                 .until(() -> catalog.archive(t.archiveId()).orElseThrow().status() == ArchiveStatus.READY);
         browser.driver.findElement(By.cssSelector("a.show-map")).click();
         browser.waitFor(By.cssSelector("#slide-map rect#tile-0"));
-        assertThat(browser.driver.findElements(By.cssSelector("#slide-map rect"))).hasSize(t.tilesKept());
+        assertThat(browser.driver.findElements(By.cssSelector("#slide-map rect")))
+                .hasSize(t.tilesKept());
         browser.screenshot("slide-map");
         WebElement rect = browser.driver.findElement(By.cssSelector("#slide-map rect#tile-1"));
         js().executeScript("arguments[0].scrollIntoView()", rect);

@@ -1,12 +1,10 @@
 package org.stainbench.slides;
 
-import java.time.Duration;
-import org.stainbench.support.Waits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,13 +12,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobState;
 import org.stainbench.jobs.JobSummary;
 import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.Waits;
 
 /** The slides SQL on a real PostgreSQL: register, annotate, tile into a dataset, read everything back. */
 @SpringBootTest
@@ -40,8 +38,10 @@ class SlidesPostgresIT {
 
     @Autowired
     Slides slides;
+
     @Autowired
     Catalog catalog;
+
     @Autowired
     JobQueue jobs;
 
@@ -53,11 +53,16 @@ class SlidesPostgresIT {
         Slide s = slides.registerPath(tif.toString(), "pRCC", "pg");
         assertThat(slides.slides(0, 10)).extracting(Slide::name).contains("he_pg_2.tif");
         assertThat(s.label()).isEqualTo(SlideLabel.PRCC);
-        assertThat(slides.importAnnotations(s.id(), """
+        assertThat(slides.importAnnotations(
+                        s.id(),
+                        """
                 {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[600,0],[600,600],[0,600],[0,0]]]},
-                 "properties":{"classification":{"name":"Tumor"}}}""", "pg")).isEqualTo(1);
+                 "properties":{"classification":{"name":"Tumor"}}}""",
+                        "pg"))
+                .isEqualTo(1);
         long dataset = catalog.createDataset("pg-slides", Stain.HE, null, null, 256, null, "pg");
-        long id = slides.startTiling(s.id(), new Slides.TilingRequest(dataset, 0, null, 256, 0, null, null, null, true, true, false), "pg");
+        long id = slides.startTiling(
+                s.id(), new Slides.TilingRequest(dataset, 0, null, 256, 0, null, null, null, true, true, false), "pg");
         Tiling t = slides.tiling(id).orElseThrow();
         JobSummary j = Waits.jobFinished(jobs, t.jobId(), Duration.ofSeconds(120));
         assertThat(j.state()).as(String.valueOf(j.error())).isEqualTo(JobState.SUCCEEDED);

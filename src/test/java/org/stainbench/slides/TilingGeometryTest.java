@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
 import org.stainbench.slides.tiling.ColourCast;
 import org.stainbench.slides.tiling.Regions;
 import org.stainbench.slides.tiling.TileGrid;
@@ -23,11 +21,14 @@ class TilingGeometryTest {
     @Test
     void gridReanchorsEdgesLikeTheLab() {
         // python: [min(x, 2100 - 1024) for x in range(0, 2100, 1024)] == [0, 1024, 1076]
-        assertArrayEquals(new long[] {0, 1024, 1076}, TileGrid.of(2100, 2048, 1024, 0).xs());
+        assertArrayEquals(
+                new long[] {0, 1024, 1076}, TileGrid.of(2100, 2048, 1024, 0).xs());
         // exact multiple: range(0, 2048, 1024) == [0, 1024]
         assertArrayEquals(new long[] {0, 1024}, TileGrid.of(2100, 2048, 1024, 0).ys());
         // overlap 512: sorted(set(min(x, 1076) for x in range(0, 2100, 512))) == [0, 512, 1024, 1076]
-        assertArrayEquals(new long[] {0, 512, 1024, 1076}, TileGrid.of(2100, 2100, 1024, 512).xs());
+        assertArrayEquals(
+                new long[] {0, 512, 1024, 1076},
+                TileGrid.of(2100, 2100, 1024, 512).xs());
         assertEquals(0, TileGrid.of(1000, 5000, 1024, 0).count(), "narrower than a tile: no tiles");
         assertThrows(IllegalArgumentException.class, () -> TileGrid.of(5000, 5000, 1024, 1024));
         TileGrid g = TileGrid.of(3000, 2000, 1024, 0);
@@ -51,9 +52,10 @@ class TilingGeometryTest {
 
     @Test
     void coverageIsExactAreaWithHoles() {
-        Regions.Polygon square = Regions.Polygon.of("tumour", List.of(
-                new double[] {0, 0, 100, 0, 100, 100, 0, 100, 0, 0},
-                new double[] {25, 25, 75, 25, 75, 75, 25, 75, 25, 25}));
+        Regions.Polygon square =
+                Regions.Polygon.of("tumour", List.of(new double[] {0, 0, 100, 0, 100, 100, 0, 100, 0, 0}, new double[] {
+                    25, 25, 75, 25, 75, 75, 25, 75, 25, 25
+                }));
         // tile [0,50)²: 50² − 25² (the hole's quarter) = 1875
         assertEquals(1875, square.areaIn(0, 0, 50, 50), AREA_TOLERANCE);
         Regions.Polygon triangle = Regions.Polygon.of("stroma", List.of(new double[] {0, 0, 100, 0, 0, 100, 0, 0}));
@@ -69,7 +71,8 @@ class TilingGeometryTest {
 
     @Test
     void geoJsonAsQuPathExportsIt() {
-        String fc = """
+        String fc =
+                """
                 {"type":"FeatureCollection","features":[
                  {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]},
                   "properties":{"objectType":"annotation","classification":{"name":"Tumor","color":[200,0,0]}}},
@@ -80,11 +83,15 @@ class TilingGeometryTest {
         assertEquals("Tumor", p.get(0).className());
         assertEquals("Stroma", p.get(2).className());
         assertEquals(100, Math.abs(Regions.area(p.get(0).rings().get(0))), AREA_TOLERANCE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GeoJson.parse(
-                "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]},\"properties\":{}}"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> GeoJson.parse(
+                        "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]},\"properties\":{}}"));
         assertTrue(e.getMessage().contains("Point, not a Polygon"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GeoJson.parse("{not json"));
-        assertThrows(IllegalArgumentException.class, () -> GeoJson.parse("{\"type\":\"FeatureCollection\",\"features\":[]}"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> GeoJson.parse("{\"type\":\"FeatureCollection\",\"features\":[]}"));
     }
 
     @Test

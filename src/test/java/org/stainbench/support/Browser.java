@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
@@ -56,12 +55,22 @@ public final class Browser implements AutoCloseable {
             options.setBinary(CHROMIUM);
             // the browser console is read after every page (cspViolations): a Content-Security-Policy violation fails
             options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-quic", "--window-size=1366,900",
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-quic",
+                    "--window-size=1366,900",
                     "--user-data-dir=" + profile.toAbsolutePath());
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER)
-                    .usingAnyFreePort().build();
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(DRIVER)
+                    .usingAnyFreePort()
+                    .build();
             WebDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
             return new Browser(driver, "http://127.0.0.1:" + port, profile);
@@ -167,11 +176,13 @@ public final class Browser implements AutoCloseable {
      */
     public byte[] download(String url) {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(180));
-        String b64 = (String) ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
-                "var done = arguments[arguments.length - 1];"
-                + "fetch(arguments[0]).then(function (r) { if (!r.ok) { return done('HTTP ' + r.status); }"
-                + " return r.arrayBuffer().then(function (b) { var s = ''; var a = new Uint8Array(b);"
-                + " for (var i = 0; i < a.length; i++) { s += String.fromCharCode(a[i]); } done(btoa(s)); }); });", url);
+        String b64 = (String) ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeAsyncScript(
+                        "var done = arguments[arguments.length - 1];"
+                                + "fetch(arguments[0]).then(function (r) { if (!r.ok) { return done('HTTP ' + r.status); }"
+                                + " return r.arrayBuffer().then(function (b) { var s = ''; var a = new Uint8Array(b);"
+                                + " for (var i = 0; i < a.length; i++) { s += String.fromCharCode(a[i]); } done(btoa(s)); }); });",
+                        url);
         if (b64 == null || b64.startsWith("HTTP ")) {
             throw new AssertionError("download of " + url + " failed: " + b64);
         }
@@ -209,7 +220,8 @@ public final class Browser implements AutoCloseable {
     public void close() {
         driver.quit();
         try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp folder left behind is harmless
         }

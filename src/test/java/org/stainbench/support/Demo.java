@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
@@ -28,8 +27,7 @@ import org.stainbench.evaluation.Protocol;
  */
 public final class Demo {
 
-    private Demo() {
-    }
+    private Demo() {}
 
     /**
      * Loads the demo project through the datasets page unless it is loaded already, and waits until its datasets
@@ -47,11 +45,13 @@ public final class Demo {
             js.executeScript("setTimeout(function () { document.getElementById('load-demo').click(); }, 0);");
         } else {
             // fire and forget: loading writes and uploads every demo archive, which can outlast a script timeout
-            js.executeScript("const h = document.querySelector('meta[name=_csrf_header]').content;"
-                    + "const t = document.querySelector('meta[name=_csrf]').content;"
-                    + "window.sbDemo = fetch('/datasets/demo', {method: 'POST', headers: {[h]: t}}).then(r => r.status);");
+            js.executeScript(
+                    "const h = document.querySelector('meta[name=_csrf_header]').content;"
+                            + "const t = document.querySelector('meta[name=_csrf]').content;"
+                            + "window.sbDemo = fetch('/datasets/demo', {method: 'POST', headers: {[h]: t}}).then(r => r.status);");
         }
-        GeneratedFixtures.await("demo datasets", () -> catalog.datasets().stream().anyMatch(d -> d.name().startsWith("Demo H&E")));
+        GeneratedFixtures.await("demo datasets", () -> catalog.datasets().stream()
+                .anyMatch(d -> d.name().startsWith("Demo H&E")));
     }
 
     /** Waits until there are at least {@code atLeast} checkpoints, then until the generated sets of every one are ready. */
@@ -63,8 +63,12 @@ public final class Demo {
      * Waits until the number of checkpoints {@code which} gives satisfies {@code enough}, then until the generated sets
      * of every one of them are ready (each wait {@link GeneratedFixtures#await up to 240 s}).
      */
-    public static void awaitGenerated(Checkpoints checkpoints, Catalog catalog, String what,
-                                      Supplier<List<Checkpoint>> which, IntPredicate enough) {
+    public static void awaitGenerated(
+            Checkpoints checkpoints,
+            Catalog catalog,
+            String what,
+            Supplier<List<Checkpoint>> which,
+            IntPredicate enough) {
         GeneratedFixtures.await(what, () -> enough.test(which.get().size()));
         for (Checkpoint c : which.get()) {
             GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
@@ -102,13 +106,15 @@ public final class Demo {
      * page and returns the labels of all the sets the form offered (but those on the demo's real-tissue H&E, never ticked).
      */
     public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick) {
-        return startEvaluation(browser, name, tick, new Protocol(12, 3, 64, 2, List.of(0L, 1L, 2L), 3, 6, 6)
-                .with(Protocol.TileRule.FIRST_SPREAD, 50));
+        return startEvaluation(
+                browser,
+                name,
+                tick,
+                new Protocol(12, 3, 64, 2, List.of(0L, 1L, 2L), 3, 6, 6).with(Protocol.TileRule.FIRST_SPREAD, 50));
     }
 
     /** As {@link #startEvaluation(Browser, String, Predicate)}, with the protocol's fields typed into the form. */
-    public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick,
-                                               Protocol p) {
+    public static List<String> startEvaluation(Browser browser, String name, Predicate<String> tick, Protocol p) {
         browser.go("/evaluations");
         WebElement ev = browser.driver.findElement(By.id("new-evaluation"));
         ev.findElement(By.name("name")).sendKeys(name);
@@ -117,7 +123,7 @@ public final class Demo {
         for (WebElement box : ev.findElements(By.cssSelector("input[name=sets]"))) {
             String label = box.findElement(By.xpath("..")).getText();
             if (label.contains(" on Real tissue")) {
-                continue;   // the demo's sets on its real-tissue H&E (issue 18) are not part of these tests' comparisons
+                continue; // the demo's sets on its real-tissue H&E (issue 18) are not part of these tests' comparisons
             }
             offered.add(label);
             if (tick.test(label)) {
@@ -128,11 +134,15 @@ public final class Demo {
         set(ev, "archives", Integer.toString(p.archives()));
         set(ev, "cropSize", Integer.toString(p.cropSize()));
         set(ev, "cropsPerTile", Integer.toString(p.cropsPerTile()));
-        set(ev, "seeds", String.join(",", p.seeds().stream().map(String::valueOf).toList()));
+        set(
+                ev,
+                "seeds",
+                String.join(",", p.seeds().stream().map(String::valueOf).toList()));
         set(ev, "kidSubsets", Integer.toString(p.kidSubsets()));
         set(ev, "kidSubsetSize", Integer.toString(p.kidSubsetSize()));
         set(ev, "batchSize", Integer.toString(p.batchSize()));
-        ev.findElement(By.cssSelector("input[name=tileRule][value=" + (p.random() ? "random" : "first") + "]")).click();
+        ev.findElement(By.cssSelector("input[name=tileRule][value=" + (p.random() ? "random" : "first") + "]"))
+                .click();
         set(ev, "bootstrapResamples", Integer.toString(p.bootstrapResamples()));
         ev.findElement(By.id("start-evaluation")).click();
         browser.waitFor(By.id("eval-status"));

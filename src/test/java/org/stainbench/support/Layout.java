@@ -2,7 +2,6 @@ package org.stainbench.support;
 
 import java.time.Duration;
 import java.util.List;
-
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 
@@ -15,8 +14,7 @@ public final class Layout {
 
     public static final List<Integer> WIDTHS = List.of(1440, 1024);
 
-    private Layout() {
-    }
+    private Layout() {}
 
     /** Opens {@code path} at each width and fails, with a screenshot, when it scrolls sideways; back to 1366 px after. */
     public static void assertFits(Browser browser, String path, String screenshot) {
@@ -25,11 +23,12 @@ public final class Layout {
             for (int width : WIDTHS) {
                 browser.driver.manage().window().setSize(new Dimension(width, 900));
                 browser.go(path);
-                browser.waiting(Duration.ofSeconds(20)).until(d -> "complete".equals(js.executeScript("return document.readyState")));
-                browser.waiting(Duration.ofSeconds(10)).until(d -> (Boolean) js.executeScript(
-                        "return document.querySelectorAll('.htmx-request').length === 0;"));
-                Boolean fits = (Boolean) js.executeScript(
-                        "var de = document.documentElement; return de.scrollWidth <= de.clientWidth;");
+                browser.waiting(Duration.ofSeconds(20))
+                        .until(d -> "complete".equals(js.executeScript("return document.readyState")));
+                browser.waiting(Duration.ofSeconds(10)).until(d ->
+                        (Boolean) js.executeScript("return document.querySelectorAll('.htmx-request').length === 0;"));
+                Boolean fits = (Boolean)
+                        js.executeScript("var de = document.documentElement; return de.scrollWidth <= de.clientWidth;");
                 if (!Boolean.TRUE.equals(fits)) {
                     browser.screenshot(screenshot + "-" + width);
                     throw new AssertionError(path + " scrolls sideways at " + width + " px: scrollWidth "

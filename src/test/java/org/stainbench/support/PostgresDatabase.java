@@ -1,7 +1,6 @@
 package org.stainbench.support;
 
 import java.util.UUID;
-
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -16,8 +15,7 @@ public final class PostgresDatabase {
 
     public static final String URL_VARIABLE = "STAINBENCH_TEST_PG_URL";
 
-    private PostgresDatabase() {
-    }
+    private PostgresDatabase() {}
 
     /** Call from {@code @BeforeAll}: skips (or, under CI, fails) when no PostgreSQL is given. */
     public static void require() {

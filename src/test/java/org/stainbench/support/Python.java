@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Assertions;
 
 /**
@@ -20,8 +19,7 @@ import org.junit.jupiter.api.Assertions;
  */
 public final class Python {
 
-    private Python() {
-    }
+    private Python() {}
 
     private static final Map<String, Path> FIXTURES = new ConcurrentHashMap<>();
 
@@ -53,7 +51,8 @@ public final class Python {
 
     /** Runs {@code src/test/python/<script>} with the arguments; returns its stdout; fails the test on error. */
     public static String run(String script, Object... args) {
-        List<String> cmd = new ArrayList<>(List.of("python3", Path.of("src/test/python", script).toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of("python3", Path.of("src/test/python", script).toString()));
         for (Object a : args) {
             cmd.add(a.toString());
         }

@@ -5,13 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.UUID;
-
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.stainbench.artifacts.S3ArtifactStore;
-
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,10 +34,15 @@ public final class S3Server {
         folder = Files.createTempDirectory("stainbench-s3-");
         Properties p = new Properties();
         p.setProperty("jclouds.filesystem.basedir", folder.toString());
-        BlobStoreContext ctx = ContextBuilder.newBuilder("filesystem").overrides(p)
-                .credentials("identity", "credential").build(BlobStoreContext.class);
-        proxy = S3Proxy.builder().blobStore(ctx.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+        BlobStoreContext ctx = ContextBuilder.newBuilder("filesystem")
+                .overrides(p)
+                .credentials("identity", "credential")
+                .build(BlobStoreContext.class);
+        proxy = S3Proxy.builder()
+                .blobStore(ctx.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
         proxy.start();
         Waits.upTo(java.time.Duration.ofSeconds(30), "s3proxy started").until(() -> "STARTED".equals(proxy.getState()));
         // the application's S3 store takes its credentials from the AWS SDK's default chain: in this JVM, the
@@ -72,7 +75,10 @@ public final class S3Server {
 
     /** A client with the test credentials (path-style). */
     public S3Client client() {
-        return S3ArtifactStore.client(endpoint, "us-east-1", true,
+        return S3ArtifactStore.client(
+                endpoint,
+                "us-east-1",
+                true,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
     }
 
@@ -87,7 +93,11 @@ public final class S3Server {
 
     /** The properties that point an application context at a bucket of this server. */
     public String[] properties(String bucket) {
-        return new String[] {"stainbench.artifacts.store=s3", "stainbench.artifacts.s3.endpoint=" + endpoint,
-                "stainbench.artifacts.s3.bucket=" + bucket, "stainbench.artifacts.s3.path-style=true"};
+        return new String[] {
+            "stainbench.artifacts.store=s3",
+            "stainbench.artifacts.s3.endpoint=" + endpoint,
+            "stainbench.artifacts.s3.bucket=" + bucket,
+            "stainbench.artifacts.s3.path-style=true"
+        };
     }
 }

@@ -11,8 +11,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class SlurmCluster {
 
-    private SlurmCluster() {
-    }
+    private SlurmCluster() {}
 
     public static void require() {
         if (!"1".equals(System.getenv("STAINBENCH_TEST_SLURM"))) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Map;
-
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -24,17 +23,20 @@ public class TestDataDir implements ApplicationContextInitializer<ConfigurableAp
             return;
         }
         try {
-            java.nio.file.Path folder = Files.createTempDirectory("stainbench-test-").toAbsolutePath();
-            env.getPropertySources().addFirst(new MapPropertySource("stainbench-test-data-dir",
-                    Map.of("stainbench.test.data-dir", folder.toString())));
+            java.nio.file.Path folder =
+                    Files.createTempDirectory("stainbench-test-").toAbsolutePath();
+            env.getPropertySources()
+                    .addFirst(new MapPropertySource(
+                            "stainbench-test-data-dir", Map.of("stainbench.test.data-dir", folder.toString())));
             // the folder goes with its context (cached contexts close when the test JVM exits): a full run writes
             // gigabytes of demo tiles and archives that nothing reads afterwards
             context.addApplicationListener((org.springframework.context.ApplicationListener<
-                    org.springframework.context.event.ContextClosedEvent>) event -> {
-                if (event.getApplicationContext() == context) {
-                    delete(folder);
-                }
-            });
+                            org.springframework.context.event.ContextClosedEvent>)
+                    event -> {
+                        if (event.getApplicationContext() == context) {
+                            delete(folder);
+                        }
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,7 +44,8 @@ public class TestDataDir implements ApplicationContextInitializer<ConfigurableAp
 
     private static void delete(java.nio.file.Path folder) {
         try (var files = Files.walk(folder)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             // best effort: a file still open on some platforms stays behind in the temp folder
         }

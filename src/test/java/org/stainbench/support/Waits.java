@@ -1,7 +1,6 @@
 package org.stainbench.support;
 
 import java.time.Duration;
-
 import java.util.concurrent.Callable;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -14,8 +13,7 @@ import org.stainbench.jobs.JobSummary;
  */
 public final class Waits {
 
-    private Waits() {
-    }
+    private Waits() {}
 
     /** A wait for {@code what}, given up after {@code atMost}. */
     public static ConditionFactory upTo(Duration atMost, String what) {
@@ -29,13 +27,18 @@ public final class Waits {
     public static void holdsFor(Duration window, String what, Callable<Boolean> condition) {
         // failFast: the first poll that sees the condition false fails the test at once (during() alone would
         // restart its window and let a brief change pass unnoticed)
-        Awaitility.await(what).during(window).atMost(window.plusSeconds(5)).pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(50)).failFast(what + ": stopped holding", () -> !condition.call())
+        Awaitility.await(what)
+                .during(window)
+                .atMost(window.plusSeconds(5))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50))
+                .failFast(what + ": stopped holding", () -> !condition.call())
                 .until(condition);
     }
 
     /** Waits until the job is in a final state (succeeded, failed or cancelled) and returns it. */
     public static JobSummary jobFinished(JobQueue jobs, long id, Duration atMost) {
-        return upTo(atMost, "job " + id + " finishes").until(() -> jobs.find(id).orElseThrow(), j -> j.state().isFinal());
+        return upTo(atMost, "job " + id + " finishes")
+                .until(() -> jobs.find(id).orElseThrow(), j -> j.state().isFinal());
     }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,7 +78,9 @@ class DeclaredShapeLimitsTest {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(thrown[0]).as("refused").isInstanceOf(NpyFormatException.class);
-        assertThat(begun).as("nothing allocated for the tiles: the sink never started").isFalse();
+        assertThat(begun)
+                .as("nothing allocated for the tiles: the sink never started")
+                .isFalse();
         assertThat(ms).as("refused from the header (ms)").isLessThan(1_000);
         return thrown[0].getMessage();
     }
@@ -92,14 +93,17 @@ class DeclaredShapeLimitsTest {
         assertThat(refused(deflated("arr_0.npy", bare), LIMITS)).contains("stainbench.catalog.max-tile-side");
         // within the side limit, the bytes must still be there
         Npz.Limits wide = new Npz.Limits(64L << 30, 250, 30_000, 2_000_000, -1);
-        assertThat(refused(npy("|u1", 1, 26000, 26000, 3), wide)).contains("only").contains("bytes follow its header");
+        assertThat(refused(npy("|u1", 1, 26000, 26000, 3), wide))
+                .contains("only")
+                .contains("bytes follow its header");
         assertThat(refused(stored("arr_0.npy", bare), wide)).contains("bytes follow its header");
     }
 
     @Test
     void aHugeTileCountIsRefusedFromTheHeader() throws Exception {
         assertThat(refused(npy("|u1", N, 64, 64, 3), LIMITS)).contains("" + N).contains("stainbench.catalog.max-tiles");
-        assertThat(refused(deflated("x.npy", npy("|u1", N, 64, 64, 3)), LIMITS)).contains("stainbench.catalog.max-tiles");
+        assertThat(refused(deflated("x.npy", npy("|u1", N, 64, 64, 3)), LIMITS))
+                .contains("stainbench.catalog.max-tiles");
         assertThat(refused(npy("|O", N, 2), LIMITS)).contains("stainbench.catalog.max-tiles");
         assertThat(refused(stored("arr_0.npy", npy("|O", N, 4)), LIMITS)).contains("stainbench.catalog.max-tiles");
         // with no count limit to speak of, the archive's size still bounds what it can declare
@@ -129,7 +133,7 @@ class DeclaredShapeLimitsTest {
         long t0 = System.nanoTime();
         Throwable thrown = null;
         try {
-            Npz.readTiles(new ByteArrayInputStream(archive), LIMITS.forArchive(archive.length), (i, t) -> { });
+            Npz.readTiles(new ByteArrayInputStream(archive), LIMITS.forArchive(archive.length), (i, t) -> {});
         } catch (Throwable t) {
             thrown = t;
         }
@@ -144,11 +148,15 @@ class DeclaredShapeLimitsTest {
         SyntheticTiles.writeLabArchive(b, SyntheticTiles.Stain.HE, 3, 32, 5, 0.2, 0.25, false);
         byte[] archive = b.toByteArray();
         int[] n = new int[1];
-        TileArray a = Npz.readTiles(new ByteArrayInputStream(archive), LIMITS.forArchive(archive.length), (i, t) -> n[0]++);
+        TileArray a =
+                Npz.readTiles(new ByteArrayInputStream(archive), LIMITS.forArchive(archive.length), (i, t) -> n[0]++);
         assertThat(a.header().count()).isEqualTo(3);
         assertThat(n[0]).isEqualTo(3);
-        assertThatThrownBy(() -> Npz.readTiles(new ByteArrayInputStream(archive),
-                new Npz.Limits(64L << 30, 250, 16, 2_000_000, archive.length), (i, t) -> { }))
-                .isInstanceOf(NpyFormatException.class).hasMessageContaining("stainbench.catalog.max-tile-side");
+        assertThatThrownBy(() -> Npz.readTiles(
+                        new ByteArrayInputStream(archive),
+                        new Npz.Limits(64L << 30, 250, 16, 2_000_000, archive.length),
+                        (i, t) -> {}))
+                .isInstanceOf(NpyFormatException.class)
+                .hasMessageContaining("stainbench.catalog.max-tile-side");
     }
 }

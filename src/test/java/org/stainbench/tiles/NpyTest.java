@@ -10,14 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.stainbench.support.Python;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /** The .npy codec against files written by numpy ({@code src/test/python/npy_fixtures.py}). */
@@ -35,7 +33,9 @@ class NpyTest {
     @SuppressWarnings("unchecked")
     static void writeFixtures() throws Exception {
         Python.run("npy_fixtures.py", dir);
-        expected = JsonMapper.builder().build().readValue(dir.resolve("expected.json").toFile(), Map.class);
+        expected = JsonMapper.builder()
+                .build()
+                .readValue(dir.resolve("expected.json").toFile(), Map.class);
     }
 
     @ParameterizedTest
@@ -50,8 +50,9 @@ class NpyTest {
         assertThat(m.cols()).isEqualTo(shape.size() == 2 ? shape.get(1).intValue() : 1);
         List<Number> values = expected.get(name).get("values");
         for (int i = 0; i < values.size(); i++) {
-            assertThat(m.data()[i]).as("%s[%d]", name, i).isCloseTo(values.get(i).doubleValue(),
-                    org.assertj.core.data.Offset.offset(EXACT));
+            assertThat(m.data()[i])
+                    .as("%s[%d]", name, i)
+                    .isCloseTo(values.get(i).doubleValue(), org.assertj.core.data.Offset.offset(EXACT));
         }
     }
 
@@ -83,7 +84,8 @@ class NpyTest {
     @Test
     void badInputGetsAClearMessage() {
         assertThatThrownBy(() -> Npy.readMatrix(new ByteArrayInputStream("PK\3\4 not npy".getBytes())))
-                .isInstanceOf(NpyFormatException.class).hasMessageContaining("wrong magic");
+                .isInstanceOf(NpyFormatException.class)
+                .hasMessageContaining("wrong magic");
         byte[] complex = header("{'descr': '<c16', 'fortran_order': False, 'shape': (2, 2), }");
         assertThatThrownBy(() -> Npy.readMatrix(new ByteArrayInputStream(complex)))
                 .hasMessageContaining("unsupported dtype '<c16'");

@@ -9,12 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stainbench.support.Python;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +29,7 @@ class QualityMeasuresTest {
 
     @TempDir
     static Path dir;
+
     static JsonNode expected;
     static List<RgbTile> tiles;
     static List<RgbTile> targets;
@@ -38,7 +37,9 @@ class QualityMeasuresTest {
     @BeforeAll
     static void references() throws Exception {
         Python.run("quality_reference.py", dir);
-        expected = JsonMapper.builder().build().readTree(dir.resolve("expected.json").toFile());
+        expected = JsonMapper.builder()
+                .build()
+                .readTree(dir.resolve("expected.json").toFile());
         tiles = read(dir.resolve("tiles.npy"));
         targets = read(dir.resolve("target.npy"));
     }
@@ -46,7 +47,9 @@ class QualityMeasuresTest {
     static List<RgbTile> read(Path file) throws Exception {
         List<RgbTile> out = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
-            TileArrays.read(in, (i, t) -> out.add(new RgbTile(t.width(), t.height(), t.rgb().clone())));
+            TileArrays.read(
+                    in,
+                    (i, t) -> out.add(new RgbTile(t.width(), t.height(), t.rgb().clone())));
         }
         return out;
     }
@@ -57,12 +60,22 @@ class QualityMeasuresTest {
         for (int i = 0; i < tiles.size(); i++) {
             QualityMeasures m = QualityMeasures.of(tiles.get(i));
             JsonNode e = expected.get("measures").get(i);
-            assertThat(m.saturationStd()).as("sat std %d", i).isCloseTo(e.get("saturation_std").asDouble(), within(MEASURE_TOL));
-            assertThat(m.autocorrelation16()).as("autocorr %d", i).isCloseTo(e.get("autocorrelation16").asDouble(), within(MEASURE_TOL));
-            assertThat(m.laplacianVariance709()).as("lap var %d", i).isCloseTo(e.get("laplacian_variance709").asDouble(), within(MEASURE_TOL));
-            assertThat(m.dabPositiveFraction()).as("dab+ %d", i).isCloseTo(e.get("dab_positive_fraction").asDouble(), within(MEASURE_TOL));
+            assertThat(m.saturationStd())
+                    .as("sat std %d", i)
+                    .isCloseTo(e.get("saturation_std").asDouble(), within(MEASURE_TOL));
+            assertThat(m.autocorrelation16())
+                    .as("autocorr %d", i)
+                    .isCloseTo(e.get("autocorrelation16").asDouble(), within(MEASURE_TOL));
+            assertThat(m.laplacianVariance709())
+                    .as("lap var %d", i)
+                    .isCloseTo(e.get("laplacian_variance709").asDouble(), within(MEASURE_TOL));
+            assertThat(m.dabPositiveFraction())
+                    .as("dab+ %d", i)
+                    .isCloseTo(e.get("dab_positive_fraction").asDouble(), within(MEASURE_TOL));
             assertThat(m.meanDab()).as("dab %d", i).isCloseTo(e.get("mean_dab").asDouble(), within(MEASURE_TOL));
-            assertThat(m.meanHematoxylin()).as("h %d", i).isCloseTo(e.get("mean_hematoxylin").asDouble(), within(MEASURE_TOL));
+            assertThat(m.meanHematoxylin())
+                    .as("h %d", i)
+                    .isCloseTo(e.get("mean_hematoxylin").asDouble(), within(MEASURE_TOL));
         }
         // the DAB blob tile is DAB-positive somewhere, the noise tile's measures are not degenerate
         assertThat(QualityMeasures.of(tiles.get(1)).dabPositiveFraction()).isGreaterThan(0);
@@ -115,8 +128,10 @@ class QualityMeasuresTest {
     void baselinesMatchNumpyWithinOneLevel() throws Exception {
         ColourTransfer.LabStats stats = ColourTransfer.LabStats.of(targets);
         for (int c = 0; c < 3; c++) {
-            assertThat(stats.mean()[c]).isCloseTo(expected.get("target_mean").get(c).asDouble(), within(1e-9));
-            assertThat(stats.std()[c]).isCloseTo(expected.get("target_std").get(c).asDouble(), within(1e-7));
+            assertThat(stats.mean()[c])
+                    .isCloseTo(expected.get("target_mean").get(c).asDouble(), within(1e-9));
+            assertThat(stats.std()[c])
+                    .isCloseTo(expected.get("target_std").get(c).asDouble(), within(1e-7));
         }
         List<RgbTile> reinhard = read(dir.resolve("reinhard.npy"));
         List<RgbTile> remap = read(dir.resolve("remap.npy"));

@@ -12,14 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.stainbench.support.Python;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,11 +47,12 @@ class TileArchivesTest {
     @SuppressWarnings("unchecked")
     static void writeFixtures() throws Exception {
         dir = Python.fixtures("tile_fixtures.py");
-        expected = JsonMapper.builder().build().readValue(dir.resolve("expected.json").toFile(), Map.class);
+        expected = JsonMapper.builder()
+                .build()
+                .readValue(dir.resolve("expected.json").toFile(), Map.class);
     }
 
-    record Read(TileArray array, List<RgbTile> tiles) {
-    }
+    record Read(TileArray array, List<RgbTile> tiles) {}
 
     static Read read(String file) throws IOException {
         List<RgbTile> tiles = new ArrayList<>();
@@ -78,15 +77,16 @@ class TileArchivesTest {
 
     @ParameterizedTest
     @CsvSource({
-            "v2_compressed.npz, 'object (N, 2)', true",
-            "v2_stored.npz, 'object (N, 2)', true",
-            "v1_p3_compressed.npz, 'object (N, 2)', true",
-            "v1_p3_stored.npz, 'object (N, 2)', true",
-            "v1_p2_stored.npz, 'object (N, 2)', true",
-            "rows4.npz, 'object (N, 4)', true",
-            "plain_x.npz, 'uint8 (N, H, W, 3)', false",
-            "plain_stored.npz, 'uint8 (N, H, W, 3)', false",
-            "bare.npy, 'uint8 (N, H, W, 3)', false"})
+        "v2_compressed.npz, 'object (N, 2)', true",
+        "v2_stored.npz, 'object (N, 2)', true",
+        "v1_p3_compressed.npz, 'object (N, 2)', true",
+        "v1_p3_stored.npz, 'object (N, 2)', true",
+        "v1_p2_stored.npz, 'object (N, 2)', true",
+        "rows4.npz, 'object (N, 4)', true",
+        "plain_x.npz, 'uint8 (N, H, W, 3)', false",
+        "plain_stored.npz, 'uint8 (N, H, W, 3)', false",
+        "bare.npy, 'uint8 (N, H, W, 3)', false"
+    })
     void readsEveryLayoutNumpyWrites(String file, String layout, boolean labelled) throws Exception {
         Read r = read(file);
         List<Number> sums = list("small", "sums");
@@ -128,15 +128,20 @@ class TileArchivesTest {
             TileMeasures m = TileMeasures.of(r.tiles().get(i));
             Map<String, Object> e = want.get(i);
             double lap = ((Number) e.get("laplacian_variance")).doubleValue();
-            assertThat(m.laplacianVariance()).as("laplacian variance of tile %d", i)
+            assertThat(m.laplacianVariance())
+                    .as("laplacian variance of tile %d", i)
                     .isCloseTo(lap, within(Math.abs(lap) * LAPLACIAN_RELATIVE_TOLERANCE));
-            assertThat(m.saturatedFraction()).as("saturated fraction %d", i)
+            assertThat(m.saturatedFraction())
+                    .as("saturated fraction %d", i)
                     .isCloseTo(((Number) e.get("saturated_fraction")).doubleValue(), within(FRACTION_TOLERANCE));
-            assertThat(m.whiteFraction()).as("white fraction %d", i)
+            assertThat(m.whiteFraction())
+                    .as("white fraction %d", i)
                     .isCloseTo(((Number) e.get("white_fraction")).doubleValue(), within(FRACTION_TOLERANCE));
-            assertThat(m.tissueFraction()).as("tissue fraction %d", i)
+            assertThat(m.tissueFraction())
+                    .as("tissue fraction %d", i)
                     .isCloseTo(((Number) e.get("tissue_fraction")).doubleValue(), within(FRACTION_TOLERANCE));
-            assertThat(m.tissueCenterFraction()).as("central tissue fraction %d", i)
+            assertThat(m.tissueCenterFraction())
+                    .as("central tissue fraction %d", i)
                     .isCloseTo(((Number) e.get("tissue_center_fraction")).doubleValue(), within(FRACTION_TOLERANCE));
             assertThat(m.informative()).as("informative %d", i).isEqualTo(e.get("informative"));
         }
@@ -163,25 +168,31 @@ class TileArchivesTest {
             assertThat(t.height()).isEqualTo(want.get(i).height());
             int worst = 0;
             for (int k = 0; k < t.rgb().length; k++) {
-                worst = Math.max(worst, Math.abs((t.rgb()[k] & 0xff) - (want.get(i).rgb()[k] & 0xff)));
+                worst = Math.max(
+                        worst, Math.abs((t.rgb()[k] & 0xff) - (want.get(i).rgb()[k] & 0xff)));
             }
             assertThat(worst).isLessThanOrEqualTo(THUMBNAIL_TOLERANCE);
         }
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "not_a_zip.npz|not a zip archive (.npz) or .npy file",
-            "truncated.npz|the archive is truncated",
-            "float_tiles.npz|unsupported dtype '<f4'",
-            "bad_shape.npz|unsupported shape (7, 96, 80) for a uint8 array",
-            "object_strings.npz|row 0 of the object array holds a string where an RGB tile",
-            "mixed_sizes.npz|tiles of mixed sizes: tile 1 is 64 x 64 pixels, earlier tiles are 80 x 96",
-            "zip_slip.npz|unsafe entry name '../../evil.npy'",
-            "bomb_declared.npz|inflates beyond its declared size",
-            "bomb_ratio.npz|above the limit of 250:1"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "not_a_zip.npz|not a zip archive (.npz) or .npy file",
+                "truncated.npz|the archive is truncated",
+                "float_tiles.npz|unsupported dtype '<f4'",
+                "bad_shape.npz|unsupported shape (7, 96, 80) for a uint8 array",
+                "object_strings.npz|row 0 of the object array holds a string where an RGB tile",
+                "mixed_sizes.npz|tiles of mixed sizes: tile 1 is 64 x 64 pixels, earlier tiles are 80 x 96",
+                "zip_slip.npz|unsafe entry name '../../evil.npy'",
+                "bomb_declared.npz|inflates beyond its declared size",
+                "bomb_ratio.npz|above the limit of 250:1"
+            })
     void badArchivesAreRejectedWithAClearMessage(String file, String message) {
-        assertThatThrownBy(() -> read(file)).isInstanceOf(NpyFormatException.class).hasMessageContaining(message);
+        assertThatThrownBy(() -> read(file))
+                .isInstanceOf(NpyFormatException.class)
+                .hasMessageContaining(message);
     }
 
     @Test
@@ -226,7 +237,8 @@ class TileArchivesTest {
     @Test
     void aPickleThatRefersBackToATileIsRefusedRatherThanBuffered() {
         // Numpy never writes this; a hand-made pickle could. The reader streams, so it cannot honour it.
-        assertThatThrownBy(() -> PickledTilesProbe.backReference()).hasMessageContaining("refers back to a large value");
+        assertThatThrownBy(() -> PickledTilesProbe.backReference())
+                .hasMessageContaining("refers back to a large value");
     }
 
     @SuppressWarnings("unchecked")
@@ -254,7 +266,7 @@ class TileArchivesTest {
             p.write('l');
             p.write('.');
             b.write(p.toByteArray());
-            TileArrays.read(new java.io.ByteArrayInputStream(b.toByteArray()), (i, t) -> { });
+            TileArrays.read(new java.io.ByteArrayInputStream(b.toByteArray()), (i, t) -> {});
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.stainbench.training;
 
-import org.stainbench.support.Waits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
@@ -13,7 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
-
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +31,7 @@ import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobState;
+import org.stainbench.support.Waits;
 import org.stainbench.tiles.SyntheticTiles;
 
 /** The CPU colour-map training from its form to its epoch checkpoints and generated sets, on the embedded executor. */
@@ -91,17 +90,31 @@ class CpuTrainingTest {
 
     @Test
     void trainingLogsItsLossAndRegistersAnEpochCheckpointEach() throws Exception {
-        String location = mvc.perform(post("/training/cpu").with(csrf()).with(member).param("experiment", "colour-map")
-                .param("runName", "cm-test").param("sourceDatasetId", String.valueOf(he))
-                .param("targetDatasetId", String.valueOf(ck7)).param("split", "all").param("epochs", "2")
-                .param("steps", "5").param("batch", "256").param("projections", "8").param("learningRate", "0.05")
-                .param("seed", "1").param("applyToDatasetId", String.valueOf(he)))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        String location = mvc.perform(post("/training/cpu")
+                        .with(csrf())
+                        .with(member)
+                        .param("experiment", "colour-map")
+                        .param("runName", "cm-test")
+                        .param("sourceDatasetId", String.valueOf(he))
+                        .param("targetDatasetId", String.valueOf(ck7))
+                        .param("split", "all")
+                        .param("epochs", "2")
+                        .param("steps", "5")
+                        .param("batch", "256")
+                        .param("projections", "8")
+                        .param("learningRate", "0.05")
+                        .param("seed", "1")
+                        .param("applyToDatasetId", String.valueOf(he)))
+                .andExpect(status().is3xxRedirection())
+                .andReturn()
+                .getResponse()
+                .getRedirectedUrl();
         String uuid = location.substring("/runs/".length());
         Tracking.RunInfo info = store.requireRun(uuid);
         long jobId = Long.parseLong(store.full(info).tags().get("stainbench.job_id"));
         await(jobs, jobId);
-        assertThat(jobs.find(jobId).orElseThrow().state()).as(jobs.find(jobId).orElseThrow().error())
+        assertThat(jobs.find(jobId).orElseThrow().state())
+                .as(jobs.find(jobId).orElseThrow().error())
                 .isEqualTo(JobState.SUCCEEDED);
 
         Tracking.Run run = store.full(store.requireRun(uuid));
@@ -109,21 +122,33 @@ class CpuTrainingTest {
         assertThat(run.params()).containsEntry("epochs", "2").containsEntry("seed", "1");
         List<Tracking.Metric> loss = store.metricHistory(run.info(), "loss");
         assertThat(loss).hasSize(10).allMatch(m -> Double.isFinite(m.value()) && m.value() >= 0);
-        assertThat(store.metricHistory(run.info(), "epoch_loss")).extracting(Tracking.Metric::step).containsExactly(1L, 2L);
+        assertThat(store.metricHistory(run.info(), "epoch_loss"))
+                .extracting(Tracking.Metric::step)
+                .containsExactly(1L, 2L);
 
-        List<Checkpoint> epochs = checkpoints.all().stream().filter(c -> uuid.equals(c.runUuid())).toList();
+        List<Checkpoint> epochs =
+                checkpoints.all().stream().filter(c -> uuid.equals(c.runUuid())).toList();
         assertThat(epochs).extracting(Checkpoint::epoch).containsExactlyInAnyOrder(1, 2);
         assertThat(epochs).allMatch(c -> c.kind() == CheckpointKind.COLOUR_MAP);
-        assertThat(epochs.stream().mapToLong(c -> checkpoints.sets(c.id()).size()).sum()).isEqualTo(2);
+        assertThat(epochs.stream()
+                        .mapToLong(c -> checkpoints.sets(c.id()).size())
+                        .sum())
+                .isEqualTo(2);
 
-        String page = mvc.perform(get("/runs/" + uuid).with(member)).andExpect(status().isOk())
+        String page = mvc.perform(get("/runs/" + uuid).with(member))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("checkpoints/cpu-he_ck7_colourmap_2.txt")))
-                .andReturn().getResponse().getContentAsString();
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         // a finished run's page holds the epoch form and polls for nothing (CpuTrainingInBrowserIT sees it arrive live)
-        assertThat(java.util.regex.Pattern.compile("<input type=\"checkbox\" name=\"epochs\"").matcher(page).results())
+        assertThat(java.util.regex.Pattern.compile("<input type=\"checkbox\" name=\"epochs\"")
+                        .matcher(page)
+                        .results())
                 .hasSize(2);
         for (String live : List.of("epoch-form-live", "run-live", "run-checkpoints-live")) {
-            var tag = java.util.regex.Pattern.compile("<div id=\"" + live + "\"[^>]*>").matcher(page);
+            var tag = java.util.regex.Pattern.compile("<div id=\"" + live + "\"[^>]*>")
+                    .matcher(page);
             assertThat(tag.find()).as(live).isTrue();
             assertThat(tag.group()).as(live).doesNotContain("hx-get");
         }
@@ -133,34 +158,61 @@ class CpuTrainingTest {
         for (Checkpoint c : epochs) {
             GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
         }
-        String scrub = mvc.perform(get("/runs/" + uuid).with(member)).andExpect(status().isOk()).andReturn().getResponse()
+        String scrub = mvc.perform(get("/runs/" + uuid).with(member))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
                 .getContentAsString();
-        assertThat(scrub).contains("id=\"tile-scrubber\"").contains("data-epochs=\"1,2\"").contains("/js/tile-scrubber.js");
-        var frames = java.util.regex.Pattern.compile("data-epoch=\"(\\d)\" data-tiles=\"([0-9,]+)\"").matcher(scrub).results()
+        assertThat(scrub)
+                .contains("id=\"tile-scrubber\"")
+                .contains("data-epochs=\"1,2\"")
+                .contains("/js/tile-scrubber.js");
+        var frames = java.util.regex.Pattern.compile("data-epoch=\"(\\d)\" data-tiles=\"([0-9,]+)\"")
+                .matcher(scrub)
+                .results()
                 .toList();
         assertThat(frames).hasSize(2);
         for (var f : frames) {
-            Checkpoint c = epochs.stream().filter(x -> x.epoch() == Integer.parseInt(f.group(1))).findFirst().orElseThrow();
+            Checkpoint c = epochs.stream()
+                    .filter(x -> x.epoch() == Integer.parseInt(f.group(1)))
+                    .findFirst()
+                    .orElseThrow();
             long generated = checkpoints.sets(c.id()).get(0).datasetId();
-            List<Long> ids = java.util.Arrays.stream(f.group(2).split(",")).map(Long::valueOf).toList();
+            List<Long> ids = java.util.Arrays.stream(f.group(2).split(","))
+                    .map(Long::valueOf)
+                    .toList();
             assertThat(ids).hasSize(TileScrubber.TILES);
-            assertThat(ids).extracting(id -> tiles.tile(id).orElseThrow().datasetId()).containsOnly(generated);
-            assertThat(ids).extracting(id -> tiles.tile(id).orElseThrow().index()).containsExactly(0, 1, 2, 3, 4, 5);
+            assertThat(ids)
+                    .extracting(id -> tiles.tile(id).orElseThrow().datasetId())
+                    .containsOnly(generated);
+            assertThat(ids)
+                    .extracting(id -> tiles.tile(id).orElseThrow().index())
+                    .containsExactly(0, 1, 2, 3, 4, 5);
         }
         assertThat(frames.get(0).group(2)).isNotEqualTo(frames.get(1).group(2));
     }
 
     @Test
     void theFormExplainsWhatIsMissing() throws Exception {
-        mvc.perform(post("/training/cpu").with(csrf()).with(member).param("experiment", "colour-map")
-                .param("sourceDatasetId", String.valueOf(ck7)).param("targetDatasetId", String.valueOf(he))
-                .param("split", "train").param("epochs", "0").param("steps", "5").param("batch", "256")
-                .param("projections", "8").param("learningRate", "0.05").param("seed", "1"))
+        mvc.perform(post("/training/cpu")
+                        .with(csrf())
+                        .with(member)
+                        .param("experiment", "colour-map")
+                        .param("sourceDatasetId", String.valueOf(ck7))
+                        .param("targetDatasetId", String.valueOf(he))
+                        .param("split", "train")
+                        .param("epochs", "0")
+                        .param("steps", "5")
+                        .param("batch", "256")
+                        .param("projections", "8")
+                        .param("learningRate", "0.05")
+                        .param("seed", "1"))
                 .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("Choose the H&amp;E dataset to learn from.")))
                 .andExpect(content().string(Matchers.containsString("Choose the real IHC dataset")))
                 .andExpect(content().string(Matchers.containsString("Epochs must be a whole number from 1 to 200.")));
-        mvc.perform(get("/training/cpu").with(member)).andExpect(status().isOk())
+        mvc.perform(get("/training/cpu").with(member))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("cpu-he")));
     }
 }

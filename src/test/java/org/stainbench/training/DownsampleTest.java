@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.stainbench.support.Python;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /** {@link Downsample}: the min/max reduction per pixel bucket against numpy computing the same at test time. */
@@ -25,8 +23,10 @@ class DownsampleTest {
         }
         Path spec = Files.createTempFile("downsample-", ".json");
         try {
-            Files.writeString(spec, json.writeValueAsString(java.util.Map.of("steps", steps, "values", vs, "from", from,
-                    "to", to, "width", width)));
+            Files.writeString(
+                    spec,
+                    json.writeValueAsString(
+                            java.util.Map.of("steps", steps, "values", vs, "from", from, "to", to, "width", width)));
             return json.readValue(Python.run("downsample_reference.py", spec), int[].class);
         } finally {
             Files.deleteIfExists(spec);

@@ -25,6 +25,7 @@ class FormErrorsInBrowserIT extends WithBrowser {
 
     @Autowired
     Accounts accounts;
+
     @Autowired
     Catalog catalog;
 
@@ -40,19 +41,23 @@ class FormErrorsInBrowserIT extends WithBrowser {
     void theProblemIsFocusedAtTheTopAndNextToItsField() {
         browser.signIn("fe-mia", "Tulip-Quarry-4471");
         browser.go("/training/new");
-        assertThat(new Select(browser.driver.findElement(By.id("f-split"))).getFirstSelectedOption().getAttribute("value"))
+        assertThat(new Select(browser.driver.findElement(By.id("f-split")))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
                 .isEqualTo("all");
         new Select(browser.driver.findElement(By.id("f-datasetId"))).selectByValue(Long.toString(dataset));
         new Select(browser.driver.findElement(By.id("f-split"))).selectByValue("train");
         js().executeScript("document.getElementById('lora-form').submit();");
         browser.waitFor(By.id("form-errors"));
-        browser.waiting(java.time.Duration.ofSeconds(10)).until(d -> "form-errors".equals(
-                js().executeScript("return document.activeElement && document.activeElement.id;")));
+        browser.waiting(java.time.Duration.ofSeconds(10)).until(d -> "form-errors"
+                .equals(js().executeScript("return document.activeElement && document.activeElement.id;")));
         Object top = js().executeScript("return document.getElementById('form-errors').getBoundingClientRect().top;");
         Object height = js().executeScript("return window.innerHeight;");
         assertThat(((Number) top).doubleValue()).isBetween(-1.0, ((Number) height).doubleValue() - 40);
-        assertThat(browser.driver.findElement(By.id("f-split-error")).getText()).contains("has no train/test split yet");
-        assertThat(browser.driver.findElement(By.id("f-split")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.driver.findElement(By.id("f-split-error")).getText())
+                .contains("has no train/test split yet");
+        assertThat(browser.driver.findElement(By.id("f-split")).getAttribute("aria-invalid"))
+                .isEqualTo("true");
         browser.screenshot("lora-form-problem-focused");
     }
 }

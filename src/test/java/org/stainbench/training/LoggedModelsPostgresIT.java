@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,10 +38,13 @@ class LoggedModelsPostgresIT {
 
     @Autowired
     TrackingStore store;
+
     @Autowired
     LoggedModelStore models;
+
     @Autowired
     RunInputStore inputs;
+
     @Autowired
     DataSource dataSource;
 
@@ -57,8 +58,8 @@ class LoggedModelsPostgresIT {
         Tracking.RunInfo other = store.createRun(exp, "pg", 1_700_000_000_001L, "lm-pg-2", Map.of());
         store.logMetric(run, new Tracking.Metric("loss", 0.5, 1, 1));
         store.logMetric(run, new Tracking.Metric("loss", 0.25, 2, 2));
-        LoggedModelStore.Model m = models.create(exp, "lora", "lora", run.uuid(), "pg", Map.of("lora_rank", "4"),
-                Map.of("release", "v1"));
+        LoggedModelStore.Model m =
+                models.create(exp, "lora", "lora", run.uuid(), "pg", Map.of("lora_rank", "4"), Map.of("release", "v1"));
         models.logOutput(run, m, 2);
         models.logOutput(run, m, 2);
         models.setTag(m.pk(), "release", "v2");
@@ -67,18 +68,29 @@ class LoggedModelsPostgresIT {
         assertThat(got.status()).isEqualTo(LoggedModelStore.READY);
         assertThat(got.tags()).containsEntry("release", "v2");
         assertThat(got.params()).containsEntry("lora_rank", "4");
-        assertThat(models.metrics(got, store)).extracting(Tracking.Metric::value).containsExactly(0.25);
+        assertThat(models.metrics(got, store))
+                .extracting(Tracking.Metric::value)
+                .containsExactly(0.25);
         assertThat(models.outputs(run.id())).containsExactly(new LoggedModelStore.Output(m.modelId(), 2));
         assertThat(models.ofExperiments(List.of(exp))).hasSize(1);
 
         String schema = "{\"mlflow_tensorspec\": {\"features\": \"" + "x".repeat(20_000) + "\"}}";
-        var ck7 = new RunInputStore.DatasetInput(new RunInputStore.Dataset("ck7_train", "5d1a3c9e", "local",
-                "{\"uri\": \"/data/ck7.npz\"}", schema, "{\"features_shape\": [10, 3, 64, 64]}"),
+        var ck7 = new RunInputStore.DatasetInput(
+                new RunInputStore.Dataset(
+                        "ck7_train",
+                        "5d1a3c9e",
+                        "local",
+                        "{\"uri\": \"/data/ck7.npz\"}",
+                        schema,
+                        "{\"features_shape\": [10, 3, 64, 64]}"),
                 Map.of(RunInputStore.CONTEXT_TAG, "training"));
         inputs.log(run, List.of(ck7));
         inputs.log(run, List.of(ck7));
-        inputs.log(other, List.of(new RunInputStore.DatasetInput(new RunInputStore.Dataset("HER2 test", "77aa01bc",
-                "local", "{}", null, null), Map.of(RunInputStore.CONTEXT_TAG, "eval"))));
+        inputs.log(
+                other,
+                List.of(new RunInputStore.DatasetInput(
+                        new RunInputStore.Dataset("HER2 test", "77aa01bc", "local", "{}", null, null),
+                        Map.of(RunInputStore.CONTEXT_TAG, "eval"))));
         inputs.logModelInput(other, m);
         assertThat(inputs.datasets(run.id())).singleElement().satisfies(d -> {
             assertThat(d.dataset().schema()).isEqualTo(schema);
@@ -86,13 +98,16 @@ class LoggedModelsPostgresIT {
         });
         assertThat(inputs.modelInputs(other.id())).containsExactly(m.modelId());
         List<Long> e = List.of(exp);
-        assertThat(inputs.runsMatching(e, "name", "IN", List.of("ck7_train", "x"))).containsExactly(run.uuid());
+        assertThat(inputs.runsMatching(e, "name", "IN", List.of("ck7_train", "x")))
+                .containsExactly(run.uuid());
         assertThat(inputs.runsMatching(e, "name", "LIKE", List.of("ck7\\_%"))).containsExactly(run.uuid());
         assertThat(inputs.runsMatching(e, "name", "LIKE", List.of("ck7!_%"))).isEmpty();
         assertThat(inputs.runsMatching(e, "name", "ILIKE", List.of("her2%"))).containsExactly(other.uuid());
-        assertThat(inputs.runsMatching(e, "context", "NOT IN", List.of("training"))).containsExactly(other.uuid());
+        assertThat(inputs.runsMatching(e, "context", "NOT IN", List.of("training")))
+                .containsExactly(other.uuid());
         assertThat(inputs.runsMatching(e, "digest", "!=", List.of("5d1a3c9e"))).containsExactly(other.uuid());
-        assertThatThrownBy(() -> inputs.runsMatching(e, "size", "=", List.of("1"))).isInstanceOf(MlflowException.class);
+        assertThatThrownBy(() -> inputs.runsMatching(e, "size", "=", List.of("1")))
+                .isInstanceOf(MlflowException.class);
 
         models.delete(got);
         assertThat(models.find(m.modelId())).isEmpty();

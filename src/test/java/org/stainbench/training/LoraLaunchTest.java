@@ -9,7 +9,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.util.List;
-
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,8 @@ class LoraLaunchTest {
 
     static Long datasetId;
 
-    final org.springframework.test.web.servlet.request.RequestPostProcessor member = user("mia").roles("MEMBER", "SUPERVISOR");
+    final org.springframework.test.web.servlet.request.RequestPostProcessor member =
+            user("mia").roles("MEMBER", "SUPERVISOR");
 
     @BeforeEach
     void dataset() {
@@ -57,8 +57,8 @@ class LoraLaunchTest {
         return filled(b, split, template, java.util.Map.of());
     }
 
-    MockHttpServletRequestBuilder filled(MockHttpServletRequestBuilder b, String split, String template,
-            java.util.Map<String, String> overrides) {
+    MockHttpServletRequestBuilder filled(
+            MockHttpServletRequestBuilder b, String split, String template, java.util.Map<String, String> overrides) {
         LoraForm d = LoraForm.defaults();
         var values = new java.util.LinkedHashMap<String, String>();
         values.put("experiment", "lora-ck7");
@@ -95,7 +95,8 @@ class LoraLaunchTest {
 
     @Test
     void theFormStartsFromTheTeamsDefaults() throws Exception {
-        mvc.perform(get("/training/new").with(member)).andExpect(status().isOk())
+        mvc.perform(get("/training/new").with(member))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("attn2.to_q,attn2.to_k,attn2.to_v,attn2.to_out.0")))
                 .andExpect(content().string(Matchers.containsString("name=\"rank\" min=\"1\" value=\"4\"")))
                 .andExpect(content().string(Matchers.containsString("name=\"epochs\" min=\"1\" value=\"20\"")))
@@ -104,11 +105,14 @@ class LoraLaunchTest {
 
     @Test
     void previewRendersTheCommandAsFragmentOrPage() throws Exception {
-        mvc.perform(filled(post("/training/new/preview"), "all", LoraForm.DEFAULT_TEMPLATE).header("HX-Request", "true"))
+        mvc.perform(filled(post("/training/new/preview"), "all", LoraForm.DEFAULT_TEMPLATE)
+                        .header("HX-Request", "true"))
                 .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("--rank 4 --alpha 4")))
                 .andExpect(content().string(Matchers.containsString("--dataset lora-he")))
-                .andExpect(content().string(Matchers.containsString("--checkpoint_pattern &#39;{dataset}_{stain}_lora_{epoch}.pth&#39;")))
+                .andExpect(content()
+                        .string(Matchers.containsString(
+                                "--checkpoint_pattern &#39;{dataset}_{stain}_lora_{epoch}.pth&#39;")))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("<title>"))));
         mvc.perform(filled(post("/training/new/preview"), "all", LoraForm.DEFAULT_TEMPLATE))
                 .andExpect(status().isOk())
@@ -134,66 +138,123 @@ class LoraLaunchTest {
     @Test
     void aGeneratedSetIsNotTrainingDataAndIsNotOffered() throws Exception {
         // a generated set as the catalog records it (checkpoint and source by value)
-        long generated = catalog.createGeneratedDataset("lora-generated", Stain.IHC, "CK7", null, 1024, null, 424242L,
-                datasetId, "mia");
+        long generated = catalog.createGeneratedDataset(
+                "lora-generated", Stain.IHC, "CK7", null, 1024, null, 424242L, datasetId, "mia");
         long runsBefore = store.runCount();
-        mvc.perform(filled(post("/training"), "all", LoraForm.DEFAULT_TEMPLATE, java.util.Map.of("datasetId",
-                        String.valueOf(generated))))
+        mvc.perform(filled(
+                        post("/training"),
+                        "all",
+                        LoraForm.DEFAULT_TEMPLATE,
+                        java.util.Map.of("datasetId", String.valueOf(generated))))
                 .andExpect(status().isOk())
-                .andExpect(content().string(Matchers.containsString(
-                        "is a generated set from &#39;lora-he&#39;, not real tiles: the training data must be a dataset of real tiles.")));
+                .andExpect(
+                        content()
+                                .string(
+                                        Matchers.containsString(
+                                                "is a generated set from &#39;lora-he&#39;, not real tiles: the training data must be a dataset of real tiles.")));
         assertThat(store.runCount()).isEqualTo(runsBefore);
-        String page = mvc.perform(get("/training/new").with(member)).andExpect(status().isOk()).andReturn().getResponse()
+        String page = mvc.perform(get("/training/new").with(member))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
                 .getContentAsString();
-        assertThat(page).contains("<option value=\"" + datasetId + "\"").doesNotContain("<option value=\"" + generated + "\"");
+        assertThat(page)
+                .contains("<option value=\"" + datasetId + "\"")
+                .doesNotContain("<option value=\"" + generated + "\"");
     }
 
     @Test
     void launchingCreatesTheRunAndSubmitsTheCommand() throws Exception {
         String location = mvc.perform(filled(post("/training"), "all", LoraForm.DEFAULT_TEMPLATE))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+                .andExpect(status().is3xxRedirection())
+                .andReturn()
+                .getResponse()
+                .getRedirectedUrl();
         assertThat(location).startsWith("/runs/");
         String uuid = location.substring("/runs/".length());
         Tracking.Run run = store.full(store.requireRun(uuid));
         assertThat(run.info().name()).isEqualTo("r4-seed3");
         assertThat(run.info().userId()).isEqualTo("mia");
-        assertThat(run.params()).containsEntry("rank", "4").containsEntry("flow", "mist_er").containsEntry("seed", "3")
-                .containsEntry("lr", "0.0001").containsEntry("dataset", "lora-he");
+        assertThat(run.params())
+                .containsEntry("rank", "4")
+                .containsEntry("flow", "mist_er")
+                .containsEntry("seed", "3")
+                .containsEntry("lr", "0.0001")
+                .containsEntry("dataset", "lora-he");
         long jobId = Long.parseLong(run.tags().get("stainbench.job_id"));
         var job = jobs.find(jobId).orElseThrow();
         assertThat(job.type()).isEqualTo("train");
         assertThat(job.state()).isEqualTo(JobState.QUEUED);
         assertThat(job.title()).contains("r4-seed3", "lora-he");
-        mvc.perform(get("/runs/" + uuid).with(member)).andExpect(status().isOk())
+        mvc.perform(get("/runs/" + uuid).with(member))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.containsString("/jobs/" + jobId)));
-        assertThat(new LoraForm(null, null, null, "all", "b", "none", 4, 4.0, "m", 1e-4, 4, 3, 1, 0.1, 1.0, 300, "bf16",
-                true, 0L, "{dataset}_{stain}_lora_{epoch}.pth", "x", 1, 1, 1, 1, "agent").checkpointFiles("lora-he", "he"))
+        assertThat(new LoraForm(
+                                null,
+                                null,
+                                null,
+                                "all",
+                                "b",
+                                "none",
+                                4,
+                                4.0,
+                                "m",
+                                1e-4,
+                                4,
+                                3,
+                                1,
+                                0.1,
+                                1.0,
+                                300,
+                                "bf16",
+                                true,
+                                0L,
+                                "{dataset}_{stain}_lora_{epoch}.pth",
+                                "x",
+                                1,
+                                1,
+                                1,
+                                1,
+                                "agent")
+                        .checkpointFiles("lora-he", "he"))
                 .isEqualTo(List.of("lora-he_he_lora_1.pth", "lora-he_he_lora_2.pth", "lora-he_he_lora_3.pth"));
     }
 
     @Test
     void theSplitSideDefaultsToAllWhenADatasetHasNoSplitAndNoNodeIsWarnedBeforeLaunch() throws Exception {
         // issue 18: "train" always failed on the demo (its dataset is never split)
-        String page = mvc.perform(get("/training/new").with(member)).andExpect(status().isOk()).andReturn().getResponse()
+        String page = mvc.perform(get("/training/new").with(member))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
                 .getContentAsString();
-        assertThat(page).contains("<option value=\"all\" selected=\"selected\">all</option>")
+        assertThat(page)
+                .contains("<option value=\"all\" selected=\"selected\">all</option>")
                 .doesNotContain("<option value=\"train\" selected=\"selected\">")
                 .contains("lora-he · H&amp;E · not split");
         // the default form (1 GPU, 16 CPUs, 48 GB) finds no online node that could take it: said before launching
         assertThat(page).contains("id=\"no-node-warning\"").contains("Queue training (no node online)");
         // hover help on the jargon
-        assertThat(page).contains("<abbr class=\"term\" title=\"Which side of the dataset").contains(">Split side</abbr>")
+        assertThat(page)
+                .contains("<abbr class=\"term\" title=\"Which side of the dataset")
+                .contains(">Split side</abbr>")
                 .contains("mist_pr / mist_er");
     }
 
     @Test
     void aProblemIsShownAtTheTopFocusedAndNextToItsField() throws Exception {
-        String page = mvc.perform(filled(post("/training"), "train", LoraForm.DEFAULT_TEMPLATE)).andExpect(status().isOk())
-                .andReturn().getResponse().getContentAsString();
+        String page = mvc.perform(filled(post("/training"), "train", LoraForm.DEFAULT_TEMPLATE))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         // at the top, above the form (it used to appear below the command template), focused on load by form-errors.js
         int summary = page.indexOf("id=\"form-errors\"");
         assertThat(summary).isPositive().isLessThan(page.indexOf("id=\"lora-form\""));
-        assertThat(page).contains("data-focus-on-load").contains("href=\"#f-split\"").contains("/js/form-errors.js");
+        assertThat(page)
+                .contains("data-focus-on-load")
+                .contains("href=\"#f-split\"")
+                .contains("/js/form-errors.js");
         // and next to the field
         int field = page.indexOf("id=\"f-split\"");
         int error = page.indexOf("id=\"f-split-error\"");
@@ -204,17 +265,30 @@ class LoraLaunchTest {
 
     @Test
     void aRunWhoseJobWaitsSaysQueuedNotRunning() throws Exception {
-        String location = mvc.perform(filled(post("/training"), "all", LoraForm.DEFAULT_TEMPLATE,
-                        java.util.Map.of("runName", "waits-for-a-node"))).andExpect(status().is3xxRedirection())
-                .andReturn().getResponse().getRedirectedUrl();
-        String page = mvc.perform(get(location).with(member)).andExpect(status().isOk()).andReturn().getResponse()
+        String location = mvc.perform(filled(
+                        post("/training"),
+                        "all",
+                        LoraForm.DEFAULT_TEMPLATE,
+                        java.util.Map.of("runName", "waits-for-a-node")))
+                .andExpect(status().is3xxRedirection())
+                .andReturn()
+                .getResponse()
+                .getRedirectedUrl();
+        String page = mvc.perform(get(location).with(member))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
                 .getContentAsString();
-        String status = page.substring(page.indexOf("id=\"run-status\""), page.indexOf("</span>", page.indexOf("id=\"run-status\"")));
+        String status = page.substring(
+                page.indexOf("id=\"run-status\""), page.indexOf("</span>", page.indexOf("id=\"run-status\"")));
         // no node agent is online in this test (or none that has 16 CPUs and 48 GB): the run says so, not RUNNING
         assertThat(status).contains("queued — no").doesNotContain("RUNNING");
         // and the runs list says the same in the run's row (it said RUNNING before)
         String uuid = location.substring(location.lastIndexOf('/') + 1);
-        String list = mvc.perform(get("/runs").with(member)).andExpect(status().isOk()).andReturn().getResponse()
+        String list = mvc.perform(get("/runs").with(member))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
                 .getContentAsString();
         int row = list.indexOf("data-run=\"" + uuid + "\"");
         assertThat(row).isPositive();
@@ -226,13 +300,15 @@ class LoraLaunchTest {
     void supervisorsGetNoTrainingForms() throws Exception {
         mvc.perform(get("/training/new").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isForbidden());
         mvc.perform(get("/training/cpu").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isForbidden());
-        mvc.perform(get("/runs").with(user("sue").roles("SUPERVISOR"))).andExpect(status().isOk())
+        mvc.perform(get("/runs").with(user("sue").roles("SUPERVISOR")))
+                .andExpect(status().isOk())
                 .andExpect(content().string(Matchers.not(Matchers.containsString("id=\"new-training\""))));
     }
 
     @Test
     void supervisorsCannotLaunch() throws Exception {
-        mvc.perform(filled(post("/training"), "all", LoraForm.DEFAULT_TEMPLATE).with(user("sue").roles("SUPERVISOR")))
+        mvc.perform(filled(post("/training"), "all", LoraForm.DEFAULT_TEMPLATE)
+                        .with(user("sue").roles("SUPERVISOR")))
                 .andExpect(status().isForbidden());
     }
 }

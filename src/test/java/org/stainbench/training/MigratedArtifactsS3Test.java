@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -55,24 +54,46 @@ class MigratedArtifactsS3Test extends MlflowArtifactsContractSupport {
         Files.write(artifacts.resolve("samples/tile_0.png"), png);
         Files.write(artifacts.resolve("adapter.safetensors"), weights);
 
-        var cmd = new MigrateArtifactsCommand(Map.of("STAINBENCH_ARTIFACTS_S3_ENDPOINT", S3Server.get().endpoint(),
-                "STAINBENCH_ARTIFACTS_S3_PATH_STYLE", "true"), new PrintStream(new ByteArrayOutputStream()));
-        assertThat(cmd.run(new String[] {"--from", folder.toString(), "--to", "s3", "--bucket", BUCKET})).isZero();
+        var cmd = new MigrateArtifactsCommand(
+                Map.of(
+                        "STAINBENCH_ARTIFACTS_S3_ENDPOINT",
+                        S3Server.get().endpoint(),
+                        "STAINBENCH_ARTIFACTS_S3_PATH_STYLE",
+                        "true"),
+                new PrintStream(new ByteArrayOutputStream()));
+        assertThat(cmd.run(new String[] {"--from", folder.toString(), "--to", "s3", "--bucket", BUCKET}))
+                .isZero();
 
         as(supervisor, get(ARTIFACTS.substring(0, ARTIFACTS.length() - 1)).param("path", exp + "/" + id + "/artifacts"))
-                .andExpect(status().isOk()).andExpect(
+                .andExpect(status().isOk())
+                .andExpect(
                         org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.files.length()")
                                 .value(2));
         assertThat(as(supervisor, get(ARTIFACTS + exp + "/" + id + "/artifacts/samples/tile_0.png"))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsByteArray()).isEqualTo(png);
+                        .andExpect(status().isOk())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsByteArray())
+                .isEqualTo(png);
         assertThat(as(supervisor, get(ARTIFACTS + exp + "/" + id + "/artifacts/adapter.safetensors"))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsByteArray()).isEqualTo(weights);
+                        .andExpect(status().isOk())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsByteArray())
+                .isEqualTo(weights);
         // the run page shows the migrated image in its gallery and serves it
         String page = mvc.perform(get("/runs/" + id).with(user("admin").roles("ADMIN", "MEMBER", "SUPERVISOR")))
-                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         assertThat(page).contains("/runs/" + id + "/artifacts/samples/tile_0.png");
         assertThat(mvc.perform(get("/runs/" + id + "/artifacts/samples/tile_0.png")
-                .with(user("admin").roles("ADMIN", "MEMBER", "SUPERVISOR"))).andExpect(status().isOk())
-                .andReturn().getResponse().getContentAsByteArray()).isEqualTo(png);
+                                .with(user("admin").roles("ADMIN", "MEMBER", "SUPERVISOR")))
+                        .andExpect(status().isOk())
+                        .andReturn()
+                        .getResponse()
+                        .getContentAsByteArray())
+                .isEqualTo(png);
     }
 }

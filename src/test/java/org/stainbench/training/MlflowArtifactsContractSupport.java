@@ -1,22 +1,10 @@
 package org.stainbench.training;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
-
-import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -26,7 +14,6 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.artifacts.ArtifactStore;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,8 +27,10 @@ abstract class MlflowArtifactsContractSupport {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     ArtifactStore store;
 
@@ -73,14 +62,27 @@ abstract class MlflowArtifactsContractSupport {
     }
 
     String experiment(String name) throws Exception {
-        return body(as(member, post(API + "/experiments/create").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"name\": \"" + name + "\"}")).andExpect(status().isOk())).get("experiment_id").asString();
+        return body(as(
+                                member,
+                                post(API + "/experiments/create")
+                                        .contentType(MediaType.APPLICATION_JSON)
+                                        .content("{\"name\": \"" + name + "\"}"))
+                        .andExpect(status().isOk()))
+                .get("experiment_id")
+                .asString();
     }
 
     String run(String exp) throws Exception {
-        return body(as(member, post(API + "/runs/create").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"experiment_id\": \"" + exp + "\"}")).andExpect(status().isOk()))
-                .get("run").get("info").get("run_id").asString();
+        return body(as(
+                                member,
+                                post(API + "/runs/create")
+                                        .contentType(MediaType.APPLICATION_JSON)
+                                        .content("{\"experiment_id\": \"" + exp + "\"}"))
+                        .andExpect(status().isOk()))
+                .get("run")
+                .get("info")
+                .get("run_id")
+                .asString();
     }
 
     static byte[] random(int n, long seed) {
@@ -88,5 +90,4 @@ abstract class MlflowArtifactsContractSupport {
         new SplittableRandom(seed).nextBytes(b);
         return b;
     }
-
 }

@@ -11,8 +11,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.stainbench.support.S3Server;
 
 /** The MLflow artifact proxy suite on a bucket of a real S3 server (s3proxy): the endpoints work unchanged on S3. */
-@SpringBootTest(properties = {"stainbench.tracking.max-artifact-bytes=64KB",
-        "stainbench.tracking.max-run-artifact-bytes=160KB"})
+@SpringBootTest(
+        properties = {"stainbench.tracking.max-artifact-bytes=64KB", "stainbench.tracking.max-run-artifact-bytes=160KB"
+        })
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
 class MlflowArtifactsS3Test extends MlflowArtifactsContract {

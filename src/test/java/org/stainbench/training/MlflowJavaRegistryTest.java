@@ -3,16 +3,12 @@ package org.stainbench.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -47,6 +43,7 @@ class MlflowJavaRegistryTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     Accounts accounts;
 
@@ -71,9 +68,12 @@ class MlflowJavaRegistryTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body, String bearer) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).header("Authorization", "Bearer " + bearer)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Authorization", "Bearer " + bearer)
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -84,9 +84,13 @@ class MlflowJavaRegistryTest {
         client.logMetric(run, "epoch", 5, System.currentTimeMillis(), 5);
         client.logMetric(run, "val_loss", 0.125, System.currentTimeMillis(), 5);
         for (String f : List.of("MLmodel", "data/model.pth")) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/2.0/mlflow-artifacts/artifacts/"
-                    + exp + "/" + run + "/artifacts/model/" + f)).header("Authorization", "Bearer " + token)
-                    .PUT(HttpRequest.BodyPublishers.ofString("file " + f)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(base() + "/api/2.0/mlflow-artifacts/artifacts/" + exp + "/" + run
+                                    + "/artifacts/model/" + f))
+                            .header("Authorization", "Bearer " + token)
+                            .PUT(HttpRequest.BodyPublishers.ofString("file " + f))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
         }
         client.setTerminated(run);
@@ -99,16 +103,21 @@ class MlflowJavaRegistryTest {
         String exp = a[0];
         String run = a[1];
         client.sendPost("registered-models/create", "{\"name\": \"java-ck7\", \"description\": \"from Java\"}");
-        String created = client.sendPost("model-versions/create",
+        String created = client.sendPost(
+                "model-versions/create",
                 "{\"name\": \"java-ck7\", \"source\": \"runs:/" + run + "/model\", \"run_id\": \"" + run + "\"}");
         assertThat(created).contains("\"version\":\"1\"");
-        client.sendPost("model-versions/create", "{\"name\": \"java-ck7\", \"source\": \"mlflow-artifacts:/" + exp + "/"
-                + run + "/artifacts/model\", \"run_id\": \"" + run + "\"}");
+        client.sendPost(
+                "model-versions/create",
+                "{\"name\": \"java-ck7\", \"source\": \"mlflow-artifacts:/" + exp + "/" + run
+                        + "/artifacts/model\", \"run_id\": \"" + run + "\"}");
 
         RegisteredModel model = client.getRegisteredModel("java-ck7");
         assertThat(model.getName()).isEqualTo("java-ck7");
         assertThat(model.getDescription()).isEqualTo("from Java");
-        assertThat(model.getLatestVersionsList()).extracting(ModelVersion::getVersion).containsExactly("2");
+        assertThat(model.getLatestVersionsList())
+                .extracting(ModelVersion::getVersion)
+                .containsExactly("2");
 
         ModelVersion v1 = client.getModelVersion("java-ck7", "1");
         assertThat(v1.getStatus()).isEqualTo(ModelVersionStatus.READY);
@@ -117,37 +126,50 @@ class MlflowJavaRegistryTest {
         assertThat(v1.getSource()).isEqualTo("runs:/" + run + "/model");
 
         // stages through the client's sendPost; latest per stage through getLatestVersions
-        client.sendPost("model-versions/transition-stage",
+        client.sendPost(
+                "model-versions/transition-stage",
                 "{\"name\": \"java-ck7\", \"version\": \"1\", \"stage\": \"Staging\", \"archive_existing_versions\": false}");
-        client.sendPost("model-versions/transition-stage",
+        client.sendPost(
+                "model-versions/transition-stage",
                 "{\"name\": \"java-ck7\", \"version\": \"2\", \"stage\": \"Production\", \"archive_existing_versions\": true}");
-        assertThat(client.getLatestVersions("java-ck7", List.of("Production"))).extracting(ModelVersion::getVersion)
+        assertThat(client.getLatestVersions("java-ck7", List.of("Production")))
+                .extracting(ModelVersion::getVersion)
                 .containsExactly("2");
-        assertThat(client.getLatestVersions("java-ck7", List.of("staging"))).extracting(ModelVersion::getVersion)
+        assertThat(client.getLatestVersions("java-ck7", List.of("staging")))
+                .extracting(ModelVersion::getVersion)
                 .containsExactly("1");
-        assertThat(client.getLatestVersions("java-ck7")).extracting(ModelVersion::getCurrentStage)
+        assertThat(client.getLatestVersions("java-ck7"))
+                .extracting(ModelVersion::getCurrentStage)
                 .containsExactly("Staging", "Production");
 
         // download URI and the download itself (what the client's CLI does: the artifact proxy)
         String uri = client.getModelVersionDownloadUri("java-ck7", "1");
         assertThat(uri).isEqualTo("mlflow-artifacts:/" + exp + "/" + run + "/artifacts/model");
         assertThat(client.getModelVersionDownloadUri("java-ck7", "2")).isEqualTo(uri);
-        HttpResponse<String> file = send("GET", "/api/2.0/mlflow-artifacts/artifacts/"
-                + uri.substring("mlflow-artifacts:/".length()) + "/MLmodel", null, token);
+        HttpResponse<String> file = send(
+                "GET",
+                "/api/2.0/mlflow-artifacts/artifacts/" + uri.substring("mlflow-artifacts:/".length()) + "/MLmodel",
+                null,
+                token);
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.body()).isEqualTo("file MLmodel");
 
         // update (PATCH through the client), aliases
-        client.sendPatch("model-versions/update", "{\"name\": \"java-ck7\", \"version\": \"2\", \"description\": \"best\"}");
+        client.sendPatch(
+                "model-versions/update", "{\"name\": \"java-ck7\", \"version\": \"2\", \"description\": \"best\"}");
         assertThat(client.getModelVersion("java-ck7", "2").getDescription()).isEqualTo("best");
-        client.sendPost("registered-models/alias", "{\"name\": \"java-ck7\", \"alias\": \"champion\", \"version\": \"2\"}");
+        client.sendPost(
+                "registered-models/alias", "{\"name\": \"java-ck7\", \"alias\": \"champion\", \"version\": \"2\"}");
         assertThat(client.getModelVersion("java-ck7", "2").getAliasesList()).containsExactly("champion");
-        assertThat(client.getRegisteredModel("java-ck7").getAliasesList().get(0).getVersion()).isEqualTo("2");
-        assertThat(client.sendGet("registered-models/alias?name=java-ck7&alias=champion")).contains("\"version\":\"2\"");
+        assertThat(client.getRegisteredModel("java-ck7").getAliasesList().get(0).getVersion())
+                .isEqualTo("2");
+        assertThat(client.sendGet("registered-models/alias?name=java-ck7&alias=champion"))
+                .contains("\"version\":\"2\"");
 
         // search, following the client's own pages to the end
         for (int i = 0; i < 3; i++) {
-            client.sendPost("model-versions/create", "{\"name\": \"java-ck7\", \"source\": \"s3://bucket/m" + i + "\"}");
+            client.sendPost(
+                    "model-versions/create", "{\"name\": \"java-ck7\", \"source\": \"s3://bucket/m" + i + "\"}");
         }
         ModelVersionsPage page = client.searchModelVersions("name = 'java-ck7'", 2, List.of("version_number ASC"));
         List<String> versions = new ArrayList<>();
@@ -159,19 +181,28 @@ class MlflowJavaRegistryTest {
             page = (ModelVersionsPage) page.getNextPage();
         }
         assertThat(versions).containsExactly("1", "2", "3", "4", "5");
-        assertThat(client.searchModelVersions("run_id = '" + run + "'").getItems()).hasSize(2);
-        assertThat(client.searchModelVersions().getItems()).extracting(ModelVersion::getName).contains("java-ck7");
+        assertThat(client.searchModelVersions("run_id = '" + run + "'").getItems())
+                .hasSize(2);
+        assertThat(client.searchModelVersions().getItems())
+                .extracting(ModelVersion::getName)
+                .contains("java-ck7");
 
         // delete a version (the client has no sendDelete: a DELETE with proto's body)
-        assertThat(send("DELETE", "/api/2.0/mlflow/model-versions/delete", "{\"name\": \"java-ck7\", \"version\": \"5\"}",
-                token).statusCode()).isEqualTo(200);
-        assertThatThrownBy(() -> client.getModelVersion("java-ck7", "5")).isInstanceOfSatisfying(MlflowHttpException.class,
-                e -> {
+        assertThat(send(
+                                "DELETE",
+                                "/api/2.0/mlflow/model-versions/delete",
+                                "{\"name\": \"java-ck7\", \"version\": \"5\"}",
+                                token)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThatThrownBy(() -> client.getModelVersion("java-ck7", "5"))
+                .isInstanceOfSatisfying(MlflowHttpException.class, e -> {
                     assertThat(e.getStatusCode()).isEqualTo(404);
                     assertThat(e.getBodyMessage()).contains("RESOURCE_DOES_NOT_EXIST");
                 });
-        assertThatThrownBy(() -> client.getRegisteredModel("no-such-java-model")).isInstanceOfSatisfying(
-                MlflowHttpException.class, e -> assertThat(e.getStatusCode()).isEqualTo(404));
+        assertThatThrownBy(() -> client.getRegisteredModel("no-such-java-model"))
+                .isInstanceOfSatisfying(MlflowHttpException.class, e -> assertThat(e.getStatusCode())
+                        .isEqualTo(404));
         assertThatThrownBy(() -> client.sendPost("registered-models/create", "{\"name\": \"java-ck7\"}"))
                 .isInstanceOfSatisfying(MlflowHttpException.class, e -> {
                     assertThat(e.getStatusCode()).isEqualTo(400);
@@ -185,13 +216,18 @@ class MlflowJavaRegistryTest {
         client.sendPost("model-versions/create", "{\"name\": \"java-ro\", \"source\": \"s3://bucket/ro\"}");
         assertThat(readOnly.getModelVersion("java-ro", "1").getCurrentStage()).isEqualTo("None");
         assertThat(readOnly.getModelVersionDownloadUri("java-ro", "1")).isEqualTo("s3://bucket/ro");
-        assertThatThrownBy(() -> readOnly.sendPost("model-versions/transition-stage",
-                "{\"name\": \"java-ro\", \"version\": \"1\", \"stage\": \"Production\"}"))
-                .isInstanceOfSatisfying(MlflowHttpException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
-        assertThatThrownBy(() -> readOnly.sendPatch("registered-models/update", "{\"name\": \"java-ro\", \"description\": \"x\"}"))
-                .isInstanceOfSatisfying(MlflowHttpException.class, e -> assertThat(e.getStatusCode()).isEqualTo(403));
+        assertThatThrownBy(() -> readOnly.sendPost(
+                        "model-versions/transition-stage",
+                        "{\"name\": \"java-ro\", \"version\": \"1\", \"stage\": \"Production\"}"))
+                .isInstanceOfSatisfying(MlflowHttpException.class, e -> assertThat(e.getStatusCode())
+                        .isEqualTo(403));
+        assertThatThrownBy(() -> readOnly.sendPatch(
+                        "registered-models/update", "{\"name\": \"java-ro\", \"description\": \"x\"}"))
+                .isInstanceOfSatisfying(MlflowHttpException.class, e -> assertThat(e.getStatusCode())
+                        .isEqualTo(403));
         assertThat(send("DELETE", "/api/2.0/mlflow/registered-models/delete", "{\"name\": \"java-ro\"}", readOnlyToken)
-                .statusCode()).isEqualTo(403);
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(client.getModelVersion("java-ro", "1").getCurrentStage()).isEqualTo("None");
     }
 

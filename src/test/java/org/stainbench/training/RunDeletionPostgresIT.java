@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,17 +38,24 @@ class RunDeletionPostgresIT {
 
     @Autowired
     TrackingStore store;
+
     @Autowired
     Runs runs;
+
     @Autowired
     List<Trash> trash;
+
     @Autowired
     DataSource dataSource;
+
     @Autowired
     JdbcClient jdbc;
 
     List<String> trashed() {
-        return trash.stream().flatMap(t -> t.deleted().stream()).map(d -> d.kind() + ":" + d.id()).toList();
+        return trash.stream()
+                .flatMap(t -> t.deleted().stream())
+                .map(d -> d.kind() + ":" + d.id())
+                .toList();
     }
 
     @Test
@@ -67,16 +72,26 @@ class RunDeletionPostgresIT {
         runs.deleteExperiment(store.requireExperiment(exp), "pg");
         assertThat(store.requireRun(a.uuid()).lifecycleStage()).isEqualTo("deleted");
         assertThat(trashed()).contains("experiment:" + exp).doesNotContain("run:" + a.id(), "run:" + b.id());
-        assertThat(store.deletedExperiments()).filteredOn(e -> e.id() == exp).singleElement()
-                .extracting(e -> e.deletion().by()).isEqualTo("pg");
+        assertThat(store.deletedExperiments())
+                .filteredOn(e -> e.id() == exp)
+                .singleElement()
+                .extracting(e -> e.deletion().by())
+                .isEqualTo("pg");
 
-        trash.stream().filter(t -> t.kind().equals("experiment")).findFirst().orElseThrow().restore(exp, "pg-admin");
+        trash.stream()
+                .filter(t -> t.kind().equals("experiment"))
+                .findFirst()
+                .orElseThrow()
+                .restore(exp, "pg-admin");
         assertThat(store.requireExperiment(exp).lifecycleStage()).isEqualTo("active");
         assertThat(store.requireRun(a.uuid()).lifecycleStage()).isEqualTo("active");
         assertThat(store.deletion(a.id())).isEmpty();
         assertThat(store.requireRun(b.uuid()).lifecycleStage()).isEqualTo("deleted");
         assertThat(trashed()).contains("run:" + b.id()).doesNotContain("experiment:" + exp);
         assertThat(jdbc.sql("select count(*) from activity where subject_type = 'experiment' and subject_id = ?")
-                .param(Long.toString(exp)).query(Long.class).single()).isEqualTo(2);
+                        .param(Long.toString(exp))
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
     }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,8 +33,10 @@ class RunTablePostgresIT {
 
     @Autowired
     TrackingStore store;
+
     @Autowired
     RunTable table;
+
     @Autowired
     DataSource dataSource;
 
@@ -57,13 +57,21 @@ class RunTablePostgresIT {
             }
         }
         RunTable.View asc = RunTable.view(exp, null, "metrics.loss", "asc", List.of("params.opt"), 0);
-        assertThat(table.page(List.of(exp), asc).runs()).extracting(Tracking.RunInfo::name)
+        assertThat(table.page(List.of(exp), asc).runs())
+                .extracting(Tracking.RunInfo::name)
                 .containsExactly("pg-b", "pg-a", "pg-c");
-        RunTable.View filtered = RunTable.view(exp, "metrics.loss < 0.5 and params.opt ILIKE 'AD%' and run_name != 'x_%'",
-                "metrics.loss", "desc", List.of(), 0);
+        RunTable.View filtered = RunTable.view(
+                exp,
+                "metrics.loss < 0.5 and params.opt ILIKE 'AD%' and run_name != 'x_%'",
+                "metrics.loss",
+                "desc",
+                List.of(),
+                0);
         RunTable.Page page = table.page(List.of(exp), filtered);
         assertThat(page.total()).isEqualTo(2);
         assertThat(page.runs()).extracting(Tracking.RunInfo::name).containsExactly("pg-a", "pg-b");
-        assertThat(table.keys(List.of(exp))).containsEntry("params", List.of("opt")).containsEntry("metrics", List.of("loss"));
+        assertThat(table.keys(List.of(exp)))
+                .containsEntry("params", List.of("opt"))
+                .containsEntry("metrics", List.of("loss"));
     }
 }

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.stainbench.support.Python;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,9 +17,9 @@ class SeedGroupsTest {
     private static final double TOL = 1e-12;
 
     private static final double[][] LOSS = {
-            {0.90, 0.61, 0.42, 0.35},
-            {0.95, 0.58, 0.47, 0.33},
-            {0.88, 0.66, 0.40, Double.NaN}, // NaN: this seed has no step 3
+        {0.90, 0.61, 0.42, 0.35},
+        {0.95, 0.58, 0.47, 0.33},
+        {0.88, 0.66, 0.40, Double.NaN}, // NaN: this seed has no step 3
     };
 
     static Tracking.Run run(String uuid, Map<String, String> params, double[] loss) {
@@ -65,8 +63,12 @@ class SeedGroupsTest {
         for (int s = 0; s < 4; s++) {
             var p = curve.get(s).summary();
             assertThat(curve.get(s).step()).isEqualTo(s);
-            assertThat(p.mean()).as("mean at step %d", s).isCloseTo(ref.get("mean").get(s).asDouble(), within(TOL));
-            assertThat(p.std()).as("std at step %d", s).isCloseTo(ref.get("std").get(s).asDouble(), within(TOL));
+            assertThat(p.mean())
+                    .as("mean at step %d", s)
+                    .isCloseTo(ref.get("mean").get(s).asDouble(), within(TOL));
+            assertThat(p.std())
+                    .as("std at step %d", s)
+                    .isCloseTo(ref.get("std").get(s).asDouble(), within(TOL));
             assertThat(p.n()).isEqualTo(ref.get("n").get(s).asInt());
         }
         var runs = List.of(run("a", Map.of(), LOSS[0]), run("b", Map.of(), LOSS[1]), run("c", Map.of(), LOSS[2]));

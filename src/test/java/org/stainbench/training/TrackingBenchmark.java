@@ -20,9 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.sql.DataSource;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -70,23 +68,30 @@ class TrackingBenchmark {
             PostgresDatabase.register(registry);
             registry.add("spring.datasource.hikari.maximum-pool-size", () -> "10");
         } else {
-            registry.add("spring.datasource.url", () -> "jdbc:h2:file:${stainbench.data-dir}/bench;MODE=PostgreSQL;"
-                    + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+            registry.add(
+                    "spring.datasource.url",
+                    () -> "jdbc:h2:file:${stainbench.data-dir}/bench;MODE=PostgreSQL;"
+                            + "DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         }
     }
 
     @LocalServerPort
     int port;
+
     @Autowired
     JdbcClient jdbc;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     TrackingStore store;
+
     @Autowired
     DataSource dataSource;
 
-    final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+    final HttpClient http =
+            HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
     String token;
     boolean postgres;
     final StringBuilder report = new StringBuilder();
@@ -109,8 +114,9 @@ class TrackingBenchmark {
         long stored = count();
         line("| set-up (set-based SQL) | " + RUNS + " runs × " + perRun / 10 + " points = " + fmt(stored) + " points | "
                 + String.format(Locale.ROOT, "%.1f s", setupSmall) + " |");
-        String search = "{\"experiment_ids\": [\"" + exp + "\"], \"filter\": \"metrics.loss < 0.5 and params.lr = '1e-4'\","
-                + " \"order_by\": [\"metrics.loss ASC\"], \"max_results\": 100}";
+        String search =
+                "{\"experiment_ids\": [\"" + exp + "\"], \"filter\": \"metrics.loss < 0.5 and params.lr = '1e-4'\","
+                        + " \"order_by\": [\"metrics.loss ASC\"], \"max_results\": 100}";
         String page = "/runs?experiment=" + exp + "&sort=metrics.loss&dir=asc&col=metrics.loss&col=params.lr"
                 + "&filter=" + URLEncoder.encode("metrics.loss < 0.5", StandardCharsets.UTF_8);
         double[] searchSmall = times(() -> post("/api/2.0/mlflow/runs/search", search));
@@ -125,25 +131,46 @@ class TrackingBenchmark {
                 + "-point chart run) | " + String.format(Locale.ROOT, "%.1f s", setupLarge) + " |");
         double[] searchLarge = times(() -> post("/api/2.0/mlflow/runs/search", search));
         double[] pageLarge = times(() -> page(page));
-        String uuid = jdbc.sql("select run_uuid from tracked_run where id = ?").param(chartRun).query(String.class).single();
+        String uuid = jdbc.sql("select run_uuid from tracked_run where id = ?")
+                .param(chartRun)
+                .query(String.class)
+                .single();
         int[] chartBytes = new int[1];
-        double[] chart = times(() -> chartBytes[0] = get("/runs/" + uuid + "/metrics.json").length());
+        double[] chart = times(
+                () -> chartBytes[0] = get("/runs/" + uuid + "/metrics.json").length());
         int[] fullBytes = new int[1];
         double[] full = times(() -> fullBytes[0] = history(uuid), Math.max(3, REPEAT / 8));
         double rate = logBatchRate(exp);
 
-        report.append("\n| measure | at ").append(fmt(stored)).append(" points | at ").append(fmt(storedLarge))
+        report.append("\n| measure | at ")
+                .append(fmt(stored))
+                .append(" points | at ")
+                .append(fmt(storedLarge))
                 .append(" points |\n|---|---|---|\n");
         report.append(row("runs/search, metrics filter + order, 100 per page: p50 / p95", searchSmall, searchLarge));
         report.append(row("runs page, sorted and filtered by a metric: p50 / p95", pageSmall, pageLarge));
-        report.append(String.format(Locale.ROOT, "| chart data of a %s-point run: size, p50 / p95 | — | %.1f KB, %s |%n",
-                fmt(CHART_POINTS), chartBytes[0] / 1024.0, ms(chart)));
-        report.append(String.format(Locale.ROOT, "| reference: every point (the pre-change chart data): size, p50 / p95 | — "
-                + "| %.1f KB, %s |%n", fullBytes[0] / 1024.0, ms(full)));
-        report.append(String.format(Locale.ROOT, "| log-batch through HTTP, %d clients × %d batches of 1,000 | — | %s "
-                + "points/s |%n", WRITERS, BATCHES, fmt((long) rate)));
-        report.append(String.format(Locale.ROOT, "%ndatabase: %s; %d cores, load average %s%n", postgres ? "PostgreSQL"
-                : "H2 (file)", Runtime.getRuntime().availableProcessors(),
+        report.append(String.format(
+                Locale.ROOT,
+                "| chart data of a %s-point run: size, p50 / p95 | — | %.1f KB, %s |%n",
+                fmt(CHART_POINTS),
+                chartBytes[0] / 1024.0,
+                ms(chart)));
+        report.append(String.format(
+                Locale.ROOT,
+                "| reference: every point (the pre-change chart data): size, p50 / p95 | — " + "| %.1f KB, %s |%n",
+                fullBytes[0] / 1024.0,
+                ms(full)));
+        report.append(String.format(
+                Locale.ROOT,
+                "| log-batch through HTTP, %d clients × %d batches of 1,000 | — | %s " + "points/s |%n",
+                WRITERS,
+                BATCHES,
+                fmt((long) rate)));
+        report.append(String.format(
+                Locale.ROOT,
+                "%ndatabase: %s; %d cores, load average %s%n",
+                postgres ? "PostgreSQL" : "H2 (file)",
+                Runtime.getRuntime().availableProcessors(),
                 Files.readString(Path.of("/proc/loadavg")).trim()));
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target/tracking-bench.md"), report);
@@ -154,31 +181,43 @@ class TrackingBenchmark {
     // ---- set-up in SQL --------------------------------------------------------------------------
 
     private String range(String alias, long from, long toExclusive) {
-        return postgres ? "generate_series(" + from + ", " + (toExclusive - 1) + ") as " + alias + "(x)"
+        return postgres
+                ? "generate_series(" + from + ", " + (toExclusive - 1) + ") as " + alias + "(x)"
                 : "system_range(" + from + ", " + (toExclusive - 1) + ") " + alias;
     }
 
     private void makeRuns(long exp, int n) {
-        jdbc.sql("insert into tracked_run (run_uuid, experiment_id, run_name, user_id, status, start_time, lifecycle_stage,"
-                + " artifact_uri) select lpad(cast(g.x as varchar), 32, '0'), ?, concat('bench-', g.x), 'benchy', 'FINISHED',"
-                + " 1700000000000 + g.x, 'active', 'mlflow-artifacts:/bench' from " + range("g", 0, n))
-                .param(exp).update();
+        jdbc.sql(
+                        "insert into tracked_run (run_uuid, experiment_id, run_name, user_id, status, start_time, lifecycle_stage,"
+                                + " artifact_uri) select lpad(cast(g.x as varchar), 32, '0'), ?, concat('bench-', g.x), 'benchy', 'FINISHED',"
+                                + " 1700000000000 + g.x, 'active', 'mlflow-artifacts:/bench' from " + range("g", 0, n))
+                .param(exp)
+                .update();
         jdbc.sql("insert into run_param (run_id, param_key, param_value) select id, 'lr', case when mod(id, 2) = 0"
-                + " then '1e-4' else '1e-3' end from tracked_run where experiment_id = ?").param(exp).update();
-        jdbc.sql("insert into run_tag (run_id, tag_key, tag_value) select id, 'mlflow.runName', run_name from tracked_run"
-                + " where experiment_id = ?").param(exp).update();
+                        + " then '1e-4' else '1e-3' end from tracked_run where experiment_id = ?")
+                .param(exp)
+                .update();
+        jdbc.sql(
+                        "insert into run_tag (run_id, tag_key, tag_value) select id, 'mlflow.runName', run_name from tracked_run"
+                                + " where experiment_id = ?")
+                .param(exp)
+                .update();
     }
 
     /** Steps [from, to) of metric "loss" for every run, then its latest point, in chunks of runs. */
     private void insertPoints(long exp, long from, long to) {
-        List<Long> ids = jdbc.sql("select id from tracked_run where experiment_id = ? order by id").param(exp)
-                .query(Long.class).list();
+        List<Long> ids = jdbc.sql("select id from tracked_run where experiment_id = ? order by id")
+                .param(exp)
+                .query(Long.class)
+                .list();
         int chunk = (int) Math.max(1, 2_000_000 / Math.max(1, to - from));
         for (int i = 0; i < ids.size(); i += chunk) {
             List<Long> part = ids.subList(i, Math.min(ids.size(), i + chunk));
             jdbc.sql("insert into run_metric (run_id, metric_key, metric_value, is_nan, ts, step) select r.id, 'loss',"
-                    + " mod(r.id * 7919 + g.x * 31, 1000) / 1000.0, false, 1700000000000 + g.x, g.x from tracked_run r, "
-                    + range("g", from, to) + " where r.id in (:ids)").param("ids", part).update();
+                            + " mod(r.id * 7919 + g.x * 31, 1000) / 1000.0, false, 1700000000000 + g.x, g.x from tracked_run r, "
+                            + range("g", from, to) + " where r.id in (:ids)")
+                    .param("ids", part)
+                    .update();
         }
         latest(exp);
         analyze();
@@ -191,19 +230,24 @@ class TrackingBenchmark {
 
     private void latest(long exp) {
         jdbc.sql("delete from run_latest_metric where run_id in (select id from tracked_run where experiment_id = ?)")
-                .param(exp).update();
-        jdbc.sql("insert into run_latest_metric (run_id, metric_key, metric_value, is_nan, ts, step) select m.run_id,"
-                + " m.metric_key, m.metric_value, m.is_nan, m.ts, m.step from run_metric m join (select run_id, metric_key,"
-                + " max(step) s from run_metric where run_id in (select id from tracked_run where experiment_id = ?)"
-                + " group by run_id, metric_key) x on x.run_id = m.run_id and x.metric_key = m.metric_key and x.s = m.step")
-                .param(exp).update();
+                .param(exp)
+                .update();
+        jdbc.sql(
+                        "insert into run_latest_metric (run_id, metric_key, metric_value, is_nan, ts, step) select m.run_id,"
+                                + " m.metric_key, m.metric_value, m.is_nan, m.ts, m.step from run_metric m join (select run_id, metric_key,"
+                                + " max(step) s from run_metric where run_id in (select id from tracked_run where experiment_id = ?)"
+                                + " group by run_id, metric_key) x on x.run_id = m.run_id and x.metric_key = m.metric_key and x.s = m.step")
+                .param(exp)
+                .update();
     }
 
     private long chartRun(long exp) {
         Tracking.RunInfo run = store.createRun(exp, "benchy", 1_600_000_000_000L, "bench-chart", java.util.Map.of());
         jdbc.sql("insert into run_metric (run_id, metric_key, metric_value, is_nan, ts, step) select ?, 'loss',"
-                + " exp(-g.x / 20000.0) + mod(g.x * 7919, 101) / 1000.0, false, 1700000000000 + g.x, g.x from "
-                + range("g", 0, CHART_POINTS)).param(run.id()).update();
+                        + " exp(-g.x / 20000.0) + mod(g.x * 7919, 101) / 1000.0, false, 1700000000000 + g.x, g.x from "
+                        + range("g", 0, CHART_POINTS))
+                .param(run.id())
+                .update();
         store.logMetric(run, new Tracking.Metric("loss", 0.01, 1700000000000L + CHART_POINTS, CHART_POINTS));
         analyze();
         return run.id();
@@ -218,7 +262,8 @@ class TrackingBenchmark {
     private double logBatchRate(long exp) throws Exception {
         List<String> runs = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
-            runs.add(store.createRun(exp, "benchy", null, "bench-writer-" + w, java.util.Map.of()).uuid());
+            runs.add(store.createRun(exp, "benchy", null, "bench-writer-" + w, java.util.Map.of())
+                    .uuid());
         }
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         try {
@@ -247,8 +292,14 @@ class TrackingBenchmark {
         StringBuilder ms = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
             long step = (long) b * 1000 + i;
-            ms.append(i == 0 ? "" : ",").append("{\"key\":\"loss\",\"value\":").append(1.0 / (1 + step))
-                    .append(",\"timestamp\":").append(1700000000000L + step).append(",\"step\":").append(step).append('}');
+            ms.append(i == 0 ? "" : ",")
+                    .append("{\"key\":\"loss\",\"value\":")
+                    .append(1.0 / (1 + step))
+                    .append(",\"timestamp\":")
+                    .append(1700000000000L + step)
+                    .append(",\"step\":")
+                    .append(step)
+                    .append('}');
         }
         post("/api/2.0/mlflow/runs/log-batch", "{\"run_id\":\"" + run + "\",\"metrics\":[" + ms + "]}");
     }
@@ -262,11 +313,14 @@ class TrackingBenchmark {
             m = Pattern.compile("value=\"([^\"]+)\"[^>]*name=\"_csrf\"").matcher(form);
             assertThat(m.find()).as("csrf field on /login").isTrue();
         }
-        String body = "username=" + user + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf="
-                + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String body = "username=" + user + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
+                + "&_csrf=" + URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(uri("/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("login").isEqualTo(302);
         assertThat(r.headers().firstValue("Location").orElse("")).doesNotContain("error");
     }
@@ -290,10 +344,11 @@ class TrackingBenchmark {
         int bytes = 0;
         String next = null;
         do {
-            String body = get("/api/2.0/mlflow/metrics/get-history?run_id=" + uuid + "&metric_key=loss&max_results=50000"
-                    + (next == null ? "" : "&page_token=" + next));
+            String body = get("/api/2.0/mlflow/metrics/get-history?run_id=" + uuid
+                    + "&metric_key=loss&max_results=50000" + (next == null ? "" : "&page_token=" + next));
             bytes += body.length();
-            Matcher m = Pattern.compile("\"next_page_token\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+            Matcher m =
+                    Pattern.compile("\"next_page_token\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
             next = m.find() ? m.group(1) : null;
         } while (next != null);
         return bytes;
@@ -306,8 +361,12 @@ class TrackingBenchmark {
     }
 
     private String post(String path, String json) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
         return r.body();

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,6 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
-import org.stainbench.accounts.TokenScope;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,9 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  * runs/search is linear and searches are bounded (item 4), who may read and write (item 7, {@link TrackingAccess}),
  * over-long values are 400 naming the field, never 500 with SQL (item 13), and artifact size limits (item 15).
  */
-@SpringBootTest(properties = {
-        "stainbench.tracking.max-artifact-bytes=2KB",
-        "stainbench.tracking.max-run-artifact-bytes=5KB"})
+@SpringBootTest(
+        properties = {"stainbench.tracking.max-artifact-bytes=2KB", "stainbench.tracking.max-run-artifact-bytes=5KB"})
 @AutoConfigureMockMvc
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,10 +54,13 @@ class TrackingSecurityTest {
 
     @Autowired
     MockMvc mvc;
+
     @Autowired
     Accounts accounts;
+
     @Autowired
     JdbcClient jdbc;
+
     @Value("${stainbench.artifacts.root}")
     Path artifactsRoot;
 
@@ -82,7 +81,8 @@ class TrackingSecurityTest {
         // A token whose owner is (now) a pathologist: made before the role changed, as an old database may hold
         // one even though the admin page no longer issues them.
         pathologist = accounts.issueApiToken("trk-old", "trk-patho");
-        jdbc.sql("update app_user set role = 'PATHOLOGIST' where username = 'trk-patho'").update();
+        jdbc.sql("update app_user set role = 'PATHOLOGIST' where username = 'trk-patho'")
+                .update();
         admin = accounts.issueApiToken("trk-admin", "admin");
         node = accounts.issueNodeToken("trk-gpu-01", "admin");
     }
@@ -92,7 +92,8 @@ class TrackingSecurityTest {
     }
 
     private ResultActions postJson(String token, String path, String body) throws Exception {
-        return as(token, post(API + path).contentType(MediaType.APPLICATION_JSON).content(body));
+        return as(
+                token, post(API + path).contentType(MediaType.APPLICATION_JSON).content(body));
     }
 
     private JsonNode body(ResultActions r) throws Exception {
@@ -100,13 +101,22 @@ class TrackingSecurityTest {
     }
 
     private String experiment(String name) throws Exception {
-        return body(postJson(member, "/experiments/create", "{\"name\": \"" + name + "\"}").andExpect(status().isOk()))
-                .get("experiment_id").asString();
+        return body(postJson(member, "/experiments/create", "{\"name\": \"" + name + "\"}")
+                        .andExpect(status().isOk()))
+                .get("experiment_id")
+                .asString();
     }
 
     private String run(String experimentId, String name) throws Exception {
-        return body(postJson(member, "/runs/create", "{\"experiment_id\": \"%s\", \"run_name\": \"%s\"}"
-                .formatted(experimentId, name)).andExpect(status().isOk())).get("run").get("info").get("run_id").asString();
+        return body(postJson(
+                                member,
+                                "/runs/create",
+                                "{\"experiment_id\": \"%s\", \"run_name\": \"%s\"}".formatted(experimentId, name))
+                        .andExpect(status().isOk()))
+                .get("run")
+                .get("info")
+                .get("run_id")
+                .asString();
     }
 
     private static RequestPostProcessor adminSession() {
@@ -130,31 +140,40 @@ class TrackingSecurityTest {
 
         for (String file : List.of("report.html", "plots/evil.svg", "notes")) {
             // from the run page, in an admin's session
-            mvc.perform(get("/runs/" + id + "/artifacts/" + file).with(adminSession())).andExpect(status().isOk())
+            mvc.perform(get("/runs/" + id + "/artifacts/" + file).with(adminSession()))
+                    .andExpect(status().isOk())
                     .andExpect(header().string("Content-Disposition", Matchers.startsWith("attachment")))
                     .andExpect(header().string("X-Content-Type-Options", "nosniff"))
                     .andExpect(header().string("Content-Security-Policy", Matchers.containsString("sandbox")))
-                    .andExpect(header().string("Content-Security-Policy", Matchers.containsString("default-src 'none'")))
+                    .andExpect(
+                            header().string("Content-Security-Policy", Matchers.containsString("default-src 'none'")))
                     .andExpect(header().string("Content-Type", Matchers.not(Matchers.containsString("html"))))
                     .andExpect(header().string("Content-Type", Matchers.not(Matchers.containsString("svg"))));
             // and from MLflow's download endpoint with an admin's token
-            as(admin, get(base + file)).andExpect(status().isOk())
+            as(admin, get(base + file))
+                    .andExpect(status().isOk())
                     .andExpect(header().string("Content-Disposition", Matchers.startsWith("attachment")))
                     .andExpect(header().string("X-Content-Type-Options", "nosniff"))
                     .andExpect(header().string("Content-Security-Policy", Matchers.containsString("sandbox")));
         }
-        mvc.perform(get("/runs/" + id + "/artifacts/gallery/tile_0.png").with(adminSession())).andExpect(status().isOk())
+        mvc.perform(get("/runs/" + id + "/artifacts/gallery/tile_0.png").with(adminSession()))
+                .andExpect(status().isOk())
                 .andExpect(content().contentType(MediaType.IMAGE_PNG))
                 .andExpect(header().string("Content-Disposition", Matchers.startsWith("inline")))
                 .andExpect(header().string("X-Content-Type-Options", "nosniff"))
                 .andExpect(header().string("Content-Security-Policy", Matchers.containsString("sandbox")))
                 .andExpect(content().bytes(png));
         // the gallery still shows the image, and only the image
-        String page = mvc.perform(get("/runs/" + id).with(adminSession())).andExpect(status().isOk())
-                .andReturn().getResponse().getContentAsString();
-        assertThat(page).contains("/runs/" + id + "/artifacts/gallery/tile_0.png")
+        String page = mvc.perform(get("/runs/" + id).with(adminSession()))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        assertThat(page)
+                .contains("/runs/" + id + "/artifacts/gallery/tile_0.png")
                 .doesNotContain("<img src=\"/runs/" + id + "/artifacts/report.html");
-        mvc.perform(get("/runs/" + id + "/artifacts/missing.png").with(adminSession())).andExpect(status().isNotFound());
+        mvc.perform(get("/runs/" + id + "/artifacts/missing.png").with(adminSession()))
+                .andExpect(status().isNotFound());
     }
 
     // ---- item 4: LIKE in linear time, bounded searches ----------------------------------------------------
@@ -167,23 +186,43 @@ class TrackingSecurityTest {
             ids.add(run(exp, "r".repeat(200) + i));
         }
         String hostile = """
-                {"experiment_ids": ["%s"], "filter": "attributes.run_id LIKE '%s!'"}""".formatted(exp, "%".repeat(20));
+                {"experiment_ids": ["%s"], "filter": "attributes.run_id LIKE '%s!'"}"""
+                .formatted(exp, "%".repeat(20));
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> postJson(member, "/runs/search", hostile)
-                .andExpect(status().isOk()).andExpect(jsonPath("$.runs.length()").value(0)).andReturn());
-        String hostileName = """
-                {"experiment_ids": ["%s"], "filter": "attributes.run_name ILIKE '%s'"}""".formatted(exp, "%R".repeat(150) + "x");
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.runs.length()").value(0))
+                .andReturn());
+        String hostileName =
+                """
+                {"experiment_ids": ["%s"], "filter": "attributes.run_name ILIKE '%s'"}"""
+                        .formatted(exp, "%R".repeat(150) + "x");
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> postJson(member, "/runs/search", hostileName)
-                .andExpect(status().isOk()).andReturn());
+                .andExpect(status().isOk())
+                .andReturn());
         // escapes, _ and ILIKE behave as in SQL
-        assertThat(body(postJson(member, "/runs/search", """
-                {"experiment_ids": ["%s"], "filter": "attributes.run_name ILIKE 'RRR%%_'"}""".formatted(exp)))
-                .get("runs")).hasSize(5);
-        assertThat(body(postJson(member, "/runs/search", """
-                {"experiment_ids": ["%s"], "filter": "attributes.run_id LIKE '%s'"}""".formatted(exp, ids.get(2))))
-                .get("runs")).hasSize(1);
+        assertThat(body(postJson(
+                                member,
+                                "/runs/search",
+                                """
+                {"experiment_ids": ["%s"], "filter": "attributes.run_name ILIKE 'RRR%%_'"}"""
+                                        .formatted(exp)))
+                        .get("runs"))
+                .hasSize(5);
+        assertThat(body(postJson(
+                                member,
+                                "/runs/search",
+                                """
+                {"experiment_ids": ["%s"], "filter": "attributes.run_id LIKE '%s'"}"""
+                                        .formatted(exp, ids.get(2))))
+                        .get("runs"))
+                .hasSize(1);
         // the bounds: filter length and page size, each named
-        postJson(member, "/runs/search", """
-                {"experiment_ids": ["%s"], "filter": "attributes.run_name LIKE '%s'"}""".formatted(exp, "a".repeat(500)))
+        postJson(
+                        member,
+                        "/runs/search",
+                        """
+                {"experiment_ids": ["%s"], "filter": "attributes.run_name LIKE '%s'"}"""
+                                .formatted(exp, "a".repeat(500)))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"))
                 .andExpect(jsonPath("$.message", Matchers.containsString("stainbench.tracking.max-filter-length")));
@@ -208,9 +247,12 @@ class TrackingSecurityTest {
                 () -> get(API + "/experiments/get").param("experiment_id", exp),
                 () -> get(API + "/experiments/get-by-name").param("experiment_name", "access"),
                 () -> get(API + "/metrics/get-history").param("run_id", id).param("metric_key", "loss"),
-                () -> post(API + "/runs/search").contentType(MediaType.APPLICATION_JSON)
+                () -> post(API + "/runs/search")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"experiment_ids\": [\"" + exp + "\"]}"),
-                () -> post(API + "/experiments/search").contentType(MediaType.APPLICATION_JSON).content("{}"),
+                () -> post(API + "/experiments/search")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{}"),
                 () -> get(ARTIFACTS + exp + "/" + id + "/artifacts/a.txt"),
                 () -> get(ARTIFACTS.substring(0, ARTIFACTS.length() - 1)).param("path", exp + "/" + id + "/artifacts"));
         for (var read : reads) {
@@ -219,18 +261,21 @@ class TrackingSecurityTest {
             as(supervisor, read.get()).andExpect(status().isOk());
         }
 
-        String metric = "{\"run_id\": \"%s\", \"key\": \"loss\", \"value\": 0.5, \"timestamp\": 1, \"step\": 0}".formatted(id);
+        String metric =
+                "{\"run_id\": \"%s\", \"key\": \"loss\", \"value\": 0.5, \"timestamp\": 1, \"step\": 0}".formatted(id);
         for (String[] write : List.of(
                 new String[] {"/runs/log-metric", metric},
                 new String[] {"/runs/set-tag", "{\"run_id\": \"%s\", \"key\": \"k\", \"value\": \"v\"}".formatted(id)},
                 new String[] {"/runs/create", "{\"experiment_id\": \"%s\"}".formatted(exp)},
                 new String[] {"/experiments/create", "{\"name\": \"by-supervisor\"}"})) {
-            postJson(supervisor, write[0], write[1]).andExpect(status().isForbidden())
+            postJson(supervisor, write[0], write[1])
+                    .andExpect(status().isForbidden())
                     .andExpect(jsonPath("$.error_code").value("PERMISSION_DENIED"));
             postJson(pathologist, write[0], write[1]).andExpect(status().isUnauthorized());
         }
         as(supervisor, put(ARTIFACTS + exp + "/" + id + "/artifacts/b.txt").content("x".getBytes()))
-                .andExpect(status().isForbidden()).andExpect(jsonPath("$.error_code").value("PERMISSION_DENIED"));
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.error_code").value("PERMISSION_DENIED"));
         postJson(member, "/runs/log-metric", metric).andExpect(status().isOk());
         postJson(member, "/runs/set-tag", "{\"run_id\": \"%s\", \"key\": \"k\", \"value\": \"v\"}".formatted(id))
                 .andExpect(status().isOk());
@@ -246,15 +291,24 @@ class TrackingSecurityTest {
                 new String[] {"/runs/search", "{\"experiment_ids\": [\"%s\"]}".formatted(exp)},
                 new String[] {"/experiments/search", "{}"},
                 new String[] {"/runs/delete", "{\"run_id\": \"%s\"}".formatted(id)},
-                new String[] {"/experiments/set-experiment-tag", "{\"experiment_id\": \"%s\", \"key\": \"a\", \"value\": \"b\"}".formatted(exp)})) {
-            postJson(node, call[0], call[1]).andExpect(status().isForbidden())
+                new String[] {
+                    "/experiments/set-experiment-tag",
+                    "{\"experiment_id\": \"%s\", \"key\": \"a\", \"value\": \"b\"}".formatted(exp)
+                })) {
+            postJson(node, call[0], call[1])
+                    .andExpect(status().isForbidden())
                     .andExpect(jsonPath("$.error_code").value("PERMISSION_DENIED"));
         }
         as(node, get(ARTIFACTS.substring(0, ARTIFACTS.length() - 1))).andExpect(status().isForbidden());
         assertThat(jdbc.sql("select count(*) from experiment where name in ('by-node', 'by-supervisor')")
-                .query(Long.class).single()).isZero();
-        assertThat(jdbc.sql("select lifecycle_stage from tracked_run where run_uuid = ?").param(id)
-                .query(String.class).single()).isEqualTo("active");
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(jdbc.sql("select lifecycle_stage from tracked_run where run_uuid = ?")
+                        .param(id)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("active");
     }
 
     // ---- item 13: over-long values are 400 naming the field, never 500 with SQL ------------------------------
@@ -263,84 +317,130 @@ class TrackingSecurityTest {
     void overLongValuesAre400NamingTheFieldAndLimit() throws Exception {
         String exp = experiment("lengths");
         String id = run(exp, "lengths-run");
-        postJson(member, "/runs/log-parameter", "{\"run_id\": \"%s\", \"key\": \"lr\", \"value\": \"%s\"}"
-                .formatted(id, "1".repeat(10_000)))
-                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"))
-                .andExpect(jsonPath("$.message", Matchers.allOf(Matchers.containsString("param 'lr'"),
-                        Matchers.containsString("6000"))));
-        postJson(member, "/runs/log-batch", "{\"run_id\": \"%s\", \"params\": [{\"key\": \"%s\", \"value\": \"1\"}]}"
-                .formatted(id, "k".repeat(300)))
+        postJson(
+                        member,
+                        "/runs/log-parameter",
+                        "{\"run_id\": \"%s\", \"key\": \"lr\", \"value\": \"%s\"}".formatted(id, "1".repeat(10_000)))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.message", Matchers.allOf(Matchers.containsString("param key"),
-                        Matchers.containsString("250"))));
-        postJson(member, "/runs/create", "{\"experiment_id\": \"%s\", \"run_name\": \"%s\"}".formatted(exp, "n".repeat(300)))
+                .andExpect(jsonPath("$.error_code").value("INVALID_PARAMETER_VALUE"))
+                .andExpect(jsonPath(
+                        "$.message",
+                        Matchers.allOf(Matchers.containsString("param 'lr'"), Matchers.containsString("6000"))));
+        postJson(
+                        member,
+                        "/runs/log-batch",
+                        "{\"run_id\": \"%s\", \"params\": [{\"key\": \"%s\", \"value\": \"1\"}]}"
+                                .formatted(id, "k".repeat(300)))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.message", Matchers.allOf(Matchers.containsString("run_name"),
-                        Matchers.containsString("250"))));
+                .andExpect(jsonPath(
+                        "$.message",
+                        Matchers.allOf(Matchers.containsString("param key"), Matchers.containsString("250"))));
+        postJson(
+                        member,
+                        "/runs/create",
+                        "{\"experiment_id\": \"%s\", \"run_name\": \"%s\"}".formatted(exp, "n".repeat(300)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath(
+                        "$.message",
+                        Matchers.allOf(Matchers.containsString("run_name"), Matchers.containsString("250"))));
         postJson(member, "/runs/update", "{\"run_id\": \"%s\", \"run_name\": \"%s\"}".formatted(id, "n".repeat(300)))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.message", Matchers.containsString("run_name")));
-        postJson(member, "/runs/set-tag", "{\"run_id\": \"%s\", \"key\": \"mlflow.runName\", \"value\": \"%s\"}"
-                .formatted(id, "n".repeat(300)))
+        postJson(
+                        member,
+                        "/runs/set-tag",
+                        "{\"run_id\": \"%s\", \"key\": \"mlflow.runName\", \"value\": \"%s\"}"
+                                .formatted(id, "n".repeat(300)))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.message", Matchers.containsString("mlflow.runName")));
-        postJson(member, "/runs/set-tag", "{\"run_id\": \"%s\", \"key\": \"note\", \"value\": \"%s\"}"
-                .formatted(id, "n".repeat(9000)))
+        postJson(
+                        member,
+                        "/runs/set-tag",
+                        "{\"run_id\": \"%s\", \"key\": \"note\", \"value\": \"%s\"}".formatted(id, "n".repeat(9000)))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.message", Matchers.allOf(Matchers.containsString("tag 'note'"),
-                        Matchers.containsString("8000"))));
+                .andExpect(jsonPath(
+                        "$.message",
+                        Matchers.allOf(Matchers.containsString("tag 'note'"), Matchers.containsString("8000"))));
         postJson(member, "/experiments/create", "{\"name\": \"%s\"}".formatted("e".repeat(600)))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.message", Matchers.allOf(Matchers.containsString("experiment name"),
-                        Matchers.containsString("500"))));
-        postJson(member, "/experiments/set-experiment-tag", "{\"experiment_id\": \"%s\", \"key\": \"a\", \"value\": \"%s\"}"
-                .formatted(exp, "v".repeat(6000)))
+                .andExpect(jsonPath(
+                        "$.message",
+                        Matchers.allOf(Matchers.containsString("experiment name"), Matchers.containsString("500"))));
+        postJson(
+                        member,
+                        "/experiments/set-experiment-tag",
+                        "{\"experiment_id\": \"%s\", \"key\": \"a\", \"value\": \"%s\"}"
+                                .formatted(exp, "v".repeat(6000)))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.message", Matchers.allOf(Matchers.containsString("experiment tag"),
-                        Matchers.containsString("5000"))));
-        as(member, put(ARTIFACTS + exp + "/" + id + "/artifacts/" + "f".repeat(300) + ".txt").content("x".getBytes()))
+                .andExpect(jsonPath(
+                        "$.message",
+                        Matchers.allOf(Matchers.containsString("experiment tag"), Matchers.containsString("5000"))));
+        as(
+                        member,
+                        put(ARTIFACTS + exp + "/" + id + "/artifacts/" + "f".repeat(300) + ".txt")
+                                .content("x".getBytes()))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.message", Matchers.containsString("255")));
         // nothing of it was stored
-        JsonNode run = body(as(member, get(API + "/runs/get").param("run_id", id))).get("run");
+        JsonNode run =
+                body(as(member, get(API + "/runs/get").param("run_id", id))).get("run");
         assertThat(run.get("info").get("run_name").asString()).isEqualTo("lengths-run");
         assertThat(run.get("data").get("params")).isEmpty();
-        assertThat(jdbc.sql("select count(*) from tracked_run where experiment_id = ?").param(Long.parseLong(exp))
-                .query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("select count(*) from tracked_run where experiment_id = ?")
+                        .param(Long.parseLong(exp))
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
     void theTrainingFormsNameOverLongFields() throws Exception {
         var member = user("trk-member").roles("MEMBER", "SUPERVISOR");
-        mvc.perform(post("/training/cpu").with(member)
-                        .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
-                        .param("experiment", "e".repeat(600)).param("runName", "r".repeat(300)))
+        mvc.perform(
+                        post("/training/cpu")
+                                .with(member)
+                                .with(org.springframework.security.test.web.servlet.request
+                                        .SecurityMockMvcRequestPostProcessors.csrf())
+                                .param("experiment", "e".repeat(600))
+                                .param("runName", "r".repeat(300)))
                 .andExpect(status().isOk())
-                .andExpect(content().string(Matchers.containsString(
-                        "The experiment name is 600 characters long; the limit is 500 characters.")))
-                .andExpect(content().string(Matchers.containsString(
-                        "The run name is 300 characters long; the limit is 250 characters.")));
-        mvc.perform(post("/training").with(member)
-                        .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
-                        .param("experiment", "e".repeat(600)).param("baseModel", "b".repeat(7000)))
+                .andExpect(content()
+                        .string(Matchers.containsString(
+                                "The experiment name is 600 characters long; the limit is 500 characters.")))
+                .andExpect(content()
+                        .string(Matchers.containsString(
+                                "The run name is 300 characters long; the limit is 250 characters.")));
+        mvc.perform(
+                        post("/training")
+                                .with(member)
+                                .with(org.springframework.security.test.web.servlet.request
+                                        .SecurityMockMvcRequestPostProcessors.csrf())
+                                .param("experiment", "e".repeat(600))
+                                .param("baseModel", "b".repeat(7000)))
                 .andExpect(status().isOk())
-                .andExpect(content().string(Matchers.containsString(
-                        "The base model is 7000 characters long; the limit is 6000 characters.")));
+                .andExpect(content()
+                        .string(Matchers.containsString(
+                                "The base model is 7000 characters long; the limit is 6000 characters.")));
     }
 
     @Test
     void aDatabaseErrorIsAGeneric500WithoutSql() throws Exception {
         String exp = experiment("db-error");
         String id = run(exp, "db-error-run");
-        jdbc.sql("alter table run_tag add constraint trk_no_boom check (tag_value <> 'boom')").update();
+        jdbc.sql("alter table run_tag add constraint trk_no_boom check (tag_value <> 'boom')")
+                .update();
         try {
-            String answer = postJson(member, "/runs/set-tag", "{\"run_id\": \"%s\", \"key\": \"k\", \"value\": \"boom\"}"
-                    .formatted(id))
+            String answer = postJson(
+                            member,
+                            "/runs/set-tag",
+                            "{\"run_id\": \"%s\", \"key\": \"k\", \"value\": \"boom\"}".formatted(id))
                     .andExpect(status().isInternalServerError())
                     .andExpect(jsonPath("$.error_code").value("INTERNAL_ERROR"))
-                    .andReturn().getResponse().getContentAsString();
-            assertThat(answer.toLowerCase()).doesNotContain("sql", "insert", "update", "run_tag", "trk_no_boom",
-                    "constraint", "exception");
+                    .andReturn()
+                    .getResponse()
+                    .getContentAsString();
+            assertThat(answer.toLowerCase())
+                    .doesNotContain("sql", "insert", "update", "run_tag", "trk_no_boom", "constraint", "exception");
         } finally {
             jdbc.sql("alter table run_tag drop constraint trk_no_boom").update();
         }
@@ -354,15 +454,18 @@ class TrackingSecurityTest {
         String id = run(exp, "limits-run");
         String base = ARTIFACTS + exp + "/" + id + "/artifacts/";
         Path folder = artifactsRoot.resolve("mlflow").resolve(exp).resolve(id).resolve("artifacts");
-        as(member, put(base + "big.bin").content(new byte[3000])).andExpect(status().isContentTooLarge())
+        as(member, put(base + "big.bin").content(new byte[3000]))
+                .andExpect(status().isContentTooLarge())
                 .andExpect(jsonPath("$.error_code").value("RESOURCE_LIMIT_EXCEEDED"))
                 .andExpect(jsonPath("$.message", Matchers.containsString("stainbench.tracking.max-artifact-bytes")));
         assertThat(filesIn(folder)).isEmpty();
         // per run: 2 + 2 KB fit, 2 KB more do not; replacing a file counts its new size only
         as(member, put(base + "one.bin").content(new byte[2048])).andExpect(status().isOk());
         as(member, put(base + "two.bin").content(new byte[2048])).andExpect(status().isOk());
-        as(member, put(base + "three.bin").content(new byte[2048])).andExpect(status().isContentTooLarge())
-                .andExpect(jsonPath("$.message", Matchers.containsString("stainbench.tracking.max-run-artifact-bytes")));
+        as(member, put(base + "three.bin").content(new byte[2048]))
+                .andExpect(status().isContentTooLarge())
+                .andExpect(
+                        jsonPath("$.message", Matchers.containsString("stainbench.tracking.max-run-artifact-bytes")));
         as(member, put(base + "two.bin").content(new byte[2000])).andExpect(status().isOk());
         assertThat(filesIn(folder)).containsExactlyInAnyOrder("one.bin", "two.bin");
     }
@@ -372,7 +475,9 @@ class TrackingSecurityTest {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(folder)) {
-            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+            return s.filter(Files::isRegularFile)
+                    .map(p -> p.getFileName().toString())
+                    .toList();
         }
     }
 }

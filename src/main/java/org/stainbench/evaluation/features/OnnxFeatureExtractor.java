@@ -35,7 +35,10 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
     private final NDManager manager;
 
     /** Where the model runs: ONNX Runtime's CPU or CUDA execution provider. */
-    public enum Provider { CPU, CUDA }
+    public enum Provider {
+        CPU,
+        CUDA
+    }
 
     private final Provider provider;
     private final String providerNote;
@@ -76,7 +79,8 @@ public final class OnnxFeatureExtractor implements AutoCloseable {
         this.provider = used;
         this.providerNote = why;
         this.predictor = zoo.newPredictor();
-        this.manager = NDManager.newBaseManager(used == Provider.CUDA ? ai.djl.Device.gpu() : ai.djl.Device.cpu(), "OnnxRuntime");
+        this.manager = NDManager.newBaseManager(
+                used == Provider.CUDA ? ai.djl.Device.gpu() : ai.djl.Device.cpu(), "OnnxRuntime");
     }
 
     private static ZooModel<NDList, NDList> load(Path model, ai.djl.Device device) throws IOException {

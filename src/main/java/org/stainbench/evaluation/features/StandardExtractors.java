@@ -22,8 +22,7 @@ public final class StandardExtractors {
      */
     public static final String FID_INCEPTION_SHA256 = null;
 
-    private StandardExtractors() {
-    }
+    private StandardExtractors() {}
 
     /** The standard name of a model file with this sha256, if it is one we know. */
     public static Optional<String> recognise(String sha256) {

@@ -9,12 +9,10 @@ package org.stainbench.evaluation.metrics;
  */
 public final class CropPositions {
 
-    private CropPositions() {
-    }
+    private CropPositions() {}
 
     /** One crop: top-left corner (row y, column x), {@code size} x {@code size} pixels. */
-    public record Crop(int tile, int index, int y, int x, int size) {
-    }
+    public record Crop(int tile, int index, int y, int x, int size) {}
 
     /**
      * Draws {@code perTile} crops of {@code size} x {@code size} for each of {@code tiles} tiles of
@@ -28,8 +26,8 @@ public final class CropPositions {
             throw new IllegalArgumentException("need at least 1 crop per tile, got " + perTile);
         }
         if (size < 1 || size > height || size > width) {
-            throw new IllegalArgumentException("crop size " + size + " does not fit a " + height + " x " + width
-                    + " tile");
+            throw new IllegalArgumentException(
+                    "crop size " + size + " does not fit a " + height + " x " + width + " tile");
         }
         SplitMix64 rng = new SplitMix64(seed);
         Crop[] out = new Crop[tiles * perTile];
@@ -46,8 +44,8 @@ public final class CropPositions {
     /** Cuts a crop out of an interleaved (height x width x channels) 8-bit tile. */
     public static byte[] cut(byte[] hwc, int height, int width, int channels, Crop crop) {
         if (hwc.length != height * width * channels) {
-            throw new IllegalArgumentException("tile has " + hwc.length + " bytes, not " + height + " x " + width
-                    + " x " + channels);
+            throw new IllegalArgumentException(
+                    "tile has " + hwc.length + " bytes, not " + height + " x " + width + " x " + channels);
         }
         if (crop.y() < 0 || crop.x() < 0 || crop.y() + crop.size() > height || crop.x() + crop.size() > width) {
             throw new IllegalArgumentException("crop " + crop + " lies outside a " + height + " x " + width + " tile");
@@ -55,8 +53,7 @@ public final class CropPositions {
         int c = crop.size();
         byte[] out = new byte[c * c * channels];
         for (int r = 0; r < c; r++) {
-            System.arraycopy(hwc, ((crop.y() + r) * width + crop.x()) * channels, out, r * c * channels,
-                    c * channels);
+            System.arraycopy(hwc, ((crop.y() + r) * width + crop.x()) * channels, out, r * c * channels, c * channels);
         }
         return out;
     }

@@ -13,12 +13,12 @@ public final class Features {
 
     private Features(int n, int d, double[] data, String what) {
         if (n < 1 || d < 1) {
-            throw new IllegalArgumentException(what + ": a feature matrix needs at least one sample and one"
-                    + " dimension, got " + n + " x " + d);
+            throw new IllegalArgumentException(
+                    what + ": a feature matrix needs at least one sample and one" + " dimension, got " + n + " x " + d);
         }
         if ((long) n * d != data.length) {
-            throw new IllegalArgumentException(what + ": " + data.length + " values do not make a " + n + " x " + d
-                    + " matrix");
+            throw new IllegalArgumentException(
+                    what + ": " + data.length + " values do not make a " + n + " x " + d + " matrix");
         }
         for (int i = 0; i < data.length; i++) {
             if (!Double.isFinite(data[i])) {
@@ -54,8 +54,8 @@ public final class Features {
         double[] a = new double[rows.length * d];
         for (int i = 0; i < rows.length; i++) {
             if (rows[i].length != d) {
-                throw new IllegalArgumentException(what + ": sample " + i + " has " + rows[i].length
-                        + " dimensions, sample 0 has " + d);
+                throw new IllegalArgumentException(
+                        what + ": sample " + i + " has " + rows[i].length + " dimensions, sample 0 has " + d);
             }
             System.arraycopy(rows[i], 0, a, i * d, d);
         }
@@ -104,8 +104,8 @@ public final class Features {
 
     static void requireSameDimension(Features a, Features b) {
         if (a.d != b.d) {
-            throw new IllegalArgumentException("feature dimensions differ: " + a.n + " x " + a.d + " and " + b.n
-                    + " x " + b.d + "; both sets must come from the same extractor");
+            throw new IllegalArgumentException("feature dimensions differ: " + a.n + " x " + a.d + " and " + b.n + " x "
+                    + b.d + "; both sets must come from the same extractor");
         }
     }
 }

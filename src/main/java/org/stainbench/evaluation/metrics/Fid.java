@@ -12,13 +12,16 @@ package org.stainbench.evaluation.metrics;
  */
 public final class Fid {
 
-    private Fid() {
-    }
+    private Fid() {}
 
     /** The value and its parts; {@code rank} is the numerical rank found for the first covariance. */
-    public record Result(double value, double meanDistanceSquared, double trace1, double trace2,
-                         double traceSqrtProduct, int rank) {
-    }
+    public record Result(
+            double value,
+            double meanDistanceSquared,
+            double trace1,
+            double trace2,
+            double traceSqrtProduct,
+            int rank) {}
 
     /** Mean and covariance (n - 1) of a feature set; needs at least 2 samples. */
     public static GaussianStats statistics(Features f) {
@@ -62,8 +65,8 @@ public final class Fid {
     /** FID between two Gaussian fits. */
     public static Result distance(GaussianStats a, GaussianStats b) {
         if (a.dimension() != b.dimension()) {
-            throw new IllegalArgumentException("statistics of different dimensions: " + a.dimension() + " and "
-                    + b.dimension());
+            throw new IllegalArgumentException(
+                    "statistics of different dimensions: " + a.dimension() + " and " + b.dimension());
         }
         int d = a.dimension();
         double meanTerm = 0.0;
@@ -194,8 +197,16 @@ public final class Fid {
                         neg[r * nb + c] = -a[src + c];
                     }
                 }
-                Gemm.multiplyAdd(new Gemm.View(neg, 0, nb, false), new Gemm.View(a, s * d + k0, d, true), a,
-                        s * d + s, d, t, t, nb, false);
+                Gemm.multiplyAdd(
+                        new Gemm.View(neg, 0, nb, false),
+                        new Gemm.View(a, s * d + k0, d, true),
+                        a,
+                        s * d + s,
+                        d,
+                        t,
+                        t,
+                        nb,
+                        false);
             }
         }
         return d;

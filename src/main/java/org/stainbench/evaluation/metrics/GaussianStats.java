@@ -9,8 +9,8 @@ public record GaussianStats(int samples, int dimension, double[] mean, double[] 
 
     public GaussianStats {
         if (mean.length != dimension || covariance.length != (long) dimension * dimension) {
-            throw new IllegalArgumentException("statistics of dimension " + dimension + " need a mean of "
-                    + dimension + " and a covariance of " + dimension + " x " + dimension + " values");
+            throw new IllegalArgumentException("statistics of dimension " + dimension + " need a mean of " + dimension
+                    + " and a covariance of " + dimension + " x " + dimension + " values");
         }
         for (double v : mean) {
             if (!Double.isFinite(v)) {

@@ -1,6 +1,5 @@
 package org.stainbench.evaluation.metrics;
 
-
 /**
  * Dense float64 matrix products for the metrics, blocked in the GotoBLAS way (packed panels, a register
  * micro-kernel) and run on {@link Parallel}'s threads. The micro-kernel uses the Java Vector API when the
@@ -20,8 +19,7 @@ final class Gemm {
     /** Rows of a packed block of A (MC x KC, stays in L2). */
     static final int MC = 96;
 
-    private Gemm() {
-    }
+    private Gemm() {}
 
     /**
      * A read-only view of a row-major array as an r x c matrix: element (i, j) is
@@ -59,7 +57,10 @@ final class Gemm {
             final int kc = Math.min(KC, k - pc);
             final int p0 = pc;
             // pack B(p0:p0+kc, :) in panels of NR columns, in parallel
-            Parallel.forEach(nPanels, threads, (panel, t) -> packB(b, p0, kc, panel * NR, Math.min(NR, n - panel * NR), bp, panel * NR * kc));
+            Parallel.forEach(
+                    nPanels,
+                    threads,
+                    (panel, t) -> packB(b, p0, kc, panel * NR, Math.min(NR, n - panel * NR), bp, panel * NR * kc));
             int mBlocks = (m + MC - 1) / MC;
             Parallel.forEach(mBlocks, threads, (blk, t) -> {
                 int i0 = blk * MC;

@@ -9,8 +9,7 @@ package org.stainbench.evaluation.metrics;
  */
 public final class ImageChecks {
 
-    private ImageChecks() {
-    }
+    private ImageChecks() {}
 
     /** A tile given as 8-bit values (Java bytes read as unsigned 0..255). */
     public static void requireRgb8(String what, byte[] hwc, int height, int width, int channels) {
@@ -45,8 +44,8 @@ public final class ImageChecks {
                         + "; pixels must be finite 8-bit values 0..255");
             }
             if (v < 0 || v > 255) {
-                throw new IllegalArgumentException(what + ": pixel value " + v + " at " + where(i, width, channels)
-                        + " lies outside 0..255");
+                throw new IllegalArgumentException(
+                        what + ": pixel value " + v + " at " + where(i, width, channels) + " lies outside 0..255");
             }
             max = Math.max(max, v);
         }
@@ -57,8 +56,8 @@ public final class ImageChecks {
         }
         for (int i = 0; i < hwc.length; i++) {
             if (hwc[i] != Math.rint(hwc[i])) {
-                throw new IllegalArgumentException(what + ": pixel value " + hwc[i] + " at "
-                        + where(i, width, channels) + " is not an integer; 8-bit RGB values are whole numbers 0..255");
+                throw new IllegalArgumentException(what + ": pixel value " + hwc[i] + " at " + where(i, width, channels)
+                        + " is not an integer; 8-bit RGB values are whole numbers 0..255");
             }
         }
     }
@@ -71,8 +70,8 @@ public final class ImageChecks {
             throw new IllegalArgumentException(what + ": empty tile " + height + " x " + width);
         }
         if ((long) height * width * channels != length) {
-            throw new IllegalArgumentException(what + ": " + length + " values do not make a " + height + " x "
-                    + width + " x " + channels + " tile");
+            throw new IllegalArgumentException(what + ": " + length + " values do not make a " + height + " x " + width
+                    + " x " + channels + " tile");
         }
     }
 

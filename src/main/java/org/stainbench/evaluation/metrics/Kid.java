@@ -15,11 +15,11 @@ import java.util.List;
  */
 public final class Kid {
 
-    private Kid() {
-    }
+    private Kid() {}
 
     /** torchmetrics' defaults: 100 subsets of 1000. */
     public static final int DEFAULT_SUBSETS = 100;
+
     public static final int DEFAULT_SUBSET_SIZE = 1000;
 
     /** The protocol of one KID computation. */
@@ -39,8 +39,14 @@ public final class Kid {
     }
 
     /** Mean and population std over subsets, every subset value, and what produced them. */
-    public record Result(double mean, double std, List<Double> values, Params params, int realSamples,
-                         int fakeSamples, int dimension) {
+    public record Result(
+            double mean,
+            double std,
+            List<Double> values,
+            Params params,
+            int realSamples,
+            int fakeSamples,
+            int dimension) {
         public Result {
             values = List.copyOf(values);
         }
@@ -62,7 +68,9 @@ public final class Kid {
         }
         double[] values = new double[params.subsets()];
         // one subset per worker thread (the products inside then run single-threaded, without barriers)
-        Parallel.forEach(params.subsets(), Parallel.threads(),
+        Parallel.forEach(
+                params.subsets(),
+                Parallel.threads(),
                 (s, slot) -> values[s] = mmd(real.rows(realIdx[s]), fake.rows(fakeIdx[s])));
         double mean = 0.0;
         for (double v : values) {

@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Parallel {
 
-    private static final int THREADS = Math.max(1, Integer.getInteger("stainbench.metrics.threads",
-            Runtime.getRuntime().availableProcessors()));
+    private static final int THREADS = Math.max(
+            1,
+            Integer.getInteger(
+                    "stainbench.metrics.threads", Runtime.getRuntime().availableProcessors()));
 
     private static final ExecutorService POOL = Executors.newFixedThreadPool(THREADS, r -> {
         Thread t = new Thread(r, "stainbench-metrics");
@@ -29,8 +31,7 @@ final class Parallel {
         void run(int item, int slot);
     }
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     static int threads() {
         return THREADS;

@@ -25,8 +25,7 @@ public final class PatientBootstrap {
     /** Most resamples allowed. */
     public static final int MAX_RESAMPLES = 10_000;
 
-    private PatientBootstrap() {
-    }
+    private PatientBootstrap() {}
 
     /**
      * One side: its rows and, per row, the index of its patient in 0..patients-1 (a patient may have no rows on this
@@ -35,7 +34,8 @@ public final class PatientBootstrap {
     public record Side(Features features, int[] patient, int patients) {
         public Side {
             if (patient.length != features.samples()) {
-                throw new IllegalArgumentException(patient.length + " patient labels for " + features.samples() + " rows");
+                throw new IllegalArgumentException(
+                        patient.length + " patient labels for " + features.samples() + " rows");
             }
             for (int p : patient) {
                 if (p < 0 || p >= patients) {
@@ -69,8 +69,8 @@ public final class PatientBootstrap {
     /** The resampling stream (see the class comment). */
     public static Plan plan(long seed, int resamples, int realPatients, int generatedPatients) {
         if (resamples < 1 || resamples > MAX_RESAMPLES) {
-            throw new IllegalArgumentException("bootstrap resamples must be between 1 and " + MAX_RESAMPLES + ", got "
-                    + resamples);
+            throw new IllegalArgumentException(
+                    "bootstrap resamples must be between 1 and " + MAX_RESAMPLES + ", got " + resamples);
         }
         if (realPatients < 1 || generatedPatients < 1) {
             throw new IllegalArgumentException("each side needs at least one patient");
@@ -131,13 +131,13 @@ public final class PatientBootstrap {
     public static double[][] values(Side real, List<Side> generated, Plan plan, Statistic stat, int threads) {
         for (Side g : generated) {
             if (g.patients() != plan.generated()[0].length) {
-                throw new IllegalArgumentException("every generated side must have the plan's " + plan.generated()[0].length
-                        + " patients, one has " + g.patients());
+                throw new IllegalArgumentException("every generated side must have the plan's "
+                        + plan.generated()[0].length + " patients, one has " + g.patients());
             }
         }
         if (real.patients() != plan.real()[0].length) {
-            throw new IllegalArgumentException("the real side has " + real.patients() + " patients, the plan "
-                    + plan.real()[0].length);
+            throw new IllegalArgumentException(
+                    "the real side has " + real.patients() + " patients, the plan " + plan.real()[0].length);
         }
         int gs = generated.size();
         double[][] out = new double[gs][plan.resamples()];
@@ -168,8 +168,12 @@ public final class PatientBootstrap {
      * {@code min(subsetSize, real rows, generated rows)} samples (a resample can have fewer rows than the subset).
      */
     public static Statistic kidMean(int subsets, int subsetSize, long seed) {
-        return (r, g) -> Kid.compute(r, g, new Kid.Params(subsets,
-                Math.max(2, Math.min(subsetSize, Math.min(r.samples(), g.samples()))), seed)).mean();
+        return (r, g) -> Kid.compute(
+                        r,
+                        g,
+                        new Kid.Params(
+                                subsets, Math.max(2, Math.min(subsetSize, Math.min(r.samples(), g.samples()))), seed))
+                .mean();
     }
 
     /** A distance of one-dimensional samples (column 0), e.g. {@link StainDistances#wasserstein1}. */
@@ -220,7 +224,8 @@ public final class PatientBootstrap {
     /** The paired difference a[b] - c[b] over the same resamples, and its percentile interval. */
     public static Interval difference(double[] a, double[] c, double level) {
         if (a.length != c.length) {
-            throw new IllegalArgumentException("paired values need the same resamples: " + a.length + " and " + c.length);
+            throw new IllegalArgumentException(
+                    "paired values need the same resamples: " + a.length + " and " + c.length);
         }
         double[] d = new double[a.length];
         for (int i = 0; i < d.length; i++) {

@@ -12,8 +12,7 @@ import java.util.SplittableRandom;
  */
 public final class RankCorrelation {
 
-    private RankCorrelation() {
-    }
+    private RankCorrelation() {}
 
     /** 1-based ranks; tied values get the mean of the ranks they span. */
     public static double[] ranks(double[] x) {
@@ -147,12 +146,10 @@ public final class RankCorrelation {
     }
 
     /** A bootstrap interval; {@code defined}: resamples whose statistic was defined (the interval is of those). */
-    public record Interval(double low, double high, int defined, int resamples) {
-    }
+    public record Interval(double low, double high, int defined, int resamples) {}
 
     /** Point values and bootstrap intervals of rho and tau-b between a metric and the outcome. */
-    public record Result(int n, double rho, double tau, Interval rhoInterval, Interval tauInterval) {
-    }
+    public record Result(int n, double rho, double tau, Interval rhoInterval, Interval tauInterval) {}
 
     /**
      * rho and tau-b between {@code metric[i]} (checkpoint i) and the pooled outcome of checkpoint i, with percentile
@@ -165,7 +162,8 @@ public final class RankCorrelation {
     public static Result bootstrap(double[] metric, Answers answers, int resamples, double level, long seed) {
         int n = metric.length;
         if (n != answers.checkpoints()) {
-            throw new IllegalArgumentException("one metric value per checkpoint: " + n + " vs " + answers.checkpoints());
+            throw new IllegalArgumentException(
+                    "one metric value per checkpoint: " + n + " vs " + answers.checkpoints());
         }
         if (resamples < 2 || !(level > 0 && level < 1)) {
             throw new IllegalArgumentException("need at least 2 resamples and a level in (0, 1)");

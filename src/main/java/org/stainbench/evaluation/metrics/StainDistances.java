@@ -9,8 +9,7 @@ import java.util.Arrays;
  */
 public final class StainDistances {
 
-    private StainDistances() {
-    }
+    private StainDistances() {}
 
     /** Integral of |F_u - F_v| over the real line, with F the empirical distribution functions. */
     public static double wasserstein1(double[] u, double[] v) {

@@ -18,8 +18,7 @@ public final class StratifiedDraw {
     /** XORed into the seed. */
     public static final long SALT = 0x74696C6573L;
 
-    private StratifiedDraw() {
-    }
+    private StratifiedDraw() {}
 
     /** Tiles per patient (see the class comment). */
     public static int[] allocate(int[] perPatient, int k) {

@@ -8,8 +8,7 @@ import org.apache.commons.statistics.distribution.TDistribution;
  */
 public final class StudentT {
 
-    private StudentT() {
-    }
+    private StudentT() {}
 
     /** P(T <= t) for T ~ t(df). */
     public static double cdf(double t, double df) {

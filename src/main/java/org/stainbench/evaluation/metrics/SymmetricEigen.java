@@ -11,8 +11,7 @@ final class SymmetricEigen {
     /** Column chunk per task in the parallel passes. */
     private static final int CHUNK = 256;
 
-    private SymmetricEigen() {
-    }
+    private SymmetricEigen() {}
 
     /** Eigenvalues of the symmetric n x n row-major matrix {@code a} (overwritten), ascending. */
     static double[] eigenvalues(double[] a, int n) {
@@ -56,8 +55,16 @@ final class SymmetricEigen {
                 }
             }
             int off = (i + NB) * n + i + NB;
-            Gemm.multiplyAdd(new Gemm.View(left, 0, 2 * NB, false), new Gemm.View(right, 0, 2 * NB, true), a, off, n,
-                    t, t, 2 * NB, false);
+            Gemm.multiplyAdd(
+                    new Gemm.View(left, 0, 2 * NB, false),
+                    new Gemm.View(right, 0, 2 * NB, true),
+                    a,
+                    off,
+                    n,
+                    t,
+                    t,
+                    2 * NB,
+                    false);
             i += NB;
         }
         unblocked(a, n, i, d, e);

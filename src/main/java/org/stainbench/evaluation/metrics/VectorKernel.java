@@ -14,8 +14,7 @@ final class VectorKernel {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     static final int LANES = S.length();
 
-    private VectorKernel() {
-    }
+    private VectorKernel() {}
 
     /** C(MR x NR at c[co], row stride ldc) += packed A(kc x MR) * packed B(kc x NR). Full tiles only. */
     static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc) {

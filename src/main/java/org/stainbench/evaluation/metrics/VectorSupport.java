@@ -10,8 +10,7 @@ public final class VectorSupport {
 
     static final boolean AVAILABLE = detect();
 
-    private VectorSupport() {
-    }
+    private VectorSupport() {}
 
     /** True when the SIMD kernels are in use. */
     public static boolean available() {

@@ -12,8 +12,8 @@ import org.stainbench.evaluation.metrics.ImageChecks;
  * Examples: torch-fidelity's Inception takes {@code (v - 128) / 128} (scale 1/128, offset -1); torchvision
  * encoders take {@code (v / 255 - mean) / std} (scale 1/255, offset 0, ImageNet or the encoder's mean/std).
  */
-public record Preprocessing(int height, int width, ResizeFilter filter, double scale, double offset, double[] mean,
-                            double[] std) {
+public record Preprocessing(
+        int height, int width, ResizeFilter filter, double scale, double offset, double[] mean, double[] std) {
 
     public Preprocessing {
         if (height < 1 || width < 1) {
@@ -86,8 +86,14 @@ public record Preprocessing(int height, int width, ResizeFilter filter, double s
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Preprocessing p && p.height == height && p.width == width && p.filter == filter
-                && p.scale == scale && p.offset == offset && Arrays.equals(p.mean, mean) && Arrays.equals(p.std, std);
+        return o instanceof Preprocessing p
+                && p.height == height
+                && p.width == width
+                && p.filter == filter
+                && p.scale == scale
+                && p.offset == offset
+                && Arrays.equals(p.mean, mean)
+                && Arrays.equals(p.std, std);
     }
 
     @Override

@@ -6,8 +6,7 @@ package org.stainbench.evaluation.preprocess;
  */
 public final class Resize {
 
-    private Resize() {
-    }
+    private Resize() {}
 
     /** Resizes an {@code h x w} plane to {@code oh x ow}. */
     public static double[] plane(double[] src, int h, int w, int oh, int ow, ResizeFilter filter) {
@@ -54,8 +53,7 @@ public final class Resize {
     }
 
     /** For each output index: first input index, number of taps and their weights. */
-    record Weights(int[] start, int[] count, double[] w, int size) {
-    }
+    record Weights(int[] start, int[] count, double[] w, int size) {}
 
     static Weights weights(int in, int out, ResizeFilter filter) {
         if (filter == ResizeFilter.TF1_BILINEAR) {

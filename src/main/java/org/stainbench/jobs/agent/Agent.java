@@ -37,17 +37,17 @@ public final class Agent {
 
     /** In-memory log kept while the server is unreachable; beyond it the oldest unsent text is dropped. */
     static final int MAX_BUFFERED_CHARS = 8 << 20;
+
     static final int CHUNK_CHARS = 64 << 10;
     /** A command reports progress by printing e.g. {@code ##stainbench progress 120/5000 tiles}. */
-    static final java.util.regex.Pattern PROGRESS = java.util.regex.Pattern.compile(
-            "(?m)^##stainbench progress (\\d+)/(\\d+)(?: (\\S{1,32}))?\\s*$");
+    static final java.util.regex.Pattern PROGRESS =
+            java.util.regex.Pattern.compile("(?m)^##stainbench progress (\\d+)/(\\d+)(?: (\\S{1,32}))?\\s*$");
 
-    public record Options(String server, String token, Path workdir, String name, Long oneJob, String attemptToken) {
-    }
+    public record Options(String server, String token, Path workdir, String name, Long oneJob, String attemptToken) {}
 
     /** Variables the command never inherits from the agent. */
-    static final List<String> SECRET_VARIABLES = List.of("STAINBENCH_NODE_TOKEN", "STAINBENCH_ATTEMPT_TOKEN",
-            "MLFLOW_TRACKING_TOKEN", "STAINBENCH_TOKEN");
+    static final List<String> SECRET_VARIABLES =
+            List.of("STAINBENCH_NODE_TOKEN", "STAINBENCH_ATTEMPT_TOKEN", "MLFLOW_TRACKING_TOKEN", "STAINBENCH_TOKEN");
 
     /** Parent-death signal of the wrapper; on it, the wrapper kills the command's whole process group. */
     static final String DEATH_SIGNAL = "USR2";
@@ -58,7 +58,8 @@ public final class Agent {
      * agent died before the signal was armed, it starts nothing. It passes TERM/INT on to the command (the group
      * gets them anyway) and keeps waiting, and exits with the command's status.
      */
-    static final String WRAPPER = String.join("\n",
+    static final String WRAPPER = String.join(
+            "\n",
             "if [ \"$PPID\" != \"$1\" ]; then echo '[agent] the agent is gone; not starting the job' >&2; exit 137; fi",
             "trap 'kill -KILL 0' " + DEATH_SIGNAL,
             "trap ':' TERM INT",
@@ -88,10 +89,13 @@ public final class Agent {
     public int run() throws Exception {
         Files.createDirectories(options.workdir());
         Protocol.Registration registration = describe();
-        registered = retry("register", () -> http.post("/api/nodes/register", registration, Protocol.Registered.class,
-                Duration.ofSeconds(30)));
-        log("registered as " + registered.name() + " with " + registration.gpus().size() + " GPU(s), "
-                + registration.cpus() + " CPUs, " + registration.memoryMb() + " MB");
+        registered = retry(
+                "register",
+                () -> http.post(
+                        "/api/nodes/register", registration, Protocol.Registered.class, Duration.ofSeconds(30)));
+        log("registered as " + registered.name() + " with "
+                + registration.gpus().size() + " GPU(s), " + registration.cpus() + " CPUs, " + registration.memoryMb()
+                + " MB");
         Thread heartbeats = new Thread(this::heartbeatLoop, "agent-heartbeat");
         heartbeats.setDaemon(true);
         heartbeats.start();
@@ -100,8 +104,13 @@ public final class Agent {
             Protocol.Start adopt = new Protocol.Start(registered.name(), options.attemptToken());
             Protocol.Assignment a;
             try {
-                a = retry("adopt", () -> http.post("/api/jobs/" + options.oneJob() + "/adopt", adopt,
-                        Protocol.Assignment.class, Duration.ofSeconds(30)));
+                a = retry(
+                        "adopt",
+                        () -> http.post(
+                                "/api/jobs/" + options.oneJob() + "/adopt",
+                                adopt,
+                                Protocol.Assignment.class,
+                                Duration.ofSeconds(30)));
             } catch (AgentHttp.Stale e) {
                 log("job " + options.oneJob() + " is not ours to run: " + e.getMessage());
                 return 3;
@@ -111,9 +120,13 @@ public final class Agent {
         while (!stopping) {
             Protocol.Assignment a;
             try {
-                a = retry("poll", () -> http.post("/api/nodes/" + registered.name() + "/poll?waitMs="
-                        + registered.pollWaitMs(), Map.of(), Protocol.Assignment.class,
-                        Duration.ofMillis(registered.pollWaitMs() + 15_000)));
+                a = retry(
+                        "poll",
+                        () -> http.post(
+                                "/api/nodes/" + registered.name() + "/poll?waitMs=" + registered.pollWaitMs(),
+                                Map.of(),
+                                Protocol.Assignment.class,
+                                Duration.ofMillis(registered.pollWaitMs() + 15_000)));
             } catch (AgentHttp.Stale e) {
                 continue;
             }
@@ -156,16 +169,22 @@ public final class Agent {
         if (host == null || host.isBlank()) {
             host = "node";
         }
-        String name = options.name() != null ? options.name()
+        String name = options.name() != null
+                ? options.name()
                 : options.oneJob() != null ? host + "-job" + options.oneJob() : host;
         long memoryMb = 1024;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             memoryMb = os.getTotalMemorySize() / (1024 * 1024);
         }
         String version = Agent.class.getPackage().getImplementationVersion();
-        return new Protocol.Registration(name.replaceAll("[^A-Za-z0-9._-]", "-"), host,
-                Runtime.getRuntime().availableProcessors(), memoryMb, GpuDiscovery.discover(),
-                options.oneJob() != null, version == null ? "dev" : version);
+        return new Protocol.Registration(
+                name.replaceAll("[^A-Za-z0-9._-]", "-"),
+                host,
+                Runtime.getRuntime().availableProcessors(),
+                memoryMb,
+                GpuDiscovery.discover(),
+                options.oneJob() != null,
+                version == null ? "dev" : version);
     }
 
     private void heartbeatLoop() {
@@ -173,10 +192,14 @@ public final class Agent {
             try {
                 Thread.sleep(registered.heartbeatMs());
                 RunningJob job = current;
-                List<Protocol.Held> held = job == null ? List.of()
+                List<Protocol.Held> held = job == null
+                        ? List.of()
                         : List.of(new Protocol.Held(job.assignment.jobId(), job.assignment.token()));
-                Protocol.HeartbeatReply reply = http.post("/api/nodes/" + registered.name() + "/heartbeat",
-                        new Protocol.Heartbeat(held), Protocol.HeartbeatReply.class, Duration.ofSeconds(15));
+                Protocol.HeartbeatReply reply = http.post(
+                        "/api/nodes/" + registered.name() + "/heartbeat",
+                        new Protocol.Heartbeat(held),
+                        Protocol.HeartbeatReply.class,
+                        Duration.ofSeconds(15));
                 if (job != null && reply != null && reply.jobs() != null) {
                     String status = reply.jobs().get(job.assignment.jobId());
                     if ("cancel".equals(status)) {
@@ -219,8 +242,10 @@ public final class Agent {
         Protocol.Start start = new Protocol.Start(registered.name(), a.token());
         try {
             if (options.oneJob() == null) {
-                retry("start", () -> http.post("/api/jobs/" + a.jobId() + "/start", start, Void.class,
-                        Duration.ofSeconds(30)));
+                retry(
+                        "start",
+                        () -> http.post(
+                                "/api/jobs/" + a.jobId() + "/start", start, Void.class, Duration.ofSeconds(30)));
             }
         } catch (AgentHttp.Stale e) {
             log("job " + a.jobId() + " was taken back before it started");
@@ -243,8 +268,10 @@ public final class Agent {
             }
             String location = source.getLocation().toString();
             // a Spring Boot fat jar reports "jar:nested:/path/app.jar/!BOOT-INF/classes/!/" (or file:/path/app.jar)
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:jar:)?(?:nested:|file:)(/[^!]*?\\.jar)").matcher(location);
-            return m.find() ? java.util.Optional.of(java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8))
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:jar:)?(?:nested:|file:)(/[^!]*?\\.jar)")
+                    .matcher(location);
+            return m.find()
+                    ? java.util.Optional.of(java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8))
                     : java.util.Optional.empty();
         } catch (SecurityException e) {
             return java.util.Optional.empty();
@@ -272,13 +299,15 @@ public final class Agent {
 
         int run() throws Exception {
             long id = assignment.jobId();
-            ProcessBuilder pb = new ProcessBuilder(commandLine(assignment.command())).directory(folder.toFile())
+            ProcessBuilder pb = new ProcessBuilder(commandLine(assignment.command()))
+                    .directory(folder.toFile())
                     .redirectErrorStream(true);
             Map<String, String> env = pb.environment();
             scrub(env, options.token());
             env.putAll(assignment.environment());
             scrub(env, options.token());
-            if (assignment.jobCredential() != null && !assignment.jobCredential().isBlank()) {
+            if (assignment.jobCredential() != null
+                    && !assignment.jobCredential().isBlank()) {
                 env.put("MLFLOW_TRACKING_TOKEN", assignment.jobCredential());
             }
             env.put("STAINBENCH_JOB_ID", Long.toString(id));
@@ -288,8 +317,10 @@ public final class Agent {
             ProcessHandle.current().info().command().ifPresent(java -> env.put("STAINBENCH_JAVA", java));
             ownJar().ifPresent(jar -> env.put("STAINBENCH_JAR", jar));
             env.put("STAINBENCH_SERVER", http.server());
-            String tracking = assignment.mlflowTrackingUri() == null || assignment.mlflowTrackingUri().isBlank()
-                    ? http.server() : assignment.mlflowTrackingUri();
+            String tracking = assignment.mlflowTrackingUri() == null
+                            || assignment.mlflowTrackingUri().isBlank()
+                    ? http.server()
+                    : assignment.mlflowTrackingUri();
             env.put("MLFLOW_TRACKING_URI", tracking);
             if (assignment.mlflowRunId() != null && !assignment.mlflowRunId().isBlank()) {
                 env.put("MLFLOW_RUN_ID", assignment.mlflowRunId());
@@ -319,8 +350,11 @@ public final class Agent {
             try {
                 uploadOutputs();
                 String error = timedOut ? "time limit of " + assignment.timeLimitSeconds() + " s reached" : null;
-                Protocol.Finish finish = new Protocol.Finish(registered.name(), assignment.token(), exit, error, cancelled);
-                retry("finish", () -> http.post("/api/jobs/" + id + "/finish", finish, Void.class, Duration.ofSeconds(30)));
+                Protocol.Finish finish =
+                        new Protocol.Finish(registered.name(), assignment.token(), exit, error, cancelled);
+                retry(
+                        "finish",
+                        () -> http.post("/api/jobs/" + id + "/finish", finish, Void.class, Duration.ofSeconds(30)));
                 log("job " + id + " finished with exit code " + exit);
             } catch (AgentHttp.Stale e) {
                 log("job " + id + ": the server rejected the report of this attempt: " + e.getMessage());
@@ -339,9 +373,10 @@ public final class Agent {
 
         private void readOutput() {
             Path local = folder.resolve("job.log");
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-                 Writer file = Files.newBufferedWriter(local, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                    Writer file =
+                            Files.newBufferedWriter(local, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                 char[] buf = new char[8192];
                 int n;
                 while ((n = in.read(buf)) >= 0) {
@@ -351,8 +386,12 @@ public final class Agent {
                     append(text);
                     java.util.regex.Matcher m = PROGRESS.matcher(text);
                     while (m.find()) {
-                        progress = new Protocol.Progress(registered.name(), assignment.token(),
-                                Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), m.group(3));
+                        progress = new Protocol.Progress(
+                                registered.name(),
+                                assignment.token(),
+                                Long.parseLong(m.group(1)),
+                                Long.parseLong(m.group(2)),
+                                m.group(3));
                     }
                 }
             } catch (IOException e) {
@@ -374,7 +413,7 @@ public final class Agent {
         /** Sends the log in numbered chunks; a chunk is retried (same number) until the server takes it. */
         private void shipLoop() {
             long delay = 500;
-            int refusals = 0;   // a chunk refused with a transient 4xx is kept; after the job ended, 5 more tries
+            int refusals = 0; // a chunk refused with a transient 4xx is kept; after the job ended, 5 more tries
             String chunk = null;
             while (lostReason == null) {
                 if (chunk == null) {
@@ -391,7 +430,10 @@ public final class Agent {
                     Protocol.Progress p = progress;
                     if (p != null && p != sentProgress) {
                         try {
-                            http.post("/api/jobs/" + assignment.jobId() + "/progress", p, Void.class,
+                            http.post(
+                                    "/api/jobs/" + assignment.jobId() + "/progress",
+                                    p,
+                                    Void.class,
                                     Duration.ofSeconds(30));
                             sentProgress = p;
                         } catch (AgentHttp.Stale e) {
@@ -413,8 +455,10 @@ public final class Agent {
                     continue;
                 }
                 try {
-                    http.post("/api/jobs/" + assignment.jobId() + "/log",
-                            new Protocol.LogChunk(registered.name(), assignment.token(), seq, chunk), Void.class,
+                    http.post(
+                            "/api/jobs/" + assignment.jobId() + "/log",
+                            new Protocol.LogChunk(registered.name(), assignment.token(), seq, chunk),
+                            Void.class,
                             Duration.ofSeconds(30));
                     chunk = null;
                     delay = 500;
@@ -453,7 +497,8 @@ public final class Agent {
                     continue;
                 }
                 String path = "/api/jobs/" + assignment.jobId() + "/outputs/"
-                        + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("%2F", "/");
+                        + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
+                                .replace("%2F", "/");
                 retry("upload " + name, () -> {
                     http.put(path, file, registered.name(), assignment.token());
                     return null;
@@ -464,8 +509,8 @@ public final class Agent {
         void cancel() {
             if (!cancelled) {
                 cancelled = true;
-                log("job " + assignment.jobId() + " cancelled: SIGTERM, SIGKILL after "
-                        + registered.cancelGraceMs() + " ms");
+                log("job " + assignment.jobId() + " cancelled: SIGTERM, SIGKILL after " + registered.cancelGraceMs()
+                        + " ms");
                 append("[agent] cancelled: stopping the job\n");
                 terminate();
             }
@@ -493,11 +538,13 @@ public final class Agent {
             tree.add(handle);
             signalGroup(p.pid(), "TERM");
             tree.forEach(ProcessHandle::destroy);
-            Thread killer = new Thread(() -> {
-                sleep(registered.cancelGraceMs());
-                signalGroup(p.pid(), "KILL");
-                tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-            }, "agent-kill-" + assignment.jobId());
+            Thread killer = new Thread(
+                    () -> {
+                        sleep(registered.cancelGraceMs());
+                        signalGroup(p.pid(), "KILL");
+                        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+                    },
+                    "agent-kill-" + assignment.jobId());
             killer.setDaemon(true);
             killer.start();
         }
@@ -525,8 +572,19 @@ public final class Agent {
             log("warning: setsid/setpriv (util-linux) not found; the job is not stopped if this agent dies");
             return List.of("bash", "-c", command);
         }
-        return List.of("setsid", "--wait", "setpriv", "--pdeathsig", DEATH_SIGNAL, "--", "bash", "-c", WRAPPER,
-                "stainbench-job", Long.toString(ProcessHandle.current().pid()), command);
+        return List.of(
+                "setsid",
+                "--wait",
+                "setpriv",
+                "--pdeathsig",
+                DEATH_SIGNAL,
+                "--",
+                "bash",
+                "-c",
+                WRAPPER,
+                "stainbench-job",
+                Long.toString(ProcessHandle.current().pid()),
+                command);
     }
 
     /** Removes the agent's secrets from a command's environment: known variables and any value holding the token. */
@@ -543,8 +601,10 @@ public final class Agent {
             return;
         }
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             kill.waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {
             log("kill -" + signal + " -" + pgid + " failed: " + e.getMessage());

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.stainbench.shell.CliCommand;
 
 /**
@@ -22,8 +21,7 @@ public class AgentCommand implements CliCommand {
             + "process on this machine (/proc/PID/cmdline), the jobs included. Give the NODE token with "
             + "--token-file PATH, --token-stdin, or the STAINBENCH_NODE_TOKEN environment variable.";
 
-    public AgentCommand() {
-    }
+    public AgentCommand() {}
 
     @Override
     public String name() {
@@ -65,9 +63,11 @@ public class AgentCommand implements CliCommand {
         }
         String token;
         try {
-            token = fromStdin ? firstLine(new String(System.in.readNBytes(4096), StandardCharsets.UTF_8))
-                    : a.containsKey("token-file") ? firstLine(Files.readString(Path.of(a.get("token-file"))))
-                    : System.getenv("STAINBENCH_NODE_TOKEN");
+            token = fromStdin
+                    ? firstLine(new String(System.in.readNBytes(4096), StandardCharsets.UTF_8))
+                    : a.containsKey("token-file")
+                            ? firstLine(Files.readString(Path.of(a.get("token-file"))))
+                            : System.getenv("STAINBENCH_NODE_TOKEN");
         } catch (IOException e) {
             System.err.println("Cannot read the NODE token: " + e.getMessage());
             return 2;
@@ -84,8 +84,9 @@ public class AgentCommand implements CliCommand {
             return 2;
         }
         try {
-            return new Agent(new Agent.Options(a.get("server"), token, Path.of(a.get("workdir")), a.get("name"),
-                    oneJob, attempt)).run();
+            return new Agent(new Agent.Options(
+                            a.get("server"), token, Path.of(a.get("workdir")), a.get("name"), oneJob, attempt))
+                    .run();
         } catch (IllegalStateException e) {
             System.err.println("agent: " + e.getMessage());
             return 2;

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /** The agent's HTTP calls (java.net.http + Jackson): JSON in and out, the machine token on every call. */
@@ -41,7 +40,8 @@ final class AgentHttp {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String server;
     private final String token;
 
@@ -55,19 +55,27 @@ final class AgentHttp {
     }
 
     /** POSTs JSON; returns the body parsed as {@code type} (null for 204). IOException for transport and 5xx. */
-    <T> T post(String path, Object body, Class<T> type, Duration timeout) throws IOException, InterruptedException, Stale {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path)).timeout(timeout)
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+    <T> T post(String path, Object body, Class<T> type, Duration timeout)
+            throws IOException, InterruptedException, Stale {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .build();
         return handle(client.send(request, HttpResponse.BodyHandlers.ofString()), type);
     }
 
     void put(String path, Path file, String node, String attemptToken) throws IOException, InterruptedException, Stale {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofMinutes(30))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
-                .header("X-Stainbench-Node", node).header("X-Stainbench-Attempt", attemptToken)
-                .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + path))
+                .timeout(Duration.ofMinutes(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/octet-stream")
+                .header("X-Stainbench-Node", node)
+                .header("X-Stainbench-Attempt", attemptToken)
+                .PUT(HttpRequest.BodyPublishers.ofFile(file))
+                .build();
         handle(client.send(request, HttpResponse.BodyHandlers.ofString()), Void.class);
     }
 

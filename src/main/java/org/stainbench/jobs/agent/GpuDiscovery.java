@@ -12,11 +12,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GpuDiscovery {
 
-    public static final List<String> COMMAND = List.of("nvidia-smi",
-            "--query-gpu=index,name,memory.total,uuid", "--format=csv,noheader,nounits");
+    public static final List<String> COMMAND =
+            List.of("nvidia-smi", "--query-gpu=index,name,memory.total,uuid", "--format=csv,noheader,nounits");
 
-    private GpuDiscovery() {
-    }
+    private GpuDiscovery() {}
 
     public static List<Protocol.Gpu> discover() {
         try {
@@ -48,7 +47,8 @@ public final class GpuDiscovery {
                 String uuid = f[f.length - 1].trim();
                 long memory = Long.parseLong(f[f.length - 2].trim());
                 // A model name may itself contain commas: it is everything between index and memory.
-                String name = String.join(",", java.util.Arrays.copyOfRange(f, 1, f.length - 2)).trim();
+                String name = String.join(",", java.util.Arrays.copyOfRange(f, 1, f.length - 2))
+                        .trim();
                 gpus.add(new Protocol.Gpu(index, name, memory, uuid));
             } catch (NumberFormatException e) {
                 // not a GPU line (e.g. an error message)

@@ -9,48 +9,46 @@ import java.util.Map;
  */
 public final class Protocol {
 
-    private Protocol() {
-    }
+    private Protocol() {}
 
-    public record Gpu(int index, String name, long memoryMb, String uuid) {
-    }
+    public record Gpu(int index, String name, long memoryMb, String uuid) {}
 
-    public record Registration(String name, String hostname, int cpus, long memoryMb, List<Gpu> gpus,
-                               boolean oneJob, String version) {
-    }
+    public record Registration(
+            String name, String hostname, int cpus, long memoryMb, List<Gpu> gpus, boolean oneJob, String version) {}
 
-    public record Registered(String name, long heartbeatMs, long leaseMs, long pollWaitMs, long cancelGraceMs) {
-    }
+    public record Registered(String name, long heartbeatMs, long leaseMs, long pollWaitMs, long cancelGraceMs) {}
 
-    public record Held(long jobId, String token) {
-    }
+    public record Held(long jobId, String token) {}
 
-    public record Heartbeat(List<Held> jobs) {
-    }
+    public record Heartbeat(List<Held> jobs) {}
 
     /** Per held job: {@code ok}, {@code cancel} (stop it) or {@code lost} (the lease is gone: stop it, report nothing). */
-    public record HeartbeatReply(Map<Long, String> jobs) {
-    }
+    public record HeartbeatReply(Map<Long, String> jobs) {}
 
     /**
      * A job handed to an agent: what to run and the attempt token every report must carry; {@code jobCredential}
      * is the attempt's own credential, given to the command as {@code MLFLOW_TRACKING_TOKEN}.
      */
-    public record Assignment(long jobId, int attempt, String token, String title, String command,
-                             Map<String, String> environment, List<String> inputs, List<String> outputs,
-                             int gpus, long timeLimitSeconds, String mlflowTrackingUri, String mlflowRunId,
-                             String jobCredential) {
-    }
+    public record Assignment(
+            long jobId,
+            int attempt,
+            String token,
+            String title,
+            String command,
+            Map<String, String> environment,
+            List<String> inputs,
+            List<String> outputs,
+            int gpus,
+            long timeLimitSeconds,
+            String mlflowTrackingUri,
+            String mlflowRunId,
+            String jobCredential) {}
 
-    public record Start(String node, String token) {
-    }
+    public record Start(String node, String token) {}
 
-    public record LogChunk(String node, String token, long seq, String text) {
-    }
+    public record LogChunk(String node, String token, long seq, String text) {}
 
-    public record Progress(String node, String token, long done, long total, String unit) {
-    }
+    public record Progress(String node, String token, long done, long total, String unit) {}
 
-    public record Finish(String node, String token, int exitCode, String error, boolean cancelled) {
-    }
+    public record Finish(String node, String token, int exitCode, String error, boolean cancelled) {}
 }

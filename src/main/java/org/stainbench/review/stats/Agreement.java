@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Inter-rater agreement coefficients for complete ratings (no missing values; see {@link Krippendorff}). */
 public final class Agreement {
 
-    private Agreement() {
-    }
+    private Agreement() {}
 
     /** Disagreement weights of weighted kappa, on category positions i, j (as scikit-learn). */
     public enum Weights {
@@ -53,11 +52,12 @@ public final class Agreement {
         double den = 0.0;
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
-                double w = switch (weights) {
-                    case NONE -> i == j ? 0 : 1;
-                    case LINEAR -> Math.abs(i - j);
-                    case QUADRATIC -> (double) (i - j) * (i - j);
-                };
+                double w =
+                        switch (weights) {
+                            case NONE -> i == j ? 0 : 1;
+                            case LINEAR -> Math.abs(i - j);
+                            case QUADRATIC -> (double) (i - j) * (i - j);
+                        };
                 num += w * observed[i][j] / n;
                 den += w * rowSum[i] * colSum[j] / (n * n);
             }
@@ -85,8 +85,8 @@ public final class Agreement {
         double meanP = 0.0;
         for (int i = 0; i < counts.length; i++) {
             if (counts[i].length != k || Arrays.stream(counts[i]).sum() != raters) {
-                throw new IllegalArgumentException("item " + i + " does not have " + raters + " ratings over " + k
-                        + " categories");
+                throw new IllegalArgumentException(
+                        "item " + i + " does not have " + raters + " ratings over " + k + " categories");
             }
             double agree = 0.0;
             for (int j = 0; j < k; j++) {
@@ -111,7 +111,10 @@ public final class Agreement {
     }
 
     private static int[] categories(int[] a, int[] b) {
-        return java.util.stream.IntStream.concat(Arrays.stream(a), Arrays.stream(b)).distinct().sorted().toArray();
+        return java.util.stream.IntStream.concat(Arrays.stream(a), Arrays.stream(b))
+                .distinct()
+                .sorted()
+                .toArray();
     }
 
     private static int index(int[] categories, int v) {
@@ -120,7 +123,7 @@ public final class Agreement {
                 return i;
             }
         }
-        throw new IllegalArgumentException("rating " + v + " is not one of the categories "
-                + Arrays.toString(categories));
+        throw new IllegalArgumentException(
+                "rating " + v + " is not one of the categories " + Arrays.toString(categories));
     }
 }

@@ -10,8 +10,7 @@ import java.util.SplittableRandom;
  */
 public final class Bootstrap {
 
-    private Bootstrap() {
-    }
+    private Bootstrap() {}
 
     public static Proportions.Interval meanInterval(double[] x, int resamples, double level, long seed) {
         if (x.length == 0) {

@@ -20,15 +20,12 @@ import org.stainbench.evaluation.metrics.SplitMix64;
  */
 public final class ClusterBootstrap {
 
-    private ClusterBootstrap() {
-    }
+    private ClusterBootstrap() {}
 
     /** The drawn rater and item indices of each resample, in draw order. */
-    public record Plan(int[][] raters, int[][] items) {
-    }
+    public record Plan(int[][] raters, int[][] items) {}
 
-    public record Result(long correct, long answered, double estimate, BootstrapInterval interval) {
-    }
+    public record Result(long correct, long answered, double estimate, BootstrapInterval interval) {}
 
     public static Plan plan(long seed, int resamples, int raters, int items) {
         check(resamples, raters, items);
@@ -48,8 +45,8 @@ public final class ClusterBootstrap {
 
     private static void check(int resamples, int raters, int items) {
         if (resamples < 2 || resamples > ItemBootstrap.MAX_RESAMPLES) {
-            throw new IllegalArgumentException("bootstrap resamples must be between 2 and " + ItemBootstrap.MAX_RESAMPLES
-                    + ", got " + resamples);
+            throw new IllegalArgumentException(
+                    "bootstrap resamples must be between 2 and " + ItemBootstrap.MAX_RESAMPLES + ", got " + resamples);
         }
         if (raters < 1 || items < 1) {
             throw new IllegalArgumentException("need at least one rater and one item");

@@ -20,8 +20,7 @@ public final class ItemBootstrap {
     /** Most resamples allowed (bounds the cost of a results page). */
     public static final int MAX_RESAMPLES = 100_000;
 
-    private ItemBootstrap() {
-    }
+    private ItemBootstrap() {}
 
     /** A statistic of a resample, given the items' indices; may throw IllegalArgumentException when undefined. */
     public interface Statistic {
@@ -49,8 +48,8 @@ public final class ItemBootstrap {
 
     private static void check(int resamples, int n) {
         if (resamples < 2 || resamples > MAX_RESAMPLES) {
-            throw new IllegalArgumentException("bootstrap resamples must be between 2 and " + MAX_RESAMPLES + ", got "
-                    + resamples);
+            throw new IllegalArgumentException(
+                    "bootstrap resamples must be between 2 and " + MAX_RESAMPLES + ", got " + resamples);
         }
         if (n < 1) {
             throw new IllegalArgumentException("no items to resample");
@@ -78,13 +77,17 @@ public final class ItemBootstrap {
     }
 
     /** Weighted (or, with {@link Agreement.Weights#NONE}, Cohen's) kappa of two raters over their common items. */
-    public static BootstrapInterval weightedKappa(int[] a, int[] b, int[] categories, Agreement.Weights weights, long seed,
-                                                  int resamples, double level) {
+    public static BootstrapInterval weightedKappa(
+            int[] a, int[] b, int[] categories, Agreement.Weights weights, long seed, int resamples, double level) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("the two raters rated " + a.length + " and " + b.length + " items");
         }
-        return interval(seed, resamples, level, a.length, idx -> Agreement.weightedKappa(pick(a, idx), pick(b, idx),
-                categories, weights));
+        return interval(
+                seed,
+                resamples,
+                level,
+                a.length,
+                idx -> Agreement.weightedKappa(pick(a, idx), pick(b, idx), categories, weights));
     }
 
     /** Fleiss' kappa, resampling the rows (items) of the items x categories table. */
@@ -103,8 +106,8 @@ public final class ItemBootstrap {
      * resample's coincidence matrix is the sum of its drawn units' coincidences (a unit drawn k times counts k
      * times), which is what {@link Krippendorff#alpha} computes on the resampled columns.
      */
-    public static BootstrapInterval alpha(Integer[][] data, Krippendorff.Level measure, long seed, int resamples,
-                                          double level) {
+    public static BootstrapInterval alpha(
+            Integer[][] data, Krippendorff.Level measure, long seed, int resamples, double level) {
         int units = data.length == 0 ? 0 : data[0].length;
         int[] vals = Krippendorff.values(data);
         double[][][] perUnit = Krippendorff.unitCoincidences(data, vals);

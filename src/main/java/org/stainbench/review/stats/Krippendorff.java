@@ -11,8 +11,7 @@ import java.util.TreeSet;
  */
 public final class Krippendorff {
 
-    private Krippendorff() {
-    }
+    private Krippendorff() {}
 
     /** The level of measurement, which sets the difference function d2. */
     public enum Level {

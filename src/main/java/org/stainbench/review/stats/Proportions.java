@@ -8,11 +8,9 @@ public final class Proportions {
     /** The standard normal 0.975 quantile (95 % two-sided). */
     public static final double Z95 = 1.959963984540054;
 
-    private Proportions() {
-    }
+    private Proportions() {}
 
-    public record Interval(double low, double high) {
-    }
+    public record Interval(double low, double high) {}
 
     /** Wilson score interval at 95 %. */
     public static Interval wilson(long k, long n) {
@@ -36,7 +34,9 @@ public final class Proportions {
      */
     public static double binomialTestHalf(long k, long n) {
         check(k, n);
-        return BinomialTest.withDefaults().test(Math.toIntExact(n), Math.toIntExact(k), 0.5).getPValue();
+        return BinomialTest.withDefaults()
+                .test(Math.toIntExact(n), Math.toIntExact(k), 0.5)
+                .getPValue();
     }
 
     private static void check(long k, long n) {

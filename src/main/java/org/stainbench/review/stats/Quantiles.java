@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** numpy's default ("linear") quantiles: median, quartiles and percentile intervals. */
 public final class Quantiles {
 
-    private Quantiles() {
-    }
+    private Quantiles() {}
 
     /** {@code numpy.quantile(values, q)} (method "linear"): position q (n - 1) of the sorted values, interpolated. */
     public static double of(double[] values, double q) {
@@ -61,11 +60,16 @@ public final class Quantiles {
         if (!(level > 0 && level < 1)) {
             throw new IllegalArgumentException("level must lie in (0, 1), got " + level);
         }
-        double[] defined = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        double[] defined =
+                Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
         if (defined.length < 2) {
             return new BootstrapInterval(Double.NaN, Double.NaN, values.length, defined.length, level);
         }
-        return new BootstrapInterval(sorted(defined, (1 - level) / 2), sorted(defined, (1 + level) / 2), values.length,
-                defined.length, level);
+        return new BootstrapInterval(
+                sorted(defined, (1 - level) / 2),
+                sorted(defined, (1 + level) / 2),
+                values.length,
+                defined.length,
+                level);
     }
 }

@@ -12,8 +12,7 @@ public final class ColourCast {
     public static final int MARGIN = 20;
     public static final double MAX_FRACTION = 0.02;
 
-    private ColourCast() {
-    }
+    private ColourCast() {}
 
     public static double fraction(RgbTile tile) {
         byte[] p = tile.rgb();

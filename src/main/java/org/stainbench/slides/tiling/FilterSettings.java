@@ -12,22 +12,35 @@ import org.stainbench.tiles.TileMeasures;
  * @param colourCast           also drop tiles whose colour-cast fraction is above {@code maxColourCast}
  * @param maxColourCast        see {@link ColourCast}
  */
-public record FilterSettings(double minLaplacianVariance, double minSaturatedFraction, double maxWhiteFraction,
-                             boolean colourCast, double maxColourCast) {
+public record FilterSettings(
+        double minLaplacianVariance,
+        double minSaturatedFraction,
+        double maxWhiteFraction,
+        boolean colourCast,
+        double maxColourCast) {
 
-    public static final FilterSettings LAB = new FilterSettings(TileMeasures.MIN_LAPLACIAN_VARIANCE,
-            TileMeasures.MIN_SATURATED_FRACTION, TileMeasures.MAX_WHITE_FRACTION, false, ColourCast.MAX_FRACTION);
+    public static final FilterSettings LAB = new FilterSettings(
+            TileMeasures.MIN_LAPLACIAN_VARIANCE,
+            TileMeasures.MIN_SATURATED_FRACTION,
+            TileMeasures.MAX_WHITE_FRACTION,
+            false,
+            ColourCast.MAX_FRACTION);
 
     public FilterSettings {
-        if (!(minLaplacianVariance >= 0) || !(minSaturatedFraction >= 0 && minSaturatedFraction <= 1)
-                || !(maxWhiteFraction >= 0 && maxWhiteFraction <= 1) || !(maxColourCast >= 0 && maxColourCast <= 1)) {
-            throw new IllegalArgumentException("Filter thresholds out of range: Laplacian variance ≥ 0, fractions between 0 and 1.");
+        if (!(minLaplacianVariance >= 0)
+                || !(minSaturatedFraction >= 0 && minSaturatedFraction <= 1)
+                || !(maxWhiteFraction >= 0 && maxWhiteFraction <= 1)
+                || !(maxColourCast >= 0 && maxColourCast <= 1)) {
+            throw new IllegalArgumentException(
+                    "Filter thresholds out of range: Laplacian variance ≥ 0, fractions between 0 and 1.");
         }
     }
 
     /** Whether a tile with these measures is kept ({@code castFraction} is ignored unless the cast filter is on). */
     public boolean keeps(TileMeasures m, double castFraction) {
-        return m.laplacianVariance() >= minLaplacianVariance && m.saturatedFraction() >= minSaturatedFraction
-                && m.whiteFraction() <= maxWhiteFraction && (!colourCast || castFraction <= maxColourCast);
+        return m.laplacianVariance() >= minLaplacianVariance
+                && m.saturatedFraction() >= minSaturatedFraction
+                && m.whiteFraction() <= maxWhiteFraction
+                && (!colourCast || castFraction <= maxColourCast);
     }
 }

@@ -23,7 +23,8 @@ public record TileGrid(long[] xs, long[] ys, int size) {
             throw new IllegalArgumentException("Tile size must be between 16 and 8192 pixels, not " + size + ".");
         }
         if (overlap < 0 || overlap >= size) {
-            throw new IllegalArgumentException("Overlap must be at least 0 and less than the tile size (" + size + "), not " + overlap + ".");
+            throw new IllegalArgumentException(
+                    "Overlap must be at least 0 and less than the tile size (" + size + "), not " + overlap + ".");
         }
         return new TileGrid(axis(width, size, size - overlap), axis(height, size, size - overlap), size);
     }

@@ -1,8 +1,7 @@
 package org.stainbench.training.fit;
 
-import org.stainbench.tiles.ColourMap;
-
 import java.util.SplittableRandom;
+import org.stainbench.tiles.ColourMap;
 
 /**
  * Fits a {@link ColourMap} from H&amp;E pixels to the distribution of real IHC pixels with Adam on the
@@ -24,8 +23,8 @@ public final class ColourMapTrainer {
         void epochEnd(int epoch, ColourMap model, double meanLoss);
     }
 
-    public record Config(int epochs, int stepsPerEpoch, int batchPixels, int projections, double learningRate,
-                         long seed) {
+    public record Config(
+            int epochs, int stepsPerEpoch, int batchPixels, int projections, double learningRate, long seed) {
 
         public Config {
             if (epochs < 1 || stepsPerEpoch < 1 || batchPixels < 2 || projections < 1 || !(learningRate > 0)) {
@@ -39,8 +38,7 @@ public final class ColourMapTrainer {
         }
     }
 
-    private ColourMapTrainer() {
-    }
+    private ColourMapTrainer() {}
 
     /** Turns 8-bit RGB pixels into the optical densities the map takes. */
     public static double[] opticalDensities(byte[] rgb, int[] pixelIndices) {
@@ -90,8 +88,7 @@ public final class ColourMapTrainer {
         return model;
     }
 
-    record Step(double loss, double[] gradient) {
-    }
+    record Step(double loss, double[] gradient) {}
 
     /** SW² between mapped source pixels and real pixels, and its gradient with respect to the 12 parameters. */
     static Step lossAndGradient(ColourMap model, double[] od, double[] real, double[] directions) {

@@ -11,11 +11,9 @@ import java.util.SplittableRandom;
  */
 final class SlicedWasserstein {
 
-    private SlicedWasserstein() {
-    }
+    private SlicedWasserstein() {}
 
-    record Result(double value, double[] gradient) {
-    }
+    record Result(double value, double[] gradient) {}
 
     /** Random unit directions in 3-D (Gaussian, normalised), K × 3 row-major. */
     static double[] directions(int k, SplittableRandom random) {

@@ -53,10 +53,24 @@ class OnnxFeatureExtractorTest {
                 tiles.add(Arrays.copyOfRange(all, t * 192, (t + 1) * 192));
             }
         }
-        double[] mean = {m.get("mean").get(0).asDouble(), m.get("mean").get(1).asDouble(), m.get("mean").get(2).asDouble()};
-        double[] std = {m.get("std").get(0).asDouble(), m.get("std").get(1).asDouble(), m.get("std").get(2).asDouble()};
-        Preprocessing pre = new Preprocessing(8, 8, ResizeFilter.NONE, m.get("scale").asDouble(),
-                m.get("offset").asDouble(), mean, std);
+        double[] mean = {
+            m.get("mean").get(0).asDouble(),
+            m.get("mean").get(1).asDouble(),
+            m.get("mean").get(2).asDouble()
+        };
+        double[] std = {
+            m.get("std").get(0).asDouble(),
+            m.get("std").get(1).asDouble(),
+            m.get("std").get(2).asDouble()
+        };
+        Preprocessing pre = new Preprocessing(
+                8,
+                8,
+                ResizeFilter.NONE,
+                m.get("scale").asDouble(),
+                m.get("offset").asDouble(),
+                mean,
+                std);
         try (OnnxFeatureExtractor x = new OnnxFeatureExtractor(model, pre)) {
             assertThat(x.sha256()).isEqualTo(expected.get("model_sha256").asString());
             assertThat(StandardExtractors.recognise(x.sha256())).isEmpty();
@@ -67,7 +81,8 @@ class OnnxFeatureExtractorTest {
                 JsonNode want = m.get("features");
                 for (int t = 0; t < 5; t++) {
                     for (int k = 0; k < 4; k++) {
-                        assertThat(f.get(t, k)).as("batch " + batch + " tile " + t + " feature " + k)
+                        assertThat(f.get(t, k))
+                                .as("batch " + batch + " tile " + t + " feature " + k)
                                 .isCloseTo(want.get(t).get(k).asDouble(), within(FEATURE_ABS));
                     }
                 }

@@ -27,9 +27,14 @@ class FidKidReferenceTest {
     void fidMatchesScipyWhenCovariancesAreFullRank() {
         Fid.Result r = Fid.compute(Fixtures.features("full_real.npy"), Fixtures.features("full_fake.npy"));
         JsonNode e = expected.get("full");
-        assertThat(r.value()).isCloseTo(e.get("fid").asDouble(), within(FID_RELATIVE * e.get("fid").asDouble()));
-        assertThat(r.traceSqrtProduct()).isCloseTo(e.get("trace_sqrt").asDouble(),
-                within(FID_RELATIVE * e.get("trace_sqrt").asDouble()));
+        assertThat(r.value())
+                .isCloseTo(
+                        e.get("fid").asDouble(),
+                        within(FID_RELATIVE * e.get("fid").asDouble()));
+        assertThat(r.traceSqrtProduct())
+                .isCloseTo(
+                        e.get("trace_sqrt").asDouble(),
+                        within(FID_RELATIVE * e.get("trace_sqrt").asDouble()));
         assertThat(r.rank()).isEqualTo(16);
     }
 
@@ -41,7 +46,10 @@ class FidKidReferenceTest {
     void fidMatchesScipyWhenCovariancesAreSingular() {
         Fid.Result r = Fid.compute(Fixtures.features("singular_real.npy"), Fixtures.features("singular_fake.npy"));
         JsonNode e = expected.get("singular");
-        assertThat(r.value()).isCloseTo(e.get("fid").asDouble(), within(FID_RELATIVE * e.get("fid").asDouble()));
+        assertThat(r.value())
+                .isCloseTo(
+                        e.get("fid").asDouble(),
+                        within(FID_RELATIVE * e.get("fid").asDouble()));
         assertThat(r.rank()).isEqualTo(e.get("rank_real").asInt());
     }
 
@@ -53,16 +61,28 @@ class FidKidReferenceTest {
     void kidMatchesTorchmetricsFormulaOnTheSameSubsets() {
         for (String name : new String[] {"full", "singular"}) {
             JsonNode e = expected.get(name).get("kid");
-            Kid.Result r = Kid.compute(Fixtures.features(name + "_real.npy"), Fixtures.features(name + "_fake.npy"),
-                    new Kid.Params(e.get("subsets").asInt(), e.get("subset_size").asInt(), e.get("seed").asLong()));
+            Kid.Result r = Kid.compute(
+                    Fixtures.features(name + "_real.npy"),
+                    Fixtures.features(name + "_fake.npy"),
+                    new Kid.Params(
+                            e.get("subsets").asInt(),
+                            e.get("subset_size").asInt(),
+                            e.get("seed").asLong()));
             double[] values = Fixtures.doubles(e.get("values"));
             assertThat(r.values()).hasSize(values.length);
             for (int i = 0; i < values.length; i++) {
-                assertThat(r.values().get(i)).as(name + " subset " + i)
+                assertThat(r.values().get(i))
+                        .as(name + " subset " + i)
                         .isCloseTo(values[i], within(KID_RELATIVE * Math.abs(values[i]) + 1e-15));
             }
-            assertThat(r.mean()).isCloseTo(e.get("mean").asDouble(), within(KID_RELATIVE * Math.abs(e.get("mean").asDouble())));
-            assertThat(r.std()).isCloseTo(e.get("std").asDouble(), within(KID_RELATIVE * Math.abs(e.get("std").asDouble())));
+            assertThat(r.mean())
+                    .isCloseTo(
+                            e.get("mean").asDouble(),
+                            within(KID_RELATIVE * Math.abs(e.get("mean").asDouble())));
+            assertThat(r.std())
+                    .isCloseTo(
+                            e.get("std").asDouble(),
+                            within(KID_RELATIVE * Math.abs(e.get("std").asDouble())));
         }
     }
 
@@ -98,8 +118,12 @@ class FidKidReferenceTest {
         JsonNode pos = e.get("positions");
         assertThat(crops).hasSize(pos.size());
         for (int i = 0; i < crops.length; i++) {
-            assertThat(new int[] {crops[i].tile(), crops[i].y(), crops[i].x()}).as("crop " + i)
-                    .containsExactly(pos.get(i).get(0).asInt(), pos.get(i).get(1).asInt(), pos.get(i).get(2).asInt());
+            assertThat(new int[] {crops[i].tile(), crops[i].y(), crops[i].x()})
+                    .as("crop " + i)
+                    .containsExactly(
+                            pos.get(i).get(0).asInt(),
+                            pos.get(i).get(1).asInt(),
+                            pos.get(i).get(2).asInt());
         }
         CropPositions.Crop[] other = CropPositions.draw(5, tiles, h, w, size, perTile);
         JsonNode pos5 = e.get("positions_seed5");
@@ -110,7 +134,10 @@ class FidKidReferenceTest {
         Features fr = cropFeatures(real, crops, h, w);
         Features ff = cropFeatures(fake, crops, h, w);
         double cropFid = Fid.compute(fr, ff).value();
-        assertThat(cropFid).isCloseTo(e.get("crop_fid").asDouble(), within(FID_RELATIVE * e.get("crop_fid").asDouble()));
+        assertThat(cropFid)
+                .isCloseTo(
+                        e.get("crop_fid").asDouble(),
+                        within(FID_RELATIVE * e.get("crop_fid").asDouble()));
     }
 
     private static int[] positions(CropPositions.Crop[] crops) {

@@ -10,8 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The reference fixtures written by {@code src/test/python/metrics_reference.py}. */
 final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static JsonNode expected() {
         try (InputStream in = open("expected.json")) {
@@ -31,8 +30,7 @@ final class Fixtures {
     }
 
     /** A uint8 array of any shape: its shape and bytes. */
-    record Bytes(long[] shape, byte[] data) {
-    }
+    record Bytes(long[] shape, byte[] data) {}
 
     static Bytes uint8(String name) {
         try (InputStream in = open(name)) {
@@ -49,8 +47,8 @@ final class Fixtures {
     private static InputStream open(String name) {
         InputStream in = Fixtures.class.getResourceAsStream("/metrics/" + name);
         if (in == null) {
-            throw new IllegalStateException("missing fixture /metrics/" + name
-                    + "; run python3 src/test/python/metrics_reference.py");
+            throw new IllegalStateException(
+                    "missing fixture /metrics/" + name + "; run python3 src/test/python/metrics_reference.py");
         }
         return in;
     }

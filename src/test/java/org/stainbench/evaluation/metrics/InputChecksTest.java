@@ -23,7 +23,9 @@ class InputChecksTest {
         a[7] = Double.NaN;
         assertThatThrownBy(() -> Features.of("fake", 3, 4, a))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("fake").hasMessageContaining("sample 1, dimension 3").hasMessageContaining("NaN");
+                .hasMessageContaining("fake")
+                .hasMessageContaining("sample 1, dimension 3")
+                .hasMessageContaining("NaN");
         float[] f = new float[4];
         f[0] = Float.POSITIVE_INFINITY;
         assertThatThrownBy(() -> Features.ofFloats("real", 2, 2, f)).hasMessageContaining("Infinity");
@@ -33,7 +35,8 @@ class InputChecksTest {
     void mismatchedShapesAreRefused() {
         assertThatThrownBy(() -> Features.of("x", 3, 4, new double[11])).hasMessageContaining("3 x 4");
         assertThatThrownBy(() -> Fid.compute(random("r", 5, 3, 1), random("f", 5, 4, 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dimensions differ");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dimensions differ");
         assertThatThrownBy(() -> Kid.compute(random("r", 5, 3, 1), random("f", 5, 4, 2), new Kid.Params(2, 2, 0)))
                 .hasMessageContaining("dimensions differ");
     }
@@ -41,14 +44,16 @@ class InputChecksTest {
     @Test
     void covarianceNeedsTwoSamples() {
         assertThatThrownBy(() -> Fid.compute(random("r", 1, 3, 1), random("f", 5, 3, 2)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2 samples");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 2 samples");
     }
 
     @Test
     void kidNeedsEnoughSamplesForItsSubsetSize() {
         assertThatThrownBy(() -> Kid.compute(random("r", 20, 3, 1), random("f", 9, 3, 2), new Kid.Params(3, 10, 0)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("subset size 10").hasMessageContaining("9 fake");
+                .hasMessageContaining("subset size 10")
+                .hasMessageContaining("9 fake");
         assertThatThrownBy(() -> new Kid.Params(0, 10, 0)).hasMessageContaining("at least 1 subset");
         assertThatThrownBy(() -> new Kid.Params(5, 1, 0)).hasMessageContaining("at least 2 samples");
     }
@@ -61,7 +66,9 @@ class InputChecksTest {
         }
         assertThatThrownBy(() -> ImageChecks.requireRgb8("tile 3", tile, 4, 4, 3))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("tile 3").hasMessageContaining("[0, 1]").hasMessageContaining("0..255");
+                .hasMessageContaining("tile 3")
+                .hasMessageContaining("[0, 1]")
+                .hasMessageContaining("0..255");
         float[] ones = new float[4 * 4 * 3];
         java.util.Arrays.fill(ones, 1f);
         assertThatThrownBy(() -> ImageChecks.requireRgb8("t", ones, 4, 4, 3)).hasMessageContaining("[0, 1]");
@@ -93,13 +100,15 @@ class InputChecksTest {
         assertThatThrownBy(() -> ImageChecks.requireRgb8("t", nan, 2, 3, 3)).hasMessageContaining("finite");
         assertThatThrownBy(() -> ImageChecks.requireRgb8("t", new byte[2 * 3 * 4], 2, 3, 4))
                 .hasMessageContaining("3 channels");
-        assertThatThrownBy(() -> ImageChecks.requireRgb8("t", new byte[10], 2, 3, 3)).hasMessageContaining("2 x 3 x 3");
+        assertThatThrownBy(() -> ImageChecks.requireRgb8("t", new byte[10], 2, 3, 3))
+                .hasMessageContaining("2 x 3 x 3");
     }
 
     @Test
     void cropsMustFitTheTile() {
         assertThatThrownBy(() -> CropPositions.draw(0, 3, 100, 80, 90, 4)).hasMessageContaining("does not fit");
-        assertThat(CropPositions.draw(0, 3, 100, 80, 80, 4)).allSatisfy(c -> assertThat(c.x()).isZero());
+        assertThat(CropPositions.draw(0, 3, 100, 80, 80, 4))
+                .allSatisfy(c -> assertThat(c.x()).isZero());
         assertThatThrownBy(() -> StainDistances.wasserstein1(new double[0], new double[] {1}))
                 .hasMessageContaining("empty");
         assertThatThrownBy(() -> SeedSummary.of(1.0, Double.NaN)).hasMessageContaining("finite");
@@ -118,6 +127,7 @@ class InputChecksTest {
         Features other = Features.of("o", 3, 2, new double[] {0, 1, 2, 0, 1, 5});
         Fid.Result r = Fid.compute(constant, other);
         assertThat(r.rank()).isZero();
-        assertThat(r.value()).isCloseTo(r.meanDistanceSquared() + r.trace2(), org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(r.value())
+                .isCloseTo(r.meanDistanceSquared() + r.trace2(), org.assertj.core.api.Assertions.within(1e-12));
     }
 }

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.stainbench.support.Python;
 import org.stainbench.tiles.Npy;
@@ -70,8 +69,8 @@ class PatientBootstrapTest {
     final PatientBootstrap.Side real = side("real", "real_patients");
     final PatientBootstrap.Side genA = side("gen_a", "gen_patients");
     final PatientBootstrap.Side genB = side("gen_b", "gen_patients");
-    final PatientBootstrap.Plan plan = PatientBootstrap.plan(REF.get("seed").asLong(), REF.get("resamples").asInt(),
-            real.patients(), genA.patients());
+    final PatientBootstrap.Plan plan = PatientBootstrap.plan(
+            REF.get("seed").asLong(), REF.get("resamples").asInt(), real.patients(), genA.patients());
 
     @Test
     void theResamplingStreamIsTheDocumentedOne() {
@@ -111,8 +110,8 @@ class PatientBootstrapTest {
         for (int i = 0; i < kid.length; i++) {
             assertThat(kid[i]).isCloseTo(kidRef[i], within(1e-12 + 1e-9 * Math.abs(kidRef[i])));
         }
-        double[] w1 = PatientBootstrap.values(real, List.of(genA), plan,
-                PatientBootstrap.scalar(StainDistances::wasserstein1), 2)[0];
+        double[] w1 = PatientBootstrap.values(
+                real, List.of(genA), plan, PatientBootstrap.scalar(StainDistances::wasserstein1), 2)[0];
         PatientBootstrap.Interval i = PatientBootstrap.percentile(w1, 0.95);
         assertRelative(i.low(), REF.get("w1_a_interval").get(0).asDouble(), 1e-12);
         assertRelative(i.high(), REF.get("w1_a_interval").get(1).asDouble(), 1e-12);
@@ -124,8 +123,10 @@ class PatientBootstrapTest {
         PatientBootstrap.Interval i = PatientBootstrap.percentile(Fixtures.doubles(c.get("values")), 0.95);
         assertRelative(i.low(), c.get("interval").get(0).asDouble(), 1e-12);
         assertRelative(i.high(), c.get("interval").get(1).asDouble(), 1e-12);
-        assertThat(new PatientBootstrap.Interval(-0.1, 0.2, 10, 0.95).containsZero()).isTrue();
-        assertThat(new PatientBootstrap.Interval(0.1, 0.2, 10, 0.95).containsZero()).isFalse();
+        assertThat(new PatientBootstrap.Interval(-0.1, 0.2, 10, 0.95).containsZero())
+                .isTrue();
+        assertThat(new PatientBootstrap.Interval(0.1, 0.2, 10, 0.95).containsZero())
+                .isFalse();
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 import org.stainbench.support.Python;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,7 +48,8 @@ class RankCorrelationTest {
             assertThat(tau).as("tau of %s", c).isCloseTo(c.get("tau").asDouble(), within(LIBRARY));
         }
         assertThat(undefined).as("the constant case").isEqualTo(1);
-        assertThatThrownBy(() -> RankCorrelation.spearman(new double[] {1}, new double[] {1})).hasMessageContaining("2 pairs");
+        assertThatThrownBy(() -> RankCorrelation.spearman(new double[] {1}, new double[] {1}))
+                .hasMessageContaining("2 pairs");
         assertThatThrownBy(() -> RankCorrelation.kendallTauB(new double[] {1, 2}, new double[] {1}))
                 .hasMessageContaining("differ in length");
     }
@@ -64,7 +64,9 @@ class RankCorrelationTest {
         RankCorrelation.Result r = RankCorrelation.bootstrap(metric, a, 500, 0.95, 16);
         assertThat(r.n()).isEqualTo(5);
         double[] pooled = {2 / 6.0, 4 / 6.0, 6 / 6.0, 9 / 6.0, 11 / 6.0};
-        assertThat(r.rho()).isCloseTo(RankCorrelation.spearman(metric, pooled), within(0.0)).isCloseTo(1.0, within(1e-12));
+        assertThat(r.rho())
+                .isCloseTo(RankCorrelation.spearman(metric, pooled), within(0.0))
+                .isCloseTo(1.0, within(1e-12));
         assertThat(r.tau()).isCloseTo(1.0, within(1e-12));
         assertThat(r.rhoInterval().low()).isLessThanOrEqualTo(r.rhoInterval().high());
         assertThat(r.rhoInterval().high()).isLessThanOrEqualTo(1.0 + 1e-12);
@@ -99,7 +101,8 @@ class RankCorrelationTest {
                 rhos.add(x);
             }
         }
-        double[] sorted = rhos.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                rhos.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         assertThat(r.rhoInterval().defined()).isEqualTo(sorted.length);
         assertThat(r.rhoInterval().low()).isEqualTo(RankCorrelation.quantile(sorted, 0.025));
         assertThat(r.rhoInterval().high()).isEqualTo(RankCorrelation.quantile(sorted, 0.975));
@@ -121,13 +124,18 @@ class RankCorrelationTest {
      * marker-score distance to a reference row with ties and raters who skipped checkpoints (undefined resamples).
      */
     @Test
-    void bootstrapEqualsTheNumpyReferenceOfItsStream(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    void bootstrapEqualsTheNumpyReferenceOfItsStream(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
         JsonMapper json = JsonMapper.builder().build();
         double[][] metrics = {{1, 2, 3, 4, 5}, {0.31, 0.12, 0.31, 0.55, 0.08, 0.2}};
-        double[][][] sums = {{{1, 0, 1}, {1, 1, 2}, {2, 2, 2}, {3, 2, 4}, {4, 4, 3}},
-            {{2, 3, 0, 1}, {6, 0, 3, 2}, {1, 1, 1, 0}, {4, 5, 2, 2}, {0, 2, 3, 3}, {3, 3, 0, 1}, {4, 6, 4, 2}}};
-        int[][][] counts = {{{2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}},
-            {{2, 2, 0, 1}, {3, 0, 2, 1}, {1, 1, 1, 0}, {2, 2, 1, 1}, {0, 1, 2, 2}, {2, 2, 0, 1}, {2, 3, 2, 1}}};
+        double[][][] sums = {
+            {{1, 0, 1}, {1, 1, 2}, {2, 2, 2}, {3, 2, 4}, {4, 4, 3}},
+            {{2, 3, 0, 1}, {6, 0, 3, 2}, {1, 1, 1, 0}, {4, 5, 2, 2}, {0, 2, 3, 3}, {3, 3, 0, 1}, {4, 6, 4, 2}}
+        };
+        int[][][] counts = {
+            {{2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}, {2, 2, 2}},
+            {{2, 2, 0, 1}, {3, 0, 2, 1}, {1, 1, 1, 0}, {2, 2, 1, 1}, {0, 1, 2, 2}, {2, 2, 0, 1}, {2, 3, 2, 1}}
+        };
         int[] references = {-1, 6};
         long[] seeds = {16, -3};
         for (int k = 0; k < 2; k++) {
@@ -142,19 +150,27 @@ class RankCorrelationTest {
             java.nio.file.Path in = tmp.resolve("spec" + k + ".json");
             java.nio.file.Files.writeString(in, json.writeValueAsString(spec));
             JsonNode ref = json.readTree(Python.run("agreement_reference.py", "bootstrap", in));
-            RankCorrelation.Result r = RankCorrelation.bootstrap(metrics[k],
-                    new RankCorrelation.Answers(sums[k], counts[k], references[k]), 400, 0.95, seeds[k]);
+            RankCorrelation.Result r = RankCorrelation.bootstrap(
+                    metrics[k], new RankCorrelation.Answers(sums[k], counts[k], references[k]), 400, 0.95, seeds[k]);
             assertThat(r.rho()).isCloseTo(ref.get("rho").asDouble(), within(LIBRARY));
             assertThat(r.tau()).isCloseTo(ref.get("tau").asDouble(), within(LIBRARY));
             for (String side : new String[] {"rho", "tau"}) {
                 RankCorrelation.Interval i = side.equals("rho") ? r.rhoInterval() : r.tauInterval();
                 JsonNode e = ref.get(side + "_interval");
-                assertThat(i.defined()).as(side + " defined resamples, case " + k).isEqualTo(e.get(2).asInt());
-                assertThat(i.low()).as(side + " low, case " + k).isCloseTo(e.get(0).asDouble(), within(LIBRARY));
-                assertThat(i.high()).as(side + " high, case " + k).isCloseTo(e.get(1).asDouble(), within(LIBRARY));
+                assertThat(i.defined())
+                        .as(side + " defined resamples, case " + k)
+                        .isEqualTo(e.get(2).asInt());
+                assertThat(i.low())
+                        .as(side + " low, case " + k)
+                        .isCloseTo(e.get(0).asDouble(), within(LIBRARY));
+                assertThat(i.high())
+                        .as(side + " high, case " + k)
+                        .isCloseTo(e.get(1).asDouble(), within(LIBRARY));
             }
             if (k == 1) {
-                assertThat(r.rhoInterval().defined()).as("some resamples undefined").isLessThan(400);
+                assertThat(r.rhoInterval().defined())
+                        .as("some resamples undefined")
+                        .isLessThan(400);
             }
         }
     }

@@ -24,7 +24,8 @@ class StatisticsReferenceTest {
         JsonNode e = expected.get("stain");
         double[] u = Fixtures.doubles(e.get("u"));
         double[] v = Fixtures.doubles(e.get("v"));
-        assertThat(StainDistances.wasserstein1(u, v)).isCloseTo(e.get("wasserstein").asDouble(), within(DISTANCE_ABS));
+        assertThat(StainDistances.wasserstein1(u, v))
+                .isCloseTo(e.get("wasserstein").asDouble(), within(DISTANCE_ABS));
         assertThat(StainDistances.ksStatistic(u, v)).isCloseTo(e.get("ks").asDouble(), within(DISTANCE_ABS));
         assertThat(StainDistances.wasserstein1(u, u)).isZero();
         assertThat(StainDistances.ksStatistic(u, v)).isEqualTo(StainDistances.ksStatistic(v, u));
@@ -33,7 +34,8 @@ class StatisticsReferenceTest {
     /** Expected: {@code scipy.stats.t.ppf(0.975, df)}. */
     @Test
     void studentQuantilesMatchScipy() {
-        Iterator<Map.Entry<String, JsonNode>> it = expected.get("t975").properties().iterator();
+        Iterator<Map.Entry<String, JsonNode>> it =
+                expected.get("t975").properties().iterator();
         int checked = 0;
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();

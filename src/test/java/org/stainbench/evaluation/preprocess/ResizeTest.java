@@ -46,14 +46,16 @@ class ResizeTest {
         for (JsonNode c : e.get("cases")) {
             int oh = c.get("height").asInt();
             int ow = c.get("width").asInt();
-            for (ResizeFilter f : new ResizeFilter[] {ResizeFilter.BILINEAR_ANTIALIAS, ResizeFilter.PIL_BICUBIC,
-                ResizeFilter.TF1_BILINEAR}) {
+            for (ResizeFilter f : new ResizeFilter[] {
+                ResizeFilter.BILINEAR_ANTIALIAS, ResizeFilter.PIL_BICUBIC, ResizeFilter.TF1_BILINEAR
+            }) {
                 double tol = f == ResizeFilter.PIL_BICUBIC ? PIL_ABS : TORCH_ABS;
                 double[] out = Resize.plane(plane, h, w, oh, ow, f);
                 JsonNode want = c.get(f.name());
                 for (int y = 0; y < oh; y++) {
                     for (int x = 0; x < ow; x++) {
-                        assertThat(out[y * ow + x]).as(f + " " + oh + "x" + ow + " at " + y + "," + x)
+                        assertThat(out[y * ow + x])
+                                .as(f + " " + oh + "x" + ow + " at " + y + "," + x)
                                 .isCloseTo(want.get(y).get(x).asDouble(), within(tol));
                         checked++;
                     }
@@ -72,8 +74,20 @@ class ResizeTest {
     void tf1BilinearMatchesTensorflowsPublishedValues() {
         double[] simple = Resize.plane(new double[] {2, 4}, 2, 1, 3, 1, ResizeFilter.TF1_BILINEAR);
         assertThat(simple).containsExactly(new double[] {2, 10.0 / 3, 4}, within(TFJS_ABS));
-        double[] input = {1.19074044, 0.91373104, 2.01611669, -0.52270832, 0.38725395, 1.30809779,
-            0.61835143, 3.49600659, 2.09230986, 0.56473997, 0.03823943, 1.19864896};
+        double[] input = {
+            1.19074044,
+            0.91373104,
+            2.01611669,
+            -0.52270832,
+            0.38725395,
+            1.30809779,
+            0.61835143,
+            3.49600659,
+            2.09230986,
+            0.56473997,
+            0.03823943,
+            1.19864896
+        };
         double[][] channel = new double[2][6];
         for (int i = 0; i < 6; i++) {
             channel[0][i] = input[2 * i];
@@ -91,7 +105,9 @@ class ResizeTest {
     @Test
     void aTileOfTheWrongSizeNeedsADeclaredFilter() {
         assertThatThrownBy(() -> Resize.plane(new double[12], 3, 4, 4, 4, ResizeFilter.NONE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no resize filter");
-        assertThat(Resize.plane(new double[] {1, 2, 3, 4}, 2, 2, 2, 2, ResizeFilter.NONE)).containsExactly(1, 2, 3, 4);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no resize filter");
+        assertThat(Resize.plane(new double[] {1, 2, 3, 4}, 2, 2, 2, 2, ResizeFilter.NONE))
+                .containsExactly(1, 2, 3, 4);
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.stainbench.support.Python;
 import tools.jackson.databind.JsonNode;
@@ -72,10 +71,14 @@ class ReviewBootstrapTest {
         int[] cats = ints(k.get("categories"));
         for (Agreement.Weights w : Agreement.Weights.values()) {
             JsonNode e = k.get(w.name());
-            assertThat(Agreement.weightedKappa(a, b, cats, w)).as(w.name()).isCloseTo(e.get("point").asDouble(), within(POINT));
-            assertInterval(ItemBootstrap.weightedKappa(a, b, cats, w, seed, resamples, 0.95), e.get("interval"), resamples);
+            assertThat(Agreement.weightedKappa(a, b, cats, w))
+                    .as(w.name())
+                    .isCloseTo(e.get("point").asDouble(), within(POINT));
+            assertInterval(
+                    ItemBootstrap.weightedKappa(a, b, cats, w, seed, resamples, 0.95), e.get("interval"), resamples);
         }
-        assertThat(Agreement.cohenKappa(a, b)).isCloseTo(k.get("NONE").get("point").asDouble(), within(POINT));
+        assertThat(Agreement.cohenKappa(a, b))
+                .isCloseTo(k.get("NONE").get("point").asDouble(), within(POINT));
     }
 
     @Test
@@ -84,7 +87,8 @@ class ReviewBootstrapTest {
         int[] a = ints(s.get("a"));
         int[] b = ints(s.get("b"));
         assertThat(Agreement.cohenKappa(a, b)).isCloseTo(s.get("point").asDouble(), within(POINT));
-        BootstrapInterval i = ItemBootstrap.weightedKappa(a, b, new int[] {0, 1}, Agreement.Weights.NONE, seed, resamples, 0.95);
+        BootstrapInterval i =
+                ItemBootstrap.weightedKappa(a, b, new int[] {0, 1}, Agreement.Weights.NONE, seed, resamples, 0.95);
         assertThat(i.defined()).isLessThan(resamples);
         assertInterval(i, s.get("interval"), resamples);
     }
@@ -108,12 +112,15 @@ class ReviewBootstrapTest {
         for (int r = 0; r < data.length; r++) {
             data[r] = new Integer[rows.get(r).size()];
             for (int u = 0; u < data[r].length; u++) {
-                data[r][u] = rows.get(r).get(u).isNull() ? null : rows.get(r).get(u).asInt();
+                data[r][u] =
+                        rows.get(r).get(u).isNull() ? null : rows.get(r).get(u).asInt();
             }
         }
         for (Krippendorff.Level level : Krippendorff.Level.values()) {
             JsonNode e = al.get(level.name());
-            assertThat(Krippendorff.alpha(data, level)).as(level.name()).isCloseTo(e.get("point").asDouble(), within(POINT));
+            assertThat(Krippendorff.alpha(data, level))
+                    .as(level.name())
+                    .isCloseTo(e.get("point").asDouble(), within(POINT));
             assertInterval(ItemBootstrap.alpha(data, level, seed, resamples, 0.95), e.get("interval"), resamples);
         }
     }
@@ -126,7 +133,8 @@ class ReviewBootstrapTest {
         for (int r = 0; r < correct.length; r++) {
             correct[r] = new Boolean[rows.get(r).size()];
             for (int i = 0; i < correct[r].length; i++) {
-                correct[r][i] = rows.get(r).get(i).isNull() ? null : rows.get(r).get(i).asBoolean();
+                correct[r][i] =
+                        rows.get(r).get(i).isNull() ? null : rows.get(r).get(i).asBoolean();
             }
         }
         ClusterBootstrap.Plan plan = ClusterBootstrap.plan(seed, resamples, correct.length, correct[0].length);
@@ -144,7 +152,8 @@ class ReviewBootstrapTest {
         assertThat(res.interval().high() - res.interval().low()).isGreaterThan(w.high() - w.low());
         // same seed, same interval; another seed, another one
         assertThat(ClusterBootstrap.accuracy(correct, seed, resamples, 0.95)).isEqualTo(res);
-        assertThat(ClusterBootstrap.accuracy(correct, seed + 1, resamples, 0.95).interval()).isNotEqualTo(res.interval());
+        assertThat(ClusterBootstrap.accuracy(correct, seed + 1, resamples, 0.95).interval())
+                .isNotEqualTo(res.interval());
     }
 
     @Test
@@ -163,8 +172,12 @@ class ReviewBootstrapTest {
     @Test
     void badInputIsRefused() {
         assertThatThrownBy(() -> ItemBootstrap.plan(1, 1, 5)).hasMessageContaining("resamples");
-        assertThatThrownBy(() -> ClusterBootstrap.accuracy(new Boolean[][] {{null}}, 1, 10, 0.95)).hasMessageContaining("no answers");
-        assertThatThrownBy(() -> Quantiles.percentileInterval(new double[] {1, 2}, 1.5)).hasMessageContaining("level");
-        assertThat(Quantiles.percentileInterval(new double[] {Double.NaN, 1}, 0.95).isDefined()).isFalse();
+        assertThatThrownBy(() -> ClusterBootstrap.accuracy(new Boolean[][] {{null}}, 1, 10, 0.95))
+                .hasMessageContaining("no answers");
+        assertThatThrownBy(() -> Quantiles.percentileInterval(new double[] {1, 2}, 1.5))
+                .hasMessageContaining("level");
+        assertThat(Quantiles.percentileInterval(new double[] {Double.NaN, 1}, 0.95)
+                        .isDefined())
+                .isFalse();
     }
 }

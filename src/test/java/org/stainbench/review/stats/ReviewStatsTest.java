@@ -18,6 +18,7 @@ class ReviewStatsTest {
 
     /** Published examples are printed to 3 or 4 decimals. */
     static final double PUBLISHED_3DP = 5e-4;
+
     static final double PUBLISHED_4DP = 5e-5;
     /** Library values: same formula, different summation order. */
     static final double LIBRARY = 1e-12;
@@ -62,7 +63,8 @@ class ReviewStatsTest {
                 .isCloseTo(k.get("linear").asDouble(), within(LIBRARY));
         assertThat(Agreement.weightedKappa(x, y, cats, Agreement.Weights.QUADRATIC))
                 .isCloseTo(k.get("quadratic").asDouble(), within(LIBRARY));
-        assertThatThrownBy(() -> Agreement.cohenKappa(new int[] {1}, new int[] {1, 2})).hasMessageContaining("rated");
+        assertThatThrownBy(() -> Agreement.cohenKappa(new int[] {1}, new int[] {1, 2}))
+                .hasMessageContaining("rated");
     }
 
     /**
@@ -73,7 +75,8 @@ class ReviewStatsTest {
     void fleissKappa() {
         int[][] table = {
             {0, 0, 0, 0, 14}, {0, 2, 6, 4, 2}, {0, 0, 3, 5, 6}, {0, 3, 9, 2, 0}, {2, 2, 8, 1, 1},
-            {7, 7, 0, 0, 0}, {3, 2, 6, 3, 0}, {2, 5, 3, 2, 2}, {6, 5, 2, 1, 0}, {0, 2, 2, 3, 7}};
+            {7, 7, 0, 0, 0}, {3, 2, 6, 3, 0}, {2, 5, 3, 2, 2}, {6, 5, 2, 1, 0}, {0, 2, 2, 3, 7}
+        };
         assertThat(Agreement.fleissKappa(table)).isCloseTo(0.210, within(PUBLISHED_3DP));
         JsonNode f = expected.get("fleiss");
         int[][] counts = new int[f.get("counts").size()][];
@@ -94,7 +97,8 @@ class ReviewStatsTest {
             {1, 2, 3, 3, 2, 1, 4, 1, 2, n, n, n},
             {1, 2, 3, 3, 2, 2, 4, 1, 2, 5, n, 3},
             {n, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, n},
-            {1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n}};
+            {1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, n}
+        };
         assertThat(Krippendorff.alpha(data, Krippendorff.Level.NOMINAL)).isCloseTo(0.743, within(PUBLISHED_3DP));
         assertThat(Krippendorff.alpha(data, Krippendorff.Level.ORDINAL)).isCloseTo(0.815, within(PUBLISHED_3DP));
         assertThat(Krippendorff.alpha(data, Krippendorff.Level.INTERVAL)).isCloseTo(0.849, within(PUBLISHED_3DP));
@@ -107,15 +111,17 @@ class ReviewStatsTest {
      */
     @Test
     void wilsonInterval() {
-        double[][] published = {{81, 263, 0.2553, 0.3662}, {15, 148, 0.0624, 0.1605}, {0, 20, 0.0, 0.1611},
-            {1, 29, 0.0061, 0.1718}};
+        double[][] published = {
+            {81, 263, 0.2553, 0.3662}, {15, 148, 0.0624, 0.1605}, {0, 20, 0.0, 0.1611}, {1, 29, 0.0061, 0.1718}
+        };
         for (double[] p : published) {
             Proportions.Interval i = Proportions.wilson((long) p[0], (long) p[1]);
             assertThat(i.low()).isCloseTo(p[2], within(PUBLISHED_4DP));
             assertThat(i.high()).isCloseTo(p[3], within(PUBLISHED_4DP));
         }
         for (JsonNode w : expected.get("wilson")) {
-            Proportions.Interval i = Proportions.wilson(w.get("k").asLong(), w.get("n").asLong());
+            Proportions.Interval i =
+                    Proportions.wilson(w.get("k").asLong(), w.get("n").asLong());
             assertThat(i.low()).isCloseTo(w.get("low").asDouble(), within(LIBRARY));
             assertThat(i.high()).isCloseTo(w.get("high").asDouble(), within(LIBRARY));
         }
@@ -127,8 +133,10 @@ class ReviewStatsTest {
         assertThat(Proportions.binomialTestHalf(7, 10)).isCloseTo(0.34375, within(1e-14));
         for (JsonNode b : expected.get("binom")) {
             double want = b.get("p").asDouble();
-            assertThat(Proportions.binomialTestHalf(b.get("k").asLong(), b.get("n").asLong()))
-                    .as(b.toString()).isCloseTo(want, within(1e-10 * Math.max(want, 1e-300)));
+            assertThat(Proportions.binomialTestHalf(
+                            b.get("k").asLong(), b.get("n").asLong()))
+                    .as(b.toString())
+                    .isCloseTo(want, within(1e-10 * Math.max(want, 1e-300)));
         }
     }
 

@@ -1,15 +1,13 @@
 package org.stainbench.training.fit;
 
-import org.stainbench.tiles.ColourMap;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
+import org.stainbench.tiles.ColourMap;
 import org.stainbench.tiles.RgbTile;
 
 class ColourMapTrainerTest {
@@ -23,7 +21,8 @@ class ColourMapTrainerTest {
             double[] out = new double[n * 3];
             for (int i = 0; i < n; i++) {
                 boolean nucleus = r.nextDouble() < 0.3;
-                int[] rgb = nucleus ? new int[] {90 + r.nextInt(30), 60 + r.nextInt(30), 140 + r.nextInt(30)}
+                int[] rgb = nucleus
+                        ? new int[] {90 + r.nextInt(30), 60 + r.nextInt(30), 140 + r.nextInt(30)}
                         : new int[] {220 + r.nextInt(25), 140 + r.nextInt(30), 190 + r.nextInt(30)};
                 for (int c = 0; c < 3; c++) {
                     out[i * 3 + c] = ColourMap.od(rgb[c]);
@@ -34,8 +33,8 @@ class ColourMapTrainerTest {
     }
 
     /** What the source looks like after a known map: the fit must get close to it. */
-    static final ColourMap TRUTH = new ColourMap(new double[] {0.6, 0.5, 0.0, 0.2, 1.1, 0.1, 0.0, 0.3, 0.5},
-            new double[] {0.05, 0.0, 0.1});
+    static final ColourMap TRUTH =
+            new ColourMap(new double[] {0.6, 0.5, 0.0, 0.2, 1.1, 0.1, 0.0, 0.3, 0.5}, new double[] {0.05, 0.0, 0.1});
 
     static ColourMapTrainer.PixelSampler target() {
         ColourMapTrainer.PixelSampler src = source();
@@ -55,7 +54,8 @@ class ColourMapTrainerTest {
         double[] od = source().sample(64, r);
         double[] real = target().sample(64, r);
         double[] dirs = SlicedWasserstein.directions(8, r);
-        ColourMap model = new ColourMap(new double[] {0.9, 0.1, 0, 0, 1.05, 0.02, 0.1, 0, 0.95}, new double[] {0.01, 0, 0});
+        ColourMap model =
+                new ColourMap(new double[] {0.9, 0.1, 0, 0, 1.05, 0.02, 0.1, 0, 0.95}, new double[] {0.01, 0, 0});
         double[] g = ColourMapTrainer.lossAndGradient(model, od, real, dirs).gradient();
         double[] p = model.parameters();
         double h = 1e-6;
@@ -64,9 +64,14 @@ class ColourMapTrainerTest {
             double[] minus = p.clone();
             plus[i] += h;
             minus[i] -= h;
-            double numeric = (ColourMapTrainer.lossAndGradient(ColourMap.of(plus), od, real, dirs).loss()
-                    - ColourMapTrainer.lossAndGradient(ColourMap.of(minus), od, real, dirs).loss()) / (2 * h);
-            assertThat(g[i]).as("parameter %d", i).isCloseTo(numeric, within(GRADIENT_REL_TOL * Math.max(1e-3, Math.abs(numeric))));
+            double numeric = (ColourMapTrainer.lossAndGradient(ColourMap.of(plus), od, real, dirs)
+                                    .loss()
+                            - ColourMapTrainer.lossAndGradient(ColourMap.of(minus), od, real, dirs)
+                                    .loss())
+                    / (2 * h);
+            assertThat(g[i])
+                    .as("parameter %d", i)
+                    .isCloseTo(numeric, within(GRADIENT_REL_TOL * Math.max(1e-3, Math.abs(numeric))));
         }
     }
 
@@ -102,8 +107,7 @@ class ColourMapTrainerTest {
             }
 
             @Override
-            public void epochEnd(int epoch, ColourMap model, double meanLoss) {
-            }
+            public void epochEnd(int epoch, ColourMap model, double meanLoss) {}
         });
         assertThat(again.a()).containsExactly(fitted.a());
         assertThat(again.b()).containsExactly(fitted.b());
@@ -113,7 +117,8 @@ class ColourMapTrainerTest {
         SplittableRandom r = new SplittableRandom(99);
         double[] od = source().sample(4096, r);
         double[] real = target().sample(4096, r);
-        return ColourMapTrainer.lossAndGradient(model, od, real, SlicedWasserstein.directions(64, r)).loss();
+        return ColourMapTrainer.lossAndGradient(model, od, real, SlicedWasserstein.directions(64, r))
+                .loss();
     }
 
     @Test
