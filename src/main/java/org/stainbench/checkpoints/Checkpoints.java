@@ -331,15 +331,7 @@ public class Checkpoints {
                 clock.instant(),
                 null,
                 null);
-        long id = store.insert(c);
-        events.publishEvent(Activity.of(
-                by,
-                "registered",
-                ActivitySubject.CHECKPOINT,
-                id,
-                "Registered checkpoint '" + name + "'",
-                "/checkpoints/" + id));
-        return store.find(id).orElseThrow();
+        return insertRegistered(c, by, "Registered checkpoint '" + name + "'");
     }
 
     /**
@@ -404,15 +396,7 @@ public class Checkpoints {
                 clock.instant(),
                 null,
                 null);
-        long id = store.insert(c);
-        events.publishEvent(Activity.of(
-                by,
-                "registered",
-                ActivitySubject.CHECKPOINT,
-                id,
-                "Registered checkpoint '" + name + "'",
-                "/checkpoints/" + id));
-        return store.find(id).orElseThrow();
+        return insertRegistered(c, by, "Registered checkpoint '" + name + "'");
     }
 
     /**
@@ -446,10 +430,7 @@ public class Checkpoints {
         String base =
                 (m.name() == null || m.name().isBlank() ? m.modelId() : m.name().trim());
         base = base.length() > 180 ? base.substring(0, 180) : base;
-        String name = base;
-        for (int i = 2; store.nameTaken(name); i++) {
-            name = base + " (" + i + ")";
-        }
+        String name = freeName(base);
         name = checkName(name);
         String flow =
                 m.embeddingFlow() == null ? "none" : m.embeddingFlow().trim().toLowerCase(Locale.ROOT);
@@ -492,15 +473,7 @@ public class Checkpoints {
                 clock.instant(),
                 null,
                 null);
-        long id = store.insert(c);
-        events.publishEvent(Activity.of(
-                by,
-                "registered",
-                ActivitySubject.CHECKPOINT,
-                id,
-                "Registered checkpoint '" + name + "' (MLflow logged model)",
-                "/checkpoints/" + id));
-        return store.find(id).orElseThrow();
+        return insertRegistered(c, by, "Registered checkpoint '" + name + "' (MLflow logged model)");
     }
 
     /**
@@ -525,10 +498,7 @@ public class Checkpoints {
         if (base.length() > 190) {
             base = base.substring(0, 190);
         }
-        String name = base;
-        for (int i = 2; store.nameTaken(name); i++) {
-            name = base + " (" + i + ")";
-        }
+        String name = freeName(base);
         Names.check("The checkpoint name", name);
         String notes = "Registered model '" + modelName + "' version " + version
                 + (source == null ? "" : "; source " + source) + ".";
@@ -556,15 +526,7 @@ public class Checkpoints {
                 clock.instant(),
                 null,
                 null);
-        long id = store.insert(c);
-        events.publishEvent(Activity.of(
-                by,
-                "registered",
-                ActivitySubject.CHECKPOINT,
-                id,
-                "Registered checkpoint '" + name + "' (model registry)",
-                "/checkpoints/" + id));
-        return store.find(id).orElseThrow();
+        return insertRegistered(c, by, "Registered checkpoint '" + name + "' (model registry)");
     }
 
     /** A classical baseline: Reinhard to the Lab statistics of {@code targetDatasetId}, or stain remapping with gains. */
@@ -622,15 +584,7 @@ public class Checkpoints {
                 clock.instant(),
                 null,
                 null);
-        long id = store.insert(c);
-        events.publishEvent(Activity.of(
-                by,
-                "registered",
-                ActivitySubject.CHECKPOINT,
-                id,
-                "Registered " + kind.label() + " '" + n + "'",
-                "/checkpoints/" + id));
-        return store.find(id).orElseThrow();
+        return insertRegistered(c, by, "Registered " + kind.label() + " '" + n + "'");
     }
 
     static Map<String, String> params(Checkpoint c) {
@@ -947,5 +901,21 @@ public class Checkpoints {
         NotFound(String message) {
             super(org.springframework.http.HttpStatus.NOT_FOUND, message);
         }
+    }
+
+    /** Stores a new checkpoint and records "registered … {@code what}" in the activity trail; the stored row. */
+    private Checkpoint insertRegistered(Checkpoint c, String by, String what) {
+        long id = store.insert(c);
+        events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, what, "/checkpoints/" + id));
+        return store.find(id).orElseThrow();
+    }
+
+    /** {@code base}, or the first of "base (2)", "base (3)"… that no checkpoint has. */
+    private String freeName(String base) {
+        String name = base;
+        for (int i = 2; store.nameTaken(name); i++) {
+            name = base + " (" + i + ")";
+        }
+        return name;
     }
 }

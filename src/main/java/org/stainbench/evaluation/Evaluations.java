@@ -949,26 +949,18 @@ public class Evaluations {
                 if (x == null) {
                     b.append(",,,,,,,,,,");
                 } else {
-                    b.append(',')
-                            .append(x.mean())
-                            .append(',')
-                            .append(x.std() == null ? "" : x.std())
-                            .append(',')
-                            .append(x.n())
-                            .append(',')
-                            .append(x.ciLow() == null ? "" : x.ciLow())
-                            .append(',')
-                            .append(x.ciHigh() == null ? "" : x.ciHigh())
-                            .append(',')
-                            .append(x.seedInvariant())
-                            .append(',')
-                            .append(x.bootLow() == null ? "" : x.bootLow())
-                            .append(',')
-                            .append(x.bootHigh() == null ? "" : x.bootHigh())
-                            .append(',')
-                            .append(x.bootResamples() == null ? "" : x.bootResamples())
-                            .append(',')
-                            .append(x.withinNoiseOfBest());
+                    csvFields(
+                            b,
+                            x.mean(),
+                            x.std(),
+                            x.n(),
+                            x.ciLow(),
+                            x.ciHigh(),
+                            x.seedInvariant(),
+                            x.bootLow(),
+                            x.bootHigh(),
+                            x.bootResamples(),
+                            x.withinNoiseOfBest());
                 }
             }
             if (replicates) {
@@ -989,17 +981,7 @@ public class Evaluations {
                 if (x == null) {
                     b.append(",,,,,,,,,,");
                 } else {
-                    b.append(',')
-                            .append(x.mean())
-                            .append(',')
-                            .append(x.std() == null ? "" : x.std())
-                            .append(',')
-                            .append(x.n())
-                            .append(',')
-                            .append(x.ciLow() == null ? "" : x.ciLow())
-                            .append(',')
-                            .append(x.ciHigh() == null ? "" : x.ciHigh())
-                            .append(",false,,,,");
+                    csvFields(b, x.mean(), x.std(), x.n(), x.ciLow(), x.ciHigh(), false, null, null, null, null);
                 }
             }
             b.append(",replicate,")
@@ -1201,6 +1183,16 @@ public class Evaluations {
     static final class NotFound extends org.springframework.web.server.ResponseStatusException {
         NotFound(String message) {
             super(org.springframework.http.HttpStatus.NOT_FOUND, message);
+        }
+    }
+
+    /** Appends each value after a comma, a null as an empty cell (the CSV export's metric columns). */
+    private static void csvFields(StringBuilder b, Object... values) {
+        for (Object v : values) {
+            b.append(',');
+            if (v != null) {
+                b.append(v);
+            }
         }
     }
 }

@@ -156,7 +156,7 @@ class MlflowRegistry {
     ObjectNode getModel(@RequestParam MultiValueMap<String, String> q, Authentication auth) {
         access.readAll(auth);
         ModelRegistry.Model m = registry.requireModel(args(null, q).text("name", true));
-        return JSON.objectNode().set("registered_model", modelJson(m, registry.latest(m.name(), List.of())));
+        return modelAnswer(m);
     }
 
     @PostMapping("/registered-models/rename")
@@ -167,7 +167,7 @@ class MlflowRegistry {
         access.manage(auth);
         Args a = args(body, q);
         ModelRegistry.Model m = registry.rename(a.text("name", true), a.text("new_name", true));
-        return JSON.objectNode().set("registered_model", modelJson(m, registry.latest(m.name(), List.of())));
+        return modelAnswer(m);
     }
 
     @PatchMapping("/registered-models/update")
@@ -178,7 +178,7 @@ class MlflowRegistry {
         access.manage(auth);
         Args a = args(body, q);
         ModelRegistry.Model m = registry.updateModel(a.text("name", true), a.text("description", false));
-        return JSON.objectNode().set("registered_model", modelJson(m, registry.latest(m.name(), List.of())));
+        return modelAnswer(m);
     }
 
     @DeleteMapping("/registered-models/delete")
@@ -563,5 +563,10 @@ class MlflowRegistry {
         return Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString(Integer.toString(offset).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code {"registered_model": …}} with the model's latest version per stage, as get, rename and update answer. */
+    private ObjectNode modelAnswer(ModelRegistry.Model m) {
+        return JSON.objectNode().set("registered_model", modelJson(m, registry.latest(m.name(), List.of())));
     }
 }
