@@ -183,7 +183,7 @@ class TrackingBenchmark {
     private String range(String alias, long from, long toExclusive) {
         return postgres
                 ? "generate_series(" + from + ", " + (toExclusive - 1) + ") as " + alias + "(x)"
-                : "system_range(" + from + ", " + (toExclusive - 1) + ") " + alias;
+                : "system_range(" + from + ", " + (toExclusive - 1) + ") as " + alias + "(x)";
     }
 
     private void makeRuns(long exp, int n) {
