@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.ArchiveStatus;
@@ -20,6 +17,7 @@ import org.stainbench.evaluation.Extractors;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobState;
 import org.stainbench.support.Demo;
+import org.stainbench.support.DemoApplicationTest;
 import org.stainbench.support.Waits;
 import org.stainbench.support.WithBrowser;
 
@@ -29,12 +27,9 @@ import org.stainbench.support.WithBrowser;
  * to be evaluated ("Evaluate epochs …") and sees the evaluation plotted against epoch once generation and evaluation
  * have run by themselves.
  */
-// an application of its own: the demo project it loads must not meet other tests' data
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "stainbench.test.application=cpu-training")
-@ActiveProfiles("test")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// the demo application shared by the demo browser tests (one Spring context, one demo load): everything checked is
+// this test's own run, its epochs and their evaluation
+@DemoApplicationTest
 class CpuTrainingInBrowserIT extends WithBrowser {
 
     @Autowired
