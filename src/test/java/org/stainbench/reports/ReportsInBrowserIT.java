@@ -45,6 +45,9 @@ class ReportsInBrowserIT extends WithBrowser {
     @Autowired
     Reports reports;
 
+    @Autowired
+    org.stainbench.evaluation.Evaluations evaluations;
+
     @BeforeAll
     void createAccounts() {
         accounts.createAccount("rb-mem", Role.MEMBER, "member-password");
@@ -77,6 +80,11 @@ class ReportsInBrowserIT extends WithBrowser {
         browser.go("/evaluations/extractors");
         Demo.registerExtractor(browser, "random8 (reports)");
         Demo.startEvaluation(browser, "demo baselines vs CK7", Demo::isDemoBaselineSet);
+        // the demo report may be there already (another test sharing the application evaluated the baselines first):
+        // wait for this evaluation itself, which the table and chart blocks below choose
+        long evaluation = Long.parseLong(browser.path().replaceAll(".*/", ""));
+        GeneratedFixtures.await("evaluation " + evaluation, () -> List.of("DONE", "FAILED")
+                .contains(evaluations.find(evaluation).orElseThrow().status()));
         GeneratedFixtures.await(
                 "the demo report", () -> reports.byTitle(DemoReport.TITLE).isPresent());
         Report demo = reports.byTitle(DemoReport.TITLE).orElseThrow();

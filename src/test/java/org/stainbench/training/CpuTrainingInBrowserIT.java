@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.ArchiveStatus;
@@ -17,7 +20,6 @@ import org.stainbench.evaluation.Extractors;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobState;
 import org.stainbench.support.Demo;
-import org.stainbench.support.DemoApplicationTest;
 import org.stainbench.support.Waits;
 import org.stainbench.support.WithBrowser;
 
@@ -27,9 +29,13 @@ import org.stainbench.support.WithBrowser;
  * to be evaluated ("Evaluate epochs …") and sees the evaluation plotted against epoch once generation and evaluation
  * have run by themselves.
  */
-// the demo application shared by the demo browser tests (one Spring context, one demo load): everything checked is
-// this test's own run, its epochs and their evaluation
-@DemoApplicationTest
+// an application of its own: its epochs' evaluation can be the first against the demo CK7, and the demo report
+// is composed from the first (ReportsInBrowserIT checks the demo report on the demo's baselines)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "stainbench.test.application=cpu-training")
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CpuTrainingInBrowserIT extends WithBrowser {
 
     @Autowired
