@@ -6,18 +6,16 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.support.Demo;
+import org.stainbench.support.DemoApplicationTest;
 import org.stainbench.support.WithBrowser;
 
 /**
@@ -26,13 +24,9 @@ import org.stainbench.support.WithBrowser;
  * the job finishes, the page shows the comparison table (best per column marked, per-seed values on expand), the
  * chart, and both exports download.
  */
-// the demo application shared by the browser tests that need only the demo's datasets and baselines (evaluation,
-// reports, review: same properties, so one Spring context and one demo load); each counts relative to what it finds
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "stainbench.test.application=demo")
-@ActiveProfiles("test")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// the demo application shared by the demo browser tests (one Spring context, one demo load); counts relative to what
+// it finds
+@DemoApplicationTest
 class EvaluationInBrowserIT extends WithBrowser {
 
     @Autowired
@@ -67,8 +61,14 @@ class EvaluationInBrowserIT extends WithBrowser {
 
         // a small protocol, both baselines against the demo CK7 dataset
         long evaluationsBefore = evaluations.count();
-        List<String> offered = Demo.startEvaluation(browser, "baselines vs demo CK7", label -> true);
-        assertThat(offered).hasSize(2);
+        List<String> offered = Demo.startEvaluation(browser, "baselines vs demo CK7", Demo::isDemoBaselineSet);
+        // the form offers every ready set (but those on the real tissue): the demo's two baselines, and what other
+        // tests sharing the application generated
+        assertThat(offered.stream().filter(Demo::isDemoBaselineSet)).hasSize(2);
+        assertThat(offered)
+                .containsExactlyInAnyOrderElementsOf(evaluations.readySets().values().stream()
+                        .filter(l -> !l.contains(" on Real tissue"))
+                        .toList());
         assertThat(browser.path()).matches("/evaluations/\\d+");
         // the status polls; once the job is done the page reloads itself with the table
         browser.waiting(Duration.ofSeconds(240))

@@ -8,14 +8,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.Catalog;
@@ -25,6 +22,7 @@ import org.stainbench.checkpoints.CheckpointKind;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.support.Demo;
+import org.stainbench.support.DemoApplicationTest;
 import org.stainbench.support.WithBrowser;
 
 /**
@@ -32,13 +30,9 @@ import org.stainbench.support.WithBrowser;
  * twelve columns. Opens the random and best/worst galleries, the compare view (full resolution only for what is
  * shown), moves with the keyboard, and downloads the figure.
  */
-// an application of its own (the property makes a separate test context): this test counts what the demo project
-// creates, which other browser tests sharing an application would add to
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "stainbench.test.application=galleries")
-@ActiveProfiles("test")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// the demo application shared by the demo browser tests (one Spring context, one demo load): the gallery's twelve
+// columns are the demo's two baselines and the ten checkpoints made here, whatever other tests added
+@DemoApplicationTest
 class GalleriesInBrowserIT extends WithBrowser {
 
     static final int CHECKPOINTS = 12;
@@ -61,13 +55,15 @@ class GalleriesInBrowserIT extends WithBrowser {
     void bothGalleriesWithTwelveCheckpointsCompareViewKeyboardAndFigure() {
         browser.signIn("gil", "member-password");
         Demo.load(browser, catalog);
-        GeneratedFixtures.await("demo baselines", () -> checkpoints.all().size() >= 2);
+        GeneratedFixtures.await("demo baselines", () -> demoCheckpoints().size() >= 2);
         long he = catalog.datasets().stream()
                 .filter(d -> d.name().startsWith("Demo H&E"))
                 .map(Dataset::id)
                 .findFirst()
                 .orElseThrow();
-        List<Checkpoint> all = new ArrayList<>(checkpoints.all());
+        // the demo's checkpoints are its two baselines (other tests sharing the application add checkpoints of
+        // their own, never named "(demo)")
+        List<Checkpoint> all = new ArrayList<>(demoCheckpoints());
         assertThat(all)
                 .extracting(Checkpoint::kind)
                 .containsExactlyInAnyOrder(CheckpointKind.REINHARD, CheckpointKind.STAIN_REMAP);
@@ -81,17 +77,19 @@ class GalleriesInBrowserIT extends WithBrowser {
                     null,
                     "gil");
             checkpoints.applyBaseline(c.id(), he, "gil");
+            all.add(c);
         }
-        Demo.awaitGenerated(checkpoints, catalog, "the twelve checkpoints", CHECKPOINTS);
+        List<String> twelve = all.stream().map(c -> Long.toString(c.id())).toList();
+        Demo.awaitGenerated(checkpoints, catalog, "the twelve checkpoints", () -> all, n -> n == CHECKPOINTS);
 
         // random gallery: 6 rows × (source + 12 checkpoints), thumbnails only
         browser.go("/checkpoints");
         browser.driver.findElement(By.linkText("Stain remap (demo)")).click();
         browser.driver.findElement(By.linkText("random gallery")).click();
         browser.waitFor(By.id("gallery-table"));
-        // the link chose one checkpoint; tick all twelve
+        // the link chose one checkpoint; tick all twelve (and only them: other tests' checkpoints may be offered too)
         for (WebElement box : browser.driver.findElements(By.cssSelector(".checkpoint-choice input[type=checkbox]"))) {
-            if (!box.isSelected()) {
+            if (box.isSelected() != twelve.contains(box.getAttribute("value"))) {
                 box.click();
             }
         }
@@ -207,6 +205,13 @@ class GalleriesInBrowserIT extends WithBrowser {
                         .toList());
         assertThat(title).contains("badness").contains("saturation std");
         browser.screenshot("gallery-best-worst-12");
+    }
+
+    /** The checkpoints the demo made (named "… (demo)"). */
+    List<Checkpoint> demoCheckpoints() {
+        return checkpoints.all().stream()
+                .filter(c -> c.name().endsWith("(demo)"))
+                .toList();
     }
 
     long fullImagesFetched() {

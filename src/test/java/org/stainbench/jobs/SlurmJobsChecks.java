@@ -8,6 +8,7 @@ import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.stainbench.support.SlurmCluster;
@@ -17,6 +18,9 @@ import org.stainbench.support.Waits;
  * Submit, follow and cancel jobs on the real Slurm cluster; the one-job agent in the allocation streams
  * the log and reports the exit code. Run through sbatch ({@link SlurmCliIT}) and slurmrestd ({@link SlurmRestIT}).
  */
+// the integration tests run classes side by side (pom.xml): the two Slurm classes share the one-node cluster, whose
+// slots a running job of the other class would hold, so they take turns
+@ResourceLock("slurm-cluster")
 abstract class SlurmJobsChecks {
 
     @Autowired

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -18,14 +17,13 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.support.Demo;
+import org.stainbench.support.DemoApplicationTest;
 import org.stainbench.support.Layout;
 import org.stainbench.support.WithBrowser;
 
@@ -34,13 +32,9 @@ import org.stainbench.support.WithBrowser;
  * two pathologists score it with the arrow keys on a tablet-sized window (one signs out half-way and resumes); the
  * results page shows agreement statistics equal to those computed here, independently, from the exported CSV.
  */
-// the demo application shared by the browser tests that need only the demo's datasets and baselines (evaluation,
-// reports, review: same properties, so one Spring context and one demo load); each counts relative to what it finds
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "stainbench.test.application=demo")
-@ActiveProfiles("test")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// the demo application shared by the demo browser tests (one Spring context, one demo load); counts relative to what
+// it finds
+@DemoApplicationTest
 class ReviewInBrowserIT extends WithBrowser {
 
     static final int PER_CHECKPOINT = 4;

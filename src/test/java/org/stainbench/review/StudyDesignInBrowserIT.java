@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -19,14 +18,13 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.support.Demo;
+import org.stainbench.support.DemoApplicationTest;
 import org.stainbench.support.WithBrowser;
 
 /**
@@ -36,12 +34,8 @@ import org.stainbench.support.WithBrowser;
  * session allows it and is refused where it does not; the session page shows practice, progress and time per item;
  * the results page agrees with the answers CSV (which holds no practice answer).
  */
-// the same properties as the other demo browser tests: one Spring context and one demo load
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "stainbench.test.application=demo")
-@ActiveProfiles("test")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// the demo application shared by the demo browser tests (one Spring context, one demo load)
+@DemoApplicationTest
 class StudyDesignInBrowserIT extends WithBrowser {
 
     static final String MEMBER_PW = "Heron-Basalt-5582";

@@ -76,6 +76,14 @@ public final class Demo {
     }
 
     /**
+     * Whether an evaluation form's set label ("checkpoint on source dataset") is one of the demo's two baselines on
+     * the demo H&amp;E: what the demo browser tests evaluate, whatever other tests sharing the application added.
+     */
+    public static boolean isDemoBaselineSet(String label) {
+        return label.startsWith("Reinhard (demo) on Demo H&E") || label.startsWith("Stain remap (demo) on Demo H&E");
+    }
+
+    /**
      * On the extractors page ({@code /evaluations/extractors}): registers the tiny random-weight ONNX extractor of the
      * test resources (16×16 input, 8 features) under {@code name} through the form, and waits for the list. Tests that
      * share the demo application register it under names of their own.

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.openqa.selenium.JavascriptExecutor;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -13,8 +15,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code @SpringBootTest(webEnvironment = RANDOM_PORT, ...)} and creates its accounts in a {@code @BeforeAll} of its
  * own, which JUnit runs after this class's. A Content-Security-Policy violation reported in the browser console fails
  * the test ({@link Browser#assertNoCspViolations()}).
+ * <p>
+ * Browser test classes run one after another ({@link ExecutionMode#SAME_THREAD}), never beside each other: classes
+ * that share a Spring context (the demo application of {@link DemoApplicationTest}, the plain test application) would
+ * see each other's clicks. The integration tests without a browser (agents, Slurm, PostgreSQL, two instances) run
+ * beside them (Failsafe's {@code junit.jupiter.execution.parallel} settings in pom.xml).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Execution(ExecutionMode.SAME_THREAD)
 public abstract class WithBrowser {
 
     @LocalServerPort

@@ -29,7 +29,8 @@ import org.stainbench.support.WithBrowser;
  * to be evaluated ("Evaluate epochs …") and sees the evaluation plotted against epoch once generation and evaluation
  * have run by themselves.
  */
-// an application of its own: the demo project it loads must not meet other tests' data
+// an application of its own: its epochs' evaluation can be the first against the demo CK7, and the demo report
+// is composed from the first (ReportsInBrowserIT checks the demo report on the demo's baselines)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "stainbench.test.application=cpu-training")
