@@ -9,7 +9,8 @@ import org.stainbench.shell.SearchSource;
 
 /**
  * The search box over the catalog: datasets (name, description, marker, cohort, or a patient among their archives)
- * and archives (file name, patient id).
+ * and archives (file name, patient id). Hand SQL, not {@link DatasetRepository}: a LIKE over several columns and an
+ * archive subquery, one statement per search.
  */
 @Configuration(proxyBeanMethods = false)
 class CatalogSearch {

@@ -14,21 +14,28 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.stainbench.shell.SoftDelete;
+import org.stainbench.shell.OffsetPage;
 
-/** SQL for datasets, archives and tiles. */
+/**
+ * The catalog's persistence: datasets through {@link DatasetRepository} (Spring Data JPA); archives and tiles in
+ * {@link JdbcClient} SQL (hand SQL: the tile index's batch inserts, the filtered tile pages and neighbours, counts
+ * and histograms over joins are measured paths, see src/docs/benchmarks.md).
+ */
 @Repository
 class CatalogStore {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final DatasetRepository datasets;
 
-    CatalogStore(JdbcClient jdbc, JdbcTemplate template) {
+    CatalogStore(JdbcClient jdbc, JdbcTemplate template, DatasetRepository datasets) {
         this.jdbc = jdbc;
         this.template = template;
+        this.datasets = datasets;
     }
 
     static Dataset dataset(ResultSet rs, int row) throws SQLException {
@@ -97,7 +104,9 @@ class CatalogStore {
                 rs.getInt("thumb_length"));
     }
 
-    // datasets
+    private static final Sort BY_NAME = Sort.by("name");
+
+    // datasets: the aggregate's reads and writes are DatasetRepository's (Spring Data); these keep the module's calls
 
     long insertDataset(
             String name,
@@ -108,87 +117,64 @@ class CatalogStore {
             String description,
             String by,
             Instant at) {
-        var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
-        jdbc.sql("insert into dataset (name, stain, marker, cohort, tile_size, description, created_by, created_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(name, stain.name(), marker, cohort, tileSize, description, by, Timestamp.from(at))
-                .update(keys, "id");
-        return keys.getKey().longValue();
+        return datasets.save(new DatasetEntity(name, stain, marker, cohort, tileSize, description, by, at))
+                .id();
     }
 
     /** Marks a dataset as the generated set of a checkpoint applied to a source dataset. */
     void markGenerated(long id, long checkpointId, long sourceDatasetId) {
-        jdbc.sql(
-                        "update dataset set kind = 'GENERATED', generated_checkpoint_id = ?, generated_source_dataset_id = ? where id = ?")
-                .params(checkpointId, sourceDatasetId, id)
-                .update();
+        datasets.markGenerated(id, checkpointId, sourceDatasetId);
     }
 
     long countDatasets(DatasetKind kind) {
-        return jdbc.sql("select count(*) from dataset where deleted_at is null and kind = ?")
-                .param(kind.name())
-                .query(Long.class)
-                .single();
+        return datasets.countByKindAndDeletedAtIsNull(kind);
     }
 
     boolean datasetNameTaken(String name) {
-        return jdbc.sql("select count(*) from dataset where lower(name) = lower(?)")
-                        .param(name)
-                        .query(Long.class)
-                        .single()
-                > 0;
+        return datasets.existsByNameIgnoreCase(name);
     }
 
     /** A dataset, deleted or not. */
     Optional<Dataset> findDataset(long id) {
-        return jdbc.sql("select * from dataset where id = ?")
-                .param(id)
-                .query(CatalogStore::dataset)
-                .optional();
+        return datasets.findById(id).map(DatasetEntity::toDataset);
     }
 
     /** Datasets that are not deleted, by name. */
     List<Dataset> datasets(int offset, int limit) {
-        return jdbc.sql("select * from dataset where deleted_at is null order by name limit ? offset ?")
-                .params(limit, offset)
-                .query(CatalogStore::dataset)
-                .list();
+        return datasets.findByDeletedAtIsNull(OffsetPage.of(offset, limit, BY_NAME)).stream()
+                .map(DatasetEntity::toDataset)
+                .toList();
     }
 
     /** Live datasets of one kind, by name. */
     List<Dataset> datasets(DatasetKind kind, int offset, int limit) {
-        return jdbc.sql("select * from dataset where deleted_at is null and kind = ? order by name limit ? offset ?")
-                .params(kind.name(), limit, offset)
-                .query(CatalogStore::dataset)
-                .list();
+        return datasets.findByKindAndDeletedAtIsNull(kind, OffsetPage.of(offset, limit, BY_NAME)).stream()
+                .map(DatasetEntity::toDataset)
+                .toList();
     }
 
     long countDatasets() {
-        return jdbc.sql("select count(*) from dataset where deleted_at is null")
-                .query(Long.class)
-                .single();
+        return datasets.countByDeletedAtIsNull();
     }
 
     List<Dataset> deletedDatasets() {
-        return jdbc.sql("select * from dataset where deleted_at is not null order by deleted_at desc, id desc")
-                .query(CatalogStore::dataset)
-                .list();
+        return datasets.findByDeletedAtIsNotNullOrderByDeletedAtDescIdDesc().stream()
+                .map(DatasetEntity::toDataset)
+                .toList();
     }
 
     /** Marks a live dataset deleted; false when it is gone or already deleted. */
     boolean softDelete(long id, String by, Instant at) {
-        return SoftDelete.mark(jdbc, "dataset", id, by, at);
+        return datasets.markDeleted(id, by, at) == 1;
     }
 
     /** Brings a deleted dataset back; false when it is not deleted. */
     boolean restore(long id) {
-        return SoftDelete.restore(jdbc, "dataset", id);
+        return datasets.restore(id) == 1;
     }
 
     void recordSplit(long datasetId, long seed, int trainPercent, String by, Instant at) {
-        jdbc.sql("update dataset set split_seed = ?, split_train_percent = ?, split_by = ?, split_at = ? where id = ?")
-                .params(seed, trainPercent, by, Timestamp.from(at), datasetId)
-                .update();
+        datasets.recordSplit(datasetId, seed, trainPercent, by, at);
     }
 
     // archives

@@ -7,7 +7,10 @@ import org.springframework.stereotype.Component;
 import org.stainbench.shell.LikePattern;
 import org.stainbench.shell.SearchSource;
 
-/** The search box over checkpoints: name, kind, tags, notes, base model. */
+/**
+ * The search box over checkpoints: name, kind, tags, notes, base model. Hand SQL, not {@link CheckpointRepository}:
+ * a LIKE over several columns in one statement.
+ */
 @Component
 class CheckpointSearch implements SearchSource {
 

@@ -7,30 +7,38 @@ import static org.stainbench.shell.Columns.longOrNull;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.data.domain.Sort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
-import org.stainbench.shell.SoftDelete;
+import org.stainbench.shell.OffsetPage;
 import org.stainbench.tiles.QualityMeasures;
 
-/** SQL for checkpoints, generated sets, generated archives and tile quality. */
+/**
+ * The checkpoints module's persistence: checkpoints and generated sets through {@link CheckpointRepository} and
+ * {@link GeneratedSetRepository} (Spring Data JPA); the set lists that join live checkpoints, generated archives and
+ * tile quality (batch inserts, IN-list reads) in {@link JdbcClient} SQL.
+ */
 @Repository
 class CheckpointStore {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final CheckpointRepository checkpoints;
+    private final GeneratedSetRepository sets;
 
-    CheckpointStore(JdbcClient jdbc, JdbcTemplate template) {
+    CheckpointStore(
+            JdbcClient jdbc, JdbcTemplate template, CheckpointRepository checkpoints, GeneratedSetRepository sets) {
         this.jdbc = jdbc;
         this.template = template;
+        this.checkpoints = checkpoints;
+        this.sets = sets;
     }
 
     static Checkpoint checkpoint(ResultSet rs, int row) throws SQLException {
@@ -83,112 +91,66 @@ class CheckpointStore {
                 rs.getInt("row_count"));
     }
 
-    // checkpoints
+    private static final Sort BY_ID = Sort.by("id");
+
+    // checkpoints: the aggregate's reads and writes are CheckpointRepository's (Spring Data); these keep the calls
 
     boolean nameTaken(String name) {
-        return jdbc.sql("select count(*) from checkpoint where name = ?")
-                        .param(name)
-                        .query(Long.class)
-                        .single()
-                > 0;
+        return checkpoints.existsByName(name);
     }
 
     long insert(Checkpoint c) {
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("insert into checkpoint (name, kind, base_model, embedding_flow, adapter_file_name, adapter_sha256, "
-                        + "adapter_size, adapter_source, adapter_path, lora_rank, lora_alpha, target_modules, run_uuid, epoch, "
-                        + "trained_on_dataset_id, baseline_params, notes, tags, created_by, created_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(
-                        c.name(),
-                        c.kind().name(),
-                        c.baseModel(),
-                        c.embeddingFlow(),
-                        c.adapterFileName(),
-                        c.adapterSha256(),
-                        c.adapterSize(),
-                        c.adapterSource(),
-                        c.adapterPath(),
-                        c.loraRank(),
-                        c.loraAlpha(),
-                        c.targetModules(),
-                        c.runUuid(),
-                        c.epoch(),
-                        c.trainedOnDatasetId(),
-                        c.baselineParams(),
-                        c.notes(),
-                        c.tags(),
-                        c.createdBy(),
-                        Timestamp.from(c.createdAt()))
-                .update(keys, "id");
-        return keys.getKey().longValue();
+        return checkpoints.save(new CheckpointEntity(c)).id();
     }
 
     Optional<Checkpoint> find(long id) {
-        return jdbc.sql("select * from checkpoint where id = ?")
-                .param(id)
-                .query(CheckpointStore::checkpoint)
-                .optional();
+        return checkpoints.findById(id).map(CheckpointEntity::toCheckpoint);
     }
 
     Optional<Checkpoint> findByName(String name) {
-        return jdbc.sql("select * from checkpoint where name = ?")
-                .param(name)
-                .query(CheckpointStore::checkpoint)
-                .optional();
+        return checkpoints.findByName(name).map(CheckpointEntity::toCheckpoint);
     }
 
     Optional<Checkpoint> findByRunEpoch(String runUuid, int epoch) {
-        return jdbc.sql("select * from checkpoint where run_uuid = ? and epoch = ?")
-                .params(runUuid, epoch)
-                .query(CheckpointStore::checkpoint)
-                .optional();
+        return checkpoints.findByRunUuidAndEpoch(runUuid, epoch).map(CheckpointEntity::toCheckpoint);
     }
 
-    /** Checkpoints that are not deleted. */
+    /** Checkpoints that are not deleted, oldest first. */
     List<Checkpoint> list(int offset, int limit) {
-        return jdbc.sql("select * from checkpoint where deleted_at is null order by id limit ? offset ?")
-                .params(limit, offset)
-                .query(CheckpointStore::checkpoint)
-                .list();
+        return checkpoints(checkpoints.findByDeletedAtIsNull(OffsetPage.of(offset, limit, BY_ID)));
     }
 
     long count() {
-        return jdbc.sql("select count(*) from checkpoint where deleted_at is null")
-                .query(Long.class)
-                .single();
+        return checkpoints.countByDeletedAtIsNull();
     }
 
     List<Checkpoint> deleted() {
-        return jdbc.sql("select * from checkpoint where deleted_at is not null order by deleted_at desc, id desc")
-                .query(CheckpointStore::checkpoint)
-                .list();
+        return checkpoints(checkpoints.findByDeletedAtIsNotNullOrderByDeletedAtDescIdDesc());
     }
 
     boolean softDelete(long id, String by, Instant at) {
-        return SoftDelete.mark(jdbc, "checkpoint", id, by, at);
+        return checkpoints.markDeleted(id, by, at) == 1;
     }
 
     boolean restore(long id) {
-        return SoftDelete.restore(jdbc, "checkpoint", id);
+        return checkpoints.restore(id) == 1;
     }
 
     /** Live checkpoints trained on the dataset. */
     List<Checkpoint> trainedOn(long datasetId) {
-        return jdbc.sql("select * from checkpoint where trained_on_dataset_id = ? and deleted_at is null order by id")
-                .param(datasetId)
-                .query(CheckpointStore::checkpoint)
-                .list();
+        return checkpoints(checkpoints.findByTrainedOnDatasetIdAndDeletedAtIsNullOrderByIdAsc(datasetId));
     }
 
     /** Live checkpoints with baseline parameters (which may name a target dataset). */
     List<Checkpoint> liveBaselines() {
-        return jdbc.sql("select * from checkpoint where baseline_params is not null and deleted_at is null order by id")
-                .query(CheckpointStore::checkpoint)
-                .list();
+        return checkpoints(checkpoints.findByBaselineParamsIsNotNullAndDeletedAtIsNullOrderByIdAsc());
     }
 
-    /** Generated sets of live checkpoints made from, or stored in, the dataset. */
+    private static List<Checkpoint> checkpoints(List<CheckpointEntity> rows) {
+        return rows.stream().map(CheckpointEntity::toCheckpoint).toList();
+    }
+
+    /** Generated sets of live checkpoints made from, or stored in, the dataset (hand SQL: a join with checkpoint). */
     List<GeneratedSet> liveSetsUsing(long datasetId) {
         return jdbc.sql("select g.* from generated_set g join checkpoint c on c.id = g.checkpoint_id "
                         + "where c.deleted_at is null and (g.source_dataset_id = ? or g.dataset_id = ?) order by g.id")
@@ -197,7 +159,7 @@ class CheckpointStore {
                 .list();
     }
 
-    // generated sets
+    // generated sets: GeneratedSetRepository's (Spring Data), except the lists that join the live checkpoints
 
     long insertSet(
             long checkpointId, long sourceDatasetId, long datasetId, GeneratedSetStatus status, String by, Instant at) {
@@ -212,58 +174,31 @@ class CheckpointStore {
             String by,
             Instant at,
             Long samplingSeed) {
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql(
-                        "insert into generated_set (checkpoint_id, source_dataset_id, dataset_id, status, created_by, created_at, "
-                                + "sampling_seed, sampling_seed_key) values (?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(
-                        checkpointId,
-                        sourceDatasetId,
-                        datasetId,
-                        status.name(),
-                        by,
-                        Timestamp.from(at),
-                        samplingSeed,
-                        seedKey(samplingSeed))
-                .update(keys, "id");
-        return keys.getKey().longValue();
-    }
-
-    /** The unique index's key of a sampling seed ('-' for none: at most one seedless set per checkpoint and source). */
-    static String seedKey(Long samplingSeed) {
-        return samplingSeed == null ? "-" : Long.toString(samplingSeed);
+        return sets.save(new GeneratedSetEntity(checkpointId, sourceDatasetId, datasetId, status, by, at, samplingSeed))
+                .id();
     }
 
     Optional<GeneratedSet> findSet(long id) {
-        return jdbc.sql("select * from generated_set where id = ?")
-                .param(id)
-                .query(CheckpointStore::set)
-                .optional();
+        return sets.findById(id).map(GeneratedSetEntity::toGeneratedSet);
     }
 
     Optional<GeneratedSet> findSet(long checkpointId, long sourceDatasetId, Long samplingSeed) {
-        return jdbc.sql(
-                        "select * from generated_set where checkpoint_id = ? and source_dataset_id = ? and sampling_seed_key = ?")
-                .params(checkpointId, sourceDatasetId, seedKey(samplingSeed))
-                .query(CheckpointStore::set)
-                .optional();
+        return sets.findByCheckpointIdAndSourceDatasetIdAndSamplingSeedKey(
+                        checkpointId, sourceDatasetId, GeneratedSetEntity.seedKey(samplingSeed))
+                .map(GeneratedSetEntity::toGeneratedSet);
     }
 
     Optional<GeneratedSet> setOfDataset(long datasetId) {
-        return jdbc.sql("select * from generated_set where dataset_id = ?")
-                .param(datasetId)
-                .query(CheckpointStore::set)
-                .optional();
+        return sets.findByDatasetId(datasetId).map(GeneratedSetEntity::toGeneratedSet);
     }
 
     List<GeneratedSet> setsOf(long checkpointId) {
-        return jdbc.sql("select * from generated_set where checkpoint_id = ? order by id")
-                .param(checkpointId)
-                .query(CheckpointStore::set)
-                .list();
+        return sets.findByCheckpointIdOrderByIdAsc(checkpointId).stream()
+                .map(GeneratedSetEntity::toGeneratedSet)
+                .toList();
     }
 
-    /** Sets of live checkpoints on the source. */
+    /** Sets of live checkpoints on the source (hand SQL: a join with checkpoint). */
     List<GeneratedSet> setsOnSource(long sourceDatasetId) {
         return jdbc.sql("select g.* from generated_set g join checkpoint c on c.id = g.checkpoint_id "
                         + "where g.source_dataset_id = ? and c.deleted_at is null order by g.checkpoint_id")
@@ -272,7 +207,7 @@ class CheckpointStore {
                 .list();
     }
 
-    /** Sets of live checkpoints. */
+    /** Sets of live checkpoints (hand SQL: a join with checkpoint). */
     List<GeneratedSet> allSets() {
         return jdbc.sql("select g.* from generated_set g join checkpoint c on c.id = g.checkpoint_id "
                         + "where c.deleted_at is null order by g.id")
@@ -281,16 +216,15 @@ class CheckpointStore {
     }
 
     void setJob(long setId, long jobId) {
-        jdbc.sql("update generated_set set job_id = ? where id = ?")
-                .params(jobId, setId)
-                .update();
+        sets.setJob(setId, jobId);
     }
 
     void setStatus(long setId, GeneratedSetStatus status, String report) {
-        jdbc.sql("update generated_set set status = ?, report = ? where id = ?")
-                .params(status.name(), report, setId)
-                .update();
+        sets.setStatus(setId, status, report);
     }
+
+    // generated archives and tile quality: hand SQL (rows written per archive by the generation and quality jobs,
+    // tile quality in JDBC batches of 1000, read by IN lists for a page of tiles)
 
     void insertArchive(GeneratedArchive a) {
         jdbc.sql(

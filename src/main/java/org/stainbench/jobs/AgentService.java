@@ -41,6 +41,7 @@ class AgentService {
     private final Path artifacts;
     private final SlurmExecutor slurm;
     private final JobCredentials credentials;
+    private final NodeRepository nodes;
 
     AgentService(
             JobStore store,
@@ -52,7 +53,9 @@ class AgentService {
             Clock clock,
             @Value("${stainbench.artifacts.root}") String artifacts,
             SlurmExecutor slurm,
-            JobCredentials credentials) {
+            JobCredentials credentials,
+            NodeRepository nodes) {
+        this.nodes = nodes;
         this.slurm = slurm;
         this.credentials = credentials;
         this.store = store;
@@ -73,18 +76,16 @@ class AgentService {
         List<Protocol.Gpu> gpus = r.gpus() == null ? List.of() : r.gpus();
         long gpuMemory = gpus.stream().mapToLong(Protocol.Gpu::memoryMb).min().orElse(0);
         Instant now = clock.instant();
-        Optional<NodeRow> existing = node(name);
-        if (existing.isPresent() && existing.get().tokenId() != tokenId && online(existing.get(), now)) {
+        Optional<NodeEntity> existing = nodes.findByName(name);
+        NodeRow known = existing.map(NodeEntity::toRow).orElse(null);
+        if (known != null && known.tokenId() != tokenId && online(known, now)) {
             throw new ResponseStatusException(
                     HttpStatus.CONFLICT, "Node '" + name + "' is registered and online with another token.");
         }
+        NodeEntity row;
         if (existing.isPresent()) {
-            jdbc.sql(
-                            """
-                    update node set token_id = ?, hostname = ?, cpus = ?, memory_mb = ?, gpu_count = ?, gpu_memory_mb = ?,
-                      gpus = ?, one_job = ?, agent_version = ?, last_heartbeat = ?, deregistered_at = null
-                    where name = ?""")
-                    .params(
+            row = existing.get()
+                    .register(
                             tokenId,
                             r.hostname(),
                             r.cpus(),
@@ -94,16 +95,10 @@ class AgentService {
                             Json.write(gpus),
                             r.oneJob(),
                             r.version(),
-                            JobStore.ts(now),
-                            name)
-                    .update();
+                            now);
         } else {
-            jdbc.sql(
-                            """
-                    insert into node (name, token_id, hostname, cpus, memory_mb, gpu_count, gpu_memory_mb, gpus, one_job,
-                      agent_version, registered_at, last_heartbeat) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                    .params(
-                            name,
+            row = new NodeEntity(name, tokenId, now)
+                    .register(
                             tokenId,
                             r.hostname() == null ? name : r.hostname(),
                             Math.max(1, r.cpus()),
@@ -113,10 +108,9 @@ class AgentService {
                             Json.write(gpus),
                             r.oneJob(),
                             r.version(),
-                            JobStore.ts(now),
-                            JobStore.ts(now))
-                    .update();
+                            now);
         }
+        nodes.saveAndFlush(row);
         return new Protocol.Registered(
                 name,
                 properties.heartbeat().toMillis(),
@@ -126,14 +120,11 @@ class AgentService {
     }
 
     Optional<NodeRow> node(String name) {
-        return jdbc.sql("select * from node where name = ?")
-                .param(name)
-                .query(NodeRow::map)
-                .optional();
+        return nodes.findByName(name).map(NodeEntity::toRow);
     }
 
     List<NodeRow> nodes() {
-        return jdbc.sql("select * from node order by name").query(NodeRow::map).list();
+        return nodes.findAllByOrderByNameAsc().stream().map(NodeEntity::toRow).toList();
     }
 
     boolean online(NodeRow node, Instant now) {
@@ -154,9 +145,7 @@ class AgentService {
     Protocol.HeartbeatReply heartbeat(long tokenId, String name, Protocol.Heartbeat beat) {
         NodeRow node = own(tokenId, name);
         Instant now = clock.instant();
-        jdbc.sql("update node set last_heartbeat = ? where id = ?")
-                .params(JobStore.ts(now), node.id())
-                .update();
+        nodes.heartbeat(node.id(), now);
         Map<Long, String> reply = new LinkedHashMap<>();
         for (Protocol.Held held : beat.jobs() == null ? List.<Protocol.Held>of() : beat.jobs()) {
             Optional<JobRow> job = store.find(held.jobId());
@@ -179,11 +168,7 @@ class AgentService {
 
     /** Whether the node's agent deregistered (or the node is gone); read afresh on every round of a long poll. */
     private boolean deregistered(long nodeId) {
-        return jdbc.sql("select deregistered_at from node where id = ?")
-                .param(nodeId)
-                .query((rs, row) -> rs.getObject(1) != null)
-                .optional()
-                .orElse(true);
+        return !nodes.existsByIdAndDeregisteredAtIsNull(nodeId);
     }
 
     /**
@@ -194,9 +179,7 @@ class AgentService {
     void deregister(long tokenId, String name) {
         NodeRow node = own(tokenId, name);
         Instant now = clock.instant();
-        jdbc.sql("update node set deregistered_at = ? where id = ?")
-                .params(JobStore.ts(now), node.id())
-                .update();
+        nodes.deregister(node.id(), now);
         int n = 0;
         for (JobRow job : store.heldBy(node.name())) {
             if (job.state() == JobState.ASSIGNED && job.executor() == Executor.AGENT) {
@@ -234,9 +217,7 @@ class AgentService {
             }
             long seen = signal.version();
             Instant now = clock.instant();
-            jdbc.sql("update node set last_heartbeat = ? where id = ?")
-                    .params(JobStore.ts(now), node.id())
-                    .update();
+            nodes.heartbeat(node.id(), now);
             List<Long> ids =
                     store.satisfiableIds(node.gpuCount(), node.gpuMemoryMb(), node.cpus(), node.memoryMb(), now, 32);
             // Nodes start at different places in the oldest few, so concurrent polls rarely race for one row.

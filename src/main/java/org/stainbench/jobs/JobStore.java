@@ -18,6 +18,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * in the state (and, for a running attempt, carries the attempt token) the caller saw, and the row
  * count says whether it won. Works the same on H2 and PostgreSQL at READ COMMITTED: a second writer
  * waits for the first's commit, then finds the guard false and updates nothing.
+ * <p>
+ * Hand SQL ({@link JdbcClient}), not Spring Data: the claim and every transition are guarded UPDATEs whose row count
+ * decides the winner (measured by {@code ClaimRace}); the node table itself is {@link NodeRepository}'s.
  */
 @Component
 class JobStore {
@@ -116,6 +119,7 @@ class JobStore {
     private Optional<Claim> tryTake(long id, JobState to, String holder, Instant leaseUntil, String note, Instant now) {
         String token = UUID.randomUUID().toString();
         return Optional.ofNullable(tx.execute(s -> {
+            // hand SQL: the guarded claim, with the node's deregistration checked in the same statement (no race)
             int n = jdbc.sql(
                             """
                     update job set state = ?, holder = ?, attempt_token = ?, lease_until = ?, assigned_at = ?,

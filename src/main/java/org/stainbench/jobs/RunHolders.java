@@ -59,6 +59,7 @@ public class RunHolders {
         }
         List<String> specs;
         if (caller.scope() == TokenScope.NODE) {
+            // hand SQL: a join of job and node per authorised MLflow call, one statement
             specs = jdbc.sql(
                             """
                     select j.spec from job j join node n on n.name = j.holder

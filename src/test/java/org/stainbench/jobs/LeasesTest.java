@@ -57,6 +57,9 @@ class LeasesTest {
     @Autowired
     SlurmExecutor slurm;
 
+    @Autowired
+    NodeRepository nodes;
+
     MutableClock clock;
     AgentService agents;
     LeaseSweeper sweeper;
@@ -83,7 +86,7 @@ class LeasesTest {
                 LEASE,
                 Duration.ofHours(1));
         agents = new AgentService(
-                store, jdbc, logs, events, signal, props, clock, artifacts, slurm, new JobCredentials(jdbc));
+                store, jdbc, logs, events, signal, props, clock, artifacts, slurm, new JobCredentials(jdbc), nodes);
         sweeper = new LeaseSweeper(store, props, events, signal, clock, new JobInstance(false, "test"));
         node = "lease-node-" + (++nodeCounter);
         tokenId = 9000 + nodeCounter;
