@@ -31,6 +31,7 @@ public interface SoftDeleteRepository<T extends SoftDeletable> extends JpaReposi
     /** Brings a deleted row back: 1, or 0 when it is not deleted. */
     @Transactional
     @Modifying(flushAutomatically = true, clearAutomatically = true)
-    @Query("update #{#entityName} e set e.deletedAt = null, e.deletedBy = null where e.id = :id and e.deletedAt is not null")
+    @Query(
+            "update #{#entityName} e set e.deletedAt = null, e.deletedBy = null where e.id = :id and e.deletedAt is not null")
     int restore(@Param("id") long id);
 }
