@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * The {@code report} row (V12) for {@link ReportRepository}; the store hands out {@link Report} records, never this
- * entity. Its blocks are {@code report_block} rows the store keeps with {@code JdbcClient}.
+ * entity. Its blocks are {@code report_block} rows ({@link ReportBlockEntity}).
  */
 @Entity
 @Table(name = "report")

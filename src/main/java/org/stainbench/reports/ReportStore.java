@@ -13,14 +13,13 @@ import java.util.Locale;
 import java.util.Optional;
 import org.springframework.data.domain.Limit;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Persistence for reports and their blocks. The {@code report} row's simple reads and writes go through
- * {@link ReportRepository} (Spring Data JPA); the offset page, the search, the guarded freeze and the blocks stay
- * {@code JdbcClient}, as each method says.
+ * {@link ReportRepository}, the blocks through {@link ReportBlockRepository} (Spring Data JPA); the offset page, the
+ * search and the guarded freeze stay {@code JdbcClient}, as each method says.
  */
 @Repository
 class ReportStore {
@@ -29,11 +28,13 @@ class ReportStore {
 
     private final JdbcClient jdbc;
     private final ReportRepository reports;
+    private final ReportBlockRepository blocks;
     private final EntityManager entities;
 
-    ReportStore(JdbcClient jdbc, ReportRepository reports, EntityManager entities) {
+    ReportStore(JdbcClient jdbc, ReportRepository reports, ReportBlockRepository blocks, EntityManager entities) {
         this.jdbc = jdbc;
         this.reports = reports;
+        this.blocks = blocks;
         this.entities = entities;
     }
 
@@ -135,57 +136,42 @@ class ReportStore {
                 == 1;
     }
 
-    // blocks: JdbcClient — ordered child rows of the report, written and renumbered with it in the facade's
-    // transactions; settings and snapshot are JSON in text columns (CLOB on H2, text on PostgreSQL)
+    // blocks: through ReportBlockRepository
 
     List<Block> blocks(long reportId) {
-        return jdbc.sql("select * from report_block where report_id = ? order by position, id")
-                .param(reportId)
-                .query(ReportStore::block)
-                .list();
+        return blocks.findByReportIdOrderByPositionAscIdAsc(reportId).stream()
+                .map(ReportBlockEntity::toBlock)
+                .toList();
     }
 
     Optional<Block> block(long reportId, long blockId) {
-        return jdbc.sql("select * from report_block where report_id = ? and id = ?")
-                .params(reportId, blockId)
-                .query(ReportStore::block)
-                .optional();
+        return blocks.findByIdAndReportId(blockId, reportId).map(ReportBlockEntity::toBlock);
     }
 
     long insertBlock(long reportId, int position, BlockKind kind, BlockSettings settings, String snapshot) {
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("insert into report_block (report_id, position, kind, settings, snapshot) values (?, ?, ?, ?, ?)")
-                .params(reportId, position, kind.name(), JSON.writeValueAsString(settings), snapshot)
-                .update(keys, "id");
-        return keys.getKey().longValue();
+        ReportBlockEntity e = blocks.save(
+                new ReportBlockEntity(reportId, position, kind.name(), JSON.writeValueAsString(settings), snapshot));
+        entities.detach(e);
+        return e.id();
     }
 
     int nextPosition(long reportId) {
-        return jdbc.sql("select coalesce(max(position), -1) + 1 from report_block where report_id = ?")
-                .param(reportId)
-                .query(Integer.class)
-                .single();
+        return blocks.nextPosition(reportId);
     }
 
     void updateSettings(long blockId, BlockSettings settings) {
-        jdbc.sql("update report_block set settings = ? where id = ?")
-                .params(JSON.writeValueAsString(settings), blockId)
-                .update();
+        blocks.setSettings(blockId, JSON.writeValueAsString(settings));
     }
 
     void setPosition(long blockId, int position) {
-        jdbc.sql("update report_block set position = ? where id = ?")
-                .params(position, blockId)
-                .update();
+        blocks.setPosition(blockId, position);
     }
 
     void setSnapshot(long blockId, String snapshot) {
-        jdbc.sql("update report_block set snapshot = ? where id = ?")
-                .params(snapshot, blockId)
-                .update();
+        blocks.setSnapshot(blockId, snapshot);
     }
 
     void deleteBlock(long blockId) {
-        jdbc.sql("delete from report_block where id = ?").param(blockId).update();
+        blocks.deleteRow(blockId);
     }
 }

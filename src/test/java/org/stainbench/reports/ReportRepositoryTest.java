@@ -3,6 +3,7 @@ package org.stainbench.reports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -94,5 +95,48 @@ class ReportRepositoryTest {
         assertThat(frozen.frozenBy()).isEqualTo("repo-bob");
         assertThat(frozen.frozenAt()).isEqualTo(at.plusSeconds(20));
         assertThat(repository.findById(draft).orElseThrow().toReport().status()).isEqualTo(Report.DRAFT);
+    }
+
+    private Block sqlBlock(long id) {
+        return jdbc.sql("select * from report_block where id = ?")
+                .param(id)
+                .query(ReportStore::block)
+                .single();
+    }
+
+    @Test
+    void blocksRoundTripInOrderAndChangeInTheSameTransaction() {
+        long id = store.insertReport("repo blocks", null, "repo-ana", Instant.parse("2032-07-01T00:00:00Z"));
+        long other = store.insertReport("repo blocks other", null, "repo-ana", Instant.parse("2032-07-01T00:00:00Z"));
+        assertThat(store.nextPosition(id)).isZero();
+        String text = "Ünïcode & <b>raw</b> " + "x".repeat(15_000);
+        long t = store.insertBlock(id, store.nextPosition(id), BlockKind.TEXT, BlockSettings.text(text), null);
+        long g = store.insertBlock(
+                id, store.nextPosition(id), BlockKind.TABLE, BlockSettings.table(7, List.of("fid")), "{\"x\":1}");
+        long elsewhere = store.insertBlock(other, 0, BlockKind.REVIEW, BlockSettings.review(3L), null);
+        assertThat(store.nextPosition(id)).isEqualTo(2);
+
+        assertThat(store.blocks(id)).extracting(Block::id).containsExactly(t, g);
+        assertThat(store.blocks(id).get(0)).isEqualTo(sqlBlock(t));
+        assertThat(store.blocks(id).get(0).settings().markdown()).isEqualTo(text);
+        assertThat(store.block(id, g).orElseThrow()).isEqualTo(sqlBlock(g));
+        assertThat(store.block(id, g).orElseThrow().snapshot()).isEqualTo("{\"x\":1}");
+        assertThat(store.block(id, elsewhere)).isEmpty();
+
+        List<Block> moved = tx.execute(s -> {
+            store.setPosition(t, 1);
+            store.setPosition(g, 0);
+            store.updateSettings(t, BlockSettings.text("short"));
+            store.setSnapshot(t, "{}");
+            assertThat(sqlBlock(t).position()).isEqualTo(1);
+            return store.blocks(id);
+        });
+        assertThat(moved).extracting(Block::id).containsExactly(g, t);
+        assertThat(moved.get(1).settings().markdown()).isEqualTo("short");
+        assertThat(moved.get(1)).isEqualTo(sqlBlock(t));
+
+        store.deleteBlock(g);
+        assertThat(store.blocks(id)).extracting(Block::id).containsExactly(t);
+        assertThat(store.blocks(other)).extracting(Block::id).containsExactly(elsewhere);
     }
 }
