@@ -5,6 +5,7 @@ import static org.stainbench.shell.Columns.instant;
 import static org.stainbench.shell.Columns.intOrNull;
 import static org.stainbench.shell.Columns.longOrNull;
 
+import jakarta.persistence.EntityManager;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.ResultSet;
@@ -25,16 +26,25 @@ import org.stainbench.evaluation.metrics.SeedSummary;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
 import org.stainbench.shell.LikePattern;
 
-/** SQL for extractors, cached features, evaluations, their subjects, per-seed values and summaries. */
+/**
+ * Persistence for extractors, cached features, evaluations, their subjects, per-seed values and summaries. The
+ * {@code evaluation} row's simple reads and writes go through {@link EvaluationRepository} (Spring Data JPA); the rest
+ * stays {@code JdbcClient} where it is measured or bulk (the feature cache, per-seed values and summaries in batches,
+ * bootstraps) or a join / dynamic search, as each method says.
+ */
 @Repository
 class EvaluationStore {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final EvaluationRepository evaluations;
+    private final EntityManager entities;
 
-    EvaluationStore(JdbcClient jdbc, JdbcTemplate template) {
+    EvaluationStore(JdbcClient jdbc, JdbcTemplate template, EvaluationRepository evaluations, EntityManager entities) {
         this.jdbc = jdbc;
         this.template = template;
+        this.evaluations = evaluations;
+        this.entities = entities;
     }
 
     // extractors
@@ -112,7 +122,8 @@ class EvaluationStore {
                 > 0;
     }
 
-    // features
+    // features: JdbcClient/JdbcTemplate throughout — the feature cache is read and written in chunks and batches of
+    // hundreds of vectors per call (the features benchmark), which an entity per vector would multiply
 
     static byte[] pack(float[] v) {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -248,19 +259,18 @@ class EvaluationStore {
     }
 
     void setFingerprint(long id, String fingerprint, String text) {
-        jdbc.sql("update evaluation set fingerprint = ?, fingerprint_text = ? where id = ?")
-                .params(fingerprint, text, id)
-                .update();
+        evaluations.setFingerprint(id, fingerprint, text);
     }
 
     List<Evaluation> withoutFingerprint() {
-        return jdbc.sql("select * from evaluation where fingerprint is null order by id")
-                .query(EvaluationStore::evaluation)
-                .list();
+        return evaluations.findByFingerprintIsNullOrderByIdAsc().stream()
+                .map(EvaluationEntity::toEvaluation)
+                .toList();
     }
 
     /** Other evaluations that compared at least one of this evaluation's checkpoints, newest first. */
     List<Long> evaluationsSharingCheckpoints(long evaluationId) {
+        // JdbcClient: a self-join of evaluation_subject
         return jdbc.sql("select distinct o.evaluation_id from evaluation_subject o join evaluation_subject s "
                         + "on s.checkpoint_id = o.checkpoint_id where s.evaluation_id = ? and o.evaluation_id <> ? "
                         + "order by o.evaluation_id desc")
@@ -279,22 +289,18 @@ class EvaluationStore {
             String protocol,
             String by,
             Instant at) {
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql(
-                        "insert into evaluation (name, origin, status, real_dataset_id, extractor_id, extractor_sha256, protocol, "
-                                + "created_by, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(name, origin, status, realDatasetId, extractorId, sha, protocol, by, Timestamp.from(at))
-                .update(keys, "id");
-        return keys.getKey().longValue();
+        EvaluationEntity e = evaluations.save(
+                new EvaluationEntity(name, origin, status, realDatasetId, extractorId, sha, protocol, by, at));
+        // not kept managed: a later read in the same transaction reads the row as stored (timestamps in microseconds)
+        entities.detach(e);
+        return e.id();
     }
 
     Optional<Evaluation> findEvaluation(long id) {
-        return jdbc.sql("select * from evaluation where id = ?")
-                .param(id)
-                .query(EvaluationStore::evaluation)
-                .optional();
+        return evaluations.findById(id).map(EvaluationEntity::toEvaluation);
     }
 
+    /** JdbcClient: an offset page (the pages' pager counts rows, not Spring Data page numbers). */
     List<Evaluation> evaluations(int offset, int limit) {
         return jdbc.sql("select * from evaluation order by id desc offset ? rows fetch next ? rows only")
                 .params(offset, limit)
@@ -303,13 +309,15 @@ class EvaluationStore {
     }
 
     List<Evaluation> finishedEvaluations() {
-        return jdbc.sql(
-                        "select * from evaluation where status = 'DONE' and finished_at is not null order by finished_at, id")
-                .query(EvaluationStore::evaluation)
-                .list();
+        return evaluations.findByStatusAndFinishedAtIsNotNullOrderByFinishedAtAscIdAsc("DONE").stream()
+                .map(EvaluationEntity::toEvaluation)
+                .toList();
     }
 
-    /** Evaluations whose lower-cased name matches {@code pattern} ({@link LikePattern}), newest first. */
+    /**
+     * Evaluations whose lower-cased name matches {@code pattern} ({@link LikePattern}), newest first. JdbcClient: the
+     * search's escaped LIKE on {@code lower(name)}.
+     */
     List<Evaluation> searchEvaluations(String pattern, int limit) {
         return jdbc.sql("select * from evaluation where lower(name) like ? escape '!' order by id desc limit ?")
                 .params(pattern, limit)
@@ -318,69 +326,38 @@ class EvaluationStore {
     }
 
     long countEvaluations() {
-        return jdbc.sql("select count(*) from evaluation").query(Long.class).single();
+        return evaluations.count();
     }
 
     void setJob(long id, long jobId) {
-        jdbc.sql("update evaluation set job_id = ? where id = ?")
-                .params(jobId, id)
-                .update();
+        evaluations.setJob(id, jobId);
     }
 
     /** The node job computing the evaluation's features (issue 21), and where its features were computed. */
     void setFeaturesJob(long id, Long jobId, String where) {
-        jdbc.sql("update evaluation set features_job_id = ?, features_where = ? where id = ?")
-                .params(jobId, where, id)
-                .update();
+        evaluations.setFeaturesJob(id, jobId, where);
     }
 
     void setFeaturesWhere(long id, String where) {
-        jdbc.sql("update evaluation set features_where = ? where id = ?")
-                .params(where == null ? null : where.substring(0, Math.min(200, where.length())), id)
-                .update();
+        evaluations.setFeaturesWhere(id, where == null ? null : where.substring(0, Math.min(200, where.length())));
     }
 
     Optional<Long> featuresJob(long id) {
-        return jdbc
-                .sql("select features_job_id from evaluation where id = ?")
-                .param(id)
-                .query(Long.class)
-                .list()
-                .stream()
-                .filter(java.util.Objects::nonNull)
-                .findFirst();
+        return evaluations.findById(id).map(EvaluationEntity::featuresJobId);
     }
 
     Optional<String> featuresWhere(long id) {
-        return jdbc
-                .sql("select features_where from evaluation where id = ?")
-                .param(id)
-                .query(String.class)
-                .list()
-                .stream()
-                .filter(java.util.Objects::nonNull)
-                .findFirst();
+        return evaluations.findById(id).map(EvaluationEntity::featuresWhere);
     }
 
     /** The evaluation whose features the node job {@code jobId} computes. */
     Optional<Long> evaluationOfFeaturesJob(long jobId) {
-        return jdbc
-                .sql("select id from evaluation where features_job_id = ?")
-                .param(jobId)
-                .query(Long.class)
-                .list()
-                .stream()
-                .findFirst();
+        return evaluations.findFirstByFeaturesJobIdOrderByIdAsc(jobId).map(EvaluationEntity::id);
     }
 
     void setStatus(long id, String status, String error, Instant finishedAt) {
-        jdbc.sql("update evaluation set status = ?, error = ?, finished_at = ? where id = ?")
-                .params(
-                        status,
-                        error == null ? null : error.substring(0, Math.min(4000, error.length())),
-                        finishedAt == null ? null : Timestamp.from(finishedAt),
-                        id)
-                .update();
+        evaluations.setStatus(
+                id, status, error == null ? null : error.substring(0, Math.min(4000, error.length())), finishedAt);
     }
 
     static Subject subject(ResultSet rs, int row) throws SQLException {

@@ -3,6 +3,7 @@ package org.stainbench.reports;
 import static org.stainbench.shell.Columns.instant;
 import static org.stainbench.shell.Columns.longOrNull;
 
+import jakarta.persistence.EntityManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -10,21 +11,31 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.springframework.data.domain.Limit;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
-/** SQL for reports and their blocks. */
+/**
+ * Persistence for reports and their blocks. The {@code report} row's simple reads and writes go through
+ * {@link ReportRepository}, the blocks through {@link ReportBlockRepository} (Spring Data JPA); the offset page, the
+ * search and the guarded freeze stay {@code JdbcClient}, as each method says.
+ */
 @Repository
 class ReportStore {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcClient jdbc;
+    private final ReportRepository reports;
+    private final ReportBlockRepository blocks;
+    private final EntityManager entities;
 
-    ReportStore(JdbcClient jdbc) {
+    ReportStore(JdbcClient jdbc, ReportRepository reports, ReportBlockRepository blocks, EntityManager entities) {
         this.jdbc = jdbc;
+        this.reports = reports;
+        this.blocks = blocks;
+        this.entities = entities;
     }
 
     static Report report(ResultSet rs, int row) throws SQLException {
@@ -51,28 +62,21 @@ class ReportStore {
     }
 
     long insertReport(String title, Long copiedFrom, String by, Instant at) {
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql(
-                        "insert into report (title, status, copied_from, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?)")
-                .params(title, Report.DRAFT, copiedFrom, by, Timestamp.from(at), Timestamp.from(at))
-                .update(keys, "id");
-        return keys.getKey().longValue();
+        ReportEntity e = reports.save(new ReportEntity(title, copiedFrom, by, at));
+        // not kept managed: a later read in the same transaction reads the row as stored (timestamps in microseconds)
+        entities.detach(e);
+        return e.id();
     }
 
     Optional<Report> find(long id) {
-        return jdbc.sql("select * from report where id = ?")
-                .param(id)
-                .query(ReportStore::report)
-                .optional();
+        return reports.findById(id).map(ReportEntity::toReport);
     }
 
     Optional<Report> findByTitle(String title) {
-        return jdbc.sql("select * from report where title = ? order by id fetch first 1 rows only")
-                .param(title)
-                .query(ReportStore::report)
-                .optional();
+        return reports.findFirstByTitleOrderByIdAsc(title).map(ReportEntity::toReport);
     }
 
+    /** JdbcClient: an offset page (the pages' pager counts rows, not Spring Data page numbers). */
     List<Report> list(int offset, int limit) {
         return jdbc.sql("select * from report order by updated_at desc, id desc offset ? rows fetch next ? rows only")
                 .params(offset, limit)
@@ -81,26 +85,22 @@ class ReportStore {
     }
 
     /** Frozen reports, the newest freeze first; with {@code since}, only those frozen after it. */
-    List<Report> frozen(java.time.Instant since, int limit) {
-        return since == null
-                ? jdbc.sql("select * from report where status = ? order by frozen_at desc, id desc fetch first "
-                                + Math.max(1, limit) + " rows only")
-                        .param(Report.FROZEN)
-                        .query(ReportStore::report)
-                        .list()
-                : jdbc.sql(
-                                "select * from report where status = ? and frozen_at > ? order by frozen_at desc, id desc fetch first "
-                                        + Math.max(1, limit) + " rows only")
-                        .params(Report.FROZEN, Timestamp.from(since))
-                        .query(ReportStore::report)
-                        .list();
+    List<Report> frozen(Instant since, int limit) {
+        Limit first = Limit.of(Math.max(1, limit));
+        return (since == null
+                        ? reports.findByStatusOrderByFrozenAtDescIdDesc(Report.FROZEN, first)
+                        : reports.findByStatusAndFrozenAtAfterOrderByFrozenAtDescIdDesc(Report.FROZEN, since, first))
+                .stream().map(ReportEntity::toReport).toList();
     }
 
     long count() {
-        return jdbc.sql("select count(*) from report").query(Long.class).single();
+        return reports.count();
     }
 
-    /** Reports whose title or a text block contains {@code q} (case-insensitive), newest first. */
+    /**
+     * Reports whose title or a text block contains {@code q} (case-insensitive), newest first. JdbcClient: an escaped
+     * LIKE over titles and the blocks' JSON settings.
+     */
     List<Report> search(String q, int limit) {
         String like = "%"
                 + q.toLowerCase(Locale.ROOT)
@@ -117,18 +117,17 @@ class ReportStore {
     }
 
     void rename(long id, String title, Instant at) {
-        jdbc.sql("update report set title = ?, updated_at = ? where id = ?")
-                .params(title, Timestamp.from(at), id)
-                .update();
+        reports.rename(id, title, at);
     }
 
     void touch(long id, Instant at) {
-        jdbc.sql("update report set updated_at = ? where id = ?")
-                .params(Timestamp.from(at), id)
-                .update();
+        reports.touch(id, at);
     }
 
-    /** Marks a draft frozen; false when it was not a draft any more (frozen meanwhile). */
+    /**
+     * Marks a draft frozen; false when it was not a draft any more (frozen meanwhile). JdbcClient: a guarded state
+     * change used as a claim (only one of two concurrent freezes wins), checked by its row count.
+     */
     boolean freeze(long id, String by, Instant at) {
         return jdbc.sql(
                                 "update report set status = ?, frozen_by = ?, frozen_at = ?, updated_at = ? where id = ? and status = ?")
@@ -137,54 +136,42 @@ class ReportStore {
                 == 1;
     }
 
+    // blocks: through ReportBlockRepository
+
     List<Block> blocks(long reportId) {
-        return jdbc.sql("select * from report_block where report_id = ? order by position, id")
-                .param(reportId)
-                .query(ReportStore::block)
-                .list();
+        return blocks.findByReportIdOrderByPositionAscIdAsc(reportId).stream()
+                .map(ReportBlockEntity::toBlock)
+                .toList();
     }
 
     Optional<Block> block(long reportId, long blockId) {
-        return jdbc.sql("select * from report_block where report_id = ? and id = ?")
-                .params(reportId, blockId)
-                .query(ReportStore::block)
-                .optional();
+        return blocks.findByIdAndReportId(blockId, reportId).map(ReportBlockEntity::toBlock);
     }
 
     long insertBlock(long reportId, int position, BlockKind kind, BlockSettings settings, String snapshot) {
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("insert into report_block (report_id, position, kind, settings, snapshot) values (?, ?, ?, ?, ?)")
-                .params(reportId, position, kind.name(), JSON.writeValueAsString(settings), snapshot)
-                .update(keys, "id");
-        return keys.getKey().longValue();
+        ReportBlockEntity e = blocks.save(
+                new ReportBlockEntity(reportId, position, kind.name(), JSON.writeValueAsString(settings), snapshot));
+        entities.detach(e);
+        return e.id();
     }
 
     int nextPosition(long reportId) {
-        return jdbc.sql("select coalesce(max(position), -1) + 1 from report_block where report_id = ?")
-                .param(reportId)
-                .query(Integer.class)
-                .single();
+        return blocks.nextPosition(reportId);
     }
 
     void updateSettings(long blockId, BlockSettings settings) {
-        jdbc.sql("update report_block set settings = ? where id = ?")
-                .params(JSON.writeValueAsString(settings), blockId)
-                .update();
+        blocks.setSettings(blockId, JSON.writeValueAsString(settings));
     }
 
     void setPosition(long blockId, int position) {
-        jdbc.sql("update report_block set position = ? where id = ?")
-                .params(position, blockId)
-                .update();
+        blocks.setPosition(blockId, position);
     }
 
     void setSnapshot(long blockId, String snapshot) {
-        jdbc.sql("update report_block set snapshot = ? where id = ?")
-                .params(snapshot, blockId)
-                .update();
+        blocks.setSnapshot(blockId, snapshot);
     }
 
     void deleteBlock(long blockId) {
-        jdbc.sql("delete from report_block where id = ?").param(blockId).update();
+        blocks.deleteRow(blockId);
     }
 }

@@ -4,6 +4,7 @@ import static org.stainbench.shell.Columns.instant;
 import static org.stainbench.shell.Columns.intOrNull;
 import static org.stainbench.shell.Columns.longOrNull;
 
+import jakarta.persistence.EntityManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -13,10 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
-/** SQL for review sessions, items, raters and answers. */
+/**
+ * Persistence for review sessions, items, raters and answers. The {@code review_session} row's simple reads and writes
+ * go through {@link ReviewSessionRepository} (Spring Data JPA); items, repeats, raters, answers and sampling stay
+ * {@code JdbcClient}: they are written in bulk when a session is drawn, read in full per session for the rater
+ * screens and results, and answers are an update-or-insert per showing (the answer tallies read them in bulk).
+ */
 @Repository
 class ReviewStore {
 
@@ -36,9 +41,13 @@ class ReviewStore {
             Boolean realLeft) {}
 
     private final JdbcClient jdbc;
+    private final ReviewSessionRepository sessions;
+    private final EntityManager entities;
 
-    ReviewStore(JdbcClient jdbc) {
+    ReviewStore(JdbcClient jdbc, ReviewSessionRepository sessions, EntityManager entities) {
         this.jdbc = jdbc;
+        this.sessions = sessions;
+        this.entities = entities;
     }
 
     static ReviewSession session(ResultSet rs, int row) throws SQLException {
@@ -125,28 +134,10 @@ class ReviewStore {
     }
 
     long insertSession(ReviewSession s) {
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql(
-                        "insert into review_session (name, mode, instructions, criteria, show_source, selection, source_dataset_id,"
-                                + " real_dataset_id, per_checkpoint, real_count, repeat_percent, seed, created_by, created_at)"
-                                + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                .params(
-                        s.name(),
-                        s.mode().name(),
-                        s.instructions(),
-                        s.criteria(),
-                        s.showSource(),
-                        s.selection(),
-                        s.sourceDatasetId(),
-                        s.realDatasetId(),
-                        s.perCheckpoint(),
-                        s.realCount(),
-                        s.repeatPercent(),
-                        s.seed(),
-                        s.createdBy(),
-                        Timestamp.from(s.createdAt()))
-                .update(keys, "id");
-        return keys.getKey().longValue();
+        ReviewSessionEntity e = sessions.save(new ReviewSessionEntity(s));
+        // not kept managed: a later read in the same transaction reads the row as stored (timestamps in microseconds)
+        entities.detach(e);
+        return e.id();
     }
 
     void insertItem(ReviewItem i) {
@@ -173,9 +164,7 @@ class ReviewStore {
     }
 
     void updateSettings(long id, String name, String instructions, String criteria) {
-        jdbc.sql("update review_session set name = ?, instructions = ?, criteria = ? where id = ?")
-                .params(name, instructions, criteria, id)
-                .update();
+        sessions.updateSettings(id, name, instructions, criteria);
     }
 
     void insertRater(long sessionId, String username, long seed, Instant at) {
@@ -191,6 +180,7 @@ class ReviewStore {
                 .update();
     }
 
+    /** The session's dependent rows in bulk (JdbcClient), then the session's own row through the repository. */
     void deleteSession(long id) {
         jdbc.sql("delete from review_answer where session_id = ?").param(id).update();
         jdbc.sql("delete from review_repeat where session_id = ?").param(id).update();
@@ -198,24 +188,18 @@ class ReviewStore {
         jdbc.sql("delete from review_sampling where session_id = ?").param(id).update();
         jdbc.sql("delete from review_rater where session_id = ?").param(id).update();
         jdbc.sql("delete from review_item where session_id = ?").param(id).update();
-        jdbc.sql("delete from review_session where id = ?").param(id).update();
+        sessions.deleteRow(id);
     }
 
     Optional<ReviewSession> find(long id) {
-        return jdbc.sql("select * from review_session where id = ?")
-                .param(id)
-                .query(ReviewStore::session)
-                .optional();
+        return sessions.findById(id).map(ReviewSessionEntity::toSession);
     }
 
     boolean nameTaken(String name) {
-        return jdbc.sql("select count(*) from review_session where name = ?")
-                        .param(name)
-                        .query(Long.class)
-                        .single()
-                > 0;
+        return sessions.existsByName(name);
     }
 
+    /** JdbcClient: an offset page (the pages' pager counts rows, not Spring Data page numbers). */
     List<ReviewSession> sessions(int offset, int limit) {
         return jdbc.sql("select * from review_session order by id desc offset ? rows fetch next ? rows only")
                 .params(offset, limit)
@@ -224,9 +208,10 @@ class ReviewStore {
     }
 
     long count() {
-        return jdbc.sql("select count(*) from review_session").query(Long.class).single();
+        return sessions.count();
     }
 
+    /** JdbcClient: a join with the session's raters. */
     List<ReviewSession> sessionsOf(String username) {
         return jdbc.sql(
                         "select s.* from review_session s join review_rater r on r.session_id = s.id where r.username = ?"
