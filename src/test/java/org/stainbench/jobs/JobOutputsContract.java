@@ -93,7 +93,7 @@ abstract class JobOutputsContract {
                 .as("the local folder has the file only on the local store")
                 .isEqualTo(local());
         byte[] served = mvc.perform(get("/jobs/" + h.jobId() + "/outputs/" + row.get("id"))
-                        .with(user("alice").roles("MEMBER")))
+                        .with(user("alice").roles("MEMBER", "SUPERVISOR")))
                 .andExpect(status().isOk())
                 .andReturn()
                 .getResponse()
@@ -103,7 +103,7 @@ abstract class JobOutputsContract {
         // the object gone: the page says so
         artifacts.delete(key);
         mvc.perform(get("/jobs/" + h.jobId() + "/outputs/" + row.get("id"))
-                        .with(user("alice").roles("MEMBER")))
+                        .with(user("alice").roles("MEMBER", "SUPERVISOR")))
                 .andExpect(status().isNotFound());
         agents.finish(
                 h.tokenId(),
