@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.nio.charset.StandardCharsets;
@@ -15,9 +17,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
+import org.stainbench.accounts.Accounts;
+import org.stainbench.accounts.Role;
+import org.stainbench.accounts.TokenScope;
 import org.stainbench.artifacts.ArtifactStore;
 import org.stainbench.artifacts.StoredFiles;
 import org.stainbench.shell.Sha256;
@@ -41,6 +48,9 @@ abstract class AdapterFilesContract {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Accounts accounts;
 
     @Value("${stainbench.artifacts.root}")
     Path root;
@@ -104,6 +114,64 @@ abstract class AdapterFilesContract {
                 .isZero();
         assertThat(artifacts.list("checkpoints/")).isEqualTo(before);
         assertThat(incoming()).isEmpty();
+    }
+
+    /**
+     * An MLflow logged model finalized READY becomes a checkpoint whose adapter is the weights object among its
+     * artifacts on the store (the artifact proxy put it there; the proxy itself runs on both stores in
+     * MlflowArtifactsLocalTest and MlflowArtifactsS3Test).
+     */
+    @Test
+    void aLoggedModelsWeightsOnTheStoreAreTheCheckpointsAdapter() throws Exception {
+        String user = fresh("lm").replace("-", "");
+        accounts.register(user, "Logged models", Role.MEMBER, "Juniper-Anvil-6621");
+        String token = accounts.newToken(user + "-laptop", user, TokenScope.API);
+        String exp = field(
+                mlflow(post("/api/2.0/mlflow/experiments/create"), token, "{\"name\": \"" + fresh("exp") + "\"}"),
+                "\"experiment_id\"");
+        String model = field(
+                mlflow(
+                        post("/api/2.0/mlflow/logged-models"),
+                        token,
+                        "{\"experiment_id\": \"" + exp + "\", \"name\": \"" + fresh("lora") + "\"}"),
+                "\"model_id\"");
+        byte[] weights = ("torch weights of " + model).getBytes(StandardCharsets.UTF_8);
+        String key = "mlflow/" + exp + "/models/" + model + "/artifacts/data/model.pth";
+        artifacts.put(key, weights);
+        mlflow(
+                patch("/api/2.0/mlflow/logged-models/" + model),
+                token,
+                "{\"model_id\": \"" + model + "\", \"status\": \"LOGGED_MODEL_READY\"}");
+        Long id = jdbc.sql("select id from checkpoint where adapter_sha256 = ?")
+                .param(Sha256.of(weights))
+                .query(Long.class)
+                .single();
+        Checkpoint c = checkpoints.find(id).orElseThrow();
+        assertThat(c.adapterFileName()).isEqualTo("model.pth");
+        assertThat(c.adapterSize()).isEqualTo(weights.length);
+        assertThat(c.adapterPath()).isEqualTo(StoredFiles.location(artifacts, key));
+        if (local()) {
+            assertThat(c.adapterPath())
+                    .isEqualTo(root.toAbsolutePath().normalize().resolve(key).toString());
+        }
+    }
+
+    String mlflow(MockHttpServletRequestBuilder request, String token, String body) throws Exception {
+        return mvc.perform(request.header("Authorization", "Bearer " + token)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
+                .getContentAsString(StandardCharsets.UTF_8);
+    }
+
+    /** The string value of the first {@code "name": "value"} in a JSON answer. */
+    static String field(String json, String name) {
+        int at = json.indexOf(name);
+        int colon = json.indexOf(':', at);
+        int open = json.indexOf('"', colon);
+        return json.substring(open + 1, json.indexOf('"', open + 1));
     }
 
     /** Files left in the folder that receives uploads before they are kept. */
