@@ -193,7 +193,7 @@ class TwoInstancesPostgresIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Waits.upTo(Duration.ofSeconds(60), "the demo loaded through A while A still ingests")
+            Waits.upTo(Duration.ofSeconds(120), "the demo loaded through A while A still ingests")
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> load.isDone() && running(sql, "a/") > 0);
             a.process().destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
