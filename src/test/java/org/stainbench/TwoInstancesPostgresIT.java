@@ -30,17 +30,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.stainbench.artifacts.S3ArtifactStore;
 import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.S3Server;
 import org.stainbench.support.Waits;
 import org.stainbench.support.WebClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Issue 21, item 2, acceptance: two application instances started from the packaged jar as separate processes, on
- * one PostgreSQL and one artifact store ({@link ArtifactStore}: a shared local folder; S3 once that store exists).
- * The demo is loaded through instance A; A is killed with SIGKILL while it ingests; B takes the dead instance's jobs
- * back (their leases run out) and completes the ingest: every archive READY with exactly its declared tile count,
- * every job claimed once per attempt, a second attempt only for what A held when it died. A user signed in through
- * A stays signed in through B, before and after A's death (sessions in the database).
+ * Issue 21, item 2, acceptance: two application instances started (in parallel) from the packaged jar as separate
+ * processes, on one PostgreSQL and one S3 bucket (a real S3 API server, s3proxy, that this test starts; each instance
+ * has its own local data and artifact folder, so nothing reaches B through a shared disk). The demo is loaded through
+ * instance A; A is killed with SIGKILL while it ingests; B takes the dead instance's jobs back (their leases run out)
+ * and completes the ingest: every archive READY with exactly its declared tile count, every job claimed once per
+ * attempt, a second attempt only for what A held when it died; the archives are objects of the bucket and B's local
+ * artifact folder holds none. A user signed in through A stays signed in through B, before and after A's death
+ * (sessions in the database). {@code STAINBENCH_IT_ARTIFACTS=local} runs it on one shared local folder instead.
  */
 class TwoInstancesPostgresIT {
 
@@ -65,26 +70,58 @@ class TwoInstancesPostgresIT {
     private String schema;
 
     /**
-     * Where the instances keep their bytes. Local: one folder both see (as an NFS mount would be). After the S3
-     * store lands, {@code STAINBENCH_IT_ARTIFACTS=s3} runs the same test on a bucket (settings from the environment:
-     * {@code STAINBENCH_IT_S3_ENDPOINT}, {@code _BUCKET}, {@code _REGION}; credentials in {@code AWS_*}, which the
-     * instances inherit).
+     * Where the instances keep their bytes. S3 (the default): one bucket of the S3 API server this test starts
+     * ({@link S3Server}, s3proxy on loopback), or of the server named by {@code STAINBENCH_IT_S3_ENDPOINT} (bucket
+     * {@code STAINBENCH_IT_S3_BUCKET}, credentials in {@code AWS_*}); each instance keeps its own local artifact folder
+     * (scratch) under its data folder. Local ({@code STAINBENCH_IT_ARTIFACTS=local}): one folder both see (as an NFS
+     * mount would be).
      */
-    interface ArtifactStore {
-        List<String> args(Path shared);
+    record Store(boolean s3, String endpoint, String bucket, Map<String, String> environment) {
 
-        ArtifactStore LOCAL = shared -> List.of("--stainbench.artifacts.root=" + shared.toAbsolutePath());
+        static Store fromEnvironment() {
+            if ("local".equalsIgnoreCase(env("STAINBENCH_IT_ARTIFACTS", "s3"))) {
+                return new Store(false, null, null, Map.of());
+            }
+            String external = env("STAINBENCH_IT_S3_ENDPOINT", "");
+            if (!external.isEmpty()) {
+                return new Store(true, external, env("STAINBENCH_IT_S3_BUCKET", "stainbench-it"), Map.of());
+            }
+            S3Server server = S3Server.get(); // bounded wait for its start inside
+            return new Store(
+                    true,
+                    server.endpoint(),
+                    server.newBucket(),
+                    Map.of(
+                            "AWS_ACCESS_KEY_ID",
+                            S3Server.ACCESS_KEY,
+                            "AWS_SECRET_ACCESS_KEY",
+                            S3Server.SECRET_KEY,
+                            "AWS_REGION",
+                            "us-east-1"));
+        }
 
-        ArtifactStore S3 = shared -> List.of(
-                "--stainbench.artifacts.store=s3",
-                "--stainbench.artifacts.s3.endpoint=" + env("STAINBENCH_IT_S3_ENDPOINT", ""),
-                "--stainbench.artifacts.s3.bucket=" + env("STAINBENCH_IT_S3_BUCKET", "stainbench-it"),
-                "--stainbench.artifacts.s3.region=" + env("STAINBENCH_IT_S3_REGION", "us-east-1"),
-                "--stainbench.artifacts.s3.path-style=true",
-                "--stainbench.artifacts.root=" + shared.toAbsolutePath());
+        List<String> args(Path shared, Path own) {
+            if (!s3) {
+                return List.of("--stainbench.artifacts.root=" + shared.toAbsolutePath());
+            }
+            return List.of(
+                    "--stainbench.artifacts.store=s3",
+                    "--stainbench.artifacts.s3.endpoint=" + endpoint,
+                    "--stainbench.artifacts.s3.bucket=" + bucket,
+                    "--stainbench.artifacts.s3.region=" + env("STAINBENCH_IT_S3_REGION", "us-east-1"),
+                    "--stainbench.artifacts.s3.path-style=true",
+                    "--stainbench.artifacts.root=" + own.toAbsolutePath());
+        }
 
-        static ArtifactStore fromEnvironment() {
-            return "s3".equalsIgnoreCase(env("STAINBENCH_IT_ARTIFACTS", "local")) ? S3 : LOCAL;
+        /** The bucket's object keys (S3 only). */
+        List<String> keys() {
+            // credentials from the SDK's default chain (the in-process server's are in this JVM's system properties)
+            try (S3Client c =
+                    S3ArtifactStore.client(endpoint, env("STAINBENCH_IT_S3_REGION", "us-east-1"), true, null)) {
+                List<String> out = new ArrayList<>();
+                c.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().forEach(o -> out.add(o.key()));
+                return out;
+            }
         }
     }
 
@@ -119,19 +156,20 @@ class TwoInstancesPostgresIT {
             c.createStatement().execute("create schema " + schema);
         }
         Path shared = Files.createDirectories(dir.resolve("shared-artifacts"));
-        ArtifactStore store = ArtifactStore.fromEnvironment();
+        Store store = Store.fromEnvironment();
 
-        // A first (it migrates the schema and creates the admin), then B; A has the workers, B one.
+        // both at once (Flyway's lock lets one migrate while the other waits; one of them creates the admin);
+        // A has the workers, B one.
         Instance a = start("a", 2, store, shared);
+        Instance b = start("b", 1, store, shared);
         awaitUp(a);
-        Waits.upTo(Duration.ofSeconds(60), "A created the admin").until(() -> {
+        awaitUp(b);
+        Waits.upTo(Duration.ofSeconds(60), "the admin created").until(() -> {
             try (Connection c = connect()) {
                 var r = c.createStatement().executeQuery("select count(*) from " + schema + ".app_user");
-                return r.next() && r.getLong(1) > 0;
+                return r.next() && r.getLong(1) == 1;
             }
         });
-        Instance b = start("b", 1, store, shared);
-        awaitUp(b);
 
         try (Connection c = connect()) {
             JdbcClient sql = JdbcClient.create(new SingleConnectionDataSource(c, true));
@@ -155,7 +193,7 @@ class TwoInstancesPostgresIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Waits.upTo(Duration.ofSeconds(60), "the demo loaded through A while A still ingests")
+            Waits.upTo(Duration.ofSeconds(120), "the demo loaded through A while A still ingests")
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> load.isDone() && running(sql, "a/") > 0);
             a.process().destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
@@ -225,6 +263,19 @@ class TwoInstancesPostgresIT {
                 }
             }
 
+            if (store.s3()) {
+                // the bytes are in the bucket: every archive is an object there, and B, which ingested A's
+                // archives, has none in its own local folder
+                assertThat(store.keys().stream().filter(k -> k.endsWith(".npz")))
+                        .as("archives in the bucket")
+                        .hasSizeGreaterThanOrEqualTo(archives.size());
+                try (var files = Files.walk(dir.resolve("data-b"))) {
+                    assertThat(files.filter(f -> f.toString().endsWith(".npz")))
+                            .as("archive files in B's local folders")
+                            .isEmpty();
+                }
+            }
+
             // still signed in through B after A's death; B shows the demo
             var datasets = viaB.get("/datasets");
             assertThat(datasets.statusCode()).isEqualTo(200);
@@ -251,7 +302,7 @@ class TwoInstancesPostgresIT {
                 .single();
     }
 
-    private Instance start(String id, int workers, ArtifactStore store, Path shared) throws IOException {
+    private Instance start(String id, int workers, Store store, Path shared) throws IOException {
         File[] jars = new File("target")
                 .listFiles((d, n) -> n.startsWith("stainbench-") && n.endsWith(".jar") && !n.endsWith("-plain.jar"));
         assertThat(jars)
@@ -288,12 +339,11 @@ class TwoInstancesPostgresIT {
                 "--stainbench.jobs.sweep-interval=500ms",
                 "--stainbench.jobs.backoff=200ms",
                 "--stainbench.catalog.ingest-threads=1"));
-        cmd.addAll(store.args(shared));
+        cmd.addAll(store.args(shared, data.resolve("artifacts")));
         Path log = dir.resolve("instance-" + id + ".log");
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(store.environment());
+        Process p = pb.start();
         processes.add(p);
         return new Instance(id, p, port, log);
     }

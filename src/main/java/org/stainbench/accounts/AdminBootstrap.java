@@ -33,6 +33,19 @@ class AdminBootstrap implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
+        try {
+            createFirst();
+        } catch (RuntimeException e) {
+            // several instances started at once on one empty database: another one created the account first
+            // (the user name is unique), and this one must still start
+            if (users.count() == 0) {
+                throw e;
+            }
+            log.info("Another instance created the first account 'admin' at the same time.");
+        }
+    }
+
+    private void createFirst() {
         if (users.count() > 0) {
             return;
         }

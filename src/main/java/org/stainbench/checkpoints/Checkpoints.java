@@ -24,6 +24,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.artifacts.ArtifactStore;
+import org.stainbench.artifacts.StoredFiles;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
@@ -62,6 +64,7 @@ public class Checkpoints {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Path adapters;
+    private final ArtifactStore artifacts;
     private final ObjectProvider<Dependants> dependants;
     private final TransactionTemplate tx;
 
@@ -72,8 +75,10 @@ public class Checkpoints {
             ApplicationEventPublisher events,
             Clock clock,
             @Value("${stainbench.artifacts.root}") Path artifacts,
+            ArtifactStore artifactStore,
             ObjectProvider<Dependants> dependants,
             TransactionTemplate tx) {
+        this.artifacts = artifactStore;
         this.dependants = dependants;
         this.tx = tx;
         this.store = store;
@@ -283,7 +288,8 @@ public class Checkpoints {
         String sha = null;
         Long size = null;
         String source = null;
-        Path stored = null;
+        String stored = null;
+        String newKey = null;
         if (hasUpload) {
             fileName = cleanName(uploadName);
             Received r = receive(upload);
@@ -294,7 +300,9 @@ public class Checkpoints {
             sha = r.sha256();
             size = r.size();
             source = "UPLOAD";
-            stored = keep(r, fileName);
+            String key = adapterKey(sha, fileName);
+            newKey = existsQuietly(key) ? null : key;
+            stored = keep(r, key);
         } else if (hasPath) {
             Path p = allowed(serverPath.trim(), false);
             fileName = p.getFileName().toString();
@@ -305,7 +313,7 @@ public class Checkpoints {
                 throw new UncheckedIOException(e);
             }
             source = "PATH";
-            stored = p;
+            stored = p.toString();
         }
         Checkpoint c = new Checkpoint(
                 0,
@@ -317,7 +325,7 @@ public class Checkpoints {
                 sha,
                 size,
                 source,
-                stored == null ? null : stored.toString(),
+                stored,
                 f.loraRank(),
                 f.loraAlpha(),
                 blankToNull(f.targetModules()),
@@ -331,7 +339,14 @@ public class Checkpoints {
                 clock.instant(),
                 null,
                 null);
-        return insertRegistered(c, by, "Registered checkpoint '" + name + "'");
+        try {
+            return insertRegistered(c, by, "Registered checkpoint '" + name + "'");
+        } catch (RuntimeException e) {
+            if (newKey != null) { // no row refers to the object this upload wrote: it goes too
+                StoredFiles.deleteQuietly(artifacts, newKey);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -822,17 +837,31 @@ public class Checkpoints {
         }
     }
 
-    private Path keep(Received r, String fileName) {
+    /**
+     * The artifact store key of an uploaded adapter: {@code checkpoints/adapters/<sha256><ext>}, the file the
+     * adapter folder has held since before the store (so an existing folder and its migrated bucket both work).
+     */
+    static String adapterKey(String sha256, String fileName) {
+        String ext = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.')) : "";
+        if (!ext.matches("\\.[A-Za-z0-9]{1,12}")) {
+            ext = "";
+        }
+        return "checkpoints/adapters/" + sha256 + ext;
+    }
+
+    /** Keeps a received adapter on the artifact store at its key; returns its location for the row. */
+    private String keep(Received r, String key) {
         try {
-            Path dir = adapters.resolve("adapters");
-            Files.createDirectories(dir);
-            String ext = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.')) : "";
-            if (!ext.matches("\\.[A-Za-z0-9]{1,12}")) {
-                ext = "";
-            }
-            Path target = dir.resolve(r.sha256() + ext);
-            Files.move(r.file(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return target;
+            StoredFiles.keep(artifacts, r.file(), key);
+            return StoredFiles.location(artifacts, key);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The adapter could not be stored: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean existsQuietly(String key) {
+        try {
+            return artifacts.exists(key);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

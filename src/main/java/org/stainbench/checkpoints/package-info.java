@@ -4,7 +4,7 @@
  * and per-tile quality measures of generated tiles (computed by a job on each generated archive's
  * {@code ArchiveIngested}). Public API: {@link org.stainbench.checkpoints.Checkpoints} and its records.
  */
-@ApplicationModule(allowedDependencies = {"shell", "catalog", "jobs", "tiles"})
+@ApplicationModule(allowedDependencies = {"shell", "artifacts", "catalog", "jobs", "tiles"})
 package org.stainbench.checkpoints;
 
 import org.springframework.modulith.ApplicationModule;

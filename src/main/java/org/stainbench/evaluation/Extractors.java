@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +17,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.artifacts.ArtifactCache;
+import org.stainbench.artifacts.ArtifactStore;
+import org.stainbench.artifacts.StoredFiles;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.evaluation.features.OnnxFeatureExtractor;
@@ -51,6 +53,8 @@ public class Extractors {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Path root;
+    private final ArtifactStore artifacts;
+    private final ArtifactCache cache;
 
     Extractors(
             EvaluationStore store,
@@ -59,7 +63,11 @@ public class Extractors {
             TransactionTemplate tx,
             ApplicationEventPublisher events,
             Clock clock,
-            @Value("${stainbench.artifacts.root}") Path artifacts) {
+            @Value("${stainbench.artifacts.root}") Path artifacts,
+            ArtifactStore artifactStore,
+            ArtifactCache cache) {
+        this.artifacts = artifactStore;
+        this.cache = cache;
         this.store = store;
         this.catalog = catalog;
         this.tiles = tiles;
@@ -163,11 +171,13 @@ public class Extractors {
             throw new IllegalArgumentException("Upload the ONNX file or give its path on the server (one of the two).");
         }
         Path file;
+        String location = null;
         String sha;
         long size;
         String source;
         String fileName;
         Path received = null;
+        String newKey = null;
         try {
             if (hasUpload) {
                 fileName = Path.of(uploadName.replace('\\', '/')).getFileName().toString();
@@ -194,10 +204,11 @@ public class Extractors {
                         + " features per tile, not the declared " + f.outputDim() + ".");
             }
             if (received != null) {
-                Path kept = root.resolve(sha + ".onnx");
-                Files.move(received, kept, StandardCopyOption.REPLACE_EXISTING);
+                String key = modelKey(sha);
+                newKey = artifacts.exists(key) ? null : key;
+                StoredFiles.keep(artifacts, received, key);
                 received = null;
-                file = kept;
+                location = StoredFiles.location(artifacts, key);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("The model file could not be stored: " + e.getMessage(), e);
@@ -217,7 +228,7 @@ public class Extractors {
                 sha,
                 size,
                 source,
-                file.toString(),
+                location != null ? location : file.toString(),
                 pre.height(),
                 pre.width(),
                 pre.filter(),
@@ -228,7 +239,15 @@ public class Extractors {
                 f.outputDim(),
                 by,
                 clock.instant());
-        long id = store.insertExtractor(e);
+        long id;
+        try {
+            id = store.insertExtractor(e);
+        } catch (RuntimeException x) {
+            if (newKey != null) { // no row refers to the model this upload stored: it goes too
+                StoredFiles.deleteQuietly(artifacts, newKey);
+            }
+            throw x;
+        }
         events.publishEvent(Activity.of(
                 by,
                 "registered",
@@ -252,9 +271,26 @@ public class Extractors {
         }
     }
 
+    /**
+     * The artifact store key of an uploaded model: {@code extractors/<sha256>.onnx}, the file the extractor folder
+     * has held since before the store (so an existing folder and its migrated bucket both work).
+     */
+    static String modelKey(String sha256) {
+        return "extractors/" + sha256 + ".onnx";
+    }
+
+    /**
+     * A local file with the extractor's model, for ONNX Runtime (which opens a path): an uploaded model from the
+     * artifact store (its own file on the local store, a copy in the local cache on a bucket), a server-path model in
+     * place. Open it right away: a cached copy may be evicted later.
+     */
+    Path modelFile(Extractor e) throws IOException {
+        return "UPLOAD".equals(e.source()) ? cache.localFile(modelKey(e.sha256())) : Path.of(e.path());
+    }
+
     /** Opens the extractor's model, checking that the file still has its recorded hash. */
     OnnxFeatureExtractor open(Extractor e) throws IOException {
-        OnnxFeatureExtractor x = new OnnxFeatureExtractor(Path.of(e.path()), e.preprocessing());
+        OnnxFeatureExtractor x = new OnnxFeatureExtractor(modelFile(e), e.preprocessing());
         if (!x.sha256().equals(e.sha256())) {
             x.close();
             throw new IllegalStateException("The model file of '" + e.name() + "' changed: its sha256 is now "

@@ -151,8 +151,8 @@ class NodeFeatures {
     }
 
     /** The extractor's ONNX file. */
-    java.nio.file.Path model(Caller c) {
-        return java.nio.file.Path.of(extractor(evaluation(c)).path());
+    java.nio.file.Path model(Caller c) throws java.io.IOException {
+        return extractors.modelFile(extractor(evaluation(c)));
     }
 
     /** The work's tiles, 8-bit RGB (height x width x 3 bytes each), one after another in the work's order. */

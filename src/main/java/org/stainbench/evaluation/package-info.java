@@ -9,7 +9,7 @@
  * an evaluation's features are computed by a node agent running the jar's {@code features --job} command
  * ({@code NodeFeatures}, {@code FeatureJobApiController}, {@code FeaturesJobClient}), issue 21.
  */
-@ApplicationModule(allowedDependencies = {"shell", "accounts", "catalog", "checkpoints", "jobs", "tiles"})
+@ApplicationModule(allowedDependencies = {"shell", "accounts", "artifacts", "catalog", "checkpoints", "jobs", "tiles"})
 package org.stainbench.evaluation;
 
 import org.springframework.modulith.ApplicationModule;

@@ -3,20 +3,20 @@ package org.stainbench.jobs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.web.server.ResponseStatusException;
+import org.stainbench.artifacts.ArtifactKeys;
+import org.stainbench.artifacts.ArtifactStore;
+import org.stainbench.artifacts.StoredFiles;
 import org.stainbench.jobs.agent.Protocol;
 import org.stainbench.shell.Sha256;
 
@@ -38,7 +38,7 @@ class AgentService {
     private final QueueSignal signal;
     private final JobsProperties properties;
     private final Clock clock;
-    private final Path artifacts;
+    private final ArtifactStore artifacts;
     private final SlurmExecutor slurm;
     private final JobCredentials credentials;
     private final NodeRepository nodes;
@@ -51,7 +51,7 @@ class AgentService {
             QueueSignal signal,
             JobsProperties properties,
             Clock clock,
-            @Value("${stainbench.artifacts.root}") String artifacts,
+            ArtifactStore artifacts,
             SlurmExecutor slurm,
             JobCredentials credentials,
             NodeRepository nodes) {
@@ -65,7 +65,7 @@ class AgentService {
         this.signal = signal;
         this.properties = properties;
         this.clock = clock;
-        this.artifacts = Path.of(artifacts);
+        this.artifacts = artifacts;
     }
 
     Protocol.Registered register(long tokenId, Protocol.Registration r) {
@@ -329,30 +329,35 @@ class AgentService {
         if (clean.isBlank() || clean.startsWith("/") || clean.contains("..")) {
             throw new IllegalArgumentException("Bad output name '" + name + "'.");
         }
-        Path target = artifacts
-                .resolve("jobs")
-                .resolve(Long.toString(jobId))
-                .resolve("attempt-" + job.attempt())
-                .resolve(clean)
-                .normalize();
+        // kept on the artifact store at jobs/<id>/attempt-<n>/<name> (the artifact folder's file before the store);
+        // the row records that key
+        String key = "jobs/" + jobId + "/attempt-" + job.attempt() + "/" + clean;
         try {
-            Files.createDirectories(target.getParent());
-            Sha256.Copied c = Sha256.copy(body, target);
+            ArtifactKeys.check(key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Bad output name '" + name + "'.");
+        }
+        java.security.MessageDigest sha = Sha256.digest();
+        long size;
+        boolean existed;
+        try (InputStream in = new java.security.DigestInputStream(body, sha)) {
+            existed = artifacts.exists(key); // an earlier upload of the same name (its row stays)
+            size = artifacts.put(key, in, -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
             jdbc.sql(
                             """
                     insert into job_output (job_id, attempt, name, size_bytes, sha256, path, created_at)
                     values (?, ?, ?, ?, ?, ?, ?)""")
-                    .params(
-                            jobId,
-                            job.attempt(),
-                            clean,
-                            c.size(),
-                            c.sha256(),
-                            artifacts.relativize(target).toString(),
-                            JobStore.ts(clock.instant()))
+                    .params(jobId, job.attempt(), clean, size, Sha256.hex(sha), key, JobStore.ts(clock.instant()))
                     .update();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            if (!existed) {
+                StoredFiles.deleteQuietly(artifacts, key);
+            }
+            throw e;
         }
     }
 
@@ -372,7 +377,13 @@ class AgentService {
         signal.changed();
     }
 
-    Path artifactsRoot() {
-        return artifacts;
+    /** A job output's bytes, by the key its row records; the caller closes the stream. */
+    InputStream openOutput(String key) throws IOException {
+        return artifacts.get(key);
+    }
+
+    /** A job output's size, empty when its object is gone. */
+    java.util.OptionalLong outputSize(String key) throws IOException {
+        return artifacts.size(key);
     }
 }

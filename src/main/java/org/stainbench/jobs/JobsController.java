@@ -1,7 +1,7 @@
 package org.stainbench.jobs;
 
 import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.time.Duration;
@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -155,20 +155,27 @@ class JobsController {
     }
 
     @GetMapping("/jobs/{id:\\d+}/outputs/{outputId:\\d+}")
-    ResponseEntity<FileSystemResource> output(@PathVariable long id, @PathVariable long outputId) {
+    ResponseEntity<InputStreamResource> output(@PathVariable long id, @PathVariable long outputId) throws IOException {
         JobViews.Output o = views.output(id, outputId)
                 .orElseThrow(() ->
                         new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND, "No such output."));
-        Path file = agents.artifactsRoot().resolve(o.path()).normalize();
-        if (!file.startsWith(agents.artifactsRoot()) || !Files.isRegularFile(file)) {
+        // the row records the output's artifact store key (jobs/<id>/attempt-<n>/<name>)
+        java.util.OptionalLong size;
+        try {
+            size = agents.outputSize(o.path());
+        } catch (IllegalArgumentException e) {
+            size = java.util.OptionalLong.empty();
+        }
+        if (size.isEmpty()) {
             throw new ResponseStatusException(
                     org.springframework.http.HttpStatus.NOT_FOUND, "The output file is gone.");
         }
         String name = Path.of(o.name()).getFileName().toString();
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .contentLength(size.getAsLong())
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name.replace("\"", "") + "\"")
-                .body(new FileSystemResource(file));
+                .body(new InputStreamResource(agents.openOutput(o.path())));
     }
 
     @PostMapping("/jobs/{id:\\d+}/cancel")

@@ -9,7 +9,7 @@
  * The jobs module also resolves the per-attempt job credentials for accounts' bearer filter
  * ({@code accounts.CredentialResolver}).
  */
-@ApplicationModule(allowedDependencies = {"shell", "accounts"})
+@ApplicationModule(allowedDependencies = {"shell", "accounts", "artifacts"})
 package org.stainbench.jobs;
 
 import org.springframework.modulith.ApplicationModule;

@@ -19,6 +19,9 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.stainbench.artifacts.ArtifactCache;
+import org.stainbench.artifacts.ArtifactStore;
+import org.stainbench.artifacts.StoredFiles;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
@@ -70,6 +73,8 @@ public class Slides {
     private final Path root;
     private final List<Path> allowedRoots;
     private final ApplicationEventPublisher events;
+    private final ArtifactStore artifacts;
+    private final ArtifactCache cache;
 
     Slides(
             SlideStore store,
@@ -79,8 +84,12 @@ public class Slides {
             TransactionTemplate tx,
             @Value("${stainbench.artifacts.root}") Path artifacts,
             @Value("${stainbench.slides.allowed-roots:${stainbench.catalog.allowed-roots:}}") String allowedRoots,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            ArtifactStore artifactStore,
+            ArtifactCache cache) {
         this.events = events;
+        this.artifacts = artifactStore;
+        this.cache = cache;
         this.store = store;
         this.catalog = catalog;
         this.jobs = jobs;
@@ -141,7 +150,7 @@ public class Slides {
         }
         SlideLabel l = SlideLabel.parse(label);
         Path file = allowedFile(path.trim());
-        return registered(register(file.getFileName().toString(), "PATH", file, l, by), by);
+        return registered(register(file.getFileName().toString(), "PATH", file, null, l, by), by);
     }
 
     private Slide registered(Slide s, String by) {
@@ -155,19 +164,24 @@ public class Slides {
         return s;
     }
 
-    /** Registers an uploaded slide: stored under the artifact folder, then opened; nothing is kept if that fails. */
+    /**
+     * Registers an uploaded slide: received into a local file under the artifact folder, opened there with OpenSlide
+     * (which reads a path), then kept on the artifact store at {@code slides/uploads/<uuid>-<name>} (on the local
+     * store the received file already is that object). Nothing is kept — no object, no row — if any step fails.
+     */
     public Slide registerUpload(String fileName, InputStream content, String label, String by) {
         String name = SlideNames.clean(fileName);
         SlideLabel l = SlideLabel.parse(label);
         Path dir = root.resolve("uploads");
-        Path file = dir.resolve(UUID.randomUUID() + "-" + name);
+        String objectName = UUID.randomUUID() + "-" + name;
+        Path file = dir.resolve(objectName);
         try {
             Files.createDirectories(dir);
             Files.copy(content, file, StandardCopyOption.REPLACE_EXISTING);
             if (Files.size(file) == 0) {
                 throw new IllegalArgumentException("'" + name + "' is empty.");
             }
-            return registered(register(name, "UPLOAD", file, l, by), by);
+            return registered(register(name, "UPLOAD", file, UPLOADS + objectName, l, by), by);
         } catch (IOException e) {
             deleteQuietly(file);
             throw new UncheckedIOException("The upload of '" + name + "' broke off: " + e.getMessage(), e);
@@ -177,39 +191,110 @@ public class Slides {
         }
     }
 
-    private Slide register(String name, String source, Path file, SlideLabel label, String by) {
+    /** Key prefix of uploaded slides on the artifact store. */
+    static final String UPLOADS = "slides/uploads/";
+
+    /**
+     * Reads the slide's levels and thumbnail, keeps an upload on the artifact store ({@code key}; null for a
+     * server-path slide, read in place), then records the slide. When recording fails, the kept object goes.
+     */
+    private Slide register(String name, String source, Path file, String key, SlideLabel label, String by) {
+        List<String> levels = new ArrayList<>();
+        RgbTile thumb;
+        String vendor;
+        long width;
+        long height;
+        Double mppX;
+        Double mppY;
+        Double power;
+        long size;
         try (OpenSlide s = OpenSlide.open(file)) {
-            List<String> levels = new ArrayList<>();
             for (OpenSlide.Level lv : s.levels()) {
                 levels.add(lv.width() + "×" + lv.height() + "@" + String.format(Locale.ROOT, "%.4g", lv.downsample()));
             }
-            RgbTile thumb = thumbnail(s);
-            long size = Files.size(file);
-            long id = tx.execute(st -> store.insertSlide(
+            thumb = thumbnail(s);
+            size = Files.size(file);
+            vendor = s.vendor();
+            width = s.width();
+            height = s.height();
+            mppX = s.mppX();
+            mppY = s.mppY();
+            power = s.objectivePower();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String path = file.toString();
+        if (key != null) {
+            try {
+                StoredFiles.keep(artifacts, file, key);
+            } catch (IOException e) {
+                throw new UncheckedIOException("The slide could not be stored: " + e.getMessage(), e);
+            }
+            path = StoredFiles.location(artifacts, key);
+        }
+        String p = path;
+        long id;
+        try {
+            id = tx.execute(st -> store.insertSlide(
                     name,
                     source,
-                    file.toString(),
+                    p,
                     size,
-                    s.vendor(),
-                    s.width(),
-                    s.height(),
+                    vendor,
+                    width,
+                    height,
                     String.join("; ", levels),
-                    s.mppX(),
-                    s.mppY(),
-                    s.objectivePower(),
+                    mppX,
+                    mppY,
+                    power,
                     label,
                     SlideNames.parse(name),
                     by,
                     clock.instant()));
-            if (thumb != null) {
-                Path t = thumbFile(id);
-                Files.createDirectories(t.getParent());
-                Files.write(t, Png.encode(thumb));
-                store.setThumb(id, thumb.width(), thumb.height());
+        } catch (RuntimeException e) {
+            if (key != null) { // no row refers to the object: it goes too
+                StoredFiles.deleteQuietly(artifacts, key);
             }
-            return requireSlide(id);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw e;
+        }
+        if (thumb != null) {
+            try {
+                artifacts.put(thumbKey(id), Png.encode(thumb));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            store.setThumb(id, thumb.width(), thumb.height());
+        }
+        return requireSlide(id);
+    }
+
+    /**
+     * A local file with the slide, for OpenSlide (which opens a path): an uploaded slide from the artifact store (its
+     * own file on the local store, a copy in the local cache on a bucket), a server-path slide in place. Open it
+     * right away: a cached copy may be evicted later.
+     */
+    Path localFile(Slide s) throws IOException {
+        return "UPLOAD".equals(s.source()) ? cache.localFile(uploadKey(s)) : Path.of(s.path());
+    }
+
+    /**
+     * The artifact store key of an uploaded slide, from its recorded location (an absolute path under the artifact
+     * folder before the store existed, {@code s3://…} or the folder's file since): {@code slides/uploads/<name>}.
+     */
+    static String uploadKey(Slide s) {
+        return UPLOADS + StoredFiles.lastPart(s.path());
+    }
+
+    /** The slide's thumbnail PNG, or empty when it has none. */
+    Optional<byte[]> thumbnail(long slideId) throws IOException {
+        String key = thumbKey(slideId);
+        if (!artifacts.exists(key)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(cache.read(key));
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return Optional.empty();
         }
     }
 
@@ -236,8 +321,9 @@ public class Slides {
         return null;
     }
 
-    Path thumbFile(long slideId) {
-        return root.resolve(Long.toString(slideId)).resolve("thumbnail.png");
+    /** The artifact store key of a slide's thumbnail (the artifact folder's file before the store existed). */
+    static String thumbKey(long slideId) {
+        return "slides/" + slideId + "/thumbnail.png";
     }
 
     public void setLabel(long slideId, String label, String by) {

@@ -5,8 +5,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
@@ -238,11 +236,8 @@ class SlidesController {
     @GetMapping("/slides/{id}/thumbnail.png")
     ResponseEntity<byte[]> thumbnail(@PathVariable long id) throws IOException {
         slides.requireSlide(id);
-        Path f = slides.thumbFile(id);
-        if (!Files.isRegularFile(f)) {
-            throw new Slides.NotFound("Slide " + id + " has no thumbnail.");
-        }
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(Files.readAllBytes(f));
+        byte[] png = slides.thumbnail(id).orElseThrow(() -> new Slides.NotFound("Slide " + id + " has no thumbnail."));
+        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(png);
     }
 
     @PostMapping("/slides/{id}/label")

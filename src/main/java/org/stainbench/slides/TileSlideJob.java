@@ -124,7 +124,7 @@ class TileSlideJob implements JobHandler {
         SlideTiler.Result r;
         List<SlideTile> rows = new ArrayList<>();
         Long archiveId = null;
-        try (OpenSlide slide = OpenSlide.open(Path.of(s.path()));
+        try (OpenSlide slide = OpenSlide.open(slides.getObject().localFile(s));
                 TileSpool spool = new TileSpool(dir, t.tileSize(), t.tileSize())) {
             r = SlideTiler.run(slide, o, spool, (done, total) -> ctx.progress(done, total, "tiles"), ctx::isCancelled);
             if (ctx.isCancelled()) {

@@ -4,7 +4,7 @@
  * into filtered tiles and registers the archive in a catalog dataset. Pure planning and geometry live in
  * {@code slides.tiling}.
  */
-@ApplicationModule(allowedDependencies = {"shell", "catalog", "jobs", "tiles"})
+@ApplicationModule(allowedDependencies = {"shell", "artifacts", "catalog", "jobs", "tiles"})
 package org.stainbench.slides;
 
 import org.springframework.modulith.ApplicationModule;

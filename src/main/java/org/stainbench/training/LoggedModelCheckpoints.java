@@ -1,8 +1,7 @@
 package org.stainbench.training;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
+import org.stainbench.artifacts.ArtifactStore;
+import org.stainbench.artifacts.StoredFiles;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.shell.Sha256;
@@ -36,17 +35,21 @@ class LoggedModelCheckpoints {
     private final Checkpoints checkpoints;
     private final LoggedModelStore models;
     private final TrackingStore store;
-    private final Path root;
+    private final ArtifactStore artifacts;
 
     LoggedModelCheckpoints(
-            @Lazy Checkpoints checkpoints,
-            LoggedModelStore models,
-            TrackingStore store,
-            @Value("${stainbench.artifacts.root}") String artifactsRoot) {
+            @Lazy Checkpoints checkpoints, LoggedModelStore models, TrackingStore store, ArtifactStore artifacts) {
         this.checkpoints = checkpoints;
         this.models = models;
         this.store = store;
-        this.root = Path.of(artifactsRoot).toAbsolutePath().normalize().resolve("mlflow");
+        this.artifacts = artifacts;
+    }
+
+    /** A weights object of a logged model: its key, SHA-256 and size. */
+    record Weights(String key, String sha256, long size) {
+        String fileName() {
+            return key.substring(key.lastIndexOf('/') + 1);
+        }
     }
 
     /** Registers the checkpoint of a READY model and records its id with the model; empty when refused. */
@@ -62,17 +65,9 @@ class LoggedModelCheckpoints {
                 .map(x -> x.key() + "="
                         + (Double.isNaN(x.value()) ? "NaN" : String.format(Locale.ROOT, "%.6g", x.value())))
                 .collect(Collectors.joining(", "));
-        Path weights = weights(m).orElse(null);
-        String sha = null;
-        Long size = null;
-        if (weights != null) {
-            try {
-                sha = Sha256.of(weights);
-                size = Files.size(weights);
-            } catch (IOException e) {
-                weights = null;
-            }
-        }
+        Weights weights = weights(m).orElse(null);
+        String sha = weights == null ? null : weights.sha256();
+        Long size = weights == null ? null : weights.size();
         String name = run.map(r -> r.name() + "-" + m.name()).orElse(m.name());
         var request = new Checkpoints.LoggedModelCheckpoint(
                 m.modelId(),
@@ -80,8 +75,8 @@ class LoggedModelCheckpoints {
                 m.sourceRunId(),
                 step,
                 m.artifactLocation(),
-                weights == null ? null : weights.getFileName().toString(),
-                weights == null ? null : weights.toString(),
+                weights == null ? null : weights.fileName(),
+                weights == null ? null : StoredFiles.location(artifacts, weights.key()),
                 sha,
                 size,
                 first(params, "base_model", "base_model_name", "model_name_or_path"),
@@ -99,28 +94,40 @@ class LoggedModelCheckpoints {
         }
     }
 
-    /** The model's weights file in the artifact folder, if the artifacts are stored there. */
-    Optional<Path> weights(LoggedModelStore.Model m) {
-        Path folder = root.resolve(Long.toString(m.experimentId()))
-                .resolve("models")
-                .resolve(m.modelId())
-                .resolve("artifacts")
-                .normalize();
-        if (!folder.startsWith(root) || !Files.isDirectory(folder)) {
-            return Optional.empty();
-        }
-        Path pytorch = folder.resolve("data").resolve("model.pth");
-        if (Files.isRegularFile(pytorch)) {
-            return Optional.of(pytorch);
-        }
-        try (Stream<Path> files = Files.walk(folder, 4)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(p -> WEIGHTS.stream().anyMatch(ext -> p.getFileName()
-                            .toString()
-                            .toLowerCase(Locale.ROOT)
-                            .endsWith(ext)))
-                    .min(Comparator.comparing(Path::toString));
-        } catch (IOException e) {
+    /**
+     * The model's weights among its artifacts on the artifact store ({@code mlflow/<exp>/models/<id>/artifacts/}):
+     * {@code data/model.pth} (MLflow's PyTorch flavour), else the first file (by key) with a weights extension at most
+     * four levels down; hashed as it is read. Empty when there is none or the store cannot be read.
+     */
+    Optional<Weights> weights(LoggedModelStore.Model m) {
+        String prefix = "mlflow/" + m.experimentId() + "/models/" + m.modelId() + "/artifacts/";
+        try {
+            List<ArtifactStore.ArtifactObject> objects = artifacts.list(prefix);
+            Optional<ArtifactStore.ArtifactObject> pick = objects.stream()
+                    .filter(o -> o.key().equals(prefix + "data/model.pth"))
+                    .findFirst()
+                    .or(() -> objects.stream()
+                            .filter(o -> o.key()
+                                            .substring(prefix.length())
+                                            .chars()
+                                            .filter(c -> c == '/')
+                                            .count()
+                                    < 4)
+                            .filter(o -> WEIGHTS.stream()
+                                    .anyMatch(ext ->
+                                            o.key().toLowerCase(Locale.ROOT).endsWith(ext)))
+                            .min(Comparator.comparing(ArtifactStore.ArtifactObject::key)));
+            if (pick.isEmpty()) {
+                return Optional.empty();
+            }
+            String key = pick.get().key();
+            java.security.MessageDigest sha = Sha256.digest();
+            long size;
+            try (InputStream in = new java.security.DigestInputStream(artifacts.get(key), sha)) {
+                size = in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            return Optional.of(new Weights(key, Sha256.hex(sha), size));
+        } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }

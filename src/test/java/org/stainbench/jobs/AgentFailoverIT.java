@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -260,7 +259,7 @@ class AgentFailoverIT {
         assertThat(output.get("sha256"))
                 .isEqualTo(HexFormat.of()
                         .formatHex(MessageDigest.getInstance("SHA-256").digest(expected)));
-        assertThat(Files.readAllBytes(agentService.artifactsRoot().resolve((String) output.get("path"))))
+        assertThat(agentService.openOutput((String) output.get("path")).readAllBytes())
                 .isEqualTo(expected);
 
         // The dead attempt's late report (as the killed agent would have sent it) is refused.

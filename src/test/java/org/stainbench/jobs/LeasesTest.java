@@ -10,7 +10,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
@@ -51,8 +50,8 @@ class LeasesTest {
     @Autowired
     TestHandlers.Finished finished;
 
-    @Value("${stainbench.artifacts.root}")
-    String artifacts;
+    @Autowired
+    org.stainbench.artifacts.ArtifactStore artifacts;
 
     @Autowired
     SlurmExecutor slurm;
