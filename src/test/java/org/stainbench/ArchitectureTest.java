@@ -16,6 +16,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import fixtures.archunit.GadgetController;
+import fixtures.archunit.SprocketController;
 import fixtures.archunit.WidgetController;
 import fixtures.archunit.WidgetStore;
 import java.util.Set;
@@ -28,27 +29,15 @@ import org.springframework.stereotype.Controller;
 
 /**
  * Controllers go through their module's facade: no {@code @Controller}/{@code @RestController} depends on a
- * {@code *Store} class or on {@code JdbcClient}/{@code JdbcTemplate}, and none injects another controller.
+ * {@code *Store} class or on {@code JdbcClient}/{@code JdbcTemplate}, none injects another controller, and none
+ * depends on another controller at all (not even on its static helpers). No exception anywhere: the MLflow adapters
+ * of {@code training} go through {@code Runs}, {@code LoggedModels} and {@code RunArtifacts} like every page.
  */
 class ArchitectureTest {
 
     static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.stainbench");
-
-    /**
-     * Today's violations in {@code training}: its pages go through the {@code Runs} facade, its MLflow REST adapters
-     * not yet. Remove each entry when its controller goes through the facade; the list only shrinks.
-     */
-    static final Set<String> TRAINING_ALLOWED = Set.of(
-            // the MLflow REST adapters still call the tracking stores directly (issue 20: move them behind Runs)
-            "org.stainbench.training.MlflowApi",
-            "org.stainbench.training.MlflowArtifacts",
-            "org.stainbench.training.MlflowExperimentUpdate",
-            "org.stainbench.training.MlflowInputs",
-            "org.stainbench.training.MlflowLoggedModels",
-            // the run page serves a run's artifacts through MlflowArtifacts.download (move it into a helper bean)
-            "org.stainbench.training.RunsController"); // TrackingStore
 
     static final DescribedPredicate<JavaClass> CONTROLLERS =
             describe("controllers", c -> !c.isAnnotation() && c.isMetaAnnotatedWith(Controller.class));
@@ -92,21 +81,53 @@ class ArchitectureTest {
                 .because("shared page logic belongs in the facade or a helper bean, not in another controller");
     }
 
+    /** Any dependency (field, call, static helper, constant that is not inlined) on another controller class. */
+    static final ArchCondition<JavaClass> NOT_DEPEND_ON_A_CONTROLLER =
+            new ArchCondition<>("not depend on another controller") {
+                @Override
+                public void check(JavaClass c, ConditionEvents events) {
+                    c.getDirectDependenciesFromSelf().stream()
+                            .map(d -> d.getTargetClass().getBaseComponentType())
+                            .filter(t -> !t.equals(c) && CONTROLLERS.test(t))
+                            .map(JavaClass::getName)
+                            .distinct()
+                            .forEach(t -> events.add(
+                                    SimpleConditionEvent.violated(c, c.getName() + " depends on controller " + t)));
+                }
+            };
+
+    static ArchRule noControllerDependsOnAnother() {
+        return classes()
+                .that(CONTROLLERS)
+                .should(NOT_DEPEND_ON_A_CONTROLLER)
+                .because("what two controllers share belongs in the module's facade or a helper class");
+    }
+
     @Test
     void controllersDoNotReachStoresOrJdbc() {
-        controllersStayAwayFromStores(TRAINING_ALLOWED).check(MAIN);
+        controllersStayAwayFromStores(Set.of()).check(MAIN);
     }
 
     @Test
     void noControllerInjectsAnotherController() {
-        noControllerInjectsAnother(TRAINING_ALLOWED).check(MAIN);
+        noControllerInjectsAnother(Set.of()).check(MAIN);
+    }
+
+    @Test
+    void noControllerDependsOnAnotherController() {
+        noControllerDependsOnAnother().check(MAIN);
     }
 
     /** The rules on fixtures: a controller holding a store, and one holding another controller, both fail. */
     @Test
     void theRulesCatchViolations() {
         JavaClasses fixtures = new ClassFileImporter()
-                .importClasses(WidgetController.class, GadgetController.class, WidgetStore.class);
+                .importClasses(
+                        WidgetController.class,
+                        GadgetController.class,
+                        WidgetStore.class,
+                        SprocketController.class,
+                        SprocketController.CogController.class);
         assertThat(controllersStayAwayFromStores(Set.of())
                         .evaluate(fixtures)
                         .getFailureReport()
@@ -117,6 +138,17 @@ class ArchitectureTest {
                         .getFailureReport()
                         .getDetails())
                 .anySatisfy(d -> assertThat(d).contains("GadgetController").contains("WidgetController"));
+        // a static helper of another controller is a dependency too, an injected one of course as well
+        assertThat(noControllerDependsOnAnother()
+                        .evaluate(fixtures)
+                        .getFailureReport()
+                        .getDetails())
+                .anySatisfy(d -> assertThat(d)
+                        .contains("CogController depends on controller")
+                        .contains("SprocketController"))
+                .anySatisfy(d -> assertThat(d)
+                        .contains("GadgetController depends on controller")
+                        .contains("WidgetController"));
         assertThat(controllersStayAwayFromStores(Set.of(WidgetController.class.getName()))
                         .evaluate(fixtures)
                         .hasViolation())

@@ -13,19 +13,30 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * One door per module (issue 20): outside {@code training} (its facade is separate work), a controller neither records
- * activity itself nor reads a store or a repository; writes, rules and activity events are the module facade's, and a
- * page reads through it. Read from the sources, so a new controller that breaks the rule fails here with its name.
+ * One door per module (issue 20): a controller (every {@code @Controller} and {@code @RestController}, the MLflow REST
+ * adapters of {@code training} included) neither records activity itself, nor reads a store or a repository, nor tests
+ * a caller's role by hand; writes, rules, role checks and activity events are the module facade's, and a page reads
+ * through it. Read from the sources, so a new controller that breaks the rule fails here with its name.
  */
 class FacadeDoorsTest {
 
     static final Path MAIN = Path.of("src", "main", "java", "org", "stainbench");
     static final Pattern FIELD = Pattern.compile("private final (\\w+) \\w+;");
+    static final Pattern CONTROLLER = Pattern.compile("(?m)^@(Rest)?Controller\\b");
+    /** A role tested by hand: an authority compared, a ROLE_ literal, the servlet or Security helpers. */
+    static final Pattern ROLE_TEST =
+            Pattern.compile("getAuthority\\(\\)\\.equals|\"ROLE_|isUserInRole|hasRole\\(|hasAuthority\\(");
 
     static List<Path> controllers() throws IOException {
         try (Stream<Path> files = Files.walk(MAIN)) {
-            return files.filter(f -> f.getFileName().toString().endsWith("Controller.java"))
-                    .filter(f -> !f.startsWith(MAIN.resolve("training")))
+            return files.filter(f -> f.getFileName().toString().endsWith(".java"))
+                    .filter(f -> {
+                        try {
+                            return CONTROLLER.matcher(Files.readString(f)).find();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
                     .sorted()
                     .toList();
         }
@@ -48,6 +59,27 @@ class FacadeDoorsTest {
         }
         assertThat(controllers()).hasSizeGreaterThan(20);
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * Fine-grained role rules are named methods of the facades ({@code Catalog.checkMayDelete},
+     * {@code Runs.visibleRun}, {@code AgentService.nodeToken}, …) and no controller refuses with an
+     * {@code AccessDeniedException} of its own; {@code /api/whoami} only reports the caller's roles.
+     */
+    @Test
+    void controllersTestNoRoleThemselves() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path f : controllers()) {
+            String src = Files.readString(f);
+            boolean handRolled = !f.endsWith("WhoAmIController.java")
+                    && ROLE_TEST.matcher(src).find();
+            if (handRolled || src.contains("new AccessDeniedException")) {
+                problems.add(f.getFileName().toString());
+            }
+        }
+        assertThat(controllers()).as("the MLflow adapters are controllers too").anySatisfy(f -> assertThat(f)
+                .hasFileName("MlflowApi.java"));
+        assertThat(problems).as("controllers testing a role by hand").isEmpty();
     }
 
     @Test

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 
 /**
  * The migrations on a real PostgreSQL: they apply, and Hibernate's {@code validate} accepts the
@@ -21,17 +18,8 @@ import org.stainbench.support.PostgresDatabase;
  */
 @SpringBootTest
 @ActiveProfiles("test")
+@PostgresTest
 class PostgresSchemaIT {
-
-    @BeforeAll
-    static void needsPostgres() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     Flyway flyway;

@@ -3,6 +3,7 @@ package org.stainbench.accounts;
 import java.util.Locale;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
+import org.stainbench.shell.Roles;
 
 /**
  * The role checks of the JSON API controllers, written once: the caller's user has {@code ROLE_<role>}, and (for
@@ -29,7 +30,6 @@ public final class ApiAccess {
     }
 
     static boolean hasRole(Authentication auth, String role) {
-        return auth != null
-                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_" + role));
+        return Roles.has(auth, role);
     }
 }

@@ -26,6 +26,7 @@ import org.stainbench.shell.Activity;
 import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Dependants;
 import org.stainbench.shell.Names;
+import org.stainbench.shell.Roles;
 import org.stainbench.shell.ServerPaths;
 import org.stainbench.shell.Sha256;
 import org.stainbench.tiles.NpyFormatException;
@@ -737,5 +738,21 @@ public class Catalog {
 
     Optional<Archive> findArchive(long id) {
         return store.findArchive(id);
+    }
+
+    // ---- role rules: the facade's, not the controllers' (issue 20) ---------------------------------
+
+    /** A dataset's page and its tiles' pages: a deleted dataset opens for admins only (with its "deleted" banner). */
+    Dataset visibleDataset(long id, org.springframework.security.core.Authentication auth) {
+        return datasetEvenDeleted(id)
+                .filter(d -> !d.deleted() || Roles.has(auth, "ADMIN"))
+                .orElseThrow(() -> new NotFound("No dataset with id " + id + "."));
+    }
+
+    /** Deleting a dataset, its confirmation page included, needs the member role. */
+    void checkMayDelete(org.springframework.security.core.Authentication auth) {
+        if (!Roles.has(auth, "MEMBER")) {
+            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
+        }
     }
 }

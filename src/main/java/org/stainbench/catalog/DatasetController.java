@@ -154,9 +154,7 @@ class DatasetController {
     @GetMapping("/datasets/{id}")
     String detail(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
         // a deleted dataset's page opens for admins only, with the "deleted by … — restore" banner
-        Dataset d = catalog.datasetEvenDeleted(id)
-                .filter(x -> !x.deleted() || isAdmin(auth))
-                .orElseThrow(() -> new Catalog.NotFound("No dataset with id " + id + "."));
+        Dataset d = catalog.visibleDataset(id, auth);
         List<Archive> archives = catalog.archives(id);
         model.addAttribute("dataset", d);
         model.addAttribute("archives", archives);
@@ -187,21 +185,10 @@ class DatasetController {
         return "datasets/detail";
     }
 
-    static boolean isAdmin(org.springframework.security.core.Authentication auth) {
-        return has(auth, "ROLE_ADMIN");
-    }
-
-    static boolean has(org.springframework.security.core.Authentication auth, String authority) {
-        return auth != null
-                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
-    }
-
     /** The delete confirmation: lists what depends on the dataset (then no button), else one Delete button. */
     @GetMapping("/datasets/{id}/delete")
     String confirmDelete(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
-        if (!has(auth, "ROLE_MEMBER")) {
-            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
-        }
+        catalog.checkMayDelete(auth);
         Dataset d = catalog.requireDataset(id);
         return confirm(d, catalog.dependantsOf(id), model);
     }

@@ -142,9 +142,7 @@ class TileController {
 
     /** A deleted dataset's tile pages open for admins only (with the deleted banner), like the dataset's own page. */
     private Dataset visible(long datasetId, org.springframework.security.core.Authentication auth) {
-        return catalog.datasetEvenDeleted(datasetId)
-                .filter(d -> !d.deleted() || DatasetController.isAdmin(auth))
-                .orElseThrow(() -> new Catalog.NotFound("No dataset with id " + datasetId + "."));
+        return catalog.visibleDataset(datasetId, auth);
     }
 
     private Archive listed(TileInfo t) {

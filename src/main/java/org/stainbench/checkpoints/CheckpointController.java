@@ -169,10 +169,7 @@ class CheckpointController {
 
     private String detail(long id, Model model, org.springframework.security.core.Authentication auth, boolean hx) {
         // a deleted checkpoint's page opens for admins only, with the "deleted by … — restore" banner
-        Checkpoint c = checkpoints
-                .findEvenDeleted(id)
-                .filter(x -> !x.deleted() || has(auth, "ROLE_ADMIN"))
-                .orElseThrow(() -> new Checkpoints.NotFound("No checkpoint with id " + id + "."));
+        Checkpoint c = checkpoints.visible(id, auth);
         List<SetRow> rows = new ArrayList<>();
         for (GeneratedSet s : checkpoints.sets(id)) {
             List<ArchiveRow> ar = new ArrayList<>();
@@ -221,17 +218,10 @@ class CheckpointController {
         return hx ? "checkpoints/detail :: sets" : "checkpoints/detail";
     }
 
-    static boolean has(org.springframework.security.core.Authentication auth, String authority) {
-        return auth != null
-                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
-    }
-
     /** The delete confirmation: lists what depends on the checkpoint (then no button), else one Delete button. */
     @GetMapping("/checkpoints/{id}/delete")
     String confirmDelete(@PathVariable long id, Model model, org.springframework.security.core.Authentication auth) {
-        if (!has(auth, "ROLE_MEMBER")) {
-            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
-        }
+        checkpoints.checkMayDelete(auth);
         return confirm(checkpoints.require(id), checkpoints.dependantsOf(id), model);
     }
 

@@ -37,6 +37,7 @@ import org.stainbench.shell.Activity;
 import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Dependants;
 import org.stainbench.shell.Names;
+import org.stainbench.shell.Roles;
 import org.stainbench.shell.ServerPaths;
 import org.stainbench.shell.Sha256;
 import org.stainbench.tiles.ColourMap;
@@ -946,5 +947,21 @@ public class Checkpoints {
             name = base + " (" + i + ")";
         }
         return name;
+    }
+
+    // ---- role rules: the facade's, not the controllers' (issue 20) ---------------------------------
+
+    /** A checkpoint's page: a deleted checkpoint opens for admins only (with its "deleted" banner). */
+    Checkpoint visible(long id, org.springframework.security.core.Authentication auth) {
+        return findEvenDeleted(id)
+                .filter(x -> !x.deleted() || Roles.has(auth, "ADMIN"))
+                .orElseThrow(() -> new NotFound("No checkpoint with id " + id + "."));
+    }
+
+    /** Deleting a checkpoint, its confirmation page included, needs the member role. */
+    void checkMayDelete(org.springframework.security.core.Authentication auth) {
+        if (!Roles.has(auth, "MEMBER")) {
+            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
+        }
     }
 }

@@ -3,7 +3,6 @@ package org.stainbench.jobs;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -14,7 +13,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
-import org.stainbench.accounts.TokenScope;
 import org.stainbench.jobs.agent.Protocol;
 
 /** The node agent API. Only NODE-scope tokens; a node works only on the jobs it holds. */
@@ -27,11 +25,8 @@ class AgentApiController {
         this.agents = agents;
     }
 
-    private static long node(ApiPrincipal caller) {
-        if (caller == null || caller.scope() != TokenScope.NODE) {
-            throw new AccessDeniedException("Node agent endpoints need a NODE-scope token.");
-        }
-        return caller.tokenId();
+    private long node(ApiPrincipal caller) {
+        return agents.nodeToken(caller);
     }
 
     @PostMapping("/api/nodes/register")

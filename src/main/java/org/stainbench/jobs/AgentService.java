@@ -14,6 +14,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Service;
 import org.springframework.web.server.ResponseStatusException;
+import org.stainbench.accounts.ApiPrincipal;
+import org.stainbench.accounts.TokenScope;
 import org.stainbench.artifacts.ArtifactKeys;
 import org.stainbench.artifacts.ArtifactStore;
 import org.stainbench.artifacts.StoredFiles;
@@ -130,6 +132,14 @@ class AgentService {
     boolean online(NodeRow node, Instant now) {
         return node.deregisteredAt() == null
                 && node.lastHeartbeat().plus(properties.nodeOffline()).isAfter(now);
+    }
+
+    /** The node agent endpoints are for NODE-scope tokens only: the calling token's id, else 403. */
+    long nodeToken(ApiPrincipal caller) {
+        if (caller == null || caller.scope() != TokenScope.NODE) {
+            throw new AccessDeniedException("Node agent endpoints need a NODE-scope token.");
+        }
+        return caller.tokenId();
     }
 
     /** The node of this name, if the calling token owns it. */

@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -220,7 +217,7 @@ class JobsController {
                     form = new JobForm(
                             job.title(),
                             spec.command(),
-                            lines(spec.environment()),
+                            EnvLines.lines(spec.environment()),
                             String.join("\n", spec.outputs()),
                             String.join("\n", spec.inputs()),
                             r.gpus(),
@@ -252,9 +249,9 @@ class JobsController {
                             "command",
                             form.title(),
                             form.command(),
-                            parseEnv(form.environment()),
-                            split(form.inputs()),
-                            split(form.outputs()),
+                            EnvLines.parseEnv(form.environment()),
+                            EnvLines.split(form.inputs()),
+                            EnvLines.split(form.outputs()),
                             resources,
                             who.getName(),
                             form.mlflowRunId() == null || form.mlflowRunId().isBlank()
@@ -283,35 +280,5 @@ class JobsController {
         return queue.row(id)
                 .orElseThrow(() -> new ResponseStatusException(
                         org.springframework.http.HttpStatus.NOT_FOUND, "No job " + id + "."));
-    }
-
-    static String lines(Map<String, String> env) {
-        StringBuilder b = new StringBuilder();
-        env.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
-        return b.toString().strip();
-    }
-
-    static Map<String, String> parseEnv(String text) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (String line : split(text)) {
-            int eq = line.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("Environment line '" + line + "' is not NAME=value.");
-            }
-            env.put(line.substring(0, eq).trim(), line.substring(eq + 1));
-        }
-        return env;
-    }
-
-    static List<String> split(String text) {
-        List<String> out = new ArrayList<>();
-        if (text != null) {
-            for (String line : text.split("\\R")) {
-                if (!line.isBlank()) {
-                    out.add(line.trim());
-                }
-            }
-        }
-        return out;
     }
 }

@@ -76,7 +76,7 @@ class TemplatesController {
                             t.description(),
                             t.command(),
                             parameterLines(t.parameters()),
-                            JobsController.lines(t.environment()),
+                            EnvLines.lines(t.environment()),
                             String.join("\n", t.inputs()),
                             String.join("\n", t.outputs()),
                             r.gpus(),
@@ -107,9 +107,9 @@ class TemplatesController {
                     form.description(),
                     form.command(),
                     parseParameters(form.parameters()),
-                    JobsController.parseEnv(form.environment()),
-                    JobsController.split(form.inputs()),
-                    JobsController.split(form.outputs()),
+                    EnvLines.parseEnv(form.environment()),
+                    EnvLines.split(form.inputs()),
+                    EnvLines.split(form.outputs()),
                     form.resources(),
                     who.getName());
             flash.addFlashAttribute("message", "Saved template '" + form.name().trim() + "'.");
@@ -161,7 +161,7 @@ class TemplatesController {
     /** One parameter a line: {@code name} (required) or {@code name=default}. */
     static List<CommandTemplates.Parameter> parseParameters(String text) {
         List<CommandTemplates.Parameter> out = new ArrayList<>();
-        for (String line : JobsController.split(text)) {
+        for (String line : EnvLines.split(text)) {
             int eq = line.indexOf('=');
             out.add(
                     eq < 0

@@ -20,13 +20,11 @@ class HomeController {
 
     @GetMapping("/")
     String home(Authentication auth, Model model) {
-        boolean pathologistOnly =
-                auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_SUPERVISOR"));
+        boolean pathologistOnly = !Roles.has(auth, "SUPERVISOR");
         if (pathologistOnly) {
             return "redirect:/review";
         }
-        boolean supervisorOnly =
-                auth.getAuthorities().stream().noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"));
+        boolean supervisorOnly = !Roles.has(auth, "MEMBER");
         if (supervisorOnly) {
             return "redirect:/dashboard"; // supervisors' home page
         }

@@ -39,7 +39,7 @@ class ColourMapJob implements JobHandler {
     static final double MIN_TISSUE = 0.6;
 
     private final TrackingStore store;
-    private final MlflowArtifacts artifacts;
+    private final RunArtifacts artifacts;
     private final Catalog catalog;
     private final CatalogTiles tiles;
     private final Checkpoints checkpoints;
@@ -47,7 +47,7 @@ class ColourMapJob implements JobHandler {
 
     ColourMapJob(
             TrackingStore store,
-            MlflowArtifacts artifacts,
+            RunArtifacts artifacts,
             @Lazy Catalog catalog,
             CatalogTiles tiles,
             @Lazy Checkpoints checkpoints,

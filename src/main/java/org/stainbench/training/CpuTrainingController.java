@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,8 +17,6 @@ import org.stainbench.catalog.NotRealData;
 import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobRequest;
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Names;
 
 /** Launching the CPU colour-map training: a small real training that needs no GPU. */
@@ -29,13 +26,11 @@ class CpuTrainingController {
     private final Catalog catalog;
     private final Runs runs;
     private final JobQueue jobs;
-    private final ApplicationEventPublisher events;
 
-    CpuTrainingController(Catalog catalog, Runs runs, JobQueue jobs, ApplicationEventPublisher events) {
+    CpuTrainingController(Catalog catalog, Runs runs, JobQueue jobs) {
         this.catalog = catalog;
         this.runs = runs;
         this.jobs = jobs;
-        this.events = events;
     }
 
     record Form(
@@ -176,13 +171,7 @@ class CpuTrainingController {
         long jobId = jobs.submit(JobRequest.embedded(
                 ColourMapJob.TYPE, "Colour map " + name + " on " + source.name(), job, me.getName()));
         runs.log(run, Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
-        events.publishEvent(Activity.of(
-                me.getName(),
-                "launched",
-                ActivitySubject.RUN,
-                run.uuid(),
-                "Launched CPU colour-map training '" + name + "' (job #" + jobId + ")",
-                "/runs/" + run.uuid()));
+        runs.recordLaunch(run, me.getName(), "Launched CPU colour-map training '" + name + "' (job #" + jobId + ")");
         flash.addFlashAttribute("message", "Training '" + name + "' queued as job #" + jobId + ".");
         return "redirect:/runs/" + run.uuid();
     }

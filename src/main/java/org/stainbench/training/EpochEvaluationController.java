@@ -1,5 +1,6 @@
 package org.stainbench.training;
 
+import io.github.wimdeblauwe.htmx.spring.boot.mvc.HxRequest;
 import java.security.Principal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -7,7 +8,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
@@ -55,17 +55,10 @@ class EpochEvaluationController {
         return "redirect:/runs/" + uuid + "#epoch-section";
     }
 
-    /** The live part (requests and chart): a fragment for htmx polling, the whole run page without it. */
+    /** The live part (requests and chart), a fragment for htmx polling. */
+    @HxRequest
     @GetMapping("/runs/{uuid}/by-epoch")
-    String live(
-            @PathVariable String uuid,
-            @RequestHeader(value = "HX-Request", required = false) String hx,
-            Model model,
-            org.springframework.security.core.Authentication auth)
-            throws java.io.IOException {
-        if (hx == null) {
-            return page.fill(uuid, model, auth);
-        }
+    String liveFragment(@PathVariable String uuid, Model model) {
         Tracking.RunInfo info = runs.run(uuid)
                 .filter(r -> !r.lifecycleStage().equals("deleted"))
                 .orElseThrow(RunsController.NotFound::new);
@@ -73,6 +66,13 @@ class EpochEvaluationController {
         model.addAttribute("run", run);
         section.fill(model, run, null);
         return "runs/detail :: by-epoch";
+    }
+
+    /** The same address without htmx: the whole run page. */
+    @GetMapping("/runs/{uuid}/by-epoch")
+    String live(@PathVariable String uuid, Model model, org.springframework.security.core.Authentication auth)
+            throws java.io.IOException {
+        return page.fill(uuid, model, auth);
     }
 
     @GetMapping("/runs/{uuid}/epochs.json")

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,8 +21,6 @@ import org.stainbench.jobs.CommandText;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.NodeAvailability;
 import org.stainbench.jobs.Resources;
-import org.stainbench.shell.Activity;
-import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.FieldProblem;
 
 /**
@@ -37,16 +34,13 @@ class LoraController {
     private final Catalog catalog;
     private final Runs runs;
     private final JobQueue jobs;
-    private final ApplicationEventPublisher events;
     private final NodeAvailability nodes;
 
-    LoraController(
-            Catalog catalog, Runs runs, JobQueue jobs, ApplicationEventPublisher events, NodeAvailability nodes) {
+    LoraController(Catalog catalog, Runs runs, JobQueue jobs, NodeAvailability nodes) {
         this.nodes = nodes;
         this.catalog = catalog;
         this.runs = runs;
         this.jobs = jobs;
-        this.events = events;
     }
 
     @GetMapping("/training/new")
@@ -140,13 +134,10 @@ class LoraController {
                 run.uuid(),
                 "slurm".equals(form.executor())));
         runs.log(run, Map.of(), Map.of("stainbench.job_id", String.valueOf(jobId)));
-        events.publishEvent(Activity.of(
+        runs.recordLaunch(
+                run,
                 me.getName(),
-                "launched",
-                ActivitySubject.RUN,
-                run.uuid(),
-                "Launched LoRA training '" + runName + "' on " + dataset.name() + " (job #" + jobId + ")",
-                "/runs/" + run.uuid()));
+                "Launched LoRA training '" + runName + "' on " + dataset.name() + " (job #" + jobId + ")");
         flash.addFlashAttribute("message", "Launched '" + runName + "' as job #" + jobId + ".");
         return "redirect:/runs/" + run.uuid();
     }

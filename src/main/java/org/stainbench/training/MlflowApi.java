@@ -1,5 +1,16 @@
 package org.stainbench.training;
 
+import static org.stainbench.training.MlflowJson.experimentId;
+import static org.stainbench.training.MlflowJson.experimentJson;
+import static org.stainbench.training.MlflowJson.keyValues;
+import static org.stainbench.training.MlflowJson.metric;
+import static org.stainbench.training.MlflowJson.metricJson;
+import static org.stainbench.training.MlflowJson.runId;
+import static org.stainbench.training.MlflowJson.runInfoJson;
+import static org.stainbench.training.MlflowJson.runJson;
+import static org.stainbench.training.MlflowJson.text;
+import static org.stainbench.training.MlflowJson.valueText;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +23,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
-import org.stainbench.shell.Activity;
 import org.stainbench.shell.Dependants;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -27,8 +37,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>
  * Every endpoint asks {@link TrackingAccess} first (who may read or write what). Searches are bounded by
  * {@link TrackingProperties}: filter length, page size and the work of one request ({@link RunSearch.Budget}).
- * Values over MLflow's length limits are 400 naming the field ({@link TrackingStore}); any other failure is a
- * generic 500 ({@link MlflowErrors}).
+ * Values over MLflow's length limits are 400 naming the field; any other failure is a generic 500
+ * ({@link MlflowErrors}). Reads and writes go through the module's door, {@link Runs}; run inputs and outputs through
+ * {@link LoggedModels}; the JSON shapes are {@link MlflowJson}'s.
  */
 @RestController
 @RequestMapping("/api/2.0/mlflow")
@@ -40,27 +51,14 @@ class MlflowApi {
     private static final int DEFAULT_MAX_RESULTS = 1000;
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private final TrackingStore store;
-    private final org.springframework.context.ApplicationEventPublisher events;
     private final Runs runs;
+    private final LoggedModels models;
     private final TrackingAccess access;
     private final TrackingProperties limits;
-    /** MLflow 3 run inputs and outputs for runs/get (issue 19; a field so the constructor stays as it is). */
-    @org.springframework.beans.factory.annotation.Autowired
-    private RunInputsJson runIo;
-    /** The datasets.* clauses of runs/search (issue 19), answered in SQL before the other clauses. */
-    @org.springframework.beans.factory.annotation.Autowired
-    private DatasetClauses datasetClauses;
 
-    MlflowApi(
-            TrackingStore store,
-            org.springframework.context.ApplicationEventPublisher events,
-            Runs runs,
-            TrackingAccess access,
-            TrackingProperties limits) {
-        this.store = store;
-        this.events = events;
+    MlflowApi(Runs runs, LoggedModels models, TrackingAccess access, TrackingProperties limits) {
         this.runs = runs;
+        this.models = models;
         this.access = access;
         this.limits = limits;
     }
@@ -70,15 +68,11 @@ class MlflowApi {
     @PostMapping("/experiments/create")
     ObjectNode createExperiment(@RequestBody JsonNode body, Authentication auth) {
         access.manage(auth);
-        long id = store.createExperiment(
-                text(body, "name", true), text(body, "artifact_location", false), keyValues(body.get("tags")));
-        events.publishEvent(Activity.of(
-                ((ApiPrincipal) auth.getPrincipal()).username(),
-                "registered",
-                "experiment",
-                id,
-                "Created experiment '" + text(body, "name", true) + "' (API)",
-                "/runs?experiment=" + id));
+        long id = runs.createExperiment(
+                text(body, "name", true),
+                text(body, "artifact_location", false),
+                keyValues(body.get("tags")),
+                ((ApiPrincipal) auth.getPrincipal()).username());
         return JSON.objectNode().put("experiment_id", Long.toString(id));
     }
 
@@ -86,7 +80,7 @@ class MlflowApi {
     ObjectNode getExperiment(@RequestParam(name = "experiment_id", required = false) String id, Authentication auth) {
         long experimentId = experimentId(id);
         access.readExperiment(auth, experimentId);
-        return JSON.objectNode().set("experiment", experimentJson(store.requireExperiment(experimentId)));
+        return JSON.objectNode().set("experiment", experimentJson(runs.requireExperiment(experimentId)));
     }
 
     @GetMapping("/experiments/get-by-name")
@@ -95,7 +89,7 @@ class MlflowApi {
         if (name == null || name.isBlank()) {
             throw MlflowException.invalid("Missing value for required parameter 'experiment_name'.");
         }
-        java.util.Optional<Tracking.Experiment> found = store.experimentByName(name);
+        java.util.Optional<Tracking.Experiment> found = runs.experimentByName(name);
         access.readExperiment(auth, found.map(Tracking.Experiment::id).orElse(null));
         Tracking.Experiment e =
                 found.orElseThrow(() -> MlflowException.notFound("Could not find experiment with name '" + name + "'"));
@@ -127,7 +121,7 @@ class MlflowApi {
     @PostMapping("/experiments/delete")
     ObjectNode deleteExperiment(@RequestBody JsonNode body, Authentication auth) {
         access.manage(auth);
-        Tracking.Experiment e = store.requireExperiment(experimentId(text(body, "experiment_id", true)));
+        Tracking.Experiment e = runs.requireExperiment(experimentId(text(body, "experiment_id", true)));
         try {
             runs.deleteExperiment(e, ((ApiPrincipal) auth.getPrincipal()).username());
         } catch (Dependants.Blocked x) {
@@ -143,7 +137,7 @@ class MlflowApi {
     ObjectNode restoreExperiment(@RequestBody JsonNode body, Authentication auth) {
         access.manage(auth);
         runs.restoreExperiment(
-                store.requireExperiment(experimentId(text(body, "experiment_id", true))),
+                runs.requireExperiment(experimentId(text(body, "experiment_id", true))),
                 ((ApiPrincipal) auth.getPrincipal()).username());
         return JSON.objectNode();
     }
@@ -151,7 +145,7 @@ class MlflowApi {
     @PostMapping("/experiments/set-experiment-tag")
     ObjectNode setExperimentTag(@RequestBody JsonNode body, Authentication auth) {
         access.manage(auth);
-        store.setExperimentTag(
+        runs.setExperimentTag(
                 experimentId(text(body, "experiment_id", true)), text(body, "key", true), text(body, "value", false));
         return JSON.objectNode();
     }
@@ -168,16 +162,14 @@ class MlflowApi {
         if (user == null || user.isBlank()) {
             user = ((ApiPrincipal) auth.getPrincipal()).username();
         }
-        Tracking.RunInfo info =
-                store.createRun(exp, user, start, text(body, "run_name", false), keyValues(body.get("tags")));
-        events.publishEvent(Activity.of(
-                ((ApiPrincipal) auth.getPrincipal()).username(),
-                "launched",
-                "run",
-                info.uuid(),
-                "Started run '" + info.name() + "' (API)",
-                "/runs/" + info.uuid()));
-        return JSON.objectNode().set("run", runJson(store.full(info)));
+        Tracking.Run run = runs.createRun(
+                exp,
+                user,
+                start,
+                text(body, "run_name", false),
+                keyValues(body.get("tags")),
+                ((ApiPrincipal) auth.getPrincipal()).username());
+        return JSON.objectNode().set("run", runJson(run));
     }
 
     @GetMapping("/runs/get")
@@ -187,8 +179,8 @@ class MlflowApi {
             Authentication auth) {
         String uuid = runId != null ? runId : runUuid;
         access.read(auth, uuid);
-        Tracking.RunInfo info = store.requireRun(uuid);
-        return JSON.objectNode().set("run", runIo.decorate(runJson(store.full(info)), info));
+        Tracking.RunInfo info = runs.requireRun(uuid);
+        return JSON.objectNode().set("run", models.decorate(runJson(runs.full(info)), info));
     }
 
     @PostMapping("/runs/update")
@@ -196,7 +188,7 @@ class MlflowApi {
         access.write(auth, runId(body));
         Long end = body.hasNonNull("end_time") ? body.get("end_time").asLong() : null;
         Tracking.RunInfo info =
-                store.updateRun(runId(body), text(body, "status", false), end, text(body, "run_name", false));
+                runs.updateRun(runId(body), text(body, "status", false), end, text(body, "run_name", false));
         return JSON.objectNode().set("run_info", runInfoJson(info));
     }
 
@@ -205,7 +197,7 @@ class MlflowApi {
     ObjectNode deleteRun(@RequestBody JsonNode body, Authentication auth) {
         access.manage(auth);
         try {
-            runs.delete(store.requireRun(runId(body)), ((ApiPrincipal) auth.getPrincipal()).username());
+            runs.delete(runs.requireRun(runId(body)), ((ApiPrincipal) auth.getPrincipal()).username());
         } catch (Dependants.Blocked e) {
             throw MlflowException.invalid(e.getMessage() + " Cancel the job first.");
         }
@@ -216,7 +208,7 @@ class MlflowApi {
     @PostMapping("/runs/restore")
     ObjectNode restoreRun(@RequestBody JsonNode body, Authentication auth) {
         access.manage(auth);
-        runs.restore(store.requireRun(runId(body)), ((ApiPrincipal) auth.getPrincipal()).username());
+        runs.restore(runs.requireRun(runId(body)), ((ApiPrincipal) auth.getPrincipal()).username());
         return JSON.objectNode();
     }
 
@@ -235,7 +227,7 @@ class MlflowApi {
                 };
         int max = maxResults(b);
         RunSearch.Budget budget = new RunSearch.Budget(limits.maxSearchWork(), "stainbench.tracking.max-search-work");
-        DatasetClauses.Split datasets = datasetClauses.split(filter(b), experiments);
+        DatasetClauses.Split datasets = runs.datasetClauses(filter(b), experiments);
         TrackingSearch.Page<Tracking.Run> page = runs.search(
                 experiments,
                 lifecycle,
@@ -268,14 +260,14 @@ class MlflowApi {
     @PostMapping("/runs/log-metric")
     ObjectNode logMetric(@RequestBody JsonNode body, Authentication auth) {
         access.write(auth, runId(body));
-        store.logBatch(runId(body), List.of(metric(body)), Map.of(), Map.of());
+        runs.logBatch(runId(body), List.of(metric(body)), Map.of(), Map.of());
         return JSON.objectNode();
     }
 
     @PostMapping("/runs/log-parameter")
     ObjectNode logParameter(@RequestBody JsonNode body, Authentication auth) {
         access.write(auth, runId(body));
-        store.logBatch(runId(body), List.of(), Map.of(text(body, "key", true), valueText(body)), Map.of());
+        runs.logBatch(runId(body), List.of(), Map.of(text(body, "key", true), valueText(body)), Map.of());
         return JSON.objectNode();
     }
 
@@ -284,14 +276,14 @@ class MlflowApi {
         access.write(auth, runId(body));
         Map<String, String> tag = new LinkedHashMap<>();
         tag.put(text(body, "key", true), valueText(body));
-        store.logBatch(runId(body), List.of(), Map.of(), tag);
+        runs.logBatch(runId(body), List.of(), Map.of(), tag);
         return JSON.objectNode();
     }
 
     @PostMapping("/runs/delete-tag")
     ObjectNode deleteTag(@RequestBody JsonNode body, Authentication auth) {
         access.write(auth, runId(body));
-        store.deleteTag(store.requireActiveRun(runId(body)), text(body, "key", true));
+        runs.deleteTag(runId(body), text(body, "key", true));
         return JSON.objectNode();
     }
 
@@ -317,7 +309,7 @@ class MlflowApi {
             }
             ps.put(key, value);
         }
-        store.logBatch(runId(body), ms, ps, keyValues(tags));
+        runs.logBatch(runId(body), ms, ps, keyValues(tags));
         return JSON.objectNode();
     }
 
@@ -334,7 +326,7 @@ class MlflowApi {
         if (key == null || key.isBlank()) {
             throw MlflowException.invalid("Missing value for required parameter 'metric_key'.");
         }
-        Tracking.RunInfo info = store.requireRun(uuid);
+        Tracking.RunInfo info = runs.requireRun(uuid);
         // MLflow's GetMetricHistory: pages of max_results (default and cap stainbench.tracking.max-search-results)
         int max = limits.maxSearchResults();
         if (maxResults != null && !maxResults.isBlank()) {
@@ -357,67 +349,6 @@ class MlflowApi {
         }
         return out;
     }
-
-    // ---- JSON shapes -------------------------------------------------------------------------
-
-    static ObjectNode experimentJson(Tracking.Experiment e) {
-        ObjectNode o = JSON.objectNode()
-                .put("experiment_id", Long.toString(e.id()))
-                .put("name", e.name())
-                .put("artifact_location", e.artifactLocation())
-                .put("lifecycle_stage", e.lifecycleStage())
-                .put("last_update_time", e.lastUpdateTime())
-                .put("creation_time", e.creationTime());
-        ArrayNode tags = o.putArray("tags");
-        e.tags().forEach((k, v) -> tags.add(JSON.objectNode().put("key", k).put("value", v)));
-        return o;
-    }
-
-    static ObjectNode runInfoJson(Tracking.RunInfo i) {
-        ObjectNode o = JSON.objectNode()
-                .put("run_id", i.uuid())
-                .put("run_uuid", i.uuid())
-                .put("run_name", i.name())
-                .put("experiment_id", Long.toString(i.experimentId()))
-                .put("user_id", i.userId() == null ? "" : i.userId())
-                .put("status", i.status());
-        if (i.startTime() != null) {
-            o.put("start_time", i.startTime());
-        }
-        if (i.endTime() != null) {
-            o.put("end_time", i.endTime());
-        }
-        return o.put("artifact_uri", i.artifactUri()).put("lifecycle_stage", i.lifecycleStage());
-    }
-
-    static ObjectNode runJson(Tracking.Run r) {
-        ObjectNode run = JSON.objectNode();
-        run.set("info", runInfoJson(r.info()));
-        ObjectNode data = run.putObject("data");
-        ArrayNode metrics = data.putArray("metrics");
-        r.latestMetrics().forEach(m -> metrics.add(metricJson(m)));
-        ArrayNode params = data.putArray("params");
-        r.params().forEach((k, v) -> params.add(JSON.objectNode().put("key", k).put("value", v)));
-        ArrayNode tags = data.putArray("tags");
-        r.tags().forEach((k, v) -> tags.add(JSON.objectNode().put("key", k).put("value", v)));
-        run.putObject("inputs");
-        return run;
-    }
-
-    static ObjectNode metricJson(Tracking.Metric m) {
-        ObjectNode o = JSON.objectNode().put("key", m.key());
-        double v = m.value();
-        if (Double.isNaN(v)) {
-            o.put("value", "NaN");
-        } else if (Double.isInfinite(v)) {
-            o.put("value", v > 0 ? "Infinity" : "-Infinity");
-        } else {
-            o.put("value", v);
-        }
-        return o.put("timestamp", m.timestamp()).put("step", m.step());
-    }
-
-    // ---- request helpers ---------------------------------------------------------------------
 
     /**
      * {@code max_results} of a search: 0 (an empty page without a token) to stainbench.tracking.max-search-results.
@@ -442,78 +373,5 @@ class MlflowApi {
                     + limits.maxFilterLength() + " (stainbench.tracking.max-filter-length).");
         }
         return filter;
-    }
-
-    private static String runId(JsonNode body) {
-        String id = text(body, "run_id", false);
-        return id != null && !id.isBlank() ? id : text(body, "run_uuid", true);
-    }
-
-    private static long experimentId(String text) {
-        if (text == null || text.isBlank()) {
-            throw MlflowException.invalid("Missing value for required parameter 'experiment_id'.");
-        }
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw MlflowException.notFound("No experiment with id=" + text + ".");
-        }
-    }
-
-    static String text(JsonNode body, String field, boolean required) {
-        JsonNode n = body == null ? null : body.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw MlflowException.invalid("Missing value for required parameter '" + field + "'.");
-            }
-            return null;
-        }
-        return n.isValueNode() ? n.asString() : n.toString();
-    }
-
-    private static String valueText(JsonNode body) {
-        String v = text(body, "value", false);
-        return v == null ? "" : v;
-    }
-
-    private static Tracking.Metric metric(JsonNode m) {
-        String key = text(m, "key", true);
-        JsonNode v = m.get("value");
-        if (v == null || v.isNull()) {
-            throw MlflowException.invalid("Missing value for required parameter 'value' of metric '" + key + "'.");
-        }
-        double value;
-        if (v.isNumber()) {
-            value = v.asDouble();
-        } else {
-            value = switch (v.asString()) {
-                case "NaN" -> Double.NaN;
-                case "Infinity", "inf" -> Double.POSITIVE_INFINITY;
-                case "-Infinity", "-inf" -> Double.NEGATIVE_INFINITY;
-                default -> {
-                    try {
-                        yield Double.parseDouble(v.asString());
-                    } catch (NumberFormatException e) {
-                        throw MlflowException.invalid(
-                                "Metric '" + key + "' has a non-numeric value '" + v.asString() + "'.");
-                    }
-                }
-            };
-        }
-        if (!m.hasNonNull("timestamp")) {
-            throw MlflowException.invalid("Missing value for required parameter 'timestamp' of metric '" + key + "'.");
-        }
-        return new Tracking.Metric(
-                key, value, m.get("timestamp").asLong(), m.path("step").asLong(0));
-    }
-
-    private static Map<String, String> keyValues(JsonNode array) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (array != null) {
-            for (JsonNode t : array) {
-                out.put(text(t, "key", true), text(t, "value", false));
-            }
-        }
-        return out;
     }
 }

@@ -1,8 +1,6 @@
 package org.stainbench.training;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,116 +40,91 @@ class MlflowLoggedModels {
     static final int MAX_TAGS_PER_REQUEST = 100;
     static final int MAX_PARAMS_PER_REQUEST = 100;
 
-    private final LoggedModelStore models;
-    private final TrackingStore store;
+    private final LoggedModels models;
+    private final Runs runs;
     private final TrackingAccess access;
     private final TrackingProperties limits;
-    private final LoggedModelCheckpoints checkpoints;
 
-    MlflowLoggedModels(
-            LoggedModelStore models,
-            TrackingStore store,
-            TrackingAccess access,
-            TrackingProperties limits,
-            LoggedModelCheckpoints checkpoints) {
+    MlflowLoggedModels(LoggedModels models, Runs runs, TrackingAccess access, TrackingProperties limits) {
         this.models = models;
-        this.store = store;
+        this.runs = runs;
         this.access = access;
         this.limits = limits;
-        this.checkpoints = checkpoints;
     }
 
     /** {@code CreateLoggedModel}: experiment_id, name, model_type, source_run_id, params, tags → PENDING model. */
     @PostMapping("/logged-models")
     ObjectNode create(@RequestBody JsonNode body, Authentication auth) {
-        String runId = blankToNull(MlflowApi.text(body, "source_run_id", false));
-        String expText = MlflowApi.text(body, "experiment_id", false);
+        String runId = blankToNull(MlflowJson.text(body, "source_run_id", false));
+        String expText = MlflowJson.text(body, "experiment_id", false);
         if (runId != null) {
             access.write(auth, runId);
         } else {
             access.manage(auth);
         }
-        Tracking.RunInfo run = runId == null ? null : store.requireActiveRun(runId);
-        long experimentId =
-                expText == null || expText.isBlank() ? (run != null ? run.experimentId() : 0) : experimentId(expText);
-        Tracking.Experiment exp = store.requireExperiment(experimentId);
-        if (!exp.lifecycleStage().equals("active")) {
-            throw MlflowException.invalid("Experiment " + experimentId + " is deleted.");
-        }
-        if (run != null && run.experimentId() != experimentId) {
-            throw MlflowException.invalid("The source run " + runId + " is in experiment " + run.experimentId()
-                    + ", not in experiment " + experimentId + ".");
-        }
+        Tracking.RunInfo run = runId == null ? null : runs.requireActiveRun(runId);
+        long experimentId = expText == null || expText.isBlank()
+                ? (run != null ? run.experimentId() : 0)
+                : MlflowJson.experimentId(expText);
+        models.checkExperiment(run, experimentId);
         Map<String, String> params = keyValues(body.get("params"), "params", MAX_PARAMS_PER_REQUEST);
         Map<String, String> tags = keyValues(body.get("tags"), "tags", MAX_TAGS_PER_REQUEST);
-        LoggedModelStore.Model m = models.create(
+        var m = models.create(
                 experimentId,
-                MlflowApi.text(body, "name", false),
-                MlflowApi.text(body, "model_type", false),
+                MlflowJson.text(body, "name", false),
+                MlflowJson.text(body, "model_type", false),
                 runId,
                 username(auth),
                 params,
                 tags);
-        return JSON.objectNode().set("model", json(m));
+        return JSON.objectNode().set("model", MlflowJson.loggedModelJson(m, models.metrics(m)));
     }
 
     /** {@code GetLoggedModel}. */
     @GetMapping("/logged-models/{modelId}")
     ObjectNode get(@PathVariable String modelId, Authentication auth) {
-        return JSON.objectNode().set("model", json(readable(modelId, auth)));
+        var m = models.readable(modelId, auth);
+        return JSON.objectNode().set("model", MlflowJson.loggedModelJson(m, models.metrics(m)));
     }
 
     /** {@code FinalizeLoggedModel}: status LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED (READY/FAILED accepted). */
     @PatchMapping("/logged-models/{modelId}")
     ObjectNode finalizeModel(
             @PathVariable String modelId, @RequestBody(required = false) JsonNode body, Authentication auth) {
-        LoggedModelStore.Model m = writable(modelId, auth);
-        String status = status(body == null ? null : body.get("status"));
-        models.finalize(m, status, body == null ? null : MlflowApi.text(body, "status_message", false));
-        LoggedModelStore.Model done = models.require(modelId);
-        if (status.equals(LoggedModelStore.READY) && done.checkpointId() == null) {
-            checkpoints.register(done, username(auth));
-            done = models.require(modelId);
-        }
-        return JSON.objectNode().set("model", json(done));
+        var m = models.writable(modelId, auth);
+        String status = MlflowJson.loggedModelStatus(body == null ? null : body.get("status"));
+        var done = models.finalizeModel(
+                m, status, body == null ? null : MlflowJson.text(body, "status_message", false), username(auth));
+        return JSON.objectNode().set("model", MlflowJson.loggedModelJson(done, models.metrics(done)));
     }
 
     /** {@code DeleteLoggedModel}: soft, like runs; its checkpoint stays (delete it on its page). */
     @DeleteMapping("/logged-models/{modelId}")
     ObjectNode delete(@PathVariable String modelId, Authentication auth) {
-        access.manage(auth);
-        models.delete(models.require(modelId));
+        models.delete(modelId, auth);
         return JSON.objectNode();
     }
 
     /** {@code SetLoggedModelTags}: tags [{key, value}]. */
     @PatchMapping("/logged-models/{modelId}/tags")
     ObjectNode setTags(@PathVariable String modelId, @RequestBody JsonNode body, Authentication auth) {
-        LoggedModelStore.Model m = writable(modelId, auth);
-        Map<String, String> tags = keyValues(body.get("tags"), "tags", MAX_TAGS_PER_REQUEST);
-        tags.forEach((k, v) -> LoggedModelStore.checkKey("tag key", k));
-        tags.forEach((k, v) -> models.setTag(m.pk(), k, v));
+        var m = models.writable(modelId, auth);
+        models.setTags(m, keyValues(body.get("tags"), "tags", MAX_TAGS_PER_REQUEST));
         return JSON.objectNode();
     }
 
     /** {@code DeleteLoggedModelTag}. */
     @DeleteMapping("/logged-models/{modelId}/tags/{key}")
     ObjectNode deleteTag(@PathVariable String modelId, @PathVariable String key, Authentication auth) {
-        LoggedModelStore.Model m = writable(modelId, auth);
-        models.deleteTag(m, key);
+        models.deleteTag(models.writable(modelId, auth), key);
         return JSON.objectNode();
     }
 
     /** {@code LogLoggedModelParamsRequest}: params [{key, value}]. */
     @PostMapping("/logged-models/{modelId}/params")
     ObjectNode logParams(@PathVariable String modelId, @RequestBody JsonNode body, Authentication auth) {
-        LoggedModelStore.Model m = writable(modelId, auth);
-        Map<String, String> params = keyValues(body.get("params"), "params", MAX_PARAMS_PER_REQUEST);
-        params.forEach((k, v) -> {
-            LoggedModelStore.checkKey("param key", k);
-            TrackingStore.checkLength("value of param '" + k + "'", v, TrackingStore.MAX_PARAM_VALUE);
-        });
-        params.forEach((k, v) -> models.logParam(m.pk(), k, v));
+        var m = models.writable(modelId, auth);
+        models.logParams(m, keyValues(body.get("params"), "params", MAX_PARAMS_PER_REQUEST));
         return JSON.objectNode();
     }
 
@@ -165,7 +138,7 @@ class MlflowLoggedModels {
         access.readAll(auth);
         JsonNode b = body == null ? JSON.objectNode() : body;
         List<Long> experiments = new ArrayList<>();
-        b.path("experiment_ids").forEach(e -> experiments.add(experimentId(e.asString())));
+        b.path("experiment_ids").forEach(e -> experiments.add(MlflowJson.experimentId(e.asString())));
         String filter = b.path("filter").asString("");
         if (filter.length() > limits.maxFilterLength()) {
             throw MlflowException.invalid("filter is " + filter.length() + " characters long; the limit is "
@@ -179,24 +152,16 @@ class MlflowLoggedModels {
         }
         List<LoggedModelSearch.Order> orders = new ArrayList<>();
         for (JsonNode o : b.path("order_by")) {
-            String field = MlflowApi.text(o, "field_name", true);
+            String field = MlflowJson.text(o, "field_name", true);
             orders.add(new LoggedModelSearch.Order(field, o.path("ascending").asBoolean(true)));
         }
-        var predicate = LoggedModelSearch.filter(filter);
-        var order = LoggedModelSearch.order(orders);
-        boolean metrics = LoggedModelSearch.needsMetrics(
-                filter, orders.stream().map(LoggedModelSearch.Order::field).toList());
-        List<LoggedModelSearch.Row> rows = models.ofExperiments(experiments).stream()
-                .map(m -> new LoggedModelSearch.Row(m, metrics ? latest(m) : Map.of()))
-                .filter(predicate)
-                .sorted(order)
-                .toList();
-        int offset = decodeToken(b.path("page_token").asString(""));
+        var page = models.search(
+                experiments, filter, orders, max, b.path("page_token").asString(""));
         ObjectNode out = JSON.objectNode();
         ArrayNode list = out.putArray("models");
-        rows.stream().skip(offset).limit(max).forEach(r -> list.add(json(r.model())));
-        if ((long) offset + max < rows.size()) {
-            out.put("next_page_token", encodeToken(offset + max));
+        page.items().forEach(m -> list.add(MlflowJson.loggedModelJson(m, models.metrics(m))));
+        if (page.nextPageToken() != null) {
+            out.put("next_page_token", page.nextPageToken());
         }
         return out;
     }
@@ -204,103 +169,19 @@ class MlflowLoggedModels {
     /** {@code LogOutputs}: run_id, models [{model_id, step}]: the run produced these models. */
     @PostMapping("/runs/outputs")
     ObjectNode logOutputs(@RequestBody JsonNode body, Authentication auth) {
-        String runId = MlflowApi.text(body, "run_id", true);
+        String runId = MlflowJson.text(body, "run_id", true);
         access.write(auth, runId);
-        Tracking.RunInfo run = store.requireActiveRun(runId);
-        List<LoggedModelStore.Model> outputs = new ArrayList<>();
-        List<Long> steps = new ArrayList<>();
+        Tracking.RunInfo run = runs.requireActiveRun(runId);
+        var outputs = new ArrayList<LoggedModels.Output>();
         for (JsonNode o : body.path("models")) {
-            LoggedModelStore.Model m = models.require(MlflowApi.text(o, "model_id", true));
-            if (m.experimentId() != run.experimentId()) {
-                throw MlflowException.invalid("Logged model " + m.modelId() + " is in experiment " + m.experimentId()
-                        + ", the run in experiment " + run.experimentId() + ".");
-            }
-            outputs.add(m);
-            steps.add(o.path("step").asLong(0));
+            outputs.add(models.output(
+                    run, MlflowJson.text(o, "model_id", true), o.path("step").asLong(0)));
         }
-        for (int i = 0; i < outputs.size(); i++) {
-            models.logOutput(run, outputs.get(i), steps.get(i));
-        }
+        models.logOutputs(run, outputs);
         return JSON.objectNode();
     }
 
-    // ---- JSON ----------------------------------------------------------------------------------
-
-    /** MLflow's {@code LoggedModel}: {@code {"info": {...}, "data": {"params": [...], "metrics": [...]}}}. */
-    ObjectNode json(LoggedModelStore.Model m) {
-        ObjectNode model = JSON.objectNode();
-        ObjectNode info = model.putObject("info")
-                .put("model_id", m.modelId())
-                .put("experiment_id", Long.toString(m.experimentId()))
-                .put("name", m.name())
-                .put("creation_timestamp_ms", m.creationTime())
-                .put("last_updated_timestamp_ms", m.lastUpdateTime())
-                .put("artifact_uri", m.artifactLocation())
-                .put("status", m.status());
-        if (m.modelType() != null) {
-            info.put("model_type", m.modelType());
-        }
-        if (m.sourceRunId() != null) {
-            info.put("source_run_id", m.sourceRunId());
-        }
-        if (m.statusMessage() != null) {
-            info.put("status_message", m.statusMessage());
-        }
-        ArrayNode tags = info.putArray("tags");
-        m.tags().forEach((k, v) -> tags.add(JSON.objectNode().put("key", k).put("value", v)));
-        ObjectNode data = model.putObject("data");
-        ArrayNode params = data.putArray("params");
-        m.params().forEach((k, v) -> params.add(JSON.objectNode().put("key", k).put("value", v)));
-        ArrayNode metrics = data.putArray("metrics");
-        for (Tracking.Metric metric : models.metrics(m, store)) {
-            metrics.add(
-                    MlflowApi.metricJson(metric).put("model_id", m.modelId()).put("run_id", m.sourceRunId()));
-        }
-        return model;
-    }
-
-    private Map<String, Double> latest(LoggedModelStore.Model m) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        models.metrics(m, store).forEach(x -> out.put(x.key(), x.value()));
-        return out;
-    }
-
-    // ---- helpers -------------------------------------------------------------------------------
-
-    private LoggedModelStore.Model readable(String modelId, Authentication auth) {
-        var found = models.find(modelId);
-        if (found.isPresent() && found.get().sourceRunId() != null) {
-            access.read(auth, found.get().sourceRunId());
-        } else {
-            access.readAll(auth);
-        }
-        return models.require(modelId);
-    }
-
-    private LoggedModelStore.Model writable(String modelId, Authentication auth) {
-        var found = models.find(modelId);
-        if (found.isPresent() && found.get().sourceRunId() != null) {
-            access.write(auth, found.get().sourceRunId());
-        } else {
-            access.manage(auth);
-        }
-        return models.require(modelId);
-    }
-
-    /** MLflow's LoggedModelStatus as its JSON name or number; READY and FAILED as Python's enum names. */
-    static String status(JsonNode n) {
-        if (n == null || n.isNull()) {
-            throw MlflowException.invalid("Missing value for required parameter 'status'.");
-        }
-        String s = n.asString().trim().toUpperCase(java.util.Locale.ROOT);
-        return switch (s) {
-            case "LOGGED_MODEL_READY", "READY", "2" -> LoggedModelStore.READY;
-            case "LOGGED_MODEL_UPLOAD_FAILED", "FAILED", "UPLOAD_FAILED", "3" -> LoggedModelStore.FAILED;
-            case "LOGGED_MODEL_PENDING", "PENDING", "1" -> LoggedModelStore.PENDING;
-            default -> throw MlflowException.invalid("Invalid status '" + n.asString() + "'; expected"
-                    + " LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED.");
-        };
-    }
+    // ---- JSON and helpers ------------------------------------------------------------------------
 
     private static Map<String, String> keyValues(JsonNode array, String field, int max) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -314,21 +195,10 @@ class MlflowLoggedModels {
             throw MlflowException.invalid("At most " + max + " " + field + " per request; got " + array.size() + ".");
         }
         for (JsonNode t : array) {
-            String v = MlflowApi.text(t, "value", false);
-            out.put(MlflowApi.text(t, "key", true), v == null ? "" : v);
+            String v = MlflowJson.text(t, "value", false);
+            out.put(MlflowJson.text(t, "key", true), v == null ? "" : v);
         }
         return out;
-    }
-
-    static long experimentId(String text) {
-        if (text == null || text.isBlank()) {
-            throw MlflowException.invalid("Missing value for required parameter 'experiment_id'.");
-        }
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw MlflowException.notFound("No experiment with id=" + text + ".");
-        }
     }
 
     private static String username(Authentication auth) {
@@ -337,26 +207,5 @@ class MlflowLoggedModels {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
-    }
-
-    private static int decodeToken(String token) {
-        if (token == null || token.isBlank()) {
-            return 0;
-        }
-        try {
-            int offset = Integer.parseInt(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
-            if (offset < 0) {
-                throw new IllegalArgumentException();
-            }
-            return offset;
-        } catch (IllegalArgumentException e) {
-            throw MlflowException.invalid("Invalid page token.");
-        }
-    }
-
-    private static String encodeToken(int offset) {
-        return Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString(Integer.toString(offset).getBytes(StandardCharsets.UTF_8));
     }
 }

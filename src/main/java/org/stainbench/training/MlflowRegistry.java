@@ -20,7 +20,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.stainbench.accounts.ApiPrincipal;
-import org.stainbench.shell.Activity;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -56,17 +55,11 @@ class MlflowRegistry {
     private final ModelRegistry registry;
     private final TrackingAccess access;
     private final TrackingProperties limits;
-    private final org.springframework.context.ApplicationEventPublisher events;
 
-    MlflowRegistry(
-            ModelRegistry registry,
-            TrackingAccess access,
-            TrackingProperties limits,
-            org.springframework.context.ApplicationEventPublisher events) {
+    MlflowRegistry(ModelRegistry registry, TrackingAccess access, TrackingProperties limits) {
         this.registry = registry;
         this.access = access;
         this.limits = limits;
-        this.events = events;
     }
 
     /** A request's fields: its JSON body's, else its query parameters. */
@@ -142,13 +135,6 @@ class MlflowRegistry {
         Args a = args(body, q);
         ModelRegistry.Model m =
                 registry.createModel(a.text("name", true), a.text("description", false), a.tags(), user(auth));
-        events.publishEvent(Activity.of(
-                user(auth),
-                "registered",
-                "registered model",
-                m.id(),
-                "Registered model '" + m.name() + "' (API)",
-                "/checkpoints"));
         return JSON.objectNode().set("registered_model", modelJson(m, List.of()));
     }
 
@@ -308,13 +294,6 @@ class MlflowRegistry {
                 a.tags(),
                 a.text("model_id", false),
                 user(auth));
-        events.publishEvent(Activity.of(
-                user(auth),
-                "registered",
-                "model version",
-                v.id(),
-                "Registered version " + v.version() + " of model '" + v.name() + "' (API)",
-                v.checkpointId() == null ? "/checkpoints" : "/checkpoints/" + v.checkpointId()));
         return JSON.objectNode().set("model_version", versionJson(v));
     }
 

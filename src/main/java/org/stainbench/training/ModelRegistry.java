@@ -20,6 +20,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
+import org.stainbench.shell.Activity;
 import org.stainbench.shell.Names;
 
 /**
@@ -85,18 +86,21 @@ class ModelRegistry {
     private final TrackingStore tracking;
     private final Checkpoints checkpoints;
     private final ObjectProvider<LoggedModelLocations> loggedModels;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     ModelRegistry(
             JdbcClient jdbc,
             Clock clock,
             TrackingStore tracking,
             @Lazy Checkpoints checkpoints,
-            ObjectProvider<LoggedModelLocations> loggedModels) {
+            ObjectProvider<LoggedModelLocations> loggedModels,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.tracking = tracking;
         this.checkpoints = checkpoints;
         this.loggedModels = loggedModels;
+        this.events = events;
     }
 
     // ---- registered models -------------------------------------------------------------------
@@ -123,7 +127,15 @@ class ModelRegistry {
                 (k, v) -> jdbc.sql("insert into registered_model_tag (model_id, tag_key, tag_value) values (?, ?, ?)")
                         .params(id, k, v)
                         .update());
-        return requireModel(name);
+        Model m = requireModel(name);
+        events.publishEvent(Activity.of(
+                user,
+                "registered",
+                "registered model",
+                m.id(),
+                "Registered model '" + m.name() + "' (API)",
+                "/checkpoints"));
+        return m;
     }
 
     @Transactional(readOnly = true)
@@ -364,7 +376,15 @@ class ModelRegistry {
         jdbc.sql("update model_version set checkpoint_id = ? where id = ?")
                 .params(c.id(), id)
                 .update();
-        return requireVersion(name, Integer.toString(number));
+        Version v = requireVersion(name, Integer.toString(number));
+        events.publishEvent(Activity.of(
+                user,
+                "registered",
+                "model version",
+                v.id(),
+                "Registered version " + v.version() + " of model '" + v.name() + "' (API)",
+                v.checkpointId() == null ? "/checkpoints" : "/checkpoints/" + v.checkpointId()));
+        return v;
     }
 
     @Transactional(readOnly = true)

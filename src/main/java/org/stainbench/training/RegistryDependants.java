@@ -1,33 +1,25 @@
 package org.stainbench.training;
 
-import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.stainbench.shell.Dependants;
+import org.stainbench.shell.SqlDependants;
 
 /**
  * Registered model versions that are a checkpoint: the checkpoint is not deleted while one is (delete the version, or
  * its model, through the registry first), so that {@code models:/} URIs never name a hidden checkpoint.
  */
 @Component
-class RegistryDependants implements Dependants {
-
-    private final JdbcClient jdbc;
+class RegistryDependants extends SqlDependants {
 
     RegistryDependants(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
-
-    @Override
-    public List<Dependant> dependantsOf(String kind, long id) {
-        if (!CHECKPOINT.equals(kind)) {
-            return List.of();
-        }
-        return jdbc.sql("select m.name, v.version from model_version v join registered_model m on m.id = v.model_id"
-                        + " where v.checkpoint_id = ? order by m.name, v.version")
-                .param(id)
-                .query((rs, i) -> new Dependant(
-                        "registered model version", rs.getString(1) + " version " + rs.getInt(2), "/checkpoints/" + id))
-                .list();
+        super(
+                jdbc,
+                "registered model version",
+                Map.of(
+                        CHECKPOINT,
+                        "select m.name || ' version ' || v.version as title, '/checkpoints/' || v.checkpoint_id as href"
+                                + " from model_version v join registered_model m on m.id = v.model_id"
+                                + " where v.checkpoint_id = :id order by m.name, v.version"));
     }
 }

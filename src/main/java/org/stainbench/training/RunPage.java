@@ -21,7 +21,7 @@ import org.stainbench.jobs.NodeAvailability;
 class RunPage {
 
     private final Runs lifecycle;
-    private final MlflowArtifacts artifacts;
+    private final RunArtifacts artifacts;
     private final Checkpoints checkpoints;
     private final EpochSection epochs;
     private final JobQueue jobs;
@@ -31,7 +31,7 @@ class RunPage {
 
     RunPage(
             Runs lifecycle,
-            MlflowArtifacts artifacts,
+            RunArtifacts artifacts,
             Checkpoints checkpoints,
             EpochSection epochs,
             JobQueue jobs,
@@ -51,10 +51,7 @@ class RunPage {
     /** Fills the model of the run page ({@code runs/detail}) and names the view; 404 for an unknown run. */
     String fill(String uuid, Model model, Authentication auth) throws IOException {
         // a deleted run's page opens for admins only, with the "deleted by … — restore" banner
-        Tracking.RunInfo info = lifecycle
-                .run(uuid)
-                .filter(r -> !r.lifecycleStage().equals("deleted") || isAdmin(auth))
-                .orElseThrow(RunsController.NotFound::new);
+        Tracking.RunInfo info = lifecycle.visibleRun(uuid, auth).orElseThrow(RunsController.NotFound::new);
         Tracking.Run full = lifecycle.full(info);
         model.addAttribute("run", full);
         model.addAttribute("deletion", lifecycle.deletion(info).orElse(null));
@@ -135,10 +132,5 @@ class RunPage {
                 "steps",
                 String.format(java.util.Locale.ROOT, "%.1f steps/s", (b.step() - a.step()) / seconds),
                 null);
-    }
-
-    private static boolean isAdmin(Authentication auth) {
-        return auth != null
-                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN"));
     }
 }

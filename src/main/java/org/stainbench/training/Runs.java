@@ -5,12 +5,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.shell.Activity;
 import org.stainbench.shell.ActivitySubject;
 import org.stainbench.shell.Dependants;
+import org.stainbench.shell.Names;
+import org.stainbench.shell.Roles;
 import org.stainbench.shell.Trash;
 
 /**
@@ -38,6 +41,7 @@ public class Runs {
     private final Clock clock;
     private final RunTable table;
     private final TrackingSearch search;
+    private final DatasetClauses datasetClauses;
 
     Runs(
             TrackingStore store,
@@ -45,13 +49,15 @@ public class Runs {
             ApplicationEventPublisher events,
             Clock clock,
             RunTable table,
-            TrackingSearch search) {
+            TrackingSearch search,
+            DatasetClauses datasetClauses) {
         this.store = store;
         this.jobs = jobs;
         this.events = events;
         this.clock = clock;
         this.table = table;
         this.search = search;
+        this.datasetClauses = datasetClauses;
     }
 
     // ---- reads ----------------------------------------------------------------------------------
@@ -139,6 +145,15 @@ public class Runs {
         return search.runs(experimentIds, lifecycle, filter, orderBy, max, pageToken, budget, allowedRunUuids);
     }
 
+    /**
+     * The {@code datasets.*} clauses of a {@code runs/search} filter, answered first: the rest of the filter and the
+     * runs those clauses allow (for {@link #search}).
+     */
+    @Transactional(readOnly = true)
+    DatasetClauses.Split datasetClauses(String filter, List<Long> experimentIds) {
+        return datasetClauses.split(filter, experimentIds);
+    }
+
     /** MLflow's {@code experiments/search}: one page in SQL. */
     @Transactional(readOnly = true)
     TrackingSearch.Page<Tracking.Experiment> searchExperiments(
@@ -205,6 +220,134 @@ public class Runs {
         return store.progressPoints(run);
     }
 
+    // ---- MLflow's tracking API ({@link MlflowApi}, {@link MlflowExperimentUpdate}) ----------------------------
+
+    /** The experiment, or MLflow's 404 {@code RESOURCE_DOES_NOT_EXIST}. */
+    @Transactional(readOnly = true)
+    Tracking.Experiment requireExperiment(long id) {
+        return store.requireExperiment(id);
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Tracking.Experiment> experimentByName(String name) {
+        return store.experimentByName(name);
+    }
+
+    /** The run, deleted or not, or MLflow's 404. */
+    @Transactional(readOnly = true)
+    Tracking.RunInfo requireRun(String uuid) {
+        return store.requireRun(uuid);
+    }
+
+    /** The run if it is active; MLflow's 404 when missing, 400 when deleted. */
+    @Transactional(readOnly = true)
+    Tracking.RunInfo requireActiveRun(String uuid) {
+        return store.requireActiveRun(uuid);
+    }
+
+    /** MLflow's {@code experiments/create}, recorded in the activity trail as {@code by}'s. */
+    long createExperiment(String name, String artifactLocation, java.util.Map<String, String> tags, String by) {
+        long id = store.createExperiment(name, artifactLocation, tags);
+        events.publishEvent(Activity.of(
+                by,
+                "registered",
+                ActivitySubject.EXPERIMENT,
+                id,
+                "Created experiment '" + name + "' (API)",
+                "/runs?experiment=" + id));
+        return id;
+    }
+
+    void setExperimentTag(long experimentId, String key, String value) {
+        store.setExperimentTag(experimentId, key, value);
+    }
+
+    /**
+     * MLflow's {@code experiments/update}: renames an active experiment; the new name follows the rules of
+     * {@code experiments/create} (non-empty, at most 500 characters, no control or invisible characters, unique).
+     * The same name again changes nothing.
+     */
+    void renameExperiment(long id, String name, String by) {
+        Tracking.Experiment e = store.requireExperiment(id);
+        if (name == null || name.isBlank()) {
+            throw MlflowException.invalid("Missing value for required parameter 'new_name'.");
+        }
+        Names.check("The experiment name", name, MlflowException::invalid);
+        TrackingStore.checkLength("experiment name", name, TrackingStore.MAX_EXPERIMENT_NAME);
+        if (!e.lifecycleStage().equals("active")) {
+            throw MlflowException.invalid("Cannot rename a non-active experiment (experiment " + id + " is deleted).");
+        }
+        if (name.equals(e.name())) {
+            return;
+        }
+        if (store.experimentByName(name).isPresent()) {
+            throw MlflowException.exists("Experiment '" + name + "' already exists.");
+        }
+        try {
+            store.renameExperiment(id, name);
+        } catch (DuplicateKeyException x) {
+            throw MlflowException.exists("Experiment '" + name + "' already exists.");
+        }
+        events.publishEvent(Activity.of(
+                by,
+                "renamed",
+                ActivitySubject.EXPERIMENT,
+                id,
+                "Renamed experiment '" + e.name() + "' to '" + name + "' (API)",
+                "/runs?experiment=" + id));
+    }
+
+    /** MLflow's {@code runs/create}, recorded in the activity trail as {@code by}'s; the run with its data. */
+    Tracking.Run createRun(
+            long experimentId,
+            String user,
+            Long startTime,
+            String runName,
+            java.util.Map<String, String> tags,
+            String by) {
+        Tracking.RunInfo info = store.createRun(experimentId, user, startTime, runName, tags);
+        events.publishEvent(Activity.of(
+                by,
+                "launched",
+                ActivitySubject.RUN,
+                info.uuid(),
+                "Started run '" + info.name() + "' (API)",
+                "/runs/" + info.uuid()));
+        return store.full(info);
+    }
+
+    Tracking.RunInfo updateRun(String uuid, String status, Long endTime, String runName) {
+        return store.updateRun(uuid, status, endTime, runName);
+    }
+
+    /** MLflow's {@code runs/log-batch} (and its single-value forms): metrics, params and tags of an active run. */
+    void logBatch(
+            String uuid,
+            List<Tracking.Metric> metrics,
+            java.util.Map<String, String> params,
+            java.util.Map<String, String> tags) {
+        store.logBatch(uuid, metrics, params, tags);
+    }
+
+    void deleteTag(String uuid, String key) {
+        store.deleteTag(store.requireActiveRun(uuid), key);
+    }
+
+    // ---- role rules: the facade's, not the controllers' (issue 20) ---------------------------------
+
+    /** A run's page: a deleted run opens for admins only (with its "deleted by … — restore" banner). */
+    @Transactional(readOnly = true)
+    Optional<Tracking.RunInfo> visibleRun(String uuid, org.springframework.security.core.Authentication auth) {
+        return store.run(uuid).filter(r -> !r.lifecycleStage().equals("deleted") || Roles.has(auth, "ADMIN"));
+    }
+
+    /** Deleting a run or an experiment from the pages, the confirmation pages included, needs the member role. */
+    void checkMayDelete(org.springframework.security.core.Authentication auth) {
+        if (!Roles.has(auth, "MEMBER")) {
+            throw new org.springframework.security.access.AccessDeniedException("Deleting needs the member role.");
+        }
+    }
+
     // ---- writes the run pages launch ------------------------------------------------------------
 
     /** The experiment of that name, created when missing. */
@@ -220,6 +363,12 @@ public class Runs {
 
     void log(Tracking.RunInfo run, java.util.Map<String, String> params, java.util.Map<String, String> tags) {
         store.logBatch(run.uuid(), List.of(), params, tags);
+    }
+
+    /** Records in the activity trail that {@code by} launched the run's job (the training pages' launches). */
+    void recordLaunch(Tracking.RunInfo run, String by, String summary) {
+        events.publishEvent(
+                Activity.of(by, "launched", ActivitySubject.RUN, run.uuid(), summary, "/runs/" + run.uuid()));
     }
 
     /** Whether the run exists and is deleted (for other modules' pages that link runs). */

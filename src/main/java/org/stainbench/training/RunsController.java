@@ -10,7 +10,6 @@ import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -28,12 +27,12 @@ import org.stainbench.shell.Dependants;
 @Controller
 class RunsController {
 
-    private final MlflowArtifacts artifacts;
+    private final RunArtifacts artifacts;
     private final EpochSection epochs;
     private final Runs lifecycle;
     private final RunPage page;
 
-    RunsController(MlflowArtifacts artifacts, EpochSection epochs, Runs lifecycle, RunPage page) {
+    RunsController(RunArtifacts artifacts, EpochSection epochs, Runs lifecycle, RunPage page) {
         this.lifecycle = lifecycle;
         this.page = page;
         this.artifacts = artifacts;
@@ -106,7 +105,7 @@ class RunsController {
     /** The delete confirmation: names the run's queued or running job (then no button), else one Delete button. */
     @GetMapping("/runs/{uuid}/delete")
     String confirmDelete(@PathVariable String uuid, Model model, Authentication auth) {
-        requireMember(auth);
+        lifecycle.checkMayDelete(auth);
         Tracking.RunInfo info = activeRun(uuid);
         return confirm(info, lifecycle.dependantsOf(info), model);
     }
@@ -140,7 +139,7 @@ class RunsController {
     /** The experiment's delete confirmation: names the queued or running jobs of its runs, else one Delete button. */
     @GetMapping("/runs/experiments/{id}/delete")
     String confirmDeleteExperiment(@PathVariable long id, Model model, Authentication auth) {
-        requireMember(auth);
+        lifecycle.checkMayDelete(auth);
         Tracking.Experiment e = activeExperiment(id);
         return confirm(e, lifecycle.dependantsOf(e), model);
     }
@@ -191,14 +190,6 @@ class RunsController {
         response.setStatus(HttpServletResponse.SC_CONFLICT);
         model.addAttribute("error", e.getMessage());
         return page;
-    }
-
-    private static void requireMember(Authentication auth) {
-        if (auth == null
-                || auth.getAuthorities().stream()
-                        .noneMatch(a -> a.getAuthority().equals("ROLE_MEMBER"))) {
-            throw new AccessDeniedException("Deleting needs the member role.");
-        }
     }
 
     private Tracking.Experiment activeExperiment(long id) {
@@ -277,7 +268,7 @@ class RunsController {
     @GetMapping("/runs/{uuid}/artifacts/{*path}")
     ResponseEntity<?> artifact(@PathVariable String uuid, @PathVariable String path) throws IOException {
         Tracking.RunInfo info = lifecycle.run(uuid).orElseThrow(NotFound::new);
-        return artifacts.download(info, path).orElseThrow(NotFound::new);
+        return artifacts.download(info, path).map(ArtifactResponses::serve).orElseThrow(NotFound::new);
     }
 
     /** Any number of runs side by side: differing params, final metrics, overlaid curves; or seed groups. */
@@ -488,9 +479,9 @@ class RunsController {
 
     record GroupRow(String label, List<String> runIds, Map<String, SeedGroups.Summary> finals) {}
 
-    /** The images of the run's gallery: the types artifacts are served inline as ({@link MlflowArtifacts#serve}). */
+    /** The images of the run's gallery: the types artifacts are served inline as ({@link ArtifactResponses#serve}). */
     static boolean isImage(String name) {
-        return MlflowArtifacts.inlineType(name) != null;
+        return ArtifactResponses.inlineType(name) != null;
     }
 
     @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NOT_FOUND)

@@ -5,6 +5,7 @@ import org.springframework.stereotype.Component;
 import org.stainbench.accounts.ApiPrincipal;
 import org.stainbench.accounts.TokenScope;
 import org.stainbench.jobs.RunHolders;
+import org.stainbench.shell.Roles;
 
 /**
  * Every access rule of the MLflow-compatible API ({@link MlflowApi}, {@link MlflowArtifacts}) in one place; each
@@ -114,20 +115,15 @@ class TrackingAccess {
     }
 
     private static void requireReader(Authentication auth) {
-        if (!has(auth, "ROLE_SUPERVISOR")) {
+        if (!Roles.has(auth, "SUPERVISOR")) {
             throw MlflowException.forbidden(
                     "Reading tracking data needs the supervisor role or higher; this token's owner has neither.");
         }
     }
 
     private static void requireWriter(Authentication auth) {
-        if (!has(auth, "ROLE_MEMBER")) {
+        if (!Roles.has(auth, "MEMBER")) {
             throw MlflowException.forbidden("This token may only read: its owner is not a team member.");
         }
-    }
-
-    private static boolean has(Authentication auth, String authority) {
-        return auth != null
-                && auth.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals(authority));
     }
 }

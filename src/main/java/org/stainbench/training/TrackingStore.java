@@ -132,6 +132,13 @@ class TrackingStore {
         }
     }
 
+    /** Sets the experiment's name (checked by the caller); a taken name is a {@code DuplicateKeyException}. */
+    void renameExperiment(long experimentId, String name) {
+        jdbc.sql("update experiment set name = ?, last_update_time = ? where id = ?")
+                .params(name, clock.millis(), experimentId)
+                .update();
+    }
+
     Tracking.Experiment requireExperiment(long id) {
         return experiment(id).orElseThrow(() -> MlflowException.notFound("No experiment with id=" + id + "."));
     }

@@ -7,15 +7,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Dataset;
 import org.stainbench.catalog.Stain;
@@ -23,7 +20,7 @@ import org.stainbench.checkpoints.Checkpoint;
 import org.stainbench.checkpoints.Checkpoints;
 import org.stainbench.shell.Dependants;
 import org.stainbench.shell.Trash;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 
 /**
  * The soft-delete and dependants SQL on a real PostgreSQL: every module's dependants query (checkpoints, evaluation,
@@ -34,17 +31,8 @@ import org.stainbench.support.PostgresDatabase;
 @ActiveProfiles("test")
 // the shared PostgreSQL has few connection slots: close this class's context (and its pool) when it is done
 @DirtiesContext
+@PostgresTest
 class SoftDeletePostgresIT {
-
-    @BeforeAll
-    static void needsPostgres() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     Catalog catalog;

@@ -8,32 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.stainbench.jobs.JobQueue;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 import org.stainbench.tiles.SyntheticTiles;
 
 /** The catalog's SQL on a real PostgreSQL: register, ingest, filter, neighbours, split, duplicate refusal. */
 @SpringBootTest
 @ActiveProfiles("test")
+@PostgresTest
 class CatalogPostgresIT {
-
-    @BeforeAll
-    static void needsPostgres() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     Catalog catalog;

@@ -10,15 +10,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.stainbench.catalog.Archive;
 import org.stainbench.catalog.ArchiveStatus;
 import org.stainbench.catalog.Catalog;
@@ -34,7 +31,7 @@ import org.stainbench.jobs.JobState;
 import org.stainbench.jobs.JobUsage;
 import org.stainbench.jobs.Resources;
 import org.stainbench.shell.SearchSource;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 import org.stainbench.tiles.SyntheticTiles;
 
 /** The search and dashboard SQL on a real PostgreSQL: every search source (escaped wildcards, patient ids), job reads, the view. */
@@ -42,17 +39,8 @@ import org.stainbench.tiles.SyntheticTiles;
 @SpringBootTest(properties = "spring.datasource.hikari.maximum-pool-size=4")
 @ActiveProfiles("test")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@PostgresTest
 class DashboardPostgresIT {
-
-    @BeforeAll
-    static void pg() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     List<SearchSource> sources;

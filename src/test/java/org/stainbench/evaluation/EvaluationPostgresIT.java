@@ -8,36 +8,24 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.CatalogTiles;
 import org.stainbench.catalog.Stain;
 import org.stainbench.catalog.TileInfo;
 import org.stainbench.checkpoints.GeneratedFixtures;
 import org.stainbench.evaluation.preprocess.ResizeFilter;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 
 /** The evaluation tables on a real PostgreSQL: float32 vectors round-trip through bytea, the sheet imports, paging. */
 @SpringBootTest
 @ActiveProfiles("test")
+@PostgresTest
 class EvaluationPostgresIT {
-
-    @BeforeAll
-    static void needsPostgres() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     Evaluations evaluations;

@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.stainbench.evaluation.ComparisonTable;
 import org.stainbench.evaluation.Metric;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 
 /**
  * The report SQL on a real PostgreSQL: reports and blocks round-trip (settings and snapshots as text, nullable columns),
@@ -26,17 +23,8 @@ import org.stainbench.support.PostgresDatabase;
 @SpringBootTest
 @ActiveProfiles("test")
 @DirtiesContext
+@PostgresTest
 class ReportsPostgresIT {
-
-    @BeforeAll
-    static void pg() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     ReportStore store;

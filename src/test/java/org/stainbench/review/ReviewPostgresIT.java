@@ -4,29 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 
 /** The review SQL on a real PostgreSQL: sessions, items with nullable columns, raters, answers saved and revised, paging. */
 @SpringBootTest
 @ActiveProfiles("test")
+@PostgresTest
 class ReviewPostgresIT {
-
-    @BeforeAll
-    static void pg() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void props(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     ReviewStore store;

@@ -10,30 +10,23 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
 import org.stainbench.jobs.JobQueue;
 import org.stainbench.jobs.JobState;
 import org.stainbench.jobs.JobSummary;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 import org.stainbench.support.Waits;
 
 /** The slides SQL on a real PostgreSQL: register, annotate, tile into a dataset, read everything back. */
 @SpringBootTest
 @ActiveProfiles("test")
+@PostgresTest
 class SlidesPostgresIT {
 
     @BeforeAll
-    static void needsPostgres() {
-        PostgresDatabase.require();
+    static void needsTools() {
         SlideFixtures.requireTools();
-    }
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
     }
 
     @Autowired

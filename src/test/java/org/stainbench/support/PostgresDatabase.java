@@ -1,5 +1,7 @@
 package org.stainbench.support;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -29,19 +31,32 @@ public final class PostgresDatabase {
         }
     }
 
+    /** Whether a test database is given ({@code STAINBENCH_TEST_PG_URL}). */
+    public static boolean given() {
+        String url = System.getenv(URL_VARIABLE);
+        return url != null && !url.isBlank();
+    }
+
     /** Points Spring at a fresh schema of the test database. */
     public static void register(DynamicPropertyRegistry registry) {
+        properties().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    /** The Spring properties of a fresh schema of the test database ({@link PostgresTest} uses them). */
+    public static Map<String, Object> properties() {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String url = System.getenv(URL_VARIABLE);
-        registry.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        registry.add("spring.datasource.username", () -> env("STAINBENCH_TEST_PG_USER", "sb"));
-        registry.add("spring.datasource.password", () -> env("STAINBENCH_TEST_PG_PASSWORD", "sb"));
-        registry.add("spring.flyway.default-schema", () -> schema);
-        registry.add("spring.flyway.schemas", () -> schema);
-        registry.add("spring.flyway.create-schemas", () -> "true");
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("spring.datasource.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        p.put("spring.datasource.username", env("STAINBENCH_TEST_PG_USER", "sb"));
+        p.put("spring.datasource.password", env("STAINBENCH_TEST_PG_PASSWORD", "sb"));
+        p.put("spring.flyway.default-schema", schema);
+        p.put("spring.flyway.schemas", schema);
+        p.put("spring.flyway.create-schemas", "true");
         // cached test contexts keep their pools open: a small pool each keeps a full run well under max_connections
-        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "6");
-        registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
+        p.put("spring.datasource.hikari.maximum-pool-size", "6");
+        p.put("spring.datasource.hikari.minimum-idle", "1");
+        return p;
     }
 
     private static String env(String name, String fallback) {

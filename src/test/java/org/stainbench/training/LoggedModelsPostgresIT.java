@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 
 /**
  * Issue 19, item 1 on a real PostgreSQL (V62): logged models with params, tags and run outputs, the metrics of their
@@ -24,17 +21,8 @@ import org.stainbench.support.PostgresDatabase;
 @SpringBootTest(properties = "spring.datasource.hikari.maximum-pool-size=3")
 @ActiveProfiles("test")
 @DirtiesContext
+@PostgresTest
 class LoggedModelsPostgresIT {
-
-    @BeforeAll
-    static void needsPostgres() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     TrackingStore store;

@@ -5,31 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 
 /** The runs table's SQL (latest-metric subqueries, NULLS LAST, LIKE … ESCAPE, paging) on a real PostgreSQL. */
 @SpringBootTest(properties = "spring.datasource.hikari.maximum-pool-size=3")
 @ActiveProfiles("test")
 @DirtiesContext
+@PostgresTest
 class RunTablePostgresIT {
-
-    @BeforeAll
-    static void needsPostgres() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     TrackingStore store;

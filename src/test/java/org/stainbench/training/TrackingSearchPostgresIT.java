@@ -7,16 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.stainbench.support.PostgresDatabase;
+import org.stainbench.support.PostgresTest;
 
 /**
  * runs/search and experiments/search in SQL on a real PostgreSQL (through the {@link Runs} facade): the latest-metric
@@ -26,17 +23,8 @@ import org.stainbench.support.PostgresDatabase;
 @SpringBootTest(properties = "spring.datasource.hikari.maximum-pool-size=3")
 @ActiveProfiles("test")
 @DirtiesContext
+@PostgresTest
 class TrackingSearchPostgresIT {
-
-    @BeforeAll
-    static void needsPostgres() {
-        PostgresDatabase.require();
-    }
-
-    @DynamicPropertySource
-    static void postgres(DynamicPropertyRegistry registry) {
-        PostgresDatabase.register(registry);
-    }
 
     @Autowired
     TrackingStore store;
