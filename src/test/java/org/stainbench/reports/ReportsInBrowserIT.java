@@ -80,7 +80,7 @@ class ReportsInBrowserIT extends WithBrowser {
     }
 
     @Test
-    void aMemberComposesAndFreezesAReportAndASupervisorReadsTheDemoReport() {
+    void aMemberComposesAndFreezesAReportAndASupervisorReadsTheDemoReport() throws Exception {
         browser.signIn("rb-mem", "member-password");
         Demo.load(browser, catalog);
         Demo.awaitGenerated(checkpoints, catalog, "demo baselines", 2);
@@ -142,6 +142,10 @@ class ReportsInBrowserIT extends WithBrowser {
         String reportChart = (String) js().executeScript(
                         CHART, browser.driver.findElement(By.cssSelector("article[data-kind=chart] canvas")));
         assertThat(reportChart).contains("Reinhard (demo)").contains("FID (mean over seeds)");
+        // its colours are the palette's (stainbench.css), read from the computed style
+        assertThat(reportChart)
+                .contains("\"border\":\"" + String.format("#%06x", ReportPdfTest.paletteColour("chart-bar")) + "\"")
+                .contains("\"border\":\"" + String.format("#%06x", ReportPdfTest.paletteColour("chart-seed")) + "\"");
         browser.go("/evaluations/" + evaluationId);
         browser.waitFor(By.id("chart-metric"));
         new Select(browser.driver.findElement(By.id("chart-metric"))).selectByValue("fid");
