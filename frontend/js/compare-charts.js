@@ -2,12 +2,7 @@
 (function () {
   var box = document.getElementById('charts');
   if (!box) return;
-  var palette = ['#5b3a8c', '#c0392b', '#1f7a44', '#1d4fa8', '#b7791f', '#6b7280', '#d63384', '#0f766e'];
   var charts = [];
-  function rgba(hex, a) {
-    var n = parseInt(hex.slice(1), 16);
-    return 'rgba(' + (n >> 16) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + a + ')';
-  }
   function render(json) {
     charts.forEach(function (c) { c.destroy(); });
     charts = [];
@@ -15,14 +10,14 @@
     Object.keys(json).sort().forEach(function (metric) {
       var datasets = [];
       json[metric].forEach(function (series, i) {
-        var color = palette[i % palette.length];
+        var color = StainbenchCharts.series(i);
         var pts = series.points;
         var banded = pts.some(function (p) { return p[4] > 1; });
         if (banded) {
           datasets.push({ label: series.label + ' low', data: pts.map(function (p) { return { x: p[0], y: p[2] }; }),
             borderWidth: 0, pointRadius: 0, fill: false, showLine: true });
           datasets.push({ label: series.label + ' band', data: pts.map(function (p) { return { x: p[0], y: p[3] }; }),
-            borderWidth: 0, pointRadius: 0, backgroundColor: rgba(color, 0.18), fill: '-1', showLine: true });
+            borderWidth: 0, pointRadius: 0, backgroundColor: StainbenchCharts.alpha(color, 0.18), fill: '-1', showLine: true });
         }
         datasets.push({ label: series.label, data: pts.map(function (p) { return { x: p[0], y: p[1] }; }),
           borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 1.6, showLine: true });

@@ -4,7 +4,8 @@ document.addEventListener('DOMContentLoaded', function () {
   var box = document.getElementById('dashboard-data');
   if (!box || typeof Chart === 'undefined') { return; }
   var data = JSON.parse(box.getAttribute('data-chart'));
-  var colours = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+  var colours = [];  // the series palette of stainbench.css
+  for (var c = 0; c < 10; c++) { colours.push(StainbenchCharts.series(c)); }
   var charts = {best: [], epochs: [], gpu: null};
   window.stainbenchDashboard = charts;
 

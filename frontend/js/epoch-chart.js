@@ -3,7 +3,6 @@
 // chosen in #epoch-metric. Clicking a point opens its evaluation. Redrawn when htmx refreshes #by-epoch.
 (function () {
   var chart = null, json = null, chosen = null;
-  var COLOURS = ['#5b3a8c', '#c0392b', '#1f7a4d', '#b9770e', '#2e6da4'];
   function draw() {
     var canvas = document.getElementById('epoch-chart');
     var select = document.getElementById('epoch-metric');
@@ -12,12 +11,12 @@
     chosen = key;
     var datasets = [];
     json.series.forEach(function (s, i) {
-      var colour = COLOURS[i % COLOURS.length];
+      var colour = StainbenchCharts.series(i);
       var pts = s.points.filter(function (p) { return p.values[key]; });
       var at = function (f) { return pts.map(function (p) { return { x: p.epoch, y: f(p.values[key]), href: p.evaluationHref || s.href }; }); };
       datasets.push({ label: s.name + ' (−1 std)', data: at(function (v) { return v[0] - v[1]; }), borderWidth: 0, pointRadius: 0, fill: false, band: true });
       datasets.push({ label: s.name + ' (+1 std)', data: at(function (v) { return v[0] + v[1]; }), borderWidth: 0, pointRadius: 0,
-        backgroundColor: colour + '33', fill: '-1', band: true });
+        backgroundColor: StainbenchCharts.alpha(colour, 0.2), fill: '-1', band: true });
       datasets.push({ label: s.name, data: at(function (v) { return v[0]; }), borderColor: colour, backgroundColor: colour, pointRadius: 4 });
     });
     var label = (json.metrics.filter(function (m) { return m.key === key; })[0] || {}).label || key;

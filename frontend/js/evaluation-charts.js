@@ -7,36 +7,18 @@ document.addEventListener('DOMContentLoaded', function () {
   var select = document.getElementById('chart-metric');
   var chart = null;
   var epochChart = null;
-  var colours = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
+  // the same definitions as a report's chart blocks (charts.js)
   function draw(key) {
-    var m = data.metrics.find(function (x) { return x.key === key; });
-    if (!m) { return; }
-    var maxSeeds = m.seeds.reduce(function (a, s) { return Math.max(a, s.length); }, 0);
-    var datasets = [{type: 'bar', label: m.label + ' (mean over seeds)', data: m.mean, backgroundColor: 'rgba(31,119,180,0.35)'}];
-    for (var i = 0; i < maxSeeds; i++) {
-      datasets.push({type: 'line', label: i === 0 ? 'per-seed values' : 'seed #' + i, showLine: false, pointRadius: 4,
-        borderColor: '#d62728', backgroundColor: '#d62728',
-        data: m.seeds.map(function (s) { return s.length > i ? s[i] : null; })});
-    }
+    var config = StainbenchCharts.config('bar', data, key);
+    if (!config) { return; }
     if (chart) { chart.destroy(); }
-    chart = new Chart(document.getElementById('metric-chart'), {
-      data: {labels: data.labels, datasets: datasets},
-      options: {animation: false, plugins: {legend: {labels: {filter: function (item) { return item.datasetIndex < 2; }}}},
-        scales: {y: {beginAtZero: true, title: {display: true, text: m.label + ' (lower is better)'}}}}
-    });
+    chart = new Chart(document.getElementById('metric-chart'), config);
     var canvas = document.getElementById('epoch-chart');
-    if (canvas && data.runs.length > 0) {
+    var epochConfig = StainbenchCharts.config('epoch', data, key);
+    if (canvas && epochConfig) {
       if (epochChart) { epochChart.destroy(); }
-      epochChart = new Chart(canvas, {
-        type: 'line',
-        data: {datasets: data.runs.map(function (r, j) {
-          return {label: r.name || r.run.substring(0, 8), borderColor: colours[j % colours.length],
-            data: r.epochs.map(function (e, k) { return {x: e, y: r.values[key][k]}; })};
-        })},
-        options: {animation: false, scales: {x: {type: 'linear', title: {display: true, text: 'epoch'}, ticks: {stepSize: 1, precision: 0}},
-          y: {title: {display: true, text: m.label}}}}
-      });
+      epochChart = new Chart(canvas, epochConfig);
       window.stainbenchEvaluationEpochChart = epochChart;
     }
     window.stainbenchEvaluationChart = chart;

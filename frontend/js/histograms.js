@@ -5,7 +5,7 @@ document.addEventListener('DOMContentLoaded', function () {
   var box = document.getElementById('histograms');
   if (!box) { return; }
   var data = JSON.parse(box.getAttribute('data-histograms'));
-  var THRESHOLD = '#c62828';
+  var THRESHOLD = StainbenchCharts.colour('chart-threshold');
   // where the threshold falls, in bins from the centre of the first one (null: none, or no bins to place it)
   function thresholdIndex(h) {
     if (h.threshold === null || h.threshold === undefined || h.labels.length < 2) { return null; }
@@ -43,7 +43,7 @@ document.addEventListener('DOMContentLoaded', function () {
     box.appendChild(fig);
     new Chart(canvas, {
       type: 'bar',
-      data: {labels: h.labels, datasets: [{label: h.name, data: h.counts, backgroundColor: '#8e5ea2'}]},
+      data: {labels: h.labels, datasets: [{label: h.name, data: h.counts, backgroundColor: StainbenchCharts.colour('chart-histogram')}]},
       plugins: [thresholdLine(h.threshold, thresholdIndex(h))],
       options: {animation: false, aspectRatio: 1.8,
         plugins: {legend: {display: false}, title: {display: true, text: h.name},

@@ -38,7 +38,7 @@
       });
       var sel = chart.$selection;
       if (sel) {
-        ctx.setLineDash([]); ctx.fillStyle = 'rgba(91,58,140,.15)';
+        ctx.setLineDash([]); ctx.fillStyle = StainbenchCharts.alpha(StainbenchCharts.colour('accent'), 0.15);
         ctx.fillRect(Math.min(sel[0], sel[1]), area.top, Math.abs(sel[1] - sel[0]), area.bottom - area.top);
       }
       ctx.restore();
@@ -83,9 +83,9 @@
       var raw = points.map(function (p) { return typeof p.value === 'number' ? p.value : NaN; });
       var xy = function (values) { return values.map(function (v, i) { return { x: points[i].step, y: v }; }); };
       var byEpoch = perEpoch(key);
-      var ds = [{ label: key, data: xy(smooth(raw, alpha)), borderColor: '#5b3a8c', backgroundColor: '#5b3a8c',
+      var ds = [{ label: key, data: xy(smooth(raw, alpha)), borderColor: StainbenchCharts.colour('accent'), backgroundColor: StainbenchCharts.colour('accent'),
         pointRadius: byEpoch ? 3 : 0, borderWidth: 1.5 }];
-      if (alpha) ds.push({ label: key + ' (raw)', data: xy(raw), borderColor: 'rgba(91,58,140,.25)', pointRadius: 0, borderWidth: 1 });
+      if (alpha) ds.push({ label: key + ' (raw)', data: xy(raw), borderColor: StainbenchCharts.alpha(StainbenchCharts.colour('accent'), 0.25), pointRadius: 0, borderWidth: 1 });
       var x = byEpoch
         ? { type: 'linear', title: { display: true, text: 'epoch' }, ticks: { stepSize: 1, precision: 0 } }
         : { type: 'linear', title: { display: true, text: 'step' }, ticks: { precision: 0 },

@@ -43,7 +43,6 @@ class ActivityController {
         var filter = new ActivityTrail.Filter(p.actor(), p.action(), p.type(), p.from(), p.to());
         model.addAttribute("filter", filter);
         model.addAttribute("entries", trail.find(filter, PageRequest.of(Math.max(p.page(), 0), PAGE_SIZE)));
-        model.addAttribute("query", p.query());
     }
 
     record Params(
@@ -56,26 +55,6 @@ class ActivityController {
 
         Params {
             page = page == null ? 0 : page;
-        }
-
-        /** The filter as a query string for the pager links. */
-        String query() {
-            StringBuilder q = new StringBuilder();
-            add(q, "actor", actor);
-            add(q, "action", action);
-            add(q, "type", type);
-            add(q, "from", from == null ? null : from.toString());
-            add(q, "to", to == null ? null : to.toString());
-            return q.toString();
-        }
-
-        private static void add(StringBuilder q, String k, String v) {
-            if (v != null && !v.isBlank()) {
-                q.append('&')
-                        .append(k)
-                        .append('=')
-                        .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8));
-            }
         }
     }
 }

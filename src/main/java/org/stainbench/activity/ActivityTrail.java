@@ -34,15 +34,14 @@ class ActivityTrail {
     @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void record(Activity a) {
         jdbc.sql("insert into activity (at, actor, action, subject_type, subject_id, summary, href)"
-                        + " values (?, ?, ?, ?, ?, ?, ?)")
-                .params(
-                        Timestamp.from(clock.instant()),
-                        cut(a.actor(), 64),
-                        cut(a.action(), 32),
-                        cut(a.subjectType(), 32),
-                        cut(a.subjectId(), 64),
-                        cut(a.summary(), 1000),
-                        cut(a.href(), 500))
+                        + " values (:at, :actor, :action, :subjectType, :subjectId, :summary, :href)")
+                .param("at", Timestamp.from(clock.instant()))
+                .param("actor", cut(a.actor(), 64))
+                .param("action", cut(a.action(), 32))
+                .param("subjectType", cut(a.subjectType(), 32))
+                .param("subjectId", cut(a.subjectId(), 64))
+                .param("summary", cut(a.summary(), 1000))
+                .param("href", cut(a.href(), 500))
                 .update();
     }
 

@@ -2,7 +2,6 @@ package org.stainbench.jobs;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,41 +142,41 @@ class CommandTemplates {
         if (other != null && !other.equals(id)) {
             throw new IllegalArgumentException("A template named '" + n + "' already exists.");
         }
-        Object[] values = {
-            n,
-            blankToNull(description),
-            command,
-            Json.write(parameters),
-            Json.write(environment),
-            Json.write(inputs),
-            Json.write(outputs),
-            resources.gpus(),
-            resources.gpuMemoryMb(),
-            resources.cpus(),
-            resources.memoryMb(),
-            resources.timeLimit().toSeconds(),
-            by,
-            JobStore.ts(clock.instant())
-        };
+        Map<String, Object> values = new LinkedHashMap<>(); // may hold nulls (no description)
+        values.put("name", n);
+        values.put("description", blankToNull(description));
+        values.put("command", command);
+        values.put("parameters", Json.write(parameters));
+        values.put("environment", Json.write(environment));
+        values.put("inputs", Json.write(inputs));
+        values.put("outputs", Json.write(outputs));
+        values.put("gpus", resources.gpus());
+        values.put("gpuMemoryMb", resources.gpuMemoryMb());
+        values.put("cpus", resources.cpus());
+        values.put("memoryMb", resources.memoryMb());
+        values.put("timeLimitS", resources.timeLimit().toSeconds());
+        values.put("updatedBy", by);
+        values.put("updatedAt", JobStore.ts(clock.instant()));
         if (id == null) {
             var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
             jdbc.sql(
                             """
                     insert into command_template (name, description, command, parameters, environment, inputs, outputs,
                       gpus, gpu_memory_mb, cpus, memory_mb, time_limit_s, updated_by, updated_at)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    values (:name, :description, :command, :parameters, :environment, :inputs, :outputs, :gpus,
+                      :gpuMemoryMb, :cpus, :memoryMb, :timeLimitS, :updatedBy, :updatedAt)""")
                     .params(values)
                     .update(keys, "id");
             return keys.getKey().longValue();
         }
-        List<Object> args = new ArrayList<>(java.util.Arrays.asList(values)); // values may hold nulls (no description)
-        args.add(id);
+        values.put("id", id);
         int n2 = jdbc.sql(
                         """
-                update command_template set name = ?, description = ?, command = ?, parameters = ?, environment = ?,
-                  inputs = ?, outputs = ?, gpus = ?, gpu_memory_mb = ?, cpus = ?, memory_mb = ?, time_limit_s = ?,
-                  updated_by = ?, updated_at = ? where id = ?""")
-                .params(args)
+                update command_template set name = :name, description = :description, command = :command,
+                  parameters = :parameters, environment = :environment, inputs = :inputs, outputs = :outputs,
+                  gpus = :gpus, gpu_memory_mb = :gpuMemoryMb, cpus = :cpus, memory_mb = :memoryMb,
+                  time_limit_s = :timeLimitS, updated_by = :updatedBy, updated_at = :updatedAt where id = :id""")
+                .params(values)
                 .update();
         if (n2 != 1) {
             throw new IllegalArgumentException("No template with id " + id + ".");

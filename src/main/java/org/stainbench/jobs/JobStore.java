@@ -51,21 +51,21 @@ class JobStore {
                     insert into job (type, title, executor, state, params, spec, gpus, gpu_memory_mb, cpus, memory_mb,
                       time_limit_s, submitted_by, attempt, max_attempts, cancel_requested, progress_done,
                       progress_total, log_seq, created_at)
-                    values (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, false, 0, 0, 0, ?)""")
-                    .params(
-                            request.type(),
-                            request.title(),
-                            executor.name(),
-                            Json.write(request.params()),
-                            spec,
-                            r.gpus(),
-                            r.gpuMemoryMb(),
-                            r.cpus(),
-                            r.memoryMb(),
-                            r.timeLimit().toSeconds(),
-                            request.submittedBy(),
-                            maxAttempts,
-                            ts(now))
+                    values (:type, :title, :executor, 'QUEUED', :params, :spec, :gpus, :gpuMemoryMb, :cpus, :memoryMb,
+                      :timeLimitS, :submittedBy, 0, :maxAttempts, false, 0, 0, 0, :createdAt)""")
+                    .param("type", request.type())
+                    .param("title", request.title())
+                    .param("executor", executor.name())
+                    .param("params", Json.write(request.params()))
+                    .param("spec", spec)
+                    .param("gpus", r.gpus())
+                    .param("gpuMemoryMb", r.gpuMemoryMb())
+                    .param("cpus", r.cpus())
+                    .param("memoryMb", r.memoryMb())
+                    .param("timeLimitS", r.timeLimit().toSeconds())
+                    .param("submittedBy", request.submittedBy())
+                    .param("maxAttempts", maxAttempts)
+                    .param("createdAt", ts(now))
                     .update(keys, "id");
             long id = keys.getKey().longValue();
             event(id, JobState.QUEUED, 0, "submitted by " + request.submittedBy(), now);
@@ -96,9 +96,15 @@ class JobStore {
         return jdbc.sql(
                         """
                 select id from job where state = 'QUEUED' and executor = 'AGENT' and cancel_requested = false
-                  and (not_before is null or not_before <= ?) and gpus <= ? and (gpus = 0 or gpu_memory_mb <= ?)
-                  and cpus <= ? and memory_mb <= ? order by id limit ?""")
-                .params(ts(now), gpus, gpuMemoryMb, cpus, memoryMb, limit)
+                  and (not_before is null or not_before <= :now) and gpus <= :gpus
+                  and (gpus = 0 or gpu_memory_mb <= :gpuMemoryMb) and cpus <= :cpus and memory_mb <= :memoryMb
+                order by id limit :limit""")
+                .param("now", ts(now))
+                .param("gpus", gpus)
+                .param("gpuMemoryMb", gpuMemoryMb)
+                .param("cpus", cpus)
+                .param("memoryMb", memoryMb)
+                .param("limit", limit)
                 .query(Long.class)
                 .list();
     }
@@ -122,12 +128,18 @@ class JobStore {
             // hand SQL: the guarded claim, with the node's deregistration checked in the same statement (no race)
             int n = jdbc.sql(
                             """
-                    update job set state = ?, holder = ?, attempt_token = ?, lease_until = ?, assigned_at = ?,
+                    update job set state = :state, holder = :holder, attempt_token = :attemptToken,
+                      lease_until = :leaseUntil, assigned_at = :assignedAt,
                       attempt = attempt + 1, exit_code = null, error = null, progress_done = 0, progress_total = 0,
                       log_seq = 0
-                    where id = ? and state = 'QUEUED' and cancel_requested = false
-                      and not exists (select 1 from node n where n.name = ? and n.deregistered_at is not null)""")
-                    .params(to.name(), holder, token, ts(leaseUntil), ts(now), id, holder)
+                    where id = :id and state = 'QUEUED' and cancel_requested = false
+                      and not exists (select 1 from node n where n.name = :holder and n.deregistered_at is not null)""")
+                    .param("state", to.name())
+                    .param("holder", holder)
+                    .param("attemptToken", token)
+                    .param("leaseUntil", ts(leaseUntil))
+                    .param("assignedAt", ts(now))
+                    .param("id", id)
                     .update();
             if (n != 1) {
                 return null;
@@ -136,8 +148,13 @@ class JobStore {
                     .param(id)
                     .query(Integer.class)
                     .single();
-            jdbc.sql("insert into job_attempt (job_id, attempt, token, holder, started_at) values (?, ?, ?, ?, ?)")
-                    .params(id, attempt, token, holder, ts(now))
+            jdbc.sql("insert into job_attempt (job_id, attempt, token, holder, started_at) values (:jobId,"
+                            + " :attempt, :token, :holder, :startedAt)")
+                    .param("jobId", id)
+                    .param("attempt", attempt)
+                    .param("token", token)
+                    .param("holder", holder)
+                    .param("startedAt", ts(now))
                     .update();
             event(id, to, attempt, note == null ? "by " + holder : note, now);
             return new Claim(id, attempt, token);
@@ -149,9 +166,14 @@ class JobStore {
         return Boolean.TRUE.equals(tx.execute(s -> {
             int n = jdbc.sql(
                             """
-                    update job set state = 'RUNNING', started_at = ?, holder = ?, lease_until = ?
-                    where id = ? and attempt_token = ? and state in ('ASSIGNED','SUBMITTED')""")
-                    .params(ts(now), holder, ts(leaseUntil), id, token)
+                    update job set state = 'RUNNING', started_at = :startedAt, holder = :holder,
+                      lease_until = :leaseUntil
+                    where id = :id and attempt_token = :attemptToken and state in ('ASSIGNED','SUBMITTED')""")
+                    .param("startedAt", ts(now))
+                    .param("holder", holder)
+                    .param("leaseUntil", ts(leaseUntil))
+                    .param("id", id)
+                    .param("attemptToken", token)
                     .update();
             if (n == 1) {
                 jdbc.sql("update job_attempt set holder = ? where token = ?")
@@ -174,10 +196,15 @@ class JobStore {
     boolean progress(long id, String token, long done, long total, String unit) {
         return jdbc.sql(
                                 """
-                update job set progress_done = ?, progress_total = ?, progress_unit = ?
-                where id = ? and attempt_token = ? and state in """
+                update job set progress_done = :progressDone, progress_total = :progressTotal,
+                  progress_unit = :progressUnit
+                where id = :id and attempt_token = :attemptToken and state in """
                                         + ACTIVE)
-                        .params(done, total, unit, id, token)
+                        .param("progressDone", done)
+                        .param("progressTotal", total)
+                        .param("progressUnit", unit)
+                        .param("id", id)
+                        .param("attemptToken", token)
                         .update()
                 == 1;
     }
@@ -195,10 +222,16 @@ class JobStore {
         return Boolean.TRUE.equals(tx.execute(s -> {
             int n = jdbc.sql(
                             """
-                    update job set state = ?, exit_code = ?, error = ?, finished_at = ?, lease_until = null
-                    where id = ? and attempt_token = ? and state in """
+                    update job set state = :state, exit_code = :exitCode, error = :error,
+                      finished_at = :finishedAt, lease_until = null
+                    where id = :id and attempt_token = :attemptToken and state in """
                                     + ACTIVE)
-                    .params(state.name(), exitCode, clip(error), ts(now), id, token)
+                    .param("state", state.name())
+                    .param("exitCode", exitCode)
+                    .param("error", clip(error))
+                    .param("finishedAt", ts(now))
+                    .param("id", id)
+                    .param("attemptToken", token)
                     .update();
             if (n == 1) {
                 endAttempt(token, state.name(), exitCode, error, now);
@@ -230,17 +263,17 @@ class JobStore {
                     : job.attempt() >= job.maxAttempts() ? JobState.LOST : JobState.QUEUED;
             int n = jdbc.sql(
                             """
-                    update job set state = ?, holder = null, attempt_token = null, lease_until = null, not_before = ?,
-                      finished_at = ?, error = ?
-                    where id = ? and attempt_token = ? and state in """
+                    update job set state = :state, holder = null, attempt_token = null, lease_until = null,
+                      not_before = :notBefore,
+                      finished_at = :finishedAt, error = :error
+                    where id = :id and attempt_token = :attemptToken and state in """
                                     + ACTIVE)
-                    .params(
-                            to.name(),
-                            ts(to == JobState.QUEUED ? notBefore : null),
-                            ts(to.isFinal() ? now : null),
-                            to == JobState.LOST ? clip(why + " after " + job.attempt() + " attempts") : null,
-                            id,
-                            token)
+                    .param("state", to.name())
+                    .param("notBefore", ts(to == JobState.QUEUED ? notBefore : null))
+                    .param("finishedAt", ts(to.isFinal() ? now : null))
+                    .param("error", to == JobState.LOST ? clip(why + " after " + job.attempt() + " attempts") : null)
+                    .param("id", id)
+                    .param("attemptToken", token)
                     .update();
             if (n == 1) {
                 endAttempt(token, "ABANDONED", null, why, now);
@@ -384,14 +417,24 @@ class JobStore {
     }
 
     void event(long jobId, JobState state, int attempt, String note, Instant now) {
-        jdbc.sql("insert into job_event (job_id, at, state, attempt, note) values (?, ?, ?, ?, ?)")
-                .params(jobId, ts(now), state.name(), attempt, clip(note))
+        jdbc.sql("insert into job_event (job_id, at, state, attempt, note) values (:jobId, :at, :state,"
+                        + " :attempt, :note)")
+                .param("jobId", jobId)
+                .param("at", ts(now))
+                .param("state", state.name())
+                .param("attempt", attempt)
+                .param("note", clip(note))
                 .update();
     }
 
     private void endAttempt(String token, String outcome, Integer exitCode, String note, Instant now) {
-        jdbc.sql("update job_attempt set ended_at = ?, outcome = ?, exit_code = ?, note = ? where token = ?")
-                .params(ts(now), outcome, exitCode, clip(note), token)
+        jdbc.sql("update job_attempt set ended_at = :endedAt, outcome = :outcome, exit_code = :exitCode,"
+                        + " note = :note where token = :token")
+                .param("endedAt", ts(now))
+                .param("outcome", outcome)
+                .param("exitCode", exitCode)
+                .param("note", clip(note))
+                .param("token", token)
                 .update();
     }
 

@@ -4,8 +4,8 @@ import java.util.List;
 import org.springframework.web.util.HtmlUtils;
 
 /**
- * A block ready for a template: its data, its Markdown as HTML (text blocks), the chart image sources and the gallery
- * cells' image sources (URLs on the page, data URIs in the print document); {@code tileAspect} is the gallery tiles'
+ * A block ready for a template: its data, its Markdown as HTML (text blocks), its charts (drawn by Chart.js) and the
+ * gallery cells' image sources (URLs on the page, data URIs in the print document); {@code tileAspect} is the gallery tiles'
  * height / width (from the first tile's image; 1 when unknown), so a tile is drawn at its true aspect ratio;
  * {@code print}: for the print document.
  */
@@ -14,12 +14,18 @@ record BlockView(
         int number,
         BlockData data,
         String html,
-        List<String> charts,
+        List<ReportCharts.ChartView> charts,
         List<List<String>> cells,
         double tileAspect,
         boolean print) {
 
-    BlockView(Block block, int number, BlockData data, String html, List<String> charts, List<List<String>> cells) {
+    BlockView(
+            Block block,
+            int number,
+            BlockData data,
+            String html,
+            List<ReportCharts.ChartView> charts,
+            List<List<String>> cells) {
         this(block, number, data, html, charts, cells, 1.0, false);
     }
 

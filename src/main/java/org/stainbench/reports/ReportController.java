@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.springframework.data.domain.PageImpl;
 import org.springframework.data.domain.PageRequest;
@@ -118,12 +117,11 @@ class ReportController {
 
     void fill(Model model, Report r) {
         model.addAttribute("report", r);
+        model.addAttribute("fileBase", fileBase(r));
         model.addAttribute(
                 "views",
                 views(
                         r,
-                        (b, kind) -> "/reports/" + r.id() + "/blocks/" + b.id() + "/chart.png?kind=" + kind + "&v="
-                                + r.updatedAt().toEpochMilli(),
                         c -> c.sha256() != null
                                 ? "/reports/" + r.id() + "/images/" + c.sha256() + ".jpg"
                                 : "/tiles/" + c.tileId() + "/thumb"));
@@ -136,32 +134,19 @@ class ReportController {
         }
     }
 
-    List<BlockView> views(
-            Report r, BiFunction<Block, String, String> chart, Function<BlockData.GalleryCell, String> cell) {
-        return views(r, chart, cell, false);
+    List<BlockView> views(Report r, Function<BlockData.GalleryCell, String> cell) {
+        return views(r, cell, false);
     }
 
-    List<BlockView> views(
-            Report r,
-            BiFunction<Block, String, String> chart,
-            Function<BlockData.GalleryCell, String> cell,
-            boolean print) {
+    List<BlockView> views(Report r, Function<BlockData.GalleryCell, String> cell, boolean print) {
         List<BlockView> out = new ArrayList<>();
         int n = 1;
         for (Block b : reports.blocks(r.id())) {
             BlockData d = reports.data(r, b);
             String html =
                     b.kind() == BlockKind.TEXT ? Markdown.html(b.settings().markdown()) : null;
-            List<String> charts = new ArrayList<>();
-            if (b.kind() == BlockKind.CHART && d.table() != null) {
-                String c = b.settings().chart() == null ? "bar" : b.settings().chart();
-                if (!c.equals("epoch")) {
-                    charts.add(chart.apply(b, "bar"));
-                }
-                if (!c.equals("bar")) {
-                    charts.add(chart.apply(b, "epoch"));
-                }
-            }
+            List<ReportCharts.ChartView> charts =
+                    b.kind() == BlockKind.CHART && d.table() != null ? ReportCharts.of(b, d.table()) : List.of();
             List<List<String>> cells = d.gallery() == null
                     ? List.of()
                     : d.gallery().rows().stream()
@@ -476,38 +461,6 @@ class ReportController {
                 .body(b);
     }
 
-    @GetMapping("/reports/{id}/blocks/{blockId}/chart.png")
-    ResponseEntity<byte[]> chart(
-            @PathVariable long id,
-            @PathVariable long blockId,
-            @RequestParam(defaultValue = "bar") String kind,
-            @RequestParam(required = false) String download) {
-        Report r = reports.require(id);
-        Block b = reports.block(id, blockId);
-        byte[] png = chartPng(r, b, kind);
-        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.IMAGE_PNG);
-        if (download != null) {
-            ok.header(
-                    HttpHeaders.CONTENT_DISPOSITION,
-                    ContentDisposition.attachment()
-                            .filename(fileBase(r) + "-chart-" + b.position() + "-"
-                                    + ("epoch".equals(kind) ? "epoch" : "bar") + ".png")
-                            .build()
-                            .toString());
-        }
-        return ok.body(png);
-    }
-
-    private byte[] chartPng(Report r, Block b, String kind) {
-        ComparisonTable t = reports.data(r, b).table();
-        if (t == null) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "This block has no chart data.");
-        }
-        return "epoch".equals(kind)
-                ? ChartImages.epochs(t, b.settings().metric())
-                : ChartImages.bars(t, b.settings().metric());
-    }
-
     @GetMapping("/reports/{id}/blocks/{blockId}/table.csv")
     ResponseEntity<byte[]> csv(@PathVariable long id, @PathVariable long blockId, Principal who) {
         return export(id, blockId, "csv", who);
@@ -545,15 +498,23 @@ class ReportController {
         return "report-" + r.id() + (s.isEmpty() ? "" : "-" + (s.length() > 60 ? s.substring(0, 60) : s));
     }
 
-    /** The self-contained print document: CSS inlined, charts and images as data URIs. */
+    /**
+     * The self-contained print document: CSS inlined, images as data URIs, the charts' data in their canvases. It holds
+     * no script: in the browser ({@code /reports/{id}/print}) {@code scripts} adds the chart scripts by URL; for the PDF
+     * the printer evaluates them ({@link PrintScripts}) before it prints.
+     */
     String printHtml(Report r) {
+        return printHtml(r, false);
+    }
+
+    String printHtml(Report r, boolean scripts) {
         Context c = new Context(Locale.ROOT);
         c.setVariable("report", r);
+        c.setVariable("scripts", scripts);
         c.setVariable(
                 "views",
                 views(
                         r,
-                        (b, kind) -> dataUri("image/png", chartPng(r, b, kind)),
                         cell -> reports.image(cell)
                                 .map(bytes -> dataUri("image/jpeg", bytes))
                                 .orElse(""),
@@ -574,14 +535,14 @@ class ReportController {
     @GetMapping(value = "/reports/{id}/print", produces = MediaType.TEXT_HTML_VALUE)
     @ResponseBody
     String print(@PathVariable long id) {
-        return printHtml(reports.require(id));
+        return printHtml(reports.require(id), true);
     }
 
     @GetMapping("/reports/{id}/pdf")
     Object pdf(@PathVariable long id, Principal who, Model model) {
         Report r = reports.require(id);
         try {
-            byte[] pdf = printer.print(printHtml(r));
+            byte[] pdf = printer.print(printHtml(r), PrintScripts.CHARTS);
             reports.exported(r, "PDF", who.getName());
             return ResponseEntity.ok()
                     .contentType(MediaType.APPLICATION_PDF)
@@ -615,7 +576,11 @@ class ReportController {
         }
         try {
             PdfJobs.Job j = pdfJobs.start(
-                    id, who.getName(), fileBase(r) + ".pdf", () -> printHtml(reports.require(id)), printer::print);
+                    id,
+                    who.getName(),
+                    fileBase(r) + ".pdf",
+                    () -> printHtml(reports.require(id)),
+                    (html, started) -> printer.print(html, PrintScripts.CHARTS, started));
             return ResponseEntity.status(HttpStatus.ACCEPTED)
                     .cacheControl(CacheControl.noStore())
                     .body(pdfJobs.status(j));

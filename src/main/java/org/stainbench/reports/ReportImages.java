@@ -1,38 +1,57 @@
 package org.stainbench.reports;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.Optional;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.stainbench.artifacts.ArtifactStore;
 import org.stainbench.shell.Sha256;
 
 /**
- * The images a frozen report keeps: files {@code <data-dir>/reports/images/<sha256>.jpg}, named by their content's
- * SHA-256 (written once, shared by reports that keep the same image) and checked against it on every read.
+ * The images a frozen report keeps, on the artifact store (local folder or bucket): key
+ * {@code reports/images/<sha256>.jpg}, named by their content's SHA-256 (written once, shared by reports that keep the
+ * same image) and checked against it on every read. Images kept before the store existed are read from their old
+ * folder {@code <data-dir>/reports/images/} when the store has no such key.
  */
 @Component
 class ReportImages {
 
-    private final Path root;
+    static final String PREFIX = "reports/images/";
 
-    ReportImages(@Value("${stainbench.data-dir}") String dataDir) {
-        this.root = Path.of(dataDir).resolve("reports").resolve("images");
+    private final ArtifactStore store;
+    private final Path legacy;
+
+    @Autowired
+    ReportImages(ArtifactStore store, @Value("${stainbench.data-dir}") String dataDir) {
+        this(store, Path.of(dataDir).resolve("reports").resolve("images"));
     }
 
-    /** Stores the bytes (atomically, once) and returns their SHA-256. */
+    ReportImages(ArtifactStore store, Path legacy) {
+        this.store = store;
+        this.legacy = legacy;
+    }
+
+    static String key(String sha) {
+        return PREFIX + sha + ".jpg";
+    }
+
+    /** Stores the bytes (once) and returns their SHA-256. */
     String put(byte[] bytes) {
         String sha = Sha256.of(bytes);
-        Path file = file(sha);
         try {
-            if (!Files.exists(file)) {
-                Files.createDirectories(root);
-                Path tmp = Files.createTempFile(root, sha, ".part");
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (!store.exists(key(sha))) {
+                store.put(key(sha), bytes);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not keep a report image: " + e.getMessage(), e);
@@ -45,28 +64,34 @@ class ReportImages {
         if (sha == null || !sha.matches("[0-9a-f]{64}")) {
             return Optional.empty();
         }
+        byte[] b;
         try {
-            Path file = file(sha);
-            if (!Files.isRegularFile(file)) {
-                return Optional.empty();
-            }
-            byte[] b = Files.readAllBytes(file);
-            return sha.equals(Sha256.of(b)) ? Optional.of(b) : Optional.empty();
+            b = store.readAllBytes(key(sha));
+        } catch (NoSuchFileException e) {
+            b = legacy(sha);
         } catch (IOException e) {
             return Optional.empty();
+        }
+        return b != null && sha.equals(Sha256.of(b)) ? Optional.of(b) : Optional.empty();
+    }
+
+    private byte[] legacy(String sha) {
+        Path file = legacy == null ? null : legacy.resolve(sha + ".jpg");
+        try {
+            return file != null && Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
     /** Height / width of an image from its header (1 when it cannot be read). */
     static double aspect(byte[] image) {
-        try (javax.imageio.stream.ImageInputStream in =
-                javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(image))) {
-            java.util.Iterator<javax.imageio.ImageReader> readers =
-                    in == null ? java.util.Collections.emptyIterator() : javax.imageio.ImageIO.getImageReaders(in);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = in == null ? Collections.emptyIterator() : ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 return 1.0;
             }
-            javax.imageio.ImageReader r = readers.next();
+            ImageReader r = readers.next();
             try {
                 r.setInput(in);
                 int w = r.getWidth(0);
@@ -78,9 +103,5 @@ class ReportImages {
         } catch (IOException e) {
             return 1.0;
         }
-    }
-
-    Path file(String sha) {
-        return root.resolve(sha + ".jpg");
     }
 }

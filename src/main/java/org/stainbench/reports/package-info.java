@@ -7,7 +7,16 @@
  * PDFs started from the page print with progress ({@code PdfJobs}).
  */
 @ApplicationModule(
-        allowedDependencies = {"shell", "catalog", "checkpoints", "jobs", "evaluation", "galleries", "review"})
+        allowedDependencies = {
+            "shell",
+            "artifacts",
+            "catalog",
+            "checkpoints",
+            "jobs",
+            "evaluation",
+            "galleries",
+            "review"
+        })
 package org.stainbench.reports;
 
 import org.springframework.modulith.ApplicationModule;

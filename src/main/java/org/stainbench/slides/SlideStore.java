@@ -60,27 +60,29 @@ class SlideStore {
             String by,
             Instant at) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql(
-                        "insert into slide (name, source, path, size_bytes, vendor, width, height, levels, mpp_x, mpp_y, objective_power,"
-                                + " label, stain_code, patient, replicate, created_by, created_at) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-                .params(
-                        name,
-                        source,
-                        path,
-                        size,
-                        vendor,
-                        w,
-                        h,
-                        levels,
-                        mppX,
-                        mppY,
-                        power,
-                        label.name(),
-                        parsed.stain(),
-                        parsed.patient(),
-                        parsed.replicate(),
-                        by,
-                        ts(at))
+        jdbc.sql("insert into slide (name, source, path, size_bytes, vendor, width, height, levels,"
+                        + " mpp_x, mpp_y, objective_power,"
+                        + " label, stain_code, patient, replicate, created_by, created_at) values"
+                        + " (:name, :source, :path, :sizeBytes, :vendor, :width, :height, :levels,"
+                        + " :mppX, :mppY, :objectivePower, :label, :stainCode, :patient,"
+                        + " :replicate, :createdBy, :createdAt)")
+                .param("name", name)
+                .param("source", source)
+                .param("path", path)
+                .param("sizeBytes", size)
+                .param("vendor", vendor)
+                .param("width", w)
+                .param("height", h)
+                .param("levels", levels)
+                .param("mppX", mppX)
+                .param("mppY", mppY)
+                .param("objectivePower", power)
+                .param("label", label.name())
+                .param("stainCode", parsed.stain())
+                .param("patient", parsed.patient())
+                .param("replicate", parsed.replicate())
+                .param("createdBy", by)
+                .param("createdAt", ts(at))
                 .update(keys, "id");
         return keys.getKey().longValue();
     }
@@ -171,13 +173,27 @@ class SlideStore {
             String by,
             Instant at) {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql(
-                        "insert into slide_tiling (slide_id, dataset_id, state, level, magnification, tile_size, overlap, min_laplacian,"
-                                + " min_saturated, max_white, colour_cast, exclude_outside, plain, created_by, created_at)"
-                                + " values (?,?,'QUEUED',?,?,?,?,?,?,?,?,?,?,?,?)")
-                .params(
-                        slideId, datasetId, level, mag, size, overlap, minLap, minSat, maxWhite, cast, exclude, plain,
-                        by, ts(at))
+        jdbc.sql("insert into slide_tiling (slide_id, dataset_id, state, level, magnification,"
+                        + " tile_size, overlap, min_laplacian,"
+                        + " min_saturated, max_white, colour_cast, exclude_outside, plain,"
+                        + " created_by, created_at)"
+                        + " values (:slideId, :datasetId, 'QUEUED', :level, :magnification,"
+                        + " :tileSize, :overlap, :minLaplacian, :minSaturated, :maxWhite,"
+                        + " :colourCast, :excludeOutside, :plain, :createdBy, :createdAt)")
+                .param("slideId", slideId)
+                .param("datasetId", datasetId)
+                .param("level", level)
+                .param("magnification", mag)
+                .param("tileSize", size)
+                .param("overlap", overlap)
+                .param("minLaplacian", minLap)
+                .param("minSaturated", minSat)
+                .param("maxWhite", maxWhite)
+                .param("colourCast", cast)
+                .param("excludeOutside", exclude)
+                .param("plain", plain)
+                .param("createdBy", by)
+                .param("createdAt", ts(at))
                 .update(keys, "id");
         return keys.getKey().longValue();
     }
@@ -212,10 +228,20 @@ class SlideStore {
             Long archiveId,
             double seconds,
             Instant at) {
-        jdbc.sql(
-                        "update slide_tiling set state = 'DONE', used_level = ?, mask_level = ?, tiles_total = ?, tiles_read = ?,"
-                                + " tiles_kept = ?, archive_name = ?, archive_id = ?, seconds = ?, finished_at = ? where id = ?")
-                .params(usedLevel, maskLevel, total, read, kept, archiveName, archiveId, seconds, ts(at), id)
+        jdbc.sql("update slide_tiling set state = 'DONE', used_level = :usedLevel, mask_level ="
+                        + " :maskLevel, tiles_total = :tilesTotal, tiles_read = :tilesRead,"
+                        + " tiles_kept = :tilesKept, archive_name = :archiveName, archive_id ="
+                        + " :archiveId, seconds = :seconds, finished_at = :finishedAt where id = :id")
+                .param("usedLevel", usedLevel)
+                .param("maskLevel", maskLevel)
+                .param("tilesTotal", total)
+                .param("tilesRead", read)
+                .param("tilesKept", kept)
+                .param("archiveName", archiveName)
+                .param("archiveId", archiveId)
+                .param("seconds", seconds)
+                .param("finishedAt", ts(at))
+                .param("id", id)
                 .update();
     }
 
@@ -273,21 +299,23 @@ class SlideStore {
 
     void insertTiles(long tilingId, List<SlideTile> tiles) {
         for (SlideTile t : tiles) {
-            jdbc.sql(
-                            "insert into slide_tile (tiling_id, row_index, x, y, laplacian_variance, saturated_fraction, white_fraction,"
-                                    + " tissue_fraction, colour_cast, class_name, class_fraction) values (?,?,?,?,?,?,?,?,?,?,?)")
-                    .params(
-                            tilingId,
-                            t.row(),
-                            t.x(),
-                            t.y(),
-                            t.laplacianVariance(),
-                            t.saturatedFraction(),
-                            t.whiteFraction(),
-                            t.tissueFraction(),
-                            t.colourCast(),
-                            t.className(),
-                            t.classFraction())
+            jdbc.sql("insert into slide_tile (tiling_id, row_index, x, y, laplacian_variance,"
+                            + " saturated_fraction, white_fraction,"
+                            + " tissue_fraction, colour_cast, class_name, class_fraction) values"
+                            + " (:tilingId, :rowIndex, :x, :y, :laplacianVariance,"
+                            + " :saturatedFraction, :whiteFraction, :tissueFraction, :colourCast,"
+                            + " :className, :classFraction)")
+                    .param("tilingId", tilingId)
+                    .param("rowIndex", t.row())
+                    .param("x", t.x())
+                    .param("y", t.y())
+                    .param("laplacianVariance", t.laplacianVariance())
+                    .param("saturatedFraction", t.saturatedFraction())
+                    .param("whiteFraction", t.whiteFraction())
+                    .param("tissueFraction", t.tissueFraction())
+                    .param("colourCast", t.colourCast())
+                    .param("className", t.className())
+                    .param("classFraction", t.classFraction())
                     .update();
         }
     }

@@ -199,20 +199,20 @@ class EpochEvaluations {
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.sql("insert into epoch_evaluation (run_uuid, name, epochs, set_ids, source_dataset_id, real_dataset_id, "
                         + "extractor_id, protocol, state, created_by, created_at, updated_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(
-                        runUuid,
-                        n,
-                        join(chosen),
-                        join(setIds),
-                        source.id(),
-                        real.id(),
-                        extractorId,
-                        protocol.text(),
-                        WAITING,
-                        by,
-                        now,
-                        now)
+                        + "values (:runUuid, :name, :epochs, :setIds, :sourceDatasetId, :realDatasetId,"
+                        + " :extractorId, :protocol, :state, :createdBy, :createdAt, :updatedAt)")
+                .param("runUuid", runUuid)
+                .param("name", n)
+                .param("epochs", join(chosen))
+                .param("setIds", join(setIds))
+                .param("sourceDatasetId", source.id())
+                .param("realDatasetId", real.id())
+                .param("extractorId", extractorId)
+                .param("protocol", protocol.text())
+                .param("state", WAITING)
+                .param("createdBy", by)
+                .param("createdAt", now)
+                .param("updatedAt", now)
                 .update(keys, "id");
         long id = keys.getKey().longValue();
         events.publishEvent(Activity.of(
@@ -321,8 +321,8 @@ class EpochEvaluations {
                     r.extractorId(),
                     Protocol.parse(r.protocol()),
                     r.createdBy());
-            jdbc.sql(
-                            "update epoch_evaluation set state = ?, evaluation_id = ?, message = null, updated_at = ? where id = ?")
+            jdbc.sql("update epoch_evaluation set state = ?, evaluation_id = ?, message = null,"
+                            + " updated_at = ? where id = ?")
                     .params(LAUNCHED, ev.id(), Timestamp.from(clock.instant()), r.id())
                     .update();
         } catch (IllegalArgumentException ex) {
@@ -341,8 +341,14 @@ class EpochEvaluations {
 
     private void fail(Request r, String message) {
         String m = message == null ? "failed" : message.length() > 3900 ? message.substring(0, 3900) : message;
-        jdbc.sql("update epoch_evaluation set state = ?, message = ?, updated_at = ? where id = ? and state in (?, ?)")
-                .params(FAILED, m, Timestamp.from(clock.instant()), r.id(), WAITING, LAUNCHING)
+        jdbc.sql("update epoch_evaluation set state = :failed, message = :message, updated_at = :updatedAt"
+                        + " where id = :id and state in (:waiting, :launching)")
+                .param("failed", FAILED)
+                .param("message", m)
+                .param("updatedAt", Timestamp.from(clock.instant()))
+                .param("id", r.id())
+                .param("waiting", WAITING)
+                .param("launching", LAUNCHING)
                 .update();
     }
 

@@ -76,18 +76,18 @@ class LoggedModelStore implements LoggedModelLocations {
         var keys = new GeneratedKeyHolder();
         jdbc.sql("insert into logged_model (model_id, experiment_id, name, model_type, source_run_id, status,"
                         + " artifact_location, creator, creation_time, last_update_time, lifecycle_stage)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')")
-                .params(
-                        modelId,
-                        experimentId,
-                        n,
-                        blankToNull(modelType),
-                        blankToNull(sourceRunId),
-                        PENDING,
-                        "mlflow-artifacts:/" + experimentId + "/models/" + modelId + "/artifacts",
-                        creator,
-                        now,
-                        now)
+                        + " values (:modelId, :experimentId, :name, :modelType, :sourceRunId, :status,"
+                        + " :artifactLocation, :creator, :creationTime, :lastUpdateTime, 'active')")
+                .param("modelId", modelId)
+                .param("experimentId", experimentId)
+                .param("name", n)
+                .param("modelType", blankToNull(modelType))
+                .param("sourceRunId", blankToNull(sourceRunId))
+                .param("status", PENDING)
+                .param("artifactLocation", "mlflow-artifacts:/" + experimentId + "/models/" + modelId + "/artifacts")
+                .param("creator", creator)
+                .param("creationTime", now)
+                .param("lastUpdateTime", now)
                 .update(keys, "id");
         long pk = keys.getKey().longValue();
         params.forEach((k, v) -> logParam(pk, k, v));

@@ -116,8 +116,13 @@ class ModelRegistry {
         var keys = new GeneratedKeyHolder();
         try {
             jdbc.sql("insert into registered_model (name, description, user_id, creation_time, last_updated_time,"
-                            + " last_version) values (?, ?, ?, ?, ?, 0)")
-                    .params(name, description, user, now, now)
+                            + " last_version) values (:name, :description, :userId, :creationTime,"
+                            + " :lastUpdatedTime, 0)")
+                    .param("name", name)
+                    .param("description", description)
+                    .param("userId", user)
+                    .param("creationTime", now)
+                    .param("lastUpdatedTime", now)
                     .update(keys, "id");
         } catch (DuplicateKeyException e) {
             throw MlflowException.exists("Registered Model (name=" + name + ") already exists.");
@@ -346,19 +351,19 @@ class ModelRegistry {
         var keys = new GeneratedKeyHolder();
         jdbc.sql("insert into model_version (model_id, version, source, run_uuid, run_link, logged_model_id,"
                         + " storage_location, description, current_stage, user_id, creation_time, last_updated_time)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, 'None', ?, ?, ?)")
-                .params(
-                        m.id(),
-                        number,
-                        source.trim(),
-                        runInfo == null ? null : runInfo.uuid(),
-                        runLink,
-                        model,
-                        storage,
-                        description,
-                        user,
-                        now,
-                        now)
+                        + " values (:modelId, :version, :source, :runUuid, :runLink, :loggedModelId,"
+                        + " :storageLocation, :description, 'None', :userId, :creationTime, :lastUpdatedTime)")
+                .param("modelId", m.id())
+                .param("version", number)
+                .param("source", source.trim())
+                .param("runUuid", runInfo == null ? null : runInfo.uuid())
+                .param("runLink", runLink)
+                .param("loggedModelId", model)
+                .param("storageLocation", storage)
+                .param("description", description)
+                .param("userId", user)
+                .param("creationTime", now)
+                .param("lastUpdatedTime", now)
                 .update(keys, "id");
         long id = keys.getKey().longValue();
         tags.forEach(

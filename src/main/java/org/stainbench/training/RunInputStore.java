@@ -56,15 +56,15 @@ class RunInputStore {
             if (id == null) {
                 var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
                 jdbc.sql("insert into run_dataset (experiment_id, name, digest, source_type, dataset_source,"
-                                + " dataset_schema, profile) values (?, ?, ?, ?, ?, ?, ?)")
-                        .params(
-                                run.experimentId(),
-                                d.name(),
-                                d.digest(),
-                                d.sourceType(),
-                                d.source(),
-                                d.schema(),
-                                d.profile())
+                                + " dataset_schema, profile) values (:experimentId, :name, :digest,"
+                                + " :sourceType, :datasetSource, :datasetSchema, :profile)")
+                        .param("experimentId", run.experimentId())
+                        .param("name", d.name())
+                        .param("digest", d.digest())
+                        .param("sourceType", d.sourceType())
+                        .param("datasetSource", d.source())
+                        .param("datasetSchema", d.schema())
+                        .param("profile", d.profile())
                         .update(keys, "id");
                 id = keys.getKey().longValue();
             }
@@ -79,8 +79,8 @@ class RunInputStore {
                         .update();
             }
             in.tags().forEach((k, v) -> {
-                if (jdbc.sql(
-                                        "update run_input_tag set tag_value = ? where run_id = ? and dataset_id = ? and tag_key = ?")
+                if (jdbc.sql("update run_input_tag set tag_value = ? where run_id = ? and"
+                                        + " dataset_id = ? and tag_key = ?")
                                 .params(v, run.id(), datasetId, k)
                                 .update()
                         == 0) {
@@ -108,8 +108,8 @@ class RunInputStore {
     @Transactional(readOnly = true)
     List<DatasetInput> datasets(long runId) {
         Map<Long, Dataset> byId = new LinkedHashMap<>();
-        jdbc.sql(
-                        "select d.* from run_input i join run_dataset d on d.id = i.dataset_id where i.run_id = ? order by d.id")
+        jdbc.sql("select d.* from run_input i join run_dataset d on d.id = i.dataset_id where"
+                        + " i.run_id = ? order by d.id")
                 .param(runId)
                 .query(rs -> {
                     byId.put(

@@ -29,13 +29,17 @@ class RunSearchSource implements SearchSource {
                         """
                 select r.run_uuid, r.run_name, r.status, e.name experiment from tracked_run r join experiment e on e.id = r.experiment_id
                 where r.lifecycle_stage <> 'deleted' and (
-                      lower(coalesce(r.run_name, '')) like ? escape '!' or lower(r.run_uuid) like ? escape '!'
-                   or lower(e.name) like ? escape '!'
+                      lower(coalesce(r.run_name, '')) like :pattern escape '!'
+                   or lower(r.run_uuid) like :pattern escape '!'
+                   or lower(e.name) like :pattern escape '!'
                    or exists (select 1 from run_tag t where t.run_id = r.id
-                              and (lower(t.tag_key) like ? escape '!' or lower(coalesce(t.tag_value, '')) like ? escape '!'))
-                   or exists (select 1 from run_param q where q.run_id = r.id and lower(q.param_value) like ? escape '!'))
-                order by r.id desc limit ?""")
-                .params(p, p, p, p, p, p, limit)
+                              and (lower(t.tag_key) like :pattern escape '!'
+                                   or lower(coalesce(t.tag_value, '')) like :pattern escape '!'))
+                   or exists (select 1 from run_param q where q.run_id = r.id
+                              and lower(q.param_value) like :pattern escape '!'))
+                order by r.id desc limit :limit""")
+                .param("pattern", p)
+                .param("limit", limit)
                 .query((rs, i) -> {
                     String name = rs.getString("run_name");
                     String uuid = rs.getString("run_uuid");

@@ -183,8 +183,14 @@ class TrackingStore {
         String artifactUri = exp.artifactLocation() + "/" + uuid + "/artifacts";
         long start = startTime != null ? startTime : clock.millis();
         jdbc.sql("insert into tracked_run (run_uuid, experiment_id, run_name, user_id, status, start_time,"
-                        + " lifecycle_stage, artifact_uri) values (?, ?, ?, ?, 'RUNNING', ?, 'active', ?)")
-                .params(uuid, experimentId, name, userId, start, artifactUri)
+                        + " lifecycle_stage, artifact_uri) values (:runUuid, :experimentId, :runName,"
+                        + " :userId, 'RUNNING', :startTime, 'active', :artifactUri)")
+                .param("runUuid", uuid)
+                .param("experimentId", experimentId)
+                .param("runName", name)
+                .param("userId", userId)
+                .param("startTime", start)
+                .param("artifactUri", artifactUri)
                 .update();
         Tracking.RunInfo info = requireRun(uuid);
         Map<String, String> all = new LinkedHashMap<>(tags);
@@ -288,8 +294,8 @@ class TrackingStore {
         }
         List<Long> ids = infos.stream().map(Tracking.RunInfo::id).toList();
         Map<Long, Map<String, String>> params = new HashMap<>();
-        jdbc.sql(
-                        "select run_id, param_key, param_value from run_param where run_id in (:ids) order by run_id, param_key")
+        jdbc.sql("select run_id, param_key, param_value from run_param where run_id in (:ids) order"
+                        + " by run_id, param_key")
                 .param("ids", ids)
                 .query(rs -> {
                     params.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
@@ -303,9 +309,9 @@ class TrackingStore {
                             .put(rs.getString(2), rs.getString(3));
                 });
         Map<Long, List<Tracking.Metric>> latest = new HashMap<>();
-        jdbc.sql(
-                        "select run_id, metric_key, metric_value, is_nan, ts, step from run_latest_metric where run_id in (:ids)"
-                                + " order by run_id, metric_key")
+        jdbc.sql("select run_id, metric_key, metric_value, is_nan, ts, step from run_latest_metric"
+                        + " where run_id in (:ids)"
+                        + " order by run_id, metric_key")
                 .param("ids", ids)
                 .query(rs -> {
                     latest.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
@@ -394,9 +400,9 @@ class TrackingStore {
     /** Deleted runs whose experiment is live (the runs of a deleted experiment come back with it), newest first. */
     @Transactional(readOnly = true)
     List<DeletedRun> deletedRuns() {
-        return jdbc.sql(
-                        "select r.* from tracked_run r join experiment e on e.id = r.experiment_id "
-                                + "where r.lifecycle_stage = 'deleted' and e.lifecycle_stage = 'active' order by r.deleted_at desc, r.id")
+        return jdbc.sql("select r.* from tracked_run r join experiment e on e.id = r.experiment_id "
+                        + "where r.lifecycle_stage = 'deleted' and e.lifecycle_stage = 'active'"
+                        + " order by r.deleted_at desc, r.id")
                 .query((rs, i) -> new DeletedRun(runRow(rs, i), deletion(rs)))
                 .list();
     }
@@ -413,9 +419,9 @@ class TrackingStore {
     /** Marks the experiment and its live runs deleted at the same instant; false when it already was deleted. */
     boolean markExperimentDeleted(long experimentId, String by, java.time.Instant at) {
         java.sql.Timestamp ts = java.sql.Timestamp.from(at);
-        if (jdbc.sql(
-                                "update experiment set lifecycle_stage = 'deleted', deleted_at = ?, deleted_by = ?, last_update_time = ? "
-                                        + "where id = ? and lifecycle_stage <> 'deleted'")
+        if (jdbc.sql("update experiment set lifecycle_stage = 'deleted', deleted_at = ?,"
+                                + " deleted_by = ?, last_update_time = ? "
+                                + "where id = ? and lifecycle_stage <> 'deleted'")
                         .params(ts, by, at.toEpochMilli(), experimentId)
                         .update()
                 != 1) {
@@ -513,7 +519,8 @@ class TrackingStore {
 
     private static final String INSERT_POINT =
             "insert into run_metric (run_id, metric_key, metric_value, is_nan, ts, step)"
-                    + " select ?, ?, ?, ?, ?, ? where not exists (select 1 from run_metric where run_id = ? and metric_key = ?"
+                    + " select ?, ?, ?, ?, ?, ? where not exists (select 1 from run_metric where run_id = ?"
+                    + " and metric_key = ?"
                     + " and metric_value = ? and is_nan = ? and ts = ? and step = ?)";
 
     /** Stores a point unless the very same point is already stored (a retried write), and keeps the latest. */

@@ -103,6 +103,14 @@ class ReportPdfTest {
                 .contains("116.56")
                 .contains("Lower is better")
                 .contains("live");
+        // the chart: drawn by Chart.js in the printing Chromium before it printed (its caption is text; its bars and
+        // seed points are pixels of the palette's chart colours, the bars at the 0.35 opacity charts.js gives them)
+        assertThat(text).contains("CropFID per checkpoint");
+        int bar = paletteColour("chart-bar");
+        assertThat(pixelsNear(pdf, blend(bar, 0.35), 6)).as("bar pixels").isGreaterThan(500);
+        assertThat(pixelsNear(pdf, paletteColour("chart-seed"), 30))
+                .as("seed point pixels")
+                .isGreaterThan(20);
         assertThat(tempFolders()).isLessThanOrEqualTo(before);
         assertThat(jdbc.sql(
                                 "select count(*) from activity where subject_type = 'report' and action = 'exported' and subject_id = ?")
@@ -123,6 +131,47 @@ class ReportPdfTest {
                 .contains("frozen at")
                 .contains("116.56")
                 .contains("CUSTOM_NPZ_CK7_lora_20");
+    }
+
+    /** A colour of the palette in stainbench.css ({@code --sb-<name>: #rrggbb}) as 0xRRGGBB. */
+    static int paletteColour(String name) throws Exception {
+        String css = Files.readString(Path.of("frontend", "css", "stainbench.css"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("--sb-" + name + ":\\s*#([0-9a-fA-F]{6})\\s*;")
+                .matcher(css);
+        assertThat(m.find()).as("--sb-" + name + " in the palette").isTrue();
+        return Integer.parseInt(m.group(1), 16);
+    }
+
+    /** The colour at that opacity over white. */
+    static int blend(int rgb, double alpha) {
+        int out = 0;
+        for (int shift = 16; shift >= 0; shift -= 8) {
+            int c = (rgb >> shift) & 255;
+            out |= ((int) Math.round(255 - alpha * (255 - c))) << shift;
+        }
+        return out;
+    }
+
+    /** Pixels of the PDF's pages (rendered at 100 dpi) within {@code tolerance} of the colour in every channel. */
+    static long pixelsNear(byte[] pdf, int rgb, int tolerance) throws Exception {
+        long n = 0;
+        try (PDDocument d = Loader.loadPDF(pdf)) {
+            org.apache.pdfbox.rendering.PDFRenderer r = new org.apache.pdfbox.rendering.PDFRenderer(d);
+            for (int p = 0; p < d.getNumberOfPages(); p++) {
+                java.awt.image.BufferedImage img = r.renderImageWithDPI(p, 100);
+                for (int y = 0; y < img.getHeight(); y++) {
+                    for (int x = 0; x < img.getWidth(); x++) {
+                        int c = img.getRGB(x, y);
+                        boolean near = true;
+                        for (int shift = 16; shift >= 0; shift -= 8) {
+                            near &= Math.abs(((c >> shift) & 255) - ((rgb >> shift) & 255)) <= tolerance;
+                        }
+                        n += near ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return n;
     }
 
     @Test

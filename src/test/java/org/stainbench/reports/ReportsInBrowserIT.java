@@ -63,6 +63,12 @@ class ReportsInBrowserIT extends WithBrowser {
         return Browser.pdfText(pdf);
     }
 
+    /** What a Chart.js chart on a canvas shows (null: none drawn): labels, datasets with values and colours, y title. */
+    static final String CHART = "var c = Chart.getChart(arguments[0]); if (!c) { return null; }"
+            + " return JSON.stringify({labels: c.data.labels, datasets: c.data.datasets.map(function (d) {"
+            + " return {type: d.type, label: d.label, data: d.data, background: d.backgroundColor,"
+            + " border: d.borderColor}; }), y: c.options.scales.y.title.text});";
+
     void waitForBlocks(int n) {
         browser.waiting(Duration.ofSeconds(30))
                 .until(d -> d.findElements(By.cssSelector("#blocks article.report-block"))
@@ -71,7 +77,7 @@ class ReportsInBrowserIT extends WithBrowser {
     }
 
     @Test
-    void aMemberComposesAndFreezesAReportAndASupervisorReadsTheDemoReport() {
+    void aMemberComposesAndFreezesAReportAndASupervisorReadsTheDemoReport() throws Exception {
         browser.signIn("rb-mem", "member-password");
         Demo.load(browser, catalog);
         Demo.awaitGenerated(checkpoints, catalog, "demo baselines", 2);
@@ -113,6 +119,9 @@ class ReportsInBrowserIT extends WithBrowser {
         waitForBlocks(2);
         WebElement chart = browser.driver.findElement(By.id("add-chart"));
         new Select(chart.findElement(By.name("evaluation"))).selectByVisibleText("demo baselines vs CK7 (done)");
+        String evaluationId = new Select(chart.findElement(By.name("evaluation")))
+                .getFirstSelectedOption()
+                .getAttribute("value");
         new Select(chart.findElement(By.name("metrics"))).selectByValue("fid");
         chart.findElement(By.id("add-chart-button")).click();
         waitForBlocks(3);
@@ -127,9 +136,25 @@ class ReportsInBrowserIT extends WithBrowser {
         assertThat(rows.get(0).getText() + rows.get(1).getText())
                 .contains("Reinhard (demo)")
                 .contains("Stain remap (demo)");
-        WebElement img = browser.driver.findElement(By.cssSelector("article[data-kind=chart] img.chart"));
-        browser.waiting(Duration.ofSeconds(10)).until(d ->
-                (Boolean) js().executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", img));
+        // the chart block is drawn by Chart.js from the same definitions as the evaluation page's chart (charts.js):
+        // the same labels, datasets, values, colours and axis title
+        browser.waiting(Duration.ofSeconds(10))
+                .until(d -> js().executeScript(CHART, d.findElement(By.cssSelector("article[data-kind=chart] canvas")))
+                        != null);
+        String reportChart = (String) js().executeScript(
+                        CHART, browser.driver.findElement(By.cssSelector("article[data-kind=chart] canvas")));
+        assertThat(reportChart).contains("Reinhard (demo)").contains("FID (mean over seeds)");
+        // its colours are the palette's (stainbench.css), read from the computed style
+        assertThat(reportChart)
+                .contains("\"border\":\"" + String.format("#%06x", ReportPdfTest.paletteColour("chart-bar")) + "\"")
+                .contains("\"border\":\"" + String.format("#%06x", ReportPdfTest.paletteColour("chart-seed")) + "\"");
+        browser.go("/evaluations/" + evaluationId);
+        browser.waitFor(By.id("chart-metric"));
+        new Select(browser.driver.findElement(By.id("chart-metric"))).selectByValue("fid");
+        String pageChart = (String) js().executeScript(CHART, browser.driver.findElement(By.id("metric-chart")));
+        assertThat(reportChart).isEqualTo(pageChart);
+        browser.go(path);
+        waitForBlocks(3);
         // move the chart above the table
         browser.driver
                 .findElements(By.cssSelector("article[data-kind=chart] button.move-up"))
@@ -154,9 +179,12 @@ class ReportsInBrowserIT extends WithBrowser {
                 .contains("rb-mem");
         assertThat(browser.driver.findElements(By.id("add-blocks"))).isEmpty();
         // the frozen chart is drawn from the snapshot
-        WebElement frozenChart = browser.driver.findElement(By.cssSelector("article[data-kind=chart] img.chart"));
-        browser.waiting(Duration.ofSeconds(15)).until(d -> (Boolean)
-                js().executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", frozenChart));
+        browser.waiting(Duration.ofSeconds(15))
+                .until(d -> js().executeScript(CHART, d.findElement(By.cssSelector("article[data-kind=chart] canvas")))
+                        != null);
+        assertThat((String) js().executeScript(
+                                CHART, browser.driver.findElement(By.cssSelector("article[data-kind=chart] canvas"))))
+                .isEqualTo(reportChart);
         js().executeScript("window.scrollTo(0, 0)");
         browser.screenshot("report");
 

@@ -27,6 +27,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.stainbench.accounts.Accounts;
 import org.stainbench.accounts.Role;
+import org.stainbench.artifacts.ArtifactStore;
 import org.stainbench.catalog.Catalog;
 import org.stainbench.catalog.Stain;
 import org.stainbench.checkpoints.Checkpoint;
@@ -74,6 +75,9 @@ class ReportsTest {
 
     @Autowired
     ReportSearch search;
+
+    @Autowired
+    ArtifactStore artifacts;
 
     @Value("${stainbench.data-dir}")
     String dataDir;
@@ -203,7 +207,7 @@ class ReportsTest {
         assertThat(frag)
                 .contains("id=\"blocks\"")
                 .contains("Chart block added.")
-                .contains("chart.png?kind=epoch")
+                .contains("data-chart-of=\"epoch\"")
                 .doesNotContain("<nav");
         assertThat(flash(
                         member(post("/reports/" + id + "/blocks"))
@@ -270,22 +274,20 @@ class ReportsTest {
                 .contains("<th>FID</th>")
                 .contains("<th>CropFID</th>")
                 .doesNotContain("<th>KID</th>")
-                .contains("/chart.png?kind=bar")
+                .contains("data-chart-kind=\"bar\"")
+                .contains("data-chart-metric=\"crop_fid\"")
                 .contains("/tiles/")
                 .contains("Random gallery, seed 3")
                 .contains("report likert")
                 .contains("id=\"live-badge\"")
                 .contains("<nav");
-        long chartBlock = reports.blocks(id).get(2).id();
-        byte[] png = mvc.perform(get("/reports/" + id + "/blocks/" + chartBlock + "/chart.png?kind=bar&download=1")
+        // the chart block's canvas carries the chart data Chart.js draws (charts.js), no image is drawn on the server
+        assertThat(html)
+                .contains("data-png-of=\"chart-" + reports.blocks(id).get(2).id() + "-bar\"");
+        mvc.perform(get("/reports/" + id + "/blocks/"
+                                + reports.blocks(id).get(2).id() + "/chart.png")
                         .with(user("rp-sup").roles("SUPERVISOR")))
-                .andExpect(status().isOk())
-                .andExpect(header().string("Content-Type", "image/png"))
-                .andExpect(header().string("Content-Disposition", org.hamcrest.Matchers.containsString(".png")))
-                .andReturn()
-                .getResponse()
-                .getContentAsByteArray();
-        assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+                .andExpect(status().isNotFound());
 
         // reorder: the table up (full page), then the review block up (htmx), an end block stays put
         List<Block> b = reports.blocks(id);
@@ -382,7 +384,7 @@ class ReportsTest {
         assertThat(r.frozenBy()).isEqualTo("rp-mem");
         assertThat(reports.blocks(id)).allMatch(b -> b.snapshot() != null);
         assertThat(activities("frozen", id)).isEqualTo(1);
-        // the gallery's tiles are kept as files named by their SHA-256
+        // the gallery's tiles are kept on the artifact store, named by their SHA-256
         BlockData gallery = reports.data(r, reports.blocks(id).get(3));
         List<String> shas = gallery.gallery().rows().stream()
                 .flatMap(x -> x.cells().stream())
@@ -390,8 +392,8 @@ class ReportsTest {
                 .toList();
         assertThat(shas).hasSize(4).allMatch(s -> s != null && s.matches("[0-9a-f]{64}"));
         for (String sha : shas) {
-            Path f = Path.of(dataDir, "reports", "images", sha + ".jpg");
-            assertThat(Sha256.of(Files.readAllBytes(f))).isEqualTo(sha);
+            assertThat(Sha256.of(artifacts.readAllBytes("reports/images/" + sha + ".jpg")))
+                    .isEqualTo(sha);
         }
         String frozenPage = page(get("/reports/" + id).with(user("rp-sup").roles("SUPERVISOR")));
         assertThat(frozenPage)
@@ -451,16 +453,16 @@ class ReportsTest {
         assertThat(reports.blocks(id)).hasSize(blocks);
         assertThat(reports.require(id).title()).isEqualTo("Frozen figure");
 
-        // a kept image altered on disk is not served
-        Path f = Path.of(dataDir, "reports", "images", shas.get(0) + ".jpg");
-        byte[] original = Files.readAllBytes(f);
+        // a kept image altered on the store is not served
+        String key = "reports/images/" + shas.get(0) + ".jpg";
+        byte[] original = artifacts.readAllBytes(key);
         try {
-            Files.write(f, new byte[] {1, 2, 3});
+            artifacts.put(key, new byte[] {1, 2, 3});
             mvc.perform(get("/reports/" + id + "/images/" + shas.get(0) + ".jpg")
                             .with(user("rp-sup").roles("SUPERVISOR")))
                     .andExpect(status().isNotFound());
         } finally {
-            Files.write(f, original);
+            artifacts.put(key, original);
         }
         mvc.perform(get("/reports/" + id + "/images/" + shas.get(0) + ".jpg")
                         .with(user("rp-sup").roles("SUPERVISOR")))
