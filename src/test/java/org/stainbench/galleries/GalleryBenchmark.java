@@ -43,6 +43,7 @@ class GalleryBenchmark {
 
     static final int WARMUP = 100;
     static final int RUNS = 100;
+    static final int COLD_RUNS = 30;
 
     @LocalServerPort
     int port;
@@ -58,6 +59,9 @@ class GalleryBenchmark {
 
     @Autowired
     Galleries galleries;
+
+    @Autowired
+    org.stainbench.artifacts.ArtifactCache cache;
 
     HttpClient http;
 
@@ -123,6 +127,22 @@ class GalleryBenchmark {
                 "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0",
                 13));
         out.add(measure("reference: catalog tile browser (60 tiles)", "/datasets/" + he + "/tiles", -1));
+        String random = "/galleries/random?source=" + he + ck + "&rows=6&seed=42";
+        out.add(pageAndThumbnails(
+                "random gallery page + its 78 thumbnails, warm (6 parallel connections, as a browser)", random, null));
+        if (!"local".equals(store())) {
+            out.add(pageAndThumbnails(
+                    "random gallery page + its 78 thumbnails, cold (artifact cache emptied before each)",
+                    random,
+                    () -> {
+                        for (Dataset d : catalog.datasets()) {
+                            for (var a : catalog.archives(d.id())) {
+                                cache.invalidate("catalog/archives/" + a.id() + "/thumbs.bin");
+                                cache.invalidate("catalog/archives/" + a.id() + "/tiles.rgb");
+                            }
+                        }
+                    }));
+        }
         out.add(inProcess(
                 "random gallery, building it only (in process, no HTTP or template)",
                 () -> galleries.random(GalleryQuery.of(he, ids, 6, 42L, null, null, null, null, null))));
@@ -143,10 +163,73 @@ class GalleryBenchmark {
                     t.imageBytes(),
                     t.fullImages()));
         }
+        b.insert(0, "Artifact store: " + store() + " (" + cache.store().describe() + ")\n\n");
         System.out.println("GALLERY-BENCH\n" + b);
-        Path report = Path.of("target", "bench", "gallery.md");
+        Path report = Path.of("target", "bench", "local".equals(store()) ? "gallery.md" : "gallery-" + store() + ".md");
         Files.createDirectories(report.getParent());
         Files.writeString(report, b.toString());
+    }
+
+    /** Which artifact store the application runs on (the subclass for S3 says "s3"). */
+    String store() {
+        return "local";
+    }
+
+    /**
+     * The page and then every thumbnail it references, fetched as a browser does (6 connections in parallel), timed
+     * as one; {@code before} (when given) runs untimed before each round (to empty the cache for a cold round).
+     */
+    Timing pageAndThumbnails(String what, String path, Runnable before) throws Exception {
+        int rounds = before == null ? RUNS : COLD_RUNS;
+        if (before == null) {
+            for (int i = 0; i < WARMUP / 10; i++) {
+                loadWithThumbnails(path);
+            }
+        }
+        double[] ms = new double[rounds];
+        long[] bytes = new long[3];
+        for (int i = 0; i < rounds; i++) {
+            if (before != null) {
+                before.run();
+            }
+            long t0 = System.nanoTime();
+            bytes = loadWithThumbnails(path);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        return new Timing(
+                what + ", " + rounds + " rounds",
+                ms[rounds / 2],
+                ms[(int) Math.ceil(rounds * 0.95) - 1],
+                bytes[0],
+                bytes[1],
+                (int) bytes[2],
+                0);
+    }
+
+    /** Page bytes, thumbnail bytes, thumbnails. */
+    long[] loadWithThumbnails(String path) throws Exception {
+        HttpResponse<String> page = get(path);
+        Assertions.assertEquals(200, page.statusCode(), path);
+        Matcher m = Pattern.compile("src=\"(/tiles/\\d+/thumb)\"").matcher(page.body());
+        List<String> thumbs = new ArrayList<>();
+        while (m.find()) {
+            thumbs.add(m.group(1));
+        }
+        java.util.concurrent.Semaphore connections = new java.util.concurrent.Semaphore(6);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
+        for (String t : thumbs) {
+            connections.acquire();
+            all.add(http.sendAsync(request(t, false), HttpResponse.BodyHandlers.ofByteArray())
+                    .whenComplete((r, e) -> connections.release()));
+        }
+        long imageBytes = 0;
+        for (var f : all) {
+            HttpResponse<byte[]> r = f.get();
+            Assertions.assertEquals(200, r.statusCode());
+            imageBytes += r.body().length;
+        }
+        return new long[] {page.body().length(), imageBytes, thumbs.size()};
     }
 
     Timing inProcess(String what, Runnable r) {
