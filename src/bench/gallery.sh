@@ -12,6 +12,8 @@
 #
 # usage: src/bench/gallery.sh          (prints a Markdown table; also written to target/bench/gallery.md)
 #        MODE=s3 src/bench/gallery.sh  (both tables; the S3 one also in target/bench/gallery-s3.md)
+#        REMAPS=n (default 10) stain-remap checkpoints beside the two baselines; RUNS=n (default 100) warm-up and
+#        measured requests per page (a loaded machine needs fewer of both to finish)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p target
@@ -21,7 +23,7 @@ if [ "${MODE:-local}" = s3 ]; then
   rm -f target/bench/gallery-s3.md
 fi
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-./mvnw -q test -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false > target/gallery-bench.log 2>&1 || {
+./mvnw -q test -Dtest="$tests" -Dbench.remaps="${REMAPS:-10}" -Dbench.runs="${RUNS:-100}" -Dsurefire.failIfNoSpecifiedTests=false > target/gallery-bench.log 2>&1 || {
   tail -50 target/gallery-bench.log; exit 1; }
 echo "commit $(git rev-parse --short HEAD), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"
 cat target/bench/gallery.md
