@@ -383,8 +383,16 @@ public class Catalog {
             }
             refuseDuplicate(stored.sha256(), name, elsewhereAllowed ? datasetId : null);
             probe(stored.file(), name);
-            Path kept = files.keep(stored);
-            return register(datasetId, name, stored.sha256(), stored.size(), "UPLOAD", kept, by);
+            String kept = files.keep(stored);
+            try {
+                return register(datasetId, name, stored.sha256(), stored.size(), "UPLOAD", kept, by);
+            } catch (RuntimeException e) {
+                // no row: the kept bytes go too, unless another archive holds the same content
+                if (store.findArchiveBySha(stored.sha256()).isEmpty()) {
+                    files.deleteUpload(stored.sha256());
+                }
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -405,7 +413,7 @@ public class Catalog {
             String sha = Sha256.of(file);
             refuseDuplicate(sha, name, null);
             probe(file, name);
-            return register(datasetId, name, sha, Files.size(file), "PATH", file, by);
+            return register(datasetId, name, sha, Files.size(file), "PATH", file.toString(), by);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -466,7 +474,8 @@ public class Catalog {
         }
     }
 
-    private Archive register(long datasetId, String name, String sha, long size, String source, Path file, String by) {
+    private Archive register(
+            long datasetId, String name, String sha, long size, String source, String sourcePath, String by) {
         long id;
         try {
             id = tx.execute(s -> {
@@ -481,7 +490,7 @@ public class Catalog {
                         sha,
                         size,
                         source,
-                        file.toString(),
+                        sourcePath,
                         by,
                         clock.instant());
                 events.publishEvent(Activity.of(
@@ -539,7 +548,7 @@ public class Catalog {
             throw new IllegalArgumentException("'" + a.fileName() + "' is "
                     + a.status().name().toLowerCase(Locale.ROOT) + "; only a failed ingest can be retried.");
         }
-        if (!Files.isRegularFile(Path.of(a.sourcePath()))) {
+        if (!files.sourceExists(a)) {
             throw new IllegalArgumentException("The file of '" + a.fileName() + "' is gone (" + a.sourcePath() + ").");
         }
         queueIngest(archiveId, datasetId, a.fileName(), by);
@@ -573,8 +582,9 @@ public class Catalog {
                     "/datasets/" + datasetId));
         });
         files.deleteOutput(archiveId);
-        if (a.source().equals("UPLOAD")) {
-            files.deleteQuietly(Path.of(a.sourcePath()));
+        // an uploaded copy goes too, unless another archive (a generated set may repeat content) still holds it
+        if (a.source().equals("UPLOAD") && store.findArchiveBySha(a.sha256()).isEmpty()) {
+            files.deleteUpload(a.sha256());
         }
     }
 

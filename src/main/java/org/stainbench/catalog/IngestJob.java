@@ -2,10 +2,10 @@ package org.stainbench.catalog;
 
 import java.io.BufferedInputStream;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.context.ApplicationEventPublisher;
@@ -74,7 +74,7 @@ class IngestJob implements JobHandler {
             store.startIngest(archiveId, clock.instant());
         });
         files.deleteOutput(archiveId);
-        Path out = files.output(archiveId);
+        Path out = files.ingestFolder(archiveId);
         context.log(
                 "ingesting " + archive.fileName() + " (" + archive.sizeBytes() + " bytes, sha256 " + archive.sha256()
                         + ") from " + archive.sourcePath() + " with " + properties.ingestThreads() + " threads");
@@ -82,11 +82,11 @@ class IngestJob implements JobHandler {
         Dataset dataset = store.findDataset(archive.datasetId()).orElse(null);
         long t0 = System.nanoTime();
         IngestPipeline.Result result;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(Path.of(archive.sourcePath())), 1 << 20)) {
+        try (InputStream in = new BufferedInputStream(files.openSource(archive), 1 << 20)) {
             result = IngestPipeline.run(
                     in,
                     out,
-                    properties.limits().forArchive(Files.size(Path.of(archive.sourcePath()))),
+                    properties.limits().forArchive(files.sourceSize(archive)),
                     properties.ingestThreads(),
                     new IngestPipeline.Listener() {
                         @Override
@@ -123,13 +123,11 @@ class IngestJob implements JobHandler {
             throw e;
         } catch (NpyFormatException e) {
             // a damaged compressed entry can inflate to garbage the decoder refuses before its CRC is checked
-            String reason = ArchiveDamage.find(Path.of(archive.sourcePath()))
-                    .map(ArchiveDamage::reason)
-                    .orElse(e.getMessage());
+            String reason = damage(archive).map(ArchiveDamage::reason).orElse(e.getMessage());
             fail(archiveId, reason);
             throw new IllegalArgumentException("'" + archive.fileName() + "' cannot be used: " + reason, e);
         } catch (Exception | Error e) {
-            java.util.Optional<String> damage = ArchiveDamage.find(Path.of(archive.sourcePath()));
+            java.util.Optional<String> damage = damage(archive);
             if (damage.isPresent()) {
                 String reason = ArchiveDamage.reason(damage.get());
                 fail(archiveId, reason);
@@ -145,6 +143,12 @@ class IngestJob implements JobHandler {
                 fail(archiveId, e.getMessage());
                 throw new IllegalArgumentException("'" + archive.fileName() + "' cannot be used: " + e.getMessage(), e);
             }
+        }
+        try {
+            files.publish(archiveId, out, List.of(IngestPipeline.TILES_FILE, IngestPipeline.THUMBS_FILE));
+        } catch (Exception e) {
+            fail(archiveId, "The ingest's output could not be stored: " + e.getMessage());
+            throw e;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         tx.executeWithoutResult(s -> {
@@ -170,6 +174,15 @@ class IngestJob implements JobHandler {
                 informative));
         events.publishEvent(new ArchiveIngested(
                 archive.datasetId(), archiveId, result.tiles().size()));
+    }
+
+    /** What is damaged in the archive's zip (read as a local file, materialised from the store if need be). */
+    private java.util.Optional<String> damage(Archive archive) {
+        try {
+            return ArchiveDamage.find(files.sourceFile(archive));
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Tiles of the dataset's size only: refused with the reason otherwise. */

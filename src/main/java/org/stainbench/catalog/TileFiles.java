@@ -8,7 +8,11 @@ import java.nio.file.StandardOpenOption;
 import org.springframework.stereotype.Component;
 import org.stainbench.tiles.RgbTile;
 
-/** Reads one tile or thumbnail from an ingested archive's random-access files, without touching the rest. */
+/**
+ * Reads one tile or thumbnail from an ingested archive's random-access files, without touching the rest: a positioned
+ * read of the file on the local store, one HTTP range request on S3 (kept by the artifact cache, so hot tiles and
+ * thumbnails are read from local disk).
+ */
 @Component
 class TileFiles {
 
@@ -22,17 +26,17 @@ class TileFiles {
         int w = a.tileWidth();
         int h = a.tileHeight();
         byte[] buf = new byte[Math.toIntExact(RgbTile.bytes(w, h))];
-        read(files.output(a.id()).resolve(IngestPipeline.TILES_FILE), buf, (long) t.index() * buf.length);
+        files.readOutput(a.id(), IngestPipeline.TILES_FILE, buf, (long) t.index() * buf.length);
         return new RgbTile(w, h, buf);
     }
 
     byte[] thumbnail(TileInfo t) throws IOException {
         byte[] buf = new byte[t.thumbLength()];
-        read(files.output(t.archiveId()).resolve(IngestPipeline.THUMBS_FILE), buf, t.thumbOffset());
+        files.readOutput(t.archiveId(), IngestPipeline.THUMBS_FILE, buf, t.thumbOffset());
         return buf;
     }
 
-    private static void read(Path file, byte[] buf, long position) throws IOException {
+    static void read(Path file, byte[] buf, long position) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.wrap(buf);
             long p = position;

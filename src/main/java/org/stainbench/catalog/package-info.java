@@ -3,7 +3,7 @@
  * the tile index with its measures and thumbnails, patient-level splits, and their pages and JSON API.
  * Public API: {@link org.stainbench.catalog.Catalog} and the records it returns.
  */
-@ApplicationModule(allowedDependencies = {"shell", "accounts", "jobs", "tiles"})
+@ApplicationModule(allowedDependencies = {"shell", "accounts", "jobs", "tiles", "artifacts"})
 package org.stainbench.catalog;
 
 import org.springframework.modulith.ApplicationModule;

@@ -41,8 +41,9 @@ import org.stainbench.checkpoints.GeneratedFixtures;
 @ActiveProfiles("test")
 class GalleryBenchmark {
 
-    static final int WARMUP = 100;
-    static final int RUNS = 100;
+    static final int WARMUP = Integer.getInteger("bench.runs", 100);
+    static final int RUNS = Integer.getInteger("bench.runs", 100);
+    static final int COLD_RUNS = Math.min(30, RUNS);
 
     @LocalServerPort
     int port;
@@ -58,6 +59,9 @@ class GalleryBenchmark {
 
     @Autowired
     Galleries galleries;
+
+    @Autowired
+    org.stainbench.artifacts.ArtifactCache cache;
 
     HttpClient http;
 
@@ -81,16 +85,28 @@ class GalleryBenchmark {
                 .map(Dataset::id)
                 .findFirst()
                 .orElseThrow();
-        for (int i = 0; i < 10; i++) {
+        int remaps = Integer.getInteger("bench.remaps", 10);
+        for (int i = 0; i < remaps; i++) {
             Checkpoint c = checkpoints.createBaseline(
                     CheckpointKind.STAIN_REMAP, "bench remap " + i, null, 0.6 + 0.1 * i, 0.5 + 0.15 * i, null, "bench");
             checkpoints.applyBaseline(c.id(), he, "bench");
         }
         for (Checkpoint c : checkpoints.all()) {
-            GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
+            // on a loaded machine generating the sets takes longer than one wait of the fixtures
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    GeneratedFixtures.awaitGenerated(checkpoints, catalog, c.id());
+                    break;
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    if (attempt == 4) {
+                        throw e;
+                    }
+                }
+            }
         }
+        int columns = 3 + remaps;
         String ck = checkpoints.all().stream().map(c -> "&ck=" + c.id()).reduce("", String::concat);
-        Assertions.assertEquals(12, checkpoints.all().size());
+        Assertions.assertEquals(2 + remaps, checkpoints.all().size());
         List<Timing> out = new ArrayList<>();
         List<Long> ids = checkpoints.all().stream().map(Checkpoint::id).toList();
         // one warm-up phase for everything, interleaved, so that no row is measured colder than another
@@ -109,20 +125,41 @@ class GalleryBenchmark {
             galleries.bestWorst(GalleryQuery.of(he, ids, null, null, null, null, null, null, 3));
         }
         out.add(measure(
-                "random gallery, 6 rows x 12 checkpoints",
+                "random gallery, 6 rows x " + (2 + remaps) + " checkpoints",
                 "/galleries/random?source=" + he + ck + "&rows=6&seed=42",
-                6 * 13));
+                6 * columns));
         out.add(measure(
-                "random gallery, htmx fragment", "/galleries/random?source=" + he + ck + "&rows=6&seed=42&hx", 6 * 13));
+                "random gallery, htmx fragment",
+                "/galleries/random?source=" + he + ck + "&rows=6&seed=42&hx",
+                6 * columns));
         out.add(measure(
-                "best/worst gallery, k=3 (6 rows) x 12 checkpoints",
+                "best/worst gallery, k=3 (6 rows) x " + (2 + remaps) + " checkpoints",
                 "/galleries/best-worst?source=" + he + ck + "&k=3",
-                6 * 13));
+                6 * columns));
         out.add(measure(
-                "compare view, 13 panels",
+                "compare view, " + columns + " panels",
                 "/galleries/random/compare?source=" + he + ck + "&rows=6&seed=42&row=0",
-                13));
+                columns));
         out.add(measure("reference: catalog tile browser (60 tiles)", "/datasets/" + he + "/tiles", -1));
+        String random = "/galleries/random?source=" + he + ck + "&rows=6&seed=42";
+        out.add(pageAndThumbnails(
+                "random gallery page + its " + 6 * columns + " thumbnails, warm (6 parallel connections, as a browser)",
+                random,
+                null));
+        if (!"local".equals(store())) {
+            out.add(pageAndThumbnails(
+                    "random gallery page + its " + 6 * columns
+                            + " thumbnails, cold (artifact cache emptied before each)",
+                    random,
+                    () -> {
+                        for (Dataset d : catalog.datasets()) {
+                            for (var a : catalog.archives(d.id())) {
+                                cache.invalidate("catalog/archives/" + a.id() + "/thumbs.bin");
+                                cache.invalidate("catalog/archives/" + a.id() + "/tiles.rgb");
+                            }
+                        }
+                    }));
+        }
         out.add(inProcess(
                 "random gallery, building it only (in process, no HTTP or template)",
                 () -> galleries.random(GalleryQuery.of(he, ids, 6, 42L, null, null, null, null, null))));
@@ -143,10 +180,73 @@ class GalleryBenchmark {
                     t.imageBytes(),
                     t.fullImages()));
         }
+        b.insert(0, "Artifact store: " + store() + " (" + cache.store().describe() + ")\n\n");
         System.out.println("GALLERY-BENCH\n" + b);
-        Path report = Path.of("target", "bench", "gallery.md");
+        Path report = Path.of("target", "bench", "local".equals(store()) ? "gallery.md" : "gallery-" + store() + ".md");
         Files.createDirectories(report.getParent());
         Files.writeString(report, b.toString());
+    }
+
+    /** Which artifact store the application runs on (the subclass for S3 says "s3"). */
+    String store() {
+        return "local";
+    }
+
+    /**
+     * The page and then every thumbnail it references, fetched as a browser does (6 connections in parallel), timed
+     * as one; {@code before} (when given) runs untimed before each round (to empty the cache for a cold round).
+     */
+    Timing pageAndThumbnails(String what, String path, Runnable before) throws Exception {
+        int rounds = before == null ? RUNS : COLD_RUNS;
+        if (before == null) {
+            for (int i = 0; i < WARMUP / 10; i++) {
+                loadWithThumbnails(path);
+            }
+        }
+        double[] ms = new double[rounds];
+        long[] bytes = new long[3];
+        for (int i = 0; i < rounds; i++) {
+            if (before != null) {
+                before.run();
+            }
+            long t0 = System.nanoTime();
+            bytes = loadWithThumbnails(path);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        return new Timing(
+                what + ", " + rounds + " rounds",
+                ms[rounds / 2],
+                ms[(int) Math.ceil(rounds * 0.95) - 1],
+                bytes[0],
+                bytes[1],
+                (int) bytes[2],
+                0);
+    }
+
+    /** Page bytes, thumbnail bytes, thumbnails. */
+    long[] loadWithThumbnails(String path) throws Exception {
+        HttpResponse<String> page = get(path);
+        Assertions.assertEquals(200, page.statusCode(), path);
+        Matcher m = Pattern.compile("src=\"(/tiles/\\d+/thumb)\"").matcher(page.body());
+        List<String> thumbs = new ArrayList<>();
+        while (m.find()) {
+            thumbs.add(m.group(1));
+        }
+        java.util.concurrent.Semaphore connections = new java.util.concurrent.Semaphore(6);
+        List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> all = new ArrayList<>();
+        for (String t : thumbs) {
+            connections.acquire();
+            all.add(http.sendAsync(request(t, false), HttpResponse.BodyHandlers.ofByteArray())
+                    .whenComplete((r, e) -> connections.release()));
+        }
+        long imageBytes = 0;
+        for (var f : all) {
+            HttpResponse<byte[]> r = f.get();
+            Assertions.assertEquals(200, r.statusCode());
+            imageBytes += r.body().length;
+        }
+        return new long[] {page.body().length(), imageBytes, thumbs.size()};
     }
 
     Timing inProcess(String what, Runnable r) {
