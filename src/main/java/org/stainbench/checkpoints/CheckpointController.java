@@ -60,7 +60,7 @@ class CheckpointController {
 
     private String list(int page, Model model, boolean hx) {
         int p = Math.max(0, page);
-        List<Checkpoint> items = checkpoints.list(p * PAGE, PAGE);
+        List<Checkpoint> items = checkpoints.newestFirst(p * PAGE, PAGE);
         Map<Long, Integer> sets = new LinkedHashMap<>();
         for (Checkpoint c : items) {
             sets.put(c.id(), checkpoints.sets(c.id()).size());

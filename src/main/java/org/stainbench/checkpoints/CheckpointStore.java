@@ -92,6 +92,7 @@ class CheckpointStore {
     }
 
     private static final Sort BY_ID = Sort.by("id");
+    private static final Sort NEWEST_FIRST = Sort.by(Sort.Direction.DESC, "id");
 
     // checkpoints: the aggregate's reads and writes are CheckpointRepository's (Spring Data); these keep the calls
 
@@ -118,6 +119,11 @@ class CheckpointStore {
     /** Checkpoints that are not deleted, oldest first. */
     List<Checkpoint> list(int offset, int limit) {
         return checkpoints(checkpoints.findByDeletedAtIsNull(OffsetPage.of(offset, limit, BY_ID)));
+    }
+
+    /** Checkpoints that are not deleted, newest first (the list page). */
+    List<Checkpoint> listNewestFirst(int offset, int limit) {
+        return checkpoints(checkpoints.findByDeletedAtIsNull(OffsetPage.of(offset, limit, NEWEST_FIRST)));
     }
 
     long count() {

@@ -197,6 +197,11 @@ public class Checkpoints {
         return out;
     }
 
+    /** One page of the checkpoint list, newest first (what a user looks for first is what was just made). */
+    public List<Checkpoint> newestFirst(int offset, int limit) {
+        return store.listNewestFirst(offset, limit);
+    }
+
     public List<Checkpoint> list(int offset, int limit) {
         return store.list(offset, limit);
     }

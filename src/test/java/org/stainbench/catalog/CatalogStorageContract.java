@@ -10,12 +10,18 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -267,7 +273,8 @@ abstract class CatalogStorageContract {
         Path numpy = Python.fixtures("tile_fixtures.py");
         long ds = dataset("Storage failing", 64);
         Archive a;
-        try (InputStream in = Files.newInputStream(numpy.resolve("mixed_sizes.npz"))) {
+        // a copy with its own bytes: other tests of a shared context may have registered the fixture itself
+        try (InputStream in = uniqueCopy(numpy.resolve("mixed_sizes.npz"))) {
             a = catalog.registerUpload(ds, "he_3400001_1.npz", in, who());
         }
         Archive done = awaitIngest(a.id());
@@ -303,5 +310,28 @@ abstract class CatalogStorageContract {
         assertThat(awaitIngest(a.id()).status()).isEqualTo(ArchiveStatus.READY);
         assertThat(store.countTiles(ds, TileFilter.NONE)).isEqualTo(4);
         assertThat(keys(CatalogFiles.outputPrefix(a.id()))).hasSize(2);
+    }
+
+    /** The archive's entries, stored uncompressed as numpy writes them, in a zip whose comment makes its bytes unique. */
+    static InputStream uniqueCopy(Path npz) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(npz));
+                ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                byte[] bytes = in.readAllBytes();
+                CRC32 crc = new CRC32();
+                crc.update(bytes);
+                ZipEntry copy = new ZipEntry(e.getName());
+                copy.setMethod(ZipEntry.STORED);
+                copy.setSize(bytes.length);
+                copy.setCompressedSize(bytes.length);
+                copy.setCrc(crc.getValue());
+                zip.putNextEntry(copy);
+                zip.write(bytes);
+                zip.closeEntry();
+            }
+            zip.setComment("copy " + UUID.randomUUID());
+        }
+        return new ByteArrayInputStream(out.toByteArray());
     }
 }

@@ -113,6 +113,8 @@ class CheckpointsTest {
                 .andReturn()
                 .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
+        // the list pages newest first: the checkpoint just registered heads page 1, however many came before it
+        assertThat(checkpoints.newestFirst(0, 1)).extracting(Checkpoint::name).containsExactly("lora20");
         assertThat(list).contains("lora20").contains("<nav");
         String listFragment = mvc.perform(get("/checkpoints")
                         .header("HX-Request", "true")
