@@ -1,14 +1,12 @@
 package org.stainbench.jobs;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.stainbench.shell.Activity;
 import org.stainbench.shell.ActivitySubject;
@@ -37,29 +35,27 @@ class CommandTemplates {
             String updatedBy,
             java.time.Instant updatedAt) {}
 
-    private final JdbcClient jdbc;
+    private final CommandTemplateRepository templates;
     private final JobQueue queue;
     private final Clock clock;
     private final ApplicationEventPublisher activity;
 
-    CommandTemplates(JdbcClient jdbc, JobQueue queue, Clock clock, ApplicationEventPublisher activity) {
+    CommandTemplates(
+            CommandTemplateRepository templates, JobQueue queue, Clock clock, ApplicationEventPublisher activity) {
         this.activity = activity;
-        this.jdbc = jdbc;
+        this.templates = templates;
         this.queue = queue;
         this.clock = clock;
     }
 
     List<Template> all() {
-        return jdbc.sql("select * from command_template order by name")
-                .query(this::map)
-                .list();
+        return templates.findAllByOrderByNameAsc().stream()
+                .map(CommandTemplateEntity::toTemplate)
+                .toList();
     }
 
     Optional<Template> find(long id) {
-        return jdbc.sql("select * from command_template where id = ?")
-                .param(id)
-                .query(this::map)
-                .optional();
+        return templates.findById(id).map(CommandTemplateEntity::toTemplate);
     }
 
     /**
@@ -134,54 +130,27 @@ class CommandTemplates {
         for (String i : inputs) {
             checkUses("input " + i, i, declared);
         }
-        Long other = jdbc.sql("select id from command_template where name = ?")
-                .param(n)
-                .query(Long.class)
-                .optional()
-                .orElse(null);
+        Long other = templates.findByName(n).map(CommandTemplateEntity::id).orElse(null);
         if (other != null && !other.equals(id)) {
             throw new IllegalArgumentException("A template named '" + n + "' already exists.");
         }
-        Map<String, Object> values = new LinkedHashMap<>(); // may hold nulls (no description)
-        values.put("name", n);
-        values.put("description", blankToNull(description));
-        values.put("command", command);
-        values.put("parameters", Json.write(parameters));
-        values.put("environment", Json.write(environment));
-        values.put("inputs", Json.write(inputs));
-        values.put("outputs", Json.write(outputs));
-        values.put("gpus", resources.gpus());
-        values.put("gpuMemoryMb", resources.gpuMemoryMb());
-        values.put("cpus", resources.cpus());
-        values.put("memoryMb", resources.memoryMb());
-        values.put("timeLimitS", resources.timeLimit().toSeconds());
-        values.put("updatedBy", by);
-        values.put("updatedAt", JobStore.ts(clock.instant()));
-        if (id == null) {
-            var keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
-            jdbc.sql(
-                            """
-                    insert into command_template (name, description, command, parameters, environment, inputs, outputs,
-                      gpus, gpu_memory_mb, cpus, memory_mb, time_limit_s, updated_by, updated_at)
-                    values (:name, :description, :command, :parameters, :environment, :inputs, :outputs, :gpus,
-                      :gpuMemoryMb, :cpus, :memoryMb, :timeLimitS, :updatedBy, :updatedAt)""")
-                    .params(values)
-                    .update(keys, "id");
-            return keys.getKey().longValue();
-        }
-        values.put("id", id);
-        int n2 = jdbc.sql(
-                        """
-                update command_template set name = :name, description = :description, command = :command,
-                  parameters = :parameters, environment = :environment, inputs = :inputs, outputs = :outputs,
-                  gpus = :gpus, gpu_memory_mb = :gpuMemoryMb, cpus = :cpus, memory_mb = :memoryMb,
-                  time_limit_s = :timeLimitS, updated_by = :updatedBy, updated_at = :updatedAt where id = :id""")
-                .params(values)
-                .update();
-        if (n2 != 1) {
-            throw new IllegalArgumentException("No template with id " + id + ".");
-        }
-        return id;
+        CommandTemplateEntity row = id == null
+                ? new CommandTemplateEntity()
+                : templates
+                        .findById(id)
+                        .orElseThrow(() -> new IllegalArgumentException("No template with id " + id + "."));
+        row.set(
+                n,
+                blankToNull(description),
+                command,
+                parameters,
+                environment,
+                inputs,
+                outputs,
+                resources,
+                by,
+                clock.instant());
+        return templates.saveAndFlush(row).id();
     }
 
     /** Renders the template with these values and queues the job. */
@@ -251,25 +220,5 @@ class CommandTemplates {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
-    }
-
-    private Template map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
-        return new Template(
-                rs.getLong("id"),
-                rs.getString("name"),
-                rs.getString("description"),
-                rs.getString("command"),
-                List.of(Json.read(rs.getString("parameters"), Parameter[].class)),
-                Json.stringMap(rs.getString("environment")),
-                Json.stringList(rs.getString("inputs")),
-                Json.stringList(rs.getString("outputs")),
-                new Resources(
-                        rs.getInt("gpus"),
-                        rs.getLong("gpu_memory_mb"),
-                        rs.getInt("cpus"),
-                        rs.getLong("memory_mb"),
-                        Duration.ofSeconds(rs.getLong("time_limit_s"))),
-                rs.getString("updated_by"),
-                JobRow.instant(rs, "updated_at"));
     }
 }

@@ -311,7 +311,7 @@ class EpochEvaluationsTest {
                 .startsWith("<div")
                 .contains("id=\"by-epoch\"")
                 .contains("id=\"epoch-chart\"")
-                .doesNotContain("<nav")
+                .doesNotContain("id=\"nav\"")
                 .doesNotContain("evaluate-epochs");
         String twin = mvc.perform(get("/runs/" + run.uuid() + "/by-epoch").with(member))
                 .andExpect(status().isOk())
