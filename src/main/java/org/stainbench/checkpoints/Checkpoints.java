@@ -393,30 +393,17 @@ public class Checkpoints {
             return existing.get();
         }
         String name = checkName((runName == null || runName.isBlank() ? runUuid : runName.trim()) + "-epoch" + epoch);
-        Checkpoint c = new Checkpoint(
-                0,
+        Checkpoint c = withoutAdapter(
                 name,
                 CheckpointKind.COLOUR_MAP,
                 "colour map (CPU)",
-                "none",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
                 runUuid,
                 epoch,
                 trainedOnDatasetId,
                 map.toText(),
                 null,
                 "epoch",
-                by,
-                clock.instant(),
-                null,
-                null);
+                by);
         return insertRegistered(c, by, "Registered checkpoint '" + name + "'");
     }
 
@@ -523,19 +510,9 @@ public class Checkpoints {
         Names.check("The checkpoint name", name);
         String notes = "Registered model '" + modelName + "' version " + version
                 + (source == null ? "" : "; source " + source) + ".";
-        Checkpoint c = new Checkpoint(
-                0,
+        Checkpoint c = withoutAdapter(
                 name,
                 CheckpointKind.MODEL,
-                null,
-                "none",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
                 null,
                 run,
                 epoch == null || epoch < 0 ? null : epoch,
@@ -543,10 +520,7 @@ public class Checkpoints {
                 null,
                 notes.length() > 4000 ? notes.substring(0, 4000) : notes,
                 "registry",
-                by,
-                clock.instant(),
-                null,
-                null);
+                by);
         return insertRegistered(c, by, "Registered checkpoint '" + name + "' (model registry)");
     }
 
@@ -581,30 +555,8 @@ public class Checkpoints {
             }
             params = String.format(Locale.ROOT, "h=%s;dab=%s", h, d);
         }
-        Checkpoint c = new Checkpoint(
-                0,
-                n,
-                kind,
-                "classical (CPU)",
-                "none",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                params,
-                blankToNull(notes),
-                "baseline",
-                by,
-                clock.instant(),
-                null,
-                null);
+        Checkpoint c = withoutAdapter(
+                n, kind, "classical (CPU)", null, null, null, params, blankToNull(notes), "baseline", by);
         return insertRegistered(c, by, "Registered " + kind.label() + " '" + n + "'");
     }
 
@@ -939,6 +891,47 @@ public class Checkpoints {
     }
 
     /** Stores a new checkpoint and records "registered … {@code what}" in the activity trail; the stored row. */
+    /**
+     * A checkpoint to register that has no adapter file and no LoRA settings (a colour map, a classical baseline, a
+     * registry version without weights): flow "none", made now by {@code by}.
+     */
+    private Checkpoint withoutAdapter(
+            String name,
+            CheckpointKind kind,
+            String baseModel,
+            String runUuid,
+            Integer epoch,
+            Long trainedOnDatasetId,
+            String baselineParams,
+            String notes,
+            String tags,
+            String by) {
+        return new Checkpoint(
+                0,
+                name,
+                kind,
+                baseModel,
+                "none",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                runUuid,
+                epoch,
+                trainedOnDatasetId,
+                baselineParams,
+                notes,
+                tags,
+                by,
+                clock.instant(),
+                null,
+                null);
+    }
+
     private Checkpoint insertRegistered(Checkpoint c, String by, String what) {
         long id = store.insert(c);
         events.publishEvent(Activity.of(by, "registered", ActivitySubject.CHECKPOINT, id, what, "/checkpoints/" + id));
