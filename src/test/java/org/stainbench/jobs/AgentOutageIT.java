@@ -129,6 +129,11 @@ class AgentOutageIT {
                     Duration.ofSeconds(
                             120)); // the agent's reconnect backoff grows during the outage; generous under load
             Path folder = workdir.resolve("jobs").resolve(lost + "-attempt1");
+            // the agent logs the lost lease, then stops the command's process group: let the stop land (the command
+            // alone would run 150 s more), then the command must stay gone and never write its file
+            Waits.upTo(Duration.ofSeconds(10), "the stopped command's processes are gone")
+                    .until(() -> ProcessHandle.allProcesses()
+                            .noneMatch(p -> p.info().commandLine().orElse("").contains("should-not-finish")));
             Waits.holdsFor(
                     Duration.ofMillis(1500),
                     "the stopped command neither finishes nor runs on",
